@@ -1,0 +1,123 @@
+package dev.abi.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.gateway.Limits;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.VectorRecord;
+import dev.abi.store.ObjectStore;
+import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Event-triggered indexing: an object that lands in a bucket is read through that cloud's {@link ObjectStore} and
+ * upserted into the namespace named by the first segment of its key ({@code docs/part-1.jsonl} goes to {@code docs}).
+ *
+ * <p>This release ingests {@code .jsonl} files whose lines carry vectors ({@code {"id","values","attributes"}}).
+ * Text formats ({@code .txt .md .json .csv}, and {@code .jsonl} lines with {@code text}) need the embeddings
+ * issue and are refused with an error naming the object.
+ */
+public final class ObjectIndexer {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Function<String, ObjectStore> bucketStores;
+    private final NamespaceService namespaces;
+    private final Limits limits;
+
+    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits) {
+        this.bucketStores = bucketStores;
+        this.namespaces = namespaces;
+        this.limits = limits;
+    }
+
+    public IndexResult index(ObjectCreated event) {
+        String key = event.key();
+        int slash = key.indexOf('/');
+        if (slash <= 0) {
+            throw new UnsupportedObjectException("object '" + key + "' must sit under a folder named after its namespace,"
+                    + " e.g. docs/" + key);
+        }
+        String namespace = key.substring(0, slash);
+        if (!Limits.NAMESPACE_NAME.matcher(namespace).matches()) {
+            throw new UnsupportedObjectException("object '" + key + "': '" + namespace + "' is not a valid namespace name");
+        }
+        if (!key.endsWith(".jsonl")) {
+            throw new UnsupportedObjectException("object '" + key + "': only .jsonl files of vectors are indexed in this"
+                    + " release; text documents (.txt, .md, .json, .csv) need the embeddings feature, not built yet");
+        }
+        byte[] bytes = bucketStores.apply(event.bucket()).get(key)
+                .orElseThrow(() -> new UnsupportedObjectException("object '" + key + "' is gone from bucket '"
+                        + event.bucket() + "'"))
+                .bytes();
+        List<VectorRecord> batch = new ArrayList<>();
+        int total = 0;
+        long version = -1;
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes),
+                StandardCharsets.UTF_8))) {
+            String line;
+            int lineNo = 0;
+            while ((line = lines.readLine()) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                batch.add(parseLine(key, lineNo, line));
+                if (batch.size() == limits.maxBatch()) {
+                    version = namespaces.upsert(namespace, batch).version();
+                    total += batch.size();
+                    batch = new ArrayList<>();
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (!batch.isEmpty()) {
+            version = namespaces.upsert(namespace, batch).version();
+            total += batch.size();
+        }
+        return new IndexResult(event.bucket(), key, namespace, total, version);
+    }
+
+    private VectorRecord parseLine(String key, int lineNo, String line) {
+        String where = "object '" + key + "' line " + lineNo;
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (IOException e) {
+            throw new UnsupportedObjectException(where + " is not JSON");
+        }
+        if (node == null || !node.isObject() || !node.path("id").isTextual() || !node.path("values").isArray()) {
+            throw new UnsupportedObjectException(where + " needs \"id\" (string) and \"values\" (array of numbers)"
+                    + (node != null && node.has("text") ? "; text lines need the embeddings feature, not built yet" : ""));
+        }
+        String id = node.get("id").textValue();
+        if (id.isEmpty() || id.getBytes(StandardCharsets.UTF_8).length > limits.maxIdBytes()) {
+            throw new UnsupportedObjectException(where + ": id must be 1 to " + limits.maxIdBytes() + " bytes");
+        }
+        JsonNode values = node.get("values");
+        float[] v = new float[values.size()];
+        for (int i = 0; i < v.length; i++) {
+            JsonNode e = values.get(i);
+            if (!e.isNumber() || !Float.isFinite((float) e.doubleValue())) {
+                throw new UnsupportedObjectException(where + ": values[" + i + "] must be a finite number");
+            }
+            v[i] = (float) e.doubleValue();
+        }
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        JsonNode a = node.get("attributes");
+        if (a != null && a.isObject()) {
+            a.properties().forEach(e -> attrs.put(e.getKey(), JSON.convertValue(e.getValue(), Object.class)));
+        }
+        return new VectorRecord(id, v, attrs);
+    }
+}

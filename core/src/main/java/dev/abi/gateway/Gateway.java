@@ -1,0 +1,90 @@
+package dev.abi.gateway;
+
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NotImplementedYetException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one request path of every deployment: the local server, Lambda, Cloud Functions and Azure Functions all decode
+ * their trigger into an {@link HttpRequest} and call {@link #handle}. It enforces the body limit, routes, and turns
+ * every failure into a problem response in {@link ProblemMapper}; it never throws.
+ */
+public final class Gateway {
+
+    private final Router router = new Router();
+    private final Limits limits;
+    private final List<HealthCheck> healthChecks;
+
+    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
+        this.limits = limits;
+        this.healthChecks = List.copyOf(healthChecks);
+        new VectorApi(namespaces, limits).register(router);
+        router.add("GET", "/health", (r, p) -> health());
+        registerNotYetBuilt();
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    public HttpResponse handle(HttpRequest request) {
+        try {
+            if (request.body().length > limits.maxBodyBytes()) {
+                throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
+            }
+            Router.Match match = router.route(request.method(), request.path());
+            return match.handler().handle(request, match.params());
+        } catch (RuntimeException | StackOverflowError e) {
+            return ProblemMapper.toResponse(e);
+        }
+    }
+
+    private HttpResponse health() {
+        Map<String, String> checks = new LinkedHashMap<>();
+        boolean up = true;
+        for (HealthCheck c : healthChecks) {
+            try {
+                checks.put(c.name(), c.check());
+            } catch (RuntimeException e) {
+                checks.put(c.name(), "down: " + e.getMessage());
+                up = false;
+            }
+        }
+        boolean healthy = up;
+        return VectorApi.json(healthy ? 200 : 503, g -> {
+            g.writeStartObject();
+            g.writeStringField("status", healthy ? "up" : "down");
+            g.writeObjectFieldStart("checks");
+            for (Map.Entry<String, String> e : checks.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+
+    /**
+     * Routes of the contract whose features are not built yet answer 501 with what is missing, rather than a 404
+     * that would suggest a wrong path.
+     */
+    private void registerNotYetBuilt() {
+        notYet("POST", "/v1/namespaces/{ns}/documents", "documents (text in, embedded by the server)");
+        notYet("GET", "/v1/namespaces/{ns}/versions", "version history (the commit log)");
+        notYet("POST", "/v1/namespaces/{ns}/snapshots", "snapshots (tags of the commit log)");
+        notYet("GET", "/v1/namespaces/{ns}/snapshots", "snapshots (tags of the commit log)");
+        notYet("POST", "/v1/namespaces/{ns}/restore", "point-in-time restore (the commit log)");
+        notYet("GET", "/v1/models", "inference (GGUF models)");
+        notYet("POST", "/v1/embeddings", "embeddings (BERT models)");
+        notYet("POST", "/v1/completions", "inference (GGUF models)");
+        notYet("POST", "/v1/chat/completions", "inference (GGUF models)");
+    }
+
+    private void notYet(String method, String pattern, String feature) {
+        router.add(method, pattern, (r, p) -> {
+            throw new NotImplementedYetException(method + " " + pattern + " is part of the API contract, but "
+                    + feature + " is not built yet in this release");
+        });
+    }
+}

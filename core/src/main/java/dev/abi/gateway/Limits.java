@@ -1,0 +1,25 @@
+package dev.abi.gateway;
+
+import java.util.regex.Pattern;
+
+/**
+ * Request limits of the API contract. The defaults are the contract's; a deployment may lower the body size.
+ *
+ * @param maxBodyBytes  largest accepted body (default 6 MB, Lambda's payload limit)
+ * @param maxBatch      most vectors per upsert and ids per delete (1000)
+ * @param maxTopK       largest {@code topK} (1000)
+ * @param maxIdBytes    longest id in UTF-8 bytes (256)
+ * @param maxDimension  largest vector dimension (4096, an extension documented in docs/api-extensions.md)
+ */
+public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension) {
+
+    /** Namespace names: letters, digits, {@code _} and {@code -}, 1 to 64 characters. */
+    public static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
+    /** 6 MB in bytes: AWS Lambda's synchronous payload limit. */
+    public static final long SIX_MB = 6L * 1024 * 1024;
+
+    public static Limits defaults() {
+        return new Limits(SIX_MB, 1000, 1000, 256, 4096);
+    }
+}

@@ -1,0 +1,98 @@
+package dev.abi.gateway;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.events.UnsupportedObjectException;
+import dev.abi.namespace.ConcurrentWriteException;
+import dev.abi.namespace.DimensionMismatchException;
+import dev.abi.namespace.NamespaceConflictException;
+import dev.abi.namespace.NamespaceNotFoundException;
+import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.namespace.VectorNotFoundException;
+import dev.abi.namespace.VersionNotFoundException;
+import dev.abi.store.CorruptObjectException;
+import dev.abi.store.ObjectStoreException;
+import dev.abi.vector.InvalidFilterException;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The one place where failures become HTTP answers: RFC 9457 problem details with
+ * {@code Content-Type: application/problem+json}. Unexpected exceptions give a 500 whose body names no internals;
+ * the stack trace goes to the log only.
+ */
+public final class ProblemMapper {
+
+    private static final System.Logger LOG = System.getLogger(ProblemMapper.class.getName());
+    private static final String TYPE_BASE = "https://abi.dev/problems/";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProblemMapper() {
+    }
+
+    public static HttpResponse toResponse(Throwable t) {
+        return switch (t) {
+            case ValidationException e -> problem(400, "validation", "Invalid request", e.getMessage(), e.errors(), Map.of());
+            case InvalidFilterException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError(e.field(), e.reason())), Map.of());
+            case DimensionMismatchException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError(e.field(), "expected " + e.expected() + " dimensions, got " + e.actual())),
+                    Map.of());
+            case UnsupportedObjectException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError("key", e.getMessage())), Map.of());
+            case NamespaceNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case VectorNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case VersionNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case RouteNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case MethodNotAllowedException e -> problem(405, "method-not-allowed", "Method not allowed", e.getMessage(),
+                    List.of(), Map.of("Allow", String.join(", ", e.allowed())));
+            case NamespaceConflictException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
+            case PayloadTooLargeException e -> problem(413, "payload-too-large", "Payload too large", e.getMessage(),
+                    List.of(), Map.of());
+            case NotImplementedYetException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
+                    List.of(), Map.of());
+            case ConcurrentWriteException e -> problem(503, "unavailable", "Service unavailable", e.getMessage(),
+                    List.of(), Map.of("Retry-After", "1"));
+            case ObjectStoreException e -> {
+                LOG.log(System.Logger.Level.ERROR, "object store failure", e);
+                yield problem(503, "unavailable", "Service unavailable", "the object store is unavailable; retry later",
+                        List.of(), Map.of("Retry-After", "1"));
+            }
+            case CorruptObjectException e -> {
+                LOG.log(System.Logger.Level.ERROR, "corrupt object", e);
+                yield problem(500, "internal", "Internal error", "stored data failed its checksum; see the server log",
+                        List.of(), Map.of());
+            }
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "unexpected failure", t);
+                yield problem(500, "internal", "Internal error", "an unexpected error occurred; see the server log",
+                        List.of(), Map.of());
+            }
+        };
+    }
+
+    static HttpResponse problem(int status, String type, String title, String detail, List<FieldError> errors,
+                                Map<String, String> extraHeaders) {
+        ObjectNode body = JSON.createObjectNode()
+                .put("type", TYPE_BASE + type)
+                .put("title", title)
+                .put("status", status)
+                .put("detail", detail);
+        if (!errors.isEmpty()) {
+            ArrayNode list = body.putArray("errors");
+            for (FieldError e : errors) {
+                list.addObject().put("field", e.field()).put("message", e.message());
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>(extraHeaders);
+        headers.put("Content-Type", HttpResponse.PROBLEM_JSON);
+        try {
+            return new HttpResponse(status, headers, JSON.writeValueAsBytes(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

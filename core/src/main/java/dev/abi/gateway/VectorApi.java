@@ -1,0 +1,254 @@
+package dev.abi.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.namespace.NamespaceInfo;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.namespace.QueryResult;
+import dev.abi.namespace.VectorRecord;
+import dev.abi.namespace.WriteResult;
+import dev.abi.vector.Filter;
+import dev.abi.vector.FilterParser;
+import dev.abi.vector.Metric;
+import dev.abi.vector.StoredVector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
+final class VectorApi {
+
+    private final NamespaceService namespaces;
+    private final Limits limits;
+
+    VectorApi(NamespaceService namespaces, Limits limits) {
+        this.namespaces = namespaces;
+        this.limits = limits;
+    }
+
+    void register(Router router) {
+        router.add("GET", "/v1/namespaces", (r, p) -> listNamespaces())
+                .add("PUT", "/v1/namespaces/{ns}", (r, p) -> createNamespace(ns(p), r))
+                .add("GET", "/v1/namespaces/{ns}", (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
+                .add("DELETE", "/v1/namespaces/{ns}", (r, p) -> {
+                    namespaces.delete(ns(p));
+                    return HttpResponse.noContent();
+                })
+                .add("POST", "/v1/namespaces/{ns}/vectors", (r, p) -> upsert(ns(p), r))
+                .add("GET", "/v1/namespaces/{ns}/vectors/{id}", (r, p) -> getVector(ns(p), p.get("id")))
+                .add("POST", "/v1/namespaces/{ns}/vectors/delete", (r, p) -> deleteVectors(ns(p), r))
+                .add("POST", "/v1/namespaces/{ns}/query", (r, p) -> query(ns(p), r));
+    }
+
+    private String ns(Map<String, String> params) {
+        String name = params.get("ns");
+        if (!Limits.NAMESPACE_NAME.matcher(name).matches()) {
+            throw new ValidationException("namespace", "must match [A-Za-z0-9_-]{1,64}, got '" + abbreviate(name) + "'");
+        }
+        return name;
+    }
+
+    private HttpResponse listNamespaces() {
+        List<NamespaceInfo> all = namespaces.list();
+        return json(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("namespaces");
+            for (NamespaceInfo info : all) {
+                writeInfo(g, info);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse createNamespace(String name, HttpRequest request) {
+        JsonNode body = JsonBodies.parseObject(request.body());
+        int dimension = JsonBodies.intInRange(body, "dimension", "dimension", -1, 1, limits.maxDimension());
+        if (dimension < 0) {
+            throw new ValidationException("dimension", "is required");
+        }
+        Metric metric = Metric.COSINE;
+        JsonNode m = body.get("metric");
+        if (m != null && !m.isNull()) {
+            try {
+                metric = Metric.fromWireName(m.isTextual() ? m.textValue() : m.toString());
+            } catch (IllegalArgumentException e) {
+                throw new ValidationException("metric", e.getMessage());
+            }
+        }
+        NamespaceService.Created created = namespaces.create(name, dimension, metric);
+        return json(created.created() ? 201 : 200, g -> writeInfo(g, created.info()));
+    }
+
+    private HttpResponse upsert(String name, HttpRequest request) {
+        JsonNode body = JsonBodies.parseObject(request.body());
+        JsonNode vectors = JsonBodies.required(body, "vectors", "vectors");
+        if (!vectors.isArray()) {
+            throw new ValidationException("vectors", "must be an array");
+        }
+        if (vectors.isEmpty()) {
+            throw new ValidationException("vectors", "must hold at least one vector");
+        }
+        if (vectors.size() > limits.maxBatch()) {
+            throw new ValidationException("vectors", "holds " + vectors.size() + " vectors; the limit is " + limits.maxBatch());
+        }
+        List<VectorRecord> records = new ArrayList<>(vectors.size());
+        for (int i = 0; i < vectors.size(); i++) {
+            String path = "vectors[" + i + "]";
+            JsonNode v = vectors.get(i);
+            if (!v.isObject()) {
+                throw new ValidationException(path, "must be an object with id and values");
+            }
+            String id = JsonBodies.requiredId(v, "id", path + ".id", limits);
+            float[] values = JsonBodies.vector(v.get("values"), path + ".values", limits);
+            Map<String, Object> attributes = JsonBodies.attributes(v.get("attributes"), path + ".attributes");
+            records.add(new VectorRecord(id, values, attributes));
+        }
+        WriteResult result = namespaces.upsert(name, records);
+        return json(200, g -> {
+            g.writeStartObject();
+            g.writeNumberField("upserted", result.count());
+            g.writeNumberField("version", result.version());
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse getVector(String name, String id) {
+        JsonBodies.checkId(id, "id", limits);
+        StoredVector v = namespaces.get(name, id);
+        return json(200, g -> writeVector(g, v, true, true));
+    }
+
+    private HttpResponse deleteVectors(String name, HttpRequest request) {
+        JsonNode body = JsonBodies.parseObject(request.body());
+        JsonNode ids = JsonBodies.required(body, "ids", "ids");
+        if (!ids.isArray() || ids.isEmpty()) {
+            throw new ValidationException("ids", "must be a non-empty array of ids");
+        }
+        if (ids.size() > limits.maxBatch()) {
+            throw new ValidationException("ids", "holds " + ids.size() + " ids; the limit is " + limits.maxBatch());
+        }
+        List<String> list = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode id = ids.get(i);
+            if (!id.isTextual()) {
+                throw new ValidationException("ids[" + i + "]", "must be a string");
+            }
+            list.add(JsonBodies.checkId(id.textValue(), "ids[" + i + "]", limits));
+        }
+        WriteResult result = namespaces.deleteVectors(name, list);
+        return json(200, g -> {
+            g.writeStartObject();
+            g.writeNumberField("deleted", result.count());
+            g.writeNumberField("version", result.version());
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse query(String name, HttpRequest request) {
+        JsonNode body = JsonBodies.parseObject(request.body());
+        if (body.hasNonNull("text") && !body.hasNonNull("vector")) {
+            throw new NotImplementedYetException("text queries need the embeddings and documents API, which is not"
+                    + " built yet; send a \"vector\"");
+        }
+        float[] vector = JsonBodies.vector(body.get("vector"), "vector", limits);
+        int topK = JsonBodies.intInRange(body, "topK", "topK", 10, 1, limits.maxTopK());
+        boolean includeAttributes = JsonBodies.bool(body, "includeAttributes", "includeAttributes", false);
+        boolean includeValues = JsonBodies.bool(body, "includeValues", "includeValues", false);
+        JsonNode filterNode = body.get("filter");
+        Filter filter = filterNode == null || filterNode.isNull() ? Filter.ALL
+                : FilterParser.parse(JsonBodies.plain(filterNode));
+        Long asOfVersion = asOfVersion(body.get("asOf"));
+        QueryResult result = namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOfVersion));
+        return json(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("matches");
+            for (QueryResult.Match m : result.matches()) {
+                g.writeStartObject();
+                g.writeStringField("id", m.vector().id());
+                g.writeNumberField("distance", m.distance());
+                writeVectorFields(g, m.vector(), includeValues, includeAttributes);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("version", result.version());
+            g.writeEndObject();
+        });
+    }
+
+    private static Long asOfVersion(JsonNode asOf) {
+        if (asOf == null || asOf.isNull()) {
+            return null;
+        }
+        if (!asOf.isObject() || asOf.size() != 1) {
+            throw new ValidationException("asOf", "must be {\"version\":V} or {\"timestamp\":\"...Z\"}");
+        }
+        if (asOf.has("version")) {
+            JsonNode v = asOf.get("version");
+            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
+                throw new ValidationException("asOf.version", "must be a non-negative integer");
+            }
+            return v.longValue();
+        }
+        if (asOf.has("timestamp")) {
+            throw new NotImplementedYetException("asOf.timestamp reads need the commit log, which is not built yet");
+        }
+        throw new ValidationException("asOf", "must be {\"version\":V} or {\"timestamp\":\"...Z\"}");
+    }
+
+    private static void writeInfo(JsonGenerator g, NamespaceInfo info) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("name", info.name());
+        g.writeNumberField("dimension", info.dimension());
+        g.writeStringField("metric", info.metric().wireName());
+        g.writeNumberField("count", info.count());
+        g.writeNumberField("version", info.version());
+        g.writeEndObject();
+    }
+
+    private static void writeVector(JsonGenerator g, StoredVector v, boolean values, boolean attributes)
+            throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", v.id());
+        writeVectorFields(g, v, values, attributes);
+        g.writeEndObject();
+    }
+
+    private static void writeVectorFields(JsonGenerator g, StoredVector v, boolean values, boolean attributes)
+            throws IOException {
+        if (values) {
+            g.writeArrayFieldStart("values");
+            for (float f : v.values()) {
+                g.writeNumber(f);
+            }
+            g.writeEndArray();
+        }
+        if (attributes) {
+            g.writeFieldName("attributes");
+            JsonBodies.MAPPER.writeValue(g, v.attributes());
+        }
+    }
+
+    @FunctionalInterface
+    interface BodyWriter {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    static HttpResponse json(int status, BodyWriter writer) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JsonBodies.MAPPER.getFactory().createGenerator(out)) {
+            writer.write(g);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return HttpResponse.json(status, out.toByteArray());
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

@@ -1,0 +1,205 @@
+package dev.abi.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Stream;
+
+/**
+ * Objects as files under a root directory: the embedded default store.
+ *
+ * <p>Durability: each object is written to a temporary file, fsynced, then published with an atomic operation and
+ * the directory fsynced, so a crash leaves either the old object or the new one, never a torn file.
+ * Create-if-absent publishes with a hard link, which fails atomically when the name exists. Compare-and-swap holds
+ * a file lock (so several processes sharing the directory stay correct) while it checks the etag and renames.
+ */
+public final class LocalDiskObjectStore implements ObjectStore {
+
+    private static final String TMP_PREFIX = ".tmp-";
+    private static final String LOCK_FILE = ".abi-store.lock";
+
+    private final Path root;
+    /** FileLock is held per process; this lock keeps threads of one process from overlapping on it. */
+    private final ReentrantLock jvmLock = new ReentrantLock();
+
+    public LocalDiskObjectStore(Path root) {
+        try {
+            this.root = Files.createDirectories(root).toAbsolutePath().normalize();
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot create data directory " + root, e);
+        }
+    }
+
+    @Override
+    public Optional<StoredObject> get(String key) {
+        try {
+            byte[] bytes = Files.readAllBytes(pathOf(key));
+            return Optional.of(new StoredObject(bytes, ObjectKeys.etagOf(bytes)));
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + key, e);
+        }
+    }
+
+    @Override
+    public byte[] getRange(String key, long offset, int length) {
+        try (FileChannel ch = FileChannel.open(pathOf(key), StandardOpenOption.READ)) {
+            long available = Math.max(0, ch.size() - offset);
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
+            while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
+                // keep reading until the range is filled
+            }
+            return buf.array();
+        } catch (NoSuchFileException e) {
+            throw new ObjectNotFoundException(key);
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot read " + key, e);
+        }
+    }
+
+    @Override
+    public String putIfAbsent(String key, byte[] bytes) {
+        Path target = pathOf(key);
+        Path tmp = writeTemp(target, bytes);
+        try {
+            Files.createLink(target, tmp);
+            fsyncDirectory(target.getParent());
+            return ObjectKeys.etagOf(bytes);
+        } catch (FileAlreadyExistsException e) {
+            throw new PreconditionFailedException(key, "object already exists");
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new ObjectStoreException("cannot create " + key + " (the file system must support hard links)", e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    @Override
+    public String putIfMatch(String key, byte[] bytes, String expectedEtag) {
+        Path target = pathOf(key);
+        Path tmp = writeTemp(target, bytes);
+        try {
+            jvmLock.lock();
+            try (FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
+                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                 FileLock ignored = lockChannel.lock()) {
+                String current;
+                try {
+                    current = ObjectKeys.etagOf(Files.readAllBytes(target));
+                } catch (NoSuchFileException e) {
+                    throw new PreconditionFailedException(key, "object does not exist");
+                }
+                if (!current.equals(expectedEtag)) {
+                    throw new PreconditionFailedException(key, "etag does not match");
+                }
+                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                fsyncDirectory(target.getParent());
+                return ObjectKeys.etagOf(bytes);
+            } finally {
+                jvmLock.unlock();
+            }
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new ObjectStoreException("the file system cannot rename atomically: " + key, e);
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot replace " + key, e);
+        } finally {
+            deleteQuietly(tmp);
+        }
+    }
+
+    @Override
+    public List<ObjectInfo> list(String prefix) {
+        int slash = prefix.lastIndexOf('/');
+        Path dir = slash < 0 ? root : root.resolve(prefix.substring(0, slash));
+        if (!dir.normalize().startsWith(root) || !Files.isDirectory(dir)) {
+            return List.of();
+        }
+        List<ObjectInfo> out = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.filter(Files::isRegularFile).forEach(p -> {
+                String key = root.relativize(p).toString().replace('\\', '/');
+                String name = p.getFileName().toString();
+                if (key.startsWith(prefix) && !name.startsWith(TMP_PREFIX) && !name.equals(LOCK_FILE)) {
+                    try {
+                        byte[] bytes = Files.readAllBytes(p);
+                        out.add(new ObjectInfo(key, bytes.length, ObjectKeys.etagOf(bytes)));
+                    } catch (NoSuchFileException deletedMeanwhile) {
+                        // listed and deleted concurrently: it is simply not there any more
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }
+            });
+        } catch (IOException | UncheckedIOException e) {
+            throw new ObjectStoreException("cannot list " + prefix, e);
+        }
+        out.sort((a, b) -> a.key().compareTo(b.key()));
+        return out;
+    }
+
+    @Override
+    public void delete(String key) {
+        try {
+            Files.deleteIfExists(pathOf(key));
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot delete " + key, e);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "local-disk:" + root;
+    }
+
+    private Path pathOf(String key) {
+        return root.resolve(ObjectKeys.requireValid(key));
+    }
+
+    private Path writeTemp(Path target, byte[] bytes) {
+        try {
+            Files.createDirectories(target.getParent());
+            Path tmp = target.resolveSibling(TMP_PREFIX + UUID.randomUUID());
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buf = ByteBuffer.wrap(bytes);
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+                ch.force(true);
+            }
+            return tmp;
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot write " + target, e);
+        }
+    }
+
+    private static void fsyncDirectory(Path dir) {
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms cannot open a directory for fsync; the file itself was already forced.
+        }
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // a leftover temp file is skipped by list() and harmless
+        }
+    }
+}

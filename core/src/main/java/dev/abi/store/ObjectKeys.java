@@ -1,0 +1,47 @@
+package dev.abi.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.regex.Pattern;
+
+/** Key validation and content etags shared by the stores in core. */
+public final class ObjectKeys {
+
+    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._=#-]+");
+
+    private ObjectKeys() {
+    }
+
+    /**
+     * Checks that a key is a relative path of safe segments (no empty, {@code .} or {@code ..} segment).
+     *
+     * @throws IllegalArgumentException naming the key
+     */
+    public static String requireValid(String key) {
+        if (key == null || key.isEmpty() || key.length() > 1024) {
+            throw new IllegalArgumentException("object key must be 1 to 1024 characters");
+        }
+        for (String segment : key.split("/", -1)) {
+            if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
+                throw new IllegalArgumentException("invalid object key '" + key + "'");
+            }
+        }
+        return key;
+    }
+
+    /** A content etag: the first 128 bits of SHA-256, in hex. */
+    public static String etagOf(byte[] bytes) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required by every JDK", e);
+        }
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,50 @@
+package dev.abi.functions;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.util.Optional;
+
+/** Configuration of every ABI deployment, under the {@code abi.} prefix. */
+@ConfigMapping(prefix = "abi")
+public interface AbiConfig {
+
+    /** Directory of the embedded default: the local object store lives here. Keep this name: scripts rely on it. */
+    @WithName("data-dir")
+    @WithDefault("./data")
+    String dataDir();
+
+    /** Where durable state lives. */
+    Store store();
+
+    /** Authentication of the HTTP API. */
+    Auth auth();
+
+    /** Largest accepted request body in bytes (default 6 MB, AWS Lambda's payload limit). */
+    @WithName("max-body-bytes")
+    @WithDefault("6291456")
+    long maxBodyBytes();
+
+    /** Object store settings. */
+    interface Store {
+        /** {@code local} (files under data-dir), {@code memory}, or a cloud kind its adapter adds ({@code s3}). */
+        @WithDefault("local")
+        String kind();
+
+        /** Bucket (or container) holding the state, for cloud kinds. */
+        Optional<String> bucket();
+
+        /** Endpoint override for cloud kinds, e.g. an emulator URL. */
+        Optional<String> endpoint();
+
+        /** Region for cloud kinds. */
+        Optional<String> region();
+    }
+
+    /** Authentication settings. */
+    interface Auth {
+        /** Whether requests must carry credentials. Off on the embedded default (a warning is logged). */
+        @WithDefault("false")
+        boolean enabled();
+    }
+}

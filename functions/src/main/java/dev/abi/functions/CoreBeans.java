@@ -1,0 +1,87 @@
+package dev.abi.functions;
+
+import dev.abi.events.ObjectIndexer;
+import dev.abi.gateway.Gateway;
+import dev.abi.gateway.HealthCheck;
+import dev.abi.gateway.Limits;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.SnapshotNamespaceStore;
+import dev.abi.store.ObjectStore;
+import dev.abi.vector.VectorOpsProvider;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Wires the plain-Java core into CDI once per instance; every front door injects the same {@link Gateway}. */
+@ApplicationScoped
+public class CoreBeans {
+
+    private static final Logger LOG = Logger.getLogger(CoreBeans.class);
+
+    @Produces
+    @Singleton
+    ObjectStore objectStore(AbiConfig config, SelectedStore selected) {
+        return selected.factory().create(config);
+    }
+
+    @Produces
+    @Singleton
+    NamespaceService namespaceService(ObjectStore store) {
+        return new NamespaceService(new SnapshotNamespaceStore(store));
+    }
+
+    @Produces
+    @Singleton
+    Limits limits(AbiConfig config) {
+        Limits d = Limits.defaults();
+        return new Limits(config.maxBodyBytes(), d.maxBatch(), d.maxTopK(), d.maxIdBytes(), d.maxDimension());
+    }
+
+    @Produces
+    @Singleton
+    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store) {
+        HealthCheck storeCheck = new HealthCheck() {
+            @Override
+            public String name() {
+                return "objectStore";
+            }
+
+            @Override
+            public String check() {
+                store.get("health/probe");
+                return "up (" + store.describe() + ")";
+            }
+        };
+        HealthCheck kernels = new HealthCheck() {
+            @Override
+            public String name() {
+                return "vectorKernels";
+            }
+
+            @Override
+            public String check() {
+                return VectorOpsProvider.get().name();
+            }
+        };
+        return new Gateway(namespaces, limits, List.of(storeCheck, kernels));
+    }
+
+    @Produces
+    @Singleton
+    ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits) {
+        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits);
+    }
+
+    void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {
+        LOG.infof("ABI state in %s; vector kernels: %s (%s)", store.describe(), VectorOpsProvider.get().name(),
+                VectorOpsProvider.reason());
+        if (!config.auth().enabled()) {
+            LOG.warn("Authentication is OFF (abi.auth.enabled=false): anyone who can reach this port can read and"
+                    + " write every namespace. This is the embedded default for local use only.");
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.abi.functions;
+
+import dev.abi.gateway.Gateway;
+import dev.abi.gateway.HttpRequest;
+import dev.abi.gateway.HttpResponse;
+import dev.abi.gateway.PayloadTooLargeException;
+import dev.abi.gateway.ProblemMapper;
+import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
+import io.quarkus.arc.properties.IfBuildProperty;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.quarkus.funqy.runtime.ApplicationException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The local server's front door: hands every {@code /v1/...} and {@code /health} request, raw, to the core
+ * {@link Gateway}, so the local server answers exactly as the cloud functions do. Function packages build without
+ * it ({@code abi.local-http=false}), since their provider runtime is the front door there.
+ */
+@ApplicationScoped
+@IfBuildProperty(name = "abi.local-http", stringValue = "true", enableIfMissing = true)
+public class LocalHttpRoute {
+
+    void register(@Observes Router router, Gateway gateway) {
+        long limit = gateway.limits().maxBodyBytes();
+        for (String path : new String[] {"/v1/*", "/health"}) {
+            router.route(path)
+                    .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
+                    // Quarkus's body handler (quarkus.http.limits.max-body-size = abi.max-body-bytes) fails
+                    // oversize bodies with 413 before they are read; this turns that into the API's problem body.
+                    .failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
+                            || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
+                            ? new PayloadTooLargeException(-1, limit) : failureOf(ctx))));
+        }
+        router.route("/indexObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
+    }
+
+    private static Throwable failureOf(RoutingContext ctx) {
+        Throwable t = ctx.failure();
+        if (t instanceof ApplicationException e && e.getCause() != null) {
+            return e.getCause();
+        }
+        return t != null ? t : new IllegalStateException("HTTP status " + ctx.statusCode());
+    }
+
+    private static HttpRequest toRequest(RoutingContext ctx) {
+        Map<String, String> query = new HashMap<>();
+        ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
+        Map<String, String> headers = new HashMap<>();
+        ctx.request().headers().forEach(e -> headers.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b));
+        Buffer body = ctx.body().buffer();
+        return new HttpRequest(ctx.request().method().name(), ctx.request().path(), query, headers,
+                body == null ? new byte[0] : body.getBytes());
+    }
+
+    private static void write(RoutingContext ctx, HttpResponse response) {
+        if (ctx.response().ended()) {
+            return;
+        }
+        ctx.response().setStatusCode(response.status());
+        response.headers().forEach(ctx.response()::putHeader);
+        ctx.response().end(Buffer.buffer(response.body()));
+    }
+}

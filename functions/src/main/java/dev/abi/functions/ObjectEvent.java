@@ -1,0 +1,18 @@
+package dev.abi.functions;
+
+/**
+ * The canonical "object created" event as Funqy functions receive it (JSON): the adapters produce it from S3, GCS
+ * and Blob notifications.
+ */
+public class ObjectEvent {
+    /** Bucket or container name. */
+    public String bucket;
+    /** Object key, already URL-decoded. */
+    public String key;
+    /** Object etag, if the notification carried one. */
+    public String etag;
+    /** Object size in bytes, if known. */
+    public long size;
+    /** Event time, ISO-8601. */
+    public String time;
+}
