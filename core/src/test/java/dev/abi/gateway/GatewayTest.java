@@ -1,0 +1,138 @@
+package dev.abi.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.SnapshotNamespaceStore;
+import dev.abi.store.InMemoryObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class GatewayTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private Gateway gateway;
+
+    @BeforeEach
+    void setUp() {
+        gateway = new Gateway(new NamespaceService(new SnapshotNamespaceStore(new InMemoryObjectStore())),
+                Limits.defaults(), List.of());
+        HttpResponse r = call("POST", "/v1/namespaces/docs/vectors",
+                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0,0],\"attributes\":{\"lang\":\"en\"}}]}");
+        assertEquals(200, r.status(), r.bodyText());
+    }
+
+    private HttpResponse call(String method, String path, String body) {
+        return gateway.handle(new HttpRequest(method, path, Map.of(), Map.of(),
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    static String vectors(int count, int dim) {
+        StringBuilder sb = new StringBuilder("{\"vectors\":[");
+        for (int i = 0; i < count; i++) {
+            sb.append(i == 0 ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"values\":[");
+            for (int d = 0; d < dim; d++) {
+                sb.append(d == 0 ? "" : ",").append("0.5");
+            }
+            sb.append("]}");
+        }
+        return sb.append("]}").toString();
+    }
+
+    static List<Arguments> badRequests() {
+        String longId = "x".repeat(300);
+        return List.of(
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[", "body"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "[1,2]", "body"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{}", "vectors"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,NaN,0]}]}", "vectors[0].values[1]"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,Infinity,0]}]}", "vectors[0].values[1]"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,1e39,0]}]}", "vectors[0].values[1]"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,\"2\",0]}]}", "vectors[0].values[1]"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,0]}]}", "vectors[0].values"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"\",\"values\":[1,0,0]}]}", "vectors[0].id"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"" + longId + "\",\"values\":[1,0,0]}]}", "vectors[0].id"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":7,\"values\":[1,0,0]}]}", "vectors[0].id"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[1,0,0],\"attributes\":{\"x\":{\"y\":1}}}]}", "vectors[0].attributes.x"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors", vectors(1001, 3), "vectors"),
+                Arguments.of("POST", "/v1/namespaces/bad.name/vectors", vectors(1, 3), "namespace"),
+                Arguments.of("POST", "/v1/namespaces/" + "n".repeat(65) + "/vectors", vectors(1, 3), "namespace"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"topK\":0}", "topK"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"topK\":1001}", "topK"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"topK\":2.5}", "topK"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", "vector"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"topK\":3}", "vector"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"filter\":{\"lang\":{\"$regex\":\"e\"}}}", "filter.lang.$regex"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"filter\":[1]}", "filter"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"includeValues\":\"yes\"}", "includeValues"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":-1}}", "asOf.version"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors/delete", "{\"ids\":[]}", "ids"),
+                Arguments.of("POST", "/v1/namespaces/docs/vectors/delete", "{\"ids\":[1]}", "ids[0]"),
+                Arguments.of("PUT", "/v1/namespaces/other", "{\"dimension\":0}", "dimension"),
+                Arguments.of("PUT", "/v1/namespaces/other", "{\"dimension\":3,\"metric\":\"hamming\"}", "metric"),
+                Arguments.of("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"filter\":" + "{\"$not\":".repeat(70) + "{}" + "}".repeat(71), "body"));
+    }
+
+    @ParameterizedTest(name = "{0} {1} -> 400 {3}")
+    @MethodSource("badRequests")
+    void everyBadRequestIsA400NamingTheField(String method, String path, String body, String field) throws Exception {
+        HttpResponse r = call(method, path, body);
+        assertEquals(400, r.status(), r.bodyText());
+        assertEquals(HttpResponse.PROBLEM_JSON, r.headers().get("Content-Type"));
+        JsonNode problem = JSON.readTree(r.body());
+        assertEquals("https://abi.dev/problems/validation", problem.get("type").asText());
+        assertEquals(400, problem.get("status").asInt());
+        assertEquals(field, problem.get("errors").get(0).get("field").asText(), r.bodyText());
+    }
+
+    @Test
+    void bodyOverSixMegabytesIs413() throws Exception {
+        byte[] body = new byte[(int) Limits.SIX_MB + 1];
+        HttpResponse r = gateway.handle(new HttpRequest("POST", "/v1/namespaces/docs/vectors", null, null, body));
+        assertEquals(413, r.status());
+        assertEquals("https://abi.dev/problems/payload-too-large", JSON.readTree(r.body()).get("type").asText());
+    }
+
+    @Test
+    void unknownThingsAre404And405CarriesAllow() {
+        assertEquals(404, call("GET", "/v1/nothing", null).status());
+        assertEquals(404, call("GET", "/v1/namespaces/nope", null).status());
+        assertEquals(404, call("GET", "/v1/namespaces/docs/vectors/zzz", null).status());
+        HttpResponse r = call("DELETE", "/v1/namespaces/docs/query", null);
+        assertEquals(405, r.status());
+        assertEquals("POST", r.headers().get("Allow"));
+    }
+
+    @Test
+    void createIsIdempotentAndConflictIs409() {
+        assertEquals(201, call("PUT", "/v1/namespaces/other", "{\"dimension\":3,\"metric\":\"l2\"}").status());
+        assertEquals(200, call("PUT", "/v1/namespaces/other", "{\"dimension\":3,\"metric\":\"l2\"}").status());
+        assertEquals(409, call("PUT", "/v1/namespaces/other", "{\"dimension\":4,\"metric\":\"l2\"}").status());
+    }
+
+    @Test
+    void idsWithSlashesRoundTripThroughPercentEncoding() throws Exception {
+        call("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a/b c\",\"values\":[0,1,0]}]}");
+        HttpResponse r = call("GET", "/v1/namespaces/docs/vectors/a%2Fb%20c", null);
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("a/b c", JSON.readTree(r.body()).get("id").asText());
+    }
+
+    @Test
+    void unbuiltRoutesSay501WithWhatIsMissing() throws Exception {
+        HttpResponse r = call("POST", "/v1/namespaces/docs/restore", "{\"version\":1}");
+        assertEquals(501, r.status());
+        assertTrue(JSON.readTree(r.body()).get("detail").asText().contains("not built yet"));
+        assertEquals(501, call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":0}}").status());
+        assertEquals(200, call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}").status());
+    }
+}

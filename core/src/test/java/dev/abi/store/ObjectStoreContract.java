@@ -1,0 +1,146 @@
+package dev.abi.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The one contract every {@link ObjectStore} passes: local disk and memory here, and each cloud store in its adapter
+ * against its emulator. Subclasses supply the store; each test works under a fresh prefix.
+ */
+public abstract class ObjectStoreContract {
+
+    protected abstract ObjectStore store();
+
+    private final String prefix = "contract/" + UUID.randomUUID() + "/";
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void putIfAbsentCreatesOnceAndNeverOverwrites() {
+        String key = prefix + "a.json";
+        String etag = store().putIfAbsent(key, bytes("first"));
+        PreconditionFailedException e = assertThrows(PreconditionFailedException.class,
+                () -> store().putIfAbsent(key, bytes("second")));
+        assertEquals(key, e.key());
+        StoredObject o = store().get(key).orElseThrow();
+        assertArrayEquals(bytes("first"), o.bytes());
+        assertEquals(etag, o.etag());
+    }
+
+    @Test
+    void putIfMatchSwapsOnlyOnTheCurrentEtag() {
+        String key = prefix + "pointer.json";
+        String v1 = store().putIfAbsent(key, bytes("v1"));
+        String v2 = store().putIfMatch(key, bytes("v2"), v1);
+        assertNotEquals(v1, v2);
+        assertThrows(PreconditionFailedException.class, () -> store().putIfMatch(key, bytes("v3"), v1));
+        assertArrayEquals(bytes("v2"), store().get(key).orElseThrow().bytes());
+        assertThrows(PreconditionFailedException.class,
+                () -> store().putIfMatch(prefix + "missing.json", bytes("x"), v2));
+    }
+
+    @Test
+    void getRangeReadsPartsAndMissingIsTyped() {
+        String key = prefix + "range.bin";
+        store().putIfAbsent(key, bytes("0123456789"));
+        assertArrayEquals(bytes("345"), store().getRange(key, 3, 3));
+        assertArrayEquals(bytes("89"), store().getRange(key, 8, 10));
+        assertThrows(ObjectNotFoundException.class, () -> store().getRange(prefix + "nope.bin", 0, 1));
+        assertTrue(store().get(prefix + "nope.bin").isEmpty());
+    }
+
+    @Test
+    void listIsSortedAndLimitedToThePrefix() {
+        store().putIfAbsent(prefix + "b/2.bin", bytes("22"));
+        store().putIfAbsent(prefix + "a/1.bin", bytes("1"));
+        store().putIfAbsent(prefix + "b/1.bin", bytes("333"));
+        List<ObjectInfo> b = store().list(prefix + "b/");
+        assertEquals(List.of(prefix + "b/1.bin", prefix + "b/2.bin"), b.stream().map(ObjectInfo::key).toList());
+        assertEquals(3, b.get(0).size());
+        assertEquals(3, store().list(prefix).size());
+    }
+
+    @Test
+    void deleteRemovesAndIgnoresMissing() {
+        String key = prefix + "gone.bin";
+        store().putIfAbsent(key, bytes("x"));
+        store().delete(key);
+        assertTrue(store().get(key).isEmpty());
+        store().delete(key);
+        store().putIfAbsent(key, bytes("again"));
+        assertArrayEquals(bytes("again"), store().get(key).orElseThrow().bytes());
+    }
+
+    @Test
+    void racingCreatesHaveExactlyOneWinner() throws Exception {
+        String key = prefix + "race.json";
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            AtomicInteger wins = new AtomicInteger();
+            List<Future<?>> futures = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                int writer = i;
+                futures.add(pool.submit(() -> {
+                    try {
+                        store().putIfAbsent(key, bytes("writer-" + writer));
+                        wins.incrementAndGet();
+                    } catch (PreconditionFailedException lost) {
+                        // expected for all but one
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+            assertEquals(1, wins.get());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void compareAndSwapLosesNoIncrement() throws Exception {
+        String key = prefix + "counter.txt";
+        store().putIfAbsent(key, bytes("0"));
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new java.util.ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 5; i++) {
+                        while (true) {
+                            StoredObject o = store().get(key).orElseThrow();
+                            int n = Integer.parseInt(new String(o.bytes(), StandardCharsets.UTF_8));
+                            try {
+                                store().putIfMatch(key, bytes(Integer.toString(n + 1)), o.etag());
+                                break;
+                            } catch (PreconditionFailedException lost) {
+                                // someone else incremented first: read again
+                            }
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("20", new String(store().get(key).orElseThrow().bytes(), StandardCharsets.UTF_8));
+    }
+}
