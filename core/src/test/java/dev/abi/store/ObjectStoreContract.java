@@ -42,7 +42,7 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void putIfMatchSwapsOnlyOnTheCurrentEtag() {
+    protected void putIfMatchSwapsOnlyOnTheCurrentEtag() {
         String key = prefix + "pointer.json";
         String v1 = store().putIfAbsent(key, bytes("v1"));
         String v2 = store().putIfMatch(key, bytes("v2"), v1);
@@ -75,7 +75,7 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void deleteRemovesAndIgnoresMissing() {
+    protected void deleteRemovesAndIgnoresMissing() {
         String key = prefix + "gone.bin";
         store().putIfAbsent(key, bytes("x"));
         store().delete(key);
@@ -113,7 +113,7 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void compareAndSwapLosesNoIncrement() throws Exception {
+    protected void compareAndSwapLosesNoIncrement() throws Exception {
         String key = prefix + "counter.txt";
         store().putIfAbsent(key, bytes("0"));
         ExecutorService pool = Executors.newFixedThreadPool(4);

@@ -14,6 +14,14 @@ public interface AbiConfig {
     @WithDefault("./data")
     String dataDir();
 
+    /**
+     * Whether the local HTTP route is built in (build time). The function packages set it to {@code false}: their
+     * provider runtime is the front door.
+     */
+    @WithName("local-http")
+    @WithDefault("true")
+    boolean localHttp();
+
     /** Where durable state lives. */
     Store store();
 
