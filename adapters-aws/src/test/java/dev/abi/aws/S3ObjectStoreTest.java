@@ -86,16 +86,6 @@ class S3ObjectStoreTest extends ObjectStoreContract {
     protected void compareAndSwapLosesNoIncrement() {
     }
 
-    /**
-     * Seen failing intermittently against S3Proxy 4.1.0: a create right after a delete was answered 412. The likely
-     * cause is an SDK retry of a create whose first attempt succeeded (an ambiguous outcome, which the commit-log
-     * issue resolves by reading the object back); until then this case is not run against S3Proxy.
-     */
-    @Override
-    @org.junit.jupiter.api.Disabled("intermittent 412 on create-after-delete against S3Proxy 4.1.0; see Javadoc")
-    protected void deleteRemovesAndIgnoresMissing() {
-    }
-
     @Test
     void s3AnswersIfNoneMatchStarWith412() {
         s3.putObject(b -> b.bucket(BUCKET).key("raw/once"), RequestBody.fromString("1"));
