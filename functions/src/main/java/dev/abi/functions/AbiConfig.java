@@ -15,12 +15,12 @@ public interface AbiConfig {
     String dataDir();
 
     /**
-     * Whether the local HTTP route is built in (build time). The function packages set it to {@code false}: their
-     * provider runtime is the front door.
+     * Whether the Vert.x route to the gateway is built in (build time): on for the local server and Google Cloud
+     * Functions, off where the provider runtime calls the gateway directly (Lambda, Azure).
      */
-    @WithName("local-http")
+    @WithName("vertx-route")
     @WithDefault("true")
-    boolean localHttp();
+    boolean vertxRoute();
 
     /** Where durable state lives. */
     Store store();

@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
+import dev.abi.testing.ServerProcess;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,19 +13,20 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Starts the packaged local server ({@code target/quarkus-app/quarkus-run.jar}) as a separate process, the way the
- * README does, fills it, checks every answer against exact distances computed here, restarts it, and checks again.
+ * Starts the packaged local server ({@code target/quarkus-app/quarkus-run.jar}) as a separate process through the
+ * README's launcher ({@code scripts/serve}), fills it, checks every answer against exact distances computed here,
+ * restarts it, and checks again.
  */
 class LocalServerProcessIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int DIM = 64;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @TempDir
     Path dataDir;
@@ -49,9 +46,8 @@ class LocalServerProcessIT {
                 q[d] = random.nextFloat() * 2 - 1;
             }
         }
-        int port = freePort();
-        Process server = start(port);
-        try {
+        int port = ServerProcess.freePort();
+        try (ServerProcess server = start(port, "first")) {
             for (int start = 0; start < vectors.length; start += 250) {
                 StringBuilder body = new StringBuilder("{\"vectors\":[");
                 for (int i = start; i < start + 250; i++) {
@@ -59,28 +55,23 @@ class LocalServerProcessIT {
                             .append(JSON.writeValueAsString(vectors[i])).append(",\"attributes\":{\"i\":").append(i)
                             .append("}}");
                 }
-                JsonNode r = send(port, "POST", "/v1/namespaces/process-test/vectors", body.append("]}").toString(), 200);
+                JsonNode r = send(server, "POST", "/v1/namespaces/process-test/vectors", body.append("]}").toString(), 200);
                 assertEquals(250, r.get("upserted").asInt());
             }
-            checkQueries(port, vectors, queries);
-        } finally {
-            stop(server);
+            checkQueries(server, vectors, queries);
         }
-        Process restarted = start(port);
-        try {
-            JsonNode info = send(port, "GET", "/v1/namespaces/process-test", null, 200);
+        try (ServerProcess restarted = start(port, "restarted")) {
+            JsonNode info = send(restarted, "GET", "/v1/namespaces/process-test", null, 200);
             assertEquals(2000, info.get("count").asInt());
             assertEquals(8, info.get("version").asInt());
-            checkQueries(port, vectors, queries);
-        } finally {
-            stop(restarted);
+            checkQueries(restarted, vectors, queries);
         }
     }
 
-    private void checkQueries(int port, float[][] vectors, float[][] queries) throws Exception {
+    private static void checkQueries(ServerProcess server, float[][] vectors, float[][] queries) throws Exception {
         for (float[] q : queries) {
             String body = "{\"vector\":" + JSON.writeValueAsString(q) + ",\"topK\":10}";
-            JsonNode matches = send(port, "POST", "/v1/namespaces/process-test/query", body, 200).get("matches");
+            JsonNode matches = send(server, "POST", "/v1/namespaces/process-test/query", body, 200).get("matches");
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < vectors.length; i++) {
                 order.add(i);
@@ -109,55 +100,23 @@ class LocalServerProcessIT {
         return 1 - dot / (Math.sqrt(aa) * Math.sqrt(bb));
     }
 
-    private JsonNode send(int port, String method, String path, String body, int expectedStatus) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    private static JsonNode send(ServerProcess server, String method, String path, String body, int expectedStatus)
+            throws Exception {
+        HttpResponse<String> r = server.send(method, path, body);
         assertEquals(expectedStatus, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
-    private Process start(int port) throws Exception {
+    /** Starts the server through the README's launcher, so the test fails if the launcher loses the vector flag. */
+    private ServerProcess start(int port, String name) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the app first: " + jar.toAbsolutePath());
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process p = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-                "-Dquarkus.http.port=" + port, "-Dabi.data-dir=" + dataDir, "-jar", jar.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(dataDir.resolveSibling(dataDir.getFileName() + "-server.log").toFile())
-                .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!p.isAlive()) {
-                throw new IllegalStateException("server exited with " + p.exitValue());
-            }
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-                if (r.statusCode() == 200) {
-                    assertTrue(r.body().contains("panama"), "the launcher flag must enable the Vector API: " + r.body());
-                    return p;
-                }
-            } catch (IOException notYet) {
-                // still starting
-            }
-            Thread.sleep(100);
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("server did not answer /health within 60 s");
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
+        Path serve = Path.of("..", "scripts", "serve");
+        ServerProcess server = ServerProcess.start(
+                List.of("bash", serve.toString(), "-Dquarkus.http.port=" + port, "-Dabi.data-dir=" + dataDir),
+                Map.of("JAVA_HOME", System.getProperty("java.home")),
+                dataDir.resolveSibling("server-" + name + ".log"), port, Duration.ofSeconds(120));
+        assertTrue(server.health().contains("panama"), "scripts/serve must enable the Vector API: " + server.health());
+        return server;
     }
 }

@@ -10,6 +10,7 @@ import io.quarkus.arc.properties.IfBuildProperty;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import io.quarkus.funqy.runtime.ApplicationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,18 +18,22 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The local server's front door: hands every {@code /v1/...} and {@code /health} request, raw, to the core
- * {@link Gateway}, so the local server answers exactly as the cloud functions do. Function packages build without
- * it ({@code abi.local-http=false}), since their provider runtime is the front door there.
+ * The Vert.x front door: hands every {@code /v1/...} and {@code /health} request, raw, to the core {@link Gateway}.
+ * It serves the local server, and Google Cloud Functions, whose HTTP bridge feeds requests into the same Vert.x router.
+ * Packages whose provider runtime calls the gateway directly (Lambda, Azure) build without it
+ * ({@code abi.vertx-route=false}).
  */
 @ApplicationScoped
-@IfBuildProperty(name = "abi.local-http", stringValue = "true", enableIfMissing = true)
-public class LocalHttpRoute {
+@IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)
+public class VertxGatewayRoute {
 
     void register(@Observes Router router, Gateway gateway) {
         long limit = gateway.limits().maxBodyBytes();
         for (String path : new String[] {"/v1/*", "/health"}) {
             router.route(path)
+                    // Quarkus installs its own body handler only when an extension asks for one (Funqy HTTP does,
+                    // the GCF bridge does not); this one is skipped when Quarkus's already read the body.
+                    .handler(BodyHandler.create(false).setBodyLimit(limit))
                     .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
                     // Quarkus's body handler (quarkus.http.limits.max-body-size = abi.max-body-bytes) fails
                     // oversize bodies with 413 before they are read; this turns that into the API's problem body.
