@@ -5,20 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.abi.store.ObjectStore;
 import dev.abi.store.ObjectStoreContract;
-import java.net.URI;
-import org.gaul.s3proxy.S3Proxy;
-import org.gaul.s3proxy.auth.AuthenticationType;
-import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
-import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
-import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
@@ -26,39 +16,19 @@ import software.amazon.awssdk.services.s3.model.S3Exception;
 class S3ObjectStoreTest extends ObjectStoreContract {
 
     private static final String BUCKET = "abi-state";
-    private static S3Proxy proxy;
+    private static S3ProxyServer proxy;
     private static S3Client s3;
 
     @BeforeAll
     static void startS3Proxy() throws Exception {
-        proxy = S3Proxy.builder()
-                .blobStore(new TransientNio2BlobStore())
-                .endpoint(URI.create("http://127.0.0.1:0"))
-                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, "test-access", "test-secret")
-                .build();
-        proxy.start();
-        while (!proxy.getState().equals("STARTED")) {
-            Thread.sleep(10);
-        }
-        s3 = S3Client.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + proxy.getPort()))
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("test-access", "test-secret")))
-                .httpClient(UrlConnectionHttpClient.create())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
-        s3.createBucket(b -> b.bucket(BUCKET));
+        proxy = new S3ProxyServer(BUCKET);
+        s3 = proxy.client();
     }
 
     @AfterAll
     static void stopS3Proxy() throws Exception {
-        if (s3 != null) {
-            s3.close();
-        }
         if (proxy != null) {
-            proxy.stop();
+            proxy.close();
         }
     }
 

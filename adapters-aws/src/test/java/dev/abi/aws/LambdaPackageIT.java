@@ -1,0 +1,102 @@
+package dev.abi.aws;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.testing.ServerProcess;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs {@code target/function.zip} as the managed Java runtime would, in its own JVM, with the {@code Handler} and the
+ * environment of {@code deploy/template.yaml}, against S3Proxy: API Gateway events in, proxy replies out, state in S3.
+ */
+class LambdaPackageIT {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path TEMPLATE = Path.of("deploy", "template.yaml");
+    private static final Path EVENTS = Path.of("src", "test", "resources", "events", "aws", "apigw-http-v2");
+
+    @TempDir
+    Path task;
+
+    @Test
+    void packagedFunctionAnswersWithTheTemplateEnvironment() throws Exception {
+        unzip(Path.of("target", "function.zip"), task);
+        String template = Files.readString(TEMPLATE);
+        Matcher handler = Pattern.compile("Handler:\\s*(\\S+)").matcher(template);
+        assertTrue(handler.find(), "template names no Handler");
+        String toolOptions = ServerProcess.javaToolOptions(TEMPLATE);
+
+        try (S3ProxyServer s3 = new S3ProxyServer("abi-lambda-it")) {
+            List<String> command = List.of(ServerProcess.javaLauncher(), "-cp",
+                    task + ":" + task.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath(),
+                    LambdaRuntimeShim.class.getName(), handler.group(1),
+                    EVENTS.resolve("health.json").toString(), EVENTS.resolve("upsert.json").toString(),
+                    EVENTS.resolve("query.json").toString());
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(task.resolveSibling("lambda.log").toFile());
+            builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
+            builder.environment().put("ABI_STORE_KIND", "s3");
+            builder.environment().put("ABI_STORE_BUCKET", "abi-lambda-it");
+            builder.environment().put("ABI_STORE_ENDPOINT", s3.endpoint().toString());
+            builder.environment().put("ABI_STORE_REGION", "us-east-1");
+            builder.environment().put("AWS_REGION", "us-east-1");
+            builder.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+            builder.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+            Process process = builder.start();
+            String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(process.waitFor(120, TimeUnit.SECONDS), "function JVM did not exit");
+            List<JsonNode> replies = new ArrayList<>();
+            for (String line : stdout.split("\n")) {
+                if (line.startsWith("REPLY ")) {
+                    replies.add(JSON.readTree(Base64.getDecoder().decode(line.substring(6).trim())));
+                }
+            }
+            assertEquals(3, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
+                    + Files.readString(task.resolveSibling("lambda.log")));
+
+            JsonNode health = replies.get(0);
+            assertEquals(200, health.get("statusCode").asInt(), health.toString());
+            assertTrue(health.get("body").asText().contains("panama"),
+                    "the template's JAVA_TOOL_OPTIONS must enable the Vector API: " + health);
+
+            assertEquals(200, replies.get(1).get("statusCode").asInt(), replies.get(1).toString());
+            JsonNode query = JSON.readTree(replies.get(2).get("body").asText());
+            assertEquals("c", query.get("matches").get(0).get("id").asText(), query.toString());
+
+            assertTrue(s3.client().listObjectsV2(b -> b.bucket("abi-lambda-it").prefix("ns/lambda-docs/"))
+                    .keyCount() >= 2, "the acknowledged upsert must be in S3");
+        }
+    }
+
+    private static void unzip(Path zip, Path into) throws IOException {
+        try (ZipInputStream in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path target = into.resolve(e.getName()).normalize();
+                if (!target.startsWith(into)) {
+                    throw new IOException("zip entry outside the target: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
+    }
+}
