@@ -33,8 +33,11 @@ public final class NamespaceService {
     private record Loaded(NamespaceHead head, VectorIndex index) {
     }
 
-    /** Query parameters, already validated by the gateway. */
+    /** Query parameters, already validated by the gateway. A null filter matches everything; a null version is now. */
     public record Query(float[] vector, int topK, Filter filter, Long asOfVersion) {
+        public Query {
+            filter = filter == null ? Filter.ALL : filter;
+        }
     }
 
     /** The result of a namespace creation: its info, and whether this call created it. */
