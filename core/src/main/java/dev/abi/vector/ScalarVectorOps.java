@@ -4,37 +4,37 @@ package dev.abi.vector;
 final class ScalarVectorOps implements VectorOps {
 
     @Override
-    public float dot(float[] q, float[] data, int offset, int len) {
+    public float dot(float[] q, int qOffset, float[] data, int offset, int len) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < len; i += 4) {
-            s0 += q[i] * data[offset + i];
-            s1 += q[i + 1] * data[offset + i + 1];
-            s2 += q[i + 2] * data[offset + i + 2];
-            s3 += q[i + 3] * data[offset + i + 3];
+            s0 += q[qOffset + i] * data[offset + i];
+            s1 += q[qOffset + i + 1] * data[offset + i + 1];
+            s2 += q[qOffset + i + 2] * data[offset + i + 2];
+            s3 += q[qOffset + i + 3] * data[offset + i + 3];
         }
         for (; i < len; i++) {
-            s0 += q[i] * data[offset + i];
+            s0 += q[qOffset + i] * data[offset + i];
         }
         return (s0 + s1) + (s2 + s3);
     }
 
     @Override
-    public float squaredDistance(float[] q, float[] data, int offset, int len) {
+    public float squaredDistance(float[] q, int qOffset, float[] data, int offset, int len) {
         float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = 0;
         for (; i + 3 < len; i += 4) {
-            float d0 = q[i] - data[offset + i];
-            float d1 = q[i + 1] - data[offset + i + 1];
-            float d2 = q[i + 2] - data[offset + i + 2];
-            float d3 = q[i + 3] - data[offset + i + 3];
+            float d0 = q[qOffset + i] - data[offset + i];
+            float d1 = q[qOffset + i + 1] - data[offset + i + 1];
+            float d2 = q[qOffset + i + 2] - data[offset + i + 2];
+            float d3 = q[qOffset + i + 3] - data[offset + i + 3];
             s0 += d0 * d0;
             s1 += d1 * d1;
             s2 += d2 * d2;
             s3 += d3 * d3;
         }
         for (; i < len; i++) {
-            float d = q[i] - data[offset + i];
+            float d = q[qOffset + i] - data[offset + i];
             s0 += d * d;
         }
         return (s0 + s1) + (s2 + s3);
