@@ -109,6 +109,30 @@ public final class HnswIndex implements VectorIndex {
         return live.get();
     }
 
+    /**
+     * Bytes held for search: vectors, norms and link lists, with array headers (ids and attributes not counted).
+     */
+    public long memoryBytes() {
+        structure.readLock().lock();
+        try {
+            int n = Math.min(allocated.get(), capacity);
+            long bytes = 16L + (long) vectors.length * Float.BYTES + 16L + (long) norms.length * Float.BYTES
+                    + 16L + 8L * links.length;
+            for (int node = 0; node < n; node++) {
+                long[][] levels = links[node];
+                if (levels != null) {
+                    bytes += 16L + 8L * levels.length;
+                    for (int l = 0; l < levels.length; l++) {
+                        bytes += 16L + 8L * ((long[]) LEVEL_LINKS.getAcquire(levels, l)).length;
+                    }
+                }
+            }
+            return bytes;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
     /** Nodes in the graph, live or tombstoned. */
     public int graphSize() {
         return allocated.get();

@@ -1,0 +1,48 @@
+package dev.abi.benchmarks.ann;
+
+import dev.abi.vector.Filter;
+import dev.abi.vector.HnswIndex;
+import dev.abi.vector.HnswParams;
+import dev.abi.vector.SearchHit;
+import dev.abi.vector.StoredVector;
+import dev.abi.vector.VectorOpsProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** This project's HNSW on float32 vectors. */
+final class AbiHnswContender implements Contender {
+
+    private HnswIndex index;
+
+    @Override
+    public String name() {
+        return "abi-hnsw-f32";
+    }
+
+    @Override
+    public void build(Dataset data, int threads) {
+        index = new HnswIndex(data.dimension(), data.metric(), new HnswParams(16, 100, 64, 0.25),
+                VectorOpsProvider.get(), data.base().length);
+        List<StoredVector> batch = new ArrayList<>(data.base().length);
+        for (int i = 0; i < data.base().length; i++) {
+            batch.add(new StoredVector(Integer.toString(i), data.base()[i], Map.of()));
+        }
+        Benchmarks.inPool(threads, () -> index.upsertAll(batch));
+    }
+
+    @Override
+    public int[] search(float[] query, int k, int effort) {
+        List<SearchHit> hits = index.search(query, k, Filter.ALL, effort);
+        int[] out = new int[hits.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Integer.parseInt(hits.get(i).id());
+        }
+        return out;
+    }
+
+    @Override
+    public long indexBytes() {
+        return index.memoryBytes();
+    }
+}
