@@ -74,7 +74,7 @@ class HnswIndexTest {
         for (float[] q : queries) {
             Set<String> truth = new HashSet<>();
             exact.search(q, 10, Filter.ALL).forEach(h -> truth.add(h.id()));
-            for (SearchHit h : index.search(q, 10, Filter.ALL, 100)) {
+            for (SearchHit h : index.search(q, 10, Filter.ALL, 200)) {
                 if (truth.contains(h.id())) {
                     hits++;
                 }
