@@ -43,6 +43,76 @@ public final class HnswIndex implements VectorIndex {
     private record Entry(int node, int level) {
     }
 
+    /** Distance from one fixed query to any node; smaller is closer. One per search. */
+    private interface Scorer {
+        float distance(int node);
+
+        /** Distances to {@code count} nodes at once, into {@code out}. */
+        default void distances(int[] nodes, int count, float[] out) {
+            for (int i = 0; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
+    }
+
+    /**
+     * Float scoring of a query that starts at index 0 of its array: bulk distances go four vectors per pass over the
+     * query, which overlaps their memory loads.
+     */
+    private final class BulkFloatScorer implements Scorer {
+        private final float[] q;
+        private final float qNorm;
+        private final float[] data = vectors;
+        private final float[] nodeNorms = norms;
+        private final float[] four = new float[4];
+
+        BulkFloatScorer(float[] q, float qNorm) {
+            this.q = q;
+            this.qNorm = qNorm;
+        }
+
+        @Override
+        public float distance(int node) {
+            int offset = node * dimension;
+            return switch (metric) {
+                case L2 -> ops.squaredDistance(q, 0, data, offset, dimension);
+                case DOT -> -ops.dot(q, 0, data, offset, dimension);
+                case COSINE -> finishCosine(ops.dot(q, 0, data, offset, dimension), node);
+            };
+        }
+
+        @Override
+        public void distances(int[] nodes, int count, float[] out) {
+            int dim = dimension;
+            int i = 0;
+            for (; i + 3 < count; i += 4) {
+                int o0 = nodes[i] * dim;
+                int o1 = nodes[i + 1] * dim;
+                int o2 = nodes[i + 2] * dim;
+                int o3 = nodes[i + 3] * dim;
+                if (metric == Metric.L2) {
+                    ops.squaredDistance4(q, data, o0, o1, o2, o3, dim, out, i);
+                } else {
+                    ops.dot4(q, data, o0, o1, o2, o3, dim, out, i);
+                    for (int j = i; j < i + 4; j++) {
+                        out[j] = metric == Metric.DOT ? -out[j] : finishCosine(out[j], nodes[j]);
+                    }
+                }
+            }
+            for (; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
+
+        private float finishCosine(float dot, int node) {
+            float denominator = qNorm * nodeNorms[node];
+            return denominator == 0f ? 1f : 1f - dot / denominator;
+        }
+    }
+
+    /** Vectors needed before int8 codes are trained; until then the walk reads floats. */
+    static final int QUANTIZER_TRAINING_SIZE = 1024;
+
     private final int dimension;
     private final Metric metric;
     private final VectorOps ops;
@@ -68,6 +138,9 @@ public final class HnswIndex implements VectorIndex {
     private long[][][] links;
     /** 1 for a live node; 0 for one being inserted or deleted. */
     private byte[] liveFlags;
+    /** Int8 codes, for {@link VectorEncoding#INT8}; read by the walk once {@link #quantizer} is trained. */
+    private byte[] codes;
+    private volatile ScalarQuantizer quantizer;
 
     public HnswIndex(int dimension, Metric metric) {
         this(dimension, metric, HnswParams.DEFAULTS, VectorOpsProvider.get(), 1024);
@@ -110,14 +183,15 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /**
-     * Bytes held for search: vectors, norms and link lists, with array headers (ids and attributes not counted).
+     * Bytes the graph walk reads: the float vectors (or, once int8 codes are trained, the codes), norms and link
+     * lists, with array headers. The float vectors an int8 index re-ranks on, ids and attributes are not counted.
      */
-    public long memoryBytes() {
+    public long searchBytes() {
         structure.readLock().lock();
         try {
             int n = Math.min(allocated.get(), capacity);
-            long bytes = 16L + (long) vectors.length * Float.BYTES + 16L + (long) norms.length * Float.BYTES
-                    + 16L + 8L * links.length;
+            long bytes = quantizer != null ? 16L + (long) n * dimension : 16L + (long) n * dimension * Float.BYTES;
+            bytes += 16L + (long) n * Float.BYTES + 16L + 8L * n;
             for (int node = 0; node < n; node++) {
                 long[][] levels = links[node];
                 if (levels != null) {
@@ -219,22 +293,26 @@ public final class HnswIndex implements VectorIndex {
                 return exact(query, queryNorm, topK, accept);
             }
             int width = Math.max(ef, topK);
+            ScalarQuantizer sq = quantizer;
+            Scorer walk = sq == null ? new BulkFloatScorer(query, queryNorm) : int8Scorer(query, queryNorm, sq);
             int ep = start.node();
             for (int level = start.level(); level > 0; level--) {
-                ep = greedy(query, 0, queryNorm, ep, level);
+                ep = greedy(walk, ep, level);
             }
             Visited visited = visitedSets.get().reset(capacity);
-            ScoredNodes found = searchLayer(query, 0, queryNorm,
-                    new long[] {ScoredNodes.encode(distance(query, 0, queryNorm, ep), ep)}, width, 0, accept, true,
-                    visited);
+            ScoredNodes found = searchLayer(walk, new long[] {ScoredNodes.encode(walk.distance(ep), ep)}, width, 0,
+                    accept, true, visited);
             if (found.size() < Math.min(topK, live.get())) {
                 // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
                 return exact(query, queryNorm, topK, accept);
             }
+            Scorer exact = sq == null ? null : floatScorer(query, 0, queryNorm);
             TopK best = new TopK(Math.min(topK, found.size()));
             for (long packed : found.toArray()) {
                 int node = ScoredNodes.node(packed);
-                best.offer(ids[node], reported(ScoredNodes.distance(packed)));
+                // With int8 codes the walk's distances are approximate: re-rank its candidates on the floats.
+                float d = exact == null ? ScoredNodes.distance(packed) : exact.distance(node);
+                best.offer(ids[node], reported(d));
             }
             return best.result();
         } finally {
@@ -282,6 +360,10 @@ public final class HnswIndex implements VectorIndex {
             int offset = node * dimension;
             System.arraycopy(values, 0, vectors, offset, dimension);
             norms[node] = norm(vectors, offset);
+            ScalarQuantizer sq = quantizer;
+            if (sq != null) {
+                sq.encode(vectors, offset, codes, offset);
+            }
             ids[node] = id;
             attributes[node] = attrs == null ? Map.of() : Map.copyOf(attrs);
             int level = randomLevel(node);
@@ -301,6 +383,38 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
+        if (params.encoding() == VectorEncoding.INT8 && quantizer == null
+                && allocated.get() >= QUANTIZER_TRAINING_SIZE) {
+            trainQuantizer();
+        }
+    }
+
+    /** Trains the int8 quantizer on the vectors so far and encodes them; later inserts encode as they go. */
+    private void trainQuantizer() {
+        structure.writeLock().lock();
+        try {
+            if (quantizer != null) {
+                return;
+            }
+            int n = Math.min(allocated.get(), capacity);
+            ScalarQuantizer sq = ScalarQuantizer.train(vectors, n, dimension);
+            for (int node = 0; node < n; node++) {
+                sq.encode(vectors, node * dimension, codes, node * dimension);
+            }
+            quantizer = sq;
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    /** The encoding the graph walk reads; {@link VectorEncoding#INT8} walks floats until it has been trained. */
+    public VectorEncoding encoding() {
+        return params.encoding();
+    }
+
+    /** The trained int8 quantizer, if this index uses one and has trained it. */
+    public Optional<ScalarQuantizer> quantizer() {
+        return Optional.ofNullable(quantizer);
     }
 
     private void connect(int node, int level) {
@@ -314,19 +428,20 @@ public final class HnswIndex implements VectorIndex {
                 start = entry;
             }
         }
-        int offset = node * dimension;
-        float nodeNorm = norms[node];
+        // The node's own vector, copied so that the bulk kernels read it from offset 0.
+        float[] own = Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension);
+        Scorer scorer = new BulkFloatScorer(own, norms[node]);
         int ep = start.node();
         for (int l = start.level(); l > level; l--) {
-            ep = greedy(vectors, offset, nodeNorm, ep, l);
+            ep = greedy(scorer, ep, l);
         }
-        long[] entryPoints = {ScoredNodes.encode(distance(vectors, offset, nodeNorm, ep), ep)};
+        long[] entryPoints = {ScoredNodes.encode(scorer.distance(ep), ep)};
         Visited visited = visitedSets.get();
         for (int l = Math.min(level, start.level()); l >= 0; l--) {
             visited.reset(capacity);
             visited.mark(node);
-            ScoredNodes found = searchLayer(vectors, offset, nodeNorm, entryPoints, params.efConstruction(), l,
-                    Filter.ALL, false, visited);
+            ScoredNodes found = searchLayer(scorer, entryPoints, params.efConstruction(), l, Filter.ALL, false,
+                    visited);
             long[] candidates = found.toArray();
             Arrays.sort(candidates);
             long[] chosen = diverse(candidates, maxLinks(l));
@@ -421,16 +536,16 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- search
 
-    private int greedy(float[] q, int qOffset, float qNorm, int ep, int level) {
+    private int greedy(Scorer scorer, int ep, int level) {
         int current = ep;
-        float best = distance(q, qOffset, qNorm, current);
+        float best = scorer.distance(current);
         boolean moved = true;
         while (moved) {
             moved = false;
             long[] neighbours = (long[]) LEVEL_LINKS.getAcquire(links[current], level);
             for (long link : neighbours) {
                 int nb = ScoredNodes.node(link);
-                float d = distance(q, qOffset, qNorm, nb);
+                float d = scorer.distance(nb);
                 if (d < best) {
                     best = d;
                     current = nb;
@@ -445,10 +560,12 @@ public final class HnswIndex implements VectorIndex {
      * Best-first search of one layer. Returns a max-heap of the {@code ef} closest accepted nodes. With
      * {@code liveOnly}, tombstoned nodes and nodes the filter rejects are walked through but not returned.
      */
-    private ScoredNodes searchLayer(float[] q, int qOffset, float qNorm, long[] entryPoints, int ef, int level,
-            Filter filter, boolean liveOnly, Visited visited) {
+    private ScoredNodes searchLayer(Scorer scorer, long[] entryPoints, int ef, int level, Filter filter,
+            boolean liveOnly, Visited visited) {
         ScoredNodes candidates = new ScoredNodes(ef * 2, false);
         ScoredNodes results = new ScoredNodes(ef + 1, true);
+        int[] fresh = new int[maxLinks(level) + 1];
+        float[] freshDistances = new float[fresh.length];
         for (long ep : entryPoints) {
             int node = ScoredNodes.node(ep);
             if (visited.mark(node)) {
@@ -467,12 +584,21 @@ public final class HnswIndex implements VectorIndex {
                 break;
             }
             long[] neighbours = (long[]) LEVEL_LINKS.getAcquire(links[ScoredNodes.node(closest)], level);
+            if (neighbours.length > fresh.length) {
+                fresh = new int[neighbours.length];
+                freshDistances = new float[neighbours.length];
+            }
+            int count = 0;
             for (long link : neighbours) {
                 int nb = ScoredNodes.node(link);
-                if (!visited.mark(nb)) {
-                    continue;
+                if (visited.mark(nb)) {
+                    fresh[count++] = nb;
                 }
-                long packed = ScoredNodes.encode(distance(q, qOffset, qNorm, nb), nb);
+            }
+            scorer.distances(fresh, count, freshDistances);
+            for (int j = 0; j < count; j++) {
+                int nb = fresh[j];
+                long packed = ScoredNodes.encode(freshDistances[j], nb);
                 if (results.size() < ef || packed < results.peek()) {
                     candidates.push(packed);
                     if (accepts(nb, filter, liveOnly)) {
@@ -489,10 +615,11 @@ public final class HnswIndex implements VectorIndex {
 
     private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter) {
         TopK best = new TopK(topK);
+        Scorer scorer = floatScorer(query, 0, queryNorm);
         int n = allocated.get();
         for (int node = 0; node < Math.min(n, capacity); node++) {
             if (isLive(node) && (filter == Filter.ALL || filter.matches(attributesAt(node)))) {
-                float d = reported(distance(query, 0, queryNorm, node));
+                float d = reported(scorer.distance(node));
                 if (best.mayAccept(d)) {
                     best.offer(ids[node], d);
                 }
@@ -524,21 +651,65 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- distances
 
-    /** Internal distance, smaller is closer: squared l2, negated dot, or 1 - cosine. */
-    private float distance(float[] q, int qOffset, float qNorm, int node) {
-        int offset = node * dimension;
+    private Scorer floatScorer(float[] q, int qOffset, float qNorm) {
+        float[] data = vectors;
+        float[] nodeNorms = norms;
+        int dim = dimension;
         return switch (metric) {
-            case L2 -> ops.squaredDistance(q, qOffset, vectors, offset, dimension);
-            case DOT -> -ops.dot(q, qOffset, vectors, offset, dimension);
-            case COSINE -> {
-                float denominator = qNorm * norms[node];
-                yield denominator == 0f ? 1f : 1f - ops.dot(q, qOffset, vectors, offset, dimension) / denominator;
-            }
+            case L2 -> node -> ops.squaredDistance(q, qOffset, data, node * dim, dim);
+            case DOT -> node -> -ops.dot(q, qOffset, data, node * dim, dim);
+            case COSINE -> node -> {
+                float denominator = qNorm * nodeNorms[node];
+                return denominator == 0f ? 1f : 1f - ops.dot(q, qOffset, data, node * dim, dim) / denominator;
+            };
         };
     }
 
+    /**
+     * Scores int8 codes against the float query. With {@code x = offset + step * code}: l2 is the squared distance
+     * of {@code q - offset} to {@code step * code}; the dot product is {@code q . offset + (q * step) . code}.
+     */
+    private Scorer int8Scorer(float[] q, float qNorm, ScalarQuantizer sq) {
+        byte[] data = codes;
+        float[] nodeNorms = norms;
+        int dim = dimension;
+        float[] offset = sq.offsetsShared();
+        float[] step = sq.stepsShared();
+        if (metric == Metric.L2) {
+            float[] u = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                u[d] = q[d] - offset[d];
+            }
+            return node -> ops.squaredDistanceInt8(u, step, data, node * dim, dim);
+        }
+        float[] v = new float[dim];
+        float constant = 0;
+        for (int d = 0; d < dim; d++) {
+            v[d] = q[d] * step[d];
+            constant += q[d] * offset[d];
+        }
+        float base = constant;
+        if (metric == Metric.DOT) {
+            return node -> -(base + ops.dotInt8(v, data, node * dim, dim));
+        }
+        return node -> {
+            float denominator = qNorm * nodeNorms[node];
+            return denominator == 0f ? 1f : 1f - (base + ops.dotInt8(v, data, node * dim, dim)) / denominator;
+        };
+    }
+
+    /** Internal distance between two nodes, smaller is closer: squared l2, negated dot, or 1 - cosine. */
     private float between(int a, int b) {
-        return distance(vectors, a * dimension, norms[a], b);
+        int oa = a * dimension;
+        int ob = b * dimension;
+        return switch (metric) {
+            case L2 -> ops.squaredDistance(vectors, oa, vectors, ob, dimension);
+            case DOT -> -ops.dot(vectors, oa, vectors, ob, dimension);
+            case COSINE -> {
+                float denominator = norms[a] * norms[b];
+                yield denominator == 0f ? 1f : 1f - ops.dot(vectors, oa, vectors, ob, dimension) / denominator;
+            }
+        };
     }
 
     /** The distance the API reports (l2 is not squared). */
@@ -589,6 +760,8 @@ public final class HnswIndex implements VectorIndex {
         attributes = fresh.attributes;
         links = fresh.links;
         liveFlags = fresh.liveFlags;
+        codes = fresh.codes;
+        quantizer = fresh.quantizer;
         rebuilds++;
     }
 
@@ -600,6 +773,7 @@ public final class HnswIndex implements VectorIndex {
         attributes = new Object[size];
         links = new long[size][][];
         liveFlags = new byte[size];
+        codes = params.encoding() == VectorEncoding.INT8 ? new byte[Math.multiplyExact(size, dimension)] : null;
     }
 
     private void grow(int size) {
@@ -609,6 +783,9 @@ public final class HnswIndex implements VectorIndex {
         attributes = Arrays.copyOf(attributes, size);
         links = Arrays.copyOf(links, size);
         liveFlags = Arrays.copyOf(liveFlags, size);
+        if (codes != null) {
+            codes = Arrays.copyOf(codes, Math.multiplyExact(size, dimension));
+        }
         capacity = size;
     }
 

@@ -1,6 +1,8 @@
 package dev.abi.vector;
 
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -11,6 +13,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class PanamaVectorOps implements VectorOps {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** Bytes with as many lanes as {@link #SPECIES}: one load widens to exactly one float vector. */
+    private static final VectorSpecies<Byte> BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.length() * Byte.SIZE));
 
     @Override
     public float dot(float[] q, int qOffset, float[] data, int offset, int len) {
@@ -18,17 +23,23 @@ final class PanamaVectorOps implements VectorOps {
         int bound = SPECIES.loopBound(len);
         FloatVector acc0 = FloatVector.zero(SPECIES);
         FloatVector acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc2 = FloatVector.zero(SPECIES);
+        FloatVector acc3 = FloatVector.zero(SPECIES);
         int i = 0;
-        // Two accumulators hide the FMA latency on wide machines.
-        for (; i + step < bound; i += 2 * step) {
+        // Four independent accumulators keep several FMAs in flight; one chain would wait on each FMA's latency.
+        for (; i + 3 * step < bound; i += 4 * step) {
             acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
             acc1 = FloatVector.fromArray(SPECIES, q, qOffset + i + step)
                     .fma(FloatVector.fromArray(SPECIES, data, offset + i + step), acc1);
+            acc2 = FloatVector.fromArray(SPECIES, q, qOffset + i + 2 * step)
+                    .fma(FloatVector.fromArray(SPECIES, data, offset + i + 2 * step), acc2);
+            acc3 = FloatVector.fromArray(SPECIES, q, qOffset + i + 3 * step)
+                    .fma(FloatVector.fromArray(SPECIES, data, offset + i + 3 * step), acc3);
         }
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             sum += q[qOffset + i] * data[offset + i];
         }
@@ -41,24 +52,162 @@ final class PanamaVectorOps implements VectorOps {
         int bound = SPECIES.loopBound(len);
         FloatVector acc0 = FloatVector.zero(SPECIES);
         FloatVector acc1 = FloatVector.zero(SPECIES);
+        FloatVector acc2 = FloatVector.zero(SPECIES);
+        FloatVector acc3 = FloatVector.zero(SPECIES);
         int i = 0;
-        for (; i + step < bound; i += 2 * step) {
-            FloatVector d0 = FloatVector.fromArray(SPECIES, q, qOffset + i).sub(FloatVector.fromArray(SPECIES, data, offset + i));
+        for (; i + 3 * step < bound; i += 4 * step) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, q, qOffset + i)
+                    .sub(FloatVector.fromArray(SPECIES, data, offset + i));
             FloatVector d1 = FloatVector.fromArray(SPECIES, q, qOffset + i + step)
                     .sub(FloatVector.fromArray(SPECIES, data, offset + i + step));
+            FloatVector d2 = FloatVector.fromArray(SPECIES, q, qOffset + i + 2 * step)
+                    .sub(FloatVector.fromArray(SPECIES, data, offset + i + 2 * step));
+            FloatVector d3 = FloatVector.fromArray(SPECIES, q, qOffset + i + 3 * step)
+                    .sub(FloatVector.fromArray(SPECIES, data, offset + i + 3 * step));
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
+            acc2 = d2.fma(d2, acc2);
+            acc3 = d3.fma(d3, acc3);
         }
         for (; i < bound; i += step) {
-            FloatVector d0 = FloatVector.fromArray(SPECIES, q, qOffset + i).sub(FloatVector.fromArray(SPECIES, data, offset + i));
+            FloatVector d0 = FloatVector.fromArray(SPECIES, q, qOffset + i)
+                    .sub(FloatVector.fromArray(SPECIES, data, offset + i));
             acc0 = d0.fma(d0, acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float d = q[qOffset + i] - data[offset + i];
             sum += d * d;
         }
         return sum;
+    }
+
+    @Override
+    public void dot4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+            a0 = x.fma(FloatVector.fromArray(SPECIES, data, o0 + i), a0);
+            a1 = x.fma(FloatVector.fromArray(SPECIES, data, o1 + i), a1);
+            a2 = x.fma(FloatVector.fromArray(SPECIES, data, o2 + i), a2);
+            a3 = x.fma(FloatVector.fromArray(SPECIES, data, o3 + i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = q[i];
+            s0 += x * data[o0 + i];
+            s1 += x * data[o1 + i];
+            s2 += x * data[o2 + i];
+            s3 += x * data[o3 + i];
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
+    public void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+            FloatVector d0 = x.sub(FloatVector.fromArray(SPECIES, data, o0 + i));
+            FloatVector d1 = x.sub(FloatVector.fromArray(SPECIES, data, o1 + i));
+            FloatVector d2 = x.sub(FloatVector.fromArray(SPECIES, data, o2 + i));
+            FloatVector d3 = x.sub(FloatVector.fromArray(SPECIES, data, o3 + i));
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            a2 = d2.fma(d2, a2);
+            a3 = d3.fma(d3, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = q[i];
+            float d0 = x - data[o0 + i];
+            float d1 = x - data[o1 + i];
+            float d2 = x - data[o2 + i];
+            float d3 = x - data[o3 + i];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
+    public float dotInt8(float[] v, byte[] codes, int offset, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            acc0 = FloatVector.fromArray(SPECIES, v, i).fma(widen(codes, offset + i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, v, i + step).fma(widen(codes, offset + i + step), acc1);
+        }
+        for (; i < bound; i += step) {
+            acc0 = FloatVector.fromArray(SPECIES, v, i).fma(widen(codes, offset + i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            sum += v[i] * codes[offset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistanceInt8(float[] u, float[] scale, byte[] codes, int offset, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, u, i)
+                    .sub(FloatVector.fromArray(SPECIES, scale, i).mul(widen(codes, offset + i)));
+            FloatVector d1 = FloatVector.fromArray(SPECIES, u, i + step)
+                    .sub(FloatVector.fromArray(SPECIES, scale, i + step).mul(widen(codes, offset + i + step)));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        for (; i < bound; i += step) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, u, i)
+                    .sub(FloatVector.fromArray(SPECIES, scale, i).mul(widen(codes, offset + i)));
+            acc0 = d0.fma(d0, acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float d = u[i] - scale[i] * codes[offset + i];
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    private static FloatVector widen(byte[] codes, int offset) {
+        return (FloatVector) ByteVector.fromArray(BYTES, codes, offset).convertShape(VectorOperators.B2F, SPECIES, 0);
     }
 
     @Override

@@ -41,6 +41,37 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
+    public float dotInt8(float[] v, byte[] codes, int offset, int len) {
+        float s0 = 0, s1 = 0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) {
+            s0 += v[i] * codes[offset + i];
+            s1 += v[i + 1] * codes[offset + i + 1];
+        }
+        for (; i < len; i++) {
+            s0 += v[i] * codes[offset + i];
+        }
+        return s0 + s1;
+    }
+
+    @Override
+    public float squaredDistanceInt8(float[] u, float[] scale, byte[] codes, int offset, int len) {
+        float s0 = 0, s1 = 0;
+        int i = 0;
+        for (; i + 1 < len; i += 2) {
+            float d0 = u[i] - scale[i] * codes[offset + i];
+            float d1 = u[i + 1] - scale[i + 1] * codes[offset + i + 1];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+        }
+        for (; i < len; i++) {
+            float d = u[i] - scale[i] * codes[offset + i];
+            s0 += d * d;
+        }
+        return s0 + s1;
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

@@ -22,6 +22,38 @@ public interface VectorOps {
     /** Squared Euclidean distance of {@code len} floats of {@code a} from {@code aOffset} and of {@code b}. */
     float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int len);
 
+    /**
+     * Dot products of {@code q} with four vectors of {@code data} at once (offsets {@code o0..o3}), into
+     * {@code out[at..at+3]}. One pass over the query serves four vectors, and their loads overlap.
+     */
+    default void dot4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dot(q, 0, data, o0, len);
+        out[at + 1] = dot(q, 0, data, o1, len);
+        out[at + 2] = dot(q, 0, data, o2, len);
+        out[at + 3] = dot(q, 0, data, o3, len);
+    }
+
+    /** Squared distances of {@code q} to four vectors of {@code data} at once, as {@link #dot4}. */
+    default void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        out[at] = squaredDistance(q, 0, data, o0, len);
+        out[at + 1] = squaredDistance(q, 0, data, o1, len);
+        out[at + 2] = squaredDistance(q, 0, data, o2, len);
+        out[at + 3] = squaredDistance(q, 0, data, o3, len);
+    }
+
+    /**
+     * Dot product of {@code v} with {@code len} signed 8-bit codes of {@code codes} from {@code offset}, each code
+     * taken as its integer value.
+     */
+    float dotInt8(float[] v, byte[] codes, int offset, int len);
+
+    /**
+     * Squared distance between {@code u} and the codes scaled per dimension: the sum over d of
+     * {@code (u[d] - scale[d] * codes[offset + d])^2}.
+     */
+    float squaredDistanceInt8(float[] u, float[] scale, byte[] codes, int offset, int len);
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }

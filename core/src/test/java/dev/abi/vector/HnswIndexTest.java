@@ -84,6 +84,58 @@ class HnswIndexTest {
         assertTrue(recall >= 0.95, metric + " recall@10 = " + recall);
     }
 
+    @ParameterizedTest
+    @EnumSource(Metric.class)
+    void int8CodesReRankedOnFloatsKeepRecallAtLeast95PercentOn20k(Metric metric) {
+        float[][] base = clustered(20_000, DIM, 17, metric == Metric.DOT);
+        float[][] queries = clustered(100, DIM, 18, metric == Metric.DOT);
+        HnswIndex index = new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(VectorEncoding.INT8),
+                VectorOpsProvider.get(), 1024);
+        index.upsertAll(stored(base));
+        assertEquals(VectorEncoding.INT8, index.encoding());
+        assertTrue(index.quantizer().isPresent(), "codes are trained once the index holds enough vectors");
+        FlatVectorIndex exact = new FlatVectorIndex(DIM, metric);
+        stored(base).forEach(v -> exact.upsert(v.id(), v.values(), v.attributes()));
+        int hits = 0;
+        for (float[] q : queries) {
+            Set<String> truth = new HashSet<>();
+            exact.search(q, 10, Filter.ALL).forEach(h -> truth.add(h.id()));
+            List<SearchHit> got = index.search(q, 10, Filter.ALL, 200);
+            List<SearchHit> want = exact.search(q, 10, Filter.ALL);
+            for (SearchHit h : got) {
+                if (truth.contains(h.id())) {
+                    hits++;
+                }
+            }
+            // Re-ranking on the floats makes the reported distance exact, not the code's approximation.
+            if (got.get(0).id().equals(want.get(0).id())) {
+                assertEquals(want.get(0).distance(), got.get(0).distance(), 1e-5);
+            }
+        }
+        double recall = hits / (10.0 * queries.length);
+        assertTrue(recall >= 0.95, metric + " int8 recall@10 = " + recall);
+    }
+
+    @Test
+    void scalarQuantizerRoundTripsWithinHalfAStep() {
+        Random random = new Random(3);
+        float[] data = new float[100 * 8];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian() * (1 + i % 8);
+        }
+        ScalarQuantizer sq = ScalarQuantizer.train(data, 100, 8);
+        byte[] codes = new byte[8];
+        float[] offset = sq.offsets();
+        float[] step = sq.steps();
+        for (int v = 0; v < 100; v++) {
+            sq.encode(data, v * 8, codes, 0);
+            for (int d = 0; d < 8; d++) {
+                float back = offset[d] + step[d] * codes[d];
+                assertEquals(data[v * 8 + d], back, step[d] / 2 + 1e-6, "vector " + v + " dim " + d);
+            }
+        }
+    }
+
     @Test
     void distancesMatchTheExactIndex() {
         float[][] base = clustered(500, DIM, 3, false);

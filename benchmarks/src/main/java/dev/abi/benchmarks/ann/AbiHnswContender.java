@@ -43,6 +43,6 @@ final class AbiHnswContender implements Contender {
 
     @Override
     public long indexBytes() {
-        return index.memoryBytes();
+        return index.searchBytes();
     }
 }
