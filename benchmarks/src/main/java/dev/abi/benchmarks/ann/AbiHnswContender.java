@@ -5,24 +5,30 @@ import dev.abi.vector.HnswIndex;
 import dev.abi.vector.HnswParams;
 import dev.abi.vector.SearchHit;
 import dev.abi.vector.StoredVector;
+import dev.abi.vector.VectorEncoding;
 import dev.abi.vector.VectorOpsProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** This project's HNSW on float32 vectors. */
+/** This project's HNSW, walking float32 vectors or int8 codes (re-ranked on the floats). */
 final class AbiHnswContender implements Contender {
 
+    private final VectorEncoding encoding;
     private HnswIndex index;
+
+    AbiHnswContender(VectorEncoding encoding) {
+        this.encoding = encoding;
+    }
 
     @Override
     public String name() {
-        return "abi-hnsw-f32";
+        return encoding == VectorEncoding.INT8 ? "abi-hnsw-int8" : "abi-hnsw-f32";
     }
 
     @Override
     public void build(Dataset data, int threads) {
-        index = new HnswIndex(data.dimension(), data.metric(), new HnswParams(16, 100, 64, 0.25),
+        index = new HnswIndex(data.dimension(), data.metric(), new HnswParams(16, 100, 64, 0.25, encoding),
                 VectorOpsProvider.get(), data.base().length);
         List<StoredVector> batch = new ArrayList<>(data.base().length);
         for (int i = 0; i < data.base().length; i++) {

@@ -1,5 +1,6 @@
 package dev.abi.benchmarks.ann;
 
+import dev.abi.vector.VectorEncoding;
 import dev.abi.vector.VectorOpsProvider;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -58,7 +59,7 @@ public final class AnnBenchmark {
         int n = Integer.parseInt(opts.getOrDefault("n", "100000"));
         int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
         List<String> contenders = List.of(opts.getOrDefault("contenders",
-                "abi-hnsw-f32,jvector-f32,jvector-pq-rerank,lucene-hnsw-f32,lucene-hnsw-sq7,exact-scan").split(","));
+                "abi-hnsw-f32,abi-hnsw-int8,jvector-f32,jvector-pq-rerank,lucene-hnsw-f32,lucene-hnsw-sq7,exact-scan").split(","));
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks"));
         Files.createDirectories(out);
 
@@ -107,7 +108,8 @@ public final class AnnBenchmark {
 
     private static Contender contender(String name) {
         Supplier<Contender> s = switch (name) {
-            case "abi-hnsw-f32" -> AbiHnswContender::new;
+            case "abi-hnsw-f32" -> () -> new AbiHnswContender(VectorEncoding.FLOAT32);
+            case "abi-hnsw-int8" -> () -> new AbiHnswContender(VectorEncoding.INT8);
             case "jvector-f32" -> () -> new JvectorContender(false);
             case "jvector-pq-rerank" -> () -> new JvectorContender(true);
             case "lucene-hnsw-f32" -> () -> new LuceneContender(false);
@@ -136,16 +138,21 @@ public final class AnnBenchmark {
             System.out.printf(Locale.ROOT, "  %-18s build %.1f s wall, %.1f s CPU; %.0f B/vector%n", c.name(),
                     buildWall, buildCpu, bytesPerVector);
             int[] efforts = c.tunable() ? EFFORTS : new int[] {K};
-            // Warm the JIT on every code path before measuring.
-            for (int e : new int[] {efforts[0], efforts[efforts.length / 2]}) {
-                for (int q = 0; q < Math.min(300, data.queries().length); q++) {
+            // Warm the JIT on every code path before measuring: full passes at a low, a middle and a high effort.
+            for (int e : new int[] {efforts[0], efforts[efforts.length / 3], efforts[efforts.length / 2]}) {
+                for (int q = 0; q < data.queries().length; q++) {
                     c.search(data.queries()[q], K, e);
                 }
             }
             List<Point> points = new ArrayList<>();
             int reached = 0;
             for (int effort : efforts) {
-                Point p = measure(data, c, effort);
+                // Best of two passes: the machine is shared, and a pass can lose its core for a while.
+                Point first = measure(data, c, effort);
+                Point second = measure(data, c, effort);
+                Point p = new Point(effort, first.recall(), Math.max(first.qpsCpu1(), second.qpsCpu1()),
+                        Math.max(first.qpsWall1(), second.qpsWall1()), Math.max(first.qpsCpu2(), second.qpsCpu2()),
+                        Math.max(first.qpsWall2(), second.qpsWall2()));
                 points.add(p);
                 System.out.printf(Locale.ROOT, "    effort %4d  recall %.4f  QPS/CPU-s 1T %8.0f  2T %8.0f%n", effort,
                         p.recall(), p.qpsCpu1(), p.qpsCpu2());
@@ -220,10 +227,15 @@ public final class AnnBenchmark {
             s.append('\n');
         }
         s.append('\n');
-        Result ours = results.stream().filter(r -> r.contender().startsWith("abi-hnsw-f32")).findFirst().orElse(null);
-        if (ours != null) {
-            s.append("Ratios, this index over the best jvector or Lucene variant at the same recall (QPS per "
-                    + "CPU-second, 1 thread):\n\n");
+        Result fastestBuild = results.stream()
+                .filter(r -> r.contender().equals("jvector-f32") || r.contender().equals("lucene-hnsw-f32"))
+                .min((a, b) -> Double.compare(a.buildWall(), b.buildWall())).orElse(null);
+        for (Result ours : results) {
+            if (!ours.contender().startsWith("abi-hnsw")) {
+                continue;
+            }
+            s.append("Ratios of ").append(ours.contender()).append(" over the best jvector or Lucene variant at the same "
+                    + "recall (QPS per CPU-second, 1 thread):\n\n");
             for (double target : RECALL_TARGETS) {
                 Point mine = ours.cheapest(target);
                 Result bestPeer = null;
@@ -242,12 +254,14 @@ public final class AnnBenchmark {
                         : String.format(Locale.ROOT, "%.2fx (%,.0f vs %s %,.0f)", mine.qpsCpu1() / bestPoint.qpsCpu1(),
                                 mine.qpsCpu1(), bestPeer.contender(), bestPoint.qpsCpu1())));
             }
-            Result fastestBuild = results.stream()
-                    .filter(r -> r.contender().equals("jvector-f32") || r.contender().equals("lucene-hnsw-f32"))
-                    .min((a, b) -> Double.compare(a.buildWall(), b.buildWall())).orElse(null);
             if (fastestBuild != null) {
                 s.append(String.format(Locale.ROOT, "- build wall: %.2fx the faster peer's (%s, %.1f s)%n",
                         ours.buildWall() / fastestBuild.buildWall(), fastestBuild.contender(), fastestBuild.buildWall()));
+            }
+            Result exact = results.stream().filter(r -> r.contender().equals("exact-scan")).findFirst().orElse(null);
+            if (exact != null) {
+                s.append(String.format(Locale.ROOT, "- bytes/vector: %.2fx float32 (%.0f of %.0f)%n",
+                        ours.bytesPerVector() / exact.bytesPerVector(), ours.bytesPerVector(), exact.bytesPerVector()));
             }
             s.append('\n');
         }
