@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Exact-scan queries per second, Vector API kernels against the scalar fallback, in one JVM on the same data.
+ * Exact-scan queries per second, Vector API kernels against the scalar fallback, in one JVM on the same data, and
+ * the scan's bytes per second against a plain SIMD read of an array of the same size (the bandwidth ceiling).
  * Run: {@code java --add-modules jdk.incubator.vector -cp benchmarks/target/classes:core/target/classes dev.abi.benchmarks.FlatScanBenchmark}
  * (Jackson is not needed for this harness.)
  */
@@ -18,16 +19,21 @@ public final class FlatScanBenchmark {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int[] dims = {64, 384, 768};
-        System.out.println("| dim | vectors | backend | queries/s | ratio vs scalar |");
-        System.out.println("|---|---|---|---|---|");
+        System.out.println("| dim | vectors | backend | queries/s | ratio vs scalar | scan GB/s | % of read bandwidth |");
+        System.out.println("|---|---|---|---|---|---|---|");
         for (int dim : dims) {
+            double bytes = (double) n * dim * Float.BYTES;
+            double probe = BandwidthProbe.gbPerSecond(new float[n * dim], 5);
             double scalar = run(VectorOpsProvider.scalar(), n, dim);
-            System.out.printf("| %d | %d | scalar | %.1f | 1.00 |%n", dim, n, scalar);
+            System.out.printf("| %d | %d | scalar | %.1f | 1.00 | %.1f | %.0f%% |%n", dim, n, scalar,
+                    scalar * bytes / 1e9, 100 * scalar * bytes / 1e9 / probe);
             VectorOps panama = VectorOpsProvider.panamaOrNull();
             if (panama != null) {
                 double simd = run(panama, n, dim);
-                System.out.printf("| %d | %d | %s | %.1f | %.2f |%n", dim, n, panama.name(), simd, simd / scalar);
+                System.out.printf("| %d | %d | %s | %.1f | %.2f | %.1f | %.0f%% |%n", dim, n, panama.name(), simd,
+                        simd / scalar, simd * bytes / 1e9, 100 * simd * bytes / 1e9 / probe);
             }
+            System.out.printf("| %d | %d | read-bandwidth probe | | | %.1f | 100%% |%n", dim, n, probe);
         }
     }
 

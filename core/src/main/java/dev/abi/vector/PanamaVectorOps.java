@@ -83,6 +83,11 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public boolean blockKernels() {
+        return true;
+    }
+
+    @Override
     public void dot4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         int step = SPECIES.length();
         int bound = SPECIES.loopBound(len);

@@ -33,6 +33,11 @@ public interface VectorOps {
         out[at + 3] = dot(q, 0, data, o3, len);
     }
 
+    /** Whether {@link #dot4} and {@link #squaredDistance4} are real four-way kernels rather than four calls. */
+    default boolean blockKernels() {
+        return false;
+    }
+
     /** Squared distances of {@code q} to four vectors of {@code data} at once, as {@link #dot4}. */
     default void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
             int at) {
