@@ -112,6 +112,10 @@ public final class HnswIndex implements VectorIndex {
 
     /** Vectors needed before int8 codes are trained; until then the walk reads floats. */
     static final int QUANTIZER_TRAINING_SIZE = 1024;
+    /** Vectors needed before PQ codes are trained (k-means needs many points per centroid). */
+    static final int PQ_TRAINING_SIZE = 4096;
+    /** At most this many vectors train the PQ centroids. */
+    static final int PQ_TRAINING_SAMPLE = 20_000;
 
     private final int dimension;
     private final Metric metric;
@@ -141,6 +145,9 @@ public final class HnswIndex implements VectorIndex {
     /** Int8 codes, for {@link VectorEncoding#INT8}; read by the walk once {@link #quantizer} is trained. */
     private byte[] codes;
     private volatile ScalarQuantizer quantizer;
+    /** PQ codes, for {@link VectorEncoding#PQ}, {@code productQuantizer.subspaces()} bytes per node. */
+    private byte[] pqCodes;
+    private volatile ProductQuantizer productQuantizer;
 
     public HnswIndex(int dimension, Metric metric) {
         this(dimension, metric, HnswParams.DEFAULTS, VectorOpsProvider.get(), 1024);
@@ -190,7 +197,9 @@ public final class HnswIndex implements VectorIndex {
         structure.readLock().lock();
         try {
             int n = Math.min(allocated.get(), capacity);
-            long bytes = quantizer != null ? 16L + (long) n * dimension : 16L + (long) n * dimension * Float.BYTES;
+            ProductQuantizer pq = productQuantizer;
+            long bytes = pq != null ? 16L + (long) n * pq.subspaces()
+                    : quantizer != null ? 16L + (long) n * dimension : 16L + (long) n * dimension * Float.BYTES;
             bytes += 16L + (long) n * Float.BYTES + 16L + 8L * n;
             for (int node = 0; node < n; node++) {
                 long[][] levels = links[node];
@@ -294,7 +303,9 @@ public final class HnswIndex implements VectorIndex {
             }
             int width = Math.max(ef, topK);
             ScalarQuantizer sq = quantizer;
-            Scorer walk = sq == null ? new BulkFloatScorer(query, queryNorm) : int8Scorer(query, queryNorm, sq);
+            ProductQuantizer pq = productQuantizer;
+            Scorer walk = pq != null ? pqScorer(query, queryNorm, pq)
+                    : sq != null ? int8Scorer(query, queryNorm, sq) : new BulkFloatScorer(query, queryNorm);
             int ep = start.node();
             for (int level = start.level(); level > 0; level--) {
                 ep = greedy(walk, ep, level);
@@ -306,11 +317,11 @@ public final class HnswIndex implements VectorIndex {
                 // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
                 return exact(query, queryNorm, topK, accept);
             }
-            Scorer exact = sq == null ? null : floatScorer(query, 0, queryNorm);
+            Scorer exact = sq == null && pq == null ? null : floatScorer(query, 0, queryNorm);
             TopK best = new TopK(Math.min(topK, found.size()));
             for (long packed : found.toArray()) {
                 int node = ScoredNodes.node(packed);
-                // With int8 codes the walk's distances are approximate: re-rank its candidates on the floats.
+                // With codes the walk's distances are approximate: re-rank its candidates on the floats.
                 float d = exact == null ? ScoredNodes.distance(packed) : exact.distance(node);
                 best.offer(ids[node], reported(d));
             }
@@ -364,6 +375,10 @@ public final class HnswIndex implements VectorIndex {
             if (sq != null) {
                 sq.encode(vectors, offset, codes, offset);
             }
+            ProductQuantizer pq = productQuantizer;
+            if (pq != null) {
+                encodePq(pq, node);
+            }
             ids[node] = id;
             attributes[node] = attrs == null ? Map.of() : Map.copyOf(attrs);
             int level = randomLevel(node);
@@ -387,6 +402,10 @@ public final class HnswIndex implements VectorIndex {
                 && allocated.get() >= QUANTIZER_TRAINING_SIZE) {
             trainQuantizer();
         }
+        if (params.encoding() == VectorEncoding.PQ && productQuantizer == null
+                && allocated.get() >= PQ_TRAINING_SIZE) {
+            trainProductQuantizer();
+        }
     }
 
     /** Trains the int8 quantizer on the vectors so far and encodes them; later inserts encode as they go. */
@@ -407,7 +426,58 @@ public final class HnswIndex implements VectorIndex {
         }
     }
 
-    /** The encoding the graph walk reads; {@link VectorEncoding#INT8} walks floats until it has been trained. */
+    /** Trains PQ centroids on the vectors so far (at most a sample) and encodes them all. */
+    private void trainProductQuantizer() {
+        structure.writeLock().lock();
+        try {
+            if (productQuantizer != null) {
+                return;
+            }
+            int n = Math.min(allocated.get(), capacity);
+            int subspaces = Math.max(1, dimension / 4);
+            int sample = Math.min(n, PQ_TRAINING_SAMPLE);
+            float[] training = metric == Metric.COSINE ? new float[sample * dimension] : vectors;
+            if (metric == Metric.COSINE) {
+                for (int node = 0; node < sample; node++) {
+                    unit(node, training, node * dimension);
+                }
+            }
+            ProductQuantizer pq = ProductQuantizer.train(training, sample, dimension, subspaces, 42);
+            pqCodes = new byte[Math.multiplyExact(capacity, subspaces)];
+            for (int node = 0; node < n; node++) {
+                encodePq(pq, node);
+            }
+            productQuantizer = pq;
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    /** Cosine codes the direction only: the unit vector, so that a table of dot products gives the cosine. */
+    private void encodePq(ProductQuantizer pq, int node) {
+        if (metric == Metric.COSINE) {
+            float[] direction = new float[dimension];
+            unit(node, direction, 0);
+            pq.encode(direction, 0, pqCodes, node * pq.subspaces());
+        } else {
+            pq.encode(vectors, node * dimension, pqCodes, node * pq.subspaces());
+        }
+    }
+
+    private void unit(int node, float[] into, int at) {
+        float n = norms[node];
+        float scale = n == 0f ? 0f : 1f / n;
+        for (int d = 0; d < dimension; d++) {
+            into[at + d] = vectors[node * dimension + d] * scale;
+        }
+    }
+
+    /** The trained product quantizer, if this index uses one and has trained it. */
+    public Optional<ProductQuantizer> productQuantizer() {
+        return Optional.ofNullable(productQuantizer);
+    }
+
+    /** The encoding the graph walk reads; a coded index walks floats until its codes have been trained. */
     public VectorEncoding encoding() {
         return params.encoding();
     }
@@ -699,6 +769,41 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /** Internal distance between two nodes, smaller is closer: squared l2, negated dot, or 1 - cosine. */
+    /** Scores PQ codes through the query's table: one lookup per subspace. */
+    private Scorer pqScorer(float[] q, float qNorm, ProductQuantizer pq) {
+        float[] target = q;
+        if (metric == Metric.COSINE) {
+            target = new float[dimension];
+            float scale = qNorm == 0f ? 0f : 1f / qNorm;
+            for (int d = 0; d < dimension; d++) {
+                target[d] = q[d] * scale;
+            }
+        }
+        float[] table = pq.table(target, metric != Metric.L2);
+        byte[] data = pqCodes;
+        float[] nodeNorms = norms;
+        int m = pq.subspaces();
+        return switch (metric) {
+            case L2 -> node -> lookup(table, data, node * m, m);
+            case DOT -> node -> -lookup(table, data, node * m, m);
+            case COSINE -> node -> nodeNorms[node] == 0f || qNorm == 0f ? 1f : 1f - lookup(table, data, node * m, m);
+        };
+    }
+
+    private static float lookup(float[] table, byte[] codes, int offset, int subspaces) {
+        float s0 = 0;
+        float s1 = 0;
+        int i = 0;
+        for (; i + 1 < subspaces; i += 2) {
+            s0 += table[(i << 8) + (codes[offset + i] & 0xff)];
+            s1 += table[((i + 1) << 8) + (codes[offset + i + 1] & 0xff)];
+        }
+        if (i < subspaces) {
+            s0 += table[(i << 8) + (codes[offset + i] & 0xff)];
+        }
+        return s0 + s1;
+    }
+
     private float between(int a, int b) {
         int oa = a * dimension;
         int ob = b * dimension;
@@ -762,6 +867,8 @@ public final class HnswIndex implements VectorIndex {
         liveFlags = fresh.liveFlags;
         codes = fresh.codes;
         quantizer = fresh.quantizer;
+        pqCodes = fresh.pqCodes;
+        productQuantizer = fresh.productQuantizer;
         rebuilds++;
     }
 
@@ -785,6 +892,9 @@ public final class HnswIndex implements VectorIndex {
         liveFlags = Arrays.copyOf(liveFlags, size);
         if (codes != null) {
             codes = Arrays.copyOf(codes, Math.multiplyExact(size, dimension));
+        }
+        if (pqCodes != null) {
+            pqCodes = Arrays.copyOf(pqCodes, Math.multiplyExact(size, productQuantizer.subspaces()));
         }
         capacity = size;
     }

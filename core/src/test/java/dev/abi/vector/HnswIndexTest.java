@@ -84,16 +84,27 @@ class HnswIndexTest {
         assertTrue(recall >= 0.95, metric + " recall@10 = " + recall);
     }
 
+    static List<org.junit.jupiter.params.provider.Arguments> codedEncodings() {
+        List<org.junit.jupiter.params.provider.Arguments> out = new ArrayList<>();
+        for (VectorEncoding encoding : List.of(VectorEncoding.INT8, VectorEncoding.PQ)) {
+            for (Metric metric : Metric.values()) {
+                out.add(org.junit.jupiter.params.provider.Arguments.of(encoding, metric));
+            }
+        }
+        return out;
+    }
+
     @ParameterizedTest
-    @EnumSource(Metric.class)
-    void int8CodesReRankedOnFloatsKeepRecallAtLeast95PercentOn20k(Metric metric) {
+    @org.junit.jupiter.params.provider.MethodSource("codedEncodings")
+    void codesReRankedOnFloatsKeepRecallAtLeast95PercentOn20k(VectorEncoding encoding, Metric metric) {
         float[][] base = clustered(20_000, DIM, 17, metric == Metric.DOT);
         float[][] queries = clustered(100, DIM, 18, metric == Metric.DOT);
-        HnswIndex index = new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(VectorEncoding.INT8),
+        HnswIndex index = new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(encoding),
                 VectorOpsProvider.get(), 1024);
         index.upsertAll(stored(base));
-        assertEquals(VectorEncoding.INT8, index.encoding());
-        assertTrue(index.quantizer().isPresent(), "codes are trained once the index holds enough vectors");
+        assertEquals(encoding, index.encoding());
+        assertTrue(encoding == VectorEncoding.INT8 ? index.quantizer().isPresent()
+                : index.productQuantizer().isPresent(), "codes are trained once the index holds enough vectors");
         FlatVectorIndex exact = new FlatVectorIndex(DIM, metric);
         stored(base).forEach(v -> exact.upsert(v.id(), v.values(), v.attributes()));
         int hits = 0;
@@ -113,7 +124,51 @@ class HnswIndexTest {
             }
         }
         double recall = hits / (10.0 * queries.length);
-        assertTrue(recall >= 0.95, metric + " int8 recall@10 = " + recall);
+        assertTrue(recall >= 0.95, encoding + " " + metric + " recall@10 = " + recall);
+    }
+
+    @Test
+    void productQuantizerTablesSumToTheDistanceOfTheDecodedVector() {
+        Random random = new Random(5);
+        int n = 2_000;
+        int dim = 16;
+        float[] data = new float[n * dim];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (float) random.nextGaussian();
+        }
+        ProductQuantizer pq = ProductQuantizer.train(data, n, dim, 4, 7);
+        assertEquals(4, pq.subspaces());
+        float[] query = new float[dim];
+        for (int d = 0; d < dim; d++) {
+            query[d] = (float) random.nextGaussian();
+        }
+        float[] l2 = pq.table(query, false);
+        float[] dot = pq.table(query, true);
+        byte[] code = new byte[4];
+        double quantizationError = 0;
+        double spread = 0;
+        for (int v = 0; v < 50; v++) {
+            pq.encode(data, v * dim, code, 0);
+            float viaTableL2 = 0;
+            float viaTableDot = 0;
+            for (int s = 0; s < 4; s++) {
+                viaTableL2 += l2[s * 256 + (code[s] & 0xff)];
+                viaTableDot += dot[s * 256 + (code[s] & 0xff)];
+            }
+            float exactL2 = 0;
+            for (int d = 0; d < dim; d++) {
+                float diff = query[d] - data[v * dim + d];
+                exactL2 += diff * diff;
+                spread += data[v * dim + d] * data[v * dim + d];
+            }
+            quantizationError += Math.abs(viaTableL2 - exactL2);
+            assertTrue(Float.isFinite(viaTableDot));
+        }
+        // Codes approximate the vectors: the table distance stays close to the true one on average.
+        assertTrue(quantizationError / 50 < 0.35 * (spread / 50), "mean |error| " + quantizationError / 50);
+        assertEquals("product quantization needs at least 256 training vectors, got 100",
+                assertThrows(IllegalArgumentException.class, () -> ProductQuantizer.train(data, 100, dim, 4, 1))
+                        .getMessage());
     }
 
     @Test

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** This project's HNSW, walking float32 vectors or int8 codes (re-ranked on the floats). */
+/** This project's HNSW, walking float32 vectors, or int8 or PQ codes (re-ranked on the floats). */
 final class AbiHnswContender implements Contender {
 
     private final VectorEncoding encoding;
@@ -23,7 +23,11 @@ final class AbiHnswContender implements Contender {
 
     @Override
     public String name() {
-        return encoding == VectorEncoding.INT8 ? "abi-hnsw-int8" : "abi-hnsw-f32";
+        return switch (encoding) {
+            case FLOAT32 -> "abi-hnsw-f32";
+            case INT8 -> "abi-hnsw-int8";
+            case PQ -> "abi-hnsw-pq";
+        };
     }
 
     @Override

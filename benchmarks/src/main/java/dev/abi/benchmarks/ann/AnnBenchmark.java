@@ -59,7 +59,7 @@ public final class AnnBenchmark {
         int n = Integer.parseInt(opts.getOrDefault("n", "100000"));
         int threads = Integer.parseInt(opts.getOrDefault("threads", "2"));
         List<String> contenders = List.of(opts.getOrDefault("contenders",
-                "abi-hnsw-f32,abi-hnsw-int8,jvector-f32,jvector-pq-rerank,lucene-hnsw-f32,lucene-hnsw-sq7,exact-scan").split(","));
+                "abi-hnsw-f32,abi-hnsw-int8,abi-hnsw-pq,jvector-f32,jvector-pq-rerank,lucene-hnsw-f32,lucene-hnsw-sq7,exact-scan").split(","));
         Path out = Path.of(opts.getOrDefault("out", "docs/benchmarks"));
         Files.createDirectories(out);
 
@@ -110,6 +110,7 @@ public final class AnnBenchmark {
         Supplier<Contender> s = switch (name) {
             case "abi-hnsw-f32" -> () -> new AbiHnswContender(VectorEncoding.FLOAT32);
             case "abi-hnsw-int8" -> () -> new AbiHnswContender(VectorEncoding.INT8);
+            case "abi-hnsw-pq" -> () -> new AbiHnswContender(VectorEncoding.PQ);
             case "jvector-f32" -> () -> new JvectorContender(false);
             case "jvector-pq-rerank" -> () -> new JvectorContender(true);
             case "lucene-hnsw-f32" -> () -> new LuceneContender(false);
