@@ -29,6 +29,9 @@ import java.util.stream.IntStream;
  * of the attributes says the filter keeps few nodes, the search scans the matching nodes exactly instead, and it
  * does the same when the graph walk finds fewer than {@code topK} matches. Results never include a node outside the
  * filter.
+ *
+ * <p>Encodings ({@link HnswParams#encoding()}): the walk reads the float vectors, or int8 or PQ codes trained on the
+ * first vectors; with codes, the walk's candidates are re-ranked on the floats, so reported distances are exact.
  */
 public final class HnswIndex implements VectorIndex {
 

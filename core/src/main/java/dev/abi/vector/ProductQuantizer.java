@@ -19,11 +19,23 @@ public final class ProductQuantizer {
     private final int[] starts;
     /** Centroid values: subspace s, centroid c starts at {@code (starts[s] * CENTROIDS) + c * width(s)}. */
     private final float[] centroids;
+    /** The same values by dimension: dimension d of centroid c (of d's subspace) is at {@code d * CENTROIDS + c}. */
+    private final float[] byDimension;
 
     private ProductQuantizer(int dimension, int[] starts, float[] centroids) {
         this.dimension = dimension;
         this.starts = starts;
         this.centroids = centroids;
+        this.byDimension = new float[centroids.length];
+        for (int s = 0; s + 1 < starts.length; s++) {
+            int from = starts[s];
+            int width = starts[s + 1] - from;
+            for (int c = 0; c < CENTROIDS; c++) {
+                for (int j = 0; j < width; j++) {
+                    byDimension[(from + j) * CENTROIDS + c] = centroids[from * CENTROIDS + c * width + j];
+                }
+            }
+        }
     }
 
     /**
@@ -93,19 +105,22 @@ public final class ProductQuantizer {
      */
     public float[] table(float[] query, boolean dotProduct) {
         float[] table = new float[subspaces() * CENTROIDS];
+        // The inner loops run over 256 contiguous centroids, which C2 turns into SIMD code.
         for (int s = 0; s < subspaces(); s++) {
-            int from = starts[s];
-            int width = starts[s + 1] - from;
-            int base = from * CENTROIDS;
-            for (int c = 0; c < CENTROIDS; c++) {
-                float acc = 0;
-                int at = base + c * width;
-                for (int j = 0; j < width; j++) {
-                    float x = query[from + j];
-                    float y = centroids[at + j];
-                    acc += dotProduct ? x * y : (x - y) * (x - y);
+            int row = s * CENTROIDS;
+            for (int d = starts[s]; d < starts[s + 1]; d++) {
+                float x = query[d];
+                int column = d * CENTROIDS;
+                if (dotProduct) {
+                    for (int c = 0; c < CENTROIDS; c++) {
+                        table[row + c] += x * byDimension[column + c];
+                    }
+                } else {
+                    for (int c = 0; c < CENTROIDS; c++) {
+                        float diff = x - byDimension[column + c];
+                        table[row + c] += diff * diff;
+                    }
                 }
-                table[s * CENTROIDS + c] = acc;
             }
         }
         return table;
