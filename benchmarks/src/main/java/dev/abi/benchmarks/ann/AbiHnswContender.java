@@ -3,7 +3,6 @@ package dev.abi.benchmarks.ann;
 import dev.abi.vector.Filter;
 import dev.abi.vector.HnswIndex;
 import dev.abi.vector.HnswParams;
-import dev.abi.vector.SearchHit;
 import dev.abi.vector.StoredVector;
 import dev.abi.vector.VectorEncoding;
 import dev.abi.vector.VectorOpsProvider;
@@ -43,12 +42,7 @@ final class AbiHnswContender implements Contender {
 
     @Override
     public int[] search(float[] query, int k, int effort) {
-        List<SearchHit> hits = index.search(query, k, Filter.ALL, effort);
-        int[] out = new int[hits.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Integer.parseInt(hits.get(i).id());
-        }
-        return out;
+        return Benchmarks.ordinals(index.search(query, k, Filter.ALL, effort));
     }
 
     @Override

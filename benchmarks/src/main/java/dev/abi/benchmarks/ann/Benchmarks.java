@@ -1,5 +1,7 @@
 package dev.abi.benchmarks.ann;
 
+import dev.abi.vector.SearchHit;
+import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 
 /** Small helpers shared by the contenders. */
@@ -16,6 +18,15 @@ final class Benchmarks {
         } finally {
             pool.shutdown();
         }
+    }
+
+    /** Base ordinals of hits whose ids are the ordinals written as decimal strings. */
+    static int[] ordinals(List<SearchHit> hits) {
+        int[] out = new int[hits.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = Integer.parseInt(hits.get(i).id());
+        }
+        return out;
     }
 
     /** PQ subspaces for a dimension: one byte per 4 dimensions (a 16x smaller code than float32). */

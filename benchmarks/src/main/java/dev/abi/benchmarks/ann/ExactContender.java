@@ -2,9 +2,7 @@ package dev.abi.benchmarks.ann;
 
 import dev.abi.vector.Filter;
 import dev.abi.vector.FlatVectorIndex;
-import dev.abi.vector.SearchHit;
 import dev.abi.vector.VectorOpsProvider;
-import java.util.List;
 import java.util.Map;
 
 /** Exact brute force: this project's SIMD flat scan. */
@@ -29,12 +27,7 @@ final class ExactContender implements Contender {
 
     @Override
     public int[] search(float[] query, int k, int effort) {
-        List<SearchHit> hits = index.search(query, k, Filter.ALL);
-        int[] out = new int[hits.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = Integer.parseInt(hits.get(i).id());
-        }
-        return out;
+        return Benchmarks.ordinals(index.search(query, k, Filter.ALL));
     }
 
     @Override
