@@ -3,6 +3,7 @@ package dev.abi.namespace;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.store.CorruptObjectException;
+import dev.abi.vector.AdaptiveVectorIndex;
 import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorIndex;
@@ -133,7 +134,7 @@ final class SnapshotCodec {
                 Map<String, Object> attrs = attrBytes.length == 0 ? Map.of() : JSON.readValue(attrBytes, ATTRS);
                 index.upsert(id, values, attrs);
             }
-            return index;
+            return AdaptiveVectorIndex.of(index);
         } catch (BufferUnderflowException | IOException e) {
             throw new CorruptObjectException(key, "snapshot is malformed: " + e);
         }
