@@ -349,6 +349,71 @@ public final class HnswIndex implements VectorIndex {
         }
     }
 
+    // ---------------------------------------------------------------- segments
+
+    /** Everything a segment holds: the graph state, copied out under the read lock. */
+    record State(int dimension, Metric metric, HnswParams params, int count, int entryNode, int entryLevel,
+            float[] vectors, float[] norms, String[] ids, Object[] attributes, long[][][] links, byte[] live,
+            ScalarQuantizer quantizer, byte[] codes, ProductQuantizer productQuantizer, byte[] pqCodes) {
+    }
+
+    /** The state of the graph for writing a segment; waits for in-flight inserts to finish. */
+    State exportState() {
+        structure.writeLock().lock();
+        try {
+            int n = Math.min(allocated.get(), capacity);
+            long[][][] linkCopy = new long[n][][];
+            for (int node = 0; node < n; node++) {
+                long[][] levels = links[node];
+                linkCopy[node] = new long[levels.length][];
+                for (int l = 0; l < levels.length; l++) {
+                    linkCopy[node][l] = (long[]) LEVEL_LINKS.getAcquire(levels, l);
+                }
+            }
+            Entry start = entry;
+            ProductQuantizer pq = productQuantizer;
+            return new State(dimension, metric, params, n, start == null ? -1 : start.node(),
+                    start == null ? -1 : start.level(), Arrays.copyOf(vectors, n * dimension),
+                    Arrays.copyOf(norms, n), Arrays.copyOf(ids, n), Arrays.copyOf(attributes, n), linkCopy,
+                    Arrays.copyOf(liveFlags, n), quantizer, codes == null ? null : Arrays.copyOf(codes, n * dimension),
+                    pq, pq == null ? null : Arrays.copyOf(pqCodes, n * pq.subspaces()));
+        } finally {
+            structure.writeLock().unlock();
+        }
+    }
+
+    /** An index holding exactly {@code state}, as read back from a segment. */
+    static HnswIndex fromState(State state) {
+        HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(),
+                Math.max(16, state.count()));
+        int n = state.count();
+        System.arraycopy(state.vectors(), 0, index.vectors, 0, n * state.dimension());
+        System.arraycopy(state.norms(), 0, index.norms, 0, n);
+        System.arraycopy(state.ids(), 0, index.ids, 0, n);
+        System.arraycopy(state.attributes(), 0, index.attributes, 0, n);
+        System.arraycopy(state.live(), 0, index.liveFlags, 0, n);
+        int live = 0;
+        for (int node = 0; node < n; node++) {
+            index.links[node] = state.links()[node];
+            if (state.live()[node] == 1) {
+                index.nodeOf.put(state.ids()[node], node);
+                live++;
+            }
+        }
+        if (state.codes() != null) {
+            System.arraycopy(state.codes(), 0, index.codes, 0, state.codes().length);
+            index.quantizer = state.quantizer();
+        }
+        if (state.productQuantizer() != null) {
+            index.pqCodes = Arrays.copyOf(state.pqCodes(), index.capacity * state.productQuantizer().subspaces());
+            index.productQuantizer = state.productQuantizer();
+        }
+        index.allocated.set(n);
+        index.live.set(live);
+        index.entry = state.entryNode() < 0 ? null : new Entry(state.entryNode(), state.entryLevel());
+        return index;
+    }
+
     // ---------------------------------------------------------------- insert
 
     private void insert(String id, float[] values, Map<String, Object> attrs) {

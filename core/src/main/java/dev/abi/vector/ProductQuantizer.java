@@ -22,7 +22,7 @@ public final class ProductQuantizer {
     /** The same values by dimension: dimension d of centroid c (of d's subspace) is at {@code d * CENTROIDS + c}. */
     private final float[] byDimension;
 
-    private ProductQuantizer(int dimension, int[] starts, float[] centroids) {
+    ProductQuantizer(int dimension, int[] starts, float[] centroids) {
         this.dimension = dimension;
         this.starts = starts;
         this.centroids = centroids;
@@ -124,6 +124,14 @@ public final class ProductQuantizer {
             }
         }
         return table;
+    }
+
+    int[] startsShared() {
+        return starts;
+    }
+
+    float[] centroidsShared() {
+        return centroids;
     }
 
     /** The dimension this quantizer encodes. */

@@ -9,7 +9,7 @@ public final class ScalarQuantizer {
     private final float[] offset;
     private final float[] step;
 
-    private ScalarQuantizer(float[] offset, float[] step) {
+    ScalarQuantizer(float[] offset, float[] step) {
         this.offset = offset;
         this.step = step;
     }

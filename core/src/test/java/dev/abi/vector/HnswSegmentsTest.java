@@ -1,0 +1,81 @@
+package dev.abi.vector;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+class HnswSegmentsTest {
+
+    private static final int DIM = 16;
+
+    private static HnswIndex built(VectorEncoding encoding) {
+        float[][] data = HnswIndexTest.clustered(5_000, DIM, 31, false);
+        HnswIndex index = new HnswIndex(DIM, Metric.COSINE, HnswParams.DEFAULTS.withEncoding(encoding),
+                VectorOpsProvider.get(), 64);
+        List<StoredVector> batch = new ArrayList<>();
+        for (int i = 0; i < data.length; i++) {
+            batch.add(new StoredVector("v" + i, data[i], Map.of("i", i, "tag", i % 2 == 0 ? "even" : "odd")));
+        }
+        index.upsertAll(batch);
+        for (int i = 0; i < 300; i++) {
+            index.delete("v" + i); // tombstones travel with the segment (below the rebuild ratio)
+        }
+        return index;
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEncoding.class)
+    void roundTripIsBitExactAndSearchesTheSame(VectorEncoding encoding) {
+        HnswIndex original = built(encoding);
+        byte[] segment = HnswSegments.write(original);
+        HnswIndex read = HnswSegments.read("ns/docs/seg/1", segment);
+        assertArrayEquals(segment, HnswSegments.write(read), "writing what was read gives the same bytes");
+        assertEquals(original.size(), read.size());
+        assertEquals(encoding, read.encoding());
+        StoredVector before = original.get("v4000").orElseThrow();
+        StoredVector after = read.get("v4000").orElseThrow();
+        assertArrayEquals(before.values(), after.values());
+        assertEquals(before.attributes(), after.attributes());
+        assertTrue(read.get("v10").isEmpty(), "a deleted id stays deleted");
+        float[][] queries = HnswIndexTest.clustered(20, DIM, 32, false);
+        Filter even = FilterParser.parse(Map.of("tag", Map.of("$eq", "even")));
+        for (float[] q : queries) {
+            assertEquals(original.search(q, 10, Filter.ALL), read.search(q, 10, Filter.ALL));
+            assertEquals(original.search(q, 10, even), read.search(q, 10, even));
+        }
+        // The read index keeps taking writes.
+        read.upsert("new", queries[0], Map.of());
+        assertEquals("new", read.search(queries[0], 1, Filter.ALL).get(0).id());
+    }
+
+    @ParameterizedTest
+    @EnumSource(VectorEncoding.class)
+    void truncatedOrFlippedSegmentsAreTypedErrorsNamingTheSegment(VectorEncoding encoding) {
+        byte[] segment = HnswSegments.write(built(encoding));
+        Random random = new Random(7);
+        for (int trial = 0; trial < 20; trial++) {
+            byte[] damaged;
+            if (trial % 2 == 0) {
+                damaged = Arrays.copyOf(segment, random.nextInt(segment.length));
+            } else {
+                damaged = segment.clone();
+                int at = random.nextInt(damaged.length);
+                damaged[at] ^= (byte) (1 << random.nextInt(8));
+            }
+            byte[] input = damaged;
+            CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+                    () -> HnswSegments.read("ns/docs/seg/7", input));
+            assertEquals("ns/docs/seg/7", e.segment());
+            assertTrue(e.getMessage().startsWith("segment ns/docs/seg/7: "), e.getMessage());
+        }
+    }
+}
