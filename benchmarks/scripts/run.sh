@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Runs one plain harness of the benchmarks module with its classpath and the JVM flags (C2 on, Vector API added).
+# Usage: benchmarks/scripts/run.sh FlatScanBenchmark | SegmentOpenBenchmark [args...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+. scripts/java-home.sh
+./mvnw -B -q -DskipTests -pl benchmarks -am install
+cp=$(./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
+main=$1
+shift
+exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx6g -cp "benchmarks/target/classes:$cp" \
+  "dev.abi.benchmarks.$main" "$@"
