@@ -59,8 +59,8 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /**
-     * Float scoring of a query that starts at index 0 of its array: bulk distances go four vectors per pass over the
-     * query, which overlaps their memory loads.
+     * Float scoring of a query (walks, exact scans and re-ranking alike): bulk distances go four vectors per pass
+     * over the query, which overlaps their memory loads.
      */
     private final class BulkFloatScorer implements Scorer {
         private final float[] q;
@@ -320,7 +320,7 @@ public final class HnswIndex implements VectorIndex {
                 // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
                 return exact(query, queryNorm, topK, accept);
             }
-            Scorer exact = sq == null && pq == null ? null : floatScorer(query, 0, queryNorm);
+            Scorer exact = sq == null && pq == null ? null : new BulkFloatScorer(query, queryNorm);
             TopK best = new TopK(Math.min(topK, found.size()));
             for (long packed : found.toArray()) {
                 int node = ScoredNodes.node(packed);
@@ -753,7 +753,7 @@ public final class HnswIndex implements VectorIndex {
 
     private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter) {
         TopK best = new TopK(topK);
-        Scorer scorer = floatScorer(query, 0, queryNorm);
+        Scorer scorer = new BulkFloatScorer(query, queryNorm);
         int n = allocated.get();
         for (int node = 0; node < Math.min(n, capacity); node++) {
             if (isLive(node) && (filter == Filter.ALL || filter.matches(attributesAt(node)))) {
@@ -788,20 +788,6 @@ public final class HnswIndex implements VectorIndex {
     }
 
     // ---------------------------------------------------------------- distances
-
-    private Scorer floatScorer(float[] q, int qOffset, float qNorm) {
-        float[] data = vectors;
-        float[] nodeNorms = norms;
-        int dim = dimension;
-        return switch (metric) {
-            case L2 -> node -> ops.squaredDistance(q, qOffset, data, node * dim, dim);
-            case DOT -> node -> -ops.dot(q, qOffset, data, node * dim, dim);
-            case COSINE -> node -> {
-                float denominator = qNorm * nodeNorms[node];
-                return denominator == 0f ? 1f : 1f - ops.dot(q, qOffset, data, node * dim, dim) / denominator;
-            };
-        };
-    }
 
     /**
      * Scores int8 codes against the float query. With {@code x = offset + step * code}: l2 is the squared distance
