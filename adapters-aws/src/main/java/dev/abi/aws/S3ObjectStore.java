@@ -106,10 +106,25 @@ public final class S3ObjectStore implements ObjectStore {
 
     @Override
     public List<ObjectInfo> list(String keyPrefix) {
+        return list(keyPrefix, null, Integer.MAX_VALUE);
+    }
+
+    @Override
+    public List<ObjectInfo> list(String keyPrefix, String startAfter, int limit) {
         List<ObjectInfo> out = new ArrayList<>();
         try {
-            for (S3Object o : s3.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + keyPrefix)).contents()) {
-                out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.eTag()));
+            var pages = s3.listObjectsV2Paginator(b -> {
+                b.bucket(bucket).prefix(prefix + keyPrefix).maxKeys(Math.min(1000, Math.max(1, limit)));
+                if (startAfter != null) {
+                    b.startAfter(prefix + startAfter);
+                }
+            });
+            for (S3Object o : pages.contents()) {
+                if (out.size() >= limit) {
+                    break;
+                }
+                out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.eTag(),
+                        o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
             }
         } catch (S3Exception e) {
             throw failure("list", keyPrefix, e);

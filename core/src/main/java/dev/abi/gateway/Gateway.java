@@ -21,6 +21,7 @@ public final class Gateway {
         this.limits = limits;
         this.healthChecks = List.copyOf(healthChecks);
         new VectorApi(namespaces, limits).register(router);
+        new HistoryApi(namespaces).register(router);
         router.add("GET", "/health", (r, p) -> health());
         registerNotYetBuilt();
     }
@@ -71,10 +72,6 @@ public final class Gateway {
      */
     private void registerNotYetBuilt() {
         notYet("POST", "/v1/namespaces/{ns}/documents", "documents (text in, embedded by the server)");
-        notYet("GET", "/v1/namespaces/{ns}/versions", "version history (the commit log)");
-        notYet("POST", "/v1/namespaces/{ns}/snapshots", "snapshots (tags of the commit log)");
-        notYet("GET", "/v1/namespaces/{ns}/snapshots", "snapshots (tags of the commit log)");
-        notYet("POST", "/v1/namespaces/{ns}/restore", "point-in-time restore (the commit log)");
         notYet("GET", "/v1/models", "inference (GGUF models)");
         notYet("POST", "/v1/embeddings", "embeddings (BERT models)");
         notYet("POST", "/v1/completions", "inference (GGUF models)");

@@ -11,6 +11,9 @@ import dev.abi.namespace.NamespaceNotFoundException;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.namespace.VectorNotFoundException;
 import dev.abi.namespace.VersionNotFoundException;
+import dev.abi.namespace.SnapshotExistsException;
+import dev.abi.namespace.SnapshotNotFoundException;
+import dev.abi.store.CommitContentionException;
 import dev.abi.store.CorruptObjectException;
 import dev.abi.store.ObjectStoreException;
 import dev.abi.vector.InvalidFilterException;
@@ -46,6 +49,8 @@ public final class ProblemMapper {
             case NamespaceNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VectorNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VersionNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case SnapshotNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
+            case SnapshotExistsException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
             case RouteNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case MethodNotAllowedException e -> problem(405, "method-not-allowed", "Method not allowed", e.getMessage(),
                     List.of(), Map.of("Allow", String.join(", ", e.allowed())));
@@ -54,6 +59,8 @@ public final class ProblemMapper {
                     List.of(), Map.of());
             case NotImplementedYetException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
                     List.of(), Map.of());
+            case CommitContentionException e -> problem(503, "unavailable", "Service unavailable", e.getMessage(),
+                    List.of(), Map.of("Retry-After", "1"));
             case ConcurrentWriteException e -> problem(503, "unavailable", "Service unavailable", e.getMessage(),
                     List.of(), Map.of("Retry-After", "1"));
             case ObjectStoreException e -> {
@@ -63,8 +70,9 @@ public final class ProblemMapper {
             }
             case CorruptObjectException e -> {
                 LOG.log(System.Logger.Level.ERROR, "corrupt object", e);
-                yield problem(500, "internal", "Internal error", "stored data failed its checksum; see the server log",
-                        List.of(), Map.of());
+                yield problem(500, "corrupt-object", "Stored object failed verification",
+                        "object '" + e.key() + "' failed its checksum or format check; see the server log",
+                        List.of(), Map.of("X-Abi-Corrupt-Object", e.key()));
             }
             default -> {
                 LOG.log(System.Logger.Level.ERROR, "unexpected failure", t);

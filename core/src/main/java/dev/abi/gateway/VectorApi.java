@@ -45,6 +45,11 @@ final class VectorApi {
     }
 
     private String ns(Map<String, String> params) {
+        return namespace(params);
+    }
+
+    /** The validated {@code {ns}} path parameter. */
+    static String namespace(Map<String, String> params) {
         String name = params.get("ns");
         if (!Limits.NAMESPACE_NAME.matcher(name).matches()) {
             throw new ValidationException("namespace", "must match [A-Za-z0-9_-]{1,64}, got '" + abbreviate(name) + "'");
@@ -162,8 +167,8 @@ final class VectorApi {
         JsonNode filterNode = body.get("filter");
         Filter filter = filterNode == null || filterNode.isNull() ? Filter.ALL
                 : FilterParser.parse(JsonBodies.plain(filterNode));
-        Long asOfVersion = asOfVersion(body.get("asOf"));
-        QueryResult result = namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOfVersion));
+        NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
+        QueryResult result = namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf));
         return json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("matches");
@@ -178,26 +183,6 @@ final class VectorApi {
             g.writeNumberField("version", result.version());
             g.writeEndObject();
         });
-    }
-
-    private static Long asOfVersion(JsonNode asOf) {
-        if (asOf == null || asOf.isNull()) {
-            return null;
-        }
-        if (!asOf.isObject() || asOf.size() != 1) {
-            throw new ValidationException("asOf", "must be {\"version\":V} or {\"timestamp\":\"...Z\"}");
-        }
-        if (asOf.has("version")) {
-            JsonNode v = asOf.get("version");
-            if (!v.isIntegralNumber() || !v.canConvertToLong() || v.longValue() < 0) {
-                throw new ValidationException("asOf.version", "must be a non-negative integer");
-            }
-            return v.longValue();
-        }
-        if (asOf.has("timestamp")) {
-            throw new NotImplementedYetException("asOf.timestamp reads need the commit log, which is not built yet");
-        }
-        throw new ValidationException("asOf", "must be {\"version\":V} or {\"timestamp\":\"...Z\"}");
     }
 
     private static void writeInfo(JsonGenerator g, NamespaceInfo info) throws IOException {
@@ -248,7 +233,7 @@ final class VectorApi {
         return HttpResponse.json(status, out.toByteArray());
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

@@ -1,6 +1,7 @@
 package dev.abi.namespace;
 
-import dev.abi.store.ObjectNotFoundException;
+import dev.abi.store.LogEntry;
+import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
 import dev.abi.vector.Filter;
 import dev.abi.vector.Metric;
@@ -8,33 +9,42 @@ import dev.abi.vector.SearchHit;
 import dev.abi.vector.StoredVector;
 import dev.abi.vector.VectorIndex;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
- * The vector operations of the API over a {@link NamespaceStore}. Every call first reads the namespace's pointer, so
- * an instance always answers from the newest committed state even when other instances write; the loaded index is
- * cached and reloaded only when the pointer moved. Writes are optimistic: build the next state, move the pointer with
- * compare-and-swap, and on a lost race reload and retry.
+ * The vector, version and restore operations of the API over the commit log of a {@link NamespaceStore}.
+ *
+ * <p>Writes append to the log and are acknowledged once their slot exists: no read-modify-write of the namespace, so
+ * instances write concurrently. Reads take this instance's cached state and bring it up to the head by replaying the
+ * log entries after it (one LIST, and a GET per entry written elsewhere), so a read sees every write acknowledged
+ * before it began. A batch is applied to the cached state under a write lock, so a query never sees half of one.
+ * Past the fold threshold a write triggers the indexer on {@code maintenance}, which folds the log into segments.
  */
 public final class NamespaceService {
 
-    private static final int MAX_COMMIT_ATTEMPTS = 8;
-
     private final NamespaceStore store;
-    private final Map<String, Loaded> cache = new ConcurrentHashMap<>();
-    private final Map<String, ReentrantLock> writeLocks = new ConcurrentHashMap<>();
+    private final Executor maintenance;
+    private final Map<String, Live> live = new ConcurrentHashMap<>();
 
-    private record Loaded(NamespaceHead head, VectorIndex index) {
+    /** A point in history to read: a version (log seq) or a time. Exactly one is set. */
+    public record AsOf(Long version, Long timestamp) {
+        public static AsOf version(long v) {
+            return new AsOf(v, null);
+        }
+
+        public static AsOf timestamp(long epochMillis) {
+            return new AsOf(null, epochMillis);
+        }
     }
 
-    /** Query parameters, already validated by the gateway. A null filter matches everything; a null version is now. */
-    public record Query(float[] vector, int topK, Filter filter, Long asOfVersion) {
+    /** Query parameters, already validated by the gateway. A null filter matches everything; a null asOf is now. */
+    public record Query(float[] vector, int topK, Filter filter, AsOf asOf) {
         public Query {
             filter = filter == null ? Filter.ALL : filter;
         }
@@ -44,54 +54,92 @@ public final class NamespaceService {
     public record Created(NamespaceInfo info, boolean created) {
     }
 
+    /** One commit of the history. {@code restoredFrom} is the restored version for a restore, else null. */
+    public record VersionInfo(long version, long commitTs, int ops, Long restoredFrom) {
+    }
+
+    /** A named snapshot (a tag GC keeps). */
+    public record SnapshotInfo(String name, long version, long commitTs) {
+    }
+
+    /** What a restore did: the version restored, and the new version (itself a commit) it created. */
+    public record RestoreResult(long restoredFrom, long version) {
+    }
+
+    /** The cached state of one namespace incarnation on this instance. */
+    private static final class Live {
+        final DurableNamespace ns;
+        final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+        final AtomicBoolean folding = new AtomicBoolean();
+        volatile DurableNamespace.State state;
+        volatile long manifestApplied;
+
+        Live(DurableNamespace ns) {
+            this.ns = ns;
+        }
+    }
+
     public NamespaceService(NamespaceStore store) {
+        this(store, task -> Thread.ofVirtual().name("abi-indexer").start(task));
+    }
+
+    /**
+     * @param maintenance runs folds after writes (a virtual thread per fold by default; the caller's thread where a
+     *     platform freezes background work, or in tests)
+     */
+    public NamespaceService(NamespaceStore store, Executor maintenance) {
         this.store = store;
+        this.maintenance = maintenance;
+    }
+
+    public NamespaceStore store() {
+        return store;
     }
 
     public Created create(String name, int dimension, Metric metric) {
-        for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-            Optional<NamespaceHead> existing = store.head(name);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Optional<DurableNamespace> existing = store.open(name);
             if (existing.isPresent()) {
-                NamespaceHead h = existing.get();
-                if (h.dimension() != dimension || h.metric() != metric) {
+                NamespaceConfig c = existing.get().config;
+                if (c.dimension() != dimension || c.metric() != metric) {
                     throw new NamespaceConflictException("namespace '" + name + "' exists with dimension "
-                            + h.dimension() + " and metric " + h.metric().wireName() + "; asked for dimension "
+                            + c.dimension() + " and metric " + c.metric().wireName() + "; asked for dimension "
                             + dimension + " and metric " + metric.wireName());
                 }
-                return new Created(h.info(), false);
+                return new Created(info(name, head(name)), false);
             }
             try {
-                return new Created(store.create(name, dimension, metric).info(), true);
+                store.create(name, dimension, metric);
+                return new Created(new NamespaceInfo(name, dimension, metric, 0, 0), true);
             } catch (PreconditionFailedException raced) {
                 // created concurrently: compare with what won
             }
         }
-        throw new ConcurrentWriteException(name, MAX_COMMIT_ATTEMPTS);
+        throw new ConcurrentWriteException(name, 3);
     }
 
     public List<NamespaceInfo> list() {
         List<NamespaceInfo> out = new ArrayList<>();
         for (String name : store.list()) {
-            store.head(name).ifPresent(h -> out.add(h.info()));
+            try {
+                out.add(describe(name));
+            } catch (NamespaceNotFoundException deletedMeanwhile) {
+                // listed, then deleted
+            }
         }
         return out;
     }
 
     public NamespaceInfo describe(String name) {
-        return store.head(name).orElseThrow(() -> new NamespaceNotFoundException(name)).info();
+        return info(name, head(name));
     }
 
     public void delete(String name) {
-        if (store.head(name).isEmpty()) {
+        if (store.open(name).isEmpty()) {
             throw new NamespaceNotFoundException(name);
         }
-        lockFor(name).lock();
-        try {
-            store.delete(name);
-            cache.remove(name);
-        } finally {
-            lockFor(name).unlock();
-        }
+        store.delete(name);
+        live.remove(name);
     }
 
     /**
@@ -103,115 +151,269 @@ public final class NamespaceService {
         if (records.isEmpty()) {
             throw new IllegalArgumentException("an upsert needs at least one vector");
         }
-        UpsertBatch batch = new UpsertBatch(records);
-        ReentrantLock lock = lockFor(name);
-        lock.lock();
-        try {
-            for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-                Loaded loaded = loadOrCreate(name, records.get(0).values().length);
-                checkDimensions(name, loaded.head().dimension(), records);
-                try {
-                    NamespaceHead next = store.commit(loaded.head(), loaded.index(), batch, Set.of());
-                    for (VectorRecord r : batch) {
-                        loaded.index().upsert(r.id(), r.values(), r.attributes());
-                    }
-                    cache.put(name, new Loaded(next, loaded.index()));
-                    return new WriteResult(records.size(), next.version());
-                } catch (CommitConflictException lost) {
-                    cache.remove(name);
-                }
-            }
-            throw new ConcurrentWriteException(name, MAX_COMMIT_ATTEMPTS);
-        } finally {
-            lock.unlock();
+        DurableNamespace ns = store.open(name).orElseGet(() -> {
+            create(name, records.get(0).values().length, Metric.COSINE);
+            return store.open(name).orElseThrow(() -> new NamespaceNotFoundException(name));
+        });
+        checkDimensions(name, ns.config.dimension(), records);
+        List<Operation> ops = new ArrayList<>(records.size());
+        for (VectorRecord r : new UpsertBatch(records)) {
+            ops.add(Operation.upsert(r.id(), r.values(), r.attributes()));
         }
+        LogEntry e = ns.append(ops);
+        afterCommit(name, ns, e);
+        return new WriteResult(records.size(), e.seq());
     }
 
-    /** Deletes vectors by id; ids that do not exist are ignored and not counted. */
+    /** Deletes vectors by id; ids that do not exist at the head are ignored and not counted. */
     public WriteResult deleteVectors(String name, List<String> ids) {
-        ReentrantLock lock = lockFor(name);
-        lock.lock();
+        Live l = current(name);
+        DurableNamespace.State state = l.state;
+        List<Operation> ops = new ArrayList<>();
+        l.lock.readLock().lock();
         try {
-            for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-                Loaded loaded = current(name);
-                Set<String> present = new HashSet<>();
-                for (String id : ids) {
-                    if (loaded.index().get(id).isPresent()) {
-                        present.add(id);
-                    }
-                }
-                if (present.isEmpty()) {
-                    return new WriteResult(0, loaded.head().version());
-                }
-                try {
-                    NamespaceHead next = store.commit(loaded.head(), loaded.index(), List.of(), present);
-                    present.forEach(loaded.index()::delete);
-                    cache.put(name, new Loaded(next, loaded.index()));
-                    return new WriteResult(present.size(), next.version());
-                } catch (CommitConflictException lost) {
-                    cache.remove(name);
+            for (String id : new java.util.LinkedHashSet<>(ids)) {
+                if (state.index().get(id).isPresent()) {
+                    ops.add(Operation.delete(id));
                 }
             }
-            throw new ConcurrentWriteException(name, MAX_COMMIT_ATTEMPTS);
         } finally {
-            lock.unlock();
+            l.lock.readLock().unlock();
         }
+        if (ops.isEmpty()) {
+            return new WriteResult(0, state.seq());
+        }
+        LogEntry e = l.ns.append(ops);
+        afterCommit(name, l.ns, e);
+        return new WriteResult(ops.size(), e.seq());
     }
 
     public StoredVector get(String name, String id) {
-        return current(name).index().get(id).orElseThrow(() -> new VectorNotFoundException(name, id));
+        Live l = current(name);
+        l.lock.readLock().lock();
+        try {
+            return l.state.index().get(id).orElseThrow(() -> new VectorNotFoundException(name, id));
+        } finally {
+            l.lock.readLock().unlock();
+        }
     }
 
     /**
      * @throws DimensionMismatchException naming {@code vector}
+     * @throws VersionNotFoundException when {@code asOf} names a version or time that is unknown or collected
      */
     public QueryResult query(String name, Query query) {
-        Loaded loaded = current(name);
-        NamespaceHead head = loaded.head();
-        if (query.asOfVersion() != null && query.asOfVersion() != head.version()) {
-            if (query.asOfVersion() > head.version()) {
-                throw new VersionNotFoundException(name, query.asOfVersion());
-            }
-            throw new NotImplementedYetException("asOf reads of past versions need the commit log, which is not built"
-                    + " yet; only the current version " + head.version() + " can be read");
+        if (query.asOf() != null) {
+            DurableNamespace.State past = stateAsOf(name, query.asOf());
+            return search(name, past, query);
         }
-        if (query.vector().length != head.dimension()) {
-            throw new DimensionMismatchException("vector", name, head.dimension(), query.vector().length);
+        Live l = current(name);
+        l.lock.readLock().lock();
+        try {
+            return search(name, l.state, query);
+        } finally {
+            l.lock.readLock().unlock();
         }
-        List<SearchHit> hits = loaded.index().search(query.vector(), query.topK(), query.filter());
+    }
+
+    private QueryResult search(String name, DurableNamespace.State state, Query query) {
+        VectorIndex index = state.index();
+        if (query.vector().length != index.dimension()) {
+            throw new DimensionMismatchException("vector", name, index.dimension(), query.vector().length);
+        }
+        List<SearchHit> hits = index.search(query.vector(), query.topK(), query.filter());
         List<QueryResult.Match> matches = new ArrayList<>(hits.size());
         for (SearchHit hit : hits) {
-            StoredVector v = loaded.index().get(hit.id()).orElse(new StoredVector(hit.id(), new float[0], Map.of()));
+            StoredVector v = index.get(hit.id()).orElse(new StoredVector(hit.id(), new float[0], Map.of()));
             matches.add(new QueryResult.Match(v, hit.distance()));
         }
-        return new QueryResult(matches, head.version());
+        return new QueryResult(matches, state.seq());
     }
 
-    private Loaded loadOrCreate(String name, int dimension) {
+    /** Commits newest first: at most {@code limit}, all below {@code before} when it is set. */
+    public List<VersionInfo> versions(String name, int limit, Long before) {
+        DurableNamespace ns = open(name);
+        long head = ns.log.newestAtOrAfter(ns.manifests.newest().map(m -> m.appliedThroughSeq()).orElse(0L) + 1).seq();
+        long top = before == null ? head : Math.min(head, before - 1);
+        List<VersionInfo> out = new ArrayList<>();
+        for (long seq = top; seq >= 0 && out.size() < limit; seq--) {
+            Optional<LogEntry> e = ns.log.entry(seq);
+            if (e.isEmpty()) {
+                break; // collected: history ends here
+            }
+            LogEntry entry = e.get();
+            out.add(new VersionInfo(seq, entry.commitTs(), entry.ops(),
+                    entry.kind() == LogEntry.Kind.RESTORE ? entry.restoreTo() : null));
+            if (seq == 1 && !ns.reachable(0, head)) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Tags the current version (or {@code version} when set) under a name GC keeps.
+     *
+     * @throws SnapshotExistsException when the name is taken
+     */
+    public SnapshotInfo snapshot(String name, String snapshot, Long version) {
+        DurableNamespace ns = open(name);
+        long head = ns.head().seq();
+        long seq = version == null ? head : version;
+        if (!ns.reachable(seq, head)) {
+            throw new VersionNotFoundException(name, seq);
+        }
+        LogEntry at = ns.log.entry(seq).orElseThrow(() -> new VersionNotFoundException(name, seq));
         try {
-            return current(name);
-        } catch (NamespaceNotFoundException e) {
-            create(name, dimension, Metric.COSINE);
-            return current(name);
+            DurableNamespace.Tag t = ns.tag(snapshot, at);
+            return new SnapshotInfo(t.name(), t.seq(), t.commitTs());
+        } catch (PreconditionFailedException taken) {
+            throw new SnapshotExistsException(name, snapshot);
         }
     }
 
-    private Loaded current(String name) {
-        for (int attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
-            NamespaceHead head = store.head(name).orElseThrow(() -> new NamespaceNotFoundException(name));
-            Loaded cached = cache.get(name);
-            if (cached != null && cached.head().etag().equals(head.etag())) {
-                return cached;
-            }
+    public List<SnapshotInfo> snapshots(String name) {
+        return open(name).tags().stream().map(t -> new SnapshotInfo(t.name(), t.seq(), t.commitTs())).toList();
+    }
+
+    /** Restores to a version. The restore is a new commit, ordered with writes by the log. */
+    public RestoreResult restoreToVersion(String name, long version) {
+        DurableNamespace ns = open(name);
+        if (!ns.reachable(version, ns.head().seq())) {
+            throw new VersionNotFoundException(name, version);
+        }
+        LogEntry e = ns.log.appendRestore(version);
+        afterCommit(name, ns, e);
+        return new RestoreResult(version, e.seq());
+    }
+
+    /** Restores to the newest version committed at or before {@code epochMillis}. */
+    public RestoreResult restoreToTime(String name, long epochMillis) {
+        return restoreToVersion(name, seqAt(name, open(name), epochMillis));
+    }
+
+    /** Restores to a snapshot's version. */
+    public RestoreResult restoreToSnapshot(String name, String snapshot) {
+        DurableNamespace ns = open(name);
+        DurableNamespace.Tag tag = ns.tag(snapshot).orElseThrow(() -> new SnapshotNotFoundException(name, snapshot));
+        return restoreToVersion(name, tag.seq());
+    }
+
+    /** Folds the log into segments now (normally triggered by writes); returns the outcome's name. */
+    public String fold(String name) {
+        Indexer.Result r = store.indexer().fold(open(name));
+        return r.outcome().name();
+    }
+
+    /** Runs garbage collection on one namespace now; returns how many objects it deleted. */
+    public int collectGarbage(String name) {
+        DurableNamespace ns = open(name);
+        return store.garbageCollector().collect(ns, store.clock().millis()).deleted();
+    }
+
+    // ---- internals ----
+
+    private DurableNamespace open(String name) {
+        return store.open(name).orElseThrow(() -> new NamespaceNotFoundException(name));
+    }
+
+    private DurableNamespace.State stateAsOf(String name, AsOf asOf) {
+        DurableNamespace ns = open(name);
+        long head = ns.head().seq();
+        long seq = asOf.version() != null ? asOf.version() : seqAt(name, ns, asOf.timestamp());
+        if (!ns.reachable(seq, head)) {
+            throw new VersionNotFoundException(name, seq);
+        }
+        Live l = live.get(name);
+        if (l != null && l.ns == ns && l.state != null && l.state.seq() == seq) {
+            return l.state;
+        }
+        return ns.load(seq);
+    }
+
+    private long seqAt(String name, DurableNamespace ns, long epochMillis) {
+        return ns.log.seqAt(epochMillis).orElseThrow(() -> new VersionNotFoundException(name,
+                "no version of namespace '" + name + "' was committed at or before "
+                        + java.time.Instant.ofEpochMilli(epochMillis) + " inside the retention window"));
+    }
+
+    private NamespaceInfo info(String name, Live l) {
+        NamespaceConfig c = l.ns.config;
+        return new NamespaceInfo(name, c.dimension(), c.metric(), l.state.index().size(), l.state.seq());
+    }
+
+    private Live head(String name) {
+        return current(name);
+    }
+
+    /** This instance's state of the namespace, brought up to the newest commit. */
+    private Live current(String name) {
+        DurableNamespace ns = open(name);
+        Live l = live.compute(name, (n, cached) -> cached != null && cached.ns == ns ? cached : new Live(ns));
+        DurableNamespace.State seen = l.state;
+        if (seen == null) {
+            l.lock.writeLock().lock();
             try {
-                Loaded fresh = new Loaded(head, store.load(head));
-                cache.put(name, fresh);
-                return fresh;
-            } catch (ObjectNotFoundException superseded) {
-                // a newer commit replaced this state between our two reads: read the pointer again
+                if (l.state == null) {
+                    l.state = ns.load(ns.head().seq());
+                    l.manifestApplied = ns.manifests.newest().map(m -> m.appliedThroughSeq()).orElse(0L);
+                }
+                return l;
+            } finally {
+                l.lock.writeLock().unlock();
             }
         }
-        throw new ConcurrentWriteException(name, MAX_COMMIT_ATTEMPTS);
+        // Read the tail without holding the lock: queries keep running meanwhile.
+        List<LogEntry> tail = ns.log.entriesAfter(seen.seq(), Long.MAX_VALUE);
+        if (tail.isEmpty()) {
+            return l;
+        }
+        l.lock.writeLock().lock();
+        try {
+            long at = l.state.seq();
+            List<LogEntry> fresh = tail.stream().filter(e -> e.seq() > at).toList();
+            if (fresh.isEmpty()) {
+                return l; // another request applied them first
+            }
+            LogEntry last = fresh.get(fresh.size() - 1);
+            if (fresh.stream().anyMatch(e -> e.kind() == LogEntry.Kind.RESTORE)) {
+                l.state = ns.load(last.seq()); // a restore replaces the state: rebuild rather than patch
+            } else {
+                VectorIndex index = l.state.index();
+                for (LogEntry e : fresh) {
+                    ns.apply(index, e);
+                }
+                l.state = new DurableNamespace.State(last.seq(), last.commitTs(), index);
+            }
+            return l;
+        } finally {
+            l.lock.writeLock().unlock();
+        }
+    }
+
+    private void afterCommit(String name, DurableNamespace ns, LogEntry e) {
+        Live l = live.get(name);
+        long applied = l != null && l.ns == ns ? l.manifestApplied : 0;
+        if (e.seq() - applied < store.options().foldEvery()) {
+            return;
+        }
+        Live target = l != null && l.ns == ns ? l : live.computeIfAbsent(name, n -> new Live(ns));
+        if (!target.folding.compareAndSet(false, true)) {
+            return;
+        }
+        maintenance.execute(() -> {
+            try {
+                Indexer.Result r = store.indexer().fold(ns);
+                if (r.manifest() != null) {
+                    target.manifestApplied = r.manifest().appliedThroughSeq();
+                }
+            } catch (RuntimeException failed) {
+                System.getLogger(NamespaceService.class.getName()).log(System.Logger.Level.WARNING,
+                        "fold of namespace " + name + " failed; the log still holds every write", failed);
+            } finally {
+                target.folding.set(false);
+            }
+        });
     }
 
     private static void checkDimensions(String name, int dimension, List<VectorRecord> records) {
@@ -221,9 +423,5 @@ public final class NamespaceService {
                         records.get(i).values().length);
             }
         }
-    }
-
-    private ReentrantLock lockFor(String name) {
-        return writeLocks.computeIfAbsent(name, n -> new ReentrantLock());
     }
 }

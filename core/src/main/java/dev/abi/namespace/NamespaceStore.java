@@ -1,48 +1,134 @@
 package dev.abi.namespace;
 
+import dev.abi.store.CommitLog;
+import dev.abi.store.IndexerLease;
+import dev.abi.store.Manifest;
+import dev.abi.store.ManifestLog;
+import dev.abi.store.ObjectInfo;
+import dev.abi.store.ObjectStore;
+import dev.abi.store.ObjectStoreLease;
+import dev.abi.store.WalKeys;
 import dev.abi.vector.Metric;
-import dev.abi.vector.VectorIndex;
-import java.util.Collection;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Durable state of namespaces: the seam between {@link NamespaceService} and object storage.
- * {@link SnapshotNamespaceStore} is the foundation's implementation (whole snapshots plus a pointer); the commit-log
- * store of DESIGN-STORAGE.md replaces it behind this interface.
+ * Where namespaces live on the object store: {@code namespaces/{name}.json} names each one and its incarnation, and
+ * the commit protocol of DESIGN-STORAGE.md keeps its data under {@code ns/{name}/{incarnation}/}.
  */
-public interface NamespaceStore {
-
-    /** Names of all namespaces, sorted. */
-    List<String> list();
-
-    /** The namespace's current head, or empty when it does not exist. Cheap: reads the pointer only. */
-    Optional<NamespaceHead> head(String namespace);
+public final class NamespaceStore {
 
     /**
-     * The vectors of a committed state.
+     * Tuning of the commit protocol.
      *
-     * @throws dev.abi.store.ObjectNotFoundException when the state was superseded and collected meanwhile; reread the head
+     * @param retention how far back restores and {@code asOf} reads reach
+     * @param grace how old an unreferenced object must be before GC deletes it (longer than any function run)
+     * @param foldEvery fold the log into a segment once this many commits are past the newest manifest
+     * @param maxDeltas compact delta segments into one base segment past this many
+     * @param leaseTtl how long an indexer's lease lasts without renewal
      */
-    VectorIndex load(NamespaceHead head);
+    public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
+        public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
+                Duration.ofMinutes(2));
+    }
+
+    private final ObjectStore objects;
+    private final IndexerLease lease;
+    private final Clock clock;
+    private final Options options;
+    private final String writerId = "w-" + WalKeys.unique();
+    private final Map<String, DurableNamespace> open = new ConcurrentHashMap<>();
+
+    public NamespaceStore(ObjectStore objects) {
+        this(objects, new ObjectStoreLease(objects, Clock.systemUTC()), Clock.systemUTC(), Options.DEFAULTS);
+    }
+
+    public NamespaceStore(ObjectStore objects, IndexerLease lease, Clock clock, Options options) {
+        this.objects = objects;
+        this.lease = lease;
+        this.clock = clock;
+        this.options = options;
+    }
+
+    public ObjectStore objects() {
+        return objects;
+    }
+
+    public Options options() {
+        return options;
+    }
+
+    Clock clock() {
+        return clock;
+    }
+
+    /** This instance's writer id, recorded in its log entries. */
+    public String writerId() {
+        return writerId;
+    }
+
+    public List<String> list() {
+        List<String> names = new ArrayList<>();
+        for (ObjectInfo info : objects.list("namespaces/")) {
+            String k = info.key();
+            if (k.endsWith(".json")) {
+                names.add(k.substring("namespaces/".length(), k.length() - ".json".length()));
+            }
+        }
+        return names;
+    }
+
+    /** The namespace as its config names it now (one GET), or empty when it does not exist. */
+    Optional<DurableNamespace> open(String name) {
+        Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
+                .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
+        if (config.isEmpty()) {
+            open.remove(name);
+            return Optional.empty();
+        }
+        return Optional.of(open.compute(name, (n, cached) ->
+                cached != null && cached.config.equals(config.get()) ? cached : handle(config.get())));
+    }
 
     /**
-     * Creates an empty namespace at version 0.
+     * Creates an empty namespace (version 0).
      *
-     * @throws dev.abi.store.PreconditionFailedException when it already exists
+     * @throws dev.abi.store.PreconditionFailedException when it exists
      */
-    NamespaceHead create(String namespace, int dimension, Metric metric);
+    DurableNamespace create(String name, int dimension, Metric metric) {
+        NamespaceConfig config = new NamespaceConfig(name, dimension, metric, WalKeys.unique(), clock.millis());
+        new ManifestLog(objects, config.root()).commit(new Manifest(0, 0, 0, config.createdTs(), List.of(), 0));
+        objects.putIfAbsent(NamespaceConfig.key(name), config.toJson());
+        DurableNamespace ns = handle(config);
+        open.put(name, ns);
+        return ns;
+    }
 
-    /**
-     * Commits {@code current} with {@code deletes} removed and {@code upserts} applied as version
-     * {@code previous.version() + 1}. Does not modify {@code current}.
-     *
-     * @throws CommitConflictException when another writer committed after {@code previous}
-     */
-    NamespaceHead commit(NamespaceHead previous, VectorIndex current, Collection<VectorRecord> upserts,
-                         Set<String> deletes);
+    /** Removes the namespace (it is gone once its config is), then its objects. */
+    void delete(String name) {
+        Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
+                .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
+        objects.delete(NamespaceConfig.key(name));
+        open.remove(name);
+        config.ifPresent(c -> objects.list(c.root()).forEach(o -> objects.delete(o.key())));
+    }
 
-    /** Deletes the namespace and its data; missing namespaces are ignored. */
-    void delete(String namespace);
+    Indexer indexer() {
+        return new Indexer(lease, writerId, options.leaseTtl(), options.maxDeltas());
+    }
+
+    GarbageCollector garbageCollector() {
+        return new GarbageCollector(options.retention(), options.grace());
+    }
+
+    private DurableNamespace handle(NamespaceConfig config) {
+        CommitLog log = new CommitLog(objects, config.root(), writerId, clock, options.grace().dividedBy(2),
+                config.createdTs());
+        return new DurableNamespace(config, objects, log);
+    }
 }

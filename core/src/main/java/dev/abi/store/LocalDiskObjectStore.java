@@ -31,6 +31,7 @@ public final class LocalDiskObjectStore implements ObjectStore {
 
     private static final String TMP_PREFIX = ".tmp-";
     private static final String LOCK_FILE = ".abi-store.lock";
+    private static final long SMALL_OBJECT = 64 * 1024;
 
     private final Path root;
     /** FileLock is held per process; this lock keeps threads of one process from overlapping on it. */
@@ -136,8 +137,10 @@ public final class LocalDiskObjectStore implements ObjectStore {
                 String name = p.getFileName().toString();
                 if (key.startsWith(prefix) && !name.startsWith(TMP_PREFIX) && !name.equals(LOCK_FILE)) {
                     try {
-                        byte[] bytes = Files.readAllBytes(p);
-                        out.add(new ObjectInfo(key, bytes.length, ObjectKeys.etagOf(bytes)));
+                        var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+                        // Hashing every listed file would read whole segments; list etags are only a hint here.
+                        String etag = attrs.size() <= SMALL_OBJECT ? ObjectKeys.etagOf(Files.readAllBytes(p)) : null;
+                        out.add(new ObjectInfo(key, attrs.size(), etag, attrs.lastModifiedTime().toMillis()));
                     } catch (NoSuchFileException deletedMeanwhile) {
                         // listed and deleted concurrently: it is simply not there any more
                     } catch (IOException e) {

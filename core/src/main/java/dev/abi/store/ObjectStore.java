@@ -41,6 +41,23 @@ public interface ObjectStore {
     /** Objects whose key starts with {@code prefix}, in ascending key order. */
     List<ObjectInfo> list(String prefix);
 
+    /**
+     * At most {@code limit} objects whose key starts with {@code prefix} and sorts after {@code startAfter} (null for
+     * no bound), in ascending key order. Stores that page natively (S3 {@code start-after}) override this.
+     */
+    default List<ObjectInfo> list(String prefix, String startAfter, int limit) {
+        List<ObjectInfo> out = new java.util.ArrayList<>();
+        for (ObjectInfo info : list(prefix)) {
+            if (out.size() >= limit) {
+                break;
+            }
+            if (startAfter == null || info.key().compareTo(startAfter) > 0) {
+                out.add(info);
+            }
+        }
+        return out;
+    }
+
     /** Deletes the object if it exists; deleting a missing key is not an error. */
     void delete(String key);
 

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
-import dev.abi.namespace.SnapshotNamespaceStore;
+import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.LocalDiskObjectStore;
 import dev.abi.vector.FilterParser;
@@ -28,7 +28,7 @@ class SampleCorpusTest {
     void irisIndexesFromABucketAndNeighboursShareASpecies() {
         Path file = SAMPLES.resolve("iris/iris.jsonl");
         assertTrue(Files.exists(file), "missing " + file.toAbsolutePath());
-        NamespaceService namespaces = new NamespaceService(new SnapshotNamespaceStore(new InMemoryObjectStore()));
+        NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
         LocalDiskObjectStore bucket = new LocalDiskObjectStore(SAMPLES);
         IndexResult result = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults())
                 .index(new ObjectCreated("samples", "iris/iris.jsonl", null, 0, Instant.now()));

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.namespace.NamespaceService;
-import dev.abi.namespace.SnapshotNamespaceStore;
+import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -24,7 +24,7 @@ class GatewayTest {
 
     @BeforeEach
     void setUp() {
-        gateway = new Gateway(new NamespaceService(new SnapshotNamespaceStore(new InMemoryObjectStore())),
+        gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
                 Limits.defaults(), List.of());
         HttpResponse r = call("POST", "/v1/namespaces/docs/vectors",
                 "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0,0],\"attributes\":{\"lang\":\"en\"}}]}");
@@ -32,7 +32,15 @@ class GatewayTest {
     }
 
     private HttpResponse call(String method, String path, String body) {
-        return gateway.handle(new HttpRequest(method, path, Map.of(), Map.of(),
+        Map<String, String> query = new java.util.HashMap<>();
+        int q = path.indexOf('?');
+        if (q >= 0) {
+            for (String kv : path.substring(q + 1).split("&")) {
+                query.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+            }
+            path = path.substring(0, q);
+        }
+        return gateway.handle(new HttpRequest(method, path, query, Map.of(),
                 body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -129,10 +137,53 @@ class GatewayTest {
 
     @Test
     void unbuiltRoutesSay501WithWhatIsMissing() throws Exception {
-        HttpResponse r = call("POST", "/v1/namespaces/docs/restore", "{\"version\":1}");
+        HttpResponse r = call("POST", "/v1/namespaces/docs/documents", "{\"documents\":[]}");
         assertEquals(501, r.status());
         assertTrue(JSON.readTree(r.body()).get("detail").asText().contains("not built yet"));
-        assertEquals(501, call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":0}}").status());
-        assertEquals(200, call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}").status());
+    }
+
+    @Test
+    void versionsSnapshotsRestoreAndAsOfFollowTheContract() throws Exception {
+        call("POST", "/v1/namespaces/hist/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0,0]}]}");
+        call("POST", "/v1/namespaces/hist/vectors", "{\"vectors\":[{\"id\":\"b\",\"values\":[0,1,0]}]}");
+        HttpResponse tagged = call("POST", "/v1/namespaces/hist/snapshots", "{\"name\":\"two\"}");
+        assertEquals(201, tagged.status(), tagged.bodyText());
+        assertEquals(2, JSON.readTree(tagged.body()).get("version").asInt());
+        assertEquals(409, call("POST", "/v1/namespaces/hist/snapshots", "{\"name\":\"two\"}").status());
+        call("POST", "/v1/namespaces/hist/vectors/delete", "{\"ids\":[\"a\",\"b\"]}");
+
+        var versions = JSON.readTree(call("GET", "/v1/namespaces/hist/versions", null).body()).get("versions");
+        assertEquals(3, versions.get(0).get("version").asInt());
+        assertEquals(2, versions.get(0).get("ops").asInt());
+        assertTrue(versions.get(0).get("commitTs").asText().endsWith("Z"));
+
+        HttpResponse past = call("POST", "/v1/namespaces/hist/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}");
+        assertEquals(200, past.status(), past.bodyText());
+        assertEquals(1, JSON.readTree(past.body()).get("matches").size());
+        assertEquals(1, JSON.readTree(past.body()).get("version").asInt());
+        assertEquals(0, JSON.readTree(call("POST", "/v1/namespaces/hist/query", "{\"vector\":[1,0,0]}").body())
+                .get("matches").size());
+
+        HttpResponse restored = call("POST", "/v1/namespaces/hist/restore", "{\"snapshot\":\"two\"}");
+        assertEquals(200, restored.status(), restored.bodyText());
+        assertEquals(2, JSON.readTree(restored.body()).get("restoredFrom").asInt());
+        assertEquals(4, JSON.readTree(restored.body()).get("version").asInt());
+        assertEquals(2, JSON.readTree(call("POST", "/v1/namespaces/hist/query", "{\"vector\":[1,0,0]}").body())
+                .get("matches").size());
+
+        assertEquals(404, call("POST", "/v1/namespaces/hist/restore", "{\"version\":99}").status());
+        assertEquals(404, call("POST", "/v1/namespaces/hist/restore", "{\"snapshot\":\"nope\"}").status());
+        assertEquals(404, call("POST", "/v1/namespaces/hist/restore", "{\"timestamp\":\"2001-01-01T00:00:00Z\"}")
+                .status());
+        assertEquals(404, call("POST", "/v1/namespaces/hist/query",
+                "{\"vector\":[1,0,0],\"asOf\":{\"version\":42}}").status());
+        HttpResponse twoTargets = call("POST", "/v1/namespaces/hist/restore", "{\"version\":1,\"snapshot\":\"two\"}");
+        assertEquals(400, twoTargets.status());
+        HttpResponse badTime = call("POST", "/v1/namespaces/hist/query",
+                "{\"vector\":[1,0,0],\"asOf\":{\"timestamp\":\"yesterday\"}}");
+        assertEquals(400, badTime.status());
+        assertEquals("asOf.timestamp", JSON.readTree(badTime.body()).get("errors").get(0).get("field").asText());
+        assertEquals(400, call("GET", "/v1/namespaces/hist/versions?limit=0", null).status());
+        assertEquals(1, JSON.readTree(call("GET", "/v1/namespaces/hist/snapshots", null).body()).get("snapshots").size());
     }
 }

@@ -25,7 +25,7 @@ class NamespaceServiceTest {
     private final ObjectStore objects = new InMemoryObjectStore();
 
     private NamespaceService newInstance() {
-        return new NamespaceService(new SnapshotNamespaceStore(objects));
+        return new NamespaceService(new NamespaceStore(objects));
     }
 
     private static VectorRecord vec(String id, float... values) {
@@ -113,22 +113,28 @@ class NamespaceServiceTest {
     }
 
     @Test
-    void onlyTheCurrentSnapshotIsKept() {
+    void eachWriteIsOneWalObjectAndOneLogSlotInOrder() {
         NamespaceService s = newInstance();
         for (int i = 0; i < 5; i++) {
             s.upsert("docs", List.of(vec("v" + i, i)));
         }
-        assertEquals(1, objects.list("ns/docs/snapshots/").size());
+        String root = s.store().open("docs").orElseThrow().root();
+        List<String> log = objects.list(root + "log/").stream().map(ObjectInfo::key).toList();
+        assertEquals(5, log.size());
+        assertTrue(log.get(0).endsWith("/log/00000000000000000001.json"), log.get(0));
+        assertEquals(5, objects.list(root + "wal/").size());
     }
 
     @Test
-    void corruptSnapshotsAreDetected() {
+    void aCorruptWalIsATypedErrorNamingIt() {
         newInstance().upsert("docs", List.of(vec("a", 1, 2)));
-        ObjectInfo snapshot = objects.list("ns/docs/snapshots/").get(0);
-        StoredObject o = objects.get(snapshot.key()).orElseThrow();
+        String root = newInstance().store().open("docs").orElseThrow().root();
+        ObjectInfo wal = objects.list(root + "wal/").get(0);
+        StoredObject o = objects.get(wal.key()).orElseThrow();
         byte[] flipped = o.bytes().clone();
-        flipped[30] ^= 1;
-        objects.putIfMatch(snapshot.key(), flipped, o.etag());
-        assertThrows(CorruptObjectException.class, () -> newInstance().get("docs", "a"));
+        flipped[12] ^= 1;
+        objects.putIfMatch(wal.key(), flipped, o.etag());
+        CorruptObjectException e = assertThrows(CorruptObjectException.class, () -> newInstance().get("docs", "a"));
+        assertEquals(wal.key(), e.key());
     }
 }

@@ -5,7 +5,7 @@ import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
-import dev.abi.namespace.SnapshotNamespaceStore;
+import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.ObjectStore;
 import dev.abi.vector.VectorOpsProvider;
 import io.quarkus.runtime.StartupEvent;
@@ -31,7 +31,7 @@ public class CoreBeans {
     @Produces
     @Singleton
     NamespaceService namespaceService(ObjectStore store) {
-        return new NamespaceService(new SnapshotNamespaceStore(store));
+        return new NamespaceService(new NamespaceStore(store));
     }
 
     @Produces

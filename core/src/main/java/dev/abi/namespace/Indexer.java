@@ -1,0 +1,124 @@
+package dev.abi.namespace;
+
+import dev.abi.store.IndexerLease;
+import dev.abi.store.LogEntry;
+import dev.abi.store.Manifest;
+import dev.abi.store.Operation;
+import dev.abi.store.SegmentRef;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * Folds a namespace's log into immutable segments and commits the next manifest, holding a fenced lease.
+ *
+ * <p>A fold writes one delta segment with the net operations of the new log entries; after {@code maxDeltas} deltas
+ * it compacts them into one base segment. A restore entry costs no copy: the manifest points at the segments of the
+ * restored version. An indexer that takes the lease with a new epoch first commits a fence manifest, so an indexer
+ * of an older epoch that wakes up finds its version taken and stops: it can leave orphan segments (collected after
+ * the grace period) but never commit.
+ */
+final class Indexer {
+
+    /** What a fold did. */
+    enum Outcome { COMMITTED, UP_TO_DATE, LEASE_HELD, FENCED }
+
+    /** The outcome, and the manifest that is newest afterwards (when known). */
+    record Result(Outcome outcome, Manifest manifest) {
+    }
+
+    private final IndexerLease lease;
+    private final String owner;
+    private final Duration ttl;
+    private final int maxDeltas;
+
+    Indexer(IndexerLease lease, String owner, Duration ttl, int maxDeltas) {
+        this.lease = lease;
+        this.owner = owner;
+        this.ttl = ttl;
+        this.maxDeltas = maxDeltas;
+    }
+
+    Result fold(DurableNamespace ns) {
+        OptionalLong acquired = lease.tryAcquire(ns.root(), owner, ttl);
+        if (acquired.isEmpty()) {
+            return new Result(Outcome.LEASE_HELD, null);
+        }
+        return foldAs(ns, acquired.getAsLong());
+    }
+
+    /** One fold under {@code epoch} (package-visible so tests can drive a paused, older indexer). */
+    Result foldAs(DurableNamespace ns, long epoch) {
+        Manifest current = ns.manifests.newest().orElseGet(() -> genesis(ns));
+        if (current.epoch() > epoch) {
+            return new Result(Outcome.FENCED, current);
+        }
+        LogEntry head = ns.log.newestAtOrAfter(current.appliedThroughSeq() + 1);
+        boolean newEpoch = current.epoch() < epoch;
+        if (head.seq() <= current.appliedThroughSeq() && !newEpoch) {
+            return new Result(Outcome.UP_TO_DATE, current);
+        }
+        List<SegmentRef> segments = head.seq() <= current.appliedThroughSeq() ? current.segments()
+                : segmentsAt(ns, current, head.seq());
+        int count = -1;
+        if (segments.stream().filter(s -> Segments.DELTA.equals(s.kind())).count() > maxDeltas) {
+            var state = Segments.load(ns.objects, segments, ns.config.dimension(), ns.config.metric());
+            segments = List.of(Segments.writeBase(ns.objects, ns.root(), state));
+            count = state.size();
+        }
+        long applied = Math.max(head.seq(), current.appliedThroughSeq());
+        long commitTs = head.seq() <= current.appliedThroughSeq() ? current.commitTs() : head.commitTs();
+        Manifest next = new Manifest(current.version() + 1, epoch, applied, commitTs, segments, count);
+        if (ns.manifests.commit(next)) {
+            return new Result(Outcome.COMMITTED, next);
+        }
+        Manifest winner = ns.manifests.newest().orElse(current);
+        return new Result(winner.epoch() > epoch ? Outcome.FENCED : Outcome.UP_TO_DATE, winner);
+    }
+
+    /**
+     * Segments holding the state after {@code seq}, built on manifest {@code from} (applied at or before it): its
+     * segments plus one delta of the net operations after it, or for a restore, the target's segments.
+     */
+    private List<SegmentRef> segmentsAt(DurableNamespace ns, Manifest from, long seq) {
+        if (from.appliedThroughSeq() == seq) {
+            return from.segments();
+        }
+        List<LogEntry> entries = ns.log.entriesAfter(from.appliedThroughSeq(), seq);
+        int lastRestore = -1;
+        for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).kind() == LogEntry.Kind.RESTORE) {
+                lastRestore = i;
+            }
+        }
+        List<SegmentRef> base;
+        if (lastRestore >= 0) {
+            long target = entries.get(lastRestore).restoreTo();
+            Manifest targetFrom = ns.manifests.atOrBefore(target).orElseGet(() -> genesis(ns));
+            base = segmentsAt(ns, targetFrom, target);
+            entries = entries.subList(lastRestore + 1, entries.size());
+        } else {
+            base = from.segments();
+        }
+        Map<String, Operation> net = new LinkedHashMap<>();
+        for (LogEntry e : entries) {
+            for (Operation op : ns.opsOf(e)) {
+                net.remove(op.id());
+                net.put(op.id(), op);
+            }
+        }
+        if (net.isEmpty()) {
+            return base;
+        }
+        List<SegmentRef> out = new ArrayList<>(base);
+        out.add(Segments.writeDelta(ns.objects, ns.root(), net.values()));
+        return out;
+    }
+
+    static Manifest genesis(DurableNamespace ns) {
+        return new Manifest(0, 0, 0, ns.config.createdTs(), List.of(), 0);
+    }
+}
