@@ -32,6 +32,7 @@ public final class CommitLog {
     private final long walMaxAgeMillis;
     private final long createdTs;
     private volatile LogEntry knownTail;
+    private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * @param root the namespace prefix ending in {@code /}
@@ -56,18 +57,20 @@ public final class CommitLog {
     public LogEntry append(List<Operation> ops) {
         byte[] wal = WalCodec.encode(ops);
         long crc = Checksums.crc32c(wal);
+        String attempt = attemptId();
+        long walPutAt = clock.millis(); // taken before the put: a stall inside it counts
         String walKey = putWal(wal);
-        long walPutAt = clock.millis();
-        LogEntry proposal = LogEntry.write(walKey, crc, ops.size(), writerId);
+        LogEntry proposal = LogEntry.write(walKey, crc, ops.size(), attempt);
         LogEntry tail = knownTail != null ? knownTail : newestAtOrAfter(1);
         int unknown = 0;
+        long ambiguousSeq = -1;
         for (int conflicts = 0; conflicts < MAX_CONFLICTS; ) {
             if (clock.millis() - walPutAt > walMaxAgeMillis) {
-                walKey = putWal(wal); // the first copy may already be collected as an orphan
                 walPutAt = clock.millis();
-                proposal = LogEntry.write(walKey, crc, ops.size(), writerId);
+                walKey = putWal(wal); // the first copy may already be collected as an orphan
+                proposal = LogEntry.write(walKey, crc, ops.size(), attempt);
             }
-            Claim claim = tryClaim(proposal, tail);
+            Claim claim = tryClaim(proposal, tail, ambiguousSeq);
             switch (claim.outcome) {
                 case WON -> {
                     return claim.entry;
@@ -80,6 +83,7 @@ public final class CommitLog {
                     if (++unknown > MAX_UNKNOWN_OUTCOMES) {
                         throw claim.failure;
                     }
+                    ambiguousSeq = claim.entry.seq();
                     backoff(unknown);
                 }
             }
@@ -89,11 +93,12 @@ public final class CommitLog {
 
     /** Appends a restore: the state becomes that of {@code targetSeq}. Serialized with writes by the log itself. */
     public LogEntry appendRestore(long targetSeq) {
-        LogEntry proposal = LogEntry.restore(targetSeq, writerId);
+        LogEntry proposal = LogEntry.restore(targetSeq, attemptId());
         LogEntry tail = knownTail != null ? knownTail : newestAtOrAfter(1);
         int unknown = 0;
+        long ambiguousSeq = -1;
         for (int conflicts = 0; conflicts < MAX_CONFLICTS; ) {
-            Claim claim = tryClaim(proposal, tail);
+            Claim claim = tryClaim(proposal, tail, ambiguousSeq);
             switch (claim.outcome) {
                 case WON -> {
                     return claim.entry;
@@ -106,6 +111,7 @@ public final class CommitLog {
                     if (++unknown > MAX_UNKNOWN_OUTCOMES) {
                         throw claim.failure;
                     }
+                    ambiguousSeq = claim.entry.seq();
                     backoff(unknown);
                 }
             }
@@ -118,7 +124,11 @@ public final class CommitLog {
     private record Claim(Outcome outcome, LogEntry entry, ObjectStoreException failure) {
     }
 
-    private Claim tryClaim(LogEntry proposal, LogEntry tail) {
+    /**
+     * One try at slot {@code tail.seq() + 1}. When an earlier try at this same slot had an unknown outcome, a
+     * conflict may be our own earlier put: the slot is read back before counting it as lost.
+     */
+    private Claim tryClaim(LogEntry proposal, LogEntry tail, long ambiguousSeq) {
         long seq = tail.seq() + 1;
         LogEntry entry = proposal.at(seq, Math.max(clock.millis(), tail.commitTs() + 1));
         try {
@@ -126,7 +136,21 @@ public final class CommitLog {
             observe(entry);
             return new Claim(Outcome.WON, entry, null);
         } catch (PreconditionFailedException lost) {
-            return new Claim(Outcome.LOST, entry, null);
+            if (seq != ambiguousSeq) {
+                return new Claim(Outcome.LOST, entry, null);
+            }
+            try {
+                Optional<LogEntry> there = entry(seq);
+                if (there.isPresent() && there.get().sameAttempt(entry)) {
+                    observe(there.get());
+                    return new Claim(Outcome.WON, there.get(), null);
+                }
+                return there.isPresent() ? new Claim(Outcome.LOST, entry, null)
+                        : new Claim(Outcome.UNKNOWN, entry, new ObjectStoreException("slot " + seq
+                                + " reported taken but is empty", lost));
+            } catch (ObjectStoreException stillDown) {
+                return new Claim(Outcome.UNKNOWN, entry, stillDown);
+            }
         } catch (ObjectStoreException ambiguous) {
             // The put may or may not have applied: read the slot back and compare.
             try {
@@ -160,6 +184,11 @@ public final class CommitLog {
                 backoff(attempt);
             }
         }
+    }
+
+    /** A writer id unique to one append: this instance's id plus a counter. */
+    private String attemptId() {
+        return writerId + "#" + attempts.incrementAndGet();
     }
 
     /** Records an entry seen elsewhere (a read), so the next append starts from it. */

@@ -26,10 +26,9 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
         return new LogEntry(newSeq, kind, walKey, walCrc, ops, writerId, newCommitTs, restoreTo);
     }
 
-    /** Whether {@code other} is this same commit attempt (same payload and writer), used after ambiguous outcomes. */
+    /** Whether {@code other} is this same commit attempt (writer ids are unique per append), used after ambiguous outcomes. */
     boolean sameAttempt(LogEntry other) {
-        return kind == other.kind && writerId.equals(other.writerId) && restoreTo == other.restoreTo
-                && java.util.Objects.equals(walKey, other.walKey);
+        return kind == other.kind && writerId.equals(other.writerId) && restoreTo == other.restoreTo;
     }
 
     byte[] toJson() {

@@ -1,0 +1,214 @@
+package dev.abi.namespace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.abi.store.CommitContentionException;
+import dev.abi.store.FaultyObjectStore;
+import dev.abi.store.LogEntry;
+import dev.abi.store.ObjectStore;
+import dev.abi.store.ObjectStoreException;
+import dev.abi.store.ObjectStoreLease;
+import dev.abi.store.Operation;
+import dev.abi.store.PreconditionFailedException;
+import dev.abi.vector.Metric;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The randomized model check of DESIGN-STORAGE.md, usable against any {@link ObjectStore} (the in-memory store in
+ * core, S3Proxy in adapters-aws). Writers, each its own "instance", append random batches through seeded faults
+ * (409/503/429 storms and responses lost after the store applied a put), while one instance restores to random
+ * versions and another folds the log. Then, through a healed store:
+ * <ul>
+ *   <li>log slots are contiguous, each written once, with strictly increasing commit times;</li>
+ *   <li>every acknowledged write is at the seq it was acknowledged with, and no batch appears twice;</li>
+ *   <li>the state at every checked seq, read by {@code asOf} and by {@code restore(T)}, equals a plain in-memory
+ *       model that applies the committed batches in seq order;</li>
+ *   <li>HEAD equals the model's last state, so it holds every acknowledged write.</li>
+ * </ul>
+ * Each batch carries a marker vector whose attribute is a unique nonce, which identifies the batch in the log even
+ * when its writer never learned the outcome.
+ */
+public final class ModelCheck {
+
+    /** What a run did. */
+    public record Report(int acknowledged, int unknown, int restores, long headSeq, int statesChecked) {
+    }
+
+    private record Committed(String nonce, List<Operation> ops) {
+    }
+
+    private ModelCheck() {
+    }
+
+    public static Report run(ObjectStore base, long seed, int writers, int batchesPerWriter) throws Exception {
+        String name = "mc" + Long.toHexString(seed & 0xffffff) + "x" + writers;
+        NamespaceStore admin = new NamespaceStore(base);
+        admin.create(name, 4, Metric.L2);
+        FaultyObjectStore faulty = new FaultyObjectStore(base, seed).storms(0.12, 0.06)
+                .stormTargets(c -> c.isPut() && !c.key().startsWith("namespaces/"));
+        NamespaceStore.Options opts = new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4, 3,
+                Duration.ofSeconds(30));
+
+        Map<String, List<Operation>> attempted = new ConcurrentHashMap<>();
+        Map<Long, String> acked = new ConcurrentHashMap<>();
+        Map<Long, Long> ackedRestores = new ConcurrentHashMap<>();
+        int[] unknown = new int[1];
+        List<Thread> threads = new ArrayList<>();
+        for (int w = 0; w < writers; w++) {
+            int writer = w;
+            threads.add(Thread.ofPlatform().start(() -> {
+                Random rnd = new Random(seed * 31 + writer);
+                DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
+                for (int b = 0; b < batchesPerWriter; b++) {
+                    String nonce = writer + "-" + b;
+                    List<Operation> ops = new ArrayList<>();
+                    int n = 1 + rnd.nextInt(3);
+                    for (int i = 0; i < n; i++) {
+                        String id = "w" + writer + "-" + rnd.nextInt(6);
+                        ops.add(rnd.nextInt(4) == 0 ? Operation.delete(id) : Operation.upsert(id,
+                                new float[] {rnd.nextFloat(), rnd.nextFloat(), writer, b}, Map.of("b", (long) b)));
+                    }
+                    ops.add(Operation.upsert("w" + writer + "-marker", new float[] {writer, b, 0, 0},
+                            Map.of("nonce", nonce)));
+                    attempted.put(nonce, ops);
+                    try {
+                        acked.put(ns.append(ops).seq(), nonce);
+                    } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
+                        synchronized (unknown) {
+                            unknown[0]++;
+                        }
+                    }
+                }
+            }));
+        }
+        threads.add(Thread.ofPlatform().start(() -> { // the restorer
+            Random rnd = new Random(seed * 17);
+            DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
+            for (int i = 0; i < Math.max(2, batchesPerWriter / 4); i++) {
+                try {
+                    Thread.sleep(rnd.nextInt(3));
+                    long head = ns.log.newestAtOrAfter(1).seq();
+                    long target = head == 0 ? 0 : rnd.nextLong(head + 1);
+                    ackedRestores.put(ns.log.appendRestore(target).seq(), target);
+                } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
+                    // outcome unknown: the log decides; the check reads restores from it
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }));
+        Thread indexer = Thread.ofPlatform().start(() -> {
+            NamespaceStore store = instance(faulty, opts);
+            DurableNamespace ns = store.open(name).orElseThrow();
+            for (int i = 0; i < batchesPerWriter; i++) {
+                try {
+                    store.indexer().fold(ns);
+                } catch (RuntimeException faultDuringFold) {
+                    // a fold may die anywhere: it only ever leaves orphans
+                }
+            }
+        });
+        for (Thread t : threads) {
+            t.join();
+        }
+        indexer.join();
+        faulty.heal();
+
+        // ---- verification through the healed store ----
+        NamespaceStore clean = new NamespaceStore(base);
+        DurableNamespace ns = clean.open(name).orElseThrow();
+        long head = ns.log.newestAtOrAfter(1).seq();
+        List<LogEntry> entries = ns.log.entriesAfter(0, head); // throws on a missing slot
+        assertEquals(head, entries.size(), "log slots are contiguous from 1");
+        Map<String, Long> seqOfNonce = new HashMap<>();
+        List<TreeMap<String, String>> states = new ArrayList<>();
+        states.add(new TreeMap<>());
+        long previousTs = Long.MIN_VALUE;
+        for (LogEntry e : entries) {
+            assertTrue(e.commitTs() > previousTs, "commit times strictly increase at seq " + e.seq());
+            previousTs = e.commitTs();
+            TreeMap<String, String> next;
+            if (e.kind() == LogEntry.Kind.RESTORE) {
+                assertTrue(e.restoreTo() < e.seq(), "a restore targets an earlier version");
+                next = new TreeMap<>(states.get((int) e.restoreTo()));
+            } else {
+                List<Operation> ops = ns.opsOf(e);
+                String nonce = (String) ops.get(ops.size() - 1).attributes().get("nonce");
+                assertNotNull(nonce, "batch at seq " + e.seq() + " has its marker");
+                assertTrue(seqOfNonce.put(nonce, e.seq()) == null, "batch " + nonce + " committed twice");
+                assertEquals(describe(attempted.get(nonce)), describe(ops), "batch " + nonce + " is stored whole");
+                next = new TreeMap<>(states.get(states.size() - 1));
+                for (Operation op : ops) {
+                    if (op.isDelete()) {
+                        next.remove(op.id());
+                    } else {
+                        next.put(op.id(), Arrays.toString(op.values()) + op.attributes());
+                    }
+                }
+            }
+            states.add(next);
+        }
+        for (Map.Entry<Long, String> a : acked.entrySet()) {
+            assertEquals(a.getKey(), seqOfNonce.get(a.getValue()), "acknowledged batch " + a.getValue()
+                    + " is at the seq it was acknowledged with");
+        }
+        for (Map.Entry<Long, Long> r : ackedRestores.entrySet()) {
+            LogEntry e = entries.get((int) (r.getKey() - 1));
+            assertEquals(LogEntry.Kind.RESTORE, e.kind());
+            assertEquals(r.getValue(), e.restoreTo());
+        }
+        assertEquals(states.get((int) head), contents(ns.load(head)), "HEAD holds every acknowledged write");
+
+        Random rnd = new Random(seed);
+        int checked = 0;
+        for (int i = 0; i < 12 && head > 0; i++) {
+            long s = 1 + rnd.nextLong(head);
+            LogEntry e = entries.get((int) (s - 1));
+            long next = s < head ? entries.get((int) s).commitTs() : e.commitTs() + 1000;
+            long t = e.commitTs() + rnd.nextLong(Math.max(1, next - e.commitTs()));
+            assertEquals(s, ns.log.seqAt(t).orElseThrow(), "time " + t + " resolves to seq " + s);
+            assertEquals(states.get((int) s), contents(ns.load(s)), "asOf state at seq " + s);
+            checked++;
+        }
+        NamespaceService service = new NamespaceService(clean, Runnable::run);
+        for (int i = 0; i < 3 && head > 0; i++) {
+            long s = 1 + rnd.nextLong(head);
+            long t = entries.get((int) (s - 1)).commitTs();
+            NamespaceService.RestoreResult r = service.restoreToTime(name, t);
+            assertEquals(s, r.restoredFrom());
+            DurableNamespace after = clean.open(name).orElseThrow();
+            assertEquals(states.get((int) s), contents(after.load(r.version())), "restore(T) to seq " + s);
+            checked++;
+        }
+        return new Report(acked.size(), unknown[0], ackedRestores.size(), head, checked);
+    }
+
+    private static NamespaceStore instance(ObjectStore objects, NamespaceStore.Options opts) {
+        return new NamespaceStore(objects, new ObjectStoreLease(objects, Clock.systemUTC()), Clock.systemUTC(), opts);
+    }
+
+    static TreeMap<String, String> contents(DurableNamespace.State state) {
+        TreeMap<String, String> out = new TreeMap<>();
+        state.index().forEach(v -> out.put(v.id(), Arrays.toString(v.values()) + v.attributes()));
+        return out;
+    }
+
+    private static String describe(List<Operation> ops) {
+        StringBuilder sb = new StringBuilder();
+        for (Operation op : ops) {
+            sb.append(op.id()).append(op.isDelete() ? "-" : Arrays.toString(op.values()) + op.attributes()).append(';');
+        }
+        return sb.toString();
+    }
+}
