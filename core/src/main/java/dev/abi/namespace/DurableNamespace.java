@@ -187,6 +187,9 @@ final class DurableNamespace {
     List<Tag> tags() {
         List<Tag> out = new ArrayList<>();
         for (ObjectInfo info : objects.list(config.root() + "tags/")) {
+            if (!info.key().endsWith(".json")) {
+                continue; // an emulator's temporary object
+            }
             objects.get(info.key()).ifPresent(o -> out.add(parseTag(info.key(), o.bytes())));
         }
         return out;

@@ -24,6 +24,7 @@ public final class CommitLog {
     public static final int MAX_CONFLICTS = 512;
     private static final int MAX_UNKNOWN_OUTCOMES = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("\\d{20}\\.json");
 
     private final ObjectStore objects;
     private final String root;
@@ -222,8 +223,12 @@ public final class CommitLog {
             if (page.isEmpty()) {
                 break;
             }
-            last = page.get(page.size() - 1).key();
-            after = last;
+            for (ObjectInfo info : page) {
+                if (isSlot(info.key())) {
+                    last = info.key();
+                }
+            }
+            after = page.get(page.size() - 1).key();
             if (page.size() < 1000) {
                 break;
             }
@@ -252,6 +257,10 @@ public final class CommitLog {
         while (expected <= upTo) {
             List<ObjectInfo> page = objects.list(root + "log/", startAfter, 1000);
             for (ObjectInfo info : page) {
+                startAfter = info.key();
+                if (!isSlot(info.key())) {
+                    continue;
+                }
                 long seq = seqOf(info.key());
                 if (seq > upTo) {
                     break outer;
@@ -262,7 +271,6 @@ public final class CommitLog {
                 LogEntry e = entry(seq).orElseThrow(() -> new CorruptObjectException(info.key(), "vanished"));
                 out.add(e);
                 expected++;
-                startAfter = info.key();
             }
             if (page.size() < 1000) {
                 break;
@@ -278,7 +286,9 @@ public final class CommitLog {
     public List<Long> listSeqs() {
         List<Long> out = new ArrayList<>();
         for (ObjectInfo info : objects.list(root + "log/")) {
-            out.add(seqOf(info.key()));
+            if (isSlot(info.key())) {
+                out.add(seqOf(info.key()));
+            }
         }
         return out;
     }
@@ -324,6 +334,11 @@ public final class CommitLog {
 
     private String logKeyOf(long seq) {
         return root + "log/" + String.format("%020d", seq) + ".json";
+    }
+
+    /** Whether a listed key is a log slot (emulators may list their temporary objects under the prefix). */
+    private static boolean isSlot(String key) {
+        return SLOT.matcher(key.substring(key.lastIndexOf('/') + 1)).matches();
     }
 
     private static long seqOf(String key) {

@@ -15,6 +15,8 @@ public final class ManifestLog {
     private final String prefix;
     private volatile CorruptObjectException lastCorruption;
 
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(".*/\\d{20}\\.json");
+
     public ManifestLog(ObjectStore objects, String root) {
         this.objects = objects;
         this.prefix = root + "manifest/";
@@ -33,6 +35,10 @@ public final class ManifestLog {
                 return Optional.empty();
             }
             String key = first.get(0).key();
+            if (!NAME.matcher(key).matches()) {
+                after = key; // an emulator's temporary object: not a manifest
+                continue;
+            }
             Optional<Manifest> m = read(key);
             if (m.isPresent()) {
                 return m;
@@ -52,7 +58,7 @@ public final class ManifestLog {
      * decrease with the version, so the first is found by binary search over the listing: O(log n) reads.
      */
     public List<Manifest> candidates(long seq, int max) {
-        List<ObjectInfo> keys = objects.list(prefix); // newest first
+        List<ObjectInfo> keys = listObjects(); // newest first
         int lo = 0;
         int hi = keys.size();
         while (lo < hi) { // first index whose manifest has applied <= seq; corrupt ones count as "newer"
@@ -74,7 +80,7 @@ public final class ManifestLog {
     /** Every readable manifest, newest first. */
     public List<Manifest> all() {
         List<Manifest> out = new ArrayList<>();
-        for (ObjectInfo info : objects.list(prefix)) {
+        for (ObjectInfo info : listObjects()) {
             read(info.key()).ifPresent(out::add);
         }
         return out;
@@ -82,7 +88,7 @@ public final class ManifestLog {
 
     /** Keys of every manifest object, newest first (metadata only). */
     public List<ObjectInfo> listObjects() {
-        return objects.list(prefix);
+        return objects.list(prefix).stream().filter(o -> NAME.matcher(o.key()).matches()).toList();
     }
 
     /**

@@ -64,10 +64,12 @@ public final class ModelCheck {
         Map<Long, String> acked = new ConcurrentHashMap<>();
         Map<Long, Long> ackedRestores = new ConcurrentHashMap<>();
         int[] unknown = new int[1];
+        List<Throwable> died = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Thread.UncaughtExceptionHandler record = (t, e) -> died.add(e);
         List<Thread> threads = new ArrayList<>();
         for (int w = 0; w < writers; w++) {
             int writer = w;
-            threads.add(Thread.ofPlatform().start(() -> {
+            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
                 Random rnd = new Random(seed * 31 + writer);
                 DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
                 for (int b = 0; b < batchesPerWriter; b++) {
@@ -92,7 +94,7 @@ public final class ModelCheck {
                 }
             }));
         }
-        threads.add(Thread.ofPlatform().start(() -> { // the restorer
+        threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> { // the restorer
             Random rnd = new Random(seed * 17);
             DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
             for (int i = 0; i < Math.max(2, batchesPerWriter / 4); i++) {
@@ -108,7 +110,7 @@ public final class ModelCheck {
                 }
             }
         }));
-        Thread indexer = Thread.ofPlatform().start(() -> {
+        Thread indexer = Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
             NamespaceStore store = instance(faulty, opts);
             DurableNamespace ns = store.open(name).orElseThrow();
             for (int i = 0; i < batchesPerWriter; i++) {
@@ -124,6 +126,11 @@ public final class ModelCheck {
         }
         indexer.join();
         faulty.heal();
+        if (!died.isEmpty()) {
+            AssertionError e = new AssertionError("a writer, restorer or indexer died of an unexpected exception");
+            died.forEach(e::addSuppressed);
+            throw e;
+        }
 
         // ---- verification through the healed store ----
         NamespaceStore clean = new NamespaceStore(base);
