@@ -2,6 +2,7 @@ package dev.abi.gateway;
 
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.store.MetadataStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,8 +17,19 @@ public final class Gateway {
     private final Router router = new Router();
     private final Limits limits;
     private final List<HealthCheck> healthChecks;
+    private final IdempotentRequests idempotency;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
+        this(namespaces, limits, healthChecks, null);
+    }
+
+    /**
+     * @param idempotency where responses to requests with an {@code Idempotency-Key} header are recorded; null to
+     *     ignore the header
+     */
+    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
+                   MetadataStore idempotency) {
+        this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency);
         this.limits = limits;
         this.healthChecks = List.copyOf(healthChecks);
         new VectorApi(namespaces, limits).register(router);
@@ -36,6 +48,9 @@ public final class Gateway {
                 throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
             }
             Router.Match match = router.route(request.method(), request.path());
+            if (idempotency != null && idempotency.applies(request)) {
+                return idempotency.handle(request, () -> match.handler().handle(request, match.params()));
+            }
             return match.handler().handle(request, match.params());
         } catch (RuntimeException | StackOverflowError e) {
             return ProblemMapper.toResponse(e);

@@ -6,6 +6,7 @@ import dev.abi.store.CorruptObjectException;
 import dev.abi.store.LogEntry;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
+import dev.abi.store.MetadataStore;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.Operation;
@@ -51,7 +52,10 @@ final class DurableNamespace {
                 }
             });
 
-    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log) {
+    private final MetadataStore metadata;
+
+    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata) {
+        this.metadata = metadata;
         this.config = config;
         this.objects = objects;
         this.log = log;
@@ -65,12 +69,32 @@ final class DurableNamespace {
     LogEntry append(List<Operation> ops) {
         LogEntry e = log.append(ops);
         ownWal.put(e.walKey(), List.copyOf(ops));
+        advanceHint(e.seq());
         return e;
+    }
+
+    LogEntry appendRestore(long target) {
+        LogEntry e = log.appendRestore(target);
+        advanceHint(e.seq());
+        return e;
+    }
+
+    private void advanceHint(long seq) {
+        try {
+            metadata.advanceHeadHint(config.root(), seq);
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "head hint not advanced (a cache only): " + e.getMessage());
+        }
     }
 
     /** The newest committed entry. One LIST from the newest manifest's position plus one GET in the usual case. */
     LogEntry head() {
         long floor = manifests.newest().map(Manifest::appliedThroughSeq).orElse(0L);
+        try {
+            floor = Math.max(floor, metadata.headHint(config.root()).orElse(0L));
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "head hint unavailable (a cache only): " + e.getMessage());
+        }
         return log.newestAtOrAfter(floor + 1);
     }
 

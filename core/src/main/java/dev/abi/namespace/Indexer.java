@@ -43,7 +43,8 @@ final class Indexer {
     }
 
     Result fold(DurableNamespace ns) {
-        OptionalLong acquired = lease.tryAcquire(ns.root(), owner, ttl);
+        long newestEpoch = ns.manifests.newest().map(Manifest::epoch).orElse(0L);
+        OptionalLong acquired = lease.tryAcquire(ns.root(), owner, ttl, newestEpoch + 1);
         if (acquired.isEmpty()) {
             return new Result(Outcome.LEASE_HELD, null);
         }

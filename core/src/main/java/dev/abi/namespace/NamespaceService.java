@@ -282,7 +282,7 @@ public final class NamespaceService {
         if (!ns.reachable(version, ns.head().seq())) {
             throw new VersionNotFoundException(name, version);
         }
-        LogEntry e = ns.log.appendRestore(version);
+        LogEntry e = ns.appendRestore(version);
         afterCommit(name, ns, e);
         return new RestoreResult(version, e.seq());
     }

@@ -1,12 +1,12 @@
 package dev.abi.namespace;
 
 import dev.abi.store.CommitLog;
-import dev.abi.store.IndexerLease;
+import dev.abi.store.MetadataStore;
+import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
-import dev.abi.store.ObjectStoreLease;
 import dev.abi.store.WalKeys;
 import dev.abi.vector.Metric;
 import java.time.Clock;
@@ -38,19 +38,22 @@ public final class NamespaceStore {
     }
 
     private final ObjectStore objects;
-    private final IndexerLease lease;
+    private final MetadataStore metadata;
     private final Clock clock;
     private final Options options;
     private final String writerId = "w-" + WalKeys.unique();
     private final Map<String, DurableNamespace> open = new ConcurrentHashMap<>();
 
     public NamespaceStore(ObjectStore objects) {
-        this(objects, new ObjectStoreLease(objects, Clock.systemUTC()), Clock.systemUTC(), Options.DEFAULTS);
+        this(objects, new ObjectMetadataStore(objects, Clock.systemUTC()), Clock.systemUTC(), Options.DEFAULTS);
     }
 
-    public NamespaceStore(ObjectStore objects, IndexerLease lease, Clock clock, Options options) {
+    /**
+     * @param metadata leases, head hints (and, for the gateway, idempotency records); a cache, never the truth
+     */
+    public NamespaceStore(ObjectStore objects, MetadataStore metadata, Clock clock, Options options) {
         this.objects = objects;
-        this.lease = lease;
+        this.metadata = metadata;
         this.clock = clock;
         this.options = options;
     }
@@ -119,7 +122,7 @@ public final class NamespaceStore {
     }
 
     Indexer indexer() {
-        return new Indexer(lease, writerId, options.leaseTtl(), options.maxDeltas());
+        return new Indexer(metadata, writerId, options.leaseTtl(), options.maxDeltas());
     }
 
     GarbageCollector garbageCollector() {
@@ -129,6 +132,6 @@ public final class NamespaceStore {
     private DurableNamespace handle(NamespaceConfig config) {
         CommitLog log = new CommitLog(objects, config.root(), writerId, clock, options.grace().dividedBy(2),
                 config.createdTs());
-        return new DurableNamespace(config, objects, log);
+        return new DurableNamespace(config, objects, log, metadata);
     }
 }

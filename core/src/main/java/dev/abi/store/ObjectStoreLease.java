@@ -21,14 +21,15 @@ public final class ObjectStoreLease implements IndexerLease {
     }
 
     @Override
-    public OptionalLong tryAcquire(String root, String owner, Duration ttl) {
+    public OptionalLong tryAcquire(String root, String owner, Duration ttl, long minEpoch) {
         String key = root + "lease.json";
         long now = clock.millis();
         try {
             Optional<StoredObject> current = objects.get(key);
             if (current.isEmpty()) {
-                objects.putIfAbsent(key, json(owner, 1, now + ttl.toMillis()));
-                return OptionalLong.of(1);
+                long first = Math.max(1, minEpoch);
+                objects.putIfAbsent(key, json(owner, first, now + ttl.toMillis()));
+                return OptionalLong.of(first);
             }
             JsonNode n = Checksums.openJson(key, current.get().bytes());
             long epoch = n.required("epoch").asLong();
@@ -36,7 +37,8 @@ public final class ObjectStoreLease implements IndexerLease {
             if (!ours && n.required("expiresAt").asLong() > now) {
                 return OptionalLong.empty();
             }
-            long next = ours ? epoch : epoch + 1;
+            // Keep our epoch only if no newer one has committed since; otherwise take a fresh, higher one.
+            long next = ours && epoch >= minEpoch - 1 ? epoch : Math.max(epoch + 1, minEpoch);
             objects.putIfMatch(key, json(owner, next, now + ttl.toMillis()), current.get().etag());
             return OptionalLong.of(next);
         } catch (PreconditionFailedException raced) {

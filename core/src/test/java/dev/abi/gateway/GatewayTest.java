@@ -186,4 +186,28 @@ class GatewayTest {
         assertEquals(400, call("GET", "/v1/namespaces/hist/versions?limit=0", null).status());
         assertEquals(1, JSON.readTree(call("GET", "/v1/namespaces/hist/snapshots", null).body()).get("snapshots").size());
     }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyIsAppliedOnce() throws Exception {
+        var objects = new InMemoryObjectStore();
+        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(),
+                new dev.abi.store.ObjectMetadataStore(objects, java.time.Clock.systemUTC()));
+        byte[] body = "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8);
+        HttpRequest req = new HttpRequest("POST", "/v1/namespaces/idem/vectors", Map.of(),
+                Map.of("Idempotency-Key", "evt-42"), body);
+        HttpResponse first = g.handle(req);
+        HttpResponse retry = g.handle(req);
+        assertEquals(200, first.status(), first.bodyText());
+        assertEquals(first.bodyText(), retry.bodyText());
+        assertEquals("true", retry.headers().get("Idempotent-Replayed"));
+        HttpResponse other = g.handle(new HttpRequest("POST", "/v1/namespaces/idem/vectors", Map.of(),
+                Map.of("Idempotency-Key", "evt-43"), body));
+        assertEquals(2, JSON.readTree(other.body()).get("version").asInt(), "a new key is a new write");
+        var versions = JSON.readTree(g.handle(new HttpRequest("GET", "/v1/namespaces/idem/versions", Map.of(),
+                Map.of(), null)).body()).get("versions");
+        assertEquals(3, versions.size(), "versions 2, 1 and the creation: the retry added none");
+        HttpResponse bad = g.handle(new HttpRequest("POST", "/v1/namespaces/idem/vectors", Map.of(),
+                Map.of("Idempotency-Key", "has space"), body));
+        assertEquals(400, bad.status());
+    }
 }

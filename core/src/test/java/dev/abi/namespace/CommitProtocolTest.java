@@ -46,7 +46,7 @@ class CommitProtocolTest {
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
 
     private NamespaceStore instance(ObjectStore objects) {
-        return new NamespaceStore(objects, new ObjectStoreLease(objects, clock), clock, OPTS);
+        return new NamespaceStore(objects, new dev.abi.store.ObjectMetadataStore(objects, clock), clock, OPTS);
     }
 
     private DurableNamespace created(String name) {
@@ -267,7 +267,7 @@ class CommitProtocolTest {
         List<DurableNamespace> writers = new ArrayList<>();
         for (int minutes : new int[] {-5, 5, 0}) {
             ObjectStore o = memory;
-            NamespaceStore s = new NamespaceStore(o, new ObjectStoreLease(o, clock), clock.skewed(Duration.ofMinutes(minutes)),
+            NamespaceStore s = new NamespaceStore(o, new dev.abi.store.ObjectMetadataStore(o, clock), clock.skewed(Duration.ofMinutes(minutes)),
                     OPTS);
             writers.add(s.open("skew").orElseThrow());
         }

@@ -9,7 +9,8 @@ import dev.abi.store.FaultyObjectStore;
 import dev.abi.store.LogEntry;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.ObjectStoreException;
-import dev.abi.store.ObjectStoreLease;
+import dev.abi.store.MetadataStore;
+import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
 import dev.abi.vector.Metric;
@@ -52,6 +53,12 @@ public final class ModelCheck {
     }
 
     public static Report run(ObjectStore base, long seed, int writers, int batchesPerWriter) throws Exception {
+        return run(base, o -> new ObjectMetadataStore(o, Clock.systemUTC()), seed, writers, batchesPerWriter);
+    }
+
+    /** As {@link #run(ObjectStore, long, int, int)}, with leases and head hints in the given metadata store. */
+    public static Report run(ObjectStore base, java.util.function.Function<ObjectStore, MetadataStore> metadata,
+                             long seed, int writers, int batchesPerWriter) throws Exception {
         String name = "mc" + Long.toHexString(seed & 0xffffff) + "x" + writers;
         NamespaceStore admin = new NamespaceStore(base);
         admin.create(name, 4, Metric.L2);
@@ -71,7 +78,7 @@ public final class ModelCheck {
             int writer = w;
             threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
                 Random rnd = new Random(seed * 31 + writer);
-                DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
+                DurableNamespace ns = instance(faulty, metadata, opts).open(name).orElseThrow();
                 for (int b = 0; b < batchesPerWriter; b++) {
                     String nonce = writer + "-" + b;
                     List<Operation> ops = new ArrayList<>();
@@ -96,7 +103,7 @@ public final class ModelCheck {
         }
         threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> { // the restorer
             Random rnd = new Random(seed * 17);
-            DurableNamespace ns = instance(faulty, opts).open(name).orElseThrow();
+            DurableNamespace ns = instance(faulty, metadata, opts).open(name).orElseThrow();
             for (int i = 0; i < Math.max(2, batchesPerWriter / 4); i++) {
                 try {
                     Thread.sleep(rnd.nextInt(3));
@@ -111,7 +118,7 @@ public final class ModelCheck {
             }
         }));
         Thread indexer = Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
-            NamespaceStore store = instance(faulty, opts);
+            NamespaceStore store = instance(faulty, metadata, opts);
             DurableNamespace ns = store.open(name).orElseThrow();
             for (int i = 0; i < batchesPerWriter; i++) {
                 try {
@@ -201,8 +208,10 @@ public final class ModelCheck {
         return new Report(acked.size(), unknown[0], ackedRestores.size(), head, checked);
     }
 
-    private static NamespaceStore instance(ObjectStore objects, NamespaceStore.Options opts) {
-        return new NamespaceStore(objects, new ObjectStoreLease(objects, Clock.systemUTC()), Clock.systemUTC(), opts);
+    private static NamespaceStore instance(ObjectStore objects,
+                                           java.util.function.Function<ObjectStore, MetadataStore> metadata,
+                                           NamespaceStore.Options opts) {
+        return new NamespaceStore(objects, metadata.apply(objects), Clock.systemUTC(), opts);
     }
 
     static TreeMap<String, String> contents(DurableNamespace.State state) {

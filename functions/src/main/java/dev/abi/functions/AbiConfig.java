@@ -25,6 +25,9 @@ public interface AbiConfig {
     /** Where durable state lives. */
     Store store();
 
+    /** Where leases, head hints and idempotency records live (a cache and coordinator, never the truth). */
+    Metadata metadata();
+
     /** Authentication of the HTTP API. */
     Auth auth();
 
@@ -47,6 +50,24 @@ public interface AbiConfig {
 
         /** Region for cloud kinds. */
         Optional<String> region();
+    }
+
+    /** Metadata store settings. */
+    interface Metadata {
+        /** {@code object-store} (beside the data, the default) or {@code dynamodb} (adapters-aws). */
+        @WithDefault("object-store")
+        String kind();
+
+        /** DynamoDB table name, for {@code dynamodb}. */
+        Optional<String> table();
+
+        /** Endpoint override, e.g. DynamoDB Local. */
+        Optional<String> endpoint();
+
+        /** Whether to create the table when it is missing (emulators and first runs; off in the cloud). */
+        @WithName("create-table")
+        @WithDefault("false")
+        boolean createTable();
     }
 
     /** Authentication settings. */

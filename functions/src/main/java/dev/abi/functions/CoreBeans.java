@@ -6,6 +6,9 @@ import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
+import dev.abi.store.MetadataStore;
+import jakarta.enterprise.inject.Any;
+import jakarta.enterprise.inject.Instance;
 import dev.abi.store.ObjectStore;
 import dev.abi.vector.VectorOpsProvider;
 import io.quarkus.runtime.StartupEvent;
@@ -30,8 +33,24 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    NamespaceService namespaceService(ObjectStore store) {
-        return new NamespaceService(new NamespaceStore(store));
+    MetadataStore metadataStore(AbiConfig config, ObjectStore store, @Any Instance<MetadataStoreFactory> factories) {
+        String kind = config.metadata().kind();
+        List<String> available = new java.util.ArrayList<>();
+        for (MetadataStoreFactory f : factories) {
+            available.add(f.kind());
+            if (f.kind().equals(kind)) {
+                return f.create(config, store);
+            }
+        }
+        throw new IllegalStateException("abi.metadata.kind=" + kind + " is not available in this package; available: "
+                + available);
+    }
+
+    @Produces
+    @Singleton
+    NamespaceService namespaceService(ObjectStore store, MetadataStore metadata) {
+        return new NamespaceService(new NamespaceStore(store, metadata, java.time.Clock.systemUTC(),
+                NamespaceStore.Options.DEFAULTS));
     }
 
     @Produces
@@ -43,7 +62,7 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store) {
+    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata) {
         HealthCheck storeCheck = new HealthCheck() {
             @Override
             public String name() {
@@ -67,7 +86,7 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        return new Gateway(namespaces, limits, List.of(storeCheck, kernels));
+        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata);
     }
 
     @Produces

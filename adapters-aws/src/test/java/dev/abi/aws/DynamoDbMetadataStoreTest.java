@@ -1,0 +1,106 @@
+package dev.abi.aws;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.abi.namespace.ModelCheck;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NamespaceStore;
+import dev.abi.namespace.VectorRecord;
+import dev.abi.store.InMemoryObjectStore;
+import dev.abi.store.MutableClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+
+/** The DynamoDB metadata store (Enhanced Client) against DynamoDB Local 2.6.1 running in this JVM. */
+class DynamoDbMetadataStoreTest {
+
+    private static DynamoDbLocalServer server;
+    private static DynamoDbClient dynamo;
+    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new DynamoDbLocalServer();
+        dynamo = server.client();
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+    }
+
+    private DynamoDbMetadataStore store(String table) {
+        DynamoDbMetadataStore s = new DynamoDbMetadataStore(dynamo, table, clock);
+        s.createTableIfMissing();
+        return s;
+    }
+
+    @Test
+    void theLeaseIsExclusiveUntilItExpiresAndEachNewHolderGetsAHigherEpoch() {
+        DynamoDbMetadataStore s = store("leases");
+        assertEquals(OptionalLong.of(1), s.tryAcquire("ns/a/", "i1", Duration.ofMinutes(1), 1));
+        assertEquals(OptionalLong.empty(), s.tryAcquire("ns/a/", "i2", Duration.ofMinutes(1), 1));
+        assertEquals(OptionalLong.of(1), s.tryAcquire("ns/a/", "i1", Duration.ofMinutes(1), 1), "renewal keeps it");
+        clock.advance(Duration.ofMinutes(2));
+        assertEquals(OptionalLong.of(2), s.tryAcquire("ns/a/", "i2", Duration.ofMinutes(1), 1));
+        s.release("ns/a/", "i2", 2);
+        assertEquals(OptionalLong.of(7), s.tryAcquire("ns/a/", "i3", Duration.ofMinutes(1), 7),
+                "never below one past the newest manifest's epoch");
+    }
+
+    @Test
+    void headHintsOnlyRise() {
+        DynamoDbMetadataStore s = store("heads");
+        assertTrue(s.headHint("ns/h/").isEmpty());
+        s.advanceHeadHint("ns/h/", 5);
+        s.advanceHeadHint("ns/h/", 3);
+        s.advanceHeadHint("ns/h/", 9);
+        assertEquals(OptionalLong.of(9), s.headHint("ns/h/"));
+    }
+
+    @Test
+    void theFirstIdempotentResultWinsUntilItExpires() {
+        DynamoDbMetadataStore s = store("idem");
+        s.recordIdempotentResult("k", new byte[] {1}, Duration.ofHours(1));
+        s.recordIdempotentResult("k", new byte[] {2}, Duration.ofHours(1));
+        assertArrayEquals(new byte[] {1}, s.idempotentResult("k").orElseThrow());
+        clock.advance(Duration.ofHours(2));
+        assertTrue(s.idempotentResult("k").isEmpty(), "expired records are ignored before TTL removes them");
+    }
+
+    @Test
+    void deletingTheTableLosesNothing() {
+        InMemoryObjectStore objects = new InMemoryObjectStore();
+        DynamoDbMetadataStore meta = store("throwaway");
+        NamespaceStore.Options opts = new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 2, 4,
+                Duration.ofMinutes(1));
+        NamespaceService s = new NamespaceService(new NamespaceStore(objects, meta, clock, opts), Runnable::run);
+        for (int i = 0; i < 6; i++) {
+            s.upsert("docs", List.of(new VectorRecord("v" + i, new float[] {i, 1}, Map.of())));
+        }
+        dynamo.deleteTable(b -> b.tableName("throwaway"));
+        DynamoDbMetadataStore fresh = store("throwaway");
+        NamespaceService after = new NamespaceService(new NamespaceStore(objects, fresh, clock, opts), Runnable::run);
+        assertEquals(6, after.describe("docs").count());
+        after.upsert("docs", List.of(new VectorRecord("v6", new float[] {6, 1}, Map.of())));
+        assertEquals("COMMITTED", after.fold("docs"), "a new lease store still hands out an epoch that can commit");
+        assertEquals(7, new NamespaceService(new NamespaceStore(objects), Runnable::run).describe("docs").count());
+    }
+
+    @Test
+    void modelCheckWithLeasesAndHintsInDynamoDb() throws Exception {
+        DynamoDbMetadataStore meta = store("model");
+        ModelCheck.Report r = ModelCheck.run(new InMemoryObjectStore(), o -> meta, 77, 3, 15);
+        assertTrue(r.acknowledged() > 0, r.toString());
+    }
+}
