@@ -13,7 +13,7 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 
 /** S3Proxy 4.1.0 on its transient (in-memory) backend, in this JVM, with one bucket and SigV4 credentials. */
-final class S3ProxyServer implements AutoCloseable {
+public final class S3ProxyServer implements AutoCloseable {
 
     static final String ACCESS_KEY = "test-access";
     static final String SECRET_KEY = "test-secret";
@@ -21,7 +21,7 @@ final class S3ProxyServer implements AutoCloseable {
     private final S3Proxy proxy;
     private final S3Client client;
 
-    S3ProxyServer(String bucket) throws Exception {
+    public S3ProxyServer(String bucket) throws Exception {
         proxy = S3Proxy.builder()
                 .blobStore(new TransientNio2BlobStore())
                 .endpoint(URI.create("http://127.0.0.1:0"))
@@ -43,11 +43,11 @@ final class S3ProxyServer implements AutoCloseable {
         client.createBucket(b -> b.bucket(bucket));
     }
 
-    URI endpoint() {
+    public URI endpoint() {
         return URI.create("http://127.0.0.1:" + proxy.getPort());
     }
 
-    S3Client client() {
+    public S3Client client() {
         return client;
     }
 

@@ -305,6 +305,11 @@ public final class NamespaceService {
         return r.outcome().name();
     }
 
+    /** The newest seq that segments hold (the newest manifest's {@code appliedThroughSeq}); freshness is the gap. */
+    public long indexedThrough(String name) {
+        return open(name).manifests.newest().map(m -> m.appliedThroughSeq()).orElse(0L);
+    }
+
     /** Runs garbage collection on one namespace now; returns how many objects it deleted. */
     public int collectGarbage(String name) {
         DurableNamespace ns = open(name);

@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * Objects as files under a root directory: the embedded default store.
@@ -131,24 +130,39 @@ public final class LocalDiskObjectStore implements ObjectStore {
             return List.of();
         }
         List<ObjectInfo> out = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.filter(Files::isRegularFile).forEach(p -> {
-                String key = root.relativize(p).toString().replace('\\', '/');
-                String name = p.getFileName().toString();
-                if (key.startsWith(prefix) && !name.startsWith(TMP_PREFIX) && !name.equals(LOCK_FILE)) {
-                    try {
-                        var attrs = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
-                        // Hashing every listed file would read whole segments; list etags are only a hint here.
-                        String etag = attrs.size() <= SMALL_OBJECT ? ObjectKeys.etagOf(Files.readAllBytes(p)) : null;
-                        out.add(new ObjectInfo(key, attrs.size(), etag, attrs.lastModifiedTime().toMillis()));
-                    } catch (NoSuchFileException deletedMeanwhile) {
-                        // listed and deleted concurrently: it is simply not there any more
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+        try {
+            // A visitor rather than Files.walk: files that vanish mid-walk (temp files of concurrent writers,
+            // concurrent deletes) are skipped instead of failing the whole listing.
+            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+                @Override
+                public java.nio.file.FileVisitResult visitFile(Path p,
+                        java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                    String key = root.relativize(p).toString().replace('\\', '/');
+                    String name = p.getFileName().toString();
+                    if (attrs.isRegularFile() && key.startsWith(prefix) && !name.startsWith(TMP_PREFIX)
+                            && !name.equals(LOCK_FILE)) {
+                        try {
+                            // Hashing every listed file would read whole segments; list etags are only a hint.
+                            String etag = attrs.size() <= SMALL_OBJECT ? ObjectKeys.etagOf(Files.readAllBytes(p)) : null;
+                            out.add(new ObjectInfo(key, attrs.size(), etag, attrs.lastModifiedTime().toMillis()));
+                        } catch (NoSuchFileException deletedMeanwhile) {
+                            // listed and deleted concurrently: it is simply not there any more
+                        }
                     }
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                    if (e instanceof NoSuchFileException) {
+                        return java.nio.file.FileVisitResult.CONTINUE;
+                    }
+                    throw e;
                 }
             });
-        } catch (IOException | UncheckedIOException e) {
+        } catch (NoSuchFileException dirDeletedMeanwhile) {
+            return List.of();
+        } catch (IOException e) {
             throw new ObjectStoreException("cannot list " + prefix, e);
         }
         out.sort((a, b) -> a.key().compareTo(b.key()));

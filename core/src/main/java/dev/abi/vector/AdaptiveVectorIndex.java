@@ -19,8 +19,11 @@ import java.util.logging.Logger;
  */
 public final class AdaptiveVectorIndex implements VectorIndex {
 
-    /** Namespaces with at least this many vectors are searched through a graph. */
-    public static final int DEFAULT_GRAPH_THRESHOLD = 20_000;
+    /**
+     * Namespaces with at least this many vectors are searched through a graph. The system property
+     * {@code abi.graph-threshold} overrides it (benchmarks that time exact scans set it very high).
+     */
+    public static final int DEFAULT_GRAPH_THRESHOLD = Integer.getInteger("abi.graph-threshold", 20_000);
 
     private static final Logger LOG = Logger.getLogger(AdaptiveVectorIndex.class.getName());
 

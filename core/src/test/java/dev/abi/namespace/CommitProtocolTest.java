@@ -360,6 +360,12 @@ class CommitProtocolTest {
     }
 
     @Test
+    void modelCheckAgainstTheLocalDiskStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        ModelCheck.Report r = ModelCheck.run(new dev.abi.store.LocalDiskObjectStore(dir), 21, 4, 15);
+        assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
+    }
+
+    @Test
     void gcNeverDeletesWhatALiveVersionReferencesOrAnythingYoungerThanGrace() {
         DurableNamespace ns = created("gc");
         NamespaceStore store = instance(memory);

@@ -143,4 +143,36 @@ public abstract class ObjectStoreContract {
         }
         assertEquals("20", new String(store().get(key).orElseThrow().bytes(), StandardCharsets.UTF_8));
     }
+
+    @Test
+    void listingWhileOthersWriteNeverFails() throws Exception {
+        String dir = prefix + "busy/";
+        ExecutorService pool = Executors.newFixedThreadPool(5);
+        try {
+            List<Future<?>> writers = new java.util.ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                int writer = w;
+                writers.add(pool.submit(() -> {
+                    for (int i = 0; i < 40; i++) {
+                        store().putIfAbsent(dir + writer + "-" + i + ".bin", bytes("x" + i));
+                    }
+                }));
+            }
+            Future<Integer> lister = pool.submit(() -> {
+                int lists = 0;
+                while (!writers.stream().allMatch(Future::isDone)) {
+                    store().list(dir);
+                    lists++;
+                }
+                return lists;
+            });
+            for (Future<?> f : writers) {
+                f.get();
+            }
+            assertTrue(lister.get() >= 1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(160, store().list(dir).size());
+    }
 }
