@@ -48,4 +48,20 @@ class ApiGatewayHttpHandlerTest {
                 .body("headers.Content-Type", equalTo("application/problem+json"))
                 .body("body", containsString("\"field\":\"topK\""));
     }
+
+    @Test
+    void versionsAsOfAndRestoreThroughTheLambdaRuntime() throws IOException {
+        given().contentType("application/json").body(fixture("history-upsert.json")).post()
+                .then().statusCode(200).body("statusCode", equalTo(200));
+        given().contentType("application/json").body(fixture("history-delete.json")).post()
+                .then().statusCode(200).body("body", containsString("\"deleted\":1"));
+        given().contentType("application/json").body(fixture("history-versions.json")).post()
+                .then().statusCode(200).body("statusCode", equalTo(200))
+                .body("body", containsString("\"version\":2")).body("body", containsString("\"version\":1"));
+        given().contentType("application/json").body(fixture("history-query-asof.json")).post()
+                .then().statusCode(200).body("body", containsString("\"id\":\"a\""));
+        given().contentType("application/json").body(fixture("history-restore.json")).post()
+                .then().statusCode(200).body("statusCode", equalTo(200))
+                .body("body", equalTo("{\"restoredFrom\":1,\"version\":3}"));
+    }
 }

@@ -23,9 +23,13 @@ final class DynamoDbLocalServer implements AutoCloseable {
         server.start();
     }
 
+    URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
     DynamoDbClient client() {
         return DynamoDbClient.builder()
-                .endpointOverride(URI.create("http://127.0.0.1:" + port))
+                .endpointOverride(endpoint())
                 .region(Region.US_EAST_1)
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create("local", "local")))
                 .httpClient(UrlConnectionHttpClient.create())

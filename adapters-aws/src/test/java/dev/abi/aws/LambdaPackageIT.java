@@ -42,12 +42,12 @@ class LambdaPackageIT {
         assertTrue(handler.find(), "template names no Handler");
         String toolOptions = ServerProcess.javaToolOptions(TEMPLATE);
 
-        try (S3ProxyServer s3 = new S3ProxyServer("abi-lambda-it")) {
+        try (S3ProxyServer s3 = new S3ProxyServer("abi-lambda-it"); DynamoDbLocalServer dynamo = new DynamoDbLocalServer()) {
             List<String> command = List.of(ServerProcess.javaLauncher(), "-cp",
                     task + ":" + task.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath(),
                     LambdaRuntimeShim.class.getName(), handler.group(1),
                     EVENTS.resolve("health.json").toString(), EVENTS.resolve("upsert.json").toString(),
-                    EVENTS.resolve("query.json").toString());
+                    EVENTS.resolve("query.json").toString(), EVENTS.resolve("history-versions.json").toString());
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(task.resolveSibling("lambda.log").toFile());
             builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
             builder.environment().put("ABI_STORE_KIND", "s3");
@@ -57,6 +57,11 @@ class LambdaPackageIT {
             builder.environment().put("AWS_REGION", "us-east-1");
             builder.environment().put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
             builder.environment().put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+            // leases, head hints and idempotency records in DynamoDB, as the template configures them
+            builder.environment().put("ABI_METADATA_KIND", "dynamodb");
+            builder.environment().put("ABI_METADATA_TABLE", "abi-metadata-it");
+            builder.environment().put("ABI_METADATA_ENDPOINT", dynamo.endpoint().toString());
+            builder.environment().put("ABI_METADATA_CREATE_TABLE", "true");
             Process process = builder.start();
             String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "function JVM did not exit");
@@ -66,7 +71,7 @@ class LambdaPackageIT {
                     replies.add(JSON.readTree(Base64.getDecoder().decode(line.substring(6).trim())));
                 }
             }
-            assertEquals(3, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
+            assertEquals(4, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
                     + Files.readString(task.resolveSibling("lambda.log")));
 
             JsonNode health = replies.get(0);
@@ -80,6 +85,10 @@ class LambdaPackageIT {
 
             assertTrue(s3.client().listObjectsV2(b -> b.bucket("abi-lambda-it").prefix("ns/lambda-docs/"))
                     .keyCount() >= 2, "the acknowledged upsert must be in S3");
+            assertEquals(404, replies.get(3).get("statusCode").asInt(), "versions of a namespace never created");
+            var items = dynamo.client().scan(b -> b.tableName("abi-metadata-it")).items();
+            assertTrue(items.stream().anyMatch(i -> i.get("pk").s().startsWith("head#ns/lambda-docs/")),
+                    "the function advanced its head hint in DynamoDB: " + items);
         }
     }
 
