@@ -62,13 +62,20 @@ final class Indexer {
         if (head.seq() <= current.appliedThroughSeq() && !newEpoch) {
             return new Result(Outcome.UP_TO_DATE, current);
         }
-        List<SegmentRef> segments = head.seq() <= current.appliedThroughSeq() ? current.segments()
-                : segmentsAt(ns, current, head.seq());
+        Plan plan = head.seq() <= current.appliedThroughSeq() ? new Plan(current.segments(), Map.of())
+                : plan(ns, current, head.seq());
+        List<SegmentRef> segments;
         int count = -1;
-        if (segments.stream().filter(s -> Segments.DELTA.equals(s.kind())).count() > maxDeltas) {
-            var state = Segments.load(ns.objects, segments, ns.config.dimension(), ns.config.metric());
+        long deltas = plan.base().stream().filter(s -> Segments.DELTA.equals(s.kind())).count()
+                + (plan.net().isEmpty() ? 0 : 1);
+        if (deltas > maxDeltas) {
+            // compact: one base segment with the whole state, and no delta written just to be replaced
+            var state = Segments.load(ns.objects, plan.base(), ns.config.dimension(), ns.config.metric());
+            Segments.apply(state, List.copyOf(plan.net().values()));
             segments = List.of(Segments.writeBase(ns.objects, ns.root(), state));
             count = state.size();
+        } else {
+            segments = materialize(ns, plan);
         }
         long applied = Math.max(head.seq(), current.appliedThroughSeq());
         long commitTs = head.seq() <= current.appliedThroughSeq() ? current.commitTs() : head.commitTs();
@@ -80,13 +87,17 @@ final class Indexer {
         return new Result(winner.epoch() > epoch ? Outcome.FENCED : Outcome.UP_TO_DATE, winner);
     }
 
+    /** Segments to start from, and the net operations (last one per id wins) to apply over them. */
+    private record Plan(List<SegmentRef> base, Map<String, Operation> net) {
+    }
+
     /**
-     * Segments holding the state after {@code seq}, built on manifest {@code from} (applied at or before it): its
-     * segments plus one delta of the net operations after it, or for a restore, the target's segments.
+     * How to hold the state after {@code seq}, built on manifest {@code from} (applied at or before it): its
+     * segments plus the net operations after it; for a restore, the target's segments instead.
      */
-    private List<SegmentRef> segmentsAt(DurableNamespace ns, Manifest from, long seq) {
+    private Plan plan(DurableNamespace ns, Manifest from, long seq) {
         if (from.appliedThroughSeq() == seq) {
-            return from.segments();
+            return new Plan(from.segments(), Map.of());
         }
         List<LogEntry> entries = ns.log.entriesAfter(from.appliedThroughSeq(), seq);
         int lastRestore = -1;
@@ -99,7 +110,7 @@ final class Indexer {
         if (lastRestore >= 0) {
             long target = entries.get(lastRestore).restoreTo();
             Manifest targetFrom = ns.manifests.atOrBefore(target).orElseGet(() -> genesis(ns));
-            base = segmentsAt(ns, targetFrom, target);
+            base = materialize(ns, plan(ns, targetFrom, target));
             entries = entries.subList(lastRestore + 1, entries.size());
         } else {
             base = from.segments();
@@ -111,11 +122,16 @@ final class Indexer {
                 net.put(op.id(), op);
             }
         }
-        if (net.isEmpty()) {
-            return base;
+        return new Plan(base, net);
+    }
+
+    /** The plan's segments, writing its net operations as one delta segment when there are any. */
+    private static List<SegmentRef> materialize(DurableNamespace ns, Plan plan) {
+        if (plan.net().isEmpty()) {
+            return plan.base();
         }
-        List<SegmentRef> out = new ArrayList<>(base);
-        out.add(Segments.writeDelta(ns.objects, ns.root(), net.values()));
+        List<SegmentRef> out = new ArrayList<>(plan.base());
+        out.add(Segments.writeDelta(ns.objects, ns.root(), plan.net().values()));
         return out;
     }
 

@@ -59,6 +59,15 @@ public final class ModelCheck {
     /** As {@link #run(ObjectStore, long, int, int)}, with leases and head hints in the given metadata store. */
     public static Report run(ObjectStore base, java.util.function.Function<ObjectStore, MetadataStore> metadata,
                              long seed, int writers, int batchesPerWriter) throws Exception {
+        return run(base, metadata, seed, writers, batchesPerWriter, true);
+    }
+
+    /**
+     * @param racing run writers, the restorer and the indexer on their own threads; false interleaves them on one
+     *     thread (same faults, no concurrent creates), for emulators whose conditional writes are not atomic
+     */
+    public static Report run(ObjectStore base, java.util.function.Function<ObjectStore, MetadataStore> metadata,
+                             long seed, int writers, int batchesPerWriter, boolean racing) throws Exception {
         String name = "mc" + Long.toHexString(seed & 0xffffff) + "x" + writers;
         NamespaceStore admin = new NamespaceStore(base);
         admin.create(name, 4, Metric.L2);
@@ -73,65 +82,95 @@ public final class ModelCheck {
         int[] unknown = new int[1];
         List<Throwable> died = new java.util.concurrent.CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler record = (t, e) -> died.add(e);
-        List<Thread> threads = new ArrayList<>();
+        NamespaceStore[] writerStores = new NamespaceStore[writers];
         for (int w = 0; w < writers; w++) {
-            int writer = w;
-            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
-                Random rnd = new Random(seed * 31 + writer);
-                DurableNamespace ns = instance(faulty, metadata, opts).open(name).orElseThrow();
-                for (int b = 0; b < batchesPerWriter; b++) {
-                    String nonce = writer + "-" + b;
-                    List<Operation> ops = new ArrayList<>();
-                    int n = 1 + rnd.nextInt(3);
-                    for (int i = 0; i < n; i++) {
-                        String id = "w" + writer + "-" + rnd.nextInt(6);
-                        ops.add(rnd.nextInt(4) == 0 ? Operation.delete(id) : Operation.upsert(id,
-                                new float[] {rnd.nextFloat(), rnd.nextFloat(), writer, b}, Map.of("b", (long) b)));
+            writerStores[w] = instance(faulty, metadata, opts);
+        }
+        NamespaceStore restorerStore = instance(faulty, metadata, opts);
+        NamespaceStore indexerStore = instance(faulty, metadata, opts);
+        Random restoreRnd = new Random(seed * 17);
+        // One step each: writer w's batch b, one restore, one fold. Racing runs them on their own threads.
+        java.util.function.BiConsumer<Integer, Integer> writeStep = (writer, b) -> {
+            Random rnd = new Random(seed * 31 + writer * 1_000_003L + b);
+            DurableNamespace ns = writerStores[writer].open(name).orElseThrow();
+            String nonce = writer + "-" + b;
+            List<Operation> ops = new ArrayList<>();
+            int n = 1 + rnd.nextInt(3);
+            for (int i = 0; i < n; i++) {
+                String id = "w" + writer + "-" + rnd.nextInt(6);
+                ops.add(rnd.nextInt(4) == 0 ? Operation.delete(id) : Operation.upsert(id,
+                        new float[] {rnd.nextFloat(), rnd.nextFloat(), writer, b}, Map.of("b", (long) b)));
+            }
+            ops.add(Operation.upsert("w" + writer + "-marker", new float[] {writer, b, 0, 0}, Map.of("nonce", nonce)));
+            attempted.put(nonce, ops);
+            try {
+                acked.put(ns.append(ops).seq(), nonce);
+            } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
+                synchronized (unknown) {
+                    unknown[0]++;
+                }
+            }
+        };
+        Runnable restoreStep = () -> {
+            DurableNamespace ns = restorerStore.open(name).orElseThrow();
+            try {
+                long head = ns.log.newestAtOrAfter(1).seq();
+                long target;
+                synchronized (restoreRnd) {
+                    target = head == 0 ? 0 : restoreRnd.nextLong(head + 1);
+                }
+                ackedRestores.put(ns.log.appendRestore(target).seq(), target);
+            } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
+                // outcome unknown: the log decides; the check reads restores from it
+            }
+        };
+        Runnable foldStep = () -> {
+            try {
+                indexerStore.indexer().fold(indexerStore.open(name).orElseThrow());
+            } catch (RuntimeException faultDuringFold) {
+                // a fold may die anywhere: it only ever leaves orphans
+            }
+        };
+        int restores = Math.max(2, batchesPerWriter / 4);
+        List<Thread> threads = new ArrayList<>();
+        if (racing) {
+            for (int w = 0; w < writers; w++) {
+                int writer = w;
+                threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
+                    for (int b = 0; b < batchesPerWriter; b++) {
+                        writeStep.accept(writer, b);
                     }
-                    ops.add(Operation.upsert("w" + writer + "-marker", new float[] {writer, b, 0, 0},
-                            Map.of("nonce", nonce)));
-                    attempted.put(nonce, ops);
-                    try {
-                        acked.put(ns.append(ops).seq(), nonce);
-                    } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
-                        synchronized (unknown) {
-                            unknown[0]++;
-                        }
+                }));
+            }
+            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
+                for (int i = 0; i < restores; i++) {
+                    restoreStep.run();
+                }
+            }));
+            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
+                for (int i = 0; i < batchesPerWriter; i++) {
+                    foldStep.run();
+                }
+            }));
+        } else {
+            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
+                Random order = new Random(seed);
+                for (int b = 0; b < batchesPerWriter; b++) {
+                    for (int w = 0; w < writers; w++) {
+                        writeStep.accept(w, b);
+                    }
+                    if (order.nextInt(4) == 0) {
+                        restoreStep.run();
+                    }
+                    if (order.nextInt(3) == 0) {
+                        foldStep.run();
                     }
                 }
             }));
         }
-        threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> { // the restorer
-            Random rnd = new Random(seed * 17);
-            DurableNamespace ns = instance(faulty, metadata, opts).open(name).orElseThrow();
-            for (int i = 0; i < Math.max(2, batchesPerWriter / 4); i++) {
-                try {
-                    Thread.sleep(rnd.nextInt(3));
-                    long head = ns.log.newestAtOrAfter(1).seq();
-                    long target = head == 0 ? 0 : rnd.nextLong(head + 1);
-                    ackedRestores.put(ns.log.appendRestore(target).seq(), target);
-                } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
-                    // outcome unknown: the log decides; the check reads restores from it
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        }));
-        Thread indexer = Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
-            NamespaceStore store = instance(faulty, metadata, opts);
-            DurableNamespace ns = store.open(name).orElseThrow();
-            for (int i = 0; i < batchesPerWriter; i++) {
-                try {
-                    store.indexer().fold(ns);
-                } catch (RuntimeException faultDuringFold) {
-                    // a fold may die anywhere: it only ever leaves orphans
-                }
-            }
-        });
         for (Thread t : threads) {
             t.join();
         }
-        indexer.join();
         faulty.heal();
         if (!died.isEmpty()) {
             AssertionError e = new AssertionError("a writer, restorer or indexer died of an unexpected exception");

@@ -86,33 +86,6 @@ public abstract class ObjectStoreContract {
     }
 
     @Test
-    void racingCreatesHaveExactlyOneWinner() throws Exception {
-        String key = prefix + "race.json";
-        ExecutorService pool = Executors.newFixedThreadPool(8);
-        try {
-            AtomicInteger wins = new AtomicInteger();
-            List<Future<?>> futures = new java.util.ArrayList<>();
-            for (int i = 0; i < 8; i++) {
-                int writer = i;
-                futures.add(pool.submit(() -> {
-                    try {
-                        store().putIfAbsent(key, bytes("writer-" + writer));
-                        wins.incrementAndGet();
-                    } catch (PreconditionFailedException lost) {
-                        // expected for all but one
-                    }
-                }));
-            }
-            for (Future<?> f : futures) {
-                f.get();
-            }
-            assertEquals(1, wins.get());
-        } finally {
-            pool.shutdownNow();
-        }
-    }
-
-    @Test
     protected void compareAndSwapLosesNoIncrement() throws Exception {
         String key = prefix + "counter.txt";
         store().putIfAbsent(key, bytes("0"));
@@ -160,10 +133,10 @@ public abstract class ObjectStoreContract {
             }
             Future<Integer> lister = pool.submit(() -> {
                 int lists = 0;
-                while (!writers.stream().allMatch(Future::isDone)) {
+                do {
                     store().list(dir);
                     lists++;
-                }
+                } while (!writers.stream().allMatch(Future::isDone));
                 return lists;
             });
             for (Future<?> f : writers) {
@@ -174,5 +147,38 @@ public abstract class ObjectStoreContract {
             pool.shutdownNow();
         }
         assertEquals(160, store().list(dir).size());
+    }
+
+    /** The one primitive of DESIGN-STORAGE.md: of creates racing for one key, exactly one wins; the rest conflict. */
+    @Test
+    protected void racingCreatesHaveExactlyOneWinner() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            for (int round = 0; round < 10; round++) {
+                String key = prefix + "race/" + round + ".json";
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Boolean>> racers = new java.util.ArrayList<>();
+                for (int t = 0; t < 8; t++) {
+                    byte[] mine = bytes("racer-" + t);
+                    racers.add(pool.submit(() -> {
+                        go.await();
+                        try {
+                            store().putIfAbsent(key, mine);
+                            return true;
+                        } catch (PreconditionFailedException lost) {
+                            return false;
+                        }
+                    }));
+                }
+                go.countDown();
+                int winners = 0;
+                for (Future<Boolean> f : racers) {
+                    winners += f.get() ? 1 : 0;
+                }
+                assertEquals(1, winners, "creates racing for " + key);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }
