@@ -10,7 +10,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
-/** DynamoDB Local 2.6.1, in memory, in this JVM on a free port. */
+/** DynamoDB Local 2.6.1, in memory, in this JVM on a free port; one database for every access key (-sharedDb). */
 final class DynamoDbLocalServer implements AutoCloseable {
 
     private final DynamoDBProxyServer server;
@@ -19,7 +19,7 @@ final class DynamoDbLocalServer implements AutoCloseable {
     DynamoDbLocalServer() throws Exception {
         port = ServerProcess.freePort();
         server = ServerRunner.createServerFromCommandLineArgs(
-                new String[] {"-inMemory", "-port", Integer.toString(port), "-disableTelemetry"});
+                new String[] {"-inMemory", "-sharedDb", "-port", Integer.toString(port), "-disableTelemetry"});
         server.start();
     }
 

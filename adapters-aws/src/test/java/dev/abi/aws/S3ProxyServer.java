@@ -15,8 +15,8 @@ import software.amazon.awssdk.services.s3.S3Client;
 /** S3Proxy 4.1.0 on its transient (in-memory) backend, in this JVM, with one bucket and SigV4 credentials. */
 public final class S3ProxyServer implements AutoCloseable {
 
-    static final String ACCESS_KEY = "test-access";
-    static final String SECRET_KEY = "test-secret";
+    static final String ACCESS_KEY = "testaccess"; // letters and digits only: DynamoDB Local 2.x rejects others
+    static final String SECRET_KEY = "testsecret";
 
     private final S3Proxy proxy;
     private final S3Client client;

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
+import dev.abi.store.MetadataStore;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.store.ObjectStore;
 import java.io.BufferedReader;
@@ -29,18 +30,56 @@ import java.util.function.Function;
 public final class ObjectIndexer {
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.time.Duration RECORD_TTL = java.time.Duration.ofDays(1);
 
     private final Function<String, ObjectStore> bucketStores;
     private final NamespaceService namespaces;
     private final Limits limits;
 
+    private final MetadataStore idempotency;
+
     public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits) {
+        this(bucketStores, namespaces, limits, null);
+    }
+
+    /**
+     * @param idempotency where indexed object versions are recorded, so that a redelivered event for the same
+     *     bucket, key and etag is applied once (events are delivered at least once); null to index every delivery
+     */
+    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
+                         MetadataStore idempotency) {
         this.bucketStores = bucketStores;
         this.namespaces = namespaces;
         this.limits = limits;
+        this.idempotency = idempotency;
     }
 
+    /** Indexes the object, or returns the recorded result when this object version was already indexed. */
     public IndexResult index(ObjectCreated event) {
+        String key = event.etag() == null || event.etag().isBlank() ? null
+                : "object " + event.bucket() + "/" + event.key() + " " + event.etag();
+        if (idempotency != null && key != null) {
+            var recorded = idempotency.idempotentResult(key);
+            if (recorded.isPresent()) {
+                try {
+                    return JSON.readValue(recorded.get(), IndexResult.class);
+                } catch (IOException unreadable) {
+                    // index again: upserts are idempotent
+                }
+            }
+        }
+        IndexResult result = indexOnce(event);
+        if (idempotency != null && key != null) {
+            try {
+                idempotency.recordIdempotentResult(key, JSON.writeValueAsBytes(result), RECORD_TTL);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return result;
+    }
+
+    private IndexResult indexOnce(ObjectCreated event) {
         String key = event.key();
         int slash = key.indexOf('/');
         if (slash <= 0) {

@@ -24,7 +24,8 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * instances write concurrently. Reads take this instance's cached state and bring it up to the head by replaying the
  * log entries after it (one LIST, and a GET per entry written elsewhere), so a read sees every write acknowledged
  * before it began. A batch is applied to the cached state under a write lock, so a query never sees half of one.
- * Past the fold threshold a write triggers the indexer on {@code maintenance}, which folds the log into segments.
+ * Past the fold threshold a write triggers the indexer on {@code maintenance}, which folds the log into segments;
+ * after a compaction it also collects garbage, at most once per grace period per instance.
  */
 public final class NamespaceService {
 
@@ -73,6 +74,7 @@ public final class NamespaceService {
         final AtomicBoolean folding = new AtomicBoolean();
         volatile DurableNamespace.State state;
         volatile long manifestApplied;
+        volatile long lastGc;
 
         Live(DurableNamespace ns) {
             this.ns = ns;
@@ -411,6 +413,13 @@ public final class NamespaceService {
                 Indexer.Result r = store.indexer().fold(ns);
                 if (r.manifest() != null) {
                     target.manifestApplied = r.manifest().appliedThroughSeq();
+                }
+                long now = store.clock().millis();
+                boolean compacted = r.outcome() == Indexer.Outcome.COMMITTED && r.manifest().count() >= 0;
+                if (compacted && now - target.lastGc >= store.options().grace().toMillis()) {
+                    // after a compaction, at most once per grace period: replaced segments become garbage
+                    target.lastGc = now;
+                    store.garbageCollector().collect(ns, now);
                 }
             } catch (RuntimeException failed) {
                 System.getLogger(NamespaceService.class.getName()).log(System.Logger.Level.WARNING,

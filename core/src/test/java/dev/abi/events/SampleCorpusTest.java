@@ -53,4 +53,21 @@ class SampleCorpusTest {
         assertEquals(10, setosa.matches().size());
         setosa.matches().forEach(m -> assertEquals("setosa", m.vector().attributes().get("species")));
     }
+
+    @Test
+    void aRedeliveredEventForTheSameObjectVersionIsAppliedOnce() {
+        InMemoryObjectStore state = new InMemoryObjectStore();
+        NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
+        LocalDiskObjectStore bucket = new LocalDiskObjectStore(SAMPLES);
+        ObjectIndexer indexer = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults(),
+                new dev.abi.store.ObjectMetadataStore(state, java.time.Clock.systemUTC()));
+        ObjectCreated event = new ObjectCreated("samples", "iris/iris.jsonl", "etag-1", 0, Instant.now());
+        IndexResult first = indexer.index(event);
+        IndexResult redelivered = indexer.index(event);
+        assertEquals(first, redelivered);
+        assertEquals(first.version(), namespaces.describe("iris").version(), "the redelivery committed nothing");
+        IndexResult newUpload = indexer.index(new ObjectCreated("samples", "iris/iris.jsonl", "etag-2", 0,
+                Instant.now()));
+        assertEquals(first.version() + 1, newUpload.version(), "a new object version is indexed again");
+    }
 }

@@ -91,8 +91,9 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits) {
-        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits);
+    ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits,
+                                MetadataStore metadata) {
+        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits, metadata);
     }
 
     void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {
