@@ -1,0 +1,114 @@
+package dev.abi.inference;
+
+import java.nio.file.Path;
+
+/**
+ * A Llama-architecture model over a memory-mapped GGUF file: RMSNorm, rotary embeddings on adjacent pairs, grouped
+ * query attention with a KV cache, SwiGLU, tied or untied output. Weights stay in the mapping.
+ */
+public final class LlamaModel implements AutoCloseable {
+
+    private final GgufFile file;
+    private final LlamaConfig config;
+    private final WeightMatrix tokenEmbedding;
+    private final WeightMatrix output;
+    private final float[] outputNorm;
+    private final Layer[] layers;
+    private final Vocabulary vocabulary;
+
+    record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
+                 float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+    }
+
+    private LlamaModel(GgufFile file) {
+        this.file = file;
+        this.config = LlamaConfig.from(file);
+        this.tokenEmbedding = matrix("token_embd.weight", config.dim(), config.vocabSize());
+        this.output = file.tensors().containsKey("output.weight")
+                ? matrix("output.weight", config.dim(), config.vocabSize()) : tokenEmbedding;
+        this.outputNorm = vector("output_norm.weight", config.dim());
+        this.layers = new Layer[config.layers()];
+        for (int l = 0; l < layers.length; l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new Layer(vector(p + "attn_norm.weight", config.dim()),
+                    matrix(p + "attn_q.weight", config.dim(), config.dim()),
+                    matrix(p + "attn_k.weight", config.dim(), config.kvDim()),
+                    matrix(p + "attn_v.weight", config.dim(), config.kvDim()),
+                    matrix(p + "attn_output.weight", config.dim(), config.dim()),
+                    vector(p + "ffn_norm.weight", config.dim()),
+                    matrix(p + "ffn_gate.weight", config.dim(), config.ffnDim()),
+                    matrix(p + "ffn_up.weight", config.dim(), config.ffnDim()),
+                    matrix(p + "ffn_down.weight", config.ffnDim(), config.dim()));
+        }
+        this.vocabulary = Vocabulary.from(file);
+    }
+
+    /**
+     * Loads a model: maps the file and checks every tensor's shape.
+     *
+     * @throws ModelFormatException naming the file and what is wrong
+     */
+    public static LlamaModel load(Path path) {
+        GgufFile file = GgufFile.open(path);
+        try {
+            return new LlamaModel(file);
+        } catch (RuntimeException e) {
+            file.close();
+            throw e;
+        }
+    }
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    Layer layer(int l) {
+        return layers[l];
+    }
+
+    WeightMatrix tokenEmbedding() {
+        return tokenEmbedding;
+    }
+
+    WeightMatrix output() {
+        return output;
+    }
+
+    float[] outputNorm() {
+        return outputNorm;
+    }
+
+    /** A fresh inference session (its own KV cache). */
+    public LlamaSession newSession() {
+        return new LlamaSession(this);
+    }
+
+    private WeightMatrix matrix(String name, int cols, int rows) {
+        GgufTensorInfo info = file.tensor(name);
+        if (info.dims().length != 2 || info.dims()[0] != cols || info.dims()[1] != rows) {
+            throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape "
+                    + java.util.Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
+        }
+        return WeightMatrix.of(info, file.map(name));
+    }
+
+    private float[] vector(String name, int length) {
+        GgufTensorInfo info = file.tensor(name);
+        if (info.elements() != length || info.type() != GgmlType.F32) {
+            throw new ModelFormatException(file.path() + ": tensor '" + name + "' must be F32 of " + length
+                    + " elements, is " + info.type() + " " + java.util.Arrays.toString(info.dims()));
+        }
+        float[] out = new float[length];
+        file.map(name).asFloatBuffer().get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+}

@@ -1,0 +1,173 @@
+package dev.abi.inference;
+
+/**
+ * One sequence being decoded: the KV cache (kept in half precision, as llama.cpp's default cache type is F16) and
+ * the scratch buffers of the forward pass. Not thread-safe; one per request.
+ */
+public final class LlamaSession {
+
+    private final LlamaModel model;
+    private final LlamaConfig c;
+    private final float[][] keyCache;
+    private final float[][] valueCache;
+    private int position;
+
+    private final float[] x;
+    private final float[] xb;
+    private final float[] q;
+    private final float[] k;
+    private final float[] v;
+    private final float[] att;
+    private final float[] attOut;
+    private final float[] proj;
+    private final float[] hb;
+    private final float[] hb2;
+    private final float[] logits;
+    private final float[] ropeCos;
+    private final float[] ropeSin;
+
+    LlamaSession(LlamaModel model) {
+        this.model = model;
+        this.c = model.config();
+        keyCache = new float[c.layers()][c.contextLength() * c.kvDim()];
+        valueCache = new float[c.layers()][c.contextLength() * c.kvDim()];
+        x = new float[c.dim()];
+        xb = new float[c.dim()];
+        q = new float[c.dim()];
+        k = new float[c.kvDim()];
+        v = new float[c.kvDim()];
+        att = new float[c.contextLength()];
+        attOut = new float[c.dim()];
+        proj = new float[c.dim()];
+        hb = new float[c.ffnDim()];
+        hb2 = new float[c.ffnDim()];
+        logits = new float[c.vocabSize()];
+        ropeCos = new float[c.ropeDim() / 2];
+        ropeSin = new float[c.ropeDim() / 2];
+    }
+
+    public int position() {
+        return position;
+    }
+
+    /**
+     * Feeds one token at the next position and returns the logits for the token after it (a view, overwritten by
+     * the next call).
+     *
+     * @throws IllegalStateException when the context is full
+     */
+    public float[] forward(int token) {
+        if (position >= c.contextLength()) {
+            throw new IllegalStateException("the context of " + c.contextLength() + " tokens is full");
+        }
+        if (token < 0 || token >= c.vocabSize()) {
+            throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of " + c.vocabSize());
+        }
+        int pos = position;
+        int hd = c.headDim();
+        int kvDim = c.kvDim();
+        int groups = c.heads() / c.kvHeads();
+        model.tokenEmbedding().row(token, x);
+        ropeTables(pos);
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer layer = model.layer(l);
+            rmsNorm(xb, x, layer.attnNorm());
+            layer.wq().matvec(xb, q);
+            layer.wk().matvec(xb, k);
+            layer.wv().matvec(xb, v);
+            rope(q, c.heads(), hd);
+            rope(k, c.kvHeads(), hd);
+            float[] kc = keyCache[l];
+            float[] vc = valueCache[l];
+            for (int i = 0; i < kvDim; i++) {
+                kc[pos * kvDim + i] = Float16.round(k[i]);
+                vc[pos * kvDim + i] = Float16.round(v[i]);
+            }
+            for (int h = 0; h < c.heads(); h++) {
+                int kvh = h / groups;
+                int qo = h * hd;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int t = 0; t <= pos; t++) {
+                    float s = 0;
+                    int ko = t * kvDim + kvh * hd;
+                    for (int i = 0; i < hd; i++) {
+                        s += Float16.round(q[qo + i]) * kc[ko + i];
+                    }
+                    att[t] = s * scale;
+                    max = Math.max(max, att[t]);
+                }
+                double sum = 0;
+                for (int t = 0; t <= pos; t++) {
+                    att[t] = (float) Math.exp(att[t] - max);
+                    sum += att[t];
+                }
+                float inv = (float) (1.0 / sum);
+                for (int t = 0; t <= pos; t++) {
+                    att[t] = Float16.round(att[t] * inv);
+                }
+                for (int i = 0; i < hd; i++) {
+                    float s = 0;
+                    for (int t = 0; t <= pos; t++) {
+                        s += att[t] * vc[t * kvDim + kvh * hd + i];
+                    }
+                    attOut[qo + i] = s;
+                }
+            }
+            layer.wo().matvec(attOut, proj);
+            for (int i = 0; i < c.dim(); i++) {
+                x[i] += proj[i];
+            }
+            rmsNorm(xb, x, layer.ffnNorm());
+            layer.gate().matvec(xb, hb);
+            layer.up().matvec(xb, hb2);
+            for (int i = 0; i < c.ffnDim(); i++) {
+                float g = hb[i];
+                hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
+            }
+            layer.down().matvec(hb, proj);
+            for (int i = 0; i < c.dim(); i++) {
+                x[i] += proj[i];
+            }
+        }
+        rmsNorm(xb, x, model.outputNorm());
+        model.output().matvec(xb, logits);
+        position++;
+        return logits;
+    }
+
+    private void ropeTables(int pos) {
+        float thetaScale = (float) Math.pow(c.ropeBase(), -2.0 / c.ropeDim());
+        float theta = pos;
+        for (int i = 0; i < ropeCos.length; i++) {
+            ropeCos[i] = (float) Math.cos(theta);
+            ropeSin[i] = (float) Math.sin(theta);
+            theta *= thetaScale;
+        }
+    }
+
+    /** Rotates adjacent pairs of the first {@code ropeDim} elements of each head. */
+    private void rope(float[] vec, int heads, int hd) {
+        for (int h = 0; h < heads; h++) {
+            for (int i = 0; i < c.ropeDim() / 2; i++) {
+                int at = h * hd + 2 * i;
+                float a = vec[at];
+                float b = vec[at + 1];
+                vec[at] = a * ropeCos[i] - b * ropeSin[i];
+                vec[at + 1] = a * ropeSin[i] + b * ropeCos[i];
+            }
+        }
+    }
+
+    private void rmsNorm(float[] out, float[] in, float[] weight) {
+        double ss = 0;
+        for (float f : in) {
+            ss += (double) f * f;
+        }
+        float mean = (float) (ss / in.length);
+        float scale = (float) (1.0 / Math.sqrt(mean + c.rmsEps()));
+        for (int i = 0; i < in.length; i++) {
+            out[i] = in[i] * scale * weight[i];
+        }
+    }
+}
