@@ -1,5 +1,6 @@
 package dev.abi.inference;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,13 @@ class GreedyGenerationTest {
         Assumptions.assumeFalse(model.equals("skip"), "skipped: " + MODELS.resolve("reference-greedy.json")
                 .toAbsolutePath().normalize() + " is absent (../shared/models)");
         int[] ids = new ObjectMapper().convertValue(parse(promptIds), int[].class);
+        try (GgufFile f = GgufFile.open(MODELS.resolve(model))) {
+            int[] encoded = SpmTokenizer.from(f).encode(prompt);
+            int[] withBos = new int[encoded.length + 1];
+            withBos[0] = 1;
+            System.arraycopy(encoded, 0, withBos, 1, encoded.length);
+            assertArrayEquals(ids, withBos, "our tokenizer gives llama.cpp's prompt ids");
+        }
         try (LlamaModel m = LlamaModel.load(MODELS.resolve(model))) {
             LlamaSession s = m.newSession();
             float[] logits = null;
