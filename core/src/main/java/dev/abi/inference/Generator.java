@@ -1,0 +1,116 @@
+package dev.abi.inference;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Runs a prompt through a model and generates, handing each piece of text to a callback as soon as it is final (a
+ * piece that could still turn into a stop sequence is held back until it cannot).
+ */
+public final class Generator {
+
+    /** Receives generated text as it is produced. */
+    @FunctionalInterface
+    public interface TokenListener {
+        void onText(String text);
+    }
+
+    /** Why generation ended, in OpenAI's terms. */
+    public enum FinishReason { STOP, LENGTH }
+
+    /** The whole result. */
+    public record Result(String text, int promptTokens, int completionTokens, FinishReason finishReason) {
+    }
+
+    private final LlamaModel model;
+
+    public Generator(LlamaModel model) {
+        this.model = model;
+    }
+
+    /**
+     * @param prompt token ids, BOS included where the model wants it
+     * @throws PromptTooLongException when the prompt does not fit the context
+     */
+    public Result generate(int[] prompt, SamplingParams params, TokenListener listener) {
+        int context = model.config().contextLength();
+        if (prompt.length == 0 || prompt.length >= context) {
+            throw new PromptTooLongException(prompt.length, context);
+        }
+        LlamaSession session = model.newSession();
+        Sampler sampler = new Sampler(params);
+        int[] history = new int[context];
+        System.arraycopy(prompt, 0, history, 0, prompt.length);
+        int length = prompt.length;
+        float[] logits = null;
+        for (int id : prompt) {
+            logits = session.forward(id);
+        }
+        List<Integer> generated = new ArrayList<>();
+        String emitted = "";
+        FinishReason reason = FinishReason.LENGTH;
+        Vocabulary vocab = model.vocabulary();
+        while (generated.size() < params.maxTokens()) {
+            int next = sampler.sample(logits, history, length);
+            if (next == vocab.eos()) {
+                reason = FinishReason.STOP;
+                break;
+            }
+            generated.add(next);
+            history[length++] = next;
+            String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+            int stopAt = firstStop(text, params.stop());
+            if (stopAt >= 0) {
+                emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)));
+                emitted = text.substring(0, Math.max(emitted.length(), stopAt));
+                reason = FinishReason.STOP;
+                return new Result(emitted, prompt.length, generated.size(), reason);
+            }
+            int safe = text.length() - heldBack(text, params.stop());
+            if (safe > emitted.length()) {
+                emit(listener, text.substring(emitted.length(), safe));
+                emitted = text.substring(0, safe);
+            }
+            if (length >= context) {
+                break;
+            }
+            logits = session.forward(next);
+        }
+        String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+        if (text.length() > emitted.length()) {
+            emit(listener, text.substring(emitted.length()));
+        }
+        return new Result(text, prompt.length, generated.size(), reason);
+    }
+
+    private static void emit(TokenListener listener, String piece) {
+        if (listener != null && !piece.isEmpty()) {
+            listener.onText(piece);
+        }
+    }
+
+    private static int firstStop(String text, List<String> stops) {
+        int best = -1;
+        for (String s : stops) {
+            int at = text.indexOf(s);
+            if (at >= 0 && (best < 0 || at < best)) {
+                best = at;
+            }
+        }
+        return best;
+    }
+
+    /** How many trailing characters could be the start of a stop sequence. */
+    private static int heldBack(String text, List<String> stops) {
+        int hold = 0;
+        for (String s : stops) {
+            for (int k = Math.min(s.length() - 1, text.length()); k > hold; k--) {
+                if (text.endsWith(s.substring(0, k))) {
+                    hold = k;
+                    break;
+                }
+            }
+        }
+        return hold;
+    }
+}
