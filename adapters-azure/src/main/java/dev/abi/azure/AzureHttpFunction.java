@@ -35,6 +35,6 @@ public class AzureHttpFunction {
                 request.getBody().orElse(new byte[0])));
         HttpResponseMessage.Builder reply = request.createResponseBuilder(HttpStatusType.custom(response.status()));
         response.headers().forEach(reply::header);
-        return reply.body(response.body()).build();
+        return reply.body(response.bufferedBody()).build();
     }
 }

@@ -2,6 +2,7 @@ package dev.abi.gateway;
 
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class Gateway {
     private final Limits limits;
     private final List<HealthCheck> healthChecks;
     private final IdempotentRequests idempotency;
+    private final ModelRegistry models;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
         this(namespaces, limits, healthChecks, null);
@@ -29,11 +31,23 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency) {
+        this(namespaces, limits, healthChecks, idempotency, null);
+    }
+
+    /**
+     * @param models the models the OpenAI-compatible routes serve; null leaves those routes answering 501
+     */
+    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
+                   MetadataStore idempotency, ModelRegistry models) {
+        this.models = models;
         this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency);
         this.limits = limits;
         this.healthChecks = List.copyOf(healthChecks);
         new VectorApi(namespaces, limits).register(router);
         new HistoryApi(namespaces).register(router);
+        if (models != null) {
+            new InferenceApi(models).register(router);
+        }
         router.add("GET", "/health", (r, p) -> health());
         registerNotYetBuilt();
     }
@@ -87,10 +101,12 @@ public final class Gateway {
      */
     private void registerNotYetBuilt() {
         notYet("POST", "/v1/namespaces/{ns}/documents", "documents (text in, embedded by the server)");
-        notYet("GET", "/v1/models", "inference (GGUF models)");
         notYet("POST", "/v1/embeddings", "embeddings (BERT models)");
-        notYet("POST", "/v1/completions", "inference (GGUF models)");
-        notYet("POST", "/v1/chat/completions", "inference (GGUF models)");
+        if (models == null) {
+            notYet("GET", "/v1/models", "inference (GGUF models)");
+            notYet("POST", "/v1/completions", "inference (GGUF models)");
+            notYet("POST", "/v1/chat/completions", "inference (GGUF models)");
+        }
     }
 
     private void notYet(String method, String pattern, String feature) {

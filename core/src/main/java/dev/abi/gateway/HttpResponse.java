@@ -3,8 +3,38 @@ package dev.abi.gateway;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
-/** A provider-neutral HTTP response: what every adapter encodes back into its platform's reply. */
-public record HttpResponse(int status, Map<String, String> headers, byte[] body) {
+/**
+ * A provider-neutral HTTP response: what every adapter encodes back into its platform's reply. A streamed response
+ * ({@link #streaming}) carries a {@link BodyStream} instead of a body: servers that can stream (the local Vert.x
+ * server) write its chunks as they come; buffered platforms (Lambda, Azure) take {@link #bufferedBody()}.
+ */
+public record HttpResponse(int status, Map<String, String> headers, byte[] body, BodyStream stream) {
+
+    /** Produces a body chunk by chunk. */
+    @FunctionalInterface
+    public interface BodyStream {
+        /** Writes the whole body to {@code sink}, chunk by chunk; returns when the body is complete. */
+        void writeTo(java.util.function.Consumer<byte[]> sink);
+    }
+
+    public HttpResponse(int status, Map<String, String> headers, byte[] body) {
+        this(status, headers, body, null);
+    }
+
+    /** A response whose body is produced while it is being sent. */
+    public static HttpResponse streaming(int status, Map<String, String> headers, BodyStream stream) {
+        return new HttpResponse(status, headers, new byte[0], stream);
+    }
+
+    /** The whole body: the bytes, or for a streamed response, all its chunks (runs the stream). */
+    public byte[] bufferedBody() {
+        if (stream == null) {
+            return body;
+        }
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        stream.writeTo(out::writeBytes);
+        return out.toByteArray();
+    }
 
     public static final String JSON = "application/json";
     public static final String PROBLEM_JSON = "application/problem+json";
@@ -24,6 +54,6 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body)
 
     /** The body as UTF-8 text (for logs and tests). */
     public String bodyText() {
-        return new String(body, StandardCharsets.UTF_8);
+        return new String(bufferedBody(), StandardCharsets.UTF_8);
     }
 }

@@ -20,12 +20,18 @@ public final class SpmTokenizer {
     private final int[] byteTokens = new int[256];
     private final boolean addSpacePrefix;
 
-    SpmTokenizer(String[] tokens, float[] scores, boolean addSpacePrefix) {
+    private final List<String> specials = new ArrayList<>();
+
+    SpmTokenizer(String[] tokens, float[] scores, int[] types, boolean addSpacePrefix) {
         this.scores = scores;
         this.addSpacePrefix = addSpacePrefix;
         for (int i = 0; i < tokens.length; i++) {
             ids.putIfAbsent(tokens[i], i);
+            if (types != null && (types[i] == 3 || types[i] == 4) && !tokens[i].isEmpty()) {
+                specials.add(tokens[i]); // control and user-defined tokens: matched whole in encodeWithSpecials
+            }
         }
+        specials.sort((a, b) -> Integer.compare(b.length(), a.length()));
         for (int b = 0; b < 256; b++) {
             byteTokens[b] = ids.getOrDefault(String.format("<0x%02X>", b), -1);
         }
@@ -47,7 +53,13 @@ public final class SpmTokenizer {
             throw new ModelFormatException(f.path() + ": " + scores.length + " scores for " + tokens.length + " tokens");
         }
         Object prefix = f.metadata().get("tokenizer.ggml.add_space_prefix");
-        return new SpmTokenizer(tokens, scores, !(prefix instanceof Boolean b) || b);
+        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
+                : null;
+        if (types != null && types.length != tokens.length) {
+            throw new ModelFormatException(f.path() + ": " + types.length + " token types for " + tokens.length
+                    + " tokens");
+        }
+        return new SpmTokenizer(tokens, scores, types, !(prefix instanceof Boolean b) || b);
     }
 
     private static final class Symbol {
@@ -65,12 +77,50 @@ public final class SpmTokenizer {
     private record Bigram(int left, int right, float score, int size) {
     }
 
-    /** Token ids of {@code text}, without BOS. */
+    /** Token ids of {@code text}, without BOS; special-token text is tokenized as plain text. */
     public int[] encode(String text) {
+        return encode(text, addSpacePrefix);
+    }
+
+    /**
+     * Token ids of {@code text}, where the text of a control or user-defined token (a chat template's markers)
+     * becomes that token; the text between them is tokenized normally, with the space prefix only at the start.
+     */
+    public int[] encodeWithSpecials(String text) {
+        List<Integer> out = new ArrayList<>();
+        int at = 0;
+        boolean first = true;
+        while (at < text.length()) {
+            int bestAt = -1;
+            String best = null;
+            for (String sp : specials) {
+                int i = text.indexOf(sp, at);
+                if (i >= 0 && (bestAt < 0 || i < bestAt)) {
+                    bestAt = i;
+                    best = sp;
+                }
+            }
+            int end = bestAt < 0 ? text.length() : bestAt;
+            if (end > at) {
+                for (int id : encode(text.substring(at, end), first && addSpacePrefix)) {
+                    out.add(id);
+                }
+            }
+            if (best == null) {
+                break;
+            }
+            out.add(ids.get(best));
+            at = bestAt + best.length();
+            first = false;
+        }
+        return out.stream().mapToInt(Integer::intValue).toArray();
+    }
+
+    private int[] encode(String text, boolean spacePrefix) {
         if (text.isEmpty()) {
             return new int[0];
         }
-        String escaped = ((addSpacePrefix ? " " : "") + text).replace(' ', '\u2581');
+        String escaped = ((spacePrefix ? " " : "") + text).replace(' ', '\u2581');
         List<Symbol> symbols = new ArrayList<>();
         int i = 0;
         while (i < escaped.length()) {

@@ -68,6 +68,13 @@ public class VertxGatewayRoute {
         }
         ctx.response().setStatusCode(response.status());
         response.headers().forEach(ctx.response()::putHeader);
+        if (response.stream() != null) {
+            // chunked: each piece goes out as soon as it is produced (server-sent events)
+            ctx.response().setChunked(true);
+            response.stream().writeTo(chunk -> ctx.response().write(Buffer.buffer(chunk)));
+            ctx.response().end();
+            return;
+        }
         ctx.response().end(Buffer.buffer(response.body()));
     }
 }

@@ -1,0 +1,258 @@
+package dev.abi.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.inference.ChatTemplate;
+import dev.abi.inference.Generator;
+import dev.abi.inference.ModelRegistry;
+import dev.abi.inference.PromptTooLongException;
+import dev.abi.inference.SamplingParams;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The OpenAI-compatible routes: {@code GET /v1/models}, {@code POST /v1/completions} and
+ * {@code POST /v1/chat/completions}, with {@code "stream":true} as server-sent events ({@code data: {chunk}} lines
+ * and a final {@code data: [DONE]}). Errors come in OpenAI's shape ({@link OpenAiErrors}).
+ */
+final class InferenceApi {
+
+    private final ModelRegistry models;
+
+    InferenceApi(ModelRegistry models) {
+        this.models = models;
+    }
+
+    void register(Router router) {
+        router.add("GET", "/v1/models", (r, p) -> guarded(this::listModels, r))
+                .add("POST", "/v1/completions", (r, p) -> guarded(req -> complete(req, false), r))
+                .add("POST", "/v1/chat/completions", (r, p) -> guarded(req -> complete(req, true), r));
+    }
+
+    private interface Handler {
+        HttpResponse handle(HttpRequest request);
+    }
+
+    private static HttpResponse guarded(Handler handler, HttpRequest request) {
+        try {
+            return handler.handle(request);
+        } catch (RuntimeException e) {
+            return OpenAiErrors.toResponse(e);
+        }
+    }
+
+    private HttpResponse listModels(HttpRequest request) {
+        List<String> names = models.names();
+        return VectorApi.json(200, g -> {
+            g.writeStartObject();
+            g.writeStringField("object", "list");
+            g.writeArrayFieldStart("data");
+            for (String n : names) {
+                g.writeStartObject();
+                g.writeStringField("id", n);
+                g.writeStringField("object", "model");
+                g.writeNumberField("created", 0);
+                g.writeStringField("owned_by", "abi");
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        });
+    }
+
+    private HttpResponse complete(HttpRequest request, boolean chat) {
+        JsonNode body = JsonBodies.parseObject(request.body());
+        JsonNode modelNode = JsonBodies.required(body, "model", "model");
+        if (!modelNode.isTextual()) {
+            throw new ValidationException("model", "must be a string");
+        }
+        if (body.has("n") && body.get("n").asInt(1) != 1) {
+            throw new ValidationException("n", "only n = 1 is supported");
+        }
+        ModelRegistry.Loaded model = models.get(modelNode.textValue());
+        List<String> stop = new ArrayList<>(stops(body.get("stop")));
+        int[] prompt;
+        if (chat) {
+            ChatTemplate template = model.chatTemplate();
+            String rendered = template.render(messages(body.get("messages")));
+            stop.add(template.endOfTurn());
+            prompt = withBos(model, model.tokenizer().encodeWithSpecials(rendered));
+        } else {
+            JsonNode p = JsonBodies.required(body, "prompt", "prompt");
+            if (!p.isTextual()) {
+                throw new ValidationException("prompt", "must be a string (arrays of prompts are not supported)");
+            }
+            prompt = withBos(model, model.tokenizer().encode(p.textValue()));
+        }
+        int context = model.model().config().contextLength();
+        if (prompt.length >= context) {
+            throw new PromptTooLongException(prompt.length, context);
+        }
+        int defaultMax = chat ? context - prompt.length : 16;
+        int maxTokens = JsonBodies.intInRange(body, body.has("max_completion_tokens") ? "max_completion_tokens"
+                : "max_tokens", "max_tokens", Math.min(defaultMax, context - prompt.length), 1, context);
+        SamplingParams params;
+        try {
+            params = new SamplingParams(number(body, "temperature", 1f), (int) number(body, "top_k", 0),
+                    number(body, "top_p", 1f), number(body, "min_p", 0f), number(body, "repetition_penalty", 1f),
+                    number(body, "frequency_penalty", 0f), number(body, "presence_penalty", 0f), 64,
+                    body.has("seed") ? body.get("seed").asLong() : System.nanoTime(), maxTokens, stop);
+        } catch (IllegalArgumentException e) {
+            String field = e.getMessage().split(" ")[0];
+            throw new ValidationException(field, e.getMessage());
+        }
+        boolean stream = JsonBodies.bool(body, "stream", "stream", false);
+        String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        long created = System.currentTimeMillis() / 1000;
+        Generator generator = new Generator(model.model());
+        if (!stream) {
+            Generator.Result r = generator.generate(prompt, params, null);
+            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r));
+        }
+        int[] promptIds = prompt;
+        return HttpResponse.streaming(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
+                sink -> {
+                    if (chat) {
+                        sink.accept(event(chunk(chat, id, created, model.name(), null, true, null)));
+                    }
+                    try {
+                        Generator.Result r = generator.generate(promptIds, params,
+                                piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))));
+                        sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r))));
+                    } catch (RuntimeException e) {
+                        sink.accept(event(new String(OpenAiErrors.toResponse(e).body(), StandardCharsets.UTF_8)));
+                    }
+                    sink.accept("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+                });
+    }
+
+    private static int[] withBos(ModelRegistry.Loaded model, int[] ids) {
+        int[] out = new int[ids.length + 1];
+        out[0] = model.model().vocabulary().bos();
+        System.arraycopy(ids, 0, out, 1, ids.length);
+        return out;
+    }
+
+    private static List<ChatTemplate.Message> messages(JsonNode node) {
+        if (node == null || !node.isArray() || node.isEmpty()) {
+            throw new ValidationException("messages", "must be a non-empty array of {\"role\",\"content\"}");
+        }
+        List<ChatTemplate.Message> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode m = node.get(i);
+            JsonNode role = m.get("role");
+            JsonNode content = m.get("content");
+            if (role == null || !role.isTextual() || !List.of("system", "user", "assistant").contains(role.textValue())) {
+                throw new ValidationException("messages[" + i + "].role", "must be system, user or assistant");
+            }
+            if (content == null || !content.isTextual()) {
+                throw new ValidationException("messages[" + i + "].content", "must be a string");
+            }
+            out.add(new ChatTemplate.Message(role.textValue(), content.textValue()));
+        }
+        return out;
+    }
+
+    private static List<String> stops(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (node.isTextual()) {
+            out.add(node.textValue());
+        } else if (node.isArray() && node.size() <= 4) {
+            for (JsonNode s : node) {
+                if (!s.isTextual() || s.textValue().isEmpty()) {
+                    throw new ValidationException("stop", "must hold non-empty strings");
+                }
+                out.add(s.textValue());
+            }
+        } else {
+            throw new ValidationException("stop", "must be a string or an array of up to 4 strings");
+        }
+        return out;
+    }
+
+    private static float number(JsonNode body, String field, float dflt) {
+        JsonNode n = body.get(field);
+        if (n == null || n.isNull()) {
+            return dflt;
+        }
+        if (!n.isNumber()) {
+            throw new ValidationException(field, "must be a number");
+        }
+        return n.floatValue();
+    }
+
+    private static String finish(Generator.Result r) {
+        return r.finishReason() == Generator.FinishReason.STOP ? "stop" : "length";
+    }
+
+    private static void writeCompletion(JsonGenerator g, boolean chat, String id, long created, String model,
+                                        Generator.Result r) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeStringField("object", chat ? "chat.completion" : "text_completion");
+        g.writeNumberField("created", created);
+        g.writeStringField("model", model);
+        g.writeArrayFieldStart("choices");
+        g.writeStartObject();
+        g.writeNumberField("index", 0);
+        if (chat) {
+            g.writeObjectFieldStart("message");
+            g.writeStringField("role", "assistant");
+            g.writeStringField("content", r.text());
+            g.writeEndObject();
+        } else {
+            g.writeStringField("text", r.text());
+            g.writeNullField("logprobs");
+        }
+        g.writeStringField("finish_reason", finish(r));
+        g.writeEndObject();
+        g.writeEndArray();
+        g.writeObjectFieldStart("usage");
+        g.writeNumberField("prompt_tokens", r.promptTokens());
+        g.writeNumberField("completion_tokens", r.completionTokens());
+        g.writeNumberField("total_tokens", r.promptTokens() + r.completionTokens());
+        g.writeEndObject();
+        g.writeEndObject();
+    }
+
+    private static String chunk(boolean chat, String id, long created, String model, String piece, boolean roleOnly,
+                                String finishReason) {
+        ObjectNode n = JsonBodies.MAPPER.createObjectNode();
+        n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+                .put("model", model);
+        ObjectNode choice = n.putArray("choices").addObject().put("index", 0);
+        if (chat) {
+            ObjectNode delta = choice.putObject("delta");
+            if (roleOnly) {
+                delta.put("role", "assistant");
+            } else if (piece != null) {
+                delta.put("content", piece);
+            }
+        } else {
+            choice.put("text", piece == null ? "" : piece);
+        }
+        if (finishReason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", finishReason);
+        }
+        try {
+            return JsonBodies.MAPPER.writeValueAsString(n);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static byte[] event(String json) {
+        return ("data: " + json + "\n\n").getBytes(StandardCharsets.UTF_8);
+    }
+}

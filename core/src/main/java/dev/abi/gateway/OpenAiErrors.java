@@ -1,0 +1,58 @@
+package dev.abi.gateway;
+
+import dev.abi.inference.ModelFormatException;
+import dev.abi.inference.PromptTooLongException;
+import dev.abi.inference.UnknownModelException;
+
+/**
+ * Errors of the inference routes in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with the
+ * same status codes as the rest of the API. The one place those routes map exceptions.
+ */
+final class OpenAiErrors {
+
+    private static final System.Logger LOG = System.getLogger(OpenAiErrors.class.getName());
+
+    private OpenAiErrors() {
+    }
+
+    static HttpResponse toResponse(Throwable t) {
+        return switch (t) {
+            case UnknownModelException e -> error(404, e.getMessage(), "invalid_request_error", "model",
+                    "model_not_found");
+            case ValidationException e -> error(400, e.getMessage(), "invalid_request_error",
+                    e.errors().isEmpty() ? null : e.errors().get(0).field(), null);
+            case PromptTooLongException e -> error(400, e.getMessage(), "invalid_request_error", "messages",
+                    "context_length_exceeded");
+            case PayloadTooLargeException e -> error(413, e.getMessage(), "invalid_request_error", null, null);
+            case ModelFormatException e -> {
+                LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
+                yield error(500, e.getMessage(), "server_error", "model", "model_unusable");
+            }
+            default -> {
+                LOG.log(System.Logger.Level.ERROR, "inference failure", t);
+                yield error(500, "an unexpected error occurred; see the server log", "server_error", null, null);
+            }
+        };
+    }
+
+    static HttpResponse error(int status, String message, String type, String param, String code) {
+        return VectorApi.json(status, g -> {
+            g.writeStartObject();
+            g.writeObjectFieldStart("error");
+            g.writeStringField("message", message);
+            g.writeStringField("type", type);
+            if (param == null) {
+                g.writeNullField("param");
+            } else {
+                g.writeStringField("param", param);
+            }
+            if (code == null) {
+                g.writeNullField("code");
+            } else {
+                g.writeStringField("code", code);
+            }
+            g.writeEndObject();
+            g.writeEndObject();
+        });
+    }
+}

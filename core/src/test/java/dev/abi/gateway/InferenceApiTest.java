@@ -1,0 +1,124 @@
+package dev.abi.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.inference.ModelRegistry;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NamespaceStore;
+import dev.abi.store.InMemoryObjectStore;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The OpenAI-compatible routes over the real stories260K model: shapes, streaming, and OpenAI-shaped errors. */
+class InferenceApiTest {
+
+    private static final Path MODEL = Path.of("..", "..", "shared", "models", "stories260K", "stories260K-f32.gguf");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static ModelRegistry models;
+    private static Gateway gateway;
+
+    @BeforeAll
+    static void start() {
+        if (Files.exists(MODEL)) {
+            models = new ModelRegistry(Map.of("stories", MODEL));
+            gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
+                    Limits.defaults(), List.of(), null, models);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (models != null) {
+            models.close();
+        }
+    }
+
+    private static HttpResponse call(String method, String path, String body) {
+        Assumptions.assumeTrue(gateway != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        return gateway.handle(new HttpRequest(method, path, Map.of(), Map.of(),
+                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static JsonNode json(HttpResponse r) throws Exception {
+        return JSON.readTree(r.bufferedBody());
+    }
+
+    @Test
+    void modelsAndACompletion() throws Exception {
+        JsonNode list = json(call("GET", "/v1/models", null));
+        assertEquals("stories", list.get("data").get(0).get("id").asText());
+        HttpResponse r = call("POST", "/v1/completions",
+                "{\"model\":\"stories\",\"prompt\":\"Once upon a time\",\"max_tokens\":12,\"temperature\":0}");
+        assertEquals(200, r.status(), r.bodyText());
+        JsonNode c = json(r);
+        assertEquals("text_completion", c.get("object").asText());
+        assertTrue(c.get("choices").get(0).get("text").asText().startsWith(", there was a little girl"), c.toString());
+        assertEquals("length", c.get("choices").get(0).get("finish_reason").asText());
+        assertEquals(5, c.get("usage").get("prompt_tokens").asInt());
+        assertEquals(12, c.get("usage").get("completion_tokens").asInt());
+    }
+
+    @Test
+    void chatStreamsTheSameTextAsTheWholeReply() throws Exception {
+        String req = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Tell me a story\"}],"
+                + "\"max_tokens\":20,\"temperature\":0.7,\"seed\":11%s}";
+        JsonNode whole = json(call("POST", "/v1/chat/completions", req.formatted("")));
+        assertEquals("chat.completion", whole.get("object").asText());
+        String content = whole.get("choices").get(0).get("message").get("content").asText();
+        assertTrue(!content.isEmpty());
+
+        HttpResponse streamed = call("POST", "/v1/chat/completions", req.formatted(",\"stream\":true"));
+        assertEquals(200, streamed.status());
+        assertEquals("text/event-stream", streamed.headers().get("Content-Type"));
+        assertTrue(streamed.stream() != null, "a streamed body, written as it is produced");
+        String[] events = streamed.bodyText().split("\n\n");
+        assertEquals("data: [DONE]", events[events.length - 1]);
+        StringBuilder text = new StringBuilder();
+        JsonNode first = JSON.readTree(events[0].substring("data: ".length()));
+        assertEquals("assistant", first.get("choices").get(0).get("delta").get("role").asText());
+        for (int i = 1; i < events.length - 1; i++) {
+            JsonNode chunk = JSON.readTree(events[i].substring("data: ".length()));
+            assertEquals("chat.completion.chunk", chunk.get("object").asText());
+            text.append(chunk.get("choices").get(0).get("delta").path("content").asText(""));
+        }
+        assertEquals(content, text.toString());
+        JsonNode last = JSON.readTree(events[events.length - 2].substring("data: ".length()));
+        assertEquals("length", last.get("choices").get(0).get("finish_reason").asText());
+    }
+
+    @Test
+    void errorsComeInOpenAisShape() throws Exception {
+        HttpResponse unknown = call("POST", "/v1/chat/completions",
+                "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
+        assertEquals(404, unknown.status());
+        assertEquals("model_not_found", json(unknown).get("error").get("code").asText());
+
+        HttpResponse cold = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"temperature\":-1}");
+        assertEquals(400, cold.status());
+        assertEquals("temperature", json(cold).get("error").get("param").asText());
+
+        HttpResponse topP = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"top_p\":1.5}");
+        assertEquals(400, topP.status());
+        assertEquals("top_p", json(topP).get("error").get("param").asText());
+
+        HttpResponse tooLong = call("POST", "/v1/completions",
+                "{\"model\":\"stories\",\"prompt\":\"" + "Once upon a time ".repeat(60) + "\"}");
+        assertEquals(400, tooLong.status());
+        assertEquals("context_length_exceeded", json(tooLong).get("error").get("code").asText());
+
+        HttpResponse noMessages = call("POST", "/v1/chat/completions", "{\"model\":\"stories\"}");
+        assertEquals(400, noMessages.status());
+        assertEquals("messages", json(noMessages).get("error").get("param").asText());
+        assertTrue(json(noMessages).get("error").has("type"));
+    }
+}
