@@ -3,6 +3,7 @@ package dev.abi.gateway;
 import dev.abi.inference.ModelFormatException;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.UnknownModelException;
+import dev.abi.inference.UnsupportedModelException;
 
 /**
  * Errors of the inference routes in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with the
@@ -24,6 +25,8 @@ final class OpenAiErrors {
             case PromptTooLongException e -> error(400, e.getMessage(), "invalid_request_error", "messages",
                     "context_length_exceeded");
             case PayloadTooLargeException e -> error(413, e.getMessage(), "invalid_request_error", null, null);
+            case UnsupportedModelException e -> error(501, e.getMessage(), "invalid_request_error", "model",
+                    "model_not_supported");
             case ModelFormatException e -> {
                 LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
                 yield error(500, e.getMessage(), "server_error", "model", "model_unusable");

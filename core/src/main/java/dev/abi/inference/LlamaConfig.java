@@ -15,7 +15,8 @@ public record LlamaConfig(int dim, int layers, int heads, int kvHeads, int ffnDi
     static LlamaConfig from(GgufFile f) {
         String arch = f.string("general.architecture");
         if (!arch.equals("llama")) {
-            throw new ModelFormatException(f.path() + ": architecture '" + arch + "' is not supported yet (llama is)");
+            throw new UnsupportedModelException(f.path() + ": architecture '" + arch
+                    + "' is not supported yet (llama is)");
         }
         int dim = positive(f, "llama.embedding_length");
         int heads = positive(f, "llama.attention.head_count");

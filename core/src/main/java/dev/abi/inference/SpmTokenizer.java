@@ -40,12 +40,13 @@ public final class SpmTokenizer {
     /**
      * The tokenizer of a GGUF file.
      *
-     * @throws ModelFormatException when the file's tokenizer is not SentencePiece
+     * @throws UnsupportedModelException when the file's tokenizer is not SentencePiece
      */
     public static SpmTokenizer from(GgufFile f) {
         String model = f.string("tokenizer.ggml.model");
         if (!model.equals("llama")) {
-            throw new ModelFormatException(f.path() + ": tokenizer '" + model + "' is not SentencePiece (llama)");
+            throw new UnsupportedModelException(f.path() + ": tokenizer '" + model + "' is not supported yet"
+                    + " (SentencePiece, 'llama', is)");
         }
         String[] tokens = f.strings("tokenizer.ggml.tokens");
         float[] scores = f.floats("tokenizer.ggml.scores");

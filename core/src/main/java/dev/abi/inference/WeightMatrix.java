@@ -25,7 +25,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
     /**
      * Wraps mapped tensor data.
      *
-     * @throws ModelFormatException when the type has no kernels in this release
+     * @throws UnsupportedModelException when the type has no kernels in this release
      */
     public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data) {
         int cols = info.rowLength();
@@ -35,7 +35,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             case F16 -> new F16(data, rows, cols);
             case Q8_0 -> new Q8_0(data, rows, cols);
             case Q4_0 -> new Q4_0(data, rows, cols);
-            default -> throw new ModelFormatException("tensor '" + info.name() + "' is " + info.type()
+            default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
                     + ", which this release cannot compute with yet (F32, F16, Q8_0 and Q4_0 are built)");
         };
     }

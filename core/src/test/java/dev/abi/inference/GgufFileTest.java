@@ -161,4 +161,14 @@ class GgufFileTest {
         Files.write(zip, java.util.Arrays.copyOf(notGguf.toByteArray(), 64));
         assertRejected(zip, "bad magic");
     }
+
+    @Test
+    void aVocabularyOnlyFileOfAnotherTokenizerSaysWhatIsNotBuilt() {
+        Path bpe = SpmTokenizerTest.TOKENIZERS.resolve("ggml-vocab-llama-bpe.gguf");
+        Assumptions.assumeTrue(Files.exists(bpe), "skipped: " + bpe.toAbsolutePath().normalize() + " is absent");
+        try (GgufFile f = GgufFile.open(bpe)) {
+            UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> SpmTokenizer.from(f));
+            assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());
+        }
+    }
 }

@@ -22,6 +22,14 @@ public interface AbiConfig {
     @WithDefault("true")
     boolean vertxRoute();
 
+    /**
+     * Directory of GGUF models for the OpenAI-compatible routes: every {@code *.gguf} file is served under its file
+     * name without {@code .gguf}. Keep this name: checks outside the repository rely on it.
+     */
+    @WithName("models-dir")
+    @WithDefault("./models")
+    String modelsDir();
+
     /** Where durable state lives. */
     Store store();
 

@@ -6,6 +6,7 @@ import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
+import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
@@ -62,7 +63,16 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata) {
+    ModelRegistry models(AbiConfig config) {
+        ModelRegistry registry = ModelRegistry.scan(java.nio.file.Path.of(config.modelsDir()));
+        LOG.infof("models served from %s: %s", config.modelsDir(), registry.names());
+        return registry;
+    }
+
+    @Produces
+    @Singleton
+    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata,
+                    ModelRegistry models) {
         HealthCheck storeCheck = new HealthCheck() {
             @Override
             public String name() {
@@ -86,7 +96,7 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata);
+        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models);
     }
 
     @Produces
