@@ -51,6 +51,8 @@ class ApiGatewayHttpHandlerTest {
 
     @Test
     void versionsAsOfAndRestoreThroughTheLambdaRuntime() throws IOException {
+        // a fresh namespace each run: the test data directory outlives a run
+        given().contentType("application/json").body(fixture("history-drop.json")).post().then().statusCode(200);
         given().contentType("application/json").body(fixture("history-upsert.json")).post()
                 .then().statusCode(200).body("statusCode", equalTo(200));
         given().contentType("application/json").body(fixture("history-delete.json")).post()
