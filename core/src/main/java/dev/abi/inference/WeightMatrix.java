@@ -1,5 +1,7 @@
 package dev.abi.inference;
 
+import dev.abi.vector.VectorOps;
+import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 
 /**
@@ -7,19 +9,38 @@ import java.nio.ByteBuffer;
  * {@code ne[1]} by {@code ne[0]}). {@link #matvec} computes {@code out[r] = row(r) . x} the way llama.cpp's CPU
  * backend does for the type, so that greedy decoding reproduces its tokens: quantized weights (Q8_0, Q4_0) take
  * their activations quantized to Q8_0 blocks, F16 weights take them rounded to F16, F32 weights take them as they
- * are. This is the scalar reference; vectorized kernels must agree with it.
+ * are. The integer inner products of the quantized types run on {@link VectorOps#dotBytes} (the Vector API where it
+ * is available), which is exact, so every backend gives the same bits; large matrices spread their rows over the
+ * cores. F32 and F16 rows are summed in order, in scalar code.
  */
 public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Q8_0,
         WeightMatrix.Q4_0 {
 
+    /** Matrices at least this large (rows times columns) spread their rows over the cores. */
+    static final long PARALLEL_THRESHOLD = 1 << 18;
+
     final ByteBuffer data;
     final int rows;
     final int cols;
+    final VectorOps ops;
 
-    WeightMatrix(ByteBuffer data, int rows, int cols) {
+    WeightMatrix(ByteBuffer data, int rows, int cols, VectorOps ops) {
         this.data = data;
         this.rows = rows;
         this.cols = cols;
+        this.ops = ops;
+    }
+
+    /** Calls {@code body(from, to)} over all rows: in parallel chunks for large matrices, else in one go. */
+    final void forRows(java.util.function.BiConsumer<Integer, Integer> body) {
+        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64) {
+            body.accept(0, rows);
+            return;
+        }
+        int chunks = Math.min(rows / 16, Runtime.getRuntime().availableProcessors() * 4);
+        int per = (rows + chunks - 1) / chunks;
+        java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
     }
 
     /**
@@ -28,13 +49,18 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
      * @throws UnsupportedModelException when the type has no kernels in this release
      */
     public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data) {
+        return of(info, data, VectorOpsProvider.get());
+    }
+
+    /** As {@link #of(GgufTensorInfo, ByteBuffer)}, with the kernels of {@code ops} (tests compare backends). */
+    public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, VectorOps ops) {
         int cols = info.rowLength();
         int rows = info.rows();
         return switch (info.type()) {
-            case F32 -> new F32(data, rows, cols);
-            case F16 -> new F16(data, rows, cols);
-            case Q8_0 -> new Q8_0(data, rows, cols);
-            case Q4_0 -> new Q4_0(data, rows, cols);
+            case F32 -> new F32(data, rows, cols, ops);
+            case F16 -> new F16(data, rows, cols, ops);
+            case Q8_0 -> new Q8_0(data, rows, cols, ops);
+            case Q4_0 -> new Q4_0(data, rows, cols, ops);
             default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
                     + ", which this release cannot compute with yet (F32, F16, Q8_0 and Q4_0 are built)");
         };
@@ -56,20 +82,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
     /** F32 weights: plain float dot products. */
     static final class F32 extends WeightMatrix {
-        F32(ByteBuffer data, int rows, int cols) {
-            super(data, rows, cols);
+        F32(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
         }
 
         @Override
         public void matvec(float[] x, float[] out) {
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols * 4;
-                float sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += data.getFloat(base + c * 4) * x[c];
+            forRows((from, to) -> {
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    data.asFloatBuffer().get(r * cols, row);
+                    float sum = 0;
+                    for (int c = 0; c < cols; c++) {
+                        sum += row[c] * x[c];
+                    }
+                    out[r] = sum;
                 }
-                out[r] = sum;
-            }
+            });
         }
 
         @Override
@@ -83,8 +112,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
     /** F16 weights: activations rounded to F16, products summed in float. */
     static final class F16 extends WeightMatrix {
-        F16(ByteBuffer data, int rows, int cols) {
-            super(data, rows, cols);
+        F16(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
         }
 
         @Override
@@ -93,14 +122,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             for (int c = 0; c < cols; c++) {
                 xh[c] = Float16.round(x[c]);
             }
-            for (int r = 0; r < rows; r++) {
-                int base = r * cols * 2;
-                float sum = 0;
-                for (int c = 0; c < cols; c++) {
-                    sum += Float16.toFloat(data.getShort(base + c * 2)) * xh[c];
+            forRows((from, to) -> {
+                short[] row = new short[cols];
+                for (int r = from; r < to; r++) {
+                    data.asShortBuffer().get(r * cols, row);
+                    float sum = 0;
+                    for (int c = 0; c < cols; c++) {
+                        sum += Float16.toFloat(row[c]) * xh[c];
+                    }
+                    out[r] = sum;
                 }
-                out[r] = sum;
-            }
+            });
         }
 
         @Override
@@ -138,27 +170,28 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends WeightMatrix {
-        Q8_0(ByteBuffer data, int rows, int cols) {
-            super(data, rows, cols);
+        Q8_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
         }
 
         @Override
         public void matvec(float[] x, float[] out) {
             Q8Activations a = new Q8Activations(x);
             int blocks = cols / 32;
-            for (int r = 0; r < rows; r++) {
-                float sum = 0;
-                for (int b = 0; b < blocks; b++) {
-                    int at = (r * blocks + b) * 34;
-                    float d = Float16.toFloat(data.getShort(at));
-                    int sumi = 0;
-                    for (int j = 0; j < 32; j++) {
-                        sumi += data.get(at + 2 + j) * a.quants[b * 32 + j];
+            int rowBytes = blocks * 34;
+            forRows((from, to) -> {
+                byte[] row = new byte[rowBytes];
+                for (int r = from; r < to; r++) {
+                    data.get(r * rowBytes, row);
+                    float sum = 0;
+                    for (int b = 0; b < blocks; b++) {
+                        float d = Float16.toFloat((short) ((row[b * 34] & 0xFF) | (row[b * 34 + 1] << 8)));
+                        int sumi = ops.dotBytes(row, b * 34 + 2, a.quants, b * 32, 32);
+                        sum += sumi * (d * a.scales[b]);
                     }
-                    sum += sumi * (d * a.scales[b]);
+                    out[r] = sum;
                 }
-                out[r] = sum;
-            }
+            });
         }
 
         @Override
@@ -179,28 +212,35 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
     static final class Q4_0 extends WeightMatrix {
-        Q4_0(ByteBuffer data, int rows, int cols) {
-            super(data, rows, cols);
+        Q4_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
         }
 
         @Override
         public void matvec(float[] x, float[] out) {
             Q8Activations a = new Q8Activations(x);
             int blocks = cols / 32;
-            for (int r = 0; r < rows; r++) {
-                float sum = 0;
-                for (int b = 0; b < blocks; b++) {
-                    int at = (r * blocks + b) * 18;
-                    float d = Float16.toFloat(data.getShort(at));
-                    int sumi = 0;
-                    for (int j = 0; j < 16; j++) {
-                        int q = data.get(at + 2 + j) & 0xFF;
-                        sumi += ((q & 0x0F) - 8) * a.quants[b * 32 + j] + ((q >>> 4) - 8) * a.quants[b * 32 + j + 16];
+            int rowBytes = blocks * 18;
+            forRows((from, to) -> {
+                byte[] row = new byte[rowBytes];
+                byte[] unpacked = new byte[32];
+                for (int r = from; r < to; r++) {
+                    data.get(r * rowBytes, row);
+                    float sum = 0;
+                    for (int b = 0; b < blocks; b++) {
+                        int at = b * 18;
+                        float d = Float16.toFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+                        for (int j = 0; j < 16; j++) {
+                            int q = row[at + 2 + j] & 0xFF;
+                            unpacked[j] = (byte) ((q & 0x0F) - 8);
+                            unpacked[j + 16] = (byte) ((q >>> 4) - 8);
+                        }
+                        int sumi = ops.dotBytes(unpacked, 0, a.quants, b * 32, 32);
+                        sum += sumi * (d * a.scales[b]);
                     }
-                    sum += sumi * (d * a.scales[b]);
+                    out[r] = sum;
                 }
-                out[r] = sum;
-            }
+            });
         }
 
         @Override

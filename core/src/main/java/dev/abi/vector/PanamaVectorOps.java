@@ -2,6 +2,8 @@ package dev.abi.vector;
 
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -218,5 +220,31 @@ final class PanamaVectorOps implements VectorOps {
     @Override
     public String name() {
         return "panama-" + SPECIES.vectorBitSize();
+    }
+
+    private static final VectorSpecies<Byte> BYTES_128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> SHORTS_256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS_256 = IntVector.SPECIES_256;
+
+    @Override
+    public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
+        // 16 bytes at a time, widened to shorts (products fit: |p| <= 16384), then to ints before summing
+        IntVector acc = IntVector.zero(INTS_256);
+        int i = 0;
+        int bound = len - len % 16;
+        for (; i < bound; i += 16) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset + i)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector y = (ShortVector) ByteVector.fromArray(BYTES_128, b, bOffset + i)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector p = x.mul(y);
+            acc = acc.add(p.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add(p.convertShape(VectorOperators.S2I, INTS_256, 1));
+        }
+        int sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
     }
 }

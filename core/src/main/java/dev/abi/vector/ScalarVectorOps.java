@@ -75,4 +75,13 @@ final class ScalarVectorOps implements VectorOps {
     public String name() {
         return "scalar";
     }
+
+    @Override
+    public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
+        int sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
 }

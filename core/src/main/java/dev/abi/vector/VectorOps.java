@@ -59,6 +59,12 @@ public interface VectorOps {
      */
     float squaredDistanceInt8(float[] u, float[] scale, byte[] codes, int offset, int len);
 
+    /**
+     * Exact integer dot product of {@code len} signed bytes of {@code a} and {@code b}: the inner loop of the
+     * quantized (Q8_0, Q4_0) weight kernels, whose results must not depend on the backend.
+     */
+    int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len);
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }

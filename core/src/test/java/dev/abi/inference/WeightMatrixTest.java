@@ -1,0 +1,114 @@
+package dev.abi.inference;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.abi.vector.VectorOps;
+import dev.abi.vector.VectorOpsProvider;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The weight kernels on random blocks: the Vector-API backend gives exactly the scalar backend's bits, rows computed
+ * in parallel equal rows computed in one go, and each quantized type's matvec equals its dequantized row dotted
+ * with the Q8_0-rounded activations.
+ */
+class WeightMatrixTest {
+
+    private static final VectorOps SCALAR = VectorOpsProvider.scalar();
+    private static final VectorOps PANAMA = VectorOpsProvider.panamaOrNull() != null ? VectorOpsProvider.panamaOrNull() : SCALAR;
+
+    @Test
+    void byteDotsAreExactOnEveryBackend() {
+        Random rnd = new Random(1);
+        for (int len : new int[] {1, 7, 16, 31, 32, 33, 100, 4096}) {
+            byte[] a = new byte[len + 5];
+            byte[] b = new byte[len + 9];
+            rnd.nextBytes(a);
+            rnd.nextBytes(b);
+            a[0] = -128;
+            b[0] = -128; // the extreme product
+            assertEquals(SCALAR.dotBytes(a, 0, b, 0, len), PANAMA.dotBytes(a, 0, b, 0, len), "length " + len);
+            assertEquals(SCALAR.dotBytes(a, 5, b, 9, len), PANAMA.dotBytes(a, 5, b, 9, len), "offsets, length " + len);
+        }
+    }
+
+    static ByteBuffer randomTensor(GgmlType type, int rows, int cols, Random rnd) {
+        int blocksPerRow = cols / type.blockSize();
+        ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int i = 0; i < rows * blocksPerRow; i++) {
+            switch (type) {
+                case F32 -> b.putFloat((float) rnd.nextGaussian());
+                case F16 -> b.putShort(Float16.fromFloat((float) rnd.nextGaussian()));
+                case Q8_0, Q4_0 -> {
+                    b.putShort(Float16.fromFloat(0.001f + rnd.nextFloat() * 0.05f));
+                    byte[] q = new byte[type.typeSize() - 2];
+                    rnd.nextBytes(q);
+                    b.put(q);
+                }
+                default -> throw new IllegalArgumentException(type.toString());
+            }
+        }
+        return b.flip();
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
+    void backendsAndParallelRowsGiveTheSameBits(GgmlType type) {
+        Random rnd = new Random(type.ordinal());
+        int rows = 1024;
+        int cols = 512; // 512k elements: over the parallel threshold
+        ByteBuffer data = randomTensor(type, rows, cols, rnd);
+        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity());
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        float[] scalar = new float[rows];
+        float[] panama = new float[rows];
+        WeightMatrix.of(info, data, SCALAR).matvec(x, scalar);
+        WeightMatrix.of(info, data, PANAMA).matvec(x, panama);
+        assertArrayEquals(scalar, panama);
+
+        // one row at a time (never parallel) gives the same bits as the parallel matvec
+        float[] single = new float[1];
+        for (int r = 0; r < rows; r += 97) {
+            ByteBuffer one = data.slice((int) (r * type.bytesFor(cols)), (int) type.bytesFor(cols))
+                    .order(ByteOrder.LITTLE_ENDIAN);
+            WeightMatrix.of(new GgufTensorInfo("row", new long[] {cols, 1}, type, 0, one.capacity()), one, SCALAR)
+                    .matvec(x, single);
+            assertEquals(scalar[r], single[0], "row " + r);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void quantizedMatvecIsTheDequantizedRowDottedWithRoundedActivations(GgmlType type) {
+        Random rnd = new Random(7);
+        int rows = 8;
+        int cols = 96;
+        ByteBuffer data = randomTensor(type, rows, cols, rnd);
+        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity());
+        float[] x = new float[cols];
+        for (int i = 0; i < cols; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        WeightMatrix m = WeightMatrix.of(info, data, SCALAR);
+        float[] out = new float[rows];
+        m.matvec(x, out);
+        WeightMatrix.Q8Activations a = new WeightMatrix.Q8Activations(x);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            m.row(r, row);
+            double want = 0;
+            for (int c = 0; c < cols; c++) {
+                want += (double) row[c] * a.quants[c] * a.scales[c / 32];
+            }
+            assertEquals(want, out[r], 1e-4 * Math.max(1, Math.abs(want)), "row " + r);
+        }
+    }
+}
