@@ -31,16 +31,28 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         this.ops = ops;
     }
 
+    private static volatile java.util.concurrent.ForkJoinPool pool =
+            new java.util.concurrent.ForkJoinPool(Integer.getInteger("abi.inference.threads",
+                    Runtime.getRuntime().availableProcessors()));
+
+    /** Sets how many threads large matrix-vector products use (system property {@code abi.inference.threads}). */
+    public static synchronized void useThreads(int threads) {
+        java.util.concurrent.ForkJoinPool old = pool;
+        pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
+        old.shutdown();
+    }
+
     /** Calls {@code body(from, to)} over all rows: in parallel chunks for large matrices, else in one go. */
     final void forRows(java.util.function.BiConsumer<Integer, Integer> body) {
-        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64) {
+        java.util.concurrent.ForkJoinPool p = pool;
+        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64 || p.getParallelism() == 1) {
             body.accept(0, rows);
             return;
         }
-        int chunks = Math.min(rows / 16, Runtime.getRuntime().availableProcessors() * 4);
+        int chunks = Math.min(rows / 16, p.getParallelism() * 4);
         int per = (rows + chunks - 1) / chunks;
-        java.util.stream.IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)));
+        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
     }
 
     /**
@@ -223,19 +235,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             int rowBytes = blocks * 18;
             forRows((from, to) -> {
                 byte[] row = new byte[rowBytes];
-                byte[] unpacked = new byte[32];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     float sum = 0;
                     for (int b = 0; b < blocks; b++) {
                         int at = b * 18;
                         float d = Float16.toFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
-                        for (int j = 0; j < 16; j++) {
-                            int q = row[at + 2 + j] & 0xFF;
-                            unpacked[j] = (byte) ((q & 0x0F) - 8);
-                            unpacked[j + 16] = (byte) ((q >>> 4) - 8);
-                        }
-                        int sumi = ops.dotBytes(unpacked, 0, a.quants, b * 32, 32);
+                        int sumi = ops.dotQ4(row, at + 2, a.quants, b * 32);
                         sum += sumi * (d * a.scales[b]);
                     }
                     out[r] = sum;

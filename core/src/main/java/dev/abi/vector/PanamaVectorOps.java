@@ -247,4 +247,22 @@ final class PanamaVectorOps implements VectorOps {
         }
         return sum;
     }
+
+    @Override
+    public int dotQ4(byte[] packed, int pOffset, byte[] a, int aOffset) {
+        ByteVector q = ByteVector.fromArray(BYTES_128, packed, pOffset);
+        ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+        ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+        ShortVector pl = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                .mul((ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset)
+                        .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+        ShortVector ph = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                .mul((ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset + 16)
+                        .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+        // |products| <= 8 * 128, so 16 lanes of sums of two fit in shorts; widen before the final reduction
+        ShortVector s = pl.add(ph);
+        IntVector lo0 = (IntVector) s.convertShape(VectorOperators.S2I, INTS_256, 0);
+        IntVector hi0 = (IntVector) s.convertShape(VectorOperators.S2I, INTS_256, 1);
+        return lo0.add(hi0).reduceLanes(VectorOperators.ADD);
+    }
 }

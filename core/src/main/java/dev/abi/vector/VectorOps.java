@@ -65,6 +65,19 @@ public interface VectorOps {
      */
     int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len);
 
+    /**
+     * Exact integer dot product of one Q4_0 block's 16 packed bytes (element j is the low nibble of byte j minus 8,
+     * element j + 16 the high nibble minus 8) with 32 signed bytes of {@code a}.
+     */
+    default int dotQ4(byte[] packed, int pOffset, byte[] a, int aOffset) {
+        int sum = 0;
+        for (int j = 0; j < 16; j++) {
+            int q = packed[pOffset + j] & 0xFF;
+            sum += ((q & 0x0F) - 8) * a[aOffset + j] + ((q >>> 4) - 8) * a[aOffset + j + 16];
+        }
+        return sum;
+    }
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }

@@ -37,6 +37,18 @@ class WeightMatrixTest {
         }
     }
 
+    @Test
+    void q4BlockDotsAreExactOnEveryBackend() {
+        Random rnd = new Random(2);
+        for (int i = 0; i < 2000; i++) {
+            byte[] packed = new byte[20];
+            byte[] a = new byte[40];
+            rnd.nextBytes(packed);
+            rnd.nextBytes(a);
+            assertEquals(SCALAR.dotQ4(packed, 3, a, 5), PANAMA.dotQ4(packed, 3, a, 5));
+        }
+    }
+
     static ByteBuffer randomTensor(GgmlType type, int rows, int cols, Random rnd) {
         int blocksPerRow = cols / type.blockSize();
         ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,0 +1,156 @@
+package dev.abi.benchmarks;
+
+import dev.abi.inference.GgmlType;
+import dev.abi.inference.GgufFile;
+import dev.abi.inference.GgufWriter;
+import dev.abi.inference.LlamaModel;
+import dev.abi.inference.LlamaSession;
+import dev.abi.inference.WeightMatrix;
+import dev.abi.vector.VectorOpsProvider;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.SplittableRandom;
+
+/**
+ * Generation and prompt throughput, load time and RSS on a seeded random-weight model with Llama-3.2-1B's shape
+ * (dim 2048, 16 layers, 32 heads, 8 KV heads, FFN 8192, the Llama 3 vocabulary of {@code ggml-vocab-llama-bpe.gguf},
+ * tied output: 1.24B parameters), written as Q4_0 and Q8_0 GGUF files under {@code benchmarks/target/models}.
+ *
+ * <p>Usage: {@code InferenceBenchmark [types=Q4_0,Q8_0] [threads=1,2] [prompt=512] [generate=128] [layers=16]}.
+ * Prompt processing runs token by token (no batched prefill yet), so it is timed the same way as generation.
+ */
+public final class InferenceBenchmark {
+
+    private static final int DIM = 2048;
+    private static final int HEADS = 32;
+    private static final int KV_HEADS = 8;
+    private static final int FFN = 8192;
+
+    public static void main(String[] args) throws Exception {
+        String[] types = arg(args, 0, "Q4_0,Q8_0").split(",");
+        String[] threads = arg(args, 1, "1,2").split(",");
+        int promptLength = Integer.parseInt(arg(args, 2, "512"));
+        int generate = Integer.parseInt(arg(args, 3, "128"));
+        int layers = Integer.parseInt(arg(args, 4, "16"));
+        Path vocab = Path.of("..", "shared", "tokenizer", "ggml-vocab-llama-bpe.gguf");
+        if (!Files.exists(vocab)) {
+            vocab = Path.of("..", "..", "shared", "tokenizer", "ggml-vocab-llama-bpe.gguf");
+        }
+        System.out.printf("JVM %s, %d cores, kernels %s%n%n", Runtime.version(),
+                Runtime.getRuntime().availableProcessors(), VectorOpsProvider.get().name());
+        System.out.println("| type | threads | layers | file GB | load ms | prompt tok/s | generation tok/s | RSS GB |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (String type : types) {
+            Path file = Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                write(file, GgmlType.valueOf(type), layers, vocab);
+            }
+            for (String t : threads) {
+                WeightMatrix.useThreads(Integer.parseInt(t));
+                long t0 = System.nanoTime();
+                try (LlamaModel model = LlamaModel.load(file)) {
+                    long load = System.nanoTime() - t0;
+                    LlamaSession s = model.newSession();
+                    SplittableRandom rnd = new SplittableRandom(1);
+                    int vocabSize = model.config().vocabSize();
+                    long p0 = System.nanoTime();
+                    float[] logits = null;
+                    for (int i = 0; i < promptLength; i++) {
+                        logits = s.forward(i == 0 ? 128000 : rnd.nextInt(vocabSize));
+                    }
+                    long prompt = System.nanoTime() - p0;
+                    long g0 = System.nanoTime();
+                    for (int i = 0; i < generate; i++) {
+                        logits = s.forward(argmax(logits));
+                    }
+                    long gen = System.nanoTime() - g0;
+                    System.out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %.2f |%n", type, t,
+                            layers, Files.size(file) / 1e9, load / 1e6, promptLength / (prompt / 1e9),
+                            generate / (gen / 1e9), rssBytes() / 1e9);
+                }
+            }
+        }
+    }
+
+    private static String arg(String[] args, int i, String dflt) {
+        return args.length > i ? args[i] : dflt;
+    }
+
+    private static int argmax(float[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    private static long rssBytes() throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        return -1;
+    }
+
+    private static void write(Path file, GgmlType type, int layers, Path vocabFile) throws Exception {
+        GgufWriter w = new GgufWriter();
+        int vocab;
+        try (GgufFile v = GgufFile.open(vocabFile)) {
+            String[] tokens = v.strings("tokenizer.ggml.tokens");
+            vocab = tokens.length;
+            w.put("tokenizer.ggml.model", v.string("tokenizer.ggml.model")).put("tokenizer.ggml.tokens", tokens)
+                    .put("tokenizer.ggml.token_type", v.ints("tokenizer.ggml.token_type"))
+                    .put("tokenizer.ggml.bos_token_id", 128000).put("tokenizer.ggml.eos_token_id", 128001);
+        }
+        w.put("general.architecture", "llama").put("llama.context_length", 2048).put("llama.embedding_length", DIM)
+                .put("llama.feed_forward_length", FFN).put("llama.attention.head_count", HEADS)
+                .put("llama.attention.head_count_kv", KV_HEADS).put("llama.block_count", layers)
+                .put("llama.rope.dimension_count", DIM / HEADS).put("llama.rope.freq_base", 500000f)
+                .put("llama.attention.layer_norm_rms_epsilon", 1e-5f);
+        SplittableRandom rnd = new SplittableRandom(42);
+        int kvDim = KV_HEADS * (DIM / HEADS);
+        w.tensor("token_embd.weight", new long[] {DIM, vocab}, type, random(type, (long) DIM * vocab, rnd));
+        w.tensor("output_norm.weight", new long[] {DIM}, ones(DIM));
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            w.tensor(p + "attn_norm.weight", new long[] {DIM}, ones(DIM));
+            w.tensor(p + "attn_q.weight", new long[] {DIM, DIM}, type, random(type, (long) DIM * DIM, rnd));
+            w.tensor(p + "attn_k.weight", new long[] {DIM, kvDim}, type, random(type, (long) DIM * kvDim, rnd));
+            w.tensor(p + "attn_v.weight", new long[] {DIM, kvDim}, type, random(type, (long) DIM * kvDim, rnd));
+            w.tensor(p + "attn_output.weight", new long[] {DIM, DIM}, type, random(type, (long) DIM * DIM, rnd));
+            w.tensor(p + "ffn_norm.weight", new long[] {DIM}, ones(DIM));
+            w.tensor(p + "ffn_gate.weight", new long[] {DIM, FFN}, type, random(type, (long) DIM * FFN, rnd));
+            w.tensor(p + "ffn_up.weight", new long[] {DIM, FFN}, type, random(type, (long) DIM * FFN, rnd));
+            w.tensor(p + "ffn_down.weight", new long[] {FFN, DIM}, type, random(type, (long) FFN * DIM, rnd));
+        }
+        w.write(file);
+    }
+
+    private static float[] ones(int n) {
+        float[] f = new float[n];
+        java.util.Arrays.fill(f, 1f);
+        return f;
+    }
+
+    /** Random blocks with small scales, so activations stay finite through the layers. */
+    private static byte[] random(GgmlType type, long elements, SplittableRandom rnd) {
+        long blocks = elements / type.blockSize();
+        ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor(elements)).order(ByteOrder.LITTLE_ENDIAN);
+        byte[] q = new byte[type.typeSize() - 2];
+        for (long i = 0; i < blocks; i++) {
+            b.putShort(Float.floatToFloat16(0.0005f + (float) rnd.nextDouble() * 0.001f));
+            for (int j = 0; j < q.length; j++) {
+                q[j] = (byte) rnd.nextInt(256);
+            }
+            b.put(q);
+        }
+        return b.array();
+    }
+}
