@@ -12,11 +12,11 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every line of llama.cpp's byte-level BPE test vectors ({@code ../shared/tokenizer}) is reproduced exactly. */
-class BpeTokenizerTest {
+/** Every line of llama.cpp's byte-level BPE and WordPiece test vectors ({@code ../shared/tokenizer}) is reproduced exactly. */
+class VocabularyVectorsTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"llama-bpe", "qwen2", "gpt-2"})
+    @ValueSource(strings = {"llama-bpe", "qwen2", "gpt-2", "bert-bge"})
     void reproducesEveryTestVector(String name) throws Exception {
         Path vocab = SpmTokenizerTest.TOKENIZERS.resolve("ggml-vocab-" + name + ".gguf");
         Assumptions.assumeTrue(Files.exists(vocab), "skipped: " + vocab.toAbsolutePath().normalize() + " is absent");
@@ -28,10 +28,11 @@ class BpeTokenizerTest {
         List<String> expected = Files.readAllLines(Path.of(vocab + ".out"), StandardCharsets.UTF_8);
         assertEquals(expected.size(), inputs.size(), "inputs and outputs pair up");
         try (GgufFile f = GgufFile.open(vocab)) {
-            BpeTokenizer tokenizer = BpeTokenizer.from(f);
+            java.util.function.Function<String, int[]> tokenizer = name.equals("bert-bge")
+                    ? WordPieceTokenizer.from(f)::encode : BpeTokenizer.from(f)::encode;
             List<String> mismatches = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                String got = Arrays.stream(tokenizer.encode(inputs.get(i))).mapToObj(Integer::toString)
+                String got = Arrays.stream(tokenizer.apply(inputs.get(i))).mapToObj(Integer::toString)
                         .reduce("", (a, b) -> a + " " + b);
                 if (!got.equals(expected.get(i))) {
                     mismatches.add("'" + inputs.get(i) + "': want" + expected.get(i) + ", got" + got);
