@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * {@code tokenizer.ggml.merges} (lowest first, leftmost on ties). Llama 3 takes a piece that is already a token
  * whole, without merging.
  */
-public final class BpeTokenizer {
+public final class BpeTokenizer implements Tokenizer {
 
     private static final String LLAMA3 = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])"
             + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
@@ -40,9 +40,14 @@ public final class BpeTokenizer {
     private final Pattern pretokenizer;
     private final boolean ignoreMerges;
 
-    BpeTokenizer(String[] tokens, String[] merges, String pre) {
+    private final List<String> specials = new ArrayList<>();
+
+    BpeTokenizer(String[] tokens, int[] types, String[] merges, String pre) {
         for (int i = 0; i < tokens.length; i++) {
             ids.putIfAbsent(tokens[i], i);
+            if (types != null && (types[i] == 3 || types[i] == 4) && !tokens[i].isEmpty()) {
+                specials.add(tokens[i]);
+            }
         }
         for (int i = 0; i < merges.length; i++) {
             ranks.putIfAbsent(merges[i], i);
@@ -70,14 +75,31 @@ public final class BpeTokenizer {
             throw new UnsupportedModelException(f.path() + ": tokenizer '" + model + "' is not byte-level BPE (gpt2)");
         }
         Object pre = f.metadata().get("tokenizer.ggml.pre");
-        return new BpeTokenizer(f.strings("tokenizer.ggml.tokens"), f.strings("tokenizer.ggml.merges"),
+        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
+                : null;
+        return new BpeTokenizer(f.strings("tokenizer.ggml.tokens"), types, f.strings("tokenizer.ggml.merges"),
                 pre instanceof String s ? s : "default");
     }
 
     private record Bigram(int left, int right, int rank, String text) {
     }
 
-    /** Token ids of {@code text} (no BOS, special-token text tokenized as plain text). */
+    @Override
+    public int[] encodeWithSpecials(String text) {
+        return Tokenizer.withSpecials(text, specials, ids, (piece, first) -> encode(piece));
+    }
+
+    /** The byte a character of GPT-2's byte alphabet stands for, or -1. */
+    static int byteOf(char c) {
+        for (int b = 0; b < 256; b++) {
+            if (BYTE_TO_CHAR[b] == c) {
+                return b;
+            }
+        }
+        return -1;
+    }
+
+    @Override
     public int[] encode(String text) {
         List<Integer> out = new ArrayList<>();
         Matcher m = pretokenizer.matcher(text);

@@ -23,6 +23,11 @@ public final class LlamaModel implements AutoCloseable {
     private LlamaModel(GgufFile file) {
         this.file = file;
         this.config = LlamaConfig.from(file);
+        if (file.tensors().containsKey("rope_freqs.weight") || file.metadata().containsKey("llama.rope.scaling.type")) {
+            // answering with unscaled rotary frequencies would be silently wrong
+            throw new UnsupportedModelException(file.path() + ": Llama 3.1+ rope scaling (rope_freqs) is not"
+                    + " supported yet");
+        }
         this.tokenEmbedding = matrix("token_embd.weight", config.dim(), config.vocabSize());
         this.output = file.tensors().containsKey("output.weight")
                 ? matrix("output.weight", config.dim(), config.vocabSize()) : tokenEmbedding;

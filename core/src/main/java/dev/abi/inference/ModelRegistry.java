@@ -18,7 +18,7 @@ import java.util.stream.Stream;
 public final class ModelRegistry implements AutoCloseable {
 
     /** A loaded model with its tokenizer and chat template. */
-    public record Loaded(String name, LlamaModel model, SpmTokenizer tokenizer, ChatTemplate chatTemplate) {
+    public record Loaded(String name, LlamaModel model, Tokenizer tokenizer, ChatTemplate chatTemplate) {
     }
 
     private final Map<String, Path> paths;
@@ -64,7 +64,7 @@ public final class ModelRegistry implements AutoCloseable {
             LlamaModel model = LlamaModel.load(path);
             try (GgufFile f = GgufFile.open(path)) {
                 Object template = f.metadata().get("tokenizer.chat_template");
-                return new Loaded(n, model, SpmTokenizer.from(f),
+                return new Loaded(n, model, Tokenizer.from(f),
                         ChatTemplate.detect(template instanceof String s ? s : null));
             } catch (RuntimeException e) {
                 model.close();

@@ -13,7 +13,7 @@ import java.util.PriorityQueue;
  * pairs are merged greedily by the score of the token they form (highest first, leftmost on ties). A final symbol
  * that is not a token falls back to its UTF-8 bytes as {@code <0xNN>} tokens.
  */
-public final class SpmTokenizer {
+public final class SpmTokenizer implements Tokenizer {
 
     private final Map<String, Integer> ids = new HashMap<>();
     private final float[] scores;
@@ -78,7 +78,7 @@ public final class SpmTokenizer {
     private record Bigram(int left, int right, float score, int size) {
     }
 
-    /** Token ids of {@code text}, without BOS; special-token text is tokenized as plain text. */
+    @Override
     public int[] encode(String text) {
         return encode(text, addSpacePrefix);
     }
@@ -87,34 +87,9 @@ public final class SpmTokenizer {
      * Token ids of {@code text}, where the text of a control or user-defined token (a chat template's markers)
      * becomes that token; the text between them is tokenized normally, with the space prefix only at the start.
      */
+    @Override
     public int[] encodeWithSpecials(String text) {
-        List<Integer> out = new ArrayList<>();
-        int at = 0;
-        boolean first = true;
-        while (at < text.length()) {
-            int bestAt = -1;
-            String best = null;
-            for (String sp : specials) {
-                int i = text.indexOf(sp, at);
-                if (i >= 0 && (bestAt < 0 || i < bestAt)) {
-                    bestAt = i;
-                    best = sp;
-                }
-            }
-            int end = bestAt < 0 ? text.length() : bestAt;
-            if (end > at) {
-                for (int id : encode(text.substring(at, end), first && addSpacePrefix)) {
-                    out.add(id);
-                }
-            }
-            if (best == null) {
-                break;
-            }
-            out.add(ids.get(best));
-            at = bestAt + best.length();
-            first = false;
-        }
-        return out.stream().mapToInt(Integer::intValue).toArray();
+        return Tokenizer.withSpecials(text, specials, ids, (piece, first) -> encode(piece, first && addSpacePrefix));
     }
 
     private int[] encode(String text, boolean spacePrefix) {

@@ -5,7 +5,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The token pieces of a GGUF vocabulary, for decoding ids to text. SentencePiece pieces use {@code U+2581} for a
- * space and {@code <0xNN>} for raw bytes; control tokens (BOS, EOS) decode to nothing.
+ * space and {@code <0xNN>} for raw bytes; byte-level BPE pieces spell bytes in GPT-2's printable alphabet; control
+ * tokens (BOS, EOS) decode to nothing.
  */
 public final class Vocabulary {
 
@@ -17,7 +18,10 @@ public final class Vocabulary {
     private final int bos;
     private final int eos;
 
-    private Vocabulary(String[] pieces, int[] types, int bos, int eos) {
+    private final boolean byteLevel;
+
+    private Vocabulary(String[] pieces, int[] types, int bos, int eos, boolean byteLevel) {
+        this.byteLevel = byteLevel;
         this.pieces = pieces;
         this.types = types;
         this.bos = bos;
@@ -32,8 +36,9 @@ public final class Vocabulary {
             throw new ModelFormatException(f.path() + ": " + types.length + " token types for " + pieces.length
                     + " tokens");
         }
+        Object model = f.metadata().get("tokenizer.ggml.model");
         return new Vocabulary(pieces, types, (int) f.integer("tokenizer.ggml.bos_token_id", 1),
-                (int) f.integer("tokenizer.ggml.eos_token_id", 2));
+                (int) f.integer("tokenizer.ggml.eos_token_id", 2), "gpt2".equals(model));
     }
 
     public int size() {
@@ -56,6 +61,15 @@ public final class Vocabulary {
                 continue;
             }
             String piece = pieces[id];
+            if (byteLevel) {
+                for (int c = 0; c < piece.length(); c++) {
+                    int b = BpeTokenizer.byteOf(piece.charAt(c));
+                    if (b >= 0) {
+                        out.write(b);
+                    }
+                }
+                continue;
+            }
             if (types[id] == BYTE && piece.length() == 6 && piece.startsWith("<0x") && piece.endsWith(">")) {
                 out.write(Integer.parseInt(piece.substring(3, 5), 16));
             } else {
