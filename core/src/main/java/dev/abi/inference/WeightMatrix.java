@@ -195,13 +195,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    float sum = 0;
-                    for (int b = 0; b < blocks; b++) {
-                        float d = Float16.toFloat((short) ((row[b * 34] & 0xFF) | (row[b * 34 + 1] << 8)));
-                        int sumi = ops.dotBytes(row, b * 34 + 2, a.quants, b * 32, 32);
-                        sum += sumi * (d * a.scales[b]);
-                    }
-                    out[r] = sum;
+                    out[r] = ops.dotQ8Row(row, blocks, a.quants, a.scales);
                 }
             });
         }
@@ -237,14 +231,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    float sum = 0;
-                    for (int b = 0; b < blocks; b++) {
-                        int at = b * 18;
-                        float d = Float16.toFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
-                        int sumi = ops.dotQ4(row, at + 2, a.quants, b * 32);
-                        sum += sumi * (d * a.scales[b]);
-                    }
-                    out[r] = sum;
+                    out[r] = ops.dotQ4Row(row, blocks, a.quants, a.scales);
                 }
             });
         }

@@ -265,4 +265,57 @@ final class PanamaVectorOps implements VectorOps {
         IntVector hi0 = (IntVector) s.convertShape(VectorOperators.S2I, INTS_256, 1);
         return lo0.add(hi0).reduceLanes(VectorOperators.ADD);
     }
+
+    private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
+
+    /** Eight int lanes of one block's 32 products (lane k holds four of them). */
+    private static IntVector blockLanes(ShortVector p0, ShortVector p1) {
+        return ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+    }
+
+    @Override
+    public float dotQ8Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+        // per block: exact int lanes, then one fused multiply-add per lane with the block's scale (as ggml's SIMD
+        // kernels sum), and a single horizontal sum at the end of the row
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 34;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ShortVector p0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 2)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+            ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 18)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32 + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+            FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
+    @Override
+    public float dotQ4Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 18;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+            ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32 + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
 }

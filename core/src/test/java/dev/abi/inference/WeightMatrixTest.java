@@ -13,8 +13,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The weight kernels on random blocks: the Vector-API backend gives exactly the scalar backend's bits, rows computed
- * in parallel equal rows computed in one go, and each quantized type's matvec equals its dequantized row dotted
+ * The weight kernels on random blocks: integer block products are exact on every backend, the Vector-API backend
+ * agrees with the scalar one (bit for bit for F32 and F16, to float rounding for the lane-summed quantized rows), rows
+ * computed in parallel equal rows computed in one go, and each quantized type's matvec equals its dequantized row dotted
  * with the Q8_0-rounded activations.
  */
 class WeightMatrixTest {
@@ -70,7 +71,7 @@ class WeightMatrixTest {
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
-    void backendsAndParallelRowsGiveTheSameBits(GgmlType type) {
+    void backendsAgreeAndParallelRowsGiveTheSameBits(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         int rows = 1024;
         int cols = 512; // 512k elements: over the parallel threshold
@@ -84,7 +85,15 @@ class WeightMatrixTest {
         float[] panama = new float[rows];
         WeightMatrix.of(info, data, SCALAR).matvec(x, scalar);
         WeightMatrix.of(info, data, PANAMA).matvec(x, panama);
-        assertArrayEquals(scalar, panama);
+        if (type == GgmlType.F32 || type == GgmlType.F16) {
+            assertArrayEquals(scalar, panama);
+        } else {
+            // quantized rows: the block integers are exact; the Vector-API backend sums blocks in lanes, like
+            // ggml's SIMD kernels, so only the float rounding of the sum may differ
+            for (int r = 0; r < rows; r++) {
+                assertEquals(scalar[r], panama[r], 1e-5f * Math.max(1f, Math.abs(scalar[r])), "row " + r);
+            }
+        }
 
         // one row at a time (never parallel) gives the same bits as the parallel matvec
         float[] single = new float[1];
