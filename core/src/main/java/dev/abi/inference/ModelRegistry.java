@@ -21,11 +21,24 @@ public final class ModelRegistry implements AutoCloseable {
     public record Loaded(String name, LlamaModel model, Tokenizer tokenizer, ChatTemplate chatTemplate) {
     }
 
+    /** A model kept as an object: fetched once per instance to local storage, its SHA-256 checked. */
+    public record StoredModel(dev.abi.store.ObjectStore store, String key, String sha256) {
+    }
+
     private final Map<String, Path> paths;
+    private final Map<String, StoredModel> stored;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, Path> paths) {
+        this(paths, Map.of());
+    }
+
+    /**
+     * @param stored models kept in an object store, by name; each is fetched on first use into a temporary file
+     */
+    public ModelRegistry(Map<String, Path> paths, Map<String, StoredModel> stored) {
         this.paths = new TreeMap<>(paths);
+        this.stored = new TreeMap<>(stored);
     }
 
     /** Every {@code *.gguf} in {@code dir}; an absent directory serves no models. */
@@ -46,7 +59,9 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public List<String> names() {
-        return new ArrayList<>(paths.keySet());
+        java.util.TreeSet<String> all = new java.util.TreeSet<>(paths.keySet());
+        all.addAll(stored.keySet());
+        return new ArrayList<>(all);
     }
 
     /**
@@ -56,11 +71,11 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelFormatException when its file cannot be used
      */
     public Loaded get(String name) {
-        Path path = paths.get(name);
-        if (path == null) {
+        if (!paths.containsKey(name) && !stored.containsKey(name)) {
             throw new UnknownModelException(name, names());
         }
         return loaded.computeIfAbsent(name, n -> {
+            Path path = paths.containsKey(n) ? paths.get(n) : fetch(n, stored.get(n));
             LlamaModel model = LlamaModel.load(path);
             try (GgufFile f = GgufFile.open(path)) {
                 Object template = f.metadata().get("tokenizer.chat_template");
@@ -71,6 +86,40 @@ public final class ModelRegistry implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    private static final int CHUNK = 16 << 20;
+
+    /** Copies the object to a temporary file in chunks (never whole on the heap), checking its SHA-256. */
+    private static Path fetch(String name, StoredModel m) {
+        try {
+            Path file = Files.createTempFile("abi-model-" + name + "-", ".gguf");
+            file.toFile().deleteOnExit();
+            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            try (var out = Files.newOutputStream(file)) {
+                long offset = 0;
+                while (true) {
+                    byte[] chunk = m.store().getRange(m.key(), offset, CHUNK);
+                    out.write(chunk);
+                    sha.update(chunk);
+                    offset += chunk.length;
+                    if (chunk.length < CHUNK) {
+                        break;
+                    }
+                }
+            }
+            String got = java.util.HexFormat.of().formatHex(sha.digest());
+            if (m.sha256() == null || !got.equalsIgnoreCase(m.sha256())) {
+                Files.deleteIfExists(file);
+                throw new ModelFormatException("model '" + name + "' at object '" + m.key() + "' has SHA-256 " + got
+                        + ", configured " + m.sha256());
+            }
+            return file;
+        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+            throw new ModelFormatException("model '" + name + "': cannot fetch object '" + m.key() + "': " + e, e);
+        } catch (dev.abi.store.ObjectNotFoundException e) {
+            throw new ModelFormatException("model '" + name + "': object '" + m.key() + "' does not exist", e);
+        }
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.abi.functions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.Map;
 import java.util.Optional;
 
 /** Configuration of every ABI deployment, under the {@code abi.} prefix. */
@@ -29,6 +30,21 @@ public interface AbiConfig {
     @WithName("models-dir")
     @WithDefault("./models")
     String modelsDir();
+
+    /**
+     * Models kept as objects in the state store, by name: {@code abi.models.<name>.key} and
+     * {@code abi.models.<name>.sha256}. Each is fetched once per instance to a temporary file and checked.
+     */
+    Map<String, StoredModel> models();
+
+    /** A model kept as an object. */
+    interface StoredModel {
+        /** Its key in the state store. */
+        String key();
+
+        /** Its SHA-256, hex: a fetched copy that does not match is refused. */
+        String sha256();
+    }
 
     /** Where durable state lives. */
     Store store();

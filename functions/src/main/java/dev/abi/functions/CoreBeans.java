@@ -63,8 +63,16 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    ModelRegistry models(AbiConfig config) {
-        ModelRegistry registry = ModelRegistry.scan(java.nio.file.Path.of(config.modelsDir()));
+    ModelRegistry models(AbiConfig config, ObjectStore store) {
+        java.util.Map<String, ModelRegistry.StoredModel> stored = new java.util.HashMap<>();
+        config.models().forEach((name, m) -> stored.put(name, new ModelRegistry.StoredModel(store, m.key(),
+                m.sha256())));
+        ModelRegistry scanned = ModelRegistry.scan(java.nio.file.Path.of(config.modelsDir()));
+        java.util.Map<String, java.nio.file.Path> local = new java.util.HashMap<>();
+        for (String name : scanned.names()) {
+            local.put(name, java.nio.file.Path.of(config.modelsDir(), name + ".gguf"));
+        }
+        ModelRegistry registry = new ModelRegistry(local, stored);
         LOG.infof("models served from %s: %s", config.modelsDir(), registry.names());
         return registry;
     }
