@@ -42,10 +42,7 @@ public final class Generator {
         int[] history = new int[context];
         System.arraycopy(prompt, 0, history, 0, prompt.length);
         int length = prompt.length;
-        float[] logits = null;
-        for (int id : prompt) {
-            logits = session.forward(id);
-        }
+        float[] logits = session.prefill(prompt);
         List<Integer> generated = new ArrayList<>();
         String emitted = "";
         FinishReason reason = FinishReason.LENGTH;

@@ -66,10 +66,8 @@ public final class LlamaSession {
         int pos = position;
         int hd = c.headDim();
         int kvDim = c.kvDim();
-        int groups = c.heads() / c.kvHeads();
         model.tokenEmbedding().row(token, x);
         ropeTables(pos);
-        float scale = (float) (1.0 / Math.sqrt(hd));
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer layer = model.layer(l);
             rmsNorm(xb, x, layer.attnNorm());
@@ -84,36 +82,7 @@ public final class LlamaSession {
                 kc[pos * kvDim + i] = Float16.round(k[i]);
                 vc[pos * kvDim + i] = Float16.round(v[i]);
             }
-            for (int h = 0; h < c.heads(); h++) {
-                int kvh = h / groups;
-                int qo = h * hd;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int t = 0; t <= pos; t++) {
-                    float s = 0;
-                    int ko = t * kvDim + kvh * hd;
-                    for (int i = 0; i < hd; i++) {
-                        s += Float16.round(q[qo + i]) * kc[ko + i];
-                    }
-                    att[t] = s * scale;
-                    max = Math.max(max, att[t]);
-                }
-                double sum = 0;
-                for (int t = 0; t <= pos; t++) {
-                    att[t] = (float) Math.exp(att[t] - max);
-                    sum += att[t];
-                }
-                float inv = (float) (1.0 / sum);
-                for (int t = 0; t <= pos; t++) {
-                    att[t] = Float16.round(att[t] * inv);
-                }
-                for (int i = 0; i < hd; i++) {
-                    float s = 0;
-                    for (int t = 0; t <= pos; t++) {
-                        s += att[t] * vc[t * kvDim + kvh * hd + i];
-                    }
-                    attOut[qo + i] = s;
-                }
-            }
+            attend(l, pos, q, attOut);
             layer.wo().matvec(attOut, proj);
             for (int i = 0; i < c.dim(); i++) {
                 x[i] += proj[i];
@@ -133,6 +102,128 @@ public final class LlamaSession {
         rmsNorm(xb, x, model.outputNorm());
         model.output().matvec(xb, logits);
         position++;
+        return logits;
+    }
+
+    /** Attention of query {@code q} at {@code pos} over the cached keys and values at positions 0..pos. */
+    private void attend(int l, int pos, float[] q, float[] out) {
+        int hd = c.headDim();
+        int kvDim = c.kvDim();
+        int groups = c.heads() / c.kvHeads();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] kc = keyCache[l];
+        float[] vc = valueCache[l];
+        for (int h = 0; h < c.heads(); h++) {
+            int kvh = h / groups;
+            int qo = h * hd;
+            float max = Float.NEGATIVE_INFINITY;
+            for (int t = 0; t <= pos; t++) {
+                float s = 0;
+                int ko = t * kvDim + kvh * hd;
+                for (int i = 0; i < hd; i++) {
+                    s += Float16.round(q[qo + i]) * kc[ko + i];
+                }
+                att[t] = s * scale;
+                max = Math.max(max, att[t]);
+            }
+            double sum = 0;
+            for (int t = 0; t <= pos; t++) {
+                att[t] = (float) Math.exp(att[t] - max);
+                sum += att[t];
+            }
+            float inv = (float) (1.0 / sum);
+            for (int t = 0; t <= pos; t++) {
+                att[t] = Float16.round(att[t] * inv);
+            }
+            for (int i = 0; i < hd; i++) {
+                float s = 0;
+                for (int t = 0; t <= pos; t++) {
+                    s += att[t] * vc[t * kvDim + kvh * hd + i];
+                }
+                out[qo + i] = s;
+            }
+        }
+    }
+
+    /**
+     * Feeds a prompt at the next positions, reading each weight row once for all its tokens (matrix-matrix), and
+     * returns the logits after its last token. Gives exactly the logits of feeding the tokens one by one.
+     *
+     * @throws IllegalStateException when the prompt does not fit the context
+     */
+    public float[] prefill(int[] tokens) {
+        int n = tokens.length;
+        if (n == 0) {
+            throw new IllegalArgumentException("an empty prompt");
+        }
+        if (position + n > c.contextLength()) {
+            throw new IllegalStateException("the context of " + c.contextLength() + " tokens is full");
+        }
+        for (int token : tokens) {
+            if (token < 0 || token >= c.vocabSize()) {
+                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of "
+                        + c.vocabSize());
+            }
+        }
+        int kvDim = c.kvDim();
+        int hd = c.headDim();
+        float[][] xs = new float[n][c.dim()];
+        float[][] xbs = new float[n][c.dim()];
+        float[][] qs = new float[n][c.dim()];
+        float[][] ks = new float[n][kvDim];
+        float[][] vs = new float[n][kvDim];
+        float[][] outs = new float[n][c.dim()];
+        float[][] hs = new float[n][c.ffnDim()];
+        float[][] h2s = new float[n][c.ffnDim()];
+        for (int t = 0; t < n; t++) {
+            model.tokenEmbedding().row(tokens[t], xs[t]);
+        }
+        for (int l = 0; l < c.layers(); l++) {
+            LlamaModel.Layer layer = model.layer(l);
+            for (int t = 0; t < n; t++) {
+                rmsNorm(xbs[t], xs[t], layer.attnNorm());
+            }
+            layer.wq().matmul(xbs, n, qs);
+            layer.wk().matmul(xbs, n, ks);
+            layer.wv().matmul(xbs, n, vs);
+            for (int t = 0; t < n; t++) {
+                int pos = position + t;
+                ropeTables(pos);
+                rope(qs[t], c.heads(), hd);
+                rope(ks[t], c.kvHeads(), hd);
+                for (int i = 0; i < kvDim; i++) {
+                    keyCache[l][pos * kvDim + i] = Float16.round(ks[t][i]);
+                    valueCache[l][pos * kvDim + i] = Float16.round(vs[t][i]);
+                }
+            }
+            for (int t = 0; t < n; t++) {
+                attend(l, position + t, qs[t], outs[t]);
+            }
+            layer.wo().matmul(outs, n, xbs);
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < c.dim(); i++) {
+                    xs[t][i] += xbs[t][i];
+                }
+                rmsNorm(xbs[t], xs[t], layer.ffnNorm());
+            }
+            layer.gate().matmul(xbs, n, hs);
+            layer.up().matmul(xbs, n, h2s);
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < c.ffnDim(); i++) {
+                    float g = hs[t][i];
+                    hs[t][i] = g / (1f + (float) Math.exp(-g)) * h2s[t][i];
+                }
+            }
+            layer.down().matmul(hs, n, outs);
+            for (int t = 0; t < n; t++) {
+                for (int i = 0; i < c.dim(); i++) {
+                    xs[t][i] += outs[t][i];
+                }
+            }
+        }
+        rmsNorm(xb, xs[n - 1], model.outputNorm());
+        model.output().matvec(xb, logits);
+        position += n;
         return logits;
     }
 

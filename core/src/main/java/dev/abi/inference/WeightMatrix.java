@@ -42,6 +42,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         old.shutdown();
     }
 
+    /** As {@link #forRows}, but parallel whenever the pool has more than one thread (batched work is large). */
+    final void forRowsAlways(java.util.function.BiConsumer<Integer, Integer> body) {
+        java.util.concurrent.ForkJoinPool p = pool;
+        if (p.getParallelism() == 1 || rows < 64) {
+            body.accept(0, rows);
+            return;
+        }
+        int chunks = Math.min(rows / 16, p.getParallelism() * 4);
+        int per = (rows + chunks - 1) / chunks;
+        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
+    }
+
     /** Calls {@code body(from, to)} over all rows: in parallel chunks for large matrices, else in one go. */
     final void forRows(java.util.function.BiConsumer<Integer, Integer> body) {
         java.util.concurrent.ForkJoinPool p = pool;
@@ -88,6 +101,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
     /** {@code out[r] = row(r) . x} for every row. */
     public abstract void matvec(float[] x, float[] out);
+
+    /**
+     * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs: each weight row is read once for all of
+     * them (prompt processing). Every product is computed exactly as {@link #matvec} computes it.
+     */
+    public void matmul(float[][] xs, int n, float[][] outs) {
+        for (int t = 0; t < n; t++) {
+            matvec(xs[t], outs[t]);
+        }
+    }
 
     /** Row {@code r}, dequantized to floats. */
     public abstract void row(int r, float[] out);
@@ -201,6 +224,25 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
 
         @Override
+        public void matmul(float[][] xs, int n, float[][] outs) {
+            Q8Activations[] a = new Q8Activations[n];
+            for (int t = 0; t < n; t++) {
+                a[t] = new Q8Activations(xs[t]);
+            }
+            int blocks = cols / 32;
+            int rowBytes = blocks * 34;
+            forRowsAlways((from, to) -> {
+                byte[] row = new byte[rowBytes];
+                for (int r = from; r < to; r++) {
+                    data.get(r * rowBytes, row);
+                    for (int t = 0; t < n; t++) {
+                        outs[t][r] = ops.dotQ8Row(row, blocks, a[t].quants, a[t].scales);
+                    }
+                }
+            });
+        }
+
+        @Override
         public void row(int r, float[] out) {
             int blocks = cols / 32;
             for (int b = 0; b < blocks; b++) {
@@ -232,6 +274,25 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     out[r] = ops.dotQ4Row(row, blocks, a.quants, a.scales);
+                }
+            });
+        }
+
+        @Override
+        public void matmul(float[][] xs, int n, float[][] outs) {
+            Q8Activations[] a = new Q8Activations[n];
+            for (int t = 0; t < n; t++) {
+                a[t] = new Q8Activations(xs[t]);
+            }
+            int blocks = cols / 32;
+            int rowBytes = blocks * 18;
+            forRowsAlways((from, to) -> {
+                byte[] row = new byte[rowBytes];
+                for (int r = from; r < to; r++) {
+                    data.get(r * rowBytes, row);
+                    for (int t = 0; t < n; t++) {
+                        outs[t][r] = ops.dotQ4Row(row, blocks, a[t].quants, a[t].scales);
+                    }
                 }
             });
         }

@@ -51,11 +51,14 @@ class GreedyGenerationTest {
             assertArrayEquals(ids, withBos, "our tokenizer gives llama.cpp's prompt ids");
         }
         try (LlamaModel m = LlamaModel.load(MODELS.resolve(model))) {
+            float[] batched = m.newSession().prefill(ids).clone();
             LlamaSession s = m.newSession();
             float[] logits = null;
             for (int id : ids) {
                 logits = s.forward(id);
             }
+            org.junit.jupiter.api.Assertions.assertArrayEquals(logits, batched,
+                    "prefill (matrix-matrix) gives exactly the logits of feeding the prompt token by token");
             String promptText = m.vocabulary().decode(ids);
             String want = expected.stripTrailing();
             int[] generated = new int[48];
