@@ -183,11 +183,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
     static final class Q8Activations {
         final float[] scales;
         final byte[] quants;
+        /** {@link #quants} widened to shorts once, so that kernels do not widen them again for every row. */
+        final short[] wide;
 
         Q8Activations(float[] x) {
             int blocks = x.length / 32;
             scales = new float[blocks];
             quants = new byte[x.length];
+            wide = new short[x.length];
             for (int b = 0; b < blocks; b++) {
                 float amax = 0;
                 for (int j = 0; j < 32; j++) {
@@ -198,6 +201,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 scales[b] = Float16.round(amax / 127f);
                 for (int j = 0; j < 32; j++) {
                     quants[b * 32 + j] = (byte) Math.rint(x[b * 32 + j] * id);
+                    wide[b * 32 + j] = quants[b * 32 + j];
                 }
             }
         }
@@ -218,7 +222,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    out[r] = ops.dotQ8Row(row, blocks, a.quants, a.scales);
+                    out[r] = ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
                 }
             });
         }
@@ -236,7 +240,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotQ8Row(row, blocks, a[t].quants, a[t].scales);
+                        outs[t][r] = ops.dotQ8Row(row, blocks, a[t].quants, a[t].wide, a[t].scales);
                     }
                 }
             });
@@ -273,7 +277,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    out[r] = ops.dotQ4Row(row, blocks, a.quants, a.scales);
+                    out[r] = ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales);
                 }
             });
         }
@@ -291,7 +295,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotQ4Row(row, blocks, a[t].quants, a[t].scales);
+                        outs[t][r] = ops.dotQ4Row(row, blocks, a[t].quants, a[t].wide, a[t].scales);
                     }
                 }
             });

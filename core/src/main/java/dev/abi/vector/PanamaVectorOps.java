@@ -276,8 +276,37 @@ final class PanamaVectorOps implements VectorOps {
                 .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
     }
 
+    private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> FLOATS_512 = FloatVector.SPECIES_512;
+
+    /**
+     * Q8_0 row with 512-bit accumulation (AVX-512): the products of a block's two halves are added in 16 short lanes
+     * (activations are within +-127, so each sum of two products fits), widened once to 16 ints.
+     */
+    private static float dotQ8Row512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 34;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 2)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32))
+                    .add(((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 18)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32 + 16)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
     @Override
-    public float dotQ8Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+    public float dotQ8Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        if (WIDE) {
+            return dotQ8Row512(row, blocks, aqWide, aScales);
+        }
         // per block: exact int lanes, then one fused multiply-add per lane with the block's scale (as ggml's SIMD
         // kernels sum), and a single horizontal sum at the end of the row
         FloatVector acc = FloatVector.zero(FLOATS_256);
@@ -286,20 +315,44 @@ final class PanamaVectorOps implements VectorOps {
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ShortVector p0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 2)
                     .convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32)
-                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32));
             ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 18)
                     .convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32 + 16)
-                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32 + 16));
             FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         return acc.reduceLanes(VectorOperators.ADD);
     }
 
+    /**
+     * Q4_0 row with 512-bit accumulation (AVX-512): the low and high nibble products of a block are added in 16
+     * short lanes (each sum of two products fits: |p| <= 8 * 128), widened once to 16 ints.
+     */
+    private static float dotQ4Row512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 18;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            ShortVector p = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32))
+                    .add(((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32 + 16)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+        }
+        return acc.reduceLanes(VectorOperators.ADD);
+    }
+
     @Override
-    public float dotQ4Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+    public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        if (WIDE) {
+            return dotQ4Row512(row, blocks, aqWide, aScales);
+        }
         FloatVector acc = FloatVector.zero(FLOATS_256);
         for (int b = 0; b < blocks; b++) {
             int wo = b * 18;
@@ -308,11 +361,9 @@ final class PanamaVectorOps implements VectorOps {
             ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
             ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
             ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32)
-                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32));
             ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul((ShortVector) ByteVector.fromArray(BYTES_128, aq, b * 32 + 16)
-                            .convertShape(VectorOperators.B2S, SHORTS_256, 0));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32 + 16));
             FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }

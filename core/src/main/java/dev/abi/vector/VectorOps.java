@@ -80,10 +80,11 @@ public interface VectorOps {
 
     /**
      * One row of Q8_0 blocks (34 bytes each: a half-precision scale, 32 signed bytes) dotted with activations
-     * quantized to Q8_0 ({@code aq}, scales {@code aScales}): the sum over blocks of the exact integer block dot
+     * quantized to Q8_0 ({@code aq}, the same values widened to shorts in {@code aqWide}, scales {@code aScales}):
+     * the sum over blocks of the exact integer block dot
      * times the product of the two scales. Backends may sum in lanes, as ggml's SIMD kernels do.
      */
-    default float dotQ8Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+    default float dotQ8Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             float d = Float.float16ToFloat((short) ((row[b * 34] & 0xFF) | (row[b * 34 + 1] << 8)));
@@ -93,7 +94,7 @@ public interface VectorOps {
     }
 
     /** As {@link #dotQ8Row}, for a row of Q4_0 blocks (18 bytes each: a half-precision scale, 16 packed bytes). */
-    default float dotQ4Row(byte[] row, int blocks, byte[] aq, float[] aScales) {
+    default float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             float d = Float.float16ToFloat((short) ((row[b * 18] & 0xFF) | (row[b * 18 + 1] << 8)));
