@@ -18,6 +18,7 @@ public final class LlamaSession {
     private final float[] k;
     private final float[] v;
     private final float[] att;
+    private final float[] qHalf;
     private final float[] attOut;
     private final float[] proj;
     private final float[] hb;
@@ -37,6 +38,7 @@ public final class LlamaSession {
         k = new float[c.kvDim()];
         v = new float[c.kvDim()];
         att = new float[c.contextLength()];
+        qHalf = new float[c.dim()];
         attOut = new float[c.dim()];
         proj = new float[c.dim()];
         hb = new float[c.ffnDim()];
@@ -113,6 +115,9 @@ public final class LlamaSession {
         float scale = (float) (1.0 / Math.sqrt(hd));
         float[] kc = keyCache[l];
         float[] vc = valueCache[l];
+        for (int i = 0; i < c.dim(); i++) {
+            qHalf[i] = Float16.round(q[i]); // the query as the F16 cache's dot product sees it
+        }
         for (int h = 0; h < c.heads(); h++) {
             int kvh = h / groups;
             int qo = h * hd;
@@ -121,7 +126,7 @@ public final class LlamaSession {
                 float s = 0;
                 int ko = t * kvDim + kvh * hd;
                 for (int i = 0; i < hd; i++) {
-                    s += Float16.round(q[qo + i]) * kc[ko + i];
+                    s += qHalf[qo + i] * kc[ko + i];
                 }
                 att[t] = s * scale;
                 max = Math.max(max, att[t]);
