@@ -31,7 +31,29 @@ public final class S3ProxyServer implements AutoCloseable {
         while (!proxy.getState().equals("STARTED")) {
             Thread.sleep(10);
         }
-        client = S3Client.builder()
+        client = newClient();
+        client.createBucket(b -> b.bucket(bucket));
+    }
+
+    /**
+     * A client of its own, without SDK retries: for raw conditional requests, where a retried PUT whose first
+     * attempt applied would report 412 and hide what the server answered.
+     */
+    public S3Client rawClient() {
+        return S3Client.builder()
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .httpClient(UrlConnectionHttpClient.create())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
+                .build();
+    }
+
+    private S3Client newClient() {
+        return S3Client.builder()
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
@@ -40,7 +62,6 @@ public final class S3ProxyServer implements AutoCloseable {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();
-        client.createBucket(b -> b.bucket(bucket));
     }
 
     public URI endpoint() {
