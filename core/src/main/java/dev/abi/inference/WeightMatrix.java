@@ -13,8 +13,7 @@ import java.nio.ByteBuffer;
  * is available), which is exact, so every backend gives the same bits; large matrices spread their rows over the
  * cores. F32 and F16 rows are summed in order, in scalar code.
  */
-public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Q8_0,
-        WeightMatrix.Q4_0 {
+public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Quantized {
 
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
@@ -207,22 +206,31 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
     }
 
-    /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
-    static final class Q8_0 extends WeightMatrix {
-        Q8_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+    /**
+     * Quantized weights (Q8_0, Q4_0): each row is read once from the mapping into a scratch array and dotted with
+     * activations quantized to Q8_0, one row kernel per type.
+     */
+    abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0 {
+        Quantized(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
+
+        /** Bytes per block of 32 elements. */
+        abstract int blockBytes();
+
+        /** The row's dot product with {@code a}. */
+        abstract float rowDot(byte[] row, int blocks, Q8Activations a);
 
         @Override
         public void matvec(float[] x, float[] out) {
             Q8Activations a = new Q8Activations(x);
             int blocks = cols / 32;
-            int rowBytes = blocks * 34;
+            int rowBytes = blocks * blockBytes();
             forRows((from, to) -> {
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    out[r] = ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+                    out[r] = rowDot(row, blocks, a);
                 }
             });
         }
@@ -234,16 +242,33 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 a[t] = new Q8Activations(xs[t]);
             }
             int blocks = cols / 32;
-            int rowBytes = blocks * 34;
+            int rowBytes = blocks * blockBytes();
             forRowsAlways((from, to) -> {
                 byte[] row = new byte[rowBytes];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotQ8Row(row, blocks, a[t].quants, a[t].wide, a[t].scales);
+                        outs[t][r] = rowDot(row, blocks, a[t]);
                     }
                 }
             });
+        }
+    }
+
+    /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
+    static final class Q8_0 extends Quantized {
+        Q8_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
+        }
+
+        @Override
+        int blockBytes() {
+            return 34;
+        }
+
+        @Override
+        float rowDot(byte[] row, int blocks, Q8Activations a) {
+            return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
         @Override
@@ -263,42 +288,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
      * Q4_0 weights: blocks of a half-precision scale and 16 bytes; element j is the low nibble of byte j minus 8,
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
-    static final class Q4_0 extends WeightMatrix {
+    static final class Q4_0 extends Quantized {
         Q4_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
 
         @Override
-        public void matvec(float[] x, float[] out) {
-            Q8Activations a = new Q8Activations(x);
-            int blocks = cols / 32;
-            int rowBytes = blocks * 18;
-            forRows((from, to) -> {
-                byte[] row = new byte[rowBytes];
-                for (int r = from; r < to; r++) {
-                    data.get(r * rowBytes, row);
-                    out[r] = ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales);
-                }
-            });
+        int blockBytes() {
+            return 18;
         }
 
         @Override
-        public void matmul(float[][] xs, int n, float[][] outs) {
-            Q8Activations[] a = new Q8Activations[n];
-            for (int t = 0; t < n; t++) {
-                a[t] = new Q8Activations(xs[t]);
-            }
-            int blocks = cols / 32;
-            int rowBytes = blocks * 18;
-            forRowsAlways((from, to) -> {
-                byte[] row = new byte[rowBytes];
-                for (int r = from; r < to; r++) {
-                    data.get(r * rowBytes, row);
-                    for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotQ4Row(row, blocks, a[t].quants, a[t].wide, a[t].scales);
-                    }
-                }
-            });
+        float rowDot(byte[] row, int blocks, Q8Activations a) {
+            return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
         @Override

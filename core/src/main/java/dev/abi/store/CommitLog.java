@@ -59,46 +59,34 @@ public final class CommitLog {
         byte[] wal = WalCodec.encode(ops);
         long crc = Checksums.crc32c(wal);
         String attempt = attemptId();
-        long walPutAt = clock.millis(); // taken before the put: a stall inside it counts
-        String walKey = putWal(wal);
-        LogEntry proposal = LogEntry.write(walKey, crc, ops.size(), attempt);
-        LogEntry tail = knownTail != null ? knownTail : newestAtOrAfter(1);
-        int unknown = 0;
-        long ambiguousSeq = -1;
-        for (int conflicts = 0; conflicts < MAX_CONFLICTS; ) {
-            if (clock.millis() - walPutAt > walMaxAgeMillis) {
-                walPutAt = clock.millis();
-                walKey = putWal(wal); // the first copy may already be collected as an orphan
-                proposal = LogEntry.write(walKey, crc, ops.size(), attempt);
+        long[] walPutAt = {clock.millis()}; // taken before the put: a stall inside it counts
+        LogEntry first = LogEntry.write(putWal(wal), crc, ops.size(), attempt);
+        return claim(first, proposal -> {
+            if (clock.millis() - walPutAt[0] <= walMaxAgeMillis) {
+                return proposal;
             }
-            Claim claim = tryClaim(proposal, tail, ambiguousSeq);
-            switch (claim.outcome) {
-                case WON -> {
-                    return claim.entry;
-                }
-                case LOST -> {
-                    conflicts++;
-                    tail = newestAtOrAfter(claim.entry.seq());
-                }
-                case UNKNOWN -> {
-                    if (++unknown > MAX_UNKNOWN_OUTCOMES) {
-                        throw claim.failure;
-                    }
-                    ambiguousSeq = claim.entry.seq();
-                    backoff(unknown);
-                }
-            }
-        }
-        throw new CommitContentionException(root, MAX_CONFLICTS);
+            walPutAt[0] = clock.millis();
+            // the first copy may already be collected as an orphan: upload it again under a fresh key
+            return LogEntry.write(putWal(wal), crc, ops.size(), attempt);
+        });
     }
 
     /** Appends a restore: the state becomes that of {@code targetSeq}. Serialized with writes by the log itself. */
     public LogEntry appendRestore(long targetSeq) {
-        LogEntry proposal = LogEntry.restore(targetSeq, attemptId());
+        return claim(LogEntry.restore(targetSeq, attemptId()), proposal -> proposal);
+    }
+
+    /**
+     * Claims the next free slot for {@code proposal}: conflicts move on to the slot after the new tail, unknown
+     * outcomes retry the same slot (and read it back first). {@code beforeTry} may replace the proposal before each
+     * try.
+     */
+    private LogEntry claim(LogEntry proposal, java.util.function.UnaryOperator<LogEntry> beforeTry) {
         LogEntry tail = knownTail != null ? knownTail : newestAtOrAfter(1);
         int unknown = 0;
         long ambiguousSeq = -1;
         for (int conflicts = 0; conflicts < MAX_CONFLICTS; ) {
+            proposal = beforeTry.apply(proposal);
             Claim claim = tryClaim(proposal, tail, ambiguousSeq);
             switch (claim.outcome) {
                 case WON -> {
