@@ -15,6 +15,7 @@ public final class LlamaModel implements AutoCloseable {
     private final float[] outputNorm;
     private final Layer[] layers;
     private final Vocabulary vocabulary;
+    private final float[] ropeFactors;
 
     record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
                  float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
@@ -23,11 +24,15 @@ public final class LlamaModel implements AutoCloseable {
     private LlamaModel(GgufFile file) {
         this.file = file;
         this.config = LlamaConfig.from(file);
-        if (file.tensors().containsKey("rope_freqs.weight") || file.metadata().containsKey("llama.rope.scaling.type")) {
-            // answering with unscaled rotary frequencies would be silently wrong
-            throw new UnsupportedModelException(file.path() + ": Llama 3.1+ rope scaling (rope_freqs) is not"
-                    + " supported yet");
+        Object scaling = file.metadata().get("llama.rope.scaling.type");
+        if (scaling != null && !"none".equals(scaling)) {
+            // linear or YaRN scaling would need factors this release does not apply: refuse rather than be wrong
+            throw new UnsupportedModelException(file.path() + ": rope scaling '" + scaling + "' is not supported yet"
+                    + " (Llama 3's per-frequency factors, rope_freqs, are)");
         }
+        // Llama 3.1+: each rotary frequency divided by its factor (ggml_rope_ext's freq_factors)
+        this.ropeFactors = file.tensors().containsKey("rope_freqs.weight")
+                ? vector("rope_freqs.weight", config.ropeDim() / 2) : null;
         this.tokenEmbedding = matrix("token_embd.weight", config.dim(), config.vocabSize());
         this.output = file.tensors().containsKey("output.weight")
                 ? matrix("output.weight", config.dim(), config.vocabSize()) : tokenEmbedding;
@@ -69,6 +74,11 @@ public final class LlamaModel implements AutoCloseable {
 
     public Vocabulary vocabulary() {
         return vocabulary;
+    }
+
+    /** Per-frequency divisors of the rotary embedding ({@code rope_freqs.weight}), or null when there are none. */
+    float[] ropeFactors() {
+        return ropeFactors;
     }
 
     Layer layer(int l) {

@@ -234,10 +234,12 @@ public final class LlamaSession {
 
     private void ropeTables(int pos) {
         float thetaScale = (float) Math.pow(c.ropeBase(), -2.0 / c.ropeDim());
+        float[] factors = model.ropeFactors();
         float theta = pos;
         for (int i = 0; i < ropeCos.length; i++) {
-            ropeCos[i] = (float) Math.cos(theta);
-            ropeSin[i] = (float) Math.sin(theta);
+            float t = factors == null ? theta : theta / factors[i];
+            ropeCos[i] = (float) Math.cos(t);
+            ropeSin[i] = (float) Math.sin(t);
             theta *= thetaScale;
         }
     }
