@@ -13,7 +13,8 @@ import java.nio.ByteBuffer;
  * is available), which is exact, so every backend gives the same bits; large matrices spread their rows over the
  * cores. F32 and F16 rows are summed in order, in scalar code.
  */
-public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Quantized {
+public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Quantized,
+        WeightMatrix.KQuant {
 
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
@@ -85,8 +86,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             case F16 -> new F16(data, rows, cols, ops);
             case Q8_0 -> new Q8_0(data, rows, cols, ops);
             case Q4_0 -> new Q4_0(data, rows, cols, ops);
+            case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, info.type());
             default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
-                    + ", which this release cannot compute with yet (F32, F16, Q8_0 and Q4_0 are built)");
+                    + ", which this release cannot compute with yet (F32, F16, Q8_0, Q4_0, Q4_K, Q5_K and Q6_K are built)");
         };
     }
 
@@ -314,6 +316,138 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                     out[b * 32 + j] = ((q & 0x0F) - 8) * d;
                     out[b * 32 + j + 16] = ((q >>> 4) - 8) * d;
                 }
+            }
+        }
+    }
+
+    /**
+     * K-quant weights (Q4_K, Q5_K, Q6_K: super-blocks of 256 with 6-bit or 8-bit sub-block scales), in ggml's
+     * layouts. Each row is dequantized to floats and dotted with the activations as they are; llama.cpp instead
+     * quantizes the activations to Q8_K, so results agree to float rounding, not bit for bit. Checked against
+     * hand-built blocks only: no K-quant file made by llama.cpp was available to compare outputs with.
+     */
+    static final class KQuant extends WeightMatrix {
+        private final GgmlType type;
+
+        KQuant(ByteBuffer data, int rows, int cols, VectorOps ops, GgmlType type) {
+            super(data, rows, cols, ops);
+            this.type = type;
+        }
+
+        @Override
+        public void matvec(float[] x, float[] out) {
+            forRows((from, to) -> {
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    row(r, row);
+                    out[r] = ops.dot(row, 0, x, 0, cols);
+                }
+            });
+        }
+
+        @Override
+        public void row(int r, float[] out) {
+            int blocks = cols / 256;
+            int size = type.typeSize();
+            byte[] b = new byte[size];
+            for (int k = 0; k < blocks; k++) {
+                data.get((r * blocks + k) * size, b);
+                switch (type) {
+                    case Q4_K -> q4k(b, out, k * 256);
+                    case Q5_K -> q5k(b, out, k * 256);
+                    default -> q6k(b, out, k * 256);
+                }
+            }
+        }
+
+        private static float half(byte[] b, int at) {
+            return Float16.toFloat((short) ((b[at] & 0xFF) | (b[at + 1] << 8)));
+        }
+
+        /** Sub-block {@code j}'s 6-bit scale and min, packed in 12 bytes from {@code at} (ggml's get_scale_min_k4). */
+        private static int[] scaleMin(byte[] b, int at, int j) {
+            int q = at;
+            if (j < 4) {
+                return new int[] {b[q + j] & 63, b[q + j + 4] & 63};
+            }
+            return new int[] {(b[q + j + 4] & 0xF) | (((b[q + j - 4] & 0xFF) >>> 6) << 4),
+                ((b[q + j + 4] & 0xFF) >>> 4) | (((b[q + j] & 0xFF) >>> 6) << 4)};
+        }
+
+        /** {@code d, dmin (halves), scales[12], qs[128]}. */
+        static void q4k(byte[] b, float[] y, int o) {
+            float d = half(b, 0);
+            float min = half(b, 2);
+            int qs = 16;
+            int is = 0;
+            for (int j = 0; j < 256; j += 64) {
+                int[] sm1 = scaleMin(b, 4, is);
+                int[] sm2 = scaleMin(b, 4, is + 1);
+                float d1 = d * sm1[0];
+                float m1 = min * sm1[1];
+                float d2 = d * sm2[0];
+                float m2 = min * sm2[1];
+                for (int l = 0; l < 32; l++) {
+                    int q = b[qs + l] & 0xFF;
+                    y[o + j + l] = d1 * (q & 0xF) - m1;
+                    y[o + j + 32 + l] = d2 * (q >>> 4) - m2;
+                }
+                qs += 32;
+                is += 2;
+            }
+        }
+
+        /** {@code d, dmin (halves), scales[12], qh[32], qs[128]}. */
+        static void q5k(byte[] b, float[] y, int o) {
+            float d = half(b, 0);
+            float min = half(b, 2);
+            int qh = 16;
+            int ql = 48;
+            int is = 0;
+            int u1 = 1;
+            int u2 = 2;
+            for (int j = 0; j < 256; j += 64) {
+                int[] sm1 = scaleMin(b, 4, is);
+                int[] sm2 = scaleMin(b, 4, is + 1);
+                float d1 = d * sm1[0];
+                float m1 = min * sm1[1];
+                float d2 = d * sm2[0];
+                float m2 = min * sm2[1];
+                for (int l = 0; l < 32; l++) {
+                    int q = b[ql + l] & 0xFF;
+                    int h = b[qh + l] & 0xFF;
+                    y[o + j + l] = d1 * ((q & 0xF) + ((h & u1) != 0 ? 16 : 0)) - m1;
+                    y[o + j + 32 + l] = d2 * ((q >>> 4) + ((h & u2) != 0 ? 16 : 0)) - m2;
+                }
+                ql += 32;
+                is += 2;
+                u1 <<= 2;
+                u2 <<= 2;
+            }
+        }
+
+        /** {@code ql[128], qh[64], scales[16] (signed), d (half)}. */
+        static void q6k(byte[] b, float[] y, int o) {
+            float d = half(b, 208);
+            int ql = 0;
+            int qh = 128;
+            int sc = 192;
+            for (int n = 0; n < 256; n += 128) {
+                for (int l = 0; l < 32; l++) {
+                    int is = l / 16;
+                    int h = b[qh + l] & 0xFF;
+                    int q1 = ((b[ql + l] & 0xF) | ((h & 3) << 4)) - 32;
+                    int q2 = ((b[ql + l + 32] & 0xF) | (((h >>> 2) & 3) << 4)) - 32;
+                    int q3 = (((b[ql + l] & 0xFF) >>> 4) | (((h >>> 4) & 3) << 4)) - 32;
+                    int q4 = (((b[ql + l + 32] & 0xFF) >>> 4) | (((h >>> 6) & 3) << 4)) - 32;
+                    y[o + n + l] = d * b[sc + is] * q1;
+                    y[o + n + l + 32] = d * b[sc + is + 2] * q2;
+                    y[o + n + l + 64] = d * b[sc + is + 4] * q3;
+                    y[o + n + l + 96] = d * b[sc + is + 6] * q4;
+                }
+                ql += 64;
+                qh += 32;
+                sc += 8;
             }
         }
     }
