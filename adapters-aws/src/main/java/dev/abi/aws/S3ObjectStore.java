@@ -80,13 +80,7 @@ public final class S3ObjectStore implements ObjectStore {
             return s3.putObject(b -> b.bucket(bucket).key(full(key)).ifNoneMatch("*"), RequestBody.fromBytes(bytes)).eTag();
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
-                // An SDK retry of a create whose first attempt succeeded also gets 412: read back, and if the
-                // object holds exactly our bytes the create was ours (ambiguous outcome, DESIGN-STORAGE.md).
-                Optional<StoredObject> existing = get(key);
-                if (existing.isPresent() && java.util.Arrays.equals(existing.get().bytes(), bytes)) {
-                    return existing.get().etag();
-                }
-                throw new PreconditionFailedException(key, "object already exists");
+                return ObjectKeys.ownCreateOrConflict(this, key, bytes); // maybe our own retried create
             }
             throw failure("create", key, e);
         }

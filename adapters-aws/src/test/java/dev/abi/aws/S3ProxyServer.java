@@ -40,19 +40,15 @@ public final class S3ProxyServer implements AutoCloseable {
      * attempt applied would report 412 and hide what the server answered.
      */
     public S3Client rawClient() {
-        return S3Client.builder()
-                .endpointOverride(endpoint())
-                .forcePathStyle(true)
-                .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
-                .httpClient(UrlConnectionHttpClient.create())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .overrideConfiguration(o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
-                .build();
+        return builder().overrideConfiguration(o -> o.retryStrategy(
+                software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
     }
 
     private S3Client newClient() {
+        return builder().build();
+    }
+
+    private software.amazon.awssdk.services.s3.S3ClientBuilder builder() {
         return S3Client.builder()
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
@@ -60,8 +56,7 @@ public final class S3ProxyServer implements AutoCloseable {
                 .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
                 .httpClient(UrlConnectionHttpClient.create())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .build();
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
 
     public URI endpoint() {

@@ -81,13 +81,7 @@ public final class BlobObjectStore implements ObjectStore {
             return upload(key, bytes, new BlobRequestConditions().setIfNoneMatch("*"));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 409 || e.getStatusCode() == 412) {
-                // A retried create whose first attempt succeeded also lands here: if the blob holds exactly our
-                // bytes, the create was ours (the ambiguous outcome of DESIGN-STORAGE.md).
-                Optional<StoredObject> existing = get(key);
-                if (existing.isPresent() && java.util.Arrays.equals(existing.get().bytes(), bytes)) {
-                    return existing.get().etag();
-                }
-                throw new PreconditionFailedException(key, "object already exists");
+                return ObjectKeys.ownCreateOrConflict(this, key, bytes); // maybe our own retried create
             }
             throw failure("create", key, e);
         }

@@ -93,11 +93,7 @@ public final class GcsObjectStore implements ObjectStore {
             return Long.toString(b.getGeneration());
         } catch (StorageException e) {
             if (e.getCode() == 412) {
-                Optional<StoredObject> existing = get(key); // a retried create that was ours (ambiguous outcome)
-                if (existing.isPresent() && Arrays.equals(existing.get().bytes(), bytes)) {
-                    return existing.get().etag();
-                }
-                throw new PreconditionFailedException(key, "object already exists");
+                return ObjectKeys.ownCreateOrConflict(this, key, bytes); // maybe our own retried create
             }
             throw failure("create", key, e);
         }

@@ -4,7 +4,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -160,7 +159,7 @@ public final class CommitLog {
 
     private String putWal(byte[] wal) {
         for (int attempt = 1; ; attempt++) {
-            String key = root + "wal/" + ulid() + ".bin";
+            String key = root + "wal/" + WalKeys.unique() + ".bin";
             try {
                 objects.putIfAbsent(key, wal);
                 return key;
@@ -332,13 +331,6 @@ public final class CommitLog {
     private static long seqOf(String key) {
         int slash = key.lastIndexOf('/');
         return Long.parseLong(key.substring(slash + 1, key.length() - ".json".length()));
-    }
-
-    /** A time-ordered unique name: 12 hex digits of millis, then 16 random hex digits. */
-    static String ulid() {
-        byte[] r = new byte[8];
-        RANDOM.nextBytes(r);
-        return String.format("%012x", System.currentTimeMillis()) + HexFormat.of().formatHex(r);
     }
 
     private static void backoff(int attempt) {

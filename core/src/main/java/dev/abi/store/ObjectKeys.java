@@ -41,6 +41,21 @@ public final class ObjectKeys {
         }
     }
 
+    /**
+     * Settles a create that a cloud store answered with a conflict. A retried create whose first attempt applied
+     * also conflicts (the ambiguous outcome of DESIGN-STORAGE.md): when the object holds exactly {@code bytes}, the
+     * create was ours and its etag is returned.
+     *
+     * @throws PreconditionFailedException when another writer's object is there
+     */
+    public static String ownCreateOrConflict(ObjectStore store, String key, byte[] bytes) {
+        java.util.Optional<StoredObject> existing = store.get(key);
+        if (existing.isPresent() && java.util.Arrays.equals(existing.get().bytes(), bytes)) {
+            return existing.get().etag();
+        }
+        throw new PreconditionFailedException(key, "object already exists");
+    }
+
     static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
