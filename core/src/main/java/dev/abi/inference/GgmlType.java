@@ -8,9 +8,9 @@ public enum GgmlType {
     F32(0, 1, 4, true),
     F16(1, 1, 2, true),
     Q4_0(2, 32, 18, true),
-    Q4_1(3, 32, 20, false),
-    Q5_0(6, 32, 22, false),
-    Q5_1(7, 32, 24, false),
+    Q4_1(3, 32, 20, true),
+    Q5_0(6, 32, 22, true),
+    Q5_1(7, 32, 24, true),
     Q8_0(8, 32, 34, true),
     Q8_1(9, 32, 36, false),
     Q2_K(10, 256, 84, false),
@@ -24,7 +24,7 @@ public enum GgmlType {
     I32(26, 1, 4, false),
     I64(27, 1, 8, false),
     F64(28, 1, 8, false),
-    BF16(30, 1, 2, false);
+    BF16(30, 1, 2, true);
 
     private final int id;
     private final int blockSize;

@@ -3,8 +3,9 @@ package dev.abi.inference;
 import java.nio.file.Path;
 
 /**
- * A Llama-architecture model over a memory-mapped GGUF file: RMSNorm, rotary embeddings on adjacent pairs, grouped
- * query attention with a KV cache, SwiGLU, tied or untied output. Weights stay in the mapping.
+ * A Llama-family model over a memory-mapped GGUF file: RMSNorm, rotary embeddings, grouped query attention with a KV
+ * cache, SwiGLU, tied or untied output. Architectures {@code llama} (rotary on adjacent pairs, optional attention
+ * biases) and {@code qwen2} (rotary on split halves, biases on Q, K and V). Weights stay in the mapping.
  */
 public final class LlamaModel implements AutoCloseable {
 
@@ -17,14 +18,16 @@ public final class LlamaModel implements AutoCloseable {
     private final Vocabulary vocabulary;
     private final float[] ropeFactors;
 
+    /** One block's weights; the attention biases are null where the file has none. */
     record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
-                 float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down) {
+                 float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
+                 float[] bq, float[] bk, float[] bv) {
     }
 
     private LlamaModel(GgufFile file) {
         this.file = file;
         this.config = LlamaConfig.from(file);
-        Object scaling = file.metadata().get("llama.rope.scaling.type");
+        Object scaling = file.metadata().get(config.architecture() + ".rope.scaling.type");
         if (scaling != null && !"none".equals(scaling)) {
             // linear or YaRN scaling would need factors this release does not apply: refuse rather than be wrong
             throw new UnsupportedModelException(file.path() + ": rope scaling '" + scaling + "' is not supported yet"
@@ -48,7 +51,9 @@ public final class LlamaModel implements AutoCloseable {
                     vector(p + "ffn_norm.weight", config.dim()),
                     matrix(p + "ffn_gate.weight", config.dim(), config.ffnDim()),
                     matrix(p + "ffn_up.weight", config.dim(), config.ffnDim()),
-                    matrix(p + "ffn_down.weight", config.ffnDim(), config.dim()));
+                    matrix(p + "ffn_down.weight", config.ffnDim(), config.dim()),
+                    bias(p + "attn_q.bias", config.dim()), bias(p + "attn_k.bias", config.kvDim()),
+                    bias(p + "attn_v.bias", config.kvDim()));
         }
         this.vocabulary = Vocabulary.from(file);
     }
@@ -109,6 +114,18 @@ public final class LlamaModel implements AutoCloseable {
                     + java.util.Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
         }
         return WeightMatrix.of(info, file.map(name));
+    }
+
+    /** An optional bias vector; Qwen2 requires all three attention biases. */
+    private float[] bias(String name, int length) {
+        if (!file.tensors().containsKey(name)) {
+            if (config.architecture().equals("qwen2")) {
+                throw new ModelFormatException(file.path() + ": tensor '" + name + "' is missing (qwen2 has "
+                        + "attention biases)");
+            }
+            return null;
+        }
+        return vector(name, length);
     }
 
     private float[] vector(String name, int length) {

@@ -76,6 +76,7 @@ public final class LlamaSession {
             layer.wq().matvec(xb, q);
             layer.wk().matvec(xb, k);
             layer.wv().matvec(xb, v);
+            addBiases(layer, q, k, v);
             rope(q, c.heads(), hd);
             rope(k, c.kvHeads(), hd);
             float[] kc = keyCache[l];
@@ -192,6 +193,7 @@ public final class LlamaSession {
             layer.wk().matmul(xbs, n, ks);
             layer.wv().matmul(xbs, n, vs);
             for (int t = 0; t < n; t++) {
+                addBiases(layer, qs[t], ks[t], vs[t]);
                 int pos = position + t;
                 ropeTables(pos);
                 rope(qs[t], c.heads(), hd);
@@ -244,8 +246,38 @@ public final class LlamaSession {
         }
     }
 
-    /** Rotates adjacent pairs of the first {@code ropeDim} elements of each head. */
+    private static void addBiases(LlamaModel.Layer layer, float[] q, float[] k, float[] v) {
+        add(q, layer.bq());
+        add(k, layer.bk());
+        add(v, layer.bv());
+    }
+
+    private static void add(float[] x, float[] bias) {
+        if (bias != null) {
+            for (int i = 0; i < x.length; i++) {
+                x[i] += bias[i];
+            }
+        }
+    }
+
+    /**
+     * Rotates pairs of the first {@code ropeDim} elements of each head: adjacent pairs (2i, 2i+1) for Llama, split
+     * halves (i, i + ropeDim/2) for the NEOX rope type of Qwen2.
+     */
     private void rope(float[] vec, int heads, int hd) {
+        if (c.neoxRope()) {
+            int half = c.ropeDim() / 2;
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < half; i++) {
+                    int at = h * hd + i;
+                    float a = vec[at];
+                    float b = vec[at + half];
+                    vec[at] = a * ropeCos[i] - b * ropeSin[i];
+                    vec[at + half] = a * ropeSin[i] + b * ropeCos[i];
+                }
+            }
+            return;
+        }
         for (int h = 0; h < heads; h++) {
             for (int i = 0; i < c.ropeDim() / 2; i++) {
                 int at = h * hd + 2 * i;

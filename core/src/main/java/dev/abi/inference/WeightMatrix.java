@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * is available), which is exact, so every backend gives the same bits; large matrices spread their rows over the
  * cores. F32 and F16 rows are summed in order, in scalar code.
  */
-public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.Quantized,
-        WeightMatrix.KQuant {
+public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.BF16,
+        WeightMatrix.Quantized, WeightMatrix.KQuant {
 
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
@@ -86,9 +86,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             case F16 -> new F16(data, rows, cols, ops);
             case Q8_0 -> new Q8_0(data, rows, cols, ops);
             case Q4_0 -> new Q4_0(data, rows, cols, ops);
+            case Q4_1, Q5_0, Q5_1 -> new Unpacked(data, rows, cols, ops, info.type());
+            case BF16 -> new BF16(data, rows, cols, ops);
             case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, info.type());
             default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
-                    + ", which this release cannot compute with yet (F32, F16, Q8_0, Q4_0, Q4_K, Q5_K and Q6_K are built)");
+                    + ", which this release cannot compute with yet (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K are built)");
         };
     }
 
@@ -180,16 +182,68 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
     }
 
+    /**
+     * BF16 weights (the top half of an F32): activations rounded to BF16 as ggml does, each row widened to floats
+     * and dotted on the Vector API.
+     */
+    static final class BF16 extends WeightMatrix {
+        BF16(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
+        }
+
+        /** ggml's fp32-to-bf16 conversion: round to nearest even, NaN kept quiet. */
+        static short round(float f) {
+            int u = Float.floatToRawIntBits(f);
+            if ((u & 0x7fffffff) > 0x7f800000) {
+                return (short) ((u >>> 16) | 64);
+            }
+            return (short) ((u + (0x7fff + ((u >>> 16) & 1))) >>> 16);
+        }
+
+        static float toFloat(short h) {
+            return Float.intBitsToFloat((h & 0xFFFF) << 16);
+        }
+
+        @Override
+        public void matvec(float[] x, float[] out) {
+            float[] xb = new float[cols];
+            for (int c = 0; c < cols; c++) {
+                xb[c] = toFloat(round(x[c]));
+            }
+            forRows((from, to) -> {
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    row(r, row);
+                    out[r] = ops.dot(row, 0, xb, 0, cols);
+                }
+            });
+        }
+
+        @Override
+        public void row(int r, float[] out) {
+            int base = r * cols * 2;
+            for (int c = 0; c < cols; c++) {
+                out[c] = toFloat(data.getShort(base + c * 2));
+            }
+        }
+    }
+
     /** Activations quantized to Q8_0 blocks of 32: a half-precision scale and 32 signed bytes per block. */
     static final class Q8Activations {
         final float[] scales;
         final byte[] quants;
         /** {@link #quants} widened to shorts once, so that kernels do not widen them again for every row. */
         final short[] wide;
+        /**
+         * Per block, the scale times the sum of the quants, rounded to half precision: the {@code s} of ggml's Q8_1
+         * blocks, which the weight types with a minimum (Q4_1, Q5_1) need.
+         */
+        final float[] scaledSums;
 
         Q8Activations(float[] x) {
             int blocks = x.length / 32;
             scales = new float[blocks];
+            scaledSums = new float[blocks];
             quants = new byte[x.length];
             wide = new short[x.length];
             for (int b = 0; b < blocks; b++) {
@@ -200,10 +254,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 // as ggml's x86 quantize_row_q8_0: id = 127 / amax, round half to even
                 float id = amax != 0 ? 127f / amax : 0f;
                 scales[b] = Float16.round(amax / 127f);
+                int sum = 0;
                 for (int j = 0; j < 32; j++) {
                     quants[b * 32 + j] = (byte) Math.rint(x[b * 32 + j] * id);
                     wide[b * 32 + j] = quants[b * 32 + j];
+                    sum += quants[b * 32 + j];
                 }
+                scaledSums[b] = Float16.round(amax / 127f * sum);
             }
         }
     }
@@ -212,7 +269,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
      * Quantized weights (Q8_0, Q4_0): each row is read once from the mapping into a scratch array and dotted with
      * activations quantized to Q8_0, one row kernel per type.
      */
-    abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0 {
+    abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0, Unpacked {
         Quantized(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
@@ -220,8 +277,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         /** Bytes per block of 32 elements. */
         abstract int blockBytes();
 
-        /** The row's dot product with {@code a}. */
-        abstract float rowDot(byte[] row, int blocks, Q8Activations a);
+        /** The row's dot product with {@code a}; {@code scratch} is {@link #scratch}'s array, reused across rows. */
+        abstract float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch);
+
+        /** Per-thread working space for {@link #rowDot}, or null when the type needs none. */
+        byte[] scratch(int blocks) {
+            return null;
+        }
 
         @Override
         public void matvec(float[] x, float[] out) {
@@ -230,9 +292,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             int rowBytes = blocks * blockBytes();
             forRows((from, to) -> {
                 byte[] row = new byte[rowBytes];
+                byte[] scratch = scratch(blocks);
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    out[r] = rowDot(row, blocks, a);
+                    out[r] = rowDot(row, blocks, a, scratch);
                 }
             });
         }
@@ -247,10 +310,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             int rowBytes = blocks * blockBytes();
             forRowsAlways((from, to) -> {
                 byte[] row = new byte[rowBytes];
+                byte[] scratch = scratch(blocks);
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = rowDot(row, blocks, a[t]);
+                        outs[t][r] = rowDot(row, blocks, a[t], scratch);
                     }
                 }
             });
@@ -269,7 +333,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
 
         @Override
-        float rowDot(byte[] row, int blocks, Q8Activations a) {
+        float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
@@ -301,7 +365,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
 
         @Override
-        float rowDot(byte[] row, int blocks, Q8Activations a) {
+        float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
@@ -315,6 +379,97 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                     int q = data.get(at + 2 + j) & 0xFF;
                     out[b * 32 + j] = ((q & 0x0F) - 8) * d;
                     out[b * 32 + j + 16] = ((q >>> 4) - 8) * d;
+                }
+            }
+        }
+    }
+
+    /**
+     * Q4_1, Q5_0 and Q5_1 weights (blocks of 32 with a half-precision scale {@code d}, for Q4_1 and Q5_1 a
+     * half-precision minimum {@code m}, for Q5_x 32 high bits {@code qh}, and 16 bytes of low nibbles; element j is
+     * the low nibble of byte j, element j + 16 the high nibble). Each row's blocks are unpacked to their integer
+     * quants in a Q8_0-shaped scratch row, so the exact Vector-API Q8_0 kernel does the products; the minimum adds
+     * {@code m} times the activation block's scaled sum, as ggml's Q8_1 path does.
+     */
+    static final class Unpacked extends Quantized {
+        private final GgmlType type;
+        private final boolean hasMin;
+
+        Unpacked(ByteBuffer data, int rows, int cols, VectorOps ops, GgmlType type) {
+            super(data, rows, cols, ops);
+            this.type = type;
+            this.hasMin = type != GgmlType.Q5_0;
+        }
+
+        @Override
+        int blockBytes() {
+            return type.typeSize();
+        }
+
+        @Override
+        byte[] scratch(int blocks) {
+            return new byte[blocks * 34];
+        }
+
+        @Override
+        float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
+            float minTerm = 0;
+            int size = type.typeSize();
+            for (int b = 0; b < blocks; b++) {
+                int at = b * size;
+                scratch[b * 34] = row[at];
+                scratch[b * 34 + 1] = row[at + 1];
+                unpack(type, row, at, scratch, b * 34 + 2);
+                if (hasMin) {
+                    minTerm += half(row, at + 2) * a.scaledSums[b];
+                }
+            }
+            return ops.dotQ8Row(scratch, blocks, a.quants, a.wide, a.scales) + minTerm;
+        }
+
+        private static float half(byte[] b, int at) {
+            return Float16.toFloat((short) ((b[at] & 0xFF) | (b[at + 1] << 8)));
+        }
+
+        /** The 32 integer quants of the block at {@code at} (Q5_0's already offset by -16), into {@code out}. */
+        static void unpack(GgmlType type, byte[] b, int at, byte[] out, int o) {
+            switch (type) {
+                case Q4_1 -> {
+                    for (int j = 0; j < 16; j++) {
+                        int q = b[at + 4 + j] & 0xFF;
+                        out[o + j] = (byte) (q & 0xF);
+                        out[o + j + 16] = (byte) (q >>> 4);
+                    }
+                }
+                case Q5_0, Q5_1 -> {
+                    int h = type == GgmlType.Q5_0 ? at + 2 : at + 4;
+                    int qh = (b[h] & 0xFF) | (b[h + 1] & 0xFF) << 8 | (b[h + 2] & 0xFF) << 16 | (b[h + 3] & 0xFF) << 24;
+                    int bias = type == GgmlType.Q5_0 ? 16 : 0;
+                    for (int j = 0; j < 16; j++) {
+                        int q = b[h + 4 + j] & 0xFF;
+                        int hi0 = ((qh >>> j) << 4) & 0x10;
+                        int hi1 = (qh >>> (j + 12)) & 0x10;
+                        out[o + j] = (byte) (((q & 0xF) | hi0) - bias);
+                        out[o + j + 16] = (byte) (((q >>> 4) | hi1) - bias);
+                    }
+                }
+                default -> throw new IllegalArgumentException(type.toString());
+            }
+        }
+
+        @Override
+        public void row(int r, float[] out) {
+            int blocks = cols / 32;
+            int size = type.typeSize();
+            byte[] block = new byte[size];
+            byte[] q = new byte[32];
+            for (int b = 0; b < blocks; b++) {
+                data.get((r * blocks + b) * size, block);
+                float d = half(block, 0);
+                float m = hasMin ? half(block, 2) : 0f;
+                unpack(type, block, 0, q, 0);
+                for (int j = 0; j < 32; j++) {
+                    out[b * 32 + j] = q[j] * d + m;
                 }
             }
         }

@@ -57,9 +57,17 @@ class WeightMatrixTest {
             switch (type) {
                 case F32 -> b.putFloat((float) rnd.nextGaussian());
                 case F16 -> b.putShort(Float16.fromFloat((float) rnd.nextGaussian()));
-                case Q8_0, Q4_0 -> {
+                case BF16 -> b.putShort(WeightMatrix.BF16.round((float) rnd.nextGaussian()));
+                case Q8_0, Q4_0, Q5_0 -> {
                     b.putShort(Float16.fromFloat(0.001f + rnd.nextFloat() * 0.05f));
                     byte[] q = new byte[type.typeSize() - 2];
+                    rnd.nextBytes(q);
+                    b.put(q);
+                }
+                case Q4_1, Q5_1 -> {
+                    b.putShort(Float16.fromFloat(0.001f + rnd.nextFloat() * 0.05f));
+                    b.putShort(Float16.fromFloat((float) rnd.nextGaussian() * 0.1f));
+                    byte[] q = new byte[type.typeSize() - 4];
                     rnd.nextBytes(q);
                     b.put(q);
                 }
@@ -70,7 +78,7 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void backendsAgreeAndParallelRowsGiveTheSameBits(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         int rows = 1024;
@@ -88,8 +96,8 @@ class WeightMatrixTest {
         if (type == GgmlType.F32 || type == GgmlType.F16) {
             assertArrayEquals(scalar, panama);
         } else {
-            // quantized rows: the block integers are exact; the Vector-API backend sums blocks in lanes, like
-            // ggml's SIMD kernels, so only the float rounding of the sum may differ
+            // quantized rows: the block integers are exact; the Vector-API backend sums blocks (and BF16 products) in
+            // lanes, like ggml's SIMD kernels, so only the float rounding of the sum may differ
             for (int r = 0; r < rows; r++) {
                 assertEquals(scalar[r], panama[r], 1e-5f * Math.max(1f, Math.abs(scalar[r])), "row " + r);
             }
@@ -107,7 +115,7 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void quantizedMatvecIsTheDequantizedRowDottedWithRoundedActivations(GgmlType type) {
         Random rnd = new Random(7);
         int rows = 8;
@@ -131,5 +139,57 @@ class WeightMatrixTest {
             }
             assertEquals(want, out[r], 1e-4 * Math.max(1, Math.abs(want)), "row " + r);
         }
+    }
+
+    /**
+     * ggml's dequantize_row_q4_1 / q5_0 / q5_1, written out bit by bit as a reference independent of the kernel's
+     * unpacking.
+     */
+    private static float[] referenceDequantize(GgmlType type, ByteBuffer data, int elements) {
+        float[] y = new float[elements];
+        int size = type.typeSize();
+        for (int b = 0; b < elements / 32; b++) {
+            int at = b * size;
+            float d = Float16.toFloat(data.getShort(at));
+            float m = type == GgmlType.Q5_0 ? 0 : Float16.toFloat(data.getShort(at + 2));
+            int qs = at + (type == GgmlType.Q4_1 ? 4 : type == GgmlType.Q5_0 ? 6 : 8);
+            long qh = type == GgmlType.Q4_1 ? 0 : Integer.toUnsignedLong(data.getInt(qs - 4));
+            for (int j = 0; j < 32; j++) {
+                int nib = j < 16 ? data.get(qs + j) & 0xF : (data.get(qs + j - 16) & 0xFF) >> 4;
+                int high = (int) ((qh >> j) & 1);
+                int q = nib + 16 * high;
+                y[b * 32 + j] = type == GgmlType.Q5_0 ? (q - 16) * d : q * d + m;
+            }
+        }
+        return y;
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_0", "Q5_1"})
+    void unpackedTypesDequantizeAsGgmlDoes(GgmlType type) {
+        Random rnd = new Random(11);
+        int rows = 5;
+        int cols = 160;
+        ByteBuffer data = randomTensor(type, rows, cols, rnd);
+        float[] want = referenceDequantize(type, data, rows * cols);
+        WeightMatrix m = WeightMatrix.of(new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()),
+                data, PANAMA);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            m.row(r, row);
+            assertArrayEquals(java.util.Arrays.copyOfRange(want, r * cols, (r + 1) * cols), row, "row " + r);
+        }
+    }
+
+    @Test
+    void bf16RoundsToNearestEvenAsGgmlDoes() {
+        assertEquals((short) 0x3f80, WeightMatrix.BF16.round(1f));
+        // 1 + 2^-8 is halfway between two BF16 values: ties go to the even mantissa (1.0)
+        assertEquals((short) 0x3f80, WeightMatrix.BF16.round(Float.intBitsToFloat(0x3f808000)));
+        // 1 + 3 * 2^-8 is halfway too: ties go up to the even mantissa 0x3f82
+        assertEquals((short) 0x3f82, WeightMatrix.BF16.round(Float.intBitsToFloat(0x3f818000)));
+        assertEquals((short) 0x3f81, WeightMatrix.BF16.round(Float.intBitsToFloat(0x3f808001)));
+        assertEquals(Float.NaN, WeightMatrix.BF16.toFloat(WeightMatrix.BF16.round(Float.NaN)));
+        assertEquals(-2.5f, WeightMatrix.BF16.toFloat(WeightMatrix.BF16.round(-2.5f)));
     }
 }
