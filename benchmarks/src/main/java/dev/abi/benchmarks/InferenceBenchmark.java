@@ -22,6 +22,11 @@ import java.util.SplittableRandom;
  * <p>Usage: {@code InferenceBenchmark [types=Q4_0,Q8_0] [threads=1,2] [prompt=512] [generate=128] [layers=16]}.
  * The prompt is processed in one batched pass ({@code LlamaSession.prefill}: each weight row read once for all its
  * tokens); generation is token by token.
+ *
+ * <p>The llama.cpp contender runs in the same harness run on the same file, prompt ids and thread counts: the
+ * prebuilt llama.cpp of npm's {@code node-llama-cpp} ({@code scripts/llama-cpp-contender.mjs}), installed under
+ * {@code benchmarks/target/node-llama-cpp} on first use. Where npm or node is missing the contender is skipped with
+ * a message and its columns say so.
  */
 public final class InferenceBenchmark {
 
@@ -42,8 +47,12 @@ public final class InferenceBenchmark {
         }
         System.out.printf("JVM %s, %d cores, kernels %s%n%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), VectorOpsProvider.get().name());
-        System.out.println("| type | threads | layers | file GB | load ms | prompt tok/s | generation tok/s | RSS GB |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        Path contender = LlamaCppContender.install();
+        StringBuilder table = new StringBuilder();
+        table.append("| type | threads | layers | file GB | load ms | prompt tok/s | generation tok/s | RSS GB "
+                + "| llama.cpp load ms | llama.cpp prompt tok/s | llama.cpp generation tok/s | llama.cpp RSS GB "
+                + "| prompt ratio | generation ratio |\n");
+        table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String type : types) {
             Path file = Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
             if (!Files.exists(file)) {
@@ -70,12 +79,24 @@ public final class InferenceBenchmark {
                         logits = s.forward(argmax(logits));
                     }
                     long gen = System.nanoTime() - g0;
-                    System.out.printf(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %.2f |%n", type, t,
-                            layers, Files.size(file) / 1e9, load / 1e6, promptLength / (prompt / 1e9),
-                            generate / (gen / 1e9), rssBytes() / 1e9);
+                    double promptTps = promptLength / (prompt / 1e9);
+                    double genTps = generate / (gen / 1e9);
+                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %.2f ", type,
+                            t, layers, Files.size(file) / 1e9, load / 1e6, promptTps, genTps, rssBytes() / 1e9);
+                    model.close();
+                    LlamaCppContender.Result c = contender == null ? null
+                            : LlamaCppContender.run(contender, file, Integer.parseInt(t), promptIds, generate);
+                    row += c == null ? "| n/a | n/a | n/a | n/a | n/a | n/a |"
+                            : String.format(Locale.ROOT, "| %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", c.loadMs(),
+                                    c.promptTps(), c.generationTps(), c.rss() / 1e9, promptTps / c.promptTps(),
+                                    genTps / c.generationTps());
+                    System.out.println(row);
+                    table.append(row).append('\n');
                 }
             }
         }
+        System.out.println();
+        System.out.print(table);
     }
 
     private static String arg(String[] args, int i, String dflt) {
@@ -109,6 +130,8 @@ public final class InferenceBenchmark {
             vocab = tokens.length;
             w.put("tokenizer.ggml.model", v.string("tokenizer.ggml.model")).put("tokenizer.ggml.tokens", tokens)
                     .put("tokenizer.ggml.token_type", v.ints("tokenizer.ggml.token_type"))
+                    .put("tokenizer.ggml.merges", v.strings("tokenizer.ggml.merges"))
+                    .put("tokenizer.ggml.pre", v.string("tokenizer.ggml.pre"))
                     .put("tokenizer.ggml.bos_token_id", 128000).put("tokenizer.ggml.eos_token_id", 128001);
         }
         w.put("general.architecture", "llama").put("llama.context_length", 2048).put("llama.embedding_length", DIM)
