@@ -10,8 +10,8 @@ import java.nio.ByteBuffer;
  * backend does for the type, so that greedy decoding reproduces its tokens: quantized weights (Q8_0, Q4_0) take
  * their activations quantized to Q8_0 blocks, F16 weights take them rounded to F16, F32 weights take them as they
  * are. The integer inner products of the quantized types run on {@link VectorOps#dotBytes} (the Vector API where it
- * is available), which is exact, so every backend gives the same bits; large matrices spread their rows over the
- * cores. F32 and F16 rows are summed in order, in scalar code.
+ * is available), which is exact, so every backend gives the same integers; large matrices spread their rows over the
+ * cores. F32, F16 and BF16 rows are dotted on the Vector API in float lanes, as ggml's SIMD kernels do.
  */
 public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.BF16,
         WeightMatrix.Quantized, WeightMatrix.KQuant {
@@ -118,7 +118,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
     /** Row {@code r}, dequantized to floats. */
     public abstract void row(int r, float[] out);
 
-    /** F32 weights: plain float dot products. */
+    /** F32 weights: float dot products on the Vector API. */
     static final class F32 extends WeightMatrix {
         F32(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
@@ -129,46 +129,70 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             forRows((from, to) -> {
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
-                    data.asFloatBuffer().get(r * cols, row);
-                    float sum = 0;
-                    for (int c = 0; c < cols; c++) {
-                        sum += row[c] * x[c];
+                    row(r, row);
+                    out[r] = ops.dot(row, 0, x, 0, cols);
+                }
+            });
+        }
+
+        @Override
+        public void matmul(float[][] xs, int n, float[][] outs) {
+            forRowsAlways((from, to) -> {
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    row(r, row);
+                    for (int t = 0; t < n; t++) {
+                        outs[t][r] = ops.dot(row, 0, xs[t], 0, cols);
                     }
-                    out[r] = sum;
                 }
             });
         }
 
         @Override
         public void row(int r, float[] out) {
-            int base = r * cols * 4;
-            for (int c = 0; c < cols; c++) {
-                out[c] = data.getFloat(base + c * 4);
-            }
+            data.asFloatBuffer().get(r * cols, out, 0, cols);
         }
     }
 
-    /** F16 weights: activations rounded to F16, products summed in float. */
+    /** F16 weights: activations rounded to F16 (as ggml converts them), products summed in float lanes. */
     static final class F16 extends WeightMatrix {
         F16(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
 
-        @Override
-        public void matvec(float[] x, float[] out) {
+        private float[] rounded(float[] x) {
             float[] xh = new float[cols];
             for (int c = 0; c < cols; c++) {
                 xh[c] = Float16.round(x[c]);
             }
+            return xh;
+        }
+
+        @Override
+        public void matvec(float[] x, float[] out) {
+            float[] xh = rounded(x);
             forRows((from, to) -> {
-                short[] row = new short[cols];
+                float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
-                    data.asShortBuffer().get(r * cols, row);
-                    float sum = 0;
-                    for (int c = 0; c < cols; c++) {
-                        sum += Float16.toFloat(row[c]) * xh[c];
+                    row(r, row);
+                    out[r] = ops.dot(row, 0, xh, 0, cols);
+                }
+            });
+        }
+
+        @Override
+        public void matmul(float[][] xs, int n, float[][] outs) {
+            float[][] xh = new float[n][];
+            for (int t = 0; t < n; t++) {
+                xh[t] = rounded(xs[t]);
+            }
+            forRowsAlways((from, to) -> {
+                float[] row = new float[cols];
+                for (int r = from; r < to; r++) {
+                    row(r, row);
+                    for (int t = 0; t < n; t++) {
+                        outs[t][r] = ops.dot(row, 0, xh[t], 0, cols);
                     }
-                    out[r] = sum;
                 }
             });
         }

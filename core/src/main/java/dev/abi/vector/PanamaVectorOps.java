@@ -41,7 +41,7 @@ final class PanamaVectorOps implements VectorOps {
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             sum += q[qOffset + i] * data[offset + i];
         }
@@ -76,7 +76,7 @@ final class PanamaVectorOps implements VectorOps {
                     .sub(FloatVector.fromArray(SPECIES, data, offset + i));
             acc0 = d0.fma(d0, acc0);
         }
-        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
         for (; i < len; i++) {
             float d = q[qOffset + i] - data[offset + i];
             sum += d * d;
@@ -105,10 +105,10 @@ final class PanamaVectorOps implements VectorOps {
             a2 = x.fma(FloatVector.fromArray(SPECIES, data, o2 + i), a2);
             a3 = x.fma(FloatVector.fromArray(SPECIES, data, o3 + i), a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; i < len; i++) {
             float x = q[i];
             s0 += x * data[o0 + i];
@@ -143,10 +143,10 @@ final class PanamaVectorOps implements VectorOps {
             a2 = d2.fma(d2, a2);
             a3 = d3.fma(d3, a3);
         }
-        float s0 = a0.reduceLanes(VectorOperators.ADD);
-        float s1 = a1.reduceLanes(VectorOperators.ADD);
-        float s2 = a2.reduceLanes(VectorOperators.ADD);
-        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        float s0 = sum(a0);
+        float s1 = sum(a1);
+        float s2 = sum(a2);
+        float s3 = sum(a3);
         for (; i < len; i++) {
             float x = q[i];
             float d0 = x - data[o0 + i];
@@ -178,7 +178,7 @@ final class PanamaVectorOps implements VectorOps {
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(SPECIES, v, i).fma(widen(codes, offset + i), acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1));
         for (; i < len; i++) {
             sum += v[i] * codes[offset + i];
         }
@@ -205,7 +205,7 @@ final class PanamaVectorOps implements VectorOps {
                     .sub(FloatVector.fromArray(SPECIES, scale, i).mul(widen(codes, offset + i)));
             acc0 = d0.fma(d0, acc0);
         }
-        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        float sum = sum(acc0.add(acc1));
         for (; i < len; i++) {
             float d = u[i] - scale[i] * codes[offset + i];
             sum += d * d;
@@ -215,6 +215,22 @@ final class PanamaVectorOps implements VectorOps {
 
     private static FloatVector widen(byte[] codes, int offset) {
         return (FloatVector) ByteVector.fromArray(BYTES, codes, offset).convertShape(VectorOperators.B2F, SPECIES, 0);
+    }
+
+    /**
+     * The lanes' sum in one fixed order (pairwise). {@code reduceLanes(ADD)} on floats may associate differently when
+     * C2 intrinsifies it than in the interpreter's fallback, so the same inputs would give different bits before and
+     * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
+     */
+    private static float sum(FloatVector v) {
+        float[] lanes = new float[v.length()];
+        v.intoArray(lanes, 0);
+        for (int width = lanes.length / 2; width > 0; width /= 2) {
+            for (int i = 0; i < width; i++) {
+                lanes[i] += lanes[i + width];
+            }
+        }
+        return lanes[0];
     }
 
     @Override
@@ -299,7 +315,7 @@ final class PanamaVectorOps implements VectorOps {
             acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(FLOATS_512, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     @Override
@@ -322,7 +338,7 @@ final class PanamaVectorOps implements VectorOps {
             FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     /**
@@ -345,7 +361,7 @@ final class PanamaVectorOps implements VectorOps {
             acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(FLOATS_512, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 
     @Override
@@ -367,6 +383,6 @@ final class PanamaVectorOps implements VectorOps {
             FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
-        return acc.reduceLanes(VectorOperators.ADD);
+        return sum(acc);
     }
 }

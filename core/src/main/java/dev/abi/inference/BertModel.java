@@ -1,0 +1,379 @@
+package dev.abi.inference;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A BERT sentence-embedding model over a memory-mapped GGUF file ({@code general.architecture = bert}, as llama.cpp
+ * writes it): token, position and token-type embeddings, post-LayerNorm encoder blocks with GELU, then mean, CLS or
+ * last-token pooling ({@code bert.pooling_type}) and L2 normalization.
+ *
+ * <p>A batch of sentences is packed into one matrix (no padding): every weight row is read once for all tokens of
+ * all sentences, and attention runs within each sentence only, which is what an attention mask does. Thread-safe:
+ * each call has its own buffers.
+ */
+public final class BertModel implements AutoCloseable {
+
+    /** The shape read from {@code bert.*} metadata. */
+    public record Config(int dim, int layers, int heads, int ffnDim, int contextLength, float eps, Pooling pooling) {
+
+        public int headDim() {
+            return dim / heads;
+        }
+    }
+
+    /** How token vectors become one vector (llama.cpp's {@code LLAMA_POOLING_TYPE} ids 1, 2, 3). */
+    public enum Pooling {
+        MEAN, CLS, LAST
+    }
+
+    private record Layer(WeightMatrix wq, float[] bq, WeightMatrix wk, float[] bk, WeightMatrix wv, float[] bv,
+                         WeightMatrix wo, float[] bo, float[] attnNormW, float[] attnNormB, WeightMatrix up,
+                         float[] bUp, WeightMatrix down, float[] bDown, float[] outNormW, float[] outNormB) {
+    }
+
+    private final GgufFile file;
+    private final Config config;
+    private final WordPieceTokenizer tokenizer;
+    private final WeightMatrix tokenEmbedding;
+    private final float[] positions;
+    private final float[] tokenType0;
+    private final float[] embNormW;
+    private final float[] embNormB;
+    private final Layer[] layers;
+
+    private BertModel(GgufFile f) {
+        this.file = f;
+        String arch = f.string("general.architecture");
+        if (!arch.equals("bert")) {
+            throw new UnsupportedModelException(f.path() + ": architecture '" + arch + "' is not an embedding model"
+                    + " (bert is)");
+        }
+        int dim = positive("bert.embedding_length");
+        int heads = positive("bert.attention.head_count");
+        if (dim % heads != 0) {
+            throw new ModelFormatException(f.path() + ": " + heads + " heads do not divide width " + dim);
+        }
+        long poolingId = f.integer("bert.pooling_type", 1);
+        Pooling pooling = switch ((int) poolingId) {
+            case 1 -> Pooling.MEAN;
+            case 2 -> Pooling.CLS;
+            case 3 -> Pooling.LAST;
+            default -> throw new UnsupportedModelException(f.path() + ": bert.pooling_type " + poolingId
+                    + " is not supported (1 mean, 2 cls, 3 last are)");
+        };
+        this.config = new Config(dim, positive("bert.block_count"), heads, positive("bert.feed_forward_length"),
+                positive("bert.context_length"), f.real("bert.attention.layer_norm_epsilon", 1e-12f), pooling);
+        this.tokenizer = WordPieceTokenizer.from(f);
+        int vocab = f.strings("tokenizer.ggml.tokens").length;
+        this.tokenEmbedding = matrix("token_embd.weight", dim, vocab);
+        this.positions = floats("position_embd.weight", (long) dim * config.contextLength());
+        float[] types = floats("token_types.weight", -1);
+        if (types.length < dim || types.length % dim != 0) {
+            throw new ModelFormatException(f.path() + ": token_types.weight has " + types.length + " values");
+        }
+        this.tokenType0 = java.util.Arrays.copyOf(types, dim);
+        this.embNormW = floats("token_embd_norm.weight", dim);
+        this.embNormB = floats("token_embd_norm.bias", dim);
+        this.layers = new Layer[config.layers()];
+        int ffn = config.ffnDim();
+        for (int l = 0; l < layers.length; l++) {
+            String p = "blk." + l + ".";
+            layers[l] = new Layer(matrix(p + "attn_q.weight", dim, dim), floats(p + "attn_q.bias", dim),
+                    matrix(p + "attn_k.weight", dim, dim), floats(p + "attn_k.bias", dim),
+                    matrix(p + "attn_v.weight", dim, dim), floats(p + "attn_v.bias", dim),
+                    matrix(p + "attn_output.weight", dim, dim), floats(p + "attn_output.bias", dim),
+                    floats(p + "attn_output_norm.weight", dim), floats(p + "attn_output_norm.bias", dim),
+                    matrix(p + "ffn_up.weight", dim, ffn), floats(p + "ffn_up.bias", ffn),
+                    matrix(p + "ffn_down.weight", ffn, dim), floats(p + "ffn_down.bias", dim),
+                    floats(p + "layer_output_norm.weight", dim), floats(p + "layer_output_norm.bias", dim));
+        }
+    }
+
+    /**
+     * Loads an embedding model: maps the file and checks every tensor's shape.
+     *
+     * @throws ModelFormatException naming the file and what is wrong
+     * @throws UnsupportedModelException when the file is not a BERT model
+     */
+    public static BertModel load(Path path) {
+        GgufFile f = GgufFile.open(path);
+        try {
+            return new BertModel(f);
+        } catch (RuntimeException e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public WordPieceTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /** The longest input in tokens, {@code [CLS]} and {@code [SEP]} included. */
+    public int maxTokens() {
+        return config.contextLength();
+    }
+
+    /**
+     * {@code [CLS]}, the text's tokens and {@code [SEP]}; a text longer than the context keeps its first tokens (the
+     * caller decides whether that is an error).
+     */
+    public int[] tokenize(String text) {
+        int[] body = tokenizer.encode(text);
+        int n = Math.min(body.length, maxTokens() - 2);
+        int[] ids = new int[n + 2];
+        ids[0] = tokenizer.cls();
+        System.arraycopy(body, 0, ids, 1, n);
+        ids[n + 1] = tokenizer.sep();
+        return ids;
+    }
+
+    /** The embeddings of {@code texts}, one unit vector each, in one batch. */
+    public float[][] embed(List<String> texts) {
+        return embedTokens(texts.stream().map(this::tokenize).toList());
+    }
+
+    /**
+     * The embeddings of already tokenized sequences ({@code [CLS] ... [SEP]}), computed as one batch.
+     *
+     * @throws IllegalArgumentException when a sequence is empty, too long or holds an id outside the vocabulary
+     */
+    public float[][] embedTokens(List<int[]> sequences) {
+        int total = 0;
+        for (int[] s : sequences) {
+            if (s.length == 0 || s.length > maxTokens()) {
+                throw new IllegalArgumentException("a sequence of " + s.length + " tokens (1 to " + maxTokens()
+                        + " allowed)");
+            }
+            total += s.length;
+        }
+        int dim = config.dim();
+        float[][] x = new float[total][dim];
+        int[] start = new int[sequences.size() + 1];
+        int row = 0;
+        for (int s = 0; s < sequences.size(); s++) {
+            start[s] = row;
+            int[] ids = sequences.get(s);
+            for (int p = 0; p < ids.length; p++, row++) {
+                if (ids[p] < 0 || ids[p] >= tokenEmbedding.rows()) {
+                    throw new IllegalArgumentException("token id " + ids[p] + " is outside the vocabulary");
+                }
+                tokenEmbedding.row(ids[p], x[row]);
+                for (int i = 0; i < dim; i++) {
+                    x[row][i] += tokenType0[i] + positions[p * dim + i];
+                }
+                layerNorm(x[row], x[row], embNormW, embNormB);
+            }
+        }
+        start[sequences.size()] = total;
+
+        float[][] q = new float[total][dim];
+        float[][] k = new float[total][dim];
+        float[][] v = new float[total][dim];
+        float[][] att = new float[total][dim];
+        float[][] h = new float[total][dim];
+        float[][] ff = new float[total][config.ffnDim()];
+        for (Layer layer : layers) {
+            layer.wq().matmul(x, total, q);
+            layer.wk().matmul(x, total, k);
+            layer.wv().matmul(x, total, v);
+            for (int t = 0; t < total; t++) {
+                addInPlace(q[t], layer.bq());
+                addInPlace(k[t], layer.bk());
+                addInPlace(v[t], layer.bv());
+            }
+            for (int s = 0; s < sequences.size(); s++) {
+                attend(q, k, v, att, start[s], start[s + 1]);
+            }
+            layer.wo().matmul(att, total, h);
+            for (int t = 0; t < total; t++) {
+                for (int i = 0; i < dim; i++) {
+                    h[t][i] += layer.bo()[i] + x[t][i];
+                }
+                layerNorm(h[t], h[t], layer.attnNormW(), layer.attnNormB());
+            }
+            layer.up().matmul(h, total, ff);
+            for (int t = 0; t < total; t++) {
+                float[] f = ff[t];
+                for (int i = 0; i < f.length; i++) {
+                    f[i] = Gelu.apply(f[i] + layer.bUp()[i]);
+                }
+            }
+            layer.down().matmul(ff, total, x);
+            for (int t = 0; t < total; t++) {
+                for (int i = 0; i < dim; i++) {
+                    x[t][i] += layer.bDown()[i] + h[t][i];
+                }
+                layerNorm(x[t], x[t], layer.outNormW(), layer.outNormB());
+            }
+        }
+
+        float[][] out = new float[sequences.size()][];
+        for (int s = 0; s < sequences.size(); s++) {
+            out[s] = normalize(pool(x, start[s], start[s + 1]));
+        }
+        return out;
+    }
+
+    /** Softmax attention of the tokens {@code from..to} over each other (bidirectional), head by head. */
+    private void attend(float[][] q, float[][] k, float[][] v, float[][] out, int from, int to) {
+        int hd = config.headDim();
+        float scale = (float) (1.0 / Math.sqrt(hd));
+        float[] w = new float[to - from];
+        for (int head = 0; head < config.heads(); head++) {
+            int o = head * hd;
+            for (int i = from; i < to; i++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = from; j < to; j++) {
+                    float s = 0;
+                    for (int d = 0; d < hd; d++) {
+                        s += q[i][o + d] * k[j][o + d];
+                    }
+                    w[j - from] = s * scale;
+                    max = Math.max(max, w[j - from]);
+                }
+                double sum = 0;
+                for (int j = 0; j < w.length; j++) {
+                    w[j] = (float) Math.exp(w[j] - max);
+                    sum += w[j];
+                }
+                float inv = (float) (1.0 / sum);
+                float[] dst = out[i];
+                for (int d = 0; d < hd; d++) {
+                    dst[o + d] = 0;
+                }
+                for (int j = from; j < to; j++) {
+                    float p = w[j - from] * inv;
+                    float[] vj = v[j];
+                    for (int d = 0; d < hd; d++) {
+                        dst[o + d] += p * vj[o + d];
+                    }
+                }
+            }
+        }
+    }
+
+    private float[] pool(float[][] x, int from, int to) {
+        return switch (config.pooling()) {
+            case CLS -> x[from].clone();
+            case LAST -> x[to - 1].clone();
+            case MEAN -> {
+                float[] m = new float[config.dim()];
+                for (int t = from; t < to; t++) {
+                    for (int i = 0; i < m.length; i++) {
+                        m[i] += x[t][i];
+                    }
+                }
+                float inv = 1f / (to - from);
+                for (int i = 0; i < m.length; i++) {
+                    m[i] *= inv;
+                }
+                yield m;
+            }
+        };
+    }
+
+    private static float[] normalize(float[] v) {
+        double ss = 0;
+        for (float f : v) {
+            ss += (double) f * f;
+        }
+        float inv = ss > 0 ? (float) (1.0 / Math.sqrt(ss)) : 0f;
+        for (int i = 0; i < v.length; i++) {
+            v[i] *= inv;
+        }
+        return v;
+    }
+
+    /** ggml_norm then scale and shift: mean and variance summed in double. */
+    private void layerNorm(float[] out, float[] in, float[] w, float[] b) {
+        double sum = 0;
+        for (float f : in) {
+            sum += f;
+        }
+        float mean = (float) (sum / in.length);
+        double var = 0;
+        for (int i = 0; i < in.length; i++) {
+            float d = in[i] - mean;
+            var += (double) d * d;
+        }
+        float scale = (float) (1.0 / Math.sqrt((float) (var / in.length) + config.eps()));
+        for (int i = 0; i < in.length; i++) {
+            out[i] = (in[i] - mean) * scale * w[i] + b[i];
+        }
+    }
+
+    private static void addInPlace(float[] x, float[] b) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += b[i];
+        }
+    }
+
+    private int positive(String key) {
+        long v = file.integer(key);
+        if (v <= 0 || v > 1 << 24) {
+            throw new ModelFormatException(file.path() + ": metadata '" + key + "' = " + v + " is out of range");
+        }
+        return (int) v;
+    }
+
+    private WeightMatrix matrix(String name, int cols, int rows) {
+        GgufTensorInfo info = file.tensor(name);
+        if (info.dims().length != 2 || info.dims()[0] != cols || info.dims()[1] != rows) {
+            throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape "
+                    + java.util.Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
+        }
+        return WeightMatrix.of(info, file.map(name));
+    }
+
+    /** An F32 tensor's values; {@code length} -1 accepts any length. */
+    private float[] floats(String name, long length) {
+        GgufTensorInfo info = file.tensor(name);
+        if (info.type() != GgmlType.F32 || (length >= 0 && info.elements() != length)) {
+            throw new ModelFormatException(file.path() + ": tensor '" + name + "' must be F32 of " + length
+                    + " elements, is " + info.type() + " " + java.util.Arrays.toString(info.dims()));
+        }
+        float[] out = new float[(int) info.elements()];
+        file.map(name).asFloatBuffer().get(out);
+        return out;
+    }
+
+    @Override
+    public void close() {
+        file.close();
+    }
+
+    /**
+     * GELU as ggml computes it on CPUs: the tanh approximation, looked up for the input rounded to half precision,
+     * with the result in half precision; identity above 10 and zero below -10.
+     */
+    static final class Gelu {
+        private static final float[] TABLE = new float[1 << 16];
+
+        static {
+            for (int i = 0; i < TABLE.length; i++) {
+                float x = Float16.toFloat((short) i);
+                double y = 0.5 * x * (1 + Math.tanh(Math.sqrt(2 / Math.PI) * x * (1 + 0.044715 * x * x)));
+                TABLE[i] = Float16.round((float) y);
+            }
+        }
+
+        private Gelu() {
+        }
+
+        static float apply(float x) {
+            if (x <= -10f) {
+                return 0f;
+            }
+            if (x >= 10f) {
+                return x;
+            }
+            return TABLE[Float16.fromFloat(x) & 0xFFFF];
+        }
+    }
+}
