@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.inference.ModelRegistry;
@@ -20,6 +21,7 @@ public final class Gateway {
     private final List<HealthCheck> healthChecks;
     private final IdempotentRequests idempotency;
     private final ModelRegistry models;
+    private final DocumentIndex documents;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
         this(namespaces, limits, healthChecks, null);
@@ -39,14 +41,27 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency, ModelRegistry models) {
+        this(namespaces, limits, healthChecks, idempotency, models, null);
+    }
+
+    /**
+     * @param documents the documents routes and text queries; null leaves them answering 501
+     */
+    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
+                   MetadataStore idempotency, ModelRegistry models, DocumentIndex documents) {
         this.models = models;
+        this.documents = documents;
         this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency);
         this.limits = limits;
         this.healthChecks = List.copyOf(healthChecks);
-        new VectorApi(namespaces, limits).register(router);
+        new VectorApi(namespaces, limits, documents).register(router);
         new HistoryApi(namespaces).register(router);
         if (models != null) {
             new InferenceApi(models).register(router);
+            new EmbeddingsApi(models).register(router);
+        }
+        if (documents != null) {
+            new DocumentsApi(documents, limits).register(router);
         }
         router.add("GET", "/health", (r, p) -> health());
         registerNotYetBuilt();
@@ -100,9 +115,12 @@ public final class Gateway {
      * that would suggest a wrong path.
      */
     private void registerNotYetBuilt() {
-        notYet("POST", "/v1/namespaces/{ns}/documents", "documents (text in, embedded by the server)");
-        notYet("POST", "/v1/embeddings", "embeddings (BERT models)");
+        if (documents == null) {
+            notYet("POST", "/v1/namespaces/{ns}/documents", "an embedding model for documents");
+            notYet("POST", "/v1/namespaces/{ns}/documents/delete", "an embedding model for documents");
+        }
         if (models == null) {
+            notYet("POST", "/v1/embeddings", "inference (GGUF models)");
             notYet("GET", "/v1/models", "inference (GGUF models)");
             notYet("POST", "/v1/completions", "inference (GGUF models)");
             notYet("POST", "/v1/chat/completions", "inference (GGUF models)");
@@ -111,8 +129,8 @@ public final class Gateway {
 
     private void notYet(String method, String pattern, String feature) {
         router.add(method, pattern, (r, p) -> {
-            throw new NotImplementedYetException(method + " " + pattern + " is part of the API contract, but "
-                    + feature + " is not built yet in this release");
+            throw new NotImplementedYetException(method + " " + pattern + " needs " + feature
+                    + ", which this deployment does not have configured");
         });
     }
 }

@@ -4,6 +4,7 @@ import dev.abi.inference.ModelFormatException;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.UnknownModelException;
 import dev.abi.inference.UnsupportedModelException;
+import dev.abi.inference.WrongModelKindException;
 
 /**
  * Errors of the inference routes in OpenAI's shape, {@code {"error":{"message","type","param","code"}}}, with the
@@ -22,8 +23,10 @@ final class OpenAiErrors {
                     "model_not_found");
             case ValidationException e -> error(400, e.getMessage(), "invalid_request_error",
                     e.errors().isEmpty() ? null : e.errors().get(0).field(), null);
-            case PromptTooLongException e -> error(400, e.getMessage(), "invalid_request_error", "messages",
+            case PromptTooLongException e -> error(400, e.getMessage(), "invalid_request_error", e.param(),
                     "context_length_exceeded");
+            case WrongModelKindException e -> error(400, e.getMessage(), "invalid_request_error", "model",
+                    "model_not_supported");
             case PayloadTooLargeException e -> error(413, e.getMessage(), "invalid_request_error", null, null);
             case UnsupportedModelException e -> error(501, e.getMessage(), "invalid_request_error", "model",
                     "model_not_supported");

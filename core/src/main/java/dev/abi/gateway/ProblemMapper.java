@@ -3,7 +3,12 @@ package dev.abi.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.documents.DocumentFormatException;
 import dev.abi.events.UnsupportedObjectException;
+import dev.abi.inference.ModelFormatException;
+import dev.abi.inference.UnknownModelException;
+import dev.abi.inference.UnsupportedModelException;
+import dev.abi.inference.WrongModelKindException;
 import dev.abi.namespace.ConcurrentWriteException;
 import dev.abi.namespace.DimensionMismatchException;
 import dev.abi.namespace.NamespaceConflictException;
@@ -46,6 +51,18 @@ public final class ProblemMapper {
                     Map.of());
             case UnsupportedObjectException e -> problem(400, "validation", "Invalid request", e.getMessage(),
                     List.of(new FieldError("key", e.getMessage())), Map.of());
+            case DocumentFormatException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError(e.source(), e.getMessage())), Map.of());
+            case UnknownModelException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError("model", e.getMessage())), Map.of());
+            case WrongModelKindException e -> problem(400, "validation", "Invalid request", e.getMessage(),
+                    List.of(new FieldError("model", e.getMessage())), Map.of());
+            case UnsupportedModelException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
+                    List.of(), Map.of());
+            case ModelFormatException e -> {
+                LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
+                yield problem(500, "model-unusable", "Model file unusable", e.getMessage(), List.of(), Map.of());
+            }
             case NamespaceNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VectorNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VersionNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());

@@ -2,6 +2,7 @@ package dev.abi.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceInfo;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
@@ -24,10 +25,13 @@ final class VectorApi {
 
     private final NamespaceService namespaces;
     private final Limits limits;
+    private final DocumentIndex documents;
 
-    VectorApi(NamespaceService namespaces, Limits limits) {
+    /** @param documents text queries go here; null answers them 501 */
+    VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents) {
         this.namespaces = namespaces;
         this.limits = limits;
+        this.documents = documents;
     }
 
     void register(Router router) {
@@ -156,11 +160,18 @@ final class VectorApi {
 
     private HttpResponse query(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
-        if (body.hasNonNull("text") && !body.hasNonNull("vector")) {
-            throw new NotImplementedYetException("text queries need the embeddings and documents API, which is not"
-                    + " built yet; send a \"vector\"");
+        boolean byText = body.hasNonNull("text");
+        if (byText && body.hasNonNull("vector")) {
+            throw new ValidationException("text", "give either \"text\" or \"vector\", not both");
         }
-        float[] vector = JsonBodies.vector(body.get("vector"), "vector", limits);
+        if (byText && documents == null) {
+            throw new NotImplementedYetException("text queries need an embedding model; none is configured on this"
+                    + " deployment (see docs/embeddings.md)");
+        }
+        if (byText && (!body.get("text").isTextual() || body.get("text").textValue().isBlank())) {
+            throw new ValidationException("text", "must be a non-empty string");
+        }
+        float[] vector = byText ? null : JsonBodies.vector(body.get("vector"), "vector", limits);
         int topK = JsonBodies.intInRange(body, "topK", "topK", 10, 1, limits.maxTopK());
         boolean includeAttributes = JsonBodies.bool(body, "includeAttributes", "includeAttributes", false);
         boolean includeValues = JsonBodies.bool(body, "includeValues", "includeValues", false);
@@ -168,7 +179,10 @@ final class VectorApi {
         Filter filter = filterNode == null || filterNode.isNull() ? Filter.ALL
                 : FilterParser.parse(JsonBodies.plain(filterNode));
         NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
-        QueryResult result = namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf));
+        QueryResult result = byText
+                ? documents.query(name, body.get("text").textValue(), DocumentsApi.optionalString(body, "model"), topK,
+                        filter, asOf)
+                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf));
         return json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("matches");
@@ -176,6 +190,14 @@ final class VectorApi {
                 g.writeStartObject();
                 g.writeStringField("id", m.vector().id());
                 g.writeNumberField("distance", m.distance());
+                Object doc = m.vector().attributes().get(DocumentIndex.DOCUMENT_ID);
+                if (doc != null) {
+                    g.writeStringField("documentId", doc.toString());
+                    Object text = m.vector().attributes().get(DocumentIndex.TEXT);
+                    if (text != null) {
+                        g.writeStringField("text", text.toString());
+                    }
+                }
                 writeVectorFields(g, m.vector(), includeValues, includeAttributes);
                 g.writeEndObject();
             }
@@ -214,7 +236,13 @@ final class VectorApi {
         }
         if (attributes) {
             g.writeFieldName("attributes");
-            JsonBodies.MAPPER.writeValue(g, v.attributes());
+            Map<String, Object> shown = v.attributes();
+            if (shown.containsKey(DocumentIndex.DOCUMENT_ID)) {
+                // a chunk's bookkeeping is shown as documentId and text, not among the user's attributes
+                shown = new java.util.LinkedHashMap<>(shown);
+                shown.keySet().removeIf(k -> k.startsWith("abi."));
+            }
+            JsonBodies.MAPPER.writeValue(g, shown);
         }
     }
 

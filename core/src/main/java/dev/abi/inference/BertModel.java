@@ -12,7 +12,7 @@ import java.util.List;
  * all sentences, and attention runs within each sentence only, which is what an attention mask does. Thread-safe:
  * each call has its own buffers.
  */
-public final class BertModel implements AutoCloseable {
+public final class BertModel implements Embedder, AutoCloseable {
 
     /** The shape read from {@code bert.*} metadata. */
     public record Config(int dim, int layers, int heads, int ffnDim, int contextLength, float eps, Pooling pooling) {
@@ -33,6 +33,7 @@ public final class BertModel implements AutoCloseable {
     }
 
     private final GgufFile file;
+    private final String name;
     private final Config config;
     private final WordPieceTokenizer tokenizer;
     private final WeightMatrix tokenEmbedding;
@@ -42,8 +43,9 @@ public final class BertModel implements AutoCloseable {
     private final float[] embNormB;
     private final Layer[] layers;
 
-    private BertModel(GgufFile f) {
+    private BertModel(GgufFile f, String name) {
         this.file = f;
+        this.name = name;
         String arch = f.string("general.architecture");
         if (!arch.equals("bert")) {
             throw new UnsupportedModelException(f.path() + ": architecture '" + arch + "' is not an embedding model"
@@ -97,9 +99,15 @@ public final class BertModel implements AutoCloseable {
      * @throws UnsupportedModelException when the file is not a BERT model
      */
     public static BertModel load(Path path) {
+        String file = path.getFileName().toString();
+        return load(path, file.endsWith(".gguf") ? file.substring(0, file.length() - 5) : file);
+    }
+
+    /** As {@link #load(Path)}, served under {@code name}. */
+    public static BertModel load(Path path, String name) {
         GgufFile f = GgufFile.open(path);
         try {
-            return new BertModel(f);
+            return new BertModel(f, name);
         } catch (RuntimeException e) {
             f.close();
             throw e;
@@ -110,11 +118,26 @@ public final class BertModel implements AutoCloseable {
         return config;
     }
 
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public int dimension() {
+        return config.dim();
+    }
+
+    @Override
+    public int countTokens(String text) {
+        return tokenizer.encode(text).length;
+    }
+
     public WordPieceTokenizer tokenizer() {
         return tokenizer;
     }
 
-    /** The longest input in tokens, {@code [CLS]} and {@code [SEP]} included. */
+    @Override
     public int maxTokens() {
         return config.contextLength();
     }
@@ -123,6 +146,7 @@ public final class BertModel implements AutoCloseable {
      * {@code [CLS]}, the text's tokens and {@code [SEP]}; a text longer than the context keeps its first tokens (the
      * caller decides whether that is an error).
      */
+    @Override
     public int[] tokenize(String text) {
         int[] body = tokenizer.encode(text);
         int n = Math.min(body.length, maxTokens() - 2);
@@ -134,6 +158,7 @@ public final class BertModel implements AutoCloseable {
     }
 
     /** The embeddings of {@code texts}, one unit vector each, in one batch. */
+    @Override
     public float[][] embed(List<String> texts) {
         return embedTokens(texts.stream().map(this::tokenize).toList());
     }
@@ -143,6 +168,7 @@ public final class BertModel implements AutoCloseable {
      *
      * @throws IllegalArgumentException when a sequence is empty, too long or holds an id outside the vocabulary
      */
+    @Override
     public float[][] embedTokens(List<int[]> sequences) {
         int total = 0;
         for (int[] s : sequences) {

@@ -11,9 +11,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * The models an instance serves, by name. Each is loaded (memory-mapped) on first use and kept for the life of the
- * instance. On the local server every {@code *.gguf} file of the models directory is served under its file name
- * without {@code .gguf}.
+ * The models an instance serves, by name: text generation models ({@link #get}) and sentence-embedding models
+ * ({@link #embedder}), told apart by their GGUF architecture. Each is loaded (memory-mapped) on first use and kept for
+ * the life of the instance. On the local server every {@code *.gguf} file of the models directory is served under its
+ * file name without {@code .gguf}.
  */
 public final class ModelRegistry implements AutoCloseable {
 
@@ -28,6 +29,8 @@ public final class ModelRegistry implements AutoCloseable {
     private final Map<String, Path> paths;
     private final Map<String, StoredModel> stored;
     private final Map<String, Loaded> loaded = new ConcurrentHashMap<>();
+    private final Map<String, BertModel> embedders = new ConcurrentHashMap<>();
+    private final Map<String, Path> files = new ConcurrentHashMap<>();
 
     public ModelRegistry(Map<String, Path> paths) {
         this(paths, Map.of());
@@ -71,11 +74,13 @@ public final class ModelRegistry implements AutoCloseable {
      * @throws ModelFormatException when its file cannot be used
      */
     public Loaded get(String name) {
-        if (!paths.containsKey(name) && !stored.containsKey(name)) {
-            throw new UnknownModelException(name, names());
-        }
+        Path file = file(name);
         return loaded.computeIfAbsent(name, n -> {
-            Path path = paths.containsKey(n) ? paths.get(n) : fetch(n, stored.get(n));
+            Path path = file;
+            if (architecture(path).equals("bert")) {
+                throw new WrongModelKindException("model '" + n + "' is an embedding model; use it with /v1/embeddings"
+                        + " or the documents routes");
+            }
             LlamaModel model = LlamaModel.load(path);
             try (GgufFile f = GgufFile.open(path)) {
                 Object template = f.metadata().get("tokenizer.chat_template");
@@ -86,6 +91,38 @@ public final class ModelRegistry implements AutoCloseable {
                 throw e;
             }
         });
+    }
+
+    /**
+     * The embedding model, loaded on first use.
+     *
+     * @throws UnknownModelException when no model has this name
+     * @throws WrongModelKindException when it is a text generation model
+     */
+    public Embedder embedder(String name) {
+        Path file = file(name);
+        return embedders.computeIfAbsent(name, n -> {
+            String arch = architecture(file);
+            if (!arch.equals("bert")) {
+                throw new WrongModelKindException("model '" + n + "' (architecture " + arch + ") is not an embedding"
+                        + " model; embedding models have the bert architecture");
+            }
+            return BertModel.load(file, n);
+        });
+    }
+
+    /** The model's local file: configured, or fetched from its object once. */
+    private Path file(String name) {
+        if (!paths.containsKey(name) && !stored.containsKey(name)) {
+            throw new UnknownModelException(name, names());
+        }
+        return files.computeIfAbsent(name, n -> paths.containsKey(n) ? paths.get(n) : fetch(n, stored.get(n)));
+    }
+
+    private static String architecture(Path path) {
+        try (GgufFile f = GgufFile.open(path)) {
+            return f.string("general.architecture");
+        }
     }
 
     private static final int CHUNK = 16 << 20;
@@ -125,5 +162,6 @@ public final class ModelRegistry implements AutoCloseable {
     @Override
     public void close() {
         loaded.values().forEach(l -> l.model().close());
+        embedders.values().forEach(BertModel::close);
     }
 }

@@ -167,6 +167,49 @@ public final class NamespaceService {
         return new WriteResult(records.size(), e.seq());
     }
 
+    /**
+     * Replaces whole documents in one commit: upserts {@code chunks} (ids {@code {documentId}#{n}}, n from 0) and
+     * deletes every chunk each of {@code documentIds} has at the head beyond the new ones. A document given no chunks
+     * is deleted. Creates the namespace, as {@link #upsert} does, when there are chunks and it does not exist.
+     *
+     * @return how many chunks were deleted, and the version committed (the head's when nothing changed)
+     */
+    public WriteResult replaceDocuments(String name, List<VectorRecord> chunks, java.util.Collection<String> documentIds) {
+        if (!chunks.isEmpty() && store.open(name).isEmpty()) {
+            create(name, chunks.get(0).values().length, Metric.COSINE);
+        }
+        Live l = current(name);
+        checkDimensions(name, l.ns.config.dimension(), chunks);
+        java.util.Set<String> fresh = new java.util.HashSet<>();
+        List<Operation> ops = new ArrayList<>(chunks.size());
+        for (VectorRecord r : new UpsertBatch(chunks)) {
+            ops.add(Operation.upsert(r.id(), r.values(), r.attributes()));
+            fresh.add(r.id());
+        }
+        int deleted = 0;
+        DurableNamespace.State state;
+        l.lock.readLock().lock();
+        try {
+            state = l.state;
+            for (String doc : new java.util.LinkedHashSet<>(documentIds)) {
+                for (int n = 0; state.index().get(doc + "#" + n).isPresent(); n++) {
+                    if (!fresh.contains(doc + "#" + n)) {
+                        ops.add(Operation.delete(doc + "#" + n));
+                        deleted++;
+                    }
+                }
+            }
+        } finally {
+            l.lock.readLock().unlock();
+        }
+        if (ops.isEmpty()) {
+            return new WriteResult(0, state.seq());
+        }
+        LogEntry e = l.ns.append(ops);
+        afterCommit(name, l.ns, e);
+        return new WriteResult(deleted, e.seq());
+    }
+
     /** Deletes vectors by id; ids that do not exist at the head are ignored and not counted. */
     public WriteResult deleteVectors(String name, List<String> ids) {
         Live l = current(name);

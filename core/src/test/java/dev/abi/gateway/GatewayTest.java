@@ -136,10 +136,12 @@ class GatewayTest {
     }
 
     @Test
-    void unbuiltRoutesSay501WithWhatIsMissing() throws Exception {
+    void routesWithoutAConfiguredModelSay501WithWhatIsMissing() throws Exception {
         HttpResponse r = call("POST", "/v1/namespaces/docs/documents", "{\"documents\":[]}");
         assertEquals(501, r.status());
-        assertTrue(JSON.readTree(r.body()).get("detail").asText().contains("not built yet"));
+        assertTrue(JSON.readTree(r.body()).get("detail").asText().contains("embedding model"), r.bodyText());
+        HttpResponse q = call("POST", "/v1/namespaces/docs/query", "{\"text\":\"hello\"}");
+        assertEquals(501, q.status(), q.bodyText());
     }
 
     @Test

@@ -24,12 +24,43 @@ public interface AbiConfig {
     boolean vertxRoute();
 
     /**
-     * Directory of GGUF models for the OpenAI-compatible routes: every {@code *.gguf} file is served under its file
-     * name without {@code .gguf}. Keep this name: checks outside the repository rely on it.
+     * Directory of GGUF models for the OpenAI-compatible routes and the documents routes: every {@code *.gguf} file
+     * is served under its file name without {@code .gguf}. Several directories may be given, separated by commas.
+     * Keep this name: checks outside the repository rely on it.
      */
     @WithName("models-dir")
     @WithDefault("./models")
     String modelsDir();
+
+    /** Text in: the embedding model and chunk sizes of the documents routes and text queries. */
+    Embedding embedding();
+
+    /** Defaults of the documents routes. */
+    interface Embedding {
+        /** The embedding model used when a request names none (a served model name). */
+        @WithDefault("all-MiniLM-L6-v2")
+        String model();
+
+        /** Chunk window in model tokens. */
+        @WithName("window-tokens")
+        @WithDefault("256")
+        int windowTokens();
+
+        /** Tokens each chunk repeats from the end of the one before. */
+        @WithName("overlap-tokens")
+        @WithDefault("32")
+        int overlapTokens();
+
+        /** CSV files: the column with the text. */
+        @WithName("csv-text-column")
+        @WithDefault("text")
+        String csvTextColumn();
+
+        /** CSV files: the column with the document id. */
+        @WithName("csv-id-column")
+        @WithDefault("id")
+        String csvIdColumn();
+    }
 
     /**
      * Models kept as objects in the state store, by name: {@code abi.models.<name>.key} and

@@ -1,5 +1,8 @@
 package dev.abi.functions;
 
+import dev.abi.documents.Chunker;
+import dev.abi.documents.DocumentFormats;
+import dev.abi.documents.DocumentIndex;
 import dev.abi.events.ObjectIndexer;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HealthCheck;
@@ -67,10 +70,15 @@ public class CoreBeans {
         java.util.Map<String, ModelRegistry.StoredModel> stored = new java.util.HashMap<>();
         config.models().forEach((name, m) -> stored.put(name, new ModelRegistry.StoredModel(store, m.key(),
                 m.sha256())));
-        ModelRegistry scanned = ModelRegistry.scan(java.nio.file.Path.of(config.modelsDir()));
         java.util.Map<String, java.nio.file.Path> local = new java.util.HashMap<>();
-        for (String name : scanned.names()) {
-            local.put(name, java.nio.file.Path.of(config.modelsDir(), name + ".gguf"));
+        for (String dir : config.modelsDir().split(",")) {
+            if (dir.isBlank()) {
+                continue;
+            }
+            ModelRegistry scanned = ModelRegistry.scan(java.nio.file.Path.of(dir.trim()));
+            for (String name : scanned.names()) {
+                local.putIfAbsent(name, java.nio.file.Path.of(dir.trim(), name + ".gguf"));
+            }
         }
         ModelRegistry registry = new ModelRegistry(local, stored);
         LOG.infof("models served from %s: %s", config.modelsDir(), registry.names());
@@ -79,8 +87,16 @@ public class CoreBeans {
 
     @Produces
     @Singleton
+    DocumentIndex documentIndex(AbiConfig config, NamespaceService namespaces, ModelRegistry models) {
+        AbiConfig.Embedding e = config.embedding();
+        return new DocumentIndex(namespaces, models::embedder, e.model(),
+                new Chunker.Options(e.windowTokens(), e.overlapTokens()), DocumentIndex.Limits.defaults());
+    }
+
+    @Produces
+    @Singleton
     Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata,
-                    ModelRegistry models) {
+                    ModelRegistry models, DocumentIndex documents) {
         HealthCheck storeCheck = new HealthCheck() {
             @Override
             public String name() {
@@ -104,14 +120,17 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models);
+        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models, documents);
     }
 
     @Produces
     @Singleton
     ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits,
-                                MetadataStore metadata) {
-        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits, metadata);
+                                MetadataStore metadata, DocumentIndex documents) {
+        DocumentFormats.Options d = DocumentFormats.Options.defaults();
+        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits, metadata,
+                documents, new DocumentFormats.Options(d.maxBytes(), config.embedding().csvTextColumn(),
+                        config.embedding().csvIdColumn()));
     }
 
     void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {

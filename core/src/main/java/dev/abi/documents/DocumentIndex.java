@@ -1,0 +1,184 @@
+package dev.abi.documents;
+
+import dev.abi.inference.Embedder;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.QueryResult;
+import dev.abi.namespace.VectorRecord;
+import dev.abi.namespace.WriteResult;
+import dev.abi.vector.Filter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Text in, vectors stored: documents are split into chunks ({@link Chunker}), embedded by a served model in
+ * batches, and stored as vectors {@code {documentId}#{n}} in one commit per request, replacing the chunks each
+ * document had before. Every chunk carries the document's attributes plus {@link #DOCUMENT_ID}, {@link #TEXT} and
+ * {@link #CHUNK}. Text queries embed the query with the same model and search the namespace.
+ */
+public final class DocumentIndex {
+
+    /** Attribute with the id of the document a chunk belongs to (filterable). */
+    public static final String DOCUMENT_ID = "abi.documentId";
+    /** Attribute with the chunk's text. */
+    public static final String TEXT = "abi.text";
+    /** Attribute with the chunk's number within its document. */
+    public static final String CHUNK = "abi.chunk";
+
+    /** How many inputs go through the model together. */
+    static final int EMBED_BATCH = 32;
+
+    /**
+     * @param maxDocuments     most documents per request
+     * @param maxDocumentBytes longest document text in UTF-8 bytes
+     * @param maxChunks        most chunks per request (the embedding work of one call)
+     */
+    public record Limits(int maxDocuments, int maxDocumentBytes, int maxChunks) {
+        public static Limits defaults() {
+            return new Limits(1000, 1 << 20, 8192);
+        }
+    }
+
+    /** Outcome of a documents upsert. */
+    public record UpsertResult(int documents, int chunks, long version) {
+    }
+
+    private final NamespaceService namespaces;
+    private final Function<String, Embedder> models;
+    private final String defaultModel;
+    private final Chunker.Options defaultChunking;
+    private final Limits limits;
+
+    /**
+     * @param models       embedding models by name ({@code ModelRegistry::embedder})
+     * @param defaultModel the model used when a request names none
+     */
+    public DocumentIndex(NamespaceService namespaces, Function<String, Embedder> models, String defaultModel,
+                         Chunker.Options defaultChunking, Limits limits) {
+        this.namespaces = namespaces;
+        this.models = models;
+        this.defaultModel = defaultModel;
+        this.defaultChunking = defaultChunking;
+        this.limits = limits;
+    }
+
+    public String defaultModel() {
+        return defaultModel;
+    }
+
+    public Chunker.Options defaultChunking() {
+        return defaultChunking;
+    }
+
+    public Limits limits() {
+        return limits;
+    }
+
+    /**
+     * Chunks, embeds and stores the documents, replacing their previous chunks.
+     *
+     * @param model    the embedding model's name, or null for the default
+     * @param chunking chunk sizes, or null for the default
+     * @throws DocumentFormatException naming {@code documents[i]} for an empty id or text, a duplicate id, a text
+     *     over the size limit, or too many chunks
+     */
+    public UpsertResult upsert(String namespace, List<Document> documents, String model, Chunker.Options chunking) {
+        if (documents.isEmpty()) {
+            throw new DocumentFormatException("documents", "must hold at least one document");
+        }
+        if (documents.size() > limits.maxDocuments()) {
+            throw new DocumentFormatException("documents", "holds " + documents.size() + " documents; the limit is "
+                    + limits.maxDocuments());
+        }
+        Chunker.Options opts = chunking == null ? defaultChunking : chunking;
+        Map<String, Integer> seen = new HashMap<>();
+        boolean needsModel = false;
+        for (int i = 0; i < documents.size(); i++) {
+            Document d = documents.get(i);
+            String where = "documents[" + i + "]";
+            if (d.id() == null || d.id().isEmpty() || d.id().contains("#")) {
+                throw new DocumentFormatException(where + ".id", "must be a non-empty string without '#'");
+            }
+            Integer before = seen.put(d.id(), i);
+            if (before != null) {
+                throw new DocumentFormatException(where + ".id", "'" + d.id() + "' is also documents[" + before + "]");
+            }
+            if (d.vector() == null) {
+                needsModel = true;
+                if (d.text() == null || d.text().isBlank()) {
+                    throw new DocumentFormatException(where + ".text", "must be a non-empty string");
+                }
+                int bytes = d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                if (bytes > limits.maxDocumentBytes()) {
+                    throw new DocumentFormatException(where + ".text", "is " + bytes + " bytes; the limit is "
+                            + limits.maxDocumentBytes());
+                }
+            }
+        }
+        Embedder embedder = needsModel ? models.apply(model == null ? defaultModel : model) : null;
+        if (embedder != null && opts.windowTokens() > embedder.maxTokens() - 2) {
+            opts = new Chunker.Options(embedder.maxTokens() - 2, Math.min(opts.overlapTokens(),
+                    (embedder.maxTokens() - 2) / 2 - 1));
+        }
+
+        List<String> texts = new ArrayList<>();
+        List<VectorRecord> records = new ArrayList<>();
+        List<Integer> pending = new ArrayList<>(); // indexes in records still waiting for their vector
+        Chunker chunker = embedder == null ? null : new Chunker(embedder::countTokens, opts);
+        for (Document d : documents) {
+            if (d.vector() != null) {
+                records.add(new VectorRecord(d.id() + "#0", d.vector(), attributes(d, 0, d.text())));
+                continue;
+            }
+            List<Chunker.Chunk> chunks = chunker.split(d.text());
+            for (int n = 0; n < chunks.size(); n++) {
+                texts.add(chunks.get(n).text());
+                pending.add(records.size());
+                records.add(new VectorRecord(d.id() + "#" + n, null, attributes(d, n, chunks.get(n).text())));
+            }
+            if (records.size() > limits.maxChunks()) {
+                throw new DocumentFormatException("documents", "make more than " + limits.maxChunks()
+                        + " chunks in one request; send fewer or shorter documents per request");
+            }
+        }
+        for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
+            int to = Math.min(texts.size(), from + EMBED_BATCH);
+            float[][] vectors = embedder.embed(texts.subList(from, to));
+            for (int k = from; k < to; k++) {
+                VectorRecord r = records.get(pending.get(k));
+                records.set(pending.get(k), new VectorRecord(r.id(), vectors[k - from], r.attributes()));
+            }
+        }
+        WriteResult w = namespaces.replaceDocuments(namespace, records, seen.keySet());
+        return new UpsertResult(documents.size(), records.size(), w.version());
+    }
+
+    /** Deletes documents (all their chunks); returns how many chunks were deleted. */
+    public WriteResult delete(String namespace, List<String> documentIds) {
+        return namespaces.replaceDocuments(namespace, List.of(), documentIds);
+    }
+
+    /** Embeds {@code text} with the model (null for the default) and searches the namespace with it. */
+    public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
+                             NamespaceService.AsOf asOf) {
+        if (text == null || text.isBlank()) {
+            throw new DocumentFormatException("text", "must be a non-empty string");
+        }
+        Embedder embedder = models.apply(model == null ? defaultModel : model);
+        float[] vector = embedder.embed(List.of(text))[0];
+        return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf));
+    }
+
+    private static Map<String, Object> attributes(Document d, int chunk, String text) {
+        Map<String, Object> a = new LinkedHashMap<>(d.attributes());
+        a.put(DOCUMENT_ID, d.id());
+        a.put(CHUNK, chunk);
+        if (text != null) {
+            a.put(TEXT, text);
+        }
+        return a;
+    }
+}
