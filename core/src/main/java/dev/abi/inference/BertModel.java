@@ -205,9 +205,9 @@ public final class BertModel implements Embedder, AutoCloseable {
         float[][] h = new float[total][dim];
         float[][] ff = new float[total][config.ffnDim()];
         for (Layer layer : layers) {
-            layer.wq().matmul(x, total, q);
-            layer.wk().matmul(x, total, k);
-            layer.wv().matmul(x, total, v);
+            layer.wq().matmulFloat(x, total, q);
+            layer.wk().matmulFloat(x, total, k);
+            layer.wv().matmulFloat(x, total, v);
             for (int t = 0; t < total; t++) {
                 addInPlace(q[t], layer.bq());
                 addInPlace(k[t], layer.bk());
@@ -216,21 +216,21 @@ public final class BertModel implements Embedder, AutoCloseable {
             for (int s = 0; s < sequences.size(); s++) {
                 attend(q, k, v, att, start[s], start[s + 1]);
             }
-            layer.wo().matmul(att, total, h);
+            layer.wo().matmulFloat(att, total, h);
             for (int t = 0; t < total; t++) {
                 for (int i = 0; i < dim; i++) {
                     h[t][i] += layer.bo()[i] + x[t][i];
                 }
                 layerNorm(h[t], h[t], layer.attnNormW(), layer.attnNormB());
             }
-            layer.up().matmul(h, total, ff);
+            layer.up().matmulFloat(h, total, ff);
             for (int t = 0; t < total; t++) {
                 float[] f = ff[t];
                 for (int i = 0; i < f.length; i++) {
                     f[i] = Gelu.apply(f[i] + layer.bUp()[i]);
                 }
             }
-            layer.down().matmul(ff, total, x);
+            layer.down().matmulFloat(ff, total, x);
             for (int t = 0; t < total; t++) {
                 for (int i = 0; i < dim; i++) {
                     x[t][i] += layer.bDown()[i] + h[t][i];

@@ -118,6 +118,62 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
     /** Row {@code r}, dequantized to floats. */
     public abstract void row(int r, float[] out);
 
+    /** Transposed float panels for {@link #matmulFloat}, built on its first call. */
+    private volatile float[][] panels;
+
+    /**
+     * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs, in floats: the weights dequantized once,
+     * on the first call, into transposed panels of {@link VectorOps#panelWidth()} rows kept on the heap (4 bytes per
+     * weight), then multiplied by the activations as they are (no activation quantization) with a register-tiled
+     * kernel. For batched encoders (BERT), where llama.cpp's bit-exact quantized path is not needed and the heap
+     * copy of a small model is worth the speed.
+     */
+    public void matmulFloat(float[][] xs, int n, float[][] outs) {
+        float[][] packed = packedPanels();
+        int w = ops.panelWidth();
+        java.util.function.BiConsumer<Integer, Integer> body = (from, to) -> {
+            for (int b = from; b < to; b++) {
+                ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
+            }
+        };
+        java.util.concurrent.ForkJoinPool p = pool;
+        int count = packed.length;
+        if (p.getParallelism() == 1 || count < 2 || (long) n * rows * cols < PARALLEL_THRESHOLD) {
+            body.accept(0, count);
+            return;
+        }
+        int chunks = Math.min(count, p.getParallelism() * 4);
+        int per = (count + chunks - 1) / chunks;
+        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+                .forEach(c -> body.accept(c * per, Math.min(count, (c + 1) * per)))).join();
+    }
+
+    private float[][] packedPanels() {
+        float[][] p = panels;
+        if (p == null) {
+            synchronized (this) {
+                p = panels;
+                if (p == null) {
+                    int w = ops.panelWidth();
+                    p = new float[(rows + w - 1) / w][];
+                    float[] row = new float[cols];
+                    for (int b = 0; b < p.length; b++) {
+                        float[] panel = new float[cols * w];
+                        for (int j = 0; j < w && b * w + j < rows; j++) {
+                            row(b * w + j, row);
+                            for (int k = 0, at = j; k < cols; k++, at += w) {
+                                panel[at] = row[k];
+                            }
+                        }
+                        p[b] = panel;
+                    }
+                    panels = p;
+                }
+            }
+        }
+        return p;
+    }
+
     /** F32 weights: float dot products on the Vector API. */
     static final class F32 extends WeightMatrix {
         F32(ByteBuffer data, int rows, int cols, VectorOps ops) {

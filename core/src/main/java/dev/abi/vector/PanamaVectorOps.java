@@ -217,6 +217,77 @@ final class PanamaVectorOps implements VectorOps {
         return (FloatVector) ByteVector.fromArray(BYTES, codes, offset).convertShape(VectorOperators.B2F, SPECIES, 0);
     }
 
+    @Override
+    public int panelWidth() {
+        return 2 * SPECIES.length();
+    }
+
+    @Override
+    public void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        float[] tmp = rows < w ? new float[w] : null;
+        int t = t0;
+        for (; t + 3 < t1; t += 4) {
+            float[] x0 = xs[t];
+            float[] x1 = xs[t + 1];
+            float[] x2 = xs[t + 2];
+            float[] x3 = xs[t + 3];
+            FloatVector a00 = FloatVector.zero(SPECIES);
+            FloatVector a01 = FloatVector.zero(SPECIES);
+            FloatVector a10 = FloatVector.zero(SPECIES);
+            FloatVector a11 = FloatVector.zero(SPECIES);
+            FloatVector a20 = FloatVector.zero(SPECIES);
+            FloatVector a21 = FloatVector.zero(SPECIES);
+            FloatVector a30 = FloatVector.zero(SPECIES);
+            FloatVector a31 = FloatVector.zero(SPECIES);
+            for (int k = 0, p = 0; k < cols; k++, p += w) {
+                FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
+                FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
+                FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
+                a00 = w0.fma(b, a00);
+                a01 = w1.fma(b, a01);
+                b = FloatVector.broadcast(SPECIES, x1[k]);
+                a10 = w0.fma(b, a10);
+                a11 = w1.fma(b, a11);
+                b = FloatVector.broadcast(SPECIES, x2[k]);
+                a20 = w0.fma(b, a20);
+                a21 = w1.fma(b, a21);
+                b = FloatVector.broadcast(SPECIES, x3[k]);
+                a30 = w0.fma(b, a30);
+                a31 = w1.fma(b, a31);
+            }
+            store(a00, a01, outs[t], r0, rows, tmp);
+            store(a10, a11, outs[t + 1], r0, rows, tmp);
+            store(a20, a21, outs[t + 2], r0, rows, tmp);
+            store(a30, a31, outs[t + 3], r0, rows, tmp);
+        }
+        for (; t < t1; t++) {
+            float[] x0 = xs[t];
+            FloatVector a00 = FloatVector.zero(SPECIES);
+            FloatVector a01 = FloatVector.zero(SPECIES);
+            for (int k = 0, p = 0; k < cols; k++, p += w) {
+                FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
+                a00 = FloatVector.fromArray(SPECIES, panel, p).fma(b, a00);
+                a01 = FloatVector.fromArray(SPECIES, panel, p + l).fma(b, a01);
+            }
+            store(a00, a01, outs[t], r0, rows, tmp);
+        }
+    }
+
+    /** The two accumulators' lanes to {@code out[r0..r0+rows)}. */
+    private static void store(FloatVector lo, FloatVector hi, float[] out, int r0, int rows, float[] tmp) {
+        int l = SPECIES.length();
+        if (tmp == null) {
+            lo.intoArray(out, r0);
+            hi.intoArray(out, r0 + l);
+            return;
+        }
+        lo.intoArray(tmp, 0);
+        hi.intoArray(tmp, l);
+        System.arraycopy(tmp, 0, out, r0, rows);
+    }
+
     /**
      * The lanes' sum in one fixed order (pairwise). {@code reduceLanes(ADD)} on floats may associate differently when
      * C2 intrinsifies it than in the interpreter's fallback, so the same inputs would give different bits before and

@@ -103,6 +103,34 @@ public interface VectorOps {
         return sum;
     }
 
+    /**
+     * Rows per weight panel of {@link #gemmPanel}: two vectors' worth of lanes on the Vector API (32 at 512 bits),
+     * so that a tile of 4 inputs by 2 vectors stays in registers.
+     */
+    default int panelWidth() {
+        return 8;
+    }
+
+    /**
+     * A block of a matrix product: for inputs {@code t} in {@code t0..t1} and panel rows {@code j} below
+     * {@code rows}, {@code outs[t][r0 + j] = sum over k of panel[k * panelWidth() + j] * xs[t][k]}, summed in k
+     * order with fused multiply-adds. The panel holds {@link #panelWidth()} weight rows transposed (k-major, rows
+     * past {@code rows} zero), so each weight value is loaded once for four inputs and no horizontal sums are needed.
+     */
+    default void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows) {
+        int w = panelWidth();
+        for (int t = t0; t < t1; t++) {
+            float[] x = xs[t];
+            for (int j = 0; j < rows; j++) {
+                float s = 0;
+                for (int k = 0; k < cols; k++) {
+                    s = Math.fma(panel[k * w + j], x[k], s);
+                }
+                outs[t][r0 + j] = s;
+            }
+        }
+    }
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }
