@@ -32,6 +32,8 @@ public final class BertModel implements Embedder, AutoCloseable {
                          float[] bUp, WeightMatrix down, float[] bDown, float[] outNormW, float[] outNormB) {
     }
 
+    private static final dev.abi.vector.VectorOps OPS = dev.abi.vector.VectorOpsProvider.get();
+
     private final GgufFile file;
     private final String name;
     private final Config config;
@@ -246,40 +248,69 @@ public final class BertModel implements Embedder, AutoCloseable {
         return out;
     }
 
-    /** Softmax attention of the tokens {@code from..to} over each other (bidirectional), head by head. */
+    /**
+     * Softmax attention of the tokens {@code from..to} over each other (bidirectional), head by head, as two small
+     * matrix products on the register-tiled kernel: scores = Q K^T (keys packed as panels) and out = P V.
+     */
     private void attend(float[][] q, float[][] k, float[][] v, float[][] out, int from, int to) {
+        int n = to - from;
         int hd = config.headDim();
+        int w = OPS.panelWidth();
         float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] w = new float[to - from];
+        float[][] qh = new float[n][hd];
+        float[][] scores = new float[n][n];
+        float[][] oh = new float[n][hd];
+        float[] keyPanel = new float[hd * w];
+        float[] valuePanel = new float[n * w];
         for (int head = 0; head < config.heads(); head++) {
             int o = head * hd;
-            for (int i = from; i < to; i++) {
-                float max = Float.NEGATIVE_INFINITY;
-                for (int j = from; j < to; j++) {
-                    float s = 0;
-                    for (int d = 0; d < hd; d++) {
-                        s += q[i][o + d] * k[j][o + d];
+            for (int i = 0; i < n; i++) {
+                float[] src = q[from + i];
+                for (int d = 0; d < hd; d++) {
+                    qh[i][d] = src[o + d] * scale;
+                }
+            }
+            for (int jb = 0; jb < n; jb += w) {
+                int count = Math.min(w, n - jb);
+                if (count < w) {
+                    java.util.Arrays.fill(keyPanel, 0f);
+                }
+                for (int jj = 0; jj < count; jj++) {
+                    float[] key = k[from + jb + jj];
+                    for (int d = 0, at = jj; d < hd; d++, at += w) {
+                        keyPanel[at] = key[o + d];
                     }
-                    w[j - from] = s * scale;
-                    max = Math.max(max, w[j - from]);
+                }
+                OPS.gemmPanel(keyPanel, hd, qh, 0, n, scores, jb, count);
+            }
+            for (int i = 0; i < n; i++) {
+                float[] row = scores[i];
+                float max = Float.NEGATIVE_INFINITY;
+                for (int j = 0; j < n; j++) {
+                    max = Math.max(max, row[j]);
                 }
                 double sum = 0;
-                for (int j = 0; j < w.length; j++) {
-                    w[j] = (float) Math.exp(w[j] - max);
-                    sum += w[j];
+                for (int j = 0; j < n; j++) {
+                    row[j] = (float) Math.exp(row[j] - max);
+                    sum += row[j];
                 }
                 float inv = (float) (1.0 / sum);
-                float[] dst = out[i];
-                for (int d = 0; d < hd; d++) {
-                    dst[o + d] = 0;
+                for (int j = 0; j < n; j++) {
+                    row[j] *= inv;
                 }
-                for (int j = from; j < to; j++) {
-                    float p = w[j - from] * inv;
-                    float[] vj = v[j];
-                    for (int d = 0; d < hd; d++) {
-                        dst[o + d] += p * vj[o + d];
-                    }
+            }
+            for (int db = 0; db < hd; db += w) {
+                int count = Math.min(w, hd - db);
+                if (count < w) {
+                    java.util.Arrays.fill(valuePanel, 0f);
                 }
+                for (int j = 0; j < n; j++) {
+                    System.arraycopy(v[from + j], o + db, valuePanel, j * w, count);
+                }
+                OPS.gemmPanel(valuePanel, n, scores, 0, n, oh, db, count);
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(oh[i], 0, out[from + i], o, hd);
             }
         }
     }
