@@ -67,6 +67,25 @@ class BertOnnxConverterTest {
     }
 
     @Test
+    void f16ConversionStaysCloseToLlamaCppsF32Vectors() throws Exception {
+        needShared();
+        JsonNode ref = EmbeddingFixtures.reference();
+        List<String> sentences = EmbeddingFixtures.sentences(ref);
+        float[][] want = EmbeddingFixtures.vectors(ref, "all-MiniLM-L6-v2-f32.gguf");
+        try (GgufFile f = GgufFile.open(EmbeddingFixtures.converted(GgmlType.F16))) {
+            assertEquals(GgmlType.F16, f.tensor("blk.0.ffn_up.weight").type());
+            assertEquals(GgmlType.F32, f.tensor("position_embd.weight").type());
+        }
+        try (BertModel m = BertModel.load(EmbeddingFixtures.converted(GgmlType.F16))) {
+            float[][] got = m.embed(sentences);
+            for (int i = 0; i < sentences.size(); i++) {
+                double cos = EmbeddingFixtures.cosine(want[i], got[i]);
+                assertTrue(cos >= 0.9999, "sentence " + i + ": cosine " + cos);
+            }
+        }
+    }
+
+    @Test
     void onnxRuntimeOnTheSameFileAgreesWithOurF32Conversion() throws Exception {
         needShared();
         List<String> sentences = EmbeddingFixtures.sentences(EmbeddingFixtures.reference());
