@@ -1,5 +1,7 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.Document;
@@ -26,8 +28,8 @@ final class DocumentsApi {
     }
 
     void register(Router router) {
-        router.add("POST", "/v1/namespaces/{ns}/documents", (r, p) -> upsert(VectorApi.namespace(p), r))
-                .add("POST", "/v1/namespaces/{ns}/documents/delete", (r, p) -> delete(VectorApi.namespace(p), r));
+        router.add("POST", "/v1/namespaces/{ns}/documents", Role.WRITE, (r, p) -> upsert(VectorApi.namespace(p), r))
+                .add("POST", "/v1/namespaces/{ns}/documents/delete", Role.WRITE, (r, p) -> delete(VectorApi.namespace(p), r));
     }
 
     private HttpResponse upsert(String ns, HttpRequest request) {

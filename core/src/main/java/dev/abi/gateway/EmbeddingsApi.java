@@ -1,5 +1,7 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.inference.Embedder;
 import dev.abi.inference.ModelRegistry;
@@ -30,7 +32,7 @@ final class EmbeddingsApi {
     }
 
     void register(Router router) {
-        router.add("POST", "/v1/embeddings", (r, p) -> {
+        router.add("POST", "/v1/embeddings", Role.READ, (r, p) -> {
             try {
                 return embed(r);
             } catch (RuntimeException e) {

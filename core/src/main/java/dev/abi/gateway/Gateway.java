@@ -1,5 +1,11 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.ForbiddenException;
+import dev.abi.gateway.auth.Principal;
+import dev.abi.gateway.auth.Role;
+import dev.abi.gateway.ratelimit.RateLimitedException;
+import dev.abi.gateway.ratelimit.RateLimiter;
+
 import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
@@ -22,6 +28,7 @@ public final class Gateway {
     private final IdempotentRequests idempotency;
     private final ModelRegistry models;
     private final DocumentIndex documents;
+    private final GatewaySecurity security;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
         this(namespaces, limits, healthChecks, null);
@@ -49,6 +56,16 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency, ModelRegistry models, DocumentIndex documents) {
+        this(namespaces, limits, healthChecks, idempotency, models, documents, GatewaySecurity.none());
+    }
+
+    /**
+     * @param security authentication, rate limits, security headers and CORS
+     */
+    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
+                   MetadataStore idempotency, ModelRegistry models, DocumentIndex documents,
+                   GatewaySecurity security) {
+        this.security = security;
         this.models = models;
         this.documents = documents;
         this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency);
@@ -63,27 +80,110 @@ public final class Gateway {
         if (documents != null) {
             new DocumentsApi(documents, limits).register(router);
         }
-        router.add("GET", "/health", (r, p) -> health());
+        if (security.authenticator().keys() != null) {
+            new AdminApi(security.authenticator().keys()).register(router);
+        }
+        router.add("GET", "/health", null, (r, p) -> health());
         registerNotYetBuilt();
     }
+
+    /** Largest total size of the request's header names and values. */
+    public static final int MAX_HEADER_BYTES = 16 * 1024;
 
     public Limits limits() {
         return limits;
     }
 
     public HttpResponse handle(HttpRequest request) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        HttpResponse response;
         try {
-            if (request.body().length > limits.maxBodyBytes()) {
-                throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
-            }
-            Router.Match match = router.route(request.method(), request.path());
-            if (idempotency != null && idempotency.applies(request)) {
-                return idempotency.handle(request, () -> match.handler().handle(request, match.params()));
-            }
-            return match.handler().handle(request, match.params());
+            response = route(request, extra);
         } catch (RuntimeException | StackOverflowError e) {
-            return ProblemMapper.toResponse(e);
+            if (e instanceof RateLimitedException limited) {
+                extra.putAll(limited.decision().headers());
+            }
+            response = openAiRoute(request.path()) ? OpenAiErrors.toResponse(e) : ProblemMapper.toResponse(e);
+        } finally {
+            Audit.PRINCIPAL.remove();
         }
+        extra.putAll(security.securityHeaders());
+        cors(request, extra);
+        return withHeaders(response, extra);
+    }
+
+    private HttpResponse route(HttpRequest request, Map<String, String> extra) {
+        long headerBytes = 0;
+        for (Map.Entry<String, String> h : request.headers().entrySet()) {
+            headerBytes += h.getKey().length() + h.getValue().length() + 4;
+        }
+        if (headerBytes > MAX_HEADER_BYTES) {
+            throw new HeadersTooLargeException(headerBytes, MAX_HEADER_BYTES);
+        }
+        if (request.method().equals("OPTIONS") && request.header("access-control-request-method") != null
+                && !security.corsOrigins().isEmpty()) {
+            return new HttpResponse(204, Map.of(), new byte[0]); // CORS preflight; the headers are added below
+        }
+        if (request.body().length > limits.maxBodyBytes()) {
+            throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
+        }
+        Router.Match match = router.route(request.method(), request.path());
+        if (match.role() != null) {
+            Principal principal = security.authenticator().authenticate(request);
+            Audit.PRINCIPAL.set(principal.id());
+            String ns = match.params().get("ns");
+            if (!principal.allows(match.role(), ns)) {
+                throw new ForbiddenException("'" + principal.id() + "' may not " + request.method() + " "
+                        + request.path() + ": it needs the " + match.role().wireName() + " role on "
+                        + (ns == null ? "all namespaces (*)" : "namespace '" + ns + "'"));
+            }
+            RateLimiter limiter = security.rateLimiter();
+            if (limiter != null && limiter.active()) {
+                RateLimiter.Decision d = limiter.check(principal.id(), match.pattern());
+                if (d != null) {
+                    if (!d.allowed()) {
+                        throw new RateLimitedException(d);
+                    }
+                    extra.putAll(d.headers());
+                }
+            }
+        }
+        if (idempotency != null && idempotency.applies(request)) {
+            return idempotency.handle(request, () -> match.handler().handle(request, match.params()));
+        }
+        return match.handler().handle(request, match.params());
+    }
+
+    private void cors(HttpRequest request, Map<String, String> extra) {
+        String origin = request.header("origin");
+        if (origin == null || security.corsOrigins().isEmpty()) {
+            return;
+        }
+        if (security.corsOrigins().contains("*") || security.corsOrigins().contains(origin)) {
+            extra.put("Access-Control-Allow-Origin", security.corsOrigins().contains("*") ? "*" : origin);
+            extra.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+            extra.put("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
+            extra.put("Access-Control-Expose-Headers",
+                    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Idempotent-Replayed");
+            extra.put("Access-Control-Max-Age", "600");
+            if (!security.corsOrigins().contains("*")) {
+                extra.put("Vary", "Origin");
+            }
+        }
+    }
+
+    private static boolean openAiRoute(String path) {
+        return path.startsWith("/v1/models") || path.startsWith("/v1/completions") || path.startsWith("/v1/chat/")
+                || path.startsWith("/v1/embeddings");
+    }
+
+    private static HttpResponse withHeaders(HttpResponse r, Map<String, String> extra) {
+        if (extra.isEmpty()) {
+            return r;
+        }
+        Map<String, String> h = new LinkedHashMap<>(extra);
+        h.putAll(r.headers());
+        return new HttpResponse(r.status(), h, r.body(), r.stream());
     }
 
     private HttpResponse health() {
@@ -128,7 +228,7 @@ public final class Gateway {
     }
 
     private void notYet(String method, String pattern, String feature) {
-        router.add(method, pattern, (r, p) -> {
+        router.add(method, pattern, null, (r, p) -> {
             throw new NotImplementedYetException(method + " " + pattern + " needs " + feature
                     + ", which this deployment does not have configured");
         });

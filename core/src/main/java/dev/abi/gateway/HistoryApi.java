@@ -1,5 +1,7 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.namespace.NamespaceService;
@@ -25,10 +27,10 @@ final class HistoryApi {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/namespaces/{ns}/versions", (r, p) -> versions(VectorApi.namespace(p), r))
-                .add("POST", "/v1/namespaces/{ns}/snapshots", (r, p) -> snapshot(VectorApi.namespace(p), r))
-                .add("GET", "/v1/namespaces/{ns}/snapshots", (r, p) -> snapshots(VectorApi.namespace(p)))
-                .add("POST", "/v1/namespaces/{ns}/restore", (r, p) -> restore(VectorApi.namespace(p), r));
+        router.add("GET", "/v1/namespaces/{ns}/versions", Role.READ, (r, p) -> versions(VectorApi.namespace(p), r))
+                .add("POST", "/v1/namespaces/{ns}/snapshots", Role.WRITE, (r, p) -> snapshot(VectorApi.namespace(p), r))
+                .add("GET", "/v1/namespaces/{ns}/snapshots", Role.READ, (r, p) -> snapshots(VectorApi.namespace(p)))
+                .add("POST", "/v1/namespaces/{ns}/restore", Role.ADMIN, (r, p) -> restore(VectorApi.namespace(p), r));
     }
 
     private HttpResponse versions(String name, HttpRequest request) {

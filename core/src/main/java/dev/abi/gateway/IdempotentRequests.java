@@ -13,8 +13,9 @@ import java.util.regex.Pattern;
 
 /**
  * {@code Idempotency-Key} on writes: the first successful response to a (method, path, key) is recorded for 24 hours,
- * and a retry with the same key gets that response again, marked {@code Idempotent-Replayed: true}, without being
- * applied a second time. Retries that race the first attempt may both apply; the writes are idempotent, so the
+ * with a hash of the request body, and a retry with the same key and body gets that response again, marked
+ * {@code Idempotent-Replayed: true}, without being applied a second time; the same key with a different body is
+ * refused with 422. Retries that race the first attempt may both apply; the writes are idempotent, so the
  * vectors end the same and only the version count differs.
  */
 final class IdempotentRequests {
@@ -38,19 +39,28 @@ final class IdempotentRequests {
             throw new ValidationException("Idempotency-Key", "must be 1 to 255 visible ASCII characters");
         }
         String scoped = request.method() + " " + request.path() + " " + key;
+        String bodyHash = sha256(request.body());
         var recorded = store.idempotentResult(scoped);
         if (recorded.isPresent()) {
-            return decode(recorded.get());
+            return decode(recorded.get(), bodyHash);
         }
         HttpResponse response = apply.get();
         if (response.status() >= 200 && response.status() < 300) {
-            store.recordIdempotentResult(scoped, encode(response), TTL);
+            store.recordIdempotentResult(scoped, encode(response, bodyHash), TTL);
         }
         return response;
     }
 
-    private static byte[] encode(HttpResponse r) {
-        ObjectNode n = JsonBodies.MAPPER.createObjectNode().put("status", r.status())
+    private static String sha256(byte[] body) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static byte[] encode(HttpResponse r, String bodyHash) {
+        ObjectNode n = JsonBodies.MAPPER.createObjectNode().put("status", r.status()).put("bodySha256", bodyHash)
                 .put("body", Base64.getEncoder().encodeToString(r.body()));
         ObjectNode headers = n.putObject("headers");
         r.headers().forEach(headers::put);
@@ -61,9 +71,13 @@ final class IdempotentRequests {
         }
     }
 
-    private static HttpResponse decode(byte[] bytes) {
+    private static HttpResponse decode(byte[] bytes, String bodyHash) {
         try {
             JsonNode n = JsonBodies.MAPPER.readTree(bytes);
+            if (n.has("bodySha256") && !n.get("bodySha256").asText().equals(bodyHash)) {
+                throw new IdempotencyMismatchException("this Idempotency-Key was already used with a different request"
+                        + " body; use a new key for a new request");
+            }
             Map<String, String> headers = new LinkedHashMap<>();
             n.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
             headers.put("Idempotent-Replayed", "true");

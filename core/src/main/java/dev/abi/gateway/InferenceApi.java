@@ -1,5 +1,7 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,9 +32,9 @@ final class InferenceApi {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/models", (r, p) -> guarded(this::listModels, r))
-                .add("POST", "/v1/completions", (r, p) -> guarded(req -> complete(req, false), r))
-                .add("POST", "/v1/chat/completions", (r, p) -> guarded(req -> complete(req, true), r));
+        router.add("GET", "/v1/models", Role.READ, (r, p) -> guarded(this::listModels, r))
+                .add("POST", "/v1/completions", Role.READ, (r, p) -> guarded(req -> complete(req, false), r))
+                .add("POST", "/v1/chat/completions", Role.READ, (r, p) -> guarded(req -> complete(req, true), r));
     }
 
     private interface Handler {

@@ -1,6 +1,10 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.ForbiddenException;
+import dev.abi.gateway.auth.UnauthenticatedException;
+import dev.abi.gateway.ratelimit.RateLimitedException;
 import dev.abi.inference.ModelFormatException;
+import dev.abi.resilience.CircuitOpenException;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.UnknownModelException;
 import dev.abi.inference.UnsupportedModelException;
@@ -27,6 +31,19 @@ final class OpenAiErrors {
                     "context_length_exceeded");
             case WrongModelKindException e -> error(400, e.getMessage(), "invalid_request_error", "model",
                     "model_not_supported");
+            case UnauthenticatedException e -> withHeaders(error(401, e.getMessage(), "invalid_request_error", null,
+                    "invalid_api_key"), java.util.Map.of("WWW-Authenticate", "Bearer realm=\"abi\""));
+            case ForbiddenException e -> error(403, e.getMessage(), "invalid_request_error", null, "forbidden");
+            case RateLimitedException e -> withHeaders(error(429, e.getMessage(), "rate_limit_error", null,
+                    "rate_limit_exceeded"), e.decision().headers());
+            case CircuitOpenException e -> withHeaders(error(503, e.getMessage(), "server_error", null, "unavailable"),
+                    java.util.Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            case RouteNotFoundException e -> error(404, e.getMessage(), "invalid_request_error", null, "not_found");
+            case MethodNotAllowedException e -> withHeaders(error(405, e.getMessage(), "invalid_request_error", null,
+                    "method_not_allowed"), java.util.Map.of("Allow", String.join(", ", e.allowed())));
+            case HeadersTooLargeException e -> error(431, e.getMessage(), "invalid_request_error", null, null);
+            case IdempotencyMismatchException e -> error(422, e.getMessage(), "invalid_request_error",
+                    "Idempotency-Key", "idempotency_key_reused");
             case PayloadTooLargeException e -> error(413, e.getMessage(), "invalid_request_error", null, null);
             case UnsupportedModelException e -> error(501, e.getMessage(), "invalid_request_error", "model",
                     "model_not_supported");
@@ -39,6 +56,12 @@ final class OpenAiErrors {
                 yield error(500, "an unexpected error occurred; see the server log", "server_error", null, null);
             }
         };
+    }
+
+    private static HttpResponse withHeaders(HttpResponse r, java.util.Map<String, String> extra) {
+        java.util.Map<String, String> h = new java.util.LinkedHashMap<>(r.headers());
+        h.putAll(extra);
+        return new HttpResponse(r.status(), h, r.body());
     }
 
     static HttpResponse error(int status, String message, String type, String param, String code) {

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.documents.DocumentFormatException;
+import dev.abi.gateway.auth.ForbiddenException;
+import dev.abi.gateway.auth.UnauthenticatedException;
+import dev.abi.gateway.ratelimit.RateLimitedException;
+import dev.abi.resilience.CircuitOpenException;
 import dev.abi.events.UnsupportedObjectException;
 import dev.abi.inference.ModelFormatException;
 import dev.abi.inference.UnknownModelException;
@@ -63,6 +67,17 @@ public final class ProblemMapper {
                 LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
                 yield problem(500, "model-unusable", "Model file unusable", e.getMessage(), List.of(), Map.of());
             }
+            case UnauthenticatedException e -> problem(401, "unauthorized", "Unauthorized", e.getMessage(), List.of(),
+                    Map.of("WWW-Authenticate", "Bearer realm=\"abi\""));
+            case ForbiddenException e -> problem(403, "forbidden", "Forbidden", e.getMessage(), List.of(), Map.of());
+            case RateLimitedException e -> problem(429, "rate-limited", "Too many requests", e.getMessage(), List.of(),
+                    e.decision().headers());
+            case CircuitOpenException e -> problem(503, "unavailable", "Service unavailable", e.getMessage(), List.of(),
+                    Map.of("Retry-After", Long.toString(e.retryAfterSeconds())));
+            case HeadersTooLargeException e -> problem(431, "headers-too-large", "Request headers too large",
+                    e.getMessage(), List.of(), Map.of());
+            case IdempotencyMismatchException e -> problem(422, "idempotency-key-reused", "Idempotency key reused",
+                    e.getMessage(), List.of(new FieldError("Idempotency-Key", e.getMessage())), Map.of());
             case NamespaceNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VectorNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VersionNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import dev.abi.gateway.auth.Role;
 
 /**
  * Matches a method and path to a handler. Patterns are literal segments and {@code {name}} parameters, such as
@@ -21,17 +22,24 @@ public final class Router {
         HttpResponse handle(HttpRequest request, Map<String, String> params);
     }
 
-    /** A matched route: the handler and the decoded path parameters. */
-    public record Match(Handler handler, Map<String, String> params) {
+    /**
+     * A matched route: the handler, the decoded path parameters, the role it needs (null for a public route) and its
+     * pattern (for per-route limits and logs).
+     */
+    public record Match(Handler handler, Map<String, String> params, Role role, String pattern) {
     }
 
-    private record Route(String method, String[] segments, Handler handler) {
+    private record Route(String method, String pattern, String[] segments, Role role, Handler handler) {
     }
 
     private final List<Route> routes = new ArrayList<>();
 
-    public Router add(String method, String pattern, Handler handler) {
-        routes.add(new Route(method, split(pattern), handler));
+    /**
+     * Adds a route that needs {@code role} on the namespace of its {@code {ns}} parameter (on all namespaces, when it
+     * has none); {@code null} makes it public.
+     */
+    public Router add(String method, String pattern, Role role, Handler handler) {
+        routes.add(new Route(method, pattern, split(pattern), role, handler));
         return this;
     }
 
@@ -55,7 +63,7 @@ public final class Router {
                 continue;
             }
             if (literals > bestLiterals) {
-                best = new Match(r.handler, params);
+                best = new Match(r.handler, params, r.role, r.method + " " + r.pattern);
                 bestLiterals = literals;
             }
         }

@@ -1,5 +1,7 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
+
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.DocumentIndex;
@@ -35,17 +37,17 @@ final class VectorApi {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/namespaces", (r, p) -> listNamespaces())
-                .add("PUT", "/v1/namespaces/{ns}", (r, p) -> createNamespace(ns(p), r))
-                .add("GET", "/v1/namespaces/{ns}", (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
-                .add("DELETE", "/v1/namespaces/{ns}", (r, p) -> {
+        router.add("GET", "/v1/namespaces", Role.READ, (r, p) -> listNamespaces())
+                .add("PUT", "/v1/namespaces/{ns}", Role.WRITE, (r, p) -> createNamespace(ns(p), r))
+                .add("GET", "/v1/namespaces/{ns}", Role.READ, (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
+                .add("DELETE", "/v1/namespaces/{ns}", Role.ADMIN, (r, p) -> {
                     namespaces.delete(ns(p));
                     return HttpResponse.noContent();
                 })
-                .add("POST", "/v1/namespaces/{ns}/vectors", (r, p) -> upsert(ns(p), r))
-                .add("GET", "/v1/namespaces/{ns}/vectors/{id}", (r, p) -> getVector(ns(p), p.get("id")))
-                .add("POST", "/v1/namespaces/{ns}/vectors/delete", (r, p) -> deleteVectors(ns(p), r))
-                .add("POST", "/v1/namespaces/{ns}/query", (r, p) -> query(ns(p), r));
+                .add("POST", "/v1/namespaces/{ns}/vectors", Role.WRITE, (r, p) -> upsert(ns(p), r))
+                .add("GET", "/v1/namespaces/{ns}/vectors/{id}", Role.READ, (r, p) -> getVector(ns(p), p.get("id")))
+                .add("POST", "/v1/namespaces/{ns}/vectors/delete", Role.WRITE, (r, p) -> deleteVectors(ns(p), r))
+                .add("POST", "/v1/namespaces/{ns}/query", Role.READ, (r, p) -> query(ns(p), r));
     }
 
     private String ns(Map<String, String> params) {
