@@ -94,6 +94,11 @@ public final class Gateway {
         return limits;
     }
 
+    /** Every route with the role it needs (the auth matrix of the security docs is generated from this). */
+    public List<Router.RouteInfo> routes() {
+        return router.routes();
+    }
+
     public HttpResponse handle(HttpRequest request) {
         Map<String, String> extra = new LinkedHashMap<>();
         HttpResponse response;

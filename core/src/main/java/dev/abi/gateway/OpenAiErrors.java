@@ -52,8 +52,18 @@ final class OpenAiErrors {
                 yield error(500, e.getMessage(), "server_error", "model", "model_unusable");
             }
             default -> {
-                LOG.log(System.Logger.Level.ERROR, "inference failure", t);
-                yield error(500, "an unexpected error occurred; see the server log", "server_error", null, null);
+                // everything else is mapped (and, when unexpected, logged) as for the other routes, in OpenAI's shape
+                HttpResponse problem = ProblemMapper.toResponse(t);
+                String detail;
+                try {
+                    detail = JsonBodies.MAPPER.readTree(problem.body()).path("detail").asText();
+                } catch (java.io.IOException e) {
+                    detail = "an unexpected error occurred; see the server log";
+                }
+                java.util.Map<String, String> headers = new java.util.LinkedHashMap<>(problem.headers());
+                headers.remove("Content-Type");
+                yield withHeaders(error(problem.status(), detail,
+                        problem.status() >= 500 ? "server_error" : "invalid_request_error", null, null), headers);
             }
         };
     }

@@ -43,6 +43,14 @@ public final class Router {
         return this;
     }
 
+    /** A registered route, for listings and tests: method, pattern and the role it needs (null: public). */
+    public record RouteInfo(String method, String pattern, Role role) {
+    }
+
+    public List<RouteInfo> routes() {
+        return routes.stream().map(r -> new RouteInfo(r.method, r.pattern, r.role)).toList();
+    }
+
     /**
      * @throws RouteNotFoundException     when no pattern matches the path
      * @throws MethodNotAllowedException  when patterns match the path but none for this method
