@@ -41,6 +41,16 @@ class ApiGatewayHttpHandlerTest {
     }
 
     @Test
+    void theCloudPackagingRefusesRequestsWithoutCredentials() throws IOException {
+        String anonymous = fixture("query.json").replaceAll(",\\s*\"authorization\": \"Bearer [^\"]+\"", "");
+        org.hamcrest.MatcherAssert.assertThat(anonymous, org.hamcrest.Matchers.not(containsString("authorization")));
+        given().contentType("application/json").body(anonymous).post()
+                .then().statusCode(200)
+                .body("statusCode", equalTo(401))
+                .body("headers.WWW-Authenticate", containsString("Bearer"));
+    }
+
+    @Test
     void badInputComesBackAsAProblemReply() throws IOException {
         given().contentType("application/json").body(fixture("query-bad-topk.json")).post()
                 .then().statusCode(200)

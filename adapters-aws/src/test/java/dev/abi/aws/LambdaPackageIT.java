@@ -62,6 +62,8 @@ class LambdaPackageIT {
             builder.environment().put("ABI_METADATA_TABLE", "abi-metadata-it");
             builder.environment().put("ABI_METADATA_ENDPOINT", dynamo.endpoint().toString());
             builder.environment().put("ABI_METADATA_CREATE_TABLE", "true");
+            // the packaging has auth on; the fixtures carry this key
+            builder.environment().put("ABI_AUTH_BOOTSTRAP_KEY", "test-bootstrap-key-0123456789abcdef");
             Process process = builder.start();
             String stdout = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(process.waitFor(120, TimeUnit.SECONDS), "function JVM did not exit");

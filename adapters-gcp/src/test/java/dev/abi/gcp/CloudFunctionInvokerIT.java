@@ -43,10 +43,14 @@ class CloudFunctionInvokerIT {
         try (ServerProcess function = ServerProcess.start(
                 List.of(ServerProcess.javaLauncher(), "-jar", invoker.toString(), "--classpath", functionJar.toString(),
                         "--target", ENTRY_POINT, "--port", Integer.toString(port)),
-                Map.of("JAVA_TOOL_OPTIONS", toolOptions, "ABI_DATA_DIR", dataDir.toString()),
+                Map.of("JAVA_TOOL_OPTIONS", toolOptions, "ABI_DATA_DIR", dataDir.toString(),
+                        "ABI_AUTH_BOOTSTRAP_KEY", "it-bootstrap-key-0123456789"),
                 dataDir.resolveSibling("gcf-invoker.log"), port, Duration.ofSeconds(120))) {
             assertTrue(function.health().contains("panama"),
                     "deploy/env.yaml must enable the Vector API in the packaged function: " + function.health());
+            assertEquals(401, function.send("GET", "/v1/namespaces", null).statusCode(),
+                    "the cloud packaging has authentication on");
+            function.withBearer("it-bootstrap-key-0123456789");
 
             HttpResponse<String> upsert = function.send("POST", "/v1/namespaces/gcf/vectors", """
                     {"vectors":[{"id":"a","values":[1,0,0]},{"id":"b","values":[0,1,0]},{"id":"c","values":[0.9,0.1,0]}]}""");

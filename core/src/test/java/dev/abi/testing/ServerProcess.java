@@ -78,10 +78,21 @@ public final class ServerProcess implements AutoCloseable {
         return startMillis;
     }
 
+    private volatile String bearer;
+
+    /** Sends {@code Authorization: Bearer token} with every later request (a packaging with auth on). */
+    public ServerProcess withBearer(String token) {
+        this.bearer = token;
+        return this;
+    }
+
     /** Sends one request with a JSON body (or none when {@code body} is null). */
     public HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+        if (bearer != null) {
+            b.header("Authorization", "Bearer " + bearer);
+        }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }

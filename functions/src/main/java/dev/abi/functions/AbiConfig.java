@@ -127,8 +127,94 @@ public interface AbiConfig {
 
     /** Authentication settings. */
     interface Auth {
-        /** Whether requests must carry credentials. Off on the embedded default (a warning is logged). */
+        /**
+         * Whether requests must carry credentials. Off on the embedded default (a warning is logged); on in every
+         * cloud packaging. Keep this name: checks outside the repository rely on it.
+         */
         @WithDefault("false")
         boolean enabled();
+
+        /**
+         * An admin API key accepted as is, for first setup (create real keys with it, then remove it). Keep this
+         * name: checks outside the repository rely on it.
+         */
+        @WithName("bootstrap-key")
+        Optional<String> bootstrapKey();
+
+        /** JWT bearer tokens. */
+        Jwt jwt();
     }
+
+    /** JWT verification: HS256 secret, a PEM public key (RS256/ES256) and/or a static JWKS file. */
+    interface Jwt {
+        /** Required {@code iss}, if set. */
+        Optional<String> issuer();
+
+        /** Required member of {@code aud}, if set. */
+        Optional<String> audience();
+
+        /** HS256 shared secret (at least 32 bytes). */
+        @WithName("hs256-secret")
+        Optional<String> hs256Secret();
+
+        /** A PEM file with an RSA or P-256 public key. */
+        @WithName("public-key-file")
+        Optional<String> publicKeyFile();
+
+        /** A static JWKS file. */
+        @WithName("jwks-file")
+        Optional<String> jwksFile();
+
+        /** Accepted clock skew for exp and nbf. */
+        @WithName("clock-skew-seconds")
+        @WithDefault("60")
+        long clockSkewSeconds();
+    }
+
+    /** Rate limits by name: {@code abi.rate-limits.<name>.limit}, {@code .window}, {@code .algorithm}... */
+    @WithName("rate-limits")
+    Map<String, RateLimit> rateLimits();
+
+    /** One rate-limit policy. */
+    interface RateLimit {
+        /** {@code token-bucket}, {@code sliding-window} or {@code fixed-window}. */
+        @WithDefault("token-bucket")
+        String algorithm();
+
+        /** Requests per window. */
+        long limit();
+
+        /** The window, e.g. {@code 1M} or {@code PT10S}. */
+        java.time.Duration window();
+
+        /** Count per route as well as per caller. */
+        @WithName("per-route")
+        @WithDefault("false")
+        boolean perRoute();
+
+        /** Routes it applies to, e.g. {@code POST /v1/namespaces/{ns}/query}; all when unset. */
+        Optional<java.util.List<String>> routes();
+
+        /** Callers it applies to ({@code key:<id>}, {@code jwt:<sub>}); all when unset. */
+        Optional<java.util.List<String>> principals();
+    }
+
+    /** Where rate-limit counters live: {@code memory} (one instance) or {@code dynamodb} (shared; AWS package). */
+    @WithName("rate-limit-counters")
+    @WithDefault("memory")
+    String rateLimitCounters();
+
+    /** Add HSTS, nosniff, no-store, no-referrer and frame-deny headers to every response. */
+    @WithName("security-headers")
+    @WithDefault("false")
+    boolean securityHeaders();
+
+    /** Browser origins allowed by CORS ({@code *} for any); CORS is off when unset. */
+    @WithName("cors-origins")
+    Optional<java.util.List<String>> corsOrigins();
+
+    /** A circuit breaker in front of the object store: 503 at once while it keeps failing. */
+    @WithName("object-store-breaker")
+    @WithDefault("true")
+    boolean objectStoreBreaker();
 }

@@ -4,6 +4,14 @@ import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.events.ObjectIndexer;
+import dev.abi.gateway.GatewaySecurity;
+import dev.abi.gateway.auth.ApiKeys;
+import dev.abi.gateway.auth.Authenticator;
+import dev.abi.gateway.auth.JwtVerifier;
+import dev.abi.gateway.ratelimit.RateLimitPolicy;
+import dev.abi.gateway.ratelimit.RateLimiter;
+import dev.abi.resilience.CircuitBreaker;
+import dev.abi.store.CircuitBreakingObjectStore;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
@@ -32,7 +40,60 @@ public class CoreBeans {
     @Produces
     @Singleton
     ObjectStore objectStore(AbiConfig config, SelectedStore selected) {
-        return selected.factory().create(config);
+        ObjectStore store = selected.factory().create(config);
+        if (!config.objectStoreBreaker()) {
+            return store;
+        }
+        return new CircuitBreakingObjectStore(store, new CircuitBreaker("object-store",
+                CircuitBreaker.Config.defaults(), java.time.Clock.systemUTC(), CircuitBreakingObjectStore::isFailure));
+    }
+
+    @Produces
+    @Singleton
+    GatewaySecurity security(AbiConfig config, ObjectStore store, @Any Instance<CounterStoreFactory> counters) {
+        AbiConfig.Auth auth = config.auth();
+        JwtVerifier jwt = new JwtVerifier(auth.jwt().issuer().orElse(null), auth.jwt().audience().orElse(null),
+                auth.jwt().clockSkewSeconds(), java.time.Clock.systemUTC());
+        try {
+            if (auth.jwt().hs256Secret().isPresent()) {
+                jwt.hmacSecret(null, auth.jwt().hs256Secret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            if (auth.jwt().publicKeyFile().isPresent()) {
+                jwt.publicKeyPem(null, java.nio.file.Files.readString(java.nio.file.Path.of(
+                        auth.jwt().publicKeyFile().get())));
+            }
+            if (auth.jwt().jwksFile().isPresent()) {
+                jwt.jwks(java.nio.file.Path.of(auth.jwt().jwksFile().get()));
+            }
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("abi.auth.jwt: " + e.getMessage(), e);
+        }
+        Authenticator authenticator = new Authenticator(auth.enabled(), auth.bootstrapKey().orElse(null),
+                new ApiKeys(store, java.time.Clock.systemUTC()), jwt);
+        List<RateLimitPolicy> policies = new java.util.ArrayList<>();
+        config.rateLimits().forEach((name, r) -> policies.add(new RateLimitPolicy(name,
+                RateLimitPolicy.Algorithm.parse(r.algorithm()), r.limit(), r.window(), r.perRoute(),
+                java.util.Set.copyOf(r.routes().orElse(List.of())),
+                java.util.Set.copyOf(r.principals().orElse(List.of())))));
+        RateLimiter limiter = null;
+        if (!policies.isEmpty()) {
+            CounterStoreFactory factory = null;
+            for (CounterStoreFactory f : counters) {
+                if (f.kind().equals(config.rateLimitCounters())) {
+                    factory = f;
+                }
+            }
+            if (factory == null) {
+                throw new IllegalStateException("abi.rate-limit-counters=" + config.rateLimitCounters()
+                        + " is not available in this package");
+            }
+            limiter = new RateLimiter(policies, factory.create(config), java.time.Clock.systemUTC());
+            LOG.infof("rate limits: %s (counters: %s)", policies.stream().map(RateLimitPolicy::name).toList(),
+                    config.rateLimitCounters());
+        }
+        return new GatewaySecurity(authenticator, limiter,
+                config.securityHeaders() ? GatewaySecurity.recommendedHeaders() : null,
+                config.corsOrigins().orElse(null));
     }
 
     @Produces
@@ -96,7 +157,7 @@ public class CoreBeans {
     @Produces
     @Singleton
     Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata,
-                    ModelRegistry models, DocumentIndex documents) {
+                    ModelRegistry models, DocumentIndex documents, GatewaySecurity security) {
         HealthCheck storeCheck = new HealthCheck() {
             @Override
             public String name() {
@@ -120,7 +181,7 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models, documents);
+        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models, documents, security);
     }
 
     @Produces
@@ -139,6 +200,9 @@ public class CoreBeans {
         if (!config.auth().enabled()) {
             LOG.warn("Authentication is OFF (abi.auth.enabled=false): anyone who can reach this port can read and"
                     + " write every namespace. This is the embedded default for local use only.");
+        } else if (config.auth().bootstrapKey().isPresent()) {
+            LOG.warn("abi.auth.bootstrap-key is set: it is an admin key. Create real keys with it"
+                    + " (POST /v1/admin/keys), then remove it.");
         }
     }
 }
