@@ -184,7 +184,8 @@ final class VectorApi {
         QueryResult result = byText
                 ? documents.query(name, body.get("text").textValue(), DocumentsApi.optionalString(body, "model"), topK,
                         filter, asOf)
-                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf));
+                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf),
+                        body.get("vector").toString() + "|" + topK + "|" + filterNode);
         return json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("matches");

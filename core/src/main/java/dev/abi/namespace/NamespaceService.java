@@ -81,6 +81,9 @@ public final class NamespaceService {
         }
     }
 
+    private final java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
+    private final QueryCoalescer coalescer = new QueryCoalescer(1024, 5_000, System::currentTimeMillis);
+
     public NamespaceService(NamespaceStore store) {
         this(store, task -> Thread.ofVirtual().name("abi-indexer").start(task));
     }
@@ -248,6 +251,33 @@ public final class NamespaceService {
      * @throws VersionNotFoundException when {@code asOf} names a version or time that is unknown or collected
      */
     public QueryResult query(String name, Query query) {
+        return query(name, query, null);
+    }
+
+    /**
+     * As {@link #query(String, Query)}; with a {@code coalesceKey} (the request's canonical form: vector, topK,
+     * filter), identical concurrent queries at the same version are searched once and their result is cached for a
+     * few seconds, keyed on the version, so a write is never answered from the cache.
+     */
+    public QueryResult query(String name, Query query, String coalesceKey) {
+        if (coalesceKey != null && query.asOf() == null) {
+            Live l = current(name);
+            long seq;
+            l.lock.readLock().lock();
+            try {
+                seq = l.state.seq();
+            } finally {
+                l.lock.readLock().unlock();
+            }
+            return coalescer.get(name + "@" + seq + "#" + coalesceKey, () -> {
+                l.lock.readLock().lock();
+                try {
+                    return search(name, l.state, query);
+                } finally {
+                    l.lock.readLock().unlock();
+                }
+            });
+        }
         if (query.asOf() != null) {
             DurableNamespace.State past = stateAsOf(name, query.asOf());
             return search(name, past, query);
@@ -261,7 +291,13 @@ public final class NamespaceService {
         }
     }
 
+    /** Index searches run so far (coalesced and cached queries do not search). */
+    public long searches() {
+        return searches.get();
+    }
+
     private QueryResult search(String name, DurableNamespace.State state, Query query) {
+        searches.incrementAndGet();
         VectorIndex index = state.index();
         if (query.vector().length != index.dimension()) {
             throw new DimensionMismatchException("vector", name, index.dimension(), query.vector().length);
