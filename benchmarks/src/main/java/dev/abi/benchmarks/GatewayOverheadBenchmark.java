@@ -1,0 +1,119 @@
+package dev.abi.benchmarks;
+
+import dev.abi.gateway.Gateway;
+import dev.abi.gateway.GatewaySecurity;
+import dev.abi.gateway.HttpRequest;
+import dev.abi.gateway.HttpResponse;
+import dev.abi.gateway.Limits;
+import dev.abi.gateway.auth.ApiKeys;
+import dev.abi.gateway.auth.Authenticator;
+import dev.abi.gateway.auth.Grant;
+import dev.abi.gateway.ratelimit.InMemoryCounterStore;
+import dev.abi.gateway.ratelimit.RateLimitPolicy;
+import dev.abi.gateway.ratelimit.RateLimiter;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NamespaceStore;
+import dev.abi.namespace.VectorRecord;
+import dev.abi.store.InMemoryObjectStore;
+import dev.abi.vector.Filter;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+
+/**
+ * What the gateway itself costs per request, in one JVM: the same random 128-d queries on 10,000 vectors through
+ * {@code NamespaceService.query} directly, and through {@code Gateway.handle} (JSON parsing and validation, routing,
+ * API-key authentication, a token-bucket rate limit, JSON encoding). No network: that is what {@code load.sh} adds.
+ *
+ * <p>Usage: {@code GatewayOverheadBenchmark [seconds=5]}.
+ */
+public final class GatewayOverheadBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
+        InMemoryObjectStore objects = new InMemoryObjectStore();
+        NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects));
+        Random rnd = new Random(7);
+        for (int b = 0; b < 10; b++) {
+            List<VectorRecord> batch = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                batch.add(new VectorRecord("v" + (b * 1000 + i), random(rnd), Map.of("n", i)));
+            }
+            namespaces.upsert("bench", batch);
+        }
+        ApiKeys keys = new ApiKeys(objects, Clock.systemUTC());
+        String key = keys.create("bench", List.of(Grant.parse("read:bench"))).key();
+        RateLimiter limiter = new RateLimiter(List.of(new RateLimitPolicy("all", RateLimitPolicy.Algorithm.TOKEN_BUCKET,
+                1_000_000_000L, Duration.ofSeconds(1), false, Set.of(), Set.of())),
+                new InMemoryCounterStore(Clock.systemUTC()), Clock.systemUTC());
+        Gateway gateway = new Gateway(namespaces, Limits.defaults(), List.of(), null, null, null,
+                new GatewaySecurity(new Authenticator(true, null, keys, null), limiter, null, null));
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
+
+        float[][] queries = new float[4096][];
+        byte[][] bodies = new byte[queries.length][];
+        for (int i = 0; i < queries.length; i++) {
+            queries[i] = random(rnd);
+            StringBuilder sb = new StringBuilder("{\"vector\":[");
+            for (int d = 0; d < queries[i].length; d++) {
+                sb.append(d == 0 ? "" : ",").append(queries[i][d]);
+            }
+            bodies[i] = sb.append("],\"topK\":10}").toString().getBytes(StandardCharsets.UTF_8);
+        }
+        System.out.printf("JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        for (int round = 0; round < 2; round++) {
+            double direct = perRequestMicros(seconds, i -> namespaces.query("bench",
+                    new NamespaceService.Query(queries[i % queries.length], 10, Filter.ALL, null)).matches().size());
+            double through = perRequestMicros(seconds, i -> {
+                HttpResponse r = gateway.handle(new HttpRequest("POST", "/v1/namespaces/bench/query", Map.of(),
+                        headers, bodies[i % bodies.length]));
+                if (r.status() != 200) {
+                    throw new IllegalStateException(r.bodyText());
+                }
+                return r.body().length;
+            });
+            if (round == 1) {
+                System.out.println("| path | µs per query | queries/s (1 thread) |");
+                System.out.println("|---|---:|---:|");
+                System.out.printf(Locale.ROOT, "| NamespaceService.query (core directly) | %.1f | %.0f |%n", direct,
+                        1e6 / direct);
+                System.out.printf(Locale.ROOT, "| Gateway.handle (JSON, auth, rate limit, encode) | %.1f | %.0f |%n",
+                        through, 1e6 / through);
+                System.out.printf(Locale.ROOT, "%nGateway overhead: %.1f µs per request (%.0f%%)%n",
+                        through - direct, 100 * (through - direct) / direct);
+            }
+        }
+    }
+
+    private interface Work {
+        int run(int i);
+    }
+
+    private static double perRequestMicros(double seconds, Work work) {
+        long sink = 0;
+        int n = 0;
+        long t0 = System.nanoTime();
+        while (System.nanoTime() - t0 < seconds * 1e9) {
+            sink += work.run(n++);
+        }
+        long elapsed = System.nanoTime() - t0;
+        if (sink == 42) {
+            System.out.print("");
+        }
+        return elapsed / 1e3 / n;
+    }
+
+    private static float[] random(Random rnd) {
+        float[] v = new float[128];
+        for (int d = 0; d < v.length; d++) {
+            v[d] = (float) (rnd.nextDouble() - 0.5);
+        }
+        return v;
+    }
+}
