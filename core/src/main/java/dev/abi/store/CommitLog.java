@@ -60,7 +60,7 @@ public final class CommitLog {
         String attempt = attemptId();
         long[] walPutAt = {clock.millis()}; // taken before the put: a stall inside it counts
         LogEntry first = LogEntry.write(putWal(wal), crc, ops.size(), attempt);
-        return claim(first, proposal -> {
+        return claimSerialized(first, proposal -> {
             if (clock.millis() - walPutAt[0] <= walMaxAgeMillis) {
                 return proposal;
             }
@@ -72,7 +72,23 @@ public final class CommitLog {
 
     /** Appends a restore: the state becomes that of {@code targetSeq}. Serialized with writes by the log itself. */
     public LogEntry appendRestore(long targetSeq) {
-        return claim(LogEntry.restore(targetSeq, attemptId()), proposal -> proposal);
+        return claimSerialized(LogEntry.restore(targetSeq, attemptId()), proposal -> proposal);
+    }
+
+    /**
+     * Writers of this instance claim slots one at a time: racing each other for the same slot would only cost failed
+     * conditional puts and tail re-reads. WAL uploads still run in parallel, and other instances still race through
+     * the conditional puts.
+     */
+    private final java.util.concurrent.locks.ReentrantLock claimLock = new java.util.concurrent.locks.ReentrantLock(true);
+
+    private LogEntry claimSerialized(LogEntry proposal, java.util.function.UnaryOperator<LogEntry> beforeTry) {
+        claimLock.lock();
+        try {
+            return claim(proposal, beforeTry);
+        } finally {
+            claimLock.unlock();
+        }
     }
 
     /**
