@@ -6,13 +6,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import dev.abi.gateway.auth.Role;
 
 /**
- * Matches a method and path to a handler. Patterns are literal segments and {@code {name}} parameters, such as
- * {@code /v1/namespaces/{ns}/vectors/{id}}; parameter values are percent-decoded. Literal segments win over
- * parameters, so {@code /vectors/delete} is never read as the id {@code delete}.
+ * A radix (segment trie) router: each node holds its literal children, one parameter child ({@code {name}}) and one
+ * wildcard child ({@code {name...}}, which takes the rest of the path, slashes included), and the handlers of its
+ * methods. Matching walks the path once, trying literals before parameters before wildcards and backing off when a
+ * branch dead-ends, so {@code /vectors/delete} is never read as the id {@code delete}. Parameter values are
+ * percent-decoded. A path that exists for other methods answers 405 with {@code Allow}; an unknown path 404.
  */
 public final class Router {
 
@@ -29,22 +32,69 @@ public final class Router {
     public record Match(Handler handler, Map<String, String> params, Role role, String pattern) {
     }
 
-    private record Route(String method, String pattern, String[] segments, Role role, Handler handler) {
+    /** A registered route, for listings and tests: method, pattern and the role it needs (null: public). */
+    public record RouteInfo(String method, String pattern, Role role) {
     }
 
+    private record Route(String method, String pattern, Role role, Handler handler) {
+    }
+
+    private static final class Node {
+        final Map<String, Node> literals = new HashMap<>();
+        Node param;
+        String paramName;
+        Node wildcard;
+        String wildcardName;
+        final Map<String, Route> methods = new HashMap<>();
+    }
+
+    private final Node root = new Node();
     private final List<Route> routes = new ArrayList<>();
 
     /**
      * Adds a route that needs {@code role} on the namespace of its {@code {ns}} parameter (on all namespaces, when it
-     * has none); {@code null} makes it public.
+     * has none); {@code null} makes it public. Segments are literals, {@code {name}} or, last, {@code {name...}}.
+     *
+     * @throws IllegalArgumentException for a duplicate route or conflicting parameter names at one position
      */
     public Router add(String method, String pattern, Role role, Handler handler) {
-        routes.add(new Route(method, pattern, split(pattern), role, handler));
+        Node node = root;
+        String[] segments = split(pattern);
+        for (int i = 0; i < segments.length; i++) {
+            String seg = segments[i];
+            if (seg.startsWith("{") && seg.endsWith("...}")) {
+                if (i != segments.length - 1) {
+                    throw new IllegalArgumentException(pattern + ": a wildcard must be the last segment");
+                }
+                String name = seg.substring(1, seg.length() - 4);
+                if (node.wildcard == null) {
+                    node.wildcard = new Node();
+                    node.wildcardName = name;
+                } else if (!node.wildcardName.equals(name)) {
+                    throw new IllegalArgumentException(pattern + ": wildcard {" + name + "...} conflicts with {"
+                            + node.wildcardName + "...}");
+                }
+                node = node.wildcard;
+            } else if (seg.startsWith("{") && seg.endsWith("}")) {
+                String name = seg.substring(1, seg.length() - 1);
+                if (node.param == null) {
+                    node.param = new Node();
+                    node.paramName = name;
+                } else if (!node.paramName.equals(name)) {
+                    throw new IllegalArgumentException(pattern + ": parameter {" + name + "} conflicts with {"
+                            + node.paramName + "}");
+                }
+                node = node.param;
+            } else {
+                node = node.literals.computeIfAbsent(seg, k -> new Node());
+            }
+        }
+        Route route = new Route(method, pattern, role, handler);
+        if (node.methods.putIfAbsent(method, route) != null) {
+            throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
+        }
+        routes.add(route);
         return this;
-    }
-
-    /** A registered route, for listings and tests: method, pattern and the role it needs (null: public). */
-    public record RouteInfo(String method, String pattern, Role role) {
     }
 
     public List<RouteInfo> routes() {
@@ -57,26 +107,11 @@ public final class Router {
      */
     public Match route(String method, String path) {
         String[] parts = split(path);
-        Match best = null;
-        int bestLiterals = -1;
+        Map<String, String> params = new HashMap<>();
         TreeSet<String> allowed = new TreeSet<>();
-        for (Route r : routes) {
-            Map<String, String> params = match(r.segments, parts);
-            if (params == null) {
-                continue;
-            }
-            int literals = literalCount(r.segments);
-            if (!r.method.equals(method)) {
-                allowed.add(r.method);
-                continue;
-            }
-            if (literals > bestLiterals) {
-                best = new Match(r.handler, params, r.role, r.method + " " + r.pattern);
-                bestLiterals = literals;
-            }
-        }
-        if (best != null) {
-            return best;
+        Route found = find(root, parts, 0, method, params, allowed);
+        if (found != null) {
+            return new Match(found.handler, Map.copyOf(params), found.role, found.method + " " + found.pattern);
         }
         if (!allowed.isEmpty()) {
             throw new MethodNotAllowedException(method, path, allowed);
@@ -84,34 +119,51 @@ public final class Router {
         throw new RouteNotFoundException(path);
     }
 
-    private static Map<String, String> match(String[] pattern, String[] parts) {
-        if (pattern.length != parts.length) {
-            return null;
+    /** Depth-first: literal, then parameter, then wildcard; collects the methods of paths that match otherwise. */
+    private static Route find(Node node, String[] parts, int i, String method, Map<String, String> params,
+                              Set<String> allowed) {
+        if (i == parts.length) {
+            Route r = node.methods.get(method);
+            if (r == null) {
+                allowed.addAll(node.methods.keySet());
+            }
+            return r;
         }
-        Map<String, String> params = new HashMap<>();
-        for (int i = 0; i < pattern.length; i++) {
-            String p = pattern[i];
-            if (p.startsWith("{") && p.endsWith("}")) {
-                String value = decode(parts[i]);
-                if (value == null || value.isEmpty()) {
+        Node literal = node.literals.get(parts[i]);
+        if (literal != null) {
+            Route r = find(literal, parts, i + 1, method, params, allowed);
+            if (r != null) {
+                return r;
+            }
+        }
+        if (node.param != null) {
+            String value = decode(parts[i]);
+            if (value != null && !value.isEmpty()) {
+                params.put(node.paramName, value);
+                Route r = find(node.param, parts, i + 1, method, params, allowed);
+                if (r != null) {
+                    return r;
+                }
+                params.remove(node.paramName);
+            }
+        }
+        if (node.wildcard != null) {
+            StringBuilder rest = new StringBuilder();
+            for (int k = i; k < parts.length; k++) {
+                String value = decode(parts[k]);
+                if (value == null) {
                     return null;
                 }
-                params.put(p.substring(1, p.length() - 1), value);
-            } else if (!p.equals(parts[i])) {
-                return null;
+                rest.append(k == i ? "" : "/").append(value);
             }
-        }
-        return params;
-    }
-
-    private static int literalCount(String[] segments) {
-        int n = 0;
-        for (String s : segments) {
-            if (!s.startsWith("{")) {
-                n++;
+            Route r = node.wildcard.methods.get(method);
+            if (r != null) {
+                params.put(node.wildcardName, rest.toString());
+                return r;
             }
+            allowed.addAll(node.wildcard.methods.keySet());
         }
-        return n;
+        return null;
     }
 
     private static String decode(String segment) {
