@@ -556,10 +556,57 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
     }
 
     /**
+     * Activations quantized to Q8_K super-blocks of 256, as ggml's quantize_row_q8_K: a float scale per block (the
+     * element of largest magnitude maps to -127), signed byte quants, and the quants' sums per 16 elements.
+     */
+    static final class Q8KActivations {
+        final float[] scales;
+        final byte[] quants;
+        final int[] sums16;
+
+        Q8KActivations(float[] x) {
+            int blocks = x.length / 256;
+            scales = new float[blocks];
+            quants = new byte[x.length];
+            sums16 = new int[x.length / 16];
+            for (int b = 0; b < blocks; b++) {
+                int o = b * 256;
+                float amax = 0;
+                float max = 0;
+                for (int j = 0; j < 256; j++) {
+                    float ax = Math.abs(x[o + j]);
+                    if (ax > amax) {
+                        amax = ax;
+                        max = x[o + j];
+                    }
+                }
+                if (amax == 0) {
+                    continue;
+                }
+                float iscale = -127f / max;
+                for (int j = 0; j < 256; j++) {
+                    int v = (int) Math.rint(iscale * x[o + j]);
+                    quants[o + j] = (byte) Math.min(127, v);
+                }
+                for (int j = 0; j < 16; j++) {
+                    int sum = 0;
+                    for (int i = 0; i < 16; i++) {
+                        sum += quants[o + 16 * j + i];
+                    }
+                    sums16[b * 16 + j] = sum;
+                }
+                scales[b] = 1f / iscale;
+            }
+        }
+    }
+
+    /**
      * K-quant weights (Q4_K, Q5_K, Q6_K: super-blocks of 256 with 6-bit or 8-bit sub-block scales), in ggml's
-     * layouts. Each row is dequantized to floats and dotted with the activations as they are; llama.cpp instead
-     * quantizes the activations to Q8_K, so results agree to float rounding, not bit for bit. Checked against
-     * hand-built blocks only: no K-quant file made by llama.cpp was available to compare outputs with.
+     * layouts. As llama.cpp does, the activations are quantized to Q8_K and each super-block's weights are unpacked
+     * to signed bytes, so every sub-block product is an exact integer dot on the Vector API ({@link
+     * VectorOps#dotBytes}), scaled once per sub-block; the minimums of Q4_K and Q5_K use the activation sums.
+     * Checked against hand-built blocks and against the dequantized rows; no K-quant file made by llama.cpp was at
+     * hand to compare outputs with.
      */
     static final class KQuant extends WeightMatrix {
         private final GgmlType type;
@@ -571,13 +618,82 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
         @Override
         public void matvec(float[] x, float[] out) {
+            Q8KActivations a = new Q8KActivations(x);
+            int blocks = cols / 256;
+            int size = type.typeSize();
             forRows((from, to) -> {
-                float[] row = new float[cols];
+                byte[] block = new byte[size];
+                byte[] q = new byte[256];
                 for (int r = from; r < to; r++) {
-                    row(r, row);
-                    out[r] = ops.dot(row, 0, x, 0, cols);
+                    float sum = 0;
+                    for (int k = 0; k < blocks; k++) {
+                        data.get((r * blocks + k) * size, block);
+                        sum += switch (type) {
+                            case Q4_K, Q5_K -> dotQ45K(block, q, a, k);
+                            default -> dotQ6K(block, q, a, k);
+                        };
+                    }
+                    out[r] = sum;
                 }
             });
+        }
+
+        /** One Q4_K or Q5_K super-block against the activations' block {@code k}. */
+        private float dotQ45K(byte[] b, byte[] q, Q8KActivations a, int k) {
+            if (type == GgmlType.Q4_K) {
+                for (int j = 0; j < 4; j++) {
+                    for (int l = 0; l < 32; l++) {
+                        int v = b[16 + 32 * j + l] & 0xFF;
+                        q[64 * j + l] = (byte) (v & 0xF);
+                        q[64 * j + 32 + l] = (byte) (v >>> 4);
+                    }
+                }
+            } else {
+                int u1 = 1;
+                int u2 = 2;
+                for (int j = 0; j < 4; j++) {
+                    for (int l = 0; l < 32; l++) {
+                        int v = b[48 + 32 * j + l] & 0xFF;
+                        int h = b[16 + l] & 0xFF;
+                        q[64 * j + l] = (byte) ((v & 0xF) + ((h & u1) != 0 ? 16 : 0));
+                        q[64 * j + 32 + l] = (byte) ((v >>> 4) + ((h & u2) != 0 ? 16 : 0));
+                    }
+                    u1 <<= 2;
+                    u2 <<= 2;
+                }
+            }
+            int base = k * 256;
+            int sumi = 0;
+            int mins = 0;
+            for (int sb = 0; sb < 8; sb++) {
+                int[] sm = scaleMin(b, 4, sb);
+                sumi += sm[0] * ops.dotBytes(q, 32 * sb, a.quants, base + 32 * sb, 32);
+                mins += sm[1] * (a.sums16[k * 16 + 2 * sb] + a.sums16[k * 16 + 2 * sb + 1]);
+            }
+            float d = half(b, 0) * a.scales[k];
+            float dmin = half(b, 2) * a.scales[k];
+            return d * sumi - dmin * mins;
+        }
+
+        /** One Q6_K super-block: 16 sub-blocks of 16 with signed 8-bit scales. */
+        private float dotQ6K(byte[] b, byte[] q, Q8KActivations a, int k) {
+            for (int n = 0; n < 2; n++) {
+                int ql = 64 * n;
+                int qh = 128 + 32 * n;
+                for (int l = 0; l < 32; l++) {
+                    int h = b[qh + l] & 0xFF;
+                    q[128 * n + l] = (byte) (((b[ql + l] & 0xF) | ((h & 3) << 4)) - 32);
+                    q[128 * n + l + 32] = (byte) (((b[ql + l + 32] & 0xF) | (((h >>> 2) & 3) << 4)) - 32);
+                    q[128 * n + l + 64] = (byte) ((((b[ql + l] & 0xFF) >>> 4) | (((h >>> 4) & 3) << 4)) - 32);
+                    q[128 * n + l + 96] = (byte) ((((b[ql + l + 32] & 0xFF) >>> 4) | (((h >>> 6) & 3) << 4)) - 32);
+                }
+            }
+            int base = k * 256;
+            int sumi = 0;
+            for (int sb = 0; sb < 16; sb++) {
+                sumi += b[192 + sb] * ops.dotBytes(q, 16 * sb, a.quants, base + 16 * sb, 16);
+            }
+            return half(b, 208) * a.scales[k] * sumi;
         }
 
         @Override

@@ -71,7 +71,7 @@ class KQuantTest {
 
     @ParameterizedTest
     @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
-    void matvecIsTheDequantizedRowsDottedWithTheInput(GgmlType type) {
+    void matvecIsTheDequantizedRowsDottedWithTheQ8kRoundedInput(GgmlType type) {
         Random rnd = new Random(3);
         int rows = 6;
         int cols = 512;
@@ -92,6 +92,8 @@ class KQuantTest {
         for (int i = 0; i < cols; i++) {
             x[i] = (float) rnd.nextGaussian();
         }
+        // the fused integer kernel must equal the dequantized row dotted with the activations as Q8_K sees them
+        WeightMatrix.Q8KActivations a = new WeightMatrix.Q8KActivations(x);
         for (var ops : new dev.abi.vector.VectorOps[] {VectorOpsProvider.scalar(), VectorOpsProvider.get()}) {
             WeightMatrix m = WeightMatrix.of(info, data, ops);
             float[] out = new float[rows];
@@ -100,11 +102,34 @@ class KQuantTest {
             for (int r = 0; r < rows; r++) {
                 m.row(r, row);
                 double want = 0;
+                double exact = 0;
+                double scale = 0;
                 for (int c = 0; c < cols; c++) {
-                    want += (double) row[c] * x[c];
+                    want += (double) row[c] * a.quants[c] * a.scales[c / 256];
+                    exact += (double) row[c] * x[c];
+                    scale += Math.abs((double) row[c] * x[c]);
                 }
-                assertEquals(want, out[r], 1e-4 * Math.max(1, Math.abs(want)), ops.name() + " row " + r);
+                assertEquals(want, out[r], 1e-5 * Math.max(1, scale), ops.name() + " row " + r);
+                // and Q8_K rounding stays small against the float product
+                assertEquals(exact, out[r], 0.02 * Math.max(1, scale), ops.name() + " row " + r + " vs floats");
             }
         }
+        // quantize_row_q8_K: the element of largest magnitude maps to -127 and the block sums add up
+        assertEquals(-127, a.quants[argmaxAbs(x, 0)]);
+        int sum = 0;
+        for (int i = 0; i < 16; i++) {
+            sum += a.quants[i];
+        }
+        assertEquals(sum, a.sums16[0]);
+    }
+
+    private static int argmaxAbs(float[] x, int block) {
+        int best = block * 256;
+        for (int i = block * 256; i < block * 256 + 256; i++) {
+            if (Math.abs(x[i]) > Math.abs(x[best])) {
+                best = i;
+            }
+        }
+        return best;
     }
 }
