@@ -186,7 +186,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
                     row(r, row);
-                    out[r] = ops.dot(row, 0, x, 0, cols);
+                    out[r] = ops.dotOrdered(row, 0, x, 0, cols);
                 }
             });
         }
@@ -198,7 +198,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 for (int r = from; r < to; r++) {
                     row(r, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dot(row, 0, xs[t], 0, cols);
+                        outs[t][r] = ops.dotOrdered(row, 0, xs[t], 0, cols);
                     }
                 }
             });
@@ -231,7 +231,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
                     row(r, row);
-                    out[r] = ops.dot(row, 0, xh, 0, cols);
+                    out[r] = ops.dotOrdered(row, 0, xh, 0, cols);
                 }
             });
         }
@@ -247,7 +247,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 for (int r = from; r < to; r++) {
                     row(r, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dot(row, 0, xh[t], 0, cols);
+                        outs[t][r] = ops.dotOrdered(row, 0, xh[t], 0, cols);
                     }
                 }
             });
@@ -294,7 +294,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
                     row(r, row);
-                    out[r] = ops.dot(row, 0, xb, 0, cols);
+                    out[r] = ops.dotOrdered(row, 0, xb, 0, cols);
                 }
             });
         }

@@ -41,9 +41,31 @@ final class PanamaVectorOps implements VectorOps {
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
         }
-        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             sum += q[qOffset + i] * data[offset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + step)
+                    .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + step), acc1);
+        }
+        for (; i < bound; i += step) {
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+        }
+        float sum = sum(acc0.add(acc1));
+        for (; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
         }
         return sum;
     }
@@ -76,7 +98,7 @@ final class PanamaVectorOps implements VectorOps {
                     .sub(FloatVector.fromArray(SPECIES, data, offset + i));
             acc0 = d0.fma(d0, acc0);
         }
-        float sum = sum(acc0.add(acc1).add(acc2.add(acc3)));
+        float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float d = q[qOffset + i] - data[offset + i];
             sum += d * d;
@@ -105,10 +127,10 @@ final class PanamaVectorOps implements VectorOps {
             a2 = x.fma(FloatVector.fromArray(SPECIES, data, o2 + i), a2);
             a3 = x.fma(FloatVector.fromArray(SPECIES, data, o3 + i), a3);
         }
-        float s0 = sum(a0);
-        float s1 = sum(a1);
-        float s2 = sum(a2);
-        float s3 = sum(a3);
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float x = q[i];
             s0 += x * data[o0 + i];
@@ -143,10 +165,10 @@ final class PanamaVectorOps implements VectorOps {
             a2 = d2.fma(d2, a2);
             a3 = d3.fma(d3, a3);
         }
-        float s0 = sum(a0);
-        float s1 = sum(a1);
-        float s2 = sum(a2);
-        float s3 = sum(a3);
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float x = q[i];
             float d0 = x - data[o0 + i];
@@ -178,7 +200,7 @@ final class PanamaVectorOps implements VectorOps {
         for (; i < bound; i += step) {
             acc0 = FloatVector.fromArray(SPECIES, v, i).fma(widen(codes, offset + i), acc0);
         }
-        float sum = sum(acc0.add(acc1));
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             sum += v[i] * codes[offset + i];
         }
@@ -205,7 +227,7 @@ final class PanamaVectorOps implements VectorOps {
                     .sub(FloatVector.fromArray(SPECIES, scale, i).mul(widen(codes, offset + i)));
             acc0 = d0.fma(d0, acc0);
         }
-        float sum = sum(acc0.add(acc1));
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float d = u[i] - scale[i] * codes[offset + i];
             sum += d * d;
@@ -294,14 +316,23 @@ final class PanamaVectorOps implements VectorOps {
      * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
      */
     private static float sum(FloatVector v) {
-        float[] lanes = new float[v.length()];
-        v.intoArray(lanes, 0);
-        for (int width = lanes.length / 2; width > 0; width /= 2) {
-            for (int i = 0; i < width; i++) {
-                lanes[i] += lanes[i + width];
-            }
+        // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order
+        if (v.length() == 16) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
+                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
         }
-        return lanes[0];
+        if (v.length() == 8) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0))
+                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
+        }
+        if (v.length() == 4) {
+            return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        }
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
     }
 
     @Override

@@ -19,6 +19,19 @@ public interface VectorOps {
     /** Dot product of {@code len} floats of {@code a} from {@code aOffset} and of {@code b} from {@code bOffset}. */
     float dot(float[] a, int aOffset, float[] b, int bOffset, int len);
 
+    /**
+     * As {@link #dot(float[], int, float[], int, int)}, but summed in one fixed order whether or not the JIT has
+     * compiled the kernel yet, so the same inputs always give the same bits. Inference uses it (greedy decoding and
+     * batched prefill must agree exactly); the index kernels may reduce lanes in whatever order is fastest.
+     */
+    default float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
+        float sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
     /** Squared Euclidean distance of {@code len} floats of {@code a} from {@code aOffset} and of {@code b}. */
     float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int len);
 
