@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  *
  * <p>Deletes are tombstones: the node stays in the graph as a waypoint but is never returned. An upsert of an
  * existing id inserts a new node and tombstones the old one. When tombstones pass
- * {@link HnswParams#maxTombstoneRatio()} of the graph, the graph is rebuilt from its live nodes.
+ * {@link HnswParams#maxTombstoneRatio()} of the graph, the graph is rebuilt from its live nodes in the background,
+ * without blocking searches (see {@link #awaitRebuild()}).
  *
  * <p>Filters are evaluated during traversal: non-matching nodes are walked through but never returned. When a sample
  * of the attributes says the filter keeps few nodes, the search scans the matching nodes exactly instead, and it
@@ -131,6 +132,14 @@ public final class HnswIndex implements VectorIndex {
     private final Object entryLock = new Object();
     private final ThreadLocal<Visited> visitedSets = ThreadLocal.withInitial(Visited::new);
 
+    /** Writers hold its read side; a rebuild takes the write side to start its journal and to swap graphs. */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock journalLock =
+            new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile List<Object[]> journal;
+    private final java.util.concurrent.atomic.AtomicBoolean rebuilding = new java.util.concurrent.atomic.AtomicBoolean();
+    private volatile java.util.concurrent.CompletableFuture<Void> rebuild =
+            java.util.concurrent.CompletableFuture.completedFuture(null);
+
     // Graph state: replaced whole by a rebuild (under the write lock).
     private AtomicInteger allocated = new AtomicInteger();
     private AtomicInteger live = new AtomicInteger();
@@ -227,7 +236,13 @@ public final class HnswIndex implements VectorIndex {
     @Override
     public void upsert(String id, float[] values, Map<String, Object> attrs) {
         checkDimension(values.length, "vector '" + id + "'");
-        insert(id, values, attrs);
+        journalLock.readLock().lock();
+        try {
+            insert(id, values, attrs);
+            record(id, new StoredVector(id, values.clone(), attrs == null ? Map.of() : attrs));
+        } finally {
+            journalLock.readLock().unlock();
+        }
         compactIfNeeded();
     }
 
@@ -236,15 +251,48 @@ public final class HnswIndex implements VectorIndex {
         for (StoredVector v : batch) {
             checkDimension(v.values().length, "vector '" + v.id() + "'");
         }
-        IntStream.range(0, batch.size()).parallel().forEach(i -> {
-            StoredVector v = batch.get(i);
-            insert(v.id(), v.values(), v.attributes());
-        });
+        journalLock.readLock().lock();
+        try {
+            IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                StoredVector v = batch.get(i);
+                insert(v.id(), v.values(), v.attributes());
+            });
+            for (StoredVector v : batch) {
+                record(v.id(), v);
+            }
+        } finally {
+            journalLock.readLock().unlock();
+        }
         compactIfNeeded();
     }
 
     @Override
     public boolean delete(String id) {
+        boolean existed;
+        journalLock.readLock().lock();
+        try {
+            existed = deleteNode(id);
+            if (existed) {
+                record(id, null);
+            }
+        } finally {
+            journalLock.readLock().unlock();
+        }
+        if (existed) {
+            compactIfNeeded();
+        }
+        return existed;
+    }
+
+    /** While a rebuild runs, what changed since its snapshot (a null vector is a delete), to replay onto it. */
+    private void record(String id, StoredVector v) {
+        List<Object[]> j = journal;
+        if (j != null) {
+            j.add(new Object[] {id, v});
+        }
+    }
+
+    private boolean deleteNode(String id) {
         boolean existed;
         structure.readLock().lock();
         try {
@@ -258,9 +306,6 @@ public final class HnswIndex implements VectorIndex {
             }
         } finally {
             structure.readLock().unlock();
-        }
-        if (existed) {
-            compactIfNeeded();
         }
         return existed;
     }
@@ -882,29 +927,86 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- housekeeping
 
-    private void compactIfNeeded() {
+    private boolean needsCompaction() {
         int total = allocated.get();
-        if (total < 64 || total - live.get() <= params.maxTombstoneRatio() * total) {
+        return total >= 64 && total - live.get() > params.maxTombstoneRatio() * total;
+    }
+
+    /**
+     * Past the tombstone ratio, rebuilds the graph from its live nodes in the background: searches and writes go on
+     * against the old graph meanwhile, writes are journaled, and the journal is replayed onto the new graph just
+     * before it replaces the old one (the only moment searches wait).
+     */
+    private void compactIfNeeded() {
+        if (!needsCompaction() || !rebuilding.compareAndSet(false, true)) {
             return;
         }
-        structure.writeLock().lock();
+        List<Object[]> changes = java.util.Collections.synchronizedList(new ArrayList<>());
+        journalLock.writeLock().lock(); // no write in flight: each one is in the snapshot or in the journal
         try {
-            total = allocated.get();
-            if (total < 64 || total - live.get() <= params.maxTombstoneRatio() * total) {
-                return;
-            }
-            List<StoredVector> survivors = new ArrayList<>(live.get());
-            for (int node = 0; node < total; node++) {
+            journal = changes;
+        } finally {
+            journalLock.writeLock().unlock();
+        }
+        List<StoredVector> survivors;
+        structure.readLock().lock();
+        try {
+            int total = allocated.get();
+            survivors = new ArrayList<>(live.get());
+            for (int node = 0; node < Math.min(total, capacity); node++) {
                 if (isLive(node)) {
                     survivors.add(vectorAt(node));
                 }
             }
-            HnswIndex fresh = new HnswIndex(dimension, metric, params, ops, survivors.size() + 16);
-            fresh.upsertAll(survivors);
-            adopt(fresh);
         } finally {
-            structure.writeLock().unlock();
+            structure.readLock().unlock();
         }
+        rebuild = java.util.concurrent.CompletableFuture.runAsync(() -> {
+            try {
+                HnswIndex fresh = new HnswIndex(dimension, metric, params, ops, survivors.size() + 16);
+                fresh.upsertAll(survivors);
+                journalLock.writeLock().lock();
+                try {
+                    structure.writeLock().lock();
+                    try {
+                        synchronized (changes) {
+                            for (Object[] c : changes) {
+                                if (c[1] == null) {
+                                    fresh.deleteNode((String) c[0]);
+                                } else {
+                                    StoredVector v = (StoredVector) c[1];
+                                    fresh.insert(v.id(), v.values(), v.attributes());
+                                }
+                            }
+                        }
+                        adopt(fresh);
+                    } finally {
+                        structure.writeLock().unlock();
+                    }
+                } finally {
+                    journal = null;
+                    journalLock.writeLock().unlock();
+                }
+            } catch (RuntimeException e) {
+                System.getLogger(HnswIndex.class.getName()).log(System.Logger.Level.WARNING,
+                        "graph rebuild failed; the old graph (with its tombstones) keeps answering", e);
+                journalLock.writeLock().lock();
+                journal = null;
+                journalLock.writeLock().unlock();
+            } finally {
+                rebuilding.set(false);
+            }
+        }, task -> Thread.ofVirtual().name("hnsw-rebuild").start(task));
+    }
+
+    /** Whether a background rebuild is running. */
+    public boolean rebuilding() {
+        return rebuilding.get();
+    }
+
+    /** Waits for a background rebuild, if one is running (tests, and callers about to write a segment). */
+    public void awaitRebuild() {
+        rebuild.join();
     }
 
     private void adopt(HnswIndex fresh) {

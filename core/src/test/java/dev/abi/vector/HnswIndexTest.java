@@ -1,5 +1,6 @@
 package dev.abi.vector;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -251,6 +252,7 @@ class HnswIndexTest {
             pool.shutdownNow();
         }
         assertEquals(3_000, index.size());
+        index.awaitRebuild();
         assertTrue(index.graphSize() < 6_000, "tombstones past the ratio must trigger a rebuild");
         for (int q = 0; q < 50; q++) {
             for (SearchHit h : index.search(base[q], 10, Filter.ALL)) {
@@ -334,5 +336,41 @@ class HnswIndexTest {
 
     private static List<String> ids(List<SearchHit> hits) {
         return hits.stream().map(SearchHit::id).toList();
+    }
+
+    @Test
+    void writesDuringABackgroundRebuildAreReplayedOntoTheNewGraph() {
+        Random rnd = new Random(9);
+        HnswIndex index = new HnswIndex(16, Metric.L2);
+        List<StoredVector> base = new ArrayList<>();
+        for (int i = 0; i < 6000; i++) {
+            float[] v = new float[16];
+            for (int d = 0; d < 16; d++) {
+                v[d] = (float) rnd.nextGaussian();
+            }
+            base.add(new StoredVector("v" + i, v, Map.of()));
+        }
+        index.upsertAll(base);
+        int i = 0;
+        while (!index.rebuilding() && i < 6000) {
+            index.delete("v" + i++);
+        }
+        assertTrue(index.rebuilding(), "deleting past the tombstone ratio starts a background rebuild");
+        int deletedBefore = i;
+        // while it runs: searches answer, and writes land on the old graph and in the journal
+        for (SearchHit h : index.search(base.get(5999).values(), 10, Filter.ALL)) {
+            assertTrue(Integer.parseInt(h.id().substring(1)) >= deletedBefore, "a deleted id was returned: " + h.id());
+        }
+        index.upsert("during", base.get(5999).values(), Map.of("k", 1));
+        assertTrue(index.delete("v5998"));
+        index.upsert("v5997", base.get(0).values(), Map.of("moved", true));
+        index.awaitRebuild();
+        assertTrue(index.graphSize() < 6000, "rebuilt: " + index.graphSize());
+        assertEquals(6000 - deletedBefore - 1 + 1, index.size());
+        assertEquals(1, index.get("during").orElseThrow().attributes().get("k"));
+        assertTrue(index.get("v5998").isEmpty(), "the delete made during the rebuild holds");
+        assertArrayEquals(base.get(0).values(), index.get("v5997").orElseThrow().values());
+        assertTrue(index.search(base.get(5999).values(), 2, Filter.ALL).stream().anyMatch(h -> h.id().equals("during")),
+                "the vector upserted during the rebuild is searchable in the new graph");
     }
 }
