@@ -155,9 +155,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                 p = panels;
                 if (p == null) {
                     int w = ops.panelWidth();
-                    p = new float[(rows + w - 1) / w][];
-                    float[] row = new float[cols];
-                    for (int b = 0; b < p.length; b++) {
+                    float[][] packed = new float[(rows + w - 1) / w][];
+                    java.util.function.IntConsumer pack = b -> {
+                        float[] row = new float[cols];
                         float[] panel = new float[cols * w];
                         for (int j = 0; j < w && b * w + j < rows; j++) {
                             row(b * w + j, row);
@@ -165,9 +165,20 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                                 panel[at] = row[k];
                             }
                         }
-                        p[b] = panel;
+                        packed[b] = panel;
+                    };
+                    java.util.concurrent.ForkJoinPool pl = pool;
+                    if (pl.getParallelism() > 1 && packed.length > 1) {
+                        // packing is the cold start's largest cost: spread it over the cores
+                        pl.submit(() -> java.util.stream.IntStream.range(0, packed.length).parallel().forEach(pack))
+                                .join();
+                    } else {
+                        for (int b = 0; b < packed.length; b++) {
+                            pack.accept(b);
+                        }
                     }
-                    panels = p;
+                    panels = packed;
+                    p = packed;
                 }
             }
         }

@@ -260,10 +260,101 @@ public final class HnswIndex implements VectorIndex {
             for (StoredVector v : batch) {
                 record(v.id(), v);
             }
+            if (batch.size() >= 1000) {
+                // a large parallel batch is where racing inserts orphan nodes; the check scans every link once
+                repairOrphans();
+            }
         } finally {
             journalLock.readLock().unlock();
         }
         compactIfNeeded();
+    }
+
+    /**
+     * Nodes that no other node links to on the bottom layer. Parallel inserts can prune a node out of every list that
+     * pointed at it (each list keeps its most diverse neighbours), which makes it unreachable by any search.
+     */
+    public int orphans() {
+        structure.readLock().lock();
+        try {
+            return orphanNodes().size();
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    private List<Integer> orphanNodes() {
+        int total = Math.min(allocated.get(), capacity);
+        boolean[] linked = new boolean[total];
+        for (int node = 0; node < total; node++) {
+            long[][] levels = links[node];
+            if (levels == null) {
+                continue;
+            }
+            for (long c : (long[]) LEVEL_LINKS.getAcquire(levels, 0)) {
+                int n = ScoredNodes.node(c);
+                if (n < total) {
+                    linked[n] = true;
+                }
+            }
+        }
+        Entry e = entry;
+        List<Integer> out = new ArrayList<>();
+        for (int node = 0; node < total; node++) {
+            if (!linked[node] && links[node] != null && (e == null || e.node() != node)) {
+                out.add(node);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Links each orphan from its closest neighbour (the first of its own sorted list), replacing that neighbour's
+     * farthest link when its list is full; repeats while that orphans another node, a few rounds at most.
+     */
+    private void repairOrphans() {
+        structure.readLock().lock();
+        try {
+            for (int round = 0; round < 4; round++) {
+                List<Integer> orphans = orphanNodes();
+                if (orphans.isEmpty()) {
+                    return;
+                }
+                for (int node : orphans) {
+                    long[] own = (long[]) LEVEL_LINKS.getAcquire(links[node], 0);
+                    if (own.length > 0) {
+                        forceLink(ScoredNodes.node(own[0]), node, ScoredNodes.distance(own[0]));
+                    }
+                }
+            }
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    /** Adds {@code node} to {@code target}'s bottom-layer list, dropping the farthest other entry if it is full. */
+    private void forceLink(int target, int node, float distance) {
+        long packed = ScoredNodes.encode(distance, node);
+        synchronized (nodeLocks[stripe(target)]) {
+            long[] current = (long[]) LEVEL_LINKS.getAcquire(links[target], 0);
+            int at = Arrays.binarySearch(current, packed);
+            if (at >= 0) {
+                return;
+            }
+            at = -at - 1;
+            long[] next = new long[current.length + 1];
+            System.arraycopy(current, 0, next, 0, at);
+            next[at] = packed;
+            System.arraycopy(current, at, next, at + 1, current.length - at);
+            if (next.length > maxLinks(0)) {
+                int drop = at == next.length - 1 ? next.length - 2 : next.length - 1;
+                long[] trimmed = new long[next.length - 1];
+                System.arraycopy(next, 0, trimmed, 0, drop);
+                System.arraycopy(next, drop + 1, trimmed, drop, next.length - drop - 1);
+                next = trimmed;
+            }
+            LEVEL_LINKS.setRelease(links[target], 0, next);
+        }
     }
 
     @Override

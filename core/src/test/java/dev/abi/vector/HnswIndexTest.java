@@ -317,6 +317,23 @@ class HnswIndexTest {
     }
 
     @Test
+    void aParallelBuildLeavesNoNodeUnreachable() {
+        Random rnd = new Random(11);
+        HnswIndex index = new HnswIndex(8, Metric.L2);
+        List<StoredVector> batch = new ArrayList<>();
+        for (int i = 0; i < 20_000; i++) {
+            float[] v = new float[8];
+            for (int d = 0; d < 8; d++) {
+                // tight clusters: many near-duplicates, where diversity pruning orphans nodes most easily
+                v[d] = (i % 50) + (float) rnd.nextGaussian() * 0.01f;
+            }
+            batch.add(new StoredVector("v" + i, v, Map.of()));
+        }
+        index.upsertAll(batch);
+        assertEquals(0, index.orphans(), "every node has an incoming link on the bottom layer");
+    }
+
+    @Test
     void badParametersGetClearErrors() {
         assertEquals("m must be between 2 and 512, got 1",
                 assertThrows(IllegalArgumentException.class, () -> new HnswParams(1, 100, 10, 0.25)).getMessage());
