@@ -33,6 +33,7 @@ public final class ApiKeys {
     /** How long an instance trusts its cached copy of a key record. */
     public static final long CACHE_MILLIS = 30_000;
     private static final String PREFIX = "auth/keys/";
+    private static final int MAX_CACHED = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -149,6 +150,9 @@ public final class ApiKeys {
                 throw new IllegalStateException("key record of " + id + " is unreadable", e);
             }
         });
+        if (cache.size() >= MAX_CACHED) {
+            cache.clear(); // random unknown ids must not grow the cache without bound
+        }
         cache.put(id, new Cached(fresh, now));
         return fresh;
     }

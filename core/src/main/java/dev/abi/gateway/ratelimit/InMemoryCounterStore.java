@@ -27,9 +27,24 @@ public final class InMemoryCounterStore implements CounterStore {
         return e;
     }
 
+    private final java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Every 4096 updates, drops expired entries, so callers and windows that are gone do not pile up. */
+    private void sweep(long now) {
+        if ((operations.incrementAndGet() & 4095) == 0) {
+            entries.entrySet().removeIf(e -> e.getValue().expiresAt() <= now);
+        }
+    }
+
+    /** Entries held, expired ones included until the next sweep (for tests). */
+    int size() {
+        return entries.size();
+    }
+
     @Override
     public long add(String key, long delta, long expiresAtMillis) {
         long now = clock.millis();
+        sweep(now);
         return entries.compute(key, (k, e) -> e == null || e.expiresAt() <= now
                 ? new Entry(delta, 0, 0, 0, expiresAtMillis)
                 : new Entry(e.value() + delta, 0, 0, 0, e.expiresAt())).value();
@@ -52,6 +67,7 @@ public final class InMemoryCounterStore implements CounterStore {
                              long expiresAtMillis) {
         boolean[] stored = {false};
         long now = clock.millis();
+        sweep(now);
         entries.compute(key, (k, e) -> {
             long current = e == null || e.expiresAt() <= now ? -1 : e.version();
             if (current != expectedVersion) {

@@ -102,4 +102,20 @@ class RateLimiterTest {
         clock.advance(Duration.ofSeconds(10));
         assertTrue(limiter.check("k", "POST /w").allowed(), "refilled");
     }
+
+    @Test
+    void expiredCountersOfManyCallersAreSweptAway() {
+        MutableClock clock = new MutableClock(0);
+        InMemoryCounterStore store = new InMemoryCounterStore(clock);
+        RateLimiter limiter = new RateLimiter(List.of(policy(RateLimitPolicy.Algorithm.FIXED_WINDOW, 5,
+                Duration.ofSeconds(1))), store, clock);
+        for (int i = 0; i < 5000; i++) {
+            limiter.check("caller-" + i, "r");
+        }
+        clock.advance(Duration.ofSeconds(10));
+        for (int i = 0; i < 5000; i++) {
+            limiter.check("late-" + (i % 10), "r");
+        }
+        assertTrue(store.size() < 100, "expired entries were dropped: " + store.size());
+    }
 }
