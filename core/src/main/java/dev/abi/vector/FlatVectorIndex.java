@@ -22,7 +22,9 @@ public final class FlatVectorIndex implements VectorIndex {
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     private final Map<String, Integer> slotOf = new HashMap<>();
 
+    /** Vectors in panels of {@link #width}, each panel stored transposed (k-major), so a scan needs no lane sums. */
     private float[] data;
+    private final int width;
     /** Euclidean norm of each stored vector; only used for cosine. */
     private float[] norms;
     private String[] ids;
@@ -40,7 +42,8 @@ public final class FlatVectorIndex implements VectorIndex {
         this.dimension = dimension;
         this.metric = metric;
         this.ops = ops;
-        int capacity = Math.max(1, initialCapacity);
+        this.width = ops.panelWidth();
+        int capacity = (Math.max(1, initialCapacity) + width - 1) / width * width;
         this.data = new float[capacity * dimension];
         this.norms = new float[capacity];
         this.ids = new String[capacity];
@@ -84,7 +87,7 @@ public final class FlatVectorIndex implements VectorIndex {
                 slotOf.put(id, slot);
                 ids[slot] = id;
             }
-            System.arraycopy(values, 0, data, slot * dimension, dimension);
+            put(slot, values);
             norms[slot] = (float) Math.sqrt(ops.dot(values, values, 0, dimension));
             attributes[slot] = attrs == null ? Map.of() : Map.copyOf(attrs);
         } finally {
@@ -102,7 +105,7 @@ public final class FlatVectorIndex implements VectorIndex {
             }
             int last = --size;
             if (slot != last) {
-                System.arraycopy(data, last * dimension, data, slot * dimension, dimension);
+                put(slot, values(last));
                 norms[slot] = norms[last];
                 ids[slot] = ids[last];
                 attributes[slot] = attributes[last];
@@ -136,39 +139,35 @@ public final class FlatVectorIndex implements VectorIndex {
         lock.readLock().lock();
         try {
             TopK best = new TopK(Math.min(topK, Math.max(1, size)));
-            int[] block = new int[4];
-            float[] scores = new float[4];
-            int pending = 0;
-            // Blocks of four pay off once a vector spans several SIMD registers; short vectors pay more in the
-            // four horizontal sums than they save, and the scalar kernels gain nothing.
-            int blockSize = dimension >= 128 && ops.blockKernels() ? 4 : 1;
-            for (int slot = 0; slot < size; slot++) {
-                if (filter != Filter.ALL && !filter.matches(attributesAt(slot))) {
-                    continue;
+            float[] scores = new float[width];
+            for (int first = 0; first < size; first += width) {
+                // one panel: up to `width` vectors stored transposed, scored with no horizontal sums
+                int offset = first * dimension;
+                if (metric == Metric.L2) {
+                    ops.squaredDistancePanel(query, data, offset, dimension, scores);
+                } else {
+                    ops.dotPanel(query, data, offset, dimension, scores);
                 }
-                if (blockSize == 1) {
-                    float distance = distance(query, queryNorm, slot);
-                    if (best.mayAccept(distance)) {
-                        best.offer(ids[slot], distance);
+                int count = Math.min(width, size - first);
+                if (metric == Metric.COSINE) {
+                    for (int j = 0; j < count; j++) {
+                        float denominator = queryNorm * norms[first + j];
+                        // A zero vector has no direction: treat it as orthogonal to everything.
+                        scores[j] = denominator == 0f ? 1f : 1f - scores[j] / denominator;
                     }
-                    continue;
+                } else if (metric == Metric.DOT) {
+                    for (int j = 0; j < count; j++) {
+                        scores[j] = -scores[j];
+                    }
                 }
-                block[pending++] = slot;
-                if (pending == 4) {
-                    // Four vectors per pass over the query: the query is loaded once and the four streams overlap.
-                    scoreBlock(query, queryNorm, block, scores);
-                    for (int j = 0; j < 4; j++) {
-                        if (best.mayAccept(scores[j])) {
-                            best.offer(ids[block[j]], scores[j]);
+                for (int j = 0; j < count; j++) {
+                    float distance = metric == Metric.L2 ? (float) Math.sqrt(scores[j]) : scores[j];
+                    if (best.mayAccept(distance)) {
+                        int slot = first + j;
+                        if (filter == Filter.ALL || filter.matches(attributesAt(slot))) {
+                            best.offer(ids[slot], distance);
                         }
                     }
-                    pending = 0;
-                }
-            }
-            for (int j = 0; j < pending; j++) {
-                float distance = distance(query, queryNorm, block[j]);
-                if (best.mayAccept(distance)) {
-                    best.offer(ids[block[j]], distance);
                 }
             }
             return best.result();
@@ -189,50 +188,32 @@ public final class FlatVectorIndex implements VectorIndex {
         }
     }
 
-    private void scoreBlock(float[] query, float queryNorm, int[] block, float[] out) {
-        int o0 = block[0] * dimension;
-        int o1 = block[1] * dimension;
-        int o2 = block[2] * dimension;
-        int o3 = block[3] * dimension;
-        if (metric == Metric.L2) {
-            ops.squaredDistance4(query, data, o0, o1, o2, o3, dimension, out, 0);
-            for (int j = 0; j < 4; j++) {
-                out[j] = (float) Math.sqrt(out[j]);
-            }
-            return;
-        }
-        ops.dot4(query, data, o0, o1, o2, o3, dimension, out, 0);
-        for (int j = 0; j < 4; j++) {
-            if (metric == Metric.DOT) {
-                out[j] = -out[j];
-            } else {
-                float denominator = queryNorm * norms[block[j]];
-                out[j] = denominator == 0f ? 1f : 1f - out[j] / denominator;
-            }
-        }
-    }
-
-    private float distance(float[] query, float queryNorm, int slot) {
-        int offset = slot * dimension;
-        return switch (metric) {
-            case DOT -> -ops.dot(query, data, offset, dimension);
-            case L2 -> (float) Math.sqrt(ops.squaredDistance(query, data, offset, dimension));
-            case COSINE -> {
-                float denominator = queryNorm * norms[slot];
-                // A zero vector has no direction: treat it as orthogonal to everything.
-                yield denominator == 0f ? 1f : 1f - ops.dot(query, data, offset, dimension) / denominator;
-            }
-        };
-    }
-
     @SuppressWarnings("unchecked")
     private Map<String, Object> attributesAt(int slot) {
         return (Map<String, Object>) attributes[slot];
     }
 
     private StoredVector vectorAt(int slot) {
-        float[] values = Arrays.copyOfRange(data, slot * dimension, (slot + 1) * dimension);
-        return new StoredVector(ids[slot], values, attributesAt(slot));
+        return new StoredVector(ids[slot], values(slot), attributesAt(slot));
+    }
+
+    /** Where element 0 of a slot's vector sits: panels of {@code width} vectors, each stored transposed. */
+    private int base(int slot) {
+        return (slot - slot % width) * dimension + slot % width;
+    }
+
+    private void put(int slot, float[] values) {
+        for (int k = 0, at = base(slot); k < dimension; k++, at += width) {
+            data[at] = values[k];
+        }
+    }
+
+    private float[] values(int slot) {
+        float[] v = new float[dimension];
+        for (int k = 0, at = base(slot); k < dimension; k++, at += width) {
+            v[k] = data[at];
+        }
+        return v;
     }
 
     private void ensureCapacity(int needed) {
@@ -240,6 +221,7 @@ public final class FlatVectorIndex implements VectorIndex {
             return;
         }
         int capacity = Math.max(needed, ids.length + (ids.length >> 1) + 1);
+        capacity = (capacity + width - 1) / width * width; // whole panels
         data = Arrays.copyOf(data, Math.multiplyExact(capacity, dimension));
         norms = Arrays.copyOf(norms, capacity);
         ids = Arrays.copyOf(ids, capacity);

@@ -297,6 +297,77 @@ final class PanamaVectorOps implements VectorOps {
         }
     }
 
+    @Override
+    public void dotPanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        FloatVector c0 = FloatVector.zero(SPECIES);
+        FloatVector c1 = FloatVector.zero(SPECIES);
+        FloatVector d0 = FloatVector.zero(SPECIES);
+        FloatVector d1 = FloatVector.zero(SPECIES);
+        int k = 0;
+        int p = offset;
+        // four independent accumulator pairs (k mod 4) keep enough FMAs in flight to cover their latency
+        for (; k + 3 < len; k += 4, p += 4 * w) {
+            FloatVector x = FloatVector.broadcast(SPECIES, q[k]);
+            a0 = FloatVector.fromArray(SPECIES, panel, p).fma(x, a0);
+            a1 = FloatVector.fromArray(SPECIES, panel, p + l).fma(x, a1);
+            FloatVector y = FloatVector.broadcast(SPECIES, q[k + 1]);
+            b0 = FloatVector.fromArray(SPECIES, panel, p + w).fma(y, b0);
+            b1 = FloatVector.fromArray(SPECIES, panel, p + w + l).fma(y, b1);
+            FloatVector z = FloatVector.broadcast(SPECIES, q[k + 2]);
+            c0 = FloatVector.fromArray(SPECIES, panel, p + 2 * w).fma(z, c0);
+            c1 = FloatVector.fromArray(SPECIES, panel, p + 2 * w + l).fma(z, c1);
+            FloatVector u = FloatVector.broadcast(SPECIES, q[k + 3]);
+            d0 = FloatVector.fromArray(SPECIES, panel, p + 3 * w).fma(u, d0);
+            d1 = FloatVector.fromArray(SPECIES, panel, p + 3 * w + l).fma(u, d1);
+        }
+        for (; k < len; k++, p += w) {
+            FloatVector x = FloatVector.broadcast(SPECIES, q[k]);
+            a0 = FloatVector.fromArray(SPECIES, panel, p).fma(x, a0);
+            a1 = FloatVector.fromArray(SPECIES, panel, p + l).fma(x, a1);
+        }
+        a0.add(b0).add(c0.add(d0)).intoArray(out, 0);
+        a1.add(b1).add(c1.add(d1)).intoArray(out, l);
+    }
+
+    @Override
+    public void squaredDistancePanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector b0 = FloatVector.zero(SPECIES);
+        FloatVector b1 = FloatVector.zero(SPECIES);
+        int k = 0;
+        int p = offset;
+        for (; k + 1 < len; k += 2, p += 2 * w) {
+            FloatVector x = FloatVector.broadcast(SPECIES, q[k]);
+            FloatVector d0 = FloatVector.fromArray(SPECIES, panel, p).sub(x);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, panel, p + l).sub(x);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            FloatVector y = FloatVector.broadcast(SPECIES, q[k + 1]);
+            FloatVector e0 = FloatVector.fromArray(SPECIES, panel, p + w).sub(y);
+            FloatVector e1 = FloatVector.fromArray(SPECIES, panel, p + w + l).sub(y);
+            b0 = e0.fma(e0, b0);
+            b1 = e1.fma(e1, b1);
+        }
+        if (k < len) {
+            FloatVector x = FloatVector.broadcast(SPECIES, q[k]);
+            FloatVector d0 = FloatVector.fromArray(SPECIES, panel, p).sub(x);
+            FloatVector d1 = FloatVector.fromArray(SPECIES, panel, p + l).sub(x);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+        }
+        a0.add(b0).intoArray(out, 0);
+        a1.add(b1).intoArray(out, l);
+    }
+
     /** The two accumulators' lanes to {@code out[r0..r0+rows)}. */
     private static void store(FloatVector lo, FloatVector hi, float[] out, int r0, int rows, float[] tmp) {
         int l = SPECIES.length();

@@ -144,6 +144,35 @@ public interface VectorOps {
         }
     }
 
+    /**
+     * Dot products of {@code q} with the {@link #panelWidth()} vectors of a panel: vectors stored transposed
+     * ({@code panel[offset + k * panelWidth() + j]} is element k of vector j), so each output lane accumulates one
+     * vector and no horizontal sums are needed. Results go to {@code out[0..panelWidth())}.
+     */
+    default void dotPanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int w = panelWidth();
+        for (int j = 0; j < w; j++) {
+            float s = 0;
+            for (int k = 0; k < len; k++) {
+                s += panel[offset + k * w + j] * q[k];
+            }
+            out[j] = s;
+        }
+    }
+
+    /** As {@link #dotPanel}, for squared Euclidean distances. */
+    default void squaredDistancePanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int w = panelWidth();
+        for (int j = 0; j < w; j++) {
+            float s = 0;
+            for (int k = 0; k < len; k++) {
+                float d = panel[offset + k * w + j] - q[k];
+                s += d * d;
+            }
+            out[j] = s;
+        }
+    }
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }
