@@ -6,6 +6,8 @@ package dev.abi.inference;
  */
 public final class LlamaSession {
 
+    private static final dev.abi.vector.VectorOps OPS = dev.abi.vector.VectorOpsProvider.get();
+
     private final LlamaModel model;
     private final LlamaConfig c;
     private final float[][] keyCache;
@@ -124,12 +126,7 @@ public final class LlamaSession {
             int qo = h * hd;
             float max = Float.NEGATIVE_INFINITY;
             for (int t = 0; t <= pos; t++) {
-                float s = 0;
-                int ko = t * kvDim + kvh * hd;
-                for (int i = 0; i < hd; i++) {
-                    s += qHalf[qo + i] * kc[ko + i];
-                }
-                att[t] = s * scale;
+                att[t] = OPS.dotOrdered(qHalf, qo, kc, t * kvDim + kvh * hd, hd) * scale;
                 max = Math.max(max, att[t]);
             }
             double sum = 0;
@@ -138,15 +135,9 @@ public final class LlamaSession {
                 sum += att[t];
             }
             float inv = (float) (1.0 / sum);
+            java.util.Arrays.fill(out, qo, qo + hd, 0f);
             for (int t = 0; t <= pos; t++) {
-                att[t] = Float16.round(att[t] * inv);
-            }
-            for (int i = 0; i < hd; i++) {
-                float s = 0;
-                for (int t = 0; t <= pos; t++) {
-                    s += att[t] * vc[t * kvDim + kvh * hd + i];
-                }
-                out[qo + i] = s;
+                OPS.axpy(Float16.round(att[t] * inv), vc, t * kvDim + kvh * hd, out, qo, hd);
             }
         }
     }

@@ -71,6 +71,21 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector.fromArray(SPECIES, x, xo + i).fma(av, FloatVector.fromArray(SPECIES, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < len; i++) {
+            y[yo + i] = Math.fma(a, x[xo + i], y[yo + i]);
+        }
+    }
+
+    @Override
     public float squaredDistance(float[] q, int qOffset, float[] data, int offset, int len) {
         int step = SPECIES.length();
         int bound = SPECIES.loopBound(len);

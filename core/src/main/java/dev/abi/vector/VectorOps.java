@@ -32,6 +32,13 @@ public interface VectorOps {
         return sum;
     }
 
+    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < len}. */
+    default void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
     /** Squared Euclidean distance of {@code len} floats of {@code a} from {@code aOffset} and of {@code b}. */
     float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int len);
 
