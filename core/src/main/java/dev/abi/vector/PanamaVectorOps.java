@@ -456,7 +456,7 @@ final class PanamaVectorOps implements VectorOps {
     public int dotQ4(byte[] packed, int pOffset, byte[] a, int aOffset) {
         ByteVector q = ByteVector.fromArray(BYTES_128, packed, pOffset);
         ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-        ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+        ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
         ShortVector pl = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                 .mul((ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset)
                         .convertShape(VectorOperators.B2S, SHORTS_256, 0));
@@ -540,7 +540,7 @@ final class PanamaVectorOps implements VectorOps {
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
             ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
             ShortVector p = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32))
                     .add(((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
@@ -563,7 +563,7 @@ final class PanamaVectorOps implements VectorOps {
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
             ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
             ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32));
             ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
