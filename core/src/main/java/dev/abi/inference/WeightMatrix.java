@@ -330,10 +330,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
          * blocks, which the weight types with a minimum (Q4_1, Q5_1) need.
          */
         final float[] scaledSums;
+        /** Per block, the plain sum of the quants (for kernels that offset the weights once per block). */
+        final int[] sums;
 
         Q8Activations(float[] x) {
             int blocks = x.length / 32;
             scales = new float[blocks];
+            sums = new int[blocks];
             scaledSums = new float[blocks];
             quants = new byte[x.length];
             wide = new short[x.length];
@@ -352,6 +355,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
                     sum += quants[b * 32 + j];
                 }
                 scaledSums[b] = Float16.round(amax / 127f * sum);
+                sums[b] = sum;
             }
         }
     }
@@ -457,7 +461,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
-            return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales);
+            return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
         }
 
         @Override

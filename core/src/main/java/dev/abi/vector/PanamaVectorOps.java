@@ -533,14 +533,16 @@ final class PanamaVectorOps implements VectorOps {
      * Q4_0 row with 512-bit accumulation (AVX-512): the low and high nibble products of a block are added in 16
      * short lanes (each sum of two products fits: |p| <= 8 * 128), widened once to 16 ints.
      */
-    private static float dotQ4Row512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+    private static float dotQ4Row512(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums) {
         FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
         for (int b = 0; b < blocks; b++) {
             int wo = b * 18;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
-            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            // unsigned nibbles (0..15); the -8 of every element is one -8 * sum(activations) per block, below
+            ByteVector lo = q.and((byte) 0x0F);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
             ShortVector p = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32))
                     .add(((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
@@ -548,14 +550,15 @@ final class PanamaVectorOps implements VectorOps {
             IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
             acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
                     .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            offset += d * aSums[b];
         }
-        return sum(acc);
+        return sum(acc) - 8 * offset;
     }
 
     @Override
-    public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+    public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums) {
         if (WIDE) {
-            return dotQ4Row512(row, blocks, aqWide, aScales);
+            return dotQ4Row512(row, blocks, aqWide, aScales, aSums);
         }
         FloatVector acc = FloatVector.zero(FLOATS_256);
         for (int b = 0; b < blocks; b++) {

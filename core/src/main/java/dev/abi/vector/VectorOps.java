@@ -113,8 +113,12 @@ public interface VectorOps {
         return sum;
     }
 
-    /** As {@link #dotQ8Row}, for a row of Q4_0 blocks (18 bytes each: a half-precision scale, 16 packed bytes). */
-    default float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+    /**
+     * As {@link #dotQ8Row}, for a row of Q4_0 blocks (18 bytes each: a half-precision scale, 16 packed bytes);
+     * {@code aSums} holds each activation block's sum of quants, which lets a kernel multiply the unsigned nibbles and
+     * subtract {@code 8 * sum} once per block instead of offsetting every nibble.
+     */
+    default float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums) {
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             float d = Float.float16ToFloat((short) ((row[b * 18] & 0xFF) | (row[b * 18 + 1] << 8)));
