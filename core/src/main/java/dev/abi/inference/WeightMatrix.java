@@ -375,6 +375,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         /** The row's dot product with {@code a}; {@code scratch} is {@link #scratch}'s array, reused across rows. */
         abstract float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch);
 
+        /**
+         * Four inputs at once into {@code out[0..3]}, each exactly as {@link #rowDot} computes it; types with a
+         * four-input kernel override this.
+         */
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
+            for (int j = 0; j < 4; j++) {
+                out[j] = rowDot(row, blocks, a[t + j], scratch);
+            }
+        }
+
         /** Per-thread working space for {@link #rowDot}, or null when the type needs none. */
         byte[] scratch(int blocks) {
             return null;
@@ -406,9 +416,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
             forRowsAlways((from, to) -> {
                 byte[] row = new byte[rowBytes];
                 byte[] scratch = scratch(blocks);
+                float[] four = new float[4];
                 for (int r = from; r < to; r++) {
                     data.get(r * rowBytes, row);
-                    for (int t = 0; t < n; t++) {
+                    int t = 0;
+                    for (; t + 3 < n; t += 4) {
+                        rowDot4(row, blocks, a, t, scratch, four);
+                        for (int j = 0; j < 4; j++) {
+                            outs[t + j][r] = four[j];
+                        }
+                    }
+                    for (; t < n; t++) {
                         outs[t][r] = rowDot(row, blocks, a[t], scratch);
                     }
                 }
@@ -430,6 +448,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+        }
+
+        @Override
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
+            ops.dotQ8Row4(row, blocks, new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
+                    new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
+                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales}, out);
         }
 
         @Override
@@ -462,6 +487,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
+            ops.dotQ4Row4(row, blocks, new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
+                    new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
+                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
+                    new int[][] {a[t].sums, a[t + 1].sums, a[t + 2].sums, a[t + 3].sums}, out);
         }
 
         @Override

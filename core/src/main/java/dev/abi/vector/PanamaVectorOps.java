@@ -556,6 +556,83 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out) {
+        if (!WIDE) {
+            VectorOps.super.dotQ8Row4(row, blocks, aq, aqWide, aScales, out);
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        FloatVector acc2 = FloatVector.zero(FLOATS_512);
+        FloatVector acc3 = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 34;
+            float wd = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8)));
+            ShortVector w0 = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 2)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector w1 = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + 18)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            acc0 = blockFma(w0, w1, aqWide[0], b, wd * aScales[0][b], acc0);
+            acc1 = blockFma(w0, w1, aqWide[1], b, wd * aScales[1][b], acc1);
+            acc2 = blockFma(w0, w1, aqWide[2], b, wd * aScales[2][b], acc2);
+            acc3 = blockFma(w0, w1, aqWide[3], b, wd * aScales[3][b], acc3);
+        }
+        out[0] = sum(acc0);
+        out[1] = sum(acc1);
+        out[2] = sum(acc2);
+        out[3] = sum(acc3);
+    }
+
+    @Override
+    public void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
+                          float[] out) {
+        if (!WIDE) {
+            VectorOps.super.dotQ4Row4(row, blocks, aq, aqWide, aScales, aSums, out);
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        FloatVector acc2 = FloatVector.zero(FLOATS_512);
+        FloatVector acc3 = FloatVector.zero(FLOATS_512);
+        float off0 = 0;
+        float off1 = 0;
+        float off2 = 0;
+        float off3 = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * 18;
+            float wd = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8)));
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + 2);
+            ShortVector w0 = (ShortVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector w1 = (ShortVector) q.lanewise(VectorOperators.LSHR, 4)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            float d0 = wd * aScales[0][b];
+            float d1 = wd * aScales[1][b];
+            float d2 = wd * aScales[2][b];
+            float d3 = wd * aScales[3][b];
+            acc0 = blockFma(w0, w1, aqWide[0], b, d0, acc0);
+            acc1 = blockFma(w0, w1, aqWide[1], b, d1, acc1);
+            acc2 = blockFma(w0, w1, aqWide[2], b, d2, acc2);
+            acc3 = blockFma(w0, w1, aqWide[3], b, d3, acc3);
+            off0 += d0 * aSums[0][b];
+            off1 += d1 * aSums[1][b];
+            off2 += d2 * aSums[2][b];
+            off3 += d3 * aSums[3][b];
+        }
+        out[0] = sum(acc0) - 8 * off0;
+        out[1] = sum(acc1) - 8 * off1;
+        out[2] = sum(acc2) - 8 * off2;
+        out[3] = sum(acc3) - 8 * off3;
+    }
+
+    /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */
+    private static FloatVector blockFma(ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {
+        ShortVector p = w0.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32))
+                .add(w1.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * 32 + 16)));
+        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+    }
+
+    @Override
     public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums) {
         if (WIDE) {
             return dotQ4Row512(row, blocks, aqWide, aScales, aSums);

@@ -128,6 +128,25 @@ public interface VectorOps {
     }
 
     /**
+     * {@link #dotQ8Row} for four inputs at once ({@code out[t]} for t below 4): each weight block is read and widened
+     * once for all four. Every input's result is bit for bit what {@link #dotQ8Row} gives it (prompt processing
+     * relies on that).
+     */
+    default void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out) {
+        for (int t = 0; t < 4; t++) {
+            out[t] = dotQ8Row(row, blocks, aq[t], aqWide[t], aScales[t]);
+        }
+    }
+
+    /** As {@link #dotQ8Row4}, for Q4_0 rows ({@link #dotQ4Row}). */
+    default void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
+                           float[] out) {
+        for (int t = 0; t < 4; t++) {
+            out[t] = dotQ4Row(row, blocks, aq[t], aqWide[t], aScales[t], aSums[t]);
+        }
+    }
+
+    /**
      * Rows per weight panel of {@link #gemmPanel}: two vectors' worth of lanes on the Vector API (32 at 512 bits),
      * so that a tile of 4 inputs by 2 vectors stays in registers.
      */

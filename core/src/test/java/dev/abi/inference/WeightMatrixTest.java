@@ -190,4 +190,29 @@ class WeightMatrixTest {
         assertEquals(Float.NaN, WeightMatrix.BF16.toFloat(WeightMatrix.BF16.round(Float.NaN)));
         assertEquals(-2.5f, WeightMatrix.BF16.toFloat(WeightMatrix.BF16.round(-2.5f)));
     }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0", "Q5_0"})
+    void matmulOfSeveralInputsIsBitForBitTheMatvecOfEach(GgmlType type) {
+        Random rnd = new Random(21);
+        int rows = 96;
+        int cols = 256;
+        ByteBuffer data = randomTensor(type, rows, cols, rnd);
+        WeightMatrix m = WeightMatrix.of(new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()),
+                data, PANAMA);
+        int n = 7; // one group of four inputs and three single ones
+        float[][] xs = new float[n][cols];
+        float[][] outs = new float[n][rows];
+        for (float[] x : xs) {
+            for (int i = 0; i < cols; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+        }
+        m.matmul(xs, n, outs);
+        float[] one = new float[rows];
+        for (int t = 0; t < n; t++) {
+            m.matvec(xs[t], one);
+            assertArrayEquals(one, outs[t], type + " input " + t);
+        }
+    }
 }
