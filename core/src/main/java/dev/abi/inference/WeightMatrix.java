@@ -13,8 +13,8 @@ import java.nio.ByteBuffer;
  * is available), which is exact, so every backend gives the same integers; large matrices spread their rows over the
  * cores. F32, F16 and BF16 rows are dotted on the Vector API in float lanes, as ggml's SIMD kernels do.
  */
-public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix.F16, WeightMatrix.BF16,
-        WeightMatrix.Quantized, WeightMatrix.KQuant {
+public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, WeightMatrix.Quantized,
+        WeightMatrix.KQuant {
 
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
@@ -185,34 +185,57 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         return p;
     }
 
-    /** F32 weights: float dot products on the Vector API. */
-    static final class F32 extends WeightMatrix {
-        F32(ByteBuffer data, int rows, int cols, VectorOps ops) {
+    /**
+     * Float-typed weights (F32, F16, BF16): each row widened to floats and dotted, in fixed lane order, with the
+     * activations as the type's kernel in ggml sees them ({@link #asSeen}).
+     */
+    abstract static sealed class FloatRows extends WeightMatrix permits F32, F16, BF16 {
+        FloatRows(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
 
+        /** The activations as this type's dot product sees them (rounded to F16 or BF16, or as they are). */
+        abstract float[] asSeen(float[] x);
+
         @Override
         public void matvec(float[] x, float[] out) {
+            float[] xs = asSeen(x);
             forRows((from, to) -> {
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
                     row(r, row);
-                    out[r] = ops.dotOrdered(row, 0, x, 0, cols);
+                    out[r] = ops.dotOrdered(row, 0, xs, 0, cols);
                 }
             });
         }
 
         @Override
         public void matmul(float[][] xs, int n, float[][] outs) {
+            float[][] seen = new float[n][];
+            for (int t = 0; t < n; t++) {
+                seen[t] = asSeen(xs[t]);
+            }
             forRowsAlways((from, to) -> {
                 float[] row = new float[cols];
                 for (int r = from; r < to; r++) {
                     row(r, row);
                     for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotOrdered(row, 0, xs[t], 0, cols);
+                        outs[t][r] = ops.dotOrdered(row, 0, seen[t], 0, cols);
                     }
                 }
             });
+        }
+    }
+
+    /** F32 weights: activations as they are. */
+    static final class F32 extends FloatRows {
+        F32(ByteBuffer data, int rows, int cols, VectorOps ops) {
+            super(data, rows, cols, ops);
+        }
+
+        @Override
+        float[] asSeen(float[] x) {
+            return x;
         }
 
         @Override
@@ -221,47 +244,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
     }
 
-    /** F16 weights: activations rounded to F16 (as ggml converts them), products summed in float lanes. */
-    static final class F16 extends WeightMatrix {
+    /** F16 weights: activations rounded to F16, as ggml converts them. */
+    static final class F16 extends FloatRows {
         F16(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
 
-        private float[] rounded(float[] x) {
+        @Override
+        float[] asSeen(float[] x) {
             float[] xh = new float[cols];
             for (int c = 0; c < cols; c++) {
                 xh[c] = Float16.round(x[c]);
             }
             return xh;
-        }
-
-        @Override
-        public void matvec(float[] x, float[] out) {
-            float[] xh = rounded(x);
-            forRows((from, to) -> {
-                float[] row = new float[cols];
-                for (int r = from; r < to; r++) {
-                    row(r, row);
-                    out[r] = ops.dotOrdered(row, 0, xh, 0, cols);
-                }
-            });
-        }
-
-        @Override
-        public void matmul(float[][] xs, int n, float[][] outs) {
-            float[][] xh = new float[n][];
-            for (int t = 0; t < n; t++) {
-                xh[t] = rounded(xs[t]);
-            }
-            forRowsAlways((from, to) -> {
-                float[] row = new float[cols];
-                for (int r = from; r < to; r++) {
-                    row(r, row);
-                    for (int t = 0; t < n; t++) {
-                        outs[t][r] = ops.dotOrdered(row, 0, xh[t], 0, cols);
-                    }
-                }
-            });
         }
 
         @Override
@@ -273,11 +268,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
     }
 
-    /**
-     * BF16 weights (the top half of an F32): activations rounded to BF16 as ggml does, each row widened to floats
-     * and dotted on the Vector API.
-     */
-    static final class BF16 extends WeightMatrix {
+    /** BF16 weights (the top half of an F32): activations rounded to BF16, as ggml does. */
+    static final class BF16 extends FloatRows {
         BF16(ByteBuffer data, int rows, int cols, VectorOps ops) {
             super(data, rows, cols, ops);
         }
@@ -296,18 +288,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.F32, WeightMatrix
         }
 
         @Override
-        public void matvec(float[] x, float[] out) {
+        float[] asSeen(float[] x) {
             float[] xb = new float[cols];
             for (int c = 0; c < cols; c++) {
                 xb[c] = toFloat(round(x[c]));
             }
-            forRows((from, to) -> {
-                float[] row = new float[cols];
-                for (int r = from; r < to; r++) {
-                    row(r, row);
-                    out[r] = ops.dotOrdered(row, 0, xb, 0, cols);
-                }
-            });
+            return xb;
         }
 
         @Override
