@@ -19,6 +19,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
 
+    /**
+     * Multiply-adds below which {@link #matmulFloat} stays on the calling thread: a fork-join round trip costs more
+     * than it saves on a short sentence's smaller products.
+     */
+    static final long GEMM_PARALLEL_THRESHOLD = 1 << 22;
+
     final ByteBuffer data;
     final int rows;
     final int cols;
@@ -138,7 +144,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         };
         java.util.concurrent.ForkJoinPool p = pool;
         int count = packed.length;
-        if (p.getParallelism() == 1 || count < 2 || (long) n * rows * cols < PARALLEL_THRESHOLD) {
+        if (p.getParallelism() == 1 || count < 2 || (long) n * rows * cols < GEMM_PARALLEL_THRESHOLD) {
             body.accept(0, count);
             return;
         }
