@@ -136,7 +136,6 @@ public final class EmbeddingBenchmark {
             List<String> ref = new ArrayList<>();
             new com.fasterxml.jackson.databind.ObjectMapper().readTree(refFile.toFile()).get("sentences")
                     .forEach(n -> ref.add(n.asText()));
-            OrtEnvironment env2 = OrtEnvironment.getEnvironment();
             try (BertModel ours = BertModel.load(coldFile)) {
                 List<int[]> ids = ref.stream().map(ours::tokenize).toList();
                 refLatency.append("| threads | ours ms/sentence | ONNX Runtime ms/sentence |\n|---:|---:|---:|\n");
@@ -144,9 +143,9 @@ public final class EmbeddingBenchmark {
                     WeightMatrix.useThreads(t);
                     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
                         opts.setIntraOpNumThreads(t);
-                        try (OrtSession ort = env2.createSession(resource(dir, cold.jarResource()).toString(), opts)) {
+                        try (OrtSession ort = env.createSession(resource(dir, cold.jarResource()).toString(), opts)) {
                             double o = 1000 / rate(seconds, 1, ids, b -> ours.embedTokens(b));
-                            double r = 1000 / rate(seconds, 1, ids, b -> runOrt(env2, ort, b));
+                            double r = 1000 / rate(seconds, 1, ids, b -> runOrt(env, ort, b));
                             refLatency.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f |%n", t, o, r));
                         }
                     }

@@ -5,7 +5,6 @@ import dev.abi.gateway.auth.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.Document;
-import dev.abi.documents.DocumentFormatException;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.WriteResult;
 import java.util.ArrayList;
@@ -65,12 +64,8 @@ final class DocumentsApi {
         }
         String model = optionalString(body, "model");
         Chunker.Options chunking = chunking(body.get("chunking"));
-        DocumentIndex.UpsertResult result;
-        try {
-            result = documents.upsert(ns, docs, model, chunking);
-        } catch (DocumentFormatException e) {
-            throw new ValidationException(e.source(), e.getMessage());
-        }
+        // a DocumentFormatException (e.g. a duplicate id) is a 400 naming its field, in ProblemMapper
+        DocumentIndex.UpsertResult result = documents.upsert(ns, docs, model, chunking);
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("documents", result.documents());

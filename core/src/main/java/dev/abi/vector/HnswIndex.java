@@ -239,7 +239,9 @@ public final class HnswIndex implements VectorIndex {
         journalLock.readLock().lock();
         try {
             insert(id, values, attrs);
-            record(id, new StoredVector(id, values.clone(), attrs == null ? Map.of() : attrs));
+            if (journal != null) { // only while a rebuild runs: no copy on the usual write path
+                record(id, new StoredVector(id, values.clone(), attrs == null ? Map.of() : attrs));
+            }
         } finally {
             journalLock.readLock().unlock();
         }
@@ -257,8 +259,10 @@ public final class HnswIndex implements VectorIndex {
                 StoredVector v = batch.get(i);
                 insert(v.id(), v.values(), v.attributes());
             });
-            for (StoredVector v : batch) {
-                record(v.id(), v);
+            if (journal != null) {
+                for (StoredVector v : batch) {
+                    record(v.id(), v);
+                }
             }
             if (batch.size() >= 1000) {
                 // a large parallel batch is where racing inserts orphan nodes; the check scans every link once

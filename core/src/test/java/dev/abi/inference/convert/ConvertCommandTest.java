@@ -30,13 +30,13 @@ class ConvertCommandTest {
     }
 
     @Test
-    void usageErrorsSayWhatIsWrong() {
+    void usageErrorsSayWhatIsWrong() throws Exception {
         var e = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert"}));
         assertTrue(e.getMessage().contains("--out"), e.getMessage());
         assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"what", "--out", "x"}));
         assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert", "--out",
             tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--type", "q4"}));
-        Path notAJar = tmp.resolve("empty.zip");
+        Path notAJar = Files.writeString(tmp.resolve("not-a-jar.zip"), "plain text, not a zip");
         assertThrows(Exception.class, () -> ConvertCommand.run(new String[] {"bert", "--jar", notAJar.toString(),
             "--out", tmp.resolve("y.gguf").toString()}));
         ModelFormatException bad = assertThrows(ModelFormatException.class, () -> ConvertCommand.run(new String[] {
