@@ -11,6 +11,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.s3.S3Configuration;
 
 /** {@code abi.store.kind=s3}: state in {@code abi.store.bucket}, source buckets read with the same client. */
 @ApplicationScoped
@@ -49,10 +50,7 @@ public class S3StoreFactory implements ObjectStoreFactory {
 
     /** A client on the URL-connection HTTP stack (small and fast to start in Lambda). */
     public static S3Client newClient(URI endpoint, Region region) {
-        S3ClientBuilder b = S3Client.builder()
-                .httpClient(UrlConnectionHttpClient.create())
-                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
-                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
+        S3ClientBuilder b = configure(S3Client.builder());
         if (endpoint != null) {
             b.endpointOverride(endpoint).forcePathStyle(true);
         }
@@ -60,5 +58,18 @@ public class S3StoreFactory implements ObjectStoreFactory {
             b.region(region);
         }
         return b.build();
+    }
+
+    /**
+     * The settings every client of ours uses. {@code Expect: 100-continue} only above 1 MiB: the JDK's URL
+     * connection treats a final status in place of 100 as a protocol error, so a conditional PUT that loses its
+     * race (412) could surface as a transport failure instead of the precondition answer the commit log needs.
+     */
+    public static S3ClientBuilder configure(S3ClientBuilder builder) {
+        return builder
+                .httpClient(UrlConnectionHttpClient.create())
+                .serviceConfiguration(S3Configuration.builder().expectContinueThresholdInBytes(1L << 20).build())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }
 }
