@@ -18,6 +18,8 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,25 +27,34 @@ import java.util.function.Function;
 
 /**
  * Event-triggered indexing: an object that lands in a bucket is read through that cloud's {@link ObjectStore} and
- * upserted into the namespace named by the first segment of its key ({@code docs/part-1.jsonl} goes to {@code docs}).
+ * upserted into the namespace its {@link NamespaceMapping} names (by default the key's first folder:
+ * {@code docs/part-1.jsonl} goes to {@code docs}); a removed object takes its vectors with it.
  *
  * <p>Files are read with {@link DocumentFormats} ({@code .txt .md .jsonl .json .csv}): documents with text are
  * chunked and embedded through {@link DocumentIndex}; lines that carry vectors ({@code {"id","values"}}) are
  * upserted as they are. Without a {@link DocumentIndex} (no embedding model configured) only vector lines are
  * accepted, and text is refused with an error naming the object.
+ *
+ * <p>Every vector written carries {@code source} (the key) and {@link #SOURCE} ({@code bucket/key}): a new version
+ * of the object replaces its documents and drops the ones it no longer has, and a removal deletes them all. Events
+ * are delivered at least once and in no guaranteed order, so the indexer reads the object as it is now: a created
+ * event for an object that is gone again, or a removed event for one that exists again, changes nothing.
  */
 public final class ObjectIndexer {
 
+    /** The attribute that ties a vector to the object it came from: {@code bucket/key}. */
+    public static final String SOURCE = "abi.source";
+
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.time.Duration RECORD_TTL = java.time.Duration.ofDays(1);
+    private static final java.time.Duration RECORD_TTL = java.time.Duration.ofDays(7);
 
     private final Function<String, ObjectStore> bucketStores;
     private final NamespaceService namespaces;
     private final Limits limits;
-
     private final MetadataStore idempotency;
     private final DocumentIndex documents;
     private final DocumentFormats.Options formats;
+    private final NamespaceMapping mapping;
 
     public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits) {
         this(bucketStores, namespaces, limits, null);
@@ -51,45 +62,88 @@ public final class ObjectIndexer {
 
     /**
      * @param idempotency where indexed object versions are recorded, so that a redelivered event for the same
-     *     bucket, key and etag is applied once (events are delivered at least once); null to index every delivery
+     *     bucket, key and version (or etag) is applied once; null to index every delivery
      */
     public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
                          MetadataStore idempotency) {
         this(bucketStores, namespaces, limits, idempotency, null, DocumentFormats.Options.defaults());
     }
 
+    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
+                         MetadataStore idempotency, DocumentIndex documents, DocumentFormats.Options formats) {
+        this(bucketStores, namespaces, limits, idempotency, documents, formats, NamespaceMapping.byFolder());
+    }
+
     /**
      * @param documents where text documents are chunked and embedded; null to accept vector lines only
      * @param formats   file size limit and CSV columns
+     * @param mapping   which namespace an object goes to
      */
     public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
-                         MetadataStore idempotency, DocumentIndex documents, DocumentFormats.Options formats) {
+                         MetadataStore idempotency, DocumentIndex documents, DocumentFormats.Options formats,
+                         NamespaceMapping mapping) {
         this.bucketStores = bucketStores;
         this.namespaces = namespaces;
         this.limits = limits;
         this.idempotency = idempotency;
         this.documents = documents;
         this.formats = formats;
+        this.mapping = mapping;
     }
 
-    /** Indexes the object, or returns the recorded result when this object version was already indexed. */
+    public NamespaceMapping mapping() {
+        return mapping;
+    }
+
+    /**
+     * Indexes the object, replacing what an earlier version of it contributed; or returns the recorded result, as
+     * {@link IndexResult.Outcome#ALREADY_INDEXED}, when this object write was already indexed.
+     *
+     * @throws UnsupportedObjectException when the object cannot be indexed (no mapping, format, size, content): the
+     *     message names the object, and delivering the event again cannot help
+     */
     public IndexResult index(ObjectCreated event) {
-        String key = event.etag() == null || event.etag().isBlank() ? null
-                : "object " + event.bucket() + "/" + event.key() + " " + event.etag();
-        if (idempotency != null && key != null) {
-            var recorded = idempotency.idempotentResult(key);
-            if (recorded.isPresent()) {
-                try {
-                    return JSON.readValue(recorded.get(), IndexResult.class);
-                } catch (IOException unreadable) {
-                    // index again: upserts are idempotent
-                }
+        NamespaceMapping.Target target = target(event.bucket(), event.key());
+        String ref = event.bucket() + "/" + event.key();
+        String recordKey = event.writeId() == null ? null : "object " + ref + " " + event.writeId();
+        if (idempotency != null && recordKey != null) {
+            var recorded = idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult);
+            if (recorded.isPresent() && (recorded.get().vectors() == 0 || contributes(target.namespace(), ref))) {
+                return recorded.get().as(IndexResult.Outcome.ALREADY_INDEXED);
             }
+            // else indexed once, removed since, and written again with the same content: index it again
         }
-        IndexResult result = indexOnce(event);
-        if (idempotency != null && key != null) {
+        if (event.size() > formats.maxBytes()) {
+            throw new UnsupportedObjectException("object '" + event.key() + "' is " + event.size()
+                    + " bytes; the limit is " + formats.maxBytes());
+        }
+        if (documents != null ? !DocumentFormats.supported(event.key()) : !event.key().endsWith(".jsonl")) {
+            throw new UnsupportedObjectException(documents != null
+                    ? "object '" + event.key() + "': unknown format; supported: " + String.join(", ", DocumentFormats.EXTENSIONS)
+                    : "object '" + event.key() + "': only .jsonl files of vectors are indexed without an embedding model;"
+                            + " text documents (.txt, .md, .json, .csv) need one configured");
+        }
+        var object = bucketStores.apply(event.bucket()).get(event.key());
+        if (object.isEmpty()) {
+            return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
+                    "the object is gone from the bucket; its removal event deletes its documents");
+        }
+        byte[] bytes = object.get().bytes();
+        if (bytes.length > formats.maxBytes()) {
+            throw new UnsupportedObjectException("object '" + event.key() + "' is " + bytes.length
+                    + " bytes; the limit is " + formats.maxBytes());
+        }
+        Written written = documents != null ? writeDocuments(event.key(), ref, target, bytes)
+                : writeVectorLines(event.key(), ref, target.namespace(), bytes);
+        Set<String> keep = written.documentIds();
+        var pruned = namespaces.deleteWhere(target.namespace(),
+                (id, attrs) -> ref.equals(attrs.get(SOURCE)) && !keep.contains(documentIdOf(id, attrs)));
+        long version = Math.max(written.version(), pruned.count() > 0 ? pruned.version() : -1);
+        IndexResult result = new IndexResult(event.bucket(), event.key(), target.namespace(),
+                IndexResult.Outcome.INDEXED, written.vectors(), pruned.count(), version, null);
+        if (idempotency != null && recordKey != null) {
             try {
-                idempotency.recordIdempotentResult(key, JSON.writeValueAsBytes(result), RECORD_TTL);
+                idempotency.recordIdempotentResult(recordKey, JSON.writeValueAsBytes(result), RECORD_TTL);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -97,29 +151,56 @@ public final class ObjectIndexer {
         return result;
     }
 
-    private IndexResult indexOnce(ObjectCreated event) {
-        String key = event.key();
-        int slash = key.indexOf('/');
-        if (slash <= 0) {
-            throw new UnsupportedObjectException("object '" + key + "' must sit under a folder named after its namespace,"
-                    + " e.g. docs/" + key);
+    /**
+     * Deletes every vector the object contributed, unless the object exists again (written after the removal, so
+     * its own created event is what counts).
+     *
+     * @throws UnsupportedObjectException when no namespace mapping takes the object
+     */
+    public IndexResult remove(ObjectRemoved event) {
+        NamespaceMapping.Target target = target(event.bucket(), event.key());
+        boolean existsAgain = bucketStores.apply(event.bucket()).list(event.key(), null, 1).stream()
+                .anyMatch(o -> o.key().equals(event.key()));
+        if (existsAgain) {
+            return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
+                    "the object exists again; its documents stay");
         }
-        String namespace = key.substring(0, slash);
-        if (!Limits.NAMESPACE_NAME.matcher(namespace).matches()) {
-            throw new UnsupportedObjectException("object '" + key + "': '" + namespace + "' is not a valid namespace name");
+        String ref = event.bucket() + "/" + event.key();
+        var deleted = namespaces.deleteWhere(target.namespace(), (id, attrs) -> ref.equals(attrs.get(SOURCE)));
+        return new IndexResult(event.bucket(), event.key(), target.namespace(), IndexResult.Outcome.REMOVED, 0,
+                deleted.count(), deleted.count() > 0 ? deleted.version() : -1, null);
+    }
+
+    private NamespaceMapping.Target target(String bucket, String key) {
+        return mapping.map(bucket, key).orElseThrow(() -> new UnsupportedObjectException("object '" + key
+                + "' in bucket '" + bucket + "': no namespace mapping takes it (mapping: " + mapping
+                + "); with {folder}, the object must sit under a folder named after its namespace, e.g. docs/"
+                + key.substring(key.lastIndexOf('/') + 1)));
+    }
+
+    private boolean contributes(String namespace, String ref) {
+        return namespaces.countWhere(namespace, (id, attrs) -> ref.equals(attrs.get(SOURCE))) > 0;
+    }
+
+    private static java.util.Optional<IndexResult> readResult(byte[] bytes) {
+        try {
+            IndexResult r = JSON.readValue(bytes, IndexResult.class);
+            return r.outcome() == null ? java.util.Optional.empty() : java.util.Optional.of(r);
+        } catch (IOException unreadable) {
+            return java.util.Optional.empty(); // index again: writes are idempotent
         }
-        if (documents != null) {
-            return indexDocuments(event, namespace);
-        }
-        if (!key.endsWith(".jsonl")) {
-            throw new UnsupportedObjectException("object '" + key + "': only .jsonl files of vectors are indexed without"
-                    + " an embedding model; text documents (.txt, .md, .json, .csv) need one configured");
-        }
-        byte[] bytes = bucketStores.apply(event.bucket()).get(key)
-                .orElseThrow(() -> new UnsupportedObjectException("object '" + key + "' is gone from bucket '"
-                        + event.bucket() + "'"))
-                .bytes();
+    }
+
+    private static String documentIdOf(String id, Map<String, Object> attrs) {
+        return attrs.get(DocumentIndex.DOCUMENT_ID) instanceof String doc ? doc : id;
+    }
+
+    private record Written(int vectors, long version, Set<String> documentIds) {
+    }
+
+    private Written writeVectorLines(String key, String ref, String namespace, byte[] bytes) {
         List<VectorRecord> batch = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
         int total = 0;
         long version = -1;
         try (BufferedReader lines = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes),
@@ -131,7 +212,12 @@ public final class ObjectIndexer {
                 if (line.isBlank()) {
                     continue;
                 }
-                batch.add(parseLine(key, lineNo, line));
+                VectorRecord r = parseLine(key, lineNo, line);
+                Map<String, Object> attrs = new LinkedHashMap<>(r.attributes());
+                attrs.put("source", key);
+                attrs.put(SOURCE, ref);
+                batch.add(new VectorRecord(r.id(), r.values(), attrs));
+                ids.add(r.id());
                 if (batch.size() == limits.maxBatch()) {
                     version = namespaces.upsert(namespace, batch).version();
                     total += batch.size();
@@ -145,35 +231,30 @@ public final class ObjectIndexer {
             version = namespaces.upsert(namespace, batch).version();
             total += batch.size();
         }
-        return new IndexResult(event.bucket(), key, namespace, total, version);
+        return new Written(total, version, ids);
     }
 
     /** Text documents chunked and embedded, vector documents as they are, in batches. */
-    private IndexResult indexDocuments(ObjectCreated event, String namespace) {
-        String key = event.key();
-        if (!DocumentFormats.supported(key)) {
-            throw new UnsupportedObjectException("object '" + key + "': unknown format; supported: "
-                    + String.join(", ", DocumentFormats.EXTENSIONS));
-        }
-        byte[] bytes = bucketStores.apply(event.bucket()).get(key)
-                .orElseThrow(() -> new UnsupportedObjectException("object '" + key + "' is gone from bucket '"
-                        + event.bucket() + "'"))
-                .bytes();
+    private Written writeDocuments(String key, String ref, NamespaceMapping.Target target, byte[] bytes) {
+        String namespace = target.namespace();
         List<Document> docs;
         try {
-            docs = DocumentFormats.parse(key.substring(namespace.length() + 1), bytes, formats);
+            docs = DocumentFormats.parse(target.documentPath(), bytes, formats);
         } catch (DocumentFormatException e) {
             throw new UnsupportedObjectException("object '" + key + "': " + e.getMessage());
         }
+        Set<String> ids = new HashSet<>();
         int total = 0;
         long version = -1;
         List<VectorRecord> vectors = new ArrayList<>();
         List<Document> texts = new ArrayList<>();
         long textBytes = 0;
         for (Document d : docs) {
+            ids.add(d.id());
+            Map<String, Object> attrs = new LinkedHashMap<>(d.attributes());
+            attrs.put("source", key);
+            attrs.put(SOURCE, ref);
             if (d.vector() != null) {
-                Map<String, Object> attrs = new LinkedHashMap<>(d.attributes());
-                attrs.put("source", key);
                 vectors.add(new VectorRecord(d.id(), d.vector(), attrs));
                 if (vectors.size() == limits.maxBatch()) {
                     version = namespaces.upsert(namespace, vectors).version();
@@ -182,8 +263,6 @@ public final class ObjectIndexer {
                 }
                 continue;
             }
-            Map<String, Object> attrs = new LinkedHashMap<>(d.attributes());
-            attrs.put("source", key);
             texts.add(Document.text(d.id(), d.text(), attrs));
             textBytes += d.text().length();
             if (texts.size() == 64 || textBytes >= 1 << 20) {
@@ -203,7 +282,7 @@ public final class ObjectIndexer {
             version = r.version();
             total += r.chunks();
         }
-        return new IndexResult(event.bucket(), key, namespace, total, version);
+        return new Written(total, version, ids);
     }
 
     private DocumentIndex.UpsertResult upsertText(String namespace, String key, List<Document> texts) {

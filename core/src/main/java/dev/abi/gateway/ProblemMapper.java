@@ -46,6 +46,15 @@ public final class ProblemMapper {
     }
 
     public static HttpResponse toResponse(Throwable t) {
+        return map(t, true);
+    }
+
+    /** The HTTP status {@link #toResponse} gives this failure, without logging it. */
+    public static int statusOf(Throwable t) {
+        return map(t, false).status();
+    }
+
+    private static HttpResponse map(Throwable t, boolean log) {
         return switch (t) {
             case ValidationException e -> problem(400, "validation", "Invalid request", e.getMessage(), e.errors(), Map.of());
             case InvalidFilterException e -> problem(400, "validation", "Invalid request", e.getMessage(),
@@ -64,7 +73,9 @@ public final class ProblemMapper {
             case UnsupportedModelException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
                     List.of(), Map.of());
             case ModelFormatException e -> {
-                LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
+                if (log) {
+                    LOG.log(System.Logger.Level.ERROR, "model file unusable", e);
+                }
                 yield problem(500, "model-unusable", "Model file unusable", e.getMessage(), List.of(), Map.of());
             }
             case UnauthenticatedException e -> problem(401, "unauthorized", "Unauthorized", e.getMessage(), List.of(),
@@ -96,18 +107,24 @@ public final class ProblemMapper {
             case ConcurrentWriteException e -> problem(503, "unavailable", "Service unavailable", e.getMessage(),
                     List.of(), Map.of("Retry-After", "1"));
             case ObjectStoreException e -> {
-                LOG.log(System.Logger.Level.ERROR, "object store failure", e);
+                if (log) {
+                    LOG.log(System.Logger.Level.ERROR, "object store failure", e);
+                }
                 yield problem(503, "unavailable", "Service unavailable", "the object store is unavailable; retry later",
                         List.of(), Map.of("Retry-After", "1"));
             }
             case CorruptObjectException e -> {
-                LOG.log(System.Logger.Level.ERROR, "corrupt object", e);
+                if (log) {
+                    LOG.log(System.Logger.Level.ERROR, "corrupt object", e);
+                }
                 yield problem(500, "corrupt-object", "Stored object failed verification",
                         "object '" + e.key() + "' failed its checksum or format check; see the server log",
                         List.of(), Map.of("X-Abi-Corrupt-Object", e.key()));
             }
             default -> {
-                LOG.log(System.Logger.Level.ERROR, "unexpected failure", t);
+                if (log) {
+                    LOG.log(System.Logger.Level.ERROR, "unexpected failure", t);
+                }
                 yield problem(500, "internal", "Internal error", "an unexpected error occurred; see the server log",
                         List.of(), Map.of());
             }

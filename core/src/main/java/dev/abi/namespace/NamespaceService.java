@@ -236,6 +236,57 @@ public final class NamespaceService {
         return new WriteResult(ops.size(), e.seq());
     }
 
+    /**
+     * Deletes, in one commit, every vector at the head that {@code matches} (given the id and attributes). Used to
+     * drop what a removed or replaced source object contributed. A namespace that does not exist has nothing to
+     * delete.
+     */
+    public WriteResult deleteWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+        if (store.open(name).isEmpty()) {
+            return new WriteResult(0, -1);
+        }
+        Live l = current(name);
+        List<Operation> ops = new ArrayList<>();
+        DurableNamespace.State state;
+        l.lock.readLock().lock();
+        try {
+            state = l.state;
+            state.index().forEach(v -> {
+                if (matches.test(v.id(), v.attributes())) {
+                    ops.add(Operation.delete(v.id()));
+                }
+            });
+        } finally {
+            l.lock.readLock().unlock();
+        }
+        if (ops.isEmpty()) {
+            return new WriteResult(0, state.seq());
+        }
+        LogEntry e = l.ns.append(ops);
+        afterCommit(name, l.ns, e);
+        return new WriteResult(ops.size(), e.seq());
+    }
+
+    /** How many vectors at the head match (given the id and attributes); 0 when the namespace does not exist. */
+    public int countWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+        if (store.open(name).isEmpty()) {
+            return 0;
+        }
+        Live l = current(name);
+        int[] n = {0};
+        l.lock.readLock().lock();
+        try {
+            l.state.index().forEach(v -> {
+                if (matches.test(v.id(), v.attributes())) {
+                    n[0]++;
+                }
+            });
+        } finally {
+            l.lock.readLock().unlock();
+        }
+        return n[0];
+    }
+
     public StoredVector get(String name, String id) {
         Live l = current(name);
         l.lock.readLock().lock();

@@ -62,6 +62,24 @@ public interface AbiConfig {
         String csvIdColumn();
     }
 
+    /** Event-triggered indexing: which namespace a bucket's objects go to, and how big a file may be. */
+    Indexing indexing();
+
+    /** Settings of event-triggered indexing. */
+    interface Indexing {
+        /**
+         * Rules {@code <bucket>[/<prefix>]=<namespace or {folder}>}, comma-separated; the most specific wins. The
+         * default puts {@code docs/a.md} of any bucket into namespace {@code docs}. See {@code NamespaceMapping}.
+         */
+        @WithDefault("*={folder}")
+        String mapping();
+
+        /** Objects larger than this are dead-lettered without being read. */
+        @WithName("max-object-bytes")
+        @WithDefault("67108864")
+        long maxObjectBytes();
+    }
+
     /**
      * Models kept as objects in the state store, by name: {@code abi.models.<name>.key} and
      * {@code abi.models.<name>.sha256}. Each is fetched once per instance to a temporary file and checked.

@@ -3,6 +3,9 @@ package dev.abi.functions;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
+import dev.abi.events.DeadLetters;
+import dev.abi.events.EventProcessor;
+import dev.abi.events.NamespaceMapping;
 import dev.abi.events.ObjectIndexer;
 import dev.abi.gateway.GatewaySecurity;
 import dev.abi.gateway.auth.ApiKeys;
@@ -188,10 +191,16 @@ public class CoreBeans {
     @Singleton
     ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits,
                                 MetadataStore metadata, DocumentIndex documents) {
-        DocumentFormats.Options d = DocumentFormats.Options.defaults();
         return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits, metadata,
-                documents, new DocumentFormats.Options(d.maxBytes(), config.embedding().csvTextColumn(),
-                        config.embedding().csvIdColumn()));
+                documents, new DocumentFormats.Options(config.indexing().maxObjectBytes(),
+                        config.embedding().csvTextColumn(), config.embedding().csvIdColumn()),
+                NamespaceMapping.parse(config.indexing().mapping()));
+    }
+
+    @Produces
+    @Singleton
+    EventProcessor eventProcessor(ObjectIndexer indexer, ObjectStore store) {
+        return new EventProcessor(indexer, new DeadLetters(store));
     }
 
     void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {

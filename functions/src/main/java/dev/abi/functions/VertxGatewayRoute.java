@@ -42,6 +42,7 @@ public class VertxGatewayRoute {
                             ? new PayloadTooLargeException(-1, limit) : failureOf(ctx))));
         }
         router.route("/indexObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
+        router.route("/removeObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
     }
 
     private static Throwable failureOf(RoutingContext ctx) {
