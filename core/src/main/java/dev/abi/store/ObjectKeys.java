@@ -9,19 +9,21 @@ import java.util.regex.Pattern;
 /** Key validation and content etags shared by the stores in core. */
 public final class ObjectKeys {
 
-    private static final Pattern SEGMENT = Pattern.compile("[A-Za-z0-9._=#-]+");
+    /** Any character but controls and the backslash: source buckets hold keys like {@code docs/C++ notes é.md}. */
+    private static final Pattern SEGMENT = Pattern.compile("[^\\p{Cntrl}\\\\]+");
 
     private ObjectKeys() {
     }
 
     /**
-     * Checks that a key is a relative path of safe segments (no empty, {@code .} or {@code ..} segment).
+     * Checks that a key is a relative path of safe segments: no empty, {@code .} or {@code ..} segment, no control
+     * character or backslash, at most 1024 bytes of UTF-8 (S3's limit).
      *
      * @throws IllegalArgumentException naming the key
      */
     public static String requireValid(String key) {
-        if (key == null || key.isEmpty() || key.length() > 1024) {
-            throw new IllegalArgumentException("object key must be 1 to 1024 characters");
+        if (key == null || key.isEmpty() || key.getBytes(StandardCharsets.UTF_8).length > 1024) {
+            throw new IllegalArgumentException("object key must be 1 to 1024 bytes");
         }
         for (String segment : key.split("/", -1)) {
             if (!SEGMENT.matcher(segment).matches() || segment.equals(".") || segment.equals("..")) {
