@@ -12,7 +12,6 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
-import software.amazon.awssdk.enhanced.dynamodb.TableSchema;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -35,9 +34,9 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     /** One table (partition key {@code pk}, a string) holds all three kinds of item, each with its own schema. */
     public DynamoDbMetadataStore(DynamoDbClient dynamo, String tableName, Clock clock) {
         DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
-        this.leases = enhanced.table(tableName, TableSchema.fromBean(LeaseItem.class));
-        this.heads = enhanced.table(tableName, TableSchema.fromBean(HeadHintItem.class));
-        this.idempotency = enhanced.table(tableName, TableSchema.fromBean(IdempotencyItem.class));
+        this.leases = enhanced.table(tableName, MetadataSchemas.LEASE);
+        this.heads = enhanced.table(tableName, MetadataSchemas.HEAD_HINT);
+        this.idempotency = enhanced.table(tableName, MetadataSchemas.IDEMPOTENCY);
         this.clock = clock;
     }
 

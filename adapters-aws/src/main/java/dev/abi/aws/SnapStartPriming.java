@@ -20,7 +20,12 @@ public class SnapStartPriming implements Resource {
     @Inject
     Priming priming;
 
-    volatile Priming.Report lastReport;
+    private volatile Priming.Report lastReport;
+
+    /** What the last checkpoint's priming touched; null before the first. */
+    public Priming.Report lastReport() {
+        return lastReport;
+    }
 
     void register(@Observes StartupEvent ignored) {
         Core.getGlobalContext().register(this);
