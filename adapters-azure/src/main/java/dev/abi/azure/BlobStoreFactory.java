@@ -32,19 +32,20 @@ public class BlobStoreFactory implements ObjectStoreFactory {
 
     @Override
     public ObjectStore forBucket(AbiConfig config, String container) {
-        return new BlobObjectStore(client().getBlobContainerClient(container), "");
+        return new BlobObjectStore(client(config).getBlobContainerClient(container), "");
     }
 
-    private BlobServiceClient client() {
+    private BlobServiceClient client(AbiConfig config) {
         if (client == null) {
             synchronized (this) {
                 if (client == null) {
-                    String cs = System.getenv("ABI_STORAGE_CONNECTION_STRING");
+                    String cs = config.store().connectionString().orElse(System.getenv("ABI_STORAGE_CONNECTION_STRING"));
                     if (cs == null || cs.isBlank()) {
                         cs = System.getenv("AzureWebJobsStorage");
                     }
                     if (cs == null || cs.isBlank()) {
-                        throw new IllegalStateException("abi.store.kind=azure-blob needs ABI_STORAGE_CONNECTION_STRING"
+                        throw new IllegalStateException("abi.store.kind=azure-blob needs abi.store.connection-string,"
+                                + " ABI_STORAGE_CONNECTION_STRING"
                                 + " or AzureWebJobsStorage");
                     }
                     client = new BlobServiceClientBuilder().connectionString(cs)

@@ -53,4 +53,25 @@ class AzurePackageIT {
                 "without the flag the worker JVM has no Vector API: " + settings);
         assertTrue(Files.exists(APP.resolve("lib")), "dependencies are staged under lib/");
     }
+
+    @Test
+    void functionJsonBindsTheEventGridAndBlobTriggers() throws Exception {
+        JsonNode events = JSON.readTree(APP.resolve("blobEvents/function.json").toFile());
+        assertEquals("dev.abi.azure.AzureEventGridFunction.handle", events.get("entryPoint").asText());
+        assertEquals(1, events.get("bindings").size(), "no output binding: the trigger returns nothing");
+        JsonNode grid = events.get("bindings").get(0);
+        assertEquals("eventGridTrigger", grid.get("type").asText());
+        assertEquals("in", grid.get("direction").asText());
+        assertEquals("event", grid.get("name").asText());
+
+        JsonNode indexer = JSON.readTree(APP.resolve("blobIndexer/function.json").toFile());
+        assertEquals("dev.abi.azure.AzureBlobFunction.handle", indexer.get("entryPoint").asText());
+        Path script = APP.resolve("blobIndexer").resolve(indexer.get("scriptFile").asText()).normalize();
+        assertTrue(Files.isRegularFile(script), "scriptFile must point at the staged jar: " + script);
+        JsonNode blob = indexer.get("bindings").get(0);
+        assertEquals("blobTrigger", blob.get("type").asText());
+        assertEquals("%ABI_INGEST_CONTAINER%/{name}", blob.get("path").asText());
+        assertEquals("binary", blob.get("dataType").asText());
+        assertEquals("AzureWebJobsStorage", blob.get("connection").asText());
+    }
 }

@@ -106,6 +106,7 @@ public final class ObjectIndexer {
         NamespaceMapping.Target target = target(event.bucket(), event.key());
         String ref = event.bucket() + "/" + event.key();
         String recordKey = event.writeId() == null ? null : "object " + ref + " " + event.writeId();
+        // (re-assigned below when the event carries no version and the object's etag stands in)
         if (idempotency != null && recordKey != null) {
             var recorded = idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult);
             if (recorded.isPresent() && (recorded.get().vectors() == 0 || contributes(target.namespace(), ref))) {
@@ -127,6 +128,14 @@ public final class ObjectIndexer {
         if (object.isEmpty()) {
             return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
                     "the object is gone from the bucket; its removal event deletes its documents");
+        }
+        if (recordKey == null && idempotency != null && object.get().etag() != null) {
+            // the trigger knew no version (a blob trigger): the etag read is the write's identity
+            recordKey = "object " + ref + " " + object.get().etag();
+            var recorded = idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult);
+            if (recorded.isPresent() && (recorded.get().vectors() == 0 || contributes(target.namespace(), ref))) {
+                return recorded.get().as(IndexResult.Outcome.ALREADY_INDEXED);
+            }
         }
         byte[] bytes = object.get().bytes();
         if (bytes.length > formats.maxBytes()) {

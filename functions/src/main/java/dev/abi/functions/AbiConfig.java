@@ -123,6 +123,13 @@ public interface AbiConfig {
 
         /** Region for cloud kinds. */
         Optional<String> region();
+
+        /**
+         * For {@code azure-blob}: the storage account's connection string. Unset, the function's environment gives
+         * it ({@code ABI_STORAGE_CONNECTION_STRING}, else {@code AzureWebJobsStorage}).
+         */
+        @WithName("connection-string")
+        Optional<String> connectionString();
     }
 
     /** Metadata store settings. */

@@ -1,0 +1,16 @@
+package dev.abi.azure;
+
+import dev.abi.adapters.ObjectEventHandler;
+import dev.abi.events.EventProcessor;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/** The canonical storage-event path, as a bean for the triggers. */
+public class AzureEventBeans {
+
+    @Produces
+    @Singleton
+    ObjectEventHandler objectEventHandler(EventProcessor processor) {
+        return new ObjectEventHandler(processor);
+    }
+}
