@@ -68,6 +68,40 @@ public final class ServerProcess implements AutoCloseable {
         throw new IllegalStateException("no answer on /health within " + timeout + "; log:\n" + tail(log));
     }
 
+    /**
+     * Starts {@code command} like {@link #start}, but waits only until {@code port} accepts connections: for servers
+     * without a {@code /health} route (a CloudEvents function under the Functions Framework invoker).
+     */
+    public static ServerProcess startListening(List<String> command, Map<String, String> env, Path log, int port,
+            Duration timeout) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        Process p = builder.start();
+        long deadline = t0 + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) {
+                throw new IllegalStateException("process exited with " + p.exitValue() + "; log:\n" + tail(log));
+            }
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return new ServerProcess(p, port, "", (System.nanoTime() - t0) / 1_000_000);
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        p.destroyForcibly();
+        throw new IllegalStateException("nothing listening on " + port + " within " + timeout + "; log:\n" + tail(log));
+    }
+
+    /** Sends a request with the given headers and raw body (CloudEvents in binary or structured mode). */
+    public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(b::header);
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** The body of the first successful {@code /health} answer. */
     public String health() {
         return healthBody;
