@@ -51,7 +51,7 @@ class CloudEventsInvokerIT {
         List<String> command = List.of(ServerProcess.javaLauncher(), "-jar", invoker.toString(), "--classpath",
                 jar().toString(), "--target", target, "--port", Integer.toString(port));
         Map<String, String> env = Map.of("JAVA_TOOL_OPTIONS", ServerProcess.javaToolOptions(Path.of("deploy", "env.yaml")),
-                "ABI_DATA_DIR", dataDir.toString(), "ABI_AUTH_BOOTSTRAP_KEY", TOKEN,
+                "ABI_STORE_KIND", "local", "ABI_DATA_DIR", dataDir.toString(), "ABI_AUTH_BOOTSTRAP_KEY", TOKEN,
                 "ABI_MODELS_DIR", MODEL_DIR.toAbsolutePath().normalize().toString(),
                 "ABI_EMBEDDING_MODEL", "all-MiniLM-L6-v2-Q8_0");
         return http ? ServerProcess.start(command, env, log, port, Duration.ofSeconds(120)).withBearer(TOKEN)

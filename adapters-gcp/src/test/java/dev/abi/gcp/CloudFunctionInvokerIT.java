@@ -43,7 +43,7 @@ class CloudFunctionInvokerIT {
         try (ServerProcess function = ServerProcess.start(
                 List.of(ServerProcess.javaLauncher(), "-jar", invoker.toString(), "--classpath", functionJar.toString(),
                         "--target", ENTRY_POINT, "--port", Integer.toString(port)),
-                Map.of("JAVA_TOOL_OPTIONS", toolOptions, "ABI_DATA_DIR", dataDir.toString(),
+                Map.of("JAVA_TOOL_OPTIONS", toolOptions, "ABI_STORE_KIND", "local", "ABI_DATA_DIR", dataDir.toString(),
                         "ABI_AUTH_BOOTSTRAP_KEY", "it-bootstrap-key-0123456789"),
                 dataDir.resolveSibling("gcf-invoker.log"), port, Duration.ofSeconds(120))) {
             assertTrue(function.health().contains("panama"),
