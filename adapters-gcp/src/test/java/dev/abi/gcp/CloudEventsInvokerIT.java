@@ -105,6 +105,18 @@ class CloudEventsInvokerIT {
             assertEquals("handbook/marathon.md", ask(api, "how many weeks of training before race day").get(0)
                     .path("attributes").path("source").asText());
 
+            // the GCP sample: a structured-mode finalized event for handbook/sourdough.md
+            Path sample = Path.of("..", "samples", "gcp", "storage-finalized");
+            JsonNode expected = JSON.readTree(sample.resolve("expected.json").toFile());
+            Files.copy(Path.of("..").resolve(expected.at("/object/file").asText()),
+                    bucket.resolve(expected.at("/object/key").asText()));
+            assertEquals(200, events.post("/", Map.of("Content-Type", "application/cloudevents+json"),
+                    Files.readAllBytes(sample.resolve("event.json"))).statusCode());
+            JsonNode sampleHits = ask(api, expected.at("/query/text").asText());
+            assertTrue(java.util.stream.StreamSupport.stream(sampleHits.spliterator(), false)
+                    .anyMatch(m -> m.path("attributes").path("source").asText()
+                            .equals(expected.at("/query/topSource").asText())), sampleHits.toString());
+
             Files.delete(file);
             assertEquals(200, structured(events, "storage/e2e-deleted-structured.json").statusCode());
             for (JsonNode m : ask(api, "how often should I feed my sourdough starter")) {

@@ -23,8 +23,13 @@ public class IndexObjectFunction {
     @Funq("indexObject")
     public IndexResult indexObject(ObjectEvent event) {
         check(event, "indexObject");
-        return indexer.index(new ObjectCreated(event.bucket, event.key, event.etag, event.version,
+        IndexResult result = indexer.index(new ObjectCreated(event.bucket, event.key, event.etag, event.version,
                 event.size == 0 ? -1 : event.size, time(event)));
+        if (result.outcome() == IndexResult.Outcome.SKIPPED) {
+            // an event may race a deletion; a direct call naming a missing object is the caller's mistake
+            throw new ValidationException("key", "object '" + event.key + "' is not in bucket '" + event.bucket + "'");
+        }
+        return result;
     }
 
     /** Deletes what an object contributed, unless it exists again. */

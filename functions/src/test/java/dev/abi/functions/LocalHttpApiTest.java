@@ -47,8 +47,24 @@ class LocalHttpApiTest {
 
     @Test
     void indexObjectRefusesUnsupportedFilesWithAProblem() {
-        given().contentType("application/json").body("{\"bucket\":\"b\",\"key\":\"docs/readme.txt\"}")
+        given().contentType("application/json").body("{\"bucket\":\"b\",\"key\":\"docs/scan.pdf\"}")
                 .post("/indexObject")
-                .then().statusCode(400).body("errors[0].field", equalTo("key"));
+                .then().statusCode(400).body("errors[0].field", equalTo("key"))
+                .body("detail", org.hamcrest.Matchers.containsString("docs/scan.pdf"));
+    }
+
+    @Test
+    void indexObjectNamingAMissingObjectIsAProblem() {
+        given().contentType("application/json").body("{\"bucket\":\"b\",\"key\":\"docs/absent.txt\"}")
+                .post("/indexObject")
+                .then().statusCode(400).body("errors[0].field", equalTo("key"))
+                .body("detail", org.hamcrest.Matchers.containsString("not in bucket"));
+    }
+
+    @Test
+    void removeObjectOfAnUnknownObjectRemovesNothing() {
+        given().contentType("application/json").body("{\"bucket\":\"b\",\"key\":\"docs/never-there.txt\"}")
+                .post("/removeObject")
+                .then().statusCode(200).body("outcome", equalTo("REMOVED")).body("removed", equalTo(0));
     }
 }
