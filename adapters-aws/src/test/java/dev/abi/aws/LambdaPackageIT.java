@@ -23,13 +23,15 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs {@code target/function.zip} as the managed Java runtime would, in its own JVM, with the {@code Handler} and the
- * environment of {@code deploy/template.yaml}, against S3Proxy: API Gateway events in, proxy replies out, state in S3.
+ * environment of {@code deploy/template.yaml}, against S3Proxy: API Gateway events in, proxy replies out, state in S3;
+ * then an S3 notification for a file of vectors, delivered twice (indexed once, remembered in DynamoDB Local).
  */
 class LambdaPackageIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Path TEMPLATE = Path.of("deploy", "template.yaml");
     private static final Path EVENTS = Path.of("src", "test", "resources", "events", "aws", "apigw-http-v2");
+    private static final Path IRIS_EVENT = Path.of("src", "test", "resources", "events", "aws", "s3", "iris-put.json");
 
     @TempDir
     Path task;
@@ -47,7 +49,12 @@ class LambdaPackageIT {
                     task + ":" + task.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath(),
                     LambdaRuntimeShim.class.getName(), handler.group(1),
                     EVENTS.resolve("health.json").toString(), EVENTS.resolve("upsert.json").toString(),
-                    EVENTS.resolve("query.json").toString(), EVENTS.resolve("history-versions.json").toString());
+                    EVENTS.resolve("query.json").toString(), EVENTS.resolve("history-versions.json").toString(),
+                    IRIS_EVENT.toString(), IRIS_EVENT.toString());
+            s3.client().createBucket(b -> b.bucket("abi-lambda-src"));
+            s3.client().putObject(b -> b.bucket("abi-lambda-src").key("iris/iris.jsonl"),
+                    software.amazon.awssdk.core.sync.RequestBody.fromFile(Path.of("..", "samples", "corpus", "iris",
+                            "iris.jsonl")));
             ProcessBuilder builder = new ProcessBuilder(command).redirectError(task.resolveSibling("lambda.log").toFile());
             builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
             builder.environment().put("ABI_STORE_KIND", "s3");
@@ -73,7 +80,7 @@ class LambdaPackageIT {
                     replies.add(JSON.readTree(Base64.getDecoder().decode(line.substring(6).trim())));
                 }
             }
-            assertEquals(4, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
+            assertEquals(6, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
                     + Files.readString(task.resolveSibling("lambda.log")));
 
             JsonNode health = replies.get(0);
@@ -88,6 +95,11 @@ class LambdaPackageIT {
             assertTrue(s3.client().listObjectsV2(b -> b.bucket("abi-lambda-it").prefix("ns/lambda-docs/"))
                     .keyCount() >= 2, "the acknowledged upsert must be in S3");
             assertEquals(404, replies.get(3).get("statusCode").asInt(), "versions of a namespace never created");
+            JsonNode indexed = replies.get(4).get("results").get(0);
+            assertEquals("INDEXED", indexed.get("outcome").asText(), replies.get(4).toString());
+            assertEquals(150, indexed.get("vectors").asInt(), "an S3 notification indexes the file through the zip");
+            assertEquals("ALREADY_INDEXED", replies.get(5).get("results").get(0).get("outcome").asText(),
+                    "the redelivery is recognised through DynamoDB: " + replies.get(5));
             var items = dynamo.client().scan(b -> b.tableName("abi-metadata-it")).items();
             assertTrue(items.stream().anyMatch(i -> i.get("pk").s().startsWith("head#ns/lambda-docs/")),
                     "the function advanced its head hint in DynamoDB: " + items);

@@ -22,8 +22,9 @@ import java.util.stream.Stream;
  * Cold start, measured from process start: to the first answered HTTP event, and to the answer of the first text
  * query (which loads the namespace and runs the embedding model), with and without priming
  * ({@code ABI_PRIMING_ON_START}). Two packagings: the local server ({@code functions/target/quarkus-app}) over HTTP,
- * and the Lambda package ({@code adapters-aws}'s runner jar) polling Quarkus's mock Lambda event server, which is what
- * the managed runtime's Runtime API looks like to it. State is a prepared data directory on local disk holding the
+ * and the Lambda package: {@code adapters-aws/target/function.zip} unzipped and started the way the managed
+ * {@code java21} runtime starts it, by AWS's Runtime Interface Client around the template's handler, polling
+ * Quarkus's mock Lambda event server as it would poll the Runtime API. State is a prepared data directory on local disk holding the
  * handbook corpus (8 pages), so the figures are the JVM, Quarkus, the index and the model, not the network.
  *
  * <p>Build first: {@code ./mvnw -B -DskipTests install}. Usage: {@code benchmarks/scripts/run.sh ColdStartBenchmark
@@ -47,11 +48,7 @@ public final class ColdStartBenchmark {
             return;
         }
         Path local = Path.of("functions", "target", "quarkus-app", "quarkus-run.jar");
-        Path lambda;
-        try (Stream<Path> files = Files.list(Path.of("adapters-aws", "target"))) {
-            lambda = files.filter(f -> f.getFileName().toString().endsWith("-runner.jar")).findFirst()
-                    .orElseThrow(() -> new IllegalStateException("build adapters-aws first: no runner jar"));
-        }
+        Path lambda = unzip(Path.of("adapters-aws", "target", "function.zip"));
         Path data = Files.createTempDirectory("abi-cold-start");
         Map<String, String> env = new HashMap<>(Map.of("ABI_STORE_KIND", "local", "ABI_DATA_DIR", data.toString(),
                 "ABI_MODELS_DIR", models.toString(), "ABI_EMBEDDING_MODEL", "all-MiniLM-L6-v2-Q8_0",
@@ -63,7 +60,7 @@ public final class ColdStartBenchmark {
         for (boolean priming : new boolean[] {false, true}) {
             env.put("ABI_PRIMING_ON_START", Boolean.toString(priming));
             report("local server (HTTP)", priming, runs, () -> local(local, env));
-            report("Lambda package (mock event server)", priming, runs, () -> lambda(lambda, env));
+            report("Lambda function.zip (RIC + mock event server)", priming, runs, () -> lambda(lambda, env));
         }
     }
 
@@ -134,14 +131,51 @@ public final class ColdStartBenchmark {
         }
     }
 
-    private static Run lambda(Path jar, Map<String, String> env) throws Exception {
+    /** The function package, unzipped as Lambda does into its task root. */
+    private static Path unzip(Path zip) throws IOException {
+        if (!Files.exists(zip)) {
+            throw new IllegalStateException("build adapters-aws first: no " + zip);
+        }
+        Path root = Files.createTempDirectory("abi-task-root");
+        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                Path target = root.resolve(e.getName()).normalize();
+                if (!target.startsWith(root)) {
+                    throw new IOException("zip entry outside the task root: " + e.getName());
+                }
+                if (e.isDirectory()) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.createDirectories(target.getParent());
+                    Files.copy(in, target);
+                }
+            }
+        }
+        return root;
+    }
+
+    /** The Runtime Interface Client's jars, from this harness's own class path. */
+    private static String runtimeClient() {
+        StringBuilder cp = new StringBuilder();
+        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+            if (entry.contains("aws-lambda-java-runtime-interface-client") || entry.contains("aws-lambda-java-serialization")) {
+                cp.append(java.io.File.pathSeparator).append(entry);
+            }
+        }
+        return cp.toString();
+    }
+
+    private static Run lambda(Path taskRoot, Map<String, String> env) throws Exception {
         try (MockEventServer server = new MockEventServer()) {
             int port = freePort();
             server.start(port);
             Map<String, String> lambdaEnv = new HashMap<>(env);
             lambdaEnv.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + port + MockEventServer.BASE_PATH);
             long t0 = System.nanoTime();
-            Process p = start(List.of("-jar", jar.toString()), lambdaEnv);
+            lambdaEnv.put("LAMBDA_TASK_ROOT", taskRoot.toString());
+            Process p = start(List.of("-cp", taskRoot + java.io.File.pathSeparator + taskRoot.resolve("lib") + "/*"
+                    + runtimeClient(), "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                    "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"), lambdaEnv);
             try {
                 String url = "http://127.0.0.1:" + port + MockEventServer.POST_EVENT;
                 HttpResponse<String> health = post(url, apiEvent("GET", "/health", null), false);
