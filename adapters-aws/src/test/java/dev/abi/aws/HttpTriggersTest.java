@@ -93,4 +93,15 @@ class HttpTriggersTest {
         assertEquals("{\"restoredFrom\":1,\"version\":3}",
                 invoke(fixture("apigw-http-v2/history-restore.json")).path("body").asText());
     }
+
+    @Test
+    void anEventOfNoKnownShapeFailsTheInvocationNamingWhatItSaw() {
+        String reply = io.restassured.RestAssured.given().contentType("application/json")
+                .body("{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"}").post()
+                .then().statusCode(500).extract().asString();
+        assertTrue(reply.contains("matches no supported trigger") && reply.contains("detail-type, source"), reply);
+        String notJson = io.restassured.RestAssured.given().contentType("application/json").body("{\"Records\":[")
+                .post().then().statusCode(500).extract().asString();
+        assertTrue(notJson.contains("event: is not JSON"), notJson);
+    }
 }
