@@ -106,13 +106,9 @@ public final class ObjectIndexer {
         NamespaceMapping.Target target = target(event.bucket(), event.key());
         String ref = event.bucket() + "/" + event.key();
         String recordKey = event.writeId() == null ? null : "object " + ref + " " + event.writeId();
-        // (re-assigned below when the event carries no version and the object's etag stands in)
-        if (idempotency != null && recordKey != null) {
-            var recorded = idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult);
-            if (recorded.isPresent() && (recorded.get().vectors() == 0 || contributes(target.namespace(), ref))) {
-                return recorded.get().as(IndexResult.Outcome.ALREADY_INDEXED);
-            }
-            // else indexed once, removed since, and written again with the same content: index it again
+        var replay = replay(recordKey, target.namespace(), ref);
+        if (replay.isPresent()) {
+            return replay.get();
         }
         if (event.size() > formats.maxBytes()) {
             throw new UnsupportedObjectException("object '" + event.key() + "' is " + event.size()
@@ -129,12 +125,12 @@ public final class ObjectIndexer {
             return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
                     "the object is gone from the bucket; its removal event deletes its documents");
         }
-        if (recordKey == null && idempotency != null && object.get().etag() != null) {
+        if (recordKey == null && object.get().etag() != null) {
             // the trigger knew no version (a blob trigger): the etag read is the write's identity
             recordKey = "object " + ref + " " + object.get().etag();
-            var recorded = idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult);
-            if (recorded.isPresent() && (recorded.get().vectors() == 0 || contributes(target.namespace(), ref))) {
-                return recorded.get().as(IndexResult.Outcome.ALREADY_INDEXED);
+            replay = replay(recordKey, target.namespace(), ref);
+            if (replay.isPresent()) {
+                return replay.get();
             }
         }
         byte[] bytes = object.get().bytes();
@@ -187,8 +183,18 @@ public final class ObjectIndexer {
                 + key.substring(key.lastIndexOf('/') + 1)));
     }
 
-    private boolean contributes(String namespace, String ref) {
-        return namespaces.countWhere(namespace, (id, attrs) -> ref.equals(attrs.get(SOURCE))) > 0;
+    /**
+     * The recorded result of this object write, as {@code ALREADY_INDEXED}; empty when there is none, or when the
+     * namespace no longer holds the object's vectors (indexed, removed since, and written again with the same bytes).
+     */
+    private java.util.Optional<IndexResult> replay(String recordKey, String namespace, String ref) {
+        if (idempotency == null || recordKey == null) {
+            return java.util.Optional.empty();
+        }
+        return idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult)
+                .filter(r -> r.vectors() == 0
+                        || namespaces.countWhere(namespace, (id, attrs) -> ref.equals(attrs.get(SOURCE))) > 0)
+                .map(r -> r.as(IndexResult.Outcome.ALREADY_INDEXED));
     }
 
     private static java.util.Optional<IndexResult> readResult(byte[] bytes) {

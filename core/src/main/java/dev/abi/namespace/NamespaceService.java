@@ -238,53 +238,38 @@ public final class NamespaceService {
 
     /**
      * Deletes, in one commit, every vector at the head that {@code matches} (given the id and attributes). Used to
-     * drop what a removed or replaced source object contributed. A namespace that does not exist has nothing to
-     * delete.
+     * drop what a removed or replaced source object contributed.
+     *
+     * @return how many were deleted, and the version committed; {@code (0, -1)} when nothing matched or the namespace
+     *     does not exist
      */
     public WriteResult deleteWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
-        if (store.open(name).isEmpty()) {
-            return new WriteResult(0, -1);
-        }
-        Live l = current(name);
-        List<Operation> ops = new ArrayList<>();
-        DurableNamespace.State state;
-        l.lock.readLock().lock();
-        try {
-            state = l.state;
-            state.index().forEach(v -> {
-                if (matches.test(v.id(), v.attributes())) {
-                    ops.add(Operation.delete(v.id()));
-                }
-            });
-        } finally {
-            l.lock.readLock().unlock();
-        }
-        if (ops.isEmpty()) {
-            return new WriteResult(0, state.seq());
-        }
-        LogEntry e = l.ns.append(ops);
-        afterCommit(name, l.ns, e);
-        return new WriteResult(ops.size(), e.seq());
+        List<String> ids = idsWhere(name, matches);
+        return ids.isEmpty() ? new WriteResult(0, -1) : deleteVectors(name, ids);
     }
 
     /** How many vectors at the head match (given the id and attributes); 0 when the namespace does not exist. */
     public int countWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+        return idsWhere(name, matches).size();
+    }
+
+    private List<String> idsWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
         if (store.open(name).isEmpty()) {
-            return 0;
+            return List.of();
         }
         Live l = current(name);
-        int[] n = {0};
+        List<String> ids = new ArrayList<>();
         l.lock.readLock().lock();
         try {
             l.state.index().forEach(v -> {
                 if (matches.test(v.id(), v.attributes())) {
-                    n[0]++;
+                    ids.add(v.id());
                 }
             });
         } finally {
             l.lock.readLock().unlock();
         }
-        return n[0];
+        return ids;
     }
 
     public StoredVector get(String name, String id) {

@@ -73,8 +73,17 @@ final class HttpEvents {
         return body.textValue().getBytes(StandardCharsets.UTF_8);
     }
 
+    /** The proxy reply both payload formats share: status, headers, body. */
+    static ObjectNode reply(HttpResponse response) {
+        ObjectNode reply = dev.abi.adapters.EventJson.MAPPER.createObjectNode();
+        reply.put("statusCode", response.status());
+        reply.set("headers", dev.abi.adapters.EventJson.MAPPER.valueToTree(response.headers()));
+        putBody(reply, response);
+        return reply;
+    }
+
     /** Text bodies as they are; anything else base64, as API Gateway expects binary replies. */
-    static void putBody(ObjectNode reply, HttpResponse response) {
+    private static void putBody(ObjectNode reply, HttpResponse response) {
         byte[] body = response.bufferedBody();
         String type = response.headers().getOrDefault("Content-Type", "");
         boolean text = type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml");

@@ -1,7 +1,6 @@
 package dev.abi.aws.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.adapters.EventJson;
 import dev.abi.adapters.MalformedEventException;
 import dev.abi.gateway.Gateway;
@@ -48,10 +47,6 @@ public class RestApiTrigger implements LambdaTrigger {
         } catch (MalformedEventException e) {
             response = HttpEvents.malformed(e);
         }
-        ObjectNode reply = EventJson.MAPPER.createObjectNode();
-        reply.put("statusCode", response.status());
-        reply.set("headers", EventJson.MAPPER.valueToTree(response.headers()));
-        HttpEvents.putBody(reply, response);
-        return reply;
+        return HttpEvents.reply(response);
     }
 }
