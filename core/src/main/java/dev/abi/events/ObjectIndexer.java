@@ -10,6 +10,7 @@ import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.store.MetadataStore;
 import dev.abi.namespace.VectorRecord;
+import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
@@ -91,10 +92,6 @@ public final class ObjectIndexer {
         this.mapping = mapping;
     }
 
-    public NamespaceMapping mapping() {
-        return mapping;
-    }
-
     /**
      * Indexes the object, replacing what an earlier version of it contributed; or returns the recorded result, as
      * {@link IndexResult.Outcome#ALREADY_INDEXED}, when this object write was already indexed.
@@ -110,8 +107,11 @@ public final class ObjectIndexer {
         if (replay.isPresent()) {
             return replay.get();
         }
-        if (event.size() > formats.maxBytes()) {
-            throw new UnsupportedObjectException("object '" + event.key() + "' is " + event.size()
+        ObjectStore bucket = bucketStores.apply(event.bucket());
+        long size = event.size() >= 0 ? event.size() : bucket.list(event.key(), null, 1).stream()
+                .filter(o -> o.key().equals(event.key())).mapToLong(ObjectInfo::size).findFirst().orElse(-1);
+        if (size > formats.maxBytes()) { // checked before the object is read: a huge file never reaches the heap
+            throw new UnsupportedObjectException("object '" + event.key() + "' is " + size
                     + " bytes; the limit is " + formats.maxBytes());
         }
         if (documents != null ? !DocumentFormats.supported(event.key()) : !event.key().endsWith(".jsonl")) {
@@ -120,7 +120,7 @@ public final class ObjectIndexer {
                     : "object '" + event.key() + "': only .jsonl files of vectors are indexed without an embedding model;"
                             + " text documents (.txt, .md, .json, .csv) need one configured");
         }
-        var object = bucketStores.apply(event.bucket()).get(event.key());
+        var object = bucket.get(event.key());
         if (object.isEmpty()) {
             return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
                     "the object is gone from the bucket; its removal event deletes its documents");

@@ -133,6 +133,41 @@ class ObjectLifecycleTest {
     }
 
     @Test
+    void anObjectOverTheLimitIsRefusedUnreadEvenWhenTheEventGivesNoSize() {
+        put("docs/big.jsonl", lines("b1", "b2", "b3"));
+        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        ObjectIndexer small = new ObjectIndexer(name -> new CountingStore(bucket, reads), namespaces, Limits.defaults(),
+                null, null, new dev.abi.documents.DocumentFormats.Options(40, "text", "id"));
+        IndexResult r = new EventProcessor(small, new DeadLetters(state)).process(
+                new ObjectCreated("bkt", "docs/big.jsonl", "e1", -1, Instant.now()));
+        assertEquals(IndexResult.Outcome.DEAD_LETTERED, r.outcome());
+        assertTrue(r.detail().contains("the limit is 40"), r.detail());
+        assertEquals(0, reads.get(), "the object was never read");
+    }
+
+    /** A bucket that counts whole-object reads. */
+    private static final class CountingStore implements dev.abi.store.ObjectStore {
+        private final InMemoryObjectStore inner;
+        private final java.util.concurrent.atomic.AtomicInteger reads;
+
+        CountingStore(InMemoryObjectStore inner, java.util.concurrent.atomic.AtomicInteger reads) {
+            this.inner = inner;
+            this.reads = reads;
+        }
+
+        @Override public java.util.Optional<dev.abi.store.StoredObject> get(String key) {
+            reads.incrementAndGet();
+            return inner.get(key);
+        }
+        @Override public byte[] getRange(String key, long offset, int length) { return inner.getRange(key, offset, length); }
+        @Override public String putIfAbsent(String key, byte[] bytes) { return inner.putIfAbsent(key, bytes); }
+        @Override public String putIfMatch(String key, byte[] bytes, String etag) { return inner.putIfMatch(key, bytes, etag); }
+        @Override public List<dev.abi.store.ObjectInfo> list(String prefix) { return inner.list(prefix); }
+        @Override public void delete(String key) { inner.delete(key); }
+        @Override public String describe() { return "counting " + inner.describe(); }
+    }
+
+    @Test
     void aTransientFailureIsThrownForRedeliveryNotDeadLettered() {
         EventProcessor p = new EventProcessor(new ObjectIndexer(name -> {
             throw new ObjectStoreException("bucket unreachable", new java.io.IOException("connection reset"));
