@@ -18,8 +18,9 @@ import java.util.stream.IntStream;
  * float vectors held in one contiguous array.
  *
  * <p>Concurrency: searches and inserts run at the same time. Each node's link list on each layer is an immutable
- * {@code long[]} of (distance, neighbour) pairs, sorted by distance and replaced whole under a striped lock, so a
- * search reads a consistent list without locking. Growing the arrays and rebuilding take the write lock.
+ * {@code int[]} of neighbours, closest first, replaced whole under a striped lock, so a search reads a consistent
+ * list without locking. Growing the arrays and rebuilding take the write lock. Lists keep no distances (4 bytes a
+ * link, not 8): the rare edits that need them (a full list choosing what to drop) compute them again.
  *
  * <p>Deletes are tombstones: the node stays in the graph as a waypoint but is never returned. An upsert of an
  * existing id inserts a new node and tombstones the old one. When tombstones pass
@@ -36,9 +37,9 @@ import java.util.stream.IntStream;
  */
 public final class HnswIndex implements VectorIndex {
 
-    private static final VarHandle LEVEL_LINKS = MethodHandles.arrayElementVarHandle(long[][].class);
+    private static final VarHandle LEVEL_LINKS = MethodHandles.arrayElementVarHandle(int[][].class);
     private static final VarHandle LIVE_FLAGS = MethodHandles.arrayElementVarHandle(byte[].class);
-    private static final long[] NO_LINKS = new long[0];
+    private static final int[] NO_LINKS = new int[0];
     private static final int LOCK_STRIPES = 1024;
     /** Below this estimated share of matching nodes, a filtered search scans the matches exactly. */
     private static final double EXACT_FILTER_SHARE = 0.10;
@@ -151,7 +152,7 @@ public final class HnswIndex implements VectorIndex {
     private float[] norms;
     private String[] ids;
     private Object[] attributes;
-    private long[][][] links;
+    private int[][][] links;
     /** 1 for a live node; 0 for one being inserted or deleted. */
     private byte[] liveFlags;
     /** Int8 codes, for {@link VectorEncoding#INT8}; read by the walk once {@link #quantizer} is trained. */
@@ -214,11 +215,11 @@ public final class HnswIndex implements VectorIndex {
                     : quantizer != null ? 16L + (long) n * dimension : 16L + (long) n * dimension * Float.BYTES;
             bytes += 16L + (long) n * Float.BYTES + 16L + 8L * n;
             for (int node = 0; node < n; node++) {
-                long[][] levels = links[node];
+                int[][] levels = links[node];
                 if (levels != null) {
                     bytes += 16L + 8L * levels.length;
                     for (int l = 0; l < levels.length; l++) {
-                        bytes += 16L + 8L * ((long[]) LEVEL_LINKS.getAcquire(levels, l)).length;
+                        bytes += 16L + 4L * ((int[]) LEVEL_LINKS.getAcquire(levels, l)).length;
                     }
                 }
             }
@@ -291,12 +292,11 @@ public final class HnswIndex implements VectorIndex {
         int total = Math.min(allocated.get(), capacity);
         boolean[] linked = new boolean[total];
         for (int node = 0; node < total; node++) {
-            long[][] levels = links[node];
+            int[][] levels = links[node];
             if (levels == null) {
                 continue;
             }
-            for (long c : (long[]) LEVEL_LINKS.getAcquire(levels, 0)) {
-                int n = ScoredNodes.node(c);
+            for (int n : (int[]) LEVEL_LINKS.getAcquire(levels, 0)) {
                 if (n < total) {
                     linked[n] = true;
                 }
@@ -325,9 +325,9 @@ public final class HnswIndex implements VectorIndex {
                     return;
                 }
                 for (int node : orphans) {
-                    long[] own = (long[]) LEVEL_LINKS.getAcquire(links[node], 0);
+                    int[] own = (int[]) LEVEL_LINKS.getAcquire(links[node], 0);
                     if (own.length > 0) {
-                        forceLink(ScoredNodes.node(own[0]), node, ScoredNodes.distance(own[0]));
+                        forceLink(own[0], node, between(own[0], node));
                     }
                 }
             }
@@ -340,24 +340,19 @@ public final class HnswIndex implements VectorIndex {
     private void forceLink(int target, int node, float distance) {
         long packed = ScoredNodes.encode(distance, node);
         synchronized (nodeLocks[stripe(target)]) {
-            long[] current = (long[]) LEVEL_LINKS.getAcquire(links[target], 0);
-            int at = Arrays.binarySearch(current, packed);
-            if (at >= 0) {
+            int[] current = (int[]) LEVEL_LINKS.getAcquire(links[target], 0);
+            if (contains(current, node)) {
                 return;
             }
-            at = -at - 1;
-            long[] next = new long[current.length + 1];
-            System.arraycopy(current, 0, next, 0, at);
-            next[at] = packed;
-            System.arraycopy(current, at, next, at + 1, current.length - at);
-            if (next.length > maxLinks(0)) {
-                int drop = at == next.length - 1 ? next.length - 2 : next.length - 1;
-                long[] trimmed = new long[next.length - 1];
-                System.arraycopy(next, 0, trimmed, 0, drop);
-                System.arraycopy(next, drop + 1, trimmed, drop, next.length - drop - 1);
-                next = trimmed;
+            if (current.length < maxLinks(0)) {
+                LEVEL_LINKS.setRelease(links[target], 0, inserted(current, insertionPoint(target, current, packed),
+                        node));
+                return;
             }
-            LEVEL_LINKS.setRelease(links[target], 0, next);
+            long[] next = scoredWith(target, current, packed);
+            int at = Arrays.binarySearch(next, packed);
+            int drop = at == next.length - 1 ? next.length - 2 : next.length - 1;
+            LEVEL_LINKS.setRelease(links[target], 0, nodesWithout(next, drop));
         }
     }
 
@@ -493,7 +488,7 @@ public final class HnswIndex implements VectorIndex {
 
     /** Everything a segment holds: the graph state, copied out under the read lock. */
     record State(int dimension, Metric metric, HnswParams params, int count, int entryNode, int entryLevel,
-            float[] vectors, float[] norms, String[] ids, Object[] attributes, long[][][] links, byte[] live,
+            float[] vectors, float[] norms, String[] ids, Object[] attributes, int[][][] links, byte[] live,
             ScalarQuantizer quantizer, byte[] codes, ProductQuantizer productQuantizer, byte[] pqCodes) {
     }
 
@@ -502,12 +497,12 @@ public final class HnswIndex implements VectorIndex {
         structure.writeLock().lock();
         try {
             int n = Math.min(allocated.get(), capacity);
-            long[][][] linkCopy = new long[n][][];
+            int[][][] linkCopy = new int[n][][];
             for (int node = 0; node < n; node++) {
-                long[][] levels = links[node];
-                linkCopy[node] = new long[levels.length][];
+                int[][] levels = links[node];
+                linkCopy[node] = new int[levels.length][];
                 for (int l = 0; l < levels.length; l++) {
-                    linkCopy[node][l] = (long[]) LEVEL_LINKS.getAcquire(levels, l);
+                    linkCopy[node][l] = (int[]) LEVEL_LINKS.getAcquire(levels, l);
                 }
             }
             Entry start = entry;
@@ -590,7 +585,7 @@ public final class HnswIndex implements VectorIndex {
             ids[node] = id;
             attributes[node] = attrs == null ? Map.of() : Map.copyOf(attrs);
             int level = randomLevel(node);
-            long[][] levels = new long[level + 1][];
+            int[][] levels = new int[level + 1][];
             Arrays.fill(levels, NO_LINKS);
             links[node] = levels;
             connect(node, level);
@@ -723,7 +718,7 @@ public final class HnswIndex implements VectorIndex {
             long[] candidates = found.toArray();
             Arrays.sort(candidates);
             long[] chosen = diverse(candidates, maxLinks(l));
-            LEVEL_LINKS.setRelease(links[node], l, chosen);
+            LEVEL_LINKS.setRelease(links[node], l, nodesOf(chosen));
             for (long c : chosen) {
                 addLink(ScoredNodes.node(c), l, node, ScoredNodes.distance(c));
             }
@@ -741,51 +736,106 @@ public final class HnswIndex implements VectorIndex {
     /** Adds {@code node} to {@code target}'s list on {@code level}, keeping the list diverse and within its bound. */
     private void addLink(int target, int level, int node, float distance) {
         long packed = ScoredNodes.encode(distance, node);
-        int bound = maxLinks(level);
         synchronized (nodeLocks[stripe(target)]) {
-            long[] current = (long[]) LEVEL_LINKS.getAcquire(links[target], level);
-            int at = Arrays.binarySearch(current, packed);
-            if (at >= 0) {
+            int[] current = (int[]) LEVEL_LINKS.getAcquire(links[target], level);
+            if (contains(current, node)) {
                 return;
             }
-            at = -at - 1;
-            long[] next = new long[current.length + 1];
-            System.arraycopy(current, 0, next, 0, at);
-            next[at] = packed;
-            System.arraycopy(current, at, next, at + 1, current.length - at);
-            if (next.length > bound) {
-                next = dropLeastDiverse(next, at, target);
+            int[] next;
+            if (current.length < maxLinks(level)) {
+                next = inserted(current, insertionPoint(target, current, packed), node);
+            } else {
+                long[] scored = scoredWith(target, current, packed);
+                next = nodesWithout(scored, dropLeastDiverse(scored, Arrays.binarySearch(scored, packed), target));
             }
             LEVEL_LINKS.setRelease(links[target], level, next);
         }
     }
 
     /**
-     * Removes one entry from a list that is one over its bound after {@code added} was inserted. The list was diverse
-     * before, so only pairs with the new entry need checking: drop the new entry if a closer neighbour already covers
-     * it, else drop the farthest entry it covers, else the farthest entry.
+     * Which entry to remove from a list that is one over its bound after {@code added} was inserted. The list was
+     * diverse before, so only pairs with the new entry need checking: drop the new entry if a closer neighbour
+     * already covers it, else drop the farthest entry it covers, else the farthest entry.
      */
-    private long[] dropLeastDiverse(long[] list, int added, int owner) {
+    private int dropLeastDiverse(long[] list, int added, int owner) {
         int newNode = ScoredNodes.node(list[added]);
         float newDistance = ScoredNodes.distance(list[added]);
-        int drop = list.length - 1;
-        boolean found = false;
-        for (int j = 0; j < added && !found; j++) {
+        for (int j = 0; j < added; j++) {
             if (between(newNode, ScoredNodes.node(list[j])) < newDistance) {
-                drop = added;
-                found = true;
+                return added;
             }
         }
-        for (int i = list.length - 1; i > added && !found; i--) {
+        for (int i = list.length - 1; i > added; i--) {
             if (between(ScoredNodes.node(list[i]), newNode) < ScoredNodes.distance(list[i])) {
-                drop = i;
-                found = true;
+                return i;
             }
         }
-        long[] out = new long[list.length - 1];
-        System.arraycopy(list, 0, out, 0, drop);
-        System.arraycopy(list, drop + 1, out, drop, list.length - drop - 1);
-        return out;
+        return list.length - 1;
+    }
+
+    private static boolean contains(int[] list, int node) {
+        for (int n : list) {
+            if (n == node) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Where {@code packed} (distance and node) goes in {@code owner}'s list, which is closest first: a binary search
+     * that computes only the distances it probes.
+     */
+    private int insertionPoint(int owner, int[] list, long packed) {
+        int lo = 0;
+        int hi = list.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (ScoredNodes.encode(between(owner, list[mid]), list[mid]) < packed) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** The list with {@code node} inserted at {@code at}. */
+    private static int[] inserted(int[] list, int at, int node) {
+        int[] next = new int[list.length + 1];
+        System.arraycopy(list, 0, next, 0, at);
+        next[at] = node;
+        System.arraycopy(list, at, next, at + 1, list.length - at);
+        return next;
+    }
+
+    /** {@code owner}'s list scored again, plus {@code packed}, sorted by distance: for a full list choosing a drop. */
+    private long[] scoredWith(int owner, int[] list, long packed) {
+        long[] scored = new long[list.length + 1];
+        for (int i = 0; i < list.length; i++) {
+            scored[i] = ScoredNodes.encode(between(owner, list[i]), list[i]);
+        }
+        scored[list.length] = packed;
+        Arrays.sort(scored);
+        return scored;
+    }
+
+    private static int[] nodesOf(long[] scored) {
+        int[] nodes = new int[scored.length];
+        for (int i = 0; i < scored.length; i++) {
+            nodes[i] = ScoredNodes.node(scored[i]);
+        }
+        return nodes;
+    }
+
+    private static int[] nodesWithout(long[] scored, int drop) {
+        int[] nodes = new int[scored.length - 1];
+        for (int i = 0, j = 0; i < scored.length; i++) {
+            if (i != drop) {
+                nodes[j++] = ScoredNodes.node(scored[i]);
+            }
+        }
+        return nodes;
     }
 
     /**
@@ -820,9 +870,8 @@ public final class HnswIndex implements VectorIndex {
         boolean moved = true;
         while (moved) {
             moved = false;
-            long[] neighbours = (long[]) LEVEL_LINKS.getAcquire(links[current], level);
-            for (long link : neighbours) {
-                int nb = ScoredNodes.node(link);
+            int[] neighbours = (int[]) LEVEL_LINKS.getAcquire(links[current], level);
+            for (int nb : neighbours) {
                 float d = scorer.distance(nb);
                 if (d < best) {
                     best = d;
@@ -861,14 +910,13 @@ public final class HnswIndex implements VectorIndex {
             if (results.size() >= ef && closest > results.peek()) {
                 break;
             }
-            long[] neighbours = (long[]) LEVEL_LINKS.getAcquire(links[ScoredNodes.node(closest)], level);
+            int[] neighbours = (int[]) LEVEL_LINKS.getAcquire(links[ScoredNodes.node(closest)], level);
             if (neighbours.length > fresh.length) {
                 fresh = new int[neighbours.length];
                 freshDistances = new float[neighbours.length];
             }
             int count = 0;
-            for (long link : neighbours) {
-                int nb = ScoredNodes.node(link);
+            for (int nb : neighbours) {
                 if (visited.mark(nb)) {
                     fresh[count++] = nb;
                 }
@@ -1129,7 +1177,7 @@ public final class HnswIndex implements VectorIndex {
         norms = new float[size];
         ids = new String[size];
         attributes = new Object[size];
-        links = new long[size][][];
+        links = new int[size][][];
         liveFlags = new byte[size];
         codes = params.encoding() == VectorEncoding.INT8 ? new byte[Math.multiplyExact(size, dimension)] : null;
     }

@@ -14,23 +14,24 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The immutable, versioned, checksummed binary form of an {@link HnswIndex}: parameters, graph (every layer's links
- * with their distances), vectors, norms, ids, attributes, tombstones, and the int8 or PQ quantizer with its codes.
+ * The immutable, versioned, checksummed binary form of an {@link HnswIndex}: parameters, graph (every layer's links,
+ * closest first), vectors, norms, ids, attributes, tombstones, and the int8 or PQ quantizer with its codes.
  *
  * <pre>
  * "ABIHNSW" format(u8)  dimension metric encoding m efConstruction efSearch maxTombstoneRatio count entry level
- * then per node: live(u8) id(utf8) attributes(json) norm vector[dimension] levels(u8) {links(u16) (dist,node)*}*
+ * then per node: live(u8) id(utf8) attributes(json) norm vector[dimension] levels(u8) {links(u16) node(i32)*}*
  * then quantizer section, then CRC32C of all preceding bytes (u32).
  * </pre>
  *
  * <p>Big-endian. A reader checks the checksum before parsing and every count against the bytes left, so a
  * truncated or bit-flipped segment raises {@link CorruptSegmentException} naming the segment; it never yields an
  * index with wrong contents. This version reads into heap arrays (its open time grows with the vector count).
+ * (Format 1 stored each link as (distance, node) in 8 bytes; namespaces never stored it, so it is not read.)
  */
 public final class HnswSegments {
 
     private static final byte[] MAGIC = "ABIHNSW".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
     };
@@ -68,12 +69,12 @@ public final class HnswSegments {
                 for (int d = 0; d < s.dimension(); d++) {
                     out.writeFloat(s.vectors()[node * s.dimension() + d]);
                 }
-                long[][] levels = s.links()[node];
+                int[][] levels = s.links()[node];
                 out.writeByte(levels.length);
-                for (long[] level : levels) {
+                for (int[] level : levels) {
                     out.writeShort(level.length);
-                    for (long link : level) {
-                        out.writeLong(link);
+                    for (int link : level) {
+                        out.writeInt(link);
                     }
                 }
             }
@@ -135,7 +136,7 @@ public final class HnswSegments {
             float[] norms = new float[count];
             String[] ids = new String[count];
             Object[] attributes = new Object[count];
-            long[][][] links = new long[count][][];
+            int[][][] links = new int[count][][];
             byte[] live = new byte[count];
             for (int node = 0; node < count; node++) {
                 live[node] = in.readByte();
@@ -154,12 +155,12 @@ public final class HnswSegments {
                     vectors[node * dimension + d] = in.readFloat();
                 }
                 int levels = in.readUnsignedByte();
-                links[node] = new long[levels][];
+                links[node] = new int[levels][];
                 for (int l = 0; l < levels; l++) {
-                    long[] level = new long[in.readUnsignedShort()];
+                    int[] level = new int[in.readUnsignedShort()];
                     for (int i = 0; i < level.length; i++) {
-                        level[i] = in.readLong();
-                        int neighbour = ScoredNodes.node(level[i]);
+                        int neighbour = in.readInt();
+                        level[i] = neighbour;
                         if (neighbour < 0 || neighbour >= count) {
                             throw new CorruptSegmentException(name, "node " + node + " links to " + neighbour
                                     + ", outside 0.." + (count - 1));
@@ -206,7 +207,7 @@ public final class HnswSegments {
 
     private static HnswIndex.State readQuantizers(String name, DataInputStream in, int dimension, int count,
             Metric metric, HnswParams params, int entryNode, int entryLevel, float[] vectors, float[] norms,
-            String[] ids, Object[] attributes, long[][][] links, byte[] live) throws IOException {
+            String[] ids, Object[] attributes, int[][][] links, byte[] live) throws IOException {
         ScalarQuantizer sq = null;
         byte[] codes = null;
         if (in.readBoolean()) {
