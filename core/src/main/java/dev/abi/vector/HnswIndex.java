@@ -982,17 +982,15 @@ public final class HnswIndex implements VectorIndex {
      * of {@code q - offset} to {@code step * code}; the dot product is {@code q . offset + (q * step) . code}.
      */
     private Scorer int8Scorer(float[] q, float qNorm, ScalarQuantizer sq) {
-        byte[] data = codes;
-        float[] nodeNorms = norms;
-        int dim = dimension;
         float[] offset = sq.offsetsShared();
         float[] step = sq.stepsShared();
+        int dim = dimension;
         if (metric == Metric.L2) {
             float[] u = new float[dim];
             for (int d = 0; d < dim; d++) {
                 u[d] = q[d] - offset[d];
             }
-            return node -> ops.squaredDistanceInt8(u, step, data, node * dim, dim);
+            return new Int8Scorer(u, step, 0f, qNorm);
         }
         float[] v = new float[dim];
         float constant = 0;
@@ -1000,14 +998,64 @@ public final class HnswIndex implements VectorIndex {
             v[d] = q[d] * step[d];
             constant += q[d] * offset[d];
         }
-        float base = constant;
-        if (metric == Metric.DOT) {
-            return node -> -(base + ops.dotInt8(v, data, node * dim, dim));
+        return new Int8Scorer(v, null, constant, qNorm);
+    }
+
+    /**
+     * The walk's scorer over int8 codes: l2 as the distance of {@code q - offset} to the scaled codes ({@code scale}
+     * set), dot and cosine as {@code base + v . code}. Bulk distances go four nodes per pass over the query.
+     */
+    private final class Int8Scorer implements Scorer {
+        private final float[] v;
+        private final float[] scale;
+        private final float base;
+        private final float qNorm;
+        private final byte[] data = codes;
+        private final float[] nodeNorms = norms;
+        private final int dim = dimension;
+
+        Int8Scorer(float[] v, float[] scale, float base, float qNorm) {
+            this.v = v;
+            this.scale = scale;
+            this.base = base;
+            this.qNorm = qNorm;
         }
-        return node -> {
+
+        @Override
+        public float distance(int node) {
+            return scale != null ? ops.squaredDistanceInt8(v, scale, data, node * dim, dim)
+                    : finish(ops.dotInt8(v, data, node * dim, dim), node);
+        }
+
+        @Override
+        public void distances(int[] nodes, int count, float[] out) {
+            int i = 0;
+            for (; i + 3 < count; i += 4) {
+                int o0 = nodes[i] * dim;
+                int o1 = nodes[i + 1] * dim;
+                int o2 = nodes[i + 2] * dim;
+                int o3 = nodes[i + 3] * dim;
+                if (scale != null) {
+                    ops.squaredDistanceInt8x4(v, scale, data, o0, o1, o2, o3, dim, out, i);
+                } else {
+                    ops.dotInt8x4(v, data, o0, o1, o2, o3, dim, out, i);
+                    for (int j = i; j < i + 4; j++) {
+                        out[j] = finish(out[j], nodes[j]);
+                    }
+                }
+            }
+            for (; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
+
+        private float finish(float dot, int node) {
+            if (metric == Metric.DOT) {
+                return -(base + dot);
+            }
             float denominator = qNorm * nodeNorms[node];
-            return denominator == 0f ? 1f : 1f - (base + ops.dotInt8(v, data, node * dim, dim)) / denominator;
-        };
+            return denominator == 0f ? 1f : 1f - (base + dot) / denominator;
+        }
     }
 
     /** Internal distance between two nodes, smaller is closer: squared l2, negated dot, or 1 - cosine. */

@@ -250,6 +250,83 @@ final class PanamaVectorOps implements VectorOps {
         return sum;
     }
 
+    @Override
+    public void dotInt8x4(float[] v, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, v, i);
+            a0 = x.fma(widen(codes, o0 + i), a0);
+            a1 = x.fma(widen(codes, o1 + i), a1);
+            a2 = x.fma(widen(codes, o2 + i), a2);
+            a3 = x.fma(widen(codes, o3 + i), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = v[i];
+            s0 += x * codes[o0 + i];
+            s1 += x * codes[o1 + i];
+            s2 += x * codes[o2 + i];
+            s3 += x * codes[o3 + i];
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
+    public void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
+            float[] out, int at) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, u, i);
+            FloatVector k = FloatVector.fromArray(SPECIES, scale, i);
+            FloatVector d0 = k.fma(widen(codes, o0 + i).neg(), x);
+            FloatVector d1 = k.fma(widen(codes, o1 + i).neg(), x);
+            FloatVector d2 = k.fma(widen(codes, o2 + i).neg(), x);
+            FloatVector d3 = k.fma(widen(codes, o3 + i).neg(), x);
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            a2 = d2.fma(d2, a2);
+            a3 = d3.fma(d3, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = u[i];
+            float k = scale[i];
+            float d0 = x - k * codes[o0 + i];
+            float d1 = x - k * codes[o1 + i];
+            float d2 = x - k * codes[o2 + i];
+            float d3 = x - k * codes[o3 + i];
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
     private static FloatVector widen(byte[] codes, int offset) {
         return (FloatVector) ByteVector.fromArray(BYTES, codes, offset).convertShape(VectorOperators.B2F, SPECIES, 0);
     }

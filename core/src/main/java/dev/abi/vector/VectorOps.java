@@ -79,6 +79,23 @@ public interface VectorOps {
      */
     float squaredDistanceInt8(float[] u, float[] scale, byte[] codes, int offset, int len);
 
+    /** {@link #dotInt8} against four code vectors at once (offsets {@code o0..o3}), into {@code out[at..at+3]}. */
+    default void dotInt8x4(float[] v, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dotInt8(v, codes, o0, len);
+        out[at + 1] = dotInt8(v, codes, o1, len);
+        out[at + 2] = dotInt8(v, codes, o2, len);
+        out[at + 3] = dotInt8(v, codes, o3, len);
+    }
+
+    /** {@link #squaredDistanceInt8} against four code vectors at once, as {@link #dotInt8x4}. */
+    default void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
+            float[] out, int at) {
+        out[at] = squaredDistanceInt8(u, scale, codes, o0, len);
+        out[at + 1] = squaredDistanceInt8(u, scale, codes, o1, len);
+        out[at + 2] = squaredDistanceInt8(u, scale, codes, o2, len);
+        out[at + 3] = squaredDistanceInt8(u, scale, codes, o3, len);
+    }
+
     /**
      * Exact integer dot product of {@code len} signed bytes of {@code a} and {@code b}: the inner loop of the
      * quantized (Q8_0, Q4_0) weight kernels, whose results must not depend on the backend.
