@@ -53,9 +53,13 @@ final class DurableNamespace {
             });
 
     private final MetadataStore metadata;
+    /** From this many vectors states are searched through a graph, and compactions store the graph. */
+    final int graphThreshold;
 
-    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata) {
+    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
+            int graphThreshold) {
         this.metadata = metadata;
+        this.graphThreshold = graphThreshold;
         this.config = config;
         this.objects = objects;
         this.log = log;
@@ -161,9 +165,9 @@ final class DurableNamespace {
             index = load(entries.get(lastRestore).restoreTo()).index();
             entries = entries.subList(lastRestore + 1, entries.size());
         } else if (m == null) {
-            index = Segments.empty(config.dimension(), config.metric());
+            index = Segments.empty(config.dimension(), config.metric(), graphThreshold);
         } else {
-            index = Segments.load(objects, m.segments(), config.dimension(), config.metric());
+            index = Segments.load(objects, m.segments(), config.dimension(), config.metric(), graphThreshold);
         }
         for (LogEntry e : entries) {
             apply(index, e);

@@ -43,23 +43,34 @@ final class Indexer {
     }
 
     Result fold(DurableNamespace ns) {
+        return fold(ns, false);
+    }
+
+    /** As {@link #fold(DurableNamespace)}; with {@code compact}, every segment is compacted into one. */
+    Result fold(DurableNamespace ns, boolean compact) {
         long newestEpoch = ns.manifests.newest().map(Manifest::epoch).orElse(0L);
         OptionalLong acquired = lease.tryAcquire(ns.root(), owner, ttl, newestEpoch + 1);
         if (acquired.isEmpty()) {
             return new Result(Outcome.LEASE_HELD, null);
         }
-        return foldAs(ns, acquired.getAsLong());
+        return foldAs(ns, acquired.getAsLong(), compact);
     }
 
     /** One fold under {@code epoch} (package-visible so tests can drive a paused, older indexer). */
     Result foldAs(DurableNamespace ns, long epoch) {
+        return foldAs(ns, epoch, false);
+    }
+
+    private Result foldAs(DurableNamespace ns, long epoch, boolean compact) {
         Manifest current = ns.manifests.newest().orElseGet(() -> genesis(ns));
         if (current.epoch() > epoch) {
             return new Result(Outcome.FENCED, current);
         }
         LogEntry head = ns.log.newestAtOrAfter(current.appliedThroughSeq() + 1);
         boolean newEpoch = current.epoch() < epoch;
-        if (head.seq() <= current.appliedThroughSeq() && !newEpoch) {
+        boolean compacted = current.segments().size() == 1
+                && !Segments.DELTA.equals(current.segments().get(0).kind());
+        if (head.seq() <= current.appliedThroughSeq() && !newEpoch && !(compact && !compacted)) {
             return new Result(Outcome.UP_TO_DATE, current);
         }
         Plan plan = head.seq() <= current.appliedThroughSeq() ? new Plan(current.segments(), Map.of())
@@ -68,9 +79,10 @@ final class Indexer {
         int count = -1;
         long deltas = plan.base().stream().filter(s -> Segments.DELTA.equals(s.kind())).count()
                 + (plan.net().isEmpty() ? 0 : 1);
-        if (deltas > maxDeltas) {
+        if (deltas > maxDeltas || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
             // compact: one base segment with the whole state, and no delta written just to be replaced
-            var state = Segments.load(ns.objects, plan.base(), ns.config.dimension(), ns.config.metric());
+            var state = Segments.load(ns.objects, plan.base(), ns.config.dimension(), ns.config.metric(),
+                    ns.graphThreshold);
             Segments.apply(state, List.copyOf(plan.net().values()));
             segments = List.of(Segments.writeBase(ns.objects, ns.root(), state));
             count = state.size();

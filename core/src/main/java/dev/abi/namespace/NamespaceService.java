@@ -422,6 +422,20 @@ public final class NamespaceService {
         return r.outcome().name();
     }
 
+    /**
+     * Folds the log and compacts every segment into one now, whatever the delta count: a graph segment past the
+     * graph threshold, so cold instances open one segment and search its graph at once. Returns the outcome's name.
+     */
+    public String compact(String name) {
+        Indexer.Result r = store.indexer().fold(open(name), true);
+        return r.outcome().name();
+    }
+
+    /** Whether this instance searches the head state of {@code name} through an HNSW graph (else an exact scan). */
+    public boolean usesGraph(String name) {
+        return current(name).state.index() instanceof dev.abi.vector.AdaptiveVectorIndex a && a.usesGraph();
+    }
+
     /** The newest seq that segments hold (the newest manifest's {@code appliedThroughSeq}); freshness is the gap. */
     public long indexedThrough(String name) {
         return open(name).manifests.newest().map(m -> m.appliedThroughSeq()).orElse(0L);

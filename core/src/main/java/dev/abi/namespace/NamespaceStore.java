@@ -1,5 +1,7 @@
 package dev.abi.namespace;
 
+import dev.abi.vector.AdaptiveVectorIndex;
+
 import dev.abi.store.CommitLog;
 import dev.abi.store.MetadataStore;
 import dev.abi.store.ObjectMetadataStore;
@@ -31,10 +33,18 @@ public final class NamespaceStore {
      * @param foldEvery fold the log into a segment once this many commits are past the newest manifest
      * @param maxDeltas compact delta segments into one base segment past this many
      * @param leaseTtl how long an indexer's lease lasts without renewal
+     * @param graphThreshold from this many vectors a namespace is searched through an HNSW graph, and compaction
+     *     stores the graph itself as the base segment, so that no instance has to build it again
      */
-    public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
+    public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
+            int graphThreshold) {
         public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
                 Duration.ofMinutes(2));
+
+        /** Options with the default graph threshold ({@link AdaptiveVectorIndex#DEFAULT_GRAPH_THRESHOLD}). */
+        public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
+            this(retention, grace, foldEvery, maxDeltas, leaseTtl, AdaptiveVectorIndex.DEFAULT_GRAPH_THRESHOLD);
+        }
     }
 
     private final ObjectStore objects;
@@ -132,6 +142,6 @@ public final class NamespaceStore {
     private DurableNamespace handle(NamespaceConfig config) {
         CommitLog log = new CommitLog(objects, config.root(), writerId, clock, options.grace().dividedBy(2),
                 config.createdTs());
-        return new DurableNamespace(config, objects, log, metadata);
+        return new DurableNamespace(config, objects, log, metadata, options.graphThreshold());
     }
 }

@@ -7,7 +7,10 @@ import dev.abi.store.Operation;
 import dev.abi.store.SegmentRef;
 import dev.abi.store.WalCodec;
 import dev.abi.vector.AdaptiveVectorIndex;
+import dev.abi.vector.CorruptSegmentException;
 import dev.abi.vector.FlatVectorIndex;
+import dev.abi.vector.HnswIndex;
+import dev.abi.vector.HnswSegments;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorIndex;
 import dev.abi.vector.VectorOpsProvider;
@@ -17,22 +20,33 @@ import java.util.Set;
 
 /**
  * Immutable segments of a namespace, {@code seg/{id}.bin}: a {@code base} segment holds a whole state (the snapshot
- * format), a {@code delta} segment a batch of operations (the WAL format) applied over the segments before it. Every
- * read checks the CRC32C the manifest recorded before decoding.
+ * format), a {@code graph} segment a whole state with its HNSW graph ({@link HnswSegments}; what compaction writes
+ * once the state is past the graph threshold), a {@code delta} segment a batch of operations (the WAL format)
+ * applied over the segments before it. Every read checks the CRC32C the manifest recorded before decoding.
  */
 final class Segments {
 
     static final String BASE = "base";
+    static final String GRAPH = "graph";
     static final String DELTA = "delta";
 
     private Segments() {
     }
 
-    static VectorIndex empty(int dimension, Metric metric) {
-        return AdaptiveVectorIndex.of(new FlatVectorIndex(dimension, metric, VectorOpsProvider.get(), 16));
+    static VectorIndex empty(int dimension, Metric metric, int graphThreshold) {
+        return AdaptiveVectorIndex.of(new FlatVectorIndex(dimension, metric, VectorOpsProvider.get(), 16),
+                graphThreshold);
     }
 
+    /**
+     * Writes {@code state} as one segment: with its graph once it holds {@code graphThreshold} vectors or more (the
+     * graph is built here, on the indexer's thread, when the state does not have one yet), as a plain base below.
+     */
     static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state) {
+        HnswIndex graph = state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment() : null;
+        if (graph != null) {
+            return put(objects, root, HnswSegments.write(graph), GRAPH);
+        }
         byte[] bytes = SnapshotCodec.encode(state.dimension(), state.metric(), 0, state, List.of(), Set.of());
         return put(objects, root, bytes, BASE);
     }
@@ -50,9 +64,11 @@ final class Segments {
     /**
      * The state the segments hold, in order.
      *
-     * @throws CorruptObjectException naming the segment that is missing, truncated or fails its checksum
+     * @throws CorruptObjectException naming the segment that is missing, truncated, fails its checksum, or is of a
+     *     kind this release does not know
      */
-    static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric) {
+    static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric,
+            int graphThreshold) {
         VectorIndex index = null;
         for (SegmentRef ref : segments) {
             byte[] bytes = objects.get(ref.key())
@@ -61,16 +77,26 @@ final class Segments {
                 throw new CorruptObjectException(ref.key(), "segment does not match the CRC32C and size its manifest"
                         + " recorded (" + bytes.length + " bytes, expected " + ref.size() + ")");
             }
-            if (BASE.equals(ref.kind())) {
-                index = SnapshotCodec.decode(ref.key(), bytes);
-            } else {
-                if (index == null) {
-                    index = empty(dimension, metric);
+            switch (ref.kind()) {
+                case BASE -> index = AdaptiveVectorIndex.of(SnapshotCodec.decode(ref.key(), bytes), graphThreshold);
+                case GRAPH -> {
+                    try {
+                        index = AdaptiveVectorIndex.ofGraph(HnswSegments.read(ref.key(), bytes));
+                    } catch (CorruptSegmentException e) {
+                        throw new CorruptObjectException(ref.key(), e.getMessage());
+                    }
                 }
-                apply(index, WalCodec.decode(ref.key(), bytes));
+                case DELTA -> {
+                    if (index == null) {
+                        index = empty(dimension, metric, graphThreshold);
+                    }
+                    apply(index, WalCodec.decode(ref.key(), bytes));
+                }
+                default -> throw new CorruptObjectException(ref.key(), "segment kind '" + ref.kind()
+                        + "' is unknown to this release (base, graph and delta are known)");
             }
         }
-        return index == null ? empty(dimension, metric) : index;
+        return index == null ? empty(dimension, metric, graphThreshold) : index;
     }
 
     static void apply(VectorIndex index, List<Operation> ops) {

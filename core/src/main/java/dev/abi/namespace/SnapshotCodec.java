@@ -3,7 +3,6 @@ package dev.abi.namespace;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.store.CorruptObjectException;
-import dev.abi.vector.AdaptiveVectorIndex;
 import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorIndex;
@@ -98,7 +97,7 @@ final class SnapshotCodec {
         }
     }
 
-    static VectorIndex decode(String key, byte[] data) {
+    static FlatVectorIndex decode(String key, byte[] data) {
         if (data.length < MAGIC.length + 4 + 1 + 8 + 4 + 4) {
             throw new CorruptObjectException(key, "snapshot is truncated (" + data.length + " bytes)");
         }
@@ -134,7 +133,7 @@ final class SnapshotCodec {
                 Map<String, Object> attrs = attrBytes.length == 0 ? Map.of() : JSON.readValue(attrBytes, ATTRS);
                 index.upsert(id, values, attrs);
             }
-            return AdaptiveVectorIndex.of(index);
+            return index;
         } catch (BufferUnderflowException | IOException e) {
             throw new CorruptObjectException(key, "snapshot is malformed: " + e);
         }

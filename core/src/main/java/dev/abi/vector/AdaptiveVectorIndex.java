@@ -45,6 +45,8 @@ public final class AdaptiveVectorIndex implements VectorIndex {
     private List<Write> pending;
     /** Set when a build failed: searches stay exact rather than retrying a build that cannot succeed. */
     private boolean buildFailed;
+    /** Completes when the latest build ends (either way); null before any build. Guarded by {@link #lock}. */
+    private java.util.concurrent.CompletableFuture<Void> buildDone;
 
     /**
      * @param threshold size from which a graph is built
@@ -66,8 +68,59 @@ public final class AdaptiveVectorIndex implements VectorIndex {
      * virtual threads; a build starts at once when the index is already past the threshold.
      */
     public static AdaptiveVectorIndex of(FlatVectorIndex initial) {
-        return new AdaptiveVectorIndex(initial, DEFAULT_GRAPH_THRESHOLD, HnswParams.DEFAULTS,
+        return of(initial, DEFAULT_GRAPH_THRESHOLD);
+    }
+
+    /** As {@link #of(FlatVectorIndex)}, with a graph from {@code threshold} vectors. */
+    public static AdaptiveVectorIndex of(FlatVectorIndex initial, int threshold) {
+        return new AdaptiveVectorIndex(initial, threshold, HnswParams.DEFAULTS,
                 task -> Thread.ofVirtual().name("hnsw-build").start(task));
+    }
+
+    /** Wraps a graph read back from a segment: searches go through it at once, and nothing is built. */
+    public static AdaptiveVectorIndex ofGraph(HnswIndex graph) {
+        return new AdaptiveVectorIndex(graph);
+    }
+
+    private AdaptiveVectorIndex(HnswIndex graph) {
+        this.dimension = graph.dimension();
+        this.metric = graph.metric();
+        this.threshold = 0;
+        this.params = graph.params();
+        this.builder = Runnable::run;
+        this.active = graph;
+    }
+
+    /**
+     * The graph to store in a segment: the one searches use, once any running build or tombstone rebuild has
+     * finished; a graph built now, on the calling thread, when the index is past the threshold and has none yet
+     * (a background build of this index then finds the graph in place and stops); null below the threshold or
+     * after a failed build.
+     */
+    public HnswIndex graphForSegment() {
+        java.util.concurrent.CompletableFuture<Void> running;
+        synchronized (lock) {
+            running = buildDone;
+        }
+        if (running != null) {
+            running.join();
+        }
+        List<StoredVector> copy;
+        synchronized (lock) {
+            if (active instanceof HnswIndex graph) {
+                graph.awaitRebuild();
+                return graph;
+            }
+            if (buildFailed || active.size() < threshold) {
+                return null;
+            }
+            copy = new ArrayList<>(active.size());
+            active.forEach(copy::add);
+            pending = new ArrayList<>();
+            buildDone = new java.util.concurrent.CompletableFuture<>();
+        }
+        build(copy);
+        return active instanceof HnswIndex graph ? graph : null;
     }
 
     /** Whether searches currently go through the graph. */
@@ -136,6 +189,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
             pending = new ArrayList<>();
             copy = new ArrayList<>(active.size());
             active.forEach(copy::add);
+            buildDone = new java.util.concurrent.CompletableFuture<>();
         }
         builder.execute(() -> build(copy));
     }
@@ -168,6 +222,12 @@ public final class AdaptiveVectorIndex implements VectorIndex {
                 buildFailed = true;
             }
             LOG.log(Level.WARNING, "graph build failed; searches stay exact", e);
+        } finally {
+            java.util.concurrent.CompletableFuture<Void> done;
+            synchronized (lock) {
+                done = buildDone;
+            }
+            done.complete(null);
         }
     }
 

@@ -517,30 +517,38 @@ public final class HnswIndex implements VectorIndex {
         }
     }
 
-    /** An index holding exactly {@code state}, as read back from a segment. */
+    /**
+     * An index holding exactly {@code state}, as read back from a segment. It takes the state's arrays as its own
+     * (sized to the node count; the first insert grows them), so opening copies nothing twice.
+     */
     static HnswIndex fromState(State state) {
-        HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(),
-                Math.max(16, state.count()));
         int n = state.count();
-        System.arraycopy(state.vectors(), 0, index.vectors, 0, n * state.dimension());
-        System.arraycopy(state.norms(), 0, index.norms, 0, n);
-        System.arraycopy(state.ids(), 0, index.ids, 0, n);
-        System.arraycopy(state.attributes(), 0, index.attributes, 0, n);
-        System.arraycopy(state.live(), 0, index.liveFlags, 0, n);
+        HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(),
+                16);
+        if (n > 0) {
+            index.capacity = n;
+            index.vectors = state.vectors();
+            index.norms = state.norms();
+            index.ids = state.ids();
+            index.attributes = state.attributes();
+            index.links = state.links();
+            index.liveFlags = state.live();
+            if (index.codes != null) {
+                index.codes = state.codes() != null ? state.codes() : new byte[Math.multiplyExact(n, state.dimension())];
+            }
+        }
         int live = 0;
         for (int node = 0; node < n; node++) {
-            index.links[node] = state.links()[node];
             if (state.live()[node] == 1) {
                 index.nodeOf.put(state.ids()[node], node);
                 live++;
             }
         }
         if (state.codes() != null) {
-            System.arraycopy(state.codes(), 0, index.codes, 0, state.codes().length);
             index.quantizer = state.quantizer();
         }
         if (state.productQuantizer() != null) {
-            index.pqCodes = Arrays.copyOf(state.pqCodes(), index.capacity * state.productQuantizer().subspaces());
+            index.pqCodes = state.pqCodes();
             index.productQuantizer = state.productQuantizer();
         }
         index.allocated.set(n);
@@ -1266,7 +1274,51 @@ public final class HnswIndex implements VectorIndex {
 
     @SuppressWarnings("unchecked")
     private Map<String, Object> attributesAt(int node) {
-        return (Map<String, Object>) attributes[node];
+        Object a = attributes[node];
+        return a instanceof RawAttributes raw ? raw.map() : (Map<String, Object>) a;
+    }
+
+    /**
+     * A node's attributes as a segment stored them: JSON bytes in the segment's attribute column, parsed on first
+     * use (a filter or a read), so opening a segment does not parse every node's attributes. The bytes are kept, so
+     * writing the segment again gives the same bytes.
+     */
+    static final class RawAttributes {
+        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+                new com.fasterxml.jackson.databind.ObjectMapper();
+        private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+                new com.fasterxml.jackson.core.type.TypeReference<>() {
+                };
+        private final String segment;
+        private final byte[] column;
+        private final int from;
+        private final int length;
+        private volatile Map<String, Object> parsed;
+
+        RawAttributes(String segment, byte[] column, int from, int length) {
+            this.segment = segment;
+            this.column = column;
+            this.from = from;
+            this.length = length;
+        }
+
+        byte[] json() {
+            return Arrays.copyOfRange(column, from, from + length);
+        }
+
+        Map<String, Object> map() {
+            Map<String, Object> m = parsed;
+            if (m == null) {
+                try {
+                    m = Map.copyOf(JSON.readValue(column, from, length, MAP));
+                } catch (java.io.IOException | RuntimeException e) {
+                    throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: "
+                            + e.getMessage());
+                }
+                parsed = m;
+            }
+            return m;
+        }
     }
 
     private StoredVector vectorAt(int node) {

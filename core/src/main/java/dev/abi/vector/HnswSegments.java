@@ -1,14 +1,11 @@
 package dev.abi.vector;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.EOFException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.IntBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.CRC32C;
@@ -17,24 +14,35 @@ import java.util.zip.CRC32C;
  * The immutable, versioned, checksummed binary form of an {@link HnswIndex}: parameters, graph (every layer's links,
  * closest first), vectors, norms, ids, attributes, tombstones, and the int8 or PQ quantizer with its codes.
  *
+ * <p>Format 3 is column-wise and little-endian, so that each part is one bulk copy (or, for attributes, no copy at
+ * all until a filter or a read needs them):
  * <pre>
- * "ABIHNSW" format(u8)  dimension metric encoding m efConstruction efSearch maxTombstoneRatio count entry level
- * then per node: live(u8) id(utf8) attributes(json) norm vector[dimension] levels(u8) {links(u16) node(i32)*}*
- * then quantizer section, then CRC32C of all preceding bytes (u32).
+ * "ABIHNSW" format(u8)=3
+ * header:   dimension(i32) metric(u8) encoding(u8) m(u16) efConstruction(i32) efSearch(i32) maxTombstoneRatio(f64)
+ *           count(i32) entryNode(i32) entryLevel(i8) hasInt8(u8) pqStarts(u16) levelLists(i32) links(i32)
+ *           idBytes(i32) attributeBytes(i32)
+ * columns:  live[count](u8) levels[count](u8) listLengths[levelLists](u16) links[links](i32)
+ *           idEnds[count](i32) ids[idBytes](utf8) attributeEnds[count](i32) attributes[attributeBytes](json)
+ *           norms[count](f32) vectors[count*dimension](f32)
+ *           int8: offsets[dimension](f32) steps[dimension](f32) codes[count*dimension](i8)
+ *           pq:   starts[pqStarts](i32) centroids[dimension*256](f32) codes[count*(pqStarts-1)](u8)
+ * CRC32C of every byte before it (u32)
  * </pre>
  *
- * <p>Big-endian. A reader checks the checksum before parsing and every count against the bytes left, so a
- * truncated or bit-flipped segment raises {@link CorruptSegmentException} naming the segment; it never yields an
- * index with wrong contents. This version reads into heap arrays (its open time grows with the vector count).
- * (Format 1 stored each link as (distance, node) in 8 bytes; namespaces never stored it, so it is not read.)
+ * <p>The header alone fixes every column's length, so a reader checks that they add up to the object's size
+ * before it allocates anything; then it checks the checksum, every list length, link target and end offset. A
+ * truncated, bit-flipped or inconsistent segment raises {@link CorruptSegmentException} naming the segment; it never
+ * yields an index with wrong contents. Opening still copies the vectors, links and ids onto the heap (bulk copies;
+ * attributes stay raw JSON until first used): searching the mapping in place needs {@code MemorySegment}, which is a
+ * preview API at {@code --release 21}. (Formats 1 and 2 were row-wise; namespaces never stored them, so they are not
+ * read.)
  */
 public final class HnswSegments {
 
     private static final byte[] MAGIC = "ABIHNSW".getBytes(StandardCharsets.US_ASCII);
-    private static final int FORMAT = 2;
+    private static final int FORMAT = 3;
+    private static final int HEADER = MAGIC.length + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8 + 4 + 4 + 1 + 1 + 2 + 4 + 4 + 4 + 4;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> ATTRIBUTES = new TypeReference<>() {
-    };
 
     private HnswSegments() {
     }
@@ -42,51 +50,75 @@ public final class HnswSegments {
     /** Serializes the index; in-flight inserts finish first. */
     public static byte[] write(HnswIndex index) {
         HnswIndex.State s = index.exportState();
-        try {
-            ByteArrayOutputStream bytes = new ByteArrayOutputStream(s.count() * (s.dimension() * 4 + 256) + 256);
-            DataOutputStream out = new DataOutputStream(bytes);
-            out.write(MAGIC);
-            out.writeByte(FORMAT);
-            out.writeInt(s.dimension());
-            out.writeByte(s.metric().ordinal());
-            out.writeByte(s.params().encoding().ordinal());
-            out.writeShort(s.params().m());
-            out.writeInt(s.params().efConstruction());
-            out.writeInt(s.params().efSearch());
-            out.writeDouble(s.params().maxTombstoneRatio());
-            out.writeInt(s.count());
-            out.writeInt(s.entryNode());
-            out.writeByte(s.entryLevel());
-            for (int node = 0; node < s.count(); node++) {
-                out.writeByte(s.live()[node]);
-                byte[] id = s.ids()[node].getBytes(StandardCharsets.UTF_8);
-                out.writeShort(id.length);
-                out.write(id);
-                byte[] attrs = JSON.writeValueAsBytes(s.attributes()[node]);
-                out.writeInt(attrs.length);
-                out.write(attrs);
-                out.writeFloat(s.norms()[node]);
-                for (int d = 0; d < s.dimension(); d++) {
-                    out.writeFloat(s.vectors()[node * s.dimension() + d]);
-                }
-                int[][] levels = s.links()[node];
-                out.writeByte(levels.length);
-                for (int[] level : levels) {
-                    out.writeShort(level.length);
-                    for (int link : level) {
-                        out.writeInt(link);
-                    }
-                }
+        int n = s.count();
+        int dim = s.dimension();
+        byte[][] idBytes = new byte[n][];
+        byte[][] attrBytes = new byte[n][];
+        long idTotal = 0;
+        long attrTotal = 0;
+        int levelLists = 0;
+        long linkTotal = 0;
+        for (int node = 0; node < n; node++) {
+            idBytes[node] = s.ids()[node].getBytes(StandardCharsets.UTF_8);
+            attrBytes[node] = attributeJson(s.attributes()[node]);
+            idTotal += idBytes[node].length;
+            attrTotal += attrBytes[node].length;
+            levelLists += s.links()[node].length;
+            for (int[] level : s.links()[node]) {
+                linkTotal += level.length;
             }
-            writeQuantizers(s, out);
-            out.flush();
-            CRC32C crc = new CRC32C();
-            crc.update(bytes.toByteArray());
-            out.writeInt((int) crc.getValue());
-            return bytes.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
+        ScalarQuantizer sq = s.quantizer();
+        ProductQuantizer pq = s.productQuantizer();
+        int pqStarts = pq == null ? 0 : pq.startsShared().length;
+        Layout layout = new Layout(n, dim, sq != null, pqStarts, levelLists, linkTotal, idTotal, attrTotal);
+        if (layout.total > Integer.MAX_VALUE - 8) {
+            throw new IllegalStateException("index too large for one segment (" + layout.total + " bytes)");
+        }
+        ByteBuffer out = ByteBuffer.allocate((int) layout.total).order(ByteOrder.LITTLE_ENDIAN);
+        out.put(MAGIC).put((byte) FORMAT);
+        out.putInt(dim).put((byte) s.metric().ordinal()).put((byte) s.params().encoding().ordinal());
+        out.putShort((short) s.params().m()).putInt(s.params().efConstruction()).putInt(s.params().efSearch());
+        out.putDouble(s.params().maxTombstoneRatio());
+        out.putInt(n).putInt(s.entryNode()).put((byte) s.entryLevel());
+        out.put((byte) (sq != null ? 1 : 0)).putShort((short) pqStarts);
+        out.putInt(levelLists).putInt((int) linkTotal).putInt((int) idTotal).putInt((int) attrTotal);
+        out.put(s.live(), 0, n);
+        for (int node = 0; node < n; node++) {
+            out.put((byte) s.links()[node].length);
+        }
+        for (int node = 0; node < n; node++) {
+            for (int[] level : s.links()[node]) {
+                out.putShort((short) level.length);
+            }
+        }
+        IntBuffer links = out.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        for (int node = 0; node < n; node++) {
+            for (int[] level : s.links()[node]) {
+                links.put(level);
+            }
+        }
+        out.position(out.position() + (int) linkTotal * 4);
+        putStrings(out, idBytes);
+        putStrings(out, attrBytes);
+        putFloats(out, s.norms(), n);
+        putFloats(out, s.vectors(), n * dim);
+        if (sq != null) {
+            putFloats(out, sq.offsetsShared(), dim);
+            putFloats(out, sq.stepsShared(), dim);
+            out.put(s.codes(), 0, n * dim);
+        }
+        if (pq != null) {
+            for (int start : pq.startsShared()) {
+                out.putInt(start);
+            }
+            putFloats(out, pq.centroidsShared(), dim * ProductQuantizer.CENTROIDS);
+            out.put(s.pqCodes(), 0, n * pq.subspaces());
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(out.array(), 0, out.position());
+        out.putInt((int) crc.getValue());
+        return out.array();
     }
 
     /**
@@ -96,153 +128,253 @@ public final class HnswSegments {
      * @throws CorruptSegmentException naming {@code name} when the checksum or the structure is wrong
      */
     public static HnswIndex read(String name, byte[] data) {
-        if (data.length < MAGIC.length + 5) {
-            throw new CorruptSegmentException(name, "too short (" + data.length + " bytes)");
+        return read(name, ByteBuffer.wrap(data));
+    }
+
+    /**
+     * Reads a segment from a buffer, for example a file mapped with {@link java.nio.channels.FileChannel#map}: the
+     * columns are bulk-copied out of it, and the buffer is not kept.
+     *
+     * @throws CorruptSegmentException naming {@code name} when the checksum or the structure is wrong
+     */
+    public static HnswIndex read(String name, ByteBuffer data) {
+        ByteBuffer in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        int size = in.remaining();
+        if (size < HEADER + 4) {
+            throw new CorruptSegmentException(name, "too short (" + size + " bytes)");
+        }
+        int base = in.position();
+        for (byte b : MAGIC) {
+            if (in.get() != b) {
+                throw new CorruptSegmentException(name, "not an HNSW segment (bad magic)");
+            }
+        }
+        int format = Byte.toUnsignedInt(in.get());
+        if (format != FORMAT) {
+            throw new CorruptSegmentException(name, "unknown format version " + format + " (this release reads "
+                    + FORMAT + ")");
+        }
+        int dimension = in.getInt();
+        Metric metric = enumAt(Metric.values(), Byte.toUnsignedInt(in.get()), name, "metric");
+        VectorEncoding encoding = enumAt(VectorEncoding.values(), Byte.toUnsignedInt(in.get()), name, "encoding");
+        HnswParams params;
+        try {
+            params = new HnswParams(Short.toUnsignedInt(in.getShort()), in.getInt(), in.getInt(), in.getDouble(),
+                    encoding);
+        } catch (IllegalArgumentException e) {
+            throw new CorruptSegmentException(name, "bad parameters: " + e.getMessage());
+        }
+        int count = in.getInt();
+        int entryNode = in.getInt();
+        int entryLevel = in.get();
+        boolean hasInt8 = in.get() != 0;
+        int pqStarts = Short.toUnsignedInt(in.getShort());
+        int levelLists = in.getInt();
+        int linkTotal = in.getInt();
+        int idTotal = in.getInt();
+        int attrTotal = in.getInt();
+        if (dimension < 1 || count < 0 || levelLists < 0 || linkTotal < 0 || idTotal < 0 || attrTotal < 0
+                || pqStarts == 1 || entryNode >= count || (count > 0 && (entryNode < 0 || entryLevel < 0))) {
+            throw new CorruptSegmentException(name, "header out of range");
+        }
+        Layout layout = new Layout(count, dimension, hasInt8, pqStarts, levelLists, linkTotal, idTotal, attrTotal);
+        if (layout.total != size) {
+            throw new CorruptSegmentException(name, "the header describes " + layout.total + " bytes, the segment has "
+                    + size + " (truncated or damaged)");
         }
         CRC32C crc = new CRC32C();
-        crc.update(data, 0, data.length - 4);
-        int stored = ((data[data.length - 4] & 0xff) << 24) | ((data[data.length - 3] & 0xff) << 16)
-                | ((data[data.length - 2] & 0xff) << 8) | (data[data.length - 1] & 0xff);
-        if ((int) crc.getValue() != stored) {
-            throw new CorruptSegmentException(name, "checksum mismatch (truncated or damaged)");
+        crc.update(in.duplicate().position(base).limit(base + size - 4));
+        if ((int) crc.getValue() != in.getInt(base + size - 4)) {
+            throw new CorruptSegmentException(name, "checksum mismatch (damaged)");
         }
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4))) {
-            for (byte b : MAGIC) {
-                if (in.readByte() != b) {
-                    throw new CorruptSegmentException(name, "not an HNSW segment (bad magic)");
-                }
+        try {
+            return HnswIndex.fromState(columns(name, in, layout, metric, params, entryNode, entryLevel));
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new CorruptSegmentException(name, "malformed: " + e);
+        }
+    }
+
+    private static HnswIndex.State columns(String name, ByteBuffer in, Layout l, Metric metric, HnswParams params,
+            int entryNode, int entryLevel) {
+        int n = l.count;
+        byte[] live = new byte[n];
+        in.get(live);
+        byte[] levelCounts = new byte[n];
+        in.get(levelCounts);
+        int lists = 0;
+        for (int node = 0; node < n; node++) {
+            int levels = Byte.toUnsignedInt(levelCounts[node]);
+            if (levels < 1 || levels > 32) {
+                throw new CorruptSegmentException(name, "node " + node + " has " + levels + " levels");
             }
-            int format = in.readUnsignedByte();
-            if (format != FORMAT) {
-                throw new CorruptSegmentException(name, "unknown format version " + format);
-            }
-            int dimension = in.readInt();
-            Metric metric = enumAt(Metric.values(), in.readUnsignedByte(), name, "metric");
-            VectorEncoding encoding = enumAt(VectorEncoding.values(), in.readUnsignedByte(), name, "encoding");
-            HnswParams params;
-            try {
-                params = new HnswParams(in.readUnsignedShort(), in.readInt(), in.readInt(), in.readDouble(), encoding);
-            } catch (IllegalArgumentException e) {
-                throw new CorruptSegmentException(name, "bad parameters: " + e.getMessage());
-            }
-            int count = in.readInt();
-            int entryNode = in.readInt();
-            int entryLevel = in.readByte();
-            if (dimension < 1 || count < 0 || (long) count * dimension * 4 > data.length || entryNode >= count
-                    || (count > 0 && entryNode < 0)) {
-                throw new CorruptSegmentException(name, "header out of range");
-            }
-            float[] vectors = new float[count * dimension];
-            float[] norms = new float[count];
-            String[] ids = new String[count];
-            Object[] attributes = new Object[count];
-            int[][][] links = new int[count][][];
-            byte[] live = new byte[count];
-            for (int node = 0; node < count; node++) {
-                live[node] = in.readByte();
-                byte[] id = new byte[in.readUnsignedShort()];
-                in.readFully(id);
-                ids[node] = new String(id, StandardCharsets.UTF_8);
-                int attrLength = in.readInt();
-                if (attrLength < 0 || attrLength > in.available()) {
-                    throw new CorruptSegmentException(name, "attributes of node " + node + " run past the end");
-                }
-                byte[] attrs = new byte[attrLength];
-                in.readFully(attrs);
-                attributes[node] = Map.copyOf(JSON.readValue(attrs, ATTRIBUTES));
-                norms[node] = in.readFloat();
-                for (int d = 0; d < dimension; d++) {
-                    vectors[node * dimension + d] = in.readFloat();
-                }
-                int levels = in.readUnsignedByte();
-                links[node] = new int[levels][];
-                for (int l = 0; l < levels; l++) {
-                    int[] level = new int[in.readUnsignedShort()];
-                    for (int i = 0; i < level.length; i++) {
-                        int neighbour = in.readInt();
-                        level[i] = neighbour;
-                        if (neighbour < 0 || neighbour >= count) {
-                            throw new CorruptSegmentException(name, "node " + node + " links to " + neighbour
-                                    + ", outside 0.." + (count - 1));
-                        }
+            lists += levels;
+        }
+        if (lists != l.levelLists || (n > 0 && entryLevel >= Byte.toUnsignedInt(levelCounts[entryNode]))) {
+            throw new CorruptSegmentException(name, "level counts do not match the header");
+        }
+        int[] lengths = new int[lists];
+        long linkSum = 0;
+        for (int i = 0; i < lists; i++) {
+            lengths[i] = Short.toUnsignedInt(in.getShort());
+            linkSum += lengths[i];
+        }
+        if (linkSum != l.links) {
+            throw new CorruptSegmentException(name, "list lengths add up to " + linkSum + " links, the header says "
+                    + l.links);
+        }
+        IntBuffer linkColumn = in.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
+        int[][][] links = new int[n][][];
+        int list = 0;
+        for (int node = 0; node < n; node++) {
+            int[][] levels = new int[Byte.toUnsignedInt(levelCounts[node])][];
+            for (int level = 0; level < levels.length; level++) {
+                int[] targets = new int[lengths[list++]];
+                linkColumn.get(targets);
+                for (int t : targets) {
+                    if (t < 0 || t >= n) {
+                        throw new CorruptSegmentException(name, "node " + node + " links to " + t + ", outside 0.."
+                                + (n - 1));
                     }
-                    links[node][l] = level;
                 }
+                levels[level] = targets;
             }
-            return HnswIndex.fromState(readQuantizers(name, in, dimension, count, metric, params, entryNode,
-                    entryLevel, vectors, norms, ids, attributes, links, live));
-        } catch (EOFException e) {
-            throw new CorruptSegmentException(name, "truncated");
-        } catch (IOException e) {
-            throw new CorruptSegmentException(name, "malformed: " + e.getMessage());
+            links[node] = levels;
         }
-    }
-
-    private static void writeQuantizers(HnswIndex.State s, DataOutputStream out) throws IOException {
-        ScalarQuantizer sq = s.quantizer();
-        out.writeBoolean(sq != null);
-        if (sq != null) {
-            for (float f : sq.offsetsShared()) {
-                out.writeFloat(f);
-            }
-            for (float f : sq.stepsShared()) {
-                out.writeFloat(f);
-            }
-            out.write(s.codes());
+        in.position(in.position() + l.links * 4);
+        String[] ids = new String[n];
+        int[] idEnds = ends(name, in, n, l.idBytes, "id");
+        byte[] idBlob = new byte[l.idBytes];
+        in.get(idBlob);
+        for (int node = 0, from = 0; node < n; from = idEnds[node++]) {
+            ids[node] = new String(idBlob, from, idEnds[node] - from, StandardCharsets.UTF_8);
         }
-        ProductQuantizer pq = s.productQuantizer();
-        out.writeBoolean(pq != null);
-        if (pq != null) {
-            int[] starts = pq.startsShared();
-            out.writeShort(starts.length);
-            for (int start : starts) {
-                out.writeInt(start);
-            }
-            for (float f : pq.centroidsShared()) {
-                out.writeFloat(f);
-            }
-            out.write(s.pqCodes());
+        int[] attrEnds = ends(name, in, n, l.attributeBytes, "attribute");
+        byte[] attrBlob = new byte[l.attributeBytes];
+        in.get(attrBlob);
+        Object[] attributes = new Object[n];
+        for (int node = 0, from = 0; node < n; from = attrEnds[node++]) {
+            int length = attrEnds[node] - from;
+            attributes[node] = length == 0 ? Map.of() : new HnswIndex.RawAttributes(name, attrBlob, from, length);
         }
-    }
-
-    private static HnswIndex.State readQuantizers(String name, DataInputStream in, int dimension, int count,
-            Metric metric, HnswParams params, int entryNode, int entryLevel, float[] vectors, float[] norms,
-            String[] ids, Object[] attributes, int[][][] links, byte[] live) throws IOException {
+        float[] norms = floats(in, n);
+        float[] vectors = floats(in, n * l.dimension);
         ScalarQuantizer sq = null;
         byte[] codes = null;
-        if (in.readBoolean()) {
-            float[] offset = floats(in, dimension);
-            float[] step = floats(in, dimension);
-            sq = new ScalarQuantizer(offset, step);
-            codes = new byte[count * dimension];
-            in.readFully(codes);
+        if (l.int8) {
+            sq = new ScalarQuantizer(floats(in, l.dimension), floats(in, l.dimension));
+            codes = new byte[n * l.dimension];
+            in.get(codes);
         }
         ProductQuantizer pq = null;
         byte[] pqCodes = null;
-        if (in.readBoolean()) {
-            int[] starts = new int[in.readUnsignedShort()];
-            for (int i = 0; i < starts.length; i++) {
-                starts[i] = in.readInt();
+        if (l.pqStarts > 0) {
+            int[] starts = new int[l.pqStarts];
+            in.asIntBuffer().get(starts);
+            in.position(in.position() + starts.length * 4);
+            for (int i = 1; i < starts.length; i++) {
+                if (starts[i] <= starts[i - 1]) {
+                    throw new CorruptSegmentException(name, "PQ subspaces are not increasing");
+                }
             }
-            if (starts.length < 2 || starts[0] != 0 || starts[starts.length - 1] != dimension) {
+            if (starts[0] != 0 || starts[starts.length - 1] != l.dimension) {
                 throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
             }
-            pq = new ProductQuantizer(dimension, starts, floats(in, dimension * ProductQuantizer.CENTROIDS));
-            pqCodes = new byte[count * pq.subspaces()];
-            in.readFully(pqCodes);
+            pq = new ProductQuantizer(l.dimension, starts, floats(in, l.dimension * ProductQuantizer.CENTROIDS));
+            pqCodes = new byte[n * pq.subspaces()];
+            in.get(pqCodes);
         }
-        if (in.available() != 0) {
-            throw new CorruptSegmentException(name, in.available() + " unexpected bytes before the checksum");
-        }
-        return new HnswIndex.State(dimension, metric, params, count, entryNode, entryLevel, vectors, norms, ids,
+        return new HnswIndex.State(l.dimension, metric, params, n, entryNode, entryLevel, vectors, norms, ids,
                 attributes, links, live, sq, codes, pq, pqCodes);
     }
 
-    private static float[] floats(DataInputStream in, int n) throws IOException {
-        float[] out = new float[n];
-        for (int i = 0; i < n; i++) {
-            out[i] = in.readFloat();
+    /** The byte lengths of every column, from the header alone. */
+    private static final class Layout {
+        final int count;
+        final int dimension;
+        final boolean int8;
+        final int pqStarts;
+        final int levelLists;
+        final int links;
+        final int idBytes;
+        final int attributeBytes;
+        final long total;
+
+        Layout(int count, int dimension, boolean int8, int pqStarts, int levelLists, long links, long idBytes,
+                long attributeBytes) {
+            this.count = count;
+            this.dimension = dimension;
+            this.int8 = int8;
+            this.pqStarts = pqStarts;
+            this.levelLists = levelLists;
+            this.links = (int) Math.min(links, Integer.MAX_VALUE);
+            this.idBytes = (int) Math.min(idBytes, Integer.MAX_VALUE);
+            this.attributeBytes = (int) Math.min(attributeBytes, Integer.MAX_VALUE);
+            long n = count;
+            long bytes = HEADER + 2 * n + 2L * levelLists + 4 * links + 4 * n + idBytes + 4 * n + attributeBytes
+                    + 4 * n + 4 * n * dimension;
+            if (int8) {
+                bytes += 8L * dimension + n * dimension;
+            }
+            if (pqStarts > 0) {
+                bytes += 4L * pqStarts + 4L * dimension * ProductQuantizer.CENTROIDS + n * (pqStarts - 1);
+            }
+            this.total = bytes + 4;
         }
+    }
+
+    private static byte[] attributeJson(Object attributes) {
+        if (attributes instanceof HnswIndex.RawAttributes raw) {
+            return raw.json();
+        }
+        Map<?, ?> map = (Map<?, ?>) attributes;
+        if (map == null || map.isEmpty()) {
+            return new byte[0];
+        }
+        try {
+            return JSON.writeValueAsBytes(map);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("attributes cannot be written as JSON: " + e.getMessage(), e);
+        }
+    }
+
+    private static void putStrings(ByteBuffer out, byte[][] strings) {
+        int end = 0;
+        for (byte[] s : strings) {
+            end += s.length;
+            out.putInt(end);
+        }
+        for (byte[] s : strings) {
+            out.put(s);
+        }
+    }
+
+    /** Cumulative end offsets, checked to be non-decreasing and to end at {@code total}. */
+    private static int[] ends(String name, ByteBuffer in, int n, int total, String what) {
+        int[] ends = new int[n];
+        in.asIntBuffer().get(ends);
+        in.position(in.position() + 4 * n);
+        int previous = 0;
+        for (int node = 0; node < n; node++) {
+            if (ends[node] < previous || ends[node] > total) {
+                throw new CorruptSegmentException(name, what + " of node " + node + " runs outside its column");
+            }
+            previous = ends[node];
+        }
+        if (previous != total) {
+            throw new CorruptSegmentException(name, what + " column length does not match the header");
+        }
+        return ends;
+    }
+
+    private static void putFloats(ByteBuffer out, float[] values, int n) {
+        out.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, 0, n);
+        out.position(out.position() + 4 * n);
+    }
+
+    private static float[] floats(ByteBuffer in, int n) {
+        float[] out = new float[n];
+        in.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        in.position(in.position() + 4 * n);
         return out;
     }
 

@@ -303,7 +303,7 @@ class CommitProtocolTest {
         assertEquals(Set.of("a", "b"), head("flip").keySet(), "still readable, and right");
 
         CorruptObjectException e = assertThrows(CorruptObjectException.class,
-                () -> Segments.load(memory, newest.segments(), 2, Metric.L2));
+                () -> Segments.load(memory, newest.segments(), 2, Metric.L2, 20_000));
         assertEquals(segment, e.key());
     }
 

@@ -52,6 +52,7 @@ class HnswSegmentsTest {
             assertEquals(original.search(q, 10, Filter.ALL), read.search(q, 10, Filter.ALL));
             assertEquals(original.search(q, 10, even), read.search(q, 10, even));
         }
+        assertArrayEquals(segment, HnswSegments.write(read), "attributes parsed by the filter are written as read");
         // The read index keeps taking writes.
         read.upsert("new", queries[0], Map.of());
         assertEquals("new", read.search(queries[0], 1, Filter.ALL).get(0).id());
@@ -76,6 +77,35 @@ class HnswSegmentsTest {
                     () -> HnswSegments.read("ns/docs/seg/7", input));
             assertEquals("ns/docs/seg/7", e.segment());
             assertTrue(e.getMessage().startsWith("segment ns/docs/seg/7: "), e.getMessage());
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aMappedFileReadsAsTheBytesDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        HnswIndex original = built(VectorEncoding.INT8);
+        byte[] segment = HnswSegments.write(original);
+        java.nio.file.Path file = dir.resolve("seg.bin");
+        java.nio.file.Files.write(file, segment);
+        HnswIndex mapped;
+        try (var channel = java.nio.channels.FileChannel.open(file)) {
+            mapped = HnswSegments.read(file.toString(), channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY,
+                    0, channel.size()));
+        }
+        assertArrayEquals(segment, HnswSegments.write(mapped));
+        float[] q = HnswIndexTest.clustered(1, DIM, 33, false)[0];
+        assertEquals(original.search(q, 10, Filter.ALL), mapped.search(q, 10, Filter.ALL));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aHeaderClaimingMoreThanTheSegmentHoldsIsRefusedBeforeAnyAllocation() {
+        byte[] segment = HnswSegments.write(built(VectorEncoding.FLOAT32));
+        int countAt = 7 + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8; // magic, format, dimension, metric, encoding, m, ef, ef, ratio
+        for (int hostile : new int[] {Integer.MAX_VALUE, 1 << 30, -1}) {
+            byte[] damaged = segment.clone();
+            java.nio.ByteBuffer.wrap(damaged).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(countAt, hostile);
+            CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+                    () -> HnswSegments.read("ns/docs/seg/9", damaged));
+            assertTrue(e.getMessage().contains("header"), e.getMessage());
         }
     }
 }
