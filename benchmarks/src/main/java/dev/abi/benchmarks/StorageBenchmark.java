@@ -30,9 +30,11 @@ import java.util.function.Supplier;
  *       instance), on local disk and on S3Proxy;</li>
  *   <li>cold open to first query, and restore-to-version time, for growing vector counts (64-d), with the fitted
  *       slope;</li>
- *   <li>freshness lag (acknowledgement to being in a segment) under a steady write load.</li>
+ *   <li>freshness lag (acknowledgement to being in a segment) under a steady write load;</li>
+ *   <li>({@code graph}, not part of {@code all}) a cold instance of a namespace past the graph threshold: with the
+ *       graph stored by compaction against a plain base segment from which the instance builds its own graph.</li>
  * </ol>
- * Usage: {@code StorageBenchmark [commit|open|freshness|all] [sizes, e.g. 10000,100000,1000000]}. Graph builds are
+ * Usage: {@code StorageBenchmark [commit|open|freshness|all|graph] [sizes, e.g. 10000,100000,1000000]}. Graph builds are
  * off ({@code abi.graph-threshold}) so that cold opens time loading state, not a background HNSW build.
  */
 public final class StorageBenchmark {
@@ -54,6 +56,79 @@ public final class StorageBenchmark {
         if (what.equals("freshness") || what.equals("all")) {
             freshness();
         }
+        if (what.equals("graph")) {
+            graphColdStart(sizes);
+        }
+    }
+
+    // ---- 4. cold instances past the graph threshold ----
+
+    private static void graphColdStart(int[] sizes) throws Exception {
+        int threshold = 20_000;
+        System.out.println("## Cold instance past the graph threshold (64-d, local disk, one compacted segment)");
+        System.out.println();
+        System.out.println("| vectors | stored segment | segment MB | compaction ms | first query ms (p50 of 5) "
+                + "| graph searches from ms (p50 of 5) | query ms after that |");
+        System.out.println("|---:|---|---:|---:|---:|---:|---:|");
+        for (int n : sizes) {
+            for (boolean storeGraph : new boolean[] {false, true}) {
+                Path dir = Files.createTempDirectory("abi-bench-graph");
+                // The writer's threshold decides what compaction stores; every reader uses the default threshold.
+                NamespaceStore.Options writerOptions = new NamespaceStore.Options(Duration.ofDays(7),
+                        Duration.ofHours(1), 1 << 30, 1 << 30, Duration.ofMinutes(2),
+                        storeGraph ? threshold : Integer.MAX_VALUE);
+                NamespaceStore.Options readerOptions = new NamespaceStore.Options(Duration.ofDays(7),
+                        Duration.ofHours(1), 1 << 30, 1 << 30, Duration.ofMinutes(2), threshold);
+                NamespaceService writer = service(dir, writerOptions);
+                Random rnd = new Random(n);
+                for (int i = 0; i < n; i += 1000) {
+                    List<VectorRecord> records = new ArrayList<>(1000);
+                    for (int j = i; j < Math.min(n, i + 1000); j++) {
+                        records.add(vector("v" + j, rnd));
+                    }
+                    writer.upsert("docs", records);
+                }
+                long t0 = System.nanoTime();
+                writer.compact("docs");
+                long compactNs = System.nanoTime() - t0;
+                long segBytes = Files.walk(dir).filter(p -> p.toString().contains("/seg/"))
+                        .mapToLong(p -> p.toFile().length()).sum();
+                float[] q = vector("q", rnd).values();
+                long[] first = new long[5];
+                long[] graphFrom = new long[5];
+                double after = 0;
+                for (int r = 0; r < first.length; r++) {
+                    System.gc();
+                    long start = System.nanoTime();
+                    NamespaceService cold = service(dir, readerOptions);
+                    cold.query("docs", new NamespaceService.Query(q, 10, Filter.ALL, null));
+                    first[r] = System.nanoTime() - start;
+                    while (!cold.usesGraph("docs")) {
+                        Thread.sleep(5);
+                    }
+                    graphFrom[r] = System.nanoTime() - start;
+                    long qs = System.nanoTime();
+                    for (int k = 0; k < 200; k++) {
+                        cold.query("docs", new NamespaceService.Query(vector("q", rnd).values(), 10, Filter.ALL,
+                                null));
+                    }
+                    after = (System.nanoTime() - qs) / 1e6 / 200;
+                }
+                Arrays.sort(first);
+                Arrays.sort(graphFrom);
+                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.0f | %.1f | %.1f | %.3f |%n", n,
+                        storeGraph ? "graph (HNSW segment)" : "base (vectors only)", segBytes / 1e6, compactNs / 1e6,
+                        first[2] / 1e6, graphFrom[2] / 1e6, after);
+                deleteTree(dir);
+            }
+        }
+        System.out.println();
+    }
+
+    private static NamespaceService service(Path dir, NamespaceStore.Options options) {
+        ObjectStore store = new LocalDiskObjectStore(dir);
+        return new NamespaceService(new NamespaceStore(store, new ObjectMetadataStore(store, Clock.systemUTC()),
+                Clock.systemUTC(), options), Runnable::run);
     }
 
     // ---- 1. commit latency ----

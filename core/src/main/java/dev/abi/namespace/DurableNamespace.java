@@ -167,7 +167,7 @@ final class DurableNamespace {
         } else if (m == null) {
             index = Segments.empty(config.dimension(), config.metric(), graphThreshold);
         } else {
-            index = Segments.load(objects, m.segments(), config.dimension(), config.metric(), graphThreshold);
+            index = Segments.load(objects, m.segments(), config.dimension(), config.metric(), graphThreshold, true);
         }
         for (LogEntry e : entries) {
             apply(index, e);

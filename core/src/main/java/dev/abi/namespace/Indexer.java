@@ -81,10 +81,11 @@ final class Indexer {
                 + (plan.net().isEmpty() ? 0 : 1);
         if (deltas > maxDeltas || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
             // compact: one base segment with the whole state, and no delta written just to be replaced
+            // no background build while the net operations go in: writeBase builds the graph once, in parallel
             var state = Segments.load(ns.objects, plan.base(), ns.config.dimension(), ns.config.metric(),
-                    ns.graphThreshold);
+                    Integer.MAX_VALUE);
             Segments.apply(state, List.copyOf(plan.net().values()));
-            segments = List.of(Segments.writeBase(ns.objects, ns.root(), state));
+            segments = List.of(Segments.writeBase(ns.objects, ns.root(), state, ns.graphThreshold));
             count = state.size();
         } else {
             segments = materialize(ns, plan);

@@ -433,7 +433,9 @@ public final class NamespaceService {
 
     /** Whether this instance searches the head state of {@code name} through an HNSW graph (else an exact scan). */
     public boolean usesGraph(String name) {
-        return current(name).state.index() instanceof dev.abi.vector.AdaptiveVectorIndex a && a.usesGraph();
+        VectorIndex index = current(name).state.index();
+        return index instanceof dev.abi.vector.LayeredVectorIndex
+                || index instanceof dev.abi.vector.AdaptiveVectorIndex a && a.usesGraph();
     }
 
     /** The newest seq that segments hold (the newest manifest's {@code appliedThroughSeq}); freshness is the gap. */

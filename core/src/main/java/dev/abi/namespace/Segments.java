@@ -10,7 +10,9 @@ import dev.abi.vector.AdaptiveVectorIndex;
 import dev.abi.vector.CorruptSegmentException;
 import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.HnswIndex;
+import dev.abi.vector.HnswSegmentView;
 import dev.abi.vector.HnswSegments;
+import dev.abi.vector.LayeredVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorIndex;
 import dev.abi.vector.VectorOpsProvider;
@@ -42,8 +44,9 @@ final class Segments {
      * Writes {@code state} as one segment: with its graph once it holds {@code graphThreshold} vectors or more (the
      * graph is built here, on the indexer's thread, when the state does not have one yet), as a plain base below.
      */
-    static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state) {
-        HnswIndex graph = state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment() : null;
+    static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state, int graphThreshold) {
+        HnswIndex graph = state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment(graphThreshold)
+                : null;
         if (graph != null) {
             return put(objects, root, HnswSegments.write(graph), GRAPH);
         }
@@ -62,13 +65,24 @@ final class Segments {
     }
 
     /**
-     * The state the segments hold, in order.
+     * The state the segments hold, in order, with graph segments read into heap indexes (what the indexer, which
+     * writes new graphs from them, needs).
      *
      * @throws CorruptObjectException naming the segment that is missing, truncated, fails its checksum, or is of a
      *     kind this release does not know
      */
     static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric,
             int graphThreshold) {
+        return load(objects, segments, dimension, metric, graphThreshold, false);
+    }
+
+    /**
+     * As {@link #load(ObjectStore, List, int, Metric, int)}; with {@code inPlace}, a graph segment is searched where
+     * it lies in the bytes read ({@link HnswSegmentView}, nothing copied or parsed per vector), under a
+     * {@link LayeredVectorIndex} that takes the later segments' and the log's writes (what serving instances use).
+     */
+    static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric,
+            int graphThreshold, boolean inPlace) {
         VectorIndex index = null;
         for (SegmentRef ref : segments) {
             byte[] bytes = objects.get(ref.key())
@@ -81,7 +95,10 @@ final class Segments {
                 case BASE -> index = AdaptiveVectorIndex.of(SnapshotCodec.decode(ref.key(), bytes), graphThreshold);
                 case GRAPH -> {
                     try {
-                        index = AdaptiveVectorIndex.ofGraph(HnswSegments.read(ref.key(), bytes));
+                        // the bytes were just checked against the manifest's CRC32C: the view need not do it again
+                        index = inPlace ? new LayeredVectorIndex(HnswSegmentView.open(ref.key(), bytes, false),
+                                empty(dimension, metric, graphThreshold))
+                                : AdaptiveVectorIndex.ofGraph(HnswSegments.read(ref.key(), bytes));
                     } catch (CorruptSegmentException e) {
                         throw new CorruptObjectException(ref.key(), e.getMessage());
                     }

@@ -93,11 +93,11 @@ public final class AdaptiveVectorIndex implements VectorIndex {
 
     /**
      * The graph to store in a segment: the one searches use, once any running build or tombstone rebuild has
-     * finished; a graph built now, on the calling thread, when the index is past the threshold and has none yet
-     * (a background build of this index then finds the graph in place and stops); null below the threshold or
-     * after a failed build.
+     * finished; else, when the index holds at least {@code minimum} vectors, a graph built now on the calling
+     * thread (in parallel, with {@link HnswIndex#upsertAll}), which searches then use too; null otherwise or after
+     * a failed build.
      */
-    public HnswIndex graphForSegment() {
+    public HnswIndex graphForSegment(int minimum) {
         java.util.concurrent.CompletableFuture<Void> running;
         synchronized (lock) {
             running = buildDone;
@@ -111,7 +111,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
                 graph.awaitRebuild();
                 return graph;
             }
-            if (buildFailed || active.size() < threshold) {
+            if (buildFailed || active.size() < minimum) {
                 return null;
             }
             copy = new ArrayList<>(active.size());

@@ -19,15 +19,18 @@ import java.util.zip.CRC32C;
  * <pre>
  * "ABIHNSW" format(u8)=3
  * header:   dimension(i32) metric(u8) encoding(u8) m(u16) efConstruction(i32) efSearch(i32) maxTombstoneRatio(f64)
- *           count(i32) entryNode(i32) entryLevel(i8) hasInt8(u8) pqStarts(u16) levelLists(i32) links(i32)
+ *           count(i32) liveCount(i32) entryNode(i32) entryLevel(i8) hasInt8(u8) pqStarts(u16) levelLists(i32) links(i32)
  *           idBytes(i32) attributeBytes(i32)
- * columns:  live[count](u8) levels[count](u8) listLengths[levelLists](u16) links[links](i32)
+ * columns:  live[count](u8) nodeLists[count+1](i32) listEnds[levelLists](i32) links[links](i32)
  *           idEnds[count](i32) ids[idBytes](utf8) attributeEnds[count](i32) attributes[attributeBytes](json)
  *           norms[count](f32) vectors[count*dimension](f32)
  *           int8: offsets[dimension](f32) steps[dimension](f32) codes[count*dimension](i8)
  *           pq:   starts[pqStarts](i32) centroids[dimension*256](f32) codes[count*(pqStarts-1)](u8)
  * CRC32C of every byte before it (u32)
  * </pre>
+ *
+ * <p>Node {@code n}'s list on level {@code l} is list {@code nodeLists[n] + l}; list {@code i} holds the links from
+ * {@code listEnds[i-1]} (0 for the first) to {@code listEnds[i]}, so any list is found without reading the others.
  *
  * <p>The header alone fixes every column's length, so a reader checks that they add up to the object's size
  * before it allocates anything; then it checks the checksum, every list length, link target and end offset. A
@@ -41,7 +44,7 @@ public final class HnswSegments {
 
     private static final byte[] MAGIC = "ABIHNSW".getBytes(StandardCharsets.US_ASCII);
     private static final int FORMAT = 3;
-    private static final int HEADER = MAGIC.length + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8 + 4 + 4 + 1 + 1 + 2 + 4 + 4 + 4 + 4;
+    static final int HEADER = MAGIC.length + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8 + 4 + 4 + 4 + 1 + 1 + 2 + 4 + 4 + 4 + 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private HnswSegments() {
@@ -80,16 +83,25 @@ public final class HnswSegments {
         out.putInt(dim).put((byte) s.metric().ordinal()).put((byte) s.params().encoding().ordinal());
         out.putShort((short) s.params().m()).putInt(s.params().efConstruction()).putInt(s.params().efSearch());
         out.putDouble(s.params().maxTombstoneRatio());
-        out.putInt(n).putInt(s.entryNode()).put((byte) s.entryLevel());
+        int liveCount = 0;
+        for (int node = 0; node < n; node++) {
+            liveCount += s.live()[node] == 1 ? 1 : 0;
+        }
+        out.putInt(n).putInt(liveCount).putInt(s.entryNode()).put((byte) s.entryLevel());
         out.put((byte) (sq != null ? 1 : 0)).putShort((short) pqStarts);
         out.putInt(levelLists).putInt((int) linkTotal).putInt((int) idTotal).putInt((int) attrTotal);
         out.put(s.live(), 0, n);
+        int lists = 0;
         for (int node = 0; node < n; node++) {
-            out.put((byte) s.links()[node].length);
+            out.putInt(lists);
+            lists += s.links()[node].length;
         }
+        out.putInt(lists);
+        int end = 0;
         for (int node = 0; node < n; node++) {
             for (int[] level : s.links()[node]) {
-                out.putShort((short) level.length);
+                end += level.length;
+                out.putInt(end);
             }
         }
         IntBuffer links = out.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
@@ -139,6 +151,26 @@ public final class HnswSegments {
      */
     public static HnswIndex read(String name, ByteBuffer data) {
         ByteBuffer in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        Header h = header(name, in, true);
+        try {
+            return HnswIndex.fromState(columns(name, in, h.layout(), h.metric(), h.params(), h.entryNode(),
+                    h.entryLevel()));
+        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
+            throw new CorruptSegmentException(name, "malformed: " + e);
+        }
+    }
+
+    /** A segment's header: its parameters and where each column lies. */
+    record Header(int dimension, Metric metric, HnswParams params, int liveCount, int entryNode, int entryLevel,
+            Layout layout) {
+    }
+
+    /**
+     * Reads and checks the header at {@code in}'s position (leaving it after the header): the magic, the format,
+     * the parameters, and that the columns the header describes fill the segment exactly; with
+     * {@code verifyChecksum}, also the CRC32C of the whole segment.
+     */
+    static Header header(String name, ByteBuffer in, boolean verifyChecksum) {
         int size = in.remaining();
         if (size < HEADER + 4) {
             throw new CorruptSegmentException(name, "too short (" + size + " bytes)");
@@ -165,6 +197,7 @@ public final class HnswSegments {
             throw new CorruptSegmentException(name, "bad parameters: " + e.getMessage());
         }
         int count = in.getInt();
+        int liveCount = in.getInt();
         int entryNode = in.getInt();
         int entryLevel = in.get();
         boolean hasInt8 = in.get() != 0;
@@ -173,8 +206,9 @@ public final class HnswSegments {
         int linkTotal = in.getInt();
         int idTotal = in.getInt();
         int attrTotal = in.getInt();
-        if (dimension < 1 || count < 0 || levelLists < 0 || linkTotal < 0 || idTotal < 0 || attrTotal < 0
-                || pqStarts == 1 || entryNode >= count || (count > 0 && (entryNode < 0 || entryLevel < 0))) {
+        if (dimension < 1 || count < 0 || liveCount < 0 || liveCount > count || levelLists < 0 || linkTotal < 0
+                || idTotal < 0 || attrTotal < 0 || pqStarts == 1 || entryNode >= count
+                || (count > 0 && (entryNode < 0 || entryLevel < 0))) {
             throw new CorruptSegmentException(name, "header out of range");
         }
         Layout layout = new Layout(count, dimension, hasInt8, pqStarts, levelLists, linkTotal, idTotal, attrTotal);
@@ -182,16 +216,14 @@ public final class HnswSegments {
             throw new CorruptSegmentException(name, "the header describes " + layout.total + " bytes, the segment has "
                     + size + " (truncated or damaged)");
         }
-        CRC32C crc = new CRC32C();
-        crc.update(in.duplicate().position(base).limit(base + size - 4));
-        if ((int) crc.getValue() != in.getInt(base + size - 4)) {
-            throw new CorruptSegmentException(name, "checksum mismatch (damaged)");
+        if (verifyChecksum) {
+            CRC32C crc = new CRC32C();
+            crc.update(in.duplicate().position(base).limit(base + size - 4));
+            if ((int) crc.getValue() != in.getInt(base + size - 4)) {
+                throw new CorruptSegmentException(name, "checksum mismatch (damaged)");
+            }
         }
-        try {
-            return HnswIndex.fromState(columns(name, in, layout, metric, params, entryNode, entryLevel));
-        } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
-            throw new CorruptSegmentException(name, "malformed: " + e);
-        }
+        return new Header(dimension, metric, params, liveCount, entryNode, entryLevel, layout);
     }
 
     private static HnswIndex.State columns(String name, ByteBuffer in, Layout l, Metric metric, HnswParams params,
@@ -199,36 +231,28 @@ public final class HnswSegments {
         int n = l.count;
         byte[] live = new byte[n];
         in.get(live);
-        byte[] levelCounts = new byte[n];
-        in.get(levelCounts);
-        int lists = 0;
+        int[] nodeLists = new int[n + 1];
+        in.asIntBuffer().get(nodeLists);
+        in.position(in.position() + 4 * (n + 1));
         for (int node = 0; node < n; node++) {
-            int levels = Byte.toUnsignedInt(levelCounts[node]);
-            if (levels < 1 || levels > 32) {
+            int levels = nodeLists[node + 1] - nodeLists[node];
+            if (nodeLists[node] < 0 || levels < 1 || levels > 32) {
                 throw new CorruptSegmentException(name, "node " + node + " has " + levels + " levels");
             }
-            lists += levels;
         }
-        if (lists != l.levelLists || (n > 0 && entryLevel >= Byte.toUnsignedInt(levelCounts[entryNode]))) {
+        if (nodeLists[0] != 0 || nodeLists[n] != l.levelLists
+                || (n > 0 && entryLevel >= nodeLists[entryNode + 1] - nodeLists[entryNode])) {
             throw new CorruptSegmentException(name, "level counts do not match the header");
         }
-        int[] lengths = new int[lists];
-        long linkSum = 0;
-        for (int i = 0; i < lists; i++) {
-            lengths[i] = Short.toUnsignedInt(in.getShort());
-            linkSum += lengths[i];
-        }
-        if (linkSum != l.links) {
-            throw new CorruptSegmentException(name, "list lengths add up to " + linkSum + " links, the header says "
-                    + l.links);
-        }
+        int[] listEnds = ends(name, in, l.levelLists, l.links, "link list");
         IntBuffer linkColumn = in.slice().order(ByteOrder.LITTLE_ENDIAN).asIntBuffer();
         int[][][] links = new int[n][][];
         int list = 0;
         for (int node = 0; node < n; node++) {
-            int[][] levels = new int[Byte.toUnsignedInt(levelCounts[node])][];
+            int[][] levels = new int[nodeLists[node + 1] - nodeLists[node]][];
             for (int level = 0; level < levels.length; level++) {
-                int[] targets = new int[lengths[list++]];
+                int[] targets = new int[listEnds[list] - (list == 0 ? 0 : listEnds[list - 1])];
+                list++;
                 linkColumn.get(targets);
                 for (int t : targets) {
                     if (t < 0 || t >= n) {
@@ -287,8 +311,8 @@ public final class HnswSegments {
                 attributes, links, live, sq, codes, pq, pqCodes);
     }
 
-    /** The byte lengths of every column, from the header alone. */
-    private static final class Layout {
+    /** The byte offset of every column from the segment's start, and its total size, from the header alone. */
+    static final class Layout {
         final int count;
         final int dimension;
         final boolean int8;
@@ -297,6 +321,21 @@ public final class HnswSegments {
         final int links;
         final int idBytes;
         final int attributeBytes;
+        final long live;
+        final long nodeLists;
+        final long listEnds;
+        final long linkColumn;
+        final long idEnds;
+        final long ids;
+        final long attributeEnds;
+        final long attributes;
+        final long norms;
+        final long vectors;
+        final long int8Offsets;
+        final long int8Codes;
+        final long pqStartColumn;
+        final long pqCentroids;
+        final long pqCodes;
         final long total;
 
         Layout(int count, int dimension, boolean int8, int pqStarts, int levelLists, long links, long idBytes,
@@ -310,15 +349,22 @@ public final class HnswSegments {
             this.idBytes = (int) Math.min(idBytes, Integer.MAX_VALUE);
             this.attributeBytes = (int) Math.min(attributeBytes, Integer.MAX_VALUE);
             long n = count;
-            long bytes = HEADER + 2 * n + 2L * levelLists + 4 * links + 4 * n + idBytes + 4 * n + attributeBytes
-                    + 4 * n + 4 * n * dimension;
-            if (int8) {
-                bytes += 8L * dimension + n * dimension;
-            }
-            if (pqStarts > 0) {
-                bytes += 4L * pqStarts + 4L * dimension * ProductQuantizer.CENTROIDS + n * (pqStarts - 1);
-            }
-            this.total = bytes + 4;
+            live = HEADER;
+            nodeLists = live + n;
+            listEnds = nodeLists + 4 * (n + 1);
+            linkColumn = listEnds + 4L * levelLists;
+            idEnds = linkColumn + 4 * links;
+            ids = idEnds + 4 * n;
+            attributeEnds = ids + idBytes;
+            attributes = attributeEnds + 4 * n;
+            norms = attributes + attributeBytes;
+            vectors = norms + 4 * n;
+            int8Offsets = vectors + 4 * n * dimension;
+            int8Codes = int8Offsets + (int8 ? 8L * dimension : 0);
+            pqStartColumn = int8Codes + (int8 ? n * dimension : 0);
+            pqCentroids = pqStartColumn + 4L * pqStarts;
+            pqCodes = pqCentroids + (pqStarts > 0 ? 4L * dimension * ProductQuantizer.CENTROIDS : 0);
+            total = pqCodes + (pqStarts > 0 ? n * (pqStarts - 1) : 0) + 4;
         }
     }
 
@@ -356,7 +402,7 @@ public final class HnswSegments {
         int previous = 0;
         for (int node = 0; node < n; node++) {
             if (ends[node] < previous || ends[node] > total) {
-                throw new CorruptSegmentException(name, what + " of node " + node + " runs outside its column");
+                throw new CorruptSegmentException(name, what + " " + node + " runs outside its column");
             }
             previous = ends[node];
         }

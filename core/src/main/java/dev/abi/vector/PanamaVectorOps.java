@@ -48,6 +48,70 @@ final class PanamaVectorOps implements VectorOps {
         return sum;
     }
 
+    /** Whether byte lanes reinterpret as little-endian floats (they take the platform's order). */
+    private static final boolean LITTLE_ENDIAN = java.nio.ByteOrder.nativeOrder() == java.nio.ByteOrder.LITTLE_ENDIAN;
+    /** Bytes of one float vector: a load of these reinterprets as one {@link #SPECIES} vector. */
+    private static final VectorSpecies<Byte> FLOAT_BYTES =
+            VectorSpecies.of(byte.class, VectorShape.forBitSize(SPECIES.vectorBitSize()));
+
+    private static FloatVector storedFloats(byte[] bytes, int byteOffset) {
+        return ByteVector.fromArray(FLOAT_BYTES, bytes, byteOffset).reinterpretAsFloats();
+    }
+
+    @Override
+    public float dotStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        if (!LITTLE_ENDIAN) {
+            return VectorOps.super.dotStored(q, bytes, byteOffset, len);
+        }
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            acc0 = FloatVector.fromArray(SPECIES, q, i).fma(storedFloats(bytes, byteOffset + 4 * i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, q, i + step)
+                    .fma(storedFloats(bytes, byteOffset + 4 * (i + step)), acc1);
+        }
+        for (; i < bound; i += step) {
+            acc0 = FloatVector.fromArray(SPECIES, q, i).fma(storedFloats(bytes, byteOffset + 4 * i), acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            sum += q[i] * (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+        }
+        return sum;
+    }
+
+    @Override
+    public float squaredDistanceStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        if (!LITTLE_ENDIAN) {
+            return VectorOps.super.squaredDistanceStored(q, bytes, byteOffset, len);
+        }
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, q, i).sub(storedFloats(bytes, byteOffset + 4 * i));
+            FloatVector d1 = FloatVector.fromArray(SPECIES, q, i + step)
+                    .sub(storedFloats(bytes, byteOffset + 4 * (i + step)));
+            acc0 = d0.fma(d0, acc0);
+            acc1 = d1.fma(d1, acc1);
+        }
+        for (; i < bound; i += step) {
+            FloatVector d0 = FloatVector.fromArray(SPECIES, q, i).sub(storedFloats(bytes, byteOffset + 4 * i));
+            acc0 = d0.fma(d0, acc0);
+        }
+        float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float d = q[i] - (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
     @Override
     public float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
         int step = SPECIES.length();

@@ -43,6 +43,32 @@ public interface VectorOps {
     float squaredDistance(float[] a, int aOffset, float[] b, int bOffset, int len);
 
     /**
+     * Dot product of {@code q} with {@code len} little-endian floats stored in {@code bytes} from {@code byteOffset}
+     * (a segment's vector column, read in place).
+     */
+    default float dotStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        float sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += q[i] * (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+        }
+        return sum;
+    }
+
+    /** Squared l2 distance of {@code q} to {@code len} little-endian floats stored in {@code bytes}. */
+    default float squaredDistanceStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        float sum = 0;
+        for (int i = 0; i < len; i++) {
+            float d = q[i] - (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    /** Little-endian float view of a byte array, for the stored kernels' scalar forms. */
+    java.lang.invoke.VarHandle STORED_FLOAT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(float[].class,
+            java.nio.ByteOrder.LITTLE_ENDIAN);
+
+    /**
      * Dot products of {@code q} with four vectors of {@code data} at once (offsets {@code o0..o3}), into
      * {@code out[at..at+3]}. One pass over the query serves four vectors, and their loads overlap.
      */

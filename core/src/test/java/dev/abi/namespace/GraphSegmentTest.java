@@ -9,7 +9,8 @@ import dev.abi.store.Manifest;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.SegmentRef;
-import dev.abi.vector.AdaptiveVectorIndex;
+import dev.abi.vector.LayeredVectorIndex;
+import dev.abi.vector.VectorIndex;
 import dev.abi.vector.Filter;
 import dev.abi.vector.Metric;
 import java.time.Clock;
@@ -75,9 +76,9 @@ class GraphSegmentTest {
         return s.store().open("docs").orElseThrow().manifests.newest().orElseThrow();
     }
 
-    private static AdaptiveVectorIndex headIndex(NamespaceService s) {
+    private static VectorIndex headIndex(NamespaceService s) {
         DurableNamespace ns = s.store().open("docs").orElseThrow();
-        return (AdaptiveVectorIndex) ns.load(ns.head().seq()).index();
+        return ns.load(ns.head().seq()).index();
     }
 
     private static List<String> ids(NamespaceService s, float[] q, int k, Filter f) {
@@ -99,8 +100,9 @@ class GraphSegmentTest {
         assertEquals(1200, m.count());
 
         NamespaceService cold = newInstance();
-        AdaptiveVectorIndex index = headIndex(cold);
-        assertTrue(index.usesGraph(), "a cold instance searches the stored graph at once");
+        VectorIndex index = headIndex(cold);
+        assertTrue(index instanceof LayeredVectorIndex, "a cold instance searches the stored graph in place");
+        assertTrue(cold.usesGraph("docs"));
         assertEquals(1200, index.size());
         for (int i = 0; i < 1200; i += 37) {
             assertTrue(ids(cold, data[i], 5, Filter.ALL).contains("v" + i), "v" + i + " finds itself");
@@ -125,8 +127,8 @@ class GraphSegmentTest {
         assertEquals(1500 - gone.size(), next.count());
 
         NamespaceService third = newInstance();
-        AdaptiveVectorIndex again = headIndex(third);
-        assertTrue(again.usesGraph());
+        VectorIndex again = headIndex(third);
+        assertTrue(third.usesGraph("docs"));
         assertEquals(1500 - gone.size(), again.size());
         for (String id : gone) {
             int i = Integer.parseInt(id.substring(1));
@@ -168,7 +170,7 @@ class GraphSegmentTest {
         }
         Manifest m = newest(writer);
         assertEquals(List.of(Segments.BASE), m.segments().stream().map(SegmentRef::kind).toList());
-        assertFalse(headIndex(newInstance()).usesGraph());
+        assertFalse(newInstance().usesGraph("docs"));
     }
 
     @Test

@@ -1,0 +1,444 @@
+package dev.abi.vector;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.function.Consumer;
+import java.util.function.IntPredicate;
+
+/**
+ * A read-only HNSW index searched in place, in the byte array of an {@link HnswSegments} segment: the vectors,
+ * links, codes and norms are read where they lie, so nothing proportional to the vector count is copied or parsed
+ * when it opens. Ids and attributes are decoded when a result or a filter first needs them; the id lookup behind
+ * {@link #node(String)} is built on its first use.
+ *
+ * <p>Searches walk the graph as {@link HnswIndex} does (the same entry point, layers, effort and re-ranking) with
+ * kernels that read little-endian floats out of the byte array ({@link VectorOps#dotStored}). A node can be
+ * hidden per search (an id the caller has deleted or replaced since): it is walked through but never returned.
+ * Out-of-range links in a damaged segment whose checksum was not verified raise {@link CorruptSegmentException}
+ * when met.
+ */
+public final class HnswSegmentView {
+
+    private static final double EXACT_FILTER_SHARE = 0.10;
+    private static final int FILTER_SAMPLE = 256;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
+            new com.fasterxml.jackson.core.type.TypeReference<>() {
+            };
+
+    private final String name;
+    private final byte[] data;
+    private final ByteBuffer le;
+    private final HnswSegments.Layout at;
+    private final int dimension;
+    private final Metric metric;
+    private final HnswParams params;
+    private final VectorOps ops;
+    private final int count;
+    private final int liveCount;
+    private final int entryNode;
+    private final int entryLevel;
+    private final ScalarQuantizer quantizer;
+    private final ProductQuantizer productQuantizer;
+    private final AtomicReferenceArray<Map<String, Object>> parsedAttributes;
+    private final ThreadLocal<int[]> visitedMarks;
+    private final ThreadLocal<int[]> visitedGeneration = ThreadLocal.withInitial(() -> new int[1]);
+    private volatile Map<String, Integer> nodeOf;
+
+    private HnswSegmentView(String name, byte[] data, HnswSegments.Header h) {
+        this.name = name;
+        this.data = data;
+        this.le = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        this.at = h.layout();
+        this.dimension = h.dimension();
+        this.metric = h.metric();
+        this.params = h.params();
+        this.ops = VectorOpsProvider.get();
+        this.count = at.count;
+        this.liveCount = h.liveCount();
+        this.entryNode = h.entryNode();
+        this.entryLevel = h.entryLevel();
+        this.quantizer = at.int8 ? new ScalarQuantizer(floats(at.int8Offsets, dimension),
+                floats(at.int8Offsets + 4L * dimension, dimension)) : null;
+        if (at.pqStarts > 0) {
+            int[] starts = new int[at.pqStarts];
+            for (int i = 0; i < starts.length; i++) {
+                starts[i] = le.getInt((int) at.pqStartColumn + 4 * i);
+            }
+            for (int i = 1; i < starts.length; i++) {
+                if (starts[i] <= starts[i - 1]) {
+                    throw new CorruptSegmentException(name, "PQ subspaces are not increasing");
+                }
+            }
+            if (starts[0] != 0 || starts[starts.length - 1] != dimension) {
+                throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
+            }
+            this.productQuantizer = new ProductQuantizer(dimension, starts,
+                    floats(at.pqCentroids, dimension * ProductQuantizer.CENTROIDS));
+        } else {
+            this.productQuantizer = null;
+        }
+        this.parsedAttributes = new AtomicReferenceArray<>(count);
+        this.visitedMarks = ThreadLocal.withInitial(() -> new int[count]);
+    }
+
+    /**
+     * Opens a segment in place: reads the header and the quantizer, and checks that the columns fill the segment.
+     *
+     * @param verifyChecksum whether to check the segment's CRC32C (a pass over every byte); callers that have just
+     *     checked the bytes against a checksum of their own (a namespace's manifest records one) pass false
+     * @throws CorruptSegmentException naming {@code name} when the header, the sizes or the checksum are wrong
+     */
+    public static HnswSegmentView open(String name, byte[] data, boolean verifyChecksum) {
+        ByteBuffer in = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
+        return new HnswSegmentView(name, data, HnswSegments.header(name, in, verifyChecksum));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int dimension() {
+        return dimension;
+    }
+
+    public Metric metric() {
+        return metric;
+    }
+
+    public HnswParams params() {
+        return params;
+    }
+
+    /** Live (not tombstoned) vectors in the segment. */
+    public int size() {
+        return liveCount;
+    }
+
+    /** Nodes in the segment, live or tombstoned; node ordinals run from 0 to this. */
+    public int nodes() {
+        return count;
+    }
+
+    public boolean isLive(int node) {
+        return data[(int) at.live + node] == 1;
+    }
+
+    /** The live node holding {@code id}; the lookup is built on the first call. */
+    public Optional<Integer> node(String id) {
+        Map<String, Integer> map = nodeOf;
+        if (map == null) {
+            synchronized (this) {
+                map = nodeOf;
+                if (map == null) {
+                    map = new HashMap<>(Math.max(16, liveCount * 4 / 3 + 1));
+                    for (int node = 0; node < count; node++) {
+                        if (isLive(node)) {
+                            map.put(id(node), node);
+                        }
+                    }
+                    nodeOf = map;
+                }
+            }
+        }
+        return Optional.ofNullable(map.get(id));
+    }
+
+    public String id(int node) {
+        int end = le.getInt((int) at.idEnds + 4 * node);
+        int from = node == 0 ? 0 : le.getInt((int) at.idEnds + 4 * (node - 1));
+        return new String(data, (int) at.ids + from, end - from, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** The node's attributes, parsed on first use and kept. */
+    public Map<String, Object> attributes(int node) {
+        Map<String, Object> m = parsedAttributes.get(node);
+        if (m != null) {
+            return m;
+        }
+        int end = le.getInt((int) at.attributeEnds + 4 * node);
+        int from = node == 0 ? 0 : le.getInt((int) at.attributeEnds + 4 * (node - 1));
+        if (end == from) {
+            m = Map.of();
+        } else {
+            try {
+                m = Map.copyOf(JSON.readValue(data, (int) at.attributes + from, end - from, MAP));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new CorruptSegmentException(name, "attributes of node " + node + " are not a JSON object: "
+                        + e.getMessage());
+            }
+        }
+        parsedAttributes.set(node, m);
+        return m;
+    }
+
+    public float[] vector(int node) {
+        return floats(at.vectors + 4L * node * dimension, dimension);
+    }
+
+    public StoredVector stored(int node) {
+        return new StoredVector(id(node), vector(node), attributes(node));
+    }
+
+    /** Every live node that {@code hidden} does not hide, in node order. */
+    public void forEach(IntPredicate hidden, Consumer<StoredVector> visitor) {
+        for (int node = 0; node < count; node++) {
+            if (isLive(node) && !hidden.test(node)) {
+                visitor.accept(stored(node));
+            }
+        }
+    }
+
+    /**
+     * The {@code topK} nearest live nodes that pass {@code filter} and that {@code hidden} does not hide, closest
+     * first, with the distances the API reports; {@code ef} as in {@link HnswIndex#search(float[], int, Filter, int)}.
+     */
+    public List<SearchHit> search(float[] query, int topK, Filter filter, IntPredicate hidden, int hiddenCount,
+            int ef) {
+        if (query.length != dimension) {
+            throw new IllegalArgumentException("query has " + query.length + " dimensions; index has " + dimension);
+        }
+        Filter accept = filter == null ? Filter.ALL : filter;
+        int visible = liveCount - hiddenCount;
+        if (count == 0 || visible <= 0) {
+            return List.of();
+        }
+        float queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(ops.dot(query, 0, query, 0, dimension)) : 0f;
+        if (accept != Filter.ALL && estimatedShare(accept) < EXACT_FILTER_SHARE) {
+            return exact(query, queryNorm, topK, accept, hidden);
+        }
+        Scorer walk = productQuantizer != null ? pqScorer(query, queryNorm)
+                : quantizer != null ? int8Scorer(query, queryNorm) : floatScorer(query, queryNorm);
+        int ep = entryNode;
+        for (int level = entryLevel; level > 0; level--) {
+            ep = greedy(walk, ep, level);
+        }
+        ScoredNodes found = searchLayer(walk, ep, Math.max(ef, topK), accept, hidden);
+        if (found.size() < Math.min(topK, visible)) {
+            return exact(query, queryNorm, topK, accept, hidden);
+        }
+        Scorer exact = quantizer == null && productQuantizer == null ? null : floatScorer(query, queryNorm);
+        TopK best = new TopK(Math.min(topK, found.size()));
+        for (long packed : found.toArray()) {
+            int node = ScoredNodes.node(packed);
+            float d = exact == null ? ScoredNodes.distance(packed) : exact.distance(node);
+            best.offer(id(node), reported(d));
+        }
+        return best.result();
+    }
+
+    // ---------------------------------------------------------------- graph
+
+    private int listStart(int node, int level) {
+        int list = le.getInt((int) at.nodeLists + 4 * node) + level;
+        return list == 0 ? 0 : le.getInt((int) at.listEnds + 4 * (list - 1));
+    }
+
+    private int listEnd(int node, int level) {
+        int list = le.getInt((int) at.nodeLists + 4 * node) + level;
+        return le.getInt((int) at.listEnds + 4 * list);
+    }
+
+    private int link(int i) {
+        int target = le.getInt((int) at.linkColumn + 4 * i);
+        if (target < 0 || target >= count) {
+            throw new CorruptSegmentException(name, "a link points at " + target + ", outside 0.." + (count - 1));
+        }
+        return target;
+    }
+
+    private int greedy(Scorer scorer, int ep, int level) {
+        int current = ep;
+        float best = scorer.distance(current);
+        boolean moved = true;
+        while (moved) {
+            moved = false;
+            int end = listEnd(current, level);
+            for (int i = listStart(current, level); i < end; i++) {
+                int nb = link(i);
+                float d = scorer.distance(nb);
+                if (d < best) {
+                    best = d;
+                    current = nb;
+                    moved = true;
+                }
+            }
+        }
+        return current;
+    }
+
+    private ScoredNodes searchLayer(Scorer scorer, int ep, int ef, Filter filter, IntPredicate hidden) {
+        int[] marks = visitedMarks.get();
+        int[] generation = visitedGeneration.get();
+        if (++generation[0] == 0) {
+            java.util.Arrays.fill(marks, 0);
+            generation[0] = 1;
+        }
+        int g = generation[0];
+        ScoredNodes candidates = new ScoredNodes(ef * 2, false);
+        ScoredNodes results = new ScoredNodes(ef + 1, true);
+        long first = ScoredNodes.encode(scorer.distance(ep), ep);
+        marks[ep] = g;
+        candidates.push(first);
+        if (accepts(ep, filter, hidden)) {
+            results.push(first);
+        }
+        while (candidates.size() > 0) {
+            long closest = candidates.pop();
+            if (results.size() >= ef && closest > results.peek()) {
+                break;
+            }
+            int node = ScoredNodes.node(closest);
+            int end = listEnd(node, 0);
+            for (int i = listStart(node, 0); i < end; i++) {
+                int nb = link(i);
+                if (marks[nb] == g) {
+                    continue;
+                }
+                marks[nb] = g;
+                long packed = ScoredNodes.encode(scorer.distance(nb), nb);
+                if (results.size() < ef || packed < results.peek()) {
+                    candidates.push(packed);
+                    if (accepts(nb, filter, hidden)) {
+                        results.push(packed);
+                        if (results.size() > ef) {
+                            results.pop();
+                        }
+                    }
+                }
+            }
+        }
+        return results;
+    }
+
+    private boolean accepts(int node, Filter filter, IntPredicate hidden) {
+        return isLive(node) && !hidden.test(node) && (filter == Filter.ALL || filter.matches(attributes(node)));
+    }
+
+    private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter, IntPredicate hidden) {
+        TopK best = new TopK(topK);
+        Scorer scorer = floatScorer(query, queryNorm);
+        for (int node = 0; node < count; node++) {
+            if (accepts(node, filter, hidden)) {
+                float d = reported(scorer.distance(node));
+                if (best.mayAccept(d)) {
+                    best.offer(id(node), d);
+                }
+            }
+        }
+        return best.result();
+    }
+
+    private double estimatedShare(Filter filter) {
+        int step = Math.max(1, count / FILTER_SAMPLE);
+        int sampled = 0;
+        int kept = 0;
+        for (int node = 0; node < count; node += step) {
+            if (isLive(node)) {
+                sampled++;
+                if (filter.matches(attributes(node))) {
+                    kept++;
+                }
+            }
+        }
+        return sampled == 0 ? 0 : (double) kept / sampled;
+    }
+
+    // ---------------------------------------------------------------- distances
+
+    /** Distance from one fixed query to any node; smaller is closer. */
+    private interface Scorer {
+        float distance(int node);
+    }
+
+    private float norm(int node) {
+        return le.getFloat((int) at.norms + 4 * node);
+    }
+
+    private Scorer floatScorer(float[] q, float qNorm) {
+        int vectors = (int) at.vectors;
+        int stride = 4 * dimension;
+        return switch (metric) {
+            case L2 -> node -> ops.squaredDistanceStored(q, data, vectors + node * stride, dimension);
+            case DOT -> node -> -ops.dotStored(q, data, vectors + node * stride, dimension);
+            case COSINE -> node -> {
+                float denominator = qNorm * norm(node);
+                return denominator == 0f ? 1f
+                        : 1f - ops.dotStored(q, data, vectors + node * stride, dimension) / denominator;
+            };
+        };
+    }
+
+    /** As {@link HnswIndex}'s int8 scorer: the codes are read in place from the segment's code column. */
+    private Scorer int8Scorer(float[] q, float qNorm) {
+        float[] offset = quantizer.offsetsShared();
+        float[] step = quantizer.stepsShared();
+        int dim = dimension;
+        int codes = (int) at.int8Codes;
+        if (metric == Metric.L2) {
+            float[] u = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                u[d] = q[d] - offset[d];
+            }
+            return node -> ops.squaredDistanceInt8(u, step, data, codes + node * dim, dim);
+        }
+        float[] v = new float[dim];
+        float constant = 0;
+        for (int d = 0; d < dim; d++) {
+            v[d] = q[d] * step[d];
+            constant += q[d] * offset[d];
+        }
+        float base = constant;
+        return node -> {
+            float dot = base + ops.dotInt8(v, data, codes + node * dim, dim);
+            if (metric == Metric.DOT) {
+                return -dot;
+            }
+            float denominator = qNorm * norm(node);
+            return denominator == 0f ? 1f : 1f - dot / denominator;
+        };
+    }
+
+    private Scorer pqScorer(float[] q, float qNorm) {
+        float[] target = q;
+        if (metric == Metric.COSINE) {
+            target = new float[dimension];
+            float scale = qNorm == 0f ? 0f : 1f / qNorm;
+            for (int d = 0; d < dimension; d++) {
+                target[d] = q[d] * scale;
+            }
+        }
+        float[] table = productQuantizer.table(target, metric != Metric.L2);
+        int m = productQuantizer.subspaces();
+        int codes = (int) at.pqCodes;
+        return switch (metric) {
+            case L2 -> node -> lookup(table, codes + node * m, m);
+            case DOT -> node -> -lookup(table, codes + node * m, m);
+            case COSINE -> node -> norm(node) == 0f || qNorm == 0f ? 1f : 1f - lookup(table, codes + node * m, m);
+        };
+    }
+
+    private float lookup(float[] table, int offset, int subspaces) {
+        float s = 0;
+        for (int i = 0; i < subspaces; i++) {
+            s += table[(i << 8) + (data[offset + i] & 0xff)];
+        }
+        return s;
+    }
+
+    private float reported(float internal) {
+        return metric == Metric.L2 ? (float) Math.sqrt(internal) : internal;
+    }
+
+    private float[] floats(long offset, int n) {
+        float[] out = new float[n];
+        le.slice((int) offset, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
+    }
+}
