@@ -2,6 +2,7 @@ package dev.abi.benchmarks;
 
 import dev.abi.vector.Filter;
 import dev.abi.vector.HnswIndex;
+import dev.abi.vector.HnswSegmentView;
 import dev.abi.vector.HnswSegments;
 import dev.abi.vector.Metric;
 import dev.abi.vector.StoredVector;
@@ -17,9 +18,10 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Time to open an HNSW segment (read it back into a searchable index) against its vector count, best of 5 reads,
- * from a byte array and from a memory-mapped file, then to answer the first query; beside the time to build the
- * same graph from its vectors. Each vector carries two attributes, as namespaces' vectors usually do.
+ * Time to open an HNSW segment against its vector count, best of 5: read onto the heap from a byte array and from a
+ * memory-mapped file, and opened in place ({@link HnswSegmentView}, with and without checking its CRC32C), each
+ * also to its first answered query; beside the time to build the same graph, and the single-thread queries per
+ * second (ef 64, k 10) of the heap index and the in-place view on the same segment. Each vector carries two attributes, as namespaces' vectors usually do.
  * Run: {@code benchmarks/scripts/run.sh SegmentOpenBenchmark [dim] [sizes,...]}.
  */
 public final class SegmentOpenBenchmark {
@@ -30,9 +32,10 @@ public final class SegmentOpenBenchmark {
     public static void main(String[] args) throws IOException {
         int dim = args.length > 0 ? Integer.parseInt(args[0]) : 64;
         String sizes = args.length > 1 ? args[1] : "10000,50000,100000";
-        System.out.println("| vectors | dim | graph build ms | segment MB | open ms, byte[] (best of 5) "
-                + "| open ms, mapped file (best of 5) | open + first query ms | open µs per vector |");
-        System.out.println("|---|---|---|---|---|---|---|---|");
+        System.out.println("| vectors | dim | graph build ms | segment MB | heap open ms, byte[] "
+                + "| heap open ms, mapped file | heap open + first query ms | in-place open ms "
+                + "| in-place open + CRC32C ms | in-place open + first query ms | heap QPS | in-place QPS |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         Path file = Files.createTempFile("abi-segment", ".bin");
         try {
             for (String size : sizes.split(",")) {
@@ -56,6 +59,9 @@ public final class SegmentOpenBenchmark {
                 long bestBytes = Long.MAX_VALUE;
                 long bestMapped = Long.MAX_VALUE;
                 long bestFirst = Long.MAX_VALUE;
+                long bestView = Long.MAX_VALUE;
+                long bestViewCrc = Long.MAX_VALUE;
+                long bestViewFirst = Long.MAX_VALUE;
                 float[] query = batch.get(n / 2).values();
                 for (int k = 0; k < 5; k++) {
                     long t0 = System.nanoTime();
@@ -73,10 +79,43 @@ public final class SegmentOpenBenchmark {
                         throw new IllegalStateException("no result");
                     }
                     bestFirst = Math.min(bestFirst, System.nanoTime() - t0);
+                    t0 = System.nanoTime();
+                    HnswSegmentView.open("bench", segment, false);
+                    bestView = Math.min(bestView, System.nanoTime() - t0);
+                    t0 = System.nanoTime();
+                    HnswSegmentView.open("bench", segment, true);
+                    bestViewCrc = Math.min(bestViewCrc, System.nanoTime() - t0);
+                    t0 = System.nanoTime();
+                    HnswSegmentView view = HnswSegmentView.open("bench", segment, false);
+                    if (view.search(query, 10, Filter.ALL, node -> false, 0, 64).isEmpty()) {
+                        throw new IllegalStateException("no result");
+                    }
+                    bestViewFirst = Math.min(bestViewFirst, System.nanoTime() - t0);
                 }
-                System.out.printf("| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.2f |%n", n, dim, buildMs,
-                        segment.length / 1e6, bestBytes / 1e6, bestMapped / 1e6, bestFirst / 1e6,
-                        bestBytes / 1e3 / n);
+                HnswIndex heap = HnswSegments.read("bench", segment);
+                HnswSegmentView view = HnswSegmentView.open("bench", segment, false);
+                float[][] queries = new float[1000][];
+                for (int k = 0; k < queries.length; k++) {
+                    queries[k] = batch.get(random.nextInt(n)).values().clone();
+                    queries[k][0] += 0.1f;
+                }
+                double heapQps = 0;
+                double viewQps = 0;
+                for (int pass = 0; pass < 3; pass++) { // the last pass counts: the first two warm both up
+                    long h0 = System.nanoTime();
+                    for (float[] q : queries) {
+                        heap.search(q, 10, Filter.ALL, 64);
+                    }
+                    heapQps = queries.length / ((System.nanoTime() - h0) / 1e9);
+                    long v0 = System.nanoTime();
+                    for (float[] q : queries) {
+                        view.search(q, 10, Filter.ALL, node -> false, 0, 64);
+                    }
+                    viewQps = queries.length / ((System.nanoTime() - v0) / 1e9);
+                }
+                System.out.printf("| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.3f | %.1f | %.1f | %.0f | %.0f |%n",
+                        n, dim, buildMs, segment.length / 1e6, bestBytes / 1e6, bestMapped / 1e6, bestFirst / 1e6,
+                        bestView / 1e6, bestViewCrc / 1e6, bestViewFirst / 1e6, heapQps, viewQps);
             }
         } finally {
             Files.deleteIfExists(file);

@@ -283,6 +283,8 @@ public final class HnswSegmentView {
         int g = generation[0];
         ScoredNodes candidates = new ScoredNodes(ef * 2, false);
         ScoredNodes results = new ScoredNodes(ef + 1, true);
+        int[] fresh = new int[2 * params.m() + 1];
+        float[] freshDistances = new float[fresh.length];
         long first = ScoredNodes.encode(scorer.distance(ep), ep);
         marks[ep] = g;
         candidates.push(first);
@@ -296,13 +298,23 @@ public final class HnswSegmentView {
             }
             int node = ScoredNodes.node(closest);
             int end = listEnd(node, 0);
-            for (int i = listStart(node, 0); i < end; i++) {
+            int start = listStart(node, 0);
+            if (end - start > fresh.length) {
+                fresh = new int[end - start];
+                freshDistances = new float[end - start];
+            }
+            int n = 0;
+            for (int i = start; i < end; i++) {
                 int nb = link(i);
-                if (marks[nb] == g) {
-                    continue;
+                if (marks[nb] != g) {
+                    marks[nb] = g;
+                    fresh[n++] = nb;
                 }
-                marks[nb] = g;
-                long packed = ScoredNodes.encode(scorer.distance(nb), nb);
+            }
+            scorer.distances(fresh, n, freshDistances);
+            for (int j = 0; j < n; j++) {
+                int nb = fresh[j];
+                long packed = ScoredNodes.encode(freshDistances[j], nb);
                 if (results.size() < ef || packed < results.peek()) {
                     candidates.push(packed);
                     if (accepts(nb, filter, hidden)) {
@@ -355,6 +367,13 @@ public final class HnswSegmentView {
     /** Distance from one fixed query to any node; smaller is closer. */
     private interface Scorer {
         float distance(int node);
+
+        /** Distances to {@code count} nodes at once, into {@code out}. */
+        default void distances(int[] nodes, int count, float[] out) {
+            for (int i = 0; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
     }
 
     private float norm(int node) {
@@ -362,17 +381,57 @@ public final class HnswSegmentView {
     }
 
     private Scorer floatScorer(float[] q, float qNorm) {
-        int vectors = (int) at.vectors;
-        int stride = 4 * dimension;
-        return switch (metric) {
-            case L2 -> node -> ops.squaredDistanceStored(q, data, vectors + node * stride, dimension);
-            case DOT -> node -> -ops.dotStored(q, data, vectors + node * stride, dimension);
-            case COSINE -> node -> {
-                float denominator = qNorm * norm(node);
-                return denominator == 0f ? 1f
-                        : 1f - ops.dotStored(q, data, vectors + node * stride, dimension) / denominator;
+        return new FloatScorer(q, qNorm);
+    }
+
+    /** Float scoring in place; bulk distances go four vectors per pass over the query, as on the heap. */
+    private final class FloatScorer implements Scorer {
+        private final float[] q;
+        private final float qNorm;
+        private final int vectors = (int) at.vectors;
+        private final int stride = 4 * dimension;
+
+        FloatScorer(float[] q, float qNorm) {
+            this.q = q;
+            this.qNorm = qNorm;
+        }
+
+        @Override
+        public float distance(int node) {
+            int offset = vectors + node * stride;
+            return switch (metric) {
+                case L2 -> ops.squaredDistanceStored(q, data, offset, dimension);
+                case DOT -> -ops.dotStored(q, data, offset, dimension);
+                case COSINE -> finish(ops.dotStored(q, data, offset, dimension), node);
             };
-        };
+        }
+
+        @Override
+        public void distances(int[] nodes, int count, float[] out) {
+            int i = 0;
+            for (; i + 3 < count; i += 4) {
+                int o0 = vectors + nodes[i] * stride;
+                int o1 = vectors + nodes[i + 1] * stride;
+                int o2 = vectors + nodes[i + 2] * stride;
+                int o3 = vectors + nodes[i + 3] * stride;
+                if (metric == Metric.L2) {
+                    ops.squaredDistance4Stored(q, data, o0, o1, o2, o3, dimension, out, i);
+                } else {
+                    ops.dot4Stored(q, data, o0, o1, o2, o3, dimension, out, i);
+                    for (int j = i; j < i + 4; j++) {
+                        out[j] = metric == Metric.DOT ? -out[j] : finish(out[j], nodes[j]);
+                    }
+                }
+            }
+            for (; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
+
+        private float finish(float dot, int node) {
+            float denominator = qNorm * norm(node);
+            return denominator == 0f ? 1f : 1f - dot / denominator;
+        }
     }
 
     /** As {@link HnswIndex}'s int8 scorer: the codes are read in place from the segment's code column. */
@@ -380,13 +439,12 @@ public final class HnswSegmentView {
         float[] offset = quantizer.offsetsShared();
         float[] step = quantizer.stepsShared();
         int dim = dimension;
-        int codes = (int) at.int8Codes;
         if (metric == Metric.L2) {
             float[] u = new float[dim];
             for (int d = 0; d < dim; d++) {
                 u[d] = q[d] - offset[d];
             }
-            return node -> ops.squaredDistanceInt8(u, step, data, codes + node * dim, dim);
+            return new Int8Scorer(u, step, 0f, qNorm);
         }
         float[] v = new float[dim];
         float constant = 0;
@@ -394,15 +452,61 @@ public final class HnswSegmentView {
             v[d] = q[d] * step[d];
             constant += q[d] * offset[d];
         }
-        float base = constant;
-        return node -> {
-            float dot = base + ops.dotInt8(v, data, codes + node * dim, dim);
+        return new Int8Scorer(v, null, constant, qNorm);
+    }
+
+    /** l2 as the distance of {@code q - offset} to the scaled codes ({@code scale} set), else {@code base + v . code}. */
+    private final class Int8Scorer implements Scorer {
+        private final float[] v;
+        private final float[] scale;
+        private final float base;
+        private final float qNorm;
+        private final int codes = (int) at.int8Codes;
+        private final int dim = dimension;
+
+        Int8Scorer(float[] v, float[] scale, float base, float qNorm) {
+            this.v = v;
+            this.scale = scale;
+            this.base = base;
+            this.qNorm = qNorm;
+        }
+
+        @Override
+        public float distance(int node) {
+            int offset = codes + node * dim;
+            return scale != null ? ops.squaredDistanceInt8(v, scale, data, offset, dim)
+                    : finish(ops.dotInt8(v, data, offset, dim), node);
+        }
+
+        @Override
+        public void distances(int[] nodes, int count, float[] out) {
+            int i = 0;
+            for (; i + 3 < count; i += 4) {
+                int o0 = codes + nodes[i] * dim;
+                int o1 = codes + nodes[i + 1] * dim;
+                int o2 = codes + nodes[i + 2] * dim;
+                int o3 = codes + nodes[i + 3] * dim;
+                if (scale != null) {
+                    ops.squaredDistanceInt8x4(v, scale, data, o0, o1, o2, o3, dim, out, i);
+                } else {
+                    ops.dotInt8x4(v, data, o0, o1, o2, o3, dim, out, i);
+                    for (int j = i; j < i + 4; j++) {
+                        out[j] = finish(out[j], nodes[j]);
+                    }
+                }
+            }
+            for (; i < count; i++) {
+                out[i] = distance(nodes[i]);
+            }
+        }
+
+        private float finish(float dot, int node) {
             if (metric == Metric.DOT) {
-                return -dot;
+                return -(base + dot);
             }
             float denominator = qNorm * norm(node);
-            return denominator == 0f ? 1f : 1f - dot / denominator;
-        };
+            return denominator == 0f ? 1f : 1f - (base + dot) / denominator;
+        }
     }
 
     private Scorer pqScorer(float[] q, float qNorm) {

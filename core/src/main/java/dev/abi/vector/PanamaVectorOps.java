@@ -113,6 +113,91 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
+    public void dot4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        if (!LITTLE_ENDIAN) {
+            VectorOps.super.dot4Stored(q, bytes, o0, o1, o2, o3, len, out, at);
+            return;
+        }
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+            int b = 4 * i;
+            a0 = x.fma(storedFloats(bytes, o0 + b), a0);
+            a1 = x.fma(storedFloats(bytes, o1 + b), a1);
+            a2 = x.fma(storedFloats(bytes, o2 + b), a2);
+            a3 = x.fma(storedFloats(bytes, o3 + b), a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = q[i];
+            s0 += x * (float) STORED_FLOAT.get(bytes, o0 + 4 * i);
+            s1 += x * (float) STORED_FLOAT.get(bytes, o1 + 4 * i);
+            s2 += x * (float) STORED_FLOAT.get(bytes, o2 + 4 * i);
+            s3 += x * (float) STORED_FLOAT.get(bytes, o3 + 4 * i);
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
+    public void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        if (!LITTLE_ENDIAN) {
+            VectorOps.super.squaredDistance4Stored(q, bytes, o0, o1, o2, o3, len, out, at);
+            return;
+        }
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector a0 = FloatVector.zero(SPECIES);
+        FloatVector a1 = FloatVector.zero(SPECIES);
+        FloatVector a2 = FloatVector.zero(SPECIES);
+        FloatVector a3 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector x = FloatVector.fromArray(SPECIES, q, i);
+            int b = 4 * i;
+            FloatVector d0 = x.sub(storedFloats(bytes, o0 + b));
+            FloatVector d1 = x.sub(storedFloats(bytes, o1 + b));
+            FloatVector d2 = x.sub(storedFloats(bytes, o2 + b));
+            FloatVector d3 = x.sub(storedFloats(bytes, o3 + b));
+            a0 = d0.fma(d0, a0);
+            a1 = d1.fma(d1, a1);
+            a2 = d2.fma(d2, a2);
+            a3 = d3.fma(d3, a3);
+        }
+        float s0 = a0.reduceLanes(VectorOperators.ADD);
+        float s1 = a1.reduceLanes(VectorOperators.ADD);
+        float s2 = a2.reduceLanes(VectorOperators.ADD);
+        float s3 = a3.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            float x = q[i];
+            float d0 = x - (float) STORED_FLOAT.get(bytes, o0 + 4 * i);
+            float d1 = x - (float) STORED_FLOAT.get(bytes, o1 + 4 * i);
+            float d2 = x - (float) STORED_FLOAT.get(bytes, o2 + 4 * i);
+            float d3 = x - (float) STORED_FLOAT.get(bytes, o3 + 4 * i);
+            s0 += d0 * d0;
+            s1 += d1 * d1;
+            s2 += d2 * d2;
+            s3 += d3 * d3;
+        }
+        out[at] = s0;
+        out[at + 1] = s1;
+        out[at + 2] = s2;
+        out[at + 3] = s3;
+    }
+
+    @Override
     public float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
         int step = SPECIES.length();
         int bound = SPECIES.loopBound(len);

@@ -64,6 +64,23 @@ public interface VectorOps {
         return sum;
     }
 
+    /** {@link #dotStored} of four stored vectors (byte offsets {@code o0..o3}) at once, into {@code out[at..at+3]}. */
+    default void dot4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dotStored(q, bytes, o0, len);
+        out[at + 1] = dotStored(q, bytes, o1, len);
+        out[at + 2] = dotStored(q, bytes, o2, len);
+        out[at + 3] = dotStored(q, bytes, o3, len);
+    }
+
+    /** {@link #squaredDistanceStored} of four stored vectors at once, into {@code out[at..at+3]}. */
+    default void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        out[at] = squaredDistanceStored(q, bytes, o0, len);
+        out[at + 1] = squaredDistanceStored(q, bytes, o1, len);
+        out[at + 2] = squaredDistanceStored(q, bytes, o2, len);
+        out[at + 3] = squaredDistanceStored(q, bytes, o3, len);
+    }
+
     /** Little-endian float view of a byte array, for the stored kernels' scalar forms. */
     java.lang.invoke.VarHandle STORED_FLOAT = java.lang.invoke.MethodHandles.byteArrayViewVarHandle(float[].class,
             java.nio.ByteOrder.LITTLE_ENDIAN);
