@@ -48,23 +48,11 @@ public final class HnswIndex implements VectorIndex {
     private record Entry(int node, int level) {
     }
 
-    /** Distance from one fixed query to any node; smaller is closer. One per search. */
-    private interface Scorer {
-        float distance(int node);
-
-        /** Distances to {@code count} nodes at once, into {@code out}. */
-        default void distances(int[] nodes, int count, float[] out) {
-            for (int i = 0; i < count; i++) {
-                out[i] = distance(nodes[i]);
-            }
-        }
-    }
-
     /**
      * Float scoring of a query (walks, exact scans and re-ranking alike): bulk distances go four vectors per pass
      * over the query, which overlaps their memory loads.
      */
-    private final class BulkFloatScorer implements Scorer {
+    private final class BulkFloatScorer implements NodeScorer {
         private final float[] q;
         private final float qNorm;
         private final float[] data = vectors;
@@ -442,7 +430,7 @@ public final class HnswIndex implements VectorIndex {
             int width = Math.max(ef, topK);
             ScalarQuantizer sq = quantizer;
             ProductQuantizer pq = productQuantizer;
-            Scorer walk = pq != null ? pqScorer(query, queryNorm, pq)
+            NodeScorer walk = pq != null ? pqScorer(query, queryNorm, pq)
                     : sq != null ? int8Scorer(query, queryNorm, sq) : new BulkFloatScorer(query, queryNorm);
             int ep = start.node();
             for (int level = start.level(); level > 0; level--) {
@@ -455,7 +443,7 @@ public final class HnswIndex implements VectorIndex {
                 // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
                 return exact(query, queryNorm, topK, accept);
             }
-            Scorer exact = sq == null && pq == null ? null : new BulkFloatScorer(query, queryNorm);
+            NodeScorer exact = sq == null && pq == null ? null : new BulkFloatScorer(query, queryNorm);
             TopK best = new TopK(Math.min(topK, found.size()));
             for (long packed : found.toArray()) {
                 int node = ScoredNodes.node(packed);
@@ -711,7 +699,7 @@ public final class HnswIndex implements VectorIndex {
         }
         // The node's own vector, copied so that the bulk kernels read it from offset 0.
         float[] own = Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension);
-        Scorer scorer = new BulkFloatScorer(own, norms[node]);
+        NodeScorer scorer = new BulkFloatScorer(own, norms[node]);
         int ep = start.node();
         for (int l = start.level(); l > level; l--) {
             ep = greedy(scorer, ep, l);
@@ -872,7 +860,7 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- search
 
-    private int greedy(Scorer scorer, int ep, int level) {
+    private int greedy(NodeScorer scorer, int ep, int level) {
         int current = ep;
         float best = scorer.distance(current);
         boolean moved = true;
@@ -895,7 +883,7 @@ public final class HnswIndex implements VectorIndex {
      * Best-first search of one layer. Returns a max-heap of the {@code ef} closest accepted nodes. With
      * {@code liveOnly}, tombstoned nodes and nodes the filter rejects are walked through but not returned.
      */
-    private ScoredNodes searchLayer(Scorer scorer, long[] entryPoints, int ef, int level, Filter filter,
+    private ScoredNodes searchLayer(NodeScorer scorer, long[] entryPoints, int ef, int level, Filter filter,
             boolean liveOnly, Visited visited) {
         ScoredNodes candidates = new ScoredNodes(ef * 2, false);
         ScoredNodes results = new ScoredNodes(ef + 1, true);
@@ -949,7 +937,7 @@ public final class HnswIndex implements VectorIndex {
 
     private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter) {
         TopK best = new TopK(topK);
-        Scorer scorer = new BulkFloatScorer(query, queryNorm);
+        NodeScorer scorer = new BulkFloatScorer(query, queryNorm);
         int n = allocated.get();
         for (int node = 0; node < Math.min(n, capacity); node++) {
             if (isLive(node) && (filter == Filter.ALL || filter.matches(attributesAt(node)))) {
@@ -985,121 +973,15 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- distances
 
-    /**
-     * Scores int8 codes against the float query. With {@code x = offset + step * code}: l2 is the squared distance
-     * of {@code q - offset} to {@code step * code}; the dot product is {@code q . offset + (q * step) . code}.
-     */
-    private Scorer int8Scorer(float[] q, float qNorm, ScalarQuantizer sq) {
-        float[] offset = sq.offsetsShared();
-        float[] step = sq.stepsShared();
-        int dim = dimension;
-        if (metric == Metric.L2) {
-            float[] u = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                u[d] = q[d] - offset[d];
-            }
-            return new Int8Scorer(u, step, 0f, qNorm);
-        }
-        float[] v = new float[dim];
-        float constant = 0;
-        for (int d = 0; d < dim; d++) {
-            v[d] = q[d] * step[d];
-            constant += q[d] * offset[d];
-        }
-        return new Int8Scorer(v, null, constant, qNorm);
-    }
-
-    /**
-     * The walk's scorer over int8 codes: l2 as the distance of {@code q - offset} to the scaled codes ({@code scale}
-     * set), dot and cosine as {@code base + v . code}. Bulk distances go four nodes per pass over the query.
-     */
-    private final class Int8Scorer implements Scorer {
-        private final float[] v;
-        private final float[] scale;
-        private final float base;
-        private final float qNorm;
-        private final byte[] data = codes;
-        private final float[] nodeNorms = norms;
-        private final int dim = dimension;
-
-        Int8Scorer(float[] v, float[] scale, float base, float qNorm) {
-            this.v = v;
-            this.scale = scale;
-            this.base = base;
-            this.qNorm = qNorm;
-        }
-
-        @Override
-        public float distance(int node) {
-            return scale != null ? ops.squaredDistanceInt8(v, scale, data, node * dim, dim)
-                    : finish(ops.dotInt8(v, data, node * dim, dim), node);
-        }
-
-        @Override
-        public void distances(int[] nodes, int count, float[] out) {
-            int i = 0;
-            for (; i + 3 < count; i += 4) {
-                int o0 = nodes[i] * dim;
-                int o1 = nodes[i + 1] * dim;
-                int o2 = nodes[i + 2] * dim;
-                int o3 = nodes[i + 3] * dim;
-                if (scale != null) {
-                    ops.squaredDistanceInt8x4(v, scale, data, o0, o1, o2, o3, dim, out, i);
-                } else {
-                    ops.dotInt8x4(v, data, o0, o1, o2, o3, dim, out, i);
-                    for (int j = i; j < i + 4; j++) {
-                        out[j] = finish(out[j], nodes[j]);
-                    }
-                }
-            }
-            for (; i < count; i++) {
-                out[i] = distance(nodes[i]);
-            }
-        }
-
-        private float finish(float dot, int node) {
-            if (metric == Metric.DOT) {
-                return -(base + dot);
-            }
-            float denominator = qNorm * nodeNorms[node];
-            return denominator == 0f ? 1f : 1f - (base + dot) / denominator;
-        }
+    private NodeScorer int8Scorer(float[] q, float qNorm, ScalarQuantizer sq) {
+        float[] nodeNorms = norms;
+        return NodeScorer.int8(ops, metric, sq, q, qNorm, codes, 0, node -> nodeNorms[node]);
     }
 
     /** Internal distance between two nodes, smaller is closer: squared l2, negated dot, or 1 - cosine. */
-    /** Scores PQ codes through the query's table: one lookup per subspace. */
-    private Scorer pqScorer(float[] q, float qNorm, ProductQuantizer pq) {
-        float[] target = q;
-        if (metric == Metric.COSINE) {
-            target = new float[dimension];
-            float scale = qNorm == 0f ? 0f : 1f / qNorm;
-            for (int d = 0; d < dimension; d++) {
-                target[d] = q[d] * scale;
-            }
-        }
-        float[] table = pq.table(target, metric != Metric.L2);
-        byte[] data = pqCodes;
+    private NodeScorer pqScorer(float[] q, float qNorm, ProductQuantizer pq) {
         float[] nodeNorms = norms;
-        int m = pq.subspaces();
-        return switch (metric) {
-            case L2 -> node -> lookup(table, data, node * m, m);
-            case DOT -> node -> -lookup(table, data, node * m, m);
-            case COSINE -> node -> nodeNorms[node] == 0f || qNorm == 0f ? 1f : 1f - lookup(table, data, node * m, m);
-        };
-    }
-
-    private static float lookup(float[] table, byte[] codes, int offset, int subspaces) {
-        float s0 = 0;
-        float s1 = 0;
-        int i = 0;
-        for (; i + 1 < subspaces; i += 2) {
-            s0 += table[(i << 8) + (codes[offset + i] & 0xff)];
-            s1 += table[((i + 1) << 8) + (codes[offset + i + 1] & 0xff)];
-        }
-        if (i < subspaces) {
-            s0 += table[(i << 8) + (codes[offset + i] & 0xff)];
-        }
-        return s0 + s1;
+        return NodeScorer.pq(metric, pq, q, qNorm, pqCodes, 0, node -> nodeNorms[node]);
     }
 
     private float between(int a, int b) {

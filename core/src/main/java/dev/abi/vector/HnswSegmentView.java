@@ -213,7 +213,7 @@ public final class HnswSegmentView {
         if (accept != Filter.ALL && estimatedShare(accept) < EXACT_FILTER_SHARE) {
             return exact(query, queryNorm, topK, accept, hidden);
         }
-        Scorer walk = productQuantizer != null ? pqScorer(query, queryNorm)
+        NodeScorer walk = productQuantizer != null ? pqScorer(query, queryNorm)
                 : quantizer != null ? int8Scorer(query, queryNorm) : floatScorer(query, queryNorm);
         int ep = entryNode;
         for (int level = entryLevel; level > 0; level--) {
@@ -223,7 +223,7 @@ public final class HnswSegmentView {
         if (found.size() < Math.min(topK, visible)) {
             return exact(query, queryNorm, topK, accept, hidden);
         }
-        Scorer exact = quantizer == null && productQuantizer == null ? null : floatScorer(query, queryNorm);
+        NodeScorer exact = quantizer == null && productQuantizer == null ? null : floatScorer(query, queryNorm);
         TopK best = new TopK(Math.min(topK, found.size()));
         for (long packed : found.toArray()) {
             int node = ScoredNodes.node(packed);
@@ -253,7 +253,7 @@ public final class HnswSegmentView {
         return target;
     }
 
-    private int greedy(Scorer scorer, int ep, int level) {
+    private int greedy(NodeScorer scorer, int ep, int level) {
         int current = ep;
         float best = scorer.distance(current);
         boolean moved = true;
@@ -273,7 +273,7 @@ public final class HnswSegmentView {
         return current;
     }
 
-    private ScoredNodes searchLayer(Scorer scorer, int ep, int ef, Filter filter, IntPredicate hidden) {
+    private ScoredNodes searchLayer(NodeScorer scorer, int ep, int ef, Filter filter, IntPredicate hidden) {
         int[] marks = visitedMarks.get();
         int[] generation = visitedGeneration.get();
         if (++generation[0] == 0) {
@@ -335,7 +335,7 @@ public final class HnswSegmentView {
 
     private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter, IntPredicate hidden) {
         TopK best = new TopK(topK);
-        Scorer scorer = floatScorer(query, queryNorm);
+        NodeScorer scorer = floatScorer(query, queryNorm);
         for (int node = 0; node < count; node++) {
             if (accepts(node, filter, hidden)) {
                 float d = reported(scorer.distance(node));
@@ -364,28 +364,16 @@ public final class HnswSegmentView {
 
     // ---------------------------------------------------------------- distances
 
-    /** Distance from one fixed query to any node; smaller is closer. */
-    private interface Scorer {
-        float distance(int node);
-
-        /** Distances to {@code count} nodes at once, into {@code out}. */
-        default void distances(int[] nodes, int count, float[] out) {
-            for (int i = 0; i < count; i++) {
-                out[i] = distance(nodes[i]);
-            }
-        }
-    }
-
     private float norm(int node) {
         return le.getFloat((int) at.norms + 4 * node);
     }
 
-    private Scorer floatScorer(float[] q, float qNorm) {
+    private NodeScorer floatScorer(float[] q, float qNorm) {
         return new FloatScorer(q, qNorm);
     }
 
     /** Float scoring in place; bulk distances go four vectors per pass over the query, as on the heap. */
-    private final class FloatScorer implements Scorer {
+    private final class FloatScorer implements NodeScorer {
         private final float[] q;
         private final float qNorm;
         private final int vectors = (int) at.vectors;
@@ -434,106 +422,12 @@ public final class HnswSegmentView {
         }
     }
 
-    /** As {@link HnswIndex}'s int8 scorer: the codes are read in place from the segment's code column. */
-    private Scorer int8Scorer(float[] q, float qNorm) {
-        float[] offset = quantizer.offsetsShared();
-        float[] step = quantizer.stepsShared();
-        int dim = dimension;
-        if (metric == Metric.L2) {
-            float[] u = new float[dim];
-            for (int d = 0; d < dim; d++) {
-                u[d] = q[d] - offset[d];
-            }
-            return new Int8Scorer(u, step, 0f, qNorm);
-        }
-        float[] v = new float[dim];
-        float constant = 0;
-        for (int d = 0; d < dim; d++) {
-            v[d] = q[d] * step[d];
-            constant += q[d] * offset[d];
-        }
-        return new Int8Scorer(v, null, constant, qNorm);
+    private NodeScorer int8Scorer(float[] q, float qNorm) {
+        return NodeScorer.int8(ops, metric, quantizer, q, qNorm, data, (int) at.int8Codes, this::norm);
     }
 
-    /** l2 as the distance of {@code q - offset} to the scaled codes ({@code scale} set), else {@code base + v . code}. */
-    private final class Int8Scorer implements Scorer {
-        private final float[] v;
-        private final float[] scale;
-        private final float base;
-        private final float qNorm;
-        private final int codes = (int) at.int8Codes;
-        private final int dim = dimension;
-
-        Int8Scorer(float[] v, float[] scale, float base, float qNorm) {
-            this.v = v;
-            this.scale = scale;
-            this.base = base;
-            this.qNorm = qNorm;
-        }
-
-        @Override
-        public float distance(int node) {
-            int offset = codes + node * dim;
-            return scale != null ? ops.squaredDistanceInt8(v, scale, data, offset, dim)
-                    : finish(ops.dotInt8(v, data, offset, dim), node);
-        }
-
-        @Override
-        public void distances(int[] nodes, int count, float[] out) {
-            int i = 0;
-            for (; i + 3 < count; i += 4) {
-                int o0 = codes + nodes[i] * dim;
-                int o1 = codes + nodes[i + 1] * dim;
-                int o2 = codes + nodes[i + 2] * dim;
-                int o3 = codes + nodes[i + 3] * dim;
-                if (scale != null) {
-                    ops.squaredDistanceInt8x4(v, scale, data, o0, o1, o2, o3, dim, out, i);
-                } else {
-                    ops.dotInt8x4(v, data, o0, o1, o2, o3, dim, out, i);
-                    for (int j = i; j < i + 4; j++) {
-                        out[j] = finish(out[j], nodes[j]);
-                    }
-                }
-            }
-            for (; i < count; i++) {
-                out[i] = distance(nodes[i]);
-            }
-        }
-
-        private float finish(float dot, int node) {
-            if (metric == Metric.DOT) {
-                return -(base + dot);
-            }
-            float denominator = qNorm * norm(node);
-            return denominator == 0f ? 1f : 1f - (base + dot) / denominator;
-        }
-    }
-
-    private Scorer pqScorer(float[] q, float qNorm) {
-        float[] target = q;
-        if (metric == Metric.COSINE) {
-            target = new float[dimension];
-            float scale = qNorm == 0f ? 0f : 1f / qNorm;
-            for (int d = 0; d < dimension; d++) {
-                target[d] = q[d] * scale;
-            }
-        }
-        float[] table = productQuantizer.table(target, metric != Metric.L2);
-        int m = productQuantizer.subspaces();
-        int codes = (int) at.pqCodes;
-        return switch (metric) {
-            case L2 -> node -> lookup(table, codes + node * m, m);
-            case DOT -> node -> -lookup(table, codes + node * m, m);
-            case COSINE -> node -> norm(node) == 0f || qNorm == 0f ? 1f : 1f - lookup(table, codes + node * m, m);
-        };
-    }
-
-    private float lookup(float[] table, int offset, int subspaces) {
-        float s = 0;
-        for (int i = 0; i < subspaces; i++) {
-            s += table[(i << 8) + (data[offset + i] & 0xff)];
-        }
-        return s;
+    private NodeScorer pqScorer(float[] q, float qNorm) {
+        return NodeScorer.pq(metric, productQuantizer, q, qNorm, data, (int) at.pqCodes, this::norm);
     }
 
     private float reported(float internal) {
