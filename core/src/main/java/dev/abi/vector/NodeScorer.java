@@ -58,7 +58,7 @@ interface NodeScorer {
                 target[d] = q[d] * scale;
             }
         }
-        float[] table = pq.table(target, metric != Metric.L2);
+        float[] table = pq.scratchTable(target, metric != Metric.L2);
         int m = pq.subspaces();
         return switch (metric) {
             case L2 -> node -> lookup(table, codes, codeStart + node * m, m);

@@ -107,12 +107,23 @@ public final class ProductQuantizer {
     /**
      * The per-query table: entry {@code s * 256 + c} is the squared distance (for {@code dotProduct == false}) or
      * the dot product of the query's slice {@code s} with centroid {@code c}. Summing one entry per subspace gives
-     * the query's squared distance or dot product with a coded vector. The table is the calling thread's buffer,
-     * reused: it holds until this thread asks for the next one.
+     * the query's squared distance or dot product with a coded vector.
      */
     public float[] table(float[] query, boolean dotProduct) {
+        return fill(new float[subspaces() * CENTROIDS], query, dotProduct);
+    }
+
+    /**
+     * As {@link #table}, in the calling thread's buffer, which searches reuse: it holds until this thread asks for
+     * its next scratch table.
+     */
+    float[] scratchTable(float[] query, boolean dotProduct) {
         float[] table = tables.get();
         Arrays.fill(table, 0f);
+        return fill(table, query, dotProduct);
+    }
+
+    private float[] fill(float[] table, float[] query, boolean dotProduct) {
         // The inner loops run over 256 contiguous centroids, which C2 turns into SIMD code.
         for (int s = 0; s < subspaces(); s++) {
             int row = s * CENTROIDS;
