@@ -42,8 +42,10 @@ public final class HnswIndex implements VectorIndex {
     private static final int[] NO_LINKS = new int[0];
     private static final int LOCK_STRIPES = 1024;
     /** Below this estimated share of matching nodes, a filtered search scans the matches exactly. */
-    private static final double EXACT_FILTER_SHARE = 0.10;
-    private static final int FILTER_SAMPLE = 256;
+    /** Below this estimated share of matching nodes, a filtered search scans the matches exactly. */
+    static final double EXACT_FILTER_SHARE = 0.10;
+    /** Nodes sampled, evenly spaced, to estimate a filter's share. */
+    static final int FILTER_SAMPLE = 256;
 
     private record Entry(int node, int level) {
     }
@@ -1191,15 +1193,27 @@ public final class HnswIndex implements VectorIndex {
         Map<String, Object> map() {
             Map<String, Object> m = parsed;
             if (m == null) {
-                try {
-                    m = Map.copyOf(JSON.readValue(column, from, length, MAP));
-                } catch (java.io.IOException | RuntimeException e) {
-                    throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: "
-                            + e.getMessage());
-                }
+                m = parse(segment, column, from, length);
                 parsed = m;
             }
             return m;
+        }
+
+        /**
+         * One node's attributes from a segment's attribute column.
+         *
+         * @throws CorruptSegmentException naming the segment when the bytes are not a JSON object of values
+         */
+        static Map<String, Object> parse(String segment, byte[] column, int from, int length) {
+            if (length == 0) {
+                return Map.of();
+            }
+            try {
+                return Map.copyOf(JSON.readValue(column, from, length, MAP));
+            } catch (java.io.IOException | RuntimeException e) {
+                throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: "
+                        + e.getMessage());
+            }
         }
     }
 

@@ -24,14 +24,6 @@ import java.util.function.IntPredicate;
  */
 public final class HnswSegmentView {
 
-    private static final double EXACT_FILTER_SHARE = 0.10;
-    private static final int FILTER_SAMPLE = 256;
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
-    private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-            new com.fasterxml.jackson.core.type.TypeReference<>() {
-            };
-
     private final String name;
     private final byte[] data;
     private final ByteBuffer le;
@@ -164,16 +156,7 @@ public final class HnswSegmentView {
         }
         int end = le.getInt((int) at.attributeEnds + 4 * node);
         int from = node == 0 ? 0 : le.getInt((int) at.attributeEnds + 4 * (node - 1));
-        if (end == from) {
-            m = Map.of();
-        } else {
-            try {
-                m = Map.copyOf(JSON.readValue(data, (int) at.attributes + from, end - from, MAP));
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new CorruptSegmentException(name, "attributes of node " + node + " are not a JSON object: "
-                        + e.getMessage());
-            }
-        }
+        m = HnswIndex.RawAttributes.parse(name, data, (int) at.attributes + from, end - from);
         parsedAttributes.set(node, m);
         return m;
     }
@@ -210,7 +193,7 @@ public final class HnswSegmentView {
             return List.of();
         }
         float queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(ops.dot(query, 0, query, 0, dimension)) : 0f;
-        if (accept != Filter.ALL && estimatedShare(accept) < EXACT_FILTER_SHARE) {
+        if (accept != Filter.ALL && estimatedShare(accept) < HnswIndex.EXACT_FILTER_SHARE) {
             return exact(query, queryNorm, topK, accept, hidden);
         }
         NodeScorer walk = productQuantizer != null ? pqScorer(query, queryNorm)
@@ -348,7 +331,7 @@ public final class HnswSegmentView {
     }
 
     private double estimatedShare(Filter filter) {
-        int step = Math.max(1, count / FILTER_SAMPLE);
+        int step = Math.max(1, count / HnswIndex.FILTER_SAMPLE);
         int sampled = 0;
         int kept = 0;
         for (int node = 0; node < count; node += step) {
