@@ -38,7 +38,8 @@ public final class HnswSegmentView {
     private final int entryLevel;
     private final ScalarQuantizer quantizer;
     private final ProductQuantizer productQuantizer;
-    private final AtomicReferenceArray<Map<String, Object>> parsedAttributes;
+    /** Attributes parsed so far, by node; allocated on the first use, so that opening allocates nothing per node. */
+    private volatile AtomicReferenceArray<Map<String, Object>> parsedAttributes;
     private final ThreadLocal<int[]> visitedMarks;
     private final ThreadLocal<int[]> visitedGeneration = ThreadLocal.withInitial(() -> new int[1]);
     private volatile Map<String, Integer> nodeOf;
@@ -76,7 +77,6 @@ public final class HnswSegmentView {
         } else {
             this.productQuantizer = null;
         }
-        this.parsedAttributes = new AtomicReferenceArray<>(count);
         this.visitedMarks = ThreadLocal.withInitial(() -> new int[count]);
     }
 
@@ -150,14 +150,24 @@ public final class HnswSegmentView {
 
     /** The node's attributes, parsed on first use and kept. */
     public Map<String, Object> attributes(int node) {
-        Map<String, Object> m = parsedAttributes.get(node);
+        AtomicReferenceArray<Map<String, Object>> parsed = parsedAttributes;
+        if (parsed == null) {
+            synchronized (this) {
+                parsed = parsedAttributes;
+                if (parsed == null) {
+                    parsed = new AtomicReferenceArray<>(count);
+                    parsedAttributes = parsed;
+                }
+            }
+        }
+        Map<String, Object> m = parsed.get(node);
         if (m != null) {
             return m;
         }
         int end = le.getInt((int) at.attributeEnds + 4 * node);
         int from = node == 0 ? 0 : le.getInt((int) at.attributeEnds + 4 * (node - 1));
         m = HnswIndex.RawAttributes.parse(name, data, (int) at.attributes + from, end - from);
-        parsedAttributes.set(node, m);
+        parsed.set(node, m);
         return m;
     }
 
