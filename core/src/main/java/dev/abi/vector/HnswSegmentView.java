@@ -57,26 +57,8 @@ public final class HnswSegmentView {
         this.liveCount = h.liveCount();
         this.entryNode = h.entryNode();
         this.entryLevel = h.entryLevel();
-        this.quantizer = at.int8 ? new ScalarQuantizer(floats(at.int8Offsets, dimension),
-                floats(at.int8Offsets + 4L * dimension, dimension)) : null;
-        if (at.pqStarts > 0) {
-            int[] starts = new int[at.pqStarts];
-            for (int i = 0; i < starts.length; i++) {
-                starts[i] = le.getInt((int) at.pqStartColumn + 4 * i);
-            }
-            for (int i = 1; i < starts.length; i++) {
-                if (starts[i] <= starts[i - 1]) {
-                    throw new CorruptSegmentException(name, "PQ subspaces are not increasing");
-                }
-            }
-            if (starts[0] != 0 || starts[starts.length - 1] != dimension) {
-                throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
-            }
-            this.productQuantizer = new ProductQuantizer(dimension, starts,
-                    floats(at.pqCentroids, dimension * ProductQuantizer.CENTROIDS));
-        } else {
-            this.productQuantizer = null;
-        }
+        this.quantizer = HnswSegments.int8Quantizer(le, at);
+        this.productQuantizer = HnswSegments.productQuantizer(name, le, at);
         this.visitedMarks = ThreadLocal.withInitial(() -> new int[count]);
     }
 
@@ -143,9 +125,18 @@ public final class HnswSegmentView {
     }
 
     public String id(int node) {
-        int end = le.getInt((int) at.idEnds + 4 * node);
-        int from = node == 0 ? 0 : le.getInt((int) at.idEnds + 4 * (node - 1));
-        return new String(data, (int) at.ids + from, end - from, java.nio.charset.StandardCharsets.UTF_8);
+        int from = start(at.idEnds, node);
+        return new String(data, (int) at.ids + from, end(at.idEnds, node) - from,
+                java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** Where entry {@code i} of a column described by the end-offset column at {@code ends} starts. */
+    private int start(long ends, int i) {
+        return i == 0 ? 0 : end(ends, i - 1);
+    }
+
+    private int end(long ends, int i) {
+        return le.getInt((int) ends + 4 * i);
     }
 
     /** The node's attributes, parsed on first use and kept. */
@@ -164,15 +155,14 @@ public final class HnswSegmentView {
         if (m != null) {
             return m;
         }
-        int end = le.getInt((int) at.attributeEnds + 4 * node);
-        int from = node == 0 ? 0 : le.getInt((int) at.attributeEnds + 4 * (node - 1));
-        m = HnswIndex.RawAttributes.parse(name, data, (int) at.attributes + from, end - from);
+        int from = start(at.attributeEnds, node);
+        m = HnswIndex.RawAttributes.parse(name, data, (int) at.attributes + from, end(at.attributeEnds, node) - from);
         parsed.set(node, m);
         return m;
     }
 
     public float[] vector(int node) {
-        return floats(at.vectors + 4L * node * dimension, dimension);
+        return HnswSegments.floatsAt(le, at.vectors + 4L * node * dimension, dimension);
     }
 
     public StoredVector stored(int node) {
@@ -229,13 +219,11 @@ public final class HnswSegmentView {
     // ---------------------------------------------------------------- graph
 
     private int listStart(int node, int level) {
-        int list = le.getInt((int) at.nodeLists + 4 * node) + level;
-        return list == 0 ? 0 : le.getInt((int) at.listEnds + 4 * (list - 1));
+        return start(at.listEnds, le.getInt((int) at.nodeLists + 4 * node) + level);
     }
 
     private int listEnd(int node, int level) {
-        int list = le.getInt((int) at.nodeLists + 4 * node) + level;
-        return le.getInt((int) at.listEnds + 4 * list);
+        return end(at.listEnds, le.getInt((int) at.nodeLists + 4 * node) + level);
     }
 
     private int link(int i) {
@@ -425,11 +413,5 @@ public final class HnswSegmentView {
 
     private float reported(float internal) {
         return metric == Metric.L2 ? (float) Math.sqrt(internal) : internal;
-    }
-
-    private float[] floats(long offset, int n) {
-        float[] out = new float[n];
-        le.slice((int) offset, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
-        return out;
     }
 }

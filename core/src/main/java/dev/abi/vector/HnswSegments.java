@@ -150,7 +150,8 @@ public final class HnswSegments {
      * @throws CorruptSegmentException naming {@code name} when the checksum or the structure is wrong
      */
     public static HnswIndex read(String name, ByteBuffer data) {
-        ByteBuffer in = data.duplicate().order(ByteOrder.LITTLE_ENDIAN);
+        // a slice, so that the layout's offsets (from the segment's first byte) are this buffer's indexes
+        ByteBuffer in = data.slice().order(ByteOrder.LITTLE_ENDIAN);
         Header h = header(name, in, true);
         try {
             return HnswIndex.fromState(columns(name, in, h.layout(), h.metric(), h.params(), h.entryNode(),
@@ -282,30 +283,17 @@ public final class HnswSegments {
         }
         float[] norms = floats(in, n);
         float[] vectors = floats(in, n * l.dimension);
-        ScalarQuantizer sq = null;
+        ScalarQuantizer sq = int8Quantizer(in, l);
         byte[] codes = null;
-        if (l.int8) {
-            sq = new ScalarQuantizer(floats(in, l.dimension), floats(in, l.dimension));
+        if (sq != null) {
             codes = new byte[n * l.dimension];
-            in.get(codes);
+            in.get((int) l.int8Codes, codes);
         }
-        ProductQuantizer pq = null;
+        ProductQuantizer pq = productQuantizer(name, in, l);
         byte[] pqCodes = null;
-        if (l.pqStarts > 0) {
-            int[] starts = new int[l.pqStarts];
-            in.asIntBuffer().get(starts);
-            in.position(in.position() + starts.length * 4);
-            for (int i = 1; i < starts.length; i++) {
-                if (starts[i] <= starts[i - 1]) {
-                    throw new CorruptSegmentException(name, "PQ subspaces are not increasing");
-                }
-            }
-            if (starts[0] != 0 || starts[starts.length - 1] != l.dimension) {
-                throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
-            }
-            pq = new ProductQuantizer(l.dimension, starts, floats(in, l.dimension * ProductQuantizer.CENTROIDS));
+        if (pq != null) {
             pqCodes = new byte[n * pq.subspaces()];
-            in.get(pqCodes);
+            in.get((int) l.pqCodes, pqCodes);
         }
         return new HnswIndex.State(l.dimension, metric, params, n, entryNode, entryLevel, vectors, norms, ids,
                 attributes, links, live, sq, codes, pq, pqCodes);
@@ -415,6 +403,42 @@ public final class HnswSegments {
     private static void putFloats(ByteBuffer out, float[] values, int n) {
         out.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(values, 0, n);
         out.position(out.position() + 4 * n);
+    }
+
+    /** The int8 quantizer the segment holds, or null; {@code segment} is indexed from the segment's first byte. */
+    static ScalarQuantizer int8Quantizer(ByteBuffer segment, Layout at) {
+        return at.int8 ? new ScalarQuantizer(floatsAt(segment, at.int8Offsets, at.dimension),
+                floatsAt(segment, at.int8Offsets + 4L * at.dimension, at.dimension)) : null;
+    }
+
+    /**
+     * The product quantizer the segment holds, or null; {@code segment} is indexed from the segment's first byte.
+     *
+     * @throws CorruptSegmentException when its subspaces do not rise and cover the dimension
+     */
+    static ProductQuantizer productQuantizer(String name, ByteBuffer segment, Layout at) {
+        if (at.pqStarts == 0) {
+            return null;
+        }
+        int[] starts = new int[at.pqStarts];
+        for (int i = 0; i < starts.length; i++) {
+            starts[i] = segment.getInt((int) at.pqStartColumn + 4 * i);
+            if (i > 0 && starts[i] <= starts[i - 1]) {
+                throw new CorruptSegmentException(name, "PQ subspaces are not increasing");
+            }
+        }
+        if (starts[0] != 0 || starts[starts.length - 1] != at.dimension) {
+            throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
+        }
+        return new ProductQuantizer(at.dimension, starts,
+                floatsAt(segment, at.pqCentroids, at.dimension * ProductQuantizer.CENTROIDS));
+    }
+
+    /** {@code n} little-endian floats at byte {@code offset} of {@code segment}. */
+    static float[] floatsAt(ByteBuffer segment, long offset, int n) {
+        float[] out = new float[n];
+        segment.slice((int) offset, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        return out;
     }
 
     private static float[] floats(ByteBuffer in, int n) {
