@@ -1,5 +1,6 @@
 package dev.abi.aws;
 
+import dev.abi.store.IdempotencyClaim;
 import dev.abi.store.MetadataStore;
 import dev.abi.store.ObjectStoreException;
 import java.time.Clock;
@@ -12,6 +13,7 @@ import software.amazon.awssdk.enhanced.dynamodb.DynamoDbEnhancedClient;
 import software.amazon.awssdk.enhanced.dynamodb.DynamoDbTable;
 import software.amazon.awssdk.enhanced.dynamodb.Expression;
 import software.amazon.awssdk.enhanced.dynamodb.Key;
+import software.amazon.awssdk.enhanced.dynamodb.model.DeleteItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.PutItemEnhancedRequest;
 import software.amazon.awssdk.enhanced.dynamodb.model.UpdateItemEnhancedRequest;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
@@ -22,7 +24,7 @@ import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
 /**
  * {@link MetadataStore} on DynamoDB through the Enhanced Client: the indexer lease with its fencing epoch (optimistic
  * locking on {@code rev}), head hints (a conditional update that only raises {@code seq}), and idempotency records
- * (create-if-absent, with a TTL attribute). A cache and coordinator only: deleting the table loses no data.
+ * (an in-progress claim created if absent, then the result; a TTL attribute expires them). A cache and coordinator only: deleting the table loses no data.
  */
 public final class DynamoDbMetadataStore implements MetadataStore {
 
@@ -132,7 +134,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     public Optional<byte[]> idempotentResult(String key) {
         try {
             IdempotencyItem item = idempotency.getItem(key("idem#" + key));
-            if (item == null || item.getExpiresAt() == null || item.getExpiresAt() < clock.millis()) {
+            if (item == null || item.getResult() == null || item.getExpiresAt() == null
+                    || item.getExpiresAt() < clock.millis()) {
                 return Optional.empty(); // DynamoDB's TTL deletes lazily: check the expiry ourselves
             }
             return Optional.of(Base64.getDecoder().decode(item.getResult()));
@@ -142,25 +145,77 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     }
 
     @Override
+    public IdempotencyClaim claimIdempotencyKey(String key, Duration claimTtl) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long now = clock.millis();
+            IdempotencyItem marker = new IdempotencyItem();
+            marker.setPk("idem#" + key);
+            marker.setExpiresAt(now + claimTtl.toMillis());
+            marker.setTtl((now + claimTtl.toMillis()) / 1000 + 1);
+            try {
+                idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class).item(marker)
+                        .conditionExpression(liveRecordAbsent(now)).build());
+                return IdempotencyClaim.claimed();
+            } catch (ConditionalCheckFailedException held) {
+                IdempotencyItem item;
+                try {
+                    item = idempotency.getItem(r -> r.key(key("idem#" + key)).consistentRead(true));
+                } catch (DynamoDbException e) {
+                    throw failure("read an idempotency record", e);
+                }
+                if (item != null && item.getExpiresAt() != null && item.getExpiresAt() >= clock.millis()) {
+                    return item.getResult() == null ? IdempotencyClaim.inProgress()
+                            : IdempotencyClaim.completed(Base64.getDecoder().decode(item.getResult()));
+                }
+                // it expired or was released between the two calls: try to claim it again
+            } catch (DynamoDbException e) {
+                throw failure("claim an idempotency key", e);
+            }
+        }
+        return IdempotencyClaim.inProgress();
+    }
+
+    @Override
     public void recordIdempotentResult(String key, byte[] result, Duration ttl) {
         IdempotencyItem item = new IdempotencyItem();
         item.setPk("idem#" + key);
         long expiresAt = clock.millis() + ttl.toMillis();
         item.setResult(Base64.getEncoder().encodeToString(result));
         item.setExpiresAt(expiresAt);
-        item.setTtl(expiresAt / 1000);
+        item.setTtl(expiresAt / 1000 + 1);
         try {
+            // replaces our in-progress marker; only a completed record of another attempt is kept
             idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class).item(item)
-                    .conditionExpression(Expression.builder()
-                            .expression("attribute_not_exists(pk) OR expiresAt < :now")
+                    .conditionExpression(Expression.builder().expression("attribute_not_exists(#r) OR expiresAt < :now")
+                            .expressionNames(Map.of("#r", "result"))
                             .expressionValues(Map.of(":now", AttributeValue.fromN(Long.toString(clock.millis()))))
                             .build())
                     .build());
-        } catch (ConditionalCheckFailedException firstWins) {
-            // a live record exists: keep the first response
+        } catch (ConditionalCheckFailedException anotherAttemptFinished) {
+            // its outcome stands
         } catch (DynamoDbException e) {
             throw failure("record an idempotency key", e);
         }
+    }
+
+    @Override
+    public void releaseIdempotencyKey(String key) {
+        try {
+            idempotency.deleteItem(DeleteItemEnhancedRequest.builder().key(key("idem#" + key))
+                    .conditionExpression(Expression.builder().expression("attribute_not_exists(#r)")
+                            .expressionNames(Map.of("#r", "result")).build())
+                    .build());
+        } catch (ConditionalCheckFailedException finished) {
+            // a completed record is never released
+        } catch (DynamoDbException e) {
+            throw failure("release an idempotency key", e);
+        }
+    }
+
+    /** No live record: none at all, or one whose time has passed (DynamoDB's TTL deletes lazily). */
+    private static Expression liveRecordAbsent(long now) {
+        return Expression.builder().expression("attribute_not_exists(pk) OR expiresAt < :now")
+                .expressionValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)))).build();
     }
 
     private static Key key(String pk) {

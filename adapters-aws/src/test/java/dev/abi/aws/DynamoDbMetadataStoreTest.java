@@ -2,14 +2,26 @@ package dev.abi.aws;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.gateway.Gateway;
+import dev.abi.gateway.GatewaySecurity;
+import dev.abi.gateway.HttpRequest;
+import dev.abi.gateway.HttpResponse;
+import dev.abi.gateway.Limits;
+import dev.abi.gateway.auth.ApiKeys;
+import dev.abi.gateway.auth.Authenticator;
 import dev.abi.namespace.ModelCheck;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.namespace.VectorRecord;
+import dev.abi.store.IdempotencyClaim;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
+import dev.abi.testing.SecretScan;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +30,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 
 /** The DynamoDB metadata store (Enhanced Client) against DynamoDB Local 2.6.1 running in this JVM. */
 class DynamoDbMetadataStoreTest {
@@ -76,6 +89,51 @@ class DynamoDbMetadataStoreTest {
         assertArrayEquals(new byte[] {1}, s.idempotentResult("k").orElseThrow());
         clock.advance(Duration.ofHours(2));
         assertTrue(s.idempotentResult("k").isEmpty(), "expired records are ignored before TTL removes them");
+    }
+
+    @Test
+    void aClaimIsExclusiveUntilItIsReleasedExpiresOrCompletes() {
+        DynamoDbMetadataStore s = store("idem");
+        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state());
+        assertEquals(IdempotencyClaim.State.IN_PROGRESS, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+                "a concurrent retry finds the first attempt in progress");
+        assertTrue(s.idempotentResult("c").isEmpty(), "a claim is not a result");
+        s.releaseIdempotencyKey("c");
+        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+                "a released claim can be taken again");
+        clock.advance(Duration.ofMinutes(6));
+        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+                "an abandoned claim expires");
+        s.recordIdempotentResult("c", new byte[] {7}, Duration.ofHours(1));
+        IdempotencyClaim done = s.claimIdempotencyKey("c", Duration.ofMinutes(5));
+        assertEquals(IdempotencyClaim.State.COMPLETED, done.state());
+        assertArrayEquals(new byte[] {7}, done.result());
+        s.releaseIdempotencyKey("c");
+        assertArrayEquals(new byte[] {7}, s.idempotentResult("c").orElseThrow(), "a result is never released");
+    }
+
+    @Test
+    void aNewApiKeysSecretIsNeverWrittenToTheTable() throws Exception {
+        InMemoryObjectStore objects = new InMemoryObjectStore();
+        DynamoDbMetadataStore meta = store("secrets");
+        String bootstrap = "bootstrap-key-0123456789abcdef";
+        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(), meta,
+                null, null, new GatewaySecurity(new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null),
+                        null, null, null));
+        HttpRequest create = new HttpRequest("POST", "/v1/admin/keys", Map.of(), Map.of("Authorization",
+                "Bearer " + bootstrap, "Idempotency-Key", "create-1"),
+                "{\"name\":\"ci\",\"grants\":[\"read:*\"]}".getBytes(StandardCharsets.UTF_8));
+        HttpResponse created = g.handle(create);
+        assertEquals(201, created.status(), created.bodyText());
+        String key = new ObjectMapper().readTree(created.body()).get("key").asText();
+        String secret = key.substring(key.lastIndexOf('_') + 1);
+        assertEquals(409, g.handle(create).status(), "the retry is not replayed");
+        List<Map<String, AttributeValue>> items = dynamo.scan(r -> r.tableName("secrets")).items();
+        assertTrue(items.stream().anyMatch(i -> i.get("pk").s().startsWith("idem#")), "the request was recorded");
+        for (Map<String, AttributeValue> item : items) {
+            assertFalse(SecretScan.contains(item.toString(), secret), "item holds the secret: " + item.get("pk"));
+            assertFalse(SecretScan.contains(item.toString(), bootstrap), "item holds the bootstrap key");
+        }
     }
 
     @Test

@@ -15,6 +15,9 @@ import java.util.List;
  */
 final class AdminApi {
 
+    /** The route whose reply carries a new key's secret: its idempotent retries are never replayed. */
+    static final String CREATE_KEY_ROUTE = "POST /v1/admin/keys";
+
     private final ApiKeys keys;
 
     AdminApi(ApiKeys keys) {
@@ -55,6 +58,22 @@ final class AdminApi {
             writeGrants(g, created.info().grants());
             g.writeEndObject();
         });
+    }
+
+    /**
+     * What a retry of a key creation answers instead of the reply, which held the secret and so was not recorded: the
+     * id of the key the first request created, and what to do.
+     */
+    static String replayNotice(byte[] createdReply) {
+        String id;
+        try {
+            id = JsonBodies.MAPPER.readTree(createdReply).path("id").asText("?");
+        } catch (java.io.IOException e) {
+            id = "?";
+        }
+        return "the first request with this Idempotency-Key created API key '" + id + "'; its secret is shown only"
+                + " once and never stored, so it cannot be replayed. If that reply was lost, revoke the key (DELETE"
+                + " /v1/admin/keys/" + id + ") and create a new one";
     }
 
     private HttpResponse list() {

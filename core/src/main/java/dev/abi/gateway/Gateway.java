@@ -11,6 +11,7 @@ import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
+import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -68,7 +69,7 @@ public final class Gateway {
         this.security = security;
         this.models = models;
         this.documents = documents;
-        this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency);
+        this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency, Clock.systemUTC());
         this.limits = limits;
         this.healthChecks = List.copyOf(healthChecks);
         new VectorApi(namespaces, limits, documents).register(router);
@@ -133,8 +134,10 @@ public final class Gateway {
             throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
         }
         Router.Match match = router.route(request.method(), request.path());
+        String principalId = null;
         if (match.role() != null) {
             Principal principal = security.authenticator().authenticate(request);
+            principalId = principal.id();
             Audit.PRINCIPAL.set(principal.id());
             String ns = match.params().get("ns");
             if (!principal.allows(match.role(), ns)) {
@@ -153,8 +156,9 @@ public final class Gateway {
                 }
             }
         }
-        if (idempotency != null && idempotency.applies(request)) {
-            return idempotency.handle(request, () -> match.handler().handle(request, match.params()));
+        if (idempotency != null && IdempotentRequests.applies(request, match)) {
+            return idempotency.handle(request, principalId, match,
+                    () -> match.handler().handle(request, match.params()));
         }
         return match.handler().handle(request, match.params());
     }

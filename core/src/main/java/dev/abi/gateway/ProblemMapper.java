@@ -89,6 +89,8 @@ public final class ProblemMapper {
                     e.getMessage(), List.of(), Map.of());
             case IdempotencyMismatchException e -> problem(422, "idempotency-key-reused", "Idempotency key reused",
                     e.getMessage(), List.of(new FieldError("Idempotency-Key", e.getMessage())), Map.of());
+            case IdempotencyConflictException e -> problem(409, "idempotency-conflict", "Idempotency key conflict",
+                    e.getMessage(), List.of(new FieldError("Idempotency-Key", e.getMessage())), Map.of());
             case NamespaceNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VectorNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case VersionNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());

@@ -9,10 +9,13 @@ import java.util.OptionalLong;
 
 /**
  * The default {@link MetadataStore}, kept in the object store itself: the lease of {@link ObjectStoreLease},
- * idempotency records under {@code idempotency/{key}.json} (created if absent, with an expiry), and no head hints
- * (the newest manifest is the floor).
+ * idempotency records under {@code idempotency/{key}.json} (an in-progress marker created if absent, then the
+ * result, each with an expiry; expired ones are collected by {@link #collectExpiredIdempotencyRecords}), and no head
+ * hints (the newest manifest is the floor).
  */
 public final class ObjectMetadataStore implements MetadataStore {
+
+    private static final String PREFIX = "idempotency/";
 
     private final ObjectStore objects;
     private final Clock clock;
@@ -46,38 +49,102 @@ public final class ObjectMetadataStore implements MetadataStore {
 
     @Override
     public Optional<byte[]> idempotentResult(String key) {
-        String k = keyOf(key);
-        return objects.get(k).flatMap(o -> {
+        IdempotencyClaim found = read(keyOf(key));
+        return found != null && found.state() == IdempotencyClaim.State.COMPLETED
+                ? Optional.of(found.result()) : Optional.empty();
+    }
+
+    /** The live record under {@code k}, or null when there is none or it expired. */
+    private IdempotencyClaim read(String k) {
+        return objects.get(k).map(o -> {
             JsonNode n = Checksums.openJson(k, o.bytes());
             if (n.path("expiresAt").asLong() < clock.millis()) {
-                return Optional.empty();
+                return null;
             }
-            return Optional.of(Base64.getDecoder().decode(n.path("result").asText()));
-        });
+            return n.has("result") ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
+                    : IdempotencyClaim.inProgress();
+        }).orElse(null);
+    }
+
+    @Override
+    public IdempotencyClaim claimIdempotencyKey(String key, Duration claimTtl) {
+        String k = keyOf(key);
+        byte[] marker = Checksums.sealJson(Checksums.newJson().put("state", "in-progress")
+                .put("expiresAt", clock.millis() + claimTtl.toMillis()));
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<StoredObject> existing = objects.get(k);
+            try {
+                if (existing.isEmpty()) {
+                    objects.putIfAbsent(k, marker);
+                    return IdempotencyClaim.claimed();
+                }
+                JsonNode n = Checksums.openJson(k, existing.get().bytes());
+                if (n.path("expiresAt").asLong() >= clock.millis()) {
+                    return n.has("result")
+                            ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
+                            : IdempotencyClaim.inProgress();
+                }
+                objects.putIfMatch(k, marker, existing.get().etag());
+                return IdempotencyClaim.claimed();
+            } catch (PreconditionFailedException raced) {
+                // another attempt wrote first: read what it wrote
+            }
+        }
+        return IdempotencyClaim.inProgress();
     }
 
     @Override
     public void recordIdempotentResult(String key, byte[] result, Duration ttl) {
         String k = keyOf(key);
-        byte[] json = Checksums.sealJson(Checksums.newJson()
+        byte[] json = Checksums.sealJson(Checksums.newJson().put("state", "completed")
                 .put("result", Base64.getEncoder().encodeToString(result))
                 .put("expiresAt", clock.millis() + ttl.toMillis()));
-        try {
-            objects.putIfAbsent(k, json);
-        } catch (PreconditionFailedException exists) {
-            objects.get(k).ifPresent(o -> {
-                if (Checksums.openJson(k, o.bytes()).path("expiresAt").asLong() < clock.millis()) {
-                    try {
-                        objects.putIfMatch(k, json, o.etag());
-                    } catch (PreconditionFailedException raced) {
-                        // another retry recorded first: keep theirs
-                    }
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<StoredObject> current = objects.get(k);
+            try {
+                if (current.isEmpty()) {
+                    objects.putIfAbsent(k, json);
+                } else if (read(k) instanceof IdempotencyClaim c && c.state() == IdempotencyClaim.State.COMPLETED) {
+                    return; // another attempt finished first: its outcome stands
+                } else {
+                    objects.putIfMatch(k, json, current.get().etag());
                 }
-            });
+                return;
+            } catch (PreconditionFailedException raced) {
+                // read again
+            }
         }
     }
 
+    @Override
+    public void releaseIdempotencyKey(String key) {
+        objects.delete(keyOf(key));
+    }
+
+    @Override
+    public int collectExpiredIdempotencyRecords() {
+        int deleted = 0;
+        long now = clock.millis();
+        for (ObjectInfo info : objects.list(PREFIX)) {
+            Optional<StoredObject> o = objects.get(info.key());
+            if (o.isEmpty()) {
+                continue;
+            }
+            long expiresAt;
+            try {
+                expiresAt = Checksums.openJson(info.key(), o.get().bytes()).path("expiresAt").asLong();
+            } catch (CorruptObjectException unreadable) {
+                expiresAt = 0; // a record that cannot be read can never be replayed
+            }
+            if (expiresAt < now) {
+                objects.delete(info.key());
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
     private static String keyOf(String key) {
-        return "idempotency/" + ObjectKeys.etagOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json";
+        return PREFIX + ObjectKeys.etagOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json";
     }
 }
