@@ -7,6 +7,7 @@ import dev.abi.gateway.ratelimit.RateLimitedException;
 import dev.abi.gateway.ratelimit.RateLimiter;
 
 import dev.abi.documents.DocumentIndex;
+import dev.abi.events.ObjectIndexer;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.inference.ModelRegistry;
@@ -15,6 +16,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The one request path of every deployment: the local server, Lambda, Cloud Functions and Azure Functions all decode
@@ -32,7 +34,7 @@ public final class Gateway {
     private final GatewaySecurity security;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
-        this(namespaces, limits, healthChecks, null);
+        this(builder(namespaces).limits(limits).healthChecks(healthChecks));
     }
 
     /**
@@ -41,7 +43,7 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency) {
-        this(namespaces, limits, healthChecks, idempotency, null);
+        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency));
     }
 
     /**
@@ -49,7 +51,7 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency, ModelRegistry models) {
-        this(namespaces, limits, healthChecks, idempotency, models, null);
+        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models));
     }
 
     /**
@@ -57,7 +59,8 @@ public final class Gateway {
      */
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency, ModelRegistry models, DocumentIndex documents) {
-        this(namespaces, limits, healthChecks, idempotency, models, documents, GatewaySecurity.none());
+        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models)
+                .documents(documents));
     }
 
     /**
@@ -66,14 +69,19 @@ public final class Gateway {
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
                    MetadataStore idempotency, ModelRegistry models, DocumentIndex documents,
                    GatewaySecurity security) {
-        this.security = security;
-        this.models = models;
-        this.documents = documents;
-        this.idempotency = idempotency == null ? null : new IdempotentRequests(idempotency, Clock.systemUTC());
-        this.limits = limits;
-        this.healthChecks = List.copyOf(healthChecks);
-        new VectorApi(namespaces, limits, documents).register(router);
-        new HistoryApi(namespaces).register(router);
+        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models)
+                .documents(documents).security(security));
+    }
+
+    private Gateway(Builder b) {
+        this.security = b.security;
+        this.models = b.models;
+        this.documents = b.documents;
+        this.idempotency = b.idempotency == null ? null : new IdempotentRequests(b.idempotency, b.clock);
+        this.limits = b.limits;
+        this.healthChecks = List.copyOf(b.healthChecks);
+        new VectorApi(b.namespaces, limits, documents).register(router);
+        new HistoryApi(b.namespaces).register(router);
         if (models != null) {
             new InferenceApi(models).register(router);
             new EmbeddingsApi(models).register(router);
@@ -84,8 +92,85 @@ public final class Gateway {
         if (security.authenticator().keys() != null) {
             new AdminApi(security.authenticator().keys()).register(router);
         }
+        if (b.objectIndexer != null) {
+            new ObjectEventsApi(b.objectIndexer).register(router);
+        }
         router.add("GET", "/health", null, (r, p) -> health());
         registerNotYetBuilt();
+    }
+
+    /** A gateway over {@code namespaces}; every other part is optional. */
+    public static Builder builder(NamespaceService namespaces) {
+        return new Builder(namespaces);
+    }
+
+    /** Assembles a {@link Gateway}; each option states its default. */
+    public static final class Builder {
+        private final NamespaceService namespaces;
+        private Limits limits = Limits.defaults();
+        private List<HealthCheck> healthChecks = List.of();
+        private MetadataStore idempotency;
+        private ModelRegistry models;
+        private DocumentIndex documents;
+        private GatewaySecurity security = GatewaySecurity.none();
+        private ObjectIndexer objectIndexer;
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(NamespaceService namespaces) {
+            this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+        }
+
+        /** Request limits; default {@link Limits#defaults()}. */
+        public Builder limits(Limits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /** What {@code GET /health} reports; default none. */
+        public Builder healthChecks(List<HealthCheck> healthChecks) {
+            this.healthChecks = Objects.requireNonNull(healthChecks, "healthChecks");
+            return this;
+        }
+
+        /** Where {@code Idempotency-Key} claims and replies are kept; default null: the header is ignored. */
+        public Builder idempotency(MetadataStore idempotency) {
+            this.idempotency = idempotency;
+            return this;
+        }
+
+        /** The models of the OpenAI-compatible routes; default null: those routes answer 501. */
+        public Builder models(ModelRegistry models) {
+            this.models = models;
+            return this;
+        }
+
+        /** The documents routes and text queries; default null: they answer 501. */
+        public Builder documents(DocumentIndex documents) {
+            this.documents = documents;
+            return this;
+        }
+
+        /** Authentication, rate limits, security headers and CORS; default {@link GatewaySecurity#none()}. */
+        public Builder security(GatewaySecurity security) {
+            this.security = Objects.requireNonNull(security, "security");
+            return this;
+        }
+
+        /** Serves {@code POST /indexObject} and {@code /removeObject}; default null: they are not served. */
+        public Builder objectIndexer(ObjectIndexer objectIndexer) {
+            this.objectIndexer = objectIndexer;
+            return this;
+        }
+
+        /** The clock of idempotency records; default the system UTC clock. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        public Gateway build() {
+            return new Gateway(this);
+        }
     }
 
     /** Largest total size of the request's header names and values. */

@@ -12,6 +12,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.FileVisitResult;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -33,21 +38,73 @@ public final class LocalDiskObjectStore implements ObjectStore {
     private static final long SMALL_OBJECT = 64 * 1024;
 
     private final Path root;
+    /** Reads only what lies under the root once links are resolved (a source bucket of outside files). */
+    private final boolean confined;
     /** FileLock is held per process; this lock keeps threads of one process from overlapping on it. */
     private final ReentrantLock jvmLock = new ReentrantLock();
 
+    /** The store of a data directory, which is created if absent. */
     public LocalDiskObjectStore(Path root) {
         try {
             this.root = Files.createDirectories(root).toAbsolutePath().normalize();
         } catch (IOException e) {
             throw new ObjectStoreException("cannot create data directory " + root, e);
         }
+        this.confined = false;
+    }
+
+    private LocalDiskObjectStore(Path root, boolean confined) {
+        this.root = root.toAbsolutePath().normalize();
+        this.confined = confined;
+    }
+
+    /**
+     * A source bucket: the folder {@code <bucketsDir>/<bucket>}. The name must be a bucket name ({@link
+     * BucketNames}), so it stays one segment under {@code bucketsDir}; nothing is created to read it (a missing folder
+     * reads as an empty bucket), and a key whose file, once links are resolved, lies outside the folder reads as
+     * missing, exactly like an absent one.
+     *
+     * @throws IllegalArgumentException when {@code bucket} is not a bucket name
+     */
+    public static LocalDiskObjectStore sourceBucket(Path bucketsDir, String bucket) {
+        return new LocalDiskObjectStore(bucketsDir.resolve(BucketNames.requireValid(bucket)), true);
+    }
+
+    /**
+     * Deletes the temporary files that writers killed mid-write left behind, when older than {@code olderThan} by
+     * {@code clock} (a live writer's temporary file exists for milliseconds, so another process sharing the folder
+     * never loses one in progress); answers how many it deleted.
+     */
+    public int collectOrphanTemporaryFiles(Duration olderThan, Clock clock) {
+        long cutoff = clock.millis() - olderThan.toMillis();
+        int[] deleted = {0};
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
+                    if (attrs.isRegularFile() && p.getFileName().toString().startsWith(TMP_PREFIX)
+                            && attrs.lastModifiedTime().toMillis() < cutoff) {
+                        deleteQuietly(p);
+                        deleted[0]++;
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult visitFileFailed(Path p, IOException e) {
+                    return FileVisitResult.CONTINUE; // vanished meanwhile, or unreadable: not ours to clean
+                }
+            });
+        } catch (IOException e) {
+            throw new ObjectStoreException("cannot scan " + root + " for temporary files", e);
+        }
+        return deleted[0];
     }
 
     @Override
     public Optional<StoredObject> get(String key) {
         try {
-            byte[] bytes = Files.readAllBytes(pathOf(key));
+            byte[] bytes = Files.readAllBytes(readablePath(key));
             return Optional.of(new StoredObject(bytes, ObjectKeys.etagOf(bytes)));
         } catch (NoSuchFileException e) {
             return Optional.empty();
@@ -58,7 +115,7 @@ public final class LocalDiskObjectStore implements ObjectStore {
 
     @Override
     public byte[] getRange(String key, long offset, int length) {
-        try (FileChannel ch = FileChannel.open(pathOf(key), StandardOpenOption.READ)) {
+        try (FileChannel ch = FileChannel.open(readablePath(key), StandardOpenOption.READ)) {
             long available = Math.max(0, ch.size() - offset);
             ByteBuffer buf = ByteBuffer.allocate((int) Math.min(length, available));
             while (buf.hasRemaining() && ch.read(buf, offset + buf.position()) > 0) {
@@ -185,6 +242,15 @@ public final class LocalDiskObjectStore implements ObjectStore {
 
     private Path pathOf(String key) {
         return root.resolve(ObjectKeys.requireValid(key));
+    }
+
+    /** The file to read for {@code key}; in a confined store, one that lies under the root once links resolve. */
+    private Path readablePath(String key) throws IOException {
+        Path p = pathOf(key);
+        if (confined && !p.toRealPath().startsWith(root.toRealPath())) {
+            throw new NoSuchFileException(key); // read as missing: a refused key and an absent one look the same
+        }
+        return p;
     }
 
     private Path writeTemp(Path target, byte[] bytes) {

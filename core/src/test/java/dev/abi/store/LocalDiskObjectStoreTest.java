@@ -1,6 +1,8 @@
 package dev.abi.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.nio.file.Files;
@@ -38,5 +40,43 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
             assertEquals(1, files.count());
         }
         assertEquals(1, store().list("x/").size());
+    }
+
+    @Test
+    void aSourceBucketIsOneValidSegmentAndNothingOutsideItCanBeRead() throws Exception {
+        Path buckets = dir.resolve("buckets");
+        Path outside = Files.writeString(dir.resolve("creds.txt"), "secret");
+        for (String bad : new String[] {"..", "../..", "../../../../../..", "a/b", "A", ".hidden", "a..b", "", "x_"}) {
+            assertThrows(IllegalArgumentException.class, () -> LocalDiskObjectStore.sourceBucket(buckets, bad), bad);
+        }
+        LocalDiskObjectStore absent = LocalDiskObjectStore.sourceBucket(buckets, "never-made");
+        assertTrue(absent.get("docs/a.md").isEmpty());
+        assertTrue(absent.list("docs/").isEmpty());
+        assertFalse(Files.exists(buckets), "reading a bucket creates no folder");
+
+        Path docs = Files.createDirectories(buckets.resolve("handbook").resolve("docs"));
+        Files.writeString(docs.resolve("inside.md"), "hello");
+        Files.createSymbolicLink(docs.resolve("escape.txt"), outside);
+        Files.createSymbolicLink(buckets.resolve("handbook").resolve("up"), dir);
+        LocalDiskObjectStore bucket = LocalDiskObjectStore.sourceBucket(buckets, "handbook");
+        assertEquals("hello", new String(bucket.get("docs/inside.md").orElseThrow().bytes()));
+        assertTrue(bucket.get("docs/escape.txt").isEmpty(), "a link out of the bucket reads as missing");
+        assertTrue(bucket.get("up/creds.txt").isEmpty(), "a linked folder out of the bucket reads as missing");
+        assertThrows(ObjectNotFoundException.class, () -> bucket.getRange("docs/escape.txt", 0, 3));
+        assertEquals(java.util.List.of("docs/inside.md"), bucket.list("docs/").stream().map(ObjectInfo::key).toList());
+    }
+
+    @Test
+    void orphanTemporaryFilesOfKilledWritersAreCollectedOnceOld() throws Exception {
+        LocalDiskObjectStore s = (LocalDiskObjectStore) store();
+        s.putIfAbsent("ns/a/log/1.json", new byte[] {1});
+        Path old = Files.writeString(dir.resolve("ns/a/log/.tmp-dead-writer"), "torn");
+        Path fresh = Files.writeString(dir.resolve("ns/a/log/.tmp-live-writer"), "in progress");
+        MutableClock clock = new MutableClock(Files.getLastModifiedTime(fresh).toMillis());
+        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(clock.millis() - 7_200_000));
+        assertEquals(1, s.collectOrphanTemporaryFiles(java.time.Duration.ofHours(1), clock));
+        assertFalse(Files.exists(old));
+        assertTrue(Files.exists(fresh), "a temporary file younger than the age may be a live write");
+        assertTrue(s.get("ns/a/log/1.json").isPresent());
     }
 }

@@ -160,7 +160,8 @@ public class CoreBeans {
     @Produces
     @Singleton
     Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata,
-                    ModelRegistry models, DocumentIndex documents, GatewaySecurity security) {
+                    ModelRegistry models, DocumentIndex documents, GatewaySecurity security,
+                    ObjectIndexer objectIndexer) {
         HealthCheck storeCheck = new HealthCheck() {
             @Override
             public String name() {
@@ -184,7 +185,9 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        return new Gateway(namespaces, limits, List.of(storeCheck, kernels), metadata, models, documents, security);
+        return Gateway.builder(namespaces).limits(limits).healthChecks(List.of(storeCheck, kernels))
+                .idempotency(metadata).models(models).documents(documents).security(security)
+                .objectIndexer(objectIndexer).build();
     }
 
     @Produces

@@ -1,17 +1,25 @@
 package dev.abi.functions;
 
+import dev.abi.store.BucketNames;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.LocalDiskObjectStore;
 import dev.abi.store.ObjectStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.jboss.logging.Logger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** The embedded kinds: {@code local} (files under {@code abi.data-dir}) and {@code memory}. */
 @ApplicationScoped
 public class LocalStoreFactories {
+
+    private static final Logger LOG = Logger.getLogger(LocalStoreFactories.class);
+    /** Older than any write in progress by a live process sharing the folder. */
+    private static final Duration ORPHAN_AGE = Duration.ofHours(1);
 
     @Produces
     @ApplicationScoped
@@ -24,12 +32,18 @@ public class LocalStoreFactories {
 
             @Override
             public ObjectStore create(AbiConfig config) {
-                return new LocalDiskObjectStore(Path.of(config.dataDir()));
+                LocalDiskObjectStore store = new LocalDiskObjectStore(Path.of(config.dataDir()));
+                int orphans = store.collectOrphanTemporaryFiles(ORPHAN_AGE, Clock.systemUTC());
+                if (orphans > 0) {
+                    LOG.infof("deleted %d temporary files that writers killed mid-write left in %s", orphans,
+                            config.dataDir());
+                }
+                return store;
             }
 
             @Override
             public ObjectStore forBucket(AbiConfig config, String bucket) {
-                return new LocalDiskObjectStore(Path.of(config.dataDir(), "buckets", bucket));
+                return LocalDiskObjectStore.sourceBucket(Path.of(config.dataDir(), "buckets"), bucket);
             }
         };
     }
@@ -52,7 +66,7 @@ public class LocalStoreFactories {
 
             @Override
             public ObjectStore forBucket(AbiConfig config, String bucket) {
-                return buckets.computeIfAbsent(bucket, b -> new InMemoryObjectStore());
+                return buckets.computeIfAbsent(BucketNames.requireValid(bucket), b -> new InMemoryObjectStore());
             }
         };
     }

@@ -11,14 +11,14 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
-import io.quarkus.funqy.runtime.ApplicationException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The Vert.x front door: hands every {@code /v1/...} and {@code /health} request, raw, to the core {@link Gateway}.
+ * The Vert.x front door: hands every {@code /v1/...}, {@code /health}, {@code /indexObject} and
+ * {@code /removeObject} request, raw, to the core {@link Gateway}, which authenticates, limits and routes them all.
  * It serves the local server, and Google Cloud Functions, whose HTTP bridge feeds requests into the same Vert.x router.
  * Packages whose provider runtime calls the gateway directly (Lambda, Azure) build without it
  * ({@code abi.vertx-route=false}).
@@ -29,27 +29,39 @@ public class VertxGatewayRoute {
 
     void register(@Observes Router router, Gateway gateway) {
         long limit = gateway.limits().maxBodyBytes();
-        for (String path : new String[] {"/v1/*", "/health"}) {
+        for (String path : new String[] {"/v1/*", "/health", "/indexObject", "/removeObject"}) {
+            // A declared length over the limit is refused before the body is read, and before Quarkus's own check
+            // (order -2), which would answer a bare 413 and reset the connection of a client still sending.
+            router.route(path).order(-3).handler(ctx -> {
+                String length = ctx.request().getHeader("Content-Length");
+                if (length != null && !length.isEmpty() && length.length() < 19
+                        && length.chars().allMatch(Character::isDigit) && Long.parseLong(length) > limit) {
+                    ctx.fail(413);
+                } else {
+                    ctx.next();
+                }
+            }).failureHandler(ctx -> failure(ctx, limit));
             router.route(path)
-                    // Quarkus installs its own body handler only when an extension asks for one (Funqy HTTP does,
-                    // the GCF bridge does not); this one is skipped when Quarkus's already read the body.
+                    // Quarkus installs its own body handler only when an extension asks for one (none here does);
+                    // this one reads the body up to the limit, and is skipped when one already read it.
                     .handler(BodyHandler.create(false).setBodyLimit(limit))
                     .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
-                    // Quarkus's body handler (quarkus.http.limits.max-body-size = abi.max-body-bytes) fails
-                    // oversize bodies with 413 before they are read; this turns that into the API's problem body.
-                    .failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
-                            || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
-                            ? new PayloadTooLargeException(-1, limit) : failureOf(ctx))));
+                    .failureHandler(ctx -> failure(ctx, limit));
         }
-        router.route("/indexObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
-        router.route("/removeObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
+    }
+
+    /**
+     * Turns a failure of the route into the API's problem body: an oversize body (413 from the length check above or
+     * a body handler, or a form field over the limit) becomes a payload-too-large problem.
+     */
+    private static void failure(RoutingContext ctx, long limit) {
+        write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
+                || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
+                ? new PayloadTooLargeException(-1, limit) : failureOf(ctx)));
     }
 
     private static Throwable failureOf(RoutingContext ctx) {
         Throwable t = ctx.failure();
-        if (t instanceof ApplicationException e && e.getCause() != null) {
-            return e.getCause();
-        }
         return t != null ? t : new IllegalStateException("HTTP status " + ctx.statusCode());
     }
 

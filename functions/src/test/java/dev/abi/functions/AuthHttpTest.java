@@ -45,6 +45,17 @@ class AuthHttpTest {
         }
     }
 
+    @Test
+    void objectIndexingNeedsCredentialsAndRefusesPathsOutOfTheBuckets() throws Exception {
+        String body = "{\"bucket\":\"b\",\"key\":\"docs/a.md\"}";
+        assertEquals(401, send("POST", "/indexObject", body, null).statusCode());
+        assertEquals(401, send("POST", "/removeObject", body, null).statusCode());
+        HttpResponse<String> traversal = send("POST", "/indexObject",
+                "{\"bucket\":\"../../../../../..\",\"key\":\"tmp/x/creds.txt\"}", BOOT);
+        assertEquals(400, traversal.statusCode(), traversal.body());
+        assertTrue(traversal.body().contains("\"field\":\"bucket\""), traversal.body());
+    }
+
     @TestHTTPResource("/")
     URI base;
 
