@@ -50,13 +50,18 @@ class RateLimiterTest {
             List<Future<?>> clients = new ArrayList<>();
             for (int t = 0; t < CLIENTS; t++) {
                 clients.add(pool.submit(() -> {
-                    for (long i = 0; i < steps; i++) {
-                        for (int c = 0; c < CALLS_PER_STEP; c++) {
-                            if (limiter.check("key:a", "POST /q").allowed()) {
-                                admitted.incrementAndGet();
+                    try {
+                        for (long i = 0; i < steps; i++) {
+                            for (int c = 0; c < CALLS_PER_STEP; c++) {
+                                if (limiter.check("key:a", "POST /q").allowed()) {
+                                    admitted.incrementAndGet();
+                                }
                             }
+                            endOfStep.await();
                         }
-                        endOfStep.await();
+                    } catch (RuntimeException | Error e) {
+                        endOfStep.reset(); // the others stop at once (BrokenBarrierException) instead of waiting
+                        throw e;
                     }
                     return null;
                 }));
