@@ -1,6 +1,7 @@
 package dev.abi.aws;
 
 import java.net.URI;
+import java.util.concurrent.TimeUnit;
 import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
@@ -25,7 +26,12 @@ public final class S3ProxyServer implements AutoCloseable {
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
         proxy.start();
+        long hangGuard = System.nanoTime() + TimeUnit.SECONDS.toNanos(60); // never waited on: only stops a hang
         while (!proxy.getState().equals("STARTED")) {
+            if (System.nanoTime() - hangGuard > 0) {
+                proxy.stop();
+                throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
+            }
             Thread.sleep(10);
         }
         client = newClient();

@@ -82,7 +82,7 @@ public final class NamespaceService {
     }
 
     private final java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
-    private final QueryCoalescer coalescer = new QueryCoalescer(1024, 5_000, System::currentTimeMillis);
+    private final QueryCoalescer coalescer;
 
     public NamespaceService(NamespaceStore store) {
         this(store, task -> Thread.ofVirtual().name("abi-indexer").start(task));
@@ -95,6 +95,7 @@ public final class NamespaceService {
     public NamespaceService(NamespaceStore store, Executor maintenance) {
         this.store = store;
         this.maintenance = maintenance;
+        this.coalescer = new QueryCoalescer(1024, 5_000, store.clock()::millis); // the store's clock, as GC uses
     }
 
     public NamespaceStore store() {

@@ -2,6 +2,8 @@ package dev.abi.resilience;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Objects;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -12,6 +14,12 @@ import java.util.function.Supplier;
  * of failures, or of calls slower than {@code slowCall}, reaches its threshold, it opens. Open, it refuses calls with
  * {@link CircuitOpenException} (or hands them to a fallback) for {@code openDuration}; then, half-open, it lets
  * {@code halfOpenCalls} trial calls through: all fine closes it, one bad reopens it.
+ *
+ * <p>Every outcome is recorded: an {@link Error} thrown by a call (a stack overflow, an out-of-memory on a large
+ * read) counts as a failure and is rethrown unchanged. A trial that has not returned within {@code trialTimeout}
+ * counts as failed, so a trial that never returns cannot hold the breaker half-open for good; its late outcome is
+ * then ignored. All timing is read from the injected {@link Clock}; the breaker starts no thread. Each change of
+ * state is told to a {@link Listener}.
  */
 public final class CircuitBreaker {
 
@@ -21,11 +29,30 @@ public final class CircuitBreaker {
     }
 
     /**
+     * Told of each change of state. It is called while the breaker holds its lock, in the order the changes happen,
+     * so it must be quick and must not wait on other threads; an exception it throws is logged and ignored.
+     */
+    @FunctionalInterface
+    public interface Listener {
+
+        /** The breaker {@code name} went from {@code from} to {@code to}. */
+        void onStateChange(String name, State from, State to);
+
+        /** The default listener: logs opening at WARNING, half-opening and closing at INFO. */
+        static Listener logging() {
+            return LoggingListener.INSTANCE;
+        }
+    }
+
+    /**
+     * The breaker's settings; build them with {@link #builder()}, or take {@link #defaults()}.
+     *
      * @param failureRate  share of failed calls in the window that opens the breaker (0..1]
      * @param slowCallRate share of slow calls in the window that opens it (0..1]
+     * @param trialTimeout how long a half-open trial may run before it counts as failed
      */
     public record Config(int windowSize, int minimumCalls, double failureRate, Duration slowCall, double slowCallRate,
-                         Duration openDuration, int halfOpenCalls) {
+                         Duration openDuration, int halfOpenCalls, Duration trialTimeout) {
         public Config {
             if (windowSize < 1 || minimumCalls < 1 || minimumCalls > windowSize || halfOpenCalls < 1) {
                 throw new IllegalArgumentException("windowSize >= minimumCalls >= 1 and halfOpenCalls >= 1 required");
@@ -33,44 +60,149 @@ public final class CircuitBreaker {
             if (failureRate <= 0 || failureRate > 1 || slowCallRate <= 0 || slowCallRate > 1) {
                 throw new IllegalArgumentException("rates must be in (0, 1]");
             }
+            requirePositive("slowCall", slowCall);
+            requirePositive("openDuration", openDuration);
+            requirePositive("trialTimeout", trialTimeout);
         }
 
+        /** 20 calls, at least 10, 50% failed or 80% slower than 5 s; open 15 s; 3 trials of at most 5 s. */
         public static Config defaults() {
-            return new Config(20, 10, 0.5, Duration.ofSeconds(5), 0.8, Duration.ofSeconds(15), 3);
+            return builder().build();
+        }
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        private static void requirePositive(String field, Duration d) {
+            if (d == null || d.isNegative() || d.isZero()) {
+                throw new IllegalArgumentException(field + " must be a positive duration, was " + d);
+            }
+        }
+
+        /** Builds a {@link Config}; each option not set keeps the default its method names. */
+        public static final class Builder {
+            private int windowSize = 20;
+            private int minimumCalls = 10;
+            private double failureRate = 0.5;
+            private Duration slowCall = Duration.ofSeconds(5);
+            private double slowCallRate = 0.8;
+            private Duration openDuration = Duration.ofSeconds(15);
+            private int halfOpenCalls = 3;
+            private Duration trialTimeout;
+
+            private Builder() {
+            }
+
+            /** How many of the last calls are recorded while closed. Default 20. */
+            public Builder windowSize(int windowSize) {
+                this.windowSize = windowSize;
+                return this;
+            }
+
+            /** How many calls must be recorded before the rates can open the breaker. Default 10. */
+            public Builder minimumCalls(int minimumCalls) {
+                this.minimumCalls = minimumCalls;
+                return this;
+            }
+
+            /** Share of failed calls in the window that opens the breaker, in (0, 1]. Default 0.5. */
+            public Builder failureRate(double failureRate) {
+                this.failureRate = failureRate;
+                return this;
+            }
+
+            /** A call taking at least this long is slow. Default 5 s. */
+            public Builder slowCall(Duration slowCall) {
+                this.slowCall = slowCall;
+                return this;
+            }
+
+            /** Share of slow calls in the window that opens the breaker, in (0, 1]. Default 0.8. */
+            public Builder slowCallRate(double slowCallRate) {
+                this.slowCallRate = slowCallRate;
+                return this;
+            }
+
+            /** How long the breaker stays open before it lets trials through. Default 15 s. */
+            public Builder openDuration(Duration openDuration) {
+                this.openDuration = openDuration;
+                return this;
+            }
+
+            /** How many trials, all fine, close a half-open breaker. Default 3. */
+            public Builder halfOpenCalls(int halfOpenCalls) {
+                this.halfOpenCalls = halfOpenCalls;
+                return this;
+            }
+
+            /**
+             * How long a half-open trial may hold its permit before it counts as failed. Default: the
+             * {@link #slowCall(Duration) slowCall} threshold (a trial that slow fails anyway).
+             */
+            public Builder trialTimeout(Duration trialTimeout) {
+                this.trialTimeout = trialTimeout;
+                return this;
+            }
+
+            public Config build() {
+                return new Config(windowSize, minimumCalls, failureRate, slowCall, slowCallRate, openDuration,
+                        halfOpenCalls, trialTimeout != null ? trialTimeout : slowCall);
+            }
         }
     }
+
+    /** What a permitted call started under: the state's generation, its trial slot (-1 if none) and start time. */
+    private record Permit(long generation, int trialSlot, long startMillis) {
+    }
+
+    private static final long FREE = -1;
 
     private final String name;
     private final Config config;
     private final Clock clock;
     private final Predicate<Throwable> countsAsFailure;
+    private final Listener listener;
     private final boolean[] failed;
     private final boolean[] slow;
+    private final long[] trialStarts;
     private int recorded;
     private int next;
     private State state = State.CLOSED;
+    private long generation;
     private long openedAt;
     private int trialsStarted;
     private int trialsSucceeded;
 
-    /** @param countsAsFailure which exceptions are the upstream's fault (a missing object is not) */
+    /** A breaker whose changes of state are logged ({@link Listener#logging()}). */
     public CircuitBreaker(String name, Config config, Clock clock, Predicate<Throwable> countsAsFailure) {
-        this.name = name;
-        this.config = config;
-        this.clock = clock;
-        this.countsAsFailure = countsAsFailure;
+        this(name, config, clock, countsAsFailure, Listener.logging());
+    }
+
+    /**
+     * @param countsAsFailure which exceptions are the upstream's fault (a missing object is not); an {@link Error}
+     *                        always is
+     * @param listener        told of each change of state
+     */
+    public CircuitBreaker(String name, Config config, Clock clock, Predicate<Throwable> countsAsFailure,
+                          Listener listener) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.config = Objects.requireNonNull(config, "config");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.countsAsFailure = Objects.requireNonNull(countsAsFailure, "countsAsFailure");
+        this.listener = Objects.requireNonNull(listener, "listener");
         this.failed = new boolean[config.windowSize()];
         this.slow = new boolean[config.windowSize()];
+        this.trialStarts = new long[config.halfOpenCalls()];
     }
 
     public String name() {
         return name;
     }
 
+    /** The state now: an open breaker whose {@code openDuration} has passed is half-open. */
     public synchronized State state() {
-        if (state == State.OPEN && clock.millis() - openedAt >= config.openDuration().toMillis()) {
-            return State.HALF_OPEN;
-        }
+        advance(clock.millis());
         return state;
     }
 
@@ -80,30 +212,32 @@ public final class CircuitBreaker {
     }
 
     /**
-     * Runs {@code call} through the breaker; while it is open, or when the call fails, {@code fallback} (if given)
-     * answers instead (the GPU routing falls back to the CPU this way).
+     * Runs {@code call} through the breaker; while it is open, or when the call fails with a
+     * {@link RuntimeException}, {@code fallback} (if given) answers instead (the GPU routing falls back to the CPU
+     * this way). An {@link Error} is recorded as a failure and rethrown unchanged, never handed to the fallback.
      */
     public <T> T call(Supplier<T> call, Function<RuntimeException, T> fallback) {
-        if (!permit()) {
+        Permit permit = permit();
+        if (permit == null) {
             CircuitOpenException open = new CircuitOpenException(name, retryAfterSeconds());
             if (fallback != null) {
                 return fallback.apply(open);
             }
             throw open;
         }
-        long start = clock.millis();
+        T result;
         try {
-            T result = call.get();
-            record(false, clock.millis() - start >= config.slowCall().toMillis());
-            return result;
-        } catch (RuntimeException e) {
-            boolean failure = countsAsFailure.test(e);
-            record(failure, clock.millis() - start >= config.slowCall().toMillis());
-            if (failure && fallback != null) {
+            result = call.get();
+        } catch (Throwable t) {
+            boolean failure = t instanceof Error || countsAsFailure.test(t);
+            record(permit, failure);
+            if (failure && fallback != null && t instanceof RuntimeException e) {
                 return fallback.apply(e);
             }
-            throw e;
+            throw t;
         }
+        record(permit, false);
+        return result;
     }
 
     /** Seconds until an open breaker lets a trial call through. */
@@ -112,36 +246,64 @@ public final class CircuitBreaker {
         return Math.max(1, (left + 999) / 1000);
     }
 
-    private synchronized boolean permit() {
-        if (state == State.OPEN) {
-            if (clock.millis() - openedAt < config.openDuration().toMillis()) {
-                return false;
+    private synchronized Permit permit() {
+        long now = clock.millis();
+        advance(now);
+        return switch (state) {
+            case OPEN -> null;
+            case CLOSED -> new Permit(generation, -1, now);
+            case HALF_OPEN -> {
+                if (trialsStarted >= config.halfOpenCalls()) {
+                    yield null;
+                }
+                int slot = trialsStarted++;
+                trialStarts[slot] = now;
+                yield new Permit(generation, slot, now);
             }
-            state = State.HALF_OPEN;
-            trialsStarted = 0;
-            trialsSucceeded = 0;
-        }
-        if (state == State.HALF_OPEN) {
-            if (trialsStarted >= config.halfOpenCalls()) {
-                return false;
-            }
-            trialsStarted++;
-        }
-        return true;
+        };
     }
 
-    private synchronized void record(boolean failure, boolean slowCall) {
+    /**
+     * Moves the state along the clock: a half-open trial held past {@code trialTimeout} fails (the breaker reopens
+     * as of that deadline), and an open breaker whose {@code openDuration} has passed half-opens.
+     */
+    private void advance(long now) {
         if (state == State.HALF_OPEN) {
+            long oldest = Long.MAX_VALUE;
+            for (long start : trialStarts) {
+                if (start != FREE) {
+                    oldest = Math.min(oldest, start);
+                }
+            }
+            long timeout = config.trialTimeout().toMillis();
+            if (oldest != Long.MAX_VALUE && now - oldest >= timeout) {
+                open(oldest + timeout);
+            }
+        }
+        if (state == State.OPEN && now - openedAt >= config.openDuration().toMillis()) {
+            moveTo(State.HALF_OPEN);
+            trialsStarted = 0;
+            trialsSucceeded = 0;
+            Arrays.fill(trialStarts, FREE);
+        }
+    }
+
+    private synchronized void record(Permit permit, boolean failure) {
+        long now = clock.millis();
+        boolean slowCall = now - permit.startMillis() >= config.slowCall().toMillis();
+        advance(now);
+        if (permit.generation() != generation) {
+            return; // the breaker moved on while this call ran (or its trial timed out): a stale outcome
+        }
+        if (state == State.HALF_OPEN) {
+            trialStarts[permit.trialSlot()] = FREE;
             if (failure || slowCall) {
-                open();
+                open(now);
             } else if (++trialsSucceeded >= config.halfOpenCalls()) {
-                state = State.CLOSED;
+                moveTo(State.CLOSED);
                 recorded = 0;
                 next = 0;
             }
-            return;
-        }
-        if (state == State.OPEN) {
             return;
         }
         failed[next] = failure;
@@ -156,15 +318,26 @@ public final class CircuitBreaker {
                 s += slow[i] ? 1 : 0;
             }
             if (f >= config.failureRate() * recorded || s >= config.slowCallRate() * recorded) {
-                open();
+                open(now);
             }
         }
     }
 
-    private void open() {
-        state = State.OPEN;
-        openedAt = clock.millis();
+    private void open(long at) {
+        moveTo(State.OPEN);
+        openedAt = at;
         recorded = 0;
         next = 0;
+    }
+
+    private void moveTo(State to) {
+        State from = state;
+        state = to;
+        generation++;
+        try {
+            listener.onStateChange(name, from, to);
+        } catch (RuntimeException e) {
+            LoggingListener.LOG.log(System.Logger.Level.WARNING, "circuit breaker " + name + ": listener failed", e);
+        }
     }
 }

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.store.MutableClock;
+import dev.abi.store.ObjectMetadataStore;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,12 +19,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-/** N identical concurrent queries are one index search; a write is never answered from the cache. */
+/**
+ * N identical concurrent queries are one index search; a write is never answered from the cache; a result is cached
+ * for 5 s of the store's clock (a {@link MutableClock} here, so a slow machine cannot expire it mid-test).
+ */
 class CoalescingTest {
 
     @Test
     void identicalConcurrentQueriesSearchOnceAndAWriteIsSeenAtOnce() throws Exception {
-        NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
+        // the result cache's 5 s lifetime runs on this clock, which stands still while the clients query
+        MutableClock clock = new MutableClock(1_000_000L);
+        InMemoryObjectStore objects = new InMemoryObjectStore();
+        NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects,
+                new ObjectMetadataStore(objects, clock), clock, NamespaceStore.Options.DEFAULTS));
         Gateway g = new Gateway(namespaces, Limits.defaults(), List.of());
         StringBuilder vectors = new StringBuilder("{\"vectors\":[");
         for (int i = 0; i < 1000; i++) {
@@ -56,6 +66,13 @@ class CoalescingTest {
         assertEquals(2, namespaces.searches() - before);
         call(g, "/v1/namespaces/c/query", "{\"vector\":[0,1,0.5],\"topK\":5}");
         assertEquals(3, namespaces.searches() - before, "a different query searches");
+
+        clock.advance(Duration.ofMillis(4_999));
+        call(g, "/v1/namespaces/c/query", query);
+        assertEquals(3, namespaces.searches() - before, "still cached");
+        clock.advance(Duration.ofMillis(1));
+        call(g, "/v1/namespaces/c/query", query);
+        assertEquals(4, namespaces.searches() - before, "cached for 5 s only");
     }
 
     private static HttpResponse call(Gateway g, String path, String body) {

@@ -37,8 +37,10 @@ class AuthHttpTest {
             return Map.ofEntries(Map.entry("abi.auth.enabled", "true"), Map.entry("abi.auth.bootstrap-key", BOOT),
                     Map.entry("abi.auth.jwt.hs256-secret", SECRET),
                     Map.entry("abi.auth.jwt.issuer", "https://issuer.test"),
-                    Map.entry("abi.rate-limits.list.algorithm", "fixed-window"),
-                    Map.entry("abi.rate-limits.list.limit", "3"), Map.entry("abi.rate-limits.list.window", "1M"),
+                    // a token bucket of 3 a day: the 4th call is refused unless 8 hours pass between the calls (a
+                    // fixed window on the real clock would reset at a boundary between them)
+                    Map.entry("abi.rate-limits.list.algorithm", "token-bucket"),
+                    Map.entry("abi.rate-limits.list.limit", "3"), Map.entry("abi.rate-limits.list.window", "24H"),
                     Map.entry("abi.rate-limits.list.routes", "GET /v1/namespaces"),
                     Map.entry("abi.security-headers", "true"), Map.entry("abi.cors-origins", "https://app.test"),
                     Map.entry("abi.data-dir", "target/auth-test-data"));

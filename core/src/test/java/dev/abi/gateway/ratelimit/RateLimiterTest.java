@@ -6,19 +6,23 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.abi.store.MutableClock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * Each algorithm under concurrent clients admits the configured rate to within 5% over a run of many windows (time
- * advanced by the test, so the result does not depend on the machine's speed), and answers refusals with a retry
- * time.
+ * Each algorithm under concurrent clients admits the configured rate to within 5% over a run of many windows, and
+ * answers refusals with a retry time. Time is a {@link MutableClock} moved by the test between steps of a fixed number
+ * of calls, so the result does not depend on the machine's speed or the scheduler.
  */
 class RateLimiterTest {
 
@@ -26,34 +30,47 @@ class RateLimiterTest {
         return new RateLimitPolicy("p", a, limit, window, false, Set.of(), Set.of());
     }
 
-    /** Admitted requests while 8 threads hammer for {@code windows} windows of simulated time. */
+    static final int CLIENTS = 8;
+    /** Calls each client makes per step: 8 x 32 = 256 a step, more than any algorithm admits in one. */
+    static final int CALLS_PER_STEP = 32;
+
+    /**
+     * Admitted requests while {@value #CLIENTS} threads each make {@value #CALLS_PER_STEP} calls per step of simulated
+     * time, 100 steps a window for {@code windows} windows. A barrier ends each step and its action moves the clock,
+     * so every step sees the same load whatever the machine's speed or scheduling.
+     */
     static long admittedUnderLoad(RateLimiter limiter, MutableClock clock, Duration window, int windows)
             throws Exception {
         AtomicLong admitted = new AtomicLong();
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch started = new CountDownLatch(8);
-        Thread[] threads = new Thread[8];
-        for (int t = 0; t < threads.length; t++) {
-            threads[t] = new Thread(() -> {
-                started.countDown();
-                while (!stop.get()) {
-                    if (limiter.check("key:a", "POST /q").allowed()) {
-                        admitted.incrementAndGet();
-                    }
-                }
-            });
-            threads[t].start();
-        }
-        started.await();
         long steps = 100L * windows;
         Duration step = window.dividedBy(100);
-        for (long i = 0; i < steps; i++) {
-            Thread.sleep(0, 200_000); // let the clients saturate each step
-            clock.advance(step);
-        }
-        stop.set(true);
-        for (Thread t : threads) {
-            t.join();
+        CyclicBarrier endOfStep = new CyclicBarrier(CLIENTS, () -> clock.advance(step));
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        try {
+            List<Future<?>> clients = new ArrayList<>();
+            for (int t = 0; t < CLIENTS; t++) {
+                clients.add(pool.submit(() -> {
+                    try {
+                        for (long i = 0; i < steps; i++) {
+                            for (int c = 0; c < CALLS_PER_STEP; c++) {
+                                if (limiter.check("key:a", "POST /q").allowed()) {
+                                    admitted.incrementAndGet();
+                                }
+                            }
+                            endOfStep.await();
+                        }
+                    } catch (RuntimeException | Error e) {
+                        endOfStep.reset(); // the others stop at once (BrokenBarrierException) instead of waiting
+                        throw e;
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> client : clients) {
+                client.get(5, TimeUnit.MINUTES); // a hang guard only
+            }
+        } finally {
+            pool.shutdownNow();
         }
         return admitted.get();
     }
