@@ -77,6 +77,7 @@ final class JsonBodies {
         if (id.isEmpty()) {
             throw new ValidationException(path, "must not be empty");
         }
+        requireWellFormed(id, path);
         int bytes = id.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > limits.maxIdBytes()) {
             throw new ValidationException(path, "is " + bytes + " bytes; the limit is " + limits.maxIdBytes());
@@ -142,7 +143,32 @@ final class JsonBodies {
         return n.booleanValue();
     }
 
-    /** Attributes: an object whose values are strings, numbers, booleans, or arrays of those. */
+    /** Most attributes one vector may carry. */
+    static final int MAX_ATTRIBUTES = 256;
+    /** Longest attribute name, in UTF-8 bytes. */
+    static final int MAX_ATTRIBUTE_NAME_BYTES = 256;
+
+    /**
+     * Text must be well-formed UTF-16 (no lone surrogate): stored as UTF-8, a lone surrogate would become {@code ?}
+     * and two different ids would collide.
+     */
+    static String requireWellFormed(String text, String path) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw new ValidationException(path, "holds a lone UTF-16 surrogate at index " + i
+                        + "; send well-formed Unicode");
+            }
+        }
+        return text;
+    }
+
+    /**
+     * Attributes: an object whose values are strings, numbers, booleans, or arrays of those; at most {@link
+     * #MAX_ATTRIBUTES} names of at most {@link #MAX_ATTRIBUTE_NAME_BYTES} bytes.
+     */
     static Map<String, Object> attributes(JsonNode n, String path) {
         if (n == null || n.isNull()) {
             return Map.of();
@@ -150,9 +176,17 @@ final class JsonBodies {
         if (!n.isObject()) {
             throw new ValidationException(path, "must be an object");
         }
+        if (n.size() > MAX_ATTRIBUTES) {
+            throw new ValidationException(path, "has " + n.size() + " attributes; the limit is " + MAX_ATTRIBUTES);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> e : n.properties()) {
             String fieldPath = path + "." + e.getKey();
+            requireWellFormed(e.getKey(), path);
+            if (e.getKey().isEmpty() || e.getKey().getBytes(StandardCharsets.UTF_8).length > MAX_ATTRIBUTE_NAME_BYTES) {
+                throw new ValidationException(path, "attribute names must be 1 to " + MAX_ATTRIBUTE_NAME_BYTES
+                        + " bytes");
+            }
             JsonNode v = e.getValue();
             if (v.isArray()) {
                 List<Object> list = new ArrayList<>(v.size());
@@ -174,7 +208,7 @@ final class JsonBodies {
 
     private static Object scalar(JsonNode v, String path) {
         if (v.isTextual()) {
-            return v.textValue();
+            return requireWellFormed(v.textValue(), path);
         }
         if (v.isBoolean()) {
             return v.booleanValue();

@@ -17,6 +17,7 @@ import dev.abi.namespace.ConcurrentWriteException;
 import dev.abi.namespace.DimensionMismatchException;
 import dev.abi.namespace.NamespaceConflictException;
 import dev.abi.namespace.NamespaceNotFoundException;
+import dev.abi.namespace.NamespaceQuotaException;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.namespace.VectorNotFoundException;
 import dev.abi.namespace.VersionNotFoundException;
@@ -99,6 +100,8 @@ public final class ProblemMapper {
             case RouteNotFoundException e -> problem(404, "not-found", "Not found", e.getMessage(), List.of(), Map.of());
             case MethodNotAllowedException e -> problem(405, "method-not-allowed", "Method not allowed", e.getMessage(),
                     List.of(), Map.of("Allow", String.join(", ", e.allowed())));
+            case NamespaceQuotaException e -> problem(409, "quota-exceeded", "Quota exceeded", e.getMessage(), List.of(),
+                    Map.of());
             case NamespaceConflictException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
             case PayloadTooLargeException e -> problem(413, "payload-too-large", "Payload too large", e.getMessage(),
                     List.of(), Map.of());

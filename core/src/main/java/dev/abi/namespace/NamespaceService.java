@@ -83,6 +83,10 @@ public final class NamespaceService {
 
     private final java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
     private final QueryCoalescer coalescer;
+    private final int maxNamespaces;
+
+    /** The default quota of namespaces per deployment. */
+    public static final int DEFAULT_MAX_NAMESPACES = 10_000;
 
     public NamespaceService(NamespaceStore store) {
         this(store, task -> Thread.ofVirtual().name("abi-indexer").start(task));
@@ -93,6 +97,18 @@ public final class NamespaceService {
      *     platform freezes background work, or in tests)
      */
     public NamespaceService(NamespaceStore store, Executor maintenance) {
+        this(store, maintenance, DEFAULT_MAX_NAMESPACES);
+    }
+
+    /**
+     * @param maxNamespaces how many namespaces the deployment may hold; creating one more is refused with {@link
+     *     NamespaceQuotaException} (the check lists the namespaces, on the create path only)
+     */
+    public NamespaceService(NamespaceStore store, Executor maintenance, int maxNamespaces) {
+        if (maxNamespaces < 1) {
+            throw new IllegalArgumentException("maxNamespaces must be at least 1, got " + maxNamespaces);
+        }
+        this.maxNamespaces = maxNamespaces;
         this.store = store;
         this.maintenance = maintenance;
         this.coalescer = new QueryCoalescer(1024, 5_000, store.clock()::millis); // the store's clock, as GC uses
@@ -113,6 +129,9 @@ public final class NamespaceService {
                             + dimension + " and metric " + metric.wireName());
                 }
                 return new Created(info(name, head(name)), false);
+            }
+            if (store.list().size() >= maxNamespaces) {
+                throw new NamespaceQuotaException(name, maxNamespaces);
             }
             try {
                 store.create(name, dimension, metric);

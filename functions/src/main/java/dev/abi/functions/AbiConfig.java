@@ -109,6 +109,14 @@ public interface AbiConfig {
     @WithDefault("6291456")
     long maxBodyBytes();
 
+    /**
+     * How many namespaces the deployment may hold (default 10,000); creating one more answers 409 {@code
+     * quota-exceeded}.
+     */
+    @WithName("max-namespaces")
+    @WithDefault("10000")
+    int maxNamespaces();
+
     /** Object store settings. */
     interface Store {
         /** {@code local} (files under data-dir), {@code memory}, or a cloud kind its adapter adds ({@code s3}). */

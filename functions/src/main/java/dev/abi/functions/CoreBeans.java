@@ -116,9 +116,10 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    NamespaceService namespaceService(ObjectStore store, MetadataStore metadata) {
+    NamespaceService namespaceService(AbiConfig config, ObjectStore store, MetadataStore metadata) {
         return new NamespaceService(new NamespaceStore(store, metadata, java.time.Clock.systemUTC(),
-                NamespaceStore.Options.DEFAULTS));
+                NamespaceStore.Options.DEFAULTS), task -> Thread.ofVirtual().name("abi-indexer").start(task),
+                config.maxNamespaces());
     }
 
     @Produces
