@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +34,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,8 +54,10 @@ class CrashConsistencyIT {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long SEED = Long.getLong("abi.crash.seed", 20261206L);
     private static final int DIM = 4;
-    private static final int MAX_BATCH = 5;
+    private static final int MAX_BATCH = 4;
     private static final int KILLS = 6;
+    /** Concurrent writers per server in the kill loop. */
+    private static final int WRITERS = 4;
     /** Guards against a hang only: nothing is asserted about how long anything takes. */
     private static final Duration HANG_GUARD = Duration.ofSeconds(90);
     /** The query that reads a whole namespace back answers at most this many matches. */
@@ -97,8 +101,7 @@ class CrashConsistencyIT {
             if (life > 1) {
                 verify(server, ns, ledger, "after kill " + (life - 1));
             }
-            int writers = 4;
-            writeUntilKilled(List.of(new Writers(server, "life" + life, writers, 6 + random.nextInt(15))), ns,
+            writeUntilKilled(List.of(new Writers(server, "life" + life, WRITERS, 6 + random.nextInt(25))), ns,
                     random, ledger);
         }
         try (ServerProcess last = start("after-last-kill")) {
@@ -204,7 +207,7 @@ class CrashConsistencyIT {
      * order, each acknowledged version holding its batch's operation count, and no more unacknowledged commits than
      * requests the crashes could have cut off.
      */
-    private static void verify(ServerProcess server, String ns, Ledger ledger, String when) throws Exception {
+    private void verify(ServerProcess server, String ns, Ledger ledger, String when) throws Exception {
         String where = when + " (seed " + SEED + ")";
         assertTrue(server.health().contains("\"up\""), where + ": " + server.health());
         JsonNode info = get(server, "/v1/namespaces/" + ns, where);
@@ -287,9 +290,24 @@ class CrashConsistencyIT {
             float[] v = floats(get(server, "/v1/namespaces/" + ns + "/vectors/" + e.getKey(), where).get("values"));
             assertTrue(Arrays.equals(v, e.getValue()), where + ": GET " + e.getKey() + " gave " + Arrays.toString(v));
         }
-        System.out.printf("CrashConsistencyIT %s (seed %d): head version %d, %d vectors, %d batches acknowledged,"
-                + " %d commits unacknowledged (cut off by the crashes, at most %d)%n", when, SEED, head, count,
-                byVersion.size(), unacknowledged, ledger.maybeInFlight);
+        Map<String, Long> acksByServer = new TreeMap<>();
+        byVersion.values().forEach(b -> acksByServer.merge(b.server, 1L, Long::sum));
+        System.out.printf("CrashConsistencyIT %s (seed %d): head version %d, %d vectors, batches acknowledged %s,"
+                + " %d commits unacknowledged (cut off by the crashes, at most %d); on disk %s%n", when, SEED, head,
+                count, acksByServer, unacknowledged, ledger.maybeInFlight, onDisk(ns));
+    }
+
+    /**
+     * What the namespace left on disk, for the log: its incarnation directories (each first upsert that raced to
+     * create the namespace leaves one) and manifests (one per incarnation's creation, plus one per finished fold).
+     */
+    private String onDisk(String ns) throws IOException {
+        Path dir = dataDir.resolve("ns").resolve(ns);
+        try (Stream<Path> incarnations = Files.list(dir); Stream<Path> files = Files.walk(dir)) {
+            long manifests = files.filter(p -> p.getParent().getFileName().toString().equals("manifest")
+                    && p.getFileName().toString().endsWith(".json")).count();
+            return incarnations.count() + " incarnation directories, " + manifests + " manifests";
+        }
     }
 
     private static float[] vector(Random random) {
