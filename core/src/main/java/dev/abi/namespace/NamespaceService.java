@@ -325,7 +325,8 @@ public final class NamespaceService {
             } finally {
                 l.lock.readLock().unlock();
             }
-            return coalescer.get(name + "@" + seq + "#" + coalesceKey, () -> {
+            // the root names the incarnation: a namespace deleted and created again at the same version is another
+            return coalescer.get(l.ns.root() + "@" + seq + "#" + coalesceKey, () -> {
                 l.lock.readLock().lock();
                 try {
                     return search(name, l.state, query);

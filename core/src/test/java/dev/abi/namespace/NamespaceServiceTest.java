@@ -33,6 +33,18 @@ class NamespaceServiceTest {
     }
 
     @Test
+    void aCachedQueryIsNeverAnsweredForANamespaceDeletedAndCreatedAgainAtTheSameVersion() {
+        NamespaceService s = newInstance();
+        NamespaceService.Query q = new NamespaceService.Query(new float[] {1, 0}, 1, Filter.ALL, null);
+        s.upsert("again", List.of(vec("old", 1, 0)));
+        assertEquals("old", s.query("again", q, "k").matches().get(0).vector().id());
+        s.delete("again");
+        s.upsert("again", List.of(vec("new", 1, 0)));
+        assertEquals("new", s.query("again", q, "k").matches().get(0).vector().id(),
+                "the same name and version, but another incarnation: the cached result must not be reused");
+    }
+
+    @Test
     void firstUpsertCreatesACosineNamespaceAndVersionsCountBatches() {
         NamespaceService s = newInstance();
         assertEquals(1, s.upsert("docs", List.of(vec("a", 1, 0), vec("b", 0, 1))).version());
