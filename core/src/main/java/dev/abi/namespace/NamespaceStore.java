@@ -8,7 +8,10 @@ import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
 import dev.abi.store.ObjectInfo;
+import dev.abi.store.Checksums;
 import dev.abi.store.ObjectStore;
+import dev.abi.store.PreconditionFailedException;
+import dev.abi.store.StoredObject;
 import dev.abi.store.WalKeys;
 import dev.abi.vector.Metric;
 import java.time.Clock;
@@ -18,10 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Where namespaces live on the object store: {@code namespaces/{name}.json} names each one and its incarnation, and
  * the commit protocol of DESIGN-STORAGE.md keeps its data under {@code ns/{name}/{incarnation}/}.
+ *
+ * <p>A namespace deleted through the API leaves {@code ns/{name}/{incarnation}/_deleted.json} behind, so that a later
+ * creation can tell its remains from the data of a namespace whose config was lost: it refuses to start an empty
+ * incarnation over the latter ({@link LeftoverDataException}).
  */
 public final class NamespaceStore {
 
@@ -112,8 +120,10 @@ public final class NamespaceStore {
      * Creates an empty namespace (version 0).
      *
      * @throws dev.abi.store.PreconditionFailedException when it exists
+     * @throws LeftoverDataException when an earlier incarnation's data is stored but was never deleted
      */
     DurableNamespace create(String name, int dimension, Metric metric) {
+        refuseLeftovers(name);
         NamespaceConfig config = new NamespaceConfig(name, dimension, metric, WalKeys.unique(), clock.millis());
         new ManifestLog(objects, config.root()).commit(new Manifest(0, 0, 0, config.createdTs(), List.of(), 0));
         objects.putIfAbsent(NamespaceConfig.key(name), config.toJson());
@@ -122,13 +132,98 @@ public final class NamespaceStore {
         return ns;
     }
 
-    /** Removes the namespace (it is gone once its config is), then its objects. */
+    /**
+     * Removes the namespace (it is gone once its config is), marks its incarnation deleted, then removes its objects
+     * (all but the mark, which stays so that a stalled writer's late objects are still known to be remains).
+     */
     void delete(String name) {
         Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
                 .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
         objects.delete(NamespaceConfig.key(name));
         open.remove(name);
-        config.ifPresent(c -> objects.list(c.root()).forEach(o -> objects.delete(o.key())));
+        config.ifPresent(c -> {
+            try {
+                objects.putIfAbsent(c.root() + DELETED, Checksums.sealJson(Checksums.newJson().put("name", name)
+                        .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
+            } catch (PreconditionFailedException alreadyMarked) {
+                // a delete that ran before and crashed
+            }
+            objects.list(c.root()).stream().filter(o -> !o.key().equals(c.root() + DELETED))
+                    .forEach(o -> objects.delete(o.key()));
+        });
+    }
+
+    /** The mark a deletion leaves in an incarnation's prefix. */
+    static final String DELETED = "_deleted.json";
+
+    /**
+     * Refuses to create {@code name} over the data of an incarnation that was never deleted: one with log entries or
+     * a manifest past the genesis one, and no deletion mark. Costs one LIST when the name has no objects at all; an
+     * incarnation with nothing committed (a creation that lost its race) does not count.
+     *
+     * @throws PreconditionFailedException when the namespace was created meanwhile (the caller compares)
+     */
+    private void refuseLeftovers(String name) {
+        String prefix = "ns/" + name + "/";
+        String after = null;
+        while (true) {
+            List<ObjectInfo> first = objects.list(prefix, after, 1);
+            if (first.isEmpty()) {
+                return;
+            }
+            String rest = first.get(0).key().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                after = first.get(0).key(); // not inside an incarnation
+                continue;
+            }
+            String root = prefix + rest.substring(0, slash + 1);
+            after = root + "~"; // past every key of this incarnation ('~' sorts after the characters keys use)
+            if (objects.get(root + DELETED).isPresent() || !hasCommittedData(root)) {
+                continue;
+            }
+            if (objects.get(NamespaceConfig.key(name)).isPresent()) {
+                throw new PreconditionFailedException(NamespaceConfig.key(name), "created meanwhile");
+            }
+            throw new LeftoverDataException(name, root);
+        }
+    }
+
+    private boolean hasCommittedData(String root) {
+        if (!objects.list(root + "log/", null, 1).isEmpty()) {
+            return true;
+        }
+        List<ObjectInfo> newest = new ManifestLog(objects, root).listObjects();
+        return !newest.isEmpty() && !newest.get(0).key().equals(new ManifestLog(objects, root).key(0));
+    }
+
+    /**
+     * Changes the config of incarnation {@code incarnation} of {@code name} with compare-and-swap, retrying on races.
+     *
+     * @return the config after the change; empty when the namespace is gone or is another incarnation now
+     */
+    Optional<NamespaceConfig> update(String name, String incarnation, UnaryOperator<NamespaceConfig> change) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<StoredObject> stored = objects.get(NamespaceConfig.key(name));
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            NamespaceConfig current = NamespaceConfig.fromJson(name, stored.get().bytes());
+            if (!current.incarnation().equals(incarnation)) {
+                return Optional.empty();
+            }
+            NamespaceConfig next = change.apply(current);
+            if (next.equals(current)) {
+                return Optional.of(current);
+            }
+            try {
+                objects.putIfMatch(NamespaceConfig.key(name), next.toJson(), stored.get().etag());
+                return Optional.of(next);
+            } catch (PreconditionFailedException raced) {
+                // changed meanwhile: apply the change to the new config
+            }
+        }
+        throw new ConcurrentWriteException(name, 8);
     }
 
     Indexer indexer() {
