@@ -73,6 +73,7 @@ public final class Gateway {
         this.healthChecks = List.copyOf(healthChecks);
         new VectorApi(namespaces, limits, documents).register(router);
         new HistoryApi(namespaces).register(router);
+        new MaintenanceApi(namespaces).register(router);
         if (models != null) {
             new InferenceApi(models).register(router);
             new EmbeddingsApi(models).register(router);

@@ -15,11 +15,14 @@ import dev.abi.inference.UnsupportedModelException;
 import dev.abi.inference.WrongModelKindException;
 import dev.abi.namespace.ConcurrentWriteException;
 import dev.abi.namespace.DimensionMismatchException;
+import dev.abi.namespace.LeftoverDataException;
 import dev.abi.namespace.NamespaceConflictException;
 import dev.abi.namespace.NamespaceNotFoundException;
 import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.namespace.RepairRefusedException;
 import dev.abi.namespace.VectorNotFoundException;
 import dev.abi.namespace.VersionNotFoundException;
+import dev.abi.namespace.WritesHeldException;
 import dev.abi.namespace.SnapshotExistsException;
 import dev.abi.namespace.SnapshotNotFoundException;
 import dev.abi.store.CommitContentionException;
@@ -98,6 +101,11 @@ public final class ProblemMapper {
             case MethodNotAllowedException e -> problem(405, "method-not-allowed", "Method not allowed", e.getMessage(),
                     List.of(), Map.of("Allow", String.join(", ", e.allowed())));
             case NamespaceConflictException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
+            case RepairRefusedException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
+            case LeftoverDataException e -> problem(409, "leftover-data", "Namespace data without a config",
+                    e.getMessage(), List.of(), Map.of());
+            case WritesHeldException e -> problem(503, "repair-needed", "Namespace needs repair", e.getMessage(),
+                    List.of(), Map.of("X-Abi-Corrupt-Object", e.key(), "Retry-After", "60"));
             case PayloadTooLargeException e -> problem(413, "payload-too-large", "Payload too large", e.getMessage(),
                     List.of(), Map.of());
             case NotImplementedYetException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
