@@ -103,4 +103,15 @@ class MaintenanceApiTest {
         assertEquals(4, JSON.readTree(again.bodyText()).get("version").asLong());
         assertFalse(call(other, "GET", "/v1/namespaces/docs/vectors/v4", null).bodyText().contains("problem"));
     }
+
+    @Test
+    void anUpsertOverDataWhoseConfigWasLostAnswers409() throws Exception {
+        memory.delete("namespaces/docs.json");
+        HttpResponse r = call(gateway, "POST", "/v1/namespaces/docs/vectors", upsert(4));
+        assertEquals(409, r.status(), r.bodyText());
+        JsonNode problem = JSON.readTree(r.bodyText());
+        assertEquals("https://abi.dev/problems/leftover-data", problem.get("type").asText());
+        assertTrue(problem.get("detail").asText().contains("'docs'"), problem.toString());
+        assertTrue(memory.get("namespaces/docs.json").isEmpty());
+    }
 }
