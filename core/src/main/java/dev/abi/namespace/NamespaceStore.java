@@ -40,14 +40,15 @@ public final class NamespaceStore {
      * @param grace how old an unreferenced object must be before GC deletes it (longer than any function run)
      * @param foldEvery fold the log into a segment once this many commits are past the newest manifest
      * @param maxDeltas compact delta segments into one base segment past this many
-     * @param leaseTtl how long an indexer's lease lasts without renewal
+     * @param leaseTtl how long an indexer's lease lasts without renewal: how soon another instance takes over from a
+     *     holder that died (a live holder renews it every third of it while it folds)
      * @param graphThreshold from this many vectors a namespace is searched through an HNSW graph, and compaction
      *     stores the graph itself as the base segment, so that no instance has to build it again
      */
     public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
             int graphThreshold) {
         public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
-                Duration.ofMinutes(2));
+                Duration.ofSeconds(30));
 
         /** Options with the default graph threshold ({@link AdaptiveVectorIndex#DEFAULT_GRAPH_THRESHOLD}). */
         public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
@@ -227,7 +228,7 @@ public final class NamespaceStore {
     }
 
     Indexer indexer() {
-        return new Indexer(metadata, writerId, options.leaseTtl(), options.maxDeltas());
+        return new Indexer(metadata, writerId, options.leaseTtl(), options.maxDeltas(), clock);
     }
 
     GarbageCollector garbageCollector() {
