@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  * Where namespaces live on the object store: {@code namespaces/{name}.json} names each one and its incarnation, and
  * the commit protocol of DESIGN-STORAGE.md keeps its data under {@code ns/{name}/{incarnation}/}.
  *
- * <p>A namespace deleted through the API leaves {@code ns/{name}/{incarnation}/_deleted.json} behind, so that a later
+ * <p>A namespace deleted through the API leaves {@code deleted/{name}/{incarnation}.json} behind, so that a later
  * creation can tell its remains from the data of a namespace whose config was lost: it refuses to start an empty
  * incarnation over the latter ({@link LeftoverDataException}).
  */
@@ -134,8 +134,8 @@ public final class NamespaceStore {
     }
 
     /**
-     * Removes the namespace (it is gone once its config is), marks its incarnation deleted, then removes its objects
-     * (all but the mark, which stays so that a stalled writer's late objects are still known to be remains).
+     * Removes the namespace (it is gone once its config is), marks its incarnation deleted, then removes its objects.
+     * The mark stays, so that objects a stalled writer adds later are still known to be remains.
      */
     void delete(String name) {
         Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
@@ -144,18 +144,19 @@ public final class NamespaceStore {
         open.remove(name);
         config.ifPresent(c -> {
             try {
-                objects.putIfAbsent(c.root() + DELETED, Checksums.sealJson(Checksums.newJson().put("name", name)
+                objects.putIfAbsent(deletedMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson().put("name", name)
                         .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
             } catch (PreconditionFailedException alreadyMarked) {
                 // a delete that ran before and crashed
             }
-            objects.list(c.root()).stream().filter(o -> !o.key().equals(c.root() + DELETED))
-                    .forEach(o -> objects.delete(o.key()));
+            objects.list(c.root()).forEach(o -> objects.delete(o.key()));
         });
     }
 
-    /** The mark a deletion leaves in an incarnation's prefix. */
-    static final String DELETED = "_deleted.json";
+    /** The mark a deletion through the API leaves for an incarnation (outside its prefix, which it empties). */
+    static String deletedMark(String name, String incarnation) {
+        return "deleted/" + name + "/" + incarnation + ".json";
+    }
 
     /**
      * Refuses to create {@code name} over the data of an incarnation that was never deleted: one with log entries or
@@ -178,9 +179,10 @@ public final class NamespaceStore {
                 after = first.get(0).key(); // not inside an incarnation
                 continue;
             }
-            String root = prefix + rest.substring(0, slash + 1);
+            String incarnation = rest.substring(0, slash);
+            String root = prefix + incarnation + "/";
             after = root + "~"; // past every key of this incarnation ('~' sorts after the characters keys use)
-            if (objects.get(root + DELETED).isPresent() || !hasCommittedData(root)) {
+            if (objects.get(deletedMark(name, incarnation)).isPresent() || !hasCommittedData(root)) {
                 continue;
             }
             if (objects.get(NamespaceConfig.key(name)).isPresent()) {
