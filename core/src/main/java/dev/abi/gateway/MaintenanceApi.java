@@ -7,7 +7,8 @@ import dev.abi.namespace.NamespaceService;
 /**
  * Operator repairs (role {@code admin}): {@code POST /v1/admin/namespaces/{ns}/repair} with
  * {@code {"quarantine": V, "force": false}} quarantines log entry {@code V} of a namespace whose head cannot be read
- * (docs/runbooks/repair.md) and answers 200 {@code {"version","quarantined":[keys],"headReadable","headProblem"?}}.
+ * (docs/runbooks/repair.md) and answers 200 {@code {"version","replaced","quarantined":[keys],"headReadable",
+ * "headProblem"?}} ({@code replaced} is false when the entry verified again and only the hold was lifted).
  * A readable entry answers 409 unless {@code force} is true. Every repair is written to the audit log.
  */
 final class MaintenanceApi {
@@ -39,6 +40,7 @@ final class MaintenanceApi {
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("version", r.version());
+            g.writeBooleanField("replaced", r.replaced());
             g.writeArrayFieldStart("quarantined");
             for (String key : r.quarantined()) {
                 g.writeString(key);

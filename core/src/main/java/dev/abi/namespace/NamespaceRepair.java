@@ -51,13 +51,15 @@ final class NamespaceRepair {
     }
 
     /**
-     * Quarantines the entry at {@code seq}.
+     * Quarantines the entry at {@code seq}; or, when the entry that holds writes verifies again (its object was
+     * restored from bucket versioning), only lifts the hold.
      *
      * @param force quarantine it even though it verifies (only while it is not folded into segments yet)
+     * @return what the quarantine did; empty when only the hold was lifted
      * @throws VersionNotFoundException when {@code seq} is not inside the log (past the head, or collected)
      * @throws RepairRefusedException when the entry verifies and {@code force} is not set, or it changed meanwhile
      */
-    LogQuarantine.Result quarantine(DurableNamespace ns, long seq, boolean force) {
+    Optional<LogQuarantine.Result> quarantine(DurableNamespace ns, long seq, boolean force) {
         String name = ns.config.name();
         List<Long> seqs = ns.log.listSeqs();
         if (seq < 1 || seqs.isEmpty() || seq < seqs.get(0) || seq > seqs.get(seqs.size() - 1)) {
@@ -66,8 +68,14 @@ final class NamespaceRepair {
         }
         Optional<CorruptObjectException> problem = ns.verify(seq);
         String reason;
+        NamespaceConfig.Hold hold = ns.config.hold();
         if (problem.isPresent()) {
             reason = problem.get().getMessage();
+        } else if (!force && hold != null && hold.seq() == seq) {
+            store.update(name, ns.config.incarnation(), NamespaceConfig::repaired);
+            LOG.log(System.Logger.Level.WARNING, "namespace " + name + ": version " + seq + " verifies again; the"
+                    + " hold on writes is lifted and nothing was quarantined");
+            return Optional.empty();
         } else if (!force) {
             throw new RepairRefusedException("version " + seq + " of namespace '" + name + "' is readable: its log"
                     + " entry and WAL object verify, so there is nothing to quarantine (force it to drop the"
@@ -89,6 +97,6 @@ final class NamespaceRepair {
         store.update(name, ns.config.incarnation(), NamespaceConfig::repaired);
         LOG.log(System.Logger.Level.WARNING, "namespace " + name + ": quarantined version " + seq + " under "
                 + result.prefix() + " (" + reason + "); writes are accepted again");
-        return result;
+        return Optional.of(result);
     }
 }

@@ -72,12 +72,14 @@ public final class NamespaceService {
     /**
      * What a repair did.
      *
-     * @param version the quarantined version; its slot now holds an empty write
+     * @param version the repaired version
+     * @param replaced whether its slot now holds an empty write; false when the entry verified again (restored from
+     *     bucket versioning) and only the hold on writes was lifted
      * @param quarantined the copies of its log and WAL objects, under the namespace's {@code quarantine/} prefix
      * @param headProblem null when the head is readable after the repair; else why not (another unreadable entry,
      *     which now holds writes in turn)
      */
-    public record RepairResult(long version, List<String> quarantined, String headProblem) {
+    public record RepairResult(long version, boolean replaced, List<String> quarantined, String headProblem) {
     }
 
     /** What a restore did: the version restored, and the new version (itself a commit) it created. */
@@ -460,7 +462,7 @@ public final class NamespaceService {
      * @throws RepairRefusedException when the entry verifies and {@code force} is not set
      */
     public RepairResult repair(String name, long version, boolean force) {
-        LogQuarantine.Result r = repairs.quarantine(open(name), version, force);
+        Optional<LogQuarantine.Result> r = repairs.quarantine(open(name), version, force);
         live.remove(name);
         String problem = null;
         try {
@@ -468,7 +470,7 @@ public final class NamespaceService {
         } catch (CorruptObjectException stillUnreadable) {
             problem = stillUnreadable.getMessage();
         }
-        return new RepairResult(version, r.copied(), problem);
+        return new RepairResult(version, r.isPresent(), r.map(LogQuarantine.Result::copied).orElse(List.of()), problem);
     }
 
     /** Whether this instance searches the head state of {@code name} through an HNSW graph (else an exact scan). */

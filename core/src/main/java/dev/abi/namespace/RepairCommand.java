@@ -54,8 +54,9 @@ public final class RepairCommand {
             }
             NamespaceService.RepairResult r = service.repair(name, Long.parseLong(opts.get("version")),
                     opts.containsKey("force"));
-            out.println("namespace " + name + ": quarantined version " + r.version() + "; copies: "
-                    + (r.quarantined().isEmpty() ? "none (the slot was empty)" : String.join(", ", r.quarantined())));
+            out.println(r.replaced() ? "namespace " + name + ": quarantined version " + r.version() + "; copies: "
+                    + (r.quarantined().isEmpty() ? "none (the slot was empty)" : String.join(", ", r.quarantined()))
+                    : "namespace " + name + ": version " + r.version() + " verifies again; lifted the hold only");
             if (r.headProblem() != null) {
                 out.println("the head is still unreadable: " + r.headProblem());
                 return 1;

@@ -89,6 +89,7 @@ class CorruptHeadRepairTest {
         assertTrue(memory.get(logKey(reader, 46)).isEmpty());
 
         NamespaceService.RepairResult r = instance().repair("docs", 5, false);
+        assertTrue(r.replaced());
         assertNull(r.headProblem(), "the head is readable after the repair");
         assertEquals(2, r.quarantined().size(), r.quarantined().toString());
         String root = reader.store().open("docs").orElseThrow().root();
@@ -193,5 +194,28 @@ class CorruptHeadRepairTest {
         s.fold("docs");
         assertThrows(RepairRefusedException.class, () -> s.repair("docs", 4, true),
                 "folded into segments: a quarantine would not take it out of the head");
+    }
+
+    @Test
+    void anEntryRestoredFromBucketVersioningOnlyLiftsTheHold() {
+        NamespaceService writer = instance();
+        for (int i = 1; i <= 4; i++) {
+            writer.upsert("docs", batch(i));
+        }
+        String wal = entry(writer, 3).walKey();
+        StoredObject original = memory.get(wal).orElseThrow();
+        flipByte(wal);
+        assertThrows(CorruptObjectException.class, () -> instance().describe("docs"));
+        assertHeldAt(writer, 3, wal);
+
+        StoredObject damaged = memory.get(wal).orElseThrow();
+        memory.putIfMatch(wal, original.bytes(), damaged.etag()); // the operator restores the previous version
+        NamespaceService.RepairResult r = writer.repair("docs", 3, false);
+        assertEquals(false, r.replaced());
+        assertEquals(List.of(), r.quarantined());
+        assertNull(r.headProblem());
+        assertEquals(3, instance().get("docs", "b3").values()[0], "nothing was dropped");
+        assertEquals(5, writer.upsert("docs", batch(5)).version());
+        assertThrows(RepairRefusedException.class, () -> writer.repair("docs", 3, false), "no hold any more");
     }
 }
