@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The vector, version and restore operations of the API over the commit log of a {@link NamespaceStore}.
@@ -540,7 +541,7 @@ public final class NamespaceService {
     }
 
     /** Runs {@code work} on the head of {@code ns}; an entry it finds unreadable holds writes (then it rethrows). */
-    private <T> T holdingOnCorruption(DurableNamespace ns, java.util.function.Supplier<T> work) {
+    private <T> T holdingOnCorruption(DurableNamespace ns, Supplier<T> work) {
         try {
             return work.get();
         } catch (CorruptObjectException e) {
