@@ -3,6 +3,7 @@ package dev.abi.store;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -63,6 +64,7 @@ public final class LogQuarantine {
         objects.putIfAbsent(prefix + "reason.json", Checksums.sealJson(Checksums.newJson()
                 .put("seq", seq)
                 .put("logKey", logKey)
+                .put("kind", original.map(e -> e.kind().name().toLowerCase(Locale.ROOT)).orElse("unknown"))
                 .put("walKey", original.map(LogEntry::walKey).orElse(null))
                 .put("reason", reason)
                 .put("quarantinedAt", clock.millis())));

@@ -12,6 +12,7 @@ import dev.abi.store.LogEntry;
 import dev.abi.store.MutableClock;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.StoredObject;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -95,6 +96,9 @@ class CorruptHeadRepairTest {
         String root = reader.store().open("docs").orElseThrow().root();
         assertTrue(r.quarantined().stream().allMatch(k -> k.startsWith(root + "quarantine/")), r.quarantined().toString());
         assertArrayEquals(flipped, memory.get(r.quarantined().get(1)).orElseThrow().bytes(), "the WAL, as stored");
+        String reasonKey = r.quarantined().get(0).replace("log.json", "reason.json");
+        String reason = new String(memory.get(reasonKey).orElseThrow().bytes(), StandardCharsets.UTF_8);
+        assertTrue(reason.contains("\"kind\":\"write\"") && reason.contains(wal), reason);
 
         for (NamespaceService s : List.of(reader, writer, instance())) {
             for (int i = 1; i <= 45; i++) {
