@@ -82,6 +82,7 @@ public final class Gateway {
         this.healthChecks = List.copyOf(b.healthChecks);
         new VectorApi(b.namespaces, limits, documents).register(router);
         new HistoryApi(b.namespaces).register(router);
+        new MaintenanceApi(b.namespaces).register(router);
         if (models != null) {
             new InferenceApi(models).register(router);
             new EmbeddingsApi(models).register(router);

@@ -15,12 +15,15 @@ import dev.abi.inference.UnsupportedModelException;
 import dev.abi.inference.WrongModelKindException;
 import dev.abi.namespace.ConcurrentWriteException;
 import dev.abi.namespace.DimensionMismatchException;
+import dev.abi.namespace.LeftoverDataException;
 import dev.abi.namespace.NamespaceConflictException;
 import dev.abi.namespace.NamespaceNotFoundException;
 import dev.abi.namespace.NamespaceQuotaException;
 import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.namespace.RepairRefusedException;
 import dev.abi.namespace.VectorNotFoundException;
 import dev.abi.namespace.VersionNotFoundException;
+import dev.abi.namespace.WritesHeldException;
 import dev.abi.namespace.SnapshotExistsException;
 import dev.abi.namespace.SnapshotNotFoundException;
 import dev.abi.store.CommitContentionException;
@@ -103,6 +106,11 @@ public final class ProblemMapper {
             case NamespaceQuotaException e -> problem(409, "quota-exceeded", "Quota exceeded", e.getMessage(), List.of(),
                     Map.of());
             case NamespaceConflictException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
+            case RepairRefusedException e -> problem(409, "conflict", "Conflict", e.getMessage(), List.of(), Map.of());
+            case LeftoverDataException e -> problem(409, "leftover-data", "Namespace data without a config",
+                    e.getMessage(), List.of(), Map.of());
+            case WritesHeldException e -> problem(503, "repair-needed", "Namespace needs repair", e.getMessage(),
+                    List.of(), Map.of("X-Abi-Corrupt-Object", e.key(), "Retry-After", "60"));
             case PayloadTooLargeException e -> problem(413, "payload-too-large", "Payload too large", e.getMessage(),
                     List.of(), Map.of());
             case NotImplementedYetException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),

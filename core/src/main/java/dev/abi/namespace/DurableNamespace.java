@@ -70,7 +70,13 @@ final class DurableNamespace {
         return config.root();
     }
 
+    /**
+     * Commits a batch.
+     *
+     * @throws WritesHeldException while the config holds writes (the head is unreadable)
+     */
     LogEntry append(List<Operation> ops) {
+        refuseWritesIfHeld();
         LogEntry e = log.append(ops);
         ownWal.put(e.walKey(), List.copyOf(ops));
         advanceHint(e.seq());
@@ -78,9 +84,17 @@ final class DurableNamespace {
     }
 
     LogEntry appendRestore(long target) {
+        refuseWritesIfHeld();
         LogEntry e = log.appendRestore(target);
         advanceHint(e.seq());
         return e;
+    }
+
+    /** @throws WritesHeldException while the config read for this handle holds writes */
+    void refuseWritesIfHeld() {
+        if (config.hold() != null) {
+            throw new WritesHeldException(config.name(), config.hold());
+        }
     }
 
     private void advanceHint(long seq) {
@@ -113,13 +127,38 @@ final class DurableNamespace {
             return cached;
         }
         StoredObject wal = objects.get(e.walKey())
-                .orElseThrow(() -> new CorruptObjectException(e.walKey(), "WAL object of log entry " + e.seq()
-                        + " is missing"));
+                .orElseThrow(() -> new CorruptObjectException(e.walKey(), e.seq(), "WAL object of log entry "
+                        + e.seq() + " is missing"));
         if (Checksums.crc32c(wal.bytes()) != e.walCrc()) {
-            throw new CorruptObjectException(e.walKey(), "WAL object does not match the CRC32C its log entry "
-                    + e.seq() + " recorded");
+            throw new CorruptObjectException(e.walKey(), e.seq(), "WAL object does not match the CRC32C its log"
+                    + " entry " + e.seq() + " recorded");
         }
-        return WalCodec.decode(e.walKey(), wal.bytes());
+        try {
+            return WalCodec.decode(e.walKey(), wal.bytes());
+        } catch (CorruptObjectException malformed) {
+            throw malformed.atSeq(e.seq());
+        }
+    }
+
+    /**
+     * Why the entry at {@code seq} cannot be read (its log object, or for a write its WAL object), read from the store
+     * (this instance's cache of its own batches is not trusted here); empty when it verifies. A free slot is
+     * reported as missing: the caller knows whether it lies inside the log.
+     */
+    Optional<CorruptObjectException> verify(long seq) {
+        try {
+            Optional<LogEntry> e = log.entry(seq);
+            if (e.isEmpty()) {
+                return Optional.of(new CorruptObjectException(log.logKey(seq), seq, "log slot is missing"));
+            }
+            if (e.get().kind() == LogEntry.Kind.WRITE) {
+                ownWal.remove(e.get().walKey());
+                opsOf(e.get());
+            }
+            return Optional.empty();
+        } catch (CorruptObjectException unreadable) {
+            return Optional.of(unreadable);
+        }
     }
 
     /** Applies a write entry to {@code index}. Restore entries are handled by the caller. */

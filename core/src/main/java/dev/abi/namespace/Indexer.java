@@ -5,6 +5,7 @@ import dev.abi.store.LogEntry;
 import dev.abi.store.Manifest;
 import dev.abi.store.Operation;
 import dev.abi.store.SegmentRef;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -20,11 +21,15 @@ import java.util.OptionalLong;
  * restored version. An indexer that takes the lease with a new epoch first commits a fence manifest, so an indexer
  * of an older epoch that wakes up finds its version taken and stops: it can leave orphan segments (collected after
  * the grace period) but never commit.
+ *
+ * <p>The lease is short ({@link NamespaceStore.Options#DEFAULTS}: 30 seconds), so that another instance takes over
+ * soon from a holder that died; a live holder renews it while it folds ({@link LeaseKeeper}), and stops before
+ * committing if it was lost all the same ({@link Outcome#LEASE_LOST}).
  */
 final class Indexer {
 
     /** What a fold did. */
-    enum Outcome { COMMITTED, UP_TO_DATE, LEASE_HELD, FENCED }
+    enum Outcome { COMMITTED, UP_TO_DATE, LEASE_HELD, FENCED, LEASE_LOST }
 
     /** The outcome, and the manifest that is newest afterwards (when known). */
     record Result(Outcome outcome, Manifest manifest) {
@@ -34,12 +39,19 @@ final class Indexer {
     private final String owner;
     private final Duration ttl;
     private final int maxDeltas;
+    private final Clock clock;
 
     Indexer(IndexerLease lease, String owner, Duration ttl, int maxDeltas) {
+        this(lease, owner, ttl, maxDeltas, Clock.systemUTC());
+    }
+
+    /** @param clock decides when the lease is due for renewal (the lease store decides when it expires) */
+    Indexer(IndexerLease lease, String owner, Duration ttl, int maxDeltas, Clock clock) {
         this.lease = lease;
         this.owner = owner;
         this.ttl = ttl;
         this.maxDeltas = maxDeltas;
+        this.clock = clock;
     }
 
     Result fold(DurableNamespace ns) {
@@ -53,15 +65,18 @@ final class Indexer {
         if (acquired.isEmpty()) {
             return new Result(Outcome.LEASE_HELD, null);
         }
-        return foldAs(ns, acquired.getAsLong(), compact);
+        try (LeaseKeeper keeper = new LeaseKeeper(lease, ns.root(), owner, ttl, acquired.getAsLong(), clock)) {
+            return foldAs(ns, acquired.getAsLong(), compact, keeper);
+        }
     }
 
     /** One fold under {@code epoch} (package-visible so tests can drive a paused, older indexer). */
     Result foldAs(DurableNamespace ns, long epoch) {
-        return foldAs(ns, epoch, false);
+        return foldAs(ns, epoch, false, null);
     }
 
-    private Result foldAs(DurableNamespace ns, long epoch, boolean compact) {
+    /** @param keeper renews the lease between steps; null for a fold that holds no lease (tests) */
+    private Result foldAs(DurableNamespace ns, long epoch, boolean compact, LeaseKeeper keeper) {
         Manifest current = ns.manifests.newest().orElseGet(() -> genesis(ns));
         if (current.epoch() > epoch) {
             return new Result(Outcome.FENCED, current);
@@ -75,6 +90,9 @@ final class Indexer {
         }
         Plan plan = head.seq() <= current.appliedThroughSeq() ? new Plan(current.segments(), Map.of())
                 : plan(ns, current, head.seq());
+        if (keeper != null && !keeper.renewIfDue()) {
+            return new Result(Outcome.LEASE_LOST, current);
+        }
         List<SegmentRef> segments;
         int count = -1;
         long deltas = plan.base().stream().filter(s -> Segments.DELTA.equals(s.kind())).count()
@@ -93,6 +111,9 @@ final class Indexer {
         long applied = Math.max(head.seq(), current.appliedThroughSeq());
         long commitTs = head.seq() <= current.appliedThroughSeq() ? current.commitTs() : head.commitTs();
         Manifest next = new Manifest(current.version() + 1, epoch, applied, commitTs, segments, count);
+        if (keeper != null && !keeper.renewIfDue()) {
+            return new Result(Outcome.LEASE_LOST, current); // its segments are orphans now, collected after grace
+        }
         if (ns.manifests.commit(next)) {
             return new Result(Outcome.COMMITTED, next);
         }

@@ -1,5 +1,7 @@
 package dev.abi.namespace;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.store.Checksums;
 import dev.abi.store.CorruptObjectException;
 import dev.abi.vector.Metric;
@@ -8,8 +10,30 @@ import dev.abi.vector.Metric;
  * {@code namespaces/{name}.json}, created if absent: the namespace's shape, creation time, and incarnation. Its data
  * lives under {@code ns/{name}/{incarnation}/}, so a namespace deleted and created again never sees the old one's
  * objects, even while they are still being removed.
+ *
+ * <p>Two fields change after creation, always with compare-and-swap on the object's etag: {@code hold}, set while
+ * the head is unreadable (writes are refused; see {@link NamespaceRepair}), and {@code repairs}, counted up by every
+ * repair so that every instance sees a new config and rebuilds its cached state. Every request reads this object
+ * anyway, so both cost no extra request.
+ *
+ * @param hold the unreadable entry that holds writes, or null
+ * @param repairs how many repairs the namespace has had
  */
-public record NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs) {
+public record NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs,
+                              Hold hold, long repairs) {
+
+    /**
+     * Why writes are held: the log entry {@code seq} cannot be read, because object {@code key} failed verification.
+     *
+     * @param since when the hold was set, epoch millis
+     */
+    public record Hold(long seq, String key, long since) {
+    }
+
+    /** A config without a hold or repairs: a new namespace. */
+    public NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs) {
+        this(name, dimension, metric, incarnation, createdTs, null, 0);
+    }
 
     public static String key(String name) {
         return "namespaces/" + name + ".json";
@@ -20,18 +44,37 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
         return "ns/" + name + "/" + incarnation + "/";
     }
 
+    NamespaceConfig withHold(Hold newHold) {
+        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, newHold, repairs);
+    }
+
+    /** After a repair: no hold, one more repair. */
+    NamespaceConfig repaired() {
+        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, null, repairs + 1);
+    }
+
     byte[] toJson() {
-        return Checksums.sealJson(Checksums.newJson().put("name", name).put("dimension", dimension)
-                .put("metric", metric.wireName()).put("incarnation", incarnation).put("createdTs", createdTs));
+        ObjectNode n = Checksums.newJson().put("name", name).put("dimension", dimension)
+                .put("metric", metric.wireName()).put("incarnation", incarnation).put("createdTs", createdTs);
+        if (hold != null) {
+            n.putObject("hold").put("seq", hold.seq()).put("key", hold.key()).put("since", hold.since());
+        }
+        if (repairs > 0) {
+            n.put("repairs", repairs);
+        }
+        return Checksums.sealJson(n);
     }
 
     static NamespaceConfig fromJson(String name, byte[] bytes) {
         String key = key(name);
         var n = Checksums.openJson(key, bytes);
         try {
+            JsonNode h = n.get("hold");
+            Hold hold = h == null || h.isNull() ? null
+                    : new Hold(h.required("seq").asLong(), h.required("key").asText(), h.required("since").asLong());
             return new NamespaceConfig(name, n.required("dimension").asInt(),
                     Metric.fromWireName(n.required("metric").asText()), n.required("incarnation").asText(),
-                    n.required("createdTs").asLong());
+                    n.required("createdTs").asLong(), hold, n.path("repairs").asLong(0));
         } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(key, "malformed namespace config: " + e.getMessage());
         }

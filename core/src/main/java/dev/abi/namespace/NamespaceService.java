@@ -1,6 +1,8 @@
 package dev.abi.namespace;
 
+import dev.abi.store.CorruptObjectException;
 import dev.abi.store.LogEntry;
+import dev.abi.store.LogQuarantine;
 import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
 import dev.abi.vector.Filter;
@@ -16,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * The vector, version and restore operations of the API over the commit log of a {@link NamespaceStore}.
@@ -26,11 +29,15 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * before it began. A batch is applied to the cached state under a write lock, so a query never sees half of one.
  * Past the fold threshold a write triggers the indexer on {@code maintenance}, which folds the log into segments;
  * after a compaction it also collects garbage, at most once per grace period per instance.
+ *
+ * <p>When the head cannot be rebuilt because a log entry or its WAL object fails verification, the namespace holds
+ * writes ({@link WritesHeldException}) until an operator quarantines that entry with {@link #repair}.
  */
 public final class NamespaceService {
 
     private final NamespaceStore store;
     private final Executor maintenance;
+    private final NamespaceRepair repairs;
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
     /** A point in history to read: a version (log seq) or a time. Exactly one is set. */
@@ -61,6 +68,19 @@ public final class NamespaceService {
 
     /** A named snapshot (a tag GC keeps). */
     public record SnapshotInfo(String name, long version, long commitTs) {
+    }
+
+    /**
+     * What a repair did.
+     *
+     * @param version the repaired version
+     * @param replaced whether its slot now holds an empty write; false when the entry verified again (restored from
+     *     bucket versioning) and only the hold on writes was lifted
+     * @param quarantined the copies of its log and WAL objects, under the namespace's {@code quarantine/} prefix
+     * @param headProblem null when the head is readable after the repair; else why not (another unreadable entry,
+     *     which now holds writes in turn)
+     */
+    public record RepairResult(long version, boolean replaced, List<String> quarantined, String headProblem) {
     }
 
     /** What a restore did: the version restored, and the new version (itself a commit) it created. */
@@ -112,6 +132,7 @@ public final class NamespaceService {
         this.store = store;
         this.maintenance = maintenance;
         this.coalescer = new QueryCoalescer(1024, 5_000, store.clock()::millis); // the store's clock, as GC uses
+        this.repairs = new NamespaceRepair(store);
     }
 
     public NamespaceStore store() {
@@ -201,7 +222,7 @@ public final class NamespaceService {
         if (!chunks.isEmpty() && store.open(name).isEmpty()) {
             create(name, chunks.get(0).values().length, Metric.COSINE);
         }
-        Live l = current(name);
+        Live l = currentForWrite(name);
         checkDimensions(name, l.ns.config.dimension(), chunks);
         java.util.Set<String> fresh = new java.util.HashSet<>();
         List<Operation> ops = new ArrayList<>(chunks.size());
@@ -235,7 +256,7 @@ public final class NamespaceService {
 
     /** Deletes vectors by id; ids that do not exist at the head are ignored and not counted. */
     public WriteResult deleteVectors(String name, List<String> ids) {
-        Live l = current(name);
+        Live l = currentForWrite(name);
         DurableNamespace.State state = l.state;
         List<Operation> ops = new ArrayList<>();
         l.lock.readLock().lock();
@@ -417,6 +438,7 @@ public final class NamespaceService {
     /** Restores to a version. The restore is a new commit, ordered with writes by the log. */
     public RestoreResult restoreToVersion(String name, long version) {
         DurableNamespace ns = open(name);
+        ns.refuseWritesIfHeld();
         if (!ns.reachable(version, ns.head().seq())) {
             throw new VersionNotFoundException(name, version);
         }
@@ -439,8 +461,8 @@ public final class NamespaceService {
 
     /** Folds the log into segments now (normally triggered by writes); returns the outcome's name. */
     public String fold(String name) {
-        Indexer.Result r = store.indexer().fold(open(name));
-        return r.outcome().name();
+        DurableNamespace ns = open(name);
+        return holdingOnCorruption(ns, () -> store.indexer().fold(ns)).outcome().name();
     }
 
     /**
@@ -448,8 +470,29 @@ public final class NamespaceService {
      * graph threshold, so cold instances open one segment and search its graph at once. Returns the outcome's name.
      */
     public String compact(String name) {
-        Indexer.Result r = store.indexer().fold(open(name), true);
-        return r.outcome().name();
+        DurableNamespace ns = open(name);
+        return holdingOnCorruption(ns, () -> store.indexer().fold(ns, true)).outcome().name();
+    }
+
+    /**
+     * Quarantines the log entry at {@code version} (see {@link LogQuarantine}) and lifts the hold on writes: every
+     * later entry stays, and every instance rebuilds its state on its next request. Then rebuilds the head once to
+     * report whether it is readable now.
+     *
+     * @param force quarantine the entry even though it verifies (only while it is not folded into segments)
+     * @throws VersionNotFoundException when {@code version} is not in the log
+     * @throws RepairRefusedException when the entry verifies and {@code force} is not set
+     */
+    public RepairResult repair(String name, long version, boolean force) {
+        Optional<LogQuarantine.Result> r = repairs.quarantine(open(name), version, force);
+        live.remove(name);
+        String problem = null;
+        try {
+            current(name);
+        } catch (CorruptObjectException stillUnreadable) {
+            problem = stillUnreadable.getMessage();
+        }
+        return new RepairResult(version, r.isPresent(), r.map(LogQuarantine.Result::copied).orElse(List.of()), problem);
     }
 
     /** Whether this instance searches the head state of {@code name} through an HNSW graph (else an exact scan). */
@@ -505,9 +548,31 @@ public final class NamespaceService {
         return current(name);
     }
 
+    /** As {@link #current}, refusing first when the namespace holds writes. */
+    private Live currentForWrite(String name) {
+        DurableNamespace ns = open(name);
+        ns.refuseWritesIfHeld();
+        return holdingOnCorruption(ns, () -> current(ns));
+    }
+
     /** This instance's state of the namespace, brought up to the newest commit. */
     private Live current(String name) {
         DurableNamespace ns = open(name);
+        return holdingOnCorruption(ns, () -> current(ns));
+    }
+
+    /** Runs {@code work} on the head of {@code ns}; an entry it finds unreadable holds writes (then it rethrows). */
+    private <T> T holdingOnCorruption(DurableNamespace ns, Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (CorruptObjectException e) {
+            repairs.holdIfEntryUnreadable(ns, e);
+            throw e;
+        }
+    }
+
+    private Live current(DurableNamespace ns) {
+        String name = ns.config.name();
         Live l = live.compute(name, (n, cached) -> cached != null && cached.ns == ns ? cached : new Live(ns));
         DurableNamespace.State seen = l.state;
         if (seen == null) {
@@ -562,7 +627,7 @@ public final class NamespaceService {
         }
         maintenance.execute(() -> {
             try {
-                Indexer.Result r = store.indexer().fold(ns);
+                Indexer.Result r = holdingOnCorruption(ns, () -> store.indexer().fold(ns));
                 if (r.manifest() != null) {
                     target.manifestApplied = r.manifest().appliedThroughSeq();
                 }

@@ -8,7 +8,10 @@ import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
 import dev.abi.store.ObjectInfo;
+import dev.abi.store.Checksums;
 import dev.abi.store.ObjectStore;
+import dev.abi.store.PreconditionFailedException;
+import dev.abi.store.StoredObject;
 import dev.abi.store.WalKeys;
 import dev.abi.vector.Metric;
 import java.time.Clock;
@@ -18,10 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Where namespaces live on the object store: {@code namespaces/{name}.json} names each one and its incarnation, and
  * the commit protocol of DESIGN-STORAGE.md keeps its data under {@code ns/{name}/{incarnation}/}.
+ *
+ * <p>A namespace deleted through the API leaves {@code deleted/{name}/{incarnation}.json} behind, so that a later
+ * creation can tell its remains from the data of a namespace whose config was lost: it refuses to start an empty
+ * incarnation over the latter ({@link LeftoverDataException}).
  */
 public final class NamespaceStore {
 
@@ -32,14 +40,15 @@ public final class NamespaceStore {
      * @param grace how old an unreferenced object must be before GC deletes it (longer than any function run)
      * @param foldEvery fold the log into a segment once this many commits are past the newest manifest
      * @param maxDeltas compact delta segments into one base segment past this many
-     * @param leaseTtl how long an indexer's lease lasts without renewal
+     * @param leaseTtl how long an indexer's lease lasts without renewal: how soon another instance takes over from a
+     *     holder that died (a live holder renews it every third of it while it folds)
      * @param graphThreshold from this many vectors a namespace is searched through an HNSW graph, and compaction
      *     stores the graph itself as the base segment, so that no instance has to build it again
      */
     public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
             int graphThreshold) {
         public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
-                Duration.ofMinutes(2));
+                Duration.ofSeconds(30));
 
         /** Options with the default graph threshold ({@link AdaptiveVectorIndex#DEFAULT_GRAPH_THRESHOLD}). */
         public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
@@ -112,8 +121,10 @@ public final class NamespaceStore {
      * Creates an empty namespace (version 0).
      *
      * @throws dev.abi.store.PreconditionFailedException when it exists
+     * @throws LeftoverDataException when an earlier incarnation's data is stored but was never deleted
      */
     DurableNamespace create(String name, int dimension, Metric metric) {
+        refuseLeftovers(name);
         NamespaceConfig config = new NamespaceConfig(name, dimension, metric, WalKeys.unique(), clock.millis());
         new ManifestLog(objects, config.root()).commit(new Manifest(0, 0, 0, config.createdTs(), List.of(), 0));
         objects.putIfAbsent(NamespaceConfig.key(name), config.toJson());
@@ -122,17 +133,104 @@ public final class NamespaceStore {
         return ns;
     }
 
-    /** Removes the namespace (it is gone once its config is), then its objects. */
+    /**
+     * Removes the namespace (it is gone once its config is), marks its incarnation deleted, then removes its objects.
+     * The mark stays, so that objects a stalled writer adds later are still known to be remains.
+     */
     void delete(String name) {
         Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
                 .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
         objects.delete(NamespaceConfig.key(name));
         open.remove(name);
-        config.ifPresent(c -> objects.list(c.root()).forEach(o -> objects.delete(o.key())));
+        config.ifPresent(c -> {
+            try {
+                objects.putIfAbsent(deletedMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson().put("name", name)
+                        .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
+            } catch (PreconditionFailedException alreadyMarked) {
+                // a delete that ran before and crashed
+            }
+            objects.list(c.root()).forEach(o -> objects.delete(o.key()));
+        });
+    }
+
+    /** The mark a deletion through the API leaves for an incarnation (outside its prefix, which it empties). */
+    static String deletedMark(String name, String incarnation) {
+        return "deleted/" + name + "/" + incarnation + ".json";
+    }
+
+    /**
+     * Refuses to create {@code name} over the data of an incarnation that was never deleted: one with log entries or
+     * a manifest past the genesis one, and no deletion mark. Costs one LIST when the name has no objects at all; an
+     * incarnation with nothing committed (a creation that lost its race) does not count.
+     *
+     * @throws PreconditionFailedException when the namespace was created meanwhile (the caller compares)
+     */
+    private void refuseLeftovers(String name) {
+        String prefix = "ns/" + name + "/";
+        String after = null;
+        while (true) {
+            List<ObjectInfo> first = objects.list(prefix, after, 1);
+            if (first.isEmpty()) {
+                return;
+            }
+            String rest = first.get(0).key().substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash < 0) {
+                after = first.get(0).key(); // not inside an incarnation
+                continue;
+            }
+            String incarnation = rest.substring(0, slash);
+            String root = prefix + incarnation + "/";
+            after = root + "~"; // past every key of this incarnation ('~' sorts after the characters keys use)
+            if (objects.get(deletedMark(name, incarnation)).isPresent() || !hasCommittedData(root)) {
+                continue;
+            }
+            if (objects.get(NamespaceConfig.key(name)).isPresent()) {
+                throw new PreconditionFailedException(NamespaceConfig.key(name), "created meanwhile");
+            }
+            throw new LeftoverDataException(name, root);
+        }
+    }
+
+    private boolean hasCommittedData(String root) {
+        if (!objects.list(root + "log/", null, 1).isEmpty()) {
+            return true;
+        }
+        List<ObjectInfo> newest = new ManifestLog(objects, root).listObjects();
+        return !newest.isEmpty() && !newest.get(0).key().equals(new ManifestLog(objects, root).key(0));
+    }
+
+    /**
+     * Changes the config of incarnation {@code incarnation} of {@code name} with compare-and-swap, retrying on races.
+     *
+     * @return the config after the change; empty when the namespace is gone or is another incarnation now
+     */
+    Optional<NamespaceConfig> update(String name, String incarnation, UnaryOperator<NamespaceConfig> change) {
+        for (int attempt = 0; attempt < 8; attempt++) {
+            Optional<StoredObject> stored = objects.get(NamespaceConfig.key(name));
+            if (stored.isEmpty()) {
+                return Optional.empty();
+            }
+            NamespaceConfig current = NamespaceConfig.fromJson(name, stored.get().bytes());
+            if (!current.incarnation().equals(incarnation)) {
+                return Optional.empty();
+            }
+            NamespaceConfig next = change.apply(current);
+            if (next.equals(current)) {
+                return Optional.of(current);
+            }
+            try {
+                objects.putIfMatch(NamespaceConfig.key(name), next.toJson(), stored.get().etag());
+                return Optional.of(next);
+            } catch (PreconditionFailedException raced) {
+                // changed meanwhile: apply the change to the new config
+            }
+        }
+        throw new ConcurrentWriteException(name, 8);
     }
 
     Indexer indexer() {
-        return new Indexer(metadata, writerId, options.leaseTtl(), options.maxDeltas());
+        return new Indexer(metadata, writerId, options.leaseTtl(), options.maxDeltas(), clock);
     }
 
     GarbageCollector garbageCollector() {

@@ -209,7 +209,11 @@ public final class CommitLog {
             return Optional.of(new LogEntry(0, LogEntry.Kind.WRITE, null, 0, 0, "create", createdTs, -1));
         }
         String key = logKey(seq);
-        return objects.get(key).map(o -> LogEntry.fromJson(key, o.bytes()));
+        try {
+            return objects.get(key).map(o -> LogEntry.fromJson(key, o.bytes()));
+        } catch (CorruptObjectException e) {
+            throw e.seq().isPresent() ? e : e.atSeq(seq);
+        }
     }
 
     /** The newest entry, searching from {@code floor} (a seq known to exist or the next free one). */
@@ -269,9 +273,10 @@ public final class CommitLog {
                     break outer;
                 }
                 if (seq != expected) {
-                    throw new CorruptObjectException(logKey(expected), "log slot is missing (found " + seq + " next)");
+                    throw new CorruptObjectException(logKey(expected), expected,
+                            "log slot is missing (found " + seq + " next)");
                 }
-                LogEntry e = entry(seq).orElseThrow(() -> new CorruptObjectException(info.key(), "vanished"));
+                LogEntry e = entry(seq).orElseThrow(() -> new CorruptObjectException(info.key(), seq, "vanished"));
                 out.add(e);
                 expected++;
             }
