@@ -126,8 +126,15 @@ public final class NamespaceStore {
     DurableNamespace create(String name, int dimension, Metric metric) {
         refuseLeftovers(name);
         NamespaceConfig config = new NamespaceConfig(name, dimension, metric, WalKeys.unique(), clock.millis());
-        new ManifestLog(objects, config.root()).commit(new Manifest(0, 0, 0, config.createdTs(), List.of(), 0));
-        objects.putIfAbsent(NamespaceConfig.key(name), config.toJson());
+        ManifestLog manifests = new ManifestLog(objects, config.root());
+        manifests.commit(new Manifest(0, 0, 0, config.createdTs(), List.of(), 0));
+        try {
+            objects.putIfAbsent(NamespaceConfig.key(name), config.toJson());
+        } catch (PreconditionFailedException lostTheRace) {
+            // another creator won: our incarnation holds only its empty manifest, which nothing will ever read
+            objects.delete(manifests.key(0));
+            throw lostTheRace;
+        }
         DurableNamespace ns = handle(config);
         open.put(name, ns);
         return ns;

@@ -33,6 +33,17 @@ class NamespaceServiceTest {
     }
 
     @Test
+    void theLoserOfACreationRaceLeavesNoIncarnationBehind() {
+        NamespaceStore winner = new NamespaceStore(objects);
+        NamespaceStore loser = new NamespaceStore(objects);
+        winner.create("raced", 2, Metric.COSINE);
+        List<String> before = objects.list("ns/raced/").stream().map(ObjectInfo::key).toList();
+        assertThrows(dev.abi.store.PreconditionFailedException.class, () -> loser.create("raced", 2, Metric.COSINE));
+        assertEquals(before, objects.list("ns/raced/").stream().map(ObjectInfo::key).toList(),
+                "the losing creator's empty manifest is deleted");
+    }
+
+    @Test
     void aCachedQueryIsNeverAnsweredForANamespaceDeletedAndCreatedAgainAtTheSameVersion() {
         NamespaceService s = newInstance();
         NamespaceService.Query q = new NamespaceService.Query(new float[] {1, 0}, 1, Filter.ALL, null);
