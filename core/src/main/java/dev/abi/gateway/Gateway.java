@@ -74,8 +74,8 @@ public final class Gateway {
         new VectorApi(namespaces, limits, documents).register(router);
         new HistoryApi(namespaces).register(router);
         if (models != null) {
-            new InferenceApi(models).register(router);
-            new EmbeddingsApi(models).register(router);
+            new InferenceApi(models, limits.compute()).register(router);
+            new EmbeddingsApi(models, limits.compute()).register(router);
         }
         if (documents != null) {
             new DocumentsApi(documents, limits).register(router);
