@@ -67,7 +67,7 @@ class ComputeBudgetApiTest {
     }
 
     private static JsonNode openAiError(HttpResponse r, int status, String param) throws Exception {
-        assertEquals(status, r.status(), r.bodyText());
+        assertEquals(status, r.status(), () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
         JsonNode error = JSON.readTree(r.body()).get("error");
         assertEquals(param, error.get("param").asText(), error.toString());
         return error;
@@ -104,7 +104,7 @@ class ComputeBudgetApiTest {
         // 40 inputs are two batches of 32 and 8; the client goes away while the first is embedded
         AtomicInteger checks = new AtomicInteger();
         HttpResponse r = call("/v1/embeddings", embeddings(40, "hello world"), () -> checks.incrementAndGet() > 1);
-        assertEquals(499, r.status(), r.bodyText());
+        assertEquals(499, r.status(), () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
         assertEquals(2, checks.get(), "checked before each batch, and stopped at the second");
     }
 
