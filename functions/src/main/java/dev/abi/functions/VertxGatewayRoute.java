@@ -1,5 +1,6 @@
 package dev.abi.functions;
 
+import dev.abi.budget.Cancellation;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HttpRequest;
 import dev.abi.gateway.HttpResponse;
@@ -16,16 +17,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Vert.x front door: hands every {@code /v1/...} and {@code /health} request, raw, to the core {@link Gateway}.
  * It serves the local server, and Google Cloud Functions, whose HTTP bridge feeds requests into the same Vert.x router.
  * Packages whose provider runtime calls the gateway directly (Lambda, Azure) build without it
- * ({@code abi.vertx-route=false}).
+ * ({@code abi.vertx-route=false}). Each request carries a {@link Cancellation} that turns true when the client's
+ * connection closes before the answer is complete, so that long work for it (embedding, generation) stops.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)
 public class VertxGatewayRoute {
+
+    private static final String CLIENT_GONE = "abi.client-gone";
 
     void register(@Observes Router router, Gateway gateway) {
         long limit = gateway.limits().maxBodyBytes();
@@ -34,6 +39,7 @@ public class VertxGatewayRoute {
                     // Quarkus installs its own body handler only when an extension asks for one (Funqy HTTP does,
                     // the GCF bridge does not); this one is skipped when Quarkus's already read the body.
                     .handler(BodyHandler.create(false).setBodyLimit(limit))
+                    .handler(VertxGatewayRoute::watchClient)
                     .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
                     // Quarkus's body handler (quarkus.http.limits.max-body-size = abi.max-body-bytes) fails
                     // oversize bodies with 413 before they are read; this turns that into the API's problem body.
@@ -53,6 +59,27 @@ public class VertxGatewayRoute {
         return t != null ? t : new IllegalStateException("HTTP status " + ctx.statusCode());
     }
 
+    /**
+     * On the event loop, once the body is read: notes when the connection closes before the response has ended
+     * (the end handlers fail then). {@code addEndHandler} rather than the response's own close handler, which
+     * Vert.x Web already uses for its end handlers and which holds one handler only.
+     */
+    private static void watchClient(RoutingContext ctx) {
+        AtomicBoolean gone = new AtomicBoolean();
+        ctx.addEndHandler(ended -> {
+            if (ended.failed()) {
+                gone.set(true);
+            }
+        });
+        ctx.put(CLIENT_GONE, gone);
+        ctx.next();
+    }
+
+    private static Cancellation clientGone(RoutingContext ctx) {
+        AtomicBoolean gone = ctx.get(CLIENT_GONE);
+        return () -> (gone != null && gone.get()) || ctx.response().closed();
+    }
+
     private static HttpRequest toRequest(RoutingContext ctx) {
         Map<String, String> query = new HashMap<>();
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
@@ -60,11 +87,11 @@ public class VertxGatewayRoute {
         ctx.request().headers().forEach(e -> headers.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b));
         Buffer body = ctx.body().buffer();
         return new HttpRequest(ctx.request().method().name(), ctx.request().path(), query, headers,
-                body == null ? new byte[0] : body.getBytes());
+                body == null ? new byte[0] : body.getBytes(), clientGone(ctx));
     }
 
     private static void write(RoutingContext ctx, HttpResponse response) {
-        if (ctx.response().ended()) {
+        if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
         ctx.response().setStatusCode(response.status());
