@@ -9,6 +9,7 @@ import dev.abi.gateway.ProblemMapper;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -43,9 +44,14 @@ public class VertxGatewayRoute {
                     .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
                     // Quarkus's body handler (quarkus.http.limits.max-body-size = abi.max-body-bytes) fails
                     // oversize bodies with 413 before they are read; this turns that into the API's problem body.
-                    .failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
-                            || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
-                            ? new PayloadTooLargeException(-1, limit) : failureOf(ctx))));
+                    .failureHandler(ctx -> {
+                        if (clientGone(ctx).isCancelled() || ctx.failure() instanceof HttpClosedException) {
+                            return; // the client left mid-request (an idle timeout, say): nobody to answer or log
+                        }
+                        write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
+                                || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
+                                ? new PayloadTooLargeException(-1, limit) : failureOf(ctx)));
+                    });
         }
         router.route("/indexObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));
         router.route("/removeObject").failureHandler(ctx -> write(ctx, ProblemMapper.toResponse(failureOf(ctx))));

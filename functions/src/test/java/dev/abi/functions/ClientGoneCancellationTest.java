@@ -13,6 +13,7 @@ import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import java.io.OutputStream;
@@ -22,16 +23,23 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * The Vert.x front door cancels a request's work when its client disconnects: a documents upsert whose client closes
- * the connection while the first embedding batch runs embeds no further batch and stores nothing. Latches order the
+ * the connection while the first embedding batch runs embeds no further batch and stores nothing; a client that
+ * leaves before its body is read is not logged as an unexpected failure. Latches order the
  * client, the event loop and the worker; one worker thread makes a later request wait for the cancelled one to end.
  */
 class ClientGoneCancellationTest {
@@ -40,6 +48,8 @@ class ClientGoneCancellationTest {
 
     private final BlockingEmbedder embedder = new BlockingEmbedder();
     private final CountDownLatch serverSawClose = new CountDownLatch(1);
+    private final CountDownLatch failureHandled = new CountDownLatch(1);
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private NamespaceService namespaces;
     private Vertx vertx;
     private HttpServer server;
@@ -60,6 +70,10 @@ class ClientGoneCancellationTest {
                 }
             });
             ctx.next();
+        }).failureHandler(ctx -> {
+            failure.set(ctx.failure());
+            ctx.next(); // runs the front door's failure handler, synchronously
+            failureHandled.countDown();
         });
         new VertxGatewayRoute().register(router, gateway);
         server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
@@ -109,6 +123,45 @@ class ClientGoneCancellationTest {
         assertEquals(200, c.getResponseCode());
         assertEquals(1, embedder.batches.get());
         assertEquals(1, namespaces.list().size());
+    }
+
+    @Test
+    void aClientThatLeavesBeforeItsBodyIsReadIsNotLoggedAsAFailure() throws Exception {
+        List<LogRecord> errors = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord r) {
+                if (r.getLevel().intValue() >= Level.WARNING.intValue()) {
+                    errors.add(r);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger problems = Logger.getLogger("dev.abi.gateway.ProblemMapper");
+        problems.addHandler(capture);
+        try {
+            try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
+                OutputStream out = socket.getOutputStream();
+                out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
+                        + "Content-Length: 100\r\n\r\n{\"documents\":").getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            // hang guard only
+            assertTrue(failureHandled.await(1, TimeUnit.MINUTES), "the body read never failed");
+            assertTrue(failure.get() instanceof HttpClosedException, String.valueOf(failure.get()));
+            assertEquals(List.of(), errors.stream().map(LogRecord::getMessage).toList(),
+                    "a client leaving is not an unexpected failure");
+            assertEquals(0, embedder.batches.get());
+        } finally {
+            problems.removeHandler(capture);
+        }
     }
 
     private int health() throws Exception {
