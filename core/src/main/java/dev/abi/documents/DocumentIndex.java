@@ -1,5 +1,8 @@
 package dev.abi.documents;
 
+import dev.abi.budget.BudgetExceededException;
+import dev.abi.budget.Cancellation;
+import dev.abi.budget.RequestCancelledException;
 import dev.abi.inference.Embedder;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
@@ -86,6 +89,19 @@ public final class DocumentIndex {
      *     over the size limit, or too many chunks
      */
     public UpsertResult upsert(String namespace, List<Document> documents, String model, Chunker.Options chunking) {
+        return upsert(namespace, documents, model, chunking, Integer.MAX_VALUE, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #upsert(String, List, String, Chunker.Options)}, for one request of a caller: the chunks' tokens
+     * (markers included) are held to {@code maxTokens} before anything is embedded, and {@code cancellation} is
+     * checked before each batch of {@link #EMBED_BATCH} chunks.
+     *
+     * @throws BudgetExceededException naming {@code documents} when the chunks hold more than {@code maxTokens}
+     * @throws RequestCancelledException once {@code cancellation} is set; nothing is stored then
+     */
+    public UpsertResult upsert(String namespace, List<Document> documents, String model, Chunker.Options chunking,
+                               int maxTokens, Cancellation cancellation) {
         if (documents.isEmpty()) {
             throw new DocumentFormatException("documents", "must hold at least one document");
         }
@@ -128,13 +144,16 @@ public final class DocumentIndex {
         List<VectorRecord> records = new ArrayList<>();
         List<Integer> pending = new ArrayList<>(); // indexes in records still waiting for their vector
         Chunker chunker = embedder == null ? null : new Chunker(embedder::countTokens, opts);
-        for (Document d : documents) {
+        long tokens = 0;
+        for (int i = 0; i < documents.size(); i++) {
+            Document d = documents.get(i);
             if (d.vector() != null) {
                 records.add(new VectorRecord(d.id() + "#0", d.vector(), attributes(d, 0, d.text())));
                 continue;
             }
             List<Chunker.Chunk> chunks = chunker.split(d.text());
             for (int n = 0; n < chunks.size(); n++) {
+                tokens += chunks.get(n).tokens() + 2; // with the model's [CLS] and [SEP]
                 texts.add(chunks.get(n).text());
                 pending.add(records.size());
                 records.add(new VectorRecord(d.id() + "#" + n, null, attributes(d, n, chunks.get(n).text())));
@@ -143,8 +162,14 @@ public final class DocumentIndex {
                 throw new DocumentFormatException("documents", "make more than " + limits.maxChunks()
                         + " chunks in one request; send fewer or shorter documents per request");
             }
+            if (tokens > maxTokens) {
+                throw new BudgetExceededException("documents", "documents[0] to [" + i + "] make " + tokens
+                        + " tokens to embed; one request may embed at most " + maxTokens
+                        + "; send fewer or shorter documents per request", maxTokens);
+            }
         }
         for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
+            cancellation.throwIfCancelled("embedding chunk " + from);
             int to = Math.min(texts.size(), from + EMBED_BATCH);
             float[][] vectors = embedder.embed(texts.subList(from, to));
             for (int k = from; k < to; k++) {

@@ -14,7 +14,8 @@ import java.util.Map;
 /**
  * The documents routes: {@code POST /v1/namespaces/{ns}/documents} (text in, chunked and embedded by the server)
  * and, an extension of the contract, {@code POST /v1/namespaces/{ns}/documents/delete} with
- * {@code {"documentIds":[...]}}. Text queries go through {@link VectorApi}'s query route.
+ * {@code {"documentIds":[...]}}. Text queries go through {@link VectorApi}'s query route. An upsert embeds at most
+ * {@link dev.abi.budget.ComputeBudget#maxDocumentTokens()} tokens and stops when the request is cancelled.
  */
 final class DocumentsApi {
 
@@ -65,7 +66,8 @@ final class DocumentsApi {
         String model = optionalString(body, "model");
         Chunker.Options chunking = chunking(body.get("chunking"));
         // a DocumentFormatException (e.g. a duplicate id) is a 400 naming its field, in ProblemMapper
-        DocumentIndex.UpsertResult result = documents.upsert(ns, docs, model, chunking);
+        DocumentIndex.UpsertResult result = documents.upsert(ns, docs, model, chunking,
+                limits.compute().maxDocumentTokens(), request.cancellation());
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("documents", result.documents());

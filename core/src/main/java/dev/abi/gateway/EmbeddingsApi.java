@@ -3,6 +3,8 @@ package dev.abi.gateway;
 import dev.abi.gateway.auth.Role;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.budget.BudgetExceededException;
+import dev.abi.budget.ComputeBudget;
 import dev.abi.inference.Embedder;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.inference.PromptTooLongException;
@@ -14,21 +16,23 @@ import java.util.List;
 
 /**
  * {@code POST /v1/embeddings}, OpenAI-compatible: {@code input} a string or an array of up to
- * {@link #MAX_INPUTS} strings, {@code encoding_format} {@code float} (default) or {@code base64} (little-endian
- * float32), {@code usage} counting the tokens the model read. Inputs are embedded in batches of
- * {@link #BATCH}. Errors come in OpenAI's shape.
+ * {@link ComputeBudget#maxEmbeddingInputs()} strings, {@code encoding_format} {@code float} (default) or
+ * {@code base64} (little-endian float32), {@code usage} counting the tokens the model read. The tokens of all inputs
+ * together are held to {@link ComputeBudget#maxEmbeddingTokens()} before the model runs. Inputs are embedded in
+ * batches of {@link #BATCH}; between batches the request's {@link HttpRequest#cancellation()} is checked, so a client
+ * that went away stops the work. Errors come in OpenAI's shape.
  */
 final class EmbeddingsApi {
 
-    /** Most inputs in one request, as OpenAI's API allows. */
-    static final int MAX_INPUTS = 2048;
     /** How many inputs go through the model together. */
     static final int BATCH = 32;
 
     private final ModelRegistry models;
+    private final ComputeBudget budget;
 
-    EmbeddingsApi(ModelRegistry models) {
+    EmbeddingsApi(ModelRegistry models, ComputeBudget budget) {
         this.models = models;
+        this.budget = budget;
     }
 
     void register(Router router) {
@@ -47,7 +51,7 @@ final class EmbeddingsApi {
         if (!modelNode.isTextual()) {
             throw new ValidationException("model", "must be a string");
         }
-        List<String> inputs = inputs(JsonBodies.required(body, "input", "input"));
+        List<String> inputs = inputs(JsonBodies.required(body, "input", "input"), budget.maxEmbeddingInputs());
         String format = body.path("encoding_format").asText("float");
         if (!format.equals("float") && !format.equals("base64")) {
             throw new ValidationException("encoding_format", "must be float or base64, got '" + format + "'");
@@ -59,12 +63,17 @@ final class EmbeddingsApi {
                     + embedder.dimension() + " dimensions; shortening is not supported");
         }
         List<int[]> tokens = new ArrayList<>(inputs.size());
-        int promptTokens = 0;
+        long promptTokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             int count = embedder.countTokens(inputs.get(i)) + 2;
             if (count > embedder.maxTokens()) {
                 throw new PromptTooLongException("input[" + i + "] has " + count + " tokens; model '" + embedder.name()
                         + "' reads at most " + embedder.maxTokens(), "input");
+            }
+            if (promptTokens + count > budget.maxEmbeddingTokens()) {
+                throw new BudgetExceededException("input", "inputs 0 to " + i + " already hold " + (promptTokens + count)
+                        + " tokens; one request may embed at most " + budget.maxEmbeddingTokens()
+                        + " tokens in all; split the inputs over several requests", budget.maxEmbeddingTokens());
             }
             int[] ids = embedder.tokenize(inputs.get(i));
             tokens.add(ids);
@@ -72,11 +81,12 @@ final class EmbeddingsApi {
         }
         float[][] vectors = new float[inputs.size()][];
         for (int from = 0; from < tokens.size(); from += BATCH) {
+            request.cancellation().throwIfCancelled("embedding input[" + from + "]");
             int to = Math.min(tokens.size(), from + BATCH);
             float[][] part = embedder.embedTokens(tokens.subList(from, to));
             System.arraycopy(part, 0, vectors, from, part.length);
         }
-        int usage = promptTokens;
+        long usage = promptTokens;
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeStringField("object", "list");
@@ -108,7 +118,7 @@ final class EmbeddingsApi {
         });
     }
 
-    private static List<String> inputs(JsonNode input) {
+    private static List<String> inputs(JsonNode input, int maxInputs) {
         List<String> out = new ArrayList<>();
         if (input.isTextual()) {
             out.add(input.textValue());
@@ -116,8 +126,8 @@ final class EmbeddingsApi {
             if (input.isEmpty()) {
                 throw new ValidationException("input", "must hold at least one string");
             }
-            if (input.size() > MAX_INPUTS) {
-                throw new ValidationException("input", "holds " + input.size() + " inputs; the limit is " + MAX_INPUTS
+            if (input.size() > maxInputs) {
+                throw new ValidationException("input", "holds " + input.size() + " inputs; the limit is " + maxInputs
                         + " per request");
             }
             for (int i = 0; i < input.size(); i++) {

@@ -84,8 +84,8 @@ public final class Gateway {
         new HistoryApi(b.namespaces).register(router);
         new MaintenanceApi(b.namespaces).register(router);
         if (models != null) {
-            new InferenceApi(models).register(router);
-            new EmbeddingsApi(models).register(router);
+            new InferenceApi(models, limits.compute()).register(router);
+            new EmbeddingsApi(models, limits.compute()).register(router);
         }
         if (documents != null) {
             new DocumentsApi(documents, limits).register(router);

@@ -5,6 +5,8 @@ import dev.abi.gateway.auth.Role;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.budget.BudgetExceededException;
+import dev.abi.budget.ComputeBudget;
 import dev.abi.inference.ChatTemplate;
 import dev.abi.inference.Generator;
 import dev.abi.inference.ModelRegistry;
@@ -21,14 +23,18 @@ import java.util.UUID;
 /**
  * The OpenAI-compatible routes: {@code GET /v1/models}, {@code POST /v1/completions} and
  * {@code POST /v1/chat/completions}, with {@code "stream":true} as server-sent events ({@code data: {chunk}} lines
- * and a final {@code data: [DONE]}). Errors come in OpenAI's shape ({@link OpenAiErrors}).
+ * and a final {@code data: [DONE]}). Errors come in OpenAI's shape ({@link OpenAiErrors}). Prompts are held to the
+ * {@link ComputeBudget}'s message count and characters before they are tokenized, and generation stops between tokens
+ * once the request's {@link HttpRequest#cancellation()} is set.
  */
 final class InferenceApi {
 
     private final ModelRegistry models;
+    private final ComputeBudget budget;
 
-    InferenceApi(ModelRegistry models) {
+    InferenceApi(ModelRegistry models, ComputeBudget budget) {
         this.models = models;
+        this.budget = budget;
     }
 
     void register(Router router) {
@@ -82,13 +88,17 @@ final class InferenceApi {
         int[] prompt;
         if (chat) {
             ChatTemplate template = model.chatTemplate();
-            String rendered = template.render(messages(body.get("messages")));
+            String rendered = template.render(messages(body.get("messages"), budget));
             stop.add(template.endOfTurn());
             prompt = withBos(model, model.tokenizer().encodeWithSpecials(rendered));
         } else {
             JsonNode p = JsonBodies.required(body, "prompt", "prompt");
             if (!p.isTextual()) {
                 throw new ValidationException("prompt", "must be a string (arrays of prompts are not supported)");
+            }
+            if (p.textValue().length() > budget.maxPromptChars()) {
+                throw new BudgetExceededException("prompt", "is " + p.textValue().length() + " characters; the limit is "
+                        + budget.maxPromptChars(), budget.maxPromptChars());
             }
             prompt = withBos(model, model.tokenizer().encode(p.textValue()));
         }
@@ -114,7 +124,7 @@ final class InferenceApi {
         long created = System.currentTimeMillis() / 1000;
         Generator generator = new Generator(model.model());
         if (!stream) {
-            Generator.Result r = generator.generate(prompt, params, null);
+            Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
             return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r));
         }
         int[] promptIds = prompt;
@@ -125,7 +135,8 @@ final class InferenceApi {
                     }
                     try {
                         Generator.Result r = generator.generate(promptIds, params,
-                                piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))));
+                                piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))),
+                                request.cancellation());
                         sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r))));
                     } catch (RuntimeException e) {
                         sink.accept(event(new String(OpenAiErrors.toResponse(e).body(), StandardCharsets.UTF_8)));
@@ -141,10 +152,15 @@ final class InferenceApi {
         return out;
     }
 
-    private static List<ChatTemplate.Message> messages(JsonNode node) {
+    private static List<ChatTemplate.Message> messages(JsonNode node, ComputeBudget budget) {
         if (node == null || !node.isArray() || node.isEmpty()) {
             throw new ValidationException("messages", "must be a non-empty array of {\"role\",\"content\"}");
         }
+        if (node.size() > budget.maxMessages()) {
+            throw new BudgetExceededException("messages", "holds " + node.size() + " messages; the limit is "
+                    + budget.maxMessages(), budget.maxMessages());
+        }
+        long chars = 0;
         List<ChatTemplate.Message> out = new ArrayList<>();
         for (int i = 0; i < node.size(); i++) {
             JsonNode m = node.get(i);
@@ -155,6 +171,11 @@ final class InferenceApi {
             }
             if (content == null || !content.isTextual()) {
                 throw new ValidationException("messages[" + i + "].content", "must be a string");
+            }
+            chars += content.textValue().length();
+            if (chars > budget.maxPromptChars()) {
+                throw new BudgetExceededException("messages", "messages[0] to [" + i + "] already hold " + chars
+                        + " characters of content; the limit is " + budget.maxPromptChars(), budget.maxPromptChars());
             }
             out.add(new ChatTemplate.Message(role.textValue(), content.textValue()));
         }

@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.budget.ComputeBudget;
 import java.util.regex.Pattern;
 
 /**
@@ -10,8 +11,10 @@ import java.util.regex.Pattern;
  * @param maxTopK       largest {@code topK} (1000)
  * @param maxIdBytes    longest id in UTF-8 bytes (256)
  * @param maxDimension  largest vector dimension (4096, an extension documented in docs/api-extensions.md)
+ * @param compute       how much model work one request may ask for (embedding tokens, prompt size)
  */
-public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension) {
+public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension,
+                     ComputeBudget compute) {
 
     /** Namespace names: letters, digits, {@code _} and {@code -}, 1 to 64 characters. */
     public static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -19,7 +22,21 @@ public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdByte
     /** 6 MB in bytes: AWS Lambda's synchronous payload limit. */
     public static final long SIX_MB = 6L * 1024 * 1024;
 
+    public Limits {
+        compute = compute == null ? ComputeBudget.defaults() : compute;
+    }
+
+    /** Limits with the default {@link ComputeBudget}. */
+    public Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension) {
+        this(maxBodyBytes, maxBatch, maxTopK, maxIdBytes, maxDimension, ComputeBudget.defaults());
+    }
+
     public static Limits defaults() {
         return new Limits(SIX_MB, 1000, 1000, 256, 4096);
+    }
+
+    /** These limits with another compute budget. */
+    public Limits withCompute(ComputeBudget budget) {
+        return new Limits(maxBodyBytes, maxBatch, maxTopK, maxIdBytes, maxDimension, budget);
     }
 }

@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.budget.BudgetExceededException;
 import dev.abi.gateway.auth.ForbiddenException;
 import dev.abi.gateway.auth.UnauthenticatedException;
 import dev.abi.gateway.ratelimit.RateLimitedException;
@@ -44,6 +45,8 @@ final class OpenAiErrors {
             case HeadersTooLargeException e -> error(431, e.getMessage(), "invalid_request_error", null, null);
             case IdempotencyMismatchException e -> error(422, e.getMessage(), "invalid_request_error",
                     "Idempotency-Key", "idempotency_key_reused");
+            case BudgetExceededException e -> error(413, e.getMessage(), "invalid_request_error", e.field(),
+                    "request_too_large");
             case PayloadTooLargeException e -> error(413, e.getMessage(), "invalid_request_error", null, null);
             case UnsupportedModelException e -> error(501, e.getMessage(), "invalid_request_error", "model",
                     "model_not_supported");

@@ -3,6 +3,8 @@ package dev.abi.gateway;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.budget.BudgetExceededException;
+import dev.abi.budget.RequestCancelledException;
 import dev.abi.documents.DocumentFormatException;
 import dev.abi.gateway.auth.ForbiddenException;
 import dev.abi.gateway.auth.UnauthenticatedException;
@@ -112,6 +114,11 @@ public final class ProblemMapper {
             case WritesHeldException e -> problem(503, "repair-needed", "Namespace needs repair", e.getMessage(),
                     List.of(), Map.of("X-Abi-Corrupt-Object", e.key(), "Retry-After", "60"));
             case PayloadTooLargeException e -> problem(413, "payload-too-large", "Payload too large", e.getMessage(),
+                    List.of(), Map.of());
+            case BudgetExceededException e -> problem(413, "budget-exceeded", "Request over the compute budget",
+                    e.getMessage(), List.of(new FieldError(e.field(), e.getMessage())), Map.of());
+            // nobody reads this answer: the client has gone (499, "client closed request", as nginx logs it)
+            case RequestCancelledException e -> problem(499, "cancelled", "Client closed request", e.getMessage(),
                     List.of(), Map.of());
             case NotImplementedYetException e -> problem(501, "not-implemented", "Not implemented", e.getMessage(),
                     List.of(), Map.of());

@@ -1,5 +1,7 @@
 package dev.abi.inference;
 
+import dev.abi.budget.Cancellation;
+import dev.abi.budget.RequestCancelledException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,10 +35,21 @@ public final class Generator {
      * @throws PromptTooLongException when the prompt does not fit the context
      */
     public Result generate(int[] prompt, SamplingParams params, TokenListener listener) {
+        return generate(prompt, params, listener, Cancellation.NONE);
+    }
+
+    /**
+     * As {@link #generate(int[], SamplingParams, TokenListener)}, checking {@code cancellation} before the prompt is
+     * read and before each next token is computed.
+     *
+     * @throws RequestCancelledException once {@code cancellation} is set; the token being computed is finished first
+     */
+    public Result generate(int[] prompt, SamplingParams params, TokenListener listener, Cancellation cancellation) {
         int context = model.config().contextLength();
         if (prompt.length == 0 || prompt.length >= context) {
             throw new PromptTooLongException(prompt.length, context);
         }
+        cancellation.throwIfCancelled("reading the prompt");
         LlamaSession session = model.newSession();
         Sampler sampler = new Sampler(params);
         int[] history = new int[context];
@@ -71,6 +84,7 @@ public final class Generator {
             if (length >= context) {
                 break;
             }
+            cancellation.throwIfCancelled("generated token " + (generated.size() + 1));
             logits = session.forward(next);
         }
         String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());

@@ -104,6 +104,49 @@ public interface AbiConfig {
     /** Authentication of the HTTP API. */
     Auth auth();
 
+    /** How much model work one request may ask for; see {@code dev.abi.budget.ComputeBudget}. */
+    Budget budget();
+
+    /** The compute budget of one request; a request over it is refused with 413 naming the field. */
+    interface Budget {
+        /** Most inputs of one {@code /v1/embeddings} request. */
+        @WithName("max-embedding-inputs")
+        @WithDefault("2048")
+        int maxEmbeddingInputs();
+
+        /** Most tokens (markers included) of all inputs of one {@code /v1/embeddings} request. */
+        @WithName("max-embedding-tokens")
+        @WithDefault("65536")
+        int maxEmbeddingTokens();
+
+        /** Most tokens of all chunks of one documents request. */
+        @WithName("max-document-tokens")
+        @WithDefault("65536")
+        int maxDocumentTokens();
+
+        /** Longest completion prompt, or all chat message contents together, in characters (before tokenizing). */
+        @WithName("max-prompt-chars")
+        @WithDefault("262144")
+        int maxPromptChars();
+
+        /** Most messages of one chat request. */
+        @WithName("max-messages")
+        @WithDefault("2048")
+        int maxMessages();
+    }
+
+    /** The HTTP listener. */
+    Http http();
+
+    /** Where the HTTP server listens (read by {@link ListenHostInterceptor} before Quarkus starts it). */
+    interface Http {
+        /**
+         * The interface to listen on. Unset (and {@code quarkus.http.host} unset), the server listens on 127.0.0.1
+         * while authentication is off and on 0.0.0.0 with authentication on.
+         */
+        Optional<String> host();
+    }
+
     /** Largest accepted request body in bytes (default 6 MB, AWS Lambda's payload limit). */
     @WithName("max-body-bytes")
     @WithDefault("6291456")

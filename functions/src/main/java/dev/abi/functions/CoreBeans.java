@@ -3,6 +3,7 @@ package dev.abi.functions;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
+import dev.abi.budget.ComputeBudget;
 import dev.abi.events.DeadLetters;
 import dev.abi.events.EventProcessor;
 import dev.abi.events.NamespaceMapping;
@@ -32,6 +33,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
 
 /** Wires the plain-Java core into CDI once per instance; every front door injects the same {@link Gateway}. */
@@ -126,7 +128,11 @@ public class CoreBeans {
     @Singleton
     Limits limits(AbiConfig config) {
         Limits d = Limits.defaults();
-        return new Limits(config.maxBodyBytes(), d.maxBatch(), d.maxTopK(), d.maxIdBytes(), d.maxDimension());
+        AbiConfig.Budget b = config.budget();
+        ComputeBudget budget = ComputeBudget.builder().maxEmbeddingInputs(b.maxEmbeddingInputs())
+                .maxEmbeddingTokens(b.maxEmbeddingTokens()).maxDocumentTokens(b.maxDocumentTokens())
+                .maxPromptChars(b.maxPromptChars()).maxMessages(b.maxMessages()).build();
+        return new Limits(config.maxBodyBytes(), d.maxBatch(), d.maxTopK(), d.maxIdBytes(), d.maxDimension(), budget);
     }
 
     @Produces
@@ -160,21 +166,10 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    Gateway gateway(NamespaceService namespaces, Limits limits, ObjectStore store, MetadataStore metadata,
-                    ModelRegistry models, DocumentIndex documents, GatewaySecurity security,
+    Gateway gateway(AbiConfig config, NamespaceService namespaces, Limits limits, ObjectStore store,
+                    MetadataStore metadata, ModelRegistry models, DocumentIndex documents, GatewaySecurity security,
                     ObjectIndexer objectIndexer) {
-        HealthCheck storeCheck = new HealthCheck() {
-            @Override
-            public String name() {
-                return "objectStore";
-            }
-
-            @Override
-            public String check() {
-                store.get("health/probe");
-                return "up (" + store.describe() + ")";
-            }
-        };
+        HealthCheck storeCheck = new StoreHealthCheck(store, config.store().kind());
         HealthCheck kernels = new HealthCheck() {
             @Override
             public String name() {
@@ -211,8 +206,16 @@ public class CoreBeans {
         LOG.infof("ABI state in %s; vector kernels: %s (%s)", store.describe(), VectorOpsProvider.get().name(),
                 VectorOpsProvider.reason());
         if (!config.auth().enabled()) {
-            LOG.warn("Authentication is OFF (abi.auth.enabled=false): anyone who can reach this port can read and"
-                    + " write every namespace. This is the embedded default for local use only.");
+            String host = ConfigProvider.getConfig().getOptionalValue("quarkus.http.host", String.class).orElse("?");
+            if (ListenHostInterceptor.LOOPBACK.equals(host) || "localhost".equals(host)) {
+                LOG.warnf("Authentication is OFF (abi.auth.enabled=false), so the server listens on %s only: anyone"
+                        + " on this machine can read and write every namespace. This is the embedded default for"
+                        + " local use only; to listen on other interfaces turn authentication on, or set"
+                        + " -Dabi.http.host (or quarkus.http.host) explicitly.", host);
+            } else {
+                LOG.warnf("Authentication is OFF (abi.auth.enabled=false) and the server listens on %s, set"
+                        + " explicitly: anyone who can reach this port can read and write every namespace.", host);
+            }
         } else if (config.auth().bootstrapKey().isPresent()) {
             LOG.warn("abi.auth.bootstrap-key is set: it is an admin key. Create real keys with it"
                     + " (POST /v1/admin/keys), then remove it.");

@@ -1,5 +1,6 @@
 package dev.abi.functions;
 
+import dev.abi.budget.Cancellation;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HttpRequest;
 import dev.abi.gateway.HttpResponse;
@@ -8,6 +9,7 @@ import dev.abi.gateway.ProblemMapper;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
@@ -15,17 +17,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The Vert.x front door: hands every {@code /v1/...}, {@code /health}, {@code /indexObject} and
  * {@code /removeObject} request, raw, to the core {@link Gateway}, which authenticates, limits and routes them all.
  * It serves the local server, and Google Cloud Functions, whose HTTP bridge feeds requests into the same Vert.x router.
  * Packages whose provider runtime calls the gateway directly (Lambda, Azure) build without it
- * ({@code abi.vertx-route=false}).
+ * ({@code abi.vertx-route=false}). Each request carries a {@link Cancellation} that turns true when the client's
+ * connection closes before the answer is complete, so that long work for it (embedding, generation) stops.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)
 public class VertxGatewayRoute {
+
+    private static final String CLIENT_GONE = "abi.client-gone";
 
     void register(@Observes Router router, Gateway gateway) {
         long limit = gateway.limits().maxBodyBytes();
@@ -40,11 +46,13 @@ public class VertxGatewayRoute {
                 } else {
                     ctx.next();
                 }
-            }).failureHandler(ctx -> failure(ctx, limit));
+            }); // the failure handler of the route below answers the 413
+
             router.route(path)
                     // Quarkus installs its own body handler only when an extension asks for one (none here does);
                     // this one reads the body up to the limit, and is skipped when one already read it.
                     .handler(BodyHandler.create(false).setBodyLimit(limit))
+                    .handler(VertxGatewayRoute::watchClient)
                     .blockingHandler(ctx -> write(ctx, gateway.handle(toRequest(ctx))), false)
                     .failureHandler(ctx -> failure(ctx, limit));
         }
@@ -55,6 +63,9 @@ public class VertxGatewayRoute {
      * a body handler, or a form field over the limit) becomes a payload-too-large problem.
      */
     private static void failure(RoutingContext ctx, long limit) {
+        if (clientGone(ctx).isCancelled() || ctx.failure() instanceof HttpClosedException) {
+            return; // the client left mid-request (an idle timeout, say): nobody to answer or log
+        }
         write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
                 || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
                 ? new PayloadTooLargeException(-1, limit) : failureOf(ctx)));
@@ -65,6 +76,27 @@ public class VertxGatewayRoute {
         return t != null ? t : new IllegalStateException("HTTP status " + ctx.statusCode());
     }
 
+    /**
+     * On the event loop, once the body is read: notes when the connection closes before the response has ended
+     * (the end handlers fail then). {@code addEndHandler} rather than the response's own close handler, which
+     * Vert.x Web already uses for its end handlers and which holds one handler only.
+     */
+    private static void watchClient(RoutingContext ctx) {
+        AtomicBoolean gone = new AtomicBoolean();
+        ctx.addEndHandler(ended -> {
+            if (ended.failed()) {
+                gone.set(true);
+            }
+        });
+        ctx.put(CLIENT_GONE, gone);
+        ctx.next();
+    }
+
+    private static Cancellation clientGone(RoutingContext ctx) {
+        AtomicBoolean gone = ctx.get(CLIENT_GONE);
+        return () -> (gone != null && gone.get()) || ctx.response().closed();
+    }
+
     private static HttpRequest toRequest(RoutingContext ctx) {
         Map<String, String> query = new HashMap<>();
         ctx.queryParams().forEach(e -> query.putIfAbsent(e.getKey(), e.getValue()));
@@ -72,11 +104,11 @@ public class VertxGatewayRoute {
         ctx.request().headers().forEach(e -> headers.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b));
         Buffer body = ctx.body().buffer();
         return new HttpRequest(ctx.request().method().name(), ctx.request().path(), query, headers,
-                body == null ? new byte[0] : body.getBytes());
+                body == null ? new byte[0] : body.getBytes(), clientGone(ctx));
     }
 
     private static void write(RoutingContext ctx, HttpResponse response) {
-        if (ctx.response().ended()) {
+        if (ctx.response().ended() || ctx.response().closed()) {
             return;
         }
         ctx.response().setStatusCode(response.status());

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
 import javax.crypto.Mac;
+import org.eclipse.microprofile.config.ConfigProvider;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 
@@ -79,6 +80,11 @@ class AuthHttpTest {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return head + "." + body + "." + b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
+    void withAuthOnAndNoHostSetTheServerListensOnEveryInterface() {
+        assertEquals("0.0.0.0", ConfigProvider.getConfig().getValue("quarkus.http.host", String.class));
     }
 
     @Test

@@ -4,7 +4,14 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.http.runtime.VertxHttpConfig;
+import io.smallrye.config.SmallRyeConfig;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 /** The Quarkus route hands requests to the core gateway unchanged: statuses, bodies and problem details. */
@@ -42,7 +49,24 @@ class LocalHttpApiTest {
     @Test
     void healthReportsTheStoreAndTheVectorKernels() {
         given().get("/health").then().statusCode(200).body("status", equalTo("up"))
-                .body("checks.vectorKernels", startsWith("panama"));
+                .body("checks.vectorKernels", startsWith("panama"))
+                .body("checks.objectStore", equalTo("up (local disk)"));
+    }
+
+    @Test
+    void withAuthOffAndNoHostSetTheServerListensOnLoopbackOnly() {
+        assertEquals("127.0.0.1", ConfigProvider.getConfig().getValue("quarkus.http.host", String.class));
+    }
+
+    @Test
+    void connectionLimitsReachQuarkusUnderTheirNames() {
+        VertxHttpConfig http = ConfigProvider.getConfig().unwrap(SmallRyeConfig.class)
+                .getConfigMapping(VertxHttpConfig.class);
+        assertEquals(Duration.ofSeconds(60), http.idleTimeout());
+        assertEquals(Duration.ofSeconds(30), http.readTimeout());
+        assertEquals(OptionalInt.of(1024), http.limits().maxConnections());
+        assertEquals(20 * 1024, http.limits().maxHeaderSize().asLongValue());
+        assertEquals(8192, http.limits().maxInitialLineLength());
     }
 
     @Test
