@@ -3,6 +3,7 @@ package dev.abi.functions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -205,27 +206,27 @@ public interface AbiConfig {
         /** Connect timeout of JWKS and discovery requests. */
         @WithName("jwks-connect-timeout")
         @WithDefault("2S")
-        java.time.Duration jwksConnectTimeout();
+        Duration jwksConnectTimeout();
 
         /** Read timeout of JWKS and discovery requests. */
         @WithName("jwks-read-timeout")
         @WithDefault("3S")
-        java.time.Duration jwksReadTimeout();
+        Duration jwksReadTimeout();
 
         /** How long fetched JWKS keys are used before being fetched again. */
         @WithName("jwks-cache-ttl")
         @WithDefault("10M")
-        java.time.Duration jwksCacheTtl();
+        Duration jwksCacheTtl();
 
         /** Least time between two JWKS fetches (a token with an unknown kid asks for one). */
         @WithName("jwks-min-refresh-interval")
         @WithDefault("30S")
-        java.time.Duration jwksMinRefreshInterval();
+        Duration jwksMinRefreshInterval();
 
         /** How long past the cache TTL the last keys stay in use while the JWKS endpoint is unreachable. */
         @WithName("jwks-outage-tolerance")
         @WithDefault("1H")
-        java.time.Duration jwksOutageTolerance();
+        Duration jwksOutageTolerance();
 
         /** Accepted clock skew for exp, nbf and iat (at most 300). */
         @WithName("clock-skew-seconds")
