@@ -6,7 +6,6 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSVerifier;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyType;
-import com.nimbusds.jwt.EncryptedJWT;
 import com.nimbusds.jwt.JWT;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.JWTParser;
@@ -84,7 +83,7 @@ public final class JwtVerifier {
         if (jwt instanceof PlainJWT) {
             throw new UnauthenticatedException("unsigned JWTs (alg: none) are refused");
         }
-        if (jwt instanceof EncryptedJWT || !(jwt instanceof SignedJWT signed)) {
+        if (!(jwt instanceof SignedJWT signed)) {
             throw new UnauthenticatedException("encrypted JWTs are not accepted; send a signed JWT");
         }
         return signed;
