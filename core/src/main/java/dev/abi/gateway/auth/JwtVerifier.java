@@ -46,6 +46,11 @@ public final class JwtVerifier {
         return new JwtVerifierBuilder();
     }
 
+    /** The configured keys (not the remote ones), for tests. */
+    List<JWK> staticKeys() {
+        return staticKeys;
+    }
+
     /** Whether any key (or a JWKS URL) is configured; without one no JWT can verify. */
     public boolean hasKeys() {
         return !staticKeys.isEmpty() || remote != null;

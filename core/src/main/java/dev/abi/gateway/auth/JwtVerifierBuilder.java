@@ -86,7 +86,10 @@ public final class JwtVerifierBuilder {
     /** Adds every key of a JWKS file; keys are checked against the token ({@code use}, {@code alg}...) when used. */
     public JwtVerifierBuilder jwksFile(Path file) throws IOException {
         try {
-            keys.addAll(JWKSet.parse(Files.readString(file)).getKeys());
+            for (JWK k : JWKSet.parse(Files.readString(file)).getKeys()) {
+                // a private part, if the file has one, is never needed to verify: it is not kept
+                keys.add(JwtVerifier.asymmetric(k) ? k.toPublicJWK() : k);
+            }
         } catch (ParseException e) {
             throw new JwtConfigException("abi.auth.jwt.jwks-file", file + " is not a JWKS document");
         }

@@ -183,6 +183,19 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aJwksFileWithPrivateKeysKeepsOnlyThePublicParts() throws Exception {
+        RSAKey full = new RSAKey.Builder((RSAPublicKey) rsa.getPublic()).privateKey(rsa.getPrivate()).keyID("full")
+                .build();
+        Path file = dir.resolve("private-jwks.json");
+        Files.writeString(file, new JWKSet(full).toString(false));
+        assertTrue(Files.readString(file).contains("\"d\""), "the file does hold the private exponent");
+        JwtVerifier v = builder().jwksFile(file).build();
+        assertEquals(1, v.staticKeys().size());
+        assertFalse(v.staticKeys().get(0).isPrivate(), "private part dropped");
+        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "full"), claims(), rsa.getPrivate())).id());
+    }
+
+    @Test
     void rsaKeysUnder2048BitsAreRefused() throws Exception {
         JwtConfigException pem = assertThrows(JwtConfigException.class,
                 () -> builder().publicKeyPem("small", pem(rsa1024)));
