@@ -3,6 +3,7 @@ package dev.abi.functions;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -221,12 +222,15 @@ public interface AbiConfig {
         Jwt jwt();
     }
 
-    /** JWT verification: HS256 secret, a PEM public key (RS256/ES256) and/or a static JWKS file. */
+    /**
+     * JWT verification: HS256 secret, a PEM public key, a static JWKS file and/or a remote JWKS (a URL, or found by
+     * OIDC discovery from the issuer) that follows the identity provider's key rotation.
+     */
     interface Jwt {
-        /** Required {@code iss}, if set. */
+        /** Required {@code iss}, if set; required for OIDC discovery. */
         Optional<String> issuer();
 
-        /** Required member of {@code aud}, if set. */
+        /** Required member of {@code aud}; mandatory with any public key, JWKS file or JWKS URL. */
         Optional<String> audience();
 
         /** HS256 shared secret (at least 32 bytes). */
@@ -241,7 +245,41 @@ public interface AbiConfig {
         @WithName("jwks-file")
         Optional<String> jwksFile();
 
-        /** Accepted clock skew for exp and nbf. */
+        /** The identity provider's JWKS URL ({@code jwks_uri}), HTTPS; fetched on first use and cached. */
+        @WithName("jwks-url")
+        Optional<String> jwksUrl();
+
+        /** Find the JWKS URL from {@code <issuer>/.well-known/openid-configuration} instead of {@code jwks-url}. */
+        @WithName("oidc-issuer-discovery")
+        @WithDefault("false")
+        boolean oidcIssuerDiscovery();
+
+        /** Connect timeout of JWKS and discovery requests. */
+        @WithName("jwks-connect-timeout")
+        @WithDefault("2S")
+        Duration jwksConnectTimeout();
+
+        /** Read timeout of JWKS and discovery requests. */
+        @WithName("jwks-read-timeout")
+        @WithDefault("3S")
+        Duration jwksReadTimeout();
+
+        /** How long fetched JWKS keys are used before being fetched again. */
+        @WithName("jwks-cache-ttl")
+        @WithDefault("10M")
+        Duration jwksCacheTtl();
+
+        /** Least time between two JWKS fetches (a token with an unknown kid asks for one). */
+        @WithName("jwks-min-refresh-interval")
+        @WithDefault("30S")
+        Duration jwksMinRefreshInterval();
+
+        /** How long past the cache TTL the last keys stay in use while the JWKS endpoint is unreachable. */
+        @WithName("jwks-outage-tolerance")
+        @WithDefault("1H")
+        Duration jwksOutageTolerance();
+
+        /** Accepted clock skew for exp, nbf and iat (at most 300). */
         @WithName("clock-skew-seconds")
         @WithDefault("60")
         long clockSkewSeconds();

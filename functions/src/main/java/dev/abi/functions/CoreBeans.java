@@ -12,6 +12,7 @@ import dev.abi.gateway.GatewaySecurity;
 import dev.abi.gateway.auth.ApiKeys;
 import dev.abi.gateway.auth.Authenticator;
 import dev.abi.gateway.auth.JwtVerifier;
+import dev.abi.gateway.auth.JwtVerifierBuilder;
 import dev.abi.gateway.ratelimit.RateLimitPolicy;
 import dev.abi.gateway.ratelimit.RateLimiter;
 import dev.abi.resilience.CircuitBreaker;
@@ -57,24 +58,27 @@ public class CoreBeans {
     @Singleton
     GatewaySecurity security(AbiConfig config, ObjectStore store, @Any Instance<CounterStoreFactory> counters) {
         AbiConfig.Auth auth = config.auth();
-        JwtVerifier jwt = new JwtVerifier(auth.jwt().issuer().orElse(null), auth.jwt().audience().orElse(null),
-                auth.jwt().clockSkewSeconds(), java.time.Clock.systemUTC());
+        AbiConfig.Jwt j = auth.jwt();
+        JwtVerifierBuilder jwt = JwtVerifier.builder().issuer(j.issuer().orElse(null))
+                .audience(j.audience().orElse(null)).clockSkewSeconds(j.clockSkewSeconds())
+                .jwksUrl(j.jwksUrl().orElse(null)).oidcDiscovery(j.oidcIssuerDiscovery())
+                .jwksTimeouts(j.jwksConnectTimeout(), j.jwksReadTimeout()).jwksCacheTtl(j.jwksCacheTtl())
+                .jwksMinRefreshInterval(j.jwksMinRefreshInterval()).jwksOutageTolerance(j.jwksOutageTolerance());
         try {
-            if (auth.jwt().hs256Secret().isPresent()) {
-                jwt.hmacSecret(null, auth.jwt().hs256Secret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            if (j.hs256Secret().isPresent()) {
+                jwt.hmacSecret(null, j.hs256Secret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             }
-            if (auth.jwt().publicKeyFile().isPresent()) {
-                jwt.publicKeyPem(null, java.nio.file.Files.readString(java.nio.file.Path.of(
-                        auth.jwt().publicKeyFile().get())));
+            if (j.publicKeyFile().isPresent()) {
+                jwt.publicKeyPem(null, java.nio.file.Files.readString(java.nio.file.Path.of(j.publicKeyFile().get())));
             }
-            if (auth.jwt().jwksFile().isPresent()) {
-                jwt.jwks(java.nio.file.Path.of(auth.jwt().jwksFile().get()));
+            if (j.jwksFile().isPresent()) {
+                jwt.jwksFile(java.nio.file.Path.of(j.jwksFile().get()));
             }
         } catch (java.io.IOException e) {
             throw new IllegalStateException("abi.auth.jwt: " + e.getMessage(), e);
         }
         Authenticator authenticator = new Authenticator(auth.enabled(), auth.bootstrapKey().orElse(null),
-                new ApiKeys(store, java.time.Clock.systemUTC()), jwt);
+                new ApiKeys(store, java.time.Clock.systemUTC()), jwt.build());
         List<RateLimitPolicy> policies = new java.util.ArrayList<>();
         config.rateLimits().forEach((name, r) -> policies.add(new RateLimitPolicy(name,
                 RateLimitPolicy.Algorithm.parse(r.algorithm()), r.limit(), r.window(), r.perRoute(),

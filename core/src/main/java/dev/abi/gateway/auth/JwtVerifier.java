@@ -1,260 +1,161 @@
 package dev.abi.gateway.auth;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.math.BigInteger;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.security.AlgorithmParameters;
-import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.MessageDigest;
-import java.security.PublicKey;
-import java.security.Signature;
-import java.security.interfaces.ECPublicKey;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
-import java.security.spec.ECParameterSpec;
-import java.security.spec.ECPoint;
-import java.security.spec.ECPublicKeySpec;
-import java.security.spec.RSAPublicKeySpec;
-import java.security.spec.X509EncodedKeySpec;
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.KeyType;
+import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.JWTParser;
+import com.nimbusds.jwt.PlainJWT;
+import com.nimbusds.jwt.SignedJWT;
+import java.text.ParseException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Base64;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Verifies JWT bearer tokens signed with HS256, RS256 or ES256 (P-256). Keys come from configuration (HMAC secrets,
- * PEM public keys) or a static JWKS file; a token's {@code kid} picks among them. {@code alg: none} and every other
- * algorithm are refused, and a key is only ever used with its own algorithm (no RSA-key-as-HMAC-secret confusion).
- * {@code exp} is required; {@code nbf}, {@code iss} and {@code aud} are checked when set or configured, all with a
- * bounded clock skew. The grants come from a {@code roles} claim (an array of {@code role:namespace}) or a
- * {@code scope} claim (the same, space-separated).
+ * Verifies JWT bearer tokens (with Nimbus JOSE+JWT) signed with RS256, RS384, RS512, PS256, ES256, ES384, EdDSA
+ * (Ed25519) or HS256. Keys come from configuration (HMAC secrets, PEM public keys), a JWKS file, or a JWKS URL
+ * (given, or found by OpenID Connect discovery) that is cached and followed through key rotation; a token's
+ * {@code kid} picks among them. See {@link JwtHeaderRules}, {@link JwkPolicy} and {@link JwtClaimRules} for what is
+ * refused; every refusal is an {@link UnauthenticatedException} whose message names the rule and never key material.
+ * Built with {@link #builder()}.
  */
 public final class JwtVerifier {
 
     /** Longest clock skew accepted in either direction. */
     public static final long MAX_SKEW_SECONDS = 300;
-    private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Key(String alg, Object material) {
-    }
-
-    private final Map<String, List<Key>> keysByKid = new LinkedHashMap<>();
-    private final List<Key> allKeys = new ArrayList<>();
-    private final String issuer;
-    private final String audience;
-    private final long skewSeconds;
+    private final JwtClaimRules rules;
+    private final List<JWK> staticKeys;
+    private final RemoteJwks remote;
     private final Clock clock;
 
-    /**
-     * @param issuer   required {@code iss}, or null to accept any
-     * @param audience required member of {@code aud}, or null to accept any
-     */
-    public JwtVerifier(String issuer, String audience, long skewSeconds, Clock clock) {
-        if (skewSeconds < 0 || skewSeconds > MAX_SKEW_SECONDS) {
-            throw new IllegalArgumentException("clock skew must be 0 to " + MAX_SKEW_SECONDS + " seconds");
-        }
-        this.issuer = issuer;
-        this.audience = audience;
-        this.skewSeconds = skewSeconds;
+    JwtVerifier(JwtClaimRules rules, List<JWK> staticKeys, RemoteJwks remote, Clock clock) {
+        this.rules = rules;
+        this.staticKeys = List.copyOf(staticKeys);
+        this.remote = remote;
         this.clock = clock;
     }
 
+    /** A builder; {@link JwtVerifierBuilder#build()} checks that the configuration is complete and safe. */
+    public static JwtVerifierBuilder builder() {
+        return new JwtVerifierBuilder();
+    }
+
+    /** The configured keys (not the remote ones), for tests. */
+    List<JWK> staticKeys() {
+        return staticKeys;
+    }
+
+    /** Whether any key (or a JWKS URL) is configured; without one no JWT can verify. */
     public boolean hasKeys() {
-        return !allKeys.isEmpty();
-    }
-
-    /** Adds an HS256 secret (at least 32 bytes, as RFC 7518 requires). */
-    public JwtVerifier hmacSecret(String kid, byte[] secret) {
-        if (secret.length < 32) {
-            throw new IllegalArgumentException("an HS256 secret must be at least 32 bytes");
-        }
-        return add(kid, new Key("HS256", secret));
-    }
-
-    /** Adds an RSA (RS256) or P-256 EC (ES256) public key in PEM ({@code BEGIN PUBLIC KEY}). */
-    public JwtVerifier publicKeyPem(String kid, String pem) {
-        byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
-        try {
-            return add(kid, new Key("RS256", KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(der))));
-        } catch (GeneralSecurityException notRsa) {
-            try {
-                PublicKey ec = KeyFactory.getInstance("EC").generatePublic(new X509EncodedKeySpec(der));
-                return add(kid, new Key("ES256", ec));
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("not an RSA or EC public key in PEM", e);
-            }
-        }
-    }
-
-    /** Adds every usable key of a JWKS document ({@code kty} RSA, EC P-256 or oct). */
-    public JwtVerifier jwks(Path file) throws IOException {
-        JsonNode doc = JSON.readTree(file.toFile());
-        for (JsonNode k : doc.path("keys")) {
-            String kid = k.path("kid").asText(null);
-            Base64.Decoder d = Base64.getUrlDecoder();
-            try {
-                switch (k.path("kty").asText()) {
-                    case "RSA" -> add(kid, new Key("RS256", KeyFactory.getInstance("RSA").generatePublic(
-                            new RSAPublicKeySpec(new BigInteger(1, d.decode(k.get("n").asText())),
-                                    new BigInteger(1, d.decode(k.get("e").asText()))))));
-                    case "EC" -> {
-                        if (!"P-256".equals(k.path("crv").asText())) {
-                            continue;
-                        }
-                        AlgorithmParameters p = AlgorithmParameters.getInstance("EC");
-                        p.init(new ECGenParameterSpec("secp256r1"));
-                        ECParameterSpec spec = p.getParameterSpec(ECParameterSpec.class);
-                        ECPoint w = new ECPoint(new BigInteger(1, d.decode(k.get("x").asText())),
-                                new BigInteger(1, d.decode(k.get("y").asText())));
-                        add(kid, new Key("ES256", KeyFactory.getInstance("EC").generatePublic(
-                                new ECPublicKeySpec(w, spec))));
-                    }
-                    case "oct" -> hmacSecret(kid, d.decode(k.get("k").asText()));
-                    default -> {
-                        // other key types are not used for the three accepted algorithms
-                    }
-                }
-            } catch (GeneralSecurityException | RuntimeException e) {
-                throw new IOException(file + ": key " + kid + " is unusable: " + e.getMessage(), e);
-            }
-        }
-        return this;
-    }
-
-    private JwtVerifier add(String kid, Key key) {
-        keysByKid.computeIfAbsent(kid == null ? "" : kid, k -> new ArrayList<>()).add(key);
-        allKeys.add(key);
-        return this;
+        return !staticKeys.isEmpty() || remote != null;
     }
 
     /**
      * The principal of a token.
      *
-     * @throws UnauthenticatedException naming what is wrong: format, algorithm, signature, expiry, issuer, audience
+     * @throws UnauthenticatedException naming what is wrong: format, header, key, signature or claims
      */
     public Principal verify(String token) {
-        String[] parts = token.split("\\.", -1);
-        if (parts.length != 3) {
-            throw new UnauthenticatedException("the bearer token is neither an API key nor a JWT");
+        SignedJWT jwt = parse(token);
+        JWSHeader header = jwt.getHeader();
+        JwtHeaderRules.check(header);
+        if (!verifies(jwt, header.getAlgorithm(), header.getKeyID())) {
+            throw new UnauthenticatedException("the JWT signature does not verify with any configured "
+                    + header.getAlgorithm().getName() + " key");
         }
-        JsonNode header = decodeJson(parts[0], "header");
-        String alg = header.path("alg").asText("");
-        if (!alg.equals("HS256") && !alg.equals("RS256") && !alg.equals("ES256")) {
-            throw new UnauthenticatedException("JWT algorithm '" + alg + "' is not accepted (HS256, RS256, ES256)");
-        }
-        byte[] signed = (parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII);
-        byte[] signature;
+        JWTClaimsSet claims;
         try {
-            signature = Base64.getUrlDecoder().decode(parts[2]);
-        } catch (IllegalArgumentException e) {
-            throw new UnauthenticatedException("the JWT signature is not base64url");
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new UnauthenticatedException("the JWT claims are not a valid claims set");
         }
-        String kid = header.path("kid").asText(null);
-        List<Key> candidates = kid != null && keysByKid.containsKey(kid) ? keysByKid.get(kid) : allKeys;
-        boolean verified = false;
-        for (Key k : candidates) {
-            if (k.alg().equals(alg) && check(k, signed, signature)) {
-                verified = true;
-                break;
-            }
-        }
-        if (!verified) {
-            throw new UnauthenticatedException("the JWT signature does not verify with any configured " + alg + " key");
-        }
-        JsonNode claims = decodeJson(parts[1], "claims");
-        long now = clock.millis() / 1000;
-        if (!claims.path("exp").isNumber()) {
-            throw new UnauthenticatedException("the JWT has no exp claim");
-        }
-        if (now > claims.get("exp").asLong() + skewSeconds) {
-            throw new UnauthenticatedException("the JWT has expired");
-        }
-        if (claims.path("nbf").isNumber() && now + skewSeconds < claims.get("nbf").asLong()) {
-            throw new UnauthenticatedException("the JWT is not valid yet (nbf)");
-        }
-        if (issuer != null && !issuer.equals(claims.path("iss").asText(null))) {
-            throw new UnauthenticatedException("the JWT issuer is not the configured one");
-        }
-        if (audience != null && !audiences(claims.get("aud")).contains(audience)) {
-            throw new UnauthenticatedException("the JWT audience does not include the configured one");
-        }
-        List<Grant> grants = new ArrayList<>();
-        try {
-            if (claims.path("roles").isArray()) {
-                claims.get("roles").forEach(r -> grants.add(Grant.parse(r.asText())));
-            } else if (claims.path("scope").isTextual()) {
-                for (String s : claims.get("scope").asText().trim().split("\\s+")) {
-                    if (!s.isEmpty()) {
-                        grants.add(Grant.parse(s));
-                    }
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new UnauthenticatedException("the JWT roles claim is invalid: " + e.getMessage());
-        }
-        return new Principal("jwt:" + claims.path("sub").asText("?"), "jwt", grants);
+        return rules.check(claims, clock.millis());
     }
 
-    private static List<String> audiences(JsonNode aud) {
-        List<String> out = new ArrayList<>();
-        if (aud == null) {
-            return out;
+    private static SignedJWT parse(String token) {
+        JWT jwt;
+        try {
+            jwt = JWTParser.parse(token);
+        } catch (ParseException e) {
+            throw new UnauthenticatedException("the bearer token is not a well-formed JWT");
         }
-        if (aud.isArray()) {
-            aud.forEach(a -> out.add(a.asText()));
-        } else {
-            out.add(aud.asText());
+        if (jwt instanceof PlainJWT) {
+            throw new UnauthenticatedException("unsigned JWTs (alg: none) are refused");
         }
-        return out;
+        if (!(jwt instanceof SignedJWT signed)) {
+            throw new UnauthenticatedException("encrypted JWTs are not accepted; send a signed JWT");
+        }
+        return signed;
     }
 
-    private static boolean check(Key k, byte[] signed, byte[] signature) {
-        try {
-            switch (k.alg()) {
-                case "HS256" -> {
-                    Mac mac = Mac.getInstance("HmacSHA256");
-                    mac.init(new SecretKeySpec((byte[]) k.material(), "HmacSHA256"));
-                    return MessageDigest.isEqual(mac.doFinal(signed), signature);
-                }
-                case "RS256" -> {
-                    Signature s = Signature.getInstance("SHA256withRSA");
-                    s.initVerify((RSAPublicKey) k.material());
-                    s.update(signed);
-                    return s.verify(signature);
-                }
-                default -> {
-                    if (signature.length != 64) {
-                        return false;
-                    }
-                    Signature s = Signature.getInstance("SHA256withECDSAinP1363Format");
-                    s.initVerify((ECPublicKey) k.material());
-                    s.update(signed);
-                    return s.verify(signature);
-                }
+    /**
+     * Whether some usable key verifies the signature.
+     *
+     * @throws UnauthenticatedException when no key may be used at all (unknown {@code kid}, a key whose metadata rules
+     *                                  it out, JWKS unavailable)
+     */
+    private boolean verifies(SignedJWT jwt, JWSAlgorithm alg, String kid) {
+        List<JWK> candidates = new ArrayList<>();
+        boolean exactStaticKid = false;
+        for (JWK k : staticKeys) {
+            if (kid == null || k.getKeyID() == null || kid.equals(k.getKeyID())) {
+                candidates.add(k);
+                exactStaticKid |= kid != null && kid.equals(k.getKeyID());
             }
-        } catch (GeneralSecurityException | ClassCastException e) {
+        }
+        UnauthenticatedException remoteFailure = null;
+        if (remote != null && !exactStaticKid) {
+            try {
+                candidates.addAll(remote.select(kid));
+            } catch (UnauthenticatedException e) {
+                remoteFailure = e;
+            }
+        }
+        String specific = null;
+        String otherFamily = null;
+        boolean tried = false;
+        for (JWK k : candidates) {
+            JWSVerifier verifier;
+            try {
+                verifier = JwkPolicy.verifierFor(k, alg);
+            } catch (JwkPolicy.Refused r) {
+                if (r.otherFamily() && otherFamily == null) {
+                    otherFamily = r.getMessage();
+                } else if (!r.otherFamily() && specific == null) {
+                    specific = r.getMessage();
+                }
+                continue;
+            }
+            tried = true;
+            try {
+                if (jwt.verify(verifier)) {
+                    return true;
+                }
+            } catch (JOSEException | IllegalStateException e) {
+                // a malformed signature for this key type: not verified by this key
+            }
+        }
+        if (tried) {
             return false;
         }
+        if (remoteFailure != null) {
+            throw remoteFailure;
+        }
+        if (specific != null || otherFamily != null) {
+            throw new UnauthenticatedException(specific != null ? specific : otherFamily);
+        }
+        throw new UnauthenticatedException(kid == null ? "no configured key can verify this JWT"
+                : "the JWT's key id (kid) is not among the configured keys");
     }
 
-    private static JsonNode decodeJson(String part, String what) {
-        try {
-            JsonNode n = JSON.readTree(Base64.getUrlDecoder().decode(part));
-            if (n == null || !n.isObject()) {
-                throw new UnauthenticatedException("the JWT " + what + " is not a JSON object");
-            }
-            return n;
-        } catch (IOException | IllegalArgumentException e) {
-            throw new UnauthenticatedException("the JWT " + what + " is not base64url JSON");
-        }
+    /** Whether a key is public (asymmetric): with one, anyone else the identity provider serves holds valid tokens. */
+    static boolean asymmetric(JWK k) {
+        return !KeyType.OCT.equals(k.getKeyType());
     }
 }

@@ -62,8 +62,8 @@ class AuthMatrixTest {
         KeyPairGenerator eg = KeyPairGenerator.getInstance("EC");
         eg.initialize(new ECGenParameterSpec("secp256r1"));
         ec = eg.generateKeyPair();
-        JwtVerifier jwt = new JwtVerifier(ISSUER, AUDIENCE, 60, clock).hmacSecret("hs", HS_SECRET)
-                .publicKeyPem("rs", pem(rsa)).publicKeyPem("es", pem(ec));
+        JwtVerifier jwt = JwtVerifier.builder().issuer(ISSUER).audience(AUDIENCE).clockSkewSeconds(60).clock(clock)
+                .hmacSecret("hs", HS_SECRET).publicKeyPem("rs", pem(rsa)).publicKeyPem("es", pem(ec)).build();
         Authenticator auth = new Authenticator(true, "bootstrap-admin-key-for-tests", keys, jwt);
         gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())), Limits.defaults(),
                 List.of(), null, new ModelRegistry(Map.of()), null,
