@@ -1,14 +1,14 @@
 package dev.abi.events;
 
-import dev.abi.gateway.ProblemMapper;
+import dev.abi.failure.Failures;
 import java.time.Clock;
 
 /**
  * The one core call behind every storage trigger of every cloud: an {@link ObjectCreated} is indexed, an
  * {@link ObjectRemoved} deletes what the object contributed.
  *
- * <p>Failures fall in two kinds. A poison object (its content, size, format or mapping is wrong: anything the
- * problem mapper answers with a 4xx) is recorded once in {@link DeadLetters} and answered with
+ * <p>Failures fall in two kinds, as their classification ({@link Failures}) says. A poison object (its content,
+ * size, format or mapping is wrong: a failure a retry cannot help) is recorded once in {@link DeadLetters} and answered with
  * {@link IndexResult.Outcome#DEAD_LETTERED}, so the platform does not retry it and the rest of a batch goes on.
  * Anything else (the object store or a breaker is down, a commit raced) is thrown, so the platform delivers the event
  * again: for SQS that is a batch-item failure.
@@ -32,7 +32,6 @@ public final class EventProcessor {
     /**
      * Applies one storage event.
      *
-     * @throws IllegalArgumentException for an {@link ApiCall}, which belongs to the gateway
      * @throws RuntimeException         for a transient failure: deliver the event again
      */
     public IndexResult process(CanonicalEvent event) {
@@ -40,8 +39,6 @@ public final class EventProcessor {
             return switch (event) {
                 case ObjectCreated created -> indexer.index(created);
                 case ObjectRemoved removed -> indexer.remove(removed);
-                case ApiCall call -> throw new IllegalArgumentException("an HTTP call goes to the gateway, not to "
-                        + "the event processor");
             };
         } catch (RuntimeException e) {
             if (!isPoison(e)) {
@@ -60,10 +57,6 @@ public final class EventProcessor {
 
     /** Whether delivering the event again cannot help: the failure is the object's, not the platform's. */
     public static boolean isPoison(Throwable t) {
-        if (t instanceof UnsupportedObjectException) {
-            return true;
-        }
-        int status = ProblemMapper.statusOf(t);
-        return status >= 400 && status < 500 && status != 429;
+        return !Failures.classify(t).retryable();
     }
 }

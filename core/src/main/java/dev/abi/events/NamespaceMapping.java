@@ -1,6 +1,6 @@
 package dev.abi.events;
 
-import dev.abi.gateway.Limits;
+import dev.abi.namespace.NamespaceLimits;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -68,7 +68,7 @@ public final class NamespaceMapping {
             }
             String where = rule.substring(0, eq).trim();
             String namespace = rule.substring(eq + 1).trim();
-            if (!namespace.equals(FOLDER) && !Limits.NAMESPACE_NAME.matcher(namespace).matches()) {
+            if (!namespace.equals(FOLDER) && !NamespaceLimits.NAMESPACE_NAME.matcher(namespace).matches()) {
                 throw new IllegalArgumentException("namespace mapping rule '" + rule + "': '" + namespace
                         + "' is not a valid namespace name");
             }
@@ -98,7 +98,7 @@ public final class NamespaceMapping {
                 continue;
             }
             String folder = rest.substring(0, slash);
-            if (Limits.NAMESPACE_NAME.matcher(folder).matches()) {
+            if (NamespaceLimits.NAMESPACE_NAME.matcher(folder).matches()) {
                 return Optional.of(new Target(folder, rest.substring(slash + 1)));
             }
         }

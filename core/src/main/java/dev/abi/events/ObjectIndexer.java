@@ -6,7 +6,7 @@ import dev.abi.documents.Document;
 import dev.abi.documents.DocumentFormatException;
 import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
-import dev.abi.gateway.Limits;
+import dev.abi.namespace.NamespaceLimits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.store.MetadataStore;
 import dev.abi.namespace.VectorRecord;
@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Function;
 
 /**
@@ -51,45 +52,78 @@ public final class ObjectIndexer {
 
     private final Function<String, ObjectStore> bucketStores;
     private final NamespaceService namespaces;
-    private final Limits limits;
+    private final NamespaceLimits limits;
     private final MetadataStore idempotency;
     private final DocumentIndex documents;
     private final DocumentFormats.Options formats;
     private final NamespaceMapping mapping;
 
-    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits) {
-        this(bucketStores, namespaces, limits, null);
+    private ObjectIndexer(Builder b) {
+        this.bucketStores = b.bucketStores;
+        this.namespaces = b.namespaces;
+        this.limits = b.limits;
+        this.idempotency = b.idempotency;
+        this.documents = b.documents;
+        this.formats = b.formats;
+        this.mapping = b.mapping;
     }
 
-    /**
-     * @param idempotency where indexed object versions are recorded, so that a redelivered event for the same
-     *     bucket, key and version (or etag) is applied once; null to index every delivery
-     */
-    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
-                         MetadataStore idempotency) {
-        this(bucketStores, namespaces, limits, idempotency, null, DocumentFormats.Options.defaults());
+    /** An indexer reading objects through {@code bucketStores} (a bucket name to its store) into {@code namespaces}. */
+    public static Builder builder(Function<String, ObjectStore> bucketStores, NamespaceService namespaces) {
+        return new Builder(bucketStores, namespaces);
     }
 
-    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
-                         MetadataStore idempotency, DocumentIndex documents, DocumentFormats.Options formats) {
-        this(bucketStores, namespaces, limits, idempotency, documents, formats, NamespaceMapping.byFolder());
-    }
+    /** Assembles an {@link ObjectIndexer}; each option states its default. */
+    public static final class Builder {
+        private final Function<String, ObjectStore> bucketStores;
+        private final NamespaceService namespaces;
+        private NamespaceLimits limits = NamespaceLimits.defaults();
+        private MetadataStore idempotency;
+        private DocumentIndex documents;
+        private DocumentFormats.Options formats = DocumentFormats.Options.defaults();
+        private NamespaceMapping mapping = NamespaceMapping.byFolder();
 
-    /**
-     * @param documents where text documents are chunked and embedded; null to accept vector lines only
-     * @param formats   file size limit and CSV columns
-     * @param mapping   which namespace an object goes to
-     */
-    public ObjectIndexer(Function<String, ObjectStore> bucketStores, NamespaceService namespaces, Limits limits,
-                         MetadataStore idempotency, DocumentIndex documents, DocumentFormats.Options formats,
-                         NamespaceMapping mapping) {
-        this.bucketStores = bucketStores;
-        this.namespaces = namespaces;
-        this.limits = limits;
-        this.idempotency = idempotency;
-        this.documents = documents;
-        this.formats = formats;
-        this.mapping = mapping;
+        private Builder(Function<String, ObjectStore> bucketStores, NamespaceService namespaces) {
+            this.bucketStores = Objects.requireNonNull(bucketStores, "bucketStores");
+            this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
+        }
+
+        /** Batch size and id length of the vectors written; default {@link NamespaceLimits#defaults()}. */
+        public Builder limits(NamespaceLimits limits) {
+            this.limits = Objects.requireNonNull(limits, "limits");
+            return this;
+        }
+
+        /**
+         * Where indexed object versions are recorded, so that a redelivered event for the same bucket, key and
+         * version (or etag) is applied once; default null: every delivery is indexed.
+         */
+        public Builder idempotency(MetadataStore idempotency) {
+            this.idempotency = idempotency;
+            return this;
+        }
+
+        /** Where text documents are chunked and embedded; default null: only vector lines are accepted. */
+        public Builder documents(DocumentIndex documents) {
+            this.documents = documents;
+            return this;
+        }
+
+        /** File size limit and CSV columns; default {@link DocumentFormats.Options#defaults()}. */
+        public Builder formats(DocumentFormats.Options formats) {
+            this.formats = Objects.requireNonNull(formats, "formats");
+            return this;
+        }
+
+        /** Which namespace an object goes to; default {@link NamespaceMapping#byFolder()}. */
+        public Builder mapping(NamespaceMapping mapping) {
+            this.mapping = Objects.requireNonNull(mapping, "mapping");
+            return this;
+        }
+
+        public ObjectIndexer build() {
+            return new ObjectIndexer(this);
+        }
     }
 
     /**

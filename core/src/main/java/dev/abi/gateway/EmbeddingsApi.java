@@ -36,7 +36,7 @@ final class EmbeddingsApi {
     }
 
     void register(Router router) {
-        router.add("POST", "/v1/embeddings", Role.READ, (r, p) -> {
+        router.add("POST", "/v1/embeddings", Role.READ, Router.Dialect.OPENAI, (r, p) -> {
             try {
                 return embed(r);
             } catch (RuntimeException e) {

@@ -195,7 +195,8 @@ public final class Gateway {
             if (e instanceof RateLimitedException limited) {
                 extra.putAll(limited.decision().headers());
             }
-            response = openAiRoute(request.path()) ? OpenAiErrors.toResponse(e) : ProblemMapper.toResponse(e);
+            response = router.dialectOf(request.path()) == Router.Dialect.OPENAI ? OpenAiErrors.toResponse(e)
+                    : ProblemMapper.toResponse(e);
         } finally {
             Audit.PRINCIPAL.remove();
         }
@@ -267,11 +268,6 @@ public final class Gateway {
         }
     }
 
-    private static boolean openAiRoute(String path) {
-        return path.startsWith("/v1/models") || path.startsWith("/v1/completions") || path.startsWith("/v1/chat/")
-                || path.startsWith("/v1/embeddings");
-    }
-
     private static HttpResponse withHeaders(HttpResponse r, Map<String, String> extra) {
         if (extra.isEmpty()) {
             return r;
@@ -315,15 +311,19 @@ public final class Gateway {
             notYet("POST", "/v1/namespaces/{ns}/documents/delete", "an embedding model for documents");
         }
         if (models == null) {
-            notYet("POST", "/v1/embeddings", "inference (GGUF models)");
-            notYet("GET", "/v1/models", "inference (GGUF models)");
-            notYet("POST", "/v1/completions", "inference (GGUF models)");
-            notYet("POST", "/v1/chat/completions", "inference (GGUF models)");
+            notYet("POST", "/v1/embeddings", "inference (GGUF models)", Router.Dialect.OPENAI);
+            notYet("GET", "/v1/models", "inference (GGUF models)", Router.Dialect.OPENAI);
+            notYet("POST", "/v1/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
+            notYet("POST", "/v1/chat/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
         }
     }
 
     private void notYet(String method, String pattern, String feature) {
-        router.add(method, pattern, null, (r, p) -> {
+        notYet(method, pattern, feature, Router.Dialect.PROBLEM);
+    }
+
+    private void notYet(String method, String pattern, String feature, Router.Dialect dialect) {
+        router.add(method, pattern, null, dialect, (r, p) -> {
             throw new NotImplementedYetException(method + " " + pattern + " needs " + feature
                     + ", which this deployment does not have configured");
         });

@@ -38,9 +38,11 @@ final class InferenceApi {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/models", Role.READ, (r, p) -> guarded(this::listModels, r))
-                .add("POST", "/v1/completions", Role.READ, (r, p) -> guarded(req -> complete(req, false), r))
-                .add("POST", "/v1/chat/completions", Role.READ, (r, p) -> guarded(req -> complete(req, true), r));
+        Router.Dialect openAi = Router.Dialect.OPENAI;
+        router.add("GET", "/v1/models", Role.READ, openAi, (r, p) -> guarded(this::listModels, r))
+                .add("POST", "/v1/completions", Role.READ, openAi, (r, p) -> guarded(req -> complete(req, false), r))
+                .add("POST", "/v1/chat/completions", Role.READ, openAi,
+                        (r, p) -> guarded(req -> complete(req, true), r));
     }
 
     private interface Handler {

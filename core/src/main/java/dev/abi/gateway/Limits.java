@@ -1,6 +1,7 @@
 package dev.abi.gateway;
 
 import dev.abi.budget.ComputeBudget;
+import dev.abi.namespace.NamespaceLimits;
 import java.util.regex.Pattern;
 
 /**
@@ -17,7 +18,7 @@ public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdByte
                      ComputeBudget compute) {
 
     /** Namespace names: letters, digits, {@code _} and {@code -}, 1 to 64 characters. */
-    public static final Pattern NAMESPACE_NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+    public static final Pattern NAMESPACE_NAME = NamespaceLimits.NAMESPACE_NAME;
 
     /** 6 MB in bytes: AWS Lambda's synchronous payload limit. */
     public static final long SIX_MB = 6L * 1024 * 1024;
@@ -32,7 +33,13 @@ public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdByte
     }
 
     public static Limits defaults() {
-        return new Limits(SIX_MB, 1000, 1000, 256, 4096);
+        NamespaceLimits d = NamespaceLimits.defaults();
+        return new Limits(SIX_MB, d.maxBatch(), 1000, d.maxIdBytes(), d.maxDimension());
+    }
+
+    /** The domain's part of these limits, for the layers below the API (event-triggered indexing). */
+    public NamespaceLimits namespaceLimits() {
+        return new NamespaceLimits(maxBatch, maxIdBytes, maxDimension);
     }
 
     /** These limits with another compute budget. */

@@ -25,18 +25,26 @@ public final class Router {
         HttpResponse handle(HttpRequest request, Map<String, String> params);
     }
 
+    /** How a route's failures are rendered: as RFC 9457 problem details, or in OpenAI's error shape. */
+    public enum Dialect {
+        PROBLEM, OPENAI
+    }
+
     /**
-     * A matched route: the handler, the decoded path parameters, the role it needs (null for a public route) and its
-     * pattern (for per-route limits and logs).
+     * A matched route: the handler, the decoded path parameters, the role it needs (null for a public route), its
+     * pattern (for per-route limits and logs) and the dialect of its errors.
      */
-    public record Match(Handler handler, Map<String, String> params, Role role, String pattern) {
+    public record Match(Handler handler, Map<String, String> params, Role role, String pattern, Dialect dialect) {
+        public Match(Handler handler, Map<String, String> params, Role role, String pattern) {
+            this(handler, params, role, pattern, Dialect.PROBLEM);
+        }
     }
 
     /** A registered route, for listings and tests: method, pattern and the role it needs (null: public). */
     public record RouteInfo(String method, String pattern, Role role) {
     }
 
-    private record Route(String method, String pattern, Role role, Handler handler) {
+    private record Route(String method, String pattern, Role role, Dialect dialect, Handler handler) {
     }
 
     private static final class Node {
@@ -58,6 +66,11 @@ public final class Router {
      * @throws IllegalArgumentException for a duplicate route or conflicting parameter names at one position
      */
     public Router add(String method, String pattern, Role role, Handler handler) {
+        return add(method, pattern, role, Dialect.PROBLEM, handler);
+    }
+
+    /** As {@link #add(String, String, Role, Handler)}, with the dialect its failures are rendered in. */
+    public Router add(String method, String pattern, Role role, Dialect dialect, Handler handler) {
         Node node = root;
         String[] segments = split(pattern);
         for (int i = 0; i < segments.length; i++) {
@@ -89,7 +102,7 @@ public final class Router {
                 node = node.literals.computeIfAbsent(seg, k -> new Node());
             }
         }
-        Route route = new Route(method, pattern, role, handler);
+        Route route = new Route(method, pattern, role, dialect, handler);
         if (node.methods.putIfAbsent(method, route) != null) {
             throw new IllegalArgumentException("duplicate route " + method + " " + pattern);
         }
@@ -111,12 +124,27 @@ public final class Router {
         TreeSet<String> allowed = new TreeSet<>();
         Route found = find(root, parts, 0, method, params, allowed);
         if (found != null) {
-            return new Match(found.handler, Map.copyOf(params), found.role, found.method + " " + found.pattern);
+            return new Match(found.handler, Map.copyOf(params), found.role, found.method + " " + found.pattern,
+                    found.dialect);
         }
         if (!allowed.isEmpty()) {
             throw new MethodNotAllowedException(method, path, allowed);
         }
         throw new RouteNotFoundException(path);
+    }
+
+    /**
+     * The dialect of the routes whose pattern matches {@code path} (for any method), so that a 405 on an OpenAI route
+     * answers in OpenAI's shape; {@link Dialect#PROBLEM} for a path no route matches.
+     */
+    public Dialect dialectOf(String path) {
+        for (String method : List.of("GET", "POST", "PUT", "DELETE", "PATCH")) {
+            Route r = find(root, split(path), 0, method, new HashMap<>(), new TreeSet<>());
+            if (r != null) {
+                return r.dialect;
+            }
+        }
+        return Dialect.PROBLEM;
     }
 
     /** Depth-first: literal, then parameter, then wildcard; collects the methods of paths that match otherwise. */

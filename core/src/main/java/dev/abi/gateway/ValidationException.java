@@ -1,9 +1,12 @@
 package dev.abi.gateway;
 
+import dev.abi.failure.Classified;
+import dev.abi.failure.Failure;
+import dev.abi.failure.FieldError;
 import java.util.List;
 
 /** The request is malformed or breaks a limit; answered with 400 and the offending fields. */
-public final class ValidationException extends RuntimeException {
+public final class ValidationException extends RuntimeException implements Classified {
 
     private final List<FieldError> errors;
 
@@ -18,5 +21,10 @@ public final class ValidationException extends RuntimeException {
 
     public List<FieldError> errors() {
         return errors;
+    }
+
+    @Override
+    public Failure failure() {
+        return Failure.of(400, "validation", "Invalid request", getMessage()).withErrors(errors);
     }
 }

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
@@ -28,8 +27,8 @@ class ObjectLifecycleTest {
     private final InMemoryObjectStore state = new InMemoryObjectStore();
     private final InMemoryObjectStore bucket = new InMemoryObjectStore();
     private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
-    private final ObjectIndexer indexer = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults(),
-            new ObjectMetadataStore(state, Clock.systemUTC()));
+    private final ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces)
+            .idempotency(new ObjectMetadataStore(state, Clock.systemUTC())).build();
     private final EventProcessor processor = new EventProcessor(indexer, new DeadLetters(state));
 
     private static byte[] lines(String... ids) {
@@ -136,8 +135,8 @@ class ObjectLifecycleTest {
     void anObjectOverTheLimitIsRefusedUnreadEvenWhenTheEventGivesNoSize() {
         put("docs/big.jsonl", lines("b1", "b2", "b3"));
         java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
-        ObjectIndexer small = new ObjectIndexer(name -> new CountingStore(bucket, reads), namespaces, Limits.defaults(),
-                null, null, new dev.abi.documents.DocumentFormats.Options(40, "text", "id"));
+        ObjectIndexer small = ObjectIndexer.builder(name -> new CountingStore(bucket, reads), namespaces)
+                .formats(new dev.abi.documents.DocumentFormats.Options(40, "text", "id")).build();
         IndexResult r = new EventProcessor(small, new DeadLetters(state)).process(
                 new ObjectCreated("bkt", "docs/big.jsonl", "e1", -1, Instant.now()));
         assertEquals(IndexResult.Outcome.DEAD_LETTERED, r.outcome());
@@ -169,9 +168,9 @@ class ObjectLifecycleTest {
 
     @Test
     void aTransientFailureIsThrownForRedeliveryNotDeadLettered() {
-        EventProcessor p = new EventProcessor(new ObjectIndexer(name -> {
+        EventProcessor p = new EventProcessor(ObjectIndexer.builder(name -> {
             throw new ObjectStoreException("bucket unreachable", new java.io.IOException("connection reset"));
-        }, namespaces, Limits.defaults()),
+        }, namespaces).build(),
                 new DeadLetters(state));
         assertThrows(ObjectStoreException.class,
                 () -> p.process(new ObjectCreated("bkt", "docs/a.jsonl", "e1", 10, Instant.now())));

@@ -3,7 +3,6 @@ package dev.abi.events;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.NamespaceStore;
@@ -30,7 +29,7 @@ class SampleCorpusTest {
         assertTrue(Files.exists(file), "missing " + file.toAbsolutePath());
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
         LocalDiskObjectStore bucket = new LocalDiskObjectStore(SAMPLES);
-        IndexResult result = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults())
+        IndexResult result = ObjectIndexer.builder(name -> bucket, namespaces).build()
                 .index(new ObjectCreated("samples", "iris/iris.jsonl", null, 0, Instant.now()));
         assertEquals("iris", result.namespace());
         assertEquals(150, result.vectors());
@@ -59,8 +58,8 @@ class SampleCorpusTest {
         InMemoryObjectStore state = new InMemoryObjectStore();
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
         LocalDiskObjectStore bucket = new LocalDiskObjectStore(SAMPLES);
-        ObjectIndexer indexer = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults(),
-                new dev.abi.store.ObjectMetadataStore(state, java.time.Clock.systemUTC()));
+        ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces)
+                .idempotency(new dev.abi.store.ObjectMetadataStore(state, java.time.Clock.systemUTC())).build();
         ObjectCreated event = new ObjectCreated("samples", "iris/iris.jsonl", "etag-1", 0, Instant.now());
         IndexResult first = indexer.index(event);
         IndexResult redelivered = indexer.index(event);

@@ -5,9 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.abi.documents.Chunker;
-import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
-import dev.abi.gateway.Limits;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.inference.convert.EmbeddingFixtures;
 import dev.abi.namespace.NamespaceService;
@@ -44,8 +42,7 @@ class TextObjectIndexingTest {
                     + "refund,Refunds reach your card within five working days.,billing\n")
                     .getBytes(StandardCharsets.UTF_8));
             bucket.putIfAbsent("kb/scan.pdf", new byte[] {'%', 'P', 'D', 'F'});
-            ObjectIndexer indexer = new ObjectIndexer(name -> bucket, namespaces, Limits.defaults(), null, documents,
-                    DocumentFormats.Options.defaults());
+            ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces).documents(documents).build();
 
             IndexResult md = indexer.index(new ObjectCreated("b", "kb/guides/marathon.md", "e1", 0, Instant.now()));
             assertEquals("kb", md.namespace());

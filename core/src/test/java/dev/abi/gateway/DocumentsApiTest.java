@@ -221,7 +221,8 @@ class DocumentsApiTest {
         assertTrue(dup.bodyText().contains("documents[1].id"), dup.bodyText());
         HttpResponse model = call("POST", "/v1/namespaces/n2/documents",
                 "{\"documents\":[{\"id\":\"a\",\"text\":\"one\"}],\"model\":\"nope\"}");
-        assertEquals(400, model.status());
+        assertEquals(404, model.status(), "an unknown model is 404 on every route, as on the OpenAI routes");
+        assertTrue(model.bodyText().contains("\"field\":\"model\""), model.bodyText());
         assertTrue(model.bodyText().contains("nope"), model.bodyText());
         HttpResponse reserved = call("POST", "/v1/namespaces/n2/documents",
                 "{\"documents\":[{\"id\":\"a\",\"text\":\"one\",\"attributes\":{\"abi.text\":\"x\"}}]}");

@@ -31,8 +31,8 @@ class ObjectEventsApiTest {
             .idempotency(new ObjectMetadataStore(state, clock))
             .security(new GatewaySecurity(new Authenticator(true, BOOTSTRAP, new ApiKeys(state, clock), null), null,
                     null, null))
-            .objectIndexer(new ObjectIndexer(name -> bucket, namespaces, Limits.defaults(),
-                    new ObjectMetadataStore(state, clock)))
+            .objectIndexer(ObjectIndexer.builder(name -> bucket, namespaces)
+                    .idempotency(new ObjectMetadataStore(state, clock)).build())
             .clock(clock)
             .build();
 

@@ -194,10 +194,11 @@ public class CoreBeans {
     @Singleton
     ObjectIndexer objectIndexer(AbiConfig config, SelectedStore selected, NamespaceService namespaces, Limits limits,
                                 MetadataStore metadata, DocumentIndex documents) {
-        return new ObjectIndexer(bucket -> selected.factory().forBucket(config, bucket), namespaces, limits, metadata,
-                documents, new DocumentFormats.Options(config.indexing().maxObjectBytes(),
-                        config.embedding().csvTextColumn(), config.embedding().csvIdColumn()),
-                NamespaceMapping.parse(config.indexing().mapping()));
+        return ObjectIndexer.builder(bucket -> selected.factory().forBucket(config, bucket), namespaces)
+                .limits(limits.namespaceLimits()).idempotency(metadata).documents(documents)
+                .formats(new DocumentFormats.Options(config.indexing().maxObjectBytes(),
+                        config.embedding().csvTextColumn(), config.embedding().csvIdColumn()))
+                .mapping(NamespaceMapping.parse(config.indexing().mapping())).build();
     }
 
     @Produces

@@ -4,12 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.adapters.EventJson;
 import dev.abi.adapters.ObjectEventHandler;
 import dev.abi.documents.Chunker;
-import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.events.DeadLetters;
 import dev.abi.events.EventProcessor;
 import dev.abi.events.ObjectIndexer;
-import dev.abi.gateway.Limits;
 import dev.abi.inference.Embedder;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
@@ -31,9 +29,9 @@ final class Fixtures {
     final DocumentIndex documents = new DocumentIndex(namespaces, name -> new WordCountEmbedder(), "words",
             Chunker.Options.defaults(), DocumentIndex.Limits.defaults());
     /** Bucket {@code unreachable} fails as a network outage would. */
-    final ObjectEventHandler handler = new ObjectEventHandler(new EventProcessor(new ObjectIndexer(this::store,
-            namespaces, Limits.defaults(), new ObjectMetadataStore(state, Clock.systemUTC()), documents,
-            DocumentFormats.Options.defaults()), new DeadLetters(state)));
+    final ObjectEventHandler handler = new ObjectEventHandler(new EventProcessor(ObjectIndexer.builder(this::store,
+            namespaces).idempotency(new ObjectMetadataStore(state, Clock.systemUTC())).documents(documents).build(),
+            new DeadLetters(state)));
 
     /**
      * A stand-in embedding model for routing tests (what reaches core, not how well it ranks): one token per word,

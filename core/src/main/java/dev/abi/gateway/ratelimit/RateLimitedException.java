@@ -1,7 +1,10 @@
 package dev.abi.gateway.ratelimit;
 
+import dev.abi.failure.Classified;
+import dev.abi.failure.Failure;
+
 /** A request over a rate limit (429, with {@code Retry-After} and {@code RateLimit-*} headers). */
-public final class RateLimitedException extends RuntimeException {
+public final class RateLimitedException extends RuntimeException implements Classified {
 
     private final RateLimiter.Decision decision;
 
@@ -13,5 +16,11 @@ public final class RateLimitedException extends RuntimeException {
 
     public RateLimiter.Decision decision() {
         return decision;
+    }
+
+    @Override
+    public Failure failure() {
+        return Failure.of(429, "rate-limited", "Too many requests", getMessage()).withHeaders(decision.headers())
+                .withCode("rate_limit_exceeded");
     }
 }
