@@ -80,7 +80,7 @@ public final class Gateway {
         this.idempotency = b.idempotency == null ? null : new IdempotentRequests(b.idempotency, b.clock);
         this.limits = b.limits;
         this.healthChecks = List.copyOf(b.healthChecks);
-        new VectorApi(b.namespaces, limits, documents).register(router);
+        new VectorApi(b.namespaces, limits, documents, b.gpu).register(router);
         new HistoryApi(b.namespaces).register(router);
         new MaintenanceApi(b.namespaces).register(router);
         if (models != null) {
@@ -116,6 +116,7 @@ public final class Gateway {
         private GatewaySecurity security = GatewaySecurity.none();
         private ObjectIndexer objectIndexer;
         private Clock clock = Clock.systemUTC();
+        private GpuRouting gpu;
 
         private Builder(NamespaceService namespaces) {
             this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
@@ -160,6 +161,12 @@ public final class Gateway {
         /** Serves {@code POST /indexObject} and {@code /removeObject}; default null: they are not served. */
         public Builder objectIndexer(ObjectIndexer objectIndexer) {
             this.objectIndexer = objectIndexer;
+            return this;
+        }
+
+        /** Where large exact queries go first (the GPU service); default null: every query runs on the CPU. */
+        public Builder gpu(GpuRouting gpu) {
+            this.gpu = gpu;
             return this;
         }
 

@@ -20,17 +20,25 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 
 /** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
 final class VectorApi {
 
     private final NamespaceService namespaces;
+    private final GpuRouting gpu;
     private final Limits limits;
     private final DocumentIndex documents;
 
     /** @param documents text queries go here; null answers them 501 */
     VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents) {
+        this(namespaces, limits, documents, null);
+    }
+
+    /** @param gpu where large exact queries go first, or null to answer every query on the CPU */
+    VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents, GpuRouting gpu) {
+        this.gpu = gpu;
         this.namespaces = namespaces;
         this.limits = limits;
         this.documents = documents;
@@ -181,12 +189,19 @@ final class VectorApi {
         Filter filter = filterNode == null || filterNode.isNull() ? Filter.ALL
                 : FilterParser.parse(JsonBodies.plain(filterNode));
         NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
+        if (gpu != null && !byText && asOf == null && filter == Filter.ALL
+                && gpu.worthIt((long) namespaces.describe(name).count())) {
+            Optional<HttpResponse> onGpu = gpu.query(name, request);
+            if (onGpu.isPresent()) {
+                return onGpu.get();
+            }
+        }
         QueryResult result = byText
                 ? documents.query(name, body.get("text").textValue(), DocumentsApi.optionalString(body, "model"), topK,
                         filter, asOf)
                 : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf),
                         body.get("vector").toString() + "|" + topK + "|" + filterNode);
-        return json(200, g -> {
+        HttpResponse answer = json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("matches");
             for (QueryResult.Match m : result.matches()) {
@@ -208,6 +223,12 @@ final class VectorApi {
             g.writeNumberField("version", result.version());
             g.writeEndObject();
         });
+        if (gpu == null) {
+            return answer;
+        }
+        Map<String, String> headers = new java.util.LinkedHashMap<>(answer.headers());
+        headers.put(GpuRouting.DEVICE_HEADER, "cpu");
+        return new HttpResponse(answer.status(), headers, answer.body());
     }
 
     private static void writeInfo(JsonGenerator g, NamespaceInfo info) throws IOException {

@@ -102,6 +102,24 @@ public interface AbiConfig {
     /** Where leases, head hints and idempotency records live (a cache and coordinator, never the truth). */
     Metadata metadata();
 
+    /** The GPU service (gpu-container) that large exact queries go to first; unset, every query runs on the CPU. */
+    Gpu gpu();
+
+    /** Routing to the GPU service. */
+    interface Gpu {
+        /** Base URL of the GPU service, e.g. {@code https://abi-gpu-xyz.a.run.app}; unset: no routing. */
+        Optional<String> url();
+
+        /** Rows times queries from which a query goes to the GPU (default 1,000,000). */
+        @WithName("min-work")
+        @WithDefault("1000000")
+        long minWork();
+
+        /** How long a GPU answer may take before the CPU answers instead (default 2 s). */
+        @WithDefault("2S")
+        Duration timeout();
+    }
+
     /** Authentication of the HTTP API. */
     Auth auth();
 

@@ -9,6 +9,7 @@ import dev.abi.events.EventProcessor;
 import dev.abi.events.NamespaceMapping;
 import dev.abi.events.ObjectIndexer;
 import dev.abi.gateway.GatewaySecurity;
+import dev.abi.gateway.GpuRouting;
 import dev.abi.gateway.auth.ApiKeys;
 import dev.abi.gateway.auth.Authenticator;
 import dev.abi.gateway.auth.JwtVerifier;
@@ -185,9 +186,17 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
+        GpuRouting gpu = config.gpu().url().map(url -> GpuRouting.builder(java.net.URI.create(url),
+                        new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), java.time.Clock.systemUTC(),
+                                GpuRouting::isFailure))
+                .minWork(config.gpu().minWork()).timeout(config.gpu().timeout()).build()).orElse(null);
+        if (gpu != null) {
+            LOG.infof("exact queries of %d rows x queries or more go to the GPU service at %s first",
+                    config.gpu().minWork(), config.gpu().url().get());
+        }
         return Gateway.builder(namespaces).limits(limits).healthChecks(List.of(storeCheck, kernels))
                 .idempotency(metadata).models(models).documents(documents).security(security)
-                .objectIndexer(objectIndexer).build();
+                .objectIndexer(objectIndexer).gpu(gpu).build();
     }
 
     @Produces

@@ -1,0 +1,176 @@
+package dev.abi.gateway;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.NamespaceStore;
+import dev.abi.resilience.CircuitBreaker;
+import dev.abi.store.InMemoryObjectStore;
+import dev.abi.store.MutableClock;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Routing of large exact queries to the GPU service, against a fake service in the test that answers the way the
+ * real one does (the same /v1 query route, here computed by a CPU gateway over the same store), fails, is slow or has
+ * no GPU. Every query is answered; the answers equal the CPU path's; the breaker opens and half-opens on a clock.
+ */
+class GpuRoutingTest {
+
+    enum Mode { HEALTHY, FAILING, NO_GPU, UNKNOWN_NAMESPACE, SLOW }
+
+    private final InMemoryObjectStore objects = new InMemoryObjectStore();
+    private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects));
+    private final Gateway cpu = Gateway.builder(namespaces).build();
+    private final MutableClock clock = new MutableClock(1_800_000_000_000L);
+    private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.HEALTHY);
+    private final AtomicInteger received = new AtomicInteger();
+    private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    private HttpServer service;
+
+    @BeforeEach
+    void start() throws Exception {
+        StringBuilder vectors = new StringBuilder("{\"vectors\":[");
+        Random random = new Random(7);
+        for (int i = 0; i < 50; i++) {
+            vectors.append(i == 0 ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"values\":[")
+                    .append(random.nextFloat()).append(',').append(random.nextFloat()).append(',')
+                    .append(random.nextFloat()).append("],\"attributes\":{\"i\":").append(i).append("}}");
+        }
+        assertEquals(200, post(cpu, "/v1/namespaces/big/vectors", vectors.append("]}").toString()).status());
+        service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        service.createContext("/", exchange -> {
+            received.incrementAndGet();
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            HttpResponse answer = switch (mode.get()) {
+                case HEALTHY -> cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(),
+                        Map.of(), body));
+                case FAILING -> new HttpResponse(500, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+                case NO_GPU -> new HttpResponse(503, Map.of(), "{\"gpu\":false}".getBytes(StandardCharsets.UTF_8));
+                case UNKNOWN_NAMESPACE -> new HttpResponse(404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+                case SLOW -> {
+                    try {
+                        releaseSlow.await(1, TimeUnit.MINUTES); // hang guard only: released when the test ends
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    yield new HttpResponse(500, Map.of(), new byte[0]);
+                }
+            };
+            exchange.sendResponseHeaders(answer.status(), answer.body().length);
+            exchange.getResponseBody().write(answer.body());
+            exchange.close();
+        });
+        service.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        service.start();
+    }
+
+    @AfterEach
+    void stop() {
+        releaseSlow.countDown();
+        service.stop(0);
+    }
+
+    private Gateway routed(long minWork, CircuitBreaker.Config breaker) {
+        GpuRouting routing = GpuRouting.builder(URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+                        new CircuitBreaker("gpu-service", breaker, clock, GpuRouting::isFailure))
+                .minWork(minWork).timeout(Duration.ofMillis(500)).build();
+        return Gateway.builder(namespaces).gpu(routing).build();
+    }
+
+    private static HttpResponse post(Gateway g, String path, String body) {
+        return g.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final String QUERY = "{\"vector\":[0.3,0.5,0.1],\"topK\":5,\"includeAttributes\":true}";
+
+    private void assertSameMatches(HttpResponse expected, HttpResponse actual) throws Exception {
+        JsonNode e = JsonBodies.MAPPER.readTree(expected.body()).get("matches");
+        JsonNode a = JsonBodies.MAPPER.readTree(actual.body()).get("matches");
+        assertEquals(e.size(), a.size());
+        for (int i = 0; i < e.size(); i++) {
+            assertEquals(e.get(i).get("id").asText(), a.get(i).get("id").asText(), "rank " + i);
+            assertEquals(e.get(i).get("distance").asDouble(), a.get(i).get("distance").asDouble(), 1e-5);
+            assertEquals(e.get(i).get("attributes"), a.get(i).get("attributes"));
+        }
+    }
+
+    @Test
+    void aLargeQueryIsAnsweredOnTheGpuWithTheCpusMatches() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
+        HttpResponse r = post(routed(10, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", QUERY);
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(1, received.get());
+        assertSameMatches(expected, r);
+    }
+
+    @Test
+    void smallFilteredAndPastQueriesStayOnTheCpu() {
+        Gateway small = routed(1_000, CircuitBreaker.Config.defaults());
+        assertEquals("cpu", post(small, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        Gateway g = routed(10, CircuitBreaker.Config.defaults());
+        assertEquals("cpu", post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"filter\":{\"i\":{\"$lt\":5}}}")
+                .headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals("cpu", post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}")
+                .headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(0, received.get(), "the GPU service saw none of them");
+    }
+
+    @Test
+    void everyGpuFailureIsAnsweredOnTheCpuAtOnce() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
+        for (Mode m : new Mode[] {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW}) {
+            mode.set(m);
+            HttpResponse r = post(routed(10, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", QUERY);
+            assertEquals(200, r.status(), m + ": " + r.bodyText());
+            assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), m.toString());
+            assertSameMatches(expected, r);
+        }
+    }
+
+    @Test
+    void theBreakerOpensOnFailuresAndHalfOpensOnItsClock() {
+        CircuitBreaker.Config config = CircuitBreaker.Config.builder().windowSize(2).minimumCalls(2)
+                .halfOpenCalls(1).openDuration(Duration.ofSeconds(30)).build();
+        Gateway g = routed(10, config);
+        mode.set(Mode.FAILING);
+        post(g, "/v1/namespaces/big/query", QUERY);
+        post(g, "/v1/namespaces/big/query", QUERY);
+        assertEquals(2, received.get());
+        mode.set(Mode.HEALTHY);
+        assertEquals("cpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(2, received.get(), "open: the service is not called");
+        clock.advance(Duration.ofSeconds(31));
+        assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER),
+                "half-open: a trial goes through and succeeds");
+        assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        assertTrue(received.get() >= 4);
+    }
+
+    @Test
+    void aNamespaceTheServiceCannotSeeDoesNotOpenTheBreaker() {
+        CircuitBreaker.Config config = CircuitBreaker.Config.builder().windowSize(2).minimumCalls(2)
+                .halfOpenCalls(1).openDuration(Duration.ofSeconds(30)).build();
+        Gateway g = routed(10, config);
+        mode.set(Mode.UNKNOWN_NAMESPACE);
+        for (int i = 0; i < 4; i++) {
+            post(g, "/v1/namespaces/big/query", QUERY);
+        }
+        assertEquals(4, received.get(), "a 404 is not the service's fault: the breaker stays closed");
+    }
+}
