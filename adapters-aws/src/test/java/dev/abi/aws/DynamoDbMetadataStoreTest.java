@@ -137,6 +137,35 @@ class DynamoDbMetadataStoreTest {
     }
 
     @Test
+    void idempotencyKeysAreScopedByPrincipalAndAConcurrentRetryWaits() throws Exception {
+        InMemoryObjectStore objects = new InMemoryObjectStore();
+        DynamoDbMetadataStore meta = store("scoped");
+        String bootstrap = "bootstrap-key-0123456789abcdef";
+        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(), meta,
+                null, null, new GatewaySecurity(new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null),
+                        null, null, null));
+        ObjectMapper json = new ObjectMapper();
+        List<String> tokens = new java.util.ArrayList<>();
+        for (String name : List.of("alice", "bob")) {
+            HttpResponse r = g.handle(new HttpRequest("POST", "/v1/admin/keys", Map.of(),
+                    Map.of("Authorization", "Bearer " + bootstrap),
+                    ("{\"name\":\"" + name + "\",\"grants\":[\"write:n\"]}").getBytes(StandardCharsets.UTF_8)));
+            tokens.add(json.readTree(r.body()).get("key").asText());
+        }
+        byte[] body = "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8);
+        java.util.function.Function<String, HttpRequest> upsert = token -> new HttpRequest("POST",
+                "/v1/namespaces/n/vectors", Map.of(), Map.of("Authorization", "Bearer " + token, "Idempotency-Key",
+                "same"), body);
+        HttpResponse alice = g.handle(upsert.apply(tokens.get(0)));
+        HttpResponse bob = g.handle(upsert.apply(tokens.get(1)));
+        assertEquals(200, bob.status(), bob.bodyText());
+        assertEquals(null, bob.headers().get("Idempotent-Replayed"), "bob's request ran, not alice's replay");
+        assertEquals(2, json.readTree(bob.body()).get("version").asInt());
+        assertEquals("true", g.handle(upsert.apply(tokens.get(0))).headers().get("Idempotent-Replayed"));
+        assertEquals(1, json.readTree(alice.body()).get("version").asInt());
+    }
+
+    @Test
     void deletingTheTableLosesNothing() {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         DynamoDbMetadataStore meta = store("throwaway");
