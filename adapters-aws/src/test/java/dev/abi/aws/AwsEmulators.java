@@ -1,5 +1,6 @@
 package dev.abi.aws;
 
+import dev.abi.testing.SharedFixtures;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import java.util.List;
@@ -21,7 +22,7 @@ public class AwsEmulators implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("abi.models-dir", "../../shared/models/all-MiniLM-L6-v2",
+        return Map.of("abi.models-dir", SharedFixtures.path("models", "all-MiniLM-L6-v2").toString(),
                 "abi.embedding.model", "all-MiniLM-L6-v2-Q8_0");
     }
 

@@ -1,5 +1,6 @@
 package dev.abi.aws;
 
+import dev.abi.testing.SharedFixtures;
 import static dev.abi.aws.MockLambda.body;
 import static dev.abi.aws.MockLambda.fixture;
 import static dev.abi.aws.MockLambda.invoke;
@@ -34,7 +35,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 class S3EventsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path MODEL = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2",
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
             "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final String SOURDOUGH_KEY = "handbook/Sourdough starter+feeding é.md";
 

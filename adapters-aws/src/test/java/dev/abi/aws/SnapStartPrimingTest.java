@@ -1,5 +1,6 @@
 package dev.abi.aws;
 
+import dev.abi.testing.SharedFixtures;
 import static dev.abi.aws.MockLambda.fixture;
 import static dev.abi.aws.MockLambda.invoke;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -26,7 +27,7 @@ class SnapStartPrimingTest {
 
     @Test
     void beforeCheckpointPrimesNamespacesAndTheModel() {
-        Path model = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
+        Path model = SharedFixtures.path("models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
         Assumptions.assumeTrue(Files.exists(model), "skipped: " + model.toAbsolutePath().normalize() + " is absent");
         assertEquals(200, invoke(fixture("apigw-http-v2/upsert.json")).path("statusCode").asInt());
 

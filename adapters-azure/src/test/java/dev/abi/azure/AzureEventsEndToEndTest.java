@@ -1,5 +1,6 @@
 package dev.abi.azure;
 
+import dev.abi.testing.SharedFixtures;
 import static dev.abi.azure.AzureEventContractTest.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class AzureEventsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path MODEL = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2",
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
             "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final Path HANDBOOK = Path.of("..", "samples", "corpus", "handbook");
     private static final String SOURDOUGH = "handbook/Sourdough starter+feeding é.md";

@@ -1,5 +1,6 @@
 package dev.abi.gcp;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +33,7 @@ class CloudEventsInvokerIT {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String TOKEN = "it-bootstrap-key-0123456789";
-    private static final Path MODEL_DIR = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2");
+    private static final Path MODEL_DIR = SharedFixtures.path("models", "all-MiniLM-L6-v2");
     private static final String SOURDOUGH = "handbook/Sourdough starter+feeding é.md";
 
     @TempDir

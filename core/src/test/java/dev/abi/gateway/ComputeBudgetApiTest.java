@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -37,7 +38,7 @@ class ComputeBudgetApiTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMBEDDER = "all-MiniLM-L6-v2-Q8_0";
-    private static final Path STORIES = Path.of("..", "..", "shared", "models", "stories260K", "stories260K-f32.gguf");
+    private static final Path STORIES = SharedFixtures.path("models", "stories260K", "stories260K-f32.gguf");
     private static final ComputeBudget SMALL = ComputeBudget.builder().maxEmbeddingInputs(40).maxEmbeddingTokens(200)
             .maxDocumentTokens(50).maxPromptChars(100).maxMessages(3).build();
     private static ModelRegistry models;

@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class DocumentsApiTest {
         Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8), "skipped: "
                 + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize() + " is absent (../shared/models)");
         models = new ModelRegistry(Map.of(MODEL, EmbeddingFixtures.SHARED_Q8,
-                "stories", Path.of("..", "..", "shared", "models", "stories260K", "stories260K-Q8_0.gguf")));
+                "stories", SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf")));
     }
 
     @AfterAll

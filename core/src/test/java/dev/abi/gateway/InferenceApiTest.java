@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /** The OpenAI-compatible routes over the real stories260K model: shapes, streaming, and OpenAI-shaped errors. */
 class InferenceApiTest {
 
-    private static final Path MODEL = Path.of("..", "..", "shared", "models", "stories260K", "stories260K-f32.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "stories260K", "stories260K-f32.gguf");
     private static final ObjectMapper JSON = new ObjectMapper();
     private static ModelRegistry models;
     private static Gateway gateway;

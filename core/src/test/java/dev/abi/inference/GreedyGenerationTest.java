@@ -1,5 +1,6 @@
 package dev.abi.inference;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class GreedyGenerationTest {
 
-    static final Path MODELS = Path.of("..", "..", "shared", "models", "stories260K");
+    static final Path MODELS = SharedFixtures.path("models", "stories260K");
 
     static Stream<Arguments> cases() throws Exception {
         Path reference = MODELS.resolve("reference-greedy.json");

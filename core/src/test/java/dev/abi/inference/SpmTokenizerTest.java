@@ -1,5 +1,6 @@
 package dev.abi.inference;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.charset.StandardCharsets;
@@ -15,7 +16,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /** Every line of llama.cpp's SentencePiece test vectors ({@code ../shared/tokenizer}) is reproduced exactly. */
 class SpmTokenizerTest {
 
-    static final Path TOKENIZERS = Path.of("..", "..", "shared", "tokenizer");
+    static final Path TOKENIZERS = SharedFixtures.path("tokenizer");
 
     @ParameterizedTest
     @ValueSource(strings = {"llama-spm", "phi-3"})

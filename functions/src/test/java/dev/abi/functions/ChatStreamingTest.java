@@ -1,5 +1,6 @@
 package dev.abi.functions;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class ChatStreamingTest {
 
-    private static final Path MODEL = Path.of("..", "..", "shared", "models", "stories260K", "stories260K-f32.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "stories260K", "stories260K-f32.gguf");
 
     @TestHTTPResource("/v1/chat/completions")
     URI chat;

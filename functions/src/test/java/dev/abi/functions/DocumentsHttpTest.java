@@ -1,5 +1,6 @@
 package dev.abi.functions;
 
+import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DocumentsHttpTest {
 
-    private static final Path MODEL = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2",
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
             "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final ObjectMapper JSON = new ObjectMapper();
 

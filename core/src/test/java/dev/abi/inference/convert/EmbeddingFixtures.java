@@ -1,5 +1,6 @@
 package dev.abi.inference.convert;
 
+import dev.abi.testing.SharedFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.inference.GgmlType;
@@ -18,7 +19,7 @@ import java.util.List;
  */
 public final class EmbeddingFixtures {
 
-    public static final Path SHARED = Path.of(System.getProperty("shared.dir", "../shared"), "models",
+    public static final Path SHARED = SharedFixtures.path("models",
             "all-MiniLM-L6-v2");
     public static final Path SHARED_Q8 = SHARED.resolve("all-MiniLM-L6-v2-Q8_0.gguf");
     public static final Path REFERENCE = SHARED.resolve("reference-embeddings.json");
