@@ -24,6 +24,11 @@ import java.util.function.Function;
  */
 public final class DocumentIndex {
 
+    /** The id of chunk {@code n} of a document: {@code {documentId}#{n}}, the one place this scheme is written. */
+    public static String chunkId(String documentId, int n) {
+        return documentId + "#" + n;
+    }
+
     /** Attribute with the id of the document a chunk belongs to (filterable). */
     public static final String DOCUMENT_ID = "abi.documentId";
     /** Attribute with the chunk's text. */
@@ -148,7 +153,7 @@ public final class DocumentIndex {
         for (int i = 0; i < documents.size(); i++) {
             Document d = documents.get(i);
             if (d.vector() != null) {
-                records.add(new VectorRecord(d.id() + "#0", d.vector(), attributes(d, 0, d.text())));
+                records.add(new VectorRecord(chunkId(d.id(), 0), d.vector(), attributes(d, 0, d.text())));
                 continue;
             }
             List<Chunker.Chunk> chunks = chunker.split(d.text());
@@ -156,7 +161,7 @@ public final class DocumentIndex {
                 tokens += chunks.get(n).tokens() + 2; // with the model's [CLS] and [SEP]
                 texts.add(chunks.get(n).text());
                 pending.add(records.size());
-                records.add(new VectorRecord(d.id() + "#" + n, null, attributes(d, n, chunks.get(n).text())));
+                records.add(new VectorRecord(chunkId(d.id(), n), null, attributes(d, n, chunks.get(n).text())));
             }
             if (records.size() > limits.maxChunks()) {
                 throw new DocumentFormatException("documents", "make more than " + limits.maxChunks()
@@ -177,13 +182,13 @@ public final class DocumentIndex {
                 records.set(pending.get(k), new VectorRecord(r.id(), vectors[k - from], r.attributes()));
             }
         }
-        WriteResult w = namespaces.replaceDocuments(namespace, records, seen.keySet());
+        WriteResult w = namespaces.replaceDocuments(namespace, records, seen.keySet(), DocumentIndex::chunkId);
         return new UpsertResult(documents.size(), records.size(), w.version());
     }
 
     /** Deletes documents (all their chunks); returns how many chunks were deleted. */
     public WriteResult delete(String namespace, List<String> documentIds) {
-        return namespaces.replaceDocuments(namespace, List.of(), documentIds);
+        return namespaces.replaceDocuments(namespace, List.of(), documentIds, DocumentIndex::chunkId);
     }
 
     /** Embeds {@code text} with the model (null for the default) and searches the namespace with it. */

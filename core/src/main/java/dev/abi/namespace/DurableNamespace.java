@@ -39,10 +39,10 @@ final class DurableNamespace {
     record Tag(String name, long seq, long commitTs) {
     }
 
-    final NamespaceConfig config;
-    final ObjectStore objects;
-    final CommitLog log;
-    final ManifestLog manifests;
+    private final NamespaceConfig config;
+    private final ObjectStore objects;
+    private final CommitLog log;
+    private final ManifestLog manifests;
     /** Batches this instance wrote, so replaying its own writes needs no GET. */
     private final Map<String, List<Operation>> ownWal = Collections.synchronizedMap(
             new LinkedHashMap<>(16, 0.75f, true) {
@@ -54,7 +54,7 @@ final class DurableNamespace {
 
     private final MetadataStore metadata;
     /** From this many vectors states are searched through a graph, and compactions store the graph. */
-    final int graphThreshold;
+    private final int graphThreshold;
 
     DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
             int graphThreshold) {
@@ -68,6 +68,30 @@ final class DurableNamespace {
 
     String root() {
         return config.root();
+    }
+
+    /** The config this incarnation was opened with (name, dimension, metric, incarnation, hold). */
+    NamespaceConfig config() {
+        return config;
+    }
+
+    ObjectStore objects() {
+        return objects;
+    }
+
+    /** The commit log: the source of truth for every version. */
+    CommitLog log() {
+        return log;
+    }
+
+    /** The manifests: which segments hold the log up to which seq. */
+    ManifestLog manifests() {
+        return manifests;
+    }
+
+    /** From this many vectors states are searched through a graph, and compactions store the graph. */
+    int graphThreshold() {
+        return graphThreshold;
     }
 
     /**

@@ -35,15 +35,15 @@ final class GarbageCollector {
     }
 
     Report collect(DurableNamespace ns, long now) {
-        List<ObjectInfo> listed = ns.objects.list(ns.root());
-        Manifest newest = ns.manifests.newest().orElseGet(() -> Indexer.genesis(ns));
-        LogEntry head = ns.log.newestAtOrAfter(newest.appliedThroughSeq() + 1);
+        List<ObjectInfo> listed = ns.objects().list(ns.root());
+        Manifest newest = ns.manifests().newest().orElseGet(() -> Indexer.genesis(ns));
+        LogEntry head = ns.log().newestAtOrAfter(newest.appliedThroughSeq() + 1);
         Set<String> live = new HashSet<>();
         Set<Long> visited = new HashSet<>();
-        live.add(ns.manifests.key(newest.version()));
+        live.add(ns.manifests().key(newest.version()));
         newest.segments().forEach(s -> live.add(s.key()));
 
-        Optional<Long> windowStart = ns.log.seqAt(now - retention.toMillis());
+        Optional<Long> windowStart = ns.log().seqAt(now - retention.toMillis());
         long oldest;
         if (windowStart.isEmpty()) {
             oldest = 0; // the whole history is inside the window: only orphans may go
@@ -64,7 +64,7 @@ final class GarbageCollector {
             boolean collectable = rest.startsWith("wal/") || rest.startsWith("log/") || rest.startsWith("seg/")
                     || rest.startsWith("manifest/");
             if (collectable && !live.contains(info.key()) && info.lastModified() < cutoff) {
-                ns.objects.delete(info.key());
+                ns.objects().delete(info.key());
                 deleted++;
             } else {
                 kept++;
@@ -75,15 +75,15 @@ final class GarbageCollector {
 
     /** Keeps every version from {@code from} to {@code head}: one base manifest, all newer ones, the log after it. */
     private void keepEverythingFrom(DurableNamespace ns, long from, long head, Set<String> live, Set<Long> visited) {
-        Manifest base = ns.manifests.atOrBefore(from).orElse(null);
+        Manifest base = ns.manifests().atOrBefore(from).orElse(null);
         long baseApplied = base == null ? 0 : base.appliedThroughSeq();
-        for (Manifest m : ns.manifests.all()) {
+        for (Manifest m : ns.manifests().all()) {
             if (base == null || m.version() >= base.version()) {
-                live.add(ns.manifests.key(m.version()));
+                live.add(ns.manifests().key(m.version()));
                 m.segments().forEach(s -> live.add(s.key()));
             }
         }
-        for (LogEntry e : ns.log.entriesAfter(baseApplied, head)) {
+        for (LogEntry e : ns.log().entriesAfter(baseApplied, head)) {
             keepEntry(ns, e, live, visited);
         }
     }
@@ -93,20 +93,20 @@ final class GarbageCollector {
         if (!visited.add(seq)) {
             return;
         }
-        Manifest m = ns.manifests.atOrBefore(seq).orElse(null);
+        Manifest m = ns.manifests().atOrBefore(seq).orElse(null);
         if (m != null) {
-            live.add(ns.manifests.key(m.version()));
+            live.add(ns.manifests().key(m.version()));
             for (SegmentRef s : m.segments()) {
                 live.add(s.key());
             }
         }
-        for (LogEntry e : ns.log.entriesAfter(m == null ? 0 : m.appliedThroughSeq(), seq)) {
+        for (LogEntry e : ns.log().entriesAfter(m == null ? 0 : m.appliedThroughSeq(), seq)) {
             keepEntry(ns, e, live, visited);
         }
     }
 
     private void keepEntry(DurableNamespace ns, LogEntry e, Set<String> live, Set<Long> visited) {
-        live.add(ns.log.logKey(e.seq()));
+        live.add(ns.log().logKey(e.seq()));
         if (e.kind() == LogEntry.Kind.WRITE) {
             live.add(e.walKey());
         } else {

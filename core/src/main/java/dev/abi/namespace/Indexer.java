@@ -60,7 +60,7 @@ final class Indexer {
 
     /** As {@link #fold(DurableNamespace)}; with {@code compact}, every segment is compacted into one. */
     Result fold(DurableNamespace ns, boolean compact) {
-        long newestEpoch = ns.manifests.newest().map(Manifest::epoch).orElse(0L);
+        long newestEpoch = ns.manifests().newest().map(Manifest::epoch).orElse(0L);
         OptionalLong acquired = lease.tryAcquire(ns.root(), owner, ttl, newestEpoch + 1);
         if (acquired.isEmpty()) {
             return new Result(Outcome.LEASE_HELD, null);
@@ -77,11 +77,11 @@ final class Indexer {
 
     /** @param keeper renews the lease between steps; null for a fold that holds no lease (tests) */
     private Result foldAs(DurableNamespace ns, long epoch, boolean compact, LeaseKeeper keeper) {
-        Manifest current = ns.manifests.newest().orElseGet(() -> genesis(ns));
+        Manifest current = ns.manifests().newest().orElseGet(() -> genesis(ns));
         if (current.epoch() > epoch) {
             return new Result(Outcome.FENCED, current);
         }
-        LogEntry head = ns.log.newestAtOrAfter(current.appliedThroughSeq() + 1);
+        LogEntry head = ns.log().newestAtOrAfter(current.appliedThroughSeq() + 1);
         boolean newEpoch = current.epoch() < epoch;
         boolean compacted = current.segments().size() == 1
                 && !Segments.DELTA.equals(current.segments().get(0).kind());
@@ -100,10 +100,10 @@ final class Indexer {
         if (deltas > maxDeltas || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
             // compact: one base segment with the whole state, and no delta written just to be replaced
             // no background build while the net operations go in: writeBase builds the graph once, in parallel
-            var state = Segments.load(ns.objects, plan.base(), ns.config.dimension(), ns.config.metric(),
+            var state = Segments.load(ns.objects(), plan.base(), ns.config().dimension(), ns.config().metric(),
                     Integer.MAX_VALUE);
             Segments.apply(state, List.copyOf(plan.net().values()));
-            segments = List.of(Segments.writeBase(ns.objects, ns.root(), state, ns.graphThreshold));
+            segments = List.of(Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold()));
             count = state.size();
         } else {
             segments = materialize(ns, plan);
@@ -114,10 +114,10 @@ final class Indexer {
         if (keeper != null && !keeper.renewIfDue()) {
             return new Result(Outcome.LEASE_LOST, current); // its segments are orphans now, collected after grace
         }
-        if (ns.manifests.commit(next)) {
+        if (ns.manifests().commit(next)) {
             return new Result(Outcome.COMMITTED, next);
         }
-        Manifest winner = ns.manifests.newest().orElse(current);
+        Manifest winner = ns.manifests().newest().orElse(current);
         return new Result(winner.epoch() > epoch ? Outcome.FENCED : Outcome.UP_TO_DATE, winner);
     }
 
@@ -133,7 +133,7 @@ final class Indexer {
         if (from.appliedThroughSeq() == seq) {
             return new Plan(from.segments(), Map.of());
         }
-        List<LogEntry> entries = ns.log.entriesAfter(from.appliedThroughSeq(), seq);
+        List<LogEntry> entries = ns.log().entriesAfter(from.appliedThroughSeq(), seq);
         int lastRestore = -1;
         for (int i = 0; i < entries.size(); i++) {
             if (entries.get(i).kind() == LogEntry.Kind.RESTORE) {
@@ -143,7 +143,7 @@ final class Indexer {
         List<SegmentRef> base;
         if (lastRestore >= 0) {
             long target = entries.get(lastRestore).restoreTo();
-            Manifest targetFrom = ns.manifests.atOrBefore(target).orElseGet(() -> genesis(ns));
+            Manifest targetFrom = ns.manifests().atOrBefore(target).orElseGet(() -> genesis(ns));
             base = materialize(ns, plan(ns, targetFrom, target));
             entries = entries.subList(lastRestore + 1, entries.size());
         } else {
@@ -165,11 +165,11 @@ final class Indexer {
             return plan.base();
         }
         List<SegmentRef> out = new ArrayList<>(plan.base());
-        out.add(Segments.writeDelta(ns.objects, ns.root(), plan.net().values()));
+        out.add(Segments.writeDelta(ns.objects(), ns.root(), plan.net().values()));
         return out;
     }
 
     static Manifest genesis(DurableNamespace ns) {
-        return new Manifest(0, 0, 0, ns.config.createdTs(), List.of(), 0);
+        return new Manifest(0, 0, 0, ns.config().createdTs(), List.of(), 0);
     }
 }

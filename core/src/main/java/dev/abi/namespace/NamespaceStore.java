@@ -114,7 +114,7 @@ public final class NamespaceStore {
             return Optional.empty();
         }
         return Optional.of(open.compute(name, (n, cached) ->
-                cached != null && cached.config.equals(config.get()) ? cached : handle(config.get())));
+                cached != null && cached.config().equals(config.get()) ? cached : handle(config.get())));
     }
 
     /**

@@ -102,7 +102,7 @@ class CommitProtocolTest {
         assertThrows(FaultyObjectStore.SimulatedCrash.class,
                 () -> crashing.indexer().fold(crashing.open("c3").orElseThrow()));
         assertEquals(Set.of("a", "b"), head("c3").keySet(), "read from the log tail");
-        assertEquals(0, ns.manifests.newest().orElseThrow().version(), "no manifest was committed");
+        assertEquals(0, ns.manifests().newest().orElseThrow().version(), "no manifest was committed");
 
         clock.advance(Duration.ofMinutes(3)); // the dead indexer's lease expires
         NamespaceStore next = instance(memory);
@@ -144,7 +144,7 @@ class CommitProtocolTest {
         pool.shutdown();
         int total = writers * perWriter;
         DurableNamespace ns = instance(memory).open("race").orElseThrow();
-        List<LogEntry> log = ns.log.entriesAfter(0, Long.MAX_VALUE);
+        List<LogEntry> log = ns.log().entriesAfter(0, Long.MAX_VALUE);
         assertEquals(total, log.size());
         for (int i = 1; i < log.size(); i++) {
             assertTrue(log.get(i).commitTs() > log.get(i - 1).commitTs());
@@ -161,7 +161,7 @@ class CommitProtocolTest {
         assertEquals(1, ns.append(upsert("a", 1)).seq(), "acknowledged at the slot that was written");
         assertEquals(2, ns.append(upsert("b", 1)).seq());
         DurableNamespace fresh = instance(memory).open("lost").orElseThrow();
-        assertEquals(2, fresh.log.entriesAfter(0, Long.MAX_VALUE).size(), "no duplicate commit");
+        assertEquals(2, fresh.log().entriesAfter(0, Long.MAX_VALUE).size(), "no duplicate commit");
     }
 
     // 4. The indexer paused, a new epoch started, the old indexer resumed.
@@ -192,7 +192,7 @@ class CommitProtocolTest {
 
         resume.countDown();
         assertEquals(Indexer.Outcome.FENCED, zombie.get(10, TimeUnit.SECONDS).outcome());
-        List<Manifest> manifests = ns.manifests.all();
+        List<Manifest> manifests = ns.manifests().all();
         for (int i = 1; i < manifests.size(); i++) {
             assertTrue(manifests.get(i - 1).epoch() >= manifests.get(i).epoch(), "epochs never decrease");
         }
@@ -244,7 +244,7 @@ class CommitProtocolTest {
                     Map.of())));
             store.indexer().fold(store.open("tagged").orElseThrow());
         }
-        assertTrue(ns.manifests.newest().orElseThrow().segments().stream().anyMatch(s -> s.kind().equals("base")),
+        assertTrue(ns.manifests().newest().orElseThrow().segments().stream().anyMatch(s -> s.kind().equals("base")),
                 "compaction wrote a base segment");
         clock.advance(Duration.ofDays(2)); // past retention and grace
         ns.append(upsert("late", 1));
@@ -276,12 +276,12 @@ class CommitProtocolTest {
             clock.advance(Duration.ofSeconds(20));
         }
         DurableNamespace ns = instance(memory).open("skew").orElseThrow();
-        List<LogEntry> log = ns.log.entriesAfter(0, Long.MAX_VALUE);
+        List<LogEntry> log = ns.log().entriesAfter(0, Long.MAX_VALUE);
         for (int i = 0; i < log.size(); i++) {
             if (i > 0) {
                 assertTrue(log.get(i).commitTs() > log.get(i - 1).commitTs());
             }
-            assertEquals(log.get(i).seq(), ns.log.seqAt(log.get(i).commitTs()).orElseThrow());
+            assertEquals(log.get(i).seq(), ns.log().seqAt(log.get(i).commitTs()).orElseThrow());
         }
     }
 
@@ -294,7 +294,7 @@ class CommitProtocolTest {
         store.indexer().fold(store.open("flip").orElseThrow());
         ns.append(upsert("b", 2));
         store.indexer().fold(store.open("flip").orElseThrow());
-        Manifest newest = ns.manifests.newest().orElseThrow();
+        Manifest newest = ns.manifests().newest().orElseThrow();
         String segment = newest.segments().get(newest.segments().size() - 1).key();
         StoredObject o = memory.get(segment).orElseThrow();
         byte[] flipped = o.bytes().clone();
@@ -313,10 +313,10 @@ class CommitProtocolTest {
         NamespaceStore store = instance(memory);
         ns.append(upsert("a", 1));
         store.indexer().fold(store.open("trunc").orElseThrow());
-        String key = ns.manifests.key(1);
+        String key = ns.manifests().key(1);
         StoredObject m = memory.get(key).orElseThrow();
         memory.putIfMatch(key, java.util.Arrays.copyOf(m.bytes(), m.bytes().length - 7), m.etag());
-        assertEquals(0, ns.manifests.newest().orElseThrow().version(), "falls back to the previous manifest");
+        assertEquals(0, ns.manifests().newest().orElseThrow().version(), "falls back to the previous manifest");
         assertEquals(Set.of("a"), head("trunc").keySet());
 
         LogEntry e = ns.append(upsert("b", 2));
@@ -347,7 +347,7 @@ class CommitProtocolTest {
         Set<String> stored = head("storm").keySet();
         assertTrue(stored.containsAll(acknowledged), "every acknowledged write is in HEAD");
         assertTrue(acknowledged.size() > 30, "most writes got through: " + acknowledged.size() + ", failed " + failed);
-        assertEquals(stored.size(), instance(memory).open("storm").orElseThrow().log.entriesAfter(0, Long.MAX_VALUE)
+        assertEquals(stored.size(), instance(memory).open("storm").orElseThrow().log().entriesAfter(0, Long.MAX_VALUE)
                 .size(), "each stored batch is one slot: no duplicates");
     }
 

@@ -42,11 +42,11 @@ class CorruptHeadRepairTest {
     }
 
     private LogEntry entry(NamespaceService s, long seq) {
-        return s.store().open("docs").orElseThrow().log.entry(seq).orElseThrow();
+        return s.store().open("docs").orElseThrow().log().entry(seq).orElseThrow();
     }
 
     private static String logKey(NamespaceService s, long seq) {
-        return s.store().open("docs").orElseThrow().log.logKey(seq);
+        return s.store().open("docs").orElseThrow().log().logKey(seq);
     }
 
     private byte[] flipByte(String key) {

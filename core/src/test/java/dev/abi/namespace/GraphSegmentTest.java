@@ -73,7 +73,7 @@ class GraphSegmentTest {
     }
 
     private static Manifest newest(NamespaceService s) {
-        return s.store().open("docs").orElseThrow().manifests.newest().orElseThrow();
+        return s.store().open("docs").orElseThrow().manifests().newest().orElseThrow();
     }
 
     private static VectorIndex headIndex(NamespaceService s) {

@@ -68,8 +68,8 @@ class IndexerLeaseTest {
         clock.advance(Duration.ofMillis(1));
         assertEquals(Indexer.Outcome.COMMITTED, foldBy(next), "taken over once the TTL has passed");
         DurableNamespace ns = next.open("docs").orElseThrow();
-        assertEquals(2, ns.manifests.newest().orElseThrow().epoch(), "under a new epoch");
-        assertEquals(2, ns.manifests.newest().orElseThrow().appliedThroughSeq());
+        assertEquals(2, ns.manifests().newest().orElseThrow().epoch(), "under a new epoch");
+        assertEquals(2, ns.manifests().newest().orElseThrow().appliedThroughSeq());
     }
 
     @Test
@@ -100,8 +100,8 @@ class IndexerLeaseTest {
         NamespaceStore holder = instance(stalled);
         assertEquals(Indexer.Outcome.LEASE_LOST, foldBy(holder));
         DurableNamespace ns = other.open("docs").orElseThrow();
-        assertEquals(2, ns.manifests.newest().orElseThrow().epoch(), "only the new holder committed");
-        assertEquals(1, ns.manifests.newest().orElseThrow().version(), "its fold, and nothing of the old holder");
+        assertEquals(2, ns.manifests().newest().orElseThrow().epoch(), "only the new holder committed");
+        assertEquals(1, ns.manifests().newest().orElseThrow().version(), "its fold, and nothing of the old holder");
     }
 
     @Test

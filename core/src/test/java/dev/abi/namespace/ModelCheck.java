@@ -114,12 +114,12 @@ public final class ModelCheck {
         Runnable restoreStep = () -> {
             DurableNamespace ns = restorerStore.open(name).orElseThrow();
             try {
-                long head = ns.log.newestAtOrAfter(1).seq();
+                long head = ns.log().newestAtOrAfter(1).seq();
                 long target;
                 synchronized (restoreRnd) {
                     target = head == 0 ? 0 : restoreRnd.nextLong(head + 1);
                 }
-                ackedRestores.put(ns.log.appendRestore(target).seq(), target);
+                ackedRestores.put(ns.log().appendRestore(target).seq(), target);
             } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
                 // outcome unknown: the log decides; the check reads restores from it
             }
@@ -181,8 +181,8 @@ public final class ModelCheck {
         // ---- verification through the healed store ----
         NamespaceStore clean = new NamespaceStore(base);
         DurableNamespace ns = clean.open(name).orElseThrow();
-        long head = ns.log.newestAtOrAfter(1).seq();
-        List<LogEntry> entries = ns.log.entriesAfter(0, head); // throws on a missing slot
+        long head = ns.log().newestAtOrAfter(1).seq();
+        List<LogEntry> entries = ns.log().entriesAfter(0, head); // throws on a missing slot
         assertEquals(head, entries.size(), "log slots are contiguous from 1");
         Map<String, Long> seqOfNonce = new HashMap<>();
         List<TreeMap<String, String>> states = new ArrayList<>();
@@ -230,7 +230,7 @@ public final class ModelCheck {
             LogEntry e = entries.get((int) (s - 1));
             long next = s < head ? entries.get((int) s).commitTs() : e.commitTs() + 1000;
             long t = e.commitTs() + rnd.nextLong(Math.max(1, next - e.commitTs()));
-            assertEquals(s, ns.log.seqAt(t).orElseThrow(), "time " + t + " resolves to seq " + s);
+            assertEquals(s, ns.log().seqAt(t).orElseThrow(), "time " + t + " resolves to seq " + s);
             assertEquals(states.get((int) s), contents(ns.load(s)), "asOf state at seq " + s);
             checked++;
         }

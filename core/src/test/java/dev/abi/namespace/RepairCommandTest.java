@@ -47,7 +47,7 @@ class RepairCommandTest {
         for (int i = 1; i <= 32; i++) {
             server.upsert("docs", List.of(new VectorRecord("v" + i, new float[] {i, 1}, Map.of())));
         }
-        String wal = server.store().open("docs").orElseThrow().log.entry(2).orElseThrow().walKey();
+        String wal = server.store().open("docs").orElseThrow().log().entry(2).orElseThrow().walKey();
         StoredObject o = disk.get(wal).orElseThrow();
         byte[] flipped = o.bytes().clone();
         flipped[flipped.length - 1] ^= 1;
