@@ -19,10 +19,9 @@ import java.util.function.IntPredicate;
  *
  * <p>Searches run the same {@link GraphSearcher} as {@link HnswIndex} (the same entry point, layers, effort and
  * re-ranking) over a view that reads the link column in place, with kernels that read little-endian floats out of
- * the byte array ({@link VectorOps#dotStored}). A node can be
- * hidden per search (an id the caller has deleted or replaced since): it is walked through but never returned.
- * Out-of-range links in a damaged segment whose checksum was not verified raise {@link CorruptSegmentException}
- * when met.
+ * the byte array ({@link VectorOps#dotStored}). A node can be hidden per search (an id the caller has deleted or
+ * replaced since): it is walked through but never returned. Out-of-range links in a damaged segment whose checksum
+ * was not verified raise {@link CorruptSegmentException} when met.
  */
 public final class HnswSegmentView {
 
