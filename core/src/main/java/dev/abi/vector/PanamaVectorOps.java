@@ -1,5 +1,6 @@
 package dev.abi.vector;
 
+import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
@@ -49,6 +50,8 @@ final class PanamaVectorOps implements VectorOps {
 
     /** The stored kernels on a big-endian platform, where byte lanes would not reinterpret as the stored floats. */
     private static final ScalarVectorOps SCALAR = new ScalarVectorOps();
+    /** Little-endian float reads of a byte array, for the stored kernels' tails. */
+    private static final VarHandle STORED_FLOAT = ScalarVectorOps.STORED_FLOAT;
     /** Whether byte lanes reinterpret as little-endian floats (they take the platform's order). */
     private static final boolean LITTLE_ENDIAN = ByteOrder.nativeOrder() == ByteOrder.LITTLE_ENDIAN;
     /** Bytes of one float vector: a load of these reinterprets as one {@link #SPECIES} vector. */
@@ -79,7 +82,7 @@ final class PanamaVectorOps implements VectorOps {
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
-            sum += q[i] * (float) ScalarVectorOps.STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+            sum += q[i] * (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
         }
         return sum;
     }
@@ -107,7 +110,7 @@ final class PanamaVectorOps implements VectorOps {
         }
         float sum = acc0.add(acc1).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
-            float d = q[i] - (float) ScalarVectorOps.STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+            float d = q[i] - (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
             sum += d * d;
         }
         return sum;
@@ -140,10 +143,10 @@ final class PanamaVectorOps implements VectorOps {
         float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float x = q[i];
-            s0 += x * (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o0 + 4 * i);
-            s1 += x * (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o1 + 4 * i);
-            s2 += x * (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o2 + 4 * i);
-            s3 += x * (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o3 + 4 * i);
+            s0 += x * (float) STORED_FLOAT.get(bytes, o0 + 4 * i);
+            s1 += x * (float) STORED_FLOAT.get(bytes, o1 + 4 * i);
+            s2 += x * (float) STORED_FLOAT.get(bytes, o2 + 4 * i);
+            s3 += x * (float) STORED_FLOAT.get(bytes, o3 + 4 * i);
         }
         out[at] = s0;
         out[at + 1] = s1;
@@ -183,10 +186,10 @@ final class PanamaVectorOps implements VectorOps {
         float s3 = a3.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
             float x = q[i];
-            float d0 = x - (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o0 + 4 * i);
-            float d1 = x - (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o1 + 4 * i);
-            float d2 = x - (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o2 + 4 * i);
-            float d3 = x - (float) ScalarVectorOps.STORED_FLOAT.get(bytes, o3 + 4 * i);
+            float d0 = x - (float) STORED_FLOAT.get(bytes, o0 + 4 * i);
+            float d1 = x - (float) STORED_FLOAT.get(bytes, o1 + 4 * i);
+            float d2 = x - (float) STORED_FLOAT.get(bytes, o2 + 4 * i);
+            float d3 = x - (float) STORED_FLOAT.get(bytes, o3 + 4 * i);
             s0 += d0 * d0;
             s1 += d1 * d1;
             s2 += d2 * d2;
