@@ -32,7 +32,7 @@ public final class BertModel implements Embedder, AutoCloseable {
                          float[] bUp, WeightMatrix down, float[] bDown, float[] outNormW, float[] outNormB) {
     }
 
-    private static final dev.abi.vector.VectorOps OPS = dev.abi.vector.VectorOpsProvider.get();
+    private static final InferenceKernels OPS = InferenceKernelsProvider.get();
 
     private final GgufFile file;
     private final String name;

@@ -6,7 +6,7 @@ package dev.abi.inference;
  */
 public final class LlamaSession {
 
-    private static final dev.abi.vector.VectorOps OPS = dev.abi.vector.VectorOpsProvider.get();
+    private static final InferenceKernels OPS = InferenceKernelsProvider.get();
 
     private final LlamaModel model;
     private final LlamaConfig c;

@@ -1,7 +1,5 @@
 package dev.abi.inference;
 
-import dev.abi.vector.VectorOps;
-import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 
 /**
@@ -9,9 +7,9 @@ import java.nio.ByteBuffer;
  * {@code ne[1]} by {@code ne[0]}). {@link #matvec} computes {@code out[r] = row(r) . x} the way llama.cpp's CPU
  * backend does for the type, so that greedy decoding reproduces its tokens: quantized weights (Q8_0, Q4_0) take
  * their activations quantized to Q8_0 blocks, F16 weights take them rounded to F16, F32 weights take them as they
- * are. The integer inner products of the quantized types run on {@link VectorOps#dotBytes} (the Vector API where it
- * is available), which is exact, so every backend gives the same integers; large matrices spread their rows over the
- * cores. F32, F16 and BF16 rows are dotted on the Vector API in float lanes, as ggml's SIMD kernels do.
+ * are. The integer inner products of the quantized types run on {@link InferenceKernels#dotBytes} (the Vector API
+ * where it is available), which is exact, so every backend gives the same integers; large matrices spread their rows
+ * over the cores. F32, F16 and BF16 rows are dotted on the Vector API in float lanes, as ggml's SIMD kernels do.
  */
 public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, WeightMatrix.Quantized,
         WeightMatrix.KQuant {
@@ -28,9 +26,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     final ByteBuffer data;
     final int rows;
     final int cols;
-    final VectorOps ops;
+    final InferenceKernels ops;
 
-    WeightMatrix(ByteBuffer data, int rows, int cols, VectorOps ops) {
+    WeightMatrix(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
         this.data = data;
         this.rows = rows;
         this.cols = cols;
@@ -80,11 +78,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * @throws UnsupportedModelException when the type has no kernels in this release
      */
     public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data) {
-        return of(info, data, VectorOpsProvider.get());
+        return of(info, data, InferenceKernelsProvider.get());
     }
 
     /** As {@link #of(GgufTensorInfo, ByteBuffer)}, with the kernels of {@code ops} (tests compare backends). */
-    public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, VectorOps ops) {
+    public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops) {
         int cols = info.rowLength();
         int rows = info.rows();
         return switch (info.type()) {
@@ -129,10 +127,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /**
      * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs, in floats: the weights dequantized once,
-     * on the first call, into transposed panels of {@link VectorOps#panelWidth()} rows kept on the heap (4 bytes per
-     * weight), then multiplied by the activations as they are (no activation quantization) with a register-tiled
-     * kernel. For batched encoders (BERT), where llama.cpp's bit-exact quantized path is not needed and the heap
-     * copy of a small model is worth the speed.
+     * on the first call, into transposed panels of {@link InferenceKernels#panelWidth()} rows kept on the heap (4
+     * bytes per weight), then multiplied by the activations as they are (no activation quantization) with a
+     * register-tiled kernel. For batched encoders (BERT), where llama.cpp's bit-exact quantized path is not needed
+     * and the heap copy of a small model is worth the speed.
      */
     public void matmulFloat(float[][] xs, int n, float[][] outs) {
         float[][] packed = packedPanels();
@@ -196,7 +194,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * activations as the type's kernel in ggml sees them ({@link #asSeen}).
      */
     abstract static sealed class FloatRows extends WeightMatrix permits F32, F16, BF16 {
-        FloatRows(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        FloatRows(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -235,7 +233,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** F32 weights: activations as they are. */
     static final class F32 extends FloatRows {
-        F32(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        F32(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -252,7 +250,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** F16 weights: activations rounded to F16, as ggml converts them. */
     static final class F16 extends FloatRows {
-        F16(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        F16(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -276,7 +274,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** BF16 weights (the top half of an F32): activations rounded to BF16, as ggml does. */
     static final class BF16 extends FloatRows {
-        BF16(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        BF16(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -357,7 +355,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * activations quantized to Q8_0, one row kernel per type.
      */
     abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0, Unpacked {
-        Quantized(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -428,7 +426,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
-        Q8_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -467,7 +465,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
     static final class Q4_0 extends Quantized {
-        Q4_0(ByteBuffer data, int rows, int cols, VectorOps ops) {
+        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
             super(data, rows, cols, ops);
         }
 
@@ -515,7 +513,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         private final GgmlType type;
         private final boolean hasMin;
 
-        Unpacked(ByteBuffer data, int rows, int cols, VectorOps ops, GgmlType type) {
+        Unpacked(ByteBuffer data, int rows, int cols, InferenceKernels ops, GgmlType type) {
             super(data, rows, cols, ops);
             this.type = type;
             this.hasMin = type != GgmlType.Q5_0;
@@ -644,14 +642,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * K-quant weights (Q4_K, Q5_K, Q6_K: super-blocks of 256 with 6-bit or 8-bit sub-block scales), in ggml's
      * layouts. As llama.cpp does, the activations are quantized to Q8_K and each super-block's weights are unpacked
      * to signed bytes, so every sub-block product is an exact integer dot on the Vector API ({@link
-     * VectorOps#dotBytes}), scaled once per sub-block; the minimums of Q4_K and Q5_K use the activation sums.
+     * InferenceKernels#dotBytes}), scaled once per sub-block; the minimums of Q4_K and Q5_K use the activation sums.
      * Checked against hand-built blocks and against the dequantized rows; no K-quant file made by llama.cpp was at
      * hand to compare outputs with.
      */
     static final class KQuant extends WeightMatrix {
         private final GgmlType type;
 
-        KQuant(ByteBuffer data, int rows, int cols, VectorOps ops, GgmlType type) {
+        KQuant(ByteBuffer data, int rows, int cols, InferenceKernels ops, GgmlType type) {
             super(data, rows, cols, ops);
             this.type = type;
         }

@@ -7,7 +7,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
@@ -32,6 +34,10 @@ import java.util.stream.IntStream;
  * does the same when the graph walk finds fewer than {@code topK} matches. Results never include a node outside the
  * filter.
  *
+ * <p>The search itself is {@link GraphSearcher}'s, over a view of this index's arrays; the same searcher walks a
+ * segment in place ({@link HnswSegmentView}). Writes made during a rebuild go through a {@link RebuildJournal};
+ * codes are trained by {@link QuantizerTraining}; the segment format lives in {@link HnswSegments}.
+ *
  * <p>Encodings ({@link HnswParams#encoding()}): the walk reads the float vectors, or int8 or PQ codes trained on the
  * first vectors; with codes, the walk's candidates are re-ranked on the floats, so reported distances are exact.
  */
@@ -41,11 +47,6 @@ public final class HnswIndex implements VectorIndex {
     private static final VarHandle LIVE_FLAGS = MethodHandles.arrayElementVarHandle(byte[].class);
     private static final int[] NO_LINKS = new int[0];
     private static final int LOCK_STRIPES = 1024;
-    /** Below this estimated share of matching nodes, a filtered search scans the matches exactly. */
-    /** Below this estimated share of matching nodes, a filtered search scans the matches exactly. */
-    static final double EXACT_FILTER_SHARE = 0.10;
-    /** Nodes sampled, evenly spaced, to estimate a filter's share. */
-    static final int FILTER_SAMPLE = 256;
 
     private record Entry(int node, int level) {
     }
@@ -105,13 +106,6 @@ public final class HnswIndex implements VectorIndex {
         }
     }
 
-    /** Vectors needed before int8 codes are trained; until then the walk reads floats. */
-    static final int QUANTIZER_TRAINING_SIZE = 1024;
-    /** Vectors needed before PQ codes are trained (k-means needs many points per centroid). */
-    static final int PQ_TRAINING_SIZE = 4096;
-    /** At most this many vectors train the PQ centroids. */
-    static final int PQ_TRAINING_SAMPLE = 20_000;
-
     private final int dimension;
     private final Metric metric;
     private final VectorOps ops;
@@ -121,15 +115,13 @@ public final class HnswIndex implements VectorIndex {
     private final Object[] nodeLocks = new Object[LOCK_STRIPES];
     private final Object[] idLocks = new Object[LOCK_STRIPES];
     private final Object entryLock = new Object();
-    private final ThreadLocal<Visited> visitedSets = ThreadLocal.withInitial(Visited::new);
+    private final ThreadLocal<GraphSearcher.Visited> visitedSets =
+            ThreadLocal.withInitial(GraphSearcher.Visited::new);
 
-    /** Writers hold its read side; a rebuild takes the write side to start its journal and to swap graphs. */
-    private final java.util.concurrent.locks.ReentrantReadWriteLock journalLock =
-            new java.util.concurrent.locks.ReentrantReadWriteLock();
-    private volatile List<Object[]> journal;
-    private final java.util.concurrent.atomic.AtomicBoolean rebuilding = new java.util.concurrent.atomic.AtomicBoolean();
-    private volatile java.util.concurrent.CompletableFuture<Void> rebuild =
-            java.util.concurrent.CompletableFuture.completedFuture(null);
+    /** The writes made while a background rebuild runs, replayed onto the new graph. */
+    private final RebuildJournal journal = new RebuildJournal();
+    private final AtomicBoolean rebuilding = new AtomicBoolean();
+    private volatile CompletableFuture<Void> rebuild = CompletableFuture.completedFuture(null);
 
     // Graph state: replaced whole by a rebuild (under the write lock).
     private AtomicInteger allocated = new AtomicInteger();
@@ -227,14 +219,14 @@ public final class HnswIndex implements VectorIndex {
     @Override
     public void upsert(String id, float[] values, Map<String, Object> attrs) {
         checkDimension(values.length, "vector '" + id + "'");
-        journalLock.readLock().lock();
+        journal.beginWrite();
         try {
             insert(id, values, attrs);
-            if (journal != null) { // only while a rebuild runs: no copy on the usual write path
-                record(id, new StoredVector(id, values.clone(), attrs == null ? Map.of() : attrs));
+            if (journal.recording()) { // only while a rebuild runs: no copy on the usual write path
+                journal.upserted(new StoredVector(id, values.clone(), attrs == null ? Map.of() : attrs));
             }
         } finally {
-            journalLock.readLock().unlock();
+            journal.endWrite();
         }
         compactIfNeeded();
     }
@@ -244,15 +236,15 @@ public final class HnswIndex implements VectorIndex {
         for (StoredVector v : batch) {
             checkDimension(v.values().length, "vector '" + v.id() + "'");
         }
-        journalLock.readLock().lock();
+        journal.beginWrite();
         try {
             IntStream.range(0, batch.size()).parallel().forEach(i -> {
                 StoredVector v = batch.get(i);
                 insert(v.id(), v.values(), v.attributes());
             });
-            if (journal != null) {
+            if (journal.recording()) {
                 for (StoredVector v : batch) {
-                    record(v.id(), v);
+                    journal.upserted(v);
                 }
             }
             if (batch.size() >= 1000) {
@@ -260,7 +252,7 @@ public final class HnswIndex implements VectorIndex {
                 repairOrphans();
             }
         } finally {
-            journalLock.readLock().unlock();
+            journal.endWrite();
         }
         compactIfNeeded();
     }
@@ -349,27 +341,19 @@ public final class HnswIndex implements VectorIndex {
     @Override
     public boolean delete(String id) {
         boolean existed;
-        journalLock.readLock().lock();
+        journal.beginWrite();
         try {
             existed = deleteNode(id);
             if (existed) {
-                record(id, null);
+                journal.deleted(id);
             }
         } finally {
-            journalLock.readLock().unlock();
+            journal.endWrite();
         }
         if (existed) {
             compactIfNeeded();
         }
         return existed;
-    }
-
-    /** While a rebuild runs, what changed since its snapshot (a null vector is a delete), to replay onto it. */
-    private void record(String id, StoredVector v) {
-        List<Object[]> j = journal;
-        if (j != null) {
-            j.add(new Object[] {id, v});
-        }
     }
 
     private boolean deleteNode(String id) {
@@ -418,42 +402,9 @@ public final class HnswIndex implements VectorIndex {
         if (ef < 1) {
             throw new IllegalArgumentException("ef must be >= 1, got " + ef);
         }
-        Filter accept = filter == null ? Filter.ALL : filter;
         structure.readLock().lock();
         try {
-            Entry start = entry;
-            if (start == null || live.get() == 0) {
-                return List.of();
-            }
-            float queryNorm = norm(query, 0);
-            if (accept != Filter.ALL && estimatedShare(accept) < EXACT_FILTER_SHARE) {
-                return exact(query, queryNorm, topK, accept);
-            }
-            int width = Math.max(ef, topK);
-            ScalarQuantizer sq = quantizer;
-            ProductQuantizer pq = productQuantizer;
-            NodeScorer walk = pq != null ? pqScorer(query, queryNorm, pq)
-                    : sq != null ? int8Scorer(query, queryNorm, sq) : new BulkFloatScorer(query, queryNorm);
-            int ep = start.node();
-            for (int level = start.level(); level > 0; level--) {
-                ep = greedy(walk, ep, level);
-            }
-            Visited visited = visitedSets.get().reset(capacity);
-            ScoredNodes found = searchLayer(walk, new long[] {ScoredNodes.encode(walk.distance(ep), ep)}, width, 0,
-                    accept, true, visited);
-            if (found.size() < Math.min(topK, live.get())) {
-                // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
-                return exact(query, queryNorm, topK, accept);
-            }
-            NodeScorer exact = sq == null && pq == null ? null : new BulkFloatScorer(query, queryNorm);
-            TopK best = new TopK(Math.min(topK, found.size()));
-            for (long packed : found.toArray()) {
-                int node = ScoredNodes.node(packed);
-                // With codes the walk's distances are approximate: re-rank its candidates on the floats.
-                float d = exact == null ? ScoredNodes.distance(packed) : exact.distance(node);
-                best.offer(ids[node], reported(d));
-            }
-            return best.result();
+            return GraphSearcher.search(new Graph(), query, topK, filter == null ? Filter.ALL : filter, ef);
         } finally {
             structure.readLock().unlock();
         }
@@ -476,14 +427,8 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- segments
 
-    /** Everything a segment holds: the graph state, copied out under the read lock. */
-    record State(int dimension, Metric metric, HnswParams params, int count, int entryNode, int entryLevel,
-            float[] vectors, float[] norms, String[] ids, Object[] attributes, int[][][] links, byte[] live,
-            ScalarQuantizer quantizer, byte[] codes, ProductQuantizer productQuantizer, byte[] pqCodes) {
-    }
-
     /** The state of the graph for writing a segment; waits for in-flight inserts to finish. */
-    State exportState() {
+    HnswSegments.State exportState() {
         structure.writeLock().lock();
         try {
             int n = Math.min(allocated.get(), capacity);
@@ -497,7 +442,7 @@ public final class HnswIndex implements VectorIndex {
             }
             Entry start = entry;
             ProductQuantizer pq = productQuantizer;
-            return new State(dimension, metric, params, n, start == null ? -1 : start.node(),
+            return new HnswSegments.State(dimension, metric, params, n, start == null ? -1 : start.node(),
                     start == null ? -1 : start.level(), Arrays.copyOf(vectors, n * dimension),
                     Arrays.copyOf(norms, n), Arrays.copyOf(ids, n), Arrays.copyOf(attributes, n), linkCopy,
                     Arrays.copyOf(liveFlags, n), quantizer, codes == null ? null : Arrays.copyOf(codes, n * dimension),
@@ -511,7 +456,7 @@ public final class HnswIndex implements VectorIndex {
      * An index holding exactly {@code state}, as read back from a segment. It takes the state's arrays as its own
      * (sized to the node count; the first insert grows them), so opening copies nothing twice.
      */
-    static HnswIndex fromState(State state) {
+    static HnswIndex fromState(HnswSegments.State state) {
         int n = state.count();
         HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(),
                 16);
@@ -578,7 +523,7 @@ public final class HnswIndex implements VectorIndex {
             }
             ProductQuantizer pq = productQuantizer;
             if (pq != null) {
-                encodePq(pq, node);
+                QuantizerTraining.encodePq(pq, metric, vectors, norms, dimension, node, pqCodes);
             }
             ids[node] = id;
             attributes[node] = attrs == null ? Map.of() : Map.copyOf(attrs);
@@ -599,77 +544,35 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
-        if (params.encoding() == VectorEncoding.INT8 && quantizer == null
-                && allocated.get() >= QUANTIZER_TRAINING_SIZE) {
+        if (quantizer == null && productQuantizer == null
+                && QuantizerTraining.due(params.encoding(), allocated.get())) {
             trainQuantizer();
-        }
-        if (params.encoding() == VectorEncoding.PQ && productQuantizer == null
-                && allocated.get() >= PQ_TRAINING_SIZE) {
-            trainProductQuantizer();
         }
     }
 
-    /** Trains the int8 quantizer on the vectors so far and encodes them; later inserts encode as they go. */
+    /**
+     * Trains the quantizer of the index's encoding on the vectors so far and encodes them; later inserts encode as
+     * they go.
+     */
     private void trainQuantizer() {
         structure.writeLock().lock();
         try {
-            if (quantizer != null) {
+            if (quantizer != null || productQuantizer != null) {
                 return;
             }
             int n = Math.min(allocated.get(), capacity);
-            ScalarQuantizer sq = ScalarQuantizer.train(vectors, n, dimension);
-            for (int node = 0; node < n; node++) {
-                sq.encode(vectors, node * dimension, codes, node * dimension);
-            }
-            quantizer = sq;
-        } finally {
-            structure.writeLock().unlock();
-        }
-    }
-
-    /** Trains PQ centroids on the vectors so far (at most a sample) and encodes them all. */
-    private void trainProductQuantizer() {
-        structure.writeLock().lock();
-        try {
-            if (productQuantizer != null) {
-                return;
-            }
-            int n = Math.min(allocated.get(), capacity);
-            int subspaces = Math.max(1, dimension / 4);
-            int sample = Math.min(n, PQ_TRAINING_SAMPLE);
-            float[] training = metric == Metric.COSINE ? new float[sample * dimension] : vectors;
-            if (metric == Metric.COSINE) {
-                for (int node = 0; node < sample; node++) {
-                    unit(node, training, node * dimension);
+            if (params.encoding() == VectorEncoding.INT8) {
+                quantizer = QuantizerTraining.int8(vectors, n, dimension, codes);
+            } else {
+                ProductQuantizer pq = QuantizerTraining.pq(metric, vectors, norms, n, dimension);
+                pqCodes = new byte[Math.multiplyExact(capacity, pq.subspaces())];
+                for (int node = 0; node < n; node++) {
+                    QuantizerTraining.encodePq(pq, metric, vectors, norms, dimension, node, pqCodes);
                 }
+                productQuantizer = pq;
             }
-            ProductQuantizer pq = ProductQuantizer.train(training, sample, dimension, subspaces, 42);
-            pqCodes = new byte[Math.multiplyExact(capacity, subspaces)];
-            for (int node = 0; node < n; node++) {
-                encodePq(pq, node);
-            }
-            productQuantizer = pq;
         } finally {
             structure.writeLock().unlock();
-        }
-    }
-
-    /** Cosine codes the direction only: the unit vector, so that a table of dot products gives the cosine. */
-    private void encodePq(ProductQuantizer pq, int node) {
-        if (metric == Metric.COSINE) {
-            float[] direction = new float[dimension];
-            unit(node, direction, 0);
-            pq.encode(direction, 0, pqCodes, node * pq.subspaces());
-        } else {
-            pq.encode(vectors, node * dimension, pqCodes, node * pq.subspaces());
-        }
-    }
-
-    private void unit(int node, float[] into, int at) {
-        float n = norms[node];
-        float scale = n == 0f ? 0f : 1f / n;
-        for (int d = 0; d < dimension; d++) {
-            into[at + d] = vectors[node * dimension + d] * scale;
         }
     }
 
@@ -702,17 +605,18 @@ public final class HnswIndex implements VectorIndex {
         // The node's own vector, copied so that the bulk kernels read it from offset 0.
         float[] own = Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension);
         NodeScorer scorer = new BulkFloatScorer(own, norms[node]);
+        Graph graph = new Graph();
         int ep = start.node();
         for (int l = start.level(); l > level; l--) {
-            ep = greedy(scorer, ep, l);
+            ep = GraphSearcher.greedy(graph, scorer, ep, l);
         }
         long[] entryPoints = {ScoredNodes.encode(scorer.distance(ep), ep)};
-        Visited visited = visitedSets.get();
+        GraphSearcher.Visited visited = visitedSets.get();
         for (int l = Math.min(level, start.level()); l >= 0; l--) {
             visited.reset(capacity);
             visited.mark(node);
-            ScoredNodes found = searchLayer(scorer, entryPoints, params.efConstruction(), l, Filter.ALL, false,
-                    visited);
+            ScoredNodes found = GraphSearcher.searchLayer(graph, scorer, entryPoints, params.efConstruction(), l,
+                    Filter.ALL, false, visited);
             long[] candidates = found.toArray();
             Arrays.sort(candidates);
             long[] chosen = diverse(candidates, maxLinks(l));
@@ -862,115 +766,95 @@ public final class HnswIndex implements VectorIndex {
 
     // ---------------------------------------------------------------- search
 
-    private int greedy(NodeScorer scorer, int ep, int level) {
-        int current = ep;
-        float best = scorer.distance(current);
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            int[] neighbours = (int[]) LEVEL_LINKS.getAcquire(links[current], level);
-            for (int nb : neighbours) {
-                float d = scorer.distance(nb);
-                if (d < best) {
-                    best = d;
-                    current = nb;
-                    moved = true;
-                }
-            }
-        }
-        return current;
-    }
-
     /**
-     * Best-first search of one layer. Returns a max-heap of the {@code ef} closest accepted nodes. With
-     * {@code liveOnly}, tombstoned nodes and nodes the filter rejects are walked through but not returned.
+     * The graph as {@link GraphSearcher} reads it, over this index's arrays and quantizer as they are when it is made.
+     * Made under the structure lock (read side), which keeps them from being replaced while it is in use; one per
+     * search or insert, as its neighbour cursor holds state.
      */
-    private ScoredNodes searchLayer(NodeScorer scorer, long[] entryPoints, int ef, int level, Filter filter,
-            boolean liveOnly, Visited visited) {
-        ScoredNodes candidates = new ScoredNodes(ef * 2, false);
-        ScoredNodes results = new ScoredNodes(ef + 1, true);
-        int[] fresh = new int[maxLinks(level) + 1];
-        float[] freshDistances = new float[fresh.length];
-        for (long ep : entryPoints) {
-            int node = ScoredNodes.node(ep);
-            if (visited.mark(node)) {
-                candidates.push(ep);
-                if (accepts(node, filter, liveOnly)) {
-                    results.push(ep);
-                    if (results.size() > ef) {
-                        results.pop();
-                    }
-                }
-            }
-        }
-        while (candidates.size() > 0) {
-            long closest = candidates.pop();
-            if (results.size() >= ef && closest > results.peek()) {
-                break;
-            }
-            int[] neighbours = (int[]) LEVEL_LINKS.getAcquire(links[ScoredNodes.node(closest)], level);
-            if (neighbours.length > fresh.length) {
-                fresh = new int[neighbours.length];
-                freshDistances = new float[neighbours.length];
-            }
-            int count = 0;
-            for (int nb : neighbours) {
-                if (visited.mark(nb)) {
-                    fresh[count++] = nb;
-                }
-            }
-            scorer.distances(fresh, count, freshDistances);
-            for (int j = 0; j < count; j++) {
-                int nb = fresh[j];
-                long packed = ScoredNodes.encode(freshDistances[j], nb);
-                if (results.size() < ef || packed < results.peek()) {
-                    candidates.push(packed);
-                    if (accepts(nb, filter, liveOnly)) {
-                        results.push(packed);
-                        if (results.size() > ef) {
-                            results.pop();
-                        }
-                    }
-                }
-            }
-        }
-        return results;
-    }
+    private final class Graph implements GraphView {
+        private final int[][][] lists = links;
+        private final Entry start = entry;
+        private final ScalarQuantizer sq = quantizer;
+        private final ProductQuantizer pq = productQuantizer;
+        private int[] list = NO_LINKS;
+        private int next;
 
-    private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter) {
-        TopK best = new TopK(topK);
-        NodeScorer scorer = new BulkFloatScorer(query, queryNorm);
-        int n = allocated.get();
-        for (int node = 0; node < Math.min(n, capacity); node++) {
-            if (isLive(node) && (filter == Filter.ALL || filter.matches(attributesAt(node)))) {
-                float d = reported(scorer.distance(node));
-                if (best.mayAccept(d)) {
-                    best.offer(ids[node], d);
-                }
-            }
+        @Override
+        public int nodes() {
+            return Math.min(allocated.get(), capacity);
         }
-        return best.result();
-    }
 
-    /** Share of live nodes the filter keeps, from an evenly spaced sample. */
-    private double estimatedShare(Filter filter) {
-        int n = Math.min(allocated.get(), capacity);
-        int step = Math.max(1, n / FILTER_SAMPLE);
-        int sampled = 0;
-        int kept = 0;
-        for (int node = 0; node < n; node += step) {
-            if (isLive(node)) {
-                sampled++;
-                if (filter.matches(attributesAt(node))) {
-                    kept++;
-                }
-            }
+        @Override
+        public int entryNode() {
+            return start == null ? -1 : start.node();
         }
-        return sampled == 0 ? 0 : (double) kept / sampled;
-    }
 
-    private boolean accepts(int node, Filter filter, boolean liveOnly) {
-        return !liveOnly || (isLive(node) && (filter == Filter.ALL || filter.matches(attributesAt(node))));
+        @Override
+        public int entryLevel() {
+            return start == null ? -1 : start.level();
+        }
+
+        @Override
+        public int visibleCount() {
+            return live.get();
+        }
+
+        @Override
+        public int maxDegree(int level) {
+            return maxLinks(level);
+        }
+
+        @Override
+        public int seek(int node, int level) {
+            list = (int[]) LEVEL_LINKS.getAcquire(lists[node], level);
+            next = 0;
+            return list.length;
+        }
+
+        @Override
+        public int nextNeighbour() {
+            return list[next++];
+        }
+
+        @Override
+        public boolean isLive(int node) {
+            return HnswIndex.this.isLive(node);
+        }
+
+        @Override
+        public Map<String, Object> attributes(int node) {
+            return attributesAt(node);
+        }
+
+        @Override
+        public String id(int node) {
+            return ids[node];
+        }
+
+        @Override
+        public Metric metric() {
+            return metric;
+        }
+
+        @Override
+        public float queryNorm(float[] query) {
+            return norm(query, 0);
+        }
+
+        @Override
+        public NodeScorer floatScorer(float[] query, float queryNorm) {
+            return new BulkFloatScorer(query, queryNorm);
+        }
+
+        @Override
+        public NodeScorer codeScorer(float[] query, float queryNorm) {
+            return pq != null ? pqScorer(query, queryNorm, pq) : sq != null ? int8Scorer(query, queryNorm, sq) : null;
+        }
+
+        @Override
+        public GraphSearcher.Visited visited() {
+            return visitedSets.get().reset(capacity);
+        }
     }
 
     // ---------------------------------------------------------------- distances
@@ -999,11 +883,6 @@ public final class HnswIndex implements VectorIndex {
         };
     }
 
-    /** The distance the API reports (l2 is not squared). */
-    private float reported(float internal) {
-        return metric == Metric.L2 ? (float) Math.sqrt(internal) : internal;
-    }
-
     private float norm(float[] v, int offset) {
         return metric == Metric.COSINE ? (float) Math.sqrt(ops.dot(v, offset, v, offset, dimension)) : 0f;
     }
@@ -1024,13 +903,7 @@ public final class HnswIndex implements VectorIndex {
         if (!needsCompaction() || !rebuilding.compareAndSet(false, true)) {
             return;
         }
-        List<Object[]> changes = java.util.Collections.synchronizedList(new ArrayList<>());
-        journalLock.writeLock().lock(); // no write in flight: each one is in the snapshot or in the journal
-        try {
-            journal = changes;
-        } finally {
-            journalLock.writeLock().unlock();
-        }
+        journal.open(); // no write in flight: each one is in the snapshot or in the journal
         List<StoredVector> survivors;
         structure.readLock().lock();
         try {
@@ -1044,38 +917,29 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
-        rebuild = java.util.concurrent.CompletableFuture.runAsync(() -> {
+        rebuild = CompletableFuture.runAsync(() -> {
             try {
                 HnswIndex fresh = new HnswIndex(dimension, metric, params, ops, survivors.size() + 16);
                 fresh.upsertAll(survivors);
-                journalLock.writeLock().lock();
-                try {
+                journal.drain(changes -> {
                     structure.writeLock().lock();
                     try {
-                        synchronized (changes) {
-                            for (Object[] c : changes) {
-                                if (c[1] == null) {
-                                    fresh.deleteNode((String) c[0]);
-                                } else {
-                                    StoredVector v = (StoredVector) c[1];
-                                    fresh.insert(v.id(), v.values(), v.attributes());
-                                }
+                        for (RebuildJournal.Change change : changes) {
+                            switch (change) {
+                                case RebuildJournal.Upsert(StoredVector v) -> fresh.insert(v.id(), v.values(),
+                                        v.attributes());
+                                case RebuildJournal.Delete(String id) -> fresh.deleteNode(id);
                             }
                         }
                         adopt(fresh);
                     } finally {
                         structure.writeLock().unlock();
                     }
-                } finally {
-                    journal = null;
-                    journalLock.writeLock().unlock();
-                }
+                });
             } catch (RuntimeException e) {
                 System.getLogger(HnswIndex.class.getName()).log(System.Logger.Level.WARNING,
                         "graph rebuild failed; the old graph (with its tombstones) keeps answering", e);
-                journalLock.writeLock().lock();
-                journal = null;
-                journalLock.writeLock().unlock();
+                journal.abandon();
             } finally {
                 rebuilding.set(false);
             }
@@ -1156,65 +1020,8 @@ public final class HnswIndex implements VectorIndex {
         return (byte) LIVE_FLAGS.getAcquire(liveFlags, node) == 1;
     }
 
-    @SuppressWarnings("unchecked")
     private Map<String, Object> attributesAt(int node) {
-        Object a = attributes[node];
-        return a instanceof RawAttributes raw ? raw.map() : (Map<String, Object>) a;
-    }
-
-    /**
-     * A node's attributes as a segment stored them: JSON bytes in the segment's attribute column, parsed on first
-     * use (a filter or a read), so opening a segment does not parse every node's attributes. The bytes are kept, so
-     * writing the segment again gives the same bytes.
-     */
-    static final class RawAttributes {
-        private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-                new com.fasterxml.jackson.databind.ObjectMapper();
-        private static final com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>> MAP =
-                new com.fasterxml.jackson.core.type.TypeReference<>() {
-                };
-        private final String segment;
-        private final byte[] column;
-        private final int from;
-        private final int length;
-        private volatile Map<String, Object> parsed;
-
-        RawAttributes(String segment, byte[] column, int from, int length) {
-            this.segment = segment;
-            this.column = column;
-            this.from = from;
-            this.length = length;
-        }
-
-        byte[] json() {
-            return Arrays.copyOfRange(column, from, from + length);
-        }
-
-        Map<String, Object> map() {
-            Map<String, Object> m = parsed;
-            if (m == null) {
-                m = parse(segment, column, from, length);
-                parsed = m;
-            }
-            return m;
-        }
-
-        /**
-         * One node's attributes from a segment's attribute column.
-         *
-         * @throws CorruptSegmentException naming the segment when the bytes are not a JSON object of values
-         */
-        static Map<String, Object> parse(String segment, byte[] column, int from, int length) {
-            if (length == 0) {
-                return Map.of();
-            }
-            try {
-                return Map.copyOf(JSON.readValue(column, from, length, MAP));
-            } catch (java.io.IOException | RuntimeException e) {
-                throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: "
-                        + e.getMessage());
-            }
-        }
+        return RawAttributes.of(attributes[node]);
     }
 
     private StoredVector vectorAt(int node) {
@@ -1230,32 +1037,5 @@ public final class HnswIndex implements VectorIndex {
 
     private static int stripe(int hash) {
         return (hash ^ (hash >>> 16)) & (LOCK_STRIPES - 1);
-    }
-
-    /** Per-thread visited marks, cleared in O(1) by bumping a generation. */
-    private static final class Visited {
-        private int[] marks = new int[0];
-        private int generation;
-
-        Visited reset(int size) {
-            if (marks.length < size) {
-                marks = new int[size];
-                generation = 0;
-            }
-            if (++generation == 0) {
-                Arrays.fill(marks, 0);
-                generation = 1;
-            }
-            return this;
-        }
-
-        /** Marks the node; returns false when it was already marked. */
-        boolean mark(int node) {
-            if (marks[node] == generation) {
-                return false;
-            }
-            marks[node] = generation;
-            return true;
-        }
     }
 }

@@ -2,6 +2,7 @@ package dev.abi.vector;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,11 +17,11 @@ import java.util.function.IntPredicate;
  * when it opens. Ids and attributes are decoded when a result or a filter first needs them; the id lookup behind
  * {@link #node(String)} is built on its first use.
  *
- * <p>Searches walk the graph as {@link HnswIndex} does (the same entry point, layers, effort and re-ranking) with
- * kernels that read little-endian floats out of the byte array ({@link VectorOps#dotStored}). A node can be
- * hidden per search (an id the caller has deleted or replaced since): it is walked through but never returned.
- * Out-of-range links in a damaged segment whose checksum was not verified raise {@link CorruptSegmentException}
- * when met.
+ * <p>Searches run the same {@link GraphSearcher} as {@link HnswIndex} (the same entry point, layers, effort and
+ * re-ranking) over a view that reads the link column in place, with kernels that read little-endian floats out of
+ * the byte array ({@link VectorOps#dotStored}). A node can be hidden per search (an id the caller has deleted or
+ * replaced since): it is walked through but never returned. Out-of-range links in a damaged segment whose checksum
+ * was not verified raise {@link CorruptSegmentException} when met.
  */
 public final class HnswSegmentView {
 
@@ -40,8 +41,8 @@ public final class HnswSegmentView {
     private final ProductQuantizer productQuantizer;
     /** Attributes parsed so far, by node; allocated on the first use, so that opening allocates nothing per node. */
     private volatile AtomicReferenceArray<Map<String, Object>> parsedAttributes;
-    private final ThreadLocal<int[]> visitedMarks;
-    private final ThreadLocal<int[]> visitedGeneration = ThreadLocal.withInitial(() -> new int[1]);
+    private final ThreadLocal<GraphSearcher.Visited> visitedSets =
+            ThreadLocal.withInitial(GraphSearcher.Visited::new);
     private volatile Map<String, Integer> nodeOf;
 
     private HnswSegmentView(String name, byte[] data, HnswSegments.Header h) {
@@ -59,7 +60,6 @@ public final class HnswSegmentView {
         this.entryLevel = h.entryLevel();
         this.quantizer = HnswSegments.int8Quantizer(le, at);
         this.productQuantizer = HnswSegments.productQuantizer(name, le, at);
-        this.visitedMarks = ThreadLocal.withInitial(() -> new int[count]);
     }
 
     /**
@@ -127,7 +127,7 @@ public final class HnswSegmentView {
     public String id(int node) {
         int from = start(at.idEnds, node);
         return new String(data, (int) at.ids + from, end(at.idEnds, node) - from,
-                java.nio.charset.StandardCharsets.UTF_8);
+                StandardCharsets.UTF_8);
     }
 
     /** Where entry {@code i} of a column described by the end-offset column at {@code ends} starts. */
@@ -156,7 +156,7 @@ public final class HnswSegmentView {
             return m;
         }
         int from = start(at.attributeEnds, node);
-        m = HnswIndex.RawAttributes.parse(name, data, (int) at.attributes + from, end(at.attributeEnds, node) - from);
+        m = RawAttributes.parse(name, data, (int) at.attributes + from, end(at.attributeEnds, node) - from);
         parsed.set(node, m);
         return m;
     }
@@ -187,170 +187,119 @@ public final class HnswSegmentView {
         if (query.length != dimension) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions; index has " + dimension);
         }
-        Filter accept = filter == null ? Filter.ALL : filter;
         int visible = liveCount - hiddenCount;
         if (count == 0 || visible <= 0) {
             return List.of();
         }
-        float queryNorm = metric == Metric.COSINE ? (float) Math.sqrt(ops.dot(query, 0, query, 0, dimension)) : 0f;
-        if (accept != Filter.ALL && estimatedShare(accept) < HnswIndex.EXACT_FILTER_SHARE) {
-            return exact(query, queryNorm, topK, accept, hidden);
-        }
-        NodeScorer walk = productQuantizer != null ? pqScorer(query, queryNorm)
-                : quantizer != null ? int8Scorer(query, queryNorm) : floatScorer(query, queryNorm);
-        int ep = entryNode;
-        for (int level = entryLevel; level > 0; level--) {
-            ep = greedy(walk, ep, level);
-        }
-        ScoredNodes found = searchLayer(walk, ep, Math.max(ef, topK), accept, hidden);
-        if (found.size() < Math.min(topK, visible)) {
-            return exact(query, queryNorm, topK, accept, hidden);
-        }
-        NodeScorer exact = quantizer == null && productQuantizer == null ? null : floatScorer(query, queryNorm);
-        TopK best = new TopK(Math.min(topK, found.size()));
-        for (long packed : found.toArray()) {
-            int node = ScoredNodes.node(packed);
-            float d = exact == null ? ScoredNodes.distance(packed) : exact.distance(node);
-            best.offer(id(node), reported(d));
-        }
-        return best.result();
+        return GraphSearcher.search(new Graph(hidden, visible), query, topK, filter == null ? Filter.ALL : filter,
+                ef);
     }
 
     // ---------------------------------------------------------------- graph
 
-    private int listStart(int node, int level) {
-        return start(at.listEnds, le.getInt((int) at.nodeLists + 4 * node) + level);
-    }
+    /**
+     * The segment as {@link GraphSearcher} reads it, for one search: lists are runs of the link column, read in
+     * place; a node is live when the segment says so and {@code hidden} does not hide it.
+     */
+    private final class Graph implements GraphView {
+        private final IntPredicate hidden;
+        private final int visible;
+        private int next;
+        private int end;
 
-    private int listEnd(int node, int level) {
-        return end(at.listEnds, le.getInt((int) at.nodeLists + 4 * node) + level);
-    }
+        Graph(IntPredicate hidden, int visible) {
+            this.hidden = hidden;
+            this.visible = visible;
+        }
 
-    private int link(int i) {
-        int target = le.getInt((int) at.linkColumn + 4 * i);
-        if (target < 0 || target >= count) {
-            throw new CorruptSegmentException(name, "a link points at " + target + ", outside 0.." + (count - 1));
+        @Override
+        public int nodes() {
+            return count;
         }
-        return target;
-    }
 
-    private int greedy(NodeScorer scorer, int ep, int level) {
-        int current = ep;
-        float best = scorer.distance(current);
-        boolean moved = true;
-        while (moved) {
-            moved = false;
-            int end = listEnd(current, level);
-            for (int i = listStart(current, level); i < end; i++) {
-                int nb = link(i);
-                float d = scorer.distance(nb);
-                if (d < best) {
-                    best = d;
-                    current = nb;
-                    moved = true;
-                }
-            }
+        @Override
+        public int entryNode() {
+            return entryNode;
         }
-        return current;
-    }
 
-    private ScoredNodes searchLayer(NodeScorer scorer, int ep, int ef, Filter filter, IntPredicate hidden) {
-        int[] marks = visitedMarks.get();
-        int[] generation = visitedGeneration.get();
-        if (++generation[0] == 0) {
-            java.util.Arrays.fill(marks, 0);
-            generation[0] = 1;
+        @Override
+        public int entryLevel() {
+            return entryLevel;
         }
-        int g = generation[0];
-        ScoredNodes candidates = new ScoredNodes(ef * 2, false);
-        ScoredNodes results = new ScoredNodes(ef + 1, true);
-        int[] fresh = new int[2 * params.m() + 1];
-        float[] freshDistances = new float[fresh.length];
-        long first = ScoredNodes.encode(scorer.distance(ep), ep);
-        marks[ep] = g;
-        candidates.push(first);
-        if (accepts(ep, filter, hidden)) {
-            results.push(first);
-        }
-        while (candidates.size() > 0) {
-            long closest = candidates.pop();
-            if (results.size() >= ef && closest > results.peek()) {
-                break;
-            }
-            int node = ScoredNodes.node(closest);
-            int end = listEnd(node, 0);
-            int start = listStart(node, 0);
-            if (end - start > fresh.length) {
-                fresh = new int[end - start];
-                freshDistances = new float[end - start];
-            }
-            int n = 0;
-            for (int i = start; i < end; i++) {
-                int nb = link(i);
-                if (marks[nb] != g) {
-                    marks[nb] = g;
-                    fresh[n++] = nb;
-                }
-            }
-            scorer.distances(fresh, n, freshDistances);
-            for (int j = 0; j < n; j++) {
-                int nb = fresh[j];
-                long packed = ScoredNodes.encode(freshDistances[j], nb);
-                if (results.size() < ef || packed < results.peek()) {
-                    candidates.push(packed);
-                    if (accepts(nb, filter, hidden)) {
-                        results.push(packed);
-                        if (results.size() > ef) {
-                            results.pop();
-                        }
-                    }
-                }
-            }
-        }
-        return results;
-    }
 
-    private boolean accepts(int node, Filter filter, IntPredicate hidden) {
-        return isLive(node) && !hidden.test(node) && (filter == Filter.ALL || filter.matches(attributes(node)));
-    }
-
-    private List<SearchHit> exact(float[] query, float queryNorm, int topK, Filter filter, IntPredicate hidden) {
-        TopK best = new TopK(topK);
-        NodeScorer scorer = floatScorer(query, queryNorm);
-        for (int node = 0; node < count; node++) {
-            if (accepts(node, filter, hidden)) {
-                float d = reported(scorer.distance(node));
-                if (best.mayAccept(d)) {
-                    best.offer(id(node), d);
-                }
-            }
+        @Override
+        public int visibleCount() {
+            return visible;
         }
-        return best.result();
-    }
 
-    private double estimatedShare(Filter filter) {
-        int step = Math.max(1, count / HnswIndex.FILTER_SAMPLE);
-        int sampled = 0;
-        int kept = 0;
-        for (int node = 0; node < count; node += step) {
-            if (isLive(node)) {
-                sampled++;
-                if (filter.matches(attributes(node))) {
-                    kept++;
-                }
-            }
+        @Override
+        public int maxDegree(int level) {
+            return level == 0 ? 2 * params.m() : params.m();
         }
-        return sampled == 0 ? 0 : (double) kept / sampled;
+
+        @Override
+        public int seek(int node, int level) {
+            int list = le.getInt((int) at.nodeLists + 4 * node) + level;
+            next = start(at.listEnds, list);
+            end = end(at.listEnds, list);
+            return end - next;
+        }
+
+        @Override
+        public int nextNeighbour() {
+            int target = le.getInt((int) at.linkColumn + 4 * next++);
+            if (target < 0 || target >= count) {
+                throw new CorruptSegmentException(name, "a link points at " + target + ", outside 0.." + (count - 1));
+            }
+            return target;
+        }
+
+        @Override
+        public boolean isLive(int node) {
+            return HnswSegmentView.this.isLive(node) && !hidden.test(node);
+        }
+
+        @Override
+        public Map<String, Object> attributes(int node) {
+            return HnswSegmentView.this.attributes(node);
+        }
+
+        @Override
+        public String id(int node) {
+            return HnswSegmentView.this.id(node);
+        }
+
+        @Override
+        public Metric metric() {
+            return metric;
+        }
+
+        @Override
+        public float queryNorm(float[] query) {
+            return metric == Metric.COSINE ? (float) Math.sqrt(ops.dot(query, 0, query, 0, dimension)) : 0f;
+        }
+
+        @Override
+        public NodeScorer floatScorer(float[] query, float queryNorm) {
+            return new FloatScorer(query, queryNorm);
+        }
+
+        @Override
+        public NodeScorer codeScorer(float[] query, float queryNorm) {
+            return productQuantizer != null ? pqScorer(query, queryNorm)
+                    : quantizer != null ? int8Scorer(query, queryNorm) : null;
+        }
+
+        @Override
+        public GraphSearcher.Visited visited() {
+            return visitedSets.get().reset(count);
+        }
     }
 
     // ---------------------------------------------------------------- distances
 
     private float norm(int node) {
         return le.getFloat((int) at.norms + 4 * node);
-    }
-
-    private NodeScorer floatScorer(float[] q, float qNorm) {
-        return new FloatScorer(q, qNorm);
     }
 
     /** Float scoring in place; bulk distances go four vectors per pass over the query, as on the heap. */
@@ -409,9 +358,5 @@ public final class HnswSegmentView {
 
     private NodeScorer pqScorer(float[] q, float qNorm) {
         return NodeScorer.pq(metric, productQuantizer, q, qNorm, data, (int) at.pqCodes, this::norm);
-    }
-
-    private float reported(float internal) {
-        return metric == Metric.L2 ? (float) Math.sqrt(internal) : internal;
     }
 }

@@ -52,7 +52,7 @@ public final class HnswSegments {
 
     /** Serializes the index; in-flight inserts finish first. */
     public static byte[] write(HnswIndex index) {
-        HnswIndex.State s = index.exportState();
+        State s = index.exportState();
         int n = s.count();
         int dim = s.dimension();
         byte[][] idBytes = new byte[n][];
@@ -161,6 +161,16 @@ public final class HnswSegments {
         }
     }
 
+    /**
+     * Everything a segment holds: an index's graph state, copied out under its lock ({@link HnswIndex#exportState()})
+     * or read from a segment ({@link HnswIndex#fromState}). {@code attributes} holds maps, or {@link RawAttributes}
+     * read from a segment.
+     */
+    record State(int dimension, Metric metric, HnswParams params, int count, int entryNode, int entryLevel,
+            float[] vectors, float[] norms, String[] ids, Object[] attributes, int[][][] links, byte[] live,
+            ScalarQuantizer quantizer, byte[] codes, ProductQuantizer productQuantizer, byte[] pqCodes) {
+    }
+
     /** A segment's header: its parameters and where each column lies. */
     record Header(int dimension, Metric metric, HnswParams params, int liveCount, int entryNode, int entryLevel,
             Layout layout) {
@@ -227,7 +237,7 @@ public final class HnswSegments {
         return new Header(dimension, metric, params, liveCount, entryNode, entryLevel, layout);
     }
 
-    private static HnswIndex.State columns(String name, ByteBuffer in, Layout l, Metric metric, HnswParams params,
+    private static State columns(String name, ByteBuffer in, Layout l, Metric metric, HnswParams params,
             int entryNode, int entryLevel) {
         int n = l.count;
         byte[] live = new byte[n];
@@ -279,7 +289,7 @@ public final class HnswSegments {
         Object[] attributes = new Object[n];
         for (int node = 0, from = 0; node < n; from = attrEnds[node++]) {
             int length = attrEnds[node] - from;
-            attributes[node] = length == 0 ? Map.of() : new HnswIndex.RawAttributes(name, attrBlob, from, length);
+            attributes[node] = length == 0 ? Map.of() : new RawAttributes(name, attrBlob, from, length);
         }
         float[] norms = floats(in, n);
         float[] vectors = floats(in, n * l.dimension);
@@ -295,7 +305,7 @@ public final class HnswSegments {
             pqCodes = new byte[n * pq.subspaces()];
             in.get((int) l.pqCodes, pqCodes);
         }
-        return new HnswIndex.State(l.dimension, metric, params, n, entryNode, entryLevel, vectors, norms, ids,
+        return new State(l.dimension, metric, params, n, entryNode, entryLevel, vectors, norms, ids,
                 attributes, links, live, sq, codes, pq, pqCodes);
     }
 
@@ -357,7 +367,7 @@ public final class HnswSegments {
     }
 
     private static byte[] attributeJson(Object attributes) {
-        if (attributes instanceof HnswIndex.RawAttributes raw) {
+        if (attributes instanceof RawAttributes raw) {
             return raw.json();
         }
         Map<?, ?> map = (Map<?, ?>) attributes;

@@ -1,7 +1,15 @@
 package dev.abi.vector;
 
-/** Plain-Java kernels: the fallback when the Vector API is missing or would run slowly. */
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
+/** Plain-Java index kernels: the fallback when the Vector API is missing or would run slowly. */
 final class ScalarVectorOps implements VectorOps {
+
+    /** Little-endian float view of a byte array, for the stored kernels (and the Vector-API ones' tails). */
+    static final VarHandle STORED_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class,
+            ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public float dot(float[] q, int qOffset, float[] data, int offset, int len) {
@@ -77,11 +85,102 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
-    public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
-        int sum = 0;
+    public float dotStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        float sum = 0;
         for (int i = 0; i < len; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
+            sum += q[i] * (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
         }
         return sum;
+    }
+
+    @Override
+    public float squaredDistanceStored(float[] q, byte[] bytes, int byteOffset, int len) {
+        float sum = 0;
+        for (int i = 0; i < len; i++) {
+            float d = q[i] - (float) STORED_FLOAT.get(bytes, byteOffset + 4 * i);
+            sum += d * d;
+        }
+        return sum;
+    }
+
+    @Override
+    public void dot4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dotStored(q, bytes, o0, len);
+        out[at + 1] = dotStored(q, bytes, o1, len);
+        out[at + 2] = dotStored(q, bytes, o2, len);
+        out[at + 3] = dotStored(q, bytes, o3, len);
+    }
+
+    @Override
+    public void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        out[at] = squaredDistanceStored(q, bytes, o0, len);
+        out[at + 1] = squaredDistanceStored(q, bytes, o1, len);
+        out[at + 2] = squaredDistanceStored(q, bytes, o2, len);
+        out[at + 3] = squaredDistanceStored(q, bytes, o3, len);
+    }
+
+    @Override
+    public void dot4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dot(q, 0, data, o0, len);
+        out[at + 1] = dot(q, 0, data, o1, len);
+        out[at + 2] = dot(q, 0, data, o2, len);
+        out[at + 3] = dot(q, 0, data, o3, len);
+    }
+
+    @Override
+    public void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
+            int at) {
+        out[at] = squaredDistance(q, 0, data, o0, len);
+        out[at + 1] = squaredDistance(q, 0, data, o1, len);
+        out[at + 2] = squaredDistance(q, 0, data, o2, len);
+        out[at + 3] = squaredDistance(q, 0, data, o3, len);
+    }
+
+    @Override
+    public void dotInt8x4(float[] v, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
+        out[at] = dotInt8(v, codes, o0, len);
+        out[at + 1] = dotInt8(v, codes, o1, len);
+        out[at + 2] = dotInt8(v, codes, o2, len);
+        out[at + 3] = dotInt8(v, codes, o3, len);
+    }
+
+    @Override
+    public void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
+            float[] out, int at) {
+        out[at] = squaredDistanceInt8(u, scale, codes, o0, len);
+        out[at + 1] = squaredDistanceInt8(u, scale, codes, o1, len);
+        out[at + 2] = squaredDistanceInt8(u, scale, codes, o2, len);
+        out[at + 3] = squaredDistanceInt8(u, scale, codes, o3, len);
+    }
+
+    @Override
+    public int panelWidth() {
+        return 8;
+    }
+
+    @Override
+    public void dotPanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int w = panelWidth();
+        for (int j = 0; j < w; j++) {
+            float s = 0;
+            for (int k = 0; k < len; k++) {
+                s += panel[offset + k * w + j] * q[k];
+            }
+            out[j] = s;
+        }
+    }
+
+    @Override
+    public void squaredDistancePanel(float[] q, float[] panel, int offset, int len, float[] out) {
+        int w = panelWidth();
+        for (int j = 0; j < w; j++) {
+            float s = 0;
+            for (int k = 0; k < len; k++) {
+                float d = panel[offset + k * w + j] - q[k];
+                s += d * d;
+            }
+            out[j] = s;
+        }
     }
 }

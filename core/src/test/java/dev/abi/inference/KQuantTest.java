@@ -2,7 +2,6 @@ package dev.abi.inference;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
@@ -94,7 +93,7 @@ class KQuantTest {
         }
         // the fused integer kernel must equal the dequantized row dotted with the activations as Q8_K sees them
         WeightMatrix.Q8KActivations a = new WeightMatrix.Q8KActivations(x);
-        for (var ops : new dev.abi.vector.VectorOps[] {VectorOpsProvider.scalar(), VectorOpsProvider.get()}) {
+        for (var ops : new InferenceKernels[] {InferenceKernelsProvider.scalar(), InferenceKernelsProvider.get()}) {
             WeightMatrix m = WeightMatrix.of(info, data, ops);
             float[] out = new float[rows];
             m.matvec(x, out);

@@ -3,8 +3,6 @@ package dev.abi.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.abi.vector.VectorOps;
-import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Random;
@@ -20,8 +18,9 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class WeightMatrixTest {
 
-    private static final VectorOps SCALAR = VectorOpsProvider.scalar();
-    private static final VectorOps PANAMA = VectorOpsProvider.panamaOrNull() != null ? VectorOpsProvider.panamaOrNull() : SCALAR;
+    private static final InferenceKernels SCALAR = InferenceKernelsProvider.scalar();
+    private static final InferenceKernels PANAMA =
+            InferenceKernelsProvider.panamaOrNull() != null ? InferenceKernelsProvider.panamaOrNull() : SCALAR;
 
     @Test
     void byteDotsAreExactOnEveryBackend() {
@@ -40,13 +39,34 @@ class WeightMatrixTest {
 
     @Test
     void q4BlockDotsAreExactOnEveryBackend() {
+        // one Q4_0 block with scale 1 against activations with scale 1: the row is the block's integer dot, exactly
         Random rnd = new Random(2);
+        short one = Float16.fromFloat(1f);
         for (int i = 0; i < 2000; i++) {
-            byte[] packed = new byte[20];
-            byte[] a = new byte[40];
-            rnd.nextBytes(packed);
+            byte[] row = new byte[GgmlType.Q4_0.typeSize()];
+            rnd.nextBytes(row);
+            row[0] = (byte) one;
+            row[1] = (byte) (one >> 8);
+            byte[] a = new byte[32];
             rnd.nextBytes(a);
-            assertEquals(SCALAR.dotQ4(packed, 3, a, 5), PANAMA.dotQ4(packed, 3, a, 5));
+            for (int j = 0; j < a.length; j++) {
+                a[j] = (byte) Math.max(-127, a[j]); // Q8_0 quants are within +-127
+            }
+            short[] wide = new short[32];
+            int sum = 0;
+            int want = 0;
+            for (int j = 0; j < 32; j++) {
+                wide[j] = a[j];
+                sum += a[j];
+            }
+            for (int j = 0; j < 16; j++) {
+                int q = row[2 + j] & 0xFF;
+                want += ((q & 0x0F) - 8) * a[j] + ((q >>> 4) - 8) * a[j + 16];
+            }
+            float[] scales = {1f};
+            int[] sums = {sum};
+            assertEquals(want, SCALAR.dotQ4Row(row, 1, a, wide, scales, sums));
+            assertEquals(want, PANAMA.dotQ4Row(row, 1, a, wide, scales, sums));
         }
     }
 

@@ -1,0 +1,71 @@
+package dev.abi.inference;
+
+/**
+ * The kernels of inference: GGML quantized weight rows (Q8_0, Q4_0) against Q8_0 activations, the exact integer
+ * block products under them, float dots in one fixed order, and the panel matrix product. Block geometry is
+ * {@link GgmlType}'s. Implementations ({@link PanamaInferenceKernels} on the Vector API,
+ * {@link ScalarInferenceKernels} in plain Java) are stateless and thread-safe; obtain the active one from
+ * {@link InferenceKernelsProvider#get()}.
+ */
+public interface InferenceKernels {
+
+    /**
+     * Dot product of {@code len} floats of {@code a} from {@code aOffset} and of {@code b} from {@code bOffset},
+     * summed in one fixed order whether or not the JIT has compiled the kernel yet, so the same inputs always give
+     * the same bits (greedy decoding and batched prefill must agree exactly).
+     */
+    float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len);
+
+    /** {@code y[yo + i] += a * x[xo + i]} for {@code i < len}. */
+    void axpy(float a, float[] x, int xo, float[] y, int yo, int len);
+
+    /**
+     * Exact integer dot product of {@code len} signed bytes of {@code a} and {@code b}: the inner loop of the
+     * quantized weight kernels, whose results must not depend on the backend.
+     */
+    int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len);
+
+    /**
+     * One row of Q8_0 blocks ({@link GgmlType#Q8_0}: a half-precision scale, 32 signed bytes) dotted with
+     * activations quantized to Q8_0 ({@code aq}, the same values widened to shorts in {@code aqWide}, scales
+     * {@code aScales}): the sum over blocks of the exact integer block dot times the product of the two scales.
+     * Backends may sum in lanes, as ggml's SIMD kernels do.
+     */
+    float dotQ8Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales);
+
+    /**
+     * As {@link #dotQ8Row}, for a row of Q4_0 blocks ({@link GgmlType#Q4_0}: a half-precision scale, 16 packed bytes;
+     * element j is the low nibble of byte j minus 8, element j + 16 the high nibble minus 8); {@code aSums} holds each
+     * activation block's sum of quants, which lets a kernel multiply the unsigned nibbles and subtract
+     * {@code 8 * sum} once per block instead of offsetting every nibble.
+     */
+    float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums);
+
+    /**
+     * {@link #dotQ8Row} for four inputs at once ({@code out[t]} for t below 4): each weight block is read and widened
+     * once for all four. Every input's result is bit for bit what {@link #dotQ8Row} gives it (prompt processing
+     * relies on that).
+     */
+    void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out);
+
+    /** As {@link #dotQ8Row4}, for Q4_0 rows ({@link #dotQ4Row}). */
+    void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
+            float[] out);
+
+    /**
+     * Rows per weight panel of {@link #gemmPanel}: two vectors' worth of lanes on the Vector API (32 at 512 bits),
+     * so that a tile of 4 inputs by 2 vectors stays in registers.
+     */
+    int panelWidth();
+
+    /**
+     * A block of a matrix product: for inputs {@code t} in {@code t0..t1} and panel rows {@code j} below
+     * {@code rows}, {@code outs[t][r0 + j] = sum over k of panel[k * panelWidth() + j] * xs[t][k]}, summed in k
+     * order with fused multiply-adds. The panel holds {@link #panelWidth()} weight rows transposed (k-major, rows
+     * past {@code rows} zero), so each weight value is loaded once for four inputs and no horizontal sums are needed.
+     */
+    void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows);
+
+    /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
+    String name();
+}

@@ -1,0 +1,375 @@
+package dev.abi.inference;
+
+import static dev.abi.inference.QuantBlock.BLOCK;
+import static dev.abi.inference.QuantBlock.Q4_0_BYTES;
+import static dev.abi.inference.QuantBlock.Q8_0_BYTES;
+import static dev.abi.inference.QuantBlock.SCALE_BYTES;
+
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Inference kernels on {@code jdk.incubator.vector}. Only {@link InferenceKernelsProvider} instantiates this class,
+ * and only after it has checked that the module is present: loading it without the module throws
+ * {@code NoClassDefFoundError}.
+ */
+final class PanamaInferenceKernels implements InferenceKernels {
+
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    @Override
+    public float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector acc0 = FloatVector.zero(SPECIES);
+        FloatVector acc1 = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i + step < bound; i += 2 * step) {
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+            acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + step)
+                    .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + step), acc1);
+        }
+        for (; i < bound; i += step) {
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+        }
+        float sum = sum(acc0.add(acc1));
+        for (; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+        int step = SPECIES.length();
+        int bound = SPECIES.loopBound(len);
+        FloatVector av = FloatVector.broadcast(SPECIES, a);
+        int i = 0;
+        for (; i < bound; i += step) {
+            FloatVector.fromArray(SPECIES, x, xo + i).fma(av, FloatVector.fromArray(SPECIES, y, yo + i))
+                    .intoArray(y, yo + i);
+        }
+        for (; i < len; i++) {
+            y[yo + i] = Math.fma(a, x[xo + i], y[yo + i]);
+        }
+    }
+
+    @Override
+    public int panelWidth() {
+        return 2 * SPECIES.length();
+    }
+
+
+    @Override
+    public void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        float[] tmp = rows < w ? new float[w] : null;
+        int t = t0;
+        for (; t + 3 < t1; t += 4) {
+            float[] x0 = xs[t];
+            float[] x1 = xs[t + 1];
+            float[] x2 = xs[t + 2];
+            float[] x3 = xs[t + 3];
+            FloatVector a00 = FloatVector.zero(SPECIES);
+            FloatVector a01 = FloatVector.zero(SPECIES);
+            FloatVector a10 = FloatVector.zero(SPECIES);
+            FloatVector a11 = FloatVector.zero(SPECIES);
+            FloatVector a20 = FloatVector.zero(SPECIES);
+            FloatVector a21 = FloatVector.zero(SPECIES);
+            FloatVector a30 = FloatVector.zero(SPECIES);
+            FloatVector a31 = FloatVector.zero(SPECIES);
+            for (int k = 0, p = 0; k < cols; k++, p += w) {
+                FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
+                FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
+                FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
+                a00 = w0.fma(b, a00);
+                a01 = w1.fma(b, a01);
+                b = FloatVector.broadcast(SPECIES, x1[k]);
+                a10 = w0.fma(b, a10);
+                a11 = w1.fma(b, a11);
+                b = FloatVector.broadcast(SPECIES, x2[k]);
+                a20 = w0.fma(b, a20);
+                a21 = w1.fma(b, a21);
+                b = FloatVector.broadcast(SPECIES, x3[k]);
+                a30 = w0.fma(b, a30);
+                a31 = w1.fma(b, a31);
+            }
+            store(a00, a01, outs[t], r0, rows, tmp);
+            store(a10, a11, outs[t + 1], r0, rows, tmp);
+            store(a20, a21, outs[t + 2], r0, rows, tmp);
+            store(a30, a31, outs[t + 3], r0, rows, tmp);
+        }
+        for (; t < t1; t++) {
+            float[] x0 = xs[t];
+            FloatVector a00 = FloatVector.zero(SPECIES);
+            FloatVector a01 = FloatVector.zero(SPECIES);
+            for (int k = 0, p = 0; k < cols; k++, p += w) {
+                FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
+                a00 = FloatVector.fromArray(SPECIES, panel, p).fma(b, a00);
+                a01 = FloatVector.fromArray(SPECIES, panel, p + l).fma(b, a01);
+            }
+            store(a00, a01, outs[t], r0, rows, tmp);
+        }
+    }
+
+    /** The two accumulators' lanes to {@code out[r0..r0+rows)}. */
+    private static void store(FloatVector lo, FloatVector hi, float[] out, int r0, int rows, float[] tmp) {
+        int l = SPECIES.length();
+        if (tmp == null) {
+            lo.intoArray(out, r0);
+            hi.intoArray(out, r0 + l);
+            return;
+        }
+        lo.intoArray(tmp, 0);
+        hi.intoArray(tmp, l);
+        System.arraycopy(tmp, 0, out, r0, rows);
+    }
+
+    /**
+     * The lanes' sum in one fixed order (pairwise). {@code reduceLanes(ADD)} on floats may associate differently when
+     * C2 intrinsifies it than in the interpreter's fallback, so the same inputs would give different bits before and
+     * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
+     */
+    private static float sum(FloatVector v) {
+        // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order
+        if (v.length() == 16) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
+                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
+        }
+        if (v.length() == 8) {
+            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0))
+                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
+        }
+        if (v.length() == 4) {
+            return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+        }
+        float s = 0;
+        for (int i = 0; i < v.length(); i++) {
+            s += v.lane(i);
+        }
+        return s;
+    }
+    @Override
+    public String name() {
+        return "panama-" + SPECIES.vectorBitSize();
+    }
+
+    private static final VectorSpecies<Byte> BYTES_128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> SHORTS_256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS_256 = IntVector.SPECIES_256;
+
+    @Override
+    public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
+        // 16 bytes at a time, widened to shorts (products fit: |p| <= 16384), then to ints before summing
+        IntVector acc = IntVector.zero(INTS_256);
+        int i = 0;
+        int bound = len - len % 16;
+        for (; i < bound; i += 16) {
+            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset + i)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector y = (ShortVector) ByteVector.fromArray(BYTES_128, b, bOffset + i)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector p = x.mul(y);
+            acc = acc.add(p.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add(p.convertShape(VectorOperators.S2I, INTS_256, 1));
+        }
+        int sum = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
+
+    /** Eight int lanes of one block's 32 products (lane k holds four of them). */
+    private static IntVector blockLanes(ShortVector p0, ShortVector p1) {
+        return ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+    }
+
+    private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> FLOATS_512 = FloatVector.SPECIES_512;
+
+    /**
+     * Q8_0 row with 512-bit accumulation (AVX-512): the products of a block's two halves are added in 16 short lanes
+     * (activations are within +-127, so each sum of two products fits), widened once to 16 ints.
+     */
+    private static float dotQ8Row512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q8_0_BYTES;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+        }
+        return sum(acc);
+    }
+
+    @Override
+    public float dotQ8Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        if (WIDE) {
+            return dotQ8Row512(row, blocks, aqWide, aScales);
+        }
+        // per block: exact int lanes, then one fused multiply-add per lane with the block's scale (as ggml's SIMD
+        // kernels sum), and a single horizontal sum at the end of the row
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q8_0_BYTES;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ShortVector p0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
+            ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
+            FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return sum(acc);
+    }
+
+    /**
+     * Q4_0 row with 512-bit accumulation (AVX-512): the low and high nibble products of a block are added in 16
+     * short lanes (each sum of two products fits: |p| <= 8 * 128), widened once to 16 ints.
+     */
+    private static float dotQ4Row512(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
+            // unsigned nibbles (0..15); the -8 of every element is one -8 * sum(activations) per block, below
+            ByteVector lo = q.and((byte) 0x0F);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
+            ShortVector p = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            offset += d * aSums[b];
+        }
+        return sum(acc) - 8 * offset;
+    }
+
+    @Override
+    public void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out) {
+        if (!WIDE) {
+            for (int t = 0; t < 4; t++) {
+                out[t] = dotQ8Row(row, blocks, aq[t], aqWide[t], aScales[t]);
+            }
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        FloatVector acc2 = FloatVector.zero(FLOATS_512);
+        FloatVector acc3 = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q8_0_BYTES;
+            float wd = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8)));
+            ShortVector w0 = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector w1 = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            acc0 = blockFma(w0, w1, aqWide[0], b, wd * aScales[0][b], acc0);
+            acc1 = blockFma(w0, w1, aqWide[1], b, wd * aScales[1][b], acc1);
+            acc2 = blockFma(w0, w1, aqWide[2], b, wd * aScales[2][b], acc2);
+            acc3 = blockFma(w0, w1, aqWide[3], b, wd * aScales[3][b], acc3);
+        }
+        out[0] = sum(acc0);
+        out[1] = sum(acc1);
+        out[2] = sum(acc2);
+        out[3] = sum(acc3);
+    }
+
+    @Override
+    public void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
+                          float[] out) {
+        if (!WIDE) {
+            for (int t = 0; t < 4; t++) {
+                out[t] = dotQ4Row(row, blocks, aq[t], aqWide[t], aScales[t], aSums[t]);
+            }
+            return;
+        }
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        FloatVector acc2 = FloatVector.zero(FLOATS_512);
+        FloatVector acc3 = FloatVector.zero(FLOATS_512);
+        float off0 = 0;
+        float off1 = 0;
+        float off2 = 0;
+        float off3 = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float wd = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8)));
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
+            ShortVector w0 = (ShortVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector w1 = (ShortVector) q.lanewise(VectorOperators.LSHR, 4)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            float d0 = wd * aScales[0][b];
+            float d1 = wd * aScales[1][b];
+            float d2 = wd * aScales[2][b];
+            float d3 = wd * aScales[3][b];
+            acc0 = blockFma(w0, w1, aqWide[0], b, d0, acc0);
+            acc1 = blockFma(w0, w1, aqWide[1], b, d1, acc1);
+            acc2 = blockFma(w0, w1, aqWide[2], b, d2, acc2);
+            acc3 = blockFma(w0, w1, aqWide[3], b, d3, acc3);
+            off0 += d0 * aSums[0][b];
+            off1 += d1 * aSums[1][b];
+            off2 += d2 * aSums[2][b];
+            off3 += d3 * aSums[3][b];
+        }
+        out[0] = sum(acc0) - 8 * off0;
+        out[1] = sum(acc1) - 8 * off1;
+        out[2] = sum(acc2) - 8 * off2;
+        out[3] = sum(acc3) - 8 * off3;
+    }
+
+    /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */
+    private static FloatVector blockFma(ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {
+        ShortVector p = w0.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                .add(w1.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+    }
+
+    @Override
+    public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums) {
+        if (WIDE) {
+            return dotQ4Row512(row, blocks, aqWide, aScales, aSums);
+        }
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
+            ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
+            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return sum(acc);
+    }
+}

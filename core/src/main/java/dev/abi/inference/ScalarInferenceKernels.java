@@ -1,0 +1,114 @@
+package dev.abi.inference;
+
+import static dev.abi.inference.QuantBlock.BLOCK;
+import static dev.abi.inference.QuantBlock.Q4_0_BYTES;
+import static dev.abi.inference.QuantBlock.Q8_0_BYTES;
+import static dev.abi.inference.QuantBlock.SCALE_BYTES;
+
+/** Plain-Java inference kernels: the fallback when the Vector API is missing or would run slowly. */
+final class ScalarInferenceKernels implements InferenceKernels {
+
+    @Override
+    public float dotOrdered(float[] a, int aOffset, float[] b, int bOffset, int len) {
+        float sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public void axpy(float a, float[] x, int xo, float[] y, int yo, int len) {
+        for (int i = 0; i < len; i++) {
+            y[yo + i] += a * x[xo + i];
+        }
+    }
+
+    @Override
+    public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
+        int sum = 0;
+        for (int i = 0; i < len; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ8Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scale(row, b * Q8_0_BYTES);
+            sum += dotBytes(row, b * Q8_0_BYTES + SCALE_BYTES, aq, b * BLOCK, BLOCK) * (d * aScales[b]);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums) {
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scale(row, b * Q4_0_BYTES);
+            sum += dotQ4Block(row, b * Q4_0_BYTES + SCALE_BYTES, aq, b * BLOCK) * (d * aScales[b]);
+        }
+        return sum;
+    }
+
+    @Override
+    public void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out) {
+        for (int t = 0; t < 4; t++) {
+            out[t] = dotQ8Row(row, blocks, aq[t], aqWide[t], aScales[t]);
+        }
+    }
+
+    @Override
+    public void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
+            float[] out) {
+        for (int t = 0; t < 4; t++) {
+            out[t] = dotQ4Row(row, blocks, aq[t], aqWide[t], aScales[t], aSums[t]);
+        }
+    }
+
+    @Override
+    public int panelWidth() {
+        return 8;
+    }
+
+    @Override
+    public void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows) {
+        int w = panelWidth();
+        for (int t = t0; t < t1; t++) {
+            float[] x = xs[t];
+            for (int j = 0; j < rows; j++) {
+                float s = 0;
+                for (int k = 0; k < cols; k++) {
+                    s = Math.fma(panel[k * w + j], x[k], s);
+                }
+                outs[t][r0 + j] = s;
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    /** A block's half-precision scale, at byte {@code at} of the row. */
+    private static float scale(byte[] row, int at) {
+        return Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+    }
+
+    /**
+     * Exact integer dot product of one Q4_0 block's 16 packed bytes (element j is the low nibble of byte j minus 8,
+     * element j + 16 the high nibble minus 8) with 32 signed bytes of {@code a}.
+     */
+    private static int dotQ4Block(byte[] packed, int pOffset, byte[] a, int aOffset) {
+        int half = BLOCK / 2;
+        int sum = 0;
+        for (int j = 0; j < half; j++) {
+            int q = packed[pOffset + j] & 0xFF;
+            sum += ((q & 0x0F) - 8) * a[aOffset + j] + ((q >>> 4) - 8) * a[aOffset + j + half];
+        }
+        return sum;
+    }
+}
