@@ -37,6 +37,15 @@ class ArchitectureTest {
     }
 
     @Test
+    void eachConsumerHasItsOwnKernels() {
+        noClasses().that().resideInAPackage("dev.abi.inference..")
+                .should().dependOnClassesThat().resideInAPackage("dev.abi.vector..").check(core);
+        noClasses().that().resideInAPackage("dev.abi.simd..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.abi.vector..", "dev.abi.inference..")
+                .check(core);
+    }
+
+    @Test
     void storageKnowsNothingOfNamespacesOrTheApi() {
         noClasses().that().resideInAnyPackage("dev.abi.store..", "dev.abi.resilience..", "dev.abi.budget..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.abi.gateway..", "dev.abi.namespace..",
