@@ -32,6 +32,7 @@ final class Hcl {
     private final Process process;
     private final BufferedWriter in;
     private final BufferedReader out;
+    private final java.util.Map<String, JsonNode> parsedTexts = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A parsed file: its JSON body (hcl2json's shape), whether hclwrite leaves it unchanged, or its parse error. */
     record Parsed(Path path, JsonNode body, boolean formatted, String error) {
@@ -64,8 +65,23 @@ final class Hcl {
     }
 
     Parsed parse(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        // the planted-mistake tests parse many copies of the same files: a file's text parses the same way anywhere
+        // (only successes are kept: an error names the file)
+        JsonNode cached = parsedTexts.get(text);
+        if (cached != null) {
+            return new Parsed(file, cached.get("body"), cached.path("formatted").asBoolean(), null);
+        }
         ObjectNode request = JSON.createObjectNode().put("op", "parse").put("file", file.toAbsolutePath().toString());
         JsonNode reply = call(request);
+        if (reply.path("ok").asBoolean()) {
+            parsedTexts.put(text, reply);
+        }
         if (!reply.path("ok").asBoolean()) {
             return new Parsed(file, null, false, reply.path("error").asText());
         }
