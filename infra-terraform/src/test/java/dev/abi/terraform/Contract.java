@@ -52,6 +52,9 @@ final class Contract {
                 }
             }
         }
+        for (TfModule example : m.examples()) {
+            exampleEnvironment(problems, example, mapping, repo);
+        }
         lambda(problems, m, repo);
         gcpEntryPoints(problems, m, repo);
         azureSubscriptions(problems, m, repo);
@@ -192,6 +195,28 @@ final class Contract {
             }
         }
         return null;
+    }
+
+    /** An example's module call passes only ABI_* names that some package reads to the module's environment. */
+    private static void exampleEnvironment(List<String> problems, TfModule example, List<Pattern> mapping, Path repo) {
+        Set<String> known = new TreeSet<>();
+        for (Artifacts.Kind kind : Artifacts.Kind.values()) {
+            known.addAll(Artifacts.of(repo, kind).abiNames());
+        }
+        for (TfModule.Block call : example.blocks("module")) {
+            call.body().fields().forEachRemaining(arg -> {
+                if (!arg.getKey().endsWith("environment") || !arg.getValue().isObject()) {
+                    return;
+                }
+                arg.getValue().fieldNames().forEachRemaining(name -> {
+                    if (name.startsWith("ABI_") && !known.contains(name)
+                            && mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
+                        problems.add(call.where() + ": " + arg.getKey() + " sets " + name
+                                + ", which is not an environment variable the code reads");
+                    }
+                });
+            });
+        }
     }
 
     /**

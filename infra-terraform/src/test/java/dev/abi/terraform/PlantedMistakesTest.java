@@ -10,7 +10,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -320,6 +322,47 @@ class PlantedMistakesTest {
         caught("tftest", m, "no mock_provider \"aws\"");
     }
 
+    @Test
+    void anUnknownAbiNameInAnExampleFails() throws IOException {
+        TfModule m = plant("examples/function-url/main.tf", "    ABI_AUTH_ENABLED = \"true\"", "    ABI_AUTH_ENABLD = \"true\"");
+        caught("contract", m, "environment sets ABI_AUTH_ENABLD, which is not an environment variable the code reads");
+    }
+
+    /** The same two mistakes in a copy of every module here (aws, gcp, azure, gpu: those that set the names). */
+    @TestFactory
+    Stream<DynamicTest> everyModuleCatchesADroppedVectorFlagAndAMisspelledStoreBucket() {
+        return SyntaxAndStructure.modules(ModulesTest.ROOT).stream().flatMap(dir -> Stream.of(
+                DynamicTest.dynamicTest(dir.getFileName() + ": vector flag dropped", () -> {
+                    TfModule m = plantEverywhere(dir, "--add-modules=jdk.incubator.vector", "-Xss1m");
+                    if (m != null) {
+                        caught("contract", m, "JAVA_TOOL_OPTIONS must carry --add-modules=jdk.incubator.vector");
+                    }
+                }),
+                DynamicTest.dynamicTest(dir.getFileName() + ": ABI_STORE_BUKET", () -> {
+                    TfModule m = plantEverywhere(dir, "ABI_STORE_BUCKET ", "ABI_STORE_BUKET  ");
+                    if (m != null) {
+                        caught("contract", m, "ABI_STORE_BUKET is not an environment variable the code reads");
+                    }
+                })));
+    }
+
+    /** A copy of the module with every occurrence replaced in its .tf files, or null when none holds the text. */
+    private TfModule plantEverywhere(Path module, String from, String to) throws IOException {
+        Path copy = Files.createTempDirectory(temp, "m").resolve(module.getFileName().toString());
+        copyOf(module, copy);
+        boolean planted = false;
+        for (Path f : TfModule.list(copy)) {
+            if (f.toString().endsWith(".tf")) {
+                String text = Files.readString(f);
+                if (text.contains(from)) {
+                    Files.writeString(f, text.replace(from, to));
+                    planted = true;
+                }
+            }
+        }
+        return planted ? TfModule.load(Hcl.get(), copy) : null;
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     private static void caught(String check, TfModule m, String expected) {
@@ -350,7 +393,11 @@ class PlantedMistakesTest {
     }
 
     private static TfModule copyOfAws(Path target) throws IOException {
-        Path source = ModulesTest.ROOT.resolve("aws");
+        copyOf(ModulesTest.ROOT.resolve("aws"), target);
+        return TfModule.load(Hcl.get(), target);
+    }
+
+    private static void copyOf(Path source, Path target) throws IOException {
         try (Stream<Path> all = Files.walk(source)) {
             for (Path p : all.toList()) {
                 Path t = target.resolve(source.relativize(p).toString());
@@ -361,7 +408,6 @@ class PlantedMistakesTest {
                 }
             }
         }
-        return TfModule.load(Hcl.get(), target);
     }
 
     private static int lineOf(Path file, String text) throws IOException {
