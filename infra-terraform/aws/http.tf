@@ -41,9 +41,31 @@ resource "aws_lambda_permission" "http_api" {
   source_arn    = "${aws_apigatewayv2_api.http[0].execution_arn}/*/*"
 }
 
+# A public URL (auth NONE: the application checks API keys or JWTs itself, see docs/security.md). Lambda wants both
+# statements for it: InvokeFunctionUrl for the URL's auth type, and InvokeFunction when invoked through a URL.
 resource "aws_lambda_function_url" "api" {
   count              = var.create_function_url ? 1 : 0
   function_name      = aws_lambda_function.api.function_name
   qualifier          = aws_lambda_alias.api.name
   authorization_type = "NONE"
+}
+
+resource "aws_lambda_permission" "function_url" {
+  count                  = var.create_function_url ? 1 : 0
+  statement_id           = "AllowPublicFunctionUrl"
+  action                 = "lambda:InvokeFunctionUrl"
+  function_name          = aws_lambda_function.api.function_name
+  qualifier              = aws_lambda_alias.api.name
+  principal              = "*"
+  function_url_auth_type = "NONE"
+}
+
+resource "aws_lambda_permission" "function_url_invoke" {
+  count                    = var.create_function_url ? 1 : 0
+  statement_id             = "AllowInvokeThroughFunctionUrl"
+  action                   = "lambda:InvokeFunction"
+  function_name            = aws_lambda_function.api.function_name
+  qualifier                = aws_lambda_alias.api.name
+  principal                = "*"
+  invoked_via_function_url = true
 }

@@ -7,13 +7,6 @@ resource "aws_s3_bucket" "source" {
   count  = var.create_indexer && var.create_source_bucket ? 1 : 0
   bucket = var.source_bucket_name
   tags   = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = var.source_bucket_name != null
-      error_message = "source_bucket_name is required when create_indexer is true."
-    }
-  }
 }
 
 resource "aws_s3_bucket_versioning" "source" {
@@ -53,6 +46,13 @@ resource "aws_sqs_queue" "ingest" {
     maxReceiveCount     = var.max_receive_count
   })
   tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.source_bucket_name != null
+      error_message = "source_bucket_name is required when create_indexer is true."
+    }
+  }
 }
 
 resource "aws_sqs_queue_policy" "ingest" {

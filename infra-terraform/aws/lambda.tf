@@ -37,6 +37,9 @@ resource "aws_lambda_function" "api" {
   }
 
   tags = var.tags
+
+  # Publishing runs the init phase (and SnapStart's priming, which reads the state bucket): the role's policies first.
+  depends_on = [aws_iam_role_policy.api_state, aws_iam_role_policy.api_logs]
 }
 
 resource "aws_lambda_alias" "api" {
@@ -82,6 +85,8 @@ resource "aws_lambda_function" "indexer" {
   }
 
   tags = var.tags
+
+  depends_on = [aws_iam_role_policy.indexer_state, aws_iam_role_policy.indexer]
 }
 
 resource "aws_lambda_alias" "indexer" {

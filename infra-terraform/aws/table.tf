@@ -1,5 +1,5 @@
 # Leases, head hints and idempotency records: a cache and coordinator (deleting it loses no data), keyed by pk, with
-# expiring items under ttl. On demand, with point-in-time recovery.
+# expiring items under ttl. On demand, with point-in-time recovery; encrypted at rest by DynamoDB's default key.
 
 resource "aws_dynamodb_table" "metadata" {
   name         = "${var.name}-metadata"
@@ -17,10 +17,6 @@ resource "aws_dynamodb_table" "metadata" {
   }
 
   point_in_time_recovery {
-    enabled = true
-  }
-
-  server_side_encryption {
     enabled = true
   }
 

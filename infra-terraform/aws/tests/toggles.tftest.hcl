@@ -52,6 +52,11 @@ run "function_url_instead_of_http_api" {
     condition     = length(aws_lambda_function_url.api) == 1 && aws_lambda_function_url.api[0].qualifier == "live"
     error_message = "the Function URL is on the alias live"
   }
+
+  assert {
+    condition     = aws_lambda_permission.function_url[0].function_url_auth_type == "NONE" && aws_lambda_permission.function_url_invoke[0].invoked_via_function_url
+    error_message = "a public Function URL needs both invoke permissions"
+  }
 }
 
 run "without_indexing" {
