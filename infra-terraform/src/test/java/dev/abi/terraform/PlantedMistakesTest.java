@@ -311,6 +311,13 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void anExpectedFailureOfAMissingVariableFails() throws IOException {
+        TfModule m = plant("tests/toggles.tftest.hcl", "  expect_failures = [var.noncurrent_version_expiration_days]",
+                "  expect_failures = [var.noncurrent_expiration_days]");
+        caught("tftest", m, "expect_failures names var.noncurrent_expiration_days, which the module lacks");
+    }
+
+    @Test
     void anUnknownTestVariableFails() throws IOException {
         TfModule m = plant("tests/toggles.tftest.hcl", "    create_indexer     = false", "    create_indexr      = false");
         caught("tftest", m, "sets create_indexr, which is not a variable of the module");

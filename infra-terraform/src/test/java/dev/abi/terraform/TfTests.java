@@ -64,6 +64,20 @@ final class TfTests {
                         }
                         continue;
                     }
+                    JsonNode expected = body.path("expect_failures");
+                    List<String> checkables = new ArrayList<>();
+                    if (expected.isArray()) {
+                        expected.forEach(e -> checkables.add(e.asText()));
+                    } else if (!expected.isMissingNode()) {
+                        checkables.add(expected.asText());
+                    }
+                    for (String e : checkables) {
+                        for (String ref : hcl.references(e.startsWith("${") ? e : "${" + e + "}")) {
+                            if (!exists(ref, names, runs)) {
+                                problems.add(where + ": expect_failures names " + ref + ", which the module lacks");
+                            }
+                        }
+                    }
                     for (JsonNode assertion : body.path("assert")) {
                         String condition = assertion.path("condition").asText();
                         if (assertion.path("error_message").asText().isBlank()) {
