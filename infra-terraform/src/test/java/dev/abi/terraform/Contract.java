@@ -39,6 +39,12 @@ final class Contract {
             new FunctionType("azurerm_container_app", null, false),
             new FunctionType("aws_ecs_task_definition", null, false));
 
+    /**
+     * What every function needs set: all three store factories take the bucket from abi.store.bucket and throw
+     * without it, and abi.store.kind defaults to the local disk, which a function must not use.
+     */
+    static final List<String> REQUIRED = List.of("ABI_STORE_KIND", "ABI_STORE_BUCKET");
+
     private Contract() {
     }
 
@@ -98,8 +104,10 @@ final class Contract {
         if (!ft.needsStore()) {
             return;
         }
-        for (String required : List.of("ABI_STORE_KIND", "ABI_STORE_BUCKET")) {
-            if (!env.containsKey(required)) {
+        for (String required : REQUIRED) {
+            if (mapping.stream().noneMatch(p -> p.matcher(required).matches())) {
+                problems.add("the contract requires " + required + ", which AbiConfig no longer defines: update Contract");
+            } else if (!env.containsKey(required)) {
                 problems.add(f.where() + ": required " + required + " is not set");
             }
         }
@@ -331,9 +339,12 @@ final class Contract {
             if (handler.isEmpty() || handler.get().asText().startsWith("${")) {
                 problems.add(f.where() + ": handler must be a literal (or a variable default) the check can resolve");
             } else if (zip.problem() == null) {
-                String cls = handler.get().asText().split("::")[0];
+                String[] parts = handler.get().asText().split("::");
+                String cls = parts[0];
                 if (!zip.classes().contains(cls)) {
                     problems.add(f.where() + ": handler class " + cls + " is not in adapters-aws/target/function.zip");
+                } else if (parts.length > 1 && !hasMethod(cls, parts[1])) {
+                    problems.add(f.where() + ": handler class " + cls + " has no method " + parts[1]);
                 }
             }
             if (f.body().has("snap_start") || f.body().path("dynamic").has("snap_start")) {
@@ -405,11 +416,13 @@ final class Contract {
                 same(problems, m, f, "timeout", props.path("Timeout"), r.getKey());
                 same(problems, m, f, "runtime", props.path("Runtime"), r.getKey());
                 same(problems, m, f, "handler", props.path("Handler"), r.getKey());
+                same(problems, m, f, "architectures", props.path("Architectures"), r.getKey());
                 if (type.equals("SQS")) {
                     sqsParity(problems, m, ev.getValue().path("Properties"), f, sam);
                 }
             });
         });
+        storageParity(problems, m, sam);
     }
 
     private static void sqsParity(List<String> problems, TfModule m, JsonNode events, TfModule.Block f, JsonNode sam) {
@@ -447,6 +460,16 @@ final class Contract {
                                 + " is less than six times the indexer's timeout " + timeout);
                     }
                 });
+    }
+
+    /** Whether the class (the same version is on this test's class path as in the zip) has a public method so named. */
+    private static boolean hasMethod(String cls, String method) {
+        try {
+            return java.util.Arrays.stream(Class.forName(cls, false, Contract.class.getClassLoader()).getMethods())
+                    .anyMatch(x -> x.getName().equals(method));
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException(cls + " is in the zip but not on the test class path", e);
+        }
     }
 
     /** aws_lambda_function.x.0.version (HCL's traversal of x[0].version) as aws_lambda_function.x.version. */
@@ -509,11 +532,71 @@ final class Contract {
         if (expected.isMissingNode()) {
             return;
         }
-        String actual = m.resolve(b.body().get(attr)).map(JsonNode::asText).orElse("(unset)");
-        if (!actual.equals(expected.asText())) {
+        String actual = m.resolve(b.body().get(attr)).map(Contract::text).orElse("(unset)");
+        if (!actual.equals(text(expected))) {
             problems.add("SAM parity: " + b.where() + " " + attr + " = " + actual + ", the SAM template's " + samName
-                    + " has " + expected.asText());
+                    + " has " + text(expected));
         }
+    }
+
+    private static String text(JsonNode value) {
+        if (value.isArray()) {
+            List<String> items = new ArrayList<>();
+            value.forEach(v -> items.add(v.asText()));
+            return String.join(",", items);
+        }
+        return value.asText();
+    }
+
+    /** The state bucket keeps noncurrent versions at least as long, and the table has the template's key and TTL. */
+    private static void storageParity(List<String> problems, TfModule m, JsonNode sam) {
+        sam.path("Resources").fields().forEachRemaining(r -> {
+            JsonNode props = r.getValue().path("Properties");
+            switch (r.getValue().path("Type").asText()) {
+                case "AWS::S3::Bucket" -> props.path("LifecycleConfiguration").path("Rules").forEach(rule -> {
+                    long days = rule.path("NoncurrentVersionExpiration").path("NoncurrentDays").asLong(-1);
+                    if (days < 0) {
+                        return;
+                    }
+                    long longest = -1;
+                    for (TfModule.Block lc : m.blocks("resource")) {
+                        if (lc.type().equals("aws_s3_bucket_lifecycle_configuration")) {
+                            for (JsonNode tfRule : lc.body().path("rule")) {
+                                longest = Math.max(longest, number(m,
+                                        tfRule.path("noncurrent_version_expiration").path(0).get("noncurrent_days")));
+                            }
+                        }
+                    }
+                    if (longest < days) {
+                        problems.add("SAM parity: noncurrent versions of the state bucket expire after " + longest
+                                + " days, the SAM template's " + r.getKey() + " keeps them " + days);
+                    }
+                });
+                case "AWS::DynamoDB::Table" -> {
+                    List<TfModule.Block> tables = m.blocks("resource").stream()
+                            .filter(b -> b.type().equals("aws_dynamodb_table")).toList();
+                    if (tables.isEmpty()) {
+                        problems.add("SAM parity: no aws_dynamodb_table like the SAM template's " + r.getKey());
+                    }
+                    for (TfModule.Block t : tables) {
+                        for (JsonNode key : props.path("KeySchema")) {
+                            if (key.path("KeyType").asText().equals("HASH")) {
+                                same(problems, m, t, "hash_key", key.path("AttributeName"), r.getKey());
+                            }
+                        }
+                        same(problems, m, t, "billing_mode", props.path("BillingMode"), r.getKey());
+                        String ttl = t.body().path("ttl").path(0).path("attribute_name").asText("(unset)");
+                        String want = props.path("TimeToLiveSpecification").path("AttributeName").asText();
+                        if (!ttl.equals(want)) {
+                            problems.add("SAM parity: " + t.where() + " ttl attribute_name = " + ttl
+                                    + ", the SAM template's " + r.getKey() + " has " + want);
+                        }
+                    }
+                }
+                default -> {
+                }
+            }
+        });
     }
 
     // ---- GCP and Azure ------------------------------------------------------------------------------------------

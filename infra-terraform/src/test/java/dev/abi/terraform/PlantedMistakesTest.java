@@ -185,6 +185,31 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void aHandlerMethodTheClassLacksFails() throws IOException {
+        TfModule m = plant("locals.tf", "QuarkusStreamHandler::handleRequest", "QuarkusStreamHandler::handle");
+        caught("contract", m, "handler class io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler has no method handle");
+    }
+
+    @Test
+    void anArchitectureOtherThanTheSamTemplatesFails() throws IOException {
+        TfModule m = plant("lambda.tf", "  architectures    = [\"x86_64\"]", "  architectures    = [\"arm64\"]");
+        caught("contract", m, "aws_lambda_function.api architectures = arm64, the SAM template's AbiApi has x86_64");
+    }
+
+    @Test
+    void aShorterNoncurrentRetentionThanTheSamTemplatesFails() throws IOException {
+        TfModule m = plant("storage.tf", "      noncurrent_days = var.noncurrent_version_expiration_days",
+                "      noncurrent_days = 3");
+        caught("contract", m, "noncurrent versions of the state bucket expire after 3 days, the SAM template's StateBucket keeps them 9");
+    }
+
+    @Test
+    void aTableKeyOtherThanTheSamTemplatesFails() throws IOException {
+        TfModule m = plant("table.tf", "    attribute_name = \"ttl\"", "    attribute_name = \"expires\"");
+        caught("contract", m, "aws_dynamodb_table.metadata ttl attribute_name = expires, the SAM template's MetadataTable has ttl");
+    }
+
+    @Test
     void aMappingWithoutBatchFailureReportsFails() throws IOException {
         TfModule m = plant("ingest.tf", "  function_response_types = [\"ReportBatchItemFailures\"]\n", "");
         caught("contract", m, "function_response_types lacks ReportBatchItemFailures");
