@@ -36,8 +36,7 @@ final class Contract {
             new FunctionType("azurerm_linux_function_app", Artifacts.Kind.AZURE, true),
             // the GPU service: the gpu-container image, which reads no store settings
             new FunctionType("google_cloud_run_v2_service", null, false),
-            new FunctionType("azurerm_container_app", null, false),
-            new FunctionType("aws_ecs_task_definition", null, false));
+            new FunctionType("azurerm_container_app", null, false));
 
     /**
      * What every function needs set: all three store factories take the bucket from abi.store.bucket and throw
@@ -167,7 +166,6 @@ final class Contract {
             case "aws_lambda_function" -> b.path("environment").path(0).get("variables");
             case "google_cloudfunctions2_function" -> b.path("service_config").path(0).get("environment_variables");
             case "azurerm_linux_function_app" -> b.get("app_settings");
-            case "aws_ecs_task_definition" -> null;
             default -> null;
         };
         if (f.type().equals("google_cloud_run_v2_service") || f.type().equals("azurerm_container_app")) {

@@ -277,6 +277,12 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void anArnOfEveryBucketFails() throws IOException {
+        TfModule m = plant("iam.tf", "    resources = [aws_s3_bucket.state.arn]", "    resources = [\"arn:aws:s3:::*\"]");
+        caught("policy", m, "statement \"StateBucket\": wildcard resources \"arn:aws:s3:::*\"");
+    }
+
+    @Test
     void aJsonencodedPolicyFails() throws IOException {
         TfModule m = plant("iam.tf", "  policy = data.aws_iam_policy_document.state.json\n}\n\nresource \"aws_iam_role_policy\" \"api_logs\"",
                 "  policy = jsonencode({ Statement = [] })\n}\n\nresource \"aws_iam_role_policy\" \"api_logs\"");

@@ -22,6 +22,12 @@ final class Policy {
     /** Policy attributes that must come from a data "aws_iam_policy_document" (never a jsonencode string). */
     private static final List<String> AWS_POLICY_ATTRIBUTES = List.of("policy", "assume_role_policy");
 
+    /**
+     * A resource that names everything: "*", or an ARN whose resource part is only "*" (arn:aws:s3:::*,
+     * arn:aws:sqs:*:*:*). Object ARNs under one bucket (${aws_s3_bucket.x.arn}/*) and a log group's streams are scoped.
+     */
+    private static final Pattern ANY_RESOURCE = Pattern.compile("\\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:\\*|arn:[^:]*:s3:::\\*");
+
     private Policy() {
     }
 
@@ -92,7 +98,7 @@ final class Policy {
                 for (String field : List.of("actions", "resources")) {
                     for (JsonNode v : st.path(field)) {
                         String s = v.asText();
-                        boolean wildcard = field.equals("actions") ? s.contains("*") : s.equals("*");
+                        boolean wildcard = field.equals("actions") ? s.contains("*") : ANY_RESOURCE.matcher(s).matches();
                         if (wildcard && !allowed.contains(key)) {
                             problems.add(d.where() + " statement \"" + sid + "\": wildcard " + field + " \"" + s
                                     + "\" (not in the allowlist of infra-terraform/README.md)");

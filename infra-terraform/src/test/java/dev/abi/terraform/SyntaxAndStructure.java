@@ -32,7 +32,7 @@ final class SyntaxAndStructure {
             if (p.error() != null) {
                 problems.add("does not parse: " + p.error());
             } else if (!p.formatted()) {
-                problems.add(p.path() + ": not formatted as `terraform fmt` (hclwrite) writes it");
+                problems.add(p.path() + ": not formatted (hclwrite, the formatter behind terraform fmt, would change it)");
             }
         }
         return problems;

@@ -41,9 +41,6 @@ final class TfTests {
                     problems.add(file + ": no mock_provider \"" + provider + "\" (the tests must run offline)");
                 }
             }
-            for (TfModule.Block top : TfModule.blocks(List.of(test), "variables")) {
-                top.body().fieldNames().forEachRemaining(v -> unknownVariable(problems, file, "variables", v, variables));
-            }
             test.body().path("variables").forEach(vs -> vs.fieldNames()
                     .forEachRemaining(v -> unknownVariable(problems, file, "variables", v, variables)));
             Set<String> runs = new TreeSet<>();
