@@ -41,6 +41,26 @@ class AbiNamesTest {
     }
 
     @Test
+    void configPropertyNamesCountInEnvironmentForm() {
+        byte[] name = "abi.priming.on-start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] bytes = new byte[name.length + 3];
+        bytes[0] = 1;
+        bytes[2] = (byte) name.length;
+        System.arraycopy(name, 0, bytes, 3, name.length);
+        Set<String> names = new TreeSet<>();
+        Artifacts.abiConstants(bytes, names);
+        assertEquals(Set.of("ABI_PRIMING_ON_START"), names);
+    }
+
+    @Test
+    void theAwsPackageReadsThePrimingSettings() {
+        Artifacts.Contents aws = Artifacts.of(ModulesTest.REPO, Artifacts.Kind.AWS);
+        assertEquals(null, aws.problem());
+        assertTrue(aws.abiNames().containsAll(Set.of("ABI_PRIMING_ON_START", "ABI_PRIMING_MAX_NAMESPACES")),
+                aws.abiNames().toString());
+    }
+
+    @Test
     void theAzurePackageReadsItsIngestContainerWithGetenv() {
         Artifacts.Contents azure = Artifacts.of(ModulesTest.REPO, Artifacts.Kind.AZURE);
         assertEquals(null, azure.problem());

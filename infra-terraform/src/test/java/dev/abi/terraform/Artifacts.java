@@ -19,8 +19,9 @@ import java.util.zip.ZipInputStream;
 
 /**
  * What a built function package holds, read from the package itself: its class names (also those inside the jars of
- * its lib/ folder), the {@code ABI_*} names its own classes read with {@code System.getenv} (constant strings in their
- * constant pools), and, for the Azure app folder, each function's generated function.json.
+ * its lib/ folder), the {@code ABI_*} names its own classes read with {@code System.getenv} or as
+ * {@code @ConfigProperty(name = "abi.…")} (constant strings in their constant pools), and, for the Azure app folder,
+ * each function's generated function.json.
  */
 final class Artifacts {
 
@@ -126,7 +127,13 @@ final class Artifacts {
      * tag (1) and a length that covers exactly the name (so "%ABI_X%/{name}" in an annotation does not count).
      */
     static void abiConstants(byte[] bytes, Set<String> names) {
-        byte[] marker = "ABI_".getBytes(StandardCharsets.US_ASCII);
+        constants(bytes, "ABI_", "ABI_[A-Z0-9_]+", names, false);
+        // @ConfigProperty(name = "abi.priming.on-start") and the like: read as ABI_PRIMING_ON_START from the environment
+        constants(bytes, "abi.", "abi\\.[a-z0-9]+([.-][a-z0-9]+)+", names, true);
+    }
+
+    private static void constants(byte[] bytes, String prefix, String pattern, Set<String> names, boolean property) {
+        byte[] marker = prefix.getBytes(StandardCharsets.US_ASCII);
         outer:
         for (int i = 3; i + marker.length <= bytes.length; i++) {
             for (int j = 0; j < marker.length; j++) {
@@ -139,8 +146,8 @@ final class Artifacts {
                 continue;
             }
             String s = new String(bytes, i, len, StandardCharsets.US_ASCII);
-            if (s.matches("ABI_[A-Z0-9_]+")) {
-                names.add(s);
+            if (s.matches(pattern)) {
+                names.add(property ? s.replace('.', '_').replace('-', '_').toUpperCase() : s);
             }
         }
     }

@@ -92,7 +92,7 @@ final class Contract {
             if (name.startsWith("ABI_") && !known.contains(name)
                     && mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
                 problems.add(f.where() + ": " + name + " is not an environment variable the code reads"
-                        + " (not in the config mapping dev.abi.functions.AbiConfig, nor read with System.getenv)");
+                        + " (not in the config mapping dev.abi.functions.AbiConfig, nor a @ConfigProperty or System.getenv name of the package)");
             }
         }
         String javaOptions = env.containsKey("JAVA_TOOL_OPTIONS") ? env.get("JAVA_TOOL_OPTIONS").asText() : "";
