@@ -60,6 +60,7 @@ final class Contract {
         for (TfModule example : m.examples()) {
             exampleEnvironment(problems, example, mapping, repo);
         }
+        retentionBackstop(problems, m);
         lambda(problems, m, repo);
         gcpEntryPoints(problems, m, repo);
         azureSubscriptions(problems, m, repo);
@@ -595,6 +596,45 @@ final class Contract {
                 }
             }
         });
+    }
+
+    /**
+     * Object versions kept by a bucket's lifecycle rules outlive what garbage collection may still need: the restore
+     * window plus the grace period of NamespaceStore.Options.DEFAULTS (7 days and 1 hour today), read from the code.
+     */
+    private static void retentionBackstop(List<String> problems, TfModule m) {
+        var defaults = dev.abi.namespace.NamespaceStore.Options.DEFAULTS;
+        java.time.Duration needed = defaults.retention().plus(defaults.grace());
+        for (TfModule.Block b : m.blocks("resource")) {
+            List<JsonNode> days = new ArrayList<>();
+            switch (b.type()) {
+                case "aws_s3_bucket_lifecycle_configuration" -> b.body().path("rule").forEach(r ->
+                        r.path("noncurrent_version_expiration").forEach(e -> days.add(e.get("noncurrent_days"))));
+                case "google_storage_bucket" -> b.body().path("lifecycle_rule").forEach(r ->
+                        r.path("condition").forEach(c -> {
+                            if (c.has("days_since_noncurrent_time")) {
+                                days.add(c.get("days_since_noncurrent_time"));
+                            }
+                        }));
+                case "azurerm_storage_management_policy" -> b.body().path("rule").forEach(r ->
+                        r.path("actions").forEach(a -> a.path("version").forEach(v -> {
+                            if (v.has("delete_after_days_since_creation")) {
+                                days.add(v.get("delete_after_days_since_creation"));
+                            }
+                        })));
+                default -> {
+                }
+            }
+            for (JsonNode d : days) {
+                long n = number(m, d);
+                if (n < 0) {
+                    problems.add(b.where() + ": cannot evaluate the noncurrent-version expiry " + d);
+                } else if (java.time.Duration.ofDays(n).compareTo(needed) <= 0) {
+                    problems.add(b.where() + ": noncurrent versions expire after " + n + " days, within GC's retention"
+                            + " plus grace (" + needed + ", NamespaceStore.Options.DEFAULTS): a restore could miss them");
+                }
+            }
+        }
     }
 
     // ---- GCP and Azure ------------------------------------------------------------------------------------------

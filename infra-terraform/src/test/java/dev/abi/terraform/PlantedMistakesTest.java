@@ -204,6 +204,12 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void noncurrentVersionsExpiringWithinGcRetentionFail() throws IOException {
+        TfModule m = plant("variables.tf", "  type        = number\n  default     = 9\n", "  type        = number\n  default     = 7\n");
+        caught("contract", m, "aws_s3_bucket_lifecycle_configuration.state: noncurrent versions expire after 7 days, within GC's retention");
+    }
+
+    @Test
     void aTableKeyOtherThanTheSamTemplatesFails() throws IOException {
         TfModule m = plant("table.tf", "    attribute_name = \"ttl\"", "    attribute_name = \"expires\"");
         caught("contract", m, "aws_dynamodb_table.metadata ttl attribute_name = expires, the SAM template's MetadataTable has ttl");
