@@ -114,6 +114,12 @@ class PlantedMistakesTest {
         caught("schema", m, "aws_dynamo_table is not a resource type of hashicorp/aws 6.66.0");
     }
 
+    @Test
+    void aVersionRangeThatExcludesTheSchemasReleaseFails() throws IOException {
+        TfModule m = plant("versions.tf", "      version = \"~> 6.66\"", "      version = \"~> 7.0\"");
+        caught("schema", m, "provider aws version \"~> 7.0\" does not admit 6.66.0");
+    }
+
     // ---- 4. contract ---------------------------------------------------------------------------------------------
 
     @Test

@@ -47,8 +47,26 @@ final class Schema {
         });
     }
 
-    static List<String> check(TfModule m) {
+    /** The module's version range of each pinned provider admits the release the schema file describes. */
+    static List<String> rangeAdmitsPin(TfModule m) {
         List<String> problems = new ArrayList<>();
+        m.requiredProviders().forEach((name, spec) -> PINS.stream()
+                .filter(p -> p.source().equals(spec.path("source").asText())).forEach(p -> {
+                    String range = spec.path("version").asText();
+                    String[] want = p.providerVersion().split("\\.");
+                    boolean admits = range.matches("~> " + want[0] + "\\.\\d+(\\.\\d+)?")
+                            && Integer.parseInt(range.replaceAll("~> \\d+\\.(\\d+).*", "$1")) <= Integer.parseInt(want[1]);
+                    if (!admits) {
+                        problems.add(m.name() + ": provider " + name + " version \"" + range + "\" does not admit "
+                                + p.providerVersion() + " (the release the schema check knows); use \"~> "
+                                + want[0] + "." + want[1] + "\"");
+                    }
+                }));
+        return problems;
+    }
+
+    static List<String> check(TfModule m) {
+        List<String> problems = rangeAdmitsPin(m);
         List<TfModule> all = new ArrayList<>(List.of(m));
         all.addAll(m.examples());
         for (TfModule module : all) {
