@@ -1,0 +1,70 @@
+# The gpu-container image on Cloud Run with a GPU: CPU always allocated (Cloud Run requires it for GPUs).
+resource "google_cloud_run_v2_service" "gpu" {
+  count = var.create_service ? 1 : 0
+
+  project             = var.project_id
+  location            = var.region
+  name                = "${var.name_prefix}-gpu"
+  description         = "ABI Serverless GPU service (/v1 on the GPU)."
+  ingress             = "INGRESS_TRAFFIC_ALL"
+  deletion_protection = var.deletion_protection
+  labels              = var.labels
+
+  template {
+    service_account                  = google_service_account.gpu.email
+    gpu_zonal_redundancy_disabled    = var.gpu_zonal_redundancy_disabled
+    max_instance_request_concurrency = 80
+    timeout                          = "300s"
+
+    scaling {
+      min_instance_count = var.min_instance_count
+      max_instance_count = var.max_instance_count
+    }
+
+    node_selector {
+      accelerator = var.gpu_type
+    }
+
+    containers {
+      image = var.image
+
+      ports {
+        container_port = var.container_port
+      }
+
+      resources {
+        limits = {
+          cpu              = var.cpu
+          memory           = var.memory
+          "nvidia.com/gpu" = tostring(var.gpu_count)
+        }
+        cpu_idle          = false
+        startup_cpu_boost = true
+      }
+
+      dynamic "env" {
+        for_each = merge(var.environment, local.required_environment)
+        content {
+          name  = env.key
+          value = env.value
+        }
+      }
+
+      startup_probe {
+        initial_delay_seconds = 5
+        period_seconds        = 5
+        failure_threshold     = 24
+
+        http_get {
+          path = "/health"
+          port = var.container_port
+        }
+      }
+    }
+  }
+
+  depends_on = [
+    google_project_service.this,
+    google_storage_bucket_iam_member.gpu_state,
+  ]
+}
