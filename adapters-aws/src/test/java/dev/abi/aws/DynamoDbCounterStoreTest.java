@@ -26,6 +26,7 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.time.Clock;
 
 /**
  * Two gateway instances, each with its own DynamoDB client, share one rate limit through DynamoDB Local: together they
@@ -38,7 +39,7 @@ class DynamoDbCounterStoreTest {
     @BeforeAll
     static void start() throws Exception {
         server = new DynamoDbLocalServer();
-        new DynamoDbMetadataStore(server.client(), "limits", java.time.Clock.systemUTC()).createTableIfMissing();
+        new DynamoDbMetadataStore(server.client(), "limits", Clock.systemUTC()).createTableIfMissing();
     }
 
     @AfterAll

@@ -31,6 +31,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
+import java.util.ArrayList;
+import java.util.function.Function;
 
 /** The DynamoDB metadata store (Enhanced Client) against DynamoDB Local 2.6.1 running in this JVM. */
 class DynamoDbMetadataStoreTest {
@@ -145,7 +147,7 @@ class DynamoDbMetadataStoreTest {
                 null, null, new GatewaySecurity(new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null),
                         null, null, null));
         ObjectMapper json = new ObjectMapper();
-        List<String> tokens = new java.util.ArrayList<>();
+        List<String> tokens = new ArrayList<>();
         for (String name : List.of("alice", "bob")) {
             HttpResponse r = g.handle(new HttpRequest("POST", "/v1/admin/keys", Map.of(),
                     Map.of("Authorization", "Bearer " + bootstrap),
@@ -153,7 +155,7 @@ class DynamoDbMetadataStoreTest {
             tokens.add(json.readTree(r.body()).get("key").asText());
         }
         byte[] body = "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8);
-        java.util.function.Function<String, HttpRequest> upsert = token -> new HttpRequest("POST",
+        Function<String, HttpRequest> upsert = token -> new HttpRequest("POST",
                 "/v1/namespaces/n/vectors", Map.of(), Map.of("Authorization", "Bearer " + token, "Idempotency-Key",
                 "same"), body);
         HttpResponse alice = g.handle(upsert.apply(tokens.get(0)));

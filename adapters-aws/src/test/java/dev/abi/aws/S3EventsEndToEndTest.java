@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * End to end on AWS's code paths: a real Markdown page is put into an S3 bucket (S3Proxy) under a key with a space, a
@@ -74,8 +76,8 @@ class S3EventsEndToEndTest {
                 JSON.createObjectNode().put("text", question).put("topK", 3).put("includeAttributes", true).toString());
     }
 
-    private static java.util.List<String> sources(JsonNode matches) {
-        java.util.List<String> out = new java.util.ArrayList<>();
+    private static List<String> sources(JsonNode matches) {
+        List<String> out = new ArrayList<>();
         matches.forEach(m -> out.add(m.path("attributes").path("source").asText()));
         return out;
     }

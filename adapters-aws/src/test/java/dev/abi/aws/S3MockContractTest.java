@@ -26,6 +26,7 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import java.time.Clock;
 
 /**
  * The second opinion on S3: the same contract suite and the model check against Adobe S3Mock 5.2.0, started from
@@ -138,7 +139,7 @@ class S3MockContractTest extends ObjectStoreContract {
     void modelCheckOnS3Mock() throws Exception {
         // Interleaved on one thread: S3Mock's conditional writes are not atomic under races (see the Javadoc above).
         ModelCheck.Report r = ModelCheck.run(new S3ObjectStore(s3, BUCKET, "model"),
-                o -> new dev.abi.store.ObjectMetadataStore(o, java.time.Clock.systemUTC()), 505, 3, 12, false);
+                o -> new dev.abi.store.ObjectMetadataStore(o, Clock.systemUTC()), 505, 3, 12, false);
         System.out.println("S3Mock model check: " + r);
         assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
     }

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
+import java.util.function.Supplier;
 
 /** The shared ObjectStore contract, plus the raw 412s, against S3Proxy 4.1.0 running in this JVM (transient backend). */
 class S3ObjectStoreTest extends ObjectStoreContract {
@@ -62,7 +63,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
      * keep-alive connections, and the URL-connection client finds out while writing): only for requests that are
      * safe to repeat, or whose outcome the test then checks.
      */
-    private static <T> T retryTransport(java.util.function.Supplier<T> request) {
+    private static <T> T retryTransport(Supplier<T> request) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return request.get();

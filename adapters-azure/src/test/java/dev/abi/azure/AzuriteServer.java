@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import java.io.File;
 
 /**
  * Azurite (the Azure Storage emulator from npm), blob service only, in memory, as a child process on a free port.
@@ -73,7 +74,7 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     private static boolean onPath(String tool) {
-        for (String d : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (Files.isExecutable(Path.of(d, tool))) {
                 return true;
             }

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.time.OffsetDateTime;
 
 /** Reading provider event JSON with errors that name the field ({@link MalformedEventException}). */
 public final class EventJson {
@@ -87,7 +88,7 @@ public final class EventJson {
     public static Instant time(JsonNode parent, String field, String path) {
         String t = text(parent, field, path);
         try {
-            return java.time.OffsetDateTime.parse(t).toInstant();
+            return OffsetDateTime.parse(t).toInstant();
         } catch (DateTimeParseException e) {
             throw new MalformedEventException(path + field, "must be an ISO-8601 time, not '" + t + "'");
         }

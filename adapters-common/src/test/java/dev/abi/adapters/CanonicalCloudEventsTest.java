@@ -13,6 +13,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import java.time.ZoneOffset;
 
 class CanonicalCloudEventsTest {
 
@@ -50,7 +51,7 @@ class CanonicalCloudEventsTest {
     void malformedEventsNameTheField() {
         CloudEvent foreign = CloudEventBuilder.v1().withId("1").withSource(URI.create("/x")).withType("com.example.other")
                 .withData("application/json", "{\"bucket\":\"b\",\"key\":\"k\"}".getBytes(StandardCharsets.UTF_8))
-                .withTime(Instant.EPOCH.atOffset(java.time.ZoneOffset.UTC)).build();
+                .withTime(Instant.EPOCH.atOffset(ZoneOffset.UTC)).build();
         assertEquals("type", assertThrows(MalformedEventException.class,
                 () -> CanonicalCloudEvents.toCore(foreign)).field());
         CloudEvent noKey = CloudEventBuilder.v1(foreign).withType(CanonicalCloudEvents.CREATED)

@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.stream.StreamSupport;
 
 /**
  * End to end on Google Cloud's code paths, through the real Functions Framework invoker: the packaged jar runs twice,
@@ -114,7 +115,7 @@ class CloudEventsInvokerIT {
             assertEquals(200, events.post("/", Map.of("Content-Type", "application/cloudevents+json"),
                     Files.readAllBytes(sample.resolve("event.json"))).statusCode());
             JsonNode sampleHits = ask(api, expected.at("/query/text").asText());
-            assertTrue(java.util.stream.StreamSupport.stream(sampleHits.spliterator(), false)
+            assertTrue(StreamSupport.stream(sampleHits.spliterator(), false)
                     .anyMatch(m -> m.path("attributes").path("source").asText()
                             .equals(expected.at("/query/topSource").asText())), sampleHits.toString());
 

@@ -17,6 +17,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import java.io.File;
+import java.net.ServerSocket;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
 
 /**
  * Cold start, measured from process start: to the first answered HTTP event, and to the answer of the first text
@@ -137,8 +141,8 @@ public final class ColdStartBenchmark {
             throw new IllegalStateException("build adapters-aws first: no " + zip);
         }
         Path root = Files.createTempDirectory("abi-task-root");
-        try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
-            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+        try (var in = new ZipInputStream(Files.newInputStream(zip))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 Path target = root.resolve(e.getName()).normalize();
                 if (!target.startsWith(root)) {
                     throw new IOException("zip entry outside the task root: " + e.getName());
@@ -157,9 +161,9 @@ public final class ColdStartBenchmark {
     /** The Runtime Interface Client's jars, from this harness's own class path. */
     private static String runtimeClient() {
         StringBuilder cp = new StringBuilder();
-        for (String entry : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
             if (entry.contains("aws-lambda-java-runtime-interface-client") || entry.contains("aws-lambda-java-serialization")) {
-                cp.append(java.io.File.pathSeparator).append(entry);
+                cp.append(File.pathSeparator).append(entry);
             }
         }
         return cp.toString();
@@ -173,7 +177,7 @@ public final class ColdStartBenchmark {
             lambdaEnv.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + port + MockEventServer.BASE_PATH);
             long t0 = System.nanoTime();
             lambdaEnv.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-            Process p = start(List.of("-cp", taskRoot + java.io.File.pathSeparator + taskRoot.resolve("lib") + "/*"
+            Process p = start(List.of("-cp", taskRoot + File.pathSeparator + taskRoot.resolve("lib") + "/*"
                     + runtimeClient(), "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
                     "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"), lambdaEnv);
             try {
@@ -250,7 +254,7 @@ public final class ColdStartBenchmark {
     }
 
     private static int freePort() throws IOException {
-        try (var s = new java.net.ServerSocket(0)) {
+        try (var s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.Arrays;
 
 /**
  * Generation and prompt throughput, load time and RSS on a seeded random-weight model with Llama-3.2-1B's shape
@@ -160,7 +161,7 @@ public final class InferenceBenchmark {
 
     private static float[] ones(int n) {
         float[] f = new float[n];
-        java.util.Arrays.fill(f, 1f);
+        Arrays.fill(f, 1f);
         return f;
     }
 

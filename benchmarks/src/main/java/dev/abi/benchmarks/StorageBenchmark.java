@@ -22,6 +22,8 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
+import java.util.Comparator;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The figures of the storage issue, printed as markdown tables:
@@ -265,7 +267,7 @@ public final class StorageBenchmark {
             writer.upsert("fresh", List.of(vector("first", new Random(1))));
             Map<Long, Long> ackedAt = new ConcurrentHashMap<>();
             List<Long> lags = new ArrayList<>();
-            java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+            AtomicBoolean writing = new AtomicBoolean(true);
             Thread poll = Thread.ofPlatform().start(() -> {
                 long seen = 0;
                 long stopAt = Long.MAX_VALUE;
@@ -358,7 +360,7 @@ public final class StorageBenchmark {
 
     private static void deleteTree(Path dir) throws Exception {
         try (var walk = Files.walk(dir)) {
-            walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 }

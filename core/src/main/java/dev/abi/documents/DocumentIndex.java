@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Text in, vectors stored: documents are split into chunks ({@link Chunker}), embedded by a served model in
@@ -132,7 +133,7 @@ public final class DocumentIndex {
                 if (d.text() == null || d.text().isBlank()) {
                     throw new DocumentFormatException(where + ".text", "must be a non-empty string");
                 }
-                int bytes = d.text().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+                int bytes = d.text().getBytes(StandardCharsets.UTF_8).length;
                 if (bytes > limits.maxDocumentBytes()) {
                     throw new DocumentFormatException(where + ".text", "is " + bytes + " bytes; the limit is "
                             + limits.maxDocumentBytes());

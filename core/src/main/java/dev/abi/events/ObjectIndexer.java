@@ -26,6 +26,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Event-triggered indexing: an object that lands in a bucket is read through that cloud's {@link ObjectStore} and
@@ -48,7 +50,7 @@ public final class ObjectIndexer {
     public static final String SOURCE = "abi.source";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final java.time.Duration RECORD_TTL = java.time.Duration.ofDays(7);
+    private static final Duration RECORD_TTL = Duration.ofDays(7);
 
     private final Function<String, ObjectStore> bucketStores;
     private final NamespaceService namespaces;
@@ -221,9 +223,9 @@ public final class ObjectIndexer {
      * The recorded result of this object write, as {@code ALREADY_INDEXED}; empty when there is none, or when the
      * namespace no longer holds the object's vectors (indexed, removed since, and written again with the same bytes).
      */
-    private java.util.Optional<IndexResult> replay(String recordKey, String namespace, String ref) {
+    private Optional<IndexResult> replay(String recordKey, String namespace, String ref) {
         if (idempotency == null || recordKey == null) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         return idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult)
                 .filter(r -> r.vectors() == 0
@@ -231,12 +233,12 @@ public final class ObjectIndexer {
                 .map(r -> r.as(IndexResult.Outcome.ALREADY_INDEXED));
     }
 
-    private static java.util.Optional<IndexResult> readResult(byte[] bytes) {
+    private static Optional<IndexResult> readResult(byte[] bytes) {
         try {
             IndexResult r = JSON.readValue(bytes, IndexResult.class);
-            return r.outcome() == null ? java.util.Optional.empty() : java.util.Optional.of(r);
+            return r.outcome() == null ? Optional.empty() : Optional.of(r);
         } catch (IOException unreadable) {
-            return java.util.Optional.empty(); // index again: writes are idempotent
+            return Optional.empty(); // index again: writes are idempotent
         }
     }
 

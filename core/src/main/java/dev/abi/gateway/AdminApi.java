@@ -6,6 +6,7 @@ import dev.abi.gateway.auth.Grant;
 import dev.abi.gateway.auth.Role;
 import java.util.ArrayList;
 import java.util.List;
+import java.io.IOException;
 
 /**
  * API key administration (role {@code admin} on {@code *}): {@code POST /v1/admin/keys}
@@ -68,7 +69,7 @@ final class AdminApi {
         String id;
         try {
             id = JsonBodies.MAPPER.readTree(createdReply).path("id").asText("?");
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             id = "?";
         }
         return "the first request with this Idempotency-Key created API key '" + id + "'; its secret is shown only"
@@ -109,7 +110,7 @@ final class AdminApi {
     }
 
     private static void writeGrants(com.fasterxml.jackson.core.JsonGenerator g, List<Grant> grants)
-            throws java.io.IOException {
+            throws IOException {
         g.writeArrayFieldStart("grants");
         for (Grant gr : grants) {
             g.writeString(gr.toString());

@@ -8,6 +8,7 @@ import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Map;
 
 /**
  * Sends large exact queries to the GPU service ({@code gpu-container}), which serves the same {@code /v1} query
@@ -88,7 +89,7 @@ public final class GpuRouting {
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GPU service answered " + r.statusCode());
         }
-        return new HttpResponse(200, java.util.Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"),
+        return new HttpResponse(200, Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"),
                 r.body());
     }
 

@@ -2,6 +2,8 @@ package dev.abi.gateway;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.io.ByteArrayOutputStream;
+import java.util.function.Consumer;
 
 /**
  * A provider-neutral HTTP response: what every adapter encodes back into its platform's reply. A streamed response
@@ -14,7 +16,7 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body,
     @FunctionalInterface
     public interface BodyStream {
         /** Writes the whole body to {@code sink}, chunk by chunk; returns when the body is complete. */
-        void writeTo(java.util.function.Consumer<byte[]> sink);
+        void writeTo(Consumer<byte[]> sink);
     }
 
     public HttpResponse(int status, Map<String, String> headers, byte[] body) {
@@ -31,7 +33,7 @@ public record HttpResponse(int status, Map<String, String> headers, byte[] body,
         if (stream == null) {
             return body;
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         stream.writeTo(out::writeBytes);
         return out.toByteArray();
     }

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
 final class VectorApi {
@@ -226,7 +227,7 @@ final class VectorApi {
         if (gpu == null) {
             return answer;
         }
-        Map<String, String> headers = new java.util.LinkedHashMap<>(answer.headers());
+        Map<String, String> headers = new LinkedHashMap<>(answer.headers());
         headers.put(GpuRouting.DEVICE_HEADER, "cpu");
         return new HttpResponse(answer.status(), headers, answer.body());
     }
@@ -263,7 +264,7 @@ final class VectorApi {
             Map<String, Object> shown = v.attributes();
             if (shown.containsKey(DocumentIndex.DOCUMENT_ID)) {
                 // a chunk's bookkeeping is shown as documentId and text, not among the user's attributes
-                shown = new java.util.LinkedHashMap<>(shown);
+                shown = new LinkedHashMap<>(shown);
                 shown.keySet().removeIf(k -> k.startsWith("abi."));
             }
             JsonBodies.MAPPER.writeValue(g, shown);

@@ -2,6 +2,7 @@ package dev.abi.inference;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * A BERT sentence-embedding model over a memory-mapped GGUF file ({@code general.architecture = bert}, as llama.cpp
@@ -76,7 +77,7 @@ public final class BertModel implements Embedder, AutoCloseable {
         if (types.length < dim || types.length % dim != 0) {
             throw new ModelFormatException(f.path() + ": token_types.weight has " + types.length + " values");
         }
-        this.tokenType0 = java.util.Arrays.copyOf(types, dim);
+        this.tokenType0 = Arrays.copyOf(types, dim);
         this.embNormW = floats("token_embd_norm.weight", dim);
         this.embNormB = floats("token_embd_norm.bias", dim);
         this.layers = new Layer[config.layers()];
@@ -273,7 +274,7 @@ public final class BertModel implements Embedder, AutoCloseable {
             for (int jb = 0; jb < n; jb += w) {
                 int count = Math.min(w, n - jb);
                 if (count < w) {
-                    java.util.Arrays.fill(keyPanel, 0f);
+                    Arrays.fill(keyPanel, 0f);
                 }
                 for (int jj = 0; jj < count; jj++) {
                     float[] key = k[from + jb + jj];
@@ -302,7 +303,7 @@ public final class BertModel implements Embedder, AutoCloseable {
             for (int db = 0; db < hd; db += w) {
                 int count = Math.min(w, hd - db);
                 if (count < w) {
-                    java.util.Arrays.fill(valuePanel, 0f);
+                    Arrays.fill(valuePanel, 0f);
                 }
                 for (int j = 0; j < n; j++) {
                     System.arraycopy(v[from + j], o + db, valuePanel, j * w, count);
@@ -383,7 +384,7 @@ public final class BertModel implements Embedder, AutoCloseable {
         GgufTensorInfo info = file.tensor(name);
         if (info.dims().length != 2 || info.dims()[0] != cols || info.dims()[1] != rows) {
             throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape "
-                    + java.util.Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
+                    + Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
         }
         return WeightMatrix.of(info, file.map(name));
     }
@@ -393,7 +394,7 @@ public final class BertModel implements Embedder, AutoCloseable {
         GgufTensorInfo info = file.tensor(name);
         if (info.type() != GgmlType.F32 || (length >= 0 && info.elements() != length)) {
             throw new ModelFormatException(file.path() + ": tensor '" + name + "' must be F32 of " + length
-                    + " elements, is " + info.type() + " " + java.util.Arrays.toString(info.dims()));
+                    + " elements, is " + info.type() + " " + Arrays.toString(info.dims()));
         }
         float[] out = new float[(int) info.elements()];
         file.map(name).asFloatBuffer().get(out);

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.nio.ByteBuffer;
 
 /**
  * A GGUF file (versions 2 and 3): metadata, tensor infos, and memory-mapped tensor data.
@@ -325,7 +326,7 @@ public final class GgufFile implements AutoCloseable {
             b.get(bytes);
             try {
                 return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(java.nio.ByteBuffer.wrap(bytes))
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
                         .toString();
             } catch (CharacterCodingException e) {
                 // tokenizer vocabularies may hold raw bytes; keep them as Latin-1 rather than failing

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * Writes GGUF version 3 files: metadata (strings, 32-bit integers and floats, booleans, and arrays of strings,
@@ -164,7 +165,7 @@ public final class GgufWriter {
         }
 
         byte[] bytes() {
-            return java.util.Arrays.copyOf(b.array(), b.position());
+            return Arrays.copyOf(b.array(), b.position());
         }
     }
 }

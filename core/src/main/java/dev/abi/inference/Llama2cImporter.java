@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.nio.BufferUnderflowException;
 
 /**
  * Converts a llama2.c checkpoint ({@code model.bin}: a 7-int header, then fp32 weights in llama2.c's order) and its
@@ -123,7 +124,7 @@ public final class Llama2cImporter {
                 }
                 tokens[i] = types[i] == 1 ? new String(bytes, StandardCharsets.UTF_8).replace(' ', '\u2581') : text;
             }
-        } catch (java.nio.BufferUnderflowException e) {
+        } catch (BufferUnderflowException e) {
             throw new ModelFormatException(tokenizer + ": truncated before " + vocab + " tokens");
         }
         w.put("tokenizer.ggml.model", "llama")

@@ -1,5 +1,7 @@
 package dev.abi.inference;
 
+
+import java.util.Set;
 /**
  * The shape of a Llama-family model, read from GGUF metadata under its architecture's prefix ({@code llama.*} or
  * {@code qwen2.*}). {@code neoxRope} says whether the rotary embedding turns the pairs (i, i + ropeDim/2) of each
@@ -10,7 +12,7 @@ public record LlamaConfig(String architecture, int dim, int layers, int heads, i
                           boolean neoxRope) {
 
     /** The architectures this class describes. */
-    static final java.util.Set<String> ARCHITECTURES = java.util.Set.of("llama", "qwen2");
+    static final Set<String> ARCHITECTURES = Set.of("llama", "qwen2");
 
     public int headDim() {
         return dim / heads;

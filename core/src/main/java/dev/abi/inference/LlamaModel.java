@@ -1,6 +1,7 @@
 package dev.abi.inference;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /**
  * A Llama-family model over a memory-mapped GGUF file: RMSNorm, rotary embeddings, grouped query attention with a KV
@@ -111,7 +112,7 @@ public final class LlamaModel implements AutoCloseable {
         GgufTensorInfo info = file.tensor(name);
         if (info.dims().length != 2 || info.dims()[0] != cols || info.dims()[1] != rows) {
             throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape "
-                    + java.util.Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
+                    + Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
         }
         return WeightMatrix.of(info, file.map(name));
     }
@@ -132,7 +133,7 @@ public final class LlamaModel implements AutoCloseable {
         GgufTensorInfo info = file.tensor(name);
         if (info.elements() != length || info.type() != GgmlType.F32) {
             throw new ModelFormatException(file.path() + ": tensor '" + name + "' must be F32 of " + length
-                    + " elements, is " + info.type() + " " + java.util.Arrays.toString(info.dims()));
+                    + " elements, is " + info.type() + " " + Arrays.toString(info.dims()));
         }
         float[] out = new float[length];
         file.map(name).asFloatBuffer().get(out);

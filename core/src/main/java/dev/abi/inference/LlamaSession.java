@@ -1,5 +1,7 @@
 package dev.abi.inference;
 
+
+import java.util.Arrays;
 /**
  * One sequence being decoded: the KV cache (kept in half precision, as llama.cpp's default cache type is F16) and
  * the scratch buffers of the forward pass. Not thread-safe; one per request.
@@ -135,7 +137,7 @@ public final class LlamaSession {
                 sum += att[t];
             }
             float inv = (float) (1.0 / sum);
-            java.util.Arrays.fill(out, qo, qo + hd, 0f);
+            Arrays.fill(out, qo, qo + hd, 0f);
             for (int t = 0; t <= pos; t++) {
                 OPS.axpy(Float16.round(att[t] * inv), vc, t * kvDim + kvh * hd, out, qo, hd);
             }

@@ -9,6 +9,10 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.TreeSet;
 
 /**
  * The models an instance serves, by name: text generation models ({@link #get}) and sentence-embedding models
@@ -62,7 +66,7 @@ public final class ModelRegistry implements AutoCloseable {
     }
 
     public List<String> names() {
-        java.util.TreeSet<String> all = new java.util.TreeSet<>(paths.keySet());
+        TreeSet<String> all = new TreeSet<>(paths.keySet());
         all.addAll(stored.keySet());
         return new ArrayList<>(all);
     }
@@ -132,7 +136,7 @@ public final class ModelRegistry implements AutoCloseable {
         try {
             Path file = Files.createTempFile("abi-model-" + name + "-", ".gguf");
             file.toFile().deleteOnExit();
-            java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
             try (var out = Files.newOutputStream(file)) {
                 long offset = 0;
                 while (true) {
@@ -145,14 +149,14 @@ public final class ModelRegistry implements AutoCloseable {
                     }
                 }
             }
-            String got = java.util.HexFormat.of().formatHex(sha.digest());
+            String got = HexFormat.of().formatHex(sha.digest());
             if (m.sha256() == null || !got.equalsIgnoreCase(m.sha256())) {
                 Files.deleteIfExists(file);
                 throw new ModelFormatException("model '" + name + "' at object '" + m.key() + "' has SHA-256 " + got
                         + ", configured " + m.sha256());
             }
             return file;
-        } catch (IOException | java.security.NoSuchAlgorithmException e) {
+        } catch (IOException | NoSuchAlgorithmException e) {
             throw new ModelFormatException("model '" + name + "': cannot fetch object '" + m.key() + "': " + e, e);
         } catch (dev.abi.store.ObjectNotFoundException e) {
             throw new ModelFormatException("model '" + name + "': object '" + m.key() + "' does not exist", e);

@@ -2,6 +2,8 @@ package dev.abi.inference;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.HashMap;
+import java.util.Map;
 
 /** Picks tokens from logits according to {@link SamplingParams}; deterministic for a given seed. */
 public final class Sampler {
@@ -78,7 +80,7 @@ public final class Sampler {
             return;
         }
         int from = Math.max(0, length - params.penaltyWindow());
-        java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+        Map<Integer, Integer> counts = new HashMap<>();
         for (int i = from; i < length; i++) {
             counts.merge(history[i], 1, Integer::sum);
         }

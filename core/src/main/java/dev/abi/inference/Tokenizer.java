@@ -1,5 +1,10 @@
 package dev.abi.inference;
 
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiFunction;
 /** Text to token ids, as the model's vocabulary defines it. */
 public interface Tokenizer {
 
@@ -26,9 +31,9 @@ public interface Tokenizer {
     }
 
     /** Splits {@code text} at the given special-token strings, encoding the text between with {@code plain}. */
-    static int[] withSpecials(String text, java.util.List<String> specials, java.util.Map<String, Integer> ids,
-                              java.util.function.BiFunction<String, Boolean, int[]> plain) {
-        java.util.List<Integer> out = new java.util.ArrayList<>();
+    static int[] withSpecials(String text, List<String> specials, Map<String, Integer> ids,
+                              BiFunction<String, Boolean, int[]> plain) {
+        List<Integer> out = new ArrayList<>();
         int at = 0;
         boolean first = true;
         while (at < text.length()) {

@@ -1,6 +1,10 @@
 package dev.abi.inference;
 
 import java.nio.ByteBuffer;
+import java.util.concurrent.ForkJoinPool;
+import java.util.function.BiConsumer;
+import java.util.function.IntConsumer;
+import java.util.stream.IntStream;
 
 /**
  * A weight matrix of a GGUF file, read in place from its mapping: {@code rows} rows of {@code cols} elements (ggml's
@@ -35,40 +39,40 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         this.ops = ops;
     }
 
-    private static volatile java.util.concurrent.ForkJoinPool pool =
-            new java.util.concurrent.ForkJoinPool(Integer.getInteger("abi.inference.threads",
+    private static volatile ForkJoinPool pool =
+            new ForkJoinPool(Integer.getInteger("abi.inference.threads",
                     Runtime.getRuntime().availableProcessors()));
 
     /** Sets how many threads large matrix-vector products use (system property {@code abi.inference.threads}). */
     public static synchronized void useThreads(int threads) {
-        java.util.concurrent.ForkJoinPool old = pool;
-        pool = new java.util.concurrent.ForkJoinPool(Math.max(1, threads));
+        ForkJoinPool old = pool;
+        pool = new ForkJoinPool(Math.max(1, threads));
         old.shutdown();
     }
 
     /** As {@link #forRows}, but parallel whenever the pool has more than one thread (batched work is large). */
-    final void forRowsAlways(java.util.function.BiConsumer<Integer, Integer> body) {
-        java.util.concurrent.ForkJoinPool p = pool;
+    final void forRowsAlways(BiConsumer<Integer, Integer> body) {
+        ForkJoinPool p = pool;
         if (p.getParallelism() == 1 || rows < 64) {
             body.accept(0, rows);
             return;
         }
         int chunks = Math.min(rows / 16, p.getParallelism() * 4);
         int per = (rows + chunks - 1) / chunks;
-        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+        p.submit(() -> IntStream.range(0, chunks).parallel()
                 .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
     }
 
     /** Calls {@code body(from, to)} over all rows: in parallel chunks for large matrices, else in one go. */
-    final void forRows(java.util.function.BiConsumer<Integer, Integer> body) {
-        java.util.concurrent.ForkJoinPool p = pool;
+    final void forRows(BiConsumer<Integer, Integer> body) {
+        ForkJoinPool p = pool;
         if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64 || p.getParallelism() == 1) {
             body.accept(0, rows);
             return;
         }
         int chunks = Math.min(rows / 16, p.getParallelism() * 4);
         int per = (rows + chunks - 1) / chunks;
-        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+        p.submit(() -> IntStream.range(0, chunks).parallel()
                 .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
     }
 
@@ -135,12 +139,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     public void matmulFloat(float[][] xs, int n, float[][] outs) {
         float[][] packed = packedPanels();
         int w = ops.panelWidth();
-        java.util.function.BiConsumer<Integer, Integer> body = (from, to) -> {
+        BiConsumer<Integer, Integer> body = (from, to) -> {
             for (int b = from; b < to; b++) {
                 ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
             }
         };
-        java.util.concurrent.ForkJoinPool p = pool;
+        ForkJoinPool p = pool;
         int count = packed.length;
         if (p.getParallelism() == 1 || count < 2 || (long) n * rows * cols < GEMM_PARALLEL_THRESHOLD) {
             body.accept(0, count);
@@ -148,7 +152,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
         int chunks = Math.min(count, p.getParallelism() * 4);
         int per = (count + chunks - 1) / chunks;
-        p.submit(() -> java.util.stream.IntStream.range(0, chunks).parallel()
+        p.submit(() -> IntStream.range(0, chunks).parallel()
                 .forEach(c -> body.accept(c * per, Math.min(count, (c + 1) * per)))).join();
     }
 
@@ -160,7 +164,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 if (p == null) {
                     int w = ops.panelWidth();
                     float[][] packed = new float[(rows + w - 1) / w][];
-                    java.util.function.IntConsumer pack = b -> {
+                    IntConsumer pack = b -> {
                         float[] row = new float[cols];
                         float[] panel = new float[cols * w];
                         for (int j = 0; j < w && b * w + j < rows; j++) {
@@ -171,10 +175,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                         }
                         packed[b] = panel;
                     };
-                    java.util.concurrent.ForkJoinPool pl = pool;
+                    ForkJoinPool pl = pool;
                     if (pl.getParallelism() > 1 && packed.length > 1) {
                         // packing is the cold start's largest cost: spread it over the cores
-                        pl.submit(() -> java.util.stream.IntStream.range(0, packed.length).parallel().forEach(pack))
+                        pl.submit(() -> IntStream.range(0, packed.length).parallel().forEach(pack))
                                 .join();
                     } else {
                         for (int b = 0; b < packed.length; b++) {

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
+import java.time.Instant;
 
 /**
  * This instance's cached state of each namespace incarnation, shared by the writes, reads, history and maintenance
@@ -74,7 +75,7 @@ final class LiveStates {
     long seqAt(String name, DurableNamespace ns, long epochMillis) {
         return ns.log().seqAt(epochMillis).orElseThrow(() -> new VersionNotFoundException(name,
                 "no version of namespace '" + name + "' was committed at or before "
-                        + java.time.Instant.ofEpochMilli(epochMillis) + " inside the retention window"));
+                        + Instant.ofEpochMilli(epochMillis) + " inside the retention window"));
     }
 
     NamespaceInfo info(String name, Live l) {

@@ -6,6 +6,7 @@ import dev.abi.vector.VectorIndex;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The reads of {@link NamespaceService}: listing, describing, getting and querying, each from this instance's state
@@ -17,7 +18,7 @@ public final class NamespaceReads {
     private final NamespaceStore store;
     private final LiveStates states;
     private final QueryCoalescer coalescer;
-    private final java.util.concurrent.atomic.AtomicLong searches = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong searches = new AtomicLong();
 
     NamespaceReads(NamespaceStore store, LiveStates states) {
         this.store = store;

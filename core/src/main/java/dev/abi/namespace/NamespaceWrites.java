@@ -8,6 +8,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.BiPredicate;
 
 /**
  * The writes of {@link NamespaceService}: create, delete, upserts, document replacement and deletes. Each appends
@@ -89,14 +95,14 @@ public final class NamespaceWrites {
      *
      * @return how many chunks were deleted, and the version committed (the head's when nothing changed)
      */
-    public WriteResult replaceDocuments(String name, List<VectorRecord> chunks, java.util.Collection<String> documentIds,
-                                        java.util.function.BiFunction<String, Integer, String> chunkId) {
+    public WriteResult replaceDocuments(String name, List<VectorRecord> chunks, Collection<String> documentIds,
+                                        BiFunction<String, Integer, String> chunkId) {
         if (!chunks.isEmpty() && store.open(name).isEmpty()) {
             create(name, chunks.get(0).values().length, Metric.COSINE);
         }
         LiveStates.Live l = states.currentForWrite(name);
         checkDimensions(name, l.ns.config().dimension(), chunks);
-        java.util.Set<String> fresh = new java.util.HashSet<>();
+        Set<String> fresh = new HashSet<>();
         List<Operation> ops = new ArrayList<>(chunks.size());
         for (VectorRecord r : new UpsertBatch(chunks)) {
             ops.add(Operation.upsert(r.id(), r.values(), r.attributes()));
@@ -107,7 +113,7 @@ public final class NamespaceWrites {
         l.lock.readLock().lock();
         try {
             state = l.state;
-            for (String doc : new java.util.LinkedHashSet<>(documentIds)) {
+            for (String doc : new LinkedHashSet<>(documentIds)) {
                 for (int n = 0; state.index().get(chunkId.apply(doc, n)).isPresent(); n++) {
                     if (!fresh.contains(chunkId.apply(doc, n))) {
                         ops.add(Operation.delete(chunkId.apply(doc, n)));
@@ -133,7 +139,7 @@ public final class NamespaceWrites {
         List<Operation> ops = new ArrayList<>();
         l.lock.readLock().lock();
         try {
-            for (String id : new java.util.LinkedHashSet<>(ids)) {
+            for (String id : new LinkedHashSet<>(ids)) {
                 if (state.index().get(id).isPresent()) {
                     ops.add(Operation.delete(id));
                 }
@@ -156,17 +162,17 @@ public final class NamespaceWrites {
      * @return how many were deleted, and the version committed; {@code (0, -1)} when nothing matched or the namespace
      *     does not exist
      */
-    public WriteResult deleteWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+    public WriteResult deleteWhere(String name, BiPredicate<String, Map<String, Object>> matches) {
         List<String> ids = idsWhere(name, matches);
         return ids.isEmpty() ? new WriteResult(0, -1) : deleteVectors(name, ids);
     }
 
     /** How many vectors at the head match (given the id and attributes); 0 when the namespace does not exist. */
-    public int countWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+    public int countWhere(String name, BiPredicate<String, Map<String, Object>> matches) {
         return idsWhere(name, matches).size();
     }
 
-    private List<String> idsWhere(String name, java.util.function.BiPredicate<String, Map<String, Object>> matches) {
+    private List<String> idsWhere(String name, BiPredicate<String, Map<String, Object>> matches) {
         if (store.open(name).isEmpty()) {
             return List.of();
         }

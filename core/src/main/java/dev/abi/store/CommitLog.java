@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 
 /**
  * The write path of DESIGN-STORAGE.md for one namespace: put the WAL object, then create {@code log/{seq}} if absent,
@@ -23,7 +27,7 @@ public final class CommitLog {
     public static final int MAX_CONFLICTS = 512;
     private static final int MAX_UNKNOWN_OUTCOMES = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("\\d{20}\\.json");
+    private static final Pattern SLOT = Pattern.compile("\\d{20}\\.json");
 
     private final ObjectStore objects;
     private final String root;
@@ -32,7 +36,7 @@ public final class CommitLog {
     private final long walMaxAgeMillis;
     private final long createdTs;
     private volatile LogEntry knownTail;
-    private final java.util.concurrent.atomic.AtomicLong attempts = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong attempts = new AtomicLong();
 
     /**
      * @param root the namespace prefix ending in {@code /}
@@ -80,9 +84,9 @@ public final class CommitLog {
      * conditional puts and tail re-reads. WAL uploads still run in parallel, and other instances still race through
      * the conditional puts.
      */
-    private final java.util.concurrent.locks.ReentrantLock claimLock = new java.util.concurrent.locks.ReentrantLock(true);
+    private final ReentrantLock claimLock = new ReentrantLock(true);
 
-    private LogEntry claimSerialized(LogEntry proposal, java.util.function.UnaryOperator<LogEntry> beforeTry) {
+    private LogEntry claimSerialized(LogEntry proposal, UnaryOperator<LogEntry> beforeTry) {
         claimLock.lock();
         try {
             return claim(proposal, beforeTry);
@@ -96,7 +100,7 @@ public final class CommitLog {
      * outcomes retry the same slot (and read it back first). {@code beforeTry} may replace the proposal before each
      * try.
      */
-    private LogEntry claim(LogEntry proposal, java.util.function.UnaryOperator<LogEntry> beforeTry) {
+    private LogEntry claim(LogEntry proposal, UnaryOperator<LogEntry> beforeTry) {
         LogEntry tail = knownTail != null ? knownTail : newestAtOrAfter(1);
         int unknown = 0;
         long ambiguousSeq = -1;

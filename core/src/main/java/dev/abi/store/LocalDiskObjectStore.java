@@ -190,10 +190,10 @@ public final class LocalDiskObjectStore implements ObjectStore {
         try {
             // A visitor rather than Files.walk: files that vanish mid-walk (temp files of concurrent writers,
             // concurrent deletes) are skipped instead of failing the whole listing.
-            Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
-                public java.nio.file.FileVisitResult visitFile(Path p,
-                        java.nio.file.attribute.BasicFileAttributes attrs) throws IOException {
+                public FileVisitResult visitFile(Path p,
+                        BasicFileAttributes attrs) throws IOException {
                     String key = root.relativize(p).toString().replace('\\', '/');
                     String name = p.getFileName().toString();
                     if (attrs.isRegularFile() && key.startsWith(prefix) && !name.startsWith(TMP_PREFIX)
@@ -206,13 +206,13 @@ public final class LocalDiskObjectStore implements ObjectStore {
                             // listed and deleted concurrently: it is simply not there any more
                         }
                     }
-                    return java.nio.file.FileVisitResult.CONTINUE;
+                    return FileVisitResult.CONTINUE;
                 }
 
                 @Override
-                public java.nio.file.FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
+                public FileVisitResult visitFileFailed(Path p, IOException e) throws IOException {
                     if (e instanceof NoSuchFileException) {
-                        return java.nio.file.FileVisitResult.CONTINUE;
+                        return FileVisitResult.CONTINUE;
                     }
                     throw e;
                 }

@@ -2,6 +2,7 @@ package dev.abi.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.Locale;
 
 /**
  * One commit of the log, {@code log/{seq:020}.json}: a write (a WAL batch of {@code ops} operations) or a restore
@@ -34,7 +35,7 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
     byte[] toJson() {
         ObjectNode n = Checksums.newJson()
                 .put("seq", seq)
-                .put("kind", kind.name().toLowerCase(java.util.Locale.ROOT))
+                .put("kind", kind.name().toLowerCase(Locale.ROOT))
                 .put("writerId", writerId)
                 .put("commitTs", commitTs);
         if (kind == Kind.WRITE) {
@@ -48,7 +49,7 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
     static LogEntry fromJson(String key, byte[] bytes) {
         JsonNode n = Checksums.openJson(key, bytes);
         try {
-            Kind kind = Kind.valueOf(n.required("kind").asText().toUpperCase(java.util.Locale.ROOT));
+            Kind kind = Kind.valueOf(n.required("kind").asText().toUpperCase(Locale.ROOT));
             return new LogEntry(n.required("seq").asLong(), kind,
                     kind == Kind.WRITE ? n.required("walKey").asText() : null,
                     kind == Kind.WRITE ? n.required("walCrc").asLong() : 0,

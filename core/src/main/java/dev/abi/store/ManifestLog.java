@@ -3,6 +3,7 @@ package dev.abi.store;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The manifests of one namespace. Named by inverted version, so the first key a LIST returns is the newest. A
@@ -15,7 +16,7 @@ public final class ManifestLog {
     private final String prefix;
     private volatile CorruptObjectException lastCorruption;
 
-    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(".*/\\d{20}\\.json");
+    private static final Pattern NAME = Pattern.compile(".*/\\d{20}\\.json");
 
     public ManifestLog(ObjectStore objects, String root) {
         this.objects = objects;

@@ -5,6 +5,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.regex.Pattern;
+import java.util.Arrays;
+import java.util.Optional;
 
 /** Key validation and content etags shared by the stores in core. */
 public final class ObjectKeys {
@@ -51,8 +53,8 @@ public final class ObjectKeys {
      * @throws PreconditionFailedException when another writer's object is there
      */
     public static String ownCreateOrConflict(ObjectStore store, String key, byte[] bytes) {
-        java.util.Optional<StoredObject> existing = store.get(key);
-        if (existing.isPresent() && java.util.Arrays.equals(existing.get().bytes(), bytes)) {
+        Optional<StoredObject> existing = store.get(key);
+        if (existing.isPresent() && Arrays.equals(existing.get().bytes(), bytes)) {
             return existing.get().etag();
         }
         throw new PreconditionFailedException(key, "object already exists");

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The default {@link MetadataStore}, kept in the object store itself: the lease of {@link ObjectStoreLease},
@@ -145,6 +146,6 @@ public final class ObjectMetadataStore implements MetadataStore {
     }
 
     private static String keyOf(String key) {
-        return PREFIX + ObjectKeys.etagOf(key.getBytes(java.nio.charset.StandardCharsets.UTF_8)) + ".json";
+        return PREFIX + ObjectKeys.etagOf(key.getBytes(StandardCharsets.UTF_8)) + ".json";
     }
 }

@@ -2,6 +2,7 @@ package dev.abi.store;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.ArrayList;
 
 /**
  * The object-storage SPI that all durable state goes through. Its only coordination primitives are
@@ -46,7 +47,7 @@ public interface ObjectStore {
      * no bound), in ascending key order. Stores that page natively (S3 {@code start-after}) override this.
      */
     default List<ObjectInfo> list(String prefix, String startAfter, int limit) {
-        List<ObjectInfo> out = new java.util.ArrayList<>();
+        List<ObjectInfo> out = new ArrayList<>();
         for (ObjectInfo info : list(prefix)) {
             if (out.size() >= limit) {
                 break;

@@ -8,6 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The index namespaces use: an exact scan while small, an HNSW graph once past a size threshold.
@@ -46,7 +47,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
     /** Set when a build failed: searches stay exact rather than retrying a build that cannot succeed. */
     private boolean buildFailed;
     /** Completes when the latest build ends (either way); null before any build. Guarded by {@link #lock}. */
-    private java.util.concurrent.CompletableFuture<Void> buildDone;
+    private CompletableFuture<Void> buildDone;
 
     /**
      * @param threshold size from which a graph is built
@@ -98,7 +99,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
      * a failed build.
      */
     public HnswIndex graphForSegment(int minimum) {
-        java.util.concurrent.CompletableFuture<Void> running;
+        CompletableFuture<Void> running;
         synchronized (lock) {
             running = buildDone;
         }
@@ -117,7 +118,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
             copy = new ArrayList<>(active.size());
             active.forEach(copy::add);
             pending = new ArrayList<>();
-            buildDone = new java.util.concurrent.CompletableFuture<>();
+            buildDone = new CompletableFuture<>();
         }
         build(copy);
         return active instanceof HnswIndex graph ? graph : null;
@@ -189,7 +190,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
             pending = new ArrayList<>();
             copy = new ArrayList<>(active.size());
             active.forEach(copy::add);
-            buildDone = new java.util.concurrent.CompletableFuture<>();
+            buildDone = new CompletableFuture<>();
         }
         builder.execute(() -> build(copy));
     }
@@ -223,7 +224,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
             }
             LOG.log(Level.WARNING, "graph build failed; searches stay exact", e);
         } finally {
-            java.util.concurrent.CompletableFuture<Void> done;
+            CompletableFuture<Void> done;
             synchronized (lock) {
                 done = buildDone;
             }

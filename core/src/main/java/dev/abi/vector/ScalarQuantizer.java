@@ -1,5 +1,7 @@
 package dev.abi.vector;
 
+
+import java.util.Arrays;
 /**
  * Per-dimension scalar quantization to signed bytes: {@code x[d] ~ offset[d] + step[d] * code[d]}, with the range of
  * each dimension taken from training vectors. Values outside the trained range are clamped.
@@ -18,8 +20,8 @@ public final class ScalarQuantizer {
     public static ScalarQuantizer train(float[] vectors, int count, int dim) {
         float[] min = new float[dim];
         float[] max = new float[dim];
-        java.util.Arrays.fill(min, Float.POSITIVE_INFINITY);
-        java.util.Arrays.fill(max, Float.NEGATIVE_INFINITY);
+        Arrays.fill(min, Float.POSITIVE_INFINITY);
+        Arrays.fill(max, Float.NEGATIVE_INFINITY);
         for (int i = 0; i < count; i++) {
             int base = i * dim;
             for (int d = 0; d < dim; d++) {

@@ -16,6 +16,9 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What an object's life does to its namespace: created, delivered twice, replaced by a version with fewer records,
@@ -134,7 +137,7 @@ class ObjectLifecycleTest {
     @Test
     void anObjectOverTheLimitIsRefusedUnreadEvenWhenTheEventGivesNoSize() {
         put("docs/big.jsonl", lines("b1", "b2", "b3"));
-        java.util.concurrent.atomic.AtomicInteger reads = new java.util.concurrent.atomic.AtomicInteger();
+        AtomicInteger reads = new AtomicInteger();
         ObjectIndexer small = ObjectIndexer.builder(name -> new CountingStore(bucket, reads), namespaces)
                 .formats(new dev.abi.documents.DocumentFormats.Options(40, "text", "id")).build();
         IndexResult r = new EventProcessor(small, new DeadLetters(state)).process(
@@ -147,14 +150,14 @@ class ObjectLifecycleTest {
     /** A bucket that counts whole-object reads. */
     private static final class CountingStore implements dev.abi.store.ObjectStore {
         private final InMemoryObjectStore inner;
-        private final java.util.concurrent.atomic.AtomicInteger reads;
+        private final AtomicInteger reads;
 
-        CountingStore(InMemoryObjectStore inner, java.util.concurrent.atomic.AtomicInteger reads) {
+        CountingStore(InMemoryObjectStore inner, AtomicInteger reads) {
             this.inner = inner;
             this.reads = reads;
         }
 
-        @Override public java.util.Optional<dev.abi.store.StoredObject> get(String key) {
+        @Override public Optional<dev.abi.store.StoredObject> get(String key) {
             reads.incrementAndGet();
             return inner.get(key);
         }
@@ -169,7 +172,7 @@ class ObjectLifecycleTest {
     @Test
     void aTransientFailureIsThrownForRedeliveryNotDeadLettered() {
         EventProcessor p = new EventProcessor(ObjectIndexer.builder(name -> {
-            throw new ObjectStoreException("bucket unreachable", new java.io.IOException("connection reset"));
+            throw new ObjectStoreException("bucket unreachable", new IOException("connection reset"));
         }, namespaces).build(),
                 new DeadLetters(state));
         assertThrows(ObjectStoreException.class,

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import java.time.Clock;
 
 /**
  * The quickstart corpus ({@code samples/corpus/iris/iris.jsonl}) goes in through event-triggered indexing, as if it
@@ -59,7 +60,7 @@ class SampleCorpusTest {
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
         LocalDiskObjectStore bucket = new LocalDiskObjectStore(SAMPLES);
         ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces)
-                .idempotency(new dev.abi.store.ObjectMetadataStore(state, java.time.Clock.systemUTC())).build();
+                .idempotency(new dev.abi.store.ObjectMetadataStore(state, Clock.systemUTC())).build();
         ObjectCreated event = new ObjectCreated("samples", "iris/iris.jsonl", "etag-1", 0, Instant.now());
         IndexResult first = indexer.index(event);
         IndexResult redelivered = indexer.index(event);

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import java.util.Arrays;
 
 /**
  * Thousands of random and mutated JSON bodies and filters against the write and query routes: every one gets an
@@ -54,7 +55,7 @@ class BodyFuzzTest {
                     int at = rnd.nextInt(body.length);
                     switch (rnd.nextInt(3)) {
                         case 0 -> body[at] = (byte) rnd.nextInt(256);
-                        case 1 -> body = java.util.Arrays.copyOf(body, at);
+                        case 1 -> body = Arrays.copyOf(body, at);
                         default -> body[at] = (byte) ALPHABET.charAt(rnd.nextInt(ALPHABET.length()));
                     }
                     if (body.length == 0) {

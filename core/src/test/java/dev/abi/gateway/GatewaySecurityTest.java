@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.time.Clock;
 
 /** Rate limits, idempotent replay, CORS, security headers and the header size limit through the gateway. */
 class GatewaySecurityTest {
@@ -28,7 +29,7 @@ class GatewaySecurityTest {
     private Gateway gateway(GatewaySecurity security) {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         return new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(),
-                new ObjectMetadataStore(objects, java.time.Clock.systemUTC()), null, null, security);
+                new ObjectMetadataStore(objects, Clock.systemUTC()), null, null, security);
     }
 
     private static HttpRequest post(String path, String body, Map<String, String> headers) {

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.time.Clock;
+import java.util.HashMap;
 
 class GatewayTest {
 
@@ -32,7 +34,7 @@ class GatewayTest {
     }
 
     private HttpResponse call(String method, String path, String body) {
-        Map<String, String> query = new java.util.HashMap<>();
+        Map<String, String> query = new HashMap<>();
         int q = path.indexOf('?');
         if (q >= 0) {
             for (String kv : path.substring(q + 1).split("&")) {
@@ -193,7 +195,7 @@ class GatewayTest {
     void aRetryWithTheSameIdempotencyKeyIsAppliedOnce() throws Exception {
         var objects = new InMemoryObjectStore();
         Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(),
-                new dev.abi.store.ObjectMetadataStore(objects, java.time.Clock.systemUTC()));
+                new dev.abi.store.ObjectMetadataStore(objects, Clock.systemUTC()));
         byte[] body = "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8);
         HttpRequest req = new HttpRequest("POST", "/v1/namespaces/idem/vectors", Map.of(),
                 Map.of("Idempotency-Key", "evt-42"), body);

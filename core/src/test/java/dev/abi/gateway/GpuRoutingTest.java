@@ -23,6 +23,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import java.util.concurrent.Executors;
 
 /**
  * Routing of large exact queries to the GPU service, against a fake service in the test that answers the way the
@@ -75,7 +76,7 @@ class GpuRoutingTest {
             exchange.getResponseBody().write(answer.body());
             exchange.close();
         });
-        service.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
+        service.setExecutor(Executors.newCachedThreadPool());
         service.start();
     }
 

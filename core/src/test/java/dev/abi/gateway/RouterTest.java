@@ -6,12 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.abi.gateway.auth.Role;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import java.util.Map;
 
 /** The radix router: literals before parameters before wildcards, backtracking, decoding, 404 and 405. */
 class RouterTest {
 
     private static Router.Handler named(String name) {
-        return (r, p) -> new HttpResponse(200, java.util.Map.of("X-Route", name), new byte[0]);
+        return (r, p) -> new HttpResponse(200, Map.of("X-Route", name), new byte[0]);
     }
 
     private final Router router = new Router()

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import java.util.Arrays;
 
 /** Sampling, streaming and stop sequences on the real stories260K model. */
 class GeneratorTest {
@@ -90,7 +91,7 @@ class GeneratorTest {
     void limitsAndBadParametersAreTypedErrors() {
         int[] longPrompt = new int[model == null ? 1 : model.config().contextLength()];
         Assumptions.assumeTrue(model != null, "skipped: model absent");
-        java.util.Arrays.fill(longPrompt, 300);
+        Arrays.fill(longPrompt, 300);
         assertThrows(PromptTooLongException.class,
                 () -> new Generator(model).generate(longPrompt, SamplingParams.GREEDY, null));
         assertEquals(5, new Generator(model).generate(prompt("Hi"), SamplingParams.GREEDY.withMaxTokens(5), null)

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /** The GGUF reader on the real files, and on truncated, bit-flipped and hand-made hostile ones. */
 class GgufFileTest {
@@ -64,7 +65,7 @@ class GgufFileTest {
             (int) dataStart + 1, whole.length / 2, whole.length - 1};
         for (int cut : cuts) {
             Path p = dir.resolve("cut-" + cut + ".gguf");
-            Files.write(p, java.util.Arrays.copyOf(whole, cut));
+            Files.write(p, Arrays.copyOf(whole, cut));
             ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(p).close(),
                     "truncated to " + cut + " bytes");
             assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
@@ -106,7 +107,7 @@ class GgufFileTest {
         b.putInt(0x46554747);
         body.accept(b);
         Path p = dir.resolve(name + ".gguf");
-        Files.write(p, java.util.Arrays.copyOf(b.array(), Math.max(b.position(), 64)));
+        Files.write(p, Arrays.copyOf(b.array(), Math.max(b.position(), 64)));
         return p;
     }
 
@@ -163,7 +164,7 @@ class GgufFileTest {
         ByteArrayOutputStream notGguf = new ByteArrayOutputStream();
         notGguf.writeBytes("PK\u0003\u0004 definitely a zip".getBytes(StandardCharsets.ISO_8859_1));
         Path zip = dir.resolve("zip.gguf");
-        Files.write(zip, java.util.Arrays.copyOf(notGguf.toByteArray(), 64));
+        Files.write(zip, Arrays.copyOf(notGguf.toByteArray(), 64));
         assertRejected(zip, "bad magic");
     }
 

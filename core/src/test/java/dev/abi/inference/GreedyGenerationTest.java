@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import java.util.Arrays;
 
 /**
  * Greedy decoding of the real stories260K model reproduces llama.cpp's 48-token continuations exactly, for the f32,
@@ -67,7 +68,7 @@ class GreedyGenerationTest {
             float gapThere = Float.NaN;
             for (int i = 0; i < generated.length; i++) {
                 generated[i] = argmax(logits);
-                String sofar = promptText + m.vocabulary().decode(java.util.Arrays.copyOf(generated, i + 1));
+                String sofar = promptText + m.vocabulary().decode(Arrays.copyOf(generated, i + 1));
                 if (firstMismatch < 0 && !want.startsWith(sofar.stripTrailing())) {
                     firstMismatch = i;
                     gapThere = topTwoGap(logits);
@@ -85,7 +86,7 @@ class GreedyGenerationTest {
                 System.out.printf("%s '%s': %s%n", model, prompt, firstMismatch < 0 ? "all 48 tokens match"
                         : "first " + firstMismatch + " tokens match; top-2 logit gap there " + gapThere);
             } else {
-                assertEquals(want, got, "generated ids " + java.util.Arrays.toString(generated));
+                assertEquals(want, got, "generated ids " + Arrays.toString(generated));
             }
         }
     }

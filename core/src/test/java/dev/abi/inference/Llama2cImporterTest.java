@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.Arrays;
 
 /**
  * Our conversion of llama2.c's {@code stories260K.bin} + {@code tok512.bin}: the same tensors and vocabulary as
@@ -70,7 +71,7 @@ class Llama2cImporterTest {
         Path bin = DIR.resolve("stories260K.bin");
         Assumptions.assumeTrue(Files.exists(bin), "skipped: " + bin.toAbsolutePath().normalize() + " is absent");
         Path cut = tmp.resolve("cut.bin");
-        Files.write(cut, java.util.Arrays.copyOf(Files.readAllBytes(bin), 10_000));
+        Files.write(cut, Arrays.copyOf(Files.readAllBytes(bin), 10_000));
         ModelFormatException e = assertThrows(ModelFormatException.class,
                 () -> Llama2cImporter.convert(cut, DIR.resolve("tok512.bin"), tmp.resolve("x.gguf")));
         assertEquals(true, e.getMessage().startsWith(cut.toString()), e.getMessage());

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.util.function.Function;
 
 /** Every line of llama.cpp's byte-level BPE and WordPiece test vectors ({@code ../shared/tokenizer}) is reproduced exactly. */
 class VocabularyVectorsTest {
@@ -28,7 +29,7 @@ class VocabularyVectorsTest {
         List<String> expected = Files.readAllLines(Path.of(vocab + ".out"), StandardCharsets.UTF_8);
         assertEquals(expected.size(), inputs.size(), "inputs and outputs pair up");
         try (GgufFile f = GgufFile.open(vocab)) {
-            java.util.function.Function<String, int[]> tokenizer = name.equals("bert-bge")
+            Function<String, int[]> tokenizer = name.equals("bert-bge")
                     ? WordPieceTokenizer.from(f)::encode : BpeTokenizer.from(f)::encode;
             List<String> mismatches = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {

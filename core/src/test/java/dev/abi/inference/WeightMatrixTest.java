@@ -9,6 +9,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.util.Arrays;
 
 /**
  * The weight kernels on random blocks: integer block products are exact on every backend, the Vector-API backend
@@ -195,7 +196,7 @@ class WeightMatrixTest {
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             m.row(r, row);
-            assertArrayEquals(java.util.Arrays.copyOfRange(want, r * cols, (r + 1) * cols), row, "row " + r);
+            assertArrayEquals(Arrays.copyOfRange(want, r * cols, (r + 1) * cols), row, "row " + r);
         }
     }
 

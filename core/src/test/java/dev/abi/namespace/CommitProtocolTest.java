@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import java.nio.file.Path;
+import java.util.Arrays;
 
 /** The fault-injection cases of DESIGN-STORAGE.md against the in-memory store, each seeded and deterministic. */
 class CommitProtocolTest {
@@ -315,13 +317,13 @@ class CommitProtocolTest {
         store.indexer().fold(store.open("trunc").orElseThrow());
         String key = ns.manifests().key(1);
         StoredObject m = memory.get(key).orElseThrow();
-        memory.putIfMatch(key, java.util.Arrays.copyOf(m.bytes(), m.bytes().length - 7), m.etag());
+        memory.putIfMatch(key, Arrays.copyOf(m.bytes(), m.bytes().length - 7), m.etag());
         assertEquals(0, ns.manifests().newest().orElseThrow().version(), "falls back to the previous manifest");
         assertEquals(Set.of("a"), head("trunc").keySet());
 
         LogEntry e = ns.append(upsert("b", 2));
         StoredObject wal = memory.get(e.walKey()).orElseThrow();
-        memory.putIfMatch(e.walKey(), java.util.Arrays.copyOf(wal.bytes(), 10), wal.etag());
+        memory.putIfMatch(e.walKey(), Arrays.copyOf(wal.bytes(), 10), wal.etag());
         CorruptObjectException thrown = assertThrows(CorruptObjectException.class, () -> head("trunc"));
         assertEquals(e.walKey(), thrown.key());
     }
@@ -360,7 +362,7 @@ class CommitProtocolTest {
     }
 
     @Test
-    void modelCheckAgainstTheLocalDiskStore(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void modelCheckAgainstTheLocalDiskStore(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         ModelCheck.Report r = ModelCheck.run(new dev.abi.store.LocalDiskObjectStore(dir), 21, 4, 15);
         assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
     }

@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 
 /**
  * The randomized model check of DESIGN-STORAGE.md, usable against any {@link ObjectStore} (the in-memory store in
@@ -57,7 +60,7 @@ public final class ModelCheck {
     }
 
     /** As {@link #run(ObjectStore, long, int, int)}, with leases and head hints in the given metadata store. */
-    public static Report run(ObjectStore base, java.util.function.Function<ObjectStore, MetadataStore> metadata,
+    public static Report run(ObjectStore base, Function<ObjectStore, MetadataStore> metadata,
                              long seed, int writers, int batchesPerWriter) throws Exception {
         return run(base, metadata, seed, writers, batchesPerWriter, true);
     }
@@ -66,7 +69,7 @@ public final class ModelCheck {
      * @param racing run writers, the restorer and the indexer on their own threads; false interleaves them on one
      *     thread (same faults, no concurrent creates), for emulators whose conditional writes are not atomic
      */
-    public static Report run(ObjectStore base, java.util.function.Function<ObjectStore, MetadataStore> metadata,
+    public static Report run(ObjectStore base, Function<ObjectStore, MetadataStore> metadata,
                              long seed, int writers, int batchesPerWriter, boolean racing) throws Exception {
         String name = "mc" + Long.toHexString(seed & 0xffffff) + "x" + writers;
         NamespaceStore admin = new NamespaceStore(base);
@@ -80,7 +83,7 @@ public final class ModelCheck {
         Map<Long, String> acked = new ConcurrentHashMap<>();
         Map<Long, Long> ackedRestores = new ConcurrentHashMap<>();
         int[] unknown = new int[1];
-        List<Throwable> died = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<Throwable> died = new CopyOnWriteArrayList<>();
         Thread.UncaughtExceptionHandler record = (t, e) -> died.add(e);
         NamespaceStore[] writerStores = new NamespaceStore[writers];
         for (int w = 0; w < writers; w++) {
@@ -90,7 +93,7 @@ public final class ModelCheck {
         NamespaceStore indexerStore = instance(faulty, metadata, opts);
         Random restoreRnd = new Random(seed * 17);
         // One step each: writer w's batch b, one restore, one fold. Racing runs them on their own threads.
-        java.util.function.BiConsumer<Integer, Integer> writeStep = (writer, b) -> {
+        BiConsumer<Integer, Integer> writeStep = (writer, b) -> {
             Random rnd = new Random(seed * 31 + writer * 1_000_003L + b);
             DurableNamespace ns = writerStores[writer].open(name).orElseThrow();
             String nonce = writer + "-" + b;
@@ -248,7 +251,7 @@ public final class ModelCheck {
     }
 
     private static NamespaceStore instance(ObjectStore objects,
-                                           java.util.function.Function<ObjectStore, MetadataStore> metadata,
+                                           Function<ObjectStore, MetadataStore> metadata,
                                            NamespaceStore.Options opts) {
         return new NamespaceStore(objects, metadata.apply(objects), Clock.systemUTC(), opts);
     }

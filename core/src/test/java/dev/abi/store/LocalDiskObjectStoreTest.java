@@ -9,6 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
 
 class LocalDiskObjectStoreTest extends ObjectStoreContract {
 
@@ -63,7 +66,7 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
         assertTrue(bucket.get("docs/escape.txt").isEmpty(), "a link out of the bucket reads as missing");
         assertTrue(bucket.get("up/creds.txt").isEmpty(), "a linked folder out of the bucket reads as missing");
         assertThrows(ObjectNotFoundException.class, () -> bucket.getRange("docs/escape.txt", 0, 3));
-        assertEquals(java.util.List.of("docs/inside.md"), bucket.list("docs/").stream().map(ObjectInfo::key).toList());
+        assertEquals(List.of("docs/inside.md"), bucket.list("docs/").stream().map(ObjectInfo::key).toList());
     }
 
     @Test
@@ -73,8 +76,8 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
         Path old = Files.writeString(dir.resolve("ns/a/log/.tmp-dead-writer"), "torn");
         Path fresh = Files.writeString(dir.resolve("ns/a/log/.tmp-live-writer"), "in progress");
         MutableClock clock = new MutableClock(Files.getLastModifiedTime(fresh).toMillis());
-        Files.setLastModifiedTime(old, java.nio.file.attribute.FileTime.fromMillis(clock.millis() - 7_200_000));
-        assertEquals(1, s.collectOrphanTemporaryFiles(java.time.Duration.ofHours(1), clock));
+        Files.setLastModifiedTime(old, FileTime.fromMillis(clock.millis() - 7_200_000));
+        assertEquals(1, s.collectOrphanTemporaryFiles(Duration.ofHours(1), clock));
         assertFalse(Files.exists(old));
         assertTrue(Files.exists(fresh), "a temporary file younger than the age may be a live write");
         assertTrue(s.get("ns/a/log/1.json").isPresent());

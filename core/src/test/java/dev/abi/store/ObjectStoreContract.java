@@ -14,6 +14,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * The one contract every {@link ObjectStore} passes: local disk and memory here, and each cloud store in its adapter
@@ -91,7 +93,7 @@ public abstract class ObjectStoreContract {
         store().putIfAbsent(key, bytes("0"));
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            List<Future<?>> futures = new java.util.ArrayList<>();
+            List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 futures.add(pool.submit(() -> {
                     for (int i = 0; i < 5; i++) {
@@ -122,7 +124,7 @@ public abstract class ObjectStoreContract {
         String dir = prefix + "busy/";
         ExecutorService pool = Executors.newFixedThreadPool(5);
         try {
-            List<Future<?>> writers = new java.util.ArrayList<>();
+            List<Future<?>> writers = new ArrayList<>();
             for (int w = 0; w < 4; w++) {
                 int writer = w;
                 writers.add(pool.submit(() -> {
@@ -156,8 +158,8 @@ public abstract class ObjectStoreContract {
         try {
             for (int round = 0; round < 10; round++) {
                 String key = prefix + "race/" + round + ".json";
-                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
-                List<Future<Boolean>> racers = new java.util.ArrayList<>();
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<Boolean>> racers = new ArrayList<>();
                 for (int t = 0; t < 8; t++) {
                     byte[] mine = bytes("racer-" + t);
                     racers.add(pool.submit(() -> {

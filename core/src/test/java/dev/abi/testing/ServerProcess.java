@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.net.Socket;
 
 /**
  * A packaged artifact started as its own process, the way a launcher or a provider runtime starts it, and driven over
@@ -83,7 +84,7 @@ public final class ServerProcess implements AutoCloseable {
             if (!p.isAlive()) {
                 throw new IllegalStateException("process exited with " + p.exitValue() + "; log:\n" + tail(log));
             }
-            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+            try (Socket ignored = new Socket("127.0.0.1", port)) {
                 return new ServerProcess(p, port, "", (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException notYet) {
                 Thread.sleep(100);

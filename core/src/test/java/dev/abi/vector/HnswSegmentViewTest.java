@@ -15,6 +15,7 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.util.HashMap;
 
 class HnswSegmentViewTest {
 
@@ -58,7 +59,7 @@ class HnswSegmentViewTest {
                 List<SearchHit> inPlace = view.search(q, 10, Filter.ALL, n -> false, 0, 100);
                 List<SearchHit> onHeap = heap.search(q, 10, Filter.ALL, 100);
                 Set<String> truth = ids(exact.search(q, 10, Filter.ALL));
-                Map<String, Float> distances = new java.util.HashMap<>();
+                Map<String, Float> distances = new HashMap<>();
                 exact.search(q, N, Filter.ALL).forEach(e -> distances.put(e.id(), e.distance()));
                 same += ids(inPlace).stream().filter(ids(onHeap)::contains).count();
                 found += ids(inPlace).stream().filter(truth::contains).count();
@@ -84,7 +85,7 @@ class HnswSegmentViewTest {
         float[][] queries = HnswIndexTest.clustered(20, DIM, 43, false);
         for (float[] q : queries) {
             // the same hits; distances to rounding (lane sums may be ordered differently before and after the JIT)
-            Map<String, Float> onHeap = new java.util.HashMap<>();
+            Map<String, Float> onHeap = new HashMap<>();
             heap.search(q, 10, rare).forEach(h -> onHeap.put(h.id(), h.distance()));
             List<SearchHit> inPlace = view.search(q, 10, rare, n -> false, 0, 64);
             assertEquals(onHeap.keySet(), ids(inPlace), "a narrow filter is answered exactly, as on the heap");

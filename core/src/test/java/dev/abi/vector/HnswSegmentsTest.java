@@ -12,6 +12,12 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
 
 class HnswSegmentsTest {
 
@@ -81,14 +87,14 @@ class HnswSegmentsTest {
     }
 
     @org.junit.jupiter.api.Test
-    void aMappedFileReadsAsTheBytesDo(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    void aMappedFileReadsAsTheBytesDo(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         HnswIndex original = built(VectorEncoding.INT8);
         byte[] segment = HnswSegments.write(original);
-        java.nio.file.Path file = dir.resolve("seg.bin");
-        java.nio.file.Files.write(file, segment);
+        Path file = dir.resolve("seg.bin");
+        Files.write(file, segment);
         HnswIndex mapped;
-        try (var channel = java.nio.channels.FileChannel.open(file)) {
-            mapped = HnswSegments.read(file.toString(), channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY,
+        try (var channel = FileChannel.open(file)) {
+            mapped = HnswSegments.read(file.toString(), channel.map(FileChannel.MapMode.READ_ONLY,
                     0, channel.size()));
         }
         assertArrayEquals(segment, HnswSegments.write(mapped));
@@ -102,7 +108,7 @@ class HnswSegmentsTest {
         int countAt = 7 + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8; // magic, format, dimension, metric, encoding, m, ef, ef, ratio
         for (int hostile : new int[] {Integer.MAX_VALUE, 1 << 30, -1}) {
             byte[] damaged = segment.clone();
-            java.nio.ByteBuffer.wrap(damaged).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(countAt, hostile);
+            ByteBuffer.wrap(damaged).order(ByteOrder.LITTLE_ENDIAN).putInt(countAt, hostile);
             CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
                     () -> HnswSegments.read("ns/docs/seg/9", damaged));
             assertTrue(e.getMessage().contains("header"), e.getMessage());
@@ -114,7 +120,7 @@ class HnswSegmentsTest {
      * after the JIT compiles it, which moves the last bits.
      */
     static void assertSameHits(List<SearchHit> expected, List<SearchHit> actual) {
-        Map<String, Float> byId = new java.util.HashMap<>();
+        Map<String, Float> byId = new HashMap<>();
         expected.forEach(h -> byId.put(h.id(), h.distance()));
         assertEquals(expected.size(), actual.size());
         for (SearchHit h : actual) {

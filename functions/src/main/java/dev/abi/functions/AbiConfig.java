@@ -6,6 +6,7 @@ import io.smallrye.config.WithName;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.List;
 
 /** Configuration of every ABI deployment, under the {@code abi.} prefix. */
 @ConfigMapping(prefix = "abi")
@@ -317,7 +318,7 @@ public interface AbiConfig {
         long limit();
 
         /** The window, e.g. {@code 1M} or {@code PT10S}. */
-        java.time.Duration window();
+        Duration window();
 
         /** Count per route as well as per caller. */
         @WithName("per-route")
@@ -325,10 +326,10 @@ public interface AbiConfig {
         boolean perRoute();
 
         /** Routes it applies to, e.g. {@code POST /v1/namespaces/{ns}/query}; all when unset. */
-        Optional<java.util.List<String>> routes();
+        Optional<List<String>> routes();
 
         /** Callers it applies to ({@code key:<id>}, {@code jwt:<sub>}); all when unset. */
-        Optional<java.util.List<String>> principals();
+        Optional<List<String>> principals();
     }
 
     /** Where rate-limit counters live: {@code memory} (one instance) or {@code dynamodb} (shared; AWS package). */
@@ -343,7 +344,7 @@ public interface AbiConfig {
 
     /** Browser origins allowed by CORS ({@code *} for any); CORS is off when unset. */
     @WithName("cors-origins")
-    Optional<java.util.List<String>> corsOrigins();
+    Optional<List<String>> corsOrigins();
 
     /** A circuit breaker in front of the object store: 503 at once while it keeps failing. */
     @WithName("object-store-breaker")

@@ -37,6 +37,16 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 
 /** Wires the plain-Java core into CDI once per instance; every front door injects the same {@link Gateway}. */
 @ApplicationScoped
@@ -52,7 +62,7 @@ public class CoreBeans {
             return store;
         }
         return new CircuitBreakingObjectStore(store, new CircuitBreaker("object-store",
-                CircuitBreaker.Config.defaults(), java.time.Clock.systemUTC(), CircuitBreakingObjectStore::isFailure));
+                CircuitBreaker.Config.defaults(), Clock.systemUTC(), CircuitBreakingObjectStore::isFailure));
     }
 
     @Produces
@@ -67,24 +77,24 @@ public class CoreBeans {
                 .jwksMinRefreshInterval(j.jwksMinRefreshInterval()).jwksOutageTolerance(j.jwksOutageTolerance());
         try {
             if (j.hs256Secret().isPresent()) {
-                jwt.hmacSecret(null, j.hs256Secret().get().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                jwt.hmacSecret(null, j.hs256Secret().get().getBytes(StandardCharsets.UTF_8));
             }
             if (j.publicKeyFile().isPresent()) {
-                jwt.publicKeyPem(null, java.nio.file.Files.readString(java.nio.file.Path.of(j.publicKeyFile().get())));
+                jwt.publicKeyPem(null, Files.readString(Path.of(j.publicKeyFile().get())));
             }
             if (j.jwksFile().isPresent()) {
-                jwt.jwksFile(java.nio.file.Path.of(j.jwksFile().get()));
+                jwt.jwksFile(Path.of(j.jwksFile().get()));
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new IllegalStateException("abi.auth.jwt: " + e.getMessage(), e);
         }
         Authenticator authenticator = new Authenticator(auth.enabled(), auth.bootstrapKey().orElse(null),
-                new ApiKeys(store, java.time.Clock.systemUTC()), jwt.build());
-        List<RateLimitPolicy> policies = new java.util.ArrayList<>();
+                new ApiKeys(store, Clock.systemUTC()), jwt.build());
+        List<RateLimitPolicy> policies = new ArrayList<>();
         config.rateLimits().forEach((name, r) -> policies.add(new RateLimitPolicy(name,
                 RateLimitPolicy.Algorithm.parse(r.algorithm()), r.limit(), r.window(), r.perRoute(),
-                java.util.Set.copyOf(r.routes().orElse(List.of())),
-                java.util.Set.copyOf(r.principals().orElse(List.of())))));
+                Set.copyOf(r.routes().orElse(List.of())),
+                Set.copyOf(r.principals().orElse(List.of())))));
         RateLimiter limiter = null;
         if (!policies.isEmpty()) {
             CounterStoreFactory factory = null;
@@ -97,7 +107,7 @@ public class CoreBeans {
                 throw new IllegalStateException("abi.rate-limit-counters=" + config.rateLimitCounters()
                         + " is not available in this package");
             }
-            limiter = new RateLimiter(policies, factory.create(config), java.time.Clock.systemUTC());
+            limiter = new RateLimiter(policies, factory.create(config), Clock.systemUTC());
             LOG.infof("rate limits: %s (counters: %s)", policies.stream().map(RateLimitPolicy::name).toList(),
                     config.rateLimitCounters());
         }
@@ -110,7 +120,7 @@ public class CoreBeans {
     @Singleton
     MetadataStore metadataStore(AbiConfig config, ObjectStore store, @Any Instance<MetadataStoreFactory> factories) {
         String kind = config.metadata().kind();
-        List<String> available = new java.util.ArrayList<>();
+        List<String> available = new ArrayList<>();
         for (MetadataStoreFactory f : factories) {
             available.add(f.kind());
             if (f.kind().equals(kind)) {
@@ -124,7 +134,7 @@ public class CoreBeans {
     @Produces
     @Singleton
     NamespaceService namespaceService(AbiConfig config, ObjectStore store, MetadataStore metadata) {
-        return new NamespaceService(new NamespaceStore(store, metadata, java.time.Clock.systemUTC(),
+        return new NamespaceService(new NamespaceStore(store, metadata, Clock.systemUTC(),
                 NamespaceStore.Options.DEFAULTS), task -> Thread.ofVirtual().name("abi-indexer").start(task),
                 config.maxNamespaces());
     }
@@ -143,17 +153,17 @@ public class CoreBeans {
     @Produces
     @Singleton
     ModelRegistry models(AbiConfig config, ObjectStore store) {
-        java.util.Map<String, ModelRegistry.StoredModel> stored = new java.util.HashMap<>();
+        Map<String, ModelRegistry.StoredModel> stored = new HashMap<>();
         config.models().forEach((name, m) -> stored.put(name, new ModelRegistry.StoredModel(store, m.key(),
                 m.sha256())));
-        java.util.Map<String, java.nio.file.Path> local = new java.util.HashMap<>();
+        Map<String, Path> local = new HashMap<>();
         for (String dir : config.modelsDir().split(",")) {
             if (dir.isBlank()) {
                 continue;
             }
-            ModelRegistry scanned = ModelRegistry.scan(java.nio.file.Path.of(dir.trim()));
+            ModelRegistry scanned = ModelRegistry.scan(Path.of(dir.trim()));
             for (String name : scanned.names()) {
-                local.putIfAbsent(name, java.nio.file.Path.of(dir.trim(), name + ".gguf"));
+                local.putIfAbsent(name, Path.of(dir.trim(), name + ".gguf"));
             }
         }
         ModelRegistry registry = new ModelRegistry(local, stored);
@@ -186,8 +196,8 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        GpuRouting gpu = config.gpu().url().map(url -> GpuRouting.builder(java.net.URI.create(url),
-                        new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), java.time.Clock.systemUTC(),
+        GpuRouting gpu = config.gpu().url().map(url -> GpuRouting.builder(URI.create(url),
+                        new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), Clock.systemUTC(),
                                 GpuRouting::isFailure))
                 .minWork(config.gpu().minWork()).timeout(config.gpu().timeout()).build()).orElse(null);
         if (gpu != null) {

@@ -3,6 +3,7 @@ package dev.abi.functions;
 import dev.abi.gateway.ratelimit.CounterStore;
 import dev.abi.gateway.ratelimit.InMemoryCounterStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 
 /** {@code abi.rate-limit-counters=memory}: counters in this instance only (the local server). */
 @ApplicationScoped
@@ -15,6 +16,6 @@ public class InMemoryCounterStoreFactory implements CounterStoreFactory {
 
     @Override
     public CounterStore create(AbiConfig config) {
-        return new InMemoryCounterStore(java.time.Clock.systemUTC());
+        return new InMemoryCounterStore(Clock.systemUTC());
     }
 }

@@ -19,6 +19,7 @@ import javax.crypto.Mac;
 import org.eclipse.microprofile.config.ConfigProvider;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
+import java.util.List;
 
 /**
  * The local server with authentication, a rate limit, security headers and CORS configured through
@@ -104,7 +105,7 @@ class AuthHttpTest {
 
         long now = System.currentTimeMillis() / 1000;
         String jwt = hs256(Map.of("sub", "reader", "iss", "https://issuer.test", "exp", now + 300,
-                "roles", java.util.List.of("read:authns")));
+                "roles", List.of("read:authns")));
         HttpResponse<String> query = send("POST", "v1/namespaces/authns/query", "{\"vector\":[1,0]}", jwt);
         assertEquals(200, query.statusCode(), query.body());
 

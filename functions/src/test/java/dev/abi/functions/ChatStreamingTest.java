@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import java.util.stream.Stream;
 
 /**
  * {@code /v1/chat/completions} with {@code "stream":true} on the local server: the reply is a chunked
@@ -38,7 +39,7 @@ class ChatStreamingTest {
         Assumptions.assumeTrue(Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
         String body = "{\"model\":\"stories260K-f32\",\"stream\":true,\"max_tokens\":24,\"temperature\":0,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}";
-        HttpResponse<java.util.stream.Stream<String>> r = HttpClient.newHttpClient().send(
+        HttpResponse<Stream<String>> r = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(chat).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofLines());

@@ -9,6 +9,8 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import java.lang.reflect.Modifier;
+import java.util.Map;
 
 /**
  * The environment variable names the config mapping {@link AbiConfig} reads, derived from the compiled interface the
@@ -31,17 +33,17 @@ final class AbiNames {
 
     private static void walk(Class<?> group, String prefix, List<String> out) {
         for (Method m : group.getMethods()) {
-            if (m.getParameterCount() != 0 || m.isDefault() || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+            if (m.getParameterCount() != 0 || m.isDefault() || Modifier.isStatic(m.getModifiers())) {
                 continue;
             }
             WithName named = m.getAnnotation(WithName.class);
             String name = prefix + "." + (named != null ? named.value() : kebab(m.getName()));
             Type type = m.getGenericReturnType();
             Class<?> raw = m.getReturnType();
-            if (raw == java.util.Map.class && type instanceof ParameterizedType p
+            if (raw == Map.class && type instanceof ParameterizedType p
                     && p.getActualTypeArguments()[1] instanceof Class<?> value && isGroup(value)) {
                 walk(value, name + ".<key>", out);
-            } else if (raw == java.util.Map.class) {
+            } else if (raw == Map.class) {
                 out.add(name + ".<key>");
             } else if (isGroup(raw)) {
                 walk(raw, name, out);

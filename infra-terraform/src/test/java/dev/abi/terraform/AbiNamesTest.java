@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import java.nio.charset.StandardCharsets;
 
 /** The names the contract check accepts come from the code: the config mapping and the packages' getenv constants. */
 class AbiNamesTest {
@@ -42,7 +43,7 @@ class AbiNamesTest {
 
     @Test
     void configPropertyNamesCountInEnvironmentForm() {
-        byte[] name = "abi.priming.on-start".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] name = "abi.priming.on-start".getBytes(StandardCharsets.US_ASCII);
         byte[] bytes = new byte[name.length + 3];
         bytes[0] = 1;
         bytes[2] = (byte) name.length;

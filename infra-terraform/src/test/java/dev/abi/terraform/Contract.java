@@ -17,6 +17,11 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.lang.reflect.Modifier;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.stream.Stream;
 
 /**
  * Check 4: the modules against the Java code, resolved from the built packages (see {@link Artifacts}) and the compiled
@@ -78,8 +83,8 @@ final class Contract {
             return;
         }
         Set<String> known = new TreeSet<>();
-        Set<ObjectStoreFactory> stores = new java.util.HashSet<>();
-        Set<MetadataStoreFactory> metadata = new java.util.HashSet<>();
+        Set<ObjectStoreFactory> stores = new HashSet<>();
+        Set<MetadataStoreFactory> metadata = new HashSet<>();
         if (ft.artifact() != null) {
             Artifacts.Contents c = Artifacts.of(repo, ft.artifact());
             if (c.problem() != null) {
@@ -124,7 +129,7 @@ final class Contract {
     }
 
     private static void kind(List<String> problems, TfModule.Block f, JsonNode value, String name,
-            java.util.stream.Stream<String> offered) {
+            Stream<String> offered) {
         if (value == null) {
             return;
         }
@@ -142,7 +147,7 @@ final class Contract {
             }
             try {
                 Class<?> type = Class.forName(c, false, Contract.class.getClassLoader());
-                if (type.isInterface() || java.lang.reflect.Modifier.isAbstract(type.getModifiers())) {
+                if (type.isInterface() || Modifier.isAbstract(type.getModifiers())) {
                     continue;
                 }
                 if (ObjectStoreFactory.class.isAssignableFrom(type)) {
@@ -464,7 +469,7 @@ final class Contract {
     /** Whether the class (the same version is on this test's class path as in the zip) has a public method so named. */
     private static boolean hasMethod(String cls, String method) {
         try {
-            return java.util.Arrays.stream(Class.forName(cls, false, Contract.class.getClassLoader()).getMethods())
+            return Arrays.stream(Class.forName(cls, false, Contract.class.getClassLoader()).getMethods())
                     .anyMatch(x -> x.getName().equals(method));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(cls + " is in the zip but not on the test class path", e);
@@ -604,7 +609,7 @@ final class Contract {
      */
     private static void retentionBackstop(List<String> problems, TfModule m) {
         var defaults = dev.abi.namespace.NamespaceStore.Options.DEFAULTS;
-        java.time.Duration needed = defaults.retention().plus(defaults.grace());
+        Duration needed = defaults.retention().plus(defaults.grace());
         for (TfModule.Block b : m.blocks("resource")) {
             List<JsonNode> days = new ArrayList<>();
             switch (b.type()) {
@@ -629,7 +634,7 @@ final class Contract {
                 long n = number(m, d);
                 if (n < 0) {
                     problems.add(b.where() + ": cannot evaluate the noncurrent-version expiry " + d);
-                } else if (java.time.Duration.ofDays(n).compareTo(needed) <= 0) {
+                } else if (Duration.ofDays(n).compareTo(needed) <= 0) {
                     problems.add(b.where() + ": noncurrent versions expire after " + n + " days, within GC's retention"
                             + " plus grace (" + needed + ", NamespaceStore.Options.DEFAULTS): a restore could miss them");
                 }

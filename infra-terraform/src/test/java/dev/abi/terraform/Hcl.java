@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * HashiCorp's HCL v2 parser ({@code @cdktn/hcl2json}) and hclwrite's formatter ({@code @cdktn/hcl-tools}), both
@@ -32,7 +34,7 @@ final class Hcl {
     private final Process process;
     private final BufferedWriter in;
     private final BufferedReader out;
-    private final java.util.Map<String, JsonNode> parsedTexts = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, JsonNode> parsedTexts = new ConcurrentHashMap<>();
 
     /** A parsed file: its JSON body (hcl2json's shape), whether hclwrite leaves it unchanged, or its parse error. */
     record Parsed(Path path, JsonNode body, boolean formatted, String error) {

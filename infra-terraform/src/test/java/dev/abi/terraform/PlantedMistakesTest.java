@@ -14,6 +14,8 @@ import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Each check can fail: a mistake planted in a temporary copy of the AWS module (never in the real files) makes the
@@ -436,8 +438,8 @@ class PlantedMistakesTest {
         } else {
             String text = Files.readString(f);
             assertTrue(text.contains(from), file + " no longer contains the text the mistake replaces: " + from);
-            Files.writeString(f, text.replaceFirst(java.util.regex.Pattern.quote(from),
-                    java.util.regex.Matcher.quoteReplacement(to)));
+            Files.writeString(f, text.replaceFirst(Pattern.quote(from),
+                    Matcher.quoteReplacement(to)));
         }
         return TfModule.load(Hcl.get(), copy);
     }

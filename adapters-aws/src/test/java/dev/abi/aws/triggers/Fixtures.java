@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
 
 /** AWS fixtures, and a core event path over in-memory stores for the trigger unit tests. */
 final class Fixtures {
@@ -45,11 +47,11 @@ final class Fixtures {
 
         @Override
         public int[] tokenize(String text) {
-            return java.util.Arrays.stream(text.split("\\s+")).filter(w -> !w.isEmpty()).mapToInt(String::hashCode).toArray();
+            return Arrays.stream(text.split("\\s+")).filter(w -> !w.isEmpty()).mapToInt(String::hashCode).toArray();
         }
 
         @Override
-        public float[][] embedTokens(java.util.List<int[]> inputs) {
+        public float[][] embedTokens(List<int[]> inputs) {
             float[][] out = new float[inputs.size()][8];
             for (int i = 0; i < out.length; i++) {
                 out[i][0] = 1;

@@ -14,6 +14,7 @@ import io.cloudevents.CloudEvent;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import java.util.ArrayList;
 
 /** S3 notification records to the CloudEvents spec's S3 mapping, and on to the canonical event and core. */
 class S3EventMappingTest {
@@ -35,7 +36,7 @@ class S3EventMappingTest {
     void tenRecordsDecodeTheirKeysAndKeepTheirOrder() {
         JsonNode records = Fixtures.json("s3/ten-records.json").get("Records");
         assertEquals(10, records.size());
-        List<String> keys = new java.util.ArrayList<>();
+        List<String> keys = new ArrayList<>();
         for (int i = 0; i < records.size(); i++) {
             CloudEvent canonical = S3EventMapping.canonical(S3EventMapping.providerEvent(records.get(i), ""));
             keys.add(((ObjectCreated) CanonicalCloudEvents.toCore(canonical)).key());

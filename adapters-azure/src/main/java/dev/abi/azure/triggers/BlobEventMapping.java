@@ -9,6 +9,7 @@ import dev.abi.events.ObjectRemoved;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.time.Instant;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Event Grid events in the CloudEvents 1.0 schema from Blob Storage to the canonical event:
@@ -32,7 +33,7 @@ public final class BlobEventMapping {
         if (json == null || json.isBlank()) {
             throw new MalformedEventException("event", "is empty");
         }
-        return CanonicalCloudEvents.fromJson(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return CanonicalCloudEvents.fromJson(json.getBytes(StandardCharsets.UTF_8));
     }
 
     /** The canonical event, or null for other event types (tier changes, directory events, ...). */

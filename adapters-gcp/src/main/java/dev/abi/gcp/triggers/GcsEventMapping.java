@@ -10,6 +10,7 @@ import io.cloudevents.CloudEvent;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Base64;
+import java.nio.charset.StandardCharsets;
 
 /**
  * Eventarc CloudEvents to the canonical event: Cloud Storage's {@code google.cloud.storage.object.v1.finalized},
@@ -55,7 +56,7 @@ public final class GcsEventMapping {
         if ("JSON_API_V1".equals(EventJson.optText(attributes, "payloadFormat")) && payload != null) {
             try {
                 resource = EventJson.parse(new String(Base64.getDecoder().decode(payload),
-                        java.nio.charset.StandardCharsets.UTF_8), "data.message.data");
+                        StandardCharsets.UTF_8), "data.message.data");
             } catch (IllegalArgumentException e) {
                 throw new MalformedEventException("data.message.data", "is not base64");
             }

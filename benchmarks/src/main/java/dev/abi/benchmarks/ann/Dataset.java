@@ -4,6 +4,7 @@ import dev.abi.vector.Metric;
 import dev.abi.vector.VectorOps;
 import dev.abi.vector.VectorOpsProvider;
 import java.util.stream.IntStream;
+import java.util.Arrays;
 
 /**
  * Base vectors, queries not drawn from the base, the metric, and the exact top-k of every query (the ground truth
@@ -19,7 +20,7 @@ public record Dataset(String name, Metric metric, float[][] base, float[][] quer
         IntStream.range(0, queries.length).parallel().forEach(qi -> {
             float[] q = queries[qi];
             long[] best = new long[k];
-            java.util.Arrays.fill(best, Long.MAX_VALUE);
+            Arrays.fill(best, Long.MAX_VALUE);
             for (int i = 0; i < base.length; i++) {
                 float d = metric == Metric.L2 ? ops.squaredDistance(q, 0, base[i], 0, dim)
                         : -ops.dot(q, 0, base[i], 0, dim);

@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
+import java.io.BufferedInputStream;
 
 /** The benchmark's datasets: Fashion-MNIST (real) and seeded embedding-like synthetic sets. */
 public final class Datasets {
@@ -33,7 +34,7 @@ public final class Datasets {
 
     private static float[][] images(Path file, int limit) throws IOException {
         try (InputStream raw = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
-                DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
             if (in.readInt() != 2051) {
                 throw new IOException(file + " is not an idx3 image file");
             }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** {@link CounterStore} in this instance's memory: the local server, and tests. */
 public final class InMemoryCounterStore implements CounterStore {
@@ -27,7 +28,7 @@ public final class InMemoryCounterStore implements CounterStore {
         return e;
     }
 
-    private final java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong operations = new AtomicLong();
 
     /** Every 4096 updates, drops expired entries, so callers and windows that are gone do not pile up. */
     private void sweep(long now) {

@@ -3,6 +3,7 @@ package dev.abi.gateway.ratelimit;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.LinkedHashMap;
 
 /**
  * Applies the {@link RateLimitPolicy policies} to a request, with their counters in a shared {@link CounterStore}.
@@ -17,7 +18,7 @@ public final class RateLimiter {
 
         /** The IETF draft's {@code RateLimit-*} headers, and {@code Retry-After} on refusals. */
         public Map<String, String> headers() {
-            Map<String, String> h = new java.util.LinkedHashMap<>();
+            Map<String, String> h = new LinkedHashMap<>();
             h.put("RateLimit-Limit", Long.toString(limit));
             h.put("RateLimit-Remaining", Long.toString(Math.max(0, remaining)));
             h.put("RateLimit-Reset", Long.toString(resetSeconds));

@@ -11,6 +11,10 @@ import java.nio.ByteOrder;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Converts a BERT sentence-embedding model exported to ONNX (Hugging Face / PyTorch naming, as in the langchain4j
@@ -34,7 +38,7 @@ public final class BertOnnxConverter {
     }
 
     /** Output weight types. */
-    public static final java.util.Set<GgmlType> TYPES = java.util.Set.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0);
+    public static final Set<GgmlType> TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0);
 
     private BertOnnxConverter() {
     }
@@ -98,7 +102,7 @@ public final class BertOnnxConverter {
                 "ffn_up", "intermediate/dense", "ffn_down", "output/dense");
         for (int l = 0; l < layers; l++) {
             String blk = "blk." + l + ".";
-            for (var e : new java.util.TreeMap<>(linear).entrySet()) {
+            for (var e : new TreeMap<>(linear).entrySet()) {
                 String path = "/encoder/layer." + l + "/" + e.getValue() + "/MatMul";
                 OnnxModel.Node node = m.node(path);
                 if (node == null || node.inputs().size() != 2 || !m.initializers().containsKey(node.inputs().get(1))) {
@@ -135,8 +139,8 @@ public final class BertOnnxConverter {
             }
         });
         int[] types = new int[vocab];
-        java.util.Arrays.fill(types, 1);
-        java.util.Map<String, Integer> special = new java.util.HashMap<>();
+        Arrays.fill(types, 1);
+        Map<String, Integer> special = new HashMap<>();
         for (JsonNode a : tok.path("added_tokens")) {
             int id = a.path("id").asInt(-1);
             if (id >= 0 && id < vocab) {

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
+import java.util.Collections;
 
 /**
  * The {@code convert} command: model files to GGUF, in Java.
@@ -118,7 +119,7 @@ public final class ConvertCommand {
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             ZipEntry model = null;
             ZipEntry tok = null;
-            for (ZipEntry e : java.util.Collections.list(zip.entries())) {
+            for (ZipEntry e : Collections.list(zip.entries())) {
                 if (e.getName().endsWith(".onnx")) {
                     model = e;
                 } else if (e.getName().endsWith("tokenizer.json")) {

@@ -12,6 +12,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The parts of an ONNX model ({@code onnx.proto}'s ModelProto) a converter needs: the graph's initializers (weights)
@@ -44,13 +45,13 @@ public final class OnnxModel {
             if (floatData != null && floatData.length > 0) {
                 if (floatData.length != n) {
                     throw new ModelFormatException("ONNX tensor '" + name + "' has " + floatData.length
-                            + " values for shape " + java.util.Arrays.toString(dims));
+                            + " values for shape " + Arrays.toString(dims));
                 }
                 return floatData;
             }
             if (raw == null || raw.remaining() != n * 4) {
                 throw new ModelFormatException("ONNX tensor '" + name + "' has " + (raw == null ? 0 : raw.remaining())
-                        + " raw bytes for shape " + java.util.Arrays.toString(dims));
+                        + " raw bytes for shape " + Arrays.toString(dims));
             }
             float[] out = new float[(int) n];
             raw.duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
