@@ -9,11 +9,18 @@ package dev.abi.gpu.cuda;
 public interface CudaApi extends AutoCloseable {
 
     /** The device a context was created on. */
-    record Device(int ordinal, String name, int major, int minor, long totalBytes, int multiprocessors) {
+    record Device(int ordinal, String name, int major, int minor, long totalBytes, int multiprocessors,
+                  long memoryBandwidth) {
 
         /** {@code "9.0"} for an H100. */
         public String computeCapability() {
             return major + "." + minor;
+        }
+
+        /** Peak memory bandwidth in bytes per second from the memory clock and bus width; 0 when unknown. */
+        @Override
+        public long memoryBandwidth() {
+            return memoryBandwidth;
         }
     }
 

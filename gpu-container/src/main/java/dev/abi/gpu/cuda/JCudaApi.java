@@ -40,7 +40,7 @@ public final class JCudaApi implements CudaApi {
         try {
             JCudaDriver.setExceptionsEnabled(false);
         } catch (LinkageError e) {
-            loadFailure = "the CUDA driver cannot be loaded: " + chain(e);
+            loadFailure = "the CUDA driver cannot be loaded: " + linkFailure(chain(e));
             throw new GpuUnavailableException(loadFailure, e);
         }
         int rc = JCudaDriver.cuInit(0);
@@ -67,7 +67,7 @@ public final class JCudaApi implements CudaApi {
         device = new Device(ordinal, new String(name, 0, len, java.nio.charset.StandardCharsets.UTF_8),
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), total[0],
-                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT));
+                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), bandwidth(dev));
         return device;
     }
 
@@ -253,6 +253,18 @@ public final class JCudaApi implements CudaApi {
         }
     }
 
+    /** Double data rate: 2 transfers per memory clock (kHz) over the bus width (bits); 0 when not reported. */
+    private static long bandwidth(CUdevice dev) {
+        int[] clock = new int[1];
+        int[] width = new int[1];
+        if (JCudaDriver.cuDeviceGetAttribute(clock, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev) != 0
+                || JCudaDriver.cuDeviceGetAttribute(width,
+                        CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev) != 0) {
+            return 0;
+        }
+        return 2L * clock[0] * 1000L * width[0] / 8;
+    }
+
     private static int attribute(CUdevice dev, int attribute) {
         int[] v = new int[1];
         check("cuDeviceGetAttribute", JCudaDriver.cuDeviceGetAttribute(v, attribute, dev));
@@ -263,6 +275,27 @@ public final class JCudaApi implements CudaApi {
         if (rc != CUresult.CUDA_SUCCESS) {
             throw new CudaException(call, rc, CUresult.stringFor(rc));
         }
+    }
+
+    /**
+     * JCuda's load error carries both load attempts' stack traces in its message; /health wants one line: the
+     * dynamic linker's complaint about libcuda (file names without their temporary folder), else the first line.
+     */
+    static String linkFailure(String message) {
+        String pick = null;
+        for (String line : message.split("\\R")) {
+            int at = line.indexOf("UnsatisfiedLinkError: ");
+            if (at >= 0) {
+                String text = line.substring(at + "UnsatisfiedLinkError: ".length());
+                if (pick == null || text.contains("libcuda")) {
+                    pick = text;
+                }
+            }
+        }
+        if (pick == null) {
+            pick = message.lines().findFirst().orElse(message);
+        }
+        return pick.replaceAll("/\\S*/(lib[^/\\s]+\\.so[.0-9]*)", "$1").strip();
     }
 
     private static String chain(Throwable e) {

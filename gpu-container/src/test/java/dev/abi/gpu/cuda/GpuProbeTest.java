@@ -33,7 +33,20 @@ class GpuProbeTest {
         Probe p = probe(null);
         assertEquals(3, p.exit(), p.out());
         assertTrue(p.out().contains("\"gpu\":false"), p.out());
-        assertTrue(p.out().contains("libcuda.so.1"), p.out());
+        assertTrue(p.out().contains("\"reason\":\"the CUDA driver cannot be loaded: libJCudaDriver-12.6.0-linux-x86_64.so:"
+                + " libcuda.so.1: cannot open shared object file: No such file or directory\""), p.out());
+    }
+
+    @Test
+    void theLoadFailureIsCutToTheLinkersLine() {
+        String jcuda = "Error while loading native library \"JCudaDriver-12.6.0-linux-x86_64\"\n"
+                + "java.lang.UnsatisfiedLinkError: no JCudaDriver-12.6.0-linux-x86_64 in java.library.path: /usr/lib\n"
+                + "\tat java.base/java.lang.ClassLoader.loadLibrary(Unknown Source)\n"
+                + "java.lang.UnsatisfiedLinkError: /tmp/jcuda-1234/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot"
+                + " open shared object file: No such file or directory\n\tat jcuda.LibUtils.loadLibrary(LibUtils.java:1)";
+        assertEquals("libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such"
+                + " file or directory", JCudaApi.linkFailure(jcuda));
+        assertEquals("something else", JCudaApi.linkFailure("something else\nmore"));
     }
 
     @Test
