@@ -4,7 +4,6 @@ import dev.abi.gpu.cuda.GpuRuntime;
 import dev.abi.gpu.cuda.GpuStatus;
 import dev.abi.gpu.cuda.GpuUnavailableException;
 import dev.abi.gpu.embed.GpuEncoder;
-import dev.abi.gpu.search.GpuSearcher;
 import dev.abi.gpu.search.ResidentMatrix;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
@@ -15,9 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -62,8 +59,7 @@ public class GpuService {
 
     private GpuRuntime runtime;
     private NamespaceService namespaces;
-    private ResidentNamespaces resident;
-    private GpuSearcher searcher;
+    private QueryEngine engine;
     private GpuEncoder encoder;
     private String encoderProblem;
     private MicroBatcher<QueryJob, QueryAnswer> queryBatcher;
@@ -80,10 +76,9 @@ public class GpuService {
         if (p == ResidentMatrix.Precision.I8) {
             throw new IllegalArgumentException("abi.gpu.precision=" + precision + ": f32 or f16");
         }
-        searcher = new GpuSearcher(runtime::kernel);
         if (dataDir.isPresent()) {
             namespaces = new NamespaceService(new NamespaceStore(new LocalDiskObjectStore(Path.of(dataDir.get()))));
-            resident = new ResidentNamespaces(namespaces, runtime::kernel, p);
+            engine = new QueryEngine(runtime, namespaces, p);
         }
         if (embeddingModel.isPresent()) {
             try {
@@ -95,7 +90,8 @@ public class GpuService {
         } else {
             encoderProblem = "no embedding model is configured (abi.gpu.embedding-model)";
         }
-        queryBatcher = new MicroBatcher<>("gpu-query-batcher", 64, this::answerQueries);
+        queryBatcher = new MicroBatcher<>("gpu-query-batcher", 64,
+                jobs -> engine.answer(jobs));
         embedBatcher = new MicroBatcher<>("gpu-embed-batcher", 16, this::embedBatch);
     }
 
@@ -165,44 +161,6 @@ public class GpuService {
             }
             throw e;
         }
-    }
-
-    /** One batch: per namespace, all vectors of all its jobs in one search with the largest topK. */
-    private List<QueryAnswer> answerQueries(List<QueryJob> jobs) {
-        return runtime.call(api -> {
-            Map<String, List<Integer>> byNamespace = new LinkedHashMap<>();
-            for (int i = 0; i < jobs.size(); i++) {
-                byNamespace.computeIfAbsent(jobs.get(i).namespace(), n -> new ArrayList<>()).add(i);
-            }
-            QueryAnswer[] answers = new QueryAnswer[jobs.size()];
-            for (Map.Entry<String, List<Integer>> group : byNamespace.entrySet()) {
-                ResidentNamespaces.Entry e = resident.get(api, group.getKey());
-                List<float[]> vectors = new ArrayList<>();
-                int k = 1;
-                for (int i : group.getValue()) {
-                    vectors.addAll(List.of(jobs.get(i).vectors()));
-                    k = Math.max(k, jobs.get(i).topK());
-                }
-                GpuSearcher.Result r = e.matrix() == null ? null
-                        : searcher.search(api, e.matrix(), vectors.toArray(float[][]::new), Math.min(k, e.ids().length));
-                int at = 0;
-                for (int i : group.getValue()) {
-                    QueryJob job = jobs.get(i);
-                    List<List<Hit>> results = new ArrayList<>();
-                    for (int v = 0; v < job.vectors().length; v++, at++) {
-                        List<Hit> hits = new ArrayList<>();
-                        if (r != null) {
-                            for (int j = 0; j < Math.min(job.topK(), r.rows()[at].length); j++) {
-                                hits.add(new Hit(e.ids()[r.rows()[at][j]], r.distances()[at][j]));
-                            }
-                        }
-                        results.add(hits);
-                    }
-                    answers[i] = new QueryAnswer(results, e.version());
-                }
-            }
-            return List.of(answers);
-        });
     }
 
     private List<float[][]> embedBatch(List<List<String>> requests) {
