@@ -51,7 +51,8 @@ __device__ __forceinline__ void abi_warp_argmin(float& d, int& i) {
 }
 
 // Scores one chunk of rows against a tile of queries and writes each query's k best of the chunk.
-// Grid: x = chunk of ABI_CHUNK rows, y = tile of up to ABI_MAX_QT queries; block: ABI_WARPS warps.
+// Grid: x = tile of up to ABI_MAX_QT queries, y = chunk of ABI_CHUNK rows (so the blocks that run together share a
+// chunk, which stays in L2 while every query tile reads it); block: ABI_WARPS warps.
 // Dynamic shared memory: qt * dim floats (the query tile) + qt * ABI_CHUNK floats (the chunk's distances).
 // Output: candDist / candIdx [query][chunk][k], index -1 where the chunk has fewer than k rows.
 template <typename T>
@@ -60,9 +61,9 @@ __device__ void abi_search_chunk(const T* __restrict__ rows, int n, int dim, con
                                  const float* __restrict__ queries, int nq, int metric, int k,
                                  float* __restrict__ candDist, int* __restrict__ candIdx) {
     extern __shared__ float abi_shared[];
-    const int chunk = blockIdx.x;
-    const int chunks = gridDim.x;
-    const int q0 = blockIdx.y * ABI_MAX_QT;
+    const int chunk = blockIdx.y;
+    const int chunks = gridDim.y;
+    const int q0 = blockIdx.x * ABI_MAX_QT;
     const int qt = min(ABI_MAX_QT, nq - q0);
     float* qs = abi_shared;
     float* dist = abi_shared + qt * dim;

@@ -14,6 +14,8 @@ public final class GpuSearcher {
 
     /** The most dynamic shared memory a search block may ask for (H100: 227 KiB; A100: 163 KiB). */
     static final int MAX_SHARED = 160 * 1024;
+    /** CUDA's largest grid y dimension. */
+    static final int MAX_GRID_Y = 65_535;
 
     /** Each query's matches, closest first: row indices and distances ({@link Metric}: smaller is closer). */
     public record Result(int[][] rows, float[][] distances) {
@@ -94,6 +96,10 @@ public final class GpuSearcher {
      */
     public void launch(CudaApi api, ResidentMatrix m, CudaApi.Buffer queries, int nq, int k) {
         int chunks = (m.n + Kernels.CHUNK - 1) / Kernels.CHUNK;
+        if (chunks > MAX_GRID_Y) {
+            throw new IllegalArgumentException(m.n + " rows: at most " + (long) MAX_GRID_Y * Kernels.CHUNK
+                    + " in one resident matrix (grid y holds the chunks)");
+        }
         long cand = (long) nq * chunks * k;
         candDist = ensure(api, candDist, 4 * cand);
         candIdx = ensure(api, candIdx, 4 * cand);
@@ -107,11 +113,11 @@ public final class GpuSearcher {
         int tiles = (nq + Kernels.MAX_QUERY_TILE - 1) / Kernels.MAX_QUERY_TILE;
         int shared = sharedBytes(nq, m.dim);
         switch (m.precision) {
-            case F32 -> api.launch(kernels.get(Kernels.SEARCH_F32), chunks, tiles, Kernels.SEARCH_THREADS, shared,
+            case F32 -> api.launch(kernels.get(Kernels.SEARCH_F32), tiles, chunks, Kernels.SEARCH_THREADS, shared,
                     m.rows, m.n, m.dim, m.invNorms, queries, nq, metric, k, candDist, candIdx);
-            case F16 -> api.launch(kernels.get(Kernels.SEARCH_F16), chunks, tiles, Kernels.SEARCH_THREADS, shared,
+            case F16 -> api.launch(kernels.get(Kernels.SEARCH_F16), tiles, chunks, Kernels.SEARCH_THREADS, shared,
                     m.rows, m.n, m.dim, m.invNorms, queries, nq, metric, k, candDist, candIdx);
-            case I8 -> api.launch(kernels.get(Kernels.SEARCH_I8), chunks, tiles, Kernels.SEARCH_THREADS, shared,
+            case I8 -> api.launch(kernels.get(Kernels.SEARCH_I8), tiles, chunks, Kernels.SEARCH_THREADS, shared,
                     m.rows, m.n, m.dim, m.offset, m.step, m.invNorms, queries, nq, metric, k, candDist, candIdx);
         }
         api.launch(kernels.get(Kernels.TOPK_MERGE), nq, 1, 256, 0, candDist, candIdx, chunks, k, outDist, outIdx);

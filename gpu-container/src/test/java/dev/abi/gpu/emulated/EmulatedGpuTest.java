@@ -112,6 +112,9 @@ class EmulatedGpuTest {
         CudaApi.Buffer big = api.alloc(4 * 4096);
         assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 1, 1, 256,
                 GpuSearcher.sharedBytes(1, 2), big, 2000, 2, big, big, 1, Kernels.METRIC_DOT, 1, big, big));
+        // planted: chunks on grid x and query tiles on grid y (the layout before the swap) no longer cover 9 queries
+        assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 2, 1, 256,
+                GpuSearcher.sharedBytes(9, 2), big, 2000, 2, big, big, 9, Kernels.METRIC_DOT, 1, big, big));
         assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 1, 1, 256, 100,
                 big, 10, 2, big, big, 1, Kernels.METRIC_DOT, 1, big, big));
     }

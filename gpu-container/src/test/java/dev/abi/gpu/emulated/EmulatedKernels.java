@@ -14,9 +14,9 @@ final class EmulatedKernels {
 
     static void run(EmulatedCudaApi api, String name, int gx, int gy, int block, int shared, Object[] a) {
         switch (name) {
-            case Kernels.SEARCH_F32 -> search(api, 0, gx, gy, shared, a, 0);
-            case Kernels.SEARCH_F16 -> search(api, 1, gx, gy, shared, a, 0);
-            case Kernels.SEARCH_I8 -> search(api, 2, gx, gy, shared, a, 2);
+            case Kernels.SEARCH_F32 -> search(api, 0, gy, gx, shared, a, 0);
+            case Kernels.SEARCH_F16 -> search(api, 1, gy, gx, shared, a, 0);
+            case Kernels.SEARCH_I8 -> search(api, 2, gy, gx, shared, a, 2);
             case Kernels.TOPK_MERGE -> merge(api, gx, a);
             case Kernels.INV_NORMS_F32 -> invNorms(api, 0, gx, a);
             case Kernels.INV_NORMS_F16 -> invNorms(api, 1, gx, a);
