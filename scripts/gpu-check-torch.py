@@ -40,7 +40,8 @@ def main():
                 times.append(start.elapsed_time(end))
             times.sort()
             ms = times[len(times) // 2]
-            label = f"search {name} {n // 1_000_000}M x {dim}, batch {batch}, top-10"
+            size = f"{n // 1_000_000}M" if n % 1_000_000 == 0 else str(n)
+            label = f"search {name} {size} x {dim}, batch {batch}, top-10"
             print(f"gpu-check-torch: {label}: {ms:.3f} ms", flush=True)
             lines.append(f"{label}\t{ms:.4f}\n")
         del rows
