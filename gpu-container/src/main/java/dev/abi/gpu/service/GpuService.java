@@ -1,6 +1,8 @@
 package dev.abi.gpu.service;
 
+import dev.abi.gpu.cuda.CudaApi;
 import dev.abi.gpu.cuda.GpuRuntime;
+import dev.abi.gpu.cuda.JCudaApi;
 import dev.abi.gpu.cuda.GpuStatus;
 import dev.abi.gpu.cuda.GpuUnavailableException;
 import dev.abi.gpu.embed.GpuEncoder;
@@ -45,6 +47,13 @@ public class GpuService {
     @ConfigProperty(name = "abi.gpu.device", defaultValue = "0")
     int deviceOrdinal;
 
+    /**
+     * The CUDA binding: {@code jcuda} (the driver API through JCuda), or the name of another {@link CudaApi} class
+     * with a public no-argument constructor (the tests' emulated GPU; a {@code java.lang.foreign} binding later).
+     */
+    @ConfigProperty(name = "abi.gpu.binding", defaultValue = "jcuda")
+    String binding;
+
     /** Where the functions keep namespaces (a shared volume): the same LocalDiskObjectStore layout. */
     @ConfigProperty(name = "abi.data-dir")
     Optional<String> dataDir;
@@ -66,7 +75,7 @@ public class GpuService {
     private MicroBatcher<List<String>, float[][]> embedBatcher;
 
     void start(@Observes StartupEvent ev) {
-        runtime = GpuRuntime.openDefault();
+        runtime = GpuRuntime.open(binding(), deviceOrdinal);
         if (!runtime.available()) {
             LOG.warnf("no GPU: %s; the GPU routes answer 503", runtime.reason());
             return;
@@ -93,6 +102,20 @@ public class GpuService {
         queryBatcher = new MicroBatcher<>("gpu-query-batcher", 64,
                 jobs -> engine.answer(jobs));
         embedBatcher = new MicroBatcher<>("gpu-embed-batcher", 16, this::embedBatch);
+    }
+
+    private java.util.function.Supplier<CudaApi> binding() {
+        if (binding.equals("jcuda")) {
+            return JCudaApi::new;
+        }
+        return () -> {
+            try {
+                return (CudaApi) Class.forName(binding).getConstructor().newInstance();
+            } catch (ReflectiveOperationException | ClassCastException e) {
+                throw new IllegalArgumentException("abi.gpu.binding=" + binding + ": not a CudaApi class with a public"
+                        + " no-argument constructor", e);
+            }
+        };
     }
 
     void stop(@Observes ShutdownEvent ev) {
