@@ -81,6 +81,8 @@ __device__ void abi_search_chunk(const T* __restrict__ rows, int n, int dim, con
         for (int j = 0; j < ABI_MAX_QT; j++) acc[j] = 0.f;
         if (row < n) {
             const size_t base = (size_t) row * dim;
+            // unrolled so that each lane has several row loads in flight (batch 1 is bandwidth-bound)
+#pragma unroll 4
             for (int d = lane; d < dim; d += 32) {
                 const float x = abi_load(rows, base + d, offset, step, d);
 #pragma unroll
@@ -99,9 +101,11 @@ __device__ void abi_search_chunk(const T* __restrict__ rows, int n, int dim, con
         }
 #pragma unroll
         for (int j = 0; j < ABI_MAX_QT; j++) {
-            float s = acc[j];
-            for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
-            acc[j] = s;
+            if (j < qt) {  // uniform across the block: a tile of one query reduces one sum, not eight
+                float s = acc[j];
+                for (int o = 16; o > 0; o >>= 1) s += __shfl_xor_sync(0xffffffffu, s, o);
+                acc[j] = s;
+            }
         }
         if (lane == 0) {
             for (int j = 0; j < qt; j++) {
