@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.file.Files;
 
 /** Starts the packaged service the way its image does: the Dockerfile's JAVA_TOOL_OPTIONS and entry point. */
 class GpuContainerProcessIT {
@@ -25,7 +26,7 @@ class GpuContainerProcessIT {
                         Path.of("target", "quarkus-app", "quarkus-run.jar").toString()),
                 Map.of("JAVA_TOOL_OPTIONS", toolOptions), work.resolve("gpu.log"), port, Duration.ofSeconds(60))) {
             assertTrue(service.health().contains("\"gpu\":false"), service.health());
-            if (!java.nio.file.Files.exists(Path.of("/proc/driver/nvidia/version"))) {
+            if (!Files.exists(Path.of("/proc/driver/nvidia/version"))) {
                 assertTrue(service.health().contains("libcuda.so.1"), service.health());
             }
             assertTrue(service.health().contains("\"cpuKernels\":\"panama"),

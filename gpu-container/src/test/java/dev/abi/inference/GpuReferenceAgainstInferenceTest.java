@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.abi.gpu.kernels.HostReference;
 import org.junit.jupiter.api.Test;
+import java.util.Random;
 
 /**
  * The GPU check's half-precision and GELU references against core's package-private inference helpers (this test
@@ -13,7 +14,7 @@ class GpuReferenceAgainstInferenceTest {
 
     @Test
     void halfPrecisionMatchesCoresFloat16() {
-        java.util.Random rnd = new java.util.Random(5);
+        Random rnd = new Random(5);
         for (int i = 0; i < 100_000; i++) {
             float x = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(9) - 4));
             assertEquals(Float16.fromFloat(x), HostReference.toHalf(new float[] {x})[0], "bits of " + x);

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * One GPU, opened once: the driver context, the loaded kernel module and the single thread every GPU call runs on
@@ -108,7 +109,7 @@ public final class GpuRuntime implements AutoCloseable {
      *
      * @throws GpuUnavailableException when there is no GPU
      */
-    public <T> T call(java.util.function.Function<CudaApi, T> work) {
+    public <T> T call(Function<CudaApi, T> work) {
         requireGpu();
         Callable<T> task = () -> work.apply(api);
         try {

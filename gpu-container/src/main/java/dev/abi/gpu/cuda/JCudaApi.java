@@ -13,6 +13,7 @@ import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
+import java.nio.charset.StandardCharsets;
 
 /**
  * {@link CudaApi} on JCuda's driver-API binding ({@code libJCudaDriver}, which needs only {@code libcuda.so.1}).
@@ -64,7 +65,7 @@ public final class JCudaApi implements CudaApi {
         check("cuDeviceTotalMem", JCudaDriver.cuDeviceTotalMem(total, dev));
         context = new CUcontext();
         check("cuCtxCreate", JCudaDriver.cuCtxCreate(context, 0, dev));
-        device = new Device(ordinal, new String(name, 0, len, java.nio.charset.StandardCharsets.UTF_8),
+        device = new Device(ordinal, new String(name, 0, len, StandardCharsets.UTF_8),
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), total[0],
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), bandwidth(dev));
@@ -164,7 +165,7 @@ public final class JCudaApi implements CudaApi {
 
     @Override
     public Module loadModule(String ptx) {
-        byte[] text = (ptx + "\0").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] text = (ptx + "\0").getBytes(StandardCharsets.US_ASCII);
         CUmodule m = new CUmodule();
         check("cuModuleLoadData", JCudaDriver.cuModuleLoadData(m, text));
         long h = next++;

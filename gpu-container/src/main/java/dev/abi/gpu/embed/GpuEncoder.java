@@ -9,6 +9,7 @@ import dev.abi.inference.WeightMatrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Arrays;
 
 /**
  * A BERT sentence encoder run on the GPU: the forward pass of {@link BertModel} (token, position and type
@@ -50,7 +51,7 @@ public final class GpuEncoder {
         int dim = config.dim();
         this.tokenEmbedding = WeightMatrix.of(file.tensor("token_embd.weight"), file.map("token_embd.weight"));
         this.positions = floats("position_embd.weight");
-        this.tokenType0 = java.util.Arrays.copyOf(floats("token_types.weight"), dim);
+        this.tokenType0 = Arrays.copyOf(floats("token_types.weight"), dim);
         this.embNormW = vector(api, "token_embd_norm.weight");
         this.embNormB = vector(api, "token_embd_norm.bias");
         for (int l = 0; l < config.layers(); l++) {
@@ -160,7 +161,7 @@ public final class GpuEncoder {
             api.copyOut(pooled, 0, out, 0, out.length);
             float[][] result = new float[seqs][];
             for (int s = 0; s < seqs; s++) {
-                result[s] = java.util.Arrays.copyOfRange(out, s * dim, (s + 1) * dim);
+                result[s] = Arrays.copyOfRange(out, s * dim, (s + 1) * dim);
             }
             return result;
         } finally {

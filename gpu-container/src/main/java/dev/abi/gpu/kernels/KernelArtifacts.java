@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.io.File;
 
 /**
  * Checks that the checked-in PTX matches its source and the Java side: the recorded source hash, the entry names,
@@ -116,7 +117,7 @@ public final class KernelArtifacts {
         if (env != null && Files.isExecutable(Path.of(env))) {
             return env;
         }
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "ptxas"))) {
                 return Path.of(dir, "ptxas").toString();
             }

@@ -1,6 +1,9 @@
 package dev.abi.gpu.kernels;
 
 import java.util.List;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The Java side of {@code src/main/cuda/abi_kernels.cu}: entry names, launch constants and where the compiled PTX
@@ -63,9 +66,9 @@ public final class Kernels {
             if (in == null) {
                 throw new IllegalStateException("classpath resource " + name + " is missing: run scripts/build-kernels");
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.abi.gpu.search;
 import dev.abi.gpu.cuda.CudaApi;
 import dev.abi.gpu.kernels.Kernels;
 import dev.abi.vector.Metric;
+import java.util.Arrays;
 
 /**
  * Exact k-nearest search of a batch of queries over a {@link ResidentMatrix}: one launch scores every chunk of
@@ -83,8 +84,8 @@ public final class GpuSearcher {
             while (found < k && ids[q * k + found] >= 0) {
                 found++;
             }
-            rows[q] = java.util.Arrays.copyOfRange(ids, q * k, q * k + found);
-            distances[q] = java.util.Arrays.copyOfRange(dist, q * k, q * k + found);
+            rows[q] = Arrays.copyOfRange(ids, q * k, q * k + found);
+            distances[q] = Arrays.copyOfRange(dist, q * k, q * k + found);
         }
         // a zero query under cosine has no direction: every row is orthogonal to it (distance 1), as on the CPU
         return new Result(rows, distances);

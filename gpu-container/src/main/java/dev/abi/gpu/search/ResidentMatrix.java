@@ -4,6 +4,7 @@ import dev.abi.gpu.cuda.CudaApi;
 import dev.abi.gpu.kernels.HostReference;
 import dev.abi.gpu.kernels.Kernels;
 import dev.abi.vector.Metric;
+import java.util.Arrays;
 
 /**
  * {@code n} rows of {@code dim} values kept in GPU memory as f32, f16 or int8 codes (with their per-dimension
@@ -53,7 +54,7 @@ public final class ResidentMatrix {
             api.copyIn(rows, 0, values, 0, (int) count);
         } else {
             short[] half = HostReference.toHalf(values.length == count ? values
-                    : java.util.Arrays.copyOf(values, (int) count));
+                    : Arrays.copyOf(values, (int) count));
             rows = api.alloc(2 * count);
             api.copyIn(rows, 0, half, 0, (int) count);
         }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
  * The HTTP side of the GPU service: {@code /health}, exact {@code POST /v1/namespaces/{ns}/query} (one
@@ -57,7 +59,7 @@ public class GpuRoutes {
 
     private void health(RoutingContext ctx) {
         GpuStatus s = gpu.status();
-        boolean driverVisible = java.nio.file.Files.exists(java.nio.file.Path.of("/proc/driver/nvidia/version"));
+        boolean driverVisible = Files.exists(Path.of("/proc/driver/nvidia/version"));
         String body = "{\"status\":\"up\"," + s.jsonMembers() + ",\"checks\":{\"nvidiaDriverVisible\":" + driverVisible
                 + ",\"cpuKernels\":\"" + VectorOpsProvider.get().name() + "\"}}";
         ctx.response().putHeader("Content-Type", "application/json").end(body);

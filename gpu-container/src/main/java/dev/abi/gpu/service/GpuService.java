@@ -21,6 +21,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The GPU, the namespaces it serves and the embedding model it runs, opened at startup. Queries and embedding
@@ -81,7 +85,7 @@ public class GpuService {
             return;
         }
         LOG.infof("GPU %s (compute %s)", runtime.device().name(), runtime.device().computeCapability());
-        ResidentMatrix.Precision p = ResidentMatrix.Precision.valueOf(precision.toUpperCase(java.util.Locale.ROOT));
+        ResidentMatrix.Precision p = ResidentMatrix.Precision.valueOf(precision.toUpperCase(Locale.ROOT));
         if (p == ResidentMatrix.Precision.I8) {
             throw new IllegalArgumentException("abi.gpu.precision=" + precision + ": f32 or f16");
         }
@@ -104,7 +108,7 @@ public class GpuService {
         embedBatcher = new MicroBatcher<>("gpu-embed-batcher", 16, this::embedBatch);
     }
 
-    private java.util.function.Supplier<CudaApi> binding() {
+    private Supplier<CudaApi> binding() {
         if (binding.equals("jcuda")) {
             return JCudaApi::new;
         }
@@ -175,7 +179,7 @@ public class GpuService {
         return encoder.cpuModel().tokenize(text).length;
     }
 
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
+    private static <T> T join(CompletableFuture<T> f) {
         try {
             return f.join();
         } catch (CompletionException e) {
@@ -193,7 +197,7 @@ public class GpuService {
         List<float[][]> out = new ArrayList<>();
         int at = 0;
         for (List<String> r : requests) {
-            out.add(java.util.Arrays.copyOfRange(vectors, at, at + r.size()));
+            out.add(Arrays.copyOfRange(vectors, at, at + r.size()));
             at += r.size();
         }
         return out;

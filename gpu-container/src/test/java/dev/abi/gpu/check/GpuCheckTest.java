@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The GPU check's own logic, run on the emulated GPU at toy sizes: it passes on correct kernels, prints the table
@@ -34,11 +35,11 @@ class GpuCheckTest {
         Files.writeString(torch, "search f16 3000 x 16, batch 1000, top-10\t2.5\n");
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        System.setOut(new PrintStream(buf, true, java.nio.charset.StandardCharsets.UTF_8));
+        System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try (GpuRuntime rt = GpuRuntime.open(() -> api, 0)) {
             int rc = GpuCheck.run(rt, Map.of("rows", "3000", "dim", "16", "check-rows", "1500", "check-dim", "12",
                     "seed", "5", "torch", torch.toString()));
-            return new Run(rc, buf.toString(java.nio.charset.StandardCharsets.UTF_8));
+            return new Run(rc, buf.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
         }

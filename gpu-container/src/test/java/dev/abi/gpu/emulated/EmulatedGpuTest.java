@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import java.util.Arrays;
 
 /**
  * The host side of the GPU paths (uploads, launches, grids, shared memory, result assembly) on
@@ -54,7 +55,7 @@ class EmulatedGpuTest {
             rows[i] = Float.float16ToFloat(Float.floatToFloat16((float) rnd.nextGaussian()));
         }
         rows[5 * dim] = 0; // and one zero row for cosine
-        java.util.Arrays.fill(rows, 5 * dim, 6 * dim, 0f);
+        Arrays.fill(rows, 5 * dim, 6 * dim, 0f);
         ScalarQuantizer sq = ScalarQuantizer.train(rows, n, dim);
         byte[] codes = new byte[n * dim];
         for (int r = 0; r < n; r++) {

@@ -19,6 +19,9 @@ import java.util.Random;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /** The references the GPU check trusts, held against core's own kernels and index. */
 class HostReferenceTest {
@@ -33,7 +36,7 @@ class HostReferenceTest {
         float[] rows = random(rnd, N * DIM);
         FlatVectorIndex index = new FlatVectorIndex(DIM, metric);
         for (int r = 0; r < N; r++) {
-            index.upsert("r" + r, java.util.Arrays.copyOfRange(rows, r * DIM, (r + 1) * DIM), Map.of());
+            index.upsert("r" + r, Arrays.copyOfRange(rows, r * DIM, (r + 1) * DIM), Map.of());
         }
         float[][] queries = {random(rnd, DIM), random(rnd, DIM), random(rnd, DIM)};
         HostReference.TopK ref = HostReference.topK(metric, rows, N, DIM, queries, 10);
@@ -122,7 +125,7 @@ class HostReferenceTest {
         int k = 40;
         float[] a = random(rnd, m * k);
         float[] w = random(rnd, n * k);
-        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(4 * w.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer bytes = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(w);
         var info = new dev.abi.inference.GgufTensorInfo("w", new long[] {k, n}, dev.abi.inference.GgmlType.F32, 0,
                 4L * w.length);
@@ -130,7 +133,7 @@ class HostReferenceTest {
         float[][] xs = new float[m][];
         float[][] outs = new float[m][n];
         for (int i = 0; i < m; i++) {
-            xs[i] = java.util.Arrays.copyOfRange(a, i * k, (i + 1) * k);
+            xs[i] = Arrays.copyOfRange(a, i * k, (i + 1) * k);
         }
         matrix.matmulFloat(xs, m, outs);
         float[] c = HostReference.gemm(a, w, null, m, n, k);

@@ -27,6 +27,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Comparator;
 
 /**
  * The routes' success paths on the emulated GPU ({@code abi.gpu.binding}), over a namespace written to the same
@@ -55,7 +58,7 @@ class EmulatedGpuRoutesTest {
         try {
             if (Files.exists(DATA)) {
                 try (var walk = Files.walk(DATA)) {
-                    walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
                 }
             }
             NamespaceService ns = store();
@@ -66,8 +69,8 @@ class EmulatedGpuRoutesTest {
                 records.add(new VectorRecord("v" + i, vector(rnd), Map.of()));
             }
             ns.upsert("docs", records);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

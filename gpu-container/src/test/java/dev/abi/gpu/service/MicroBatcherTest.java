@@ -11,6 +11,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import java.util.Collections;
 
 /** Batches form from what queued while the previous batch ran; answers go back to their own requests. */
 class MicroBatcherTest {
@@ -19,7 +20,7 @@ class MicroBatcherTest {
     void requestsQueuedDuringABatchBecomeTheNextBatch() throws Exception {
         CountDownLatch firstStarted = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        List<List<Integer>> batches = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<List<Integer>> batches = Collections.synchronizedList(new ArrayList<>());
         try (MicroBatcher<Integer, String> b = new MicroBatcher<>("test-batcher", 4, reqs -> {
             batches.add(List.copyOf(reqs));
             if (batches.size() == 1) {
