@@ -5,25 +5,22 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.abi.testing.WordEmbedder;
 import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
-import dev.abi.inference.Embedder;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -31,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class DocumentIndexBudgetTest {
 
     private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-    private final WordEmbedder embedder = new WordEmbedder();
+    private WordEmbedder embedder = WordEmbedder.immediate();
     private final DocumentIndex index = new DocumentIndex(namespaces, name -> embedder, "words",
             new Chunker.Options(16, 2), DocumentIndex.Limits.defaults());
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
@@ -53,8 +50,7 @@ class DocumentIndexBudgetTest {
     @Test
     void aCancelledUpsertStopsAfterTheBatchItIsEmbeddingAndStoresNothing() throws Exception {
         AtomicBoolean cancelled = new AtomicBoolean();
-        embedder.firstBatch = new CountDownLatch(1);
-        embedder.release = new CountDownLatch(1);
+        embedder = WordEmbedder.blocking();
         Future<DocumentIndex.UpsertResult> run = worker.submit(() -> index.upsert("docs", documents(), null, null,
                 Integer.MAX_VALUE, cancelled::get));
         // hang guards only: the latches, not the clock, order the threads
@@ -85,56 +81,5 @@ class DocumentIndexBudgetTest {
         assertTrue(e.getMessage().contains("documents[0] to [99] make 700 tokens"), e.getMessage());
         assertEquals(0, embedder.batches.get());
         assertEquals(100, index.upsert("docs", documents(), null, null, 700, Cancellation.NONE).chunks());
-    }
-
-    /** One token per whitespace-separated word; vectors are fixed unit vectors. */
-    private static final class WordEmbedder implements Embedder {
-        final AtomicInteger batches = new AtomicInteger();
-        volatile CountDownLatch firstBatch;
-        volatile CountDownLatch release;
-
-        @Override
-        public String name() {
-            return "words";
-        }
-
-        @Override
-        public int dimension() {
-            return 2;
-        }
-
-        @Override
-        public int maxTokens() {
-            return 64;
-        }
-
-        @Override
-        public int[] tokenize(String text) {
-            int[] ids = new int[Math.min(maxTokens(), countTokens(text) + 2)];
-            Arrays.fill(ids, 1);
-            return ids;
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return text.isBlank() ? 0 : text.trim().split("\\s+").length;
-        }
-
-        @Override
-        public float[][] embedTokens(List<int[]> inputs) {
-            if (batches.incrementAndGet() == 1 && firstBatch != null) {
-                firstBatch.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            float[][] out = new float[inputs.size()][];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = new float[] {1f, 0f};
-            }
-            return out;
-        }
     }
 }

@@ -3,11 +3,11 @@ package dev.abi.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.abi.testing.WordEmbedder;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.Limits;
-import dev.abi.inference.Embedder;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
@@ -21,12 +21,10 @@ import java.net.HttpURLConnection;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -46,7 +44,7 @@ class ClientGoneCancellationTest {
 
     private static final String PATH = "/v1/namespaces/gone/documents";
 
-    private final BlockingEmbedder embedder = new BlockingEmbedder();
+    private final WordEmbedder embedder = WordEmbedder.blocking();
     private final CountDownLatch serverSawClose = new CountDownLatch(1);
     private final CountDownLatch failureHandled = new CountDownLatch(1);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -168,56 +166,5 @@ class ClientGoneCancellationTest {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.actualPort() + "/health")
                 .toURL().openConnection();
         return c.getResponseCode();
-    }
-
-    /** One token per word; the first batch waits for {@link #release}. */
-    private static final class BlockingEmbedder implements Embedder {
-        final AtomicInteger batches = new AtomicInteger();
-        final CountDownLatch firstBatch = new CountDownLatch(1);
-        final CountDownLatch release = new CountDownLatch(1);
-
-        @Override
-        public String name() {
-            return "words";
-        }
-
-        @Override
-        public int dimension() {
-            return 2;
-        }
-
-        @Override
-        public int maxTokens() {
-            return 64;
-        }
-
-        @Override
-        public int[] tokenize(String text) {
-            int[] ids = new int[countTokens(text) + 2];
-            Arrays.fill(ids, 1);
-            return ids;
-        }
-
-        @Override
-        public int countTokens(String text) {
-            return text.isBlank() ? 0 : text.trim().split("\\s+").length;
-        }
-
-        @Override
-        public float[][] embedTokens(List<int[]> inputs) {
-            if (batches.incrementAndGet() == 1) {
-                firstBatch.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            float[][] out = new float[inputs.size()][];
-            for (int i = 0; i < out.length; i++) {
-                out[i] = new float[] {1f, 0f};
-            }
-            return out;
-        }
     }
 }
