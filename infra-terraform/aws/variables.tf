@@ -120,6 +120,12 @@ variable "force_destroy" {
   default     = false
 }
 
+variable "gpu_service_url" {
+  description = "Base URL of the GPU service (the gpu module's service_url). When set, the functions get ABI_GPU_URL; null (the default) leaves GPU routing off."
+  type        = string
+  default     = null
+}
+
 variable "tags" {
   description = "Tags of every resource that takes tags."
   type        = map(string)

@@ -23,10 +23,10 @@ class AbiNamesTest {
         List<Pattern> mapping = AbiNames.fromMapping();
         for (String name : List.of("ABI_STORE_BUCKET", "ABI_STORE_KIND", "ABI_METADATA_TABLE", "ABI_DATA_DIR",
                 "ABI_INDEXING_MAX_OBJECT_BYTES", "ABI_AUTH_JWT_HS256_SECRET", "ABI_MODELS_MINILM_SHA256",
-                "ABI_RATE_LIMITS_DEFAULT_LIMIT")) {
+                "ABI_RATE_LIMITS_DEFAULT_LIMIT", "ABI_GPU_URL", "ABI_GPU_MIN_WORK")) {
             assertTrue(known(mapping, name), name);
         }
-        for (String name : List.of("ABI_STORE_BUKET", "ABI_STORE", "ABI_MODELS_MINILM", "ABI_GPU_URL")) {
+        for (String name : List.of("ABI_STORE_BUKET", "ABI_STORE", "ABI_MODELS_MINILM", "ABI_GPU_URI")) {
             assertFalse(known(mapping, name), name);
         }
     }
