@@ -37,6 +37,22 @@ class ModelCommandsTest {
     }
 
     @Test
+    void convertsABertModelStraightFromItsJar() throws Exception {
+        java.net.URL url = ModelCommandsTest.class.getResource("/all-minilm-l6-v2.onnx");
+        Path jar = Path.of(((java.net.JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+        Path out = dir.resolve("minilm.gguf");
+        Cli.Result r = Cli.run("convert", "bert", "--jar", jar.toString(), "--out", out.toString(), "--type", "F16",
+                "--name", "all-MiniLM-L6-v2");
+        assertEquals(0, r.status(), r.toString());
+        assertTrue(r.out().contains("(f16, mean pooling)"), r.out());
+        try (GgufFile g = GgufFile.open(out)) {
+            assertEquals("all-MiniLM-L6-v2", g.string("general.name"));
+            assertTrue(g.tensors().values().stream().anyMatch(t -> t.type() == dev.abi.inference.GgmlType.F16),
+                    "--type f16 was applied");
+        }
+    }
+
+    @Test
     void inspectShowsTypesShapesAndTheChatTemplateLine() {
         Cli.Result r = Cli.run("gguf", "inspect", STORIES.resolve("stories260K-Q8_0.gguf").toString());
         assertEquals(0, r.status(), r.toString());
