@@ -1,6 +1,7 @@
 package dev.abi.cli;
 
 import dev.abi.cli.admin.ExportCommand;
+import dev.abi.cli.bench.BenchCommand;
 import dev.abi.cli.admin.KeysCommand;
 import dev.abi.cli.admin.NsCommand;
 import dev.abi.cli.admin.QueryCommand;
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         description = "Drives an ABI Serverless deployment over its HTTP API, and converts and inspects models.",
         subcommands = {IngestCommand.class, QueryCommand.class, NsCommand.class, VersionsCommand.class,
                 SnapshotCommand.class, RestoreCommand.class, KeysCommand.class, ExportCommand.class,
-                ConvertCommand.class, GgufCommand.class, CommandLine.HelpCommand.class})
+                ConvertCommand.class, GgufCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Abi implements Runnable {
 
     /** Exit status: done. */
@@ -87,6 +88,6 @@ public final class Abi implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (ingest, query, ns, "
-                + "versions, snapshot, restore, keys, export, convert, gguf)");
+                + "versions, snapshot, restore, keys, export, convert, gguf, bench)");
     }
 }

@@ -27,6 +27,9 @@ final class Progress {
 
     /** Reports {@code bytes} of the input consumed and {@code records} sent; prints when it is time to. */
     void update(long bytes, long records, boolean last) {
+        if (records == 0 && !last) {
+            return; // no rate to speak of yet
+        }
         long now = nanos.getAsLong();
         long every = terminal ? 200_000_000L : 5_000_000_000L;
         if (!last && lastPrint != Long.MIN_VALUE && now - lastPrint < every) {
