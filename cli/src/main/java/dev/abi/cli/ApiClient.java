@@ -16,7 +16,8 @@ import java.util.function.IntConsumer;
 
 /**
  * A client of the public HTTP API ({@code ../shared/API.md}): sends JSON with {@code Authorization: Bearer} when a key
- * is set, and retries 429 and 503 (and a connection that fails) up to {@code maxAttempts} times, waiting what
+ * is set, and retries 429 and 503 (and a connection that fails, and a 409 for an {@code Idempotency-Key} whose first
+ * request is still running) up to {@code maxAttempts} times, waiting what
  * {@code Retry-After} says or else an exponential backoff, each wait capped at {@code maxWait}. The API key is never
  * part of any message it produces.
  */
@@ -93,13 +94,25 @@ public final class ApiClient {
                 pause(backoff(attempt));
                 continue;
             }
-            if ((r.status() == 429 || r.status() == 503) && attempt < maxAttempts) {
+            if ((r.status() == 429 || r.status() == 503 || inProgress(r)) && attempt < maxAttempts) {
                 onRetry.accept(r.status());
                 pause(wait(r, attempt));
                 continue;
             }
             return r;
         }
+    }
+
+    /**
+     * A 409 saying that the first request with this {@code Idempotency-Key} is still running (a re-run right after
+     * Ctrl-C can meet it): worth asking again, it will be replayed once that request finishes.
+     */
+    static boolean inProgress(Response r) {
+        if (r.status() != 409) {
+            return false;
+        }
+        String body = new String(r.body(), StandardCharsets.UTF_8);
+        return body.contains("idempotency-conflict") && body.contains("still in progress");
     }
 
     /** Sends a request and returns its JSON reply when the status is one of {@code ok}; else fails naming why. */

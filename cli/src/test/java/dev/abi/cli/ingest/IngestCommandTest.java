@@ -113,6 +113,23 @@ class IngestCommandTest {
     }
 
     @Test
+    void aBatchWhoseFirstSendIsStillRunningIsAskedAgainAndReplayed() throws Exception {
+        Path file = vectors(5);
+        AtomicInteger n = new AtomicInteger();
+        Cli.WAITS.clear();
+        try (FakeServer s = new FakeServer(r -> n.incrementAndGet() == 1
+                ? Reply.json(409, "{\"type\":\"https://abi.dev/problems/idempotency-conflict\",\"status\":409,"
+                        + "\"detail\":\"a request with this Idempotency-Key is still in progress; retry later\"}")
+                : new Reply(200, "{\"upserted\":5,\"version\":1}", Map.of("Idempotent-Replayed", "true")))) {
+            Cli.Result r = Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet");
+            assertEquals(0, r.status(), r.toString());
+            assertEquals(2, s.requests.size());
+            assertEquals(1, Cli.WAITS.size(), "one backoff wait, no Retry-After");
+            assertTrue(r.out().contains("5 applied (1 batches replayed by the server)"), r.out());
+        }
+    }
+
+    @Test
     void csvVectorsAndTextDocumentsFromADirectory() throws Exception {
         Path in = Files.createDirectories(dir.resolve("in"));
         Files.writeString(in.resolve("a.csv"), "id,values,lang,year\nx,\"1;2;3\",en,2024\ny,4 5 6,fr,\n");
