@@ -1,5 +1,6 @@
 package dev.abi.cli;
 
+import java.net.http.HttpHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -24,7 +25,7 @@ import java.util.function.IntConsumer;
 public final class ApiClient {
 
     /** One reply. */
-    public record Response(int status, byte[] body, java.net.http.HttpHeaders headers) {
+    public record Response(int status, byte[] body, HttpHeaders headers) {
 
         /** The body as JSON; an empty body gives a missing node. */
         public JsonNode json() {

@@ -1,5 +1,6 @@
 package dev.abi.cli;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -141,7 +142,7 @@ class IngestAgainstLocalServerIT {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < VECTORS; i++) {
             lines.add(Json.MAPPER.createObjectNode().put("id", "v" + i)
-                    .<com.fasterxml.jackson.databind.node.ObjectNode>set("values", Json.MAPPER.valueToTree(values(i)))
+                    .<ObjectNode>set("values", Json.MAPPER.valueToTree(values(i)))
                     .set("attributes", Json.MAPPER.createObjectNode().put("i", i)).toString());
         }
         return Files.write(tmp.resolve("vectors.jsonl"), lines);

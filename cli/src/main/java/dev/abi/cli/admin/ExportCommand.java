@@ -1,5 +1,6 @@
 package dev.abi.cli.admin;
 
+import dev.abi.cli.UsageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.cli.ApiClient;
 import dev.abi.cli.ApiOptions;
@@ -47,7 +48,7 @@ public final class ExportCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         Names.namespace(ns, "--ns");
         if (pageSize < 1 || pageSize > 1000) {
-            throw new dev.abi.cli.UsageException("--page-size must be 1..1000, got " + pageSize);
+            throw new UsageException("--page-size must be 1..1000, got " + pageSize);
         }
         ApiClient client = api.client();
         long count = 0;

@@ -1,5 +1,6 @@
 package dev.abi.cli.admin;
 
+import java.util.concurrent.Callable;
 import dev.abi.cli.ApiOptions;
 import dev.abi.cli.Json;
 import dev.abi.cli.UsageException;
@@ -29,7 +30,7 @@ public final class NsCommand implements Runnable {
 
     /** {@code GET /v1/namespaces}. */
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the namespaces.")
-    static final class List implements java.util.concurrent.Callable<Integer> {
+    static final class List implements Callable<Integer> {
         @Option(names = "--prefix", description = "Only names starting with this (servers with API v1.1).")
         String prefix;
         @Mixin
@@ -47,7 +48,7 @@ public final class NsCommand implements Runnable {
     /** {@code GET /v1/namespaces/{ns}}. */
     @Command(name = "describe", mixinStandardHelpOptions = true,
             description = "Shows a namespace's dimension, metric, count and version.")
-    static final class Describe implements java.util.concurrent.Callable<Integer> {
+    static final class Describe implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
         @Mixin
@@ -65,7 +66,7 @@ public final class NsCommand implements Runnable {
     /** {@code PUT /v1/namespaces/{ns}}. */
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Creates a namespace (an identical one already there is fine).")
-    static final class Create implements java.util.concurrent.Callable<Integer> {
+    static final class Create implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
         @Option(names = "--dimension", required = true, description = "Values per vector.")
@@ -99,7 +100,7 @@ public final class NsCommand implements Runnable {
 
     /** {@code DELETE /v1/namespaces/{ns}}. */
     @Command(name = "delete", mixinStandardHelpOptions = true, description = "Deletes a namespace and its data.")
-    static final class Delete implements java.util.concurrent.Callable<Integer> {
+    static final class Delete implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
         @Mixin

@@ -1,5 +1,6 @@
 package dev.abi.cli.admin;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -93,7 +94,7 @@ public final class QueryCommand implements Callable<Integer> {
                     throw new UsageException("--filter must be a JSON object");
                 }
                 body.set("filter", f);
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            } catch (JsonProcessingException e) {
                 throw new UsageException("--filter is not JSON: " + e.getOriginalMessage());
             }
         }

@@ -1,5 +1,7 @@
 package dev.abi.cli.bench;
 
+import dev.abi.inference.WrongModelKindException;
+import dev.abi.inference.UnsupportedModelException;
 import dev.abi.cli.CliException;
 import dev.abi.cli.UsageException;
 import dev.abi.inference.LlamaModel;
@@ -105,8 +107,8 @@ final class InferenceBench implements Callable<Integer> {
                 Stats s = Stats.of(tg);
                 table.add(name, mib, t, "tg" + generate, s.mean(), s.std());
             }
-        } catch (ModelFormatException | dev.abi.inference.UnsupportedModelException
-                | dev.abi.inference.WrongModelKindException e) {
+        } catch (ModelFormatException | UnsupportedModelException
+                | WrongModelKindException e) {
             throw new CliException(e.getMessage());
         }
         spec.commandLine().getOut().print(table.render(format));

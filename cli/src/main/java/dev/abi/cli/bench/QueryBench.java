@@ -1,5 +1,7 @@
 package dev.abi.cli.bench;
 
+import java.util.Arrays;
+import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.cli.ApiClient;
@@ -86,7 +88,7 @@ final class QueryBench implements Callable<Integer> {
         double[] millis = new double[requests];
         AtomicInteger next = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        List<String> firstFailure = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<String> firstFailure = new CopyOnWriteArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(concurrency);
         long t0 = System.nanoTime();
         try {
@@ -116,7 +118,7 @@ final class QueryBench implements Callable<Integer> {
             pool.shutdownNow();
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
-        double[] ok = java.util.Arrays.stream(millis).filter(d -> !Double.isNaN(d)).toArray();
+        double[] ok = Arrays.stream(millis).filter(d -> !Double.isNaN(d)).toArray();
         if (ok.length == 0) {
             throw new CliException("every query failed; the first: " + firstFailure.get(0));
         }

@@ -1,5 +1,6 @@
 package dev.abi.cli.bench;
 
+import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.cli.Json;
@@ -70,6 +71,6 @@ final class Table {
 
     /** Decimals with two places; everything else as it prints. */
     private static String cell(Object v) {
-        return v instanceof Double d ? String.format(java.util.Locale.ROOT, "%.2f", d) : String.valueOf(v);
+        return v instanceof Double d ? String.format(Locale.ROOT, "%.2f", d) : String.valueOf(v);
     }
 }

@@ -1,5 +1,6 @@
 package dev.abi.cli.ingest;
 
+import dev.abi.cli.Json;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -56,7 +57,7 @@ final class Batch {
         }
         out.write(']');
         if (kind == Record.Kind.DOCUMENT && model != null) {
-            out.writeBytes((",\"model\":" + dev.abi.cli.Json.MAPPER.valueToTree(model)).getBytes(
+            out.writeBytes((",\"model\":" + Json.MAPPER.valueToTree(model)).getBytes(
                     StandardCharsets.UTF_8));
         }
         out.write('}');

@@ -1,5 +1,6 @@
 package dev.abi.cli.ingest;
 
+import java.nio.charset.MalformedInputException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -198,7 +199,7 @@ public abstract class RecordReader implements Closeable {
             String text;
             try {
                 text = Files.readString(file, StandardCharsets.UTF_8);
-            } catch (java.nio.charset.MalformedInputException e) {
+            } catch (MalformedInputException e) {
                 throw new InputFormatException(file + ": not UTF-8 text");
             }
             ObjectNode o = Json.MAPPER.createObjectNode();

@@ -1,5 +1,6 @@
 package dev.abi.cli.ingest;
 
+import java.nio.file.Path;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,7 +23,7 @@ final class Summary {
         failures.add(reason);
     }
 
-    void print(PrintWriter out, String ns, java.nio.file.Path state) {
+    void print(PrintWriter out, String ns, Path state) {
         out.printf("ingest into '%s': %,d records sent in %,d batches; %,d applied (%d batches replayed by the"
                 + " server); %,d skipped (%d batches acknowledged before); %,d failed; %d retries after 429/503%n",
                 ns, recordsSent, batchesSent, applied, replayed, skippedRecords, skippedBatches, failedRecords,

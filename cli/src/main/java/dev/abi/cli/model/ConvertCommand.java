@@ -1,5 +1,6 @@
 package dev.abi.cli.model;
 
+import java.util.zip.ZipException;
 import dev.abi.cli.CliException;
 import dev.abi.cli.UsageException;
 import dev.abi.inference.GgmlType;
@@ -190,7 +191,7 @@ public final class ConvertCommand implements Runnable {
             try (InputStream in = zip.getInputStream(tok)) {
                 Files.copy(in, tokenizer, StandardCopyOption.REPLACE_EXISTING);
             }
-        } catch (java.util.zip.ZipException e) {
+        } catch (ZipException e) {
             throw new CliException(jar + ": not a jar (" + e.getMessage() + ")");
         }
     }

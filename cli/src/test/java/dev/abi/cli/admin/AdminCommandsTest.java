@@ -1,5 +1,6 @@
 package dev.abi.cli.admin;
 
+import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -71,7 +72,7 @@ class AdminCommandsTest {
         try (FakeServer s = new FakeServer(r -> {
             seen.add(r.method() + " " + r.path());
             return switch (r.method()) {
-                case "DELETE" -> new Reply(204, "", java.util.Map.of());
+                case "DELETE" -> new Reply(204, "", Map.of());
                 case "PUT" -> Reply.json(201, "{\"name\":\"docs\",\"dimension\":3,\"metric\":\"l2\"}");
                 default -> Reply.json(200, "{\"namespaces\":[{\"name\":\"docs\"}]}");
             };
@@ -135,7 +136,7 @@ class AdminCommandsTest {
     void keysCreateListRevoke() throws Exception {
         try (FakeServer s = new FakeServer(r -> switch (r.method()) {
             case "POST" -> Reply.json(201, "{\"id\":\"0123456789ab\",\"name\":\"w\",\"key\":\"abi_new_secret\"}");
-            case "DELETE" -> new Reply(204, "", java.util.Map.of());
+            case "DELETE" -> new Reply(204, "", Map.of());
             default -> Reply.json(200, "{\"keys\":[{\"id\":\"0123456789ab\",\"name\":\"w\"}]}");
         })) {
             Cli.Result created = Cli.run("keys", "create", "--name", "w", "--grant", "write:docs", "--grant",

@@ -1,5 +1,7 @@
 package dev.abi.cli.ingest;
 
+import java.io.StringWriter;
+import java.io.PrintWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -208,7 +210,7 @@ class IngestCommandTest {
 
     @Test
     void progressLineShowsShareRateAndEta() {
-        Progress p = new Progress(new java.io.PrintWriter(new java.io.StringWriter()), 1000, false, () -> 0);
+        Progress p = new Progress(new PrintWriter(new StringWriter()), 1000, false, () -> 0);
         String line = p.line(250, 500, 10_000_000_000L);
         assertTrue(line.contains(" 25%"), line);
         assertTrue(line.contains("500 records"), line);

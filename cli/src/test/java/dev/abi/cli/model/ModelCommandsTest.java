@@ -1,5 +1,8 @@
 package dev.abi.cli.model;
 
+import dev.abi.inference.GgmlType;
+import java.net.JarURLConnection;
+import java.net.URL;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,8 +41,8 @@ class ModelCommandsTest {
 
     @Test
     void convertsABertModelStraightFromItsJar() throws Exception {
-        java.net.URL url = ModelCommandsTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((java.net.JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+        URL url = ModelCommandsTest.class.getResource("/all-minilm-l6-v2.onnx");
+        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
         Path out = dir.resolve("minilm.gguf");
         Cli.Result r = Cli.run("convert", "bert", "--jar", jar.toString(), "--out", out.toString(), "--type", "F16",
                 "--name", "all-MiniLM-L6-v2");
@@ -47,7 +50,7 @@ class ModelCommandsTest {
         assertTrue(r.out().contains("(f16, mean pooling)"), r.out());
         try (GgufFile g = GgufFile.open(out)) {
             assertEquals("all-MiniLM-L6-v2", g.string("general.name"));
-            assertTrue(g.tensors().values().stream().anyMatch(t -> t.type() == dev.abi.inference.GgmlType.F16),
+            assertTrue(g.tensors().values().stream().anyMatch(t -> t.type() == GgmlType.F16),
                     "--type f16 was applied");
         }
     }

@@ -1,5 +1,6 @@
 package dev.abi.inference.convert;
 
+import java.util.Set;
 import dev.abi.inference.GgmlType;
 import dev.abi.inference.Llama2cImporter;
 import dev.abi.inference.ModelFormatException;
@@ -49,9 +50,9 @@ public final class ConvertCommand {
                    convert llama2c --checkpoint FILE.bin --tokenizer FILE.bin --out FILE.gguf""";
 
     /** The options each command takes: any other is refused, not silently ignored. */
-    private static final Map<String, java.util.Set<String>> OPTIONS = Map.of(
-            "bert", java.util.Set.of("jar", "onnx", "tokenizer", "out", "type", "pooling", "name"),
-            "llama2c", java.util.Set.of("checkpoint", "tokenizer", "out"));
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "bert", Set.of("jar", "onnx", "tokenizer", "out", "type", "pooling", "name"),
+            "llama2c", Set.of("checkpoint", "tokenizer", "out"));
 
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
@@ -69,7 +70,7 @@ public final class ConvertCommand {
                 throw new UsageException("expected --option value, got '" + args[i] + "'");
             }
             String name = args[i].substring(2);
-            if (!OPTIONS.getOrDefault(args[0], java.util.Set.of()).contains(name)) {
+            if (!OPTIONS.getOrDefault(args[0], Set.of()).contains(name)) {
                 throw new UsageException("unknown option '" + args[i] + "' for '" + args[0] + "'");
             }
             opts.put(name, args[++i]);
