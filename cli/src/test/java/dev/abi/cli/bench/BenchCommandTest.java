@@ -2,23 +2,31 @@ package dev.abi.cli.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.cli.Cli;
 import dev.abi.cli.FakeServer;
 import dev.abi.cli.FakeServer.Reply;
 import dev.abi.cli.Json;
+import dev.abi.testing.SharedFixtures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 /** {@code abi bench inference} on stories260K and {@code abi bench query} against a fake server; shapes, not speeds. */
 class BenchCommandTest {
 
-    private static final Path MODEL = Path.of(System.getProperty("shared.dir", "../../shared"), "models",
-            "stories260K", "stories260K-Q8_0.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf");
+
+    /** Skips (or, under CI, has already failed in {@link SharedFixtures}) without the shared model. */
+    private static void sharedModel() {
+        assumeTrue(Files.isRegularFile(MODEL), "no shared model at " + MODEL);
+    }
 
     @Test
     void inferenceGivesAPromptAndAGenerationRowPerModel() throws Exception {
+        sharedModel();
         Cli.Result r = Cli.run("bench", "inference", "-m", MODEL.toString(), "-p", "16", "-n", "8", "-r", "2",
                 "-t", "1", "-o", "json");
         assertEquals(0, r.status(), r.toString());
@@ -33,6 +41,7 @@ class BenchCommandTest {
 
     @Test
     void inferenceRefusesMoreTokensThanTheContext() {
+        sharedModel();
         Cli.Result r = Cli.run("bench", "inference", "-m", MODEL.toString(), "-p", "500", "-n", "8");
         assertEquals(2, r.status(), r.toString());
         assertTrue(r.err().contains("exceeds the model's context of 128 tokens"), r.err());
