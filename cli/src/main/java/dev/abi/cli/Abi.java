@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "abi", mixinStandardHelpOptions = true, version = "abi 0.1.0",
         description = "Drives an ABI Serverless deployment over its HTTP API, and converts and inspects models.",
+        exitCodeListHeading = "Exit status:%n",
+        exitCodeList = {"0:done", "1:failed (the message says why)", "2:usage error"},
         subcommands = {IngestCommand.class, QueryCommand.class, NsCommand.class, VersionsCommand.class,
                 SnapshotCommand.class, RestoreCommand.class, KeysCommand.class, ExportCommand.class,
                 ConvertCommand.class, GgufCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})

@@ -15,9 +15,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code abi restore --ns NAME (--version V | --timestamp T | --snapshot S)}: a new commit with an old state. */
-@Command(name = "restore", mixinStandardHelpOptions = true,
+@Command(name = "restore",
         description = "Restores a namespace to a version, a time or a snapshot, as a new commit (undo: restore again).")
 public final class RestoreCommand implements Callable<Integer> {
+
+    /** Only --help: the standard -V/--version would clash with the --version to restore. */
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
     String ns;
