@@ -13,7 +13,6 @@ import java.net.JarURLConnection;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,8 +22,7 @@ class ModelCommandsTest {
     private static final Path STORIES = SharedFixtures.path("models", "stories260K");
 
     /** Skips (or, under CI, has already failed in {@link SharedFixtures}) without the shared model. */
-    @BeforeEach
-    void sharedModel() {
+    private static void sharedModel() {
         assumeTrue(Files.isDirectory(STORIES), "no shared model at " + STORIES);
     }
 
@@ -33,6 +31,7 @@ class ModelCommandsTest {
 
     @Test
     void convertsALlama2cCheckpointAndInspectsTheResult() throws Exception {
+        sharedModel();
         Path out = dir.resolve("stories.gguf");
         Cli.Result r = Cli.run("convert", "llama2c", "--checkpoint", STORIES.resolve("stories260K.bin").toString(),
                 "--tokenizer", STORIES.resolve("tok512.bin").toString(), "--out", out.toString());
@@ -65,6 +64,7 @@ class ModelCommandsTest {
 
     @Test
     void inspectShowsTypesShapesAndTheChatTemplateLine() {
+        sharedModel();
         Cli.Result r = Cli.run("gguf", "inspect", STORIES.resolve("stories260K-Q8_0.gguf").toString());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().matches("(?s).*tensor types: .*Q8_0 x\\d+.*"), r.out());
