@@ -86,7 +86,7 @@ public final class IngestCommand implements Callable<Integer> {
         List<Path> files = files();
         Path state = statePath != null ? statePath : defaultState(inputs.get(0), ns);
         Summary summary = new Summary();
-        ApiClient client = api.client().onRetry(status -> summary.retries++);
+        ApiClient client = api.client().onRetry(summary::retried);
         PrintWriter err = spec.commandLine().getErr();
         long totalBytes = 0;
         for (Path f : files) {

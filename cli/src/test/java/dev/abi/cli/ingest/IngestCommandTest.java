@@ -77,7 +77,7 @@ class IngestCommandTest {
             }
             assertEquals(2500, ids.size());
             assertTrue(r.out().contains("2,500 records sent in 3 batches; 2,500 applied"), r.out());
-            assertTrue(r.out().contains("1 retries after 429/503"), r.out());
+            assertTrue(r.out().contains("1 retries after 429/503 (429 x1)"), r.out());
             assertTrue(Files.exists(dir.resolve(".abi-ingest-docs.state")));
 
             // a re-run finds every batch acknowledged and sends nothing
