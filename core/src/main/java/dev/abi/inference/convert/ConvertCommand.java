@@ -1,5 +1,6 @@
 package dev.abi.inference.convert;
 
+import java.util.Set;
 import dev.abi.inference.GgmlType;
 import dev.abi.inference.Llama2cImporter;
 import dev.abi.inference.ModelFormatException;
@@ -48,6 +49,11 @@ public final class ConvertCommand {
                                 [--pooling mean|cls|last] [--name NAME]
                    convert llama2c --checkpoint FILE.bin --tokenizer FILE.bin --out FILE.gguf""";
 
+    /** The options each command takes: any other is refused, not silently ignored. */
+    private static final Map<String, Set<String>> OPTIONS = Map.of(
+            "bert", Set.of("jar", "onnx", "tokenizer", "out", "type", "pooling", "name"),
+            "llama2c", Set.of("checkpoint", "tokenizer", "out"));
+
     static final class UsageException extends RuntimeException {
         UsageException(String message) {
             super(message);
@@ -63,7 +69,11 @@ public final class ConvertCommand {
             if (!args[i].startsWith("--") || i + 1 >= args.length) {
                 throw new UsageException("expected --option value, got '" + args[i] + "'");
             }
-            opts.put(args[i].substring(2), args[++i]);
+            String name = args[i].substring(2);
+            if (!OPTIONS.getOrDefault(args[0], Set.of()).contains(name)) {
+                throw new UsageException("unknown option '" + args[i] + "' for '" + args[0] + "'");
+            }
+            opts.put(name, args[++i]);
         }
         Path out = Path.of(required(opts, "out"));
         switch (args[0]) {
@@ -98,8 +108,7 @@ public final class ConvertCommand {
             tokenizer = Path.of(required(opts, "tokenizer"));
         }
         String name = opts.getOrDefault("name", out.getFileName().toString().replaceFirst("\\.gguf$", ""));
-        BertOnnxConverter.Pooling pooling = opts.containsKey("pooling")
-                ? BertOnnxConverter.Pooling.valueOf(opts.get("pooling").toUpperCase(Locale.ROOT))
+        BertOnnxConverter.Pooling pooling = opts.containsKey("pooling") ? pooling(opts.get("pooling"))
                 : BertOnnxConverter.defaultPooling(jarName != null ? jarName : name);
         try {
             BertOnnxConverter.convert(onnx, tokenizer, out, type, pooling, name);
@@ -112,6 +121,15 @@ public final class ConvertCommand {
                 Files.deleteIfExists(tmp);
             }
         }
+    }
+
+    private static BertOnnxConverter.Pooling pooling(String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "mean" -> BertOnnxConverter.Pooling.MEAN;
+            case "cls" -> BertOnnxConverter.Pooling.CLS;
+            case "last" -> BertOnnxConverter.Pooling.LAST;
+            default -> throw new UsageException("--pooling must be mean, cls or last, got '" + value + "'");
+        };
     }
 
     /** The one {@code *.onnx} and the {@code *tokenizer.json} inside a jar. */

@@ -36,6 +36,12 @@ class ConvertCommandTest {
         assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"what", "--out", "x"}));
         assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert", "--out",
             tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--type", "q4"}));
+        var typo = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert",
+            "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--typ", "f16"}));
+        assertTrue(typo.getMessage().contains("'--typ'"), typo.getMessage());
+        var pooling = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {
+            "bert", "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--pooling", "max"}));
+        assertTrue(pooling.getMessage().contains("--pooling"), pooling.getMessage());
         Path notAJar = Files.writeString(tmp.resolve("not-a-jar.zip"), "plain text, not a zip");
         assertThrows(Exception.class, () -> ConvertCommand.run(new String[] {"bert", "--jar", notAJar.toString(),
             "--out", tmp.resolve("y.gguf").toString()}));

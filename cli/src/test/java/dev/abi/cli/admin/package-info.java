@@ -1,0 +1,2 @@
+/** Tests of {@code dev.abi.cli.admin}. */
+package dev.abi.cli.admin;

@@ -1,0 +1,2 @@
+/** Tests of {@code dev.abi.cli.bench}. */
+package dev.abi.cli.bench;

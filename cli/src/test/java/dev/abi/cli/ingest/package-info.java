@@ -1,0 +1,2 @@
+/** Tests of {@code dev.abi.cli.ingest}. */
+package dev.abi.cli.ingest;

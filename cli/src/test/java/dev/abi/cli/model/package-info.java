@@ -1,0 +1,2 @@
+/** Tests of {@code dev.abi.cli.model}. */
+package dev.abi.cli.model;

@@ -1,0 +1,2 @@
+/** Tests of {@code dev.abi.cli}. */
+package dev.abi.cli;
