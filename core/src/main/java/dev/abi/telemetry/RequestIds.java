@@ -4,7 +4,8 @@ import java.util.UUID;
 
 /**
  * Picks the id of a request: the client's {@code X-Request-Id} when it is sane (1 to 128 characters of
- * {@code [A-Za-z0-9._:-]}), else the platform's own request id (API Gateway's {@code requestContext.requestId}, say),
+ * {@code [A-Za-z0-9._:-]}), else the platform's own request id (API Gateway's {@code requestContext.requestId}, say;
+ * base64's {@code =+/} allowed),
  * else the trace id of a W3C {@code traceparent} header, else a new random one. Anything else a client sends is
  * ignored, so an id can be written into logs and headers as it is.
  */
@@ -25,7 +26,7 @@ public final class RequestIds {
         if (isSane(header)) {
             return header;
         }
-        if (isSane(platformId)) {
+        if (isSanePlatformId(platformId)) {
             return platformId;
         }
         String traceId = traceId(traceparent);
@@ -46,6 +47,14 @@ public final class RequestIds {
             }
         }
         return true;
+    }
+
+    /**
+     * Whether a platform's own id may be used as it is: as {@link #isSane}, with base64's {@code =}, {@code +} and
+     * {@code /} allowed too (API Gateway's HTTP API ids end in {@code =}).
+     */
+    static boolean isSanePlatformId(String id) {
+        return id != null && isSane(id.replace('=', '.').replace('+', '.').replace('/', '.'));
     }
 
     /**
