@@ -63,6 +63,11 @@ class ObservabilityHttpTest {
                     && l.message().contains("\"route\":\"POST /v1/namespaces/{ns}/vectors\"")
                     && "op-test-4711".equals(l.mdcRequestId())), "access log records: " + logged);
         }
+        Response tooLarge = given().header("X-Request-Id", "big-1").contentType("application/x-www-form-urlencoded")
+                .body("x".repeat(7 * 1024 * 1024)).post("/v1/namespaces/obs-bad/vectors");
+        assertEquals(413, tooLarge.statusCode(), tooLarge.asString());
+        assertEquals("big-1", tooLarge.header("X-Request-Id"), "refused before the gateway, still with its id");
+        assertEquals("big-1", tooLarge.jsonPath().getString("requestId"), tooLarge.asString());
         Response fresh = given().get("/health");
         assertFalse(fresh.header("X-Request-Id").isEmpty(), "a request without an id gets one");
     }
