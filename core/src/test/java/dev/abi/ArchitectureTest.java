@@ -54,6 +54,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void telemetryDependsOnNothingElseInCore() {
+        noClasses().that().resideInAPackage("dev.abi.telemetry..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.abi..")
+                .andShould().dependOnClassesThat().resideOutsideOfPackages("dev.abi.telemetry..", "java..")
+                .check(core);
+    }
+
+    @Test
     void onlyTheGatewayKnowsHttpAndEventsKnowNothingOfIt() {
         noClasses().that().resideOutsideOfPackage("dev.abi.gateway..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.abi.gateway..")

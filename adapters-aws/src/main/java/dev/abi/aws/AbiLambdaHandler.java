@@ -27,15 +27,26 @@ public class AbiLambdaHandler implements RequestStreamHandler {
     private static final System.Logger LOG = System.getLogger(AbiLambdaHandler.class.getName());
 
     private final List<LambdaTrigger> triggers;
+    private final EmfMetrics metrics;
 
     @Inject
     public AbiLambdaHandler(HttpApiTrigger httpApi, RestApiTrigger restApi, SqsTrigger sqs, S3NotificationTrigger s3,
-                            EventBridgeS3Trigger eventBridge) {
+                            EventBridgeS3Trigger eventBridge, EmfMetrics metrics) {
         this.triggers = List.of(httpApi, restApi, sqs, s3, eventBridge);
+        this.metrics = metrics;
     }
 
+    /** Handles the event, then writes the invocation's metrics as EMF lines, whatever the outcome. */
     @Override
     public void handleRequest(InputStream input, OutputStream output, Context context) throws IOException {
+        try {
+            dispatch(input, output);
+        } finally {
+            metrics.flush(System.currentTimeMillis(), context == null ? null : context.getAwsRequestId());
+        }
+    }
+
+    private void dispatch(InputStream input, OutputStream output) throws IOException {
         JsonNode event = EventJson.parse(input);
         LambdaTrigger trigger = triggers.stream().filter(t -> t.accepts(event)).findFirst().orElseThrow(() -> {
             MalformedEventException e = new MalformedEventException("event", "matches no supported trigger (API "

@@ -66,6 +66,15 @@ class HttpTriggersTest {
     }
 
     @Test
+    void apiGatewaysRequestIdIsTheRequestsIdUnlessTheClientSentOne() {
+        JsonNode reply = invoke(fixture("apigw-http-v2/query-bad-topk.json"));
+        assertEquals("JKJaXmPLvHcESHA=", reply.path("headers").path("X-Request-Id").asText(), reply.toString());
+        assertEquals("JKJaXmPLvHcESHA=", body(reply).path("requestId").asText(), reply.toString());
+        JsonNode rest = invoke(fixture("apigw-rest-v1/query.json"));
+        assertEquals("77375676-xmpl-4b79-853a-f982474efe18", rest.path("headers").path("X-Request-Id").asText());
+    }
+
+    @Test
     void badInputComesBackAsAProblemReply() {
         JsonNode reply = invoke(fixture("apigw-http-v2/query-bad-topk.json"));
         assertEquals(400, reply.path("statusCode").asInt());

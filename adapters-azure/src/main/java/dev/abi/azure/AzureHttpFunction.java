@@ -32,7 +32,7 @@ public class AzureHttpFunction {
             ExecutionContext context) {
         HttpResponse response = gateway.handle(new HttpRequest(request.getHttpMethod().name(),
                 request.getUri().getRawPath(), request.getQueryParameters(), request.getHeaders(),
-                request.getBody().orElse(new byte[0])));
+                request.getBody().orElse(new byte[0])), context == null ? null : context.getInvocationId());
         HttpResponseMessage.Builder reply = request.createResponseBuilder(HttpStatusType.custom(response.status()));
         response.headers().forEach(reply::header);
         return reply.body(response.bufferedBody()).build();

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.microsoft.azure.functions.ExecutionContext;
 import io.quarkus.test.junit.QuarkusTest;
+import java.util.logging.Logger;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,31 @@ class AzureHttpFunctionTest {
         assertEquals(400, reply.status().value(), reply.bodyText());
         assertTrue(reply.getHeader("Content-Type").startsWith("application/problem+json"));
         assertTrue(reply.bodyText().contains("topK"), reply.bodyText());
+    }
+
+    @Test
+    void theInvocationIdIsTheRequestsIdUnlessTheClientSentOne() {
+        ExecutionContext context = new ExecutionContext() {
+            @Override
+            public Logger getLogger() {
+                return Logger.getLogger("test");
+            }
+
+            @Override
+            public String getInvocationId() {
+                return "5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f";
+            }
+
+            @Override
+            public String getFunctionName() {
+                return "api";
+            }
+        };
+        HostRequest.Reply reply = (HostRequest.Reply) function.handle(HostRequest.of("GET", "/v2/nothing", null),
+                context);
+        assertEquals("5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f", reply.getHeader("X-Request-Id"), reply.bodyText());
+        assertTrue(reply.bodyText().contains("\"requestId\":\"5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f\""),
+                reply.bodyText());
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.telemetry.InMemoryMetrics;
 import dev.abi.vector.Filter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -25,15 +26,22 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 /**
  * What the gateway itself costs per request, in one JVM: the same random 128-d queries on 10,000 vectors through
  * {@code NamespaceService.query} directly, and through {@code Gateway.handle} (JSON parsing and validation, routing,
- * API-key authentication, a token-bucket rate limit, JSON encoding). No network: that is what {@code load.sh} adds.
+ * API-key authentication, a token-bucket rate limit, JSON encoding), and through a gateway that also records request
+ * metrics and writes the access log (issue 19's cost). No network: that is what {@code load.sh} adds.
  *
  * <p>Usage: {@code GatewayOverheadBenchmark [seconds=5]}.
  */
 public final class GatewayOverheadBenchmark {
+
+    /** Held here: java.util.logging keeps loggers weakly, and a collected one would lose the handler set below. */
+    private static final Logger ACCESS = Logger.getLogger("abi.access");
 
     public static void main(String[] args) throws Exception {
         double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
@@ -52,8 +60,30 @@ public final class GatewayOverheadBenchmark {
         RateLimiter limiter = new RateLimiter(List.of(new RateLimitPolicy("all", RateLimitPolicy.Algorithm.TOKEN_BUCKET,
                 1_000_000_000L, Duration.ofSeconds(1), false, Set.of(), Set.of())),
                 new InMemoryCounterStore(Clock.systemUTC()), Clock.systemUTC());
-        Gateway gateway = new Gateway(namespaces, Limits.defaults(), List.of(), null, null, null,
-                new GatewaySecurity(new Authenticator(true, null, keys, null), limiter, null, null));
+        GatewaySecurity security = new GatewaySecurity(new Authenticator(true, null, keys, null), limiter, null, null);
+        Gateway gateway = Gateway.builder(namespaces).limits(Limits.defaults()).security(security).accessLog(false)
+                .build();
+        // the same with request metrics (in memory) and the access log, its lines formatted and then dropped, so
+        // that what is measured is the gateway's work and not a terminal's
+        ACCESS.setUseParentHandlers(false);
+        ACCESS.addHandler(new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().isEmpty()) {
+                    throw new IllegalStateException("an empty access-log line");
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        });
+        Gateway observed = Gateway.builder(namespaces).limits(Limits.defaults()).security(security)
+                .metrics(new InMemoryMetrics()).accessLog(true).build();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
 
         float[][] queries = new float[4096][];
@@ -70,14 +100,9 @@ public final class GatewayOverheadBenchmark {
         for (int round = 0; round < 2; round++) {
             double direct = perRequestMicros(seconds, i -> namespaces.query("bench",
                     new NamespaceService.Query(queries[i % queries.length], 10, Filter.ALL, null)).matches().size());
-            double through = perRequestMicros(seconds, i -> {
-                HttpResponse r = gateway.handle(new HttpRequest("POST", "/v1/namespaces/bench/query", Map.of(),
-                        headers, bodies[i % bodies.length]));
-                if (r.status() != 200) {
-                    throw new IllegalStateException(r.bodyText());
-                }
-                return r.body().length;
-            });
+            double through = perRequestMicros(seconds, i -> query(gateway, headers, bodies[i % bodies.length]));
+            double withObservability = perRequestMicros(seconds,
+                    i -> query(observed, headers, bodies[i % bodies.length]));
             if (round == 1) {
                 System.out.println("| path | µs per query | queries/s (1 thread) |");
                 System.out.println("|---|---:|---:|");
@@ -85,10 +110,22 @@ public final class GatewayOverheadBenchmark {
                         1e6 / direct);
                 System.out.printf(Locale.ROOT, "| Gateway.handle (JSON, auth, rate limit, encode) | %.1f | %.0f |%n",
                         through, 1e6 / through);
+                System.out.printf(Locale.ROOT, "| the same with metrics and the access log | %.1f | %.0f |%n",
+                        withObservability, 1e6 / withObservability);
                 System.out.printf(Locale.ROOT, "%nGateway overhead: %.1f µs per request (%.0f%%)%n",
                         through - direct, 100 * (through - direct) / direct);
+                System.out.printf(Locale.ROOT, "Metrics and access log: %.1f µs per request (%.1f%% of the gateway"
+                        + " path)%n", withObservability - through, 100 * (withObservability - through) / through);
             }
         }
+    }
+
+    private static int query(Gateway g, Map<String, String> headers, byte[] body) {
+        HttpResponse r = g.handle(new HttpRequest("POST", "/v1/namespaces/bench/query", Map.of(), headers, body));
+        if (r.status() != 200) {
+            throw new IllegalStateException(r.bodyText());
+        }
+        return r.body().length;
     }
 
     private interface Work {

@@ -1,5 +1,6 @@
 package dev.abi.events;
 
+import dev.abi.telemetry.Metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
@@ -40,9 +41,16 @@ public final class DeadLetters {
     }
 
     private final ObjectStore state;
+    private final Metrics metrics;
 
     public DeadLetters(ObjectStore state) {
+        this(state, Metrics.NOOP);
+    }
+
+    /** @param metrics counts each new dead letter in {@code abi.events.dead_lettered} */
+    public DeadLetters(ObjectStore state, Metrics metrics) {
         this.state = state;
+        this.metrics = metrics;
     }
 
     /** Records the failure unless this object write already has a record; returns whether this call created it. */
@@ -58,6 +66,7 @@ public final class DeadLetters {
                 created = false;
             }
             if (created) {
+                metrics.count("abi.events.dead_lettered");
                 LOG.log(System.Logger.Level.WARNING, "dead letter {0}: {1}", name, letter.error());
             }
             return created;

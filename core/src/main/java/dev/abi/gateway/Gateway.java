@@ -12,7 +12,11 @@ import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
+import dev.abi.telemetry.Metrics;
+import dev.abi.telemetry.RequestContext;
+import dev.abi.telemetry.RequestIds;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +25,9 @@ import java.util.Objects;
 /**
  * The one request path of every deployment: the local server, Lambda, Cloud Functions and Azure Functions all decode
  * their trigger into an {@link HttpRequest} and call {@link #handle}. It enforces the body limit, routes, and turns
- * every failure into a problem response in {@link ProblemMapper}; it never throws.
+ * every failure into a problem response in {@link ProblemMapper}; it never throws. Each request gets an id
+ * ({@link RequestIds}), echoed in {@code X-Request-Id}, carried by problem bodies and log lines ({@link
+ * RequestContext}), one line in the access log ({@code abi.access}) and one sample in {@code abi.http.requests}.
  */
 public final class Gateway {
 
@@ -32,6 +38,9 @@ public final class Gateway {
     private final ModelRegistry models;
     private final DocumentIndex documents;
     private final GatewaySecurity security;
+    private final Metrics metrics;
+    private final RequestContext.Binding logContext;
+    private final boolean accessLog;
 
     public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks) {
         this(builder(namespaces).limits(limits).healthChecks(healthChecks));
@@ -75,12 +84,15 @@ public final class Gateway {
 
     private Gateway(Builder b) {
         this.security = b.security;
+        this.metrics = b.metrics;
+        this.logContext = b.logContext;
+        this.accessLog = b.accessLog;
         this.models = b.models;
         this.documents = b.documents;
         this.idempotency = b.idempotency == null ? null : new IdempotentRequests(b.idempotency, b.clock);
         this.limits = b.limits;
         this.healthChecks = List.copyOf(b.healthChecks);
-        new VectorApi(b.namespaces, limits, documents, b.gpu).register(router);
+        new VectorApi(b.namespaces, limits, documents, b.gpu, metrics).register(router);
         new HistoryApi(b.namespaces).register(router);
         new MaintenanceApi(b.namespaces).register(router);
         if (models != null) {
@@ -117,6 +129,9 @@ public final class Gateway {
         private ObjectIndexer objectIndexer;
         private Clock clock = Clock.systemUTC();
         private GpuRouting gpu;
+        private Metrics metrics = Metrics.NOOP;
+        private RequestContext.Binding logContext = RequestContext.Binding.NONE;
+        private boolean accessLog = true;
 
         private Builder(NamespaceService namespaces) {
             this.namespaces = Objects.requireNonNull(namespaces, "namespaces");
@@ -176,6 +191,27 @@ public final class Gateway {
             return this;
         }
 
+        /** Where requests, queries, commits and rate-limit rejections are counted; default {@link Metrics#NOOP}. */
+        public Builder metrics(Metrics metrics) {
+            this.metrics = Objects.requireNonNull(metrics, "metrics");
+            return this;
+        }
+
+        /**
+         * Where else each request's id is put while it runs (a logging MDC, say); default nowhere but {@link
+         * RequestContext}.
+         */
+        public Builder logContext(RequestContext.Binding logContext) {
+            this.logContext = Objects.requireNonNull(logContext, "logContext");
+            return this;
+        }
+
+        /** Whether each request writes a line to the {@code abi.access} logger; default true. */
+        public Builder accessLog(boolean accessLog) {
+            this.accessLog = accessLog;
+            return this;
+        }
+
         public Gateway build() {
             return new Gateway(this);
         }
@@ -193,14 +229,41 @@ public final class Gateway {
         return router.routes();
     }
 
+    /** Serves a request whose platform gives it no id of its own. */
     public HttpResponse handle(HttpRequest request) {
+        return handle(request, null);
+    }
+
+    /**
+     * Serves a request.
+     *
+     * @param platformRequestId the platform's id of this request (API Gateway's {@code requestContext.requestId}),
+     *     used when the client sent no sane {@code X-Request-Id}; null when there is none
+     */
+    public HttpResponse handle(HttpRequest request, String platformRequestId) {
+        long start = System.nanoTime();
+        String requestId = RequestIds.resolve(request.header("x-request-id"), platformRequestId,
+                request.header("traceparent"));
+        AccessLog.Facts facts = new AccessLog.Facts();
+        HttpResponse response;
+        try (RequestContext.Scope ignored = RequestContext.enter(requestId);
+             RequestContext.Scope bound = logContext.bind(requestId)) {
+            response = serve(request, facts);
+            response = withHeaders(response, Map.of("X-Request-Id", requestId));
+            observe(request, requestId, facts, response, System.nanoTime() - start);
+        }
+        return response;
+    }
+
+    private HttpResponse serve(HttpRequest request, AccessLog.Facts facts) {
         Map<String, String> extra = new LinkedHashMap<>();
         HttpResponse response;
         try {
-            response = route(request, extra);
+            response = route(request, extra, facts);
         } catch (RuntimeException | StackOverflowError e) {
             if (e instanceof RateLimitedException limited) {
                 extra.putAll(limited.decision().headers());
+                metrics.count("abi.ratelimit.rejections", "policy", limited.decision().policy());
             }
             response = router.dialectOf(request.path()) == Router.Dialect.OPENAI ? OpenAiErrors.toResponse(e)
                     : ProblemMapper.toResponse(e);
@@ -212,7 +275,26 @@ public final class Gateway {
         return withHeaders(response, extra);
     }
 
-    private HttpResponse route(HttpRequest request, Map<String, String> extra) {
+    /** The request's access-log line and its sample of {@code abi.http.requests}; neither may fail the request. */
+    private void observe(HttpRequest request, String requestId, AccessLog.Facts facts, HttpResponse response,
+                         long nanos) {
+        String route = facts.route == null ? "unmatched" : facts.route;
+        try {
+            metrics.record("abi.http.requests", Duration.ofNanos(nanos), "route", route,
+                    "status", Integer.toString(response.status()));
+            if (accessLog) {
+                String device = response.headers().get(GpuRouting.DEVICE_HEADER);
+                AccessLog.log(requestId, request.method(), facts, response.status(), nanos / 1000,
+                        request.body().length, response.stream() == null ? response.body().length : -1,
+                        device == null ? "cpu" : device);
+            }
+        } catch (RuntimeException e) {
+            System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING,
+                    "request " + requestId + ": metrics or access log failed", e);
+        }
+    }
+
+    private HttpResponse route(HttpRequest request, Map<String, String> extra, AccessLog.Facts facts) {
         long headerBytes = 0;
         for (Map.Entry<String, String> h : request.headers().entrySet()) {
             headerBytes += h.getKey().length() + h.getValue().length() + 4;
@@ -228,10 +310,13 @@ public final class Gateway {
             throw new PayloadTooLargeException(request.body().length, limits.maxBodyBytes());
         }
         Router.Match match = router.route(request.method(), request.path());
+        facts.route = match.pattern();
+        facts.namespace = match.params().get("ns");
         String principalId = null;
         if (match.role() != null) {
             Principal principal = security.authenticator().authenticate(request);
             principalId = principal.id();
+            facts.principal = principalId;
             Audit.PRINCIPAL.set(principal.id());
             String ns = match.params().get("ns");
             if (!principal.allows(match.role(), ns)) {
@@ -266,8 +351,8 @@ public final class Gateway {
             extra.put("Access-Control-Allow-Origin", security.corsOrigins().contains("*") ? "*" : origin);
             extra.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
             extra.put("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-            extra.put("Access-Control-Expose-Headers",
-                    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset, Retry-After, Idempotent-Replayed");
+            extra.put("Access-Control-Expose-Headers", "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset,"
+                    + " Retry-After, Idempotent-Replayed, X-Request-Id");
             extra.put("Access-Control-Max-Age", "600");
             if (!security.corsOrigins().contains("*")) {
                 extra.put("Vary", "Origin");

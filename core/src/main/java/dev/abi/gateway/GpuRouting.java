@@ -1,6 +1,7 @@
 package dev.abi.gateway;
 
 import dev.abi.resilience.CircuitBreaker;
+import dev.abi.telemetry.RequestContext;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -68,7 +69,8 @@ public final class GpuRouting {
                 .timeout(timeout)
                 .header("Content-Type", HttpResponse.JSON)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        String requestId = request.header("x-request-id");
+        String requestId = RequestContext.currentId() != null ? RequestContext.currentId()
+                : request.header("x-request-id");
         if (requestId != null) {
             b.header("X-Request-Id", requestId);
         }

@@ -2,13 +2,14 @@ package dev.abi.gateway;
 
 import dev.abi.failure.Failure;
 import dev.abi.failure.Failures;
+import dev.abi.telemetry.RequestContext;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Renders a classified failure ({@link Failures}) in OpenAI's shape, {@code {"error":{"message","type","param",
  * "code"}}}, with the same status as the problem body of the other routes: the routes registered with {@link
- * Router.Dialect#OPENAI} answer this way.
+ * Router.Dialect#OPENAI} answer this way. Inside a request the error carries its id as {@code request_id}.
  */
 final class OpenAiErrors {
 
@@ -41,6 +42,9 @@ final class OpenAiErrors {
                 g.writeNullField("code");
             } else {
                 g.writeStringField("code", code);
+            }
+            if (RequestContext.currentId() != null) {
+                g.writeStringField("request_id", RequestContext.currentId());
             }
             g.writeEndObject();
             g.writeEndObject();

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.failure.Failure;
 import dev.abi.failure.Failures;
 import dev.abi.failure.FieldError;
+import dev.abi.telemetry.RequestContext;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +15,8 @@ import java.util.Map;
 /**
  * Renders a classified failure ({@link Failures}) as an RFC 9457 problem detail with
  * {@code Content-Type: application/problem+json}. Unexpected exceptions give a 500 whose body names no internals;
- * the stack trace goes to the log only, once, here or in {@link OpenAiErrors}.
+ * the stack trace goes to the log only, once, here or in {@link OpenAiErrors}, with the request's id. Inside a
+ * request ({@link RequestContext}) the body carries that id as {@code requestId}, for the user to quote.
  */
 public final class ProblemMapper {
 
@@ -39,7 +41,9 @@ public final class ProblemMapper {
     /** Logs the failure's unexpected cause, if it has one, with its stack trace. */
     static void logCause(Failure f) {
         if (f.cause() != null) {
-            LOG.log(System.Logger.Level.ERROR, f.title() + " (" + f.status() + ")", f.cause());
+            String requestId = RequestContext.currentId();
+            LOG.log(System.Logger.Level.ERROR, f.title() + " (" + f.status() + ")"
+                    + (requestId == null ? "" : ", request " + requestId), f.cause());
         }
     }
 
@@ -50,6 +54,9 @@ public final class ProblemMapper {
                 .put("title", title)
                 .put("status", status)
                 .put("detail", detail);
+        if (RequestContext.currentId() != null) {
+            body.put("requestId", RequestContext.currentId());
+        }
         if (!errors.isEmpty()) {
             ArrayNode list = body.putArray("errors");
             for (FieldError e : errors) {

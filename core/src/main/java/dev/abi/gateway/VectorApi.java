@@ -23,6 +23,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Map;
 import java.util.LinkedHashMap;
+import dev.abi.telemetry.Metrics;
+import java.time.Duration;
 
 /** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
 final class VectorApi {
@@ -31,15 +33,20 @@ final class VectorApi {
     private final GpuRouting gpu;
     private final Limits limits;
     private final DocumentIndex documents;
+    private final Metrics metrics;
 
     /** @param documents text queries go here; null answers them 501 */
     VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents) {
-        this(namespaces, limits, documents, null);
+        this(namespaces, limits, documents, null, Metrics.NOOP);
     }
 
-    /** @param gpu where large exact queries go first, or null to answer every query on the CPU */
-    VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents, GpuRouting gpu) {
+    /**
+     * @param gpu     where large exact queries go first, or null to answer every query on the CPU
+     * @param metrics where query latency ({@code abi.query}) and commits ({@code abi.commits}) are reported
+     */
+    VectorApi(NamespaceService namespaces, Limits limits, DocumentIndex documents, GpuRouting gpu, Metrics metrics) {
         this.gpu = gpu;
+        this.metrics = metrics;
         this.namespaces = namespaces;
         this.limits = limits;
         this.documents = documents;
@@ -129,6 +136,7 @@ final class VectorApi {
             records.add(new VectorRecord(id, values, attributes));
         }
         WriteResult result = namespaces.upsert(name, records);
+        metrics.count("abi.commits", "op", "upsert");
         return json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("upserted", result.count());
@@ -161,6 +169,7 @@ final class VectorApi {
             list.add(JsonBodies.checkId(id.textValue(), "ids[" + i + "]", limits));
         }
         WriteResult result = namespaces.deleteVectors(name, list);
+        metrics.count("abi.commits", "op", "delete");
         return json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("deleted", result.count());
@@ -169,7 +178,16 @@ final class VectorApi {
         });
     }
 
+    /** Answers a query and records its latency in {@code abi.query}, tagged with the device that answered. */
     private HttpResponse query(String name, HttpRequest request) {
+        long start = System.nanoTime();
+        HttpResponse answer = answerQuery(name, request);
+        String device = answer.headers().getOrDefault(GpuRouting.DEVICE_HEADER, "cpu");
+        metrics.record("abi.query", Duration.ofNanos(System.nanoTime() - start), "device", device);
+        return answer;
+    }
+
+    private HttpResponse answerQuery(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
         boolean byText = body.hasNonNull("text");
         if (byText && body.hasNonNull("vector")) {

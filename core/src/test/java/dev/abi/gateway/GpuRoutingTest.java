@@ -1,6 +1,7 @@
 package dev.abi.gateway;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.abi.namespace.NamespaceStore;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
+import dev.abi.telemetry.InMemoryMetrics;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +42,7 @@ class GpuRoutingTest {
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.HEALTHY);
     private final AtomicInteger received = new AtomicInteger();
+    private final AtomicReference<String> forwardedId = new AtomicReference<>();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
     private HttpServer service;
 
@@ -56,6 +59,7 @@ class GpuRoutingTest {
         service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         service.createContext("/", exchange -> {
             received.incrementAndGet();
+            forwardedId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
             byte[] body = exchange.getRequestBody().readAllBytes();
             HttpResponse answer = switch (mode.get()) {
                 case HEALTHY -> cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(),
@@ -108,6 +112,21 @@ class GpuRoutingTest {
             assertEquals(e.get(i).get("distance").asDouble(), a.get(i).get("distance").asDouble(), 1e-5);
             assertEquals(e.get(i).get("attributes"), a.get(i).get("attributes"));
         }
+    }
+
+    @Test
+    void theGpuServiceGetsTheRequestsResolvedIdAndTheQueryIsTimedAsGpu() {
+        InMemoryMetrics metrics = new InMemoryMetrics();
+        GpuRouting routing = GpuRouting.builder(URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+                        new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), clock,
+                                GpuRouting::isFailure))
+                .minWork(10).timeout(Duration.ofSeconds(30)).build();
+        Gateway g = Gateway.builder(namespaces).gpu(routing).metrics(metrics).build();
+        HttpResponse r = post(g, "/v1/namespaces/big/query", QUERY); // no X-Request-Id: the gateway makes one
+        assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER), r.bodyText());
+        assertNotNull(r.headers().get("X-Request-Id"));
+        assertEquals(r.headers().get("X-Request-Id"), forwardedId.get());
+        assertEquals(1, metrics.timerCount("abi.query", "device", "gpu"), metrics.describe());
     }
 
     @Test

@@ -37,6 +37,11 @@ import jakarta.inject.Singleton;
 import java.util.List;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+import dev.abi.telemetry.Metrics;
+import dev.abi.telemetry.RequestContext;
+import io.quarkus.arc.DefaultBean;
+import java.util.Locale;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -54,15 +59,39 @@ public class CoreBeans {
 
     private static final Logger LOG = Logger.getLogger(CoreBeans.class);
 
+    /** No metrics: the default where no backend is bound ({@link MetricsBeans} binds Micrometer). */
+    @Produces
+    @DefaultBean
+    @Singleton
+    Metrics metrics() {
+        return Metrics.NOOP;
+    }
+
+    /** Logs each change of a breaker's state and counts it in {@code abi.breaker.transitions}. */
+    static CircuitBreaker.Listener breakerListener(Metrics metrics) {
+        CircuitBreaker.Listener log = CircuitBreaker.Listener.logging();
+        return (name, from, to) -> {
+            log.onStateChange(name, from, to);
+            metrics.count("abi.breaker.transitions", "breaker", name, "to", to.name().toLowerCase(Locale.ROOT));
+        };
+    }
+
+    /** Puts the id of the request being served in JBoss Logging's MDC, so that Quarkus' log lines carry it too. */
+    static final RequestContext.Binding MDC_REQUEST_ID = requestId -> {
+        MDC.put("requestId", requestId);
+        return () -> MDC.remove("requestId");
+    };
+
     @Produces
     @Singleton
-    ObjectStore objectStore(AbiConfig config, SelectedStore selected) {
+    ObjectStore objectStore(AbiConfig config, SelectedStore selected, Metrics metrics) {
         ObjectStore store = selected.factory().create(config);
         if (!config.objectStoreBreaker()) {
             return store;
         }
         return new CircuitBreakingObjectStore(store, new CircuitBreaker("object-store",
-                CircuitBreaker.Config.defaults(), Clock.systemUTC(), CircuitBreakingObjectStore::isFailure));
+                CircuitBreaker.Config.defaults(), Clock.systemUTC(), CircuitBreakingObjectStore::isFailure,
+                breakerListener(metrics)));
     }
 
     @Produces
@@ -183,7 +212,7 @@ public class CoreBeans {
     @Singleton
     Gateway gateway(AbiConfig config, NamespaceService namespaces, Limits limits, ObjectStore store,
                     MetadataStore metadata, ModelRegistry models, DocumentIndex documents, GatewaySecurity security,
-                    ObjectIndexer objectIndexer) {
+                    ObjectIndexer objectIndexer, Metrics metrics) {
         HealthCheck storeCheck = new StoreHealthCheck(store, config.store().kind());
         HealthCheck kernels = new HealthCheck() {
             @Override
@@ -198,7 +227,7 @@ public class CoreBeans {
         };
         GpuRouting gpu = config.gpu().url().map(url -> GpuRouting.builder(URI.create(url),
                         new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), Clock.systemUTC(),
-                                GpuRouting::isFailure))
+                                GpuRouting::isFailure, breakerListener(metrics)))
                 .minWork(config.gpu().minWork()).timeout(config.gpu().timeout()).build()).orElse(null);
         if (gpu != null) {
             LOG.infof("exact queries of %d rows x queries or more go to the GPU service at %s first",
@@ -206,7 +235,7 @@ public class CoreBeans {
         }
         return Gateway.builder(namespaces).limits(limits).healthChecks(List.of(storeCheck, kernels))
                 .idempotency(metadata).models(models).documents(documents).security(security)
-                .objectIndexer(objectIndexer).gpu(gpu).build();
+                .objectIndexer(objectIndexer).gpu(gpu).metrics(metrics).logContext(MDC_REQUEST_ID).build();
     }
 
     @Produces
@@ -222,8 +251,8 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    EventProcessor eventProcessor(ObjectIndexer indexer, ObjectStore store) {
-        return new EventProcessor(indexer, new DeadLetters(store));
+    EventProcessor eventProcessor(ObjectIndexer indexer, ObjectStore store, Metrics metrics) {
+        return new EventProcessor(indexer, new DeadLetters(store, metrics));
     }
 
     void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {

@@ -15,7 +15,10 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import dev.abi.telemetry.RequestContext;
+import dev.abi.telemetry.RequestIds;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -66,9 +69,20 @@ public class VertxGatewayRoute {
         if (clientGone(ctx).isCancelled() || ctx.failure() instanceof HttpClosedException) {
             return; // the client left mid-request (an idle timeout, say): nobody to answer or log
         }
-        write(ctx, ProblemMapper.toResponse(ctx.statusCode() == 413
+        Throwable failure = ctx.statusCode() == 413
                 || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
-                ? new PayloadTooLargeException(-1, limit) : failureOf(ctx)));
+                ? new PayloadTooLargeException(-1, limit) : failureOf(ctx);
+        // refused before the gateway saw it: the request still gets its id, in the header, the body and the log
+        String requestId = RequestIds.resolve(ctx.request().getHeader("X-Request-Id"), null,
+                ctx.request().getHeader("traceparent"));
+        HttpResponse problem;
+        try (RequestContext.Scope inCore = RequestContext.enter(requestId);
+             RequestContext.Scope inMdc = CoreBeans.MDC_REQUEST_ID.bind(requestId)) {
+            problem = ProblemMapper.toResponse(failure);
+        }
+        Map<String, String> headers = new LinkedHashMap<>(problem.headers());
+        headers.put("X-Request-Id", requestId);
+        write(ctx, new HttpResponse(problem.status(), headers, problem.body()));
     }
 
     private static Throwable failureOf(RoutingContext ctx) {

@@ -11,7 +11,8 @@ import jakarta.inject.Inject;
 
 /**
  * API Gateway HTTP API events (payload format 2.0) and Lambda Function URL events, which share that format. A path
- * under a named stage ({@code /prod/v1/...}) is served as {@code /v1/...}.
+ * under a named stage ({@code /prod/v1/...}) is served as {@code /v1/...}. API Gateway's {@code requestContext.requestId}
+ * is the request's id unless the client sent its own {@code X-Request-Id}.
  */
 @ApplicationScoped
 public class HttpApiTrigger implements LambdaTrigger {
@@ -42,7 +43,8 @@ public class HttpApiTrigger implements LambdaTrigger {
                 path = path.substring(stage.length() + 1);
             }
             response = gateway.handle(new HttpRequest(method, path, HttpEvents.stringMap(event.get("queryStringParameters")),
-                    HttpEvents.stringMap(event.get("headers")), HttpEvents.body(event)));
+                    HttpEvents.stringMap(event.get("headers")), HttpEvents.body(event)),
+                    EventJson.optText(context, "requestId"));
         } catch (MalformedEventException e) {
             response = HttpEvents.malformed(e);
         }
