@@ -82,9 +82,7 @@ final class InferenceApi {
         if (!modelNode.isTextual()) {
             throw new ValidationException("model", "must be a string");
         }
-        if (body.has("n") && body.get("n").asInt(1) != 1) {
-            throw new ValidationException("n", "only n = 1 is supported");
-        }
+        OpenAiRequestChecks.check(body);
         ModelRegistry.Loaded model = models.get(modelNode.textValue());
         List<String> stop = new ArrayList<>(stops(body.get("stop")));
         int[] prompt;
@@ -122,6 +120,7 @@ final class InferenceApi {
             throw new ValidationException(field, e.getMessage());
         }
         boolean stream = JsonBodies.bool(body, "stream", "stream", false);
+        boolean includeUsage = includeUsage(body.get("stream_options"), stream);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Generator generator = new Generator(model.model());
@@ -140,6 +139,9 @@ final class InferenceApi {
                                 piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))),
                                 request.cancellation());
                         sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r))));
+                        if (includeUsage) {
+                            sink.accept(event(usageChunk(chat, id, created, model.name(), r)));
+                        }
                     } catch (RuntimeException e) {
                         sink.accept(event(new String(OpenAiErrors.toResponse(e).body(), StandardCharsets.UTF_8)));
                     }
@@ -168,18 +170,19 @@ final class InferenceApi {
             JsonNode m = node.get(i);
             JsonNode role = m.get("role");
             JsonNode content = m.get("content");
-            if (role == null || !role.isTextual() || !List.of("system", "user", "assistant").contains(role.textValue())) {
-                throw new ValidationException("messages[" + i + "].role", "must be system, user or assistant");
+            if (role == null || !role.isTextual()
+                    || !List.of("system", "developer", "user", "assistant").contains(role.textValue())) {
+                throw new ValidationException("messages[" + i + "].role", "must be system, developer, user or"
+                        + " assistant");
             }
-            if (content == null || !content.isTextual()) {
-                throw new ValidationException("messages[" + i + "].content", "must be a string");
-            }
-            chars += content.textValue().length();
+            String text = OpenAiRequestChecks.content(content, "messages[" + i + "].content");
+            chars += text.length();
             if (chars > budget.maxPromptChars()) {
                 throw new BudgetExceededException("messages", "messages[0] to [" + i + "] already hold " + chars
                         + " characters of content; the limit is " + budget.maxPromptChars(), budget.maxPromptChars());
             }
-            out.add(new ChatTemplate.Message(role.textValue(), content.textValue()));
+            // OpenAI's developer role is the system role of the models served here
+            out.add(new ChatTemplate.Message(role.textValue().equals("developer") ? "system" : role.textValue(), text));
         }
         return out;
     }
@@ -275,6 +278,31 @@ final class InferenceApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code stream_options}: only with {@code stream}, an object whose {@code include_usage} is a boolean. */
+    private static boolean includeUsage(JsonNode options, boolean stream) {
+        if (options == null || options.isNull()) {
+            return false;
+        }
+        if (!stream) {
+            throw new ValidationException("stream_options", "is only allowed when stream is true");
+        }
+        if (!options.isObject()) {
+            throw new ValidationException("stream_options", "must be an object");
+        }
+        return JsonBodies.bool(options, "include_usage", "stream_options.include_usage", false);
+    }
+
+    /** The last chunk of a stream with {@code include_usage}: no choices, and the usage of the whole request. */
+    private static String usageChunk(boolean chat, String id, long created, String model, Generator.Result r) {
+        ObjectNode n = JsonBodies.MAPPER.createObjectNode();
+        n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+                .put("model", model);
+        n.putArray("choices");
+        n.putObject("usage").put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens())
+                .put("total_tokens", r.promptTokens() + r.completionTokens());
+        return n.toString();
     }
 
     private static byte[] event(String json) {

@@ -13,6 +13,7 @@ import dev.abi.store.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -121,5 +122,66 @@ class InferenceApiTest {
         assertEquals(400, noMessages.status());
         assertEquals("messages", json(noMessages).get("error").get("param").asText());
         assertTrue(json(noMessages).get("error").has("type"));
+    }
+
+    @Test
+    void streamOptionsIncludeUsageEndsTheStreamWithAUsageChunk() throws Exception {
+        String req = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                + "\"max_tokens\":5,\"seed\":3,\"stream\":true%s}";
+        String[] events = call("POST", "/v1/chat/completions",
+                req.formatted(",\"stream_options\":{\"include_usage\":true}")).bodyText().split("\n\n");
+        assertEquals("data: [DONE]", events[events.length - 1]);
+        JsonNode usage = JSON.readTree(events[events.length - 2].substring("data: ".length()));
+        assertEquals(0, usage.get("choices").size());
+        assertEquals(5, usage.get("usage").get("completion_tokens").asInt());
+        assertEquals(usage.get("usage").get("prompt_tokens").asInt() + 5, usage.get("usage").get("total_tokens").asInt());
+        String[] plain = call("POST", "/v1/chat/completions", req.formatted("")).bodyText().split("\n\n");
+        assertTrue(JSON.readTree(plain[plain.length - 2].substring("data: ".length())).get("usage") == null,
+                "no usage chunk unless asked");
+        HttpResponse notStreamed = call("POST", "/v1/chat/completions", req.replace(",\"stream\":true", "")
+                .formatted(",\"stream_options\":{\"include_usage\":true}"));
+        assertEquals("stream_options", json(notStreamed).get("error").get("param").asText());
+    }
+
+    @Test
+    void textPartsAndTheDeveloperRoleAnswerAsAStringAndTheSystemRoleDo() throws Exception {
+        String plain = "{\"model\":\"stories\",\"max_tokens\":8,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Once upon\"}]}";
+        String parts = "{\"model\":\"stories\",\"max_tokens\":8,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"developer\",\"content\":[{\"type\":\"text\",\"text\":\"Be brief.\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Once \"},"
+                + "{\"type\":\"text\",\"text\":\"upon\"}]}]}";
+        JsonNode a = json(call("POST", "/v1/chat/completions", plain));
+        JsonNode b = json(call("POST", "/v1/chat/completions", parts));
+        assertEquals(a.get("choices").get(0).get("message").get("content").asText(),
+                b.get("choices").get(0).get("message").get("content").asText());
+        assertEquals(a.get("usage").get("prompt_tokens").asInt(), b.get("usage").get("prompt_tokens").asInt());
+    }
+
+    @Test
+    void outOfRangeAndUnsupportedParametersAre400NamingTheParameter() throws Exception {
+        String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":%s}]%s}";
+        String hi = "\"hi\"";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("temperature", chat.formatted(hi, ",\"temperature\":2.5"));
+        cases.put("top_p", chat.formatted(hi, ",\"top_p\":-0.1"));
+        cases.put("frequency_penalty", chat.formatted(hi, ",\"frequency_penalty\":2.5"));
+        cases.put("presence_penalty", chat.formatted(hi, ",\"presence_penalty\":-3"));
+        cases.put("tools", chat.formatted(hi, ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"));
+        cases.put("n", chat.formatted(hi, ",\"n\":2"));
+        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true"));
+        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_object\"}"));
+        cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
+        cases.put("messages[0].content", chat.formatted("[]", ""));
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse r = call("POST", "/v1/chat/completions", c.getValue());
+            assertEquals(400, r.status(), c.getKey() + ": " + r.bodyText());
+            assertEquals(c.getKey(), json(r).get("error").get("param").asText(), r.bodyText());
+            assertEquals("invalid_request_error", json(r).get("error").get("type").asText());
+        }
+        assertEquals(200, call("POST", "/v1/chat/completions", chat.formatted(hi,
+                ",\"max_tokens\":2,\"temperature\":2,\"logprobs\":false,\"n\":1,\"response_format\":{\"type\":\"text\"}"))
+                .status(), "the edges of the ranges and the defaults are accepted");
     }
 }
