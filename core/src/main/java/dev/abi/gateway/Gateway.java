@@ -321,6 +321,7 @@ public final class Gateway {
         if (models == null) {
             notYet("POST", "/v1/embeddings", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("GET", "/v1/models", "inference (GGUF models)", Router.Dialect.OPENAI);
+            notYet("GET", "/v1/models/{id}", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("POST", "/v1/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("POST", "/v1/chat/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
         }

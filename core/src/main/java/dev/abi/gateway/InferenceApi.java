@@ -10,6 +10,7 @@ import dev.abi.budget.ComputeBudget;
 import dev.abi.inference.ChatTemplate;
 import dev.abi.inference.Generator;
 import dev.abi.inference.ModelRegistry;
+import dev.abi.inference.UnknownModelException;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.SamplingParams;
 import java.io.IOException;
@@ -40,6 +41,7 @@ final class InferenceApi {
     void register(Router router) {
         Router.Dialect openAi = Router.Dialect.OPENAI;
         router.add("GET", "/v1/models", Role.READ, openAi, (r, p) -> guarded(this::listModels, r))
+                .add("GET", "/v1/models/{id}", Role.READ, openAi, (r, p) -> guarded(req -> model(p.get("id")), r))
                 .add("POST", "/v1/completions", Role.READ, openAi, (r, p) -> guarded(req -> complete(req, false), r))
                 .add("POST", "/v1/chat/completions", Role.READ, openAi,
                         (r, p) -> guarded(req -> complete(req, true), r));
@@ -64,16 +66,29 @@ final class InferenceApi {
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
             for (String n : names) {
-                g.writeStartObject();
-                g.writeStringField("id", n);
-                g.writeStringField("object", "model");
-                g.writeNumberField("created", 0);
-                g.writeStringField("owned_by", "abi");
-                g.writeEndObject();
+                writeModel(g, n);
             }
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** {@code GET /v1/models/{id}}: the model object, or 404 {@code model_not_found}. */
+    private HttpResponse model(String id) {
+        List<String> names = models.names();
+        if (!names.contains(id)) {
+            throw new UnknownModelException(id, names);
+        }
+        return VectorApi.json(200, g -> writeModel(g, id));
+    }
+
+    private static void writeModel(JsonGenerator g, String id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", 0);
+        g.writeStringField("owned_by", "abi");
+        g.writeEndObject();
     }
 
     private HttpResponse complete(HttpRequest request, boolean chat) {

@@ -184,4 +184,14 @@ class InferenceApiTest {
                 ",\"max_tokens\":2,\"temperature\":2,\"logprobs\":false,\"n\":1,\"response_format\":{\"type\":\"text\"}"))
                 .status(), "the edges of the ranges and the defaults are accepted");
     }
+
+    @Test
+    void aModelIsRetrievedByIdAndAnUnknownOneIs404InOpenAisShape() throws Exception {
+        JsonNode model = json(call("GET", "/v1/models/stories", null));
+        assertEquals("stories", model.get("id").asText());
+        assertEquals("model", model.get("object").asText());
+        HttpResponse unknown = call("GET", "/v1/models/gpt-9", null);
+        assertEquals(404, unknown.status());
+        assertEquals("model_not_found", json(unknown).get("error").get("code").asText());
+    }
 }
