@@ -11,6 +11,7 @@ import dev.abi.inference.ChatTemplate;
 import dev.abi.inference.Generator;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.inference.UnknownModelException;
+import dev.abi.inference.Vocabulary;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.SamplingParams;
 import java.io.IOException;
@@ -136,12 +137,16 @@ final class InferenceApi {
         }
         boolean stream = JsonBodies.bool(body, "stream", "stream", false);
         boolean includeUsage = includeUsage(body.get("stream_options"), stream);
+        int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat, stream);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        Generator generator = new Generator(model.model());
+        Generator generator = topLogprobs < 0 ? new Generator(model.model())
+                : new Generator(model.model()).withLogprobs(topLogprobs);
         if (!stream) {
             Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
-            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r));
+            Vocabulary vocab = model.model().vocabulary();
+            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r,
+                    topLogprobs < 0 ? null : vocab));
         }
         int[] promptIds = prompt;
         return HttpResponse.streaming(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
@@ -238,7 +243,7 @@ final class InferenceApi {
     }
 
     private static void writeCompletion(JsonGenerator g, boolean chat, String id, long created, String model,
-                                        Generator.Result r) throws IOException {
+                                        Generator.Result r, Vocabulary logprobs) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", id);
         g.writeStringField("object", chat ? "chat.completion" : "text_completion");
@@ -252,9 +257,18 @@ final class InferenceApi {
             g.writeStringField("role", "assistant");
             g.writeStringField("content", r.text());
             g.writeEndObject();
+            if (logprobs == null) {
+                g.writeNullField("logprobs");
+            } else {
+                Logprobs.writeChat(g, r.logprobs(), logprobs);
+            }
         } else {
             g.writeStringField("text", r.text());
-            g.writeNullField("logprobs");
+            if (logprobs == null) {
+                g.writeNullField("logprobs");
+            } else {
+                Logprobs.writeCompletion(g, r.logprobs(), logprobs);
+            }
         }
         g.writeStringField("finish_reason", finish(r));
         g.writeEndObject();

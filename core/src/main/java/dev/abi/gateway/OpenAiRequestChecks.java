@@ -12,7 +12,7 @@ final class OpenAiRequestChecks {
 
     /** Parameters that change what OpenAI would answer and that this server does not implement. */
     private static final List<String> UNSUPPORTED = List.of("tools", "tool_choice", "functions", "function_call",
-            "parallel_tool_calls", "audio", "prediction", "top_logprobs");
+            "parallel_tool_calls", "audio", "prediction");
 
     private OpenAiRequestChecks() {
     }
@@ -32,10 +32,6 @@ final class OpenAiRequestChecks {
         if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
             throw new ValidationException("n", "only n = 1 is supported");
         }
-        JsonNode logprobs = body.get("logprobs");
-        if (logprobs != null && !logprobs.isNull() && !(logprobs.isBoolean() && !logprobs.booleanValue())) {
-            throw new ValidationException("logprobs", "is not supported by this server");
-        }
         JsonNode format = body.get("response_format");
         if (format != null && !format.isNull() && !"text".equals(format.path("type").asText(null))) {
             throw new ValidationException("response_format", "only {\"type\":\"text\"} is supported by this server");
@@ -45,6 +41,36 @@ final class OpenAiRequestChecks {
                 && !(modalities.isArray() && modalities.size() == 1 && "text".equals(modalities.get(0).asText()))) {
             throw new ValidationException("modalities", "only [\"text\"] is supported by this server");
         }
+    }
+
+    /**
+     * How many alternatives to report with each token's log probability, or -1 for no log probabilities. Chat takes
+     * {@code logprobs} (a boolean) and {@code top_logprobs} (0..20, only with {@code logprobs}); completions take
+     * {@code logprobs} as that count (0..5). Not with {@code stream}.
+     */
+    static int topLogprobs(JsonNode body, boolean chat, boolean stream) {
+        JsonNode lp = body.get("logprobs");
+        JsonNode top = body.get("top_logprobs");
+        boolean wanted = lp != null && !lp.isNull() && !(lp.isBoolean() && !lp.booleanValue());
+        if (!chat && top != null && !top.isNull()) {
+            throw new ValidationException("top_logprobs", "is a chat parameter; completions take logprobs: N");
+        }
+        if (chat && !wanted && top != null && !top.isNull()) {
+            throw new ValidationException("top_logprobs", "needs logprobs: true");
+        }
+        if (!wanted) {
+            return -1;
+        }
+        if (stream) {
+            throw new ValidationException("logprobs", "is not supported with stream on this server");
+        }
+        if (chat) {
+            if (!lp.isBoolean()) {
+                throw new ValidationException("logprobs", "must be true or false");
+            }
+            return JsonBodies.intInRange(body, "top_logprobs", "top_logprobs", 0, 0, 20);
+        }
+        return JsonBodies.intInRange(body, "logprobs", "logprobs", 0, 0, 5);
     }
 
     private static void range(JsonNode body, String name, double min, double max) {

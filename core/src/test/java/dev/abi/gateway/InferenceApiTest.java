@@ -169,7 +169,8 @@ class InferenceApiTest {
         cases.put("presence_penalty", chat.formatted(hi, ",\"presence_penalty\":-3"));
         cases.put("tools", chat.formatted(hi, ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"));
         cases.put("n", chat.formatted(hi, ",\"n\":2"));
-        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true"));
+        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true,\"stream\":true"));
+        cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
         cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_object\"}"));
         cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
@@ -193,5 +194,42 @@ class InferenceApiTest {
         HttpResponse unknown = call("GET", "/v1/models/gpt-9", null);
         assertEquals(404, unknown.status());
         assertEquals("model_not_found", json(unknown).get("error").get("code").asText());
+    }
+
+    @Test
+    void logprobsReportTheModelsDistributionForEachGeneratedToken() throws Exception {
+        JsonNode chat = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0,\"logprobs\":true,"
+                + "\"top_logprobs\":3}"));
+        JsonNode content = chat.get("choices").get(0).get("logprobs").get("content");
+        assertEquals(chat.get("usage").get("completion_tokens").asInt(), content.size());
+        for (JsonNode token : content) {
+            JsonNode top = token.get("top_logprobs");
+            assertEquals(3, top.size());
+            assertTrue(token.get("logprob").asDouble() <= 0, token.toString());
+            // greedy: the chosen token is the most likely one
+            assertEquals(top.get(0).get("token").asText(), token.get("token").asText(), token.toString());
+            assertEquals(top.get(0).get("logprob").asDouble(), token.get("logprob").asDouble(), 1e-6);
+            assertTrue(top.get(0).get("logprob").asDouble() >= top.get(1).get("logprob").asDouble());
+            assertTrue(top.get(1).get("logprob").asDouble() >= top.get(2).get("logprob").asDouble());
+        }
+        JsonNode plain = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0}"));
+        assertTrue(plain.get("choices").get(0).get("logprobs").isNull());
+        assertEquals(plain.get("choices").get(0).get("message").get("content").asText(),
+                chat.get("choices").get(0).get("message").get("content").asText(), "asking for logprobs changes nothing");
+
+        JsonNode completion = json(call("POST", "/v1/completions",
+                "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":4,\"logprobs\":2,\"seed\":1}"));
+        JsonNode lp = completion.get("choices").get(0).get("logprobs");
+        assertEquals(4, lp.get("tokens").size());
+        assertEquals(4, lp.get("token_logprobs").size());
+        assertEquals(4, lp.get("text_offset").size());
+        assertTrue(lp.get("top_logprobs").get(0).size() <= 2 && lp.get("top_logprobs").get(0).size() >= 1);
+        HttpResponse tooMany = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"logprobs\":6}");
+        assertEquals("logprobs", json(tooMany).get("error").get("param").asText());
+        HttpResponse chatTooMany = call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
+        assertEquals("top_logprobs", json(chatTooMany).get("error").get("param").asText());
     }
 }

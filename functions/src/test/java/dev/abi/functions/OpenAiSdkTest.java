@@ -104,6 +104,19 @@ class OpenAiSdkTest {
     }
 
     @Test
+    void chatLogprobsArriveInTheClientsTypes() {
+        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model(CHAT_MODEL)
+                .addUserMessage("Once upon a time").maxCompletionTokens(5).temperature(0.0).logprobs(true)
+                .topLogprobs(2L).build());
+        var tokens = c.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
+        assertEquals(c.usage().orElseThrow().completionTokens(), tokens.size());
+        tokens.forEach(t -> {
+            assertEquals(2, t.topLogprobs().size());
+            assertEquals(t.topLogprobs().get(0).logprob(), t.logprob(), 1e-6);
+        });
+    }
+
+    @Test
     void embeddingsAsFloatsAndAsBase64AreTheSameVector() {
         CreateEmbeddingResponse floats = client.embeddings().create(EmbeddingCreateParams.builder()
                 .model(EMBEDDING_MODEL).input("hello world").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
