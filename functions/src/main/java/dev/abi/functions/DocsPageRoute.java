@@ -1,5 +1,6 @@
 package dev.abi.functions;
 
+import io.quarkus.arc.properties.IfBuildProperty;
 import io.vertx.ext.web.Router;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -7,9 +8,11 @@ import jakarta.enterprise.event.Observes;
 /**
  * {@code /docs} on the local server: redirects to {@code /docs/}, the static page
  * ({@code META-INF/resources/docs/index.html}) that shows {@code /v1/openapi.json} in Swagger UI. Static resources
- * answer only the path with the slash.
+ * answer only the path with the slash. Built where {@link VertxGatewayRoute} is (not in the Lambda and Azure
+ * packagings, which have no Vert.x router).
  */
 @ApplicationScoped
+@IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)
 public class DocsPageRoute {
 
     void register(@Observes Router router) {
