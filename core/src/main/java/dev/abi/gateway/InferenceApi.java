@@ -140,8 +140,9 @@ final class InferenceApi {
         int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat, stream);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        Generator generator = topLogprobs < 0 ? new Generator(model.model())
+        Generator plain = topLogprobs < 0 ? new Generator(model.model())
                 : new Generator(model.model()).withLogprobs(topLogprobs);
+        Generator generator = OpenAiRequestChecks.jsonObject(body) ? plain.jsonObject() : plain;
         if (!stream) {
             Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
             Vocabulary vocab = model.model().vocabulary();

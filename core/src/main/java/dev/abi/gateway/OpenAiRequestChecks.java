@@ -32,10 +32,6 @@ final class OpenAiRequestChecks {
         if (n != null && !n.isNull() && !(n.isIntegralNumber() && n.intValue() == 1)) {
             throw new ValidationException("n", "only n = 1 is supported");
         }
-        JsonNode format = body.get("response_format");
-        if (format != null && !format.isNull() && !"text".equals(format.path("type").asText(null))) {
-            throw new ValidationException("response_format", "only {\"type\":\"text\"} is supported by this server");
-        }
         JsonNode modalities = body.get("modalities");
         if (modalities != null && !modalities.isNull()
                 && !(modalities.isArray() && modalities.size() == 1 && "text".equals(modalities.get(0).asText()))) {
@@ -71,6 +67,26 @@ final class OpenAiRequestChecks {
             return JsonBodies.intInRange(body, "top_logprobs", "top_logprobs", 0, 0, 20);
         }
         return JsonBodies.intInRange(body, "logprobs", "logprobs", 0, 0, 5);
+    }
+
+    /**
+     * Whether {@code response_format} asks for JSON mode ({@code {"type":"json_object"}}); {@code text} or none is
+     * plain text.
+     *
+     * @throws ValidationException naming {@code response_format} for {@code json_schema} (not built) and anything else
+     */
+    static boolean jsonObject(JsonNode body) {
+        JsonNode format = body.get("response_format");
+        if (format == null || format.isNull()) {
+            return false;
+        }
+        String type = format.path("type").asText("");
+        return switch (type) {
+            case "text" -> false;
+            case "json_object" -> true;
+            default -> throw new ValidationException("response_format", "type '" + type + "' is not supported by"
+                    + " this server; use \"text\" or \"json_object\"");
+        };
     }
 
     private static void range(JsonNode body, String name, double min, double max) {

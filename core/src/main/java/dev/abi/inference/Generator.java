@@ -33,14 +33,24 @@ public final class Generator {
 
     private final LlamaModel model;
     private final int topLogprobs;
+    private final boolean json;
 
     public Generator(LlamaModel model) {
-        this(model, -1);
+        this(model, -1, false);
     }
 
-    private Generator(LlamaModel model, int topLogprobs) {
+    private Generator(LlamaModel model, int topLogprobs, boolean json) {
         this.model = model;
         this.topLogprobs = topLogprobs;
+        this.json = json;
+    }
+
+    /**
+     * A generator whose output is one JSON object ({@link JsonConstraint}): every token keeps the text a prefix of
+     * one, and the object is closed within {@code maxTokens} whenever that allows one at all.
+     */
+    public Generator jsonObject() {
+        return new Generator(model, topLogprobs, true);
     }
 
     /**
@@ -51,7 +61,7 @@ public final class Generator {
         if (top < 0) {
             throw new IllegalArgumentException("top must be >= 0, got " + top);
         }
-        return new Generator(model, top);
+        return new Generator(model, top, json);
     }
 
     /**
@@ -85,9 +95,17 @@ public final class Generator {
         FinishReason reason = FinishReason.LENGTH;
         Vocabulary vocab = model.vocabulary();
         List<TokenLogprob> logprobs = new ArrayList<>();
+        JsonConstraint constraint = json ? new JsonConstraint(vocab, params.stop()) : null;
         while (generated.size() < params.maxTokens()) {
             float[] raw = topLogprobs >= 0 ? logits.clone() : null; // the sampler changes logits in place
+            if (constraint != null && !constraint.mask(logits,
+                    Math.min(params.maxTokens() - generated.size(), context - length))) {
+                break; // no token fits: the budget was too small for any object
+            }
             int next = sampler.sample(logits, history, length);
+            if (constraint != null) {
+                constraint.accept(next);
+            }
             if (next == vocab.eos()) {
                 reason = FinishReason.STOP;
                 break;

@@ -171,7 +171,7 @@ class InferenceApiTest {
         cases.put("n", chat.formatted(hi, ",\"n\":2"));
         cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true,\"stream\":true"));
         cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
-        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_object\"}"));
+        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
         cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
         cases.put("messages[0].content", chat.formatted("[]", ""));
@@ -231,5 +231,26 @@ class InferenceApiTest {
         HttpResponse chatTooMany = call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
                 + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
         assertEquals("top_logprobs", json(chatTooMany).get("error").get("param").asText());
+    }
+
+    @Test
+    void jsonModeAlwaysAnswersOneJsonObjectEvenAtTemperatureOneAndOnATightBudget() throws Exception {
+        for (int maxTokens : new int[] {2, 3, 12, 40}) {
+            for (int seed = 1; seed <= 4; seed++) {
+                JsonNode r = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{"
+                        + "\"role\":\"user\",\"content\":\"Describe a cat as JSON\"}],\"temperature\":1,\"seed\":"
+                        + seed + ",\"max_tokens\":" + maxTokens + ",\"response_format\":{\"type\":\"json_object\"}}"));
+                String content = r.get("choices").get(0).get("message").get("content").asText();
+                JsonNode parsed = JSON.readTree(content);
+                assertTrue(parsed != null && parsed.isObject(), "max_tokens " + maxTokens + " seed " + seed + ": " + content);
+                assertTrue(r.get("usage").get("completion_tokens").asInt() <= maxTokens);
+                if (maxTokens == 40) {
+                    assertTrue(parsed.size() >= 1, "the model writes content rather than padding: " + content);
+                }
+            }
+        }
+        JsonNode completion = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
+                + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));
+        assertTrue(JSON.readTree(completion.get("choices").get(0).get("text").asText()).isObject(), completion.toString());
     }
 }
