@@ -49,6 +49,17 @@ class HttpTriggersTest {
     }
 
     @Test
+    void theOpenApiDocumentIsServedThroughAFunctionUrlWithoutCredentials() {
+        String event = fixture("function-url/health.json").replace("\"rawPath\": \"/health\"",
+                "\"rawPath\": \"/v1/openapi.json\"").replace("\"path\": \"/health\"", "\"path\": \"/v1/openapi.json\"");
+        assertTrue(event.contains("/v1/openapi.json"));
+        // auth is on in this packaging (abi.auth.enabled=true) and the event carries no credentials
+        JsonNode reply = invoke(event);
+        assertEquals(200, reply.path("statusCode").asInt(), reply.toString());
+        assertTrue(body(reply).path("openapi").asText().startsWith("3.1"), reply.toString());
+    }
+
+    @Test
     void aNamedStagePrefixIsStrippedFromTheHttpApiPath() {
         String staged = fixture("function-url/health.json").replace("\"rawPath\": \"/health\"",
                 "\"rawPath\": \"/prod/health\"").replace("\"stage\": \"$default\"", "\"stage\": \"prod\"");

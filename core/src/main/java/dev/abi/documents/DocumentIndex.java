@@ -4,6 +4,7 @@ import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
 import dev.abi.inference.Embedder;
+import dev.abi.namespace.EmbeddingModelConflictException;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.VectorRecord;
@@ -21,7 +22,9 @@ import java.nio.charset.StandardCharsets;
  * Text in, vectors stored: documents are split into chunks ({@link Chunker}), embedded by a served model in
  * batches, and stored as vectors {@code {documentId}#{n}} in one commit per request, replacing the chunks each
  * document had before. Every chunk carries the document's attributes plus {@link #DOCUMENT_ID}, {@link #TEXT} and
- * {@link #CHUNK}. Text queries embed the query with the same model and search the namespace.
+ * {@link #CHUNK}. Text queries embed the query with the same model and search the namespace. A namespace records the
+ * model of its first text documents; a request naming another one is refused ({@link
+ * EmbeddingModelConflictException}), and one naming none uses it.
  */
 public final class DocumentIndex {
 
@@ -140,7 +143,8 @@ public final class DocumentIndex {
                 }
             }
         }
-        Embedder embedder = needsModel ? models.apply(model == null ? defaultModel : model) : null;
+        String modelName = needsModel ? modelFor(namespace, model) : null;
+        Embedder embedder = needsModel ? models.apply(modelName) : null;
         if (embedder != null && opts.windowTokens() > embedder.maxTokens() - 2) {
             opts = new Chunker.Options(embedder.maxTokens() - 2, Math.min(opts.overlapTokens(),
                     (embedder.maxTokens() - 2) / 2 - 1));
@@ -184,6 +188,9 @@ public final class DocumentIndex {
             }
         }
         WriteResult w = namespaces.replaceDocuments(namespace, records, seen.keySet(), DocumentIndex::chunkId);
+        if (modelName != null) {
+            namespaces.writes().recordEmbeddingModel(namespace, modelName);
+        }
         return new UpsertResult(documents.size(), records.size(), w.version());
     }
 
@@ -192,15 +199,41 @@ public final class DocumentIndex {
         return namespaces.replaceDocuments(namespace, List.of(), documentIds, DocumentIndex::chunkId);
     }
 
-    /** Embeds {@code text} with the model (null for the default) and searches the namespace with it. */
+    /**
+     * Embeds {@code text} with the model (null: the namespace's, else the default) and searches the namespace with
+     * it.
+     */
     public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
                              NamespaceService.AsOf asOf) {
+        float[] vector = embedQuery(namespace, text, model);
+        return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf));
+    }
+
+    /**
+     * The vector a text query searches with: {@code text} embedded by the model asked for, else the namespace's,
+     * else the default.
+     *
+     * @throws EmbeddingModelConflictException when {@code model} is not the namespace's recorded model
+     */
+    public float[] embedQuery(String namespace, String text, String model) {
         if (text == null || text.isBlank()) {
             throw new DocumentFormatException("text", "must be a non-empty string");
         }
-        Embedder embedder = models.apply(model == null ? defaultModel : model);
-        float[] vector = embedder.embed(List.of(text))[0];
-        return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf));
+        Embedder embedder = models.apply(modelFor(namespace, model));
+        return embedder.embed(List.of(text))[0];
+    }
+
+    /**
+     * The model to embed with: the one asked for, else the one the namespace records, else the default.
+     *
+     * @throws EmbeddingModelConflictException when the request names a model other than the recorded one
+     */
+    private String modelFor(String namespace, String asked) {
+        String recorded = namespaces.reads().embeddingModel(namespace).orElse(null);
+        if (asked != null && recorded != null && !asked.equals(recorded)) {
+            throw new EmbeddingModelConflictException(namespace, recorded, asked);
+        }
+        return asked != null ? asked : recorded != null ? recorded : defaultModel;
     }
 
     private static Map<String, Object> attributes(Document d, int chunk, String text) {

@@ -10,6 +10,7 @@ import dev.abi.inference.UnsupportedModelException;
 import dev.abi.inference.WrongModelKindException;
 import dev.abi.namespace.ConcurrentWriteException;
 import dev.abi.namespace.DimensionMismatchException;
+import dev.abi.namespace.EmbeddingModelConflictException;
 import dev.abi.namespace.LeftoverDataException;
 import dev.abi.namespace.NamespaceConflictException;
 import dev.abi.namespace.NamespaceNotFoundException;
@@ -66,6 +67,8 @@ public final class Failures {
             case SnapshotExistsException e -> Failure.of(409, "conflict", "Conflict", e.getMessage());
             case NamespaceQuotaException e -> Failure.of(409, "quota-exceeded", "Quota exceeded", e.getMessage());
             case NamespaceConflictException e -> Failure.of(409, "conflict", "Conflict", e.getMessage());
+            case EmbeddingModelConflictException e -> Failure.of(409, "conflict", "Conflict", e.getMessage())
+                    .withErrors(List.of(new FieldError("model", e.getMessage())));
             case RepairRefusedException e -> Failure.of(409, "conflict", "Conflict", e.getMessage());
             case LeftoverDataException e -> Failure.of(409, "leftover-data", "Namespace data without a config",
                     e.getMessage());

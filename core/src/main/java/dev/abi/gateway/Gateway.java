@@ -95,6 +95,7 @@ public final class Gateway {
         new VectorApi(b.namespaces, limits, documents, b.gpu, metrics).register(router);
         new HistoryApi(b.namespaces).register(router);
         new MaintenanceApi(b.namespaces).register(router);
+        new OpenApiDocument().register(router);
         if (models != null) {
             new InferenceApi(models, limits.compute()).register(router);
             new EmbeddingsApi(models, limits.compute()).register(router);
@@ -349,7 +350,7 @@ public final class Gateway {
         }
         if (security.corsOrigins().contains("*") || security.corsOrigins().contains(origin)) {
             extra.put("Access-Control-Allow-Origin", security.corsOrigins().contains("*") ? "*" : origin);
-            extra.put("Access-Control-Allow-Methods", "GET, POST, PUT, DELETE, OPTIONS");
+            extra.put("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
             extra.put("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
             extra.put("Access-Control-Expose-Headers", "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset,"
                     + " Retry-After, Idempotent-Replayed, X-Request-Id");
@@ -405,6 +406,7 @@ public final class Gateway {
         if (models == null) {
             notYet("POST", "/v1/embeddings", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("GET", "/v1/models", "inference (GGUF models)", Router.Dialect.OPENAI);
+            notYet("GET", "/v1/models/{id}", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("POST", "/v1/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
             notYet("POST", "/v1/chat/completions", "inference (GGUF models)", Router.Dialect.OPENAI);
         }

@@ -10,6 +10,8 @@ import dev.abi.budget.ComputeBudget;
 import dev.abi.inference.ChatTemplate;
 import dev.abi.inference.Generator;
 import dev.abi.inference.ModelRegistry;
+import dev.abi.inference.UnknownModelException;
+import dev.abi.inference.Vocabulary;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.SamplingParams;
 import java.io.IOException;
@@ -40,6 +42,7 @@ final class InferenceApi {
     void register(Router router) {
         Router.Dialect openAi = Router.Dialect.OPENAI;
         router.add("GET", "/v1/models", Role.READ, openAi, (r, p) -> guarded(this::listModels, r))
+                .add("GET", "/v1/models/{id}", Role.READ, openAi, (r, p) -> guarded(req -> model(p.get("id")), r))
                 .add("POST", "/v1/completions", Role.READ, openAi, (r, p) -> guarded(req -> complete(req, false), r))
                 .add("POST", "/v1/chat/completions", Role.READ, openAi,
                         (r, p) -> guarded(req -> complete(req, true), r));
@@ -64,16 +67,29 @@ final class InferenceApi {
             g.writeStringField("object", "list");
             g.writeArrayFieldStart("data");
             for (String n : names) {
-                g.writeStartObject();
-                g.writeStringField("id", n);
-                g.writeStringField("object", "model");
-                g.writeNumberField("created", 0);
-                g.writeStringField("owned_by", "abi");
-                g.writeEndObject();
+                writeModel(g, n);
             }
             g.writeEndArray();
             g.writeEndObject();
         });
+    }
+
+    /** {@code GET /v1/models/{id}}: the model object, or 404 {@code model_not_found}. */
+    private HttpResponse model(String id) {
+        List<String> names = models.names();
+        if (!names.contains(id)) {
+            throw new UnknownModelException(id, names);
+        }
+        return VectorApi.json(200, g -> writeModel(g, id));
+    }
+
+    private static void writeModel(JsonGenerator g, String id) throws IOException {
+        g.writeStartObject();
+        g.writeStringField("id", id);
+        g.writeStringField("object", "model");
+        g.writeNumberField("created", 0);
+        g.writeStringField("owned_by", "abi");
+        g.writeEndObject();
     }
 
     private HttpResponse complete(HttpRequest request, boolean chat) {
@@ -82,9 +98,7 @@ final class InferenceApi {
         if (!modelNode.isTextual()) {
             throw new ValidationException("model", "must be a string");
         }
-        if (body.has("n") && body.get("n").asInt(1) != 1) {
-            throw new ValidationException("n", "only n = 1 is supported");
-        }
+        OpenAiRequestChecks.check(body);
         ModelRegistry.Loaded model = models.get(modelNode.textValue());
         List<String> stop = new ArrayList<>(stops(body.get("stop")));
         int[] prompt;
@@ -122,12 +136,18 @@ final class InferenceApi {
             throw new ValidationException(field, e.getMessage());
         }
         boolean stream = JsonBodies.bool(body, "stream", "stream", false);
+        boolean includeUsage = includeUsage(body.get("stream_options"), stream);
+        int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat, stream);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        Generator generator = new Generator(model.model());
+        Generator plain = topLogprobs < 0 ? new Generator(model.model())
+                : new Generator(model.model()).withLogprobs(topLogprobs);
+        Generator generator = OpenAiRequestChecks.jsonObject(body) ? plain.jsonObject() : plain;
         if (!stream) {
             Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
-            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r));
+            Vocabulary vocab = model.model().vocabulary();
+            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r,
+                    topLogprobs < 0 ? null : vocab));
         }
         int[] promptIds = prompt;
         return HttpResponse.streaming(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
@@ -140,6 +160,9 @@ final class InferenceApi {
                                 piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))),
                                 request.cancellation());
                         sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r))));
+                        if (includeUsage) {
+                            sink.accept(event(usageChunk(chat, id, created, model.name(), r)));
+                        }
                     } catch (RuntimeException e) {
                         sink.accept(event(new String(OpenAiErrors.toResponse(e).body(), StandardCharsets.UTF_8)));
                     }
@@ -168,18 +191,19 @@ final class InferenceApi {
             JsonNode m = node.get(i);
             JsonNode role = m.get("role");
             JsonNode content = m.get("content");
-            if (role == null || !role.isTextual() || !List.of("system", "user", "assistant").contains(role.textValue())) {
-                throw new ValidationException("messages[" + i + "].role", "must be system, user or assistant");
+            if (role == null || !role.isTextual()
+                    || !List.of("system", "developer", "user", "assistant").contains(role.textValue())) {
+                throw new ValidationException("messages[" + i + "].role", "must be system, developer, user or"
+                        + " assistant");
             }
-            if (content == null || !content.isTextual()) {
-                throw new ValidationException("messages[" + i + "].content", "must be a string");
-            }
-            chars += content.textValue().length();
+            String text = OpenAiRequestChecks.content(content, "messages[" + i + "].content");
+            chars += text.length();
             if (chars > budget.maxPromptChars()) {
                 throw new BudgetExceededException("messages", "messages[0] to [" + i + "] already hold " + chars
                         + " characters of content; the limit is " + budget.maxPromptChars(), budget.maxPromptChars());
             }
-            out.add(new ChatTemplate.Message(role.textValue(), content.textValue()));
+            // OpenAI's developer role is the system role of the models served here
+            out.add(new ChatTemplate.Message(role.textValue().equals("developer") ? "system" : role.textValue(), text));
         }
         return out;
     }
@@ -220,7 +244,7 @@ final class InferenceApi {
     }
 
     private static void writeCompletion(JsonGenerator g, boolean chat, String id, long created, String model,
-                                        Generator.Result r) throws IOException {
+                                        Generator.Result r, Vocabulary logprobs) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", id);
         g.writeStringField("object", chat ? "chat.completion" : "text_completion");
@@ -234,9 +258,18 @@ final class InferenceApi {
             g.writeStringField("role", "assistant");
             g.writeStringField("content", r.text());
             g.writeEndObject();
+            if (logprobs == null) {
+                g.writeNullField("logprobs");
+            } else {
+                Logprobs.writeChat(g, r.logprobs(), logprobs);
+            }
         } else {
             g.writeStringField("text", r.text());
-            g.writeNullField("logprobs");
+            if (logprobs == null) {
+                g.writeNullField("logprobs");
+            } else {
+                Logprobs.writeCompletion(g, r.logprobs(), logprobs);
+            }
         }
         g.writeStringField("finish_reason", finish(r));
         g.writeEndObject();
@@ -275,6 +308,31 @@ final class InferenceApi {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** {@code stream_options}: only with {@code stream}, an object whose {@code include_usage} is a boolean. */
+    private static boolean includeUsage(JsonNode options, boolean stream) {
+        if (options == null || options.isNull()) {
+            return false;
+        }
+        if (!stream) {
+            throw new ValidationException("stream_options", "is only allowed when stream is true");
+        }
+        if (!options.isObject()) {
+            throw new ValidationException("stream_options", "must be an object");
+        }
+        return JsonBodies.bool(options, "include_usage", "stream_options.include_usage", false);
+    }
+
+    /** The last chunk of a stream with {@code include_usage}: no choices, and the usage of the whole request. */
+    private static String usageChunk(boolean chat, String id, long created, String model, Generator.Result r) {
+        ObjectNode n = JsonBodies.MAPPER.createObjectNode();
+        n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+                .put("model", model);
+        n.putArray("choices");
+        n.putObject("usage").put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens())
+                .put("total_tokens", r.promptTokens() + r.completionTokens());
+        return n.toString();
     }
 
     private static byte[] event(String json) {

@@ -8,6 +8,8 @@ import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceInfo;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
+import dev.abi.namespace.Probe;
+import dev.abi.namespace.QueryBatchResult;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.namespace.WriteResult;
@@ -53,8 +55,8 @@ final class VectorApi {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/namespaces", Role.READ, (r, p) -> listNamespaces())
-                .add("PUT", "/v1/namespaces/{ns}", Role.WRITE, (r, p) -> createNamespace(ns(p), r))
+        new DataPlaneApi(namespaces, limits).register(router);
+        router.add("PUT", "/v1/namespaces/{ns}", Role.WRITE, (r, p) -> createNamespace(ns(p), r))
                 .add("GET", "/v1/namespaces/{ns}", Role.READ, (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
                 .add("DELETE", "/v1/namespaces/{ns}", Role.ADMIN, (r, p) -> {
                     namespaces.delete(ns(p));
@@ -79,19 +81,6 @@ final class VectorApi {
         return name;
     }
 
-    private HttpResponse listNamespaces() {
-        List<NamespaceInfo> all = namespaces.list();
-        return json(200, g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("namespaces");
-            for (NamespaceInfo info : all) {
-                writeInfo(g, info);
-            }
-            g.writeEndArray();
-            g.writeEndObject();
-        });
-    }
-
     private HttpResponse createNamespace(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
         int dimension = JsonBodies.intInRange(body, "dimension", "dimension", -1, 1, limits.maxDimension());
@@ -107,7 +96,8 @@ final class VectorApi {
                 throw new ValidationException("metric", e.getMessage());
             }
         }
-        NamespaceService.Created created = namespaces.create(name, dimension, metric);
+        String model = DocumentsApi.optionalString(body, "embeddingModel");
+        NamespaceService.Created created = namespaces.writes().create(name, dimension, metric, model);
         return json(created.created() ? 201 : 200, g -> writeInfo(g, created.info()));
     }
 
@@ -153,22 +143,20 @@ final class VectorApi {
 
     private HttpResponse deleteVectors(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
-        JsonNode ids = JsonBodies.required(body, "ids", "ids");
-        if (!ids.isArray() || ids.isEmpty()) {
-            throw new ValidationException("ids", "must be a non-empty array of ids");
+        boolean byFilter = body.hasNonNull("filter");
+        if (byFilter == body.hasNonNull("ids")) {
+            throw new ValidationException(byFilter ? "filter" : "ids", "give exactly one of \"ids\" and \"filter\"");
         }
-        if (ids.size() > limits.maxBatch()) {
-            throw new ValidationException("ids", "holds " + ids.size() + " ids; the limit is " + limits.maxBatch());
-        }
-        List<String> list = new ArrayList<>(ids.size());
-        for (int i = 0; i < ids.size(); i++) {
-            JsonNode id = ids.get(i);
-            if (!id.isTextual()) {
-                throw new ValidationException("ids[" + i + "]", "must be a string");
+        WriteResult result;
+        if (byFilter) {
+            if (!body.get("filter").isObject() || body.get("filter").isEmpty()) {
+                throw new ValidationException("filter", "must be a non-empty filter object; to delete every vector,"
+                        + " delete the namespace");
             }
-            list.add(JsonBodies.checkId(id.textValue(), "ids[" + i + "]", limits));
+            result = namespaces.writes().deleteMatching(name, FilterParser.parse(JsonBodies.plain(body.get("filter"))));
+        } else {
+            result = namespaces.deleteVectors(name, ids(body, "ids", limits));
         }
-        WriteResult result = namespaces.deleteVectors(name, list);
         metrics.count("abi.commits", "op", "delete");
         return json(200, g -> {
             g.writeStartObject();
@@ -176,6 +164,26 @@ final class VectorApi {
             g.writeNumberField("version", result.version());
             g.writeEndObject();
         });
+    }
+
+    /** A required array of 1 to {@link Limits#maxBatch()} ids, each checked. */
+    static List<String> ids(JsonNode body, String field, Limits limits) {
+        JsonNode ids = JsonBodies.required(body, field, field);
+        if (!ids.isArray() || ids.isEmpty()) {
+            throw new ValidationException(field, "must be a non-empty array of ids");
+        }
+        if (ids.size() > limits.maxBatch()) {
+            throw new ValidationException(field, "holds " + ids.size() + " ids; the limit is " + limits.maxBatch());
+        }
+        List<String> list = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            JsonNode id = ids.get(i);
+            if (!id.isTextual()) {
+                throw new ValidationException(field + "[" + i + "]", "must be a string");
+            }
+            list.add(JsonBodies.checkId(id.textValue(), field + "[" + i + "]", limits));
+        }
+        return list;
     }
 
     /** Answers a query and records its latency in {@code abi.query}, tagged with the device that answered. */
@@ -189,6 +197,12 @@ final class VectorApi {
 
     private HttpResponse answerQuery(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
+        if (body.has("queries")) {
+            return queryMany(name, body);
+        }
+        if (body.hasNonNull("id")) {
+            return queryById(name, body);
+        }
         boolean byText = body.hasNonNull("text");
         if (byText && body.hasNonNull("vector")) {
             throw new ValidationException("text", "give either \"text\" or \"vector\", not both");
@@ -222,23 +236,7 @@ final class VectorApi {
                         body.get("vector").toString() + "|" + topK + "|" + filterNode);
         HttpResponse answer = json(200, g -> {
             g.writeStartObject();
-            g.writeArrayFieldStart("matches");
-            for (QueryResult.Match m : result.matches()) {
-                g.writeStartObject();
-                g.writeStringField("id", m.vector().id());
-                g.writeNumberField("distance", m.distance());
-                Object doc = m.vector().attributes().get(DocumentIndex.DOCUMENT_ID);
-                if (doc != null) {
-                    g.writeStringField("documentId", doc.toString());
-                    Object text = m.vector().attributes().get(DocumentIndex.TEXT);
-                    if (text != null) {
-                        g.writeStringField("text", text.toString());
-                    }
-                }
-                writeVectorFields(g, m.vector(), includeValues, includeAttributes);
-                g.writeEndObject();
-            }
-            g.writeEndArray();
+            writeMatches(g, result.matches(), includeValues, includeAttributes);
             g.writeNumberField("version", result.version());
             g.writeEndObject();
         });
@@ -250,6 +248,92 @@ final class VectorApi {
         return new HttpResponse(answer.status(), headers, answer.body());
     }
 
+    /** A query by the values of a stored vector ({@code "id"}): 404 when the state read holds no such id. */
+    private HttpResponse queryById(String name, JsonNode body) {
+        QueryBodies.Spec spec = QueryBodies.parse(body, "", limits);
+        QueryBatchResult r = namespaces.reads().queryAll(name,
+                List.of(new Probe(null, spec.id(), spec.topK(), spec.filter())), HistoryApi.asOf(body.get("asOf")));
+        return json(200, g -> {
+            g.writeStartObject();
+            writeMatches(g, r.results().get(0), spec.includeValues(), spec.includeAttributes());
+            g.writeNumberField("version", r.version());
+            g.writeEndObject();
+        });
+    }
+
+    /** {@code "queries":[...]}: every query answered from the one state {@code version}. */
+    private HttpResponse queryMany(String name, JsonNode body) {
+        for (String single : List.of("vector", "text", "id")) {
+            if (body.has(single)) {
+                throw new ValidationException(single, "give either \"queries\" or one query, not both");
+            }
+        }
+        JsonNode list = body.get("queries");
+        if (!list.isArray() || list.isEmpty() || list.size() > QueryBodies.MAX_QUERIES) {
+            throw new ValidationException("queries", "must be an array of 1 to " + QueryBodies.MAX_QUERIES
+                    + " query objects");
+        }
+        List<QueryBodies.Spec> specs = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            String prefix = "queries[" + i + "].";
+            JsonNode q = list.get(i);
+            if (!q.isObject()) {
+                throw new ValidationException("queries[" + i + "]", "must be a query object");
+            }
+            if (q.has("asOf")) {
+                throw new ValidationException(prefix + "asOf", "is given once, beside \"queries\", for all of them");
+            }
+            specs.add(QueryBodies.parse(q, prefix, limits));
+        }
+        List<Probe> probes = new ArrayList<>(specs.size());
+        for (QueryBodies.Spec spec : specs) {
+            probes.add(new Probe(spec.text() != null ? textVector(name, spec) : spec.vector(), spec.id(), spec.topK(),
+                    spec.filter()));
+        }
+        QueryBatchResult r = namespaces.reads().queryAll(name, probes, HistoryApi.asOf(body.get("asOf")));
+        return json(200, g -> {
+            g.writeStartObject();
+            g.writeArrayFieldStart("results");
+            for (int i = 0; i < specs.size(); i++) {
+                g.writeStartObject();
+                writeMatches(g, r.results().get(i), specs.get(i).includeValues(), specs.get(i).includeAttributes());
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeNumberField("version", r.version());
+            g.writeEndObject();
+        });
+    }
+
+    private float[] textVector(String name, QueryBodies.Spec spec) {
+        if (documents == null) {
+            throw new NotImplementedYetException("text queries need an embedding model; none is configured on this"
+                    + " deployment (see docs/embeddings.md)");
+        }
+        return documents.embedQuery(name, spec.text(), spec.model());
+    }
+
+    private static void writeMatches(JsonGenerator g, List<QueryResult.Match> matches, boolean includeValues,
+                                     boolean includeAttributes) throws IOException {
+        g.writeArrayFieldStart("matches");
+        for (QueryResult.Match m : matches) {
+            g.writeStartObject();
+            g.writeStringField("id", m.vector().id());
+            g.writeNumberField("distance", m.distance());
+            Object doc = m.vector().attributes().get(DocumentIndex.DOCUMENT_ID);
+            if (doc != null) {
+                g.writeStringField("documentId", doc.toString());
+                Object text = m.vector().attributes().get(DocumentIndex.TEXT);
+                if (text != null) {
+                    g.writeStringField("text", text.toString());
+                }
+            }
+            writeVectorFields(g, m.vector(), includeValues, includeAttributes);
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+    }
+
     private static void writeInfo(JsonGenerator g, NamespaceInfo info) throws IOException {
         g.writeStartObject();
         g.writeStringField("name", info.name());
@@ -257,10 +341,13 @@ final class VectorApi {
         g.writeStringField("metric", info.metric().wireName());
         g.writeNumberField("count", info.count());
         g.writeNumberField("version", info.version());
+        if (info.embeddingModel() != null) {
+            g.writeStringField("embeddingModel", info.embeddingModel());
+        }
         g.writeEndObject();
     }
 
-    private static void writeVector(JsonGenerator g, StoredVector v, boolean values, boolean attributes)
+    static void writeVector(JsonGenerator g, StoredVector v, boolean values, boolean attributes)
             throws IOException {
         g.writeStartObject();
         g.writeStringField("id", v.id());

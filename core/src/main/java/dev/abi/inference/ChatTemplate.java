@@ -3,8 +3,11 @@ package dev.abi.inference;
 import java.util.List;
 
 /**
- * Renders chat messages into a prompt. Llama 3 and ChatML are built; the template is chosen from the model's
- * {@code tokenizer.chat_template} (by its markers) or by name, and ChatML is the fallback, as in llama.cpp.
+ * Renders chat messages into a prompt. Llama 3, ChatML, Llama 2 / Mistral ({@code [INST]}), Gemma, Phi-3 and Zephyr
+ * are built, each rendering what the model's own Jinja template renders with the generation prompt (there is no Jinja
+ * engine: each is written out by hand from its template). The template is chosen from the model's
+ * {@code tokenizer.chat_template} by its markers, and ChatML is the fallback, as in llama.cpp. The prompt never
+ * starts with the BOS token: the caller adds it.
  */
 public enum ChatTemplate {
     LLAMA3("<|eot_id|>") {
@@ -26,6 +29,80 @@ public enum ChatTemplate {
                 sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
             }
             return sb.append("<|im_start|>assistant\n").toString();
+        }
+    },
+
+    /**
+     * Llama 2 and Mistral: {@code [INST] ... [/INST]} per user turn; a leading system message goes into the first
+     * one between {@code <<SYS>>} markers; an assistant turn is {@code " " + content + " </s>"}, and each later user
+     * turn opens with {@code <s>}.
+     */
+    LLAMA2("</s>") {
+        @Override
+        public String render(List<Message> messages) {
+            StringBuilder sb = new StringBuilder();
+            String system = null;
+            boolean first = true;
+            for (Message m : messages) {
+                switch (m.role()) {
+                    case "system" -> system = system == null ? m.content() : system + "\n" + m.content();
+                    case "assistant" -> sb.append(' ').append(m.content().strip()).append(" </s>");
+                    default -> {
+                        String content = system == null ? m.content() : "<<SYS>>\n" + system + "\n<</SYS>>\n\n"
+                                + m.content();
+                        system = null;
+                        sb.append(first ? "" : "<s>").append("[INST] ").append(content.strip()).append(" [/INST]");
+                        first = false;
+                    }
+                }
+            }
+            return sb.toString();
+        }
+    },
+    /**
+     * Gemma: {@code <start_of_turn>user|model}; Gemma has no system role, so a system message is put before the
+     * first user message, followed by a blank line (as Gemma 3's template does).
+     */
+    GEMMA("<end_of_turn>") {
+        @Override
+        public String render(List<Message> messages) {
+            StringBuilder sb = new StringBuilder();
+            String system = null;
+            for (Message m : messages) {
+                if (m.role().equals("system")) {
+                    system = system == null ? m.content() : system + "\n" + m.content();
+                    continue;
+                }
+                String role = m.role().equals("assistant") ? "model" : m.role();
+                String content = system == null || !role.equals("user") ? m.content() : system + "\n\n" + m.content();
+                if (role.equals("user")) {
+                    system = null;
+                }
+                sb.append("<start_of_turn>").append(role).append('\n').append(content.strip()).append("<end_of_turn>\n");
+            }
+            return sb.append("<start_of_turn>model\n").toString();
+        }
+    },
+    /** Phi-3: {@code <|role|>\n content <|end|>\n} per message, then {@code <|assistant|>\n}. */
+    PHI3("<|end|>") {
+        @Override
+        public String render(List<Message> messages) {
+            StringBuilder sb = new StringBuilder();
+            for (Message m : messages) {
+                sb.append("<|").append(m.role()).append("|>\n").append(m.content()).append("<|end|>\n");
+            }
+            return sb.append("<|assistant|>\n").toString();
+        }
+    },
+    /** Zephyr: {@code <|role|>\n content </s>\n} per message, then {@code <|assistant|>\n}. */
+    ZEPHYR("</s>") {
+        @Override
+        public String render(List<Message> messages) {
+            StringBuilder sb = new StringBuilder();
+            for (Message m : messages) {
+                sb.append("<|").append(m.role()).append("|>\n").append(m.content()).append("</s>\n");
+            }
+            return sb.append("<|assistant|>\n").toString();
         }
     };
 
@@ -49,8 +126,26 @@ public enum ChatTemplate {
 
     /** The template a model's {@code tokenizer.chat_template} (a Jinja source) stands for; ChatML when unknown. */
     public static ChatTemplate detect(String jinja) {
-        if (jinja != null && jinja.contains("<|start_header_id|>")) {
+        if (jinja == null) {
+            return CHATML;
+        }
+        if (jinja.contains("<|start_header_id|>")) {
             return LLAMA3;
+        }
+        if (jinja.contains("<|im_start|>")) {
+            return CHATML;
+        }
+        if (jinja.contains("<start_of_turn>")) {
+            return GEMMA;
+        }
+        if (jinja.contains("[INST]")) {
+            return LLAMA2;
+        }
+        if (jinja.contains("<|end|>")) {
+            return PHI3;
+        }
+        if (jinja.contains("<|user|>")) {
+            return ZEPHYR;
         }
         return CHATML;
     }

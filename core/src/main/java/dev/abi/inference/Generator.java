@@ -20,14 +20,48 @@ public final class Generator {
     /** Why generation ended, in OpenAI's terms. */
     public enum FinishReason { STOP, LENGTH }
 
-    /** The whole result. */
-    public record Result(String text, int promptTokens, int completionTokens, FinishReason finishReason) {
+    /**
+     * The whole result; {@code logprobs} holds one entry per generated token (the end-of-sequence token excluded)
+     * when the generator was made {@link #withLogprobs}, else it is empty.
+     */
+    public record Result(String text, int promptTokens, int completionTokens, FinishReason finishReason,
+                         List<TokenLogprob> logprobs) {
+        public Result(String text, int promptTokens, int completionTokens, FinishReason finishReason) {
+            this(text, promptTokens, completionTokens, finishReason, List.of());
+        }
     }
 
     private final LlamaModel model;
+    private final int topLogprobs;
+    private final boolean json;
 
     public Generator(LlamaModel model) {
+        this(model, -1, false);
+    }
+
+    private Generator(LlamaModel model, int topLogprobs, boolean json) {
         this.model = model;
+        this.topLogprobs = topLogprobs;
+        this.json = json;
+    }
+
+    /**
+     * A generator whose output is one JSON object ({@link JsonConstraint}): every token keeps the text a prefix of
+     * one, and the object is closed within {@code maxTokens} whenever that allows one at all.
+     */
+    public Generator jsonObject() {
+        return new Generator(model, topLogprobs, true);
+    }
+
+    /**
+     * A generator that also reports each token's log probability and the {@code top} most likely alternatives
+     * (0 for none); it copies the logits once per token to do so.
+     */
+    public Generator withLogprobs(int top) {
+        if (top < 0) {
+            throw new IllegalArgumentException("top must be >= 0, got " + top);
+        }
+        return new Generator(model, top, json);
     }
 
     /**
@@ -60,11 +94,24 @@ public final class Generator {
         String emitted = "";
         FinishReason reason = FinishReason.LENGTH;
         Vocabulary vocab = model.vocabulary();
+        List<TokenLogprob> logprobs = new ArrayList<>();
+        JsonConstraint constraint = json ? new JsonConstraint(vocab, params.stop()) : null;
         while (generated.size() < params.maxTokens()) {
+            float[] raw = topLogprobs >= 0 ? logits.clone() : null; // the sampler changes logits in place
+            if (constraint != null && !constraint.mask(logits,
+                    Math.min(params.maxTokens() - generated.size(), context - length))) {
+                break; // no token fits: the budget was too small for any object
+            }
             int next = sampler.sample(logits, history, length);
+            if (constraint != null) {
+                constraint.accept(next);
+            }
             if (next == vocab.eos()) {
                 reason = FinishReason.STOP;
                 break;
+            }
+            if (raw != null) {
+                logprobs.add(TokenLogprob.of(raw, next, topLogprobs));
             }
             generated.add(next);
             history[length++] = next;
@@ -74,7 +121,7 @@ public final class Generator {
                 emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)));
                 emitted = text.substring(0, Math.max(emitted.length(), stopAt));
                 reason = FinishReason.STOP;
-                return new Result(emitted, prompt.length, generated.size(), reason);
+                return new Result(emitted, prompt.length, generated.size(), reason, List.copyOf(logprobs));
             }
             int safe = text.length() - heldBack(text, params.stop());
             if (safe > emitted.length()) {
@@ -91,7 +138,7 @@ public final class Generator {
         if (text.length() > emitted.length()) {
             emit(listener, text.substring(emitted.length()));
         }
-        return new Result(text, prompt.length, generated.size(), reason);
+        return new Result(text, prompt.length, generated.size(), reason, List.copyOf(logprobs));
     }
 
     private static void emit(TokenListener listener, String piece) {

@@ -80,7 +80,8 @@ final class LiveStates {
 
     NamespaceInfo info(String name, Live l) {
         NamespaceConfig c = l.ns.config();
-        return new NamespaceInfo(name, c.dimension(), c.metric(), l.state.index().size(), l.state.seq());
+        return new NamespaceInfo(name, c.dimension(), c.metric(), l.state.index().size(), l.state.seq(),
+                c.embeddingModel());
     }
 
     Live head(String name) {

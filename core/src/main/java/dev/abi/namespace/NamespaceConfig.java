@@ -16,11 +16,15 @@ import dev.abi.vector.Metric;
  * repair so that every instance sees a new config and rebuilds its cached state. Every request reads this object
  * anyway, so both cost no extra request.
  *
+ * <p>A third, {@code embeddingModel}, is set once: by the first documents upsert (or a create naming it), and never
+ * changed after. Setting it makes a new config, so each instance rebuilds its cached state once.
+ *
  * @param hold the unreadable entry that holds writes, or null
  * @param repairs how many repairs the namespace has had
+ * @param embeddingModel the model that embeds this namespace's documents, or null while none has
  */
 public record NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs,
-                              Hold hold, long repairs) {
+                              Hold hold, long repairs, String embeddingModel) {
 
     /**
      * Why writes are held: the log entry {@code seq} cannot be read, because object {@code key} failed verification.
@@ -32,7 +36,7 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
 
     /** A config without a hold or repairs: a new namespace. */
     public NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs) {
-        this(name, dimension, metric, incarnation, createdTs, null, 0);
+        this(name, dimension, metric, incarnation, createdTs, null, 0, null);
     }
 
     public static String key(String name) {
@@ -45,12 +49,17 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
     }
 
     NamespaceConfig withHold(Hold newHold) {
-        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, newHold, repairs);
+        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, newHold, repairs, embeddingModel);
     }
 
     /** After a repair: no hold, one more repair. */
     NamespaceConfig repaired() {
-        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, null, repairs + 1);
+        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, null, repairs + 1, embeddingModel);
+    }
+
+    /** With its embedding model recorded. */
+    NamespaceConfig withEmbeddingModel(String model) {
+        return new NamespaceConfig(name, dimension, metric, incarnation, createdTs, hold, repairs, model);
     }
 
     byte[] toJson() {
@@ -61,6 +70,9 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
         }
         if (repairs > 0) {
             n.put("repairs", repairs);
+        }
+        if (embeddingModel != null) {
+            n.put("embeddingModel", embeddingModel);
         }
         return Checksums.sealJson(n);
     }
@@ -74,7 +86,8 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
                     : new Hold(h.required("seq").asLong(), h.required("key").asText(), h.required("since").asLong());
             return new NamespaceConfig(name, n.required("dimension").asInt(),
                     Metric.fromWireName(n.required("metric").asText()), n.required("incarnation").asText(),
-                    n.required("createdTs").asLong(), hold, n.path("repairs").asLong(0));
+                    n.required("createdTs").asLong(), hold, n.path("repairs").asLong(0),
+                    n.hasNonNull("embeddingModel") ? n.get("embeddingModel").asText() : null);
         } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(key, "malformed namespace config: " + e.getMessage());
         }

@@ -4,9 +4,13 @@ import dev.abi.vector.SearchHit;
 import dev.abi.vector.StoredVector;
 import dev.abi.vector.VectorIndex;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The reads of {@link NamespaceService}: listing, describing, getting and querying, each from this instance's state
@@ -36,6 +40,95 @@ public final class NamespaceReads {
             }
         }
         return out;
+    }
+
+    /**
+     * A page of namespace names in ascending order, from the one listing of {@code namespaces/} (no read per
+     * namespace).
+     *
+     * @param prefix only names starting with this ("" for all)
+     * @param after only names after this one (the last name of the previous page), or null
+     * @param limit at most this many names
+     * @return up to {@code limit + 1} names: the caller tells from the extra one that more follow
+     */
+    public List<String> listNames(String prefix, String after, int limit) {
+        return store.list().stream()
+                .filter(n -> n.startsWith(prefix) && (after == null || n.compareTo(after) > 0))
+                .sorted()
+                .limit((long) limit + 1)
+                .toList();
+    }
+
+    /**
+     * A page of the namespace's vectors, ids ascending, from the state at {@code version} (the head when null).
+     *
+     * @param after only ids after this one (the last id of the previous page), or null
+     * @throws VersionNotFoundException when {@code version} is unknown or collected
+     */
+    public ScanPage scan(String name, Long version, String after, int limit) {
+        return atState(name, version == null ? null : NamespaceService.AsOf.version(version), state -> {
+            List<StoredVector> page = new ArrayList<>();
+            state.index().forEach(v -> {
+                if (after == null || v.id().compareTo(after) > 0) {
+                    page.add(v);
+                }
+            });
+            page.sort(Comparator.comparing(StoredVector::id));
+            boolean more = page.size() > limit;
+            return new ScanPage(List.copyOf(more ? page.subList(0, limit) : page), more, state.seq());
+        });
+    }
+
+    /** The vectors with these ids, read from one state (the head, or {@code asOf}); absent ids are listed apart. */
+    public Fetched getMany(String name, List<String> ids, NamespaceService.AsOf asOf) {
+        return atState(name, asOf, state -> {
+            List<StoredVector> found = new ArrayList<>();
+            List<String> missing = new ArrayList<>();
+            for (String id : new LinkedHashSet<>(ids)) {
+                state.index().get(id).ifPresentOrElse(found::add, () -> missing.add(id));
+            }
+            return new Fetched(found, missing, state.seq());
+        });
+    }
+
+    /**
+     * Answers every probe from the one state at {@code asOf} (the head when null).
+     *
+     * @throws VectorNotFoundException when a probe names an id that state does not hold
+     * @throws DimensionMismatchException naming {@code queries[i].vector} (a probe by id cannot mismatch)
+     */
+    public QueryBatchResult queryAll(String name, List<Probe> probes, NamespaceService.AsOf asOf) {
+        return atState(name, asOf, state -> {
+            List<List<QueryResult.Match>> results = new ArrayList<>(probes.size());
+            for (int i = 0; i < probes.size(); i++) {
+                Probe p = probes.get(i);
+                float[] vector = p.vector() != null ? p.vector() : state.index().get(p.id())
+                        .orElseThrow(() -> new VectorNotFoundException(name, p.id())).values();
+                results.add(search(name, state, new NamespaceService.Query(vector, p.topK(), p.filter(), null),
+                        "queries[" + i + "].vector")
+                        .matches());
+            }
+            return new QueryBatchResult(results, state.seq());
+        });
+    }
+
+    /** Runs {@code work} on the state at {@code asOf}, or on the head under its read lock when null. */
+    private <T> T atState(String name, NamespaceService.AsOf asOf, Function<DurableNamespace.State, T> work) {
+        if (asOf != null) {
+            return work.apply(states.stateAsOf(name, asOf));
+        }
+        LiveStates.Live l = states.current(name);
+        l.lock.readLock().lock();
+        try {
+            return work.apply(l.state);
+        } finally {
+            l.lock.readLock().unlock();
+        }
+    }
+
+    /** The embedding model the namespace records (one read of its config); empty when none, or no namespace. */
+    public Optional<String> embeddingModel(String name) {
+        return store.open(name).flatMap(ns -> Optional.ofNullable(ns.config().embeddingModel()));
     }
 
     public NamespaceInfo describe(String name) {
@@ -104,10 +197,15 @@ public final class NamespaceReads {
     }
 
     private QueryResult search(String name, DurableNamespace.State state, NamespaceService.Query query) {
+        return search(name, state, query, "vector");
+    }
+
+    private QueryResult search(String name, DurableNamespace.State state, NamespaceService.Query query,
+                               String field) {
         searches.incrementAndGet();
         VectorIndex index = state.index();
         if (query.vector().length != index.dimension()) {
-            throw new DimensionMismatchException("vector", name, index.dimension(), query.vector().length);
+            throw new DimensionMismatchException(field, name, index.dimension(), query.vector().length);
         }
         List<SearchHit> hits = index.search(query.vector(), query.topK(), query.filter());
         List<QueryResult.Match> matches = new ArrayList<>(hits.size());

@@ -3,8 +3,11 @@ package dev.abi.namespace;
 import dev.abi.store.LogEntry;
 import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
+import dev.abi.vector.Filter;
 import dev.abi.vector.Metric;
+import dev.abi.vector.StoredVector;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,6 +57,101 @@ public final class NamespaceWrites {
             }
         }
         throw new ConcurrentWriteException(name, 3);
+    }
+
+    /**
+     * As {@link #create(String, int, Metric)}, recording {@code embeddingModel} (null: none) as the model of the
+     * namespace's documents.
+     *
+     * @throws EmbeddingModelConflictException when the namespace records another model
+     */
+    public NamespaceService.Created create(String name, int dimension, Metric metric, String embeddingModel) {
+        NamespaceService.Created created = create(name, dimension, metric);
+        if (embeddingModel == null) {
+            return created;
+        }
+        recordEmbeddingModel(name, embeddingModel);
+        return new NamespaceService.Created(states.info(name, states.head(name)), created.created());
+    }
+
+    /**
+     * Records {@code model} as the embedding model of the namespace when it has none; a no-op when it records the
+     * same one.
+     *
+     * @throws EmbeddingModelConflictException when it records another model
+     * @throws NamespaceNotFoundException when it does not exist
+     */
+    public void recordEmbeddingModel(String name, String model) {
+        DurableNamespace ns = states.open(name);
+        NamespaceConfig after = store.update(name, ns.config().incarnation(),
+                        c -> c.embeddingModel() == null ? c.withEmbeddingModel(model) : c)
+                .orElseThrow(() -> new NamespaceNotFoundException(name));
+        if (!model.equals(after.embeddingModel())) {
+            throw new EmbeddingModelConflictException(name, after.embeddingModel(), model);
+        }
+    }
+
+    /**
+     * Merges attribute changes into stored vectors, keeping their values, in one commit. Ids absent at the head are
+     * reported, not created. A concurrent upsert of the same id between the read and the commit is overwritten by
+     * the patched copy of the value read.
+     */
+    public PatchResult patch(String name, List<AttributePatch> patches) {
+        LiveStates.Live l = states.currentForWrite(name);
+        List<Operation> ops = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        long seq;
+        l.lock.readLock().lock();
+        try {
+            seq = l.state.seq();
+            for (AttributePatch p : patches) {
+                Optional<StoredVector> v = l.state.index().get(p.id());
+                if (v.isEmpty()) {
+                    missing.add(p.id());
+                    continue;
+                }
+                Map<String, Object> merged = new LinkedHashMap<>(v.get().attributes());
+                p.changes().forEach((k, value) -> {
+                    if (value == null) {
+                        merged.remove(k);
+                    } else {
+                        merged.put(k, value);
+                    }
+                });
+                ops.add(Operation.upsert(p.id(), v.get().values(), merged));
+            }
+        } finally {
+            l.lock.readLock().unlock();
+        }
+        if (ops.isEmpty()) {
+            return new PatchResult(0, missing, seq);
+        }
+        LogEntry e = l.ns.append(ops);
+        states.afterCommit(name, l.ns, e);
+        return new PatchResult(ops.size(), missing, e.seq());
+    }
+
+    /**
+     * Deletes, in one commit, every vector at the head whose attributes match {@code filter}.
+     *
+     * @return how many were deleted and the version committed (the head's when none matched)
+     */
+    public WriteResult deleteMatching(String name, Filter filter) {
+        LiveStates.Live l = states.currentForWrite(name);
+        List<String> ids = new ArrayList<>();
+        long seq;
+        l.lock.readLock().lock();
+        try {
+            seq = l.state.seq();
+            l.state.index().forEach(v -> {
+                if (filter.matches(v.attributes())) {
+                    ids.add(v.id());
+                }
+            });
+        } finally {
+            l.lock.readLock().unlock();
+        }
+        return ids.isEmpty() ? new WriteResult(0, seq) : deleteVectors(name, ids);
     }
 
     public void delete(String name) {

@@ -13,6 +13,7 @@ import dev.abi.store.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -121,5 +122,135 @@ class InferenceApiTest {
         assertEquals(400, noMessages.status());
         assertEquals("messages", json(noMessages).get("error").get("param").asText());
         assertTrue(json(noMessages).get("error").has("type"));
+    }
+
+    @Test
+    void streamOptionsIncludeUsageEndsTheStreamWithAUsageChunk() throws Exception {
+        String req = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
+                + "\"max_tokens\":5,\"seed\":3,\"stream\":true%s}";
+        String[] events = call("POST", "/v1/chat/completions",
+                req.formatted(",\"stream_options\":{\"include_usage\":true}")).bodyText().split("\n\n");
+        assertEquals("data: [DONE]", events[events.length - 1]);
+        JsonNode usage = JSON.readTree(events[events.length - 2].substring("data: ".length()));
+        assertEquals(0, usage.get("choices").size());
+        assertEquals(5, usage.get("usage").get("completion_tokens").asInt());
+        assertEquals(usage.get("usage").get("prompt_tokens").asInt() + 5, usage.get("usage").get("total_tokens").asInt());
+        String[] plain = call("POST", "/v1/chat/completions", req.formatted("")).bodyText().split("\n\n");
+        assertTrue(JSON.readTree(plain[plain.length - 2].substring("data: ".length())).get("usage") == null,
+                "no usage chunk unless asked");
+        HttpResponse notStreamed = call("POST", "/v1/chat/completions", req.replace(",\"stream\":true", "")
+                .formatted(",\"stream_options\":{\"include_usage\":true}"));
+        assertEquals("stream_options", json(notStreamed).get("error").get("param").asText());
+    }
+
+    @Test
+    void textPartsAndTheDeveloperRoleAnswerAsAStringAndTheSystemRoleDo() throws Exception {
+        String plain = "{\"model\":\"stories\",\"max_tokens\":8,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":\"Once upon\"}]}";
+        String parts = "{\"model\":\"stories\",\"max_tokens\":8,\"temperature\":0,\"messages\":["
+                + "{\"role\":\"developer\",\"content\":[{\"type\":\"text\",\"text\":\"Be brief.\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Once \"},"
+                + "{\"type\":\"text\",\"text\":\"upon\"}]}]}";
+        JsonNode a = json(call("POST", "/v1/chat/completions", plain));
+        JsonNode b = json(call("POST", "/v1/chat/completions", parts));
+        assertEquals(a.get("choices").get(0).get("message").get("content").asText(),
+                b.get("choices").get(0).get("message").get("content").asText());
+        assertEquals(a.get("usage").get("prompt_tokens").asInt(), b.get("usage").get("prompt_tokens").asInt());
+    }
+
+    @Test
+    void outOfRangeAndUnsupportedParametersAre400NamingTheParameter() throws Exception {
+        String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":%s}]%s}";
+        String hi = "\"hi\"";
+        Map<String, String> cases = new LinkedHashMap<>();
+        cases.put("temperature", chat.formatted(hi, ",\"temperature\":2.5"));
+        cases.put("top_p", chat.formatted(hi, ",\"top_p\":-0.1"));
+        cases.put("frequency_penalty", chat.formatted(hi, ",\"frequency_penalty\":2.5"));
+        cases.put("presence_penalty", chat.formatted(hi, ",\"presence_penalty\":-3"));
+        cases.put("tools", chat.formatted(hi, ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"));
+        cases.put("n", chat.formatted(hi, ",\"n\":2"));
+        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true,\"stream\":true"));
+        cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
+        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
+        cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
+                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
+        cases.put("messages[0].content", chat.formatted("[]", ""));
+        for (Map.Entry<String, String> c : cases.entrySet()) {
+            HttpResponse r = call("POST", "/v1/chat/completions", c.getValue());
+            assertEquals(400, r.status(), c.getKey() + ": " + r.bodyText());
+            assertEquals(c.getKey(), json(r).get("error").get("param").asText(), r.bodyText());
+            assertEquals("invalid_request_error", json(r).get("error").get("type").asText());
+        }
+        assertEquals(200, call("POST", "/v1/chat/completions", chat.formatted(hi,
+                ",\"max_tokens\":2,\"temperature\":2,\"logprobs\":false,\"n\":1,\"response_format\":{\"type\":\"text\"}"))
+                .status(), "the edges of the ranges and the defaults are accepted");
+    }
+
+    @Test
+    void aModelIsRetrievedByIdAndAnUnknownOneIs404InOpenAisShape() throws Exception {
+        JsonNode model = json(call("GET", "/v1/models/stories", null));
+        assertEquals("stories", model.get("id").asText());
+        assertEquals("model", model.get("object").asText());
+        HttpResponse unknown = call("GET", "/v1/models/gpt-9", null);
+        assertEquals(404, unknown.status());
+        assertEquals("model_not_found", json(unknown).get("error").get("code").asText());
+    }
+
+    @Test
+    void logprobsReportTheModelsDistributionForEachGeneratedToken() throws Exception {
+        JsonNode chat = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0,\"logprobs\":true,"
+                + "\"top_logprobs\":3}"));
+        JsonNode content = chat.get("choices").get(0).get("logprobs").get("content");
+        assertEquals(chat.get("usage").get("completion_tokens").asInt(), content.size());
+        for (JsonNode token : content) {
+            JsonNode top = token.get("top_logprobs");
+            assertEquals(3, top.size());
+            assertTrue(token.get("logprob").asDouble() <= 0, token.toString());
+            // greedy: the chosen token is the most likely one
+            assertEquals(top.get(0).get("token").asText(), token.get("token").asText(), token.toString());
+            assertEquals(top.get(0).get("logprob").asDouble(), token.get("logprob").asDouble(), 1e-6);
+            assertTrue(top.get(0).get("logprob").asDouble() >= top.get(1).get("logprob").asDouble());
+            assertTrue(top.get(1).get("logprob").asDouble() >= top.get(2).get("logprob").asDouble());
+        }
+        JsonNode plain = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0}"));
+        assertTrue(plain.get("choices").get(0).get("logprobs").isNull());
+        assertEquals(plain.get("choices").get(0).get("message").get("content").asText(),
+                chat.get("choices").get(0).get("message").get("content").asText(), "asking for logprobs changes nothing");
+
+        JsonNode completion = json(call("POST", "/v1/completions",
+                "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":4,\"logprobs\":2,\"seed\":1}"));
+        JsonNode lp = completion.get("choices").get(0).get("logprobs");
+        assertEquals(4, lp.get("tokens").size());
+        assertEquals(4, lp.get("token_logprobs").size());
+        assertEquals(4, lp.get("text_offset").size());
+        assertTrue(lp.get("top_logprobs").get(0).size() <= 2 && lp.get("top_logprobs").get(0).size() >= 1);
+        HttpResponse tooMany = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"logprobs\":6}");
+        assertEquals("logprobs", json(tooMany).get("error").get("param").asText());
+        HttpResponse chatTooMany = call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
+        assertEquals("top_logprobs", json(chatTooMany).get("error").get("param").asText());
+    }
+
+    @Test
+    void jsonModeAlwaysAnswersOneJsonObjectEvenAtTemperatureOneAndOnATightBudget() throws Exception {
+        for (int maxTokens : new int[] {2, 3, 12, 40}) {
+            for (int seed = 1; seed <= 4; seed++) {
+                JsonNode r = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{"
+                        + "\"role\":\"user\",\"content\":\"Describe a cat as JSON\"}],\"temperature\":1,\"seed\":"
+                        + seed + ",\"max_tokens\":" + maxTokens + ",\"response_format\":{\"type\":\"json_object\"}}"));
+                String content = r.get("choices").get(0).get("message").get("content").asText();
+                JsonNode parsed = JSON.readTree(content);
+                assertTrue(parsed != null && parsed.isObject(), "max_tokens " + maxTokens + " seed " + seed + ": " + content);
+                assertTrue(r.get("usage").get("completion_tokens").asInt() <= maxTokens);
+                if (maxTokens == 40) {
+                    assertTrue(parsed.size() >= 1, "the model writes content rather than padding: " + content);
+                }
+            }
+        }
+        JsonNode completion = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
+                + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));
+        assertTrue(JSON.readTree(completion.get("choices").get(0).get("text").asText()).isObject(), completion.toString());
     }
 }

@@ -1,0 +1,85 @@
+package dev.abi.gateway;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import dev.abi.inference.TokenLogprob;
+import dev.abi.inference.Vocabulary;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * Writes token log probabilities in OpenAI's two shapes: chat's {@code {"content":[{"token","logprob","bytes",
+ * "top_logprobs"}]}} and completions' {@code {"tokens","token_logprobs","top_logprobs","text_offset"}}. A token's
+ * text is its vocabulary piece decoded alone; its {@code bytes} are that text in UTF-8.
+ */
+final class Logprobs {
+
+    private Logprobs() {
+    }
+
+    static void writeChat(JsonGenerator g, List<TokenLogprob> tokens, Vocabulary vocab) throws IOException {
+        g.writeObjectFieldStart("logprobs");
+        g.writeArrayFieldStart("content");
+        for (TokenLogprob t : tokens) {
+            g.writeStartObject();
+            writeToken(g, vocab, t.token(), t.logprob());
+            g.writeArrayFieldStart("top_logprobs");
+            for (int j = 0; j < t.topTokens().length; j++) {
+                g.writeStartObject();
+                writeToken(g, vocab, t.topTokens()[j], t.topLogprobs()[j]);
+                g.writeEndObject();
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeNullField("refusal");
+        g.writeEndObject();
+    }
+
+    static void writeCompletion(JsonGenerator g, List<TokenLogprob> tokens, Vocabulary vocab) throws IOException {
+        g.writeObjectFieldStart("logprobs");
+        g.writeArrayFieldStart("tokens");
+        for (TokenLogprob t : tokens) {
+            g.writeString(text(vocab, t.token()));
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("token_logprobs");
+        for (TokenLogprob t : tokens) {
+            g.writeNumber(t.logprob());
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("top_logprobs");
+        for (TokenLogprob t : tokens) {
+            g.writeStartObject();
+            for (int j = 0; j < t.topTokens().length; j++) {
+                g.writeNumberField(text(vocab, t.topTokens()[j]), t.topLogprobs()[j]);
+            }
+            g.writeEndObject();
+        }
+        g.writeEndArray();
+        g.writeArrayFieldStart("text_offset");
+        int offset = 0;
+        for (TokenLogprob t : tokens) {
+            g.writeNumber(offset);
+            offset += text(vocab, t.token()).length();
+        }
+        g.writeEndArray();
+        g.writeEndObject();
+    }
+
+    private static void writeToken(JsonGenerator g, Vocabulary vocab, int token, float logprob) throws IOException {
+        String text = text(vocab, token);
+        g.writeStringField("token", text);
+        g.writeNumberField("logprob", logprob);
+        g.writeArrayFieldStart("bytes");
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            g.writeNumber(b & 0xff);
+        }
+        g.writeEndArray();
+    }
+
+    private static String text(Vocabulary vocab, int token) {
+        return vocab.decode(new int[] {token});
+    }
+}

@@ -1,0 +1,64 @@
+package dev.abi.inference;
+
+import java.util.List;
+
+/**
+ * Constrained decoding for JSON mode: before each token is sampled, every token whose text would make the output stop
+ * being a prefix of a JSON object ({@link JsonPrefix}) is masked out, and so is every token after which the tokens
+ * left could not close the object; end-of-sequence is allowed only once the object is whole, and then it is the only
+ * choice. A token of whitespace alone is refused outside strings, so that padding never replaces content. Closing the
+ * object needs one token per character at most, since byte-fallback vocabularies hold every
+ * ASCII character as a token: so the output parses whenever the budget allowed an object at all.
+ */
+final class JsonConstraint {
+
+    private final String[] pieces;
+    private final int eos;
+    private final JsonPrefix state = new JsonPrefix();
+
+    /** @param stops stop sequences: a token whose text holds one is never chosen, so no stop cuts the object */
+    JsonConstraint(Vocabulary vocab, List<String> stops) {
+        this.eos = vocab.eos();
+        this.pieces = new String[vocab.size()];
+        for (int id = 0; id < pieces.length; id++) {
+            String piece = vocab.decode(new int[] {id});
+            boolean stopping = stops.stream().anyMatch(piece::contains);
+            pieces[id] = stopping ? "" : piece;
+        }
+    }
+
+    /**
+     * Sets the logit of every token not allowed now to negative infinity.
+     *
+     * @param remaining how many tokens may still be generated, this one included
+     * @return whether any token is still allowed
+     */
+    boolean mask(float[] logits, int remaining) {
+        boolean any = false;
+        for (int id = 0; id < logits.length; id++) {
+            boolean allowed;
+            if (id == eos) {
+                allowed = state.complete();
+            } else if (state.complete() || id >= pieces.length || pieces[id].isEmpty()
+                    || pieces[id].isBlank() && !state.inString()) {
+                allowed = false; // whitespace alone outside strings would let a model pad instead of writing
+            } else {
+                JsonPrefix next = state.copy();
+                allowed = next.acceptAll(pieces[id]) && remaining - 1 >= next.minToClose();
+            }
+            if (allowed) {
+                any = true;
+            } else {
+                logits[id] = Float.NEGATIVE_INFINITY;
+            }
+        }
+        return any;
+    }
+
+    /** Moves past the chosen token. */
+    void accept(int token) {
+        if (token != eos && token < pieces.length) {
+            state.acceptAll(pieces[token]);
+        }
+    }
+}
