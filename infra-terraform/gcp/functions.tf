@@ -39,7 +39,7 @@ resource "google_cloudfunctions2_function" "api" {
   ]
 }
 
-# The indexer: one function per Cloud Storage event type, all on the Funqy CloudEvents entry point (storageEvents).
+# The indexer: one function per Cloud Storage event type, all on the CloudEvents entry point.
 resource "google_cloudfunctions2_function" "events" {
   for_each = local.event_functions
 

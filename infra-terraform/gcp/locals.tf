@@ -16,7 +16,7 @@ locals {
   })
 
   http_entry_point   = "io.quarkus.gcp.functions.http.QuarkusHttpFunction"
-  events_entry_point = "io.quarkus.funqy.gcp.functions.FunqyCloudEventsFunction"
+  events_entry_point = "dev.abi.gcp.GcpStorageEventsEntry"
 
   event_types = {
     finalized = "google.cloud.storage.object.v1.finalized"

@@ -43,8 +43,8 @@ run "defaults_wire_functions_buckets_and_identities" {
   }
 
   assert {
-    condition     = alltrue([for f in google_cloudfunctions2_function.events : f.build_config[0].entry_point == "io.quarkus.funqy.gcp.functions.FunqyCloudEventsFunction"])
-    error_message = "The storage-event functions use the Funqy CloudEvents entry point."
+    condition     = alltrue([for f in google_cloudfunctions2_function.events : f.build_config[0].entry_point == "dev.abi.gcp.GcpStorageEventsEntry"])
+    error_message = "The storage-event functions use the CloudEvents entry point."
   }
 
   assert {

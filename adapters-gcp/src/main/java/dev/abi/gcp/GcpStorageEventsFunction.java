@@ -4,15 +4,17 @@ import dev.abi.adapters.MalformedEventException;
 import dev.abi.adapters.ObjectEventHandler;
 import dev.abi.gcp.triggers.GcsEventMapping;
 import io.cloudevents.CloudEvent;
-import io.quarkus.funqy.Funq;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 /**
- * The CloudEvents function (entry point {@code io.quarkus.funqy.gcp.functions.FunqyCloudEventsFunction}, export
- * {@code storageEvents}) behind Eventarc triggers on Cloud Storage and Pub/Sub, in binary or structured mode. A
- * transient failure is thrown, so GCF retries when the function is deployed with retries on; a malformed event or a
- * poison object is answered and not retried.
+ * The CloudEvents function (entry point {@link GcpStorageEventsEntry}) behind Eventarc triggers on Cloud Storage and
+ * Pub/Sub, in binary or structured mode. A transient failure is thrown, so GCF retries when the function is deployed
+ * with retries on; a malformed event or a poison object is answered and not retried.
  */
+@ApplicationScoped
+@Unremovable
 public class GcpStorageEventsFunction {
 
     private static final System.Logger LOG = System.getLogger(GcpStorageEventsFunction.class.getName());
@@ -20,7 +22,6 @@ public class GcpStorageEventsFunction {
     @Inject
     ObjectEventHandler handler;
 
-    @Funq("storageEvents")
     public void storageEvents(CloudEvent event) {
         apply(event);
     }

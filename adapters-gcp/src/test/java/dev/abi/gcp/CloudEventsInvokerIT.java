@@ -24,7 +24,7 @@ import java.util.stream.StreamSupport;
 
 /**
  * End to end on Google Cloud's code paths, through the real Functions Framework invoker: the packaged jar runs twice,
- * as the CloudEvents function ({@code FunqyCloudEventsFunction}, export {@code storageEvents}) that Eventarc calls and
+ * as the CloudEvents function ({@code GcpStorageEventsEntry}) that Eventarc calls and
  * as the HTTP function. Eventarc's deliveries are replayed over HTTP in binary and in structured mode.
  *
  * <p>Documented gap: no GCS emulator honouring preconditions runs here (docs/storage.md), so the bucket is the local
@@ -89,7 +89,7 @@ class CloudEventsInvokerIT {
         Files.copy(Path.of("..", "samples", "corpus", "handbook", "sourdough.md"), file);
         Files.copy(Path.of("..", "samples", "corpus", "handbook", "marathon.md"), bucket.resolve("handbook/marathon.md"));
 
-        try (ServerProcess events = invoker("io.quarkus.funqy.gcp.functions.FunqyCloudEventsFunction",
+        try (ServerProcess events = invoker("dev.abi.gcp.GcpStorageEventsEntry",
                 dataDir.resolveSibling("gcf-events.log"), false);
              ServerProcess api = invoker("io.quarkus.gcp.functions.http.QuarkusHttpFunction",
                      dataDir.resolveSibling("gcf-http.log"), true)) {
