@@ -6,6 +6,7 @@ import dev.abi.vector.VectorIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
+import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -192,6 +193,16 @@ public final class NamespaceReads {
     }
 
     /** Index searches run so far (coalesced and cached queries do not search). */
+    /**
+     * How many vectors this instance's cached state of {@code name} holds, without bringing it up to the head (no
+     * store call); empty when this instance holds none. For decisions that a few missing writes do not change.
+     */
+    public OptionalInt cachedCount(String name) {
+        LiveStates.Live l = states.cached(name);
+        return l == null || l.state == null ? OptionalInt.empty()
+                : OptionalInt.of(l.state.index().size());
+    }
+
     public long searches() {
         return searches.get();
     }

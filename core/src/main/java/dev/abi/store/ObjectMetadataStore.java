@@ -57,14 +57,17 @@ public final class ObjectMetadataStore implements MetadataStore {
 
     /** The live record under {@code k}, or null when there is none or it expired. */
     private IdempotencyClaim read(String k) {
-        return objects.get(k).map(o -> {
-            JsonNode n = Checksums.openJson(k, o.bytes());
-            if (n.path("expiresAt").asLong() < clock.millis()) {
-                return null;
-            }
-            return n.has("result") ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
-                    : IdempotencyClaim.inProgress();
-        }).orElse(null);
+        return objects.get(k).map(o -> live(k, o.bytes())).orElse(null);
+    }
+
+    /** The record in {@code bytes}, or null when it expired. */
+    private IdempotencyClaim live(String k, byte[] bytes) {
+        JsonNode n = Checksums.openJson(k, bytes);
+        if (n.path("expiresAt").asLong() < clock.millis()) {
+            return null;
+        }
+        return n.has("result") ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
+                : IdempotencyClaim.inProgress();
     }
 
     @Override
@@ -79,11 +82,9 @@ public final class ObjectMetadataStore implements MetadataStore {
                     objects.putIfAbsent(k, marker);
                     return IdempotencyClaim.claimed();
                 }
-                JsonNode n = Checksums.openJson(k, existing.get().bytes());
-                if (n.path("expiresAt").asLong() >= clock.millis()) {
-                    return n.has("result")
-                            ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
-                            : IdempotencyClaim.inProgress();
+                IdempotencyClaim found = live(k, existing.get().bytes());
+                if (found != null) {
+                    return found;
                 }
                 objects.putIfMatch(k, marker, existing.get().etag());
                 return IdempotencyClaim.claimed();
@@ -105,7 +106,8 @@ public final class ObjectMetadataStore implements MetadataStore {
             try {
                 if (current.isEmpty()) {
                     objects.putIfAbsent(k, json);
-                } else if (read(k) instanceof IdempotencyClaim c && c.state() == IdempotencyClaim.State.COMPLETED) {
+                } else if (live(k, current.get().bytes()) instanceof IdempotencyClaim c
+                        && c.state() == IdempotencyClaim.State.COMPLETED) {
                     return; // another attempt finished first: its outcome stands
                 } else {
                     objects.putIfMatch(k, json, current.get().etag());
