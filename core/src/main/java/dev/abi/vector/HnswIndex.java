@@ -247,9 +247,10 @@ public final class HnswIndex implements VectorIndex {
                     journal.upserted(v);
                 }
             }
-            if (batch.size() >= 1000) {
-                // a large parallel batch is where racing inserts orphan nodes; the check scans every link once
-                repairOrphans();
+            if (batch.size() >= 1000 || batch.size() * 8L >= allocated.get()) {
+                // a large parallel batch (or a build) is where racing inserts cut nodes off; one walk over every
+                // link finds them, cheap beside the batch's own inserts
+                connectUnreachable();
             }
         } finally {
             journal.endWrite();
@@ -258,64 +259,157 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /**
-     * Nodes that no other node links to on the bottom layer. Parallel inserts can prune a node out of every list that
-     * pointed at it (each list keeps its most diverse neighbours), which makes it unreachable by any search.
+     * Nodes that no search can reach from the entry point on the bottom layer. Inserts that race, and pruning that
+     * keeps each list's most diverse neighbours, can drop every link into a node or a small group of nodes; a search
+     * then never returns them, not even for their own vector.
      */
-    public int orphans() {
+    public int unreachable() {
         structure.readLock().lock();
         try {
-            return orphanNodes().size();
+            boolean[] reached = reachedFromEntry();
+            int count = 0;
+            for (int node = 0; node < reached.length; node++) {
+                if (!reached[node] && links[node] != null && isLive(node)) {
+                    count++;
+                }
+            }
+            return count;
         } finally {
             structure.readLock().unlock();
         }
     }
 
-    private List<Integer> orphanNodes() {
-        int total = Math.min(allocated.get(), capacity);
-        boolean[] linked = new boolean[total];
-        for (int node = 0; node < total; node++) {
+    /** Which nodes a walk along bottom-layer links from the entry point reaches; all false without an entry. */
+    private boolean[] reachedFromEntry() {
+        boolean[] reached = new boolean[Math.min(allocated.get(), capacity)];
+        Entry e = entry;
+        if (e != null) {
+            markReachable(e.node(), reached);
+        }
+        return reached;
+    }
+
+    /** Marks {@code from} and every node reachable from it on the bottom layer that is not marked yet. */
+    private void markReachable(int from, boolean[] reached) {
+        int[] stack = new int[16];
+        int top = 0;
+        reached[from] = true;
+        stack[top++] = from;
+        while (top > 0) {
+            int node = stack[--top];
             int[][] levels = links[node];
             if (levels == null) {
                 continue;
             }
             for (int n : (int[]) LEVEL_LINKS.getAcquire(levels, 0)) {
-                if (n < total) {
-                    linked[n] = true;
+                if (n < reached.length && !reached[n]) {
+                    reached[n] = true;
+                    if (top == stack.length) {
+                        stack = Arrays.copyOf(stack, top * 2);
+                    }
+                    stack[top++] = n;
                 }
             }
         }
-        Entry e = entry;
-        List<Integer> out = new ArrayList<>();
-        for (int node = 0; node < total; node++) {
-            if (!linked[node] && links[node] != null && (e == null || e.node() != node)) {
-                out.add(node);
-            }
-        }
-        return out;
     }
 
     /**
-     * Links each orphan from its closest neighbour (the first of its own sorted list), replacing that neighbour's
-     * farthest link when its list is full; repeats while that orphans another node, a few rounds at most.
+     * Links every live node that the entry point cannot reach back into the graph (as Lucene joins the components
+     * of a merged graph): a search for the node's own vector finds its nearest reachable nodes, and the first of
+     * them with room in its list (else the nearest, dropping its farthest link) gains a link to it. Everything the
+     * node reaches is then reachable too. A dropped link can cut another node off, so the walk repeats, a few rounds
+     * at most.
      */
-    private void repairOrphans() {
+    void connectUnreachable() {
         structure.readLock().lock();
         try {
             for (int round = 0; round < 4; round++) {
-                List<Integer> orphans = orphanNodes();
-                if (orphans.isEmpty()) {
-                    return;
-                }
-                for (int node : orphans) {
-                    int[] own = (int[]) LEVEL_LINKS.getAcquire(links[node], 0);
-                    if (own.length > 0) {
-                        forceLink(own[0], node, between(own[0], node));
+                boolean[] reached = reachedFromEntry();
+                boolean linked = false;
+                for (int node = 0; node < reached.length; node++) {
+                    if (reached[node] || links[node] == null || !isLive(node)) {
+                        continue;
                     }
+                    long[] nearest = nearestReachable(node);
+                    if (nearest.length == 0) {
+                        continue;
+                    }
+                    int from = ScoredNodes.node(nearest[0]);
+                    for (int i = 0; i < Math.min(nearest.length, 8); i++) {
+                        int candidate = ScoredNodes.node(nearest[i]);
+                        if (((int[]) LEVEL_LINKS.getAcquire(links[candidate], 0)).length < maxLinks(0)) {
+                            from = candidate;
+                            break;
+                        }
+                    }
+                    forceLink(from, node, between(from, node));
+                    markReachable(node, reached);
+                    linked = true;
+                }
+                if (!linked) {
+                    return;
                 }
             }
         } finally {
             structure.readLock().unlock();
         }
+    }
+
+    /** The nodes a search for {@code node}'s own vector finds from the entry point, closest first. */
+    private long[] nearestReachable(int node) {
+        float[] own = Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension);
+        NodeScorer scorer = new BulkFloatScorer(own, norms[node]);
+        Graph graph = new Graph();
+        Entry start = entry;
+        int ep = start.node();
+        for (int l = start.level(); l > 0; l--) {
+            ep = GraphSearcher.greedy(graph, scorer, ep, l);
+        }
+        GraphSearcher.Visited visited = visitedSets.get();
+        visited.reset(capacity);
+        visited.mark(node);
+        long[] found = GraphSearcher.searchLayer(graph, scorer, new long[] {ScoredNodes.encode(scorer.distance(ep), ep)},
+                params.efConstruction(), 0, Filter.ALL, false, visited).toArray();
+        Arrays.sort(found);
+        return found;
+    }
+
+    /**
+     * For tests: removes every bottom-layer link into {@code id}'s node, as a racing insert can; false (and nothing
+     * changed) when the node is the entry point, which no cut can make unreachable.
+     */
+    boolean cutOff(String id) {
+        int node = nodeOf.get(id);
+        if (entry.node() == node) {
+            return false;
+        }
+        structure.readLock().lock();
+        try {
+            for (int other = 0; other < Math.min(allocated.get(), capacity); other++) {
+                synchronized (nodeLocks[stripe(other)]) {
+                    int[] list = (int[]) LEVEL_LINKS.getAcquire(links[other], 0);
+                    int at = indexOf(list, node);
+                    if (at >= 0) {
+                        int[] next = new int[list.length - 1];
+                        System.arraycopy(list, 0, next, 0, at);
+                        System.arraycopy(list, at + 1, next, at, list.length - at - 1);
+                        LEVEL_LINKS.setRelease(links[other], 0, next);
+                    }
+                }
+            }
+            return true;
+        } finally {
+            structure.readLock().unlock();
+        }
+    }
+
+    private static int indexOf(int[] list, int node) {
+        for (int i = 0; i < list.length; i++) {
+            if (list[i] == node) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** Adds {@code node} to {@code target}'s bottom-layer list, dropping the farthest other entry if it is full. */

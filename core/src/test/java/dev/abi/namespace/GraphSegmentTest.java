@@ -86,6 +86,21 @@ class GraphSegmentTest {
                 .map(m -> m.vector().id()).toList();
     }
 
+    /**
+     * Every {@code step}th vector of {@code [from, to)} is among its own 5 nearest, all but one at most: the graph
+     * is approximate and built in parallel (so not the same graph each run), and about one search in 20,000 on this
+     * data misses its own vector. A graph read wrongly, or one with nodes cut off, misses far more.
+     */
+    private void assertFindsThemselves(NamespaceService s, int from, int to, int step) {
+        List<String> missed = new ArrayList<>();
+        for (int i = from; i < to; i += step) {
+            if (!ids(s, data[i], 5, Filter.ALL).contains("v" + i)) {
+                missed.add("v" + i);
+            }
+        }
+        assertTrue(missed.size() <= 1, "vectors that did not find themselves: " + missed);
+    }
+
     @Test
     void compactionStoresTheGraphAndAColdInstanceSearchesItWithoutABuild() {
         NamespaceService writer = newInstance();
@@ -104,9 +119,7 @@ class GraphSegmentTest {
         assertTrue(index instanceof LayeredVectorIndex, "a cold instance searches the stored graph in place");
         assertTrue(cold.usesGraph("docs"));
         assertEquals(1200, index.size());
-        for (int i = 0; i < 1200; i += 37) {
-            assertTrue(ids(cold, data[i], 5, Filter.ALL).contains("v" + i), "v" + i + " finds itself");
-        }
+        assertFindsThemselves(cold, 0, 1200, 37);
         Filter odd = dev.abi.vector.FilterParser.parse(Map.of("odd", Map.of("$eq", true)));
         for (String id : ids(cold, data[10], 10, odd)) {
             assertEquals(1, Integer.parseInt(id.substring(1)) % 2, "the filter holds on stored attributes: " + id);
@@ -134,9 +147,7 @@ class GraphSegmentTest {
             int i = Integer.parseInt(id.substring(1));
             assertFalse(ids(third, data[i], 10, Filter.ALL).contains(id), id + " was deleted");
         }
-        for (int i = 1200; i < 1500; i += 29) {
-            assertTrue(ids(third, data[i], 5, Filter.ALL).contains("v" + i), "v" + i + " (written later) is found");
-        }
+        assertFindsThemselves(third, 1200, 1500, 29);
         Map<String, Object> attributes = third.get("docs", "v1300").attributes();
         assertEquals(1300L, ((Number) attributes.get("i")).longValue());
         assertEquals(false, attributes.get("odd"));

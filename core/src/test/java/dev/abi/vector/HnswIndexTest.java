@@ -330,7 +330,32 @@ class HnswIndexTest {
             batch.add(new StoredVector("v" + i, v, Map.of()));
         }
         index.upsertAll(batch);
-        assertEquals(0, index.orphans(), "every node has an incoming link on the bottom layer");
+        assertEquals(0, index.unreachable(), "a walk from the entry point reaches every node");
+    }
+
+    @Test
+    void aNodeCutOffFromTheGraphIsLinkedBackAndFound() {
+        Random rnd = new Random(12);
+        HnswIndex index = new HnswIndex(8, Metric.L2);
+        float[][] base = new float[2000][8];
+        List<StoredVector> batch = new ArrayList<>();
+        for (int i = 0; i < base.length; i++) {
+            for (int d = 0; d < 8; d++) {
+                base[i][d] = (float) rnd.nextGaussian();
+            }
+            batch.add(new StoredVector("v" + i, base[i], Map.of()));
+        }
+        index.upsertAll(batch);
+        int cut = index.cutOff("v7") ? 7 : 8; // v7 may be the entry point, which no cut isolates
+        if (cut == 8) {
+            assertTrue(index.cutOff("v8"));
+        }
+        assertEquals(1, index.unreachable(), "the planted cut leaves one node no search reaches");
+        assertFalse(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)));
+        index.connectUnreachable();
+        assertEquals(0, index.unreachable());
+        assertTrue(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)),
+                "linked back, it finds itself");
     }
 
     @Test
