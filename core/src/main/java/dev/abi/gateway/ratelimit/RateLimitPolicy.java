@@ -21,8 +21,19 @@ public record RateLimitPolicy(String name, Algorithm algorithm, long limit, Dura
         /** A count per calendar window: simple, allows a burst of twice the limit across a boundary. */
         FIXED_WINDOW;
 
+        /**
+         * The algorithm a configuration names ({@code token-bucket}, {@code sliding-window}, {@code fixed-window}, in
+         * any case); an unknown name is an {@link IllegalArgumentException} listing the known ones.
+         */
         public static Algorithm parse(String s) {
-            return valueOf(s.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
+            String wanted = s == null ? "" : s.trim().toUpperCase(Locale.ROOT).replace('-', '_');
+            for (Algorithm a : values()) {
+                if (a.name().equals(wanted)) {
+                    return a;
+                }
+            }
+            throw new IllegalArgumentException("unknown rate-limit algorithm '" + s
+                    + "': use token-bucket, sliding-window or fixed-window");
         }
     }
 

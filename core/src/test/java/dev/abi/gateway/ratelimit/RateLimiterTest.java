@@ -2,6 +2,7 @@ package dev.abi.gateway.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.abi.store.MutableClock;
@@ -89,6 +90,15 @@ class RateLimiterTest {
         long expected = limit * windows + (algorithm == RateLimitPolicy.Algorithm.TOKEN_BUCKET ? limit : 0);
         assertTrue(Math.abs(admitted - expected) <= expected * 0.05,
                 algorithm + ": admitted " + admitted + ", expected " + expected + " +-5%");
+    }
+
+    @Test
+    void algorithmsAreNamedAsConfigurationWritesThemAndAnUnknownOneListsTheKnown() {
+        assertEquals(RateLimitPolicy.Algorithm.TOKEN_BUCKET, RateLimitPolicy.Algorithm.parse(" token-bucket "));
+        assertEquals(RateLimitPolicy.Algorithm.SLIDING_WINDOW, RateLimitPolicy.Algorithm.parse("Sliding_Window"));
+        assertEquals("unknown rate-limit algorithm 'leaky-bucket': use token-bucket, sliding-window or fixed-window",
+                assertThrows(IllegalArgumentException.class, () -> RateLimitPolicy.Algorithm.parse("leaky-bucket"))
+                        .getMessage());
     }
 
     @Test
