@@ -5,6 +5,7 @@ import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
 import dev.abi.inference.Embedder;
 import dev.abi.namespace.EmbeddingModelConflictException;
+import dev.abi.namespace.Consistency;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.VectorRecord;
@@ -205,8 +206,14 @@ public final class DocumentIndex {
      */
     public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
                              NamespaceService.AsOf asOf) {
+        return query(namespace, text, model, topK, filter, asOf, null);
+    }
+
+    /** As {@link #query(String, String, String, int, Filter, NamespaceService.AsOf)}, at {@code consistency}. */
+    public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
+                             NamespaceService.AsOf asOf, Consistency consistency) {
         float[] vector = embedQuery(namespace, text, model);
-        return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf));
+        return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf, consistency));
     }
 
     /**

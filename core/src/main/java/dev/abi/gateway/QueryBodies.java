@@ -1,6 +1,7 @@
 package dev.abi.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.namespace.Consistency;
 import dev.abi.vector.Filter;
 import dev.abi.vector.FilterParser;
 
@@ -24,6 +25,24 @@ final class QueryBodies {
     }
 
     private QueryBodies() {
+    }
+
+    /**
+     * The optional {@code consistency} of a query body, {@code "strong"} or {@code "eventual"}; null when absent
+     * (the deployment's default, {@code abi.read.consistency}).
+     *
+     * @throws ValidationException naming {@code consistency} for any other value
+     */
+    static Consistency consistency(JsonNode body) {
+        JsonNode c = body.get("consistency");
+        if (c == null || c.isNull()) {
+            return null;
+        }
+        try {
+            return Consistency.fromWireName(c.isTextual() ? c.textValue() : c.toString());
+        } catch (IllegalArgumentException e) {
+            throw new ValidationException("consistency", e.getMessage());
+        }
     }
 
     /**

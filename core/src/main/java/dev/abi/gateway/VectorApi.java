@@ -5,6 +5,7 @@ import dev.abi.gateway.auth.Role;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.DocumentIndex;
+import dev.abi.namespace.Consistency;
 import dev.abi.namespace.NamespaceInfo;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
@@ -197,11 +198,12 @@ final class VectorApi {
 
     private HttpResponse answerQuery(String name, HttpRequest request) {
         JsonNode body = JsonBodies.parseObject(request.body());
+        Consistency consistency = QueryBodies.consistency(body);
         if (body.has("queries")) {
-            return queryMany(name, body);
+            return queryMany(name, body, consistency);
         }
         if (body.hasNonNull("id")) {
-            return queryById(name, body);
+            return queryById(name, body, consistency);
         }
         boolean byText = body.hasNonNull("text");
         if (byText && body.hasNonNull("vector")) {
@@ -232,8 +234,8 @@ final class VectorApi {
         }
         QueryResult result = byText
                 ? documents.query(name, body.get("text").textValue(), DocumentsApi.optionalString(body, "model"), topK,
-                        filter, asOf)
-                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf),
+                        filter, asOf, consistency)
+                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf, consistency),
                         body.get("vector").toString() + "|" + topK + "|" + filterNode);
         HttpResponse answer = json(200, g -> {
             g.writeStartObject();
@@ -250,10 +252,11 @@ final class VectorApi {
     }
 
     /** A query by the values of a stored vector ({@code "id"}): 404 when the state read holds no such id. */
-    private HttpResponse queryById(String name, JsonNode body) {
+    private HttpResponse queryById(String name, JsonNode body, Consistency consistency) {
         QueryBodies.Spec spec = QueryBodies.parse(body, "", limits);
         QueryBatchResult r = namespaces.reads().queryAll(name,
-                List.of(new Probe(null, spec.id(), spec.topK(), spec.filter())), HistoryApi.asOf(body.get("asOf")));
+                List.of(new Probe(null, spec.id(), spec.topK(), spec.filter())), HistoryApi.asOf(body.get("asOf")),
+                consistency);
         return json(200, g -> {
             g.writeStartObject();
             writeMatches(g, r.results().get(0), spec.includeValues(), spec.includeAttributes());
@@ -263,7 +266,7 @@ final class VectorApi {
     }
 
     /** {@code "queries":[...]}: every query answered from the one state {@code version}. */
-    private HttpResponse queryMany(String name, JsonNode body) {
+    private HttpResponse queryMany(String name, JsonNode body, Consistency consistency) {
         for (String single : List.of("vector", "text", "id")) {
             if (body.has(single)) {
                 throw new ValidationException(single, "give either \"queries\" or one query, not both");
@@ -281,8 +284,10 @@ final class VectorApi {
             if (!q.isObject()) {
                 throw new ValidationException("queries[" + i + "]", "must be a query object");
             }
-            if (q.has("asOf")) {
-                throw new ValidationException(prefix + "asOf", "is given once, beside \"queries\", for all of them");
+            for (String once : List.of("asOf", "consistency")) {
+                if (q.has(once)) {
+                    throw new ValidationException(prefix + once, "is given once, beside \"queries\", for all of them");
+                }
             }
             specs.add(QueryBodies.parse(q, prefix, limits));
         }
@@ -291,7 +296,7 @@ final class VectorApi {
             probes.add(new Probe(spec.text() != null ? textVector(name, spec) : spec.vector(), spec.id(), spec.topK(),
                     spec.filter()));
         }
-        QueryBatchResult r = namespaces.reads().queryAll(name, probes, HistoryApi.asOf(body.get("asOf")));
+        QueryBatchResult r = namespaces.reads().queryAll(name, probes, HistoryApi.asOf(body.get("asOf")), consistency);
         return json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");

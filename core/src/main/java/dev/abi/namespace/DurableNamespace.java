@@ -3,6 +3,7 @@ package dev.abi.namespace;
 import dev.abi.store.Checksums;
 import dev.abi.store.CommitLog;
 import dev.abi.store.CorruptObjectException;
+import dev.abi.store.LogClosedException;
 import dev.abi.store.LogEntry;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
@@ -101,7 +102,12 @@ final class DurableNamespace {
      */
     LogEntry append(List<Operation> ops) {
         refuseWritesIfHeld();
-        LogEntry e = log.append(ops);
+        LogEntry e;
+        try {
+            e = log.append(ops);
+        } catch (LogClosedException deleted) {
+            throw notFound();
+        }
         ownWal.put(e.walKey(), List.copyOf(ops));
         advanceHint(e.seq());
         return e;
@@ -109,9 +115,19 @@ final class DurableNamespace {
 
     LogEntry appendRestore(long target) {
         refuseWritesIfHeld();
-        LogEntry e = log.appendRestore(target);
+        LogEntry e;
+        try {
+            e = log.appendRestore(target);
+        } catch (LogClosedException deleted) {
+            throw notFound();
+        }
         advanceHint(e.seq());
         return e;
+    }
+
+    /** This incarnation was deleted: its log ends in a delete entry. */
+    NamespaceNotFoundException notFound() {
+        return new NamespaceNotFoundException(config.name());
     }
 
     /** @throws WritesHeldException while the config read for this handle holds writes */
@@ -146,6 +162,9 @@ final class DurableNamespace {
      * @throws CorruptObjectException naming the WAL object
      */
     List<Operation> opsOf(LogEntry e) {
+        if (e.kind() == LogEntry.Kind.DELETE) {
+            throw notFound();
+        }
         List<Operation> cached = ownWal.get(e.walKey());
         if (cached != null) {
             return cached;
@@ -219,6 +238,9 @@ final class DurableNamespace {
         List<LogEntry> entries = log.entriesAfter(applied, seq);
         int lastRestore = -1;
         for (int i = 0; i < entries.size(); i++) {
+            if (entries.get(i).kind() == LogEntry.Kind.DELETE) {
+                throw notFound();
+            }
             if (entries.get(i).kind() == LogEntry.Kind.RESTORE) {
                 lastRestore = i;
             }

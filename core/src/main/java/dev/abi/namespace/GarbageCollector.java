@@ -109,7 +109,7 @@ final class GarbageCollector {
         live.add(ns.log().logKey(e.seq()));
         if (e.kind() == LogEntry.Kind.WRITE) {
             live.add(e.walKey());
-        } else {
+        } else if (e.kind() == LogEntry.Kind.RESTORE) {
             reach(ns, e.restoreTo(), live, visited);
         }
     }

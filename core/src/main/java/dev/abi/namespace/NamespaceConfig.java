@@ -13,8 +13,9 @@ import dev.abi.vector.Metric;
  *
  * <p>Two fields change after creation, always with compare-and-swap on the object's etag: {@code hold}, set while
  * the head is unreadable (writes are refused; see {@link NamespaceRepair}), and {@code repairs}, counted up by every
- * repair so that every instance sees a new config and rebuilds its cached state. Every request reads this object
- * anyway, so both cost no extra request.
+ * repair. Every write reads this object anyway, so both cost no extra request. Reads of the current state do not
+ * read it (they check only the log, {@code LiveStates}): a repair also commits a restore to the head so that they
+ * rebuild, and a read lists the log and reads this object again at least every {@code ReadPolicy.fullCheckEvery}.
  *
  * <p>A third, {@code embeddingModel}, is set once: by the first documents upsert (or a create naming it), and never
  * changed after. Setting it makes a new config, so each instance rebuilds its cached state once.

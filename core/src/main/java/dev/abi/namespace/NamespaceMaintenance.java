@@ -48,6 +48,9 @@ public final class NamespaceMaintenance {
      */
     public NamespaceService.RepairResult repair(String name, long version, boolean force) {
         Optional<LogQuarantine.Result> r = repairs.quarantine(states.open(name), version, force);
+        if (r.isPresent()) {
+            commitRebuild(name);
+        }
         states.forget(name);
         String problem = null;
         try {
@@ -56,6 +59,23 @@ public final class NamespaceMaintenance {
             problem = stillUnreadable.getMessage();
         }
         return new NamespaceService.RepairResult(version, r.isPresent(), r.map(LogQuarantine.Result::copied).orElse(List.of()), problem);
+    }
+
+    /**
+     * After a quarantine, commits a restore to the head: reads check only the log, so this entry is what makes every
+     * instance rebuild its cached state on its next read (one that had applied the quarantined batch drops it). When
+     * it cannot be committed, instances rebuild at their next full check instead (at most {@link
+     * ReadPolicy#fullCheckEvery()} later).
+     */
+    private void commitRebuild(String name) {
+        try {
+            DurableNamespace ns = states.open(name);
+            ns.appendRestore(ns.head().seq());
+        } catch (RuntimeException e) {
+            System.getLogger(NamespaceMaintenance.class.getName()).log(System.Logger.Level.WARNING, "namespace "
+                    + name + ": the restore to the head that tells every instance to rebuild after a repair was not"
+                    + " committed (" + e.getMessage() + "); instances rebuild at their next full check");
+        }
     }
 
     /** Whether this instance searches the head state of {@code name} through an HNSW graph (else an exact scan). */

@@ -15,8 +15,10 @@ import java.util.function.Function;
 
 /**
  * The reads of {@link NamespaceService}: listing, describing, getting and querying, each from this instance's state
- * brought up to the head, so a read sees every write acknowledged before it began. Identical concurrent queries are
- * searched once ({@link QueryCoalescer}).
+ * brought up to the head, so a strong read sees every write acknowledged before it began (one GET of the next log
+ * slot when nothing changed); an eventual read may be answered from a state checked within the deployment's bound
+ * with no store call ({@link Consistency}). Reads that name no consistency get the deployment's default ({@link
+ * ReadPolicy}). Identical concurrent queries are searched once ({@link QueryCoalescer}).
  */
 public final class NamespaceReads {
 
@@ -67,7 +69,7 @@ public final class NamespaceReads {
      * @throws VersionNotFoundException when {@code version} is unknown or collected
      */
     public ScanPage scan(String name, Long version, String after, int limit) {
-        return atState(name, version == null ? null : NamespaceService.AsOf.version(version), state -> {
+        return atState(name, version == null ? null : NamespaceService.AsOf.version(version), null, state -> {
             List<StoredVector> page = new ArrayList<>();
             state.index().forEach(v -> {
                 if (after == null || v.id().compareTo(after) > 0) {
@@ -82,7 +84,7 @@ public final class NamespaceReads {
 
     /** The vectors with these ids, read from one state (the head, or {@code asOf}); absent ids are listed apart. */
     public Fetched getMany(String name, List<String> ids, NamespaceService.AsOf asOf) {
-        return atState(name, asOf, state -> {
+        return atState(name, asOf, null, state -> {
             List<StoredVector> found = new ArrayList<>();
             List<String> missing = new ArrayList<>();
             for (String id : new LinkedHashSet<>(ids)) {
@@ -99,7 +101,13 @@ public final class NamespaceReads {
      * @throws DimensionMismatchException naming {@code queries[i].vector} (a probe by id cannot mismatch)
      */
     public QueryBatchResult queryAll(String name, List<Probe> probes, NamespaceService.AsOf asOf) {
-        return atState(name, asOf, state -> {
+        return queryAll(name, probes, asOf, null);
+    }
+
+    /** As {@link #queryAll(String, List, NamespaceService.AsOf)}, reading the head as {@code consistency} asks. */
+    public QueryBatchResult queryAll(String name, List<Probe> probes, NamespaceService.AsOf asOf,
+                                     Consistency consistency) {
+        return atState(name, asOf, consistency, state -> {
             List<List<QueryResult.Match>> results = new ArrayList<>(probes.size());
             for (int i = 0; i < probes.size(); i++) {
                 Probe p = probes.get(i);
@@ -113,12 +121,16 @@ public final class NamespaceReads {
         });
     }
 
-    /** Runs {@code work} on the state at {@code asOf}, or on the head under its read lock when null. */
-    private <T> T atState(String name, NamespaceService.AsOf asOf, Function<DurableNamespace.State, T> work) {
+    /**
+     * Runs {@code work} on the state at {@code asOf}, or on the head (as fresh as {@code consistency} asks; null: the
+     * default) under its read lock when null.
+     */
+    private <T> T atState(String name, NamespaceService.AsOf asOf, Consistency consistency,
+                          Function<DurableNamespace.State, T> work) {
         if (asOf != null) {
             return work.apply(states.stateAsOf(name, asOf));
         }
-        LiveStates.Live l = states.current(name);
+        LiveStates.Live l = states.current(name, consistency);
         l.lock.readLock().lock();
         try {
             return work.apply(l.state);
@@ -137,7 +149,7 @@ public final class NamespaceReads {
     }
 
     public StoredVector get(String name, String id) {
-        LiveStates.Live l = states.current(name);
+        LiveStates.Live l = states.current(name, null);
         l.lock.readLock().lock();
         try {
             return l.state.index().get(id).orElseThrow(() -> new VectorNotFoundException(name, id));
@@ -161,7 +173,7 @@ public final class NamespaceReads {
      */
     public QueryResult query(String name, NamespaceService.Query query, String coalesceKey) {
         if (coalesceKey != null && query.asOf() == null) {
-            LiveStates.Live l = states.current(name);
+            LiveStates.Live l = states.current(name, query.consistency());
             long seq;
             l.lock.readLock().lock();
             try {
@@ -183,7 +195,7 @@ public final class NamespaceReads {
             DurableNamespace.State past = states.stateAsOf(name, query.asOf());
             return search(name, past, query);
         }
-        LiveStates.Live l = states.current(name);
+        LiveStates.Live l = states.current(name, query.consistency());
         l.lock.readLock().lock();
         try {
             return search(name, l.state, query);
@@ -192,7 +204,6 @@ public final class NamespaceReads {
         }
     }
 
-    /** Index searches run so far (coalesced and cached queries do not search). */
     /**
      * How many vectors this instance's cached state of {@code name} holds, without bringing it up to the head (no
      * store call); empty when this instance holds none. For decisions that a few missing writes do not change.
@@ -203,6 +214,7 @@ public final class NamespaceReads {
                 : OptionalInt.of(l.state.index().size());
     }
 
+    /** Index searches run so far (coalesced and cached queries do not search). */
     public long searches() {
         return searches.get();
     }

@@ -12,10 +12,11 @@ import java.util.Optional;
  * verification (docs/runbooks/repair.md).
  *
  * <p>The first instance that fails to rebuild the head over such an entry records a hold in the namespace config;
- * every instance reads the config on each request, so from then on every write is refused
+ * every instance reads the config on each write, so from then on every write is refused
  * ({@link WritesHeldException}) instead of being acknowledged behind a head no read can reach. The operator's repair
  * quarantines that one entry ({@link LogQuarantine}): its slot becomes an empty write, every later entry is kept,
- * and the config loses its hold and counts the repair, so every instance rebuilds its cached state.
+ * and the config loses its hold and counts the repair; then {@code NamespaceMaintenance.repair} commits a restore to
+ * the head, so that every instance, whose reads check only the log, rebuilds its cached state.
  */
 final class NamespaceRepair {
 

@@ -14,9 +14,10 @@ import java.util.function.BiPredicate;
  * The vector, version and restore operations of the API over the commit log of a {@link NamespaceStore}.
  *
  * <p>Writes append to the log and are acknowledged once their slot exists: no read-modify-write of the namespace, so
- * instances write concurrently. Reads take this instance's cached state and bring it up to the head by replaying the
- * log entries after it (one LIST, and a GET per entry written elsewhere), so a read sees every write acknowledged
- * before it began. A batch is applied to the cached state under a write lock, so a query never sees half of one.
+ * instances write concurrently. Reads take this instance's cached state and bring it up to the head by reading the
+ * log forward from it (one GET of the next slot when nothing changed, and a GET per entry written elsewhere; never a
+ * LIST), so a strong read sees every write acknowledged before it began; an eventual read may skip that GET while
+ * the state was checked within {@link ReadPolicy#maxStaleness()} ({@link Consistency}). A batch is applied to the cached state under a write lock, so a query never sees half of one.
  * Past the fold threshold a write triggers the indexer on {@code maintenance}, which folds the log into segments;
  * after a compaction it also collects garbage, at most once per grace period per instance.
  *
@@ -45,10 +46,18 @@ public final class NamespaceService {
         }
     }
 
-    /** Query parameters, already validated by the gateway. A null filter matches everything; a null asOf is now. */
-    public record Query(float[] vector, int topK, Filter filter, AsOf asOf) {
+    /**
+     * Query parameters, already validated by the gateway. A null filter matches everything; a null asOf is now; a
+     * null consistency is the deployment's default ({@link ReadPolicy#consistency()}); it does not apply to asOf.
+     */
+    public record Query(float[] vector, int topK, Filter filter, AsOf asOf, Consistency consistency) {
         public Query {
             filter = filter == null ? Filter.ALL : filter;
+        }
+
+        /** A query at the deployment's default consistency. */
+        public Query(float[] vector, int topK, Filter filter, AsOf asOf) {
+            this(vector, topK, filter, asOf, null);
         }
     }
 
@@ -101,12 +110,20 @@ public final class NamespaceService {
      *     NamespaceQuotaException} (the check lists the namespaces, on the create path only)
      */
     public NamespaceService(NamespaceStore store, Executor maintenance, int maxNamespaces) {
+        this(store, maintenance, maxNamespaces, ReadPolicy.DEFAULTS);
+    }
+
+    /**
+     * @param reads how reads check their state against the log: the default consistency, the staleness bound of
+     *     eventual reads, and how often the log is listed anyway
+     */
+    public NamespaceService(NamespaceStore store, Executor maintenance, int maxNamespaces, ReadPolicy reads) {
         if (maxNamespaces < 1) {
             throw new IllegalArgumentException("maxNamespaces must be at least 1, got " + maxNamespaces);
         }
         this.store = store;
         NamespaceRepair repairs = new NamespaceRepair(store);
-        LiveStates states = new LiveStates(store, maintenance, repairs);
+        LiveStates states = new LiveStates(store, maintenance, repairs, reads);
         this.writes = new NamespaceWrites(store, states, maxNamespaces);
         this.reads = new NamespaceReads(store, states);
         this.history = new NamespaceHistory(states);

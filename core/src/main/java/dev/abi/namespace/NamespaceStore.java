@@ -124,6 +124,7 @@ public final class NamespaceStore {
      * @throws LeftoverDataException when an earlier incarnation's data is stored but was never deleted
      */
     DurableNamespace create(String name, int dimension, Metric metric) {
+        sweepClosedLogs(clock.millis());
         refuseLeftovers(name);
         NamespaceConfig config = new NamespaceConfig(name, dimension, metric, WalKeys.unique(), clock.millis());
         ManifestLog manifests = new ManifestLog(objects, config.root());
@@ -141,23 +142,89 @@ public final class NamespaceStore {
     }
 
     /**
-     * Removes the namespace (it is gone once its config is), marks its incarnation deleted, then removes its objects.
-     * The mark stays, so that objects a stalled writer adds later are still known to be remains.
+     * Removes the namespace. First it closes the incarnation's log with a delete entry: every instance reads the log
+     * forward on each read (one GET of the next slot), so from then on reads everywhere answer that the namespace
+     * does not exist, and no write commits to it. Then it marks the log for a later sweep, removes the config (the
+     * namespace is gone for every request that reads it), marks the incarnation deleted, and removes its objects
+     * except the log slots: an instance whose state is at any older slot must still find the next one and read
+     * forward to the delete entry. The slots are swept once a grace period has passed ({@link #sweepClosedLogs}); by
+     * then every instance has listed the log (or read the config) again. The deleted mark stays, so that objects a
+     * stalled writer adds later are still known to be remains.
      */
     void delete(String name) {
+        delete(name, null);
+    }
+
+    /**
+     * As {@link #delete(String)}, only while the config names incarnation {@code incarnation} (null: any): finishes
+     * a delete that closed that incarnation's log and crashed, without touching a namespace created since.
+     */
+    void delete(String name, String incarnation) {
         Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
                 .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
+        if (config.isEmpty() || incarnation != null && !config.get().incarnation().equals(incarnation)) {
+            open.remove(name);
+            return; // gone already, or another incarnation now: never delete a config this call did not read
+        }
+        NamespaceConfig c = config.get();
+        handleOf(c).log().close();
+        try {
+            objects.putIfAbsent(closedLogMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson()
+                    .put("root", c.root()).put("deletedAt", clock.millis())));
+        } catch (PreconditionFailedException alreadyMarked) {
+            // a delete that ran before and crashed
+        }
         objects.delete(NamespaceConfig.key(name));
         open.remove(name);
-        config.ifPresent(c -> {
-            try {
-                objects.putIfAbsent(deletedMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson().put("name", name)
-                        .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
-            } catch (PreconditionFailedException alreadyMarked) {
-                // a delete that ran before and crashed
+        try {
+            objects.putIfAbsent(deletedMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson().put("name", name)
+                    .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
+        } catch (PreconditionFailedException alreadyMarked) {
+            // a delete that ran before and crashed
+        }
+        String log = c.root() + "log/";
+        objects.list(c.root()).stream().filter(o -> !o.key().startsWith(log)).forEach(o -> objects.delete(o.key()));
+        sweepClosedLogs(clock.millis());
+    }
+
+    /**
+     * Removes the log slots that deleted incarnations keep, once their deletion is older than the grace period (by
+     * the time the store recorded for the mark), then the mark. An incarnation the config still names (its delete
+     * crashed before removing the config) is left to the delete that finishes it. Runs on every delete and create
+     * (one LIST of {@code closed-logs/}, nearly always empty or young); answers how many incarnations it swept.
+     */
+    int sweepClosedLogs(long now) {
+        int swept = 0;
+        for (ObjectInfo mark : objects.list(CLOSED_LOGS)) {
+            if (!mark.key().endsWith(".json") || mark.lastModified() >= now - options.grace().toMillis()) {
+                continue;
             }
-            objects.list(c.root()).forEach(o -> objects.delete(o.key()));
-        });
+            String rest = mark.key().substring(CLOSED_LOGS.length(), mark.key().length() - ".json".length());
+            int slash = rest.lastIndexOf('/');
+            if (slash <= 0) {
+                continue;
+            }
+            String name = rest.substring(0, slash);
+            String incarnation = rest.substring(slash + 1);
+            boolean stillNamed = objects.get(NamespaceConfig.key(name))
+                    .map(o -> NamespaceConfig.fromJson(name, o.bytes()).incarnation().equals(incarnation))
+                    .orElse(false);
+            if (stillNamed) {
+                continue;
+            }
+            String root = "ns/" + name + "/" + incarnation + "/";
+            objects.list(root).forEach(o -> objects.delete(o.key()));
+            objects.delete(mark.key());
+            swept++;
+        }
+        return swept;
+    }
+
+    private static final String CLOSED_LOGS = "closed-logs/";
+
+    /** The mark of a deleted incarnation whose log slots are still kept (removed with them by the sweep). */
+    static String closedLogMark(String name, String incarnation) {
+        return CLOSED_LOGS + name + "/" + incarnation + ".json";
     }
 
     /** The mark a deletion through the API leaves for an incarnation (outside its prefix, which it empties). */
@@ -242,6 +309,12 @@ public final class NamespaceStore {
 
     GarbageCollector garbageCollector() {
         return new GarbageCollector(options.retention(), options.grace());
+    }
+
+    /** The handle of {@code config}: the cached one when it is that same config. */
+    private DurableNamespace handleOf(NamespaceConfig config) {
+        DurableNamespace cached = open.get(config.name());
+        return cached != null && cached.config().equals(config) ? cached : handle(config);
     }
 
     private DurableNamespace handle(NamespaceConfig config) {

@@ -44,7 +44,14 @@ public final class NamespaceWrites {
                             + c.dimension() + " and metric " + c.metric().wireName() + "; asked for dimension "
                             + dimension + " and metric " + metric.wireName());
                 }
-                return new NamespaceService.Created(states.info(name, states.head(name)), false);
+                try {
+                    return new NamespaceService.Created(states.info(name, states.head(name)), false);
+                } catch (NamespaceNotFoundException closed) {
+                    // deleted meanwhile, or a delete closed its log and crashed before removing the config: finish it
+                    store.delete(name, existing.get().config().incarnation());
+                    states.forget(name);
+                    continue;
+                }
             }
             if (store.list().size() >= maxNamespaces) {
                 throw new NamespaceQuotaException(name, maxNamespaces);
@@ -180,7 +187,18 @@ public final class NamespaceWrites {
         for (VectorRecord r : new UpsertBatch(records)) {
             ops.add(Operation.upsert(r.id(), r.values(), r.attributes()));
         }
-        LogEntry e = ns.append(ops);
+        LogEntry e;
+        try {
+            e = ns.append(ops);
+        } catch (NamespaceNotFoundException closed) {
+            // a delete closed this incarnation's log and crashed before removing its config: finish it, then create
+            store.delete(name, ns.config().incarnation());
+            states.forget(name);
+            create(name, records.get(0).values().length, Metric.COSINE);
+            ns = store.open(name).orElseThrow(() -> new NamespaceNotFoundException(name));
+            checkDimensions(name, ns.config().dimension(), records);
+            e = ns.append(ops);
+        }
         states.afterCommit(name, ns, e);
         return new WriteResult(records.size(), e.seq());
     }

@@ -80,6 +80,15 @@ public final class CommitLog {
     }
 
     /**
+     * Closes the log for a namespace delete: claims the next slot with a {@link LogEntry.Kind#DELETE} entry, after
+     * which no write or restore is committed ({@link LogClosedException}). Idempotent: a log already closed answers
+     * its delete entry.
+     */
+    public LogEntry close() {
+        return claimSerialized(LogEntry.delete(attemptId()), proposal -> proposal);
+    }
+
+    /**
      * Writers of this instance claim slots one at a time: racing each other for the same slot would only cost failed
      * conditional puts and tail re-reads. WAL uploads still run in parallel, and other instances still race through
      * the conditional puts.
@@ -105,6 +114,12 @@ public final class CommitLog {
         int unknown = 0;
         long ambiguousSeq = -1;
         for (int conflicts = 0; conflicts < MAX_CONFLICTS; ) {
+            if (tail.kind() == LogEntry.Kind.DELETE) {
+                if (proposal.kind() == LogEntry.Kind.DELETE) {
+                    return tail; // closed already (by this delete's earlier try, or another's)
+                }
+                throw new LogClosedException(root, tail.seq());
+            }
             proposal = beforeTry.apply(proposal);
             Claim claim = tryClaim(proposal, tail, ambiguousSeq);
             switch (claim.outcome) {
@@ -218,6 +233,38 @@ public final class CommitLog {
         } catch (CorruptObjectException e) {
             throw e.seq().isPresent() ? e : e.atSeq(seq);
         }
+    }
+
+    /**
+     * The entries after {@code after}, read forward one slot at a time with GETs (no LIST), up to the first free slot
+     * or a delete entry (which closes the log; it is the last one returned). When slot {@code after + 1} is free,
+     * this costs one GET: the freshness check of a read.
+     *
+     * <p>A free slot ends the read. That proves {@code after} (or the last entry returned) was the head when the
+     * slot was read only while no slot after it can have been collected or lost: slots are created in order, and
+     * GC deletes none younger than its grace period, so the caller must have seen slot {@code after + 1} free (or
+     * listed the log) less than half a grace period ago. Callers past that bound list the log instead.
+     */
+    public List<LogEntry> readForward(long after) {
+        List<LogEntry> out = new ArrayList<>();
+        for (long seq = after + 1; ; seq++) {
+            Optional<LogEntry> e = entry(seq);
+            if (e.isEmpty()) {
+                break;
+            }
+            if (e.get().seq() != seq) {
+                throw new CorruptObjectException(logKey(seq), seq, "log slot holds the entry of seq "
+                        + e.get().seq());
+            }
+            out.add(e.get());
+            if (e.get().kind() == LogEntry.Kind.DELETE) {
+                break;
+            }
+        }
+        if (!out.isEmpty()) {
+            observe(out.get(out.size() - 1));
+        }
+        return out;
     }
 
     /** The newest entry, searching from {@code floor} (a seq known to exist or the next free one). */

@@ -5,15 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 
 /**
- * One commit of the log, {@code log/{seq:020}.json}: a write (a WAL batch of {@code ops} operations) or a restore
- * (the state becomes that of {@code restoreTo}). Written once, with create-if-absent; {@code commitTs} strictly
- * increases with {@code seq}.
+ * One commit of the log, {@code log/{seq:020}.json}: a write (a WAL batch of {@code ops} operations), a restore
+ * (the state becomes that of {@code restoreTo}), or the delete that closes the log of a deleted namespace (nothing
+ * follows it). Written once, with create-if-absent; {@code commitTs} strictly increases with {@code seq}.
  */
 public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops, String writerId, long commitTs,
                        long restoreTo) {
 
-    /** What a commit does. */
-    public enum Kind { WRITE, RESTORE }
+    /**
+     * What a commit does. {@code DELETE} closes the log: its namespace incarnation was deleted, and no slot after it
+     * is ever created, so an instance that reads the log forward learns of the deletion from the log alone.
+     */
+    public enum Kind { WRITE, RESTORE, DELETE }
 
     static LogEntry write(String walKey, long walCrc, int ops, String writerId) {
         return new LogEntry(-1, Kind.WRITE, walKey, walCrc, ops, writerId, 0, -1);
@@ -21,6 +24,10 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
 
     static LogEntry restore(long target, String writerId) {
         return new LogEntry(-1, Kind.RESTORE, null, 0, 0, writerId, 0, target);
+    }
+
+    static LogEntry delete(String writerId) {
+        return new LogEntry(-1, Kind.DELETE, null, 0, 0, writerId, 0, -1);
     }
 
     LogEntry at(long newSeq, long newCommitTs) {
@@ -40,7 +47,7 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
                 .put("commitTs", commitTs);
         if (kind == Kind.WRITE) {
             n.put("walKey", walKey).put("walCrc", walCrc).put("ops", ops);
-        } else {
+        } else if (kind == Kind.RESTORE) {
             n.put("restoreTo", restoreTo);
         }
         return Checksums.sealJson(n);

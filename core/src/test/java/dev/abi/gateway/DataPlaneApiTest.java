@@ -349,6 +349,67 @@ class DataPlaneApiTest {
         problem(400, call("POST", "/v1/namespaces/docs/query", "{\"id\":\"\"}"), "id");
     }
 
+    // --- read consistency
+
+    @Test
+    void everyQueryFormTakesAConsistencyAndABadOneIs400NamingIt() throws Exception {
+        long v = upsert("docs", 0, 3);
+        for (String c : List.of("strong", "eventual")) {
+            String field = ",\"consistency\":\"" + c + "\"";
+            assertEquals(v, ok(call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,1]" + field + "}"))
+                    .get("version").asLong());
+            assertEquals(v, ok(call("POST", "/v1/namespaces/docs/query", "{\"id\":\"v01\"" + field + "}"))
+                    .get("version").asLong());
+            assertEquals(v, ok(call("POST", "/v1/namespaces/docs/query", "{\"text\":\"hello\"" + field + "}"))
+                    .get("version").asLong());
+            assertEquals(v, ok(call("POST", "/v1/namespaces/docs/query",
+                    "{\"queries\":[{\"vector\":[1,1]},{\"id\":\"v00\"}]" + field + "}")).get("version").asLong());
+        }
+        ok(call("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,1],\"consistency\":null}"));
+        for (String bad : List.of("\"Strong\"", "\"linearizable\"", "\"\"", "1", "true", "{}", "[\"strong\"]")) {
+            JsonNode p = problem(400, call("POST", "/v1/namespaces/docs/query",
+                    "{\"vector\":[1,1],\"consistency\":" + bad + "}"), "consistency");
+            assertTrue(p.toString().contains("strong") && p.toString().contains("eventual"), p.toString());
+            problem(400, call("POST", "/v1/namespaces/docs/query",
+                    "{\"queries\":[{\"vector\":[1,1]}],\"consistency\":" + bad + "}"), "consistency");
+            problem(400, call("POST", "/v1/namespaces/docs/query",
+                    "{\"id\":\"v00\",\"consistency\":" + bad + "}"), "consistency");
+        }
+        problem(400, call("POST", "/v1/namespaces/docs/query",
+                "{\"queries\":[{\"vector\":[1,1]},{\"vector\":[1,1],\"consistency\":\"eventual\"}]}"),
+                "queries[1].consistency");
+    }
+
+    @Test
+    void aWarmQueryCostsOneGetAndAnEventualOneWithinTheBoundNone() throws Exception {
+        dev.abi.store.MutableClock clock = new dev.abi.store.MutableClock(1_800_000_000_000L);
+        dev.abi.store.CountingObjectStore counted = new dev.abi.store.CountingObjectStore(
+                new InMemoryObjectStore(clock));
+        NamespaceService service = new NamespaceService(new NamespaceStore(counted,
+                new dev.abi.store.ObjectMetadataStore(counted, clock), clock, NamespaceStore.Options.DEFAULTS),
+                Runnable::run, 100, dev.abi.namespace.ReadPolicy.DEFAULTS);
+        Gateway g = Gateway.builder(service).build();
+        java.util.function.Function<String, HttpResponse> query = body -> g.handle(new HttpRequest("POST",
+                "/v1/namespaces/docs/query", Map.of(), Map.of(), body.getBytes(StandardCharsets.UTF_8)));
+        assertEquals(200, g.handle(new HttpRequest("POST", "/v1/namespaces/docs/vectors", Map.of(), Map.of(),
+                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8))).status());
+        assertEquals(200, query.apply("{\"vector\":[1,0]}").status()); // cold: loads the state
+        for (String body : List.of("{\"vector\":[1,0]}", "{\"vector\":[0,1],\"consistency\":\"strong\"}",
+                "{\"id\":\"a\"}", "{\"queries\":[{\"vector\":[1,0]},{\"id\":\"a\"}]}")) {
+            counted.reset();
+            assertEquals(200, query.apply(body).status());
+            assertEquals(1, counted.count(dev.abi.store.FaultyObjectStore.Op.GET), body + " " + counted.summary());
+            assertEquals(1, counted.total(), body + " " + counted.summary());
+        }
+        counted.reset();
+        assertEquals(200, query.apply("{\"vector\":[1,0],\"consistency\":\"eventual\"}").status());
+        assertEquals(0, counted.total(), "checked a moment ago: answered from the state " + counted.summary());
+        clock.advance(java.time.Duration.ofMillis(251));
+        counted.reset();
+        assertEquals(200, query.apply("{\"vector\":[1,0],\"consistency\":\"eventual\"}").status());
+        assertEquals(1, counted.total(), "past the bound: checked first " + counted.summary());
+    }
+
     // --- compaction on demand
 
     @Test

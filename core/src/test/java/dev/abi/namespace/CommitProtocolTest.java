@@ -358,13 +358,13 @@ class CommitProtocolTest {
     @ValueSource(longs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})
     void modelCheckAgainstTheInMemoryStore(long seed) throws Exception {
         ModelCheck.Report r = ModelCheck.run(new InMemoryObjectStore(), seed, 2 + (int) (seed % 4), 25);
-        assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
+        assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0 && r.readsChecked() > 0, r.toString());
     }
 
     @Test
     void modelCheckAgainstTheLocalDiskStore(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         ModelCheck.Report r = ModelCheck.run(new dev.abi.store.LocalDiskObjectStore(dir), 21, 4, 15);
-        assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
+        assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0 && r.readsChecked() > 0, r.toString());
     }
 
     @Test

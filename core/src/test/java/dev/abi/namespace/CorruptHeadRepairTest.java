@@ -111,7 +111,11 @@ class CorruptHeadRepairTest {
                 }
             }
         }
-        assertEquals(46, writer.upsert("docs", batch(46)).version(), "writes are accepted again");
+        LogEntry rebuild = entry(reader, 46);
+        assertEquals(LogEntry.Kind.RESTORE, rebuild.kind(), "the repair commits a restore to the head, which tells"
+                + " every instance (reading only the log) to rebuild");
+        assertEquals(45, rebuild.restoreTo());
+        assertEquals(47, writer.upsert("docs", batch(46)).version(), "writes are accepted again");
         assertEquals(45, instance().describe("docs").count());
         NamespaceService.VersionInfo v5 = reader.versions("docs", 100, 6L).get(0);
         assertEquals(5, v5.version());
@@ -141,7 +145,7 @@ class CorruptHeadRepairTest {
         for (int i = 7; i <= 40; i++) {
             assertEquals(i, fresh.get("docs", "b" + i).values()[0]);
         }
-        assertEquals(41, reader.upsert("docs", batch(41)).version());
+        assertEquals(42, reader.upsert("docs", batch(41)).version(), "after the repair's restore to the head (41)");
     }
 
     @Test

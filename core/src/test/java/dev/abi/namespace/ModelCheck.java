@@ -10,6 +10,7 @@ import dev.abi.store.LogEntry;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.ObjectStoreException;
 import dev.abi.store.MetadataStore;
+import dev.abi.store.MutableClock;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
@@ -24,7 +25,11 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
 
@@ -38,7 +43,11 @@ import java.util.function.Function;
  *   <li>every acknowledged write is at the seq it was acknowledged with, and no batch appears twice;</li>
  *   <li>the state at every checked seq, read by {@code asOf} and by {@code restore(T)}, equals a plain in-memory
  *       model that applies the committed batches in seq order;</li>
- *   <li>HEAD equals the model's last state, so it holds every acknowledged write.</li>
+ *   <li>HEAD equals the model's last state, so it holds every acknowledged write;</li>
+ *   <li>reads on two more instances while it all runs, each answering one state that equals the model's at its
+ *       version: a strong reader's version is at least every version acknowledged (writes and restores) before the
+ *       read began, and an eventual reader's (its own hand-moved clock, bound 250 ms) at least every version
+ *       acknowledged more than 250 ms before it began. Both read the log forward with GETs, never a LIST.</li>
  * </ul>
  * Each batch carries a marker vector whose attribute is a unique nonce, which identifies the batch in the log even
  * when its writer never learned the outcome.
@@ -46,7 +55,15 @@ import java.util.function.Function;
 public final class ModelCheck {
 
     /** What a run did. */
-    public record Report(int acknowledged, int unknown, int restores, long headSeq, int statesChecked) {
+    public record Report(int acknowledged, int unknown, int restores, long headSeq, int statesChecked,
+                         int readsChecked) {
+    }
+
+    /** The staleness bound of the eventual reader. */
+    private static final long BOUND_MS = 250;
+
+    /** One read during the run: the version it had to reach at least, and what it answered. */
+    private record Read(boolean eventual, long mustSee, long version, TreeMap<String, String> contents) {
     }
 
     private record Committed(String nonce, List<Operation> ops) {
@@ -91,6 +108,21 @@ public final class ModelCheck {
         }
         NamespaceStore restorerStore = instance(faulty, metadata, opts);
         NamespaceStore indexerStore = instance(faulty, metadata, opts);
+        // readers: one strong, one eventual whose clock (only its own thread moves it) times acknowledgements too
+        MutableClock readerClock = new MutableClock(1_800_000_000_000L);
+        NamespaceService strongReader = new NamespaceService(instance(faulty, metadata, opts), Runnable::run,
+                10_000, ReadPolicy.DEFAULTS);
+        NamespaceService eventualReader = new NamespaceService(new NamespaceStore(faulty, metadata.apply(faulty),
+                readerClock, opts), Runnable::run, 10_000, ReadPolicy.DEFAULTS.withConsistency(Consistency.EVENTUAL)
+                .withMaxStaleness(Duration.ofMillis(BOUND_MS)));
+        AtomicLong newestAcked = new AtomicLong();
+        Queue<long[]> ackTimes = new ConcurrentLinkedQueue<>(); // {version, readerClock when acknowledged}
+        LongConsumer acknowledged = seq -> {
+            ackTimes.add(new long[] {seq, readerClock.millis()});
+            newestAcked.accumulateAndGet(seq, Math::max);
+        };
+        List<Read> reads = new CopyOnWriteArrayList<>();
+        Random readRnd = new Random(seed * 7);
         Random restoreRnd = new Random(seed * 17);
         // One step each: writer w's batch b, one restore, one fold. Racing runs them on their own threads.
         BiConsumer<Integer, Integer> writeStep = (writer, b) -> {
@@ -107,7 +139,9 @@ public final class ModelCheck {
             ops.add(Operation.upsert("w" + writer + "-marker", new float[] {writer, b, 0, 0}, Map.of("nonce", nonce)));
             attempted.put(nonce, ops);
             try {
-                acked.put(ns.append(ops).seq(), nonce);
+                long seq = ns.append(ops).seq();
+                acked.put(seq, nonce);
+                acknowledged.accept(seq);
             } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
                 synchronized (unknown) {
                     unknown[0]++;
@@ -122,7 +156,9 @@ public final class ModelCheck {
                 synchronized (restoreRnd) {
                     target = head == 0 ? 0 : restoreRnd.nextLong(head + 1);
                 }
-                ackedRestores.put(ns.log().appendRestore(target).seq(), target);
+                long seq = ns.log().appendRestore(target).seq();
+                ackedRestores.put(seq, target);
+                acknowledged.accept(seq);
             } catch (ObjectStoreException | CommitContentionException | PreconditionFailedException e) {
                 // outcome unknown: the log decides; the check reads restores from it
             }
@@ -133,6 +169,27 @@ public final class ModelCheck {
             } catch (RuntimeException faultDuringFold) {
                 // a fold may die anywhere: it only ever leaves orphans
             }
+        };
+        Runnable readStep = () -> {
+            boolean eventual;
+            long mustSee;
+            synchronized (readRnd) {
+                eventual = readRnd.nextBoolean();
+                if (eventual) {
+                    readerClock.advance(Duration.ofMillis(readRnd.nextInt(100)));
+                }
+            }
+            if (eventual) {
+                long startedAt = readerClock.millis();
+                mustSee = ackTimes.stream().filter(a -> a[1] < startedAt - BOUND_MS).mapToLong(a -> a[0]).max()
+                        .orElse(0);
+            } else {
+                mustSee = newestAcked.get();
+            }
+            ScanPage page = (eventual ? eventualReader : strongReader).reads().scan(name, null, null, 1_000_000);
+            TreeMap<String, String> seen = new TreeMap<>();
+            page.vectors().forEach(v -> seen.put(v.id(), Arrays.toString(v.values()) + v.attributes()));
+            reads.add(new Read(eventual, mustSee, page.version(), seen));
         };
         int restores = Math.max(2, batchesPerWriter / 4);
         List<Thread> threads = new ArrayList<>();
@@ -155,6 +212,11 @@ public final class ModelCheck {
                     foldStep.run();
                 }
             }));
+            threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
+                for (int i = 0; i < batchesPerWriter * 2; i++) {
+                    readStep.run();
+                }
+            }));
         } else {
             threads.add(Thread.ofPlatform().uncaughtExceptionHandler(record).start(() -> {
                 Random order = new Random(seed);
@@ -168,6 +230,8 @@ public final class ModelCheck {
                     if (order.nextInt(3) == 0) {
                         foldStep.run();
                     }
+                    readStep.run();
+                    readStep.run();
                 }
             }));
         }
@@ -225,6 +289,15 @@ public final class ModelCheck {
             assertEquals(r.getValue(), e.restoreTo());
         }
         assertEquals(states.get((int) head), contents(ns.load(head)), "HEAD holds every acknowledged write");
+        for (Read r : reads) {
+            String who = r.eventual() ? "an eventual read" : "a strong read";
+            assertTrue(r.version() >= r.mustSee(), who + " answered version " + r.version() + ", older than version "
+                    + r.mustSee() + (r.eventual() ? ", acknowledged more than " + BOUND_MS + " ms before it began"
+                    : ", acknowledged before it began"));
+            assertTrue(r.version() <= head, who + " answered a version past the head");
+            assertEquals(states.get((int) r.version()), r.contents(), who + " answered the state of version "
+                    + r.version());
+        }
 
         Random rnd = new Random(seed);
         int checked = 0;
@@ -247,7 +320,7 @@ public final class ModelCheck {
             assertEquals(states.get((int) s), contents(after.load(r.version())), "restore(T) to seq " + s);
             checked++;
         }
-        return new Report(acked.size(), unknown[0], ackedRestores.size(), head, checked);
+        return new Report(acked.size(), unknown[0], ackedRestores.size(), head, checked, reads.size());
     }
 
     private static NamespaceStore instance(ObjectStore objects,

@@ -103,6 +103,34 @@ public interface AbiConfig {
     /** Where leases, head hints and idempotency records live (a cache and coordinator, never the truth). */
     Metadata metadata();
 
+    /** How reads check this instance's state of a namespace against the commit log (docs/storage.md, "Reads"). */
+    Read read();
+
+    /** Read freshness. */
+    interface Read {
+        /**
+         * What a read that names none gets: {@code strong} (sees every write acknowledged anywhere before it began;
+         * one GET of the next log slot) or {@code eventual} (may be answered from the instance's state with no store
+         * call while it is at most {@code max-staleness} old). A query body's {@code "consistency"} overrides it.
+         */
+        @WithDefault("strong")
+        String consistency();
+
+        /** How stale an eventual read may be: how long after its last check the instance's state still answers. */
+        @WithName("max-staleness")
+        @WithDefault("250ms")
+        Duration maxStaleness();
+
+        /**
+         * How often an instance reads the namespace config again and lists the log instead of only probing the next
+         * slot (capped at half the GC grace period): how long a lost log slot, or a change of config alone, goes
+         * unseen by reads.
+         */
+        @WithName("full-check-every")
+        @WithDefault("60s")
+        Duration fullCheckEvery();
+    }
+
     /** The GPU service (gpu-container) that large exact queries go to first; unset, every query runs on the CPU. */
     Gpu gpu();
 

@@ -21,7 +21,9 @@ import dev.abi.store.CircuitBreakingObjectStore;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
+import dev.abi.namespace.Consistency;
 import dev.abi.namespace.NamespaceService;
+import dev.abi.namespace.ReadPolicy;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
@@ -165,7 +167,23 @@ public class CoreBeans {
     NamespaceService namespaceService(AbiConfig config, ObjectStore store, MetadataStore metadata) {
         return new NamespaceService(new NamespaceStore(store, metadata, Clock.systemUTC(),
                 NamespaceStore.Options.DEFAULTS), task -> Thread.ofVirtual().name("abi-indexer").start(task),
-                config.maxNamespaces());
+                config.maxNamespaces(), readPolicy(config.read()));
+    }
+
+    /** {@code abi.read.*}; a bad value stops the start with a message naming the property. */
+    static ReadPolicy readPolicy(AbiConfig.Read read) {
+        Consistency consistency;
+        try {
+            consistency = Consistency.fromWireName(read.consistency());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("abi.read.consistency " + e.getMessage(), e);
+        }
+        try {
+            return new ReadPolicy(consistency, read.maxStaleness(), read.fullCheckEvery());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("abi.read.max-staleness and abi.read.full-check-every must not be"
+                    + " negative: " + e.getMessage(), e);
+        }
     }
 
     @Produces
