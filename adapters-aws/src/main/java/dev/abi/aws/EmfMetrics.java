@@ -43,6 +43,11 @@ public final class EmfMetrics implements Metrics {
     }
 
     @Override
+    public void count(String name, long amount, String... tags) {
+        add(new Series(name, List.of(tags), "Count"), amount);
+    }
+
+    @Override
     public void record(String name, Duration duration, String... tags) {
         add(new Series(name, List.of(tags), "Milliseconds"), duration.toNanos() / 1e6);
     }

@@ -24,6 +24,11 @@ final class MicrometerMetrics implements Metrics {
     }
 
     @Override
+    public void count(String name, long amount, String... tags) {
+        registry.counter(name, tags).increment(amount);
+    }
+
+    @Override
     public void record(String name, Duration duration, String... tags) {
         Timer.builder(name).tags(tags).publishPercentileHistogram()
                 .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
