@@ -93,6 +93,9 @@ public final class EmfMetrics implements Metrics {
             dimensions.add(series.tags().get(i));
             root.put(series.tags().get(i), series.tags().get(i + 1));
         }
+        if (!series.tags().isEmpty()) {
+            ((ArrayNode) directive.get("Dimensions")).addArray(); // the values once more without dimensions: a total
+        }
         directive.putArray("Metrics").addObject().put("Name", series.name()).put("Unit", series.unit());
         ArrayNode list = root.putArray(series.name());
         values.forEach(list::add);
