@@ -3,7 +3,10 @@ package dev.abi.terraform;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.abi.telemetry.MetricNames;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,5 +87,27 @@ class AlarmsTest {
         assertTrue(problems.contains("no alarm dead_letters on " + MetricNames.DEAD_LETTERED), problems.toString());
         assertTrue(problems.stream().anyMatch(p -> p.contains("abi.commit.conflict is not a metric")),
                 problems.toString());
+    }
+
+    @Test
+    void bothPackagingsTraceEachInvocationWithXRay() throws Exception {
+        JsonNode sam = new ObjectMapper(new YAMLFactory()).readTree(ModulesTest.REPO
+                .resolve("adapters-aws/deploy/template.yaml").toFile());
+        List<String> functions = new ArrayList<>();
+        sam.path("Resources").fields().forEachRemaining(r -> {
+            if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
+                functions.add(r.getKey());
+                assertEquals("Active", r.getValue().path("Properties").path("Tracing").asText(), r.getKey());
+            }
+        });
+        assertEquals(2, functions.size(), functions.toString());
+        TfModule aws = TfModule.load(Hcl.get(), ModulesTest.ROOT.resolve("aws"));
+        for (String f : List.of("api", "indexer")) {
+            TfModule.Block fn = aws.resource("aws_lambda_function", f).orElseThrow();
+            assertEquals("${var.tracing_mode}", fn.body().path("tracing_config").path(0).path("mode").asText(), f);
+        }
+        TfModule.Block mode = aws.blocks("variable").stream().filter(v -> v.name().equals("tracing_mode"))
+                .findFirst().orElseThrow();
+        assertEquals("Active", mode.body().path("default").asText());
     }
 }
