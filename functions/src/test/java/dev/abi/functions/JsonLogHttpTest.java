@@ -115,7 +115,7 @@ class JsonLogHttpTest {
     }
 
     /** The formatter of the first handler, nested ones included, that has a JSON formatter, else of any handler. */
-    private static Formatter consoleFormatter(Handler[] handlers) {
+    static Formatter consoleFormatter(Handler[] handlers) {
         Formatter any = null;
         for (Handler h : handlers) {
             if (h.getFormatter() != null && h.getFormatter().getClass().getName().toLowerCase().contains("json")) {

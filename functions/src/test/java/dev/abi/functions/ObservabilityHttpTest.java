@@ -114,6 +114,14 @@ class ObservabilityHttpTest {
     }
 
     @Test
+    void logLinesArePlainTextByDefault() {
+        java.util.logging.Formatter console = JsonLogHttpTest.consoleFormatter(
+                org.jboss.logmanager.LogContext.getLogContext().getLogger("").getHandlers());
+        assertFalse(console == null || console.getClass().getName().toLowerCase().contains("json"),
+                "abi.log.format=text: " + console);
+    }
+
+    @Test
     void tracingIsOffByDefault() {
         assertSame(Tracing.NOOP, tracing, "no span of ours is opened unless quarkus.otel.sdk.disabled=false");
         assertSame(Tracing.NOOP, Telemetry.tracing(), "nor by core code far from the wiring");
