@@ -133,6 +133,38 @@ public final class GatewayOverheadBenchmark {
                                 + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok"));
             }
         }
+        interleaved(20, 0.5, i -> query(gateway, headers, bodies[i % bodies.length]),
+                i -> query(observed, headers, bodies[i % bodies.length]), metrics);
+    }
+
+    /**
+     * The on/off ratio as the median of {@code pairs} pairs of short windows, off and on back to back (their order
+     * alternating), so that load from other processes on a shared machine hits both sides of a pair alike.
+     */
+    private static void interleaved(int pairs, double seconds, Work off, Work on, InMemoryMetrics metrics) {
+        double[] ratios = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            double offMicros;
+            double onMicros;
+            if (p % 2 == 0) {
+                offMicros = perRequestMicros(seconds, off);
+                onMicros = timedOn(seconds, on, metrics);
+            } else {
+                onMicros = timedOn(seconds, on, metrics);
+                offMicros = perRequestMicros(seconds, off);
+            }
+            ratios[p] = onMicros / offMicros;
+        }
+        java.util.Arrays.sort(ratios);
+        System.out.printf(Locale.ROOT, "Interleaved: %d pairs of %.1f s windows, median on/off ratio %.4f"
+                + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n", pairs, seconds, ratios[pairs / 2],
+                ratios[pairs / 4], ratios[(3 * pairs) / 4], ratios[0], ratios[pairs - 1]);
+    }
+
+    private static double timedOn(double seconds, Work on, InMemoryMetrics metrics) {
+        try (RequestContext.Scope installed = Telemetry.install(metrics, null)) {
+            return perRequestMicros(seconds, on);
+        }
     }
 
     private static int query(Gateway g, Map<String, String> headers, byte[] body) {
