@@ -133,7 +133,7 @@ public final class GatewayOverheadBenchmark {
                                 + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok"));
             }
         }
-        interleaved(20, 0.5, i -> query(gateway, headers, bodies[i % bodies.length]),
+        interleaved(30, 0.5, i -> query(gateway, headers, bodies[i % bodies.length]),
                 i -> query(observed, headers, bodies[i % bodies.length]), metrics);
     }
 
@@ -142,28 +142,36 @@ public final class GatewayOverheadBenchmark {
      * alternating), so that load from other processes on a shared machine hits both sides of a pair alike.
      */
     private static void interleaved(int pairs, double seconds, Work off, Work on, InMemoryMetrics metrics) {
-        double[] ratios = new double[pairs];
+        double[] wall = new double[pairs];
+        double[] cpu = new double[pairs];
         for (int p = 0; p < pairs; p++) {
-            double offMicros;
-            double onMicros;
+            double[] offMicros;
+            double[] onMicros;
             if (p % 2 == 0) {
-                offMicros = perRequestMicros(seconds, off);
+                offMicros = perRequest(seconds, off);
                 onMicros = timedOn(seconds, on, metrics);
             } else {
                 onMicros = timedOn(seconds, on, metrics);
-                offMicros = perRequestMicros(seconds, off);
+                offMicros = perRequest(seconds, off);
             }
-            ratios[p] = onMicros / offMicros;
+            wall[p] = onMicros[0] / offMicros[0];
+            cpu[p] = onMicros[1] / offMicros[1];
         }
-        java.util.Arrays.sort(ratios);
-        System.out.printf(Locale.ROOT, "Interleaved: %d pairs of %.1f s windows, median on/off ratio %.4f"
-                + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n", pairs, seconds, ratios[pairs / 2],
-                ratios[pairs / 4], ratios[(3 * pairs) / 4], ratios[0], ratios[pairs - 1]);
+        report("wall time", wall, seconds);
+        report("thread CPU time", cpu, seconds);
     }
 
-    private static double timedOn(double seconds, Work on, InMemoryMetrics metrics) {
+    private static void report(String what, double[] ratios, double seconds) {
+        java.util.Arrays.sort(ratios);
+        int n = ratios.length;
+        System.out.printf(Locale.ROOT, "Interleaved, %s: %d pairs of %.1f s windows, median on/off ratio %.4f"
+                + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n", what, n, seconds, ratios[n / 2],
+                ratios[n / 4], ratios[(3 * n) / 4], ratios[0], ratios[n - 1]);
+    }
+
+    private static double[] timedOn(double seconds, Work on, InMemoryMetrics metrics) {
         try (RequestContext.Scope installed = Telemetry.install(metrics, null)) {
-            return perRequestMicros(seconds, on);
+            return perRequest(seconds, on);
         }
     }
 
@@ -180,18 +188,31 @@ public final class GatewayOverheadBenchmark {
     }
 
     private static double perRequestMicros(double seconds, Work work) {
+        return perRequest(seconds, work)[0];
+    }
+
+    /**
+     * Runs {@code work} for {@code seconds} of wall time on this thread; returns µs per call of wall time and of this
+     * thread's CPU time (the latter barely moved by other processes' load, which only delays the thread).
+     */
+    private static double[] perRequest(double seconds, Work work) {
         long sink = 0;
         int n = 0;
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < seconds * 1e9) {
             sink += work.run(n++);
         }
         long elapsed = System.nanoTime() - t0;
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         if (sink == 42) {
             System.out.print("");
         }
-        return elapsed / 1e3 / n;
+        return new double[] {elapsed / 1e3 / n, cpu / 1e3 / n};
     }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static float[] random(Random rnd) {
         float[] v = new float[128];
