@@ -12,6 +12,9 @@ import dev.abi.vector.AdaptiveVectorIndex;
 import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.HnswIndex;
 import dev.abi.vector.HnswParams;
+import dev.abi.vector.HnswSegmentView;
+import dev.abi.vector.HnswSegments;
+import dev.abi.vector.LayeredVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorOpsProvider;
 import java.util.List;
@@ -40,7 +43,12 @@ class IndexTelemetryTest {
         FlatVectorIndex flat = new FlatVectorIndex(2, Metric.COSINE, VectorOpsProvider.get(), 16);
         assertEquals(QueryPath.EXACT, QueryPaths.of(flat));
         assertEquals(QueryPath.EXACT, QueryPaths.of(AdaptiveVectorIndex.of(flat, 1000)));
-        assertEquals(QueryPath.GRAPH, QueryPaths.of(new HnswIndex(2, Metric.COSINE, HnswParams.DEFAULTS,
-                VectorOpsProvider.get(), 16)));
+        HnswIndex graph = new HnswIndex(2, Metric.COSINE, HnswParams.DEFAULTS, VectorOpsProvider.get(), 16);
+        graph.upsert("a", new float[] {1, 0}, Map.of());
+        assertEquals(QueryPath.GRAPH, QueryPaths.of(graph));
+        assertEquals(QueryPath.GRAPH, QueryPaths.of(AdaptiveVectorIndex.ofGraph(graph)));
+        LayeredVectorIndex inPlace = new LayeredVectorIndex(HnswSegmentView.open("seg", HnswSegments.write(graph),
+                false), new FlatVectorIndex(2, Metric.COSINE, VectorOpsProvider.get(), 16));
+        assertEquals(QueryPath.SEGMENT, QueryPaths.of(inPlace));
     }
 }
