@@ -102,7 +102,8 @@ class JsonLogHttpTest {
         String line = console.format(failure);
         assertEquals(1, line.strip().lines().count(), "a stack trace stays inside its event: " + line);
         JsonNode parsed = JSON.readTree(line);
-        assertTrue(parsed.toString().contains("IllegalStateException"), line);
+        assertTrue(parsed.path("stackTrace").asText().contains("IllegalStateException: planted"), line);
+        assertTrue(parsed.path("stackTrace").asText().contains("Caused by: java.lang.RuntimeException: cause"), line);
     }
 
     @Test
