@@ -137,3 +137,25 @@ data "aws_iam_policy_document" "ingest_queue" {
     }
   }
 }
+
+# X-Ray segments of the functions' invocations (tracing_mode = "Active"). X-Ray's write calls take no resource ARN.
+data "aws_iam_policy_document" "xray" {
+  statement {
+    sid       = "XRayWrite"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "api_xray" {
+  name   = "xray"
+  role   = aws_iam_role.api.id
+  policy = data.aws_iam_policy_document.xray.json
+}
+
+resource "aws_iam_role_policy" "indexer_xray" {
+  count  = local.indexer_count
+  name   = "xray"
+  role   = aws_iam_role.indexer[0].id
+  policy = data.aws_iam_policy_document.xray.json
+}

@@ -36,10 +36,15 @@ resource "aws_lambda_function" "api" {
     log_group  = aws_cloudwatch_log_group.api.name
   }
 
+  # X-Ray traces each invocation (docs/operations.md); the role may write segments (iam.tf, xray)
+  tracing_config {
+    mode = var.tracing_mode
+  }
+
   tags = var.tags
 
   # Publishing runs the init phase (and SnapStart's priming, which reads the state bucket): the role's policies first.
-  depends_on = [aws_iam_role_policy.api_state, aws_iam_role_policy.api_logs]
+  depends_on = [aws_iam_role_policy.api_state, aws_iam_role_policy.api_logs, aws_iam_role_policy.api_xray]
 }
 
 resource "aws_lambda_alias" "api" {
@@ -84,9 +89,13 @@ resource "aws_lambda_function" "indexer" {
     log_group  = aws_cloudwatch_log_group.indexer[0].name
   }
 
+  tracing_config {
+    mode = var.tracing_mode
+  }
+
   tags = var.tags
 
-  depends_on = [aws_iam_role_policy.indexer_state, aws_iam_role_policy.indexer]
+  depends_on = [aws_iam_role_policy.indexer_state, aws_iam_role_policy.indexer, aws_iam_role_policy.indexer_xray]
 }
 
 resource "aws_lambda_alias" "indexer" {

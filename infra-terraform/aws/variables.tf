@@ -131,3 +131,44 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "tracing_mode" {
+  description = "X-Ray tracing of the functions: Active (each invocation traced, the default) or PassThrough (only requests that arrive with a sampled trace header)."
+  type        = string
+  default     = "Active"
+
+  validation {
+    condition     = contains(["Active", "PassThrough"], var.tracing_mode)
+    error_message = "tracing_mode must be Active or PassThrough."
+  }
+}
+
+variable "create_alarms" {
+  description = "Create the CloudWatch alarm set of docs/operations.md (5xx rate, p99 query latency, breaker open, dead letters, commit conflicts)."
+  type        = bool
+  default     = true
+}
+
+variable "alarm_actions" {
+  description = "ARNs (SNS topics, say) notified when an alarm fires and when it recovers; empty: the alarms only change state."
+  type        = list(string)
+  default     = []
+}
+
+variable "alarm_5xx_rate" {
+  description = "Share of HTTP API requests answered 5xx over 5 minutes above which the 5xx alarm fires (0.01 = 1%)."
+  type        = number
+  default     = 0.01
+}
+
+variable "alarm_query_p99_ms" {
+  description = "p99 query latency in milliseconds over 5 minutes above which the query latency alarm fires."
+  type        = number
+  default     = 1000
+}
+
+variable "alarm_commit_conflicts" {
+  description = "Commit-log conflicts in 5 minutes above which the contention alarm fires."
+  type        = number
+  default     = 100
+}

@@ -71,7 +71,8 @@ class ArchitectureTest {
     @Test
     void coreUsesNoCloudSdkOrFramework() {
         noClasses().should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "software.amazon..",
-                "com.google.cloud..", "com.azure..", "com.microsoft.azure..", "io.cloudevents..", "jakarta..")
+                "com.google.cloud..", "com.azure..", "com.microsoft.azure..", "io.cloudevents..", "jakarta..",
+                "io.opentelemetry..", "io.micrometer..")
                 .check(core);
     }
 }

@@ -43,6 +43,11 @@ public final class EmfMetrics implements Metrics {
     }
 
     @Override
+    public void count(String name, long amount, String... tags) {
+        add(new Series(name, List.of(tags), "Count"), amount);
+    }
+
+    @Override
     public void record(String name, Duration duration, String... tags) {
         add(new Series(name, List.of(tags), "Milliseconds"), duration.toNanos() / 1e6);
     }
@@ -87,6 +92,9 @@ public final class EmfMetrics implements Metrics {
         for (int i = 0; i < series.tags().size(); i += 2) {
             dimensions.add(series.tags().get(i));
             root.put(series.tags().get(i), series.tags().get(i + 1));
+        }
+        if (!series.tags().isEmpty()) {
+            ((ArrayNode) directive.get("Dimensions")).addArray(); // the values once more without dimensions: a total
         }
         directive.putArray("Metrics").addObject().put("Name", series.name()).put("Unit", series.unit());
         ArrayNode list = root.putArray(series.name());

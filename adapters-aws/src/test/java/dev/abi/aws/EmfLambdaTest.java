@@ -43,7 +43,7 @@ class EmfLambdaTest {
                 .orElseThrow(() -> new AssertionError("no abi.http.requests line in " + emf));
         JsonNode directive = request.path("_aws").path("CloudWatchMetrics").get(0);
         assertEquals("ABI", directive.path("Namespace").asText());
-        assertEquals("[[\"route\",\"status\"]]", directive.path("Dimensions").toString());
+        assertEquals("[[\"route\",\"status\"],[]]", directive.path("Dimensions").toString());
         assertEquals("Milliseconds", directive.path("Metrics").get(0).path("Unit").asText());
         assertEquals("POST /v1/namespaces/{ns}/vectors", request.path("route").asText());
         assertEquals("200", request.path("status").asText());
@@ -54,5 +54,22 @@ class EmfLambdaTest {
         assertEquals("upsert", commits.path("op").asText());
         assertEquals(1.0, commits.path("abi.commits").get(0).asDouble());
         assertTrue(request.hasNonNull("awsRequestId"), request.toString());
+        JsonNode puts = emf.stream().filter(n -> n.has("abi.store.calls") && "putIfAbsent".equals(n.path("op")
+                .asText()) && "ok".equals(n.path("outcome").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no abi.store.calls line for putIfAbsent in " + emf));
+        assertEquals("[[\"op\",\"outcome\"],[]]", puts.path("_aws").path("CloudWatchMetrics").get(0)
+                .path("Dimensions").toString());
+        assertTrue(puts.path("abi.store.calls").size() >= 2, "the WAL and the log entry: " + puts);
+    }
+
+    @Test
+    void countsByAnAmountAreOneValue() {
+        List<String> lines = new ArrayList<>();
+        EmfMetrics metrics = new EmfMetrics(lines::add);
+        metrics.count("abi.inference.tokens", 40, "phase", "generation");
+        metrics.count("abi.inference.tokens", 2, "phase", "generation");
+        metrics.flush(0, null);
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("\"abi.inference.tokens\":[42.0]"), lines.get(0));
     }
 }

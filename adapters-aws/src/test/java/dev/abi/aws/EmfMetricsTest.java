@@ -29,7 +29,7 @@ class EmfMetricsTest {
         JsonNode directive = commits.path("_aws").path("CloudWatchMetrics").get(0);
         assertEquals(1_700_000_000_000L, commits.path("_aws").path("Timestamp").asLong());
         assertEquals("ABI", directive.path("Namespace").asText());
-        assertEquals("[[\"op\"]]", directive.path("Dimensions").toString());
+        assertEquals("[[\"op\"],[]]", directive.path("Dimensions").toString());
         assertEquals("Count", directive.path("Metrics").get(0).path("Unit").asText());
         assertEquals("upsert", commits.path("op").asText());
         assertEquals("[2.0]", commits.path("abi.commits").toString());

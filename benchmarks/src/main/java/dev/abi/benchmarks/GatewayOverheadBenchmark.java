@@ -15,7 +15,10 @@ import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.store.ObservedObjectStore;
 import dev.abi.telemetry.InMemoryMetrics;
+import dev.abi.telemetry.RequestContext;
+import dev.abi.telemetry.Telemetry;
 import dev.abi.vector.Filter;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -34,7 +37,8 @@ import java.util.logging.Logger;
  * What the gateway itself costs per request, in one JVM: the same random 128-d queries on 10,000 vectors through
  * {@code NamespaceService.query} directly, and through {@code Gateway.handle} (JSON parsing and validation, routing,
  * API-key authentication, a token-bucket rate limit, JSON encoding), and through a gateway that also records request
- * metrics and writes the access log (issue 19's cost). No network: that is what {@code load.sh} adds.
+ * metrics and writes the access log, over a store whose calls are timed, with the process-wide metrics installed
+ * (issue 19's cost; tracing off, its default). No network: that is what {@code load.sh} adds.
  *
  * <p>Usage: {@code GatewayOverheadBenchmark [seconds=5]}.
  */
@@ -82,8 +86,14 @@ public final class GatewayOverheadBenchmark {
             public void close() {
             }
         });
-        Gateway observed = Gateway.builder(namespaces).limits(Limits.defaults()).security(security)
-                .metrics(new InMemoryMetrics()).accessLog(true).build();
+        // the observed path as the server wires it: object-store calls timed (ObservedObjectStore over the same
+        // objects, its own warm instance state), and the process-wide metrics installed while it runs (commit log,
+        // query path); tracing stays off, as by default
+        InMemoryMetrics metrics = new InMemoryMetrics();
+        NamespaceService observedNamespaces = new NamespaceService(new NamespaceStore(
+                new ObservedObjectStore(objects, metrics)));
+        Gateway observed = Gateway.builder(observedNamespaces).limits(Limits.defaults()).security(security)
+                .metrics(metrics).accessLog(true).build();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
 
         float[][] queries = new float[4096][];
@@ -101,8 +111,10 @@ public final class GatewayOverheadBenchmark {
             double direct = perRequestMicros(seconds, i -> namespaces.query("bench",
                     new NamespaceService.Query(queries[i % queries.length], 10, Filter.ALL, null)).matches().size());
             double through = perRequestMicros(seconds, i -> query(gateway, headers, bodies[i % bodies.length]));
-            double withObservability = perRequestMicros(seconds,
-                    i -> query(observed, headers, bodies[i % bodies.length]));
+            double withObservability;
+            try (RequestContext.Scope installed = Telemetry.install(metrics, null)) {
+                withObservability = perRequestMicros(seconds, i -> query(observed, headers, bodies[i % bodies.length]));
+            }
             if (round == 1) {
                 System.out.println("| path | µs per query | queries/s (1 thread) |");
                 System.out.println("|---|---:|---:|");
@@ -116,7 +128,50 @@ public final class GatewayOverheadBenchmark {
                         through - direct, 100 * (through - direct) / direct);
                 System.out.printf(Locale.ROOT, "Metrics and access log: %.1f µs per request (%.1f%% of the gateway"
                         + " path)%n", withObservability - through, 100 * (withObservability - through) / through);
+                System.out.printf(Locale.ROOT, "Ratio on/off: %.4f (store calls timed: %d)%n",
+                        withObservability / through, metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
+                                + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok"));
             }
+        }
+        interleaved(30, 0.5, i -> query(gateway, headers, bodies[i % bodies.length]),
+                i -> query(observed, headers, bodies[i % bodies.length]), metrics);
+    }
+
+    /**
+     * The on/off ratio as the median of {@code pairs} pairs of short windows, off and on back to back (their order
+     * alternating), so that load from other processes on a shared machine hits both sides of a pair alike.
+     */
+    private static void interleaved(int pairs, double seconds, Work off, Work on, InMemoryMetrics metrics) {
+        double[] wall = new double[pairs];
+        double[] cpu = new double[pairs];
+        for (int p = 0; p < pairs; p++) {
+            double[] offMicros;
+            double[] onMicros;
+            if (p % 2 == 0) {
+                offMicros = perRequest(seconds, off);
+                onMicros = timedOn(seconds, on, metrics);
+            } else {
+                onMicros = timedOn(seconds, on, metrics);
+                offMicros = perRequest(seconds, off);
+            }
+            wall[p] = onMicros[0] / offMicros[0];
+            cpu[p] = onMicros[1] / offMicros[1];
+        }
+        report("wall time", wall, seconds);
+        report("thread CPU time", cpu, seconds);
+    }
+
+    private static void report(String what, double[] ratios, double seconds) {
+        java.util.Arrays.sort(ratios);
+        int n = ratios.length;
+        System.out.printf(Locale.ROOT, "Interleaved, %s: %d pairs of %.1f s windows, median on/off ratio %.4f"
+                + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n", what, n, seconds, ratios[n / 2],
+                ratios[n / 4], ratios[(3 * n) / 4], ratios[0], ratios[n - 1]);
+    }
+
+    private static double[] timedOn(double seconds, Work on, InMemoryMetrics metrics) {
+        try (RequestContext.Scope installed = Telemetry.install(metrics, null)) {
+            return perRequest(seconds, on);
         }
     }
 
@@ -133,18 +188,31 @@ public final class GatewayOverheadBenchmark {
     }
 
     private static double perRequestMicros(double seconds, Work work) {
+        return perRequest(seconds, work)[0];
+    }
+
+    /**
+     * Runs {@code work} for {@code seconds} of wall time on this thread; returns µs per call of wall time and of this
+     * thread's CPU time (the latter barely moved by other processes' load, which only delays the thread).
+     */
+    private static double[] perRequest(double seconds, Work work) {
         long sink = 0;
         int n = 0;
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < seconds * 1e9) {
             sink += work.run(n++);
         }
         long elapsed = System.nanoTime() - t0;
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpu0;
         if (sink == 42) {
             System.out.print("");
         }
-        return elapsed / 1e3 / n;
+        return new double[] {elapsed / 1e3 / n, cpu / 1e3 / n};
     }
+
+    private static final java.lang.management.ThreadMXBean THREADS =
+            java.lang.management.ManagementFactory.getThreadMXBean();
 
     private static float[] random(Random rnd) {
         float[] v = new float[128];

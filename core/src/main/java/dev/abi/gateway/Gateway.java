@@ -13,6 +13,9 @@ import dev.abi.namespace.NotImplementedYetException;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
 import dev.abi.telemetry.Metrics;
+import dev.abi.telemetry.Telemetry;
+import dev.abi.telemetry.RequestSpans;
+import dev.abi.telemetry.Tracing;
 import dev.abi.telemetry.RequestContext;
 import dev.abi.telemetry.RequestIds;
 import java.time.Clock;
@@ -248,8 +251,11 @@ public final class Gateway {
         AccessLog.Facts facts = new AccessLog.Facts();
         HttpResponse response;
         try (RequestContext.Scope ignored = RequestContext.enter(requestId);
-             RequestContext.Scope bound = logContext.bind(requestId)) {
+             RequestContext.Scope bound = logContext.bind(requestId);
+             Tracing.Span span = Telemetry.tracing().start("request", "abi.request_id", requestId,
+                     "http.request.method", request.method())) {
             response = serve(request, facts);
+            RequestSpans.finish(span, facts.route, response.status());
             response = withHeaders(response, Map.of("X-Request-Id", requestId));
             observe(request, requestId, facts, response, System.nanoTime() - start);
         }

@@ -27,7 +27,8 @@ import java.util.Optional;
 import java.util.Map;
 import java.util.LinkedHashMap;
 import dev.abi.telemetry.Metrics;
-import java.time.Duration;
+import dev.abi.telemetry.QueryObservation;
+import dev.abi.telemetry.Telemetry;
 
 /** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
 final class VectorApi {
@@ -126,7 +127,8 @@ final class VectorApi {
             Map<String, Object> attributes = JsonBodies.attributes(v.get("attributes"), path + ".attributes");
             records.add(new VectorRecord(id, values, attributes));
         }
-        WriteResult result = namespaces.upsert(name, records);
+        WriteResult result = Telemetry.tracing().inSpan("commit", () -> namespaces.upsert(name, records),
+                "abi.op", "upsert");
         metrics.count("abi.commits", "op", "upsert");
         return json(200, g -> {
             g.writeStartObject();
@@ -156,7 +158,8 @@ final class VectorApi {
             }
             result = namespaces.writes().deleteMatching(name, FilterParser.parse(JsonBodies.plain(body.get("filter"))));
         } else {
-            result = namespaces.deleteVectors(name, ids(body, "ids", limits));
+            List<String> ids = ids(body, "ids", limits);
+            result = Telemetry.tracing().inSpan("commit", () -> namespaces.deleteVectors(name, ids), "abi.op", "delete");
         }
         metrics.count("abi.commits", "op", "delete");
         return json(200, g -> {
@@ -187,13 +190,13 @@ final class VectorApi {
         return list;
     }
 
-    /** Answers a query and records its latency in {@code abi.query}, tagged with the device that answered. */
+    /** Answers a query and records its latency in {@code abi.query}, tagged with the device and path that answered. */
     private HttpResponse query(String name, HttpRequest request) {
-        long start = System.nanoTime();
-        HttpResponse answer = answerQuery(name, request);
-        String device = answer.headers().getOrDefault(GpuRouting.DEVICE_HEADER, "cpu");
-        metrics.record("abi.query", Duration.ofNanos(System.nanoTime() - start), "device", device);
-        return answer;
+        try (QueryObservation observed = QueryObservation.start(metrics)) {
+            HttpResponse answer = answerQuery(name, request);
+            observed.answered(answer.headers().getOrDefault(GpuRouting.DEVICE_HEADER, "cpu"));
+            return answer;
+        }
     }
 
     private HttpResponse answerQuery(String name, HttpRequest request) {

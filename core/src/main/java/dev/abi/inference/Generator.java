@@ -1,5 +1,6 @@
 package dev.abi.inference;
 
+import dev.abi.telemetry.InferenceMetrics;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
 import java.util.ArrayList;
@@ -89,7 +90,10 @@ public final class Generator {
         int[] history = new int[context];
         System.arraycopy(prompt, 0, history, 0, prompt.length);
         int length = prompt.length;
+        long phaseStart = System.nanoTime();
         float[] logits = session.prefill(prompt);
+        InferenceMetrics.prompt(prompt.length, phaseStart);
+        phaseStart = System.nanoTime();
         List<Integer> generated = new ArrayList<>();
         String emitted = "";
         FinishReason reason = FinishReason.LENGTH;
@@ -121,6 +125,7 @@ public final class Generator {
                 emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)));
                 emitted = text.substring(0, Math.max(emitted.length(), stopAt));
                 reason = FinishReason.STOP;
+                InferenceMetrics.generation(generated.size(), phaseStart);
                 return new Result(emitted, prompt.length, generated.size(), reason, List.copyOf(logprobs));
             }
             int safe = text.length() - heldBack(text, params.stop());
@@ -138,6 +143,7 @@ public final class Generator {
         if (text.length() > emitted.length()) {
             emit(listener, text.substring(emitted.length()));
         }
+        InferenceMetrics.generation(generated.size(), phaseStart);
         return new Result(text, prompt.length, generated.size(), reason, List.copyOf(logprobs));
     }
 

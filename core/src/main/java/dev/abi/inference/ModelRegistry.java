@@ -1,5 +1,7 @@
 package dev.abi.inference;
 
+import dev.abi.telemetry.MetricNames;
+import dev.abi.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +87,9 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new WrongModelKindException("model '" + n + "' is an embedding model; use it with /v1/embeddings"
                         + " or the documents routes");
             }
+            long loadStart = System.nanoTime();
             LlamaModel model = LlamaModel.load(path);
+            Telemetry.metrics().record(MetricNames.MODEL_LOADS, Telemetry.since(loadStart), "kind", "generation");
             try (GgufFile f = GgufFile.open(path)) {
                 Object template = f.metadata().get("tokenizer.chat_template");
                 return new Loaded(n, model, Tokenizer.from(f),
@@ -111,7 +115,10 @@ public final class ModelRegistry implements AutoCloseable {
                 throw new WrongModelKindException("model '" + n + "' (architecture " + arch + ") is not an embedding"
                         + " model; embedding models have the bert architecture");
             }
-            return BertModel.load(file, n);
+            long loadStart = System.nanoTime();
+            BertModel loaded = BertModel.load(file, n);
+            Telemetry.metrics().record(MetricNames.MODEL_LOADS, Telemetry.since(loadStart), "kind", "embedding");
+            return loaded;
         });
     }
 

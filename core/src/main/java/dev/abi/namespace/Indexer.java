@@ -1,5 +1,7 @@
 package dev.abi.namespace;
 
+import dev.abi.telemetry.MetricNames;
+import dev.abi.telemetry.Telemetry;
 import dev.abi.store.IndexerLease;
 import dev.abi.store.LogEntry;
 import dev.abi.store.Manifest;
@@ -66,7 +68,11 @@ final class Indexer {
             return new Result(Outcome.LEASE_HELD, null);
         }
         try (LeaseKeeper keeper = new LeaseKeeper(lease, ns.root(), owner, ttl, acquired.getAsLong(), clock)) {
-            return foldAs(ns, acquired.getAsLong(), compact, keeper);
+            long started = System.nanoTime();
+            Result result = foldAs(ns, acquired.getAsLong(), compact, keeper);
+            Telemetry.metrics().record(MetricNames.INDEX_FOLDS, Telemetry.since(started), "outcome",
+                    result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            return result;
         }
     }
 
@@ -100,11 +106,13 @@ final class Indexer {
         if (deltas > maxDeltas || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
             // compact: one base segment with the whole state, and no delta written just to be replaced
             // no background build while the net operations go in: writeBase builds the graph once, in parallel
+            long compactionStart = System.nanoTime();
             var state = Segments.load(ns.objects(), plan.base(), ns.config().dimension(), ns.config().metric(),
                     Integer.MAX_VALUE);
             Segments.apply(state, List.copyOf(plan.net().values()));
             segments = List.of(Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold()));
             count = state.size();
+            Telemetry.metrics().record(MetricNames.COMPACTIONS, Telemetry.since(compactionStart));
         } else {
             segments = materialize(ns, plan);
         }

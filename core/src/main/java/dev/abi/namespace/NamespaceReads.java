@@ -230,6 +230,7 @@ public final class NamespaceReads {
         if (query.vector().length != index.dimension()) {
             throw new DimensionMismatchException(field, name, index.dimension(), query.vector().length);
         }
+        dev.abi.telemetry.QueryPath.note(QueryPaths.of(index));
         List<SearchHit> hits = index.search(query.vector(), query.topK(), query.filter());
         List<QueryResult.Match> matches = new ArrayList<>(hits.size());
         for (SearchHit hit : hits) {

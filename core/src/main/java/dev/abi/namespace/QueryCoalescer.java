@@ -39,6 +39,7 @@ final class QueryCoalescer {
         synchronized (cache) {
             Cached c = cache.get(key);
             if (c != null && now - c.at() < ttlMillis) {
+                dev.abi.telemetry.QueryPath.note(dev.abi.telemetry.QueryPath.CACHED);
                 return c.result();
             }
         }
@@ -46,6 +47,7 @@ final class QueryCoalescer {
         CompletableFuture<QueryResult> running = inFlight.putIfAbsent(key, mine);
         if (running != null) {
             try {
+                dev.abi.telemetry.QueryPath.note(dev.abi.telemetry.QueryPath.COALESCED);
                 return running.join();
             } catch (CompletionException e) {
                 throw e.getCause() instanceof RuntimeException r ? r : e;

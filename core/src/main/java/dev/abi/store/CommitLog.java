@@ -1,5 +1,7 @@
 package dev.abi.store;
 
+import dev.abi.telemetry.MetricNames;
+import dev.abi.telemetry.Telemetry;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -128,6 +130,7 @@ public final class CommitLog {
                 }
                 case LOST -> {
                     conflicts++;
+                    Telemetry.metrics().count(MetricNames.COMMIT_CONFLICTS);
                     tail = newestAtOrAfter(claim.entry.seq());
                 }
                 case UNKNOWN -> {
@@ -135,10 +138,12 @@ public final class CommitLog {
                         throw claim.failure;
                     }
                     ambiguousSeq = claim.entry.seq();
+                    Telemetry.metrics().count(MetricNames.COMMIT_RETRIES, "stage", "log");
                     backoff(unknown);
                 }
             }
         }
+        Telemetry.metrics().count(MetricNames.COMMIT_FAILURES, "reason", "contention");
         throw new CommitContentionException(root, MAX_CONFLICTS);
     }
 
@@ -204,6 +209,7 @@ public final class CommitLog {
                 if (attempt >= MAX_UNKNOWN_OUTCOMES) {
                     throw e;
                 }
+                Telemetry.metrics().count(MetricNames.COMMIT_RETRIES, "stage", "wal");
                 backoff(attempt);
             }
         }

@@ -22,6 +22,11 @@ public final class InMemoryMetrics implements Metrics {
     }
 
     @Override
+    public void count(String name, long amount, String... tags) {
+        counters.computeIfAbsent(series(name, tags), k -> new LongAdder()).add(amount);
+    }
+
+    @Override
     public void record(String name, Duration duration, String... tags) {
         String key = series(name, tags);
         timerCounts.computeIfAbsent(key, k -> new LongAdder()).increment();

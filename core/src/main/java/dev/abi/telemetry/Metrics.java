@@ -30,6 +30,19 @@ public interface Metrics {
     void count(String name, String... tags);
 
     /**
+     * Adds {@code amount} to a counter (tokens generated, say). The default adds one {@code amount} times;
+     * implementations add it at once.
+     *
+     * @param amount at least 0
+     * @param tags key, value, key, value...; an odd count is a programming error
+     */
+    default void count(String name, long amount, String... tags) {
+        for (long i = 0; i < amount; i++) {
+            count(name, tags);
+        }
+    }
+
+    /**
      * Records one duration in a timer (its count, total and distribution).
      *
      * @param tags key, value, key, value...; an odd count is a programming error

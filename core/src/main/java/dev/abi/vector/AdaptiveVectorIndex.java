@@ -1,5 +1,7 @@
 package dev.abi.vector;
 
+import dev.abi.telemetry.MetricNames;
+import dev.abi.telemetry.Telemetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -215,6 +217,7 @@ public final class AdaptiveVectorIndex implements VectorIndex {
                 }
                 apply(graph, replay);
             }
+            Telemetry.metrics().record(MetricNames.GRAPH_BUILDS, Telemetry.since(start));
             LOG.info(() -> String.format("graph index built over %d vectors in %d ms", copy.size(),
                     (System.nanoTime() - start) / 1_000_000));
         } catch (RuntimeException | Error e) {

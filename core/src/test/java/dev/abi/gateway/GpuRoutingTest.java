@@ -126,7 +126,7 @@ class GpuRoutingTest {
         assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER), r.bodyText());
         assertNotNull(r.headers().get("X-Request-Id"));
         assertEquals(r.headers().get("X-Request-Id"), forwardedId.get());
-        assertEquals(1, metrics.timerCount("abi.query", "device", "gpu"), metrics.describe());
+        assertEquals(1, metrics.timerCount("abi.query", "device", "gpu", "path", "gpu"), metrics.describe());
     }
 
     @Test

@@ -16,7 +16,10 @@ import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.FaultyObjectStore;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
+import dev.abi.store.ObservedObjectStore;
 import dev.abi.telemetry.InMemoryMetrics;
+import dev.abi.telemetry.RecordingTracing;
+import dev.abi.telemetry.Telemetry;
 import dev.abi.telemetry.RequestContext;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -204,7 +207,7 @@ class ObservabilityTest {
         String d = metrics.describe();
         assertEquals(1, metrics.counter("abi.commits", "op", "upsert"), d);
         assertEquals(1, metrics.counter("abi.commits", "op", "delete"), d);
-        assertEquals(1, metrics.timerCount("abi.query", "device", "cpu"), d);
+        assertEquals(1, metrics.timerCount("abi.query", "device", "cpu", "path", "exact"), d);
         assertEquals(1, metrics.counter("abi.ratelimit.rejections", "policy", "queries"), d);
         assertEquals(1, metrics.timerCount("abi.http.requests", "route", "POST /v1/namespaces/{ns}/query",
                 "status", "200"), d);
@@ -221,5 +224,51 @@ class ObservabilityTest {
         letters.record(letter);
         letters.record(letter);
         assertEquals(1, metrics.counter("abi.events.dead_lettered"), metrics.describe());
+    }
+
+    @Test
+    void aQueryIsTaggedWithItsPathAndARepeatIsCountedAsCoalesced() {
+        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
+                .metrics(metrics).build();
+        Map<String, String> none = new HashMap<>();
+        g.handle(request("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
+                none));
+        for (int i = 0; i < 2; i++) {
+            assertEquals(200, g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
+                    .status());
+        }
+        String d = metrics.describe();
+        assertEquals(1, metrics.timerCount("abi.query", "device", "cpu", "path", "exact"), d);
+        assertEquals(1, metrics.timerCount("abi.query", "device", "cpu", "path", "cached"), d);
+        assertEquals(1, metrics.counter("abi.query.coalesced", "outcome", "cached"), d);
+    }
+
+    @Test
+    void oneQueryIsARequestSpanWithTheIdAndQueryAndStoreSpansBelowIt() {
+        InMemoryObjectStore shared = new InMemoryObjectStore();
+        Map<String, String> none = new HashMap<>();
+        Gateway writer = Gateway.builder(new NamespaceService(new NamespaceStore(shared))).build();
+        writer.handle(request("POST", "/v1/namespaces/docs/vectors",
+                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", none));
+        RecordingTracing tracing = new RecordingTracing();
+        try (RequestContext.Scope ignored = Telemetry.install(metrics, tracing)) {
+            // a cold instance: its query must read the namespace from the store
+            Gateway reader = Gateway.builder(new NamespaceService(new NamespaceStore(
+                    new ObservedObjectStore(shared, metrics)))).metrics(metrics).build();
+            assertEquals(200, reader.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}",
+                    Map.of("x-request-id", "trace-me-1"))).status());
+        }
+        List<RecordingTracing.Ended> spans = tracing.ended();
+        RecordingTracing.Ended request = spans.get(spans.size() - 1);
+        assertEquals("request", request.name(), spans.toString());
+        assertEquals(null, request.parent());
+        assertEquals("trace-me-1", request.attributes().get("abi.request_id"));
+        assertEquals("POST /v1/namespaces/{ns}/query", request.attributes().get("http.route"));
+        assertTrue(spans.stream().anyMatch(s -> s.name().equals("query") && "request".equals(s.parent())
+                && "exact".equals(s.attributes().get("abi.query.path"))), spans.toString());
+        assertTrue(spans.stream().anyMatch(s -> s.name().startsWith("store.") && "query".equals(s.parent())),
+                spans.toString());
+        assertTrue(metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
+                + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok") > 0, metrics.describe());
     }
 }

@@ -195,6 +195,19 @@ public interface AbiConfig {
         Optional<String> host();
     }
 
+    /** The log lines. */
+    Log log();
+
+    /** How log lines are written (read by {@link LogFormatInterceptor} before Quarkus configures logging). */
+    interface Log {
+        /**
+         * {@code text} (the default): the console format of {@code quarkus.log.console.format}; {@code json}: one JSON
+         * object per line, with the request id (MDC) as a field and a stack trace inside its line.
+         */
+        @WithDefault("text")
+        String format();
+    }
+
     /** Largest accepted request body in bytes (default 6 MB, AWS Lambda's payload limit). */
     @WithName("max-body-bytes")
     @WithDefault("6291456")

@@ -18,6 +18,7 @@ import dev.abi.gateway.ratelimit.RateLimitPolicy;
 import dev.abi.gateway.ratelimit.RateLimiter;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.store.CircuitBreakingObjectStore;
+import dev.abi.store.ObservedObjectStore;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
@@ -88,12 +89,13 @@ public class CoreBeans {
     @Singleton
     ObjectStore objectStore(AbiConfig config, SelectedStore selected, Metrics metrics) {
         ObjectStore store = selected.factory().create(config);
-        if (!config.objectStoreBreaker()) {
-            return store;
+        if (config.objectStoreBreaker()) {
+            store = new CircuitBreakingObjectStore(store, new CircuitBreaker("object-store",
+                    CircuitBreaker.Config.defaults(), Clock.systemUTC(), CircuitBreakingObjectStore::isFailure,
+                    breakerListener(metrics)));
         }
-        return new CircuitBreakingObjectStore(store, new CircuitBreaker("object-store",
-                CircuitBreaker.Config.defaults(), Clock.systemUTC(), CircuitBreakingObjectStore::isFailure,
-                breakerListener(metrics)));
+        // outermost, so that calls an open breaker refuses are counted too (outcome "rejected")
+        return new ObservedObjectStore(store, metrics);
     }
 
     @Produces

@@ -10,7 +10,7 @@ import jakarta.inject.Singleton;
 /**
  * Binds core's {@link Metrics} to Micrometer where the package serves HTTP itself (the local server, GCF), and so has
  * Quarkus' Prometheus endpoint, {@code GET /metrics}. The packages built without that route (Lambda, Azure) leave
- * Micrometer out and get {@link CoreBeans}' no-op default.
+ * Micrometer's HTTP endpoint out: Lambda binds EMF lines, Azure Micrometer's global registry.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)

@@ -10,17 +10,22 @@ import java.time.Duration;
  * Prometheus text), timers become timers with a histogram of latency buckets between 1 ms and 30 s, so that
  * percentiles can be computed across instances ({@code abi_query_seconds_bucket}).
  */
-final class MicrometerMetrics implements Metrics {
+public final class MicrometerMetrics implements Metrics {
 
     private final MeterRegistry registry;
 
-    MicrometerMetrics(MeterRegistry registry) {
+    public MicrometerMetrics(MeterRegistry registry) {
         this.registry = registry;
     }
 
     @Override
     public void count(String name, String... tags) {
         registry.counter(name, tags).increment();
+    }
+
+    @Override
+    public void count(String name, long amount, String... tags) {
+        registry.counter(name, tags).increment(amount);
     }
 
     @Override

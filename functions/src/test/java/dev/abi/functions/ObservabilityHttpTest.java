@@ -3,9 +3,13 @@ package dev.abi.functions;
 import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.abi.telemetry.Telemetry;
+import dev.abi.telemetry.Tracing;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import io.restassured.response.Response;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +27,9 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class ObservabilityHttpTest {
+
+    @Inject
+    Tracing tracing;
 
     /** A record of the access log as published, with the MDC's request id at that moment. */
     private record Logged(String message, Object mdcRequestId) {
@@ -95,13 +102,37 @@ class ObservabilityHttpTest {
         assertTrue(queries >= 1, text);
         assertTrue(querySeconds > 0 && querySeconds / queries < 60, "a sane mean query latency: " + querySeconds);
         assertTrue(value(text, "abi_commits_total", "op=\"upsert\"") >= 1, text);
+        assertTrue(value(text, "abi_query_seconds_count", "device=\"cpu\"", "path=\"exact\"") >= 1,
+                "the query path is a tag: " + text);
+        double puts = value(text, "abi_store_calls_seconds_count", "op=\"putIfAbsent\"", "outcome=\"ok\"");
+        double putSeconds = value(text, "abi_store_calls_seconds_sum", "op=\"putIfAbsent\"", "outcome=\"ok\"");
+        assertTrue(puts >= 2, "a commit puts its WAL and its log entry: " + puts);
+        assertTrue(putSeconds > 0 && putSeconds / puts < 10, "a sane mean store-call latency: " + putSeconds);
+        assertTrue(value(text, "abi_store_calls_seconds_count", "op=\"get\"", "outcome=\"ok\"") >= 1, text);
         assertTrue(text.contains("abi_query_seconds_bucket{"), "latency buckets for percentiles");
         assertFalse(text.contains("obs-metrics"), "no namespace name in a tag (cardinality)");
     }
 
-    /** The value of the first sample of {@code name} whose labels include all of {@code labels}; fails if none. */
+    @Test
+    void logLinesArePlainTextByDefault() {
+        java.util.logging.Formatter console = JsonLogHttpTest.consoleFormatter(
+                org.jboss.logmanager.LogContext.getLogContext().getLogger("").getHandlers());
+        assertFalse(console == null || console.getClass().getName().toLowerCase().contains("json"),
+                "abi.log.format=text: " + console);
+    }
+
+    @Test
+    void tracingIsOffByDefault() {
+        assertSame(Tracing.NOOP, tracing, "no span of ours is opened unless quarkus.otel.sdk.disabled=false");
+        assertSame(Tracing.NOOP, Telemetry.tracing(), "nor by core code far from the wiring");
+    }
+
+    /**
+     * The value of the first sample of {@code name} whose labels include all of {@code labels}; fails if none. A
+     * sample may end in an exemplar ({@code # {trace_id=...} ...}) when a trace was current as it was recorded.
+     */
     private static double value(String text, String name, String... labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{(.*)} (\\S+)$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{(.*)} (\\S+)( # .*)?$").matcher(text);
         while (m.find()) {
             boolean all = true;
             for (String l : labels) {
