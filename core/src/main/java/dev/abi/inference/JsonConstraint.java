@@ -10,7 +10,7 @@ import java.util.List;
  * object needs one token per character at most, since byte-fallback vocabularies hold every
  * ASCII character as a token: so the output parses whenever the budget allowed an object at all.
  */
-final class JsonConstraint {
+final class JsonConstraint implements TokenConstraint {
 
     private final String[] pieces;
     private final int eos;
@@ -27,13 +27,8 @@ final class JsonConstraint {
         }
     }
 
-    /**
-     * Sets the logit of every token not allowed now to negative infinity.
-     *
-     * @param remaining how many tokens may still be generated, this one included
-     * @return whether any token is still allowed
-     */
-    boolean mask(float[] logits, int remaining) {
+    @Override
+    public boolean mask(float[] logits, int remaining) {
         boolean any = false;
         for (int id = 0; id < logits.length; id++) {
             boolean allowed;
@@ -55,8 +50,8 @@ final class JsonConstraint {
         return any;
     }
 
-    /** Moves past the chosen token. */
-    void accept(int token) {
+    @Override
+    public void accept(int token) {
         if (token != eos && token < pieces.length) {
             state.acceptAll(pieces[token]);
         }
