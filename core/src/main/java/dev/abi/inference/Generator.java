@@ -58,7 +58,7 @@ public final class Generator {
      * one, and the object is closed within {@code maxTokens} whenever that allows one at all.
      */
     public Generator jsonObject() {
-        return constrained(JsonConstraint::new);
+        return constrained(TokenConstraint.jsonObject());
     }
 
     /** A generator whose every sampled token is one that {@code factory}'s constraint allows. */

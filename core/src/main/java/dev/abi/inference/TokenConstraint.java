@@ -15,6 +15,11 @@ public interface TokenConstraint {
         TokenConstraint create(Vocabulary vocabulary, List<String> stops);
     }
 
+    /** JSON mode: the output is one JSON object ({@link JsonConstraint}). */
+    static Factory jsonObject() {
+        return JsonConstraint::new;
+    }
+
     /**
      * Sets the logit of every token not allowed now to negative infinity.
      *

@@ -169,9 +169,9 @@ class InferenceApiTest {
         cases.put("presence_penalty", chat.formatted(hi, ",\"presence_penalty\":-3"));
         cases.put("tools", chat.formatted(hi, ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"));
         cases.put("n", chat.formatted(hi, ",\"n\":2"));
-        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true,\"stream\":true"));
         cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
-        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
+        cases.put("response_format.json_schema", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
+        cases.put("response_format.type", chat.formatted(hi, ",\"response_format\":{\"type\":\"xml\"}"));
         cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
         cases.put("messages[0].content", chat.formatted("[]", ""));
@@ -231,6 +231,65 @@ class InferenceApiTest {
         HttpResponse chatTooMany = call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
                 + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
         assertEquals("top_logprobs", json(chatTooMany).get("error").get("param").asText());
+    }
+
+    @Test
+    void streamedLogprobsCarryEachChunksTokensAndAddUpToTheWholeReplys() throws Exception {
+        String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon\"}],"
+                + "\"max_tokens\":8,\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2%s}";
+        JsonNode whole = json(call("POST", "/v1/chat/completions", chat.formatted("")))
+                .get("choices").get(0).get("logprobs").get("content");
+        List<JsonNode> streamed = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (JsonNode chunk : events(call("POST", "/v1/chat/completions", chat.formatted(",\"stream\":true")))) {
+            JsonNode choice = chunk.get("choices").get(0);
+            JsonNode content = choice.path("logprobs").path("content");
+            String piece = choice.get("delta").path("content").asText("");
+            StringBuilder tokens = new StringBuilder();
+            content.forEach(t -> {
+                streamed.add(t);
+                tokens.append(t.get("token").asText());
+            });
+            if (!piece.isEmpty()) {
+                assertEquals(piece, tokens.toString(), "a chunk carries the logprobs of the tokens it holds");
+            }
+            text.append(piece);
+        }
+        assertTrue(whole.size() > 0);
+        assertEquals(whole.size(), streamed.size(), streamed.toString());
+        for (int i = 0; i < whole.size(); i++) {
+            assertEquals(whole.get(i), streamed.get(i), "token " + i);
+        }
+
+        String completion = "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":6,\"temperature\":0,"
+                + "\"logprobs\":2%s}";
+        JsonNode plain = json(call("POST", "/v1/completions", completion.formatted("")))
+                .get("choices").get(0).get("logprobs");
+        List<String> tokens = new java.util.ArrayList<>();
+        List<Integer> offsets = new java.util.ArrayList<>();
+        for (JsonNode chunk : events(call("POST", "/v1/completions", completion.formatted(",\"stream\":true")))) {
+            JsonNode lp = chunk.get("choices").get(0).path("logprobs");
+            lp.path("tokens").forEach(t -> tokens.add(t.asText()));
+            lp.path("text_offset").forEach(o -> offsets.add(o.asInt()));
+        }
+        assertEquals(JSON.convertValue(plain.get("tokens"), List.class), tokens);
+        assertEquals(JSON.convertValue(plain.get("text_offset"), List.class), offsets);
+    }
+
+    /** The JSON chunks of a stream, without {@code [DONE]}. */
+    static List<JsonNode> events(HttpResponse r) throws Exception {
+        assertEquals(200, r.status());
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String event : new String(r.bufferedBody(), StandardCharsets.UTF_8).split("\n\n")) {
+            assertTrue(event.startsWith("data: "), event);
+            String data = event.substring("data: ".length());
+            if (!data.equals("[DONE]")) {
+                JsonNode chunk = JSON.readTree(data);
+                assertTrue(!chunk.has("error"), data);
+                out.add(chunk);
+            }
+        }
+        return out;
     }
 
     @Test
