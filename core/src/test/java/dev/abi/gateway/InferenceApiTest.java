@@ -261,17 +261,29 @@ class InferenceApiTest {
             assertEquals(whole.get(i), streamed.get(i), "token " + i);
         }
 
-        String completion = "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":6,\"temperature\":0,"
-                + "\"logprobs\":2%s}";
+        // the stop sequence holds back " time, there was a" until it stops matching: one chunk carries those tokens
+        String completion = "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":10,\"temperature\":0,"
+                + "\"logprobs\":2,\"stop\":\" time, there was a dragon\"%s}";
         JsonNode plain = json(call("POST", "/v1/completions", completion.formatted("")))
                 .get("choices").get(0).get("logprobs");
         List<String> tokens = new java.util.ArrayList<>();
         List<Integer> offsets = new java.util.ArrayList<>();
+        int most = 0;
         for (JsonNode chunk : events(call("POST", "/v1/completions", completion.formatted(",\"stream\":true")))) {
             JsonNode lp = chunk.get("choices").get(0).path("logprobs");
-            lp.path("tokens").forEach(t -> tokens.add(t.asText()));
+            StringBuilder joined = new StringBuilder();
+            lp.path("tokens").forEach(t -> {
+                tokens.add(t.asText());
+                joined.append(t.asText());
+            });
             lp.path("text_offset").forEach(o -> offsets.add(o.asInt()));
+            String piece = chunk.get("choices").get(0).path("text").asText("");
+            if (!piece.isEmpty()) {
+                assertEquals(piece, joined.toString(), "a chunk carries the logprobs of the tokens it holds");
+            }
+            most = Math.max(most, lp.path("tokens").size());
         }
+        assertTrue(most > 1, "some chunk held several tokens (held back by the stop sequence)");
         assertEquals(JSON.convertValue(plain.get("tokens"), List.class), tokens);
         assertEquals(JSON.convertValue(plain.get("text_offset"), List.class), offsets);
     }
