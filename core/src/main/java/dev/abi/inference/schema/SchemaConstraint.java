@@ -2,6 +2,7 @@ package dev.abi.inference.schema;
 
 import dev.abi.inference.TokenConstraint;
 import dev.abi.inference.Vocabulary;
+import java.util.BitSet;
 import java.util.List;
 
 /**
@@ -13,12 +14,14 @@ import java.util.List;
  * <p>Finishing takes at most one token per character ({@link SchemaPrefix#minToClose} is exact, and byte-fallback
  * and byte-level vocabularies hold every ASCII character as a token), so the output is a whole matching value
  * whenever {@code max_tokens} allowed one at the start; when it did not, no token is allowed and generation ends
- * with nothing written ({@code finish_reason: "length"}). Each step tries every token's text from the current state:
- * the cost grows with the vocabulary.
+ * with nothing written ({@code finish_reason: "length"}). The tokens' texts are tried along the vocabulary's
+ * {@link TokenTrie}: a shared prefix is stepped once, and a refused character drops every token that starts with it.
  */
 public final class SchemaConstraint implements TokenConstraint {
 
-    private final String[] pieces;
+    private final TokenTrie trie;
+    private final BitSet stopping = new BitSet();
+    private final BitSet allowed = new BitSet();
     private final int eos;
     private SchemaPrefix state;
 
@@ -26,11 +29,14 @@ public final class SchemaConstraint implements TokenConstraint {
     public SchemaConstraint(SchemaNode schema, Vocabulary vocab, List<String> stops) {
         this.eos = vocab.eos();
         this.state = SchemaPrefix.start(schema);
-        this.pieces = new String[vocab.size()];
-        for (int id = 0; id < pieces.length; id++) {
-            String piece = vocab.decode(new int[] {id});
-            boolean stopping = stops.stream().anyMatch(piece::contains);
-            pieces[id] = stopping ? "" : piece;
+        this.trie = TokenTrie.of(vocab);
+        if (!stops.isEmpty()) {
+            for (int id = 0; id < trie.pieces.length; id++) {
+                String piece = trie.pieces[id];
+                if (stops.stream().anyMatch(piece::contains)) {
+                    stopping.set(id);
+                }
+            }
         }
     }
 
@@ -41,31 +47,43 @@ public final class SchemaConstraint implements TokenConstraint {
 
     @Override
     public boolean mask(float[] logits, int remaining) {
-        boolean any = false;
-        boolean complete = state.complete();
-        for (int id = 0; id < logits.length; id++) {
-            boolean allowed;
-            if (id == eos) {
-                allowed = complete;
-            } else if (complete || id >= pieces.length || pieces[id].isEmpty()) {
-                allowed = false;
-            } else {
-                SchemaPrefix next = state.acceptAll(pieces[id]);
-                allowed = next != null && remaining - 1 >= next.minToClose();
+        allowed.clear();
+        if (state.complete()) {
+            if (eos >= 0 && eos < logits.length) {
+                allowed.set(eos);
             }
-            if (allowed) {
-                any = true;
-            } else {
-                logits[id] = Float.NEGATIVE_INFINITY;
+        } else {
+            visit(0, state, remaining - 1);
+            allowed.andNot(stopping);
+        }
+        for (int id = allowed.nextClearBit(0); id < logits.length; id = allowed.nextClearBit(id + 1)) {
+            logits[id] = Float.NEGATIVE_INFINITY;
+        }
+        return !allowed.isEmpty() && allowed.nextSetBit(0) < logits.length;
+    }
+
+    /** Marks the tokens below trie node {@code node} (whose text leads to {@code at}) that leave {@code left} enough. */
+    private void visit(int node, SchemaPrefix at, int left) {
+        for (int child = trie.firstChild[node]; child >= 0; child = trie.nextSibling[child]) {
+            SchemaPrefix next = at.accept(trie.label[child]);
+            if (next == null) {
+                continue;
+            }
+            if (trie.tokenStart[child] < trie.tokenStart[child + 1] && next.minToClose() <= left) {
+                for (int t = trie.tokenStart[child]; t < trie.tokenStart[child + 1]; t++) {
+                    allowed.set(trie.tokens[t]);
+                }
+            }
+            if (!next.complete()) { // nothing follows a whole value
+                visit(child, next, left);
             }
         }
-        return any;
     }
 
     @Override
     public void accept(int token) {
-        if (token != eos && token < pieces.length) {
-            SchemaPrefix next = state.acceptAll(pieces[token]);
+        if (token != eos && token < trie.pieces.length) {
+            SchemaPrefix next = state.acceptAll(trie.pieces[token]);
             if (next == null) {
                 throw new IllegalStateException("token " + token + " was not allowed by the schema");
             }

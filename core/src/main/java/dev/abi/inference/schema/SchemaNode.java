@@ -20,39 +20,50 @@ public sealed interface SchemaNode {
     record Property(String name, String key, SchemaNode value, boolean required) {
     }
 
-    /** An object whose properties come in schema order; no other property is ever written. */
-    record ObjectNode(List<Property> properties) implements SchemaNode {
+    /**
+     * An object whose properties come in schema order; no other property is ever written. {@code rest[j]} is the
+     * number of characters from just after a property's value to the closing brace when the properties from {@code j}
+     * on are still to come (a comma, key, colon and shortest value per required one, then the brace); it is computed
+     * here, once, since the recognizer asks for it at every step.
+     */
+    record ObjectNode(List<Property> properties, int[] rest) implements SchemaNode {
         public ObjectNode {
             properties = List.copyOf(properties);
+            rest = new int[properties.size() + 1];
+            rest[properties.size()] = 1;
+            for (int j = properties.size() - 1; j >= 0; j--) {
+                Property p = properties.get(j);
+                rest[j] = rest[j + 1] + (p.required() ? 1 + p.key().length() + 1 + p.value().minLength() : 0);
+            }
+        }
+
+        public ObjectNode(List<Property> properties) {
+            this(properties, null);
+        }
+
+        /** Characters after the opening brace to the closing one, at the shortest. */
+        int openRemainder() {
+            return rest[0] > 1 ? rest[0] - 1 : 1; // the first required property needs no comma
         }
 
         @Override
         public int minLength() {
-            return 1 + SchemaPrefix.ObjectFrame.openRemainder(this);
+            return 1 + openRemainder();
         }
 
-        /**
-         * Characters from just after a property's value (or a comma-less start) to the closing brace when the
-         * properties from {@code from} on are still to come: a comma, key, colon and shortest value per required
-         * one, then the brace.
-         */
         int restAfter(int from) {
-            int n = 1;
-            for (int j = from; j < properties.size(); j++) {
-                Property p = properties.get(j);
-                if (p.required()) {
-                    n += 1 + p.key().length() + 1 + p.value().minLength();
-                }
-            }
-            return n;
+            return rest[from];
         }
     }
 
     /** An array of {@code items}, {@code minItems} to {@code maxItems} of them. */
-    record ArrayNode(SchemaNode items, int minItems, int maxItems) implements SchemaNode {
-        @Override
-        public int minLength() {
-            return minItems == 0 ? 2 : 1 + minItems * items.minLength() + (minItems - 1) + 1;
+    record ArrayNode(SchemaNode items, int minItems, int maxItems, int minLength) implements SchemaNode {
+        public ArrayNode {
+            minLength = minItems == 0 ? 2 : 1 + minItems * items.minLength() + (minItems - 1) + 1;
+        }
+
+        public ArrayNode(SchemaNode items, int minItems, int maxItems) {
+            this(items, minItems, maxItems, 0);
         }
     }
 
@@ -73,17 +84,17 @@ public sealed interface SchemaNode {
     }
 
     /** One of a few fixed JSON texts: {@code enum}, {@code const}, {@code true}/{@code false}, {@code null}. */
-    record LiteralNode(List<String> texts) implements SchemaNode {
+    record LiteralNode(List<String> texts, int minLength) implements SchemaNode {
         public LiteralNode {
             texts = List.copyOf(texts);
             if (texts.isEmpty()) {
                 throw new IllegalArgumentException("a literal node needs at least one text");
             }
+            minLength = texts.stream().mapToInt(String::length).min().orElseThrow();
         }
 
-        @Override
-        public int minLength() {
-            return texts.stream().mapToInt(String::length).min().orElseThrow();
+        public LiteralNode(List<String> texts) {
+            this(texts, 0);
         }
     }
 
@@ -91,14 +102,14 @@ public sealed interface SchemaNode {
      * Any of a few nodes ({@code "type": [...]}); each starts with its own character ({@code "}, {@code {}, {@code [},
      * a digit or minus, {@code t}/{@code f}, {@code n}), so the first character decides.
      */
-    record UnionNode(List<SchemaNode> options) implements SchemaNode {
+    record UnionNode(List<SchemaNode> options, int minLength) implements SchemaNode {
         public UnionNode {
             options = List.copyOf(options);
+            minLength = options.stream().mapToInt(SchemaNode::minLength).min().orElseThrow();
         }
 
-        @Override
-        public int minLength() {
-            return options.stream().mapToInt(SchemaNode::minLength).min().orElseThrow();
+        public UnionNode(List<SchemaNode> options) {
+            this(options, 0);
         }
     }
 }

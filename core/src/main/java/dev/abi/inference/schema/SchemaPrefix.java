@@ -1,7 +1,5 @@
 package dev.abi.inference.schema;
 
-import java.util.Arrays;
-
 /**
  * A character-level recognizer of the prefixes of the compact JSON texts (no whitespace outside strings) that match
  * one {@link SchemaNode}: {@link #accept} says whether a text stays such a prefix, {@link #complete} whether it is a
@@ -173,12 +171,6 @@ public final class SchemaPrefix {
             this.candidates = candidates;
         }
 
-        /** Characters after the opening brace of {@code o} to its closing one, at the shortest. */
-        static int openRemainder(SchemaNode.ObjectNode o) {
-            boolean anyRequired = o.properties().stream().anyMatch(SchemaNode.Property::required);
-            return anyRequired ? o.restAfter(0) - 1 : 1;
-        }
-
         @Override
         Frame step(char c) {
             switch (phase) {
@@ -193,9 +185,21 @@ public final class SchemaPrefix {
                     return keys.length == 0 ? null : typeKey(keys, 1);
                 }
                 case IN_KEY -> {
-                    int[] alive = Arrays.stream(candidates)
-                            .filter(k -> schema.properties().get(k).key().charAt(typed) == c).toArray();
-                    return alive.length == 0 ? null : typeKey(alive, typed + 1);
+                    int n = 0;
+                    for (int k : candidates) {
+                        n += schema.properties().get(k).key().charAt(typed) == c ? 1 : 0;
+                    }
+                    if (n == 0) {
+                        return null;
+                    }
+                    int[] alive = new int[n];
+                    n = 0;
+                    for (int k : candidates) {
+                        if (schema.properties().get(k).key().charAt(typed) == c) {
+                            alive[n++] = k;
+                        }
+                    }
+                    return typeKey(alive, typed + 1);
                 }
                 case COLON -> {
                     if (c != ':') {
@@ -260,12 +264,20 @@ public final class SchemaPrefix {
             return p.key().length() - typedNow + 1 + p.value().minLength() + schema.restAfter(k + 1);
         }
 
+        private int shortestKey(int[] keys, int typedNow) {
+            int best = Integer.MAX_VALUE;
+            for (int k : keys) {
+                best = Math.min(best, viaKey(k, typedNow));
+            }
+            return best;
+        }
+
         @Override
         int remainder() {
             return switch (phase) {
-                case OPEN -> openRemainder(schema);
-                case KEY_START -> Arrays.stream(keyCandidates()).map(k -> viaKey(k, 0)).min().orElseThrow();
-                case IN_KEY -> Arrays.stream(candidates).map(k -> viaKey(k, typed)).min().orElseThrow();
+                case OPEN -> schema.openRemainder();
+                case KEY_START -> shortestKey(keyCandidates(), 0);
+                case IN_KEY -> shortestKey(candidates, typed);
                 case COLON -> 1 + schema.properties().get(current).value().minLength() + schema.restAfter(next);
                 case AFTER_VALUE -> schema.restAfter(next);
                 case VALUE -> throw new IllegalStateException("an object's value is open");
@@ -445,26 +457,33 @@ public final class SchemaPrefix {
 
         @Override
         Frame step(char c) {
-            String[] next = Arrays.stream(alive).filter(t -> t.length() > typed && t.charAt(typed) == c)
-                    .toArray(String[]::new);
-            if (next.length > 0) {
-                LiteralFrame f = new LiteralFrame(parent, next, typed + 1);
-                return f.onlyWhole() ? f.finished() : f;
+            int n = 0;
+            for (String t : alive) {
+                n += t.length() > typed && t.charAt(typed) == c ? 1 : 0;
             }
-            return whole() ? finished().step(c) : null;
-        }
-
-        private boolean whole() {
-            return Arrays.stream(alive).anyMatch(t -> t.length() == typed);
-        }
-
-        private boolean onlyWhole() {
-            return Arrays.stream(alive).allMatch(t -> t.length() == typed);
+            if (n > 0) {
+                String[] next = new String[n];
+                n = 0;
+                boolean onlyWhole = true;
+                for (String t : alive) {
+                    if (t.length() > typed && t.charAt(typed) == c) {
+                        next[n++] = t;
+                        onlyWhole &= t.length() == typed + 1;
+                    }
+                }
+                LiteralFrame f = new LiteralFrame(parent, next, typed + 1);
+                return onlyWhole ? f.finished() : f;
+            }
+            return remainder() == 0 ? finished().step(c) : null; // a whole text ends here; c goes on after it
         }
 
         @Override
         int remainder() {
-            return Arrays.stream(alive).mapToInt(t -> t.length() - typed).min().orElseThrow();
+            int best = Integer.MAX_VALUE;
+            for (String t : alive) {
+                best = Math.min(best, t.length() - typed);
+            }
+            return best;
         }
     }
 }
