@@ -75,37 +75,60 @@ public final class ConstrainedDecodingBenchmark {
                     g.generate(prompt, params(seed, maxTokens), null);
                 }
             }
-            System.out.printf("Model %s (vocabulary %d, context %d), prompt \"Once\", max_tokens %d, temperature 1,"
-                    + " %d generations per mode (seeds 1..%d)%n%n", modelPath.getFileName(),
-                    loaded.model().vocabulary().size(), loaded.model().config().contextLength(), maxTokens,
-                    generations, generations);
-            System.out.println("| constraint | tokens | seconds | tokens/s | vs none | outputs that parse |");
-            System.out.println("|---|---:|---:|---:|---:|---:|");
-            double base = 0;
-            for (Map.Entry<String, Generator> mode : modes.entrySet()) {
-                long tokens = 0;
-                int parsed = 0;
-                long start = System.nanoTime();
-                for (int seed = 1; seed <= generations; seed++) {
-                    Generator.Result r = mode.getValue().generate(prompt, params(seed, maxTokens), null);
-                    tokens += r.completionTokens();
-                    try {
-                        json.readTree(r.text());
-                        parsed++;
-                    } catch (Exception notJson) {
-                        // counted as not parsing
+            System.out.printf("Model %s (vocabulary %d, context %d), prompt \"Once\", max_tokens %d, temperature 1;"
+                    + " %d rounds, each running every mode in turn over seeds 1..%d; tokens/s is the median round%n%n",
+                    modelPath.getFileName(), loaded.model().vocabulary().size(),
+                    loaded.model().config().contextLength(), maxTokens, ROUNDS, generations);
+            Map<String, double[]> rates = new java.util.LinkedHashMap<>();
+            Map<String, long[]> totals = new java.util.LinkedHashMap<>(); // tokens, outputs that parse
+            for (String mode : modes.keySet()) {
+                rates.put(mode, new double[ROUNDS]);
+                totals.put(mode, new long[2]);
+            }
+            for (int round = 0; round < ROUNDS; round++) {
+                for (Map.Entry<String, Generator> mode : modes.entrySet()) {
+                    long tokens = 0;
+                    long start = System.nanoTime();
+                    for (int seed = 1; seed <= generations; seed++) {
+                        Generator.Result r = mode.getValue().generate(prompt, params(seed, maxTokens), null);
+                        tokens += r.completionTokens();
+                        if (round == 0 && parses(json, r.text())) {
+                            totals.get(mode.getKey())[1]++;
+                        }
                     }
+                    rates.get(mode.getKey())[round] = tokens / ((System.nanoTime() - start) / 1e9);
+                    totals.get(mode.getKey())[0] += tokens;
                 }
-                double seconds = (System.nanoTime() - start) / 1e9;
-                double rate = tokens / seconds;
-                if (base == 0) {
-                    base = rate;
-                }
-                System.out.printf(Locale.ROOT, "| %s | %d | %.2f | %,.0f | %.2fx | %d/%d |%n", mode.getKey(), tokens,
-                        seconds, rate, rate / base, parsed, generations);
+            }
+            System.out.println("| constraint | tokens (all rounds) | tokens/s (median) | min..max | vs none |"
+                    + " outputs that parse |");
+            System.out.println("|---|---:|---:|---:|---:|---:|");
+            double base = median(rates.get("none"));
+            for (String mode : modes.keySet()) {
+                double[] r = rates.get(mode);
+                System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f..%,.0f | %.2fx | %d/%d |%n", mode,
+                        totals.get(mode)[0], median(r), Arrays.stream(r).min().orElse(0),
+                        Arrays.stream(r).max().orElse(0), median(r) / base, totals.get(mode)[1], generations);
             }
             System.out.println();
         }
+    }
+
+    private static final int ROUNDS = 5;
+
+    private static boolean parses(ObjectMapper json, String text) {
+        try {
+            json.readTree(text);
+            return !text.isEmpty();
+        } catch (Exception notJson) {
+            return false;
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
     }
 
     private static SamplingParams params(long seed, int maxTokens) {
