@@ -15,7 +15,8 @@ import java.util.List;
  * and byte-level vocabularies hold every ASCII character as a token), so the output is a whole matching value
  * whenever {@code max_tokens} allowed one at the start; when it did not, no token is allowed and generation ends
  * with nothing written ({@code finish_reason: "length"}). The tokens' texts are tried along the vocabulary's
- * {@link TokenTrie}: a shared prefix is stepped once, and a refused character drops every token that starts with it.
+ * {@link TokenTrie}: a shared prefix is stepped once, and a refused character drops every token that starts with it;
+ * inside a string, the tokens of plain text are allowed together and only the others are tried.
  */
 public final class SchemaConstraint implements TokenConstraint {
 
@@ -52,6 +53,18 @@ public final class SchemaConstraint implements TokenConstraint {
             if (eos >= 0 && eos < logits.length) {
                 allowed.set(eos);
             }
+        } else if (state.inPlainString()) {
+            // plain text keeps the state: those tokens fit when the state does; only the others need trying
+            if (state.minToClose() <= remaining - 1) {
+                allowed.or(trie.plainString);
+            }
+            for (int id : trie.notPlainString) {
+                SchemaPrefix next = state.acceptAll(trie.pieces[id]);
+                if (next != null && next.minToClose() <= remaining - 1) {
+                    allowed.set(id);
+                }
+            }
+            allowed.andNot(stopping);
         } else {
             visit(0, state, remaining - 1);
             allowed.andNot(stopping);

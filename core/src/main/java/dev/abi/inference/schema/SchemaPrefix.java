@@ -47,6 +47,11 @@ public final class SchemaPrefix {
         return top instanceof StringFrame;
     }
 
+    /** Whether the next character is plain string text (not after a backslash): any such text keeps this state. */
+    boolean inPlainString() {
+        return top instanceof StringFrame s && s.plain();
+    }
+
     /** The length of the shortest text that, appended, makes the text a whole value of the schema. */
     public int minToClose() {
         int n = top.remainder();
@@ -374,7 +379,11 @@ public final class SchemaPrefix {
             if (c == '\\') {
                 return new StringFrame(parent, -1);
             }
-            return c < 0x20 ? null : this;
+            return c < 0x20 ? null : this; // plain text leaves the state as it is (inPlainString relies on it)
+        }
+
+        boolean plain() {
+            return escape == 0;
         }
 
         @Override

@@ -2,6 +2,7 @@ package dev.abi.inference.schema;
 
 import dev.abi.inference.Vocabulary;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Map;
 import java.util.WeakHashMap;
 
@@ -18,6 +19,11 @@ final class TokenTrie {
     private static final Map<Vocabulary, TokenTrie> CACHE = new WeakHashMap<>();
 
     final String[] pieces;
+    /** Tokens whose text is plain string content (no quote, backslash or control character): inside a string, each
+     * leaves the recognizer's state as it is. */
+    final BitSet plainString;
+    /** The other tokens with text. */
+    final int[] notPlainString;
     final char[] label;
     final int[] firstChild;
     final int[] nextSibling;
@@ -27,6 +33,14 @@ final class TokenTrie {
     private TokenTrie(String[] pieces, char[] label, int[] firstChild, int[] nextSibling, int[] tokenStart,
                       int[] tokens) {
         this.pieces = pieces;
+        this.plainString = new BitSet(pieces.length);
+        for (int id = 0; id < pieces.length; id++) {
+            if (!pieces[id].isEmpty() && pieces[id].chars().allMatch(c -> c >= 0x20 && c != '"' && c != '\\')) {
+                plainString.set(id);
+            }
+        }
+        this.notPlainString = java.util.stream.IntStream.range(0, pieces.length)
+                .filter(id -> !pieces[id].isEmpty() && !plainString.get(id)).toArray();
         this.label = label;
         this.firstChild = firstChild;
         this.nextSibling = nextSibling;

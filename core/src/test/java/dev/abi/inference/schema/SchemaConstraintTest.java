@@ -30,16 +30,25 @@ class SchemaConstraintTest {
         SchemaNode schema = SchemaCompiler.compile(new ObjectMapper().readTree(SchemaPrefixTest.SCHEMA), false);
         String text = "{\"name\":\"Tom\",\"age\":-3,\"score\":2.5,\"ok\":false,\"nothing\":null,\"color\":12,"
                 + "\"kind\":\"pet\",\"nick\":null,\"tags\":[\"a\"],\"owner\":{\"id\":0}}";
+        walk(vocab, schema, text, text.length() + 3);
+        // the shortest value on a budget of exactly its length: the budget decides at every step
+        String shortest = "{\"name\":\"\",\"age\":0,\"score\":0,\"ok\":true,\"nothing\":null,\"color\":1,"
+                + "\"kind\":\"pet\",\"nick\":\"\",\"tags\":[\"\"],\"owner\":{\"id\":0}}";
+        assertEquals(schema.minLength(), shortest.length());
+        walk(vocab, schema, shortest, shortest.length());
+    }
+
+    private static void walk(Vocabulary vocab, SchemaNode schema, String text, int budget) {
         List<String> stops = List.of("</s>");
         SchemaConstraint constraint = new SchemaConstraint(schema, vocab, stops);
         SchemaPrefix state = SchemaPrefix.start(schema);
-        int budget = text.length() + 3;
         for (int i = 0; i <= text.length(); i++) {
             float[] logits = new float[vocab.size()];
             boolean any = constraint.mask(logits, budget - i);
             assertTrue(any, "the text's own next character is allowed");
             // every step on a small vocabulary; every 7th on a large one (each check tries every token alone)
-            boolean check = vocab.size() < 10_000 || i % 7 == 0 || i == text.length();
+            boolean check = vocab.size() < 10_000 || i % 7 == 0 || i == text.length()
+                    || text.charAt(i - 1) == '"';
             for (int id = 0; check && id < vocab.size(); id++) {
                 String piece = vocab.decode(new int[] {id});
                 boolean expected;
