@@ -118,7 +118,7 @@ final class OpenAiRequestChecks {
             return SchemaCompiler.compile(spec.get("schema"), strict != null && strict.asBoolean(false));
         } catch (UnsupportedSchemaException e) {
             throw new ValidationException(e.path().isEmpty() ? at + ".schema" : at + ".schema." + e.path(),
-                    e.getMessage());
+                    e.reason());
         }
     }
 

@@ -154,5 +154,9 @@ class StructuredOutputsApiTest {
             assertEquals(c.getKey(), error.get("param").asText(), r.bodyText());
             assertEquals("invalid_request_error", error.get("type").asText());
         }
+        HttpResponse pattern = call("/v1/chat/completions", chat(format(withPattern, true)));
+        assertEquals("response_format.json_schema.schema.properties.name.pattern keyword 'pattern' is not supported;"
+                + " supported: type, properties, required, additionalProperties (false), enum, const, items, minItems,"
+                + " maxItems", JSON.readTree(pattern.bufferedBody()).get("error").get("message").asText());
     }
 }

@@ -7,10 +7,17 @@ package dev.abi.inference.schema;
 public final class UnsupportedSchemaException extends IllegalArgumentException {
 
     private final String path;
+    private final String reason;
 
-    public UnsupportedSchemaException(String path, String message) {
-        super((path.isEmpty() ? "the schema" : path) + ": " + message);
+    public UnsupportedSchemaException(String path, String reason) {
+        super((path.isEmpty() ? "the schema" : path) + ": " + reason);
         this.path = path;
+        this.reason = reason;
+    }
+
+    /** What is wrong, without the path. */
+    public String reason() {
+        return reason;
     }
 
     /** Where in the schema the offending keyword is, dot-separated from the root. */
