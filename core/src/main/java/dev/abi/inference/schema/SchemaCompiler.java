@@ -3,7 +3,9 @@ package dev.abi.inference.schema;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.Set;
  * Compiles the supported subset of JSON Schema into a {@link SchemaNode}: {@code type} (object, array, string,
  * number, integer, boolean, null, or an array of them), {@code properties}, {@code required},
  * {@code additionalProperties: false}, {@code enum}, {@code const}, {@code items}, {@code minItems},
- * {@code maxItems}, nested to {@value #MAX_DEPTH} levels, and the annotations {@code title}, {@code description},
- * {@code default}, {@code examples} and {@code $schema} (ignored). Any other keyword is refused by name. The root
+ * {@code maxItems}, {@code anyOf} of alternatives that start with different characters, {@code $ref} to the root's
+ * {@code $defs} or {@code definitions} (not recursive), nested to {@value #MAX_DEPTH} levels, and the annotations
+ * {@code title}, {@code description}, {@code default}, {@code examples} and {@code $schema} (ignored). Any other keyword is refused by name. The root
  * must be an object. An object never gets a property its schema does not list (an absent
  * {@code additionalProperties} is read as {@code false}: the output still validates).
  *
@@ -32,16 +35,23 @@ public final class SchemaCompiler {
     static final int MAX_MIN_LENGTH = 1 << 20;
 
     private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties",
-            "enum", "const", "items", "minItems", "maxItems", "title", "description", "default", "examples",
-            "$schema");
+            "enum", "const", "items", "minItems", "maxItems", "anyOf", "$ref", "$defs", "definitions", "title",
+            "description", "default", "examples", "$schema");
+    /** Keywords that constrain a value, which a {@code $ref} or {@code anyOf} beside them would have to intersect. */
+    private static final List<String> CONSTRAINING = List.of("type", "properties", "required", "additionalProperties",
+            "enum", "const", "items", "minItems", "maxItems", "anyOf", "$ref");
     private static final List<String> TYPES = List.of("object", "array", "string", "number", "integer", "boolean",
             "null");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final boolean strict;
+    private final JsonNode root;
+    /** The {@code $ref}s being expanded, outermost first: one seen again is a recursive schema. */
+    private final Deque<String> expanding = new ArrayDeque<>();
 
-    private SchemaCompiler(boolean strict) {
+    private SchemaCompiler(boolean strict, JsonNode root) {
         this.strict = strict;
+        this.root = root;
     }
 
     /**
@@ -55,7 +65,7 @@ public final class SchemaCompiler {
         if (type == null || !type.isTextual() || !type.textValue().equals("object")) {
             throw new UnsupportedSchemaException("type", "the root must be {\"type\":\"object\"}");
         }
-        return new SchemaCompiler(strict).node(schema, "", 0);
+        return new SchemaCompiler(strict, schema).node(schema, "", 0);
     }
 
     private SchemaNode node(JsonNode schema, String path, int depth) {
@@ -70,11 +80,17 @@ public final class SchemaCompiler {
             if (!KEYWORDS.contains(keyword)) {
                 throw new UnsupportedSchemaException(at(path, keyword), "keyword '" + keyword + "' is not supported;"
                         + " supported: type, properties, required, additionalProperties (false), enum, const, items,"
-                        + " minItems, maxItems");
+                        + " minItems, maxItems, anyOf, $ref, $defs");
             }
         }
         SchemaNode compiled;
-        if (schema.has("const")) {
+        if (schema.has("$ref")) {
+            alone(schema, "$ref", path);
+            compiled = reference(schema.get("$ref"), at(path, "$ref"), depth);
+        } else if (schema.has("anyOf")) {
+            alone(schema, "anyOf", path);
+            compiled = anyOf(schema.get("anyOf"), at(path, "anyOf"), depth);
+        } else if (schema.has("const")) {
             compiled = new SchemaNode.LiteralNode(List.of(text(schema.get("const"))));
         } else if (schema.has("enum")) {
             compiled = enumeration(schema.get("enum"), at(path, "enum"));
@@ -91,6 +107,85 @@ public final class SchemaCompiler {
                     + MAX_MIN_LENGTH + " characters");
         }
         return compiled;
+    }
+
+    /** {@code keyword} must be the only constraining keyword of {@code schema} (annotations may sit beside it). */
+    private static void alone(JsonNode schema, String keyword, String path) {
+        for (String other : CONSTRAINING) {
+            if (!other.equals(keyword) && schema.has(other)) {
+                throw new UnsupportedSchemaException(at(path, other), "is not supported beside " + keyword);
+            }
+        }
+    }
+
+    /**
+     * A {@code $ref} to {@code #/$defs/Name} or {@code #/definitions/Name} of the root schema, expanded in place;
+     * a recursive one is refused (its values could nest without end).
+     */
+    private SchemaNode reference(JsonNode ref, String path, int depth) {
+        String target = ref.isTextual() ? ref.textValue() : "";
+        String container = target.startsWith("#/$defs/") ? "$defs"
+                : target.startsWith("#/definitions/") ? "definitions" : null;
+        if (container == null) {
+            throw new UnsupportedSchemaException(path, "only references to #/$defs/<name> or #/definitions/<name> of"
+                    + " the root schema are supported");
+        }
+        String name = target.substring(container.length() + 3).replace("~1", "/").replace("~0", "~");
+        JsonNode defs = root.get(container);
+        if (defs == null || !defs.isObject() || !defs.has(name)) {
+            throw new UnsupportedSchemaException(path, "'" + target + "' names no schema of the root's " + container);
+        }
+        if (expanding.contains(target)) {
+            throw new UnsupportedSchemaException(path, "'" + target + "' is recursive, which is not supported");
+        }
+        expanding.addLast(target);
+        try {
+            return node(defs.get(name), container + "." + name, depth + 1);
+        } finally {
+            expanding.removeLast();
+        }
+    }
+
+    /**
+     * {@code anyOf}: alternatives told apart by their first character (a string, a number, an object, an array,
+     * {@code true}/{@code false}, {@code null}, or enum values starting differently); two alternatives that could start
+     * alike (two objects) are refused.
+     */
+    private SchemaNode anyOf(JsonNode options, String path, int depth) {
+        if (options == null || !options.isArray() || options.isEmpty()) {
+            throw new UnsupportedSchemaException(path, "must be a non-empty array of schemas");
+        }
+        List<SchemaNode> out = new ArrayList<>();
+        StringBuilder starts = new StringBuilder();
+        for (int i = 0; i < options.size(); i++) {
+            SchemaNode option = node(options.get(i), at(path, Integer.toString(i)), depth + 1);
+            for (SchemaNode leaf : option instanceof SchemaNode.UnionNode u ? u.options() : List.of(option)) {
+                String first = firstCharacters(leaf);
+                for (char c : first.toCharArray()) {
+                    if (starts.indexOf(String.valueOf(c)) >= 0) {
+                        throw new UnsupportedSchemaException(at(path, Integer.toString(i)), "can start with '" + c
+                                + "' as an earlier alternative can; only alternatives that start differently are"
+                                + " supported (e.g. a string and null, not two objects)");
+                    }
+                }
+                starts.append(first);
+                out.add(leaf);
+            }
+        }
+        return out.size() == 1 ? out.get(0) : new SchemaNode.UnionNode(out);
+    }
+
+    private static String firstCharacters(SchemaNode node) {
+        return switch (node) {
+            case SchemaNode.ObjectNode o -> "{";
+            case SchemaNode.ArrayNode a -> "[";
+            case SchemaNode.StringNode s -> "\"";
+            case SchemaNode.NumberNode n -> "-0123456789";
+            case SchemaNode.LiteralNode l -> l.texts().stream().map(t -> t.substring(0, 1)).distinct()
+                    .reduce("", String::concat);
+            case SchemaNode.UnionNode u -> u.options().stream().map(SchemaCompiler::firstCharacters)
+                    .reduce("", String::concat);
+        };
     }
 
     private SchemaNode typed(String type, JsonNode schema, String path, int depth) {

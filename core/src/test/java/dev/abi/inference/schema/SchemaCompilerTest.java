@@ -20,9 +20,14 @@ class SchemaCompilerTest {
     @CsvSource(delimiterString = " => ", value = {
             "{'type':'object','properties':{'a':{'type':'string','pattern':'^x'}}} => properties.a.pattern",
             "{'type':'object','properties':{'a':{'$ref':'#/$defs/x'}}} => properties.a.$ref",
-            "{'type':'object','$defs':{}} => $defs",
+            "{'type':'object','properties':{'a':{'$ref':'#/properties/b'}}} => properties.a.$ref",
+            "{'type':'object','properties':{'a':{'$ref':'#/$defs/A'}},'$defs':{'A':{'type':'string','format':'x'}}} => $defs.A.format",
+            "{'type':'object','properties':{'a':{'$ref':'#/$defs/A'}},'$defs':{'A':{'type':'object','properties':{'n':{'$ref':'#/$defs/A'}}}}} => $defs.A.properties.n.$ref",
+            "{'type':'object','properties':{'a':{'$ref':'#/$defs/A','type':'string'}},'$defs':{'A':{'type':'string'}}} => properties.a.type",
             "{'type':'object','properties':{'a':{'oneOf':[{'type':'string'}]}}} => properties.a.oneOf",
-            "{'type':'object','properties':{'a':{'anyOf':[{'type':'string'}]}}} => properties.a.anyOf",
+            "{'type':'object','properties':{'a':{'anyOf':[{'type':'object'},{'type':'object'}]}}} => properties.a.anyOf.1",
+            "{'type':'object','properties':{'a':{'anyOf':[{'type':'integer'},{'enum':[1,'x']}]}}} => properties.a.anyOf.1",
+            "{'type':'object','properties':{'a':{'anyOf':[]}}} => properties.a.anyOf",
             "{'type':'object','properties':{'a':{'type':'string','format':'date'}}} => properties.a.format",
             "{'type':'object','properties':{'a':{'type':'integer','minimum':1}}} => properties.a.minimum",
             "{'type':'object','properties':{'a':{'type':'string','maxLength':3}}} => properties.a.maxLength",
@@ -71,6 +76,25 @@ class SchemaCompilerTest {
         assertEquals(List.of(new SchemaNode.NumberNode(false), new SchemaNode.LiteralNode(List.of("null"))),
                 z.options(), "integer folded into number");
         assertEquals(new SchemaNode.LiteralNode(List.of("\"x\"", "1")), o.properties().get(1).value());
+    }
+
+    @Test
+    void refsToDefsAndAnyOfOfAlternativesThatStartDifferentlyCompile() throws Exception {
+        SchemaNode.ObjectNode o = (SchemaNode.ObjectNode) SchemaCompiler.compile(JSON.readTree("""
+                {"type":"object","properties":{
+                  "pet":{"$ref":"#/$defs/Pet","description":"annotations may sit beside"},
+                  "nick":{"anyOf":[{"type":"string"},{"type":"null"}]},
+                  "n":{"anyOf":[{"type":"integer"},{"enum":["many","few"]},{"type":["array","boolean"],"items":{"type":"integer"}}]}},
+                 "required":["pet","nick","n"],"additionalProperties":false,
+                 "$defs":{"Pet":{"type":"object","properties":{"kind":{"$ref":"#/definitions/Kind"}},"required":["kind"],
+                                 "additionalProperties":false}},
+                 "definitions":{"Kind":{"enum":["cat","dog"]}}}"""), true);
+        SchemaNode.ObjectNode pet = assertInstanceOf(SchemaNode.ObjectNode.class, o.properties().get(0).value());
+        assertEquals(new SchemaNode.LiteralNode(List.of("\"cat\"", "\"dog\"")), pet.properties().get(0).value());
+        assertEquals(List.of(new SchemaNode.StringNode(), new SchemaNode.LiteralNode(List.of("null"))),
+                assertInstanceOf(SchemaNode.UnionNode.class, o.properties().get(1).value()).options());
+        assertEquals(4, assertInstanceOf(SchemaNode.UnionNode.class, o.properties().get(2).value()).options().size(),
+                "unions flattened");
     }
 
     @Test

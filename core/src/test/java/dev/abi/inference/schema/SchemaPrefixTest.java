@@ -142,11 +142,27 @@ class SchemaPrefixTest {
      * Random texts written as the token constraint writes them, one character at a time from the allowed ones under
      * a budget: every one is whole and validates, whatever the budget (from the shortest possible up).
      */
-    @Test
-    void randomWritersWithinABudgetAlwaysProduceValidatingJson() throws Exception {
-        SchemaNode s = schema();
+    /** As Pydantic writes a model with a nested model and an optional field: {@code $defs}, {@code $ref}, anyOf. */
+    static final String PYDANTIC = """
+            {"type":"object","title":"Order","properties":{
+              "id":{"type":"integer","title":"Id"},
+              "customer":{"$ref":"#/$defs/Customer"},
+              "lines":{"type":"array","items":{"$ref":"#/$defs/Line"},"maxItems":3,"title":"Lines"},
+              "note":{"anyOf":[{"type":"string"},{"type":"null"}],"default":null}},
+             "required":["id","customer","lines","note"],"additionalProperties":false,
+             "$defs":{
+               "Customer":{"type":"object","properties":{"name":{"type":"string"},"vip":{"type":"boolean"}},
+                           "required":["name","vip"],"additionalProperties":false},
+               "Line":{"type":"object","properties":{"sku":{"enum":["A-1","B-2"]},"qty":{"anyOf":[{"type":"integer"},
+                       {"type":"null"}]}},"required":["sku","qty"],"additionalProperties":false}}}""";
+
+    @ParameterizedTest
+    @ValueSource(booleans = {false, true})
+    void randomWritersWithinABudgetAlwaysProduceValidatingJson(boolean pydantic) throws Exception {
+        String schemaText = pydantic ? PYDANTIC : SCHEMA;
+        SchemaNode s = SchemaCompiler.compile(JSON.readTree(schemaText), pydantic);
         int shortest = s.minLength();
-        char[] alphabet = "{}[],:\"\\ -+.0123456789eEabcdefghijklmnopqrstuvwxyzT".toCharArray();
+        char[] alphabet = "{}[],:\"\\ -+.0123456789eEabcdefghijklmnopqrstuvwxyzTAB".toCharArray();
         for (int seed = 0; seed < 300; seed++) {
             SplittableRandom random = new SplittableRandom(seed);
             int budget = shortest + random.nextInt(60);
@@ -167,7 +183,7 @@ class SchemaPrefixTest {
                 p = p.accept(c);
             }
             assertTrue(out.length() <= budget, out + " exceeds " + budget);
-            assertTrue(validates(out.toString()), out.toString());
+            assertTrue(validates(schemaText, out.toString()), out.toString());
         }
     }
 
@@ -183,9 +199,13 @@ class SchemaPrefixTest {
     }
 
     private static boolean validates(String text) throws Exception {
+        return validates(SCHEMA, text);
+    }
+
+    private static boolean validates(String schema, String text) throws Exception {
         JsonNode instance = JSON.readTree(text);
         Set<ValidationMessage> errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(JSON.readTree(SCHEMA)).validate(instance);
+                .getSchema(JSON.readTree(schema)).validate(instance);
         return errors.isEmpty();
     }
 }
