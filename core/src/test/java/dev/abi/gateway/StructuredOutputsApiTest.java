@@ -133,6 +133,21 @@ class StructuredOutputsApiTest {
         }
     }
 
+    /** A stop sequence the model spells over several tokens inside a string must not cut the value. */
+    @Test
+    void aStopSequenceNeverCutsTheValue() throws Exception {
+        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
+                .getSchema(JSON.readTree(SCHEMA));
+        for (int seed = 1; seed <= 6; seed++) {
+            JsonNode r = JSON.readTree(call("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
+                    + "\"max_tokens\":120,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"]"
+                    + format(SCHEMA, true) + "}").bufferedBody());
+            String text = r.get("choices").get(0).get("text").asText();
+            assertTrue(!text.contains("the") && !text.contains("a "), text);
+            assertTrue(validator.validate(JSON.readTree(text)).isEmpty(), "seed " + seed + ": " + text);
+        }
+    }
+
     /** The budget check counts one token per character still needed: 5 tokens cannot hold a value of 65 characters. */
     @Test
     void aBudgetTooSmallForAnyMatchingValueEndsEmptyWithLength() throws Exception {

@@ -16,7 +16,8 @@ import java.util.List;
  * whenever {@code max_tokens} allowed one at the start; when it did not, no token is allowed and generation ends
  * with nothing written ({@code finish_reason: "length"}). The tokens' texts are tried along the vocabulary's
  * {@link TokenTrie}: a shared prefix is stepped once, and a refused character drops every token that starts with it;
- * inside a string, the tokens of plain text are allowed together and only the others are tried.
+ * inside a string, the tokens of plain text are allowed together and only the others are tried. A token that would
+ * finish a stop sequence, alone or with the text before it, is refused too, so no stop sequence cuts the value.
  */
 public final class SchemaConstraint implements TokenConstraint {
 
@@ -24,6 +25,9 @@ public final class SchemaConstraint implements TokenConstraint {
     private final BitSet stopping = new BitSet();
     private final BitSet allowed = new BitSet();
     private final int eos;
+    private final List<String> stops;
+    /** The end of the text so far, as long as the longest stop sequence less one. */
+    private String tail = "";
     private SchemaPrefix state;
 
     /** @param stops stop sequences: a token whose text holds one is never chosen, so no stop cuts the value */
@@ -31,6 +35,7 @@ public final class SchemaConstraint implements TokenConstraint {
         this.eos = vocab.eos();
         this.state = SchemaPrefix.start(schema);
         this.trie = TokenTrie.of(vocab);
+        this.stops = List.copyOf(stops);
         if (!stops.isEmpty()) {
             for (int id = 0; id < trie.pieces.length; id++) {
                 String piece = trie.pieces[id];
@@ -54,25 +59,49 @@ public final class SchemaConstraint implements TokenConstraint {
                 allowed.set(eos);
             }
         } else if (state.inPlainString()) {
-            // plain text keeps the state: those tokens fit when the state does; only the others need trying
-            if (state.minToClose() <= remaining - 1) {
-                allowed.or(trie.plainString);
-            }
-            for (int id : trie.notPlainString) {
-                SchemaPrefix next = state.acceptAll(trie.pieces[id]);
-                if (next != null && next.minToClose() <= remaining - 1) {
-                    allowed.set(id);
-                }
-            }
-            allowed.andNot(stopping);
+            plainString(remaining);
+            refuseStopEndings();
         } else {
             visit(0, state, remaining - 1);
             allowed.andNot(stopping);
+            refuseStopEndings();
         }
         for (int id = allowed.nextClearBit(0); id < logits.length; id = allowed.nextClearBit(id + 1)) {
             logits[id] = Float.NEGATIVE_INFINITY;
         }
         return !allowed.isEmpty() && allowed.nextSetBit(0) < logits.length;
+    }
+
+    /** Inside a string, plain text keeps the state: those tokens fit when the state does; only the others are tried. */
+    private void plainString(int remaining) {
+        if (state.minToClose() <= remaining - 1) {
+            allowed.or(trie.plainString);
+        }
+        for (int id : trie.notPlainString) {
+            SchemaPrefix next = state.acceptAll(trie.pieces[id]);
+            if (next != null && next.minToClose() <= remaining - 1) {
+                allowed.set(id);
+            }
+        }
+        allowed.andNot(stopping);
+    }
+
+    /**
+     * Refuses every token that would finish a stop sequence begun by the text so far (the generator would end there
+     * and cut the value): when the text ends with the first {@code k} characters of a stop, the tokens whose text
+     * starts with the rest of it.
+     */
+    private void refuseStopEndings() {
+        for (String stop : stops) {
+            for (int k = Math.min(stop.length() - 1, tail.length()); k >= 1; k--) {
+                if (tail.endsWith(stop.substring(0, k))) {
+                    int node = trie.find(stop.substring(k));
+                    if (node > 0) {
+                        trie.clearBelow(node, allowed);
+                    }
+                }
+            }
+        }
     }
 
     /** Marks the tokens below trie node {@code node} (whose text leads to {@code at}) that leave {@code left} enough. */
@@ -101,6 +130,9 @@ public final class SchemaConstraint implements TokenConstraint {
                 throw new IllegalStateException("token " + token + " was not allowed by the schema");
             }
             state = next;
+            int keep = stops.stream().mapToInt(String::length).max().orElse(1) - 1;
+            String text = tail + trie.pieces[token];
+            tail = text.substring(Math.max(0, text.length() - keep));
         }
     }
 }

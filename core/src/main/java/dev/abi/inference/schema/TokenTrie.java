@@ -48,6 +48,29 @@ final class TokenTrie {
         this.tokens = tokens;
     }
 
+    /** The node whose text is {@code text}, or -1 when no token's text starts with it. */
+    int find(String text) {
+        int node = 0;
+        for (int i = 0; i < text.length() && node >= 0; i++) {
+            int child = firstChild[node];
+            while (child >= 0 && label[child] != text.charAt(i)) {
+                child = nextSibling[child];
+            }
+            node = child;
+        }
+        return node;
+    }
+
+    /** Clears in {@code set} every token whose text starts with the text of {@code node}. */
+    void clearBelow(int node, BitSet set) {
+        for (int t = tokenStart[node]; t < tokenStart[node + 1]; t++) {
+            set.clear(tokens[t]);
+        }
+        for (int child = firstChild[node]; child >= 0; child = nextSibling[child]) {
+            clearBelow(child, set);
+        }
+    }
+
     /** The trie of {@code vocab}'s token texts (each decoded alone); control tokens, whose text is empty, are left out. */
     static TokenTrie of(Vocabulary vocab) {
         synchronized (CACHE) {

@@ -78,6 +78,32 @@ class SchemaConstraintTest {
                 "no single token is a whole value");
     }
 
+    @org.junit.jupiter.api.Test
+    void aTokenThatWouldFinishAStopSequenceBegunBeforeItIsRefused() throws Exception {
+        Path path = SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf");
+        Assumptions.assumeTrue(Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
+        Vocabulary vocab = Vocabulary.from(GgufFile.open(path));
+        SchemaNode schema = SchemaCompiler.compile(new ObjectMapper().readTree(SchemaPrefixTest.SCHEMA), false);
+        SchemaConstraint constraint = new SchemaConstraint(schema, vocab, List.of("xyz"));
+        for (char c : "{\"name\":\"x".toCharArray()) {
+            constraint.accept(singleCharToken(vocab, c));
+        }
+        float[] logits = new float[vocab.size()];
+        assertTrue(constraint.mask(logits, 300));
+        for (int id = 0; id < vocab.size(); id++) {
+            String piece = vocab.decode(new int[] {id});
+            if (piece.startsWith("yz") || piece.contains("xyz")) {
+                assertEquals(Float.NEGATIVE_INFINITY, logits[id], "[" + piece + "] would finish the stop");
+            }
+        }
+        assertEquals(0f, logits[singleCharToken(vocab, 'y')], "y alone does not finish it yet");
+        constraint.accept(singleCharToken(vocab, 'y'));
+        logits = new float[vocab.size()];
+        constraint.mask(logits, 300);
+        assertEquals(Float.NEGATIVE_INFINITY, logits[singleCharToken(vocab, 'z')], "after xy, z would");
+        assertEquals(0f, logits[singleCharToken(vocab, 'a')]);
+    }
+
     private static int singleCharToken(Vocabulary vocab, char c) {
         for (int id = 0; id < vocab.size(); id++) {
             if (vocab.decode(new int[] {id}).equals(String.valueOf(c))) {
