@@ -13,6 +13,8 @@ import java.util.List;
 final class JsonConstraint implements TokenConstraint {
 
     private final String[] pieces;
+    /** Tokens of plain string text (no quote, backslash or control character): inside a string they keep the state. */
+    private final boolean[] plain;
     private final int eos;
     private final JsonPrefix state = new JsonPrefix();
 
@@ -25,15 +27,23 @@ final class JsonConstraint implements TokenConstraint {
             boolean stopping = stops.stream().anyMatch(piece::contains);
             pieces[id] = stopping ? "" : piece;
         }
+        this.plain = new boolean[pieces.length];
+        for (int id = 0; id < pieces.length; id++) {
+            plain[id] = !pieces[id].isEmpty() && pieces[id].chars().allMatch(c -> c >= 0x20 && c != '"' && c != '\\');
+        }
     }
 
     @Override
     public boolean mask(float[] logits, int remaining) {
         boolean any = false;
+        boolean plainString = state.inPlainString();
+        boolean plainFits = plainString && remaining - 1 >= state.minToClose();
         for (int id = 0; id < logits.length; id++) {
             boolean allowed;
             if (id == eos) {
                 allowed = state.complete();
+            } else if (plainString && id < pieces.length && plain[id]) {
+                allowed = plainFits; // plain text inside a string leaves the state as it is: no copy to try
             } else if (state.complete() || id >= pieces.length || pieces[id].isEmpty()
                     || pieces[id].isBlank() && !state.inString()) {
                 allowed = false; // whitespace alone outside strings would let a model pad instead of writing
