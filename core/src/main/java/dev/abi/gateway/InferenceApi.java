@@ -348,7 +348,7 @@ final class InferenceApi {
         }
         if (logprobs != null) {
             choice.set("logprobs", logprobs);
-        } else if (!roleOnly) {
+        } else {
             choice.putNull("logprobs");
         }
         if (finishReason == null) {
