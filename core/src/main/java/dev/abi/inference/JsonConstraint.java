@@ -16,11 +16,15 @@ final class JsonConstraint implements TokenConstraint {
     /** Tokens of plain string text (no quote, backslash or control character): inside a string they keep the state. */
     private final boolean[] plain;
     private final int eos;
+    private final List<String> stops;
+    /** The end of the text so far, as long as the longest stop sequence less one. */
+    private String tail = "";
     private final JsonPrefix state = new JsonPrefix();
 
     /** @param stops stop sequences: a token whose text holds one is never chosen, so no stop cuts the object */
     JsonConstraint(Vocabulary vocab, List<String> stops) {
         this.eos = vocab.eos();
+        this.stops = List.copyOf(stops);
         this.pieces = new String[vocab.size()];
         for (int id = 0; id < pieces.length; id++) {
             String piece = vocab.decode(new int[] {id});
@@ -51,6 +55,9 @@ final class JsonConstraint implements TokenConstraint {
                 JsonPrefix next = state.copy();
                 allowed = next.acceptAll(pieces[id]) && remaining - 1 >= next.minToClose();
             }
+            if (allowed && finishesStop(pieces[id])) {
+                allowed = false; // the generator would stop there, mid-object
+            }
             if (allowed) {
                 any = true;
             } else {
@@ -60,10 +67,25 @@ final class JsonConstraint implements TokenConstraint {
         return any;
     }
 
+    /** Whether {@code piece} would finish a stop sequence that the text so far has begun. */
+    private boolean finishesStop(String piece) {
+        for (String stop : stops) {
+            for (int k = Math.min(stop.length() - 1, tail.length()); k >= 1; k--) {
+                if (tail.endsWith(stop.substring(0, k)) && piece.startsWith(stop.substring(k))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     @Override
     public void accept(int token) {
         if (token != eos && token < pieces.length) {
             state.acceptAll(pieces[token]);
+            int keep = stops.stream().mapToInt(String::length).max().orElse(1) - 1;
+            String text = tail + pieces[token];
+            tail = text.substring(Math.max(0, text.length() - keep));
         }
     }
 }

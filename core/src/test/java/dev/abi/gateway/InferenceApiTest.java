@@ -320,6 +320,13 @@ class InferenceApiTest {
                 }
             }
         }
+        for (int seed = 1; seed <= 6; seed++) { // stops the model spells over several tokens never cut the object
+            JsonNode stopped = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
+                    + "\"max_tokens\":60,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"],"
+                    + "\"response_format\":{\"type\":\"json_object\"}}"));
+            String text = stopped.get("choices").get(0).get("text").asText();
+            assertTrue(JSON.readTree(text).isObject() && !text.contains("the"), text);
+        }
         JsonNode completion = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
                 + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));
         assertTrue(JSON.readTree(completion.get("choices").get(0).get("text").asText()).isObject(), completion.toString());
