@@ -14,6 +14,8 @@ import dev.abi.inference.UnknownModelException;
 import dev.abi.inference.Vocabulary;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.SamplingParams;
+import dev.abi.inference.TokenConstraint;
+import dev.abi.inference.TokenLogprob;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -99,6 +101,7 @@ final class InferenceApi {
             throw new ValidationException("model", "must be a string");
         }
         OpenAiRequestChecks.check(body);
+        TokenConstraint.Factory format = OpenAiRequestChecks.responseFormat(body);
         ModelRegistry.Loaded model = models.get(modelNode.textValue());
         List<String> stop = new ArrayList<>(stops(body.get("stop")));
         int[] prompt;
@@ -137,12 +140,12 @@ final class InferenceApi {
         }
         boolean stream = JsonBodies.bool(body, "stream", "stream", false);
         boolean includeUsage = includeUsage(body.get("stream_options"), stream);
-        int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat, stream);
+        int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Generator plain = topLogprobs < 0 ? new Generator(model.model())
                 : new Generator(model.model()).withLogprobs(topLogprobs);
-        Generator generator = OpenAiRequestChecks.jsonObject(body) ? plain.jsonObject() : plain;
+        Generator generator = format == null ? plain : plain.constrained(format);
         if (!stream) {
             Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
             Vocabulary vocab = model.model().vocabulary();
@@ -150,16 +153,29 @@ final class InferenceApi {
                     topLogprobs < 0 ? null : vocab));
         }
         int[] promptIds = prompt;
+        Vocabulary vocab = topLogprobs < 0 ? null : model.model().vocabulary();
         return HttpResponse.streaming(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
                 sink -> {
                     if (chat) {
-                        sink.accept(event(chunk(chat, id, created, model.name(), null, true, null)));
+                        sink.accept(event(chunk(chat, id, created, model.name(), null, true, null, null)));
                     }
                     try {
-                        Generator.Result r = generator.generate(promptIds, params,
-                                piece -> sink.accept(event(chunk(chat, id, created, model.name(), piece, false, null))),
-                                request.cancellation());
-                        sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r))));
+                        StreamedLogprobs streamed = new StreamedLogprobs(chat, vocab);
+                        Generator.Result r = generator.generate(promptIds, params, new Generator.TokenListener() {
+                            @Override
+                            public void onText(String text) {
+                                onText(text, List.of());
+                            }
+
+                            @Override
+                            public void onText(String text, List<TokenLogprob> logprobs) {
+                                sink.accept(event(chunk(chat, id, created, model.name(), text, false, null,
+                                        streamed.next(logprobs))));
+                            }
+                        }, request.cancellation());
+                        // tokens of a stop sequence were generated but not streamed: their logprobs end the stream
+                        sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r),
+                                streamed.rest(r.logprobs()))));
                         if (includeUsage) {
                             sink.accept(event(usageChunk(chat, id, created, model.name(), r)));
                         }
@@ -282,8 +298,40 @@ final class InferenceApi {
         g.writeEndObject();
     }
 
+    /**
+     * The logprobs of a stream, chunk by chunk: what each chunk carries, the characters before it (completions'
+     * {@code text_offset}), and at the end what no chunk carried.
+     */
+    private static final class StreamedLogprobs {
+        private final boolean chat;
+        private final Vocabulary vocab;
+        private int sent;
+        private int offset;
+
+        StreamedLogprobs(boolean chat, Vocabulary vocab) {
+            this.chat = chat;
+            this.vocab = vocab;
+        }
+
+        /** The {@code logprobs} of a chunk with these tokens; null when none were asked for. */
+        JsonNode next(List<TokenLogprob> tokens) {
+            if (vocab == null) {
+                return null;
+            }
+            JsonNode node = Logprobs.chunk(chat, tokens, vocab, offset);
+            sent += tokens.size();
+            offset += Logprobs.length(tokens, vocab);
+            return node;
+        }
+
+        /** The {@code logprobs} of the last chunk: those of the whole result that no chunk carried. */
+        JsonNode rest(List<TokenLogprob> all) {
+            return vocab == null || sent >= all.size() ? null : next(all.subList(sent, all.size()));
+        }
+    }
+
     private static String chunk(boolean chat, String id, long created, String model, String piece, boolean roleOnly,
-                                String finishReason) {
+                                String finishReason, JsonNode logprobs) {
         ObjectNode n = JsonBodies.MAPPER.createObjectNode();
         n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
                 .put("model", model);
@@ -297,6 +345,11 @@ final class InferenceApi {
             }
         } else {
             choice.put("text", piece == null ? "" : piece);
+        }
+        if (logprobs != null) {
+            choice.set("logprobs", logprobs);
+        } else {
+            choice.putNull("logprobs");
         }
         if (finishReason == null) {
             choice.putNull("finish_reason");

@@ -3,7 +3,10 @@ package dev.abi.gateway;
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.abi.inference.TokenLogprob;
 import dev.abi.inference.Vocabulary;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -38,6 +41,40 @@ final class Logprobs {
     }
 
     static void writeCompletion(JsonGenerator g, List<TokenLogprob> tokens, Vocabulary vocab) throws IOException {
+        writeCompletion(g, tokens, vocab, 0);
+    }
+
+    /**
+     * The {@code logprobs} object of one streamed chunk: chat's shape, or completions' with {@code text_offset}
+     * counted from {@code offset}, the characters streamed before this chunk.
+     */
+    static JsonNode chunk(boolean chat, List<TokenLogprob> tokens, Vocabulary vocab, int offset) {
+        try (TokenBuffer buffer = new TokenBuffer(JsonBodies.MAPPER, false)) {
+            buffer.writeStartObject();
+            if (chat) {
+                writeChat(buffer, tokens, vocab);
+            } else {
+                writeCompletion(buffer, tokens, vocab, offset);
+            }
+            buffer.writeEndObject();
+            JsonNode whole = JsonBodies.MAPPER.readTree(buffer.asParser());
+            return whole.get("logprobs");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Characters of the tokens' texts together (as {@code text_offset} counts them). */
+    static int length(List<TokenLogprob> tokens, Vocabulary vocab) {
+        int n = 0;
+        for (TokenLogprob t : tokens) {
+            n += text(vocab, t.token()).length();
+        }
+        return n;
+    }
+
+    private static void writeCompletion(JsonGenerator g, List<TokenLogprob> tokens, Vocabulary vocab, int start)
+            throws IOException {
         g.writeObjectFieldStart("logprobs");
         g.writeArrayFieldStart("tokens");
         for (TokenLogprob t : tokens) {
@@ -59,7 +96,7 @@ final class Logprobs {
         }
         g.writeEndArray();
         g.writeArrayFieldStart("text_offset");
-        int offset = 0;
+        int offset = start;
         for (TokenLogprob t : tokens) {
             g.writeNumber(offset);
             offset += text(vocab, t.token()).length();

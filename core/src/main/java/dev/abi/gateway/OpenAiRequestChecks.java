@@ -1,6 +1,11 @@
 package dev.abi.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.inference.TokenConstraint;
+import dev.abi.inference.schema.SchemaCompiler;
+import dev.abi.inference.schema.SchemaConstraint;
+import dev.abi.inference.schema.SchemaNode;
+import dev.abi.inference.schema.UnsupportedSchemaException;
 import java.util.List;
 
 /**
@@ -42,9 +47,9 @@ final class OpenAiRequestChecks {
     /**
      * How many alternatives to report with each token's log probability, or -1 for no log probabilities. Chat takes
      * {@code logprobs} (a boolean) and {@code top_logprobs} (0..20, only with {@code logprobs}); completions take
-     * {@code logprobs} as that count (0..5). Not with {@code stream}.
+     * {@code logprobs} as that count (0..5). Streamed, each chunk carries the log probabilities of its tokens.
      */
-    static int topLogprobs(JsonNode body, boolean chat, boolean stream) {
+    static int topLogprobs(JsonNode body, boolean chat) {
         JsonNode lp = body.get("logprobs");
         JsonNode top = body.get("top_logprobs");
         boolean wanted = lp != null && !lp.isNull() && !(lp.isBoolean() && !lp.booleanValue());
@@ -57,9 +62,6 @@ final class OpenAiRequestChecks {
         if (!wanted) {
             return -1;
         }
-        if (stream) {
-            throw new ValidationException("logprobs", "is not supported with stream on this server");
-        }
         if (chat) {
             if (!lp.isBoolean()) {
                 throw new ValidationException("logprobs", "must be true or false");
@@ -70,23 +72,54 @@ final class OpenAiRequestChecks {
     }
 
     /**
-     * Whether {@code response_format} asks for JSON mode ({@code {"type":"json_object"}}); {@code text} or none is
-     * plain text.
+     * The constraint that {@code response_format} asks for, or null for plain text ({@code text} or none):
+     * {@code json_object} is JSON mode, {@code json_schema} structured outputs, with {@code json_schema.name} (1 to
+     * 64 of {@code [A-Za-z0-9_-]}), {@code json_schema.schema} in the subset {@link SchemaCompiler} takes and an
+     * optional boolean {@code json_schema.strict}.
      *
-     * @throws ValidationException naming {@code response_format} for {@code json_schema} (not built) and anything else
+     * @throws ValidationException naming the offending field, down to the schema keyword
+     *     ({@code response_format.json_schema.schema.properties.name.pattern})
      */
-    static boolean jsonObject(JsonNode body) {
+    static TokenConstraint.Factory responseFormat(JsonNode body) {
         JsonNode format = body.get("response_format");
         if (format == null || format.isNull()) {
-            return false;
+            return null;
+        }
+        if (!format.isObject()) {
+            throw new ValidationException("response_format", "must be an object with a type");
         }
         String type = format.path("type").asText("");
         return switch (type) {
-            case "text" -> false;
-            case "json_object" -> true;
-            default -> throw new ValidationException("response_format", "type '" + type + "' is not supported by"
-                    + " this server; use \"text\" or \"json_object\"");
+            case "text" -> null;
+            case "json_object" -> TokenConstraint.jsonObject();
+            case "json_schema" -> SchemaConstraint.of(schema(format.get("json_schema")));
+            default -> throw new ValidationException("response_format.type", "'" + type + "' is not supported;"
+                    + " use \"text\", \"json_object\" or \"json_schema\"");
         };
+    }
+
+    private static SchemaNode schema(JsonNode spec) {
+        String at = "response_format.json_schema";
+        if (spec == null || !spec.isObject()) {
+            throw new ValidationException(at, "must be an object with name and schema");
+        }
+        JsonNode name = spec.get("name");
+        if (name == null || !name.isTextual() || !name.textValue().matches("[A-Za-z0-9_-]{1,64}")) {
+            throw new ValidationException(at + ".name", "must be 1 to 64 letters, digits, '_' or '-'");
+        }
+        JsonNode strict = spec.get("strict");
+        if (strict != null && !strict.isNull() && !strict.isBoolean()) {
+            throw new ValidationException(at + ".strict", "must be true or false");
+        }
+        if (!spec.hasNonNull("schema")) {
+            throw new ValidationException(at + ".schema", "is required on this server");
+        }
+        try {
+            return SchemaCompiler.compile(spec.get("schema"), strict != null && strict.asBoolean(false));
+        } catch (UnsupportedSchemaException e) {
+            throw new ValidationException(e.path().isEmpty() ? at + ".schema" : at + ".schema." + e.path(),
+                    e.reason());
+        }
     }
 
     private static void range(JsonNode body, String name, double min, double max) {

@@ -3,8 +3,8 @@ package dev.abi.inference;
 import java.util.List;
 
 /**
- * Renders chat messages into a prompt. Llama 3, ChatML, Llama 2 / Mistral ({@code [INST]}), Gemma, Phi-3 and Zephyr
- * are built, each rendering what the model's own Jinja template renders with the generation prompt (there is no Jinja
+ * Renders chat messages into a prompt. Llama 3, ChatML, Llama 2 / Mistral v0.1 ({@code [INST]}), Mistral v0.3, Gemma,
+ * Phi-3 and Zephyr are built, each rendering what the model's own Jinja template renders with the generation prompt (there is no Jinja
  * engine: each is written out by hand from its template). The template is chosen from the model's
  * {@code tokenizer.chat_template} by its markers, and ChatML is the fallback, as in llama.cpp. The prompt never
  * starts with the BOS token: the caller adds it.
@@ -54,6 +54,37 @@ public enum ChatTemplate {
                         sb.append(first ? "" : "<s>").append("[INST] ").append(content.strip()).append(" [/INST]");
                         first = false;
                     }
+                }
+            }
+            return sb.toString();
+        }
+    },
+    /**
+     * Mistral's newer templates (v0.3, and v0.2 as republished with tool support): {@code [INST] content[/INST]} per
+     * user turn, content as given and no space before {@code [/INST]}; the system message goes before the last user
+     * turn, followed by a blank line, and only when the conversation ends with that turn (as the template's
+     * {@code loop.last} test does); an assistant turn is {@code " " + content.trim() + "</s>"}. The template takes one
+     * leading system message; here every system message is joined into it, one per line.
+     */
+    MISTRAL("</s>") {
+        @Override
+        public String render(List<Message> messages) {
+            String system = null;
+            for (Message m : messages) {
+                if (m.role().equals("system")) {
+                    system = system == null ? m.content() : system + "\n" + m.content();
+                }
+            }
+            StringBuilder sb = new StringBuilder();
+            List<Message> turns = messages.stream().filter(m -> !m.role().equals("system")).toList();
+            for (int i = 0; i < turns.size(); i++) {
+                Message m = turns.get(i);
+                if (m.role().equals("assistant")) {
+                    sb.append(' ').append(m.content().strip()).append("</s>");
+                } else if (i == turns.size() - 1 && system != null) {
+                    sb.append("[INST] ").append(system).append("\n\n").append(m.content()).append("[/INST]");
+                } else {
+                    sb.append("[INST] ").append(m.content()).append("[/INST]");
                 }
             }
             return sb.toString();
@@ -139,7 +170,9 @@ public enum ChatTemplate {
             return GEMMA;
         }
         if (jinja.contains("[INST]")) {
-            return LLAMA2;
+            // Llama 2 and Mistral v0.1 write ' [/INST]' with a space; v0.3 writes "[/INST]" right after the content
+            boolean spaced = jinja.contains("' [/INST]'") || jinja.contains("\" [/INST]\"");
+            return !spaced && (jinja.contains("[AVAILABLE_TOOLS]") || jinja.contains("[/INST]")) ? MISTRAL : LLAMA2;
         }
         if (jinja.contains("<|end|>")) {
             return PHI3;

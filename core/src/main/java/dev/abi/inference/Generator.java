@@ -16,6 +16,14 @@ public final class Generator {
     @FunctionalInterface
     public interface TokenListener {
         void onText(String text);
+
+        /**
+         * Receives a piece of text with the log probabilities of the tokens generated since the last piece (empty
+         * unless the generator was made {@link #withLogprobs}); the default hands the text to {@link #onText}.
+         */
+        default void onText(String text, List<TokenLogprob> logprobs) {
+            onText(text);
+        }
     }
 
     /** Why generation ended, in OpenAI's terms. */
@@ -34,16 +42,16 @@ public final class Generator {
 
     private final LlamaModel model;
     private final int topLogprobs;
-    private final boolean json;
+    private final TokenConstraint.Factory constraint;
 
     public Generator(LlamaModel model) {
-        this(model, -1, false);
+        this(model, -1, null);
     }
 
-    private Generator(LlamaModel model, int topLogprobs, boolean json) {
+    private Generator(LlamaModel model, int topLogprobs, TokenConstraint.Factory constraint) {
         this.model = model;
         this.topLogprobs = topLogprobs;
-        this.json = json;
+        this.constraint = constraint;
     }
 
     /**
@@ -51,7 +59,12 @@ public final class Generator {
      * one, and the object is closed within {@code maxTokens} whenever that allows one at all.
      */
     public Generator jsonObject() {
-        return new Generator(model, topLogprobs, true);
+        return constrained(TokenConstraint.jsonObject());
+    }
+
+    /** A generator whose every sampled token is one that {@code factory}'s constraint allows. */
+    public Generator constrained(TokenConstraint.Factory factory) {
+        return new Generator(model, topLogprobs, factory);
     }
 
     /**
@@ -62,7 +75,7 @@ public final class Generator {
         if (top < 0) {
             throw new IllegalArgumentException("top must be >= 0, got " + top);
         }
-        return new Generator(model, top, json);
+        return new Generator(model, top, constraint);
     }
 
     /**
@@ -96,10 +109,11 @@ public final class Generator {
         phaseStart = System.nanoTime();
         List<Integer> generated = new ArrayList<>();
         String emitted = "";
+        int reported = 0; // logprobs handed to the listener so far
         FinishReason reason = FinishReason.LENGTH;
         Vocabulary vocab = model.vocabulary();
         List<TokenLogprob> logprobs = new ArrayList<>();
-        JsonConstraint constraint = json ? new JsonConstraint(vocab, params.stop()) : null;
+        TokenConstraint constraint = this.constraint == null ? null : this.constraint.create(vocab, params.stop());
         while (generated.size() < params.maxTokens()) {
             float[] raw = topLogprobs >= 0 ? logits.clone() : null; // the sampler changes logits in place
             if (constraint != null && !constraint.mask(logits,
@@ -122,7 +136,8 @@ public final class Generator {
             String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
             int stopAt = firstStop(text, params.stop());
             if (stopAt >= 0) {
-                emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)));
+                emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)), logprobs,
+                        reported);
                 emitted = text.substring(0, Math.max(emitted.length(), stopAt));
                 reason = FinishReason.STOP;
                 InferenceMetrics.generation(generated.size(), phaseStart);
@@ -130,7 +145,7 @@ public final class Generator {
             }
             int safe = text.length() - heldBack(text, params.stop());
             if (safe > emitted.length()) {
-                emit(listener, text.substring(emitted.length(), safe));
+                reported = emit(listener, text.substring(emitted.length(), safe), logprobs, reported);
                 emitted = text.substring(0, safe);
             }
             if (length >= context) {
@@ -141,16 +156,19 @@ public final class Generator {
         }
         String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
         if (text.length() > emitted.length()) {
-            emit(listener, text.substring(emitted.length()));
+            emit(listener, text.substring(emitted.length()), logprobs, reported);
         }
         InferenceMetrics.generation(generated.size(), phaseStart);
         return new Result(text, prompt.length, generated.size(), reason, List.copyOf(logprobs));
     }
 
-    private static void emit(TokenListener listener, String piece) {
-        if (listener != null && !piece.isEmpty()) {
-            listener.onText(piece);
+    /** Hands {@code piece} on with the log probabilities not handed on yet; returns how many are handed on now. */
+    private static int emit(TokenListener listener, String piece, List<TokenLogprob> logprobs, int reported) {
+        if (listener == null || piece.isEmpty()) {
+            return reported;
         }
+        listener.onText(piece, List.copyOf(logprobs.subList(reported, logprobs.size())));
+        return logprobs.size();
     }
 
     private static int firstStop(String text, List<String> stops) {

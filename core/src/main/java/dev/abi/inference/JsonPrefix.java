@@ -51,6 +51,11 @@ public final class JsonPrefix {
         return mode == Mode.STRING || mode == Mode.ESCAPE || mode == Mode.UNICODE;
     }
 
+    /** Whether the next character is plain string text (not in an escape): any such text leaves the state as it is. */
+    public boolean inPlainString() {
+        return mode == Mode.STRING;
+    }
+
     /** Whether the text so far is one whole JSON object. */
     public boolean complete() {
         return mode == Mode.DONE;

@@ -66,13 +66,18 @@ public final class Sampler {
             total += w[i];
         }
         double r = random.nextDouble() * total;
+        int lastPossible = 0;
         for (int i = 0; i < cut; i++) {
+            if (w[i] > 0) {
+                lastPossible = i;
+            }
             r -= w[i];
-            if (r <= 0) {
+            if (r <= 0 && w[i] > 0) {
                 return order[i];
             }
         }
-        return order[cut - 1];
+        // rounding left r above 0: the last candidate with any weight (never one masked to negative infinity)
+        return order[lastPossible];
     }
 
     private void applyPenalties(float[] logits, int[] history, int length) {

@@ -28,7 +28,8 @@ public final class Vocabulary {
         this.eos = eos;
     }
 
-    static Vocabulary from(GgufFile f) {
+    /** The vocabulary of a GGUF file (a model, or a vocabulary-only file such as llama.cpp's {@code ggml-vocab-*}). */
+    public static Vocabulary from(GgufFile f) {
         String[] pieces = f.strings("tokenizer.ggml.tokens");
         int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
                 : new int[pieces.length];

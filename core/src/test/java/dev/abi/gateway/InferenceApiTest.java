@@ -169,9 +169,9 @@ class InferenceApiTest {
         cases.put("presence_penalty", chat.formatted(hi, ",\"presence_penalty\":-3"));
         cases.put("tools", chat.formatted(hi, ",\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"f\"}}]"));
         cases.put("n", chat.formatted(hi, ",\"n\":2"));
-        cases.put("logprobs", chat.formatted(hi, ",\"logprobs\":true,\"stream\":true"));
         cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
-        cases.put("response_format", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
+        cases.put("response_format.json_schema", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
+        cases.put("response_format.type", chat.formatted(hi, ",\"response_format\":{\"type\":\"xml\"}"));
         cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
                 + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
         cases.put("messages[0].content", chat.formatted("[]", ""));
@@ -234,6 +234,77 @@ class InferenceApiTest {
     }
 
     @Test
+    void streamedLogprobsCarryEachChunksTokensAndAddUpToTheWholeReplys() throws Exception {
+        String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon\"}],"
+                + "\"max_tokens\":8,\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2%s}";
+        JsonNode whole = json(call("POST", "/v1/chat/completions", chat.formatted("")))
+                .get("choices").get(0).get("logprobs").get("content");
+        List<JsonNode> streamed = new java.util.ArrayList<>();
+        StringBuilder text = new StringBuilder();
+        for (JsonNode chunk : events(call("POST", "/v1/chat/completions", chat.formatted(",\"stream\":true")))) {
+            JsonNode choice = chunk.get("choices").get(0);
+            JsonNode content = choice.path("logprobs").path("content");
+            String piece = choice.get("delta").path("content").asText("");
+            StringBuilder tokens = new StringBuilder();
+            content.forEach(t -> {
+                streamed.add(t);
+                tokens.append(t.get("token").asText());
+            });
+            if (!piece.isEmpty()) {
+                assertEquals(piece, tokens.toString(), "a chunk carries the logprobs of the tokens it holds");
+            }
+            text.append(piece);
+        }
+        assertTrue(whole.size() > 0);
+        assertEquals(whole.size(), streamed.size(), streamed.toString());
+        for (int i = 0; i < whole.size(); i++) {
+            assertEquals(whole.get(i), streamed.get(i), "token " + i);
+        }
+
+        // the stop sequence holds back " time, there was a" until it stops matching: one chunk carries those tokens
+        String completion = "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":10,\"temperature\":0,"
+                + "\"logprobs\":2,\"stop\":\" time, there was a dragon\"%s}";
+        JsonNode plain = json(call("POST", "/v1/completions", completion.formatted("")))
+                .get("choices").get(0).get("logprobs");
+        List<String> tokens = new java.util.ArrayList<>();
+        List<Integer> offsets = new java.util.ArrayList<>();
+        int most = 0;
+        for (JsonNode chunk : events(call("POST", "/v1/completions", completion.formatted(",\"stream\":true")))) {
+            JsonNode lp = chunk.get("choices").get(0).path("logprobs");
+            StringBuilder joined = new StringBuilder();
+            lp.path("tokens").forEach(t -> {
+                tokens.add(t.asText());
+                joined.append(t.asText());
+            });
+            lp.path("text_offset").forEach(o -> offsets.add(o.asInt()));
+            String piece = chunk.get("choices").get(0).path("text").asText("");
+            if (!piece.isEmpty()) {
+                assertEquals(piece, joined.toString(), "a chunk carries the logprobs of the tokens it holds");
+            }
+            most = Math.max(most, lp.path("tokens").size());
+        }
+        assertTrue(most > 1, "some chunk held several tokens (held back by the stop sequence)");
+        assertEquals(JSON.convertValue(plain.get("tokens"), List.class), tokens);
+        assertEquals(JSON.convertValue(plain.get("text_offset"), List.class), offsets);
+    }
+
+    /** The JSON chunks of a stream, without {@code [DONE]}. */
+    static List<JsonNode> events(HttpResponse r) throws Exception {
+        assertEquals(200, r.status());
+        List<JsonNode> out = new java.util.ArrayList<>();
+        for (String event : new String(r.bufferedBody(), StandardCharsets.UTF_8).split("\n\n")) {
+            assertTrue(event.startsWith("data: "), event);
+            String data = event.substring("data: ".length());
+            if (!data.equals("[DONE]")) {
+                JsonNode chunk = JSON.readTree(data);
+                assertTrue(!chunk.has("error"), data);
+                out.add(chunk);
+            }
+        }
+        return out;
+    }
+
+    @Test
     void jsonModeAlwaysAnswersOneJsonObjectEvenAtTemperatureOneAndOnATightBudget() throws Exception {
         for (int maxTokens : new int[] {2, 3, 12, 40}) {
             for (int seed = 1; seed <= 4; seed++) {
@@ -248,6 +319,13 @@ class InferenceApiTest {
                     assertTrue(parsed.size() >= 1, "the model writes content rather than padding: " + content);
                 }
             }
+        }
+        for (int seed = 1; seed <= 6; seed++) { // stops the model spells over several tokens never cut the object
+            JsonNode stopped = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
+                    + "\"max_tokens\":60,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"],"
+                    + "\"response_format\":{\"type\":\"json_object\"}}"));
+            String text = stopped.get("choices").get(0).get("text").asText();
+            assertTrue(JSON.readTree(text).isObject() && !text.contains("the"), text);
         }
         JsonNode completion = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
                 + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));

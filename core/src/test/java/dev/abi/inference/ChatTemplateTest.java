@@ -28,6 +28,8 @@ class ChatTemplateTest {
             "{{ '<start_of_turn>' + role + '\\n' }} => GEMMA",
             "{{ bos_token + '[INST] ' + content.strip() + ' [/INST]' }} => LLAMA2",
             "{{ '[INST] ' + message['content'] + ' [/INST]' }} => LLAMA2",
+            "{{- \"[INST] \" + message[\"content\"] + \"[/INST]\" }} => MISTRAL",
+            "{%- if tools is not none %}{{- \"[AVAILABLE_TOOLS] [\" }}{%- endif %}{{- \"[INST] \" }} => MISTRAL",
             "{{ '<|user|>\\n' + message['content'] + '<|end|>\\n' }} => PHI3",
             "{{ '<|user|>\\n' + message['content'] + eos_token }} => ZEPHYR",
             "{{ message['content'] }} => CHATML"})
@@ -45,6 +47,23 @@ class ChatTemplateTest {
         assertEquals("[INST] <<SYS>>\nBe brief.\n<</SYS>>\n\nHi there [/INST] Hello. </s><s>[INST] Tell a story. [/INST]",
                 ChatTemplate.LLAMA2.render(CONVERSATION));
         assertEquals("</s>", ChatTemplate.LLAMA2.endOfTurn());
+    }
+
+    /**
+     * Mistral v0.3's template (Mistral-7B-Instruct-v0.3's {@code tokenizer_config.json}): a leading system message is
+     * set aside; each user turn renders as the literal {@code "[INST] "}, the content untouched, and the literal
+     * {@code "[/INST]"} (no space), except that when the turn is the loop's last and a system message was set aside,
+     * the system text and {@code "\n\n"} come before the content; an assistant turn is a space, the trimmed content,
+     * and the EOS token.
+     */
+    @Test
+    void mistralV3PutsTheSystemMessageBeforeTheLastUserTurnWithNoSpaceBeforeTheClosingTag() {
+        assertEquals("[INST] Hi there [/INST] Hello.</s>[INST] Be brief.\n\nTell a story.[/INST]",
+                ChatTemplate.MISTRAL.render(CONVERSATION));
+        assertEquals("[INST] Hi there [/INST] Hello.</s>[INST] Tell a story.[/INST]",
+                ChatTemplate.MISTRAL.render(CONVERSATION.subList(1, 4)), "without a system message");
+        assertEquals("[INST] Be brief.\n\nHi there [/INST]", ChatTemplate.MISTRAL.render(CONVERSATION.subList(0, 2)));
+        assertEquals("</s>", ChatTemplate.MISTRAL.endOfTurn());
     }
 
     @Test

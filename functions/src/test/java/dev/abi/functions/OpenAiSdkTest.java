@@ -7,9 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
 import com.openai.errors.NotFoundException;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
@@ -29,7 +33,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +120,65 @@ class OpenAiSdkTest {
             assertEquals(2, t.topLogprobs().size());
             assertEquals(t.topLogprobs().get(0).logprob(), t.logprob(), 1e-6);
         });
+    }
+
+    @Test
+    void streamedChatLogprobsArriveChunkByChunkAndMatchTheWholeReplys() {
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(CHAT_MODEL)
+                .addUserMessage("Once upon a time").maxCompletionTokens(6).temperature(0.0).logprobs(true)
+                .topLogprobs(1L).build();
+        var whole = client.chat().completions().create(params).choices().get(0).logprobs().orElseThrow().content()
+                .orElseThrow();
+        List<String> streamed = new ArrayList<>();
+        try (StreamResponse<ChatCompletionChunk> chunks = client.chat().completions().createStreaming(params)) {
+            chunks.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.logprobs()
+                    .flatMap(ChatCompletionChunk.Choice.Logprobs::content)
+                    .ifPresent(tokens -> tokens.forEach(t -> streamed.add(t.token())))));
+        }
+        assertEquals(whole.stream().map(t -> t.token()).toList(), streamed);
+    }
+
+    @Test
+    void aJsonSchemaResponseFormatAnswersJsonThatMatchesIt() throws Exception {
+        Map<String, Object> schema = new LinkedHashMap<>();
+        schema.put("type", "object");
+        Map<String, Object> properties = new LinkedHashMap<>();
+        properties.put("name", Map.of("type", "string"));
+        properties.put("age", Map.of("type", "integer"));
+        properties.put("pet", Map.of("enum", List.of("cat", "dog")));
+        schema.put("properties", properties);
+        schema.put("required", List.of("name", "age", "pet"));
+        schema.put("additionalProperties", false);
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder body = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        schema.forEach((k, v) -> body.putAdditionalProperty(k, JsonValue.from(v)));
+        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema
+                .JsonSchema.builder().name("person").strict(true).schema(body.build()).build()).build();
+        for (long seed = 1; seed <= 3; seed++) {
+            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
+                    .model(CHAT_MODEL).addUserMessage("JSON").temperature(1.0).seed(seed).maxCompletionTokens(60)
+                    .responseFormat(format).build());
+            String content = c.choices().get(0).message().content().orElseThrow();
+            JsonNode parsed = new ObjectMapper().readTree(content);
+            assertEquals(List.of("name", "age", "pet"), iterate(parsed.fieldNames()), content);
+            assertTrue(parsed.get("name").isTextual() && parsed.get("age").isIntegralNumber(), content);
+            assertTrue(List.of("cat", "dog").contains(parsed.get("pet").asText()), content);
+        }
+        schema.put("properties", Map.of("name", Map.of("type", "string", "pattern", "^A")));
+        schema.put("required", List.of("name"));
+        ResponseFormatJsonSchema.JsonSchema.Schema.Builder bad = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
+        schema.forEach((k, v) -> bad.putAdditionalProperty(k, JsonValue.from(v)));
+        BadRequestException refused = assertThrows(BadRequestException.class, () -> client.chat().completions()
+                .create(ChatCompletionCreateParams.builder().model(CHAT_MODEL).addUserMessage("JSON")
+                        .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema
+                                .JsonSchema.builder().name("person").strict(true).schema(bad.build()).build()).build())
+                        .build()));
+        assertEquals("response_format.json_schema.schema.properties.name.pattern", refused.param().orElse(null));
+    }
+
+    private static List<String> iterate(java.util.Iterator<String> names) {
+        List<String> out = new ArrayList<>();
+        names.forEachRemaining(out::add);
+        return out;
     }
 
     @Test
