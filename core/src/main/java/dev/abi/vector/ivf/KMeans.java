@@ -1,0 +1,70 @@
+package dev.abi.vector.ivf;
+
+import dev.abi.vector.VectorOps;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Lloyd's k-means on squared Euclidean distance, over training vectors stored back to back. Seeds with distinct
+ * random training vectors; an emptied cluster is re-seeded with a random training vector. Assignment runs in
+ * parallel (the indexer's cores), never on a query path.
+ */
+final class KMeans {
+
+    private KMeans() {
+    }
+
+    /** {@code k} centroids of the {@code n} vectors in {@code data}, after {@code iterations} rounds. */
+    static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorOps ops) {
+        Random random = new Random(seed);
+        float[] centroids = new float[k * dim];
+        int[] order = IntStream.range(0, n).toArray();
+        for (int i = 0; i < k; i++) { // partial Fisher-Yates: k distinct vectors
+            int j = i + random.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+            System.arraycopy(data, order[i] * dim, centroids, i * dim, dim);
+        }
+        int[] assigned = new int[n];
+        for (int it = 0; it < iterations; it++) {
+            float[] current = centroids;
+            IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, current, k, dim, data, i * dim));
+            double[] sums = new double[k * dim];
+            int[] counts = new int[k];
+            for (int i = 0; i < n; i++) {
+                int c = assigned[i];
+                counts[c]++;
+                for (int d = 0; d < dim; d++) {
+                    sums[c * dim + d] += data[i * dim + d];
+                }
+            }
+            float[] next = new float[k * dim];
+            for (int c = 0; c < k; c++) {
+                if (counts[c] == 0) {
+                    System.arraycopy(data, random.nextInt(n) * dim, next, c * dim, dim);
+                    continue;
+                }
+                for (int d = 0; d < dim; d++) {
+                    next[c * dim + d] = (float) (sums[c * dim + d] / counts[c]);
+                }
+            }
+            centroids = next;
+        }
+        return centroids;
+    }
+
+    /** The centroid closest to {@code dim} floats of {@code v} from {@code offset}. */
+    static int nearest(VectorOps ops, float[] centroids, int k, int dim, float[] v, int offset) {
+        int best = 0;
+        float bestDistance = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            float d = ops.squaredDistance(v, offset, centroids, c * dim, dim);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+}
