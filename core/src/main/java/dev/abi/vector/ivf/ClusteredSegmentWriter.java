@@ -23,7 +23,8 @@ import java.util.stream.IntStream;
  * order and the id directory as parts of at most {@code partBytes}, and answers the header (which the caller stores
  * last, under the segment's key, so a crash leaves only unreferenced parts for GC). Runs in the indexer.
  *
- * <p>Memory: the assigned vectors are held grouped by cluster until written (about the state's size again).
+ * <p>Memory: the vectors are held grouped by cluster until written (about the state's size again, plus the codes);
+ * the source is visited three times (sample, assignment, copy).
  */
 public final class ClusteredSegmentWriter {
 
@@ -90,7 +91,7 @@ public final class ClusteredSegmentWriter {
             header.blockPart[c] = blocks.part;
             header.blockLength[c] = block.length;
             header.blockCrc[c] = ClusterHeader.crc(block, block.length);
-            header.vectorOffset[c] = vectors.append(cl.floats.toByteArray());
+            header.vectorOffset[c] = vectors.append(cl.floats);
             header.vectorPart[c] = vectors.part;
             for (int i = 0; i < cl.ids.size(); i++) {
                 String id = cl.ids.get(i);
@@ -138,33 +139,43 @@ public final class ClusteredSegmentWriter {
         return sample;
     }
 
+    /**
+     * Two passes: the nearest centroid of every vector (in parallel batches), then, with each cluster's size known,
+     * the vectors copied into arrays of exactly that size (no growing buffers: the state's size again, not twice).
+     */
     private List<Cluster> assign(VectorSource source, float[] centroids, int k, int dim, Metric metric,
             ScalarQuantizer quantizer) {
-        List<Cluster> out = new ArrayList<>(k);
-        for (int c = 0; c < k; c++) {
-            out.add(new Cluster());
-        }
-        List<StoredVector> batch = new ArrayList<>(BATCH);
+        int[] nearest = new int[source.size()];
+        int[] counts = new int[k];
+        List<float[]> batch = new ArrayList<>(BATCH);
+        int[] next = {0};
         Runnable drain = () -> {
-            float[][] prepared = new float[batch.size()][];
-            int[] nearest = new int[batch.size()];
-            IntStream.range(0, batch.size()).parallel().forEach(i -> {
-                prepared[i] = prepared(batch.get(i).values(), metric);
-                nearest[i] = KMeans.nearest(ops, centroids, k, dim, prepared[i], 0);
-            });
+            int first = next[0];
+            IntStream.range(0, batch.size()).parallel().forEach(i -> nearest[first + i] =
+                    KMeans.nearest(ops, centroids, k, dim, prepared(batch.get(i), metric), 0));
             for (int i = 0; i < batch.size(); i++) {
-                out.get(nearest[i]).add(batch.get(i), prepared[i], quantizer, dim);
+                counts[nearest[first + i]]++;
             }
+            next[0] += batch.size();
             batch.clear();
         };
         source.forEach(v -> {
             checkDimension(v, dim);
-            batch.add(v);
+            if (next[0] + batch.size() >= nearest.length) {
+                throw new IllegalArgumentException("source visited more vectors than its size " + nearest.length);
+            }
+            batch.add(v.values());
             if (batch.size() == BATCH) {
                 drain.run();
             }
         });
         drain.run();
+        List<Cluster> out = new ArrayList<>(k);
+        for (int c = 0; c < k; c++) {
+            out.add(new Cluster(counts[c], dim));
+        }
+        int[] at = {0};
+        source.forEach(v -> out.get(nearest[at[0]++]).add(v, prepared(v.values(), metric), quantizer, dim));
         return out;
     }
 
@@ -195,25 +206,37 @@ public final class ClusteredSegmentWriter {
         return out;
     }
 
-    /** One cluster's vectors while they are assigned. */
+    /** One cluster's vectors while they are assigned, in arrays of the cluster's size. */
     private static final class Cluster {
-        final ByteArrayOutputStream codes = new ByteArrayOutputStream();
-        final ByteArrayOutputStream floats = new ByteArrayOutputStream();
-        final ByteArrayOutputStream crcs = new ByteArrayOutputStream();
-        final List<String> ids = new ArrayList<>();
-        final List<byte[]> attributes = new ArrayList<>();
+        final byte[] codes;
+        final byte[] floats;
+        final byte[] crcs;
+        final List<String> ids;
+        final List<byte[]> attributes;
+        private final ByteBuffer floatView;
+        private int size;
+
+        Cluster(int count, int dim) {
+            codes = new byte[count * dim];
+            floats = new byte[Math.multiplyExact(count, dim * 4)];
+            crcs = new byte[count * 4];
+            ids = new ArrayList<>(count);
+            attributes = new ArrayList<>(count);
+            floatView = ByteBuffer.wrap(floats).order(ByteOrder.LITTLE_ENDIAN);
+        }
 
         void add(StoredVector v, float[] prepared, ScalarQuantizer quantizer, int dim) {
-            byte[] code = new byte[dim];
-            quantizer.encode(prepared, 0, code, 0);
-            codes.writeBytes(code);
-            ByteBuffer f = ByteBuffer.allocate(dim * 4).order(ByteOrder.LITTLE_ENDIAN);
-            for (float x : v.values()) {
-                f.putFloat(x);
+            if (size * dim >= codes.length) {
+                throw new IllegalArgumentException("source visited other vectors on its second pass (at " + v.id()
+                        + ")");
             }
-            floats.writeBytes(f.array());
-            crcs.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN)
-                    .putInt(ClusterHeader.crc(f.array(), f.capacity())).array());
+            quantizer.encode(prepared, 0, codes, size * dim);
+            int from = size * dim * 4;
+            for (int d = 0; d < dim; d++) {
+                floatView.putFloat(from + d * 4, v.values()[d]);
+            }
+            ByteBuffer.wrap(crcs).order(ByteOrder.LITTLE_ENDIAN).putInt(size * 4,
+                    ClusterHeader.crc(floats, from, dim * 4));
             if (v.id().getBytes(StandardCharsets.UTF_8).length > 0xffff) {
                 throw new IllegalArgumentException("id of " + v.id().length() + " characters is too long for a segment");
             }
@@ -224,13 +247,14 @@ public final class ClusteredSegmentWriter {
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException("attributes of " + v.id() + " cannot be written as JSON", e);
             }
+            size++;
         }
 
         /** codes, vector CRCs, ids (u16 length + UTF-8), attributes (int length + JSON). */
         byte[] block(int dim) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(codes.size() + crcs.size() + ids.size() * 24);
-            out.writeBytes(codes.toByteArray());
-            out.writeBytes(crcs.toByteArray());
+            ByteArrayOutputStream out = new ByteArrayOutputStream(codes.length + crcs.length + ids.size() * 24);
+            out.writeBytes(codes);
+            out.writeBytes(crcs);
             for (String id : ids) {
                 byte[] b = id.getBytes(StandardCharsets.UTF_8);
                 out.write(b.length & 0xff);
