@@ -41,8 +41,13 @@ public final class ClusteredSegmentView {
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
+    /** Bytes of parsed blocks a view keeps, most recently used first ({@code abi.cache.parsed-bytes}, 64 MiB). */
+    private static final long PARSED_BUDGET = Long.getLong("abi.cache.parsed-bytes", 64L << 20);
+
     private final String name;
     private final ClusterHeader h;
+    private final java.util.LinkedHashMap<Integer, Block> parsed = new java.util.LinkedHashMap<>(64, 0.75f, true);
+    private long parsedBytes;
     private final RangeReader reader;
     private final Executor executor;
     private final Effort effort;
@@ -229,11 +234,31 @@ public final class ClusteredSegmentView {
         return out;
     }
 
-    /** The checked block of cluster {@code c}. */
+    /**
+     * The checked block of cluster {@code c}: from the blocks this view parsed lately, else read (through the cache)
+     * and checked. Keeping parsed blocks spares a warm query the CRC32C and id parsing of every probed cluster.
+     */
     Block block(int c) {
+        synchronized (parsed) {
+            Block b = parsed.get(c);
+            if (b != null) {
+                return b;
+            }
+        }
         byte[] bytes = verified(ClusterHeader.blockKey(name, h.blockPart[c]), h.blockOffset[c], h.blockLength[c],
                 h.blockCrc[c], "cluster " + c);
-        return Block.parse(name, c, bytes, h.size[c], h.dimension);
+        Block b = Block.parse(name, c, bytes, h.size[c], h.dimension);
+        synchronized (parsed) {
+            if (parsed.put(c, b) == null) {
+                parsedBytes += bytes.length;
+            }
+            var eldest = parsed.values().iterator();
+            while (parsedBytes > PARSED_BUDGET && eldest.hasNext()) {
+                parsedBytes -= eldest.next().bytes.length;
+                eldest.remove();
+            }
+        }
+        return b;
     }
 
     private float[] vector(Block b, int position) {
