@@ -37,6 +37,7 @@ public final class ClusteredSegmentWriter {
     private final int partBytes;
     private final int bucketSize;
     private final long seed;
+    private final double maxClusterFactor;
     private final VectorOps ops = VectorOpsProvider.get();
 
     private ClusteredSegmentWriter(Builder b) {
@@ -46,6 +47,7 @@ public final class ClusteredSegmentWriter {
         this.partBytes = b.partBytes;
         this.bucketSize = b.bucketSize;
         this.seed = b.seed;
+        this.maxClusterFactor = b.maxClusterFactor;
     }
 
     public static Builder builder() {
@@ -147,14 +149,27 @@ public final class ClusteredSegmentWriter {
             ScalarQuantizer quantizer) {
         int[] nearest = new int[source.size()];
         int[] counts = new int[k];
+        // k-means on embeddings makes a few huge "hub" clusters that attract queries too: a cap keeps the bytes a
+        // query reads bounded; a vector whose nearest cluster is full goes to the nearest of its next ones with room
+        long cap = (long) Math.ceil(maxClusterFactor * source.size() / k);
+        int choices = Math.min(k, 8);
         List<float[]> batch = new ArrayList<>(BATCH);
         int[] next = {0};
         Runnable drain = () -> {
             int first = next[0];
-            IntStream.range(0, batch.size()).parallel().forEach(i -> nearest[first + i] =
-                    KMeans.nearest(ops, centroids, k, dim, prepared(batch.get(i), metric), 0));
+            int[][] ranked = new int[batch.size()][];
+            IntStream.range(0, batch.size()).parallel().forEach(i ->
+                    ranked[i] = KMeans.nearestFew(ops, centroids, k, dim, prepared(batch.get(i), metric), choices));
             for (int i = 0; i < batch.size(); i++) {
-                counts[nearest[first + i]]++;
+                int chosen = ranked[i][0];
+                for (int c : ranked[i]) {
+                    if (counts[c] < cap) {
+                        chosen = c;
+                        break;
+                    }
+                }
+                nearest[first + i] = chosen;
+                counts[chosen]++;
             }
             next[0] += batch.size();
             batch.clear();
@@ -310,6 +325,18 @@ public final class ClusteredSegmentWriter {
         private int partBytes = 64 << 20;
         private int bucketSize = 512;
         private long seed = 21;
+        private double maxClusterFactor = 2.0;
+
+        /**
+         * Largest cluster as a multiple of the mean size (default 2; infinity for plain nearest-centroid assignment).
+         */
+        public Builder maxClusterFactor(double factor) {
+            if (!(factor >= 1.0)) {
+                throw new IllegalArgumentException("maxClusterFactor must be at least 1; got " + factor);
+            }
+            this.maxClusterFactor = factor;
+            return this;
+        }
 
         /** Clusters to build; 0 (default) for {@link #defaultClusters}. */
         public Builder clusters(int clusters) {

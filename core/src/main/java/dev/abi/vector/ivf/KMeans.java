@@ -54,6 +54,27 @@ final class KMeans {
         return centroids;
     }
 
+    /** The {@code m} centroids closest to {@code dim} floats of {@code v} from {@code offset}, nearest first. */
+    static int[] nearestFew(VectorOps ops, float[] centroids, int k, int dim, float[] v, int m) {
+        int[] best = new int[m];
+        float[] distance = new float[m];
+        java.util.Arrays.fill(distance, Float.POSITIVE_INFINITY);
+        for (int c = 0; c < k; c++) {
+            float d = ops.squaredDistance(v, 0, centroids, c * dim, dim);
+            if (d < distance[m - 1]) {
+                int at = m - 1;
+                while (at > 0 && distance[at - 1] > d) {
+                    distance[at] = distance[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                distance[at] = d;
+                best[at] = c;
+            }
+        }
+        return best;
+    }
+
     /** The centroid closest to {@code dim} floats of {@code v} from {@code offset}. */
     static int nearest(VectorOps ops, float[] centroids, int k, int dim, float[] v, int offset) {
         int best = 0;

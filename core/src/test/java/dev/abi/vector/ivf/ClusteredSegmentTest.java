@@ -132,6 +132,26 @@ class ClusteredSegmentTest {
     }
 
     @Test
+    void noClusterGrowsPastItsCap() {
+        // few true blobs and many clusters: plain nearest-centroid assignment piles vectors into some clusters
+        float[][] data = clustered(4000, DIM, 12);
+        Parts parts = new Parts();
+        FlatVectorIndex index = index(data, Metric.L2);
+        byte[] header = ClusteredSegmentWriter.builder().clusters(100).maxClusterFactor(1.5).build()
+                .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
+        ClusterHeader h = ClusterHeader.decode("seg/x.bin", header);
+        int largest = java.util.Arrays.stream(h.size).max().orElseThrow();
+        assertTrue(largest <= 60, "largest cluster " + largest + " of a cap of 1.5 x 40");
+        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).maxClusterFactor(Double.POSITIVE_INFINITY)
+                .build().write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
+        assertTrue(java.util.Arrays.stream(ClusterHeader.decode("seg/y.bin", plain).size).max().orElseThrow() > 60,
+                "without the cap some cluster is larger (else this test shows nothing)");
+        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run,
+                Effort.DEFAULT);
+        assertTrue(recallAt10(view, index, clustered(30, DIM, 13), new Effort(20, 100)) >= 0.9);
+    }
+
+    @Test
     void filtersHiddenIdsGetAndForEachSeeStoredAttributes() {
         float[][] data = clustered(3000, DIM, 5);
         FlatVectorIndex exact = index(data, Metric.COSINE);
