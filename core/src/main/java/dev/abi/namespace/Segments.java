@@ -134,8 +134,10 @@ final class Segments {
                 }
                 case CLUSTER -> {
                     try {
-                        ClusteredSegmentView view = ClusteredSegmentView.open(ref.key(), bytes, reader(objects),
-                                READS, Effort.DEFAULT);
+                        // the indexer reads every cluster once: past the cache, which it would only churn
+                        ClusteredSegmentView view = ClusteredSegmentView.open(ref.key(), bytes,
+                                inPlace ? RangeCache.shared().over(reader(objects)) : reader(objects), READS,
+                                Effort.DEFAULT);
                         if (inPlace) {
                             index = new ClusteredVectorIndex(view, empty(dimension, metric, graphThreshold));
                         } else {
@@ -165,17 +167,17 @@ final class Segments {
             java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
 
     /**
-     * Ranges of segment parts through the process's {@link RangeCache}; a missing part is a corrupt segment (it is
-     * never deleted while a manifest names its header).
+     * Ranges of segment parts (serving instances put the process's {@link RangeCache} in front); a missing part is a
+     * corrupt segment (it is never deleted while a manifest names its header).
      */
     static RangeReader reader(ObjectStore objects) {
-        return RangeCache.shared().over((key, offset, length) -> {
+        return (key, offset, length) -> {
             try {
                 return objects.getRange(key, offset, length);
             } catch (dev.abi.store.ObjectNotFoundException e) {
                 throw new CorruptSegmentException(key, "segment part is missing");
             }
-        });
+        };
     }
 
     static void apply(VectorIndex index, List<Operation> ops) {

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -149,6 +150,22 @@ public final class ClusteredSegmentView {
     /** Whether the segment stores {@code id} (one directory bucket read). */
     public boolean contains(String id) {
         return locate(id) != null;
+    }
+
+    /** How many of {@code ids} the segment stores: their directory buckets read in parallel, each once. */
+    public int countStored(java.util.Collection<String> ids) {
+        Map<Integer, Set<String>> byBucket = new java.util.HashMap<>();
+        for (String id : ids) {
+            byBucket.computeIfAbsent(h.bucketOf(id), k -> new java.util.HashSet<>()).add(id);
+        }
+        List<Integer> counts = parallel(List.copyOf(byBucket.entrySet()), e -> {
+            int n = 0;
+            for (String id : e.getValue()) {
+                n += locate(id) != null ? 1 : 0; // the bucket is read once, then answered by the cache
+            }
+            return n;
+        });
+        return counts.stream().mapToInt(Integer::intValue).sum();
     }
 
     /** The stored vector {@code id} (a directory bucket, its cluster and its vector read), if the segment has it. */

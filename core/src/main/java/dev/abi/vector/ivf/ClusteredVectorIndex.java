@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  * as {@code LayeredVectorIndex} does for a graph segment. Every id written or deleted after the segment is hidden in
  * it (by id: the segment's ids are not held in memory); searches ask both layers for {@code topK} and merge them.
  * Whether a hidden id was in the segment, which {@link #size()} needs, is looked up in the segment's id directory
- * only when asked (a delete asks at once, for its answer).
+ * only when asked, each directory bucket once and in parallel (a delete asks at once, for its answer).
  */
 public final class ClusteredVectorIndex implements VectorIndex {
 
@@ -27,8 +27,10 @@ public final class ClusteredVectorIndex implements VectorIndex {
     private final VectorIndex overlay;
     /** Ids written or deleted after the segment: their stored copies are never answered. */
     private final Set<String> hidden = ConcurrentHashMap.newKeySet();
-    /** For hidden ids looked up so far: whether the segment holds them. */
-    private final Map<String, Boolean> inBase = new ConcurrentHashMap<>();
+    /** Hidden ids not yet looked up in the segment (hidden by an upsert; {@link #size()} looks them up). */
+    private final Set<String> pending = ConcurrentHashMap.newKeySet();
+    /** Hidden ids the segment was found to hold. */
+    private final java.util.concurrent.atomic.AtomicInteger hiddenInBase = new java.util.concurrent.atomic.AtomicInteger();
     private final Object writes = new Object();
 
     /**
@@ -61,20 +63,22 @@ public final class ClusteredVectorIndex implements VectorIndex {
 
     @Override
     public int size() {
-        int hiddenInBase = 0;
-        for (String id : hidden) {
-            if (inBase.computeIfAbsent(id, base::contains)) {
-                hiddenInBase++;
+        synchronized (writes) {
+            if (!pending.isEmpty()) {
+                hiddenInBase.addAndGet(base.countStored(pending)); // one read per directory bucket, in parallel
+                pending.clear();
             }
+            return base.size() - hiddenInBase.get() + overlay.size();
         }
-        return base.size() - hiddenInBase + overlay.size();
     }
 
     @Override
     public void upsert(String id, float[] values, Map<String, Object> attributes) {
         synchronized (writes) {
             overlay.upsert(id, values, attributes);
-            hidden.add(id);
+            if (hidden.add(id)) {
+                pending.add(id);
+            }
         }
     }
 
@@ -82,7 +86,10 @@ public final class ClusteredVectorIndex implements VectorIndex {
     public boolean delete(String id) {
         synchronized (writes) {
             boolean written = overlay.delete(id);
-            boolean stored = hidden.add(id) && inBase.computeIfAbsent(id, base::contains);
+            boolean stored = hidden.add(id) && base.contains(id);
+            if (stored) {
+                hiddenInBase.incrementAndGet();
+            }
             return written || stored;
         }
     }
