@@ -161,12 +161,15 @@ public final class ClusteredSegmentWriter {
             IntStream.range(0, batch.size()).parallel().forEach(i ->
                     ranked[i] = KMeans.nearestFew(ops, centroids, k, dim, prepared(batch.get(i), metric), choices));
             for (int i = 0; i < batch.size(); i++) {
-                int chosen = ranked[i][0];
+                int chosen = -1;
                 for (int c : ranked[i]) {
                     if (counts[c] < cap) {
                         chosen = c;
                         break;
                     }
+                }
+                if (chosen < 0) { // its nearest clusters are all full: the nearest with room, by a full scan
+                    chosen = nearestWithRoom(prepared(batch.get(i), metric), centroids, k, dim, counts, cap);
                 }
                 nearest[first + i] = chosen;
                 counts[chosen]++;
@@ -192,6 +195,21 @@ public final class ClusteredSegmentWriter {
         int[] at = {0};
         source.forEach(v -> out.get(nearest[at[0]++]).add(v, prepared(v.values(), metric), quantizer, dim));
         return out;
+    }
+
+    private int nearestWithRoom(float[] v, float[] centroids, int k, int dim, int[] counts, long cap) {
+        int best = -1;
+        float bestDistance = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            if (counts[c] < cap) {
+                float d = ops.squaredDistance(v, 0, centroids, c * dim, dim);
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = c;
+                }
+            }
+        }
+        return best; // some cluster has room: the caps add up to at least the vector count
     }
 
     private static void checkDimension(StoredVector v, int dim) {
