@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * Gaussian noise (a small spread makes the blobs overlap, so the neighbours of a query lie in several clusters); queries are drawn the same way, and
  * their exact top 10 is found by a full scan. The store is local disk under a latency wrapper.
  *
- * <p>Usage: {@code ClusteredSegmentBenchmark <n> <dim> [latencyMs=20] [queries=50] [dir=/tmp/abi-bench-ivf] [spread=0.7]}.
+ * <p>Usage: {@code ClusteredSegmentBenchmark <n> <dim> [latencyMs=20] [queries=50] [dir=/tmp/abi-bench-ivf] [spread=0.7] [splitFactor=0, off]}.
  */
 public final class ClusteredSegmentBenchmark {
 
@@ -49,9 +49,10 @@ public final class ClusteredSegmentBenchmark {
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         Path dir = Path.of(args.length > 4 ? args[4] : "/tmp/abi-bench-ivf");
         double spread = args.length > 5 ? Double.parseDouble(args[5]) : 0.7;
+        double split = args.length > 6 ? Double.parseDouble(args[6]) : 0; // 0: no split of large clusters
         int blobs = Math.max(16, n / 250);
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores; n=%d dim=%d latency=%d ms/GET; %d blobs, spread %.2f%n%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), n, dim, latency, blobs, spread);
+        System.out.printf(Locale.ROOT, "JVM %s, %d cores; n=%d dim=%d latency=%d ms/GET; %d blobs, spread %.2f, split %.1f%n%n",
+                Runtime.version(), Runtime.getRuntime().availableProcessors(), n, dim, latency, blobs, spread, split);
 
         float[][] centres = new float[blobs][dim];
         SplittableRandom r = new SplittableRandom(SEED);
@@ -82,8 +83,11 @@ public final class ClusteredSegmentBenchmark {
         LocalDiskObjectStore disk = new LocalDiskObjectStore(dir.resolve("store"));
         long t0 = System.nanoTime();
         String key = "seg/bench.bin";
-        byte[] header = ClusteredSegmentWriter.builder().build().write(key, source, dim, Metric.L2,
-                disk::putIfAbsent);
+        ClusteredSegmentWriter.Builder writer = ClusteredSegmentWriter.builder();
+        if (split > 0) {
+            writer.splitFactor(split);
+        }
+        byte[] header = writer.build().write(key, source, dim, Metric.L2, disk::putIfAbsent);
         disk.putIfAbsent(key, header);
         double buildSeconds = (System.nanoTime() - t0) / 1e9;
         List<Set<String>> truth = groundTruth(source, qs);

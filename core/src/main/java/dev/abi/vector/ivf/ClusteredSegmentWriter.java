@@ -38,6 +38,7 @@ public final class ClusteredSegmentWriter {
     private final int bucketSize;
     private final long seed;
     private final double maxClusterFactor;
+    private final double splitFactor;
     private final VectorOps ops = VectorOpsProvider.get();
 
     private ClusteredSegmentWriter(Builder b) {
@@ -48,6 +49,7 @@ public final class ClusteredSegmentWriter {
         this.bucketSize = b.bucketSize;
         this.seed = b.seed;
         this.maxClusterFactor = b.maxClusterFactor;
+        this.splitFactor = b.splitFactor;
     }
 
     public static Builder builder() {
@@ -72,7 +74,10 @@ public final class ClusteredSegmentWriter {
         int k = Math.min(n, clusters > 0 ? clusters : defaultClusters(n));
         int sampleSize = Math.min(n, Math.max(k, trainingVectors));
         float[] sample = sample(source, n, sampleSize, dimension, metric);
-        float[] centroids = KMeans.train(sample, sampleSize, dimension, k, iterations, seed, ops);
+        float[] trained = KMeans.train(sample, sampleSize, dimension, k, iterations, seed, ops);
+        float[] centroids = splitFactor == Double.POSITIVE_INFINITY ? trained
+                : KMeans.splitLarge(sample, sampleSize, dimension, trained, k, splitFactor, iterations, seed, ops);
+        k = centroids.length / dimension;
         ScalarQuantizer quantizer = ScalarQuantizer.train(sample, sampleSize, dimension);
         List<Cluster> assigned = assign(source, centroids, k, dimension, metric, quantizer);
 
@@ -344,6 +349,20 @@ public final class ClusteredSegmentWriter {
         private int bucketSize = 512;
         private long seed = 21;
         private double maxClusterFactor = Double.POSITIVE_INFINITY;
+        private double splitFactor = Double.POSITIVE_INFINITY;
+
+        /**
+         * Splits every trained cluster holding more than {@code factor} times the mean share of the training sample
+         * into clusters of about the mean size, trained on its own vectors (default: no split; the cluster count
+         * grows). Unlike {@link #maxClusterFactor}, every vector still goes to its nearest centroid.
+         */
+        public Builder splitFactor(double factor) {
+            if (!(factor >= 1.0)) {
+                throw new IllegalArgumentException("splitFactor must be at least 1; got " + factor);
+            }
+            this.splitFactor = factor;
+            return this;
+        }
 
         /**
          * Largest cluster as a multiple of the mean size (default: no cap, plain nearest-centroid assignment). A cap

@@ -54,6 +54,46 @@ final class KMeans {
         return centroids;
     }
 
+    /**
+     * Replaces every centroid whose share of the training vectors exceeds {@code factor} times the mean by
+     * {@code ceil(share / mean)} centroids trained on its own vectors: k-means on embeddings leaves "hub" clusters
+     * that queries probe, and their size is what a query reads. Answers the new centroids (more of them).
+     */
+    static float[] splitLarge(float[] data, int n, int dim, float[] centroids, int k, double factor, int iterations,
+            long seed, VectorOps ops) {
+        int[] assigned = new int[n];
+        IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, centroids, k, dim, data, i * dim));
+        int[] counts = new int[k];
+        for (int a : assigned) {
+            counts[a]++;
+        }
+        double mean = (double) n / k;
+        java.util.List<float[]> out = new java.util.ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            if (counts[c] <= factor * mean || counts[c] < 2) {
+                out.add(java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim));
+                continue;
+            }
+            float[] members = new float[counts[c] * dim];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (assigned[i] == c) {
+                    System.arraycopy(data, i * dim, members, m++ * dim, dim);
+                }
+            }
+            int parts = Math.min(m, (int) Math.ceil(m / mean));
+            float[] sub = train(members, m, dim, parts, iterations, seed + c, ops);
+            for (int j = 0; j < parts; j++) {
+                out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
+            }
+        }
+        float[] result = new float[out.size() * dim];
+        for (int j = 0; j < out.size(); j++) {
+            System.arraycopy(out.get(j), 0, result, j * dim, dim);
+        }
+        return result;
+    }
+
     /** The {@code m} centroids closest to {@code dim} floats of {@code v} from {@code offset}, nearest first. */
     static int[] nearestFew(VectorOps ops, float[] centroids, int k, int dim, float[] v, int m) {
         int[] best = new int[m];

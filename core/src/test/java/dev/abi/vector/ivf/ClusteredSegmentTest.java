@@ -152,6 +152,27 @@ class ClusteredSegmentTest {
     }
 
     @Test
+    void splittingLargeClustersAddsClustersAndShrinksTheLargest() {
+        float[][] data = clustered(4000, DIM, 12);
+        FlatVectorIndex index = index(data, Metric.L2);
+        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).build()
+                .write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
+        Parts parts = new Parts();
+        byte[] split = ClusteredSegmentWriter.builder().clusters(100).splitFactor(1.5).build()
+                .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
+        ClusterHeader p = ClusterHeader.decode("seg/y.bin", plain);
+        ClusterHeader h = ClusterHeader.decode("seg/x.bin", split);
+        int largestPlain = Arrays.stream(p.size).max().orElseThrow();
+        int largestSplit = Arrays.stream(h.size).max().orElseThrow();
+        assertTrue(h.clusters > p.clusters, h.clusters + " clusters after the split, " + p.clusters + " before");
+        assertTrue(largestSplit < largestPlain, "largest " + largestSplit + " after, " + largestPlain + " before");
+        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", split, parts, Runnable::run,
+                Effort.DEFAULT);
+        assertTrue(recallAt10(view, index, clustered(30, DIM, 13), new Effort(20, 100)) >= 0.9);
+        assertThrows(IllegalArgumentException.class, () -> ClusteredSegmentWriter.builder().splitFactor(0.5));
+    }
+
+    @Test
     void filtersHiddenIdsGetAndForEachSeeStoredAttributes() {
         float[][] data = clustered(3000, DIM, 5);
         FlatVectorIndex exact = index(data, Metric.COSINE);
