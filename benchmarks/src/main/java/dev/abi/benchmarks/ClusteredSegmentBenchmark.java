@@ -36,7 +36,7 @@ import java.util.function.Consumer;
  * Gaussian noise (a small spread makes the blobs overlap, so the neighbours of a query lie in several clusters); queries are drawn the same way, and
  * their exact top 10 is found by a full scan. The store is local disk under a latency wrapper.
  *
- * <p>Usage: {@code ClusteredSegmentBenchmark <n> <dim> [latencyMs=20] [queries=50] [dir=/tmp/abi-bench-ivf] [spread=0.7] [splitFactor=0, off]}.
+ * <p>Usage: {@code ClusteredSegmentBenchmark <n> <dim> [latencyMs=20] [queries=50] [dir=/tmp/abi-bench-ivf] [spread=0.7] [splitFactor: 0 for the writer's default, Infinity for none]}.
  */
 public final class ClusteredSegmentBenchmark {
 
@@ -49,7 +49,7 @@ public final class ClusteredSegmentBenchmark {
         int queries = args.length > 3 ? Integer.parseInt(args[3]) : 50;
         Path dir = Path.of(args.length > 4 ? args[4] : "/tmp/abi-bench-ivf");
         double spread = args.length > 5 ? Double.parseDouble(args[5]) : 0.7;
-        double split = args.length > 6 ? Double.parseDouble(args[6]) : 0; // 0: no split of large clusters
+        double split = args.length > 6 ? Double.parseDouble(args[6]) : 0; // 0: the writer's default; Infinity: none
         int blobs = Math.max(16, n / 250);
         System.out.printf(Locale.ROOT, "JVM %s, %d cores; n=%d dim=%d latency=%d ms/GET; %d blobs, spread %.2f, split %.1f%n%n",
                 Runtime.version(), Runtime.getRuntime().availableProcessors(), n, dim, latency, blobs, spread, split);

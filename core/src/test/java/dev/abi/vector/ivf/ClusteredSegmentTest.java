@@ -106,7 +106,7 @@ class ClusteredSegmentTest {
             FlatVectorIndex exact = index(data, metric);
             Parts parts = new Parts();
             ClusteredSegmentView view = write(parts, exact, ClusteredSegmentWriter.builder().build());
-            assertEquals(63, view.clusters(), "sqrt(4000) clusters");
+            assertTrue(view.clusters() >= 63, "sqrt(4000) clusters, more once large ones are split: " + view.clusters());
             double recall = recallAt10(view, exact, queries, new Effort(16, 100));
             assertTrue(recall >= 0.95, metric + " recall@10 " + recall);
             List<SearchHit> self = view.search(data[123], 3, Filter.ALL, id -> false);
@@ -143,7 +143,7 @@ class ClusteredSegmentTest {
         int largest = java.util.Arrays.stream(h.size).max().orElseThrow();
         assertTrue(largest <= 60, "largest cluster " + largest + " of a cap of 1.5 x 40");
         byte[] plain = ClusteredSegmentWriter.builder().clusters(100).maxClusterFactor(Double.POSITIVE_INFINITY)
-                .build().write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
+                .splitFactor(Double.POSITIVE_INFINITY).build().write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
         assertTrue(java.util.Arrays.stream(ClusterHeader.decode("seg/y.bin", plain).size).max().orElseThrow() > 60,
                 "without the cap some cluster is larger (else this test shows nothing)");
         ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run,
@@ -155,7 +155,7 @@ class ClusteredSegmentTest {
     void splittingLargeClustersAddsClustersAndShrinksTheLargest() {
         float[][] data = clustered(4000, DIM, 12);
         FlatVectorIndex index = index(data, Metric.L2);
-        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).build()
+        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).splitFactor(Double.POSITIVE_INFINITY).build()
                 .write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
         Parts parts = new Parts();
         byte[] split = ClusteredSegmentWriter.builder().clusters(100).splitFactor(1.5).build()
