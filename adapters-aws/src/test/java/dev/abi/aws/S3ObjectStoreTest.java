@@ -39,6 +39,35 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         return new S3ObjectStore(s3, BUCKET, "tenant-a");
     }
 
+    /** A ranged read sends a Range header and S3Proxy answers with that many bytes, not the 4 MiB object. */
+    @Test
+    void getRangeAsksForTheRangeAndOnlyTheRangeComesOver() {
+        java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Long> lengths = new java.util.concurrent.CopyOnWriteArrayList<>();
+        var counting = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
+            @Override
+            public void afterTransmission(software.amazon.awssdk.core.interceptor.Context.AfterTransmission c,
+                    software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
+                if (c.httpRequest().method() == software.amazon.awssdk.http.SdkHttpMethod.GET) {
+                    ranges.add(c.httpRequest().firstMatchingHeader("Range").orElse("none"));
+                    lengths.add(c.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
+                            .orElse(-1L));
+                }
+            }
+        };
+        try (S3Client counted = proxy.client(counting)) {
+            S3ObjectStore store = new S3ObjectStore(counted, BUCKET, "ranges");
+            byte[] large = new byte[4 * 1024 * 1024];
+            new java.util.Random(7).nextBytes(large);
+            store.putIfAbsent("seg/large.bin", large);
+            byte[] got = store.getRange("seg/large.bin", 3_000_000, 4096);
+            assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
+                    java.util.Arrays.toString(got));
+            assertEquals(java.util.List.of("bytes=3000000-3004095"), ranges);
+            assertEquals(java.util.List.of(4096L), lengths);
+        }
+    }
+
     /**
      * Emulator gap, not a store bug: S3Proxy 4.1.0 answers a PUT sent with {@code If-None-Match: *} with an ETag that
      * its own {@code If-Match} check then refuses, so a swap using the etag returned by a create fails there. Real S3

@@ -47,6 +47,11 @@ public final class S3ProxyServer implements AutoCloseable {
                 software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
     }
 
+    /** A client whose every request and response also pass through {@code interceptor} (to count what came over). */
+    public S3Client client(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
+        return builder().overrideConfiguration(o -> o.addExecutionInterceptor(interceptor)).build();
+    }
+
     private S3Client newClient() {
         return builder().build();
     }

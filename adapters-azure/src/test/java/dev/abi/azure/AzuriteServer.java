@@ -87,6 +87,16 @@ final class AzuriteServer implements AutoCloseable {
                 + port + "/" + ACCOUNT + ";";
     }
 
+    /** The container through a client whose pipeline also runs {@code policy} (to count what came over). */
+    BlobContainerClient container(String name, com.azure.core.http.policy.HttpPipelinePolicy policy) {
+        return new BlobServiceClientBuilder()
+                .connectionString(connectionString())
+                .httpClient(new JdkHttpClientBuilder().build())
+                .addPolicy(policy)
+                .buildClient()
+                .getBlobContainerClient(name);
+    }
+
     BlobContainerClient container(String name) {
         BlobContainerClient c = new BlobServiceClientBuilder()
                 .connectionString(connectionString())

@@ -63,6 +63,34 @@ class BlobObjectStoreTest extends ObjectStoreContract {
         assertEquals(412, e.getStatusCode());
     }
 
+    /** A ranged read sends x-ms-range and Azurite answers with that many bytes, not the 4 MiB blob. */
+    @Test
+    void getRangeAsksForTheRangeAndOnlyTheRangeComesOver() {
+        java.util.List<String> ranges = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.List<Long> lengths = new java.util.concurrent.CopyOnWriteArrayList<>();
+        com.azure.core.http.policy.HttpPipelinePolicy counting = (context, next) -> {
+            boolean get = context.getHttpRequest().getHttpMethod() == com.azure.core.http.HttpMethod.GET;
+            String range = context.getHttpRequest().getHeaders().getValue(
+                    com.azure.core.http.HttpHeaderName.fromString("x-ms-range"));
+            return next.process().doOnNext(response -> {
+                if (get) {
+                    ranges.add(String.valueOf(range));
+                    String length = response.getHeaderValue(com.azure.core.http.HttpHeaderName.CONTENT_LENGTH);
+                    lengths.add(length == null ? -1L : Long.parseLong(length));
+                }
+            });
+        };
+        BlobObjectStore store = new BlobObjectStore(azurite.container("abi-state", counting), "ranges");
+        byte[] large = new byte[4 * 1024 * 1024];
+        new java.util.Random(7).nextBytes(large);
+        store.putIfAbsent("seg/large.bin", large);
+        byte[] got = store.getRange("seg/large.bin", 3_000_000, 4096);
+        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
+                java.util.Arrays.toString(got));
+        assertEquals(java.util.List.of("bytes=3000000-3004095"), ranges);
+        assertEquals(java.util.List.of(4096L), lengths);
+    }
+
     @Test
     void modelCheckOnAzurite() throws Exception {
         ModelCheck.Report r = ModelCheck.run(new BlobObjectStore(container, "model"), 404, 3, 10);

@@ -89,6 +89,10 @@ public final class Failures {
             case CorruptObjectException e -> Failure.of(500, "corrupt-object", "Stored object failed verification",
                     "object '" + e.key() + "' failed its checksum or format check; see the server log")
                     .withHeaders(Map.of("X-Abi-Corrupt-Object", e.key())).logging(e);
+            case dev.abi.vector.CorruptSegmentException e -> Failure.of(500, "corrupt-object",
+                    "Stored object failed verification", "segment '" + e.segment()
+                    + "' failed its checksum or format check; see the server log")
+                    .withHeaders(Map.of("X-Abi-Corrupt-Object", e.segment())).logging(e);
             default -> Failure.of(500, "internal", "Internal error", "an unexpected error occurred; see the server log")
                     .logging(t);
         };

@@ -57,8 +57,17 @@ final class DurableNamespace {
     /** From this many vectors states are searched through a graph, and compactions store the graph. */
     private final int graphThreshold;
 
+    /** From this many vectors compactions store a clustered segment. */
+    private final int clusterThreshold;
+
     DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
             int graphThreshold) {
+        this(config, objects, log, metadata, graphThreshold, Integer.MAX_VALUE);
+    }
+
+    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
+            int graphThreshold, int clusterThreshold) {
+        this.clusterThreshold = clusterThreshold;
         this.metadata = metadata;
         this.graphThreshold = graphThreshold;
         this.config = config;
@@ -93,6 +102,11 @@ final class DurableNamespace {
     /** From this many vectors states are searched through a graph, and compactions store the graph. */
     int graphThreshold() {
         return graphThreshold;
+    }
+
+    /** From this many vectors compactions store a clustered segment (read by range) instead of a graph. */
+    int clusterThreshold() {
+        return clusterThreshold;
     }
 
     /**

@@ -63,7 +63,8 @@ final class GarbageCollector {
             String rest = info.key().substring(ns.root().length());
             boolean collectable = rest.startsWith("wal/") || rest.startsWith("log/") || rest.startsWith("seg/")
                     || rest.startsWith("manifest/");
-            if (collectable && !live.contains(info.key()) && info.lastModified() < cutoff) {
+            if (collectable && !live.contains(info.key()) && !live.contains(segmentOfPart(info.key()))
+                    && info.lastModified() < cutoff) {
                 ns.objects().delete(info.key());
                 deleted++;
             } else {
@@ -71,6 +72,12 @@ final class GarbageCollector {
             }
         }
         return new Report(deleted, kept, oldest);
+    }
+
+    /** The header key a clustered segment's part belongs to ({@code x.bin.c0} to {@code x.bin}), else the key. */
+    static String segmentOfPart(String key) {
+        int bin = key.lastIndexOf(".bin.");
+        return bin < 0 ? key : key.substring(0, bin + ".bin".length());
     }
 
     /** Keeps every version from {@code from} to {@code head}: one base manifest, all newer ones, the log after it. */

@@ -110,7 +110,8 @@ final class Indexer {
             var state = Segments.load(ns.objects(), plan.base(), ns.config().dimension(), ns.config().metric(),
                     Integer.MAX_VALUE);
             Segments.apply(state, List.copyOf(plan.net().values()));
-            segments = List.of(Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold()));
+            segments = List.of(Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold(),
+                    ns.clusterThreshold()));
             count = state.size();
             Telemetry.metrics().record(MetricNames.COMPACTIONS, Telemetry.since(compactionStart));
         } else {

@@ -44,11 +44,22 @@ public final class NamespaceStore {
      *     holder that died (a live holder renews it every third of it while it folds)
      * @param graphThreshold from this many vectors a namespace is searched through an HNSW graph, and compaction
      *     stores the graph itself as the base segment, so that no instance has to build it again
+     * @param clusterThreshold from this many vectors compaction stores a clustered segment instead, which serving
+     *     instances read by range from the object store ({@code abi.index.cluster-threshold}, default 300,000)
      */
     public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
-            int graphThreshold) {
+            int graphThreshold, int clusterThreshold) {
+        /** {@code abi.index.cluster-threshold}, default 300,000 vectors. */
+        public static final int DEFAULT_CLUSTER_THRESHOLD = Integer.getInteger("abi.index.cluster-threshold", 300_000);
+
         public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
                 Duration.ofSeconds(30));
+
+        /** Options with the default cluster threshold ({@link #DEFAULT_CLUSTER_THRESHOLD}). */
+        public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
+                int graphThreshold) {
+            this(retention, grace, foldEvery, maxDeltas, leaseTtl, graphThreshold, DEFAULT_CLUSTER_THRESHOLD);
+        }
 
         /** Options with the default graph threshold ({@link AdaptiveVectorIndex#DEFAULT_GRAPH_THRESHOLD}). */
         public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl) {
@@ -320,6 +331,7 @@ public final class NamespaceStore {
     private DurableNamespace handle(NamespaceConfig config) {
         CommitLog log = new CommitLog(objects, config.root(), writerId, clock, options.grace().dividedBy(2),
                 config.createdTs());
-        return new DurableNamespace(config, objects, log, metadata, options.graphThreshold());
+        return new DurableNamespace(config, objects, log, metadata, options.graphThreshold(),
+                options.clusterThreshold());
     }
 }

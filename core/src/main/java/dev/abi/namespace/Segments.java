@@ -16,6 +16,13 @@ import dev.abi.vector.LayeredVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorIndex;
 import dev.abi.vector.VectorOpsProvider;
+import dev.abi.vector.ivf.ClusteredSegmentView;
+import dev.abi.vector.ivf.ClusteredSegmentWriter;
+import dev.abi.vector.ivf.ClusteredVectorIndex;
+import dev.abi.vector.ivf.Effort;
+import dev.abi.vector.ivf.RangeCache;
+import dev.abi.vector.ivf.RangeReader;
+import dev.abi.vector.ivf.VectorSource;
 import java.util.Collection;
 import java.util.List;
 import java.util.Set;
@@ -25,12 +32,18 @@ import java.util.Set;
  * format), a {@code graph} segment a whole state with its HNSW graph ({@link HnswSegments}; what compaction writes
  * once the state is past the graph threshold), a {@code delta} segment a batch of operations (the WAL format)
  * applied over the segments before it. Every read checks the CRC32C the manifest recorded before decoding.
+ *
+ * <p>A {@code cluster} segment ({@link ClusteredSegmentWriter}; what compaction writes past the cluster threshold) is
+ * a header object under the segment's key, which the manifest's CRC32C covers, and part objects named after it
+ * ({@code <key>.c0}, {@code .v0}, {@code .d0}...) that serving instances read by range, each range checked against
+ * the CRC32C the header recorded.
  */
 final class Segments {
 
     static final String BASE = "base";
     static final String GRAPH = "graph";
     static final String DELTA = "delta";
+    static final String CLUSTER = "cluster";
 
     private Segments() {
     }
@@ -45,6 +58,22 @@ final class Segments {
      * graph is built here, on the indexer's thread, when the state does not have one yet), as a plain base below.
      */
     static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state, int graphThreshold) {
+        return writeBase(objects, root, state, graphThreshold, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #writeBase(ObjectStore, String, VectorIndex, int)}; from {@code clusterThreshold} vectors, as a
+     * clustered segment instead (its parts first, its header last: a crash leaves only unreferenced parts).
+     */
+    static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state, int graphThreshold,
+            int clusterThreshold) {
+        if (state.size() >= clusterThreshold && state.size() > 0) {
+            String key = root + "seg/" + dev.abi.store.WalKeys.unique() + ".bin";
+            byte[] header = ClusteredSegmentWriter.builder().build().write(key, VectorSource.of(state),
+                    state.dimension(), state.metric(), objects::putIfAbsent);
+            objects.putIfAbsent(key, header);
+            return new SegmentRef(key, header.length, Checksums.crc32c(header), CLUSTER);
+        }
         HnswIndex graph = state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment(graphThreshold)
                 : null;
         if (graph != null) {
@@ -103,6 +132,23 @@ final class Segments {
                         throw new CorruptObjectException(ref.key(), e.getMessage());
                     }
                 }
+                case CLUSTER -> {
+                    try {
+                        // the indexer reads every cluster once: past the cache, which it would only churn
+                        ClusteredSegmentView view = ClusteredSegmentView.open(ref.key(), bytes,
+                                inPlace ? RangeCache.shared().over(reader(objects)) : reader(objects), READS,
+                                Effort.DEFAULT);
+                        if (inPlace) {
+                            index = new ClusteredVectorIndex(view, empty(dimension, metric, graphThreshold));
+                        } else {
+                            VectorIndex whole = empty(dimension, metric, graphThreshold);
+                            view.forEach(id -> false, v -> whole.upsert(v.id(), v.values(), v.attributes()));
+                            index = whole;
+                        }
+                    } catch (CorruptSegmentException e) {
+                        throw new CorruptObjectException(ref.key(), e.getMessage());
+                    }
+                }
                 case DELTA -> {
                     if (index == null) {
                         index = empty(dimension, metric, graphThreshold);
@@ -110,10 +156,28 @@ final class Segments {
                     apply(index, WalCodec.decode(ref.key(), bytes));
                 }
                 default -> throw new CorruptObjectException(ref.key(), "segment kind '" + ref.kind()
-                        + "' is unknown to this release (base, graph and delta are known)");
+                        + "' is unknown to this release (base, graph, cluster and delta are known)");
             }
         }
         return index == null ? empty(dimension, metric, graphThreshold) : index;
+    }
+
+    /** Where clustered segments' range reads run in parallel: they wait on the store, so virtual threads. */
+    private static final java.util.concurrent.Executor READS =
+            java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+
+    /**
+     * Ranges of segment parts (serving instances put the process's {@link RangeCache} in front); a missing part is a
+     * corrupt segment (it is never deleted while a manifest names its header).
+     */
+    static RangeReader reader(ObjectStore objects) {
+        return (key, offset, length) -> {
+            try {
+                return objects.getRange(key, offset, length);
+            } catch (dev.abi.store.ObjectNotFoundException e) {
+                throw new CorruptSegmentException(key, "segment part is missing");
+            }
+        };
     }
 
     static void apply(VectorIndex index, List<Operation> ops) {

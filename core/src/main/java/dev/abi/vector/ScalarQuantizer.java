@@ -16,6 +16,23 @@ public final class ScalarQuantizer {
         this.step = step;
     }
 
+    /**
+     * The quantizer with these per-dimension offsets and steps (as read back from a segment).
+     *
+     * @throws IllegalArgumentException when the arrays differ in length or a step is not positive
+     */
+    public static ScalarQuantizer of(float[] offsets, float[] steps) {
+        if (offsets.length != steps.length) {
+            throw new IllegalArgumentException("offsets have " + offsets.length + " dimensions, steps " + steps.length);
+        }
+        for (int d = 0; d < steps.length; d++) {
+            if (!(steps[d] > 0) || !Float.isFinite(offsets[d])) {
+                throw new IllegalArgumentException("dimension " + d + " has step " + steps[d] + ", offset " + offsets[d]);
+            }
+        }
+        return new ScalarQuantizer(offsets.clone(), steps.clone());
+    }
+
     /** Trains on {@code count} vectors of {@code dim} floats stored back to back in {@code vectors}. */
     public static ScalarQuantizer train(float[] vectors, int count, int dim) {
         float[] min = new float[dim];

@@ -56,6 +56,15 @@ class FailureRenderingTest {
     }
 
     @Test
+    void aCorruptSegmentIsA500NamingTheSegment() {
+        var f = Failures.classify(new dev.abi.vector.CorruptSegmentException("ns/a/1/seg/x.bin", "cluster 3 fails"));
+        assertEquals(500, f.status());
+        assertEquals("corrupt-object", f.type());
+        assertEquals("ns/a/1/seg/x.bin", f.headers().get("X-Abi-Corrupt-Object"));
+        assertFalse(f.detail().contains("cluster 3"), "the detail points to the log, not the internals: " + f.detail());
+    }
+
+    @Test
     void theEventProcessorAsksTheClassificationWhetherARetryCanHelp() {
         assertTrue(EventProcessor.isPoison(new UnsupportedObjectException("bad format")));
         assertTrue(EventProcessor.isPoison(new ValidationException("key", "is bad")));

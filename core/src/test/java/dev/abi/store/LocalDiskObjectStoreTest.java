@@ -27,6 +27,33 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
         return store;
     }
 
+    /**
+     * A positioned read: a range near the end of a sparse 3 GiB file (more than one Java array holds, so any whole-file
+     * read fails) comes back without the file being read.
+     */
+    @Test
+    void getRangeReadsOnlyTheRangeOfAnObjectLargerThanAnArray() throws Exception {
+        Path file = dir.resolve("big/sparse.bin");
+        Files.createDirectories(file.getParent());
+        long offset = 3L * 1024 * 1024 * 1024 - 5;
+        try (var raf = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(offset + 5);
+            raf.seek(offset);
+            raf.write(new byte[] {1, 2, 3, 4, 5});
+        }
+        assertEquals(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 3),
+                toList(store().getRange("big/sparse.bin", offset - 1, 4)));
+        assertEquals(List.of((byte) 4, (byte) 5), toList(store().getRange("big/sparse.bin", offset + 3, 100)));
+    }
+
+    private static List<Byte> toList(byte[] bytes) {
+        List<Byte> out = new java.util.ArrayList<>();
+        for (byte b : bytes) {
+            out.add(b);
+        }
+        return out;
+    }
+
     @Test
     void keysCannotEscapeTheRoot() {
         assertThrows(IllegalArgumentException.class, () -> store().putIfAbsent("../outside", new byte[1]));

@@ -65,6 +65,21 @@ public abstract class ObjectStoreContract {
         assertTrue(store().get(prefix + "nope.bin").isEmpty());
     }
 
+    /** A range deep inside a multi-MiB object comes back byte for byte, and a range over the end is cut short. */
+    @Test
+    void getRangeOfALargeObjectReturnsExactlyThatRange() {
+        String key = prefix + "large.bin";
+        byte[] large = new byte[6 * 1024 * 1024 + 17];
+        new java.util.Random(21).nextBytes(large);
+        store().putIfAbsent(key, large);
+        int offset = 5 * 1024 * 1024 + 3;
+        assertArrayEquals(java.util.Arrays.copyOfRange(large, offset, offset + 100_000),
+                store().getRange(key, offset, 100_000));
+        assertArrayEquals(java.util.Arrays.copyOfRange(large, large.length - 10, large.length),
+                store().getRange(key, large.length - 10, 4096));
+        assertArrayEquals(java.util.Arrays.copyOfRange(large, 0, 1), store().getRange(key, 0, 1));
+    }
+
     @Test
     void listIsSortedAndLimitedToThePrefix() {
         store().putIfAbsent(prefix + "b/2.bin", bytes("22"));

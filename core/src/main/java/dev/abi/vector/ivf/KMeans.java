@@ -1,0 +1,131 @@
+package dev.abi.vector.ivf;
+
+import dev.abi.vector.VectorOps;
+import java.util.Random;
+import java.util.stream.IntStream;
+
+/**
+ * Lloyd's k-means on squared Euclidean distance, over training vectors stored back to back. Seeds with distinct
+ * random training vectors; an emptied cluster is re-seeded with a random training vector. Assignment runs in
+ * parallel (the indexer's cores), never on a query path.
+ */
+final class KMeans {
+
+    private KMeans() {
+    }
+
+    /** {@code k} centroids of the {@code n} vectors in {@code data}, after {@code iterations} rounds. */
+    static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorOps ops) {
+        Random random = new Random(seed);
+        float[] centroids = new float[k * dim];
+        int[] order = IntStream.range(0, n).toArray();
+        for (int i = 0; i < k; i++) { // partial Fisher-Yates: k distinct vectors
+            int j = i + random.nextInt(n - i);
+            int t = order[i];
+            order[i] = order[j];
+            order[j] = t;
+            System.arraycopy(data, order[i] * dim, centroids, i * dim, dim);
+        }
+        int[] assigned = new int[n];
+        for (int it = 0; it < iterations; it++) {
+            float[] current = centroids;
+            IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, current, k, dim, data, i * dim));
+            double[] sums = new double[k * dim];
+            int[] counts = new int[k];
+            for (int i = 0; i < n; i++) {
+                int c = assigned[i];
+                counts[c]++;
+                for (int d = 0; d < dim; d++) {
+                    sums[c * dim + d] += data[i * dim + d];
+                }
+            }
+            float[] next = new float[k * dim];
+            for (int c = 0; c < k; c++) {
+                if (counts[c] == 0) {
+                    System.arraycopy(data, random.nextInt(n) * dim, next, c * dim, dim);
+                    continue;
+                }
+                for (int d = 0; d < dim; d++) {
+                    next[c * dim + d] = (float) (sums[c * dim + d] / counts[c]);
+                }
+            }
+            centroids = next;
+        }
+        return centroids;
+    }
+
+    /**
+     * Replaces every centroid whose share of the training vectors exceeds {@code factor} times the mean by
+     * {@code ceil(share / mean)} centroids trained on its own vectors: k-means on embeddings leaves "hub" clusters
+     * that queries probe, and their size is what a query reads. Answers the new centroids (more of them).
+     */
+    static float[] splitLarge(float[] data, int n, int dim, float[] centroids, int k, double factor, int iterations,
+            long seed, VectorOps ops) {
+        int[] assigned = new int[n];
+        IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, centroids, k, dim, data, i * dim));
+        int[] counts = new int[k];
+        for (int a : assigned) {
+            counts[a]++;
+        }
+        double mean = (double) n / k;
+        java.util.List<float[]> out = new java.util.ArrayList<>();
+        for (int c = 0; c < k; c++) {
+            if (counts[c] <= factor * mean || counts[c] < 2) {
+                out.add(java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim));
+                continue;
+            }
+            float[] members = new float[counts[c] * dim];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                if (assigned[i] == c) {
+                    System.arraycopy(data, i * dim, members, m++ * dim, dim);
+                }
+            }
+            int parts = Math.min(m, (int) Math.ceil(m / mean));
+            float[] sub = train(members, m, dim, parts, iterations, seed + c, ops);
+            for (int j = 0; j < parts; j++) {
+                out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
+            }
+        }
+        float[] result = new float[out.size() * dim];
+        for (int j = 0; j < out.size(); j++) {
+            System.arraycopy(out.get(j), 0, result, j * dim, dim);
+        }
+        return result;
+    }
+
+    /** The {@code m} centroids closest to {@code dim} floats of {@code v} from {@code offset}, nearest first. */
+    static int[] nearestFew(VectorOps ops, float[] centroids, int k, int dim, float[] v, int m) {
+        int[] best = new int[m];
+        float[] distance = new float[m];
+        java.util.Arrays.fill(distance, Float.POSITIVE_INFINITY);
+        for (int c = 0; c < k; c++) {
+            float d = ops.squaredDistance(v, 0, centroids, c * dim, dim);
+            if (d < distance[m - 1]) {
+                int at = m - 1;
+                while (at > 0 && distance[at - 1] > d) {
+                    distance[at] = distance[at - 1];
+                    best[at] = best[at - 1];
+                    at--;
+                }
+                distance[at] = d;
+                best[at] = c;
+            }
+        }
+        return best;
+    }
+
+    /** The centroid closest to {@code dim} floats of {@code v} from {@code offset}. */
+    static int nearest(VectorOps ops, float[] centroids, int k, int dim, float[] v, int offset) {
+        int best = 0;
+        float bestDistance = Float.POSITIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+            float d = ops.squaredDistance(v, offset, centroids, c * dim, dim);
+            if (d < bestDistance) {
+                bestDistance = d;
+                best = c;
+            }
+        }
+        return best;
+    }
+}
