@@ -135,7 +135,7 @@ final class PanamaInferenceKernels implements InferenceKernels {
      * C2 intrinsifies it than in the interpreter's fallback, so the same inputs would give different bits before and
      * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
      */
-    private static float sum(FloatVector v) {
+    static float sum(FloatVector v) {
         // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order
         if (v.length() == 16) {
             v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))

@@ -81,13 +81,22 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** As {@link #of(GgufTensorInfo, ByteBuffer, InferenceKernels)}, its rows split over {@code executor}. */
     public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor) {
+        return of(info, data, ops, executor, InferenceKernelsProvider.mapped(ops));
+    }
+
+    /**
+     * As {@link #of(GgufTensorInfo, ByteBuffer, InferenceKernels, RowExecutor)}, Q8_0 and Q4_0 rows read in place by
+     * {@code mapped}, or copied when it is null (tests compare the two paths).
+     */
+    static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor,
+                           MappedRowKernels mapped) {
         int cols = info.rowLength();
         int rows = info.rows();
         return switch (info.type()) {
             case F32 -> new F32(data, rows, cols, ops, executor);
             case F16 -> new F16(data, rows, cols, ops, executor);
-            case Q8_0 -> new Q8_0(data, rows, cols, ops, executor);
-            case Q4_0 -> new Q4_0(data, rows, cols, ops, executor);
+            case Q8_0 -> new Q8_0(data, rows, cols, ops, executor, mapped);
+            case Q4_0 -> new Q4_0(data, rows, cols, ops, executor, mapped);
             case Q4_1, Q5_0, Q5_1 -> new Unpacked(data, rows, cols, ops, executor, info.type());
             case BF16 -> new BF16(data, rows, cols, ops, executor);
             case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, executor, info.type());
@@ -379,8 +388,29 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * activations quantized to Q8_0, one row kernel per type.
      */
     abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0, Unpacked {
-        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
+        /** In-place row kernels, or null where rows are copied (see {@link MappedRowKernels}). */
+        final MappedRowKernels mapped;
+        /** {@link #data} as {@link #mapped} takes it. */
+        final Object segment;
+
+        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+                  MappedRowKernels mapped) {
             super(data, rows, cols, ops, executor);
+            this.mapped = mapped;
+            this.segment = mapped != null ? mapped.wrap(data) : null;
+        }
+
+        /**
+         * The row at byte {@code offset} dotted with {@code a} by {@link #mapped} (which is not null), or NaN when
+         * the type has no in-place kernel.
+         */
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return Float.NaN;
+        }
+
+        /** Whether this type reads its rows in place. */
+        boolean readsInPlace() {
+            return false;
         }
 
         /** Bytes per block of 32 elements. */
@@ -419,6 +449,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             Q8Activations a = in.q8;
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
+            if (readsInPlace()) {
+                for (int r = from; r < to; r++) {
+                    out[r] = mappedRowDot((long) r * rowBytes, blocks, a);
+                }
+                return;
+            }
             byte[] row = in.bytes(worker, rowBytes);
             byte[] scratch = scratchBytes() == 0 ? null : in.moreBytes(worker, scratchBytes() * blocks);
             for (int r = from; r < to; r++) {
@@ -458,8 +494,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
-        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
-            super(data, rows, cols, ops, executor);
+        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+             MappedRowKernels mapped) {
+            super(data, rows, cols, ops, executor, mapped);
         }
 
         @Override
@@ -470,6 +507,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+        }
+
+        @Override
+        boolean readsInPlace() {
+            return mapped != null;
+        }
+
+        @Override
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return mapped.dotQ8Row(segment, offset, blocks, a.wide, a.scales);
         }
 
         @Override
@@ -497,8 +544,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
     static final class Q4_0 extends Quantized {
-        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
-            super(data, rows, cols, ops, executor);
+        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+             MappedRowKernels mapped) {
+            super(data, rows, cols, ops, executor, mapped);
         }
 
         @Override
@@ -509,6 +557,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        boolean readsInPlace() {
+            return mapped != null;
+        }
+
+        @Override
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return mapped.dotQ4Row(segment, offset, blocks, a.wide, a.scales, a.sums);
         }
 
         @Override
@@ -546,7 +604,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         private final boolean hasMin;
 
         Unpacked(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, GgmlType type) {
-            super(data, rows, cols, ops, executor);
+            super(data, rows, cols, ops, executor, null);
             this.type = type;
             this.hasMin = type != GgmlType.Q5_0;
         }

@@ -3,6 +3,9 @@ package dev.abi.inference;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -293,5 +296,50 @@ class WeightMatrixTest {
         MatrixInput in = m16.newInput().set(new float[64]);
         assertFalse(in.fits(m8));
         assertThrows(IllegalArgumentException.class, () -> m8.matvec(in, new float[4]));
+    }
+
+    @Test
+    void theInPlaceKernelsAreOnTheTestClasspathOfThisRuntime() {
+        // the JDK 22 classes of the multi-release jar are found (surefire's extra classpath entry): without them every
+        // quantized matrix would silently copy its rows
+        assumeTrue(Runtime.version().feature() >= 22 && InferenceKernelsProvider.panamaOrNull() != null,
+                "in-place kernels need JDK 22 and the Vector API");
+        assertNotNull(InferenceKernelsProvider.mappedOrNull());
+        assertNotNull(InferenceKernelsProvider.mapped(InferenceKernelsProvider.panamaOrNull()));
+        assertNull(InferenceKernelsProvider.mapped(SCALAR), "the scalar backend copies rows");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void rowsReadInPlaceGiveTheBitsOfCopiedRows(GgmlType type) {
+        MappedRowKernels mapped = InferenceKernelsProvider.mappedOrNull();
+        assumeTrue(mapped != null && InferenceKernelsProvider.panamaOrNull() != null,
+                "in-place kernels need JDK 22 and the Vector API");
+        Random rnd = new Random(41 + type.ordinal());
+        int rows = 300;
+        int cols = 2048;
+        ByteBuffer heap = randomTensor(type, rows, cols, rnd);
+        ByteBuffer direct = ByteBuffer.allocateDirect(heap.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        direct.put(heap.duplicate()).flip(); // off the heap, as a mapping is
+        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, heap.capacity());
+        try (RowExecutor one = RowExecutor.of(1)) {
+            WeightMatrix copied = WeightMatrix.of(info, heap, PANAMA, one, null);
+            WeightMatrix inPlaceHeap = WeightMatrix.of(info, heap, PANAMA, one, mapped);
+            WeightMatrix inPlaceDirect = WeightMatrix.of(info, direct, PANAMA, one, mapped);
+            for (int step = 0; step < 3; step++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) {
+                    x[i] = (float) rnd.nextGaussian() * (step + 1);
+                }
+                float[] want = new float[rows];
+                float[] got = new float[rows];
+                copied.matvec(x, want);
+                inPlaceHeap.matvec(x, got);
+                assertArrayEquals(want, got, type + " heap, step " + step);
+                Arrays.fill(got, 0f);
+                inPlaceDirect.matvec(x, got);
+                assertArrayEquals(want, got, type + " direct, step " + step);
+            }
+        }
     }
 }

@@ -1,0 +1,123 @@
+package dev.abi.inference;
+
+import static dev.abi.inference.QuantBlock.BLOCK;
+import static dev.abi.inference.QuantBlock.Q4_0_BYTES;
+import static dev.abi.inference.QuantBlock.Q8_0_BYTES;
+import static dev.abi.inference.QuantBlock.SCALE_BYTES;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link MappedRowKernels} on the Vector API, loading the weight blocks from the mapped {@code MemorySegment}
+ * (JDK 22+; this class is in the jar's {@code META-INF/versions/22}). The operations and their order are those of
+ * {@link PanamaInferenceKernels}' row kernels, so results are bit for bit the same as on a copied row.
+ */
+final class PanamaMappedRowKernels implements MappedRowKernels {
+
+    private static final ValueLayout.OfShort HALF = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
+    private static final VectorSpecies<Byte> BYTES_128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Short> SHORTS_256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS_256 = IntVector.SPECIES_256;
+    private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
+    private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
+    private static final VectorSpecies<Float> FLOATS_512 = FloatVector.SPECIES_512;
+
+    @Override
+    public Object wrap(ByteBuffer data) {
+        return MemorySegment.ofBuffer(data);
+    }
+
+    @Override
+    public float dotQ8Row(Object data, long offset, int blocks, short[] aqWide, float[] aScales) {
+        MemorySegment seg = (MemorySegment) data;
+        if (WIDE) {
+            FloatVector acc = FloatVector.zero(FLOATS_512);
+            for (int b = 0; b < blocks; b++) {
+                long wo = offset + (long) b * Q8_0_BYTES;
+                float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
+                ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                        .add(((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg,
+                                wo + SCALE_BYTES + BLOCK / 2, LE).convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+                IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+                acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            }
+            return PanamaInferenceKernels.sum(acc);
+        }
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            long wo = offset + (long) b * Q8_0_BYTES;
+            float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
+            ShortVector p0 = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
+            ShortVector p1 = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg,
+                    wo + SCALE_BYTES + BLOCK / 2, LE).convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
+            FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return PanamaInferenceKernels.sum(acc);
+    }
+
+    @Override
+    public float dotQ4Row(Object data, long offset, int blocks, short[] aqWide, float[] aScales, int[] aSums) {
+        MemorySegment seg = (MemorySegment) data;
+        if (WIDE) {
+            FloatVector acc = FloatVector.zero(FLOATS_512);
+            float off = 0;
+            for (int b = 0; b < blocks; b++) {
+                long wo = offset + (long) b * Q4_0_BYTES;
+                float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
+                ByteVector q = ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE);
+                ShortVector p = ((ShortVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                        .add(((ShortVector) q.lanewise(VectorOperators.LSHR, 4)
+                                .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+                IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+                acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
+                        .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+                off += d * aSums[b];
+            }
+            return PanamaInferenceKernels.sum(acc) - 8 * off;
+        }
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            long wo = offset + (long) b * Q4_0_BYTES;
+            float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
+            ByteVector q = ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
+            ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
+            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return PanamaInferenceKernels.sum(acc);
+    }
+
+    /** Eight int lanes of one block's 32 products, as {@link PanamaInferenceKernels} sums them. */
+    private static IntVector blockLanes(ShortVector p0, ShortVector p1) {
+        return ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+    }
+}
