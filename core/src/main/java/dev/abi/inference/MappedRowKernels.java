@@ -23,4 +23,15 @@ interface MappedRowKernels {
 
     /** {@link InferenceKernels#dotQ4Row} of the row of {@code blocks} Q4_0 blocks at byte {@code offset}. */
     float dotQ4Row(Object data, long offset, int blocks, short[] aqWide, float[] aScales, int[] aSums);
+
+    /**
+     * {@link #dotQ4Row} of the rows at {@code offset0} and {@code offset1} into {@code out[r]} and {@code out[r + 1]}:
+     * each activation block loaded once for both, each row's result the same bits as alone.
+     */
+    void dotQ4Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, int[] aSums,
+                    float[] out, int r);
+
+    /** As {@link #dotQ4Rows2}, for {@link #dotQ8Row}. */
+    void dotQ8Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, float[] out,
+                    int r);
 }

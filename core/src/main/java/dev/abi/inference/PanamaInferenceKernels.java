@@ -268,10 +268,14 @@ final class PanamaInferenceKernels implements InferenceKernels {
      * to 16 ints and accumulated with the block's scale {@code d}.
      */
     static FloatVector q4Block(ByteVector q, short[] aqWide, int b, float d, FloatVector acc) {
+        return q4Block(q, ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK),
+                ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2), d, acc);
+    }
+
+    /** {@link #q4Block(ByteVector, short[], int, float, FloatVector)} with the block's activation halves loaded. */
+    static FloatVector q4Block(ByteVector q, ShortVector a0, ShortVector a1, float d, FloatVector acc) {
         ShortVector w = (ShortVector) q.convertShape(VectorOperators.B2S, SHORTS_256, 0);
-        ShortVector p = w.and((short) 0x0F).mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
-                .add(w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F)
-                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+        ShortVector p = w.and((short) 0x0F).mul(a0).add(w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(a1));
         IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
         return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }

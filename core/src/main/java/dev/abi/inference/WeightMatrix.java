@@ -408,6 +408,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             return Float.NaN;
         }
 
+        /** Two rows of {@link #mappedRowDot} into {@code out[r]} and {@code out[r + 1]}. */
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            out[r] = mappedRowDot(offset0, blocks, a);
+            out[r + 1] = mappedRowDot(offset1, blocks, a);
+        }
+
         /** Whether this type reads its rows in place. */
         boolean readsInPlace() {
             return false;
@@ -450,7 +456,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
             if (readsInPlace()) {
-                for (int r = from; r < to; r++) {
+                int r = from;
+                for (; r + 1 < to; r += 2) {
+                    mappedRowDots2((long) r * rowBytes, (long) (r + 1) * rowBytes, blocks, a, out, r);
+                }
+                for (; r < to; r++) {
                     out[r] = mappedRowDot((long) r * rowBytes, blocks, a);
                 }
                 return;
@@ -520,6 +530,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            mapped.dotQ8Rows2(segment, offset0, offset1, blocks, a.wide, a.scales, out, r);
+        }
+
+        @Override
         void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
             ops.dotQ8Row4(row, blocks, new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
                     new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
@@ -567,6 +582,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float mappedRowDot(long offset, int blocks, Q8Activations a) {
             return mapped.dotQ4Row(segment, offset, blocks, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            mapped.dotQ4Rows2(segment, offset0, offset1, blocks, a.wide, a.scales, a.sums, out, r);
         }
 
         @Override

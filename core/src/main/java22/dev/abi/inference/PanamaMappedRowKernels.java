@@ -107,6 +107,74 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
         return PanamaInferenceKernels.sum(acc);
     }
 
+    @Override
+    public void dotQ4Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales,
+                           int[] aSums, float[] out, int r) {
+        if (!WIDE) {
+            out[r] = dotQ4Row(data, offset0, blocks, aqWide, aScales, aSums);
+            out[r + 1] = dotQ4Row(data, offset1, blocks, aqWide, aScales, aSums);
+            return;
+        }
+        MemorySegment s0 = ((MemorySegment) data).asSlice(offset0, (long) blocks * Q4_0_BYTES);
+        MemorySegment s1 = ((MemorySegment) data).asSlice(offset1, (long) blocks * Q4_0_BYTES);
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        float off0 = 0;
+        float off1 = 0;
+        for (int b = 0; b < blocks; b++) {
+            long wo = b * Q4_0_BYTES;
+            float as = aScales[b];
+            float sum = aSums[b];
+            ShortVector a0 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK);
+            ShortVector a1 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2);
+            float d0 = Float.float16ToFloat(s0.get(HALF, wo)) * as;
+            float d1 = Float.float16ToFloat(s1.get(HALF, wo)) * as;
+            acc0 = PanamaInferenceKernels.q4Block(ByteVector.fromMemorySegment(BYTES_128, s0, wo + SCALE_BYTES, LE),
+                    a0, a1, d0, acc0);
+            acc1 = PanamaInferenceKernels.q4Block(ByteVector.fromMemorySegment(BYTES_128, s1, wo + SCALE_BYTES, LE),
+                    a0, a1, d1, acc1);
+            off0 += d0 * sum;
+            off1 += d1 * sum;
+        }
+        out[r] = PanamaInferenceKernels.sum(acc0) - 8 * off0;
+        out[r + 1] = PanamaInferenceKernels.sum(acc1) - 8 * off1;
+    }
+
+    @Override
+    public void dotQ8Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales,
+                           float[] out, int r) {
+        if (!WIDE) {
+            out[r] = dotQ8Row(data, offset0, blocks, aqWide, aScales);
+            out[r + 1] = dotQ8Row(data, offset1, blocks, aqWide, aScales);
+            return;
+        }
+        MemorySegment s0 = ((MemorySegment) data).asSlice(offset0, (long) blocks * Q8_0_BYTES);
+        MemorySegment s1 = ((MemorySegment) data).asSlice(offset1, (long) blocks * Q8_0_BYTES);
+        FloatVector acc0 = FloatVector.zero(FLOATS_512);
+        FloatVector acc1 = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            long wo = b * Q8_0_BYTES;
+            float as = aScales[b];
+            ShortVector a0 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK);
+            ShortVector a1 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2);
+            acc0 = q8Block(s0, wo, a0, a1, Float.float16ToFloat(s0.get(HALF, wo)) * as, acc0);
+            acc1 = q8Block(s1, wo, a0, a1, Float.float16ToFloat(s1.get(HALF, wo)) * as, acc1);
+        }
+        out[r] = PanamaInferenceKernels.sum(acc0);
+        out[r + 1] = PanamaInferenceKernels.sum(acc1);
+    }
+
+    /** One Q8_0 block at {@code wo} of {@code seg} times the activations' halves, as {@link #dotQ8Row} adds it. */
+    private static FloatVector q8Block(MemorySegment seg, long wo, ShortVector a0, ShortVector a1, float d,
+                                       FloatVector acc) {
+        ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
+                .convertShape(VectorOperators.B2S, SHORTS_256, 0)).mul(a0)
+                .add(((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES + BLOCK / 2, LE)
+                        .convertShape(VectorOperators.B2S, SHORTS_256, 0)).mul(a1));
+        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+    }
+
     /**
      * One Q4_0 block's unsigned nibbles times its activations, added in 16 short lanes, widened and accumulated with
      * its scale {@code d}: {@link PanamaInferenceKernels#q4Block}.
