@@ -27,7 +27,9 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Byte> BYTES_128 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Byte> BYTES_256 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Short> SHORTS_256 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> SHORTS_512 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Integer> INTS_256 = IntVector.SPECIES_256;
     private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
@@ -47,16 +49,8 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
             FloatVector acc = FloatVector.zero(FLOATS_512);
             for (int b = 0; b < blocks; b++) {
                 long wo = b * Q8_0_BYTES;
-                float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
-                ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
-                        .convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
-                        .add(((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg,
-                                wo + SCALE_BYTES + BLOCK / 2, LE).convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
-                IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-                acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
-                        .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+                acc = q8Block(seg, wo, ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK),
+                        Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b], acc);
             }
             return PanamaInferenceKernels.sum(acc);
         }
@@ -155,23 +149,26 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
         for (int b = 0; b < blocks; b++) {
             long wo = b * Q8_0_BYTES;
             float as = aScales[b];
-            ShortVector a0 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK);
-            ShortVector a1 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2);
-            acc0 = q8Block(s0, wo, a0, a1, Float.float16ToFloat(s0.get(HALF, wo)) * as, acc0);
-            acc1 = q8Block(s1, wo, a0, a1, Float.float16ToFloat(s1.get(HALF, wo)) * as, acc1);
+            ShortVector a = ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK);
+            acc0 = q8Block(s0, wo, a, Float.float16ToFloat(s0.get(HALF, wo)) * as, acc0);
+            acc1 = q8Block(s1, wo, a, Float.float16ToFloat(s1.get(HALF, wo)) * as, acc1);
         }
         out[r] = PanamaInferenceKernels.sum(acc0);
         out[r + 1] = PanamaInferenceKernels.sum(acc1);
     }
 
-    /** One Q8_0 block at {@code wo} of {@code seg} times the activations' halves, as {@link #dotQ8Row} adds it. */
-    private static FloatVector q8Block(MemorySegment seg, long wo, ShortVector a0, ShortVector a1, float d,
-                                       FloatVector acc) {
-        ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
-                .convertShape(VectorOperators.B2S, SHORTS_256, 0)).mul(a0)
-                .add(((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES + BLOCK / 2, LE)
-                        .convertShape(VectorOperators.B2S, SHORTS_256, 0)).mul(a1));
-        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+    /**
+     * One Q8_0 block at {@code wo} of {@code seg} times its 32 activations {@code a}: the 32 bytes loaded and widened
+     * at once, multiplied in 32 short lanes, the two halves added (lane k holds products k and k + 16, as in
+     * {@link PanamaInferenceKernels}' two-half form, so the same integers), widened to 16 ints and accumulated
+     * with the scale {@code d}. One load, widening and multiply fewer than two 16-byte halves.
+     */
+    private static FloatVector q8Block(MemorySegment seg, long wo, ShortVector a, float d, FloatVector acc) {
+        ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_256, seg, wo + SCALE_BYTES, LE)
+                .convertShape(VectorOperators.B2S, SHORTS_512, 0)).mul(a);
+        ShortVector folded = ((ShortVector) p.reinterpretShape(SHORTS_256, 0))
+                .add((ShortVector) p.reinterpretShape(SHORTS_256, 1));
+        IntVector lanes = (IntVector) folded.convertShape(VectorOperators.S2I, INTS_512, 0);
         return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }
 
