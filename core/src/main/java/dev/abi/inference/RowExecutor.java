@@ -1,6 +1,7 @@
 package dev.abi.inference;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -34,8 +35,10 @@ public final class RowExecutor implements AutoCloseable {
     private final int threads;
     private final Thread[] workers;
     private final ReentrantLock busy = new ReentrantLock();
-    private final AtomicInteger nextChunk = new AtomicInteger();
-    private final AtomicInteger pending = new AtomicInteger();
+    /** The call's generation (high 32 bits) and its next unclaimed chunk (low 32 bits). */
+    private final AtomicLong claims = new AtomicLong();
+    /** Chunks of the current call finished. */
+    private final AtomicInteger done = new AtomicInteger();
 
     // the call being run; written by the caller before the generation bump, read by workers after they see it
     private RowTask task;
@@ -107,42 +110,42 @@ public final class RowExecutor implements AutoCloseable {
     /**
      * Runs {@code task} over rows {@code 0..rows} in chunks of at least {@code minChunk} rows, on every thread, and
      * returns when all rows are done. Below two chunks' worth of rows, when another call holds the threads, or when
-     * called from inside a task, the calling thread does all the rows itself (as worker 0).
+     * called from inside a task, the calling thread does all the rows itself (as its own worker number: 0 for a
+     * thread not of this executor).
      */
     public void run(int rows, int minChunk, RowTask task) {
         if (threads == 1 || rows < 2 * minChunk || closed || busy.isHeldByCurrentThread() || !busy.tryLock()) {
-            task.rows(0, rows, 0);
+            task.rows(0, rows, workerId());
             return;
         }
         try {
             int chunks = Math.min(threads * 4, rows / minChunk);
             int per = (rows + chunks - 1) / chunks;
+            int g = generation + 1;
             this.task = task;
             this.rowCount = rows;
             this.chunkRows = per;
             this.chunkCount = (rows + per - 1) / per;
-            nextChunk.set(0);
             failure = null;
-            pending.set(workers.length);
+            done.set(0);
             caller = Thread.currentThread();
-            generation = generation + 1; // publishes the fields above
+            claims.set((long) g << 32);
+            generation = g; // publishes the fields above
             for (Thread w : workers) {
                 LockSupport.unpark(w);
             }
-            try {
-                drain(0);
-            } finally {
-                // every worker acknowledges every call, so none can still read this call's fields in the next one
-                int spins = 0;
-                while (pending.get() > 0) {
-                    if (++spins < SPINS) {
-                        Thread.onSpinWait();
-                    } else {
-                        LockSupport.park(this);
-                    }
+            drain(0, g);
+            // wait only for chunks other threads have claimed: a worker the OS has not scheduled yet holds nothing up
+            int n = chunkCount;
+            int spins = 0;
+            while (done.get() < n) {
+                if (++spins < SPINS) {
+                    Thread.onSpinWait();
+                } else {
+                    LockSupport.park(this);
                 }
-                this.task = null;
             }
+            this.task = null;
             Throwable f = failure;
             if (f != null) {
                 failure = null;
@@ -159,13 +162,49 @@ public final class RowExecutor implements AutoCloseable {
         }
     }
 
-    private void drain(int worker) {
+    /**
+     * The calling thread's worker number: its own when it is one of this executor's workers (a call from inside a
+     * task, run inline, must not take another thread's scratch), else 0.
+     */
+    private int workerId() {
+        Thread me = Thread.currentThread();
+        for (int i = 0; i < workers.length; i++) {
+            if (workers[i] == me) {
+                return i + 1;
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * Claims and runs chunks of call {@code g} until none is left. A claim is a compare-and-set on the call's
+     * generation and next chunk together, so a thread that wakes late, after the call is over, claims nothing: the
+     * fields it read may already be the next call's, and it never uses them. A call's fields are written only once
+     * all chunks of the call before are done.
+     */
+    private void drain(int worker, int g) {
         RowTask t = task;
         int per = chunkRows;
         int n = chunkCount;
         int rows = rowCount;
-        for (int c = nextChunk.getAndIncrement(); c < n; c = nextChunk.getAndIncrement()) {
-            t.rows(c * per, Math.min(rows, (c + 1) * per), worker);
+        while (true) {
+            long s = claims.get();
+            int c = (int) s;
+            if ((int) (s >>> 32) != g || c >= n) {
+                return;
+            }
+            if (!claims.compareAndSet(s, s + 1)) {
+                continue;
+            }
+            try {
+                t.rows(c * per, Math.min(rows, (c + 1) * per), worker);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                if (done.incrementAndGet() == n && worker != 0) {
+                    LockSupport.unpark(caller);
+                }
+            }
         }
     }
 
@@ -184,15 +223,7 @@ public final class RowExecutor implements AutoCloseable {
                 return;
             }
             seen = generation;
-            try {
-                drain(id);
-            } catch (Throwable t) {
-                failure = t;
-            } finally {
-                if (pending.decrementAndGet() == 0) {
-                    LockSupport.unpark(caller);
-                }
-            }
+            drain(id, seen);
         }
     }
 
