@@ -300,12 +300,14 @@ class WeightMatrixTest {
 
     @Test
     void theInPlaceKernelsAreOnTheTestClasspathOfThisRuntime() {
-        // the JDK 22 classes of the multi-release jar are found (surefire's extra classpath entry): without them every
-        // quantized matrix would silently copy its rows
+        // the JDK 22 classes of the multi-release jar are found (surefire's extra classpath entry): without them the
+        // in-place kernels would silently be missing and rowsReadInPlaceGiveTheBitsOfCopiedRows skipped
         assumeTrue(Runtime.version().feature() >= 22 && InferenceKernelsProvider.panamaOrNull() != null,
                 "in-place kernels need JDK 22 and the Vector API");
         assertNotNull(InferenceKernelsProvider.mappedOrNull());
-        assertNotNull(InferenceKernelsProvider.mapped(InferenceKernelsProvider.panamaOrNull()));
+        assertEquals(Boolean.getBoolean(InferenceKernelsProvider.MAPPED_PROPERTY),
+                InferenceKernelsProvider.mapped(InferenceKernelsProvider.panamaOrNull()) != null,
+                "in place only when " + InferenceKernelsProvider.MAPPED_PROPERTY + " is true");
         assertNull(InferenceKernelsProvider.mapped(SCALAR), "the scalar backend copies rows");
     }
 
