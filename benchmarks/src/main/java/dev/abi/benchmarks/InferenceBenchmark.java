@@ -4,8 +4,8 @@ import dev.abi.inference.GgmlType;
 import dev.abi.inference.GgufFile;
 import dev.abi.inference.GgufWriter;
 import dev.abi.inference.LlamaModel;
+import dev.abi.inference.RowExecutor;
 import dev.abi.inference.LlamaSession;
-import dev.abi.inference.WeightMatrix;
 import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -30,6 +30,9 @@ import java.util.Arrays;
  * a message and its columns say so.
  */
 public final class InferenceBenchmark {
+
+    /** Whether a throwaway session warms the JIT up before timing (default on; {@code BENCH_WARMUP=0} turns it off). */
+    private static final boolean WARMUP = !"0".equals(System.getenv("BENCH_WARMUP"));
 
     private static final int DIM = 2048;
     private static final int HEADS = 32;
@@ -61,9 +64,9 @@ public final class InferenceBenchmark {
                 write(file, GgmlType.valueOf(type), layers, vocab);
             }
             for (String t : threads) {
-                WeightMatrix.useThreads(Integer.parseInt(t));
                 long t0 = System.nanoTime();
-                try (LlamaModel model = LlamaModel.load(file)) {
+                try (RowExecutor executor = RowExecutor.of(Integer.parseInt(t));
+                     LlamaModel model = LlamaModel.builder(file).executor(executor).load()) {
                     long load = System.nanoTime() - t0;
                     LlamaSession s = model.newSession();
                     SplittableRandom rnd = new SplittableRandom(1);
@@ -71,6 +74,15 @@ public final class InferenceBenchmark {
                     int[] promptIds = new int[promptLength];
                     for (int i = 0; i < promptLength; i++) {
                         promptIds[i] = i == 0 ? 128000 : rnd.nextInt(vocabSize);
+                    }
+                    if (WARMUP) {
+                        // a throwaway session first, so that the timed prompt and generation run on C2-compiled
+                        // kernels, as in a warm server (llama.cpp's native code needs no JIT)
+                        LlamaSession w = model.newSession();
+                        float[] l = w.prefill(Arrays.copyOf(promptIds, Math.min(32, promptLength)));
+                        for (int i = 0; i < 8; i++) {
+                            l = w.forward(argmax(l));
+                        }
                     }
                     long p0 = System.nanoTime();
                     float[] logits = s.prefill(promptIds); // each weight row read once for the whole prompt

@@ -18,6 +18,7 @@ public final class LlamaModel implements AutoCloseable {
     private final Layer[] layers;
     private final Vocabulary vocabulary;
     private final float[] ropeFactors;
+    private final RowExecutor executor;
 
     /** One block's weights; the attention biases are null where the file has none. */
     record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
@@ -25,8 +26,9 @@ public final class LlamaModel implements AutoCloseable {
                  float[] bq, float[] bk, float[] bv) {
     }
 
-    private LlamaModel(GgufFile file) {
+    private LlamaModel(GgufFile file, RowExecutor executor) {
         this.file = file;
+        this.executor = executor;
         this.config = LlamaConfig.from(file);
         Object scaling = file.metadata().get(config.architecture() + ".rope.scaling.type");
         if (scaling != null && !"none".equals(scaling)) {
@@ -65,13 +67,52 @@ public final class LlamaModel implements AutoCloseable {
      * @throws ModelFormatException naming the file and what is wrong
      */
     public static LlamaModel load(Path path) {
-        GgufFile file = GgufFile.open(path);
-        try {
-            return new LlamaModel(file);
-        } catch (RuntimeException e) {
-            file.close();
-            throw e;
+        return builder(path).load();
+    }
+
+    /** A builder for a model at {@code path}, for options beyond {@link #load(Path)}'s defaults. */
+    public static Builder builder(Path path) {
+        return new Builder(path);
+    }
+
+    /** Options of a model load. */
+    public static final class Builder {
+        private final Path path;
+        private RowExecutor executor;
+
+        private Builder(Path path) {
+            this.path = path;
         }
+
+        /**
+         * The threads its matrix products split rows over (default {@link RowExecutor#defaultExecutor()}). The model
+         * does not close it: one executor may serve several models.
+         */
+        public Builder executor(RowExecutor executor) {
+            this.executor = executor;
+            return this;
+        }
+
+        /**
+         * Loads the model: maps the file and checks every tensor's shape.
+         *
+         * @throws ModelFormatException naming the file and what is wrong
+         */
+        public LlamaModel load() {
+            RowExecutor e = executor != null ? executor : RowExecutor.defaultExecutor();
+            GgufFile file = GgufFile.open(path);
+            try {
+                return new LlamaModel(file, e);
+            } catch (RuntimeException ex) {
+                file.close();
+                throw ex;
+            }
+        }
+    }
+
+    /** The threads this model's matrix products run on. */
+    public RowExecutor executor() {
+        return executor;
     }
 
     public LlamaConfig config() {
@@ -114,7 +155,7 @@ public final class LlamaModel implements AutoCloseable {
             throw new ModelFormatException(file.path() + ": tensor '" + name + "' has shape "
                     + Arrays.toString(info.dims()) + ", expected [" + cols + ", " + rows + "]");
         }
-        return WeightMatrix.of(info, file.map(name));
+        return WeightMatrix.of(info, file.map(name), InferenceKernelsProvider.get(), executor);
     }
 
     /** An optional bias vector; Qwen2 requires all three attention biases. */

@@ -30,6 +30,8 @@ public final class LlamaSession {
     private final float[] logits;
     private final float[] ropeCos;
     private final float[] ropeSin;
+    /** Inputs of the matrix products, one per form and length, reused for every token (see {@link MatrixInput}). */
+    private final java.util.List<MatrixInput> inputs = new java.util.ArrayList<>();
 
     LlamaSession(LlamaModel model) {
         this.model = model;
@@ -77,9 +79,11 @@ public final class LlamaSession {
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer layer = model.layer(l);
             rmsNorm(xb, x, layer.attnNorm());
-            layer.wq().matvec(xb, q);
-            layer.wk().matvec(xb, k);
-            layer.wv().matvec(xb, v);
+            MatrixInput in = input(layer.wq(), xb);
+            layer.wq().matvec(in, q);
+            in = sameOr(in, layer.wk(), xb);
+            layer.wk().matvec(in, k);
+            layer.wv().matvec(sameOr(in, layer.wv(), xb), v);
             addBiases(layer, q, k, v);
             rope(q, c.heads(), hd);
             rope(k, c.kvHeads(), hd);
@@ -90,26 +94,44 @@ public final class LlamaSession {
                 vc[pos * kvDim + i] = Float16.round(v[i]);
             }
             attend(l, pos, q, attOut);
-            layer.wo().matvec(attOut, proj);
+            layer.wo().matvec(input(layer.wo(), attOut), proj);
             for (int i = 0; i < c.dim(); i++) {
                 x[i] += proj[i];
             }
             rmsNorm(xb, x, layer.ffnNorm());
-            layer.gate().matvec(xb, hb);
-            layer.up().matvec(xb, hb2);
+            in = input(layer.gate(), xb);
+            layer.gate().matvec(in, hb);
+            layer.up().matvec(sameOr(in, layer.up(), xb), hb2);
             for (int i = 0; i < c.ffnDim(); i++) {
                 float g = hb[i];
                 hb[i] = g / (1f + (float) Math.exp(-g)) * hb2[i];
             }
-            layer.down().matvec(hb, proj);
+            layer.down().matvec(input(layer.down(), hb), proj);
             for (int i = 0; i < c.dim(); i++) {
                 x[i] += proj[i];
             }
         }
         rmsNorm(xb, x, model.outputNorm());
-        model.output().matvec(xb, logits);
+        model.output().matvec(input(model.output(), xb), logits);
         position++;
         return logits;
+    }
+
+    /** The session's input holder for {@code m}'s form and length, set to {@code x}. */
+    private MatrixInput input(WeightMatrix m, float[] x) {
+        for (MatrixInput in : inputs) {
+            if (in.fits(m)) {
+                return in.set(x);
+            }
+        }
+        MatrixInput in = m.newInput();
+        inputs.add(in);
+        return in.set(x);
+    }
+
+    /** {@code prev} when it already holds {@code x} in the form {@code m} takes (converted once), else {@code x} anew. */
+    private MatrixInput sameOr(MatrixInput prev, WeightMatrix m, float[] x) {
+        return prev.fits(m) ? prev : input(m, x);
     }
 
     /** Attention of query {@code q} at {@code pos} over the cached keys and values at positions 0..pos. */

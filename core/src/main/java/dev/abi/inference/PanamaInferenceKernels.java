@@ -135,7 +135,7 @@ final class PanamaInferenceKernels implements InferenceKernels {
      * C2 intrinsifies it than in the interpreter's fallback, so the same inputs would give different bits before and
      * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
      */
-    private static float sum(FloatVector v) {
+    static float sum(FloatVector v) {
         // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order
         if (v.length() == 16) {
             v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
@@ -254,20 +254,30 @@ final class PanamaInferenceKernels implements InferenceKernels {
         for (int b = 0; b < blocks; b++) {
             int wo = b * Q4_0_BYTES;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
-            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
             // unsigned nibbles (0..15); the -8 of every element is one -8 * sum(activations) per block, below
-            ByteVector lo = q.and((byte) 0x0F);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4);
-            ShortVector p = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
-                    .add(((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
-            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
-                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            acc = q4Block(ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES), aqWide, b, d, acc);
             offset += d * aSums[b];
         }
         return sum(acc) - 8 * offset;
+    }
+
+    /**
+     * One Q4_0 block at 512 bits: its 16 packed bytes widened to shorts once, the nibbles taken there (x86 has no
+     * byte shift, and a byte-lane shift costs five instructions where a short-lane one costs one), the low and high
+     * nibble products added in 16 short lanes (each sum of two products fits: |p| <= 15 * 127 * 2), widened once
+     * to 16 ints and accumulated with the block's scale {@code d}.
+     */
+    static FloatVector q4Block(ByteVector q, short[] aqWide, int b, float d, FloatVector acc) {
+        return q4Block(q, ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK),
+                ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2), d, acc);
+    }
+
+    /** {@link #q4Block(ByteVector, short[], int, float, FloatVector)} with the block's activation halves loaded. */
+    static FloatVector q4Block(ByteVector q, ShortVector a0, ShortVector a1, float d, FloatVector acc) {
+        ShortVector w = (ShortVector) q.convertShape(VectorOperators.B2S, SHORTS_256, 0);
+        ShortVector p = w.and((short) 0x0F).mul(a0).add(w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(a1));
+        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }
 
     @Override
@@ -320,10 +330,10 @@ final class PanamaInferenceKernels implements InferenceKernels {
         for (int b = 0; b < blocks; b++) {
             int wo = b * Q4_0_BYTES;
             float wd = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8)));
-            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
-            ShortVector w0 = (ShortVector) q.and((byte) 0x0F).convertShape(VectorOperators.B2S, SHORTS_256, 0);
-            ShortVector w1 = (ShortVector) q.lanewise(VectorOperators.LSHR, 4)
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
                     .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector w0 = w.and((short) 0x0F);
+            ShortVector w1 = w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F);
             float d0 = wd * aScales[0][b];
             float d1 = wd * aScales[1][b];
             float d2 = wd * aScales[2][b];

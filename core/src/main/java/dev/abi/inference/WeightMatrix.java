@@ -1,10 +1,8 @@
 package dev.abi.inference;
 
 import java.nio.ByteBuffer;
-import java.util.concurrent.ForkJoinPool;
 import java.util.function.BiConsumer;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
 /**
  * A weight matrix of a GGUF file, read in place from its mapping: {@code rows} rows of {@code cols} elements (ggml's
@@ -31,49 +29,40 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     final int rows;
     final int cols;
     final InferenceKernels ops;
+    final RowExecutor executor;
 
-    WeightMatrix(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
+    WeightMatrix(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
         this.data = data;
         this.rows = rows;
         this.cols = cols;
         this.ops = ops;
+        this.executor = executor;
     }
 
-    private static volatile ForkJoinPool pool =
-            new ForkJoinPool(Integer.getInteger("abi.inference.threads",
-                    Runtime.getRuntime().availableProcessors()));
-
-    /** Sets how many threads large matrix-vector products use (system property {@code abi.inference.threads}). */
-    public static synchronized void useThreads(int threads) {
-        ForkJoinPool old = pool;
-        pool = new ForkJoinPool(Math.max(1, threads));
-        old.shutdown();
+    /**
+     * Sets how many threads the default executor has (models built afterwards without an executor of their own use
+     * it); the system property {@value RowExecutor#THREADS_PROPERTY} sets it at start.
+     */
+    public static void useThreads(int threads) {
+        RowExecutor.resetDefault(Math.max(1, threads));
     }
 
-    /** As {@link #forRows}, but parallel whenever the pool has more than one thread (batched work is large). */
+    /** As {@link #forRows}, but parallel whenever the executor has more than one thread (batched work is large). */
     final void forRowsAlways(BiConsumer<Integer, Integer> body) {
-        ForkJoinPool p = pool;
-        if (p.getParallelism() == 1 || rows < 64) {
+        if (rows < 64) {
             body.accept(0, rows);
             return;
         }
-        int chunks = Math.min(rows / 16, p.getParallelism() * 4);
-        int per = (rows + chunks - 1) / chunks;
-        p.submit(() -> IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
+        executor.run(rows, 16, (from, to, worker) -> body.accept(from, to));
     }
 
     /** Calls {@code body(from, to)} over all rows: in parallel chunks for large matrices, else in one go. */
     final void forRows(BiConsumer<Integer, Integer> body) {
-        ForkJoinPool p = pool;
-        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64 || p.getParallelism() == 1) {
+        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64) {
             body.accept(0, rows);
             return;
         }
-        int chunks = Math.min(rows / 16, p.getParallelism() * 4);
-        int per = (rows + chunks - 1) / chunks;
-        p.submit(() -> IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.accept(c * per, Math.min(rows, (c + 1) * per)))).join();
+        executor.run(rows, 16, (from, to, worker) -> body.accept(from, to));
     }
 
     /**
@@ -87,16 +76,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** As {@link #of(GgufTensorInfo, ByteBuffer)}, with the kernels of {@code ops} (tests compare backends). */
     public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops) {
+        return of(info, data, ops, RowExecutor.defaultExecutor());
+    }
+
+    /** As {@link #of(GgufTensorInfo, ByteBuffer, InferenceKernels)}, its rows split over {@code executor}. */
+    public static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor) {
+        return of(info, data, ops, executor, InferenceKernelsProvider.mapped(ops));
+    }
+
+    /**
+     * As {@link #of(GgufTensorInfo, ByteBuffer, InferenceKernels, RowExecutor)}, Q8_0 and Q4_0 rows read in place by
+     * {@code mapped}, or copied when it is null (tests compare the two paths).
+     */
+    static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor,
+                           MappedRowKernels mapped) {
         int cols = info.rowLength();
         int rows = info.rows();
         return switch (info.type()) {
-            case F32 -> new F32(data, rows, cols, ops);
-            case F16 -> new F16(data, rows, cols, ops);
-            case Q8_0 -> new Q8_0(data, rows, cols, ops);
-            case Q4_0 -> new Q4_0(data, rows, cols, ops);
-            case Q4_1, Q5_0, Q5_1 -> new Unpacked(data, rows, cols, ops, info.type());
-            case BF16 -> new BF16(data, rows, cols, ops);
-            case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, info.type());
+            case F32 -> new F32(data, rows, cols, ops, executor);
+            case F16 -> new F16(data, rows, cols, ops, executor);
+            case Q8_0 -> new Q8_0(data, rows, cols, ops, executor, mapped);
+            case Q4_0 -> new Q4_0(data, rows, cols, ops, executor, mapped);
+            case Q4_1, Q5_0, Q5_1 -> new Unpacked(data, rows, cols, ops, executor, info.type());
+            case BF16 -> new BF16(data, rows, cols, ops, executor);
+            case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, executor, info.type());
             default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
                     + ", which this release cannot compute with yet (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K are built)");
         };
@@ -111,7 +114,38 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     }
 
     /** {@code out[r] = row(r) . x} for every row. */
-    public abstract void matvec(float[] x, float[] out);
+    public void matvec(float[] x, float[] out) {
+        matvec(newInput().set(x), out);
+    }
+
+    /** The form this matrix's kernel takes its input in. */
+    abstract MatrixInput.Form inputForm();
+
+    /** A fresh input holder of this matrix's form and length, with scratch for each of its executor's threads. */
+    MatrixInput newInput() {
+        return new MatrixInput(inputForm(), cols, executor.threads());
+    }
+
+    /**
+     * {@code out[r] = row(r) . x} for every row, {@code x} given as {@code in} (which {@link MatrixInput#fits} this
+     * matrix): rows split over the executor for large matrices, nothing allocated.
+     */
+    void matvec(MatrixInput in, float[] out) {
+        if (!in.fits(this)) {
+            throw new IllegalArgumentException("input of form " + in.form + " and length " + in.cols
+                    + " for a matrix taking " + inputForm() + " of " + cols);
+        }
+        in.aim(this, out);
+        if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64) {
+            matvecRows(in, out, 0, rows, 0);
+        } else {
+            executor.run(rows, 16, in);
+        }
+        in.aim(null, null);
+    }
+
+    /** Rows {@code from..to} of {@link #matvec(MatrixInput, float[])}, on executor thread {@code worker}. */
+    abstract void matvecRows(MatrixInput in, float[] out, int from, int to, int worker);
 
     /**
      * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs: each weight row is read once for all of
@@ -144,16 +178,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
             }
         };
-        ForkJoinPool p = pool;
         int count = packed.length;
-        if (p.getParallelism() == 1 || count < 2 || (long) n * rows * cols < GEMM_PARALLEL_THRESHOLD) {
+        if (count < 2 || (long) n * rows * cols < GEMM_PARALLEL_THRESHOLD) {
             body.accept(0, count);
             return;
         }
-        int chunks = Math.min(count, p.getParallelism() * 4);
-        int per = (count + chunks - 1) / chunks;
-        p.submit(() -> IntStream.range(0, chunks).parallel()
-                .forEach(c -> body.accept(c * per, Math.min(count, (c + 1) * per)))).join();
+        executor.run(count, 1, (from, to, worker) -> body.accept(from, to));
     }
 
     private float[][] packedPanels() {
@@ -175,16 +205,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                         }
                         packed[b] = panel;
                     };
-                    ForkJoinPool pl = pool;
-                    if (pl.getParallelism() > 1 && packed.length > 1) {
-                        // packing is the cold start's largest cost: spread it over the cores
-                        pl.submit(() -> IntStream.range(0, packed.length).parallel().forEach(pack))
-                                .join();
-                    } else {
-                        for (int b = 0; b < packed.length; b++) {
+                    // packing is the cold start's largest cost: spread it over the cores
+                    executor.run(packed.length, 1, (from, to, worker) -> {
+                        for (int b = from; b < to; b++) {
                             pack.accept(b);
                         }
-                    }
+                    });
                     panels = packed;
                     p = packed;
                 }
@@ -198,23 +224,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * activations as the type's kernel in ggml sees them ({@link #asSeen}).
      */
     abstract static sealed class FloatRows extends WeightMatrix permits F32, F16, BF16 {
-        FloatRows(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        FloatRows(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
+            super(data, rows, cols, ops, executor);
         }
 
         /** The activations as this type's dot product sees them (rounded to F16 or BF16, or as they are). */
-        abstract float[] asSeen(float[] x);
+        float[] asSeen(float[] x) {
+            return newInput().set(x).seen;
+        }
 
         @Override
-        public void matvec(float[] x, float[] out) {
-            float[] xs = asSeen(x);
-            forRows((from, to) -> {
-                float[] row = new float[cols];
-                for (int r = from; r < to; r++) {
-                    row(r, row);
-                    out[r] = ops.dotOrdered(row, 0, xs, 0, cols);
-                }
-            });
+        void matvecRows(MatrixInput in, float[] out, int from, int to, int worker) {
+            float[] row = in.floats(worker, cols);
+            float[] xs = in.seen;
+            for (int r = from; r < to; r++) {
+                row(r, row);
+                out[r] = ops.dotOrdered(row, 0, xs, 0, cols);
+            }
         }
 
         @Override
@@ -237,13 +263,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** F32 weights: activations as they are. */
     static final class F32 extends FloatRows {
-        F32(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        F32(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
+            super(data, rows, cols, ops, executor);
         }
 
         @Override
-        float[] asSeen(float[] x) {
-            return x;
+        MatrixInput.Form inputForm() {
+            return MatrixInput.Form.FLOAT;
         }
 
         @Override
@@ -254,17 +280,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** F16 weights: activations rounded to F16, as ggml converts them. */
     static final class F16 extends FloatRows {
-        F16(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        F16(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
+            super(data, rows, cols, ops, executor);
         }
 
         @Override
-        float[] asSeen(float[] x) {
-            float[] xh = new float[cols];
-            for (int c = 0; c < cols; c++) {
-                xh[c] = Float16.round(x[c]);
-            }
-            return xh;
+        MatrixInput.Form inputForm() {
+            return MatrixInput.Form.F16;
         }
 
         @Override
@@ -278,8 +300,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** BF16 weights (the top half of an F32): activations rounded to BF16, as ggml does. */
     static final class BF16 extends FloatRows {
-        BF16(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        BF16(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
+            super(data, rows, cols, ops, executor);
         }
 
         /** ggml's fp32-to-bf16 conversion: round to nearest even, NaN kept quiet. */
@@ -296,12 +318,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        float[] asSeen(float[] x) {
-            float[] xb = new float[cols];
-            for (int c = 0; c < cols; c++) {
-                xb[c] = toFloat(round(x[c]));
-            }
-            return xb;
+        MatrixInput.Form inputForm() {
+            return MatrixInput.Form.BF16;
         }
 
         @Override
@@ -328,12 +346,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final int[] sums;
 
         Q8Activations(float[] x) {
-            int blocks = x.length / 32;
+            this(x.length);
+            quantize(x);
+        }
+
+        /** Room for {@code cols} activations; {@link #quantize} fills it. */
+        Q8Activations(int cols) {
+            int blocks = cols / 32;
             scales = new float[blocks];
             sums = new int[blocks];
             scaledSums = new float[blocks];
-            quants = new byte[x.length];
-            wide = new short[x.length];
+            quants = new byte[cols];
+            wide = new short[cols];
+        }
+
+        /** Quantizes the first {@code quants.length} elements of {@code x}, overwriting what was held. */
+        void quantize(float[] x) {
+            int blocks = scales.length;
             for (int b = 0; b < blocks; b++) {
                 float amax = 0;
                 for (int j = 0; j < 32; j++) {
@@ -359,8 +388,35 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * activations quantized to Q8_0, one row kernel per type.
      */
     abstract static sealed class Quantized extends WeightMatrix permits Q8_0, Q4_0, Unpacked {
-        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        /** In-place row kernels, or null where rows are copied (see {@link MappedRowKernels}). */
+        final MappedRowKernels mapped;
+        /** {@link #data} as {@link #mapped} takes it. */
+        final Object segment;
+
+        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+                  MappedRowKernels mapped) {
+            super(data, rows, cols, ops, executor);
+            this.mapped = mapped;
+            this.segment = mapped != null ? mapped.wrap(data) : null;
+        }
+
+        /**
+         * The row at byte {@code offset} dotted with {@code a} by {@link #mapped} (which is not null), or NaN when
+         * the type has no in-place kernel.
+         */
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return Float.NaN;
+        }
+
+        /** Two rows of {@link #mappedRowDot} into {@code out[r]} and {@code out[r + 1]}. */
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            out[r] = mappedRowDot(offset0, blocks, a);
+            out[r + 1] = mappedRowDot(offset1, blocks, a);
+        }
+
+        /** Whether this type reads its rows in place. */
+        boolean readsInPlace() {
+            return false;
         }
 
         /** Bytes per block of 32 elements. */
@@ -379,24 +435,42 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             }
         }
 
+        /** Bytes of per-thread working space per block that {@link #rowDot} needs (0: none). */
+        int scratchBytes() {
+            return 0;
+        }
+
         /** Per-thread working space for {@link #rowDot}, or null when the type needs none. */
-        byte[] scratch(int blocks) {
-            return null;
+        final byte[] scratch(int blocks) {
+            return scratchBytes() == 0 ? null : new byte[blocks * scratchBytes()];
         }
 
         @Override
-        public void matvec(float[] x, float[] out) {
-            Q8Activations a = new Q8Activations(x);
+        MatrixInput.Form inputForm() {
+            return MatrixInput.Form.Q8_0;
+        }
+
+        @Override
+        void matvecRows(MatrixInput in, float[] out, int from, int to, int worker) {
+            Q8Activations a = in.q8;
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
-            forRows((from, to) -> {
-                byte[] row = new byte[rowBytes];
-                byte[] scratch = scratch(blocks);
-                for (int r = from; r < to; r++) {
-                    data.get(r * rowBytes, row);
-                    out[r] = rowDot(row, blocks, a, scratch);
+            if (readsInPlace()) {
+                int r = from;
+                for (; r + 1 < to; r += 2) {
+                    mappedRowDots2((long) r * rowBytes, (long) (r + 1) * rowBytes, blocks, a, out, r);
                 }
-            });
+                for (; r < to; r++) {
+                    out[r] = mappedRowDot((long) r * rowBytes, blocks, a);
+                }
+                return;
+            }
+            byte[] row = in.bytes(worker, rowBytes);
+            byte[] scratch = scratchBytes() == 0 ? null : in.moreBytes(worker, scratchBytes() * blocks);
+            for (int r = from; r < to; r++) {
+                data.get(r * rowBytes, row, 0, rowBytes);
+                out[r] = rowDot(row, blocks, a, scratch);
+            }
         }
 
         @Override
@@ -430,8 +504,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
-        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+             MappedRowKernels mapped) {
+            super(data, rows, cols, ops, executor, mapped);
         }
 
         @Override
@@ -442,6 +517,21 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+        }
+
+        @Override
+        boolean readsInPlace() {
+            return mapped != null;
+        }
+
+        @Override
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return mapped.dotQ8Row(segment, offset, blocks, a.wide, a.scales);
+        }
+
+        @Override
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            mapped.dotQ8Rows2(segment, offset0, offset1, blocks, a.wide, a.scales, out, r);
         }
 
         @Override
@@ -469,8 +559,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
     static final class Q4_0 extends Quantized {
-        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops) {
-            super(data, rows, cols, ops);
+        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
+             MappedRowKernels mapped) {
+            super(data, rows, cols, ops, executor, mapped);
         }
 
         @Override
@@ -481,6 +572,21 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        boolean readsInPlace() {
+            return mapped != null;
+        }
+
+        @Override
+        float mappedRowDot(long offset, int blocks, Q8Activations a) {
+            return mapped.dotQ4Row(segment, offset, blocks, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        void mappedRowDots2(long offset0, long offset1, int blocks, Q8Activations a, float[] out, int r) {
+            mapped.dotQ4Rows2(segment, offset0, offset1, blocks, a.wide, a.scales, a.sums, out, r);
         }
 
         @Override
@@ -517,8 +623,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         private final GgmlType type;
         private final boolean hasMin;
 
-        Unpacked(ByteBuffer data, int rows, int cols, InferenceKernels ops, GgmlType type) {
-            super(data, rows, cols, ops);
+        Unpacked(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, GgmlType type) {
+            super(data, rows, cols, ops, executor, null);
             this.type = type;
             this.hasMin = type != GgmlType.Q5_0;
         }
@@ -529,8 +635,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        byte[] scratch(int blocks) {
-            return new byte[blocks * 34];
+        int scratchBytes() {
+            return 34;
         }
 
         @Override
@@ -607,10 +713,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final int[] sums16;
 
         Q8KActivations(float[] x) {
-            int blocks = x.length / 256;
-            scales = new float[blocks];
-            quants = new byte[x.length];
-            sums16 = new int[x.length / 16];
+            this(x.length);
+            quantize(x);
+        }
+
+        Q8KActivations(int cols) {
+            scales = new float[cols / 256];
+            quants = new byte[cols];
+            sums16 = new int[cols / 16];
+        }
+
+        /** Quantizes the first {@code quants.length} elements of {@code x}, overwriting what was held. */
+        void quantize(float[] x) {
+            int blocks = scales.length;
             for (int b = 0; b < blocks; b++) {
                 int o = b * 256;
                 float amax = 0;
@@ -623,6 +738,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                     }
                 }
                 if (amax == 0) {
+                    java.util.Arrays.fill(quants, o, o + 256, (byte) 0);
+                    java.util.Arrays.fill(sums16, b * 16, b * 16 + 16, 0);
+                    scales[b] = 0;
                     continue;
                 }
                 float iscale = -127f / max;
@@ -653,31 +771,34 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     static final class KQuant extends WeightMatrix {
         private final GgmlType type;
 
-        KQuant(ByteBuffer data, int rows, int cols, InferenceKernels ops, GgmlType type) {
-            super(data, rows, cols, ops);
+        KQuant(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, GgmlType type) {
+            super(data, rows, cols, ops, executor);
             this.type = type;
         }
 
         @Override
-        public void matvec(float[] x, float[] out) {
-            Q8KActivations a = new Q8KActivations(x);
+        MatrixInput.Form inputForm() {
+            return MatrixInput.Form.Q8_K;
+        }
+
+        @Override
+        void matvecRows(MatrixInput in, float[] out, int from, int to, int worker) {
+            Q8KActivations a = in.q8k;
             int blocks = cols / 256;
             int size = type.typeSize();
-            forRows((from, to) -> {
-                byte[] block = new byte[size];
-                byte[] q = new byte[256];
-                for (int r = from; r < to; r++) {
-                    float sum = 0;
-                    for (int k = 0; k < blocks; k++) {
-                        data.get((r * blocks + k) * size, block);
-                        sum += switch (type) {
-                            case Q4_K, Q5_K -> dotQ45K(block, q, a, k);
-                            default -> dotQ6K(block, q, a, k);
-                        };
-                    }
-                    out[r] = sum;
+            byte[] block = in.bytes(worker, size);
+            byte[] q = in.moreBytes(worker, 256);
+            for (int r = from; r < to; r++) {
+                float sum = 0;
+                for (int k = 0; k < blocks; k++) {
+                    data.get((r * blocks + k) * size, block, 0, size);
+                    sum += switch (type) {
+                        case Q4_K, Q5_K -> dotQ45K(block, q, a, k);
+                        default -> dotQ6K(block, q, a, k);
+                    };
                 }
-            });
+                out[r] = sum;
+            }
         }
 
         /** One Q4_K or Q5_K super-block against the activations' block {@code k}. */

@@ -2,6 +2,12 @@ package dev.abi.inference;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -234,6 +240,108 @@ class WeightMatrixTest {
         for (int t = 0; t < n; t++) {
             m.matvec(xs[t], one);
             assertArrayEquals(one, outs[t], type + " input " + t);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
+    void aSharedReusedInputOnThreeThreadsGivesTheBitsOfAPlainMatvec(GgmlType type) {
+        Random rnd = new Random(31 + type.ordinal());
+        int rows = 1024;
+        int cols = 512; // over the parallel threshold
+        ByteBuffer a = randomTensor(type, rows, cols, rnd);
+        ByteBuffer b = randomTensor(type, rows / 2, cols, rnd);
+        for (InferenceKernels ops : new InferenceKernels[] {SCALAR, PANAMA}) {
+            try (RowExecutor one = RowExecutor.of(1); RowExecutor three = RowExecutor.of(3)) {
+                WeightMatrix ma = WeightMatrix.of(new GgufTensorInfo("a", new long[] {cols, rows}, type, 0,
+                        a.capacity()), a, ops, three);
+                WeightMatrix mb = WeightMatrix.of(new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0,
+                        b.capacity()), b, ops, three);
+                WeightMatrix refA = WeightMatrix.of(new GgufTensorInfo("a", new long[] {cols, rows}, type, 0,
+                        a.capacity()), a, ops, one);
+                WeightMatrix refB = WeightMatrix.of(new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0,
+                        b.capacity()), b, ops, one);
+                MatrixInput in = ma.newInput();
+                for (int step = 0; step < 3; step++) { // the same holder refilled, as a session does per token
+                    float[] x = new float[cols];
+                    for (int i = 0; i < cols; i++) {
+                        x[i] = (float) rnd.nextGaussian() * (step + 1);
+                    }
+                    float[] wantA = new float[rows];
+                    float[] wantB = new float[rows / 2];
+                    refA.matvec(x, wantA);
+                    refB.matvec(x, wantB);
+                    float[] gotA = new float[rows];
+                    float[] gotB = new float[rows / 2];
+                    in.set(x);
+                    assertTrue(in.fits(mb));
+                    ma.matvec(in, gotA);
+                    mb.matvec(in, gotB); // converted once, used by both
+                    assertArrayEquals(wantA, gotA, type + " " + ops.name() + " step " + step);
+                    assertArrayEquals(wantB, gotB, type + " " + ops.name() + " step " + step);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInputOfAnotherFormIsRefused() {
+        Random rnd = new Random(5);
+        ByteBuffer q8 = randomTensor(GgmlType.Q8_0, 4, 64, rnd);
+        ByteBuffer f16 = randomTensor(GgmlType.F16, 4, 64, rnd);
+        WeightMatrix m8 = WeightMatrix.of(new GgufTensorInfo("a", new long[] {64, 4}, GgmlType.Q8_0, 0,
+                q8.capacity()), q8, SCALAR);
+        WeightMatrix m16 = WeightMatrix.of(new GgufTensorInfo("b", new long[] {64, 4}, GgmlType.F16, 0,
+                f16.capacity()), f16, SCALAR);
+        MatrixInput in = m16.newInput().set(new float[64]);
+        assertFalse(in.fits(m8));
+        assertThrows(IllegalArgumentException.class, () -> m8.matvec(in, new float[4]));
+    }
+
+    @Test
+    void theInPlaceKernelsAreOnTheTestClasspathOfThisRuntime() {
+        // the JDK 22 classes of the multi-release jar are found (surefire's extra classpath entry): without them the
+        // in-place kernels would silently be missing and rowsReadInPlaceGiveTheBitsOfCopiedRows skipped
+        assumeTrue(Runtime.version().feature() >= 22 && InferenceKernelsProvider.panamaOrNull() != null,
+                "in-place kernels need JDK 22 and the Vector API");
+        assertNotNull(InferenceKernelsProvider.mappedOrNull());
+        assertEquals(Boolean.getBoolean(InferenceKernelsProvider.MAPPED_PROPERTY),
+                InferenceKernelsProvider.mapped(InferenceKernelsProvider.panamaOrNull()) != null,
+                "in place only when " + InferenceKernelsProvider.MAPPED_PROPERTY + " is true");
+        assertNull(InferenceKernelsProvider.mapped(SCALAR), "the scalar backend copies rows");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    void rowsReadInPlaceGiveTheBitsOfCopiedRows(GgmlType type) {
+        MappedRowKernels mapped = InferenceKernelsProvider.mappedOrNull();
+        assumeTrue(mapped != null && InferenceKernelsProvider.panamaOrNull() != null,
+                "in-place kernels need JDK 22 and the Vector API");
+        Random rnd = new Random(41 + type.ordinal());
+        int rows = 301; // row pairs and a last single row
+        int cols = 2048;
+        ByteBuffer heap = randomTensor(type, rows, cols, rnd);
+        ByteBuffer direct = ByteBuffer.allocateDirect(heap.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+        direct.put(heap.duplicate()).flip(); // off the heap, as a mapping is
+        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, heap.capacity());
+        try (RowExecutor one = RowExecutor.of(1)) {
+            WeightMatrix copied = WeightMatrix.of(info, heap, PANAMA, one, null);
+            WeightMatrix inPlaceHeap = WeightMatrix.of(info, heap, PANAMA, one, mapped);
+            WeightMatrix inPlaceDirect = WeightMatrix.of(info, direct, PANAMA, one, mapped);
+            for (int step = 0; step < 3; step++) {
+                float[] x = new float[cols];
+                for (int i = 0; i < cols; i++) {
+                    x[i] = (float) rnd.nextGaussian() * (step + 1);
+                }
+                float[] want = new float[rows];
+                float[] got = new float[rows];
+                copied.matvec(x, want);
+                inPlaceHeap.matvec(x, got);
+                assertArrayEquals(want, got, type + " heap, step " + step);
+                Arrays.fill(got, 0f);
+                inPlaceDirect.matvec(x, got);
+                assertArrayEquals(want, got, type + " direct, step " + step);
+            }
         }
     }
 }
