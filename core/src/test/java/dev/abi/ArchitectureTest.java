@@ -19,7 +19,8 @@ class ArchitectureTest {
 
     @BeforeAll
     static void load() {
-        core = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+        core = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                 .importPackages("dev.abi");
     }
 
@@ -30,49 +31,91 @@ class ArchitectureTest {
 
     @Test
     void theVectorIndexAndInferenceKnowNothingOfTheLayersAbove() {
-        noClasses().that().resideInAnyPackage("dev.abi.vector..", "dev.abi.inference..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.abi.gateway..", "dev.abi.namespace..",
-                        "dev.abi.events..", "dev.abi.documents..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.abi.vector..", "dev.abi.inference..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.abi.gateway..", "dev.abi.namespace..", "dev.abi.events..", "dev.abi.documents..")
                 .check(core);
     }
 
     @Test
     void eachConsumerHasItsOwnKernels() {
-        noClasses().that().resideInAPackage("dev.abi.inference..")
-                .should().dependOnClassesThat().resideInAPackage("dev.abi.vector..").check(core);
-        noClasses().that().resideInAPackage("dev.abi.simd..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.abi.vector..", "dev.abi.inference..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.abi.inference..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAPackage("dev.abi.vector..")
+                .check(core);
+        noClasses()
+                .that()
+                .resideInAPackage("dev.abi.simd..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.abi.vector..", "dev.abi.inference..")
                 .check(core);
     }
 
     @Test
     void storageKnowsNothingOfNamespacesOrTheApi() {
-        noClasses().that().resideInAnyPackage("dev.abi.store..", "dev.abi.resilience..", "dev.abi.budget..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.abi.gateway..", "dev.abi.namespace..",
-                        "dev.abi.events..", "dev.abi.documents..", "dev.abi.inference..", "dev.abi.vector..")
+        noClasses()
+                .that()
+                .resideInAnyPackage("dev.abi.store..", "dev.abi.resilience..", "dev.abi.budget..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "dev.abi.gateway..",
+                        "dev.abi.namespace..",
+                        "dev.abi.events..",
+                        "dev.abi.documents..",
+                        "dev.abi.inference..",
+                        "dev.abi.vector..")
                 .check(core);
     }
 
     @Test
     void telemetryDependsOnNothingElseInCore() {
-        noClasses().that().resideInAPackage("dev.abi.telemetry..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.abi..")
-                .andShould().dependOnClassesThat().resideOutsideOfPackages("dev.abi.telemetry..", "java..")
+        noClasses()
+                .that()
+                .resideInAPackage("dev.abi.telemetry..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.abi..")
+                .andShould()
+                .dependOnClassesThat()
+                .resideOutsideOfPackages("dev.abi.telemetry..", "java..")
                 .check(core);
     }
 
     @Test
     void onlyTheGatewayKnowsHttpAndEventsKnowNothingOfIt() {
-        noClasses().that().resideOutsideOfPackage("dev.abi.gateway..")
-                .should().dependOnClassesThat().resideInAnyPackage("dev.abi.gateway..")
+        noClasses()
+                .that()
+                .resideOutsideOfPackage("dev.abi.gateway..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage("dev.abi.gateway..")
                 .check(core);
     }
 
     @Test
     void coreUsesNoCloudSdkOrFramework() {
-        noClasses().should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "software.amazon..",
-                "com.google.cloud..", "com.azure..", "com.microsoft.azure..", "io.cloudevents..", "jakarta..",
-                "io.opentelemetry..", "io.micrometer..")
+        noClasses()
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.quarkus..",
+                        "software.amazon..",
+                        "com.google.cloud..",
+                        "com.azure..",
+                        "com.microsoft.azure..",
+                        "io.cloudevents..",
+                        "jakarta..",
+                        "io.opentelemetry..",
+                        "io.micrometer..")
                 .check(core);
     }
 }

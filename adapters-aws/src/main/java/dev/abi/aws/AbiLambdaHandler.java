@@ -30,8 +30,13 @@ public class AbiLambdaHandler implements RequestStreamHandler {
     private final EmfMetrics metrics;
 
     @Inject
-    public AbiLambdaHandler(HttpApiTrigger httpApi, RestApiTrigger restApi, SqsTrigger sqs, S3NotificationTrigger s3,
-                            EventBridgeS3Trigger eventBridge, EmfMetrics metrics) {
+    public AbiLambdaHandler(
+            HttpApiTrigger httpApi,
+            RestApiTrigger restApi,
+            SqsTrigger sqs,
+            S3NotificationTrigger s3,
+            EventBridgeS3Trigger eventBridge,
+            EmfMetrics metrics) {
         this.triggers = List.of(httpApi, restApi, sqs, s3, eventBridge);
         this.metrics = metrics;
     }
@@ -48,19 +53,25 @@ public class AbiLambdaHandler implements RequestStreamHandler {
 
     private void dispatch(InputStream input, OutputStream output) throws IOException {
         JsonNode event = EventJson.parse(input);
-        LambdaTrigger trigger = triggers.stream().filter(t -> t.accepts(event)).findFirst().orElseThrow(() -> {
-            MalformedEventException e = new MalformedEventException("event", "matches no supported trigger (API "
-                    + "Gateway HTTP or REST API, Function URL, S3 notification, EventBridge S3 event, SQS); top-level "
-                    + "fields: " + fieldNames(event));
-            LOG.log(System.Logger.Level.WARNING, e.getMessage());
-            return e;
-        });
+        LambdaTrigger trigger = triggers.stream()
+                .filter(t -> t.accepts(event))
+                .findFirst()
+                .orElseThrow(() -> {
+                    MalformedEventException e = new MalformedEventException(
+                            "event",
+                            "matches no supported trigger (API "
+                                    + "Gateway HTTP or REST API, Function URL, S3 notification, EventBridge S3 event, SQS); top-level "
+                                    + "fields: " + fieldNames(event));
+                    LOG.log(System.Logger.Level.WARNING, e.getMessage());
+                    return e;
+                });
         EventJson.MAPPER.writeValue(output, trigger.handle(event));
     }
 
     private static String fieldNames(JsonNode event) {
         StringBuilder b = new StringBuilder();
-        event.fieldNames().forEachRemaining(f -> b.append(b.isEmpty() ? "" : ", ").append(f));
+        event.fieldNames()
+                .forEachRemaining(f -> b.append(b.isEmpty() ? "" : ", ").append(f));
         return b.isEmpty() ? "(none)" : b.toString();
     }
 }

@@ -41,17 +41,29 @@ public final class DynamoDbCounterStore implements CounterStore {
         long now = clock.millis();
         try {
             // a live counter: add to it
-            return Long.parseLong(dynamo.updateItem(b -> b.tableName(table).key(key(key))
-                    .updateExpression("ADD #v :d")
-                    .conditionExpression("attribute_exists(pk) AND #e > :now")
-                    .expressionAttributeNames(Map.of("#v", "v", "#e", "expiresAt"))
-                    .expressionAttributeValues(Map.of(":d", n(delta), ":now", n(now)))
-                    .returnValues(ReturnValue.UPDATED_NEW)).attributes().get("v").n());
+            return Long.parseLong(dynamo.updateItem(b -> b.tableName(table)
+                            .key(key(key))
+                            .updateExpression("ADD #v :d")
+                            .conditionExpression("attribute_exists(pk) AND #e > :now")
+                            .expressionAttributeNames(Map.of("#v", "v", "#e", "expiresAt"))
+                            .expressionAttributeValues(Map.of(":d", n(delta), ":now", n(now)))
+                            .returnValues(ReturnValue.UPDATED_NEW))
+                    .attributes()
+                    .get("v")
+                    .n());
         } catch (ConditionalCheckFailedException absentOrExpired) {
             try {
                 // absent or expired: start it, unless another instance just did
-                dynamo.putItem(b -> b.tableName(table).item(Map.of("pk", AttributeValue.fromS(key), "v", n(delta),
-                                "expiresAt", n(expiresAtMillis), "ttl", n(expiresAtMillis / 1000 + 1)))
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(Map.of(
+                                "pk",
+                                AttributeValue.fromS(key),
+                                "v",
+                                n(delta),
+                                "expiresAt",
+                                n(expiresAtMillis),
+                                "ttl",
+                                n(expiresAtMillis / 1000 + 1)))
                         .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
                         .expressionAttributeValues(Map.of(":now", n(now))));
                 return delta;
@@ -75,28 +87,47 @@ public final class DynamoDbCounterStore implements CounterStore {
 
     @Override
     public long get(String key) {
-        return live(key).map(i -> i.containsKey("v") ? Long.parseLong(i.get("v").n()) : 0L).orElse(0L);
+        return live(key)
+                .map(i -> i.containsKey("v") ? Long.parseLong(i.get("v").n()) : 0L)
+                .orElse(0L);
     }
 
     @Override
     public Optional<Bucket> bucket(String key) {
-        return live(key).filter(i -> i.containsKey("tokens")).map(i -> new Bucket(Double.parseDouble(i.get("tokens").n()),
-                Long.parseLong(i.get("updatedAt").n()), Long.parseLong(i.get("ver").n())));
+        return live(key)
+                .filter(i -> i.containsKey("tokens"))
+                .map(i -> new Bucket(
+                        Double.parseDouble(i.get("tokens").n()),
+                        Long.parseLong(i.get("updatedAt").n()),
+                        Long.parseLong(i.get("ver").n())));
     }
 
     @Override
-    public boolean putBucket(String key, double tokens, long updatedAtMillis, long expectedVersion,
-                             long expiresAtMillis) {
-        Map<String, AttributeValue> item = Map.of("pk", AttributeValue.fromS(key),
-                "tokens", AttributeValue.fromN(Double.toString(tokens)), "updatedAt", n(updatedAtMillis),
-                "ver", n(expectedVersion + 1), "expiresAt", n(expiresAtMillis), "ttl", n(expiresAtMillis / 1000 + 1));
+    public boolean putBucket(
+            String key, double tokens, long updatedAtMillis, long expectedVersion, long expiresAtMillis) {
+        Map<String, AttributeValue> item = Map.of(
+                "pk",
+                AttributeValue.fromS(key),
+                "tokens",
+                AttributeValue.fromN(Double.toString(tokens)),
+                "updatedAt",
+                n(updatedAtMillis),
+                "ver",
+                n(expectedVersion + 1),
+                "expiresAt",
+                n(expiresAtMillis),
+                "ttl",
+                n(expiresAtMillis / 1000 + 1));
         try {
             if (expectedVersion < 0) {
-                dynamo.putItem(b -> b.tableName(table).item(item)
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(item)
                         .conditionExpression("attribute_not_exists(pk) OR expiresAt <= :now")
                         .expressionAttributeValues(Map.of(":now", n(clock.millis()))));
             } else {
-                dynamo.putItem(b -> b.tableName(table).item(item).conditionExpression("ver = :expected")
+                dynamo.putItem(b -> b.tableName(table)
+                        .item(item)
+                        .conditionExpression("ver = :expected")
                         .expressionAttributeValues(Map.of(":expected", n(expectedVersion))));
             }
             return true;

@@ -22,8 +22,10 @@ public class DynamoDbCounterStoreFactory implements CounterStoreFactory {
 
     @Override
     public CounterStore create(AbiConfig config) {
-        String table = config.metadata().table().orElseThrow(() -> new IllegalStateException(
-                "abi.rate-limit-counters=dynamodb needs abi.metadata.table"));
+        String table = config.metadata()
+                .table()
+                .orElseThrow(
+                        () -> new IllegalStateException("abi.rate-limit-counters=dynamodb needs abi.metadata.table"));
         DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
         config.metadata().endpoint().map(URI::create).ifPresent(b::endpointOverride);
         config.store().region().map(Region::of).ifPresent(b::region);

@@ -35,7 +35,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
 
     /** One table (partition key {@code pk}, a string) holds all three kinds of item, each with its own schema. */
     public DynamoDbMetadataStore(DynamoDbClient dynamo, String tableName, Clock clock) {
-        DynamoDbEnhancedClient enhanced = DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
+        DynamoDbEnhancedClient enhanced =
+                DynamoDbEnhancedClient.builder().dynamoDbClient(dynamo).build();
         this.leases = enhanced.table(tableName, MetadataSchemas.LEASE);
         this.heads = enhanced.table(tableName, MetadataSchemas.HEAD_HINT);
         this.idempotency = enhanced.table(tableName, MetadataSchemas.IDEMPOTENCY);
@@ -70,7 +71,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
                 return OptionalLong.empty();
             }
             // Keep our epoch only if no newer one has committed since; otherwise take a fresh, higher one.
-            long epoch = ours && current.getEpoch() >= minEpoch - 1 ? current.getEpoch()
+            long epoch = ours && current.getEpoch() >= minEpoch - 1
+                    ? current.getEpoch()
                     : Math.max(current.getEpoch() + 1, minEpoch);
             current.setOwner(owner);
             current.setEpoch(epoch);
@@ -115,7 +117,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
         item.setPk("head#" + root);
         item.setSeq(seq);
         try {
-            heads.updateItem(UpdateItemEnhancedRequest.builder(HeadHintItem.class).item(item)
+            heads.updateItem(UpdateItemEnhancedRequest.builder(HeadHintItem.class)
+                    .item(item)
                     .ignoreNulls(true)
                     .conditionExpression(Expression.builder()
                             .expression("attribute_not_exists(#seq) OR #seq < :seq")
@@ -134,7 +137,9 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     public Optional<byte[]> idempotentResult(String key) {
         try {
             IdempotencyItem item = idempotency.getItem(key("idem#" + key));
-            if (item == null || item.getResult() == null || item.getExpiresAt() == null
+            if (item == null
+                    || item.getResult() == null
+                    || item.getExpiresAt() == null
                     || item.getExpiresAt() < clock.millis()) {
                 return Optional.empty(); // DynamoDB's TTL deletes lazily: check the expiry ourselves
             }
@@ -153,8 +158,10 @@ public final class DynamoDbMetadataStore implements MetadataStore {
             marker.setExpiresAt(now + claimTtl.toMillis());
             marker.setTtl((now + claimTtl.toMillis()) / 1000 + 1);
             try {
-                idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class).item(marker)
-                        .conditionExpression(liveRecordAbsent(now)).build());
+                idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class)
+                        .item(marker)
+                        .conditionExpression(liveRecordAbsent(now))
+                        .build());
                 return IdempotencyClaim.claimed();
             } catch (ConditionalCheckFailedException held) {
                 IdempotencyItem item;
@@ -164,7 +171,8 @@ public final class DynamoDbMetadataStore implements MetadataStore {
                     throw failure("read an idempotency record", e);
                 }
                 if (item != null && item.getExpiresAt() != null && item.getExpiresAt() >= clock.millis()) {
-                    return item.getResult() == null ? IdempotencyClaim.inProgress()
+                    return item.getResult() == null
+                            ? IdempotencyClaim.inProgress()
                             : IdempotencyClaim.completed(Base64.getDecoder().decode(item.getResult()));
                 }
                 // it expired or was released between the two calls: try to claim it again
@@ -185,8 +193,10 @@ public final class DynamoDbMetadataStore implements MetadataStore {
         item.setTtl(expiresAt / 1000 + 1);
         try {
             // replaces our in-progress marker; only a completed record of another attempt is kept
-            idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class).item(item)
-                    .conditionExpression(Expression.builder().expression("attribute_not_exists(#r) OR expiresAt < :now")
+            idempotency.putItem(PutItemEnhancedRequest.builder(IdempotencyItem.class)
+                    .item(item)
+                    .conditionExpression(Expression.builder()
+                            .expression("attribute_not_exists(#r) OR expiresAt < :now")
                             .expressionNames(Map.of("#r", "result"))
                             .expressionValues(Map.of(":now", AttributeValue.fromN(Long.toString(clock.millis()))))
                             .build())
@@ -201,9 +211,12 @@ public final class DynamoDbMetadataStore implements MetadataStore {
     @Override
     public void releaseIdempotencyKey(String key) {
         try {
-            idempotency.deleteItem(DeleteItemEnhancedRequest.builder().key(key("idem#" + key))
-                    .conditionExpression(Expression.builder().expression("attribute_not_exists(#r)")
-                            .expressionNames(Map.of("#r", "result")).build())
+            idempotency.deleteItem(DeleteItemEnhancedRequest.builder()
+                    .key(key("idem#" + key))
+                    .conditionExpression(Expression.builder()
+                            .expression("attribute_not_exists(#r)")
+                            .expressionNames(Map.of("#r", "result"))
+                            .build())
                     .build());
         } catch (ConditionalCheckFailedException finished) {
             // a completed record is never released
@@ -214,8 +227,10 @@ public final class DynamoDbMetadataStore implements MetadataStore {
 
     /** No live record: none at all, or one whose time has passed (DynamoDB's TTL deletes lazily). */
     private static Expression liveRecordAbsent(long now) {
-        return Expression.builder().expression("attribute_not_exists(pk) OR expiresAt < :now")
-                .expressionValues(Map.of(":now", AttributeValue.fromN(Long.toString(now)))).build();
+        return Expression.builder()
+                .expression("attribute_not_exists(pk) OR expiresAt < :now")
+                .expressionValues(Map.of(":now", AttributeValue.fromN(Long.toString(now))))
+                .build();
     }
 
     private static Key key(String pk) {

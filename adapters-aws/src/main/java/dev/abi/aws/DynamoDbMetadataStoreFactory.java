@@ -23,7 +23,8 @@ public class DynamoDbMetadataStoreFactory implements MetadataStoreFactory {
 
     @Override
     public MetadataStore create(AbiConfig config, ObjectStore objects) {
-        String table = config.metadata().table()
+        String table = config.metadata()
+                .table()
                 .orElseThrow(() -> new IllegalStateException("abi.metadata.kind=dynamodb needs abi.metadata.table"));
         DynamoDbClientBuilder b = DynamoDbClient.builder().httpClient(UrlConnectionHttpClient.create());
         config.metadata().endpoint().map(URI::create).ifPresent(b::endpointOverride);

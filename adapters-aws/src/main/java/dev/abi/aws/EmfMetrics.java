@@ -24,10 +24,10 @@ public final class EmfMetrics implements Metrics {
     public static final String NAMESPACE = "ABI";
     /** EMF takes at most 100 values per metric in one line; more are written on further lines. */
     private static final int MAX_VALUES = 100;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private record Series(String name, List<String> tags, String unit) {
-    }
+    private record Series(String name, List<String> tags, String unit) {}
 
     private final Map<Series, List<Double>> pending = new LinkedHashMap<>();
     private final Consumer<String> out;
@@ -78,8 +78,11 @@ public final class EmfMetrics implements Metrics {
         }
         batch.forEach((series, values) -> {
             for (int from = 0; from < values.size(); from += MAX_VALUES) {
-                out.accept(line(series, values.subList(from, Math.min(values.size(), from + MAX_VALUES)),
-                        timestampMillis, awsRequestId));
+                out.accept(line(
+                        series,
+                        values.subList(from, Math.min(values.size(), from + MAX_VALUES)),
+                        timestampMillis,
+                        awsRequestId));
             }
         });
     }

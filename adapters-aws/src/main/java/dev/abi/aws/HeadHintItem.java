@@ -26,5 +26,4 @@ public class HeadHintItem {
     public void setSeq(Long seq) {
         this.seq = seq;
     }
-
 }

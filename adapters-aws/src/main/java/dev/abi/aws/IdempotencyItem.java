@@ -49,5 +49,4 @@ public class IdempotencyItem {
     public void setTtl(Long ttl) {
         this.ttl = ttl;
     }
-
 }

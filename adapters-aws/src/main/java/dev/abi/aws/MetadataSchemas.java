@@ -15,34 +15,60 @@ final class MetadataSchemas {
 
     static final StaticTableSchema<LeaseItem> LEASE = StaticTableSchema.builder(LeaseItem.class)
             .newItemSupplier(LeaseItem::new)
-            .addAttribute(String.class, a -> a.name("pk").getter(LeaseItem::getPk).setter(LeaseItem::setPk)
-                    .tags(primaryPartitionKey()))
-            .addAttribute(String.class, a -> a.name("owner").getter(LeaseItem::getOwner).setter(LeaseItem::setOwner))
-            .addAttribute(Long.class, a -> a.name("epoch").getter(LeaseItem::getEpoch).setter(LeaseItem::setEpoch))
-            .addAttribute(Long.class, a -> a.name("expiresAt").getter(LeaseItem::getExpiresAt)
-                    .setter(LeaseItem::setExpiresAt))
-            .addAttribute(Long.class, a -> a.name("rev").getter(LeaseItem::getRev).setter(LeaseItem::setRev)
-                    .tags(VersionedRecordExtension.AttributeTags.versionAttribute()))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("pk")
+                            .getter(LeaseItem::getPk)
+                            .setter(LeaseItem::setPk)
+                            .tags(primaryPartitionKey()))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("owner").getter(LeaseItem::getOwner).setter(LeaseItem::setOwner))
+            .addAttribute(
+                    Long.class, a -> a.name("epoch").getter(LeaseItem::getEpoch).setter(LeaseItem::setEpoch))
+            .addAttribute(
+                    Long.class,
+                    a -> a.name("expiresAt").getter(LeaseItem::getExpiresAt).setter(LeaseItem::setExpiresAt))
+            .addAttribute(
+                    Long.class,
+                    a -> a.name("rev")
+                            .getter(LeaseItem::getRev)
+                            .setter(LeaseItem::setRev)
+                            .tags(VersionedRecordExtension.AttributeTags.versionAttribute()))
             .build();
 
     static final StaticTableSchema<HeadHintItem> HEAD_HINT = StaticTableSchema.builder(HeadHintItem.class)
             .newItemSupplier(HeadHintItem::new)
-            .addAttribute(String.class, a -> a.name("pk").getter(HeadHintItem::getPk).setter(HeadHintItem::setPk)
-                    .tags(primaryPartitionKey()))
-            .addAttribute(Long.class, a -> a.name("seq").getter(HeadHintItem::getSeq).setter(HeadHintItem::setSeq))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("pk")
+                            .getter(HeadHintItem::getPk)
+                            .setter(HeadHintItem::setPk)
+                            .tags(primaryPartitionKey()))
+            .addAttribute(
+                    Long.class, a -> a.name("seq").getter(HeadHintItem::getSeq).setter(HeadHintItem::setSeq))
             .build();
 
     static final StaticTableSchema<IdempotencyItem> IDEMPOTENCY = StaticTableSchema.builder(IdempotencyItem.class)
             .newItemSupplier(IdempotencyItem::new)
-            .addAttribute(String.class, a -> a.name("pk").getter(IdempotencyItem::getPk).setter(IdempotencyItem::setPk)
-                    .tags(primaryPartitionKey()))
-            .addAttribute(Long.class, a -> a.name("expiresAt").getter(IdempotencyItem::getExpiresAt)
-                    .setter(IdempotencyItem::setExpiresAt))
-            .addAttribute(String.class, a -> a.name("result").getter(IdempotencyItem::getResult)
-                    .setter(IdempotencyItem::setResult))
-            .addAttribute(Long.class, a -> a.name("ttl").getter(IdempotencyItem::getTtl).setter(IdempotencyItem::setTtl))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("pk")
+                            .getter(IdempotencyItem::getPk)
+                            .setter(IdempotencyItem::setPk)
+                            .tags(primaryPartitionKey()))
+            .addAttribute(
+                    Long.class,
+                    a -> a.name("expiresAt")
+                            .getter(IdempotencyItem::getExpiresAt)
+                            .setter(IdempotencyItem::setExpiresAt))
+            .addAttribute(
+                    String.class,
+                    a -> a.name("result").getter(IdempotencyItem::getResult).setter(IdempotencyItem::setResult))
+            .addAttribute(
+                    Long.class,
+                    a -> a.name("ttl").getter(IdempotencyItem::getTtl).setter(IdempotencyItem::setTtl))
             .build();
 
-    private MetadataSchemas() {
-    }
+    private MetadataSchemas() {}
 }

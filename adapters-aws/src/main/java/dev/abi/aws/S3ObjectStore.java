@@ -41,7 +41,8 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(String key) {
         try {
-            ResponseBytes<GetObjectResponse> r = s3.getObjectAsBytes(b -> b.bucket(bucket).key(full(key)));
+            ResponseBytes<GetObjectResponse> r =
+                    s3.getObjectAsBytes(b -> b.bucket(bucket).key(full(key)));
             return Optional.of(new StoredObject(r.asByteArray(), r.response().eTag()));
         } catch (NoSuchKeyException e) {
             return Optional.empty();
@@ -59,8 +60,9 @@ public final class S3ObjectStore implements ObjectStore {
             return new byte[0];
         }
         try {
-            return s3.getObjectAsBytes(b -> b.bucket(bucket).key(full(key))
-                    .range("bytes=" + offset + "-" + (offset + length - 1))).asByteArray();
+            return s3.getObjectAsBytes(
+                            b -> b.bucket(bucket).key(full(key)).range("bytes=" + offset + "-" + (offset + length - 1)))
+                    .asByteArray();
         } catch (NoSuchKeyException e) {
             throw new ObjectNotFoundException(key);
         } catch (S3Exception e) {
@@ -77,7 +79,8 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public String putIfAbsent(String key, byte[] bytes) {
         try {
-            return s3.putObject(b -> b.bucket(bucket).key(full(key)).ifNoneMatch("*"), RequestBody.fromBytes(bytes)).eTag();
+            return s3.putObject(b -> b.bucket(bucket).key(full(key)).ifNoneMatch("*"), RequestBody.fromBytes(bytes))
+                    .eTag();
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409) {
                 return ObjectKeys.ownCreateOrConflict(this, key, bytes); // maybe our own retried create
@@ -89,7 +92,9 @@ public final class S3ObjectStore implements ObjectStore {
     @Override
     public String putIfMatch(String key, byte[] bytes, String expectedEtag) {
         try {
-            return s3.putObject(b -> b.bucket(bucket).key(full(key)).ifMatch(expectedEtag), RequestBody.fromBytes(bytes)).eTag();
+            return s3.putObject(
+                            b -> b.bucket(bucket).key(full(key)).ifMatch(expectedEtag), RequestBody.fromBytes(bytes))
+                    .eTag();
         } catch (S3Exception e) {
             if (e.statusCode() == 412 || e.statusCode() == 409 || e.statusCode() == 404) {
                 throw new PreconditionFailedException(key, "etag does not match");
@@ -117,7 +122,10 @@ public final class S3ObjectStore implements ObjectStore {
                 if (out.size() >= limit) {
                     break;
                 }
-                out.add(new ObjectInfo(o.key().substring(prefix.length()), o.size(), o.eTag(),
+                out.add(new ObjectInfo(
+                        o.key().substring(prefix.length()),
+                        o.size(),
+                        o.eTag(),
                         o.lastModified() == null ? 0 : o.lastModified().toEpochMilli()));
             }
         } catch (S3Exception e) {
@@ -145,6 +153,7 @@ public final class S3ObjectStore implements ObjectStore {
     }
 
     private ObjectStoreException failure(String what, String key, S3Exception e) {
-        return new ObjectStoreException("S3 could not " + what + " " + describe() + key + " (HTTP " + e.statusCode() + ")", e);
+        return new ObjectStoreException(
+                "S3 could not " + what + " " + describe() + key + " (HTTP " + e.statusCode() + ")", e);
     }
 }

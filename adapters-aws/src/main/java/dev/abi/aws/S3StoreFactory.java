@@ -26,7 +26,8 @@ public class S3StoreFactory implements ObjectStoreFactory {
 
     @Override
     public ObjectStore create(AbiConfig config) {
-        String bucket = config.store().bucket()
+        String bucket = config.store()
+                .bucket()
                 .orElseThrow(() -> new IllegalStateException("abi.store.kind=s3 needs abi.store.bucket"));
         return new S3ObjectStore(client(config), bucket, "");
     }
@@ -40,7 +41,8 @@ public class S3StoreFactory implements ObjectStoreFactory {
         if (client == null) {
             synchronized (this) {
                 if (client == null) {
-                    client = newClient(config.store().endpoint().map(URI::create).orElse(null),
+                    client = newClient(
+                            config.store().endpoint().map(URI::create).orElse(null),
                             config.store().region().map(Region::of).orElse(null));
                 }
             }
@@ -66,9 +68,10 @@ public class S3StoreFactory implements ObjectStoreFactory {
      * race (412) could surface as a transport failure instead of the precondition answer the commit log needs.
      */
     public static S3ClientBuilder configure(S3ClientBuilder builder) {
-        return builder
-                .httpClient(UrlConnectionHttpClient.create())
-                .serviceConfiguration(S3Configuration.builder().expectContinueThresholdInBytes(1L << 20).build())
+        return builder.httpClient(UrlConnectionHttpClient.create())
+                .serviceConfiguration(S3Configuration.builder()
+                        .expectContinueThresholdInBytes(1L << 20)
+                        .build())
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
     }

@@ -22,8 +22,11 @@ public class AwsEmulators implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("abi.models-dir", SharedFixtures.path("models", "all-MiniLM-L6-v2").toString(),
-                "abi.embedding.model", "all-MiniLM-L6-v2-Q8_0");
+        return Map.of(
+                "abi.models-dir",
+                SharedFixtures.path("models", "all-MiniLM-L6-v2").toString(),
+                "abi.embedding.model",
+                "all-MiniLM-L6-v2-Q8_0");
     }
 
     /** Starts S3Proxy and DynamoDB Local for the profile's lifetime. */

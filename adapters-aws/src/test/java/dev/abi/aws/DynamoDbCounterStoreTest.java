@@ -15,6 +15,7 @@ import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.time.Clock;
 
 /**
  * Two gateway instances, each with its own DynamoDB client, share one rate limit through DynamoDB Local: together they
@@ -50,29 +50,39 @@ class DynamoDbCounterStoreTest {
     }
 
     private static Gateway instance(RateLimitPolicy policy, MutableClock clock) {
-        RateLimiter limiter = new RateLimiter(List.of(policy),
-                new DynamoDbCounterStore(server.client(), "limits", clock), clock);
+        RateLimiter limiter =
+                new RateLimiter(List.of(policy), new DynamoDbCounterStore(server.client(), "limits", clock), clock);
         InMemoryObjectStore objects = new InMemoryObjectStore();
-        return new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(), null,
-                null, null, new GatewaySecurity(new Authenticator(true, "shared-bootstrap-key-123456", null, null),
-                        limiter, null, null));
+        return new Gateway(
+                new NamespaceService(new NamespaceStore(objects)),
+                Limits.defaults(),
+                List.of(),
+                null,
+                null,
+                null,
+                new GatewaySecurity(
+                        new Authenticator(true, "shared-bootstrap-key-123456", null, null), limiter, null, null));
     }
 
     @Test
     void twoInstancesEnforceOneSharedLimit() throws Exception {
         for (RateLimitPolicy.Algorithm algorithm : RateLimitPolicy.Algorithm.values()) {
             MutableClock clock = new MutableClock(1_900_000_000_000L + algorithm.ordinal() * 86_400_000L);
-            RateLimitPolicy policy = new RateLimitPolicy("shared-" + algorithm, algorithm, 30,
-                    Duration.ofMinutes(10), false, Set.of(), Set.of());
+            RateLimitPolicy policy = new RateLimitPolicy(
+                    "shared-" + algorithm, algorithm, 30, Duration.ofMinutes(10), false, Set.of(), Set.of());
             Gateway a = instance(policy, clock);
             Gateway b = instance(policy, clock);
             ExecutorService pool = Executors.newFixedThreadPool(4);
             List<Future<Integer>> statuses = new ArrayList<>();
             for (int i = 0; i < 80; i++) {
                 Gateway g = i % 2 == 0 ? a : b;
-                statuses.add(pool.submit(() -> g.handle(new HttpRequest("GET", "/v1/namespaces", Map.of(),
-                        Map.of("Authorization", "Bearer shared-bootstrap-key-123456"),
-                        "".getBytes(StandardCharsets.UTF_8))).status()));
+                statuses.add(pool.submit(() -> g.handle(new HttpRequest(
+                                "GET",
+                                "/v1/namespaces",
+                                Map.of(),
+                                Map.of("Authorization", "Bearer shared-bootstrap-key-123456"),
+                                "".getBytes(StandardCharsets.UTF_8)))
+                        .status()));
             }
             int ok = 0;
             int limited = 0;

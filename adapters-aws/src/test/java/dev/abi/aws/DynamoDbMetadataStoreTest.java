@@ -23,16 +23,16 @@ import dev.abi.store.MutableClock;
 import dev.abi.testing.SecretScan;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
-import java.util.ArrayList;
-import java.util.function.Function;
 
 /** The DynamoDB metadata store (Enhanced Client) against DynamoDB Local 2.6.1 running in this JVM. */
 class DynamoDbMetadataStoreTest {
@@ -69,7 +69,9 @@ class DynamoDbMetadataStoreTest {
         clock.advance(Duration.ofMinutes(2));
         assertEquals(OptionalLong.of(2), s.tryAcquire("ns/a/", "i2", Duration.ofMinutes(1), 1));
         s.release("ns/a/", "i2", 2);
-        assertEquals(OptionalLong.of(7), s.tryAcquire("ns/a/", "i3", Duration.ofMinutes(1), 7),
+        assertEquals(
+                OptionalLong.of(7),
+                s.tryAcquire("ns/a/", "i3", Duration.ofMinutes(1), 7),
                 "never below one past the newest manifest's epoch");
     }
 
@@ -96,15 +98,23 @@ class DynamoDbMetadataStoreTest {
     @Test
     void aClaimIsExclusiveUntilItIsReleasedExpiresOrCompletes() {
         DynamoDbMetadataStore s = store("idem");
-        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state());
-        assertEquals(IdempotencyClaim.State.IN_PROGRESS, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+        assertEquals(
+                IdempotencyClaim.State.CLAIMED,
+                s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state());
+        assertEquals(
+                IdempotencyClaim.State.IN_PROGRESS,
+                s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
                 "a concurrent retry finds the first attempt in progress");
         assertTrue(s.idempotentResult("c").isEmpty(), "a claim is not a result");
         s.releaseIdempotencyKey("c");
-        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+        assertEquals(
+                IdempotencyClaim.State.CLAIMED,
+                s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
                 "a released claim can be taken again");
         clock.advance(Duration.ofMinutes(6));
-        assertEquals(IdempotencyClaim.State.CLAIMED, s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
+        assertEquals(
+                IdempotencyClaim.State.CLAIMED,
+                s.claimIdempotencyKey("c", Duration.ofMinutes(5)).state(),
                 "an abandoned claim expires");
         s.recordIdempotentResult("c", new byte[] {7}, Duration.ofHours(1));
         IdempotencyClaim done = s.claimIdempotencyKey("c", Duration.ofMinutes(5));
@@ -119,18 +129,28 @@ class DynamoDbMetadataStoreTest {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         DynamoDbMetadataStore meta = store("secrets");
         String bootstrap = "bootstrap-key-0123456789abcdef";
-        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(), meta,
-                null, null, new GatewaySecurity(new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null),
-                        null, null, null));
-        HttpRequest create = new HttpRequest("POST", "/v1/admin/keys", Map.of(), Map.of("Authorization",
-                "Bearer " + bootstrap, "Idempotency-Key", "create-1"),
+        Gateway g = new Gateway(
+                new NamespaceService(new NamespaceStore(objects)),
+                Limits.defaults(),
+                List.of(),
+                meta,
+                null,
+                null,
+                new GatewaySecurity(
+                        new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null), null, null, null));
+        HttpRequest create = new HttpRequest(
+                "POST",
+                "/v1/admin/keys",
+                Map.of(),
+                Map.of("Authorization", "Bearer " + bootstrap, "Idempotency-Key", "create-1"),
                 "{\"name\":\"ci\",\"grants\":[\"read:*\"]}".getBytes(StandardCharsets.UTF_8));
         HttpResponse created = g.handle(create);
         assertEquals(201, created.status(), created.bodyText());
         String key = new ObjectMapper().readTree(created.body()).get("key").asText();
         String secret = key.substring(key.lastIndexOf('_') + 1);
         assertEquals(409, g.handle(create).status(), "the retry is not replayed");
-        List<Map<String, AttributeValue>> items = dynamo.scan(r -> r.tableName("secrets")).items();
+        List<Map<String, AttributeValue>> items =
+                dynamo.scan(r -> r.tableName("secrets")).items();
         assertTrue(items.stream().anyMatch(i -> i.get("pk").s().startsWith("idem#")), "the request was recorded");
         for (Map<String, AttributeValue> item : items) {
             assertFalse(SecretScan.contains(item.toString(), secret), "item holds the secret: " + item.get("pk"));
@@ -143,21 +163,33 @@ class DynamoDbMetadataStoreTest {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         DynamoDbMetadataStore meta = store("scoped");
         String bootstrap = "bootstrap-key-0123456789abcdef";
-        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(), meta,
-                null, null, new GatewaySecurity(new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null),
-                        null, null, null));
+        Gateway g = new Gateway(
+                new NamespaceService(new NamespaceStore(objects)),
+                Limits.defaults(),
+                List.of(),
+                meta,
+                null,
+                null,
+                new GatewaySecurity(
+                        new Authenticator(true, bootstrap, new ApiKeys(objects, clock), null), null, null, null));
         ObjectMapper json = new ObjectMapper();
         List<String> tokens = new ArrayList<>();
         for (String name : List.of("alice", "bob")) {
-            HttpResponse r = g.handle(new HttpRequest("POST", "/v1/admin/keys", Map.of(),
+            HttpResponse r = g.handle(new HttpRequest(
+                    "POST",
+                    "/v1/admin/keys",
+                    Map.of(),
                     Map.of("Authorization", "Bearer " + bootstrap),
                     ("{\"name\":\"" + name + "\",\"grants\":[\"write:n\"]}").getBytes(StandardCharsets.UTF_8)));
             tokens.add(json.readTree(r.body()).get("key").asText());
         }
         byte[] body = "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes(StandardCharsets.UTF_8);
-        Function<String, HttpRequest> upsert = token -> new HttpRequest("POST",
-                "/v1/namespaces/n/vectors", Map.of(), Map.of("Authorization", "Bearer " + token, "Idempotency-Key",
-                "same"), body);
+        Function<String, HttpRequest> upsert = token -> new HttpRequest(
+                "POST",
+                "/v1/namespaces/n/vectors",
+                Map.of(),
+                Map.of("Authorization", "Bearer " + token, "Idempotency-Key", "same"),
+                body);
         HttpResponse alice = g.handle(upsert.apply(tokens.get(0)));
         HttpResponse bob = g.handle(upsert.apply(tokens.get(1)));
         assertEquals(200, bob.status(), bob.bodyText());
@@ -171,8 +203,8 @@ class DynamoDbMetadataStoreTest {
     void deletingTheTableLosesNothing() {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         DynamoDbMetadataStore meta = store("throwaway");
-        NamespaceStore.Options opts = new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 2, 4,
-                Duration.ofMinutes(1));
+        NamespaceStore.Options opts =
+                new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 2, 4, Duration.ofMinutes(1));
         NamespaceService s = new NamespaceService(new NamespaceStore(objects, meta, clock, opts), Runnable::run);
         for (int i = 0; i < 6; i++) {
             s.upsert("docs", List.of(new VectorRecord("v" + i, new float[] {i, 1}, Map.of())));
@@ -183,7 +215,11 @@ class DynamoDbMetadataStoreTest {
         assertEquals(6, after.describe("docs").count());
         after.upsert("docs", List.of(new VectorRecord("v6", new float[] {6, 1}, Map.of())));
         assertEquals("COMMITTED", after.fold("docs"), "a new lease store still hands out an epoch that can commit");
-        assertEquals(7, new NamespaceService(new NamespaceStore(objects), Runnable::run).describe("docs").count());
+        assertEquals(
+                7,
+                new NamespaceService(new NamespaceStore(objects), Runnable::run)
+                        .describe("docs")
+                        .count());
     }
 
     @Test

@@ -39,26 +39,39 @@ class EmfLambdaTest {
                 emf.add(JSON.readTree(line));
             }
         }
-        JsonNode request = emf.stream().filter(n -> n.has("abi.http.requests")).findFirst()
+        JsonNode request = emf.stream()
+                .filter(n -> n.has("abi.http.requests"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no abi.http.requests line in " + emf));
         JsonNode directive = request.path("_aws").path("CloudWatchMetrics").get(0);
         assertEquals("ABI", directive.path("Namespace").asText());
         assertEquals("[[\"route\",\"status\"],[]]", directive.path("Dimensions").toString());
-        assertEquals("Milliseconds", directive.path("Metrics").get(0).path("Unit").asText());
+        assertEquals(
+                "Milliseconds", directive.path("Metrics").get(0).path("Unit").asText());
         assertEquals("POST /v1/namespaces/{ns}/vectors", request.path("route").asText());
         assertEquals("200", request.path("status").asText());
         assertEquals(1, request.path("abi.http.requests").size());
         assertTrue(request.path("abi.http.requests").get(0).asDouble() >= 0);
-        JsonNode commits = emf.stream().filter(n -> n.has("abi.commits")).findFirst()
+        JsonNode commits = emf.stream()
+                .filter(n -> n.has("abi.commits"))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no abi.commits line in " + emf));
         assertEquals("upsert", commits.path("op").asText());
         assertEquals(1.0, commits.path("abi.commits").get(0).asDouble());
         assertTrue(request.hasNonNull("awsRequestId"), request.toString());
-        JsonNode puts = emf.stream().filter(n -> n.has("abi.store.calls") && "putIfAbsent".equals(n.path("op")
-                .asText()) && "ok".equals(n.path("outcome").asText())).findFirst()
+        JsonNode puts = emf.stream()
+                .filter(n -> n.has("abi.store.calls")
+                        && "putIfAbsent".equals(n.path("op").asText())
+                        && "ok".equals(n.path("outcome").asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no abi.store.calls line for putIfAbsent in " + emf));
-        assertEquals("[[\"op\",\"outcome\"],[]]", puts.path("_aws").path("CloudWatchMetrics").get(0)
-                .path("Dimensions").toString());
+        assertEquals(
+                "[[\"op\",\"outcome\"],[]]",
+                puts.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .get(0)
+                        .path("Dimensions")
+                        .toString());
         assertTrue(puts.path("abi.store.calls").size() >= 2, "the WAL and the log entry: " + puts);
     }
 

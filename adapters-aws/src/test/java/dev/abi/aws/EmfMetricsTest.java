@@ -35,8 +35,15 @@ class EmfMetricsTest {
         assertEquals("[2.0]", commits.path("abi.commits").toString());
         assertEquals("inv-1", commits.path("awsRequestId").asText());
         JsonNode query = JSON.readTree(lines.get(1));
-        assertEquals("Milliseconds", query.path("_aws").path("CloudWatchMetrics").get(0).path("Metrics").get(0)
-                .path("Unit").asText());
+        assertEquals(
+                "Milliseconds",
+                query.path("_aws")
+                        .path("CloudWatchMetrics")
+                        .get(0)
+                        .path("Metrics")
+                        .get(0)
+                        .path("Unit")
+                        .asText());
         assertEquals(12.0, query.path("abi.query").get(0).asDouble(), 1e-9);
 
         emf.flush(1_700_000_000_001L, "inv-2");

@@ -26,8 +26,13 @@ class HttpTriggersTest {
         JsonNode reply = body(invoke(fixture("apigw-http-v2/query.json")));
         assertEquals("c", reply.path("matches").get(0).path("id").asText());
         assertEquals("b", reply.path("matches").get(1).path("id").asText());
-        assertEquals(1 - 0.9 / Math.sqrt(0.82), reply.path("matches").get(0).path("distance").asDouble(), 1e-6);
-        assertEquals("fr", reply.path("matches").get(0).path("attributes").path("lang").asText());
+        assertEquals(
+                1 - 0.9 / Math.sqrt(0.82),
+                reply.path("matches").get(0).path("distance").asDouble(),
+                1e-6);
+        assertEquals(
+                "fr",
+                reply.path("matches").get(0).path("attributes").path("lang").asText());
     }
 
     @Test
@@ -50,8 +55,9 @@ class HttpTriggersTest {
 
     @Test
     void theOpenApiDocumentIsServedThroughAFunctionUrlWithoutCredentials() {
-        String event = fixture("function-url/health.json").replace("\"rawPath\": \"/health\"",
-                "\"rawPath\": \"/v1/openapi.json\"").replace("\"path\": \"/health\"", "\"path\": \"/v1/openapi.json\"");
+        String event = fixture("function-url/health.json")
+                .replace("\"rawPath\": \"/health\"", "\"rawPath\": \"/v1/openapi.json\"")
+                .replace("\"path\": \"/health\"", "\"path\": \"/v1/openapi.json\"");
         assertTrue(event.contains("/v1/openapi.json"));
         // auth is on in this packaging (abi.auth.enabled=true) and the event carries no credentials
         JsonNode reply = invoke(event);
@@ -61,15 +67,17 @@ class HttpTriggersTest {
 
     @Test
     void aNamedStagePrefixIsStrippedFromTheHttpApiPath() {
-        String staged = fixture("function-url/health.json").replace("\"rawPath\": \"/health\"",
-                "\"rawPath\": \"/prod/health\"").replace("\"stage\": \"$default\"", "\"stage\": \"prod\"");
+        String staged = fixture("function-url/health.json")
+                .replace("\"rawPath\": \"/health\"", "\"rawPath\": \"/prod/health\"")
+                .replace("\"stage\": \"$default\"", "\"stage\": \"prod\"");
         assertTrue(staged.contains("/prod/health"));
         assertEquals(200, invoke(staged).path("statusCode").asInt());
     }
 
     @Test
     void theCloudPackagingRefusesRequestsWithoutCredentials() {
-        String anonymous = fixture("apigw-http-v2/query.json").replaceAll(",\\s*\"authorization\": \"Bearer [^\"]+\"", "");
+        String anonymous =
+                fixture("apigw-http-v2/query.json").replaceAll(",\\s*\"authorization\": \"Bearer [^\"]+\"", "");
         assertFalse(anonymous.contains("authorization"));
         JsonNode reply = invoke(anonymous);
         assertEquals(401, reply.path("statusCode").asInt());
@@ -79,17 +87,22 @@ class HttpTriggersTest {
     @Test
     void apiGatewaysRequestIdIsTheRequestsIdUnlessTheClientSentOne() {
         JsonNode reply = invoke(fixture("apigw-http-v2/query-bad-topk.json"));
-        assertEquals("JKJaXmPLvHcESHA=", reply.path("headers").path("X-Request-Id").asText(), reply.toString());
+        assertEquals(
+                "JKJaXmPLvHcESHA=", reply.path("headers").path("X-Request-Id").asText(), reply.toString());
         assertEquals("JKJaXmPLvHcESHA=", body(reply).path("requestId").asText(), reply.toString());
         JsonNode rest = invoke(fixture("apigw-rest-v1/query.json"));
-        assertEquals("77375676-xmpl-4b79-853a-f982474efe18", rest.path("headers").path("X-Request-Id").asText());
+        assertEquals(
+                "77375676-xmpl-4b79-853a-f982474efe18",
+                rest.path("headers").path("X-Request-Id").asText());
     }
 
     @Test
     void badInputComesBackAsAProblemReply() {
         JsonNode reply = invoke(fixture("apigw-http-v2/query-bad-topk.json"));
         assertEquals(400, reply.path("statusCode").asInt());
-        assertEquals("application/problem+json", reply.path("headers").path("Content-Type").asText());
+        assertEquals(
+                "application/problem+json",
+                reply.path("headers").path("Content-Type").asText());
         assertEquals("topK", body(reply).path("errors").get(0).path("field").asText());
     }
 
@@ -98,30 +111,56 @@ class HttpTriggersTest {
         String noMethod = fixture("function-url/health.json").replace("\"method\": \"GET\",", "");
         JsonNode reply = invoke(noMethod);
         assertEquals(400, reply.path("statusCode").asInt(), reply.toString());
-        assertEquals("requestContext.http.method", body(reply).path("errors").get(0).path("field").asText());
+        assertEquals(
+                "requestContext.http.method",
+                body(reply).path("errors").get(0).path("field").asText());
     }
 
     @Test
     void versionsAsOfAndRestoreThroughTheLambdaRuntime() {
         // a fresh namespace each run: the test data directory outlives a run
         invoke(fixture("apigw-http-v2/history-drop.json"));
-        assertEquals(200, invoke(fixture("apigw-http-v2/history-upsert.json")).path("statusCode").asInt());
-        assertEquals(1, body(invoke(fixture("apigw-http-v2/history-delete.json"))).path("deleted").asInt());
+        assertEquals(
+                200,
+                invoke(fixture("apigw-http-v2/history-upsert.json"))
+                        .path("statusCode")
+                        .asInt());
+        assertEquals(
+                1,
+                body(invoke(fixture("apigw-http-v2/history-delete.json")))
+                        .path("deleted")
+                        .asInt());
         JsonNode versions = invoke(fixture("apigw-http-v2/history-versions.json"));
         assertTrue(versions.path("body").asText().contains("\"version\":2"));
-        assertTrue(body(invoke(fixture("apigw-http-v2/history-query-asof.json"))).toString().contains("\"id\":\"a\""));
-        assertEquals("{\"restoredFrom\":1,\"version\":3}",
-                invoke(fixture("apigw-http-v2/history-restore.json")).path("body").asText());
+        assertTrue(body(invoke(fixture("apigw-http-v2/history-query-asof.json")))
+                .toString()
+                .contains("\"id\":\"a\""));
+        assertEquals(
+                "{\"restoredFrom\":1,\"version\":3}",
+                invoke(fixture("apigw-http-v2/history-restore.json"))
+                        .path("body")
+                        .asText());
     }
 
     @Test
     void anEventOfNoKnownShapeFailsTheInvocationNamingWhatItSaw() {
-        String reply = io.restassured.RestAssured.given().contentType("application/json")
-                .body("{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"}").post()
-                .then().statusCode(500).extract().asString();
+        String reply = io.restassured.RestAssured.given()
+                .contentType("application/json")
+                .body("{\"detail-type\":\"Scheduled Event\",\"source\":\"aws.events\"}")
+                .post()
+                .then()
+                .statusCode(500)
+                .extract()
+                .asString();
         assertTrue(reply.contains("matches no supported trigger") && reply.contains("detail-type, source"), reply);
-        String notJson = io.restassured.RestAssured.given().contentType("application/json").body("{\"Records\":[")
-                .post().then().statusCode(500).extract().asString();
+        String notJson = io.restassured.RestAssured.given()
+                .contentType("application/json")
+                .body("{\"Records\":[")
+                .post()
+                .then()
+                .statusCode(500)
+                .extract()
+                .asString();
         assertTrue(notJson.contains("event: is not JSON"), notJson);
     }
 }

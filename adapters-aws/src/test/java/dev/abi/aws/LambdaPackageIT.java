@@ -44,18 +44,29 @@ class LambdaPackageIT {
         assertTrue(handler.find(), "template names no Handler");
         String toolOptions = ServerProcess.javaToolOptions(TEMPLATE);
 
-        try (S3ProxyServer s3 = new S3ProxyServer("abi-lambda-it"); DynamoDbLocalServer dynamo = new DynamoDbLocalServer()) {
-            List<String> command = List.of(ServerProcess.javaLauncher(), "-cp",
-                    task + ":" + task.resolve("lib") + "/*:" + Path.of("target", "test-classes").toAbsolutePath(),
-                    LambdaRuntimeShim.class.getName(), handler.group(1),
-                    EVENTS.resolve("health.json").toString(), EVENTS.resolve("upsert.json").toString(),
-                    EVENTS.resolve("query.json").toString(), EVENTS.resolve("history-versions.json").toString(),
-                    IRIS_EVENT.toString(), IRIS_EVENT.toString());
+        try (S3ProxyServer s3 = new S3ProxyServer("abi-lambda-it");
+                DynamoDbLocalServer dynamo = new DynamoDbLocalServer()) {
+            List<String> command = List.of(
+                    ServerProcess.javaLauncher(),
+                    "-cp",
+                    task + ":" + task.resolve("lib") + "/*:"
+                            + Path.of("target", "test-classes").toAbsolutePath(),
+                    LambdaRuntimeShim.class.getName(),
+                    handler.group(1),
+                    EVENTS.resolve("health.json").toString(),
+                    EVENTS.resolve("upsert.json").toString(),
+                    EVENTS.resolve("query.json").toString(),
+                    EVENTS.resolve("history-versions.json").toString(),
+                    IRIS_EVENT.toString(),
+                    IRIS_EVENT.toString());
             s3.client().createBucket(b -> b.bucket("abi-lambda-src"));
-            s3.client().putObject(b -> b.bucket("abi-lambda-src").key("iris/iris.jsonl"),
-                    software.amazon.awssdk.core.sync.RequestBody.fromFile(Path.of("..", "samples", "corpus", "iris",
-                            "iris.jsonl")));
-            ProcessBuilder builder = new ProcessBuilder(command).redirectError(task.resolveSibling("lambda.log").toFile());
+            s3.client()
+                    .putObject(
+                            b -> b.bucket("abi-lambda-src").key("iris/iris.jsonl"),
+                            software.amazon.awssdk.core.sync.RequestBody.fromFile(
+                                    Path.of("..", "samples", "corpus", "iris", "iris.jsonl")));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectError(task.resolveSibling("lambda.log").toFile());
             builder.environment().put("JAVA_TOOL_OPTIONS", toolOptions);
             builder.environment().put("ABI_STORE_KIND", "s3");
             builder.environment().put("ABI_STORE_BUCKET", "abi-lambda-it");
@@ -77,31 +88,49 @@ class LambdaPackageIT {
             List<JsonNode> replies = new ArrayList<>();
             for (String line : stdout.split("\n")) {
                 if (line.startsWith("REPLY ")) {
-                    replies.add(JSON.readTree(Base64.getDecoder().decode(line.substring(6).trim())));
+                    replies.add(JSON.readTree(
+                            Base64.getDecoder().decode(line.substring(6).trim())));
                 }
             }
-            assertEquals(6, replies.size(), "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
-                    + Files.readString(task.resolveSibling("lambda.log")));
+            assertEquals(
+                    6,
+                    replies.size(),
+                    "exit " + process.exitValue() + ", stdout:\n" + stdout + "\nlog:\n"
+                            + Files.readString(task.resolveSibling("lambda.log")));
 
             JsonNode health = replies.get(0);
             assertEquals(200, health.get("statusCode").asInt(), health.toString());
-            assertTrue(health.get("body").asText().contains("panama"),
+            assertTrue(
+                    health.get("body").asText().contains("panama"),
                     "the template's JAVA_TOOL_OPTIONS must enable the Vector API: " + health);
 
-            assertEquals(200, replies.get(1).get("statusCode").asInt(), replies.get(1).toString());
+            assertEquals(
+                    200,
+                    replies.get(1).get("statusCode").asInt(),
+                    replies.get(1).toString());
             JsonNode query = JSON.readTree(replies.get(2).get("body").asText());
             assertEquals("c", query.get("matches").get(0).get("id").asText(), query.toString());
 
-            assertTrue(s3.client().listObjectsV2(b -> b.bucket("abi-lambda-it").prefix("ns/lambda-docs/"))
-                    .keyCount() >= 2, "the acknowledged upsert must be in S3");
+            assertTrue(
+                    s3.client()
+                                    .listObjectsV2(
+                                            b -> b.bucket("abi-lambda-it").prefix("ns/lambda-docs/"))
+                                    .keyCount()
+                            >= 2,
+                    "the acknowledged upsert must be in S3");
             assertEquals(404, replies.get(3).get("statusCode").asInt(), "versions of a namespace never created");
             JsonNode indexed = replies.get(4).get("results").get(0);
-            assertEquals("INDEXED", indexed.get("outcome").asText(), replies.get(4).toString());
+            assertEquals(
+                    "INDEXED", indexed.get("outcome").asText(), replies.get(4).toString());
             assertEquals(150, indexed.get("vectors").asInt(), "an S3 notification indexes the file through the zip");
-            assertEquals("ALREADY_INDEXED", replies.get(5).get("results").get(0).get("outcome").asText(),
+            assertEquals(
+                    "ALREADY_INDEXED",
+                    replies.get(5).get("results").get(0).get("outcome").asText(),
                     "the redelivery is recognised through DynamoDB: " + replies.get(5));
-            var items = dynamo.client().scan(b -> b.tableName("abi-metadata-it")).items();
-            assertTrue(items.stream().anyMatch(i -> i.get("pk").s().startsWith("head#ns/lambda-docs/")),
+            var items =
+                    dynamo.client().scan(b -> b.tableName("abi-metadata-it")).items();
+            assertTrue(
+                    items.stream().anyMatch(i -> i.get("pk").s().startsWith("head#ns/lambda-docs/")),
                     "the function advanced its head hint in DynamoDB: " + items);
         }
     }

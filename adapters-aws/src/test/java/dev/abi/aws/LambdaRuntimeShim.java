@@ -22,13 +22,12 @@ import java.util.UUID;
  */
 public final class LambdaRuntimeShim {
 
-    private LambdaRuntimeShim() {
-    }
+    private LambdaRuntimeShim() {}
 
     public static void main(String[] args) throws Exception {
         String handlerClass = args[0].substring(0, args[0].indexOf("::"));
-        RequestStreamHandler handler = (RequestStreamHandler) Class.forName(handlerClass)
-                .getDeclaredConstructor().newInstance();
+        RequestStreamHandler handler = (RequestStreamHandler)
+                Class.forName(handlerClass).getDeclaredConstructor().newInstance();
         for (int i = 1; i < args.length; i++) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             try (InputStream in = Files.newInputStream(Path.of(args[i]))) {
@@ -43,18 +42,55 @@ public final class LambdaRuntimeShim {
     private static final class ShimContext implements Context {
         private final String requestId = UUID.randomUUID().toString();
 
-        @Override public String getAwsRequestId() { return requestId; }
-        @Override public String getLogGroupName() { return "/aws/lambda/abi-api"; }
-        @Override public String getLogStreamName() { return "shim"; }
-        @Override public String getFunctionName() { return "abi-api"; }
-        @Override public String getFunctionVersion() { return "$LATEST"; }
-        @Override public String getInvokedFunctionArn() {
+        @Override
+        public String getAwsRequestId() {
+            return requestId;
+        }
+
+        @Override
+        public String getLogGroupName() {
+            return "/aws/lambda/abi-api";
+        }
+
+        @Override
+        public String getLogStreamName() {
+            return "shim";
+        }
+
+        @Override
+        public String getFunctionName() {
+            return "abi-api";
+        }
+
+        @Override
+        public String getFunctionVersion() {
+            return "$LATEST";
+        }
+
+        @Override
+        public String getInvokedFunctionArn() {
             return "arn:aws:lambda:us-east-1:123456789012:function:abi-api";
         }
-        @Override public CognitoIdentity getIdentity() { return null; }
-        @Override public ClientContext getClientContext() { return null; }
-        @Override public int getRemainingTimeInMillis() { return 30_000; }
-        @Override public int getMemoryLimitInMB() { return 2048; }
+
+        @Override
+        public CognitoIdentity getIdentity() {
+            return null;
+        }
+
+        @Override
+        public ClientContext getClientContext() {
+            return null;
+        }
+
+        @Override
+        public int getRemainingTimeInMillis() {
+            return 30_000;
+        }
+
+        @Override
+        public int getMemoryLimitInMB() {
+            return 2048;
+        }
 
         @Override
         public LambdaLogger getLogger() {

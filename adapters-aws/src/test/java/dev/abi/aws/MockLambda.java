@@ -17,8 +17,7 @@ final class MockLambda {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private MockLambda() {
-    }
+    private MockLambda() {}
 
     /** A fixture under {@code src/test/resources/events/aws/}. */
     static String fixture(String path) {
@@ -34,8 +33,13 @@ final class MockLambda {
 
     /** Sends the event and returns the function's reply; fails the test when the invocation itself failed. */
     static JsonNode invoke(String event) {
-        byte[] reply = given().contentType("application/json").body(event).post()
-                .then().statusCode(200).extract().asByteArray();
+        byte[] reply = given().contentType("application/json")
+                .body(event)
+                .post()
+                .then()
+                .statusCode(200)
+                .extract()
+                .asByteArray();
         try {
             return JSON.readTree(reply);
         } catch (IOException e) {

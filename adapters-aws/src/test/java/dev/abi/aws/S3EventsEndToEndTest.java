@@ -1,6 +1,5 @@
 package dev.abi.aws;
 
-import dev.abi.testing.SharedFixtures;
 import static dev.abi.aws.MockLambda.body;
 import static dev.abi.aws.MockLambda.fixture;
 import static dev.abi.aws.MockLambda.invoke;
@@ -11,11 +10,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.abi.testing.SharedFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,8 +25,6 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * End to end on AWS's code paths: a real Markdown page is put into an S3 bucket (S3Proxy) under a key with a space, a
@@ -37,8 +37,7 @@ import java.util.List;
 class S3EventsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
-            "all-MiniLM-L6-v2-Q8_0.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final String SOURDOUGH_KEY = "handbook/Sourdough starter+feeding é.md";
 
     @ConfigProperty(name = "abi.store.endpoint")
@@ -48,19 +47,23 @@ class S3EventsEndToEndTest {
 
     @BeforeEach
     void needsTheModel() {
-        Assumptions.assumeTrue(Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize()
-                + " is absent (../shared/models)");
+        Assumptions.assumeTrue(
+                Files.exists(MODEL),
+                "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent (../shared/models)");
         s3 = S3StoreFactory.newClient(URI.create(endpoint), Region.US_EAST_1);
     }
 
     private void put(String key, Path file) throws Exception {
-        s3.putObject(b -> b.bucket(AwsEmulators.SOURCE_BUCKET).key(key), RequestBody.fromBytes(Files.readAllBytes(file)));
+        s3.putObject(
+                b -> b.bucket(AwsEmulators.SOURCE_BUCKET).key(key), RequestBody.fromBytes(Files.readAllBytes(file)));
     }
 
     private static JsonNode http(String method, String path, String requestBody) throws Exception {
         ObjectNode event = (ObjectNode) JSON.readTree(fixture("apigw-http-v2/query.json"));
         event.put("rawPath", path);
-        ((ObjectNode) event.get("requestContext").get("http")).put("method", method).put("path", path);
+        ((ObjectNode) event.get("requestContext").get("http"))
+                .put("method", method)
+                .put("path", path);
         if (requestBody == null) {
             event.remove("body");
         } else {
@@ -72,8 +75,14 @@ class S3EventsEndToEndTest {
     }
 
     private static JsonNode ask(String question) throws Exception {
-        return http("POST", "/v1/namespaces/handbook/query",
-                JSON.createObjectNode().put("text", question).put("topK", 3).put("includeAttributes", true).toString());
+        return http(
+                "POST",
+                "/v1/namespaces/handbook/query",
+                JSON.createObjectNode()
+                        .put("text", question)
+                        .put("topK", 3)
+                        .put("includeAttributes", true)
+                        .toString());
     }
 
     private static List<String> sources(JsonNode matches) {
@@ -98,14 +107,17 @@ class S3EventsEndToEndTest {
         assertTrue(chunks >= 1);
 
         JsonNode again = invoke(fixture("s3/e2e-put.json"));
-        assertEquals("ALREADY_INDEXED", again.path("results").get(0).path("outcome").asText(), again.toString());
+        assertEquals(
+                "ALREADY_INDEXED", again.path("results").get(0).path("outcome").asText(), again.toString());
         assertEquals(chunks, count(), "a redelivered event indexes nothing more");
 
         s3.deleteObject(b -> b.bucket(AwsEmulators.SOURCE_BUCKET).key(SOURDOUGH_KEY));
         JsonNode removed = invoke(fixture("s3/e2e-delete.json"));
         assertEquals("REMOVED", removed.path("results").get(0).path("outcome").asText(), removed.toString());
-        assertEquals(indexed.path("results").get(0).path("vectors").asInt(),
-                removed.path("results").get(0).path("removed").asInt(), "every chunk the page made is gone");
+        assertEquals(
+                indexed.path("results").get(0).path("vectors").asInt(),
+                removed.path("results").get(0).path("removed").asInt(),
+                "every chunk the page made is gone");
         for (JsonNode m : ask("how often should I feed my sourdough starter").path("matches")) {
             assertFalse(m.path("attributes").path("source").asText().equals(SOURDOUGH_KEY), m.toString());
         }
@@ -123,12 +135,30 @@ class S3EventsEndToEndTest {
         JsonNode bridge = invoke(fixture("eventbridge/object-created.json"));
         assertEquals("INDEXED", bridge.path("results").get(0).path("outcome").asText(), bridge.toString());
 
-        assertEquals("handbook/dns-records.md", ask("which record points my domain at the web server")
-                .path("matches").get(0).path("attributes").path("source").asText());
-        assertEquals("handbook/houseplants.md", ask("my plant's leaves are yellow, am I overwatering?")
-                .path("matches").get(0).path("attributes").path("source").asText());
-        assertEquals("handbook/marathon.md", ask("how many weeks of training before race day")
-                .path("matches").get(0).path("attributes").path("source").asText());
+        assertEquals(
+                "handbook/dns-records.md",
+                ask("which record points my domain at the web server")
+                        .path("matches")
+                        .get(0)
+                        .path("attributes")
+                        .path("source")
+                        .asText());
+        assertEquals(
+                "handbook/houseplants.md",
+                ask("my plant's leaves are yellow, am I overwatering?")
+                        .path("matches")
+                        .get(0)
+                        .path("attributes")
+                        .path("source")
+                        .asText());
+        assertEquals(
+                "handbook/marathon.md",
+                ask("how many weeks of training before race day")
+                        .path("matches")
+                        .get(0)
+                        .path("attributes")
+                        .path("source")
+                        .asText());
     }
 
     @Test
@@ -146,14 +176,23 @@ class S3EventsEndToEndTest {
         JsonNode results = reply.path("results");
         assertEquals(10, results.size(), reply.toString());
         for (int i = 0; i < 8; i++) {
-            assertEquals("INDEXED", results.get(i).path("outcome").asText(), results.get(i).toString());
+            assertEquals(
+                    "INDEXED",
+                    results.get(i).path("outcome").asText(),
+                    results.get(i).toString());
             assertTrue(results.get(i).path("vectors").asInt() >= 1);
         }
         assertEquals("handbook/C++ notes+été.txt", results.get(9).path("key").asText());
         assertEquals(0, results.get(8).path("vectors").asInt(), "a zero-byte page has no document");
         assertEquals(0, results.get(9).path("vectors").asInt());
-        assertEquals("handbook/database-restore.md", ask("undo a bad schema migration").path("matches").get(0)
-                .path("attributes").path("source").asText());
+        assertEquals(
+                "handbook/database-restore.md",
+                ask("undo a bad schema migration")
+                        .path("matches")
+                        .get(0)
+                        .path("attributes")
+                        .path("source")
+                        .asText());
     }
 
     @Test
@@ -162,9 +201,12 @@ class S3EventsEndToEndTest {
         JsonNode expected = JSON.readTree(sample.resolve("expected.json").toFile());
         JsonNode object = expected.get("object");
         put(object.get("key").asText(), Path.of("..").resolve(object.get("file").asText()));
-        JsonNode result = invoke(Files.readString(sample.resolve("event.json"))).path("results").get(0);
+        JsonNode result = invoke(Files.readString(sample.resolve("event.json")))
+                .path("results")
+                .get(0);
         assertEquals(expected.get("outcome").asText(), result.path("outcome").asText(), result.toString());
-        assertEquals(expected.get("namespace").asText(), result.path("namespace").asText());
+        assertEquals(
+                expected.get("namespace").asText(), result.path("namespace").asText());
         assertTrue(sources(ask(expected.at("/query/text").asText()).path("matches"))
                 .contains(expected.at("/query/topSource").asText()));
     }

@@ -13,6 +13,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,7 +27,6 @@ import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import java.time.Clock;
 
 /**
  * The second opinion on S3: the same contract suite and the model check against Adobe S3Mock 5.2.0, started from
@@ -46,10 +46,18 @@ class S3MockContractTest extends ObjectStoreContract {
         int httpPort = ServerProcess.freePort();
         int httpsPort = ServerProcess.freePort();
         Path log = Path.of("target", "s3mock", "s3mock.log");
-        process = new ProcessBuilder(List.of(ServerProcess.javaLauncher(), "-Xmx512m", "-jar", jar.toString(),
-                "--com.adobe.testing.s3mock.http-port=" + httpPort, "--server.port=" + httpsPort,
-                "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET, "--spring.main.banner-mode=off"))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        process = new ProcessBuilder(List.of(
+                        ServerProcess.javaLauncher(),
+                        "-Xmx512m",
+                        "-jar",
+                        jar.toString(),
+                        "--com.adobe.testing.s3mock.http-port=" + httpPort,
+                        "--server.port=" + httpsPort,
+                        "--com.adobe.testing.s3mock.store.initial-buckets=" + BUCKET,
+                        "--spring.main.banner-mode=off"))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
         while (true) {
             try (Socket ignored = new Socket("127.0.0.1", httpPort)) {
@@ -93,25 +101,27 @@ class S3MockContractTest extends ObjectStoreContract {
      */
     @Override
     @org.junit.jupiter.api.Disabled("S3Mock 5.2.0: racing If-None-Match: * creates can several win; see Javadoc")
-    protected void racingCreatesHaveExactlyOneWinner() {
-    }
+    protected void racingCreatesHaveExactlyOneWinner() {}
 
     /** Emulator gap: S3Mock 5.2.0 also evaluates {@code If-Match} non-atomically (this test saw 18 of 20). */
     @Override
     @org.junit.jupiter.api.Disabled("S3Mock 5.2.0 evaluates If-Match non-atomically under concurrency; see Javadoc")
-    protected void compareAndSwapLosesNoIncrement() {
-    }
+    protected void compareAndSwapLosesNoIncrement() {}
 
     @Test
     void s3MockAnswersBothConditionsWith412() {
         s3.putObject(b -> b.bucket(BUCKET).key("raw/once"), RequestBody.fromString("1"));
-        S3Exception create = assertThrows(S3Exception.class, () -> s3.putObject(
-                b -> b.bucket(BUCKET).key("raw/once").ifNoneMatch("*"), RequestBody.fromString("2")));
+        S3Exception create = assertThrows(
+                S3Exception.class,
+                () -> s3.putObject(
+                        b -> b.bucket(BUCKET).key("raw/once").ifNoneMatch("*"), RequestBody.fromString("2")));
         assertEquals(412, create.statusCode());
-        String first = s3.putObject(b -> b.bucket(BUCKET).key("raw/cas"), RequestBody.fromString("1")).eTag();
+        String first = s3.putObject(b -> b.bucket(BUCKET).key("raw/cas"), RequestBody.fromString("1"))
+                .eTag();
         s3.putObject(b -> b.bucket(BUCKET).key("raw/cas").ifMatch(first), RequestBody.fromString("2"));
-        S3Exception swap = assertThrows(S3Exception.class, () -> s3.putObject(
-                b -> b.bucket(BUCKET).key("raw/cas").ifMatch(first), RequestBody.fromString("3")));
+        S3Exception swap = assertThrows(
+                S3Exception.class,
+                () -> s3.putObject(b -> b.bucket(BUCKET).key("raw/cas").ifMatch(first), RequestBody.fromString("3")));
         assertEquals(412, swap.statusCode());
     }
 
@@ -131,15 +141,22 @@ class S3MockContractTest extends ObjectStoreContract {
         var versions = s3.listObjectVersions(b -> b.bucket(bucket).prefix("ns/x/"));
         assertEquals(2, versions.versions().size(), versions.toString());
         assertEquals(1, versions.deleteMarkers().size(), versions.toString());
-        assertEquals("one", s3.getObjectAsBytes(b -> b.bucket(bucket).key("ns/x/lease.json").versionId(v1))
-                .asUtf8String());
+        assertEquals(
+                "one",
+                s3.getObjectAsBytes(b -> b.bucket(bucket).key("ns/x/lease.json").versionId(v1))
+                        .asUtf8String());
     }
 
     @Test
     void modelCheckOnS3Mock() throws Exception {
         // Interleaved on one thread: S3Mock's conditional writes are not atomic under races (see the Javadoc above).
-        ModelCheck.Report r = ModelCheck.run(new S3ObjectStore(s3, BUCKET, "model"),
-                o -> new dev.abi.store.ObjectMetadataStore(o, Clock.systemUTC()), 505, 3, 12, false);
+        ModelCheck.Report r = ModelCheck.run(
+                new S3ObjectStore(s3, BUCKET, "model"),
+                o -> new dev.abi.store.ObjectMetadataStore(o, Clock.systemUTC()),
+                505,
+                3,
+                12,
+                false);
         System.out.println("S3Mock model check: " + r);
         assertTrue(r.acknowledged() > 0 && r.statesChecked() > 0, r.toString());
     }

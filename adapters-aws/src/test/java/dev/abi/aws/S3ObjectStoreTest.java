@@ -6,13 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.abi.store.ObjectStore;
 import dev.abi.store.ObjectStoreContract;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-import java.util.function.Supplier;
 
 /** The shared ObjectStore contract, plus the raw 412s, against S3Proxy 4.1.0 running in this JVM (transient backend). */
 class S3ObjectStoreTest extends ObjectStoreContract {
@@ -46,11 +46,14 @@ class S3ObjectStoreTest extends ObjectStoreContract {
         java.util.List<Long> lengths = new java.util.concurrent.CopyOnWriteArrayList<>();
         var counting = new software.amazon.awssdk.core.interceptor.ExecutionInterceptor() {
             @Override
-            public void afterTransmission(software.amazon.awssdk.core.interceptor.Context.AfterTransmission c,
+            public void afterTransmission(
+                    software.amazon.awssdk.core.interceptor.Context.AfterTransmission c,
                     software.amazon.awssdk.core.interceptor.ExecutionAttributes a) {
                 if (c.httpRequest().method() == software.amazon.awssdk.http.SdkHttpMethod.GET) {
                     ranges.add(c.httpRequest().firstMatchingHeader("Range").orElse("none"));
-                    lengths.add(c.httpResponse().firstMatchingHeader("Content-Length").map(Long::parseLong)
+                    lengths.add(c.httpResponse()
+                            .firstMatchingHeader("Content-Length")
+                            .map(Long::parseLong)
                             .orElse(-1L));
                 }
             }
@@ -61,7 +64,8 @@ class S3ObjectStoreTest extends ObjectStoreContract {
             new java.util.Random(7).nextBytes(large);
             store.putIfAbsent("seg/large.bin", large);
             byte[] got = store.getRange("seg/large.bin", 3_000_000, 4096);
-            assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
+            assertEquals(
+                    java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
                     java.util.Arrays.toString(got));
             assertEquals(java.util.List.of("bytes=3000000-3004095"), ranges);
             assertEquals(java.util.List.of(4096L), lengths);
@@ -75,8 +79,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
      */
     @Override
     @org.junit.jupiter.api.Disabled("S3Proxy 4.1.0 returns a create's ETag that its own If-Match refuses; see Javadoc")
-    protected void putIfMatchSwapsOnlyOnTheCurrentEtag() {
-    }
+    protected void putIfMatchSwapsOnlyOnTheCurrentEtag() {}
 
     /**
      * Emulator gap: S3Proxy 4.1.0 checks If-Match and then writes without holding a lock, so racing swaps can both
@@ -84,8 +87,7 @@ class S3ObjectStoreTest extends ObjectStoreContract {
      */
     @Override
     @org.junit.jupiter.api.Disabled("S3Proxy 4.1.0 evaluates If-Match non-atomically under concurrency; see Javadoc")
-    protected void compareAndSwapLosesNoIncrement() {
-    }
+    protected void compareAndSwapLosesNoIncrement() {}
 
     /**
      * Runs a raw request again when the transport failed before an answer came (S3Proxy's Jetty closes idle
@@ -114,25 +116,33 @@ class S3ObjectStoreTest extends ObjectStoreContract {
     void s3AnswersIfNoneMatchStarWith412() {
         S3Client raw = proxy.rawClient();
         retryTransport(() -> raw.putObject(b -> b.bucket(BUCKET).key("raw/once"), RequestBody.fromString("1")));
-        S3Exception e = assertThrows(S3Exception.class, () -> retryTransport(() -> raw.putObject(
-                b -> b.bucket(BUCKET).key("raw/once").ifNoneMatch("*"), RequestBody.fromString("2"))));
+        S3Exception e = assertThrows(
+                S3Exception.class,
+                () -> retryTransport(() -> raw.putObject(
+                        b -> b.bucket(BUCKET).key("raw/once").ifNoneMatch("*"), RequestBody.fromString("2"))));
         assertEquals(412, e.statusCode());
-        assertEquals("1", raw.getObjectAsBytes(b -> b.bucket(BUCKET).key("raw/once")).asUtf8String());
+        assertEquals(
+                "1", raw.getObjectAsBytes(b -> b.bucket(BUCKET).key("raw/once")).asUtf8String());
     }
 
     @Test
     void s3AnswersAStaleIfMatchWith412() {
         S3Client raw = proxy.rawClient();
-        String first = retryTransport(() -> raw.putObject(b -> b.bucket(BUCKET).key("raw/cas"),
-                RequestBody.fromString("1"))).eTag();
+        String first = retryTransport(
+                        () -> raw.putObject(b -> b.bucket(BUCKET).key("raw/cas"), RequestBody.fromString("1")))
+                .eTag();
         // Unconditional, so a transport retry of an already applied write is harmless.
         retryTransport(() -> raw.putObject(b -> b.bucket(BUCKET).key("raw/cas"), RequestBody.fromString("2")));
         String second = raw.headObject(b -> b.bucket(BUCKET).key("raw/cas")).eTag();
         assertNotEquals(first, second);
-        S3Exception e = assertThrows(S3Exception.class, () -> retryTransport(() -> raw.putObject(
-                b -> b.bucket(BUCKET).key("raw/cas").ifMatch(first), RequestBody.fromString("3"))));
+        S3Exception e = assertThrows(
+                S3Exception.class,
+                () -> retryTransport(() -> raw.putObject(
+                        b -> b.bucket(BUCKET).key("raw/cas").ifMatch(first), RequestBody.fromString("3"))));
         assertEquals(412, e.statusCode());
-        assertEquals("2", raw.getObjectAsBytes(b -> b.bucket(BUCKET).key("raw/cas")).asUtf8String());
-        assertEquals(second, raw.headObject(b -> b.bucket(BUCKET).key("raw/cas")).eTag());
+        assertEquals(
+                "2", raw.getObjectAsBytes(b -> b.bucket(BUCKET).key("raw/cas")).asUtf8String());
+        assertEquals(
+                second, raw.headObject(b -> b.bucket(BUCKET).key("raw/cas")).eTag());
     }
 }

@@ -2,8 +2,8 @@ package dev.abi.aws;
 
 import java.net.URI;
 import java.util.concurrent.TimeUnit;
-import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -43,13 +43,17 @@ public final class S3ProxyServer implements AutoCloseable {
      * attempt applied would report 412 and hide what the server answered.
      */
     public S3Client rawClient() {
-        return builder().overrideConfiguration(o -> o.retryStrategy(
-                software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry())).build();
+        return builder()
+                .overrideConfiguration(
+                        o -> o.retryStrategy(software.amazon.awssdk.retries.DefaultRetryStrategy.doNotRetry()))
+                .build();
     }
 
     /** A client whose every request and response also pass through {@code interceptor} (to count what came over). */
     public S3Client client(software.amazon.awssdk.core.interceptor.ExecutionInterceptor interceptor) {
-        return builder().overrideConfiguration(o -> o.addExecutionInterceptor(interceptor)).build();
+        return builder()
+                .overrideConfiguration(o -> o.addExecutionInterceptor(interceptor))
+                .build();
     }
 
     private S3Client newClient() {
@@ -61,7 +65,8 @@ public final class S3ProxyServer implements AutoCloseable {
                 .endpointOverride(endpoint())
                 .forcePathStyle(true)
                 .region(Region.US_EAST_1)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
+                .credentialsProvider(
+                        StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)));
     }
 
     public URI endpoint() {

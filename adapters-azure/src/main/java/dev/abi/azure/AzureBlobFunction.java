@@ -23,8 +23,12 @@ public class AzureBlobFunction {
 
     @FunctionName("blobIndexer")
     public void handle(
-            @BlobTrigger(name = "content", path = "%ABI_INGEST_CONTAINER%/{name}", dataType = "binary",
-                    connection = "AzureWebJobsStorage") byte[] content,
+            @BlobTrigger(
+                            name = "content",
+                            path = "%ABI_INGEST_CONTAINER%/{name}",
+                            dataType = "binary",
+                            connection = "AzureWebJobsStorage")
+                    byte[] content,
             @BindingName("name") String name,
             @BindingName("BlobTrigger") String blobPath,
             ExecutionContext context) {
@@ -35,8 +39,8 @@ public class AzureBlobFunction {
     public String apply(byte[] content, String name, String blobPath) {
         int slash = blobPath == null ? -1 : blobPath.indexOf('/');
         String container = slash > 0 ? blobPath.substring(0, slash) : System.getenv("ABI_INGEST_CONTAINER");
-        IndexResult result = handler.handle(CanonicalCloudEvents.of(new ObjectCreated(container, name, null, null,
-                content == null ? -1 : content.length, Instant.now())));
+        IndexResult result = handler.handle(CanonicalCloudEvents.of(
+                new ObjectCreated(container, name, null, null, content == null ? -1 : content.length, Instant.now())));
         return result.outcome().name();
     }
 }

@@ -25,14 +25,28 @@ public class AzureHttpFunction {
 
     @FunctionName("api")
     public HttpResponseMessage handle(
-            @HttpTrigger(name = "request", route = "{*path}", dataType = "binary",
-                    authLevel = AuthorizationLevel.ANONYMOUS,
-                    methods = {HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE})
-            HttpRequestMessage<Optional<byte[]>> request,
+            @HttpTrigger(
+                            name = "request",
+                            route = "{*path}",
+                            dataType = "binary",
+                            authLevel = AuthorizationLevel.ANONYMOUS,
+                            methods = {
+                                HttpMethod.GET,
+                                HttpMethod.POST,
+                                HttpMethod.PUT,
+                                HttpMethod.PATCH,
+                                HttpMethod.DELETE
+                            })
+                    HttpRequestMessage<Optional<byte[]>> request,
             ExecutionContext context) {
-        HttpResponse response = gateway.handle(new HttpRequest(request.getHttpMethod().name(),
-                request.getUri().getRawPath(), request.getQueryParameters(), request.getHeaders(),
-                request.getBody().orElse(new byte[0])), context == null ? null : context.getInvocationId());
+        HttpResponse response = gateway.handle(
+                new HttpRequest(
+                        request.getHttpMethod().name(),
+                        request.getUri().getRawPath(),
+                        request.getQueryParameters(),
+                        request.getHeaders(),
+                        request.getBody().orElse(new byte[0])),
+                context == null ? null : context.getInvocationId());
         HttpResponseMessage.Builder reply = request.createResponseBuilder(HttpStatusType.custom(response.status()));
         response.headers().forEach(reply::header);
         return reply.body(response.bufferedBody()).build();

@@ -45,7 +45,8 @@ public final class BlobObjectStore implements ObjectStore {
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             var r = blob.downloadStreamWithResponse(out, null, null, null, false, null, Context.NONE);
-            return Optional.of(new StoredObject(out.toByteArray(), r.getDeserializedHeaders().getETag()));
+            return Optional.of(new StoredObject(
+                    out.toByteArray(), r.getDeserializedHeaders().getETag()));
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
                 return Optional.empty();
@@ -61,8 +62,9 @@ public final class BlobObjectStore implements ObjectStore {
         }
         try {
             ByteArrayOutputStream out = new ByteArrayOutputStream(length);
-            blob(key).downloadStreamWithResponse(out, new BlobRange(offset, (long) length), null, null, false, null,
-                    Context.NONE);
+            blob(key)
+                    .downloadStreamWithResponse(
+                            out, new BlobRange(offset, (long) length), null, null, false, null, Context.NONE);
             return out.toByteArray();
         } catch (BlobStorageException e) {
             if (e.getStatusCode() == 404) {
@@ -100,9 +102,12 @@ public final class BlobObjectStore implements ObjectStore {
     }
 
     private String upload(String key, byte[] bytes, BlobRequestConditions conditions) {
-        Response<BlockBlobItem> r = blob(key).getBlockBlobClient().uploadWithResponse(
-                new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes)).setRequestConditions(conditions),
-                null, Context.NONE);
+        Response<BlockBlobItem> r = blob(key)
+                .getBlockBlobClient()
+                .uploadWithResponse(
+                        new BlockBlobSimpleUploadOptions(BinaryData.fromBytes(bytes)).setRequestConditions(conditions),
+                        null,
+                        Context.NONE);
         return r.getValue().getETag();
     }
 
@@ -112,8 +117,13 @@ public final class BlobObjectStore implements ObjectStore {
         try {
             for (BlobItem item : container.listBlobs(new ListBlobsOptions().setPrefix(prefix + keyPrefix), null)) {
                 var p = item.getProperties();
-                out.add(new ObjectInfo(item.getName().substring(prefix.length()), p.getContentLength(), p.getETag(),
-                        p.getLastModified() == null ? 0 : p.getLastModified().toInstant().toEpochMilli()));
+                out.add(new ObjectInfo(
+                        item.getName().substring(prefix.length()),
+                        p.getContentLength(),
+                        p.getETag(),
+                        p.getLastModified() == null
+                                ? 0
+                                : p.getLastModified().toInstant().toEpochMilli()));
             }
         } catch (BlobStorageException e) {
             throw failure("list", keyPrefix, e);
@@ -141,7 +151,9 @@ public final class BlobObjectStore implements ObjectStore {
     }
 
     private ObjectStoreException failure(String what, String key, BlobStorageException e) {
-        return new ObjectStoreException("Blob Storage could not " + what + " " + describe() + key + " (HTTP "
-                + e.getStatusCode() + " " + e.getErrorCode() + ")", e);
+        return new ObjectStoreException(
+                "Blob Storage could not " + what + " " + describe() + key + " (HTTP " + e.getStatusCode() + " "
+                        + e.getErrorCode() + ")",
+                e);
     }
 }

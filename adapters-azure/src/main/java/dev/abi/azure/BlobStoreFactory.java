@@ -25,7 +25,8 @@ public class BlobStoreFactory implements ObjectStoreFactory {
 
     @Override
     public ObjectStore create(AbiConfig config) {
-        String container = config.store().bucket()
+        String container = config.store()
+                .bucket()
                 .orElseThrow(() -> new IllegalStateException("abi.store.kind=azure-blob needs abi.store.bucket"));
         return forBucket(config, container);
     }
@@ -39,7 +40,8 @@ public class BlobStoreFactory implements ObjectStoreFactory {
         if (client == null) {
             synchronized (this) {
                 if (client == null) {
-                    String cs = config.store().connectionString().orElse(System.getenv("ABI_STORAGE_CONNECTION_STRING"));
+                    String cs =
+                            config.store().connectionString().orElse(System.getenv("ABI_STORAGE_CONNECTION_STRING"));
                     if (cs == null || cs.isBlank()) {
                         cs = System.getenv("AzureWebJobsStorage");
                     }
@@ -48,8 +50,10 @@ public class BlobStoreFactory implements ObjectStoreFactory {
                                 + " ABI_STORAGE_CONNECTION_STRING"
                                 + " or AzureWebJobsStorage");
                     }
-                    client = new BlobServiceClientBuilder().connectionString(cs)
-                            .httpClient(new JdkHttpClientBuilder().build()).buildClient();
+                    client = new BlobServiceClientBuilder()
+                            .connectionString(cs)
+                            .httpClient(new JdkHttpClientBuilder().build())
+                            .buildClient();
                 }
             }
         }

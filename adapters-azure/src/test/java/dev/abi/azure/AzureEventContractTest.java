@@ -22,11 +22,13 @@ class AzureEventContractTest extends ObjectEventContract {
 
     @Override
     protected List<CloudEvent> decodeCreated() throws IOException {
-        return List.of(BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/contract-created.json"))));
+        return List.of(
+                BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/contract-created.json"))));
     }
 
     @Override
     protected List<CloudEvent> decodeRemoved() throws IOException {
-        return List.of(BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/contract-removed.json"))));
+        return List.of(
+                BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/contract-removed.json"))));
     }
 }

@@ -1,6 +1,5 @@
 package dev.abi.azure;
 
-import dev.abi.testing.SharedFixtures;
 import static dev.abi.azure.AzureEventContractTest.fixture;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -11,6 +10,7 @@ import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.testing.SharedFixtures;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -32,8 +32,7 @@ import org.junit.jupiter.api.Test;
 class AzureEventsEndToEndTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
-            "all-MiniLM-L6-v2-Q8_0.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final Path HANDBOOK = Path.of("..", "samples", "corpus", "handbook");
     private static final String SOURDOUGH = "handbook/Sourdough starter+feeding é.md";
 
@@ -53,15 +52,25 @@ class AzureEventsEndToEndTest {
 
     @BeforeEach
     void needsTheModel() {
-        Assumptions.assumeTrue(Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
-        container = new BlobServiceClientBuilder().connectionString(connectionString)
-                .httpClient(new JdkHttpClientBuilder().build()).buildClient()
+        Assumptions.assumeTrue(
+                Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        container = new BlobServiceClientBuilder()
+                .connectionString(connectionString)
+                .httpClient(new JdkHttpClientBuilder().build())
+                .buildClient()
                 .getBlobContainerClient(AzuriteProfile.SOURCE_CONTAINER);
     }
 
     private JsonNode ask(String question) throws Exception {
-        HostRequest.Reply reply = (HostRequest.Reply) http.handle(HostRequest.of("POST", "/v1/namespaces/handbook/query",
-                JSON.createObjectNode().put("text", question).put("topK", 3).put("includeAttributes", true).toString()),
+        HostRequest.Reply reply = (HostRequest.Reply) http.handle(
+                HostRequest.of(
+                        "POST",
+                        "/v1/namespaces/handbook/query",
+                        JSON.createObjectNode()
+                                .put("text", question)
+                                .put("topK", 3)
+                                .put("includeAttributes", true)
+                                .toString()),
                 null);
         assertEquals(200, reply.status().value(), reply.bodyText());
         return JSON.readTree(reply.bodyText()).path("matches");
@@ -69,7 +78,9 @@ class AzureEventsEndToEndTest {
 
     @Test
     void eventGridCreatedThenRedeliveredThenDeleted() throws Exception {
-        container.getBlobClient(SOURDOUGH).uploadFromFile(HANDBOOK.resolve("sourdough.md").toString(), true);
+        container
+                .getBlobClient(SOURDOUGH)
+                .uploadFromFile(HANDBOOK.resolve("sourdough.md").toString(), true);
         assertEquals("INDEXED", eventGrid.apply(fixture("eventgrid/e2e-created.json")));
         JsonNode hits = ask("how often should I feed my sourdough starter");
         assertTrue(hits.toString().contains("\"source\":\"" + SOURDOUGH + "\""), hits.toString());
@@ -88,15 +99,31 @@ class AzureEventsEndToEndTest {
     @Test
     void theBlobTriggerIndexesEachBlobWriteOnce() throws Exception {
         JsonNode binding = JSON.readTree(fixture("blob/houseplants-binding.json"));
-        byte[] content = Files.readAllBytes(Path.of("..").resolve(binding.get("contentFile").asText()));
-        container.getBlobClient(binding.get("name").asText()).upload(com.azure.core.util.BinaryData.fromBytes(content),
-                true);
-        assertEquals("INDEXED", blobTrigger.apply(content, binding.get("name").asText(),
-                binding.get("BlobTrigger").asText()));
-        assertEquals("ALREADY_INDEXED", blobTrigger.apply(content, binding.get("name").asText(),
-                binding.get("BlobTrigger").asText()), "the etag read with the blob identifies the write");
-        assertEquals("handbook/houseplants.md", ask("my plant's leaves are yellow, am I overwatering?").get(0)
-                .path("attributes").path("source").asText());
+        byte[] content = Files.readAllBytes(
+                Path.of("..").resolve(binding.get("contentFile").asText()));
+        container
+                .getBlobClient(binding.get("name").asText())
+                .upload(com.azure.core.util.BinaryData.fromBytes(content), true);
+        assertEquals(
+                "INDEXED",
+                blobTrigger.apply(
+                        content,
+                        binding.get("name").asText(),
+                        binding.get("BlobTrigger").asText()));
+        assertEquals(
+                "ALREADY_INDEXED",
+                blobTrigger.apply(
+                        content,
+                        binding.get("name").asText(),
+                        binding.get("BlobTrigger").asText()),
+                "the etag read with the blob identifies the write");
+        assertEquals(
+                "handbook/houseplants.md",
+                ask("my plant's leaves are yellow, am I overwatering?")
+                        .get(0)
+                        .path("attributes")
+                        .path("source")
+                        .asText());
     }
 
     @Test
@@ -104,10 +131,13 @@ class AzureEventsEndToEndTest {
         Path sample = Path.of("..", "samples", "azure", "blob-created");
         JsonNode expected = JSON.readTree(sample.resolve("expected.json").toFile());
         JsonNode object = expected.get("object");
-        container.getBlobClient(object.get("key").asText())
-                .uploadFromFile(Path.of("..").resolve(object.get("file").asText()).toString(), true);
+        container
+                .getBlobClient(object.get("key").asText())
+                .uploadFromFile(
+                        Path.of("..").resolve(object.get("file").asText()).toString(), true);
         assertEquals(expected.get("outcome").asText(), eventGrid.apply(Files.readString(sample.resolve("event.json"))));
-        assertTrue(ask(expected.at("/query/text").asText()).toString()
+        assertTrue(ask(expected.at("/query/text").asText())
+                .toString()
                 .contains("\"source\":\"" + expected.at("/query/topSource").asText() + "\""));
     }
 }

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.azure.functions.ExecutionContext;
 import io.quarkus.test.junit.QuarkusTest;
-import java.util.logging.Logger;
 import jakarta.inject.Inject;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The Azure HTTP trigger, as the Java worker calls it (the bean comes from Quarkus, as the worker's injector gets it). */
@@ -60,11 +60,11 @@ class AzureHttpFunctionTest {
                 return "api";
             }
         };
-        HostRequest.Reply reply = (HostRequest.Reply) function.handle(HostRequest.of("GET", "/v2/nothing", null),
-                context);
+        HostRequest.Reply reply =
+                (HostRequest.Reply) function.handle(HostRequest.of("GET", "/v2/nothing", null), context);
         assertEquals("5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f", reply.getHeader("X-Request-Id"), reply.bodyText());
-        assertTrue(reply.bodyText().contains("\"requestId\":\"5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f\""),
-                reply.bodyText());
+        assertTrue(
+                reply.bodyText().contains("\"requestId\":\"5f1d8c2e-0b4a-4c3e-9d2f-7a6b5c4d3e2f\""), reply.bodyText());
     }
 
     @Test

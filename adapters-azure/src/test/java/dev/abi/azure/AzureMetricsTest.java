@@ -26,15 +26,20 @@ class AzureMetricsTest {
         SimpleMeterRegistry agent = new SimpleMeterRegistry();
         Metrics.addRegistry(agent);
         try {
-            HostRequest.Reply reply = (HostRequest.Reply) function.handle(HostRequest.of("POST",
-                    "/v1/namespaces/azure-metrics/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}"), null);
+            HostRequest.Reply reply = (HostRequest.Reply) function.handle(
+                    HostRequest.of(
+                            "POST",
+                            "/v1/namespaces/azure-metrics/vectors",
+                            "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}"),
+                    null);
             assertEquals(200, reply.status().value(), reply.bodyText());
-            Timer requests = agent.find("abi.http.requests").tag("route", "POST /v1/namespaces/{ns}/vectors")
-                    .tag("status", "200").timer();
+            Timer requests = agent.find("abi.http.requests")
+                    .tag("route", "POST /v1/namespaces/{ns}/vectors")
+                    .tag("status", "200")
+                    .timer();
             assertNotNull(requests, agent.getMetersAsString());
             assertEquals(1, requests.count());
-            assertTrue(agent.find("abi.commits").tag("op", "upsert").counter().count() >= 1,
-                    agent.getMetersAsString());
+            assertTrue(agent.find("abi.commits").tag("op", "upsert").counter().count() >= 1, agent.getMetersAsString());
             assertNotNull(agent.find("abi.store.calls").tag("op", "putIfAbsent").timer(), agent.getMetersAsString());
         } finally {
             Metrics.removeRegistry(agent);

@@ -20,8 +20,11 @@ class AzurePackageIT {
     @Test
     void functionJsonBindsEveryApiPathToTheTrigger() throws Exception {
         JsonNode function = JSON.readTree(APP.resolve("api/function.json").toFile());
-        assertEquals("dev.abi.azure.AzureHttpFunction.handle", function.get("entryPoint").asText());
-        Path script = APP.resolve("api").resolve(function.get("scriptFile").asText()).normalize();
+        assertEquals(
+                "dev.abi.azure.AzureHttpFunction.handle",
+                function.get("entryPoint").asText());
+        Path script =
+                APP.resolve("api").resolve(function.get("scriptFile").asText()).normalize();
         assertTrue(Files.isRegularFile(script), "scriptFile must point at the staged jar: " + script);
 
         JsonNode in = function.get("bindings").get(0);
@@ -41,7 +44,9 @@ class AzurePackageIT {
     @Test
     void hostServesApiPathsWithoutPrefix() throws Exception {
         JsonNode host = JSON.readTree(APP.resolve("host.json").toFile());
-        assertEquals("", host.at("/extensions/http/routePrefix").asText("missing"),
+        assertEquals(
+                "",
+                host.at("/extensions/http/routePrefix").asText("missing"),
                 "API.md paths start at /v1, so the host's default /api prefix must be off");
     }
 
@@ -49,7 +54,8 @@ class AzurePackageIT {
     void packagedSettingsCarryTheVectorModuleFlag() throws Exception {
         JsonNode settings = JSON.readTree(APP.resolve("local.settings.json").toFile());
         assertEquals("java", settings.at("/Values/FUNCTIONS_WORKER_RUNTIME").asText());
-        assertTrue(settings.at("/Values/JAVA_TOOL_OPTIONS").asText().contains("--add-modules=jdk.incubator.vector"),
+        assertTrue(
+                settings.at("/Values/JAVA_TOOL_OPTIONS").asText().contains("--add-modules=jdk.incubator.vector"),
                 "without the flag the worker JVM has no Vector API: " + settings);
         assertTrue(Files.exists(APP.resolve("lib")), "dependencies are staged under lib/");
     }
@@ -57,16 +63,23 @@ class AzurePackageIT {
     @Test
     void functionJsonBindsTheEventGridAndBlobTriggers() throws Exception {
         JsonNode events = JSON.readTree(APP.resolve("blobEvents/function.json").toFile());
-        assertEquals("dev.abi.azure.AzureEventGridFunction.handle", events.get("entryPoint").asText());
+        assertEquals(
+                "dev.abi.azure.AzureEventGridFunction.handle",
+                events.get("entryPoint").asText());
         assertEquals(1, events.get("bindings").size(), "no output binding: the trigger returns nothing");
         JsonNode grid = events.get("bindings").get(0);
         assertEquals("eventGridTrigger", grid.get("type").asText());
         assertEquals("in", grid.get("direction").asText());
         assertEquals("event", grid.get("name").asText());
 
-        JsonNode indexer = JSON.readTree(APP.resolve("blobIndexer/function.json").toFile());
-        assertEquals("dev.abi.azure.AzureBlobFunction.handle", indexer.get("entryPoint").asText());
-        Path script = APP.resolve("blobIndexer").resolve(indexer.get("scriptFile").asText()).normalize();
+        JsonNode indexer =
+                JSON.readTree(APP.resolve("blobIndexer/function.json").toFile());
+        assertEquals(
+                "dev.abi.azure.AzureBlobFunction.handle",
+                indexer.get("entryPoint").asText());
+        Path script = APP.resolve("blobIndexer")
+                .resolve(indexer.get("scriptFile").asText())
+                .normalize();
         assertTrue(Files.isRegularFile(script), "scriptFile must point at the staged jar: " + script);
         JsonNode blob = indexer.get("bindings").get(0);
         assertEquals("blobTrigger", blob.get("type").asText());

@@ -18,8 +18,11 @@ public class AzuriteProfile implements QuarkusTestProfile {
 
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("abi.models-dir", SharedFixtures.path("models", "all-MiniLM-L6-v2").toString(),
-                "abi.embedding.model", "all-MiniLM-L6-v2-Q8_0");
+        return Map.of(
+                "abi.models-dir",
+                SharedFixtures.path("models", "all-MiniLM-L6-v2").toString(),
+                "abi.embedding.model",
+                "all-MiniLM-L6-v2-Q8_0");
     }
 
     /** Azurite for the profile's lifetime (installed from npm on first use). */
@@ -35,8 +38,13 @@ public class AzuriteProfile implements QuarkusTestProfile {
             }
             azurite.container("abi-state");
             azurite.container(SOURCE_CONTAINER);
-            return Map.of("abi.store.kind", "azure-blob", "abi.store.bucket", "abi-state",
-                    "abi.store.connection-string", azurite.connectionString());
+            return Map.of(
+                    "abi.store.kind",
+                    "azure-blob",
+                    "abi.store.bucket",
+                    "abi-state",
+                    "abi.store.connection-string",
+                    azurite.connectionString());
         }
 
         @Override

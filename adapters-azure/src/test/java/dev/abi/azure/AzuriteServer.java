@@ -4,6 +4,7 @@ import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.storage.blob.BlobContainerClient;
 import com.azure.storage.blob.BlobServiceClientBuilder;
 import dev.abi.testing.ServerProcess;
+import java.io.File;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -12,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Assumptions;
-import java.io.File;
 
 /**
  * Azurite (the Azure Storage emulator from npm), blob service only, in memory, as a child process on a free port.
@@ -24,7 +24,8 @@ final class AzuriteServer implements AutoCloseable {
     static final String VERSION = "3.35.0";
     static final String ACCOUNT = "devstoreaccount1";
     /** Azurite's published development key (not a secret). */
-    static final String KEY = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+    static final String KEY =
+            "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private final Process process;
     private final int port;
@@ -33,9 +34,15 @@ final class AzuriteServer implements AutoCloseable {
         Path bin = install();
         port = ServerProcess.freePort();
         Path workspace = Files.createTempDirectory("azurite");
-        process = new ProcessBuilder(List.of(bin.toString(), "--blobHost", "127.0.0.1", "--blobPort",
-                Integer.toString(port), "--inMemoryPersistence",
-                "--skipApiVersionCheck", "--silent"))
+        process = new ProcessBuilder(List.of(
+                        bin.toString(),
+                        "--blobHost",
+                        "127.0.0.1",
+                        "--blobPort",
+                        Integer.toString(port),
+                        "--inMemoryPersistence",
+                        "--skipApiVersionCheck",
+                        "--silent"))
                 .redirectErrorStream(true)
                 .redirectOutput(workspace.resolve("azurite.log").toFile())
                 .start();
@@ -59,16 +66,20 @@ final class AzuriteServer implements AutoCloseable {
         if (Files.isExecutable(bin)) {
             return bin;
         }
-        Assumptions.assumeTrue(onPath("npm") && onPath("node"),
+        Assumptions.assumeTrue(
+                onPath("npm") && onPath("node"),
                 "Azurite tests skipped: Node.js and npm are not on the PATH (install Node.js 20+ to run them)");
         Files.createDirectories(dir);
         Path log = dir.resolve("npm-install.log");
         // npm's output goes to a file: surefire owns this JVM's stdout
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-                "azurite@" + VERSION).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process npm = new ProcessBuilder(
+                        "npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(), "azurite@" + VERSION)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (npm.waitFor() != 0 || !Files.isExecutable(bin)) {
-            throw new IllegalStateException("npm install azurite@" + VERSION + " failed (exit " + npm.exitValue()
-                    + "); see " + log);
+            throw new IllegalStateException(
+                    "npm install azurite@" + VERSION + " failed (exit " + npm.exitValue() + "); see " + log);
         }
         return bin;
     }
@@ -83,8 +94,8 @@ final class AzuriteServer implements AutoCloseable {
     }
 
     String connectionString() {
-        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY + ";BlobEndpoint=http://127.0.0.1:"
-                + port + "/" + ACCOUNT + ";";
+        return "DefaultEndpointsProtocol=http;AccountName=" + ACCOUNT + ";AccountKey=" + KEY
+                + ";BlobEndpoint=http://127.0.0.1:" + port + "/" + ACCOUNT + ";";
     }
 
     /** The container through a client whose pipeline also runs {@code policy} (to count what came over). */

@@ -15,8 +15,8 @@ class BlobEventMappingTest {
 
     @Test
     void aBlobCreatedEventNamesContainerBlobEtagAndSequencer() throws Exception {
-        ObjectCreated c = (ObjectCreated) CanonicalCloudEvents.toCore(BlobEventMapping.canonical(
-                BlobEventMapping.providerEvent(fixture("eventgrid/e2e-created.json"))));
+        ObjectCreated c = (ObjectCreated) CanonicalCloudEvents.toCore(
+                BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/e2e-created.json"))));
         assertEquals("handbook-docs", c.bucket());
         assertEquals("handbook/Sourdough starter+feeding é.md", c.key(), "the subject carries the name as it is");
         assertEquals("0x8DCF1A2B3C4D5E6", c.etag());
@@ -26,12 +26,24 @@ class BlobEventMappingTest {
 
     @Test
     void otherBlobEventsAreIgnoredAndMalformedOnesNameTheField() throws Exception {
-        assertNull(BlobEventMapping.canonical(BlobEventMapping.providerEvent(fixture("eventgrid/blob-tier-changed.json"))));
-        assertEquals("subject", assertThrows(MalformedEventException.class, () -> BlobEventMapping.canonical(
-                BlobEventMapping.providerEvent(fixture("eventgrid/malformed-subject.json")))).field());
-        assertEquals("event", assertThrows(MalformedEventException.class,
-                () -> BlobEventMapping.providerEvent("{\"specversion\":\"1.0\",")).field());
-        assertEquals("event", assertThrows(MalformedEventException.class,
-                () -> BlobEventMapping.providerEvent("")).field());
+        assertNull(BlobEventMapping.canonical(
+                BlobEventMapping.providerEvent(fixture("eventgrid/blob-tier-changed.json"))));
+        assertEquals(
+                "subject",
+                assertThrows(
+                                MalformedEventException.class,
+                                () -> BlobEventMapping.canonical(
+                                        BlobEventMapping.providerEvent(fixture("eventgrid/malformed-subject.json"))))
+                        .field());
+        assertEquals(
+                "event",
+                assertThrows(
+                                MalformedEventException.class,
+                                () -> BlobEventMapping.providerEvent("{\"specversion\":\"1.0\","))
+                        .field());
+        assertEquals(
+                "event",
+                assertThrows(MalformedEventException.class, () -> BlobEventMapping.providerEvent(""))
+                        .field());
     }
 }

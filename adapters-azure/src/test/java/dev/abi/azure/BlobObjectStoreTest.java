@@ -44,9 +44,13 @@ class BlobObjectStoreTest extends ObjectStoreContract {
     void azuriteAnswersIfNoneMatchStarOnAnExistingBlobWith409() {
         var blob = container.getBlobClient("raw/once").getBlockBlobClient();
         blob.upload(BinaryData.fromString("1"), true);
-        BlobStorageException e = assertThrows(BlobStorageException.class, () -> blob.uploadWithResponse(
-                new BlockBlobSimpleUploadOptions(BinaryData.fromString("2"))
-                        .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")), null, null));
+        BlobStorageException e = assertThrows(
+                BlobStorageException.class,
+                () -> blob.uploadWithResponse(
+                        new BlockBlobSimpleUploadOptions(BinaryData.fromString("2"))
+                                .setRequestConditions(new BlobRequestConditions().setIfNoneMatch("*")),
+                        null,
+                        null));
         assertTrue(e.getStatusCode() == 409 || e.getStatusCode() == 412, "got " + e.getStatusCode());
         System.out.println("Azurite answers If-None-Match: * on an existing blob with " + e.getStatusCode());
     }
@@ -55,11 +59,18 @@ class BlobObjectStoreTest extends ObjectStoreContract {
     void aStaleIfMatchIs412() {
         var blob = container.getBlobClient("raw/cas").getBlockBlobClient();
         String first = blob.upload(BinaryData.fromString("1"), true).getETag();
-        blob.uploadWithResponse(new BlockBlobSimpleUploadOptions(BinaryData.fromString("2"))
-                .setRequestConditions(new BlobRequestConditions().setIfMatch(first)), null, null);
-        BlobStorageException e = assertThrows(BlobStorageException.class, () -> blob.uploadWithResponse(
-                new BlockBlobSimpleUploadOptions(BinaryData.fromString("3"))
-                        .setRequestConditions(new BlobRequestConditions().setIfMatch(first)), null, null));
+        blob.uploadWithResponse(
+                new BlockBlobSimpleUploadOptions(BinaryData.fromString("2"))
+                        .setRequestConditions(new BlobRequestConditions().setIfMatch(first)),
+                null,
+                null);
+        BlobStorageException e = assertThrows(
+                BlobStorageException.class,
+                () -> blob.uploadWithResponse(
+                        new BlockBlobSimpleUploadOptions(BinaryData.fromString("3"))
+                                .setRequestConditions(new BlobRequestConditions().setIfMatch(first)),
+                        null,
+                        null));
         assertEquals(412, e.getStatusCode());
     }
 
@@ -70,8 +81,9 @@ class BlobObjectStoreTest extends ObjectStoreContract {
         java.util.List<Long> lengths = new java.util.concurrent.CopyOnWriteArrayList<>();
         com.azure.core.http.policy.HttpPipelinePolicy counting = (context, next) -> {
             boolean get = context.getHttpRequest().getHttpMethod() == com.azure.core.http.HttpMethod.GET;
-            String range = context.getHttpRequest().getHeaders().getValue(
-                    com.azure.core.http.HttpHeaderName.fromString("x-ms-range"));
+            String range = context.getHttpRequest()
+                    .getHeaders()
+                    .getValue(com.azure.core.http.HttpHeaderName.fromString("x-ms-range"));
             return next.process().doOnNext(response -> {
                 if (get) {
                     ranges.add(String.valueOf(range));
@@ -85,7 +97,8 @@ class BlobObjectStoreTest extends ObjectStoreContract {
         new java.util.Random(7).nextBytes(large);
         store.putIfAbsent("seg/large.bin", large);
         byte[] got = store.getRange("seg/large.bin", 3_000_000, 4096);
-        assertEquals(java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
+        assertEquals(
+                java.util.Arrays.toString(java.util.Arrays.copyOfRange(large, 3_000_000, 3_004_096)),
                 java.util.Arrays.toString(got));
         assertEquals(java.util.List.of("bytes=3000000-3004095"), ranges);
         assertEquals(java.util.List.of(4096L), lengths);

@@ -19,8 +19,14 @@ record HostRequest(HttpMethod method, URI uri, Map<String, String> headers, Opti
         implements HttpRequestMessage<Optional<byte[]>> {
 
     static HostRequest of(String method, String pathAndQuery, String body) {
-        return new HostRequest(HttpMethod.value(method), URI.create("https://abi.azurewebsites.net" + pathAndQuery),
-                Map.of("content-type", "application/json", "authorization", "Bearer test-bootstrap-key-0123456789abcdef"),
+        return new HostRequest(
+                HttpMethod.value(method),
+                URI.create("https://abi.azurewebsites.net" + pathAndQuery),
+                Map.of(
+                        "content-type",
+                        "application/json",
+                        "authorization",
+                        "Bearer test-bootstrap-key-0123456789abcdef"),
                 Optional.ofNullable(body).map(b -> b.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -41,10 +41,10 @@ public final class CanonicalCloudEvents {
     public static final String REMOVED = "dev.abi.storage.object.removed.v1";
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final EventFormat STRUCTURED = EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
+    private static final EventFormat STRUCTURED =
+            EventFormatProvider.getInstance().resolveFormat(JsonFormat.CONTENT_TYPE);
 
-    private CanonicalCloudEvents() {
-    }
+    private CanonicalCloudEvents() {}
 
     public static CloudEvent of(ObjectCreated e) {
         ObjectNode data = JSON.createObjectNode().put("bucket", e.bucket()).put("key", e.key());
@@ -68,22 +68,35 @@ public final class CanonicalCloudEvents {
     public static CanonicalEvent toCore(CloudEvent event) {
         JsonNode data;
         try {
-            data = event.getData() == null ? null : JSON.readTree(event.getData().toBytes());
+            data = event.getData() == null
+                    ? null
+                    : JSON.readTree(event.getData().toBytes());
         } catch (IOException e) {
             throw new MalformedEventException("data", "is not JSON");
         }
-        if (data == null || !data.path("bucket").isTextual() || !data.path("key").isTextual()) {
+        if (data == null
+                || !data.path("bucket").isTextual()
+                || !data.path("key").isTextual()) {
             throw new MalformedEventException("data", "needs \"bucket\" and \"key\" strings");
         }
         Instant time = event.getTime() == null ? Instant.EPOCH : event.getTime().toInstant();
         String bucket = data.get("bucket").textValue();
         String key = data.get("key").textValue();
         return switch (event.getType()) {
-            case CREATED -> new ObjectCreated(bucket, key, text(data, "etag"), text(data, "version"),
-                    data.path("size").asLong(-1), time);
+            case CREATED ->
+                new ObjectCreated(
+                        bucket,
+                        key,
+                        text(data, "etag"),
+                        text(data, "version"),
+                        data.path("size").asLong(-1),
+                        time);
             case REMOVED -> new ObjectRemoved(bucket, key, text(data, "version"), time);
-            default -> throw new MalformedEventException("type", "'" + event.getType() + "' is not a canonical "
-                    + "object event (" + CREATED + " or " + REMOVED + ")");
+            default ->
+                throw new MalformedEventException(
+                        "type",
+                        "'" + event.getType() + "' is not a canonical " + "object event (" + CREATED + " or " + REMOVED
+                                + ")");
         };
     }
 
@@ -105,8 +118,8 @@ public final class CanonicalCloudEvents {
         }
     }
 
-    private static CloudEvent build(String type, String bucket, String key, String writeId, Instant time,
-                                    ObjectNode data) {
+    private static CloudEvent build(
+            String type, String bucket, String key, String writeId, Instant time, ObjectNode data) {
         try {
             return CloudEventBuilder.v1()
                     .withId(id(type, bucket, key, writeId == null ? String.valueOf(time) : writeId))
@@ -127,7 +140,8 @@ public final class CanonicalCloudEvents {
     private static String id(String... parts) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return HexFormat.of().formatHex(sha.digest(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)), 0, 16);
+            return HexFormat.of()
+                    .formatHex(sha.digest(String.join("\n", parts).getBytes(StandardCharsets.UTF_8)), 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

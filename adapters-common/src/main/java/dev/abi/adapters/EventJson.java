@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 
 /** Reading provider event JSON with errors that name the field ({@link MalformedEventException}). */
 public final class EventJson {
@@ -14,8 +14,7 @@ public final class EventJson {
     /** One shared mapper: provider payloads are plain JSON. */
     public static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private EventJson() {
-    }
+    private EventJson() {}
 
     public static JsonNode parse(InputStream in) {
         try {

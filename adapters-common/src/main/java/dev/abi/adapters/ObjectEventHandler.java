@@ -21,8 +21,15 @@ public final class ObjectEventHandler {
 
     public IndexResult handle(CloudEvent canonical) {
         IndexResult result = processor.process(CanonicalCloudEvents.toCore(canonical));
-        LOG.log(System.Logger.Level.INFO, "{0} {1} {2}: {3}, {4} written, {5} removed{6}", canonical.getType(),
-                canonical.getSource(), canonical.getSubject(), result.outcome(), result.vectors(), result.removed(),
+        LOG.log(
+                System.Logger.Level.INFO,
+                "{0} {1} {2}: {3}, {4} written, {5} removed{6}",
+                canonical.getType(),
+                canonical.getSource(),
+                canonical.getSubject(),
+                result.outcome(),
+                result.vectors(),
+                result.removed(),
                 result.detail() == null ? "" : " (" + result.detail() + ")");
         return result;
     }

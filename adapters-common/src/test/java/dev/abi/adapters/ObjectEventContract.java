@@ -23,12 +23,17 @@ import org.junit.jupiter.api.Test;
 public abstract class ObjectEventContract {
 
     /** The logical "created" event: a key with a space, a plus and a non-ASCII letter. */
-    public static final ObjectCreated CREATED = new ObjectCreated("handbook-docs", "handbook/On call+rota é.md",
-            "5d41402abc4b2a76b9719d911017c592", "1700000000000001", 1234, Instant.parse("2026-11-24T10:15:30.123Z"));
+    public static final ObjectCreated CREATED = new ObjectCreated(
+            "handbook-docs",
+            "handbook/On call+rota é.md",
+            "5d41402abc4b2a76b9719d911017c592",
+            "1700000000000001",
+            1234,
+            Instant.parse("2026-11-24T10:15:30.123Z"));
 
     /** The logical "removed" event of the same object. */
-    public static final ObjectRemoved REMOVED = new ObjectRemoved("handbook-docs", "handbook/On call+rota é.md",
-            "1700000000000002", Instant.parse("2026-11-24T10:20:00Z"));
+    public static final ObjectRemoved REMOVED = new ObjectRemoved(
+            "handbook-docs", "handbook/On call+rota é.md", "1700000000000002", Instant.parse("2026-11-24T10:20:00Z"));
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

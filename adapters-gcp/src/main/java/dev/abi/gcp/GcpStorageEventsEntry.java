@@ -22,7 +22,8 @@ public final class GcpStorageEventsEntry implements CloudEventsFunction {
             Thread.currentThread().setContextClassLoader(GcpStorageEventsEntry.class.getClassLoader());
             try {
                 Application app = (Application) Class.forName("io.quarkus.runner.ApplicationImpl")
-                        .getConstructor().newInstance();
+                        .getConstructor()
+                        .newInstance();
                 app.start(new String[0]);
             } catch (ReflectiveOperationException e) {
                 throw new IllegalStateException("the Quarkus application of this package cannot be started", e);

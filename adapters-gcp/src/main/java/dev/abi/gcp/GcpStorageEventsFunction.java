@@ -30,9 +30,15 @@ public class GcpStorageEventsFunction {
     public String apply(CloudEvent event) {
         try {
             CloudEvent canonical = GcsEventMapping.canonical(event);
-            return canonical == null ? "ignored" : handler.handle(canonical).outcome().name();
+            return canonical == null
+                    ? "ignored"
+                    : handler.handle(canonical).outcome().name();
         } catch (MalformedEventException e) {
-            LOG.log(System.Logger.Level.WARNING, "refused {0} event {1}: {2}", event.getType(), event.getId(),
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "refused {0} event {1}: {2}",
+                    event.getType(),
+                    event.getId(),
                     e.getMessage());
             return "refused: " + e.getMessage();
         }

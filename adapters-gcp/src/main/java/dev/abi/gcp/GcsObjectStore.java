@@ -89,7 +89,8 @@ public final class GcsObjectStore implements ObjectStore {
     @Override
     public String putIfAbsent(String key, byte[] bytes) {
         try {
-            Blob b = storage.create(BlobInfo.newBuilder(id(key)).build(), bytes, Storage.BlobTargetOption.doesNotExist());
+            Blob b = storage.create(
+                    BlobInfo.newBuilder(id(key)).build(), bytes, Storage.BlobTargetOption.doesNotExist());
             return Long.toString(b.getGeneration());
         } catch (StorageException e) {
             if (e.getCode() == 412) {
@@ -108,7 +109,10 @@ public final class GcsObjectStore implements ObjectStore {
             throw new PreconditionFailedException(key, "etag is not a GCS generation");
         }
         try {
-            Blob b = storage.create(BlobInfo.newBuilder(BlobId.of(bucket, prefix + key, generation)).build(), bytes,
+            Blob b = storage.create(
+                    BlobInfo.newBuilder(BlobId.of(bucket, prefix + key, generation))
+                            .build(),
+                    bytes,
                     Storage.BlobTargetOption.generationMatch());
             return Long.toString(b.getGeneration());
         } catch (StorageException e) {
@@ -123,11 +127,16 @@ public final class GcsObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String keyPrefix) {
         List<ObjectInfo> out = new ArrayList<>();
         try {
-            for (Blob b : storage.list(bucket, Storage.BlobListOption.prefix(prefix + keyPrefix)).iterateAll()) {
-                long modified = b.getUpdateTimeOffsetDateTime() == null ? 0
+            for (Blob b : storage.list(bucket, Storage.BlobListOption.prefix(prefix + keyPrefix))
+                    .iterateAll()) {
+                long modified = b.getUpdateTimeOffsetDateTime() == null
+                        ? 0
                         : b.getUpdateTimeOffsetDateTime().toInstant().toEpochMilli();
-                out.add(new ObjectInfo(b.getName().substring(prefix.length()), b.getSize(),
-                        Long.toString(b.getGeneration()), modified));
+                out.add(new ObjectInfo(
+                        b.getName().substring(prefix.length()),
+                        b.getSize(),
+                        Long.toString(b.getGeneration()),
+                        modified));
             }
         } catch (StorageException e) {
             throw failure("list", keyPrefix, e);
@@ -155,7 +164,7 @@ public final class GcsObjectStore implements ObjectStore {
     }
 
     private ObjectStoreException failure(String what, String key, StorageException e) {
-        return new ObjectStoreException("GCS could not " + what + " " + describe() + key + " (HTTP " + e.getCode() + ")",
-                e);
+        return new ObjectStoreException(
+                "GCS could not " + what + " " + describe() + key + " (HTTP " + e.getCode() + ")", e);
     }
 }

@@ -24,7 +24,8 @@ public class GcsStoreFactory implements ObjectStoreFactory {
 
     @Override
     public ObjectStore create(AbiConfig config) {
-        String bucket = config.store().bucket()
+        String bucket = config.store()
+                .bucket()
                 .orElseThrow(() -> new IllegalStateException("abi.store.kind=gcs needs abi.store.bucket"));
         return forBucket(config, bucket);
     }
@@ -39,8 +40,11 @@ public class GcsStoreFactory implements ObjectStoreFactory {
             synchronized (this) {
                 if (storage == null) {
                     StorageOptions.Builder b = StorageOptions.http();
-                    config.store().endpoint().ifPresent(e -> b.setHost(e).setCredentials(NoCredentials.getInstance())
-                            .setProjectId("abi-local"));
+                    config.store()
+                            .endpoint()
+                            .ifPresent(e -> b.setHost(e)
+                                    .setCredentials(NoCredentials.getInstance())
+                                    .setProjectId("abi-local"));
                     storage = b.build().getService();
                 }
             }

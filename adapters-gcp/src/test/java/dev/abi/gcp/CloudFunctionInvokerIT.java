@@ -35,20 +35,41 @@ class CloudFunctionInvokerIT {
         assertTrue(Files.exists(invoker), "missing invoker jar " + invoker);
         Path functionJar;
         try (Stream<Path> files = Files.list(Path.of("target", "deployment"))) {
-            functionJar = files.filter(f -> f.toString().endsWith(".jar")).findFirst()
+            functionJar = files.filter(f -> f.toString().endsWith(".jar"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("package first: no jar in target/deployment"));
         }
         String toolOptions = ServerProcess.javaToolOptions(Path.of("deploy", "env.yaml"));
         int port = ServerProcess.freePort();
         try (ServerProcess function = ServerProcess.start(
-                List.of(ServerProcess.javaLauncher(), "-jar", invoker.toString(), "--classpath", functionJar.toString(),
-                        "--target", ENTRY_POINT, "--port", Integer.toString(port)),
-                Map.of("JAVA_TOOL_OPTIONS", toolOptions, "ABI_STORE_KIND", "local", "ABI_DATA_DIR", dataDir.toString(),
-                        "ABI_AUTH_BOOTSTRAP_KEY", "it-bootstrap-key-0123456789"),
-                dataDir.resolveSibling("gcf-invoker.log"), port, Duration.ofSeconds(120))) {
-            assertTrue(function.health().contains("panama"),
+                List.of(
+                        ServerProcess.javaLauncher(),
+                        "-jar",
+                        invoker.toString(),
+                        "--classpath",
+                        functionJar.toString(),
+                        "--target",
+                        ENTRY_POINT,
+                        "--port",
+                        Integer.toString(port)),
+                Map.of(
+                        "JAVA_TOOL_OPTIONS",
+                        toolOptions,
+                        "ABI_STORE_KIND",
+                        "local",
+                        "ABI_DATA_DIR",
+                        dataDir.toString(),
+                        "ABI_AUTH_BOOTSTRAP_KEY",
+                        "it-bootstrap-key-0123456789"),
+                dataDir.resolveSibling("gcf-invoker.log"),
+                port,
+                Duration.ofSeconds(120))) {
+            assertTrue(
+                    function.health().contains("panama"),
                     "deploy/env.yaml must enable the Vector API in the packaged function: " + function.health());
-            assertEquals(401, function.send("GET", "/v1/namespaces", null).statusCode(),
+            assertEquals(
+                    401,
+                    function.send("GET", "/v1/namespaces", null).statusCode(),
                     "the cloud packaging has authentication on");
             function.withBearer("it-bootstrap-key-0123456789");
 
@@ -57,15 +78,16 @@ class CloudFunctionInvokerIT {
             assertEquals(200, upsert.statusCode(), upsert.body());
             assertEquals(3, JSON.readTree(upsert.body()).get("upserted").asInt(), upsert.body());
 
-            HttpResponse<String> query = function.send("POST", "/v1/namespaces/gcf/query",
-                    "{\"vector\":[1,0,0],\"topK\":2}");
+            HttpResponse<String> query =
+                    function.send("POST", "/v1/namespaces/gcf/query", "{\"vector\":[1,0,0],\"topK\":2}");
             assertEquals(200, query.statusCode(), query.body());
             JsonNode matches = JSON.readTree(query.body()).get("matches");
             assertEquals(2, matches.size(), query.body());
             assertEquals("a", matches.get(0).get("id").asText());
             assertEquals("c", matches.get(1).get("id").asText());
 
-            HttpResponse<String> bad = function.send("POST", "/v1/namespaces/gcf/query", "{\"vector\":[1,0,0],\"topK\":0}");
+            HttpResponse<String> bad =
+                    function.send("POST", "/v1/namespaces/gcf/query", "{\"vector\":[1,0,0],\"topK\":0}");
             assertEquals(400, bad.statusCode(), bad.body());
             assertTrue(bad.headers().firstValue("Content-Type").orElse("").startsWith("application/problem+json"));
             assertTrue(bad.body().contains("topK"), bad.body());

@@ -10,8 +10,7 @@ import java.nio.charset.StandardCharsets;
 /** Google Cloud fixtures under {@code src/test/resources/events/gcp/}. */
 final class GcpFixtures {
 
-    private GcpFixtures() {
-    }
+    private GcpFixtures() {}
 
     static String text(String path) {
         try (InputStream in = GcpFixtures.class.getResourceAsStream("/events/gcp/" + path)) {

@@ -25,7 +25,8 @@ class GcsEventMappingTest {
     @Test
     void metadataUpdatesAreIgnoredAndForeignMessagesRefusedNamingTheField() {
         assertNull(GcsEventMapping.canonical(GcpFixtures.event("storage/metadata-updated.json")));
-        MalformedEventException e = assertThrows(MalformedEventException.class,
+        MalformedEventException e = assertThrows(
+                MalformedEventException.class,
                 () -> GcsEventMapping.canonical(GcpFixtures.event("pubsub/not-a-storage-notification.json")));
         assertEquals("data.message.attributes", e.field());
     }

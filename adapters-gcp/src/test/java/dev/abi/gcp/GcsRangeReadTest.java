@@ -28,7 +28,9 @@ class GcsRangeReadTest {
     private ReadChannel channel() {
         long[] position = {0};
         long[] limit = {Long.MAX_VALUE};
-        return (ReadChannel) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {ReadChannel.class},
+        return (ReadChannel) Proxy.newProxyInstance(
+                getClass().getClassLoader(),
+                new Class<?>[] {ReadChannel.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "seek" -> {
                         position[0] = (Long) args[0];
@@ -62,8 +64,8 @@ class GcsRangeReadTest {
     }
 
     private Storage storage() {
-        return (Storage) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {Storage.class},
-                (proxy, method, args) -> {
+        return (Storage) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {Storage.class}, (proxy, method, args) -> {
                     if (method.getName().equals("reader") && args.length >= 1 && args[0] instanceof BlobId id) {
                         requests.add("reader " + id.getName());
                         return channel();

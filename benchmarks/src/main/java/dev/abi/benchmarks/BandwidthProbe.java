@@ -12,8 +12,7 @@ public final class BandwidthProbe {
 
     private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
 
-    private BandwidthProbe() {
-    }
+    private BandwidthProbe() {}
 
     /** Best of {@code passes} full reads of {@code data}, in GB/s (10^9 bytes). */
     public static double gbPerSecond(float[] data, int passes) {

@@ -14,7 +14,6 @@ import dev.abi.vector.ivf.VectorSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -51,8 +50,17 @@ public final class ClusteredSegmentBenchmark {
         double spread = args.length > 5 ? Double.parseDouble(args[5]) : 0.7;
         double split = args.length > 6 ? Double.parseDouble(args[6]) : 0; // 0: the writer's default; Infinity: none
         int blobs = Math.max(16, n / 250);
-        System.out.printf(Locale.ROOT, "JVM %s, %d cores; n=%d dim=%d latency=%d ms/GET; %d blobs, spread %.2f, split %.1f%n%n",
-                Runtime.version(), Runtime.getRuntime().availableProcessors(), n, dim, latency, blobs, spread, split);
+        System.out.printf(
+                Locale.ROOT,
+                "JVM %s, %d cores; n=%d dim=%d latency=%d ms/GET; %d blobs, spread %.2f, split %.1f%n%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                n,
+                dim,
+                latency,
+                blobs,
+                spread,
+                split);
 
         float[][] centres = new float[blobs][dim];
         SplittableRandom r = new SplittableRandom(SEED);
@@ -118,29 +126,51 @@ public final class ClusteredSegmentBenchmark {
 
         System.gc();
         long heap = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
-        System.out.printf(Locale.ROOT, "build %.1f s (k-means, assignment, parts to local disk); header %d bytes, "
-                + "%d clusters; effort default nprobe %d rerank %d, high nprobe %d rerank %d%n%n", buildSeconds,
-                header.length, view.clusters(), normal.probesFor(view.clusters()), normal.rerank(),
-                high.probesFor(view.clusters()), high.rerank());
+        System.out.printf(
+                Locale.ROOT,
+                "build %.1f s (k-means, assignment, parts to local disk); header %d bytes, "
+                        + "%d clusters; effort default nprobe %d rerank %d, high nprobe %d rerank %d%n%n",
+                buildSeconds,
+                header.length,
+                view.clusters(),
+                normal.probesFor(view.clusters()),
+                normal.rerank(),
+                high.probesFor(view.clusters()),
+                high.rerank());
         System.out.println("| case | p50 ms | p90 ms | GETs/query | KiB fetched/query | recall@10 |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
-        row("cold instance, first query (header + clusters + re-rank), default effort", coldDefault.ms,
-                coldDefault.gets / queries, coldDefault.bytes / queries / 1024, coldDefault.recall);
-        row("cold instance, first query, high effort", coldHigh.ms, coldHigh.gets / queries,
-                coldHigh.bytes / queries / 1024, coldHigh.recall);
+        row(
+                "cold instance, first query (header + clusters + re-rank), default effort",
+                coldDefault.ms,
+                coldDefault.gets / queries,
+                coldDefault.bytes / queries / 1024,
+                coldDefault.recall);
+        row(
+                "cold instance, first query, high effort",
+                coldHigh.ms,
+                coldHigh.gets / queries,
+                coldHigh.bytes / queries / 1024,
+                coldHigh.recall);
         row("warm, memory tier, default effort", warm, warmGets / queries, 0, coldDefault.recall);
         row("warm, disk tier (memory cleared), default effort", warmDisk, diskGets / queries, 0, coldDefault.recall);
-        System.out.printf(Locale.ROOT, "%nheap in use after GC (view, caches, benchmark's queries): %d MiB; "
-                + "memory tier %d MiB%n", heap >> 20, cache.memoryBytes() >> 20);
+        System.out.printf(
+                Locale.ROOT,
+                "%nheap in use after GC (view, caches, benchmark's queries): %d MiB; " + "memory tier %d MiB%n",
+                heap >> 20,
+                cache.memoryBytes() >> 20);
         reads.shutdown();
     }
 
     /** Latencies, GETs, bytes and recall of queries each run by a new instance (no cache, header read first). */
-    private record Cold(List<Double> ms, long gets, long bytes, double recall) {
-    }
+    private record Cold(List<Double> ms, long gets, long bytes, double recall) {}
 
-    private static Cold cold(LatencyObjectStore store, String key, float[][] qs, List<Set<String>> truth,
-            ExecutorService reads, Effort effort) {
+    private static Cold cold(
+            LatencyObjectStore store,
+            String key,
+            float[][] qs,
+            List<Set<String>> truth,
+            ExecutorService reads,
+            Effort effort) {
         List<Double> ms = new ArrayList<>();
         long g0 = store.gets.get();
         long b0 = store.bytes.get();
@@ -174,8 +204,15 @@ public final class ClusteredSegmentBenchmark {
 
     private static void row(String name, List<Double> ms, long gets, long kib, double recall) {
         double[] sorted = ms.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d | %d | %.3f |%n", name, sorted[sorted.length / 2],
-                sorted[(int) (sorted.length * 0.9)], gets, kib, recall);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %.1f | %.1f | %d | %d | %.3f |%n",
+                name,
+                sorted[sorted.length / 2],
+                sorted[(int) (sorted.length * 0.9)],
+                gets,
+                kib,
+                recall);
     }
 
     private static int overlap(List<SearchHit> hits, Set<String> truth) {
@@ -208,8 +245,8 @@ public final class ClusteredSegmentBenchmark {
             java.util.stream.IntStream.range(0, qs.length).parallel().forEach(q -> {
                 PriorityQueue<SearchHit> b = best.get(q);
                 for (StoredVector v : batch) {
-                    float d = dev.abi.vector.VectorOpsProvider.get().squaredDistance(qs[q], 0, v.values(), 0,
-                            qs[q].length);
+                    float d = dev.abi.vector.VectorOpsProvider.get()
+                            .squaredDistance(qs[q], 0, v.values(), 0, qs[q].length);
                     if (b.size() < 10 || d < b.peek().distance()) {
                         b.add(new SearchHit(v.id(), d));
                         if (b.size() > 10) {
@@ -239,7 +276,8 @@ public final class ClusteredSegmentBenchmark {
     private static void deleteTree(Path dir) throws Exception {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
     }

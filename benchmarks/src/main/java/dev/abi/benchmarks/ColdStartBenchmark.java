@@ -3,7 +3,9 @@ package dev.abi.benchmarks;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.quarkus.amazon.lambda.runtime.MockEventServer;
+import java.io.File;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,8 +19,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import java.io.File;
-import java.net.ServerSocket;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
@@ -39,14 +39,16 @@ public final class ColdStartBenchmark {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String KEY = "bench-bootstrap-key-0123456789";
     private static final String QUESTION = "how often should I feed my sourdough starter";
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Run(long firstAnswerMs, long firstQueryMs) {
-    }
+    private record Run(long firstAnswerMs, long firstQueryMs) {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        Path models = Path.of("..", "shared", "models", "all-MiniLM-L6-v2").toAbsolutePath().normalize();
+        Path models = Path.of("..", "shared", "models", "all-MiniLM-L6-v2")
+                .toAbsolutePath()
+                .normalize();
         if (!Files.exists(models.resolve("all-MiniLM-L6-v2-Q8_0.gguf"))) {
             System.out.println("skipped: " + models + " has no all-MiniLM-L6-v2-Q8_0.gguf");
             return;
@@ -54,9 +56,21 @@ public final class ColdStartBenchmark {
         Path local = Path.of("functions", "target", "quarkus-app", "quarkus-run.jar");
         Path lambda = unzip(Path.of("adapters-aws", "target", "function.zip"));
         Path data = Files.createTempDirectory("abi-cold-start");
-        Map<String, String> env = new HashMap<>(Map.of("ABI_STORE_KIND", "local", "ABI_DATA_DIR", data.toString(),
-                "ABI_MODELS_DIR", models.toString(), "ABI_EMBEDDING_MODEL", "all-MiniLM-L6-v2-Q8_0",
-                "ABI_AUTH_ENABLED", "true", "ABI_AUTH_BOOTSTRAP_KEY", KEY, "ABI_OBJECT_STORE_BREAKER", "false"));
+        Map<String, String> env = new HashMap<>(Map.of(
+                "ABI_STORE_KIND",
+                "local",
+                "ABI_DATA_DIR",
+                data.toString(),
+                "ABI_MODELS_DIR",
+                models.toString(),
+                "ABI_EMBEDDING_MODEL",
+                "all-MiniLM-L6-v2-Q8_0",
+                "ABI_AUTH_ENABLED",
+                "true",
+                "ABI_AUTH_BOOTSTRAP_KEY",
+                KEY,
+                "ABI_OBJECT_STORE_BREAKER",
+                "false"));
         prepare(local, env);
 
         System.out.printf("| packaging | priming | process start to first answer (ms) | first text query (ms) "
@@ -82,8 +96,9 @@ public final class ColdStartBenchmark {
             query[i] = r.firstQueryMs();
             total[i] = r.firstAnswerMs() + r.firstQueryMs();
         }
-        System.out.printf("| %s | %s | %d | %d | %d |%n", what, priming ? "on start" : "off", median(first),
-                median(query), median(total));
+        System.out.printf(
+                "| %s | %s | %d | %d | %d |%n",
+                what, priming ? "on start" : "off", median(first), median(query), median(total));
     }
 
     private static long median(long[] v) {
@@ -105,8 +120,8 @@ public final class ColdStartBenchmark {
                     docs.addObject().put("id", page.getFileName().toString()).put("text", Files.readString(page));
                 }
             }
-            HttpResponse<String> r = post("http://127.0.0.1:" + port + "/v1/namespaces/handbook/documents",
-                    body.toString(), true);
+            HttpResponse<String> r =
+                    post("http://127.0.0.1:" + port + "/v1/namespaces/handbook/documents", body.toString(), true);
             if (r.statusCode() != 200) {
                 throw new IllegalStateException("indexing the handbook failed: " + r.body());
             }
@@ -124,8 +139,10 @@ public final class ColdStartBenchmark {
             awaitHealth(port, p);
             long first = (System.nanoTime() - t0) / 1_000_000;
             long q0 = System.nanoTime();
-            HttpResponse<String> r = post("http://127.0.0.1:" + port + "/v1/namespaces/handbook/query",
-                    "{\"text\":\"" + QUESTION + "\",\"topK\":3}", true);
+            HttpResponse<String> r = post(
+                    "http://127.0.0.1:" + port + "/v1/namespaces/handbook/query",
+                    "{\"text\":\"" + QUESTION + "\",\"topK\":3}",
+                    true);
             long query = (System.nanoTime() - q0) / 1_000_000;
             check(r.statusCode() == 200 && r.body().contains("sourdough"), r.body());
             return new Run(first, query);
@@ -162,7 +179,8 @@ public final class ColdStartBenchmark {
     private static String runtimeClient() {
         StringBuilder cp = new StringBuilder();
         for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
-            if (entry.contains("aws-lambda-java-runtime-interface-client") || entry.contains("aws-lambda-java-serialization")) {
+            if (entry.contains("aws-lambda-java-runtime-interface-client")
+                    || entry.contains("aws-lambda-java-serialization")) {
                 cp.append(File.pathSeparator).append(entry);
             }
         }
@@ -177,17 +195,23 @@ public final class ColdStartBenchmark {
             lambdaEnv.put("AWS_LAMBDA_RUNTIME_API", "127.0.0.1:" + port + MockEventServer.BASE_PATH);
             long t0 = System.nanoTime();
             lambdaEnv.put("LAMBDA_TASK_ROOT", taskRoot.toString());
-            Process p = start(List.of("-cp", taskRoot + File.pathSeparator + taskRoot.resolve("lib") + "/*"
-                    + runtimeClient(), "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
-                    "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"), lambdaEnv);
+            Process p = start(
+                    List.of(
+                            "-cp",
+                            taskRoot + File.pathSeparator + taskRoot.resolve("lib") + "/*" + runtimeClient(),
+                            "com.amazonaws.services.lambda.runtime.api.client.AWSLambda",
+                            "io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler::handleRequest"),
+                    lambdaEnv);
             try {
                 String url = "http://127.0.0.1:" + port + MockEventServer.POST_EVENT;
                 HttpResponse<String> health = post(url, apiEvent("GET", "/health", null), false);
                 long first = (System.nanoTime() - t0) / 1_000_000;
                 check(health.body().contains("\"statusCode\":200"), health.body());
                 long q0 = System.nanoTime();
-                HttpResponse<String> r = post(url, apiEvent("POST", "/v1/namespaces/handbook/query",
-                        "{\"text\":\"" + QUESTION + "\",\"topK\":3}"), false);
+                HttpResponse<String> r = post(
+                        url,
+                        apiEvent("POST", "/v1/namespaces/handbook/query", "{\"text\":\"" + QUESTION + "\",\"topK\":3}"),
+                        false);
                 long query = (System.nanoTime() - q0) / 1_000_000;
                 check(r.body().contains("\"statusCode\":200") && r.body().contains("sourdough"), r.body());
                 return new Run(first, query);
@@ -199,8 +223,12 @@ public final class ColdStartBenchmark {
     }
 
     private static String apiEvent(String method, String path, String body) {
-        ObjectNode e = JSON.createObjectNode().put("version", "2.0").put("routeKey", "$default").put("rawPath", path)
-                .put("rawQueryString", "").put("isBase64Encoded", false);
+        ObjectNode e = JSON.createObjectNode()
+                .put("version", "2.0")
+                .put("routeKey", "$default")
+                .put("rawPath", path)
+                .put("rawQueryString", "")
+                .put("isBase64Encoded", false);
         e.putObject("headers").put("content-type", "application/json").put("authorization", "Bearer " + KEY);
         ObjectNode ctx = e.putObject("requestContext").put("stage", "$default").put("requestId", "cold-start");
         ctx.putObject("http").put("method", method).put("path", path);
@@ -211,11 +239,14 @@ public final class ColdStartBenchmark {
     }
 
     private static Process start(List<String> args, Map<String, String> env) throws IOException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules", "jdk.incubator.vector", "-Xmx1g"));
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules",
+                "jdk.incubator.vector",
+                "-Xmx1g"));
         command.addAll(args);
-        ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder b =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         b.environment().putAll(env);
         return b.start();
     }
@@ -225,8 +256,11 @@ public final class ColdStartBenchmark {
         while (System.nanoTime() < deadline) {
             check(p.isAlive(), "the server exited with " + (p.isAlive() ? 0 : p.exitValue()));
             try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = HTTP.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return;
                 }
@@ -239,8 +273,10 @@ public final class ColdStartBenchmark {
     }
 
     private static HttpResponse<String> post(String url, String body, boolean bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(120))
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(120))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
         if (bearer) {
             b.header("Authorization", "Bearer " + KEY);
         }

@@ -42,17 +42,19 @@ public final class ConstrainedDecodingBenchmark {
         int generations = args.length > 1 ? Integer.parseInt(args[1]) : 20;
         Path vocabPath = Path.of(args.length > 2 ? args[2] : "../shared/tokenizer/ggml-vocab-llama-bpe.gguf");
         SchemaNode schema = SchemaCompiler.compile(new ObjectMapper().readTree(SCHEMA), true);
-        System.out.printf("JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
         if (Files.exists(modelPath)) {
             generation(modelPath, generations, schema);
         } else {
-            System.out.println("skipped the generation table: " + modelPath.toAbsolutePath().normalize()
-                    + " is absent");
+            System.out.println("skipped the generation table: "
+                    + modelPath.toAbsolutePath().normalize() + " is absent");
         }
         if (Files.exists(vocabPath)) {
             maskOnly(vocabPath, schema);
         } else {
-            System.out.println("skipped the mask table: " + vocabPath.toAbsolutePath().normalize() + " is absent");
+            System.out.println(
+                    "skipped the mask table: " + vocabPath.toAbsolutePath().normalize() + " is absent");
         }
     }
 
@@ -75,10 +77,15 @@ public final class ConstrainedDecodingBenchmark {
                     g.generate(prompt, params(seed, maxTokens), null);
                 }
             }
-            System.out.printf("Model %s (vocabulary %d, context %d), prompt \"Once\", max_tokens %d, temperature 1;"
-                    + " %d rounds, each running every mode in turn over seeds 1..%d; tokens/s is the median round%n%n",
-                    modelPath.getFileName(), loaded.model().vocabulary().size(),
-                    loaded.model().config().contextLength(), maxTokens, ROUNDS, generations);
+            System.out.printf(
+                    "Model %s (vocabulary %d, context %d), prompt \"Once\", max_tokens %d, temperature 1;"
+                            + " %d rounds, each running every mode in turn over seeds 1..%d; tokens/s is the median round%n%n",
+                    modelPath.getFileName(),
+                    loaded.model().vocabulary().size(),
+                    loaded.model().config().contextLength(),
+                    maxTokens,
+                    ROUNDS,
+                    generations);
             Map<String, double[]> rates = new java.util.LinkedHashMap<>();
             Map<String, long[]> totals = new java.util.LinkedHashMap<>(); // tokens, outputs that parse
             for (String mode : modes.keySet()) {
@@ -106,9 +113,17 @@ public final class ConstrainedDecodingBenchmark {
             double base = median(rates.get("none"));
             for (String mode : modes.keySet()) {
                 double[] r = rates.get(mode);
-                System.out.printf(Locale.ROOT, "| %s | %d | %,.0f | %,.0f..%,.0f | %.2fx | %d/%d |%n", mode,
-                        totals.get(mode)[0], median(r), Arrays.stream(r).min().orElse(0),
-                        Arrays.stream(r).max().orElse(0), median(r) / base, totals.get(mode)[1], generations);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %s | %d | %,.0f | %,.0f..%,.0f | %.2fx | %d/%d |%n",
+                        mode,
+                        totals.get(mode)[0],
+                        median(r),
+                        Arrays.stream(r).min().orElse(0),
+                        Arrays.stream(r).max().orElse(0),
+                        median(r) / base,
+                        totals.get(mode)[1],
+                        generations);
             }
             System.out.println();
         }
@@ -138,7 +153,8 @@ public final class ConstrainedDecodingBenchmark {
     /** Mean time of one mask step along one fixed path through the value (always the first allowed token). */
     private static void maskOnly(Path vocabPath, SchemaNode schema) {
         Vocabulary vocab = Vocabulary.from(GgufFile.open(vocabPath));
-        System.out.printf("Mask step alone on %s (vocabulary %,d): 60 steps, first allowed token each time%n%n",
+        System.out.printf(
+                "Mask step alone on %s (vocabulary %,d): 60 steps, first allowed token each time%n%n",
                 vocabPath.getFileName(), vocab.size());
         System.out.println("| constraint | ms per step | steps |");
         System.out.println("|---|---:|---:|");
@@ -168,8 +184,12 @@ public final class ConstrainedDecodingBenchmark {
                     c.accept(next);
                 }
                 if (round == 2) {
-                    System.out.printf(Locale.ROOT, "| %s | %.2f | %d |%n", mode.getKey(),
-                            elapsed / 1e6 / Math.max(1, steps), steps);
+                    System.out.printf(
+                            Locale.ROOT,
+                            "| %s | %.2f | %d |%n",
+                            mode.getKey(),
+                            elapsed / 1e6 / Math.max(1, steps),
+                            steps);
                 }
             }
         }

@@ -36,28 +36,55 @@ import java.util.stream.Stream;
  */
 public final class EmbeddingBenchmark {
 
-    private record Model(String name, String jarResource, String tokenizerResource, GgmlType type,
-                         BertOnnxConverter.Pooling pooling) {
-    }
+    private record Model(
+            String name,
+            String jarResource,
+            String tokenizerResource,
+            GgmlType type,
+            BertOnnxConverter.Pooling pooling) {}
 
     public static void main(String[] args) throws Exception {
-        int[] threads = Arrays.stream(arg(args, 0, "1,2").split(",")).mapToInt(Integer::parseInt).toArray();
-        int[] batches = Arrays.stream(arg(args, 1, "1,32,256").split(",")).mapToInt(Integer::parseInt).toArray();
+        int[] threads = Arrays.stream(arg(args, 0, "1,2").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        int[] batches = Arrays.stream(arg(args, 1, "1,32,256").split(","))
+                .mapToInt(Integer::parseInt)
+                .toArray();
         double seconds = Double.parseDouble(arg(args, 2, "3"));
         Path dir = Path.of("benchmarks", "target", "embedding-models");
         Files.createDirectories(dir);
         List<Model> models = List.of(
-                new Model("all-MiniLM-L6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
-                        GgmlType.F32, BertOnnxConverter.Pooling.MEAN),
-                new Model("all-MiniLM-L6-v2", "all-minilm-l6-v2.onnx", "all-minilm-l6-v2-tokenizer.json",
-                        GgmlType.Q8_0, BertOnnxConverter.Pooling.MEAN),
-                new Model("bge-small-en-v1.5", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
-                        GgmlType.F32, BertOnnxConverter.Pooling.CLS),
-                new Model("bge-small-en-v1.5", "bge-small-en-v1.5.onnx", "bge-small-en-v1.5-tokenizer.json",
-                        GgmlType.Q8_0, BertOnnxConverter.Pooling.CLS));
+                new Model(
+                        "all-MiniLM-L6-v2",
+                        "all-minilm-l6-v2.onnx",
+                        "all-minilm-l6-v2-tokenizer.json",
+                        GgmlType.F32,
+                        BertOnnxConverter.Pooling.MEAN),
+                new Model(
+                        "all-MiniLM-L6-v2",
+                        "all-minilm-l6-v2.onnx",
+                        "all-minilm-l6-v2-tokenizer.json",
+                        GgmlType.Q8_0,
+                        BertOnnxConverter.Pooling.MEAN),
+                new Model(
+                        "bge-small-en-v1.5",
+                        "bge-small-en-v1.5.onnx",
+                        "bge-small-en-v1.5-tokenizer.json",
+                        GgmlType.F32,
+                        BertOnnxConverter.Pooling.CLS),
+                new Model(
+                        "bge-small-en-v1.5",
+                        "bge-small-en-v1.5.onnx",
+                        "bge-small-en-v1.5-tokenizer.json",
+                        GgmlType.Q8_0,
+                        BertOnnxConverter.Pooling.CLS));
         List<String> sentences = corpusSentences();
-        System.out.printf("JVM %s, %d cores, kernels %s, %d distinct sentences (%s)%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), VectorOpsProvider.get().name(), sentences.size(),
+        System.out.printf(
+                "JVM %s, %d cores, kernels %s, %d distinct sentences (%s)%n%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                VectorOpsProvider.get().name(),
+                sentences.size(),
                 "samples/corpus/handbook, split at sentence ends");
 
         // cold: the first thing this JVM does with the Q8_0 MiniLM file
@@ -90,13 +117,27 @@ public final class EmbeddingBenchmark {
                             for (int batch : batches) {
                                 double oursRate = rate(seconds, batch, ids, b -> ours.embedTokens(b));
                                 double ortRate = rate(seconds, batch, ids, b -> runOrt(env, ort, b));
-                                String row = String.format(Locale.ROOT, "| %s | %s | %d | %d | %.1f | %.1f | %.2f |",
-                                        model.name(), model.type(), t, batch, oursRate, ortRate, oursRate / ortRate);
+                                String row = String.format(
+                                        Locale.ROOT,
+                                        "| %s | %s | %d | %d | %.1f | %.1f | %.2f |",
+                                        model.name(),
+                                        model.type(),
+                                        t,
+                                        batch,
+                                        oursRate,
+                                        ortRate,
+                                        oursRate / ortRate);
                                 System.out.println(row);
                                 table.append(row).append('\n');
                                 if (batch == 1) {
-                                    latency.append(String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.2f |%n",
-                                            model.name(), model.type(), t, 1000 / oursRate, 1000 / ortRate));
+                                    latency.append(String.format(
+                                            Locale.ROOT,
+                                            "| %s | %s | %d | %.2f | %.2f |%n",
+                                            model.name(),
+                                            model.type(),
+                                            t,
+                                            1000 / oursRate,
+                                            1000 / ortRate));
                                 }
                             }
                         }
@@ -109,11 +150,15 @@ public final class EmbeddingBenchmark {
         WeightMatrix.useThreads(threads[threads.length - 1]);
         List<Document> docs = corpusDocuments();
         String endToEnd;
-        try (dev.abi.inference.ModelRegistry registry = new dev.abi.inference.ModelRegistry(
-                Map.of("all-MiniLM-L6-v2", coldFile))) {
+        try (dev.abi.inference.ModelRegistry registry =
+                new dev.abi.inference.ModelRegistry(Map.of("all-MiniLM-L6-v2", coldFile))) {
             NamespaceService ns = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-            DocumentIndex index = new DocumentIndex(ns, registry::embedder, "all-MiniLM-L6-v2",
-                    Chunker.Options.defaults(), DocumentIndex.Limits.defaults());
+            DocumentIndex index = new DocumentIndex(
+                    ns,
+                    registry::embedder,
+                    "all-MiniLM-L6-v2",
+                    Chunker.Options.defaults(),
+                    DocumentIndex.Limits.defaults());
             index.upsert("warm", docs, null, null);
             int rounds = 0;
             int chunks = 0;
@@ -123,9 +168,14 @@ public final class EmbeddingBenchmark {
                 rounds++;
             }
             double s = (System.nanoTime() - e0) / 1e9;
-            endToEnd = String.format(Locale.ROOT, "%.1f documents/s (%.1f chunks/s; %d documents of %d KB in all, "
-                    + "all-MiniLM-L6-v2 Q8_0, %d threads, in-memory store)", rounds * docs.size() / s, chunks / s,
-                    docs.size(), docs.stream().mapToInt(d -> d.text().length()).sum() / 1024,
+            endToEnd = String.format(
+                    Locale.ROOT,
+                    "%.1f documents/s (%.1f chunks/s; %d documents of %d KB in all, "
+                            + "all-MiniLM-L6-v2 Q8_0, %d threads, in-memory store)",
+                    rounds * docs.size() / s,
+                    chunks / s,
+                    docs.size(),
+                    docs.stream().mapToInt(d -> d.text().length()).sum() / 1024,
                     threads[threads.length - 1]);
         }
 
@@ -134,7 +184,9 @@ public final class EmbeddingBenchmark {
         Path refFile = Path.of("..", "shared", "models", "all-MiniLM-L6-v2", "reference-embeddings.json");
         if (Files.exists(refFile)) {
             List<String> ref = new ArrayList<>();
-            new com.fasterxml.jackson.databind.ObjectMapper().readTree(refFile.toFile()).get("sentences")
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(refFile.toFile())
+                    .get("sentences")
                     .forEach(n -> ref.add(n.asText()));
             try (BertModel ours = BertModel.load(coldFile)) {
                 List<int[]> ids = ref.stream().map(ours::tokenize).toList();
@@ -143,7 +195,8 @@ public final class EmbeddingBenchmark {
                     WeightMatrix.useThreads(t);
                     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
                         opts.setIntraOpNumThreads(t);
-                        try (OrtSession ort = env.createSession(resource(dir, cold.jarResource()).toString(), opts)) {
+                        try (OrtSession ort = env.createSession(
+                                resource(dir, cold.jarResource()).toString(), opts)) {
                             double o = 1000 / rate(seconds, 1, ids, b -> ours.embedTokens(b));
                             double r = 1000 / rate(seconds, 1, ids, b -> runOrt(env, ort, b));
                             refLatency.append(String.format(Locale.ROOT, "| %d | %.2f | %.2f |%n", t, o, r));
@@ -162,7 +215,8 @@ public final class EmbeddingBenchmark {
             System.out.println("Single sentences of reference-embeddings.json (MiniLM Q8_0):");
             System.out.print(refLatency);
         }
-        System.out.printf(Locale.ROOT, "%nCold load of all-MiniLM-L6-v2 Q8_0 to its first embedding: %.0f ms%n", coldMs);
+        System.out.printf(
+                Locale.ROOT, "%nCold load of all-MiniLM-L6-v2 Q8_0 to its first embedding: %.0f ms%n", coldMs);
         System.out.println("Documents path: " + endToEnd);
     }
 
@@ -201,9 +255,10 @@ public final class EmbeddingBenchmark {
             }
         }
         long[][] types = new long[batch.size()][len];
-        try (OnnxTensor a = OnnxTensor.createTensor(env, input); OnnxTensor b = OnnxTensor.createTensor(env, mask);
-             OnnxTensor c = OnnxTensor.createTensor(env, types);
-             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+        try (OnnxTensor a = OnnxTensor.createTensor(env, input);
+                OnnxTensor b = OnnxTensor.createTensor(env, mask);
+                OnnxTensor c = OnnxTensor.createTensor(env, types);
+                OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
             r.get(0).getValue();
         }
     }
@@ -211,8 +266,13 @@ public final class EmbeddingBenchmark {
     private static Path convert(Path dir, Model m) throws Exception {
         Path out = dir.resolve(m.name() + "-" + m.type() + ".gguf");
         if (!Files.exists(out)) {
-            BertOnnxConverter.convert(resource(dir, m.jarResource()), resource(dir, m.tokenizerResource()), out,
-                    m.type(), m.pooling(), m.name());
+            BertOnnxConverter.convert(
+                    resource(dir, m.jarResource()),
+                    resource(dir, m.tokenizerResource()),
+                    out,
+                    m.type(),
+                    m.pooling(),
+                    m.name());
         }
         return out;
     }

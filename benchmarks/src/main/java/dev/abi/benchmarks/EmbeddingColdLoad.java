@@ -11,8 +11,7 @@ import java.util.List;
  */
 public final class EmbeddingColdLoad {
 
-    private EmbeddingColdLoad() {
-    }
+    private EmbeddingColdLoad() {}
 
     public static void main(String[] args) {
         long t0 = System.nanoTime();
@@ -22,8 +21,9 @@ public final class EmbeddingColdLoad {
             long t2 = System.nanoTime();
             model.embed(List.of("How often should I feed my sourdough starter?"));
             long t3 = System.nanoTime();
-            System.out.printf("| %.0f | %.0f | %.0f | %.1f |%n", (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t2 - t0) / 1e6,
-                    (t3 - t2) / 1e6);
+            System.out.printf(
+                    "| %.0f | %.0f | %.0f | %.1f |%n",
+                    (t1 - t0) / 1e6, (t2 - t1) / 1e6, (t2 - t0) / 1e6, (t3 - t2) / 1e6);
         }
     }
 }

@@ -1,7 +1,7 @@
 package dev.abi.benchmarks;
 
-import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.Filter;
+import dev.abi.vector.FlatVectorIndex;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorOps;
 import dev.abi.vector.VectorOpsProvider;
@@ -19,19 +19,28 @@ public final class FlatScanBenchmark {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int[] dims = {64, 384, 768};
-        System.out.println("| dim | vectors | backend | queries/s | ratio vs scalar | scan GB/s | % of read bandwidth |");
+        System.out.println(
+                "| dim | vectors | backend | queries/s | ratio vs scalar | scan GB/s | % of read bandwidth |");
         System.out.println("|---|---|---|---|---|---|---|");
         for (int dim : dims) {
             double bytes = (double) n * dim * Float.BYTES;
             double probe = BandwidthProbe.gbPerSecond(new float[n * dim], 5);
             double scalar = run(VectorOpsProvider.scalar(), n, dim);
-            System.out.printf("| %d | %d | scalar | %.1f | 1.00 | %.1f | %.0f%% |%n", dim, n, scalar,
-                    scalar * bytes / 1e9, 100 * scalar * bytes / 1e9 / probe);
+            System.out.printf(
+                    "| %d | %d | scalar | %.1f | 1.00 | %.1f | %.0f%% |%n",
+                    dim, n, scalar, scalar * bytes / 1e9, 100 * scalar * bytes / 1e9 / probe);
             VectorOps panama = VectorOpsProvider.panamaOrNull();
             if (panama != null) {
                 double simd = run(panama, n, dim);
-                System.out.printf("| %d | %d | %s | %.1f | %.2f | %.1f | %.0f%% |%n", dim, n, panama.name(), simd,
-                        simd / scalar, simd * bytes / 1e9, 100 * simd * bytes / 1e9 / probe);
+                System.out.printf(
+                        "| %d | %d | %s | %.1f | %.2f | %.1f | %.0f%% |%n",
+                        dim,
+                        n,
+                        panama.name(),
+                        simd,
+                        simd / scalar,
+                        simd * bytes / 1e9,
+                        100 * simd * bytes / 1e9 / probe);
             }
             System.out.printf("| %d | %d | read-bandwidth probe | | | %.1f | 100%% |%n", dim, n, probe);
         }

@@ -61,11 +61,22 @@ public final class GatewayOverheadBenchmark {
         }
         ApiKeys keys = new ApiKeys(objects, Clock.systemUTC());
         String key = keys.create("bench", List.of(Grant.parse("read:bench"))).key();
-        RateLimiter limiter = new RateLimiter(List.of(new RateLimitPolicy("all", RateLimitPolicy.Algorithm.TOKEN_BUCKET,
-                1_000_000_000L, Duration.ofSeconds(1), false, Set.of(), Set.of())),
-                new InMemoryCounterStore(Clock.systemUTC()), Clock.systemUTC());
+        RateLimiter limiter = new RateLimiter(
+                List.of(new RateLimitPolicy(
+                        "all",
+                        RateLimitPolicy.Algorithm.TOKEN_BUCKET,
+                        1_000_000_000L,
+                        Duration.ofSeconds(1),
+                        false,
+                        Set.of(),
+                        Set.of())),
+                new InMemoryCounterStore(Clock.systemUTC()),
+                Clock.systemUTC());
         GatewaySecurity security = new GatewaySecurity(new Authenticator(true, null, keys, null), limiter, null, null);
-        Gateway gateway = Gateway.builder(namespaces).limits(Limits.defaults()).security(security).accessLog(false)
+        Gateway gateway = Gateway.builder(namespaces)
+                .limits(Limits.defaults())
+                .security(security)
+                .accessLog(false)
                 .build();
         // the same with request metrics (in memory) and the access log, its lines formatted and then dropped, so
         // that what is measured is the gateway's work and not a terminal's
@@ -79,21 +90,23 @@ public final class GatewayOverheadBenchmark {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         });
         // the observed path as the server wires it: object-store calls timed (ObservedObjectStore over the same
         // objects, its own warm instance state), and the process-wide metrics installed while it runs (commit log,
         // query path); tracing stays off, as by default
         InMemoryMetrics metrics = new InMemoryMetrics();
-        NamespaceService observedNamespaces = new NamespaceService(new NamespaceStore(
-                new ObservedObjectStore(objects, metrics)));
-        Gateway observed = Gateway.builder(observedNamespaces).limits(Limits.defaults()).security(security)
-                .metrics(metrics).accessLog(true).build();
+        NamespaceService observedNamespaces =
+                new NamespaceService(new NamespaceStore(new ObservedObjectStore(objects, metrics)));
+        Gateway observed = Gateway.builder(observedNamespaces)
+                .limits(Limits.defaults())
+                .security(security)
+                .metrics(metrics)
+                .accessLog(true)
+                .build();
         Map<String, String> headers = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
 
         float[][] queries = new float[4096][];
@@ -106,10 +119,17 @@ public final class GatewayOverheadBenchmark {
             }
             bodies[i] = sb.append("],\"topK\":10}").toString().getBytes(StandardCharsets.UTF_8);
         }
-        System.out.printf("JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+        System.out.printf(
+                "JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
         for (int round = 0; round < 2; round++) {
-            double direct = perRequestMicros(seconds, i -> namespaces.query("bench",
-                    new NamespaceService.Query(queries[i % queries.length], 10, Filter.ALL, null)).matches().size());
+            double direct = perRequestMicros(
+                    seconds,
+                    i -> namespaces
+                            .query(
+                                    "bench",
+                                    new NamespaceService.Query(queries[i % queries.length], 10, Filter.ALL, null))
+                            .matches()
+                            .size());
             double through = perRequestMicros(seconds, i -> query(gateway, headers, bodies[i % bodies.length]));
             double withObservability;
             try (RequestContext.Scope installed = Telemetry.install(metrics, null)) {
@@ -118,23 +138,45 @@ public final class GatewayOverheadBenchmark {
             if (round == 1) {
                 System.out.println("| path | µs per query | queries/s (1 thread) |");
                 System.out.println("|---|---:|---:|");
-                System.out.printf(Locale.ROOT, "| NamespaceService.query (core directly) | %.1f | %.0f |%n", direct,
+                System.out.printf(
+                        Locale.ROOT,
+                        "| NamespaceService.query (core directly) | %.1f | %.0f |%n",
+                        direct,
                         1e6 / direct);
-                System.out.printf(Locale.ROOT, "| Gateway.handle (JSON, auth, rate limit, encode) | %.1f | %.0f |%n",
-                        through, 1e6 / through);
-                System.out.printf(Locale.ROOT, "| the same with metrics and the access log | %.1f | %.0f |%n",
-                        withObservability, 1e6 / withObservability);
-                System.out.printf(Locale.ROOT, "%nGateway overhead: %.1f µs per request (%.0f%%)%n",
-                        through - direct, 100 * (through - direct) / direct);
-                System.out.printf(Locale.ROOT, "Metrics and access log: %.1f µs per request (%.1f%% of the gateway"
-                        + " path)%n", withObservability - through, 100 * (withObservability - through) / through);
-                System.out.printf(Locale.ROOT, "Ratio on/off: %.4f (store calls timed: %d)%n",
-                        withObservability / through, metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
+                System.out.printf(
+                        Locale.ROOT,
+                        "| Gateway.handle (JSON, auth, rate limit, encode) | %.1f | %.0f |%n",
+                        through,
+                        1e6 / through);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| the same with metrics and the access log | %.1f | %.0f |%n",
+                        withObservability,
+                        1e6 / withObservability);
+                System.out.printf(
+                        Locale.ROOT,
+                        "%nGateway overhead: %.1f µs per request (%.0f%%)%n",
+                        through - direct,
+                        100 * (through - direct) / direct);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Metrics and access log: %.1f µs per request (%.1f%% of the gateway" + " path)%n",
+                        withObservability - through,
+                        100 * (withObservability - through) / through);
+                System.out.printf(
+                        Locale.ROOT,
+                        "Ratio on/off: %.4f (store calls timed: %d)%n",
+                        withObservability / through,
+                        metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
                                 + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok"));
             }
         }
-        interleaved(30, 0.5, i -> query(gateway, headers, bodies[i % bodies.length]),
-                i -> query(observed, headers, bodies[i % bodies.length]), metrics);
+        interleaved(
+                30,
+                0.5,
+                i -> query(gateway, headers, bodies[i % bodies.length]),
+                i -> query(observed, headers, bodies[i % bodies.length]),
+                metrics);
     }
 
     /**
@@ -164,9 +206,18 @@ public final class GatewayOverheadBenchmark {
     private static void report(String what, double[] ratios, double seconds) {
         java.util.Arrays.sort(ratios);
         int n = ratios.length;
-        System.out.printf(Locale.ROOT, "Interleaved, %s: %d pairs of %.1f s windows, median on/off ratio %.4f"
-                + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n", what, n, seconds, ratios[n / 2],
-                ratios[n / 4], ratios[(3 * n) / 4], ratios[0], ratios[n - 1]);
+        System.out.printf(
+                Locale.ROOT,
+                "Interleaved, %s: %d pairs of %.1f s windows, median on/off ratio %.4f"
+                        + " (quartiles %.4f to %.4f, min %.4f, max %.4f)%n",
+                what,
+                n,
+                seconds,
+                ratios[n / 2],
+                ratios[n / 4],
+                ratios[(3 * n) / 4],
+                ratios[0],
+                ratios[n - 1]);
     }
 
     private static double[] timedOn(double seconds, Work on, InMemoryMetrics metrics) {

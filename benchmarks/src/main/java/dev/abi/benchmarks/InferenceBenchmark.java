@@ -4,16 +4,16 @@ import dev.abi.inference.GgmlType;
 import dev.abi.inference.GgufFile;
 import dev.abi.inference.GgufWriter;
 import dev.abi.inference.LlamaModel;
-import dev.abi.inference.RowExecutor;
 import dev.abi.inference.LlamaSession;
+import dev.abi.inference.RowExecutor;
 import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
-import java.util.Arrays;
 
 /**
  * Generation and prompt throughput, load time and RSS on a seeded random-weight model with Llama-3.2-1B's shape
@@ -49,8 +49,11 @@ public final class InferenceBenchmark {
         if (!Files.exists(vocab)) {
             vocab = Path.of("..", "..", "shared", "tokenizer", "ggml-vocab-llama-bpe.gguf");
         }
-        System.out.printf("JVM %s, %d cores, kernels %s%n%n", Runtime.version(),
-                Runtime.getRuntime().availableProcessors(), VectorOpsProvider.get().name());
+        System.out.printf(
+                "JVM %s, %d cores, kernels %s%n%n",
+                Runtime.version(),
+                Runtime.getRuntime().availableProcessors(),
+                VectorOpsProvider.get().name());
         Path contender = LlamaCppContender.install();
         StringBuilder table = new StringBuilder();
         table.append("| type | threads | layers | file GB | load ms | prompt tok/s | generation tok/s | RSS GB "
@@ -58,7 +61,8 @@ public final class InferenceBenchmark {
                 + "| prompt ratio | generation ratio |\n");
         table.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (String type : types) {
-            Path file = Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
+            Path file =
+                    Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
                 write(file, GgmlType.valueOf(type), layers, vocab);
@@ -66,7 +70,8 @@ public final class InferenceBenchmark {
             for (String t : threads) {
                 long t0 = System.nanoTime();
                 try (RowExecutor executor = RowExecutor.of(Integer.parseInt(t));
-                     LlamaModel model = LlamaModel.builder(file).executor(executor).load()) {
+                        LlamaModel model =
+                                LlamaModel.builder(file).executor(executor).load()) {
                     long load = System.nanoTime() - t0;
                     LlamaSession s = model.newSession();
                     SplittableRandom rnd = new SplittableRandom(1);
@@ -94,14 +99,31 @@ public final class InferenceBenchmark {
                     long gen = System.nanoTime() - g0;
                     double promptTps = promptLength / (prompt / 1e9);
                     double genTps = generate / (gen / 1e9);
-                    String row = String.format(Locale.ROOT, "| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %.2f ", type,
-                            t, layers, Files.size(file) / 1e9, load / 1e6, promptTps, genTps, rssBytes() / 1e9);
+                    String row = String.format(
+                            Locale.ROOT,
+                            "| %s | %s | %d | %.2f | %.0f | %.2f | %.2f | %.2f ",
+                            type,
+                            t,
+                            layers,
+                            Files.size(file) / 1e9,
+                            load / 1e6,
+                            promptTps,
+                            genTps,
+                            rssBytes() / 1e9);
                     model.close();
-                    LlamaCppContender.Result c = contender == null ? null
+                    LlamaCppContender.Result c = contender == null
+                            ? null
                             : LlamaCppContender.run(contender, file, Integer.parseInt(t), promptIds, generate);
-                    row += c == null ? "| n/a | n/a | n/a | n/a | n/a | n/a |"
-                            : String.format(Locale.ROOT, "| %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |", c.loadMs(),
-                                    c.promptTps(), c.generationTps(), c.rss() / 1e9, promptTps / c.promptTps(),
+                    row += c == null
+                            ? "| n/a | n/a | n/a | n/a | n/a | n/a |"
+                            : String.format(
+                                    Locale.ROOT,
+                                    "| %.0f | %.2f | %.2f | %.2f | %.2f | %.2f |",
+                                    c.loadMs(),
+                                    c.promptTps(),
+                                    c.generationTps(),
+                                    c.rss() / 1e9,
+                                    promptTps / c.promptTps(),
                                     genTps / c.generationTps());
                     System.out.println(row);
                     table.append(row).append('\n');
@@ -141,16 +163,23 @@ public final class InferenceBenchmark {
         try (GgufFile v = GgufFile.open(vocabFile)) {
             String[] tokens = v.strings("tokenizer.ggml.tokens");
             vocab = tokens.length;
-            w.put("tokenizer.ggml.model", v.string("tokenizer.ggml.model")).put("tokenizer.ggml.tokens", tokens)
+            w.put("tokenizer.ggml.model", v.string("tokenizer.ggml.model"))
+                    .put("tokenizer.ggml.tokens", tokens)
                     .put("tokenizer.ggml.token_type", v.ints("tokenizer.ggml.token_type"))
                     .put("tokenizer.ggml.merges", v.strings("tokenizer.ggml.merges"))
                     .put("tokenizer.ggml.pre", v.string("tokenizer.ggml.pre"))
-                    .put("tokenizer.ggml.bos_token_id", 128000).put("tokenizer.ggml.eos_token_id", 128001);
+                    .put("tokenizer.ggml.bos_token_id", 128000)
+                    .put("tokenizer.ggml.eos_token_id", 128001);
         }
-        w.put("general.architecture", "llama").put("llama.context_length", 2048).put("llama.embedding_length", DIM)
-                .put("llama.feed_forward_length", FFN).put("llama.attention.head_count", HEADS)
-                .put("llama.attention.head_count_kv", KV_HEADS).put("llama.block_count", layers)
-                .put("llama.rope.dimension_count", DIM / HEADS).put("llama.rope.freq_base", 500000f)
+        w.put("general.architecture", "llama")
+                .put("llama.context_length", 2048)
+                .put("llama.embedding_length", DIM)
+                .put("llama.feed_forward_length", FFN)
+                .put("llama.attention.head_count", HEADS)
+                .put("llama.attention.head_count_kv", KV_HEADS)
+                .put("llama.block_count", layers)
+                .put("llama.rope.dimension_count", DIM / HEADS)
+                .put("llama.rope.freq_base", 500000f)
                 .put("llama.attention.layer_norm_rms_epsilon", 1e-5f);
         SplittableRandom rnd = new SplittableRandom(42);
         int kvDim = KV_HEADS * (DIM / HEADS);

@@ -26,8 +26,7 @@ import java.util.Random;
  */
 public final class SegmentOpenBenchmark {
 
-    private SegmentOpenBenchmark() {
-    }
+    private SegmentOpenBenchmark() {}
 
     public static void main(String[] args) throws IOException {
         int dim = args.length > 0 ? Integer.parseInt(args[0]) : 64;
@@ -47,8 +46,8 @@ public final class SegmentOpenBenchmark {
                     for (int d = 0; d < dim; d++) {
                         v[d] = (float) random.nextGaussian();
                     }
-                    batch.add(new StoredVector("doc-" + i + "#0", v, Map.of("lang", i % 3 == 0 ? "en" : "fr",
-                            "year", 2000 + i % 25)));
+                    batch.add(new StoredVector(
+                            "doc-" + i + "#0", v, Map.of("lang", i % 3 == 0 ? "en" : "fr", "year", 2000 + i % 25)));
                 }
                 HnswIndex index = new HnswIndex(dim, Metric.L2);
                 long buildStart = System.nanoTime();
@@ -113,9 +112,20 @@ public final class SegmentOpenBenchmark {
                     }
                     viewQps = queries.length / ((System.nanoTime() - v0) / 1e9);
                 }
-                System.out.printf("| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.3f | %.1f | %.1f | %.0f | %.0f |%n",
-                        n, dim, buildMs, segment.length / 1e6, bestBytes / 1e6, bestMapped / 1e6, bestFirst / 1e6,
-                        bestView / 1e6, bestViewCrc / 1e6, bestViewFirst / 1e6, heapQps, viewQps);
+                System.out.printf(
+                        "| %d | %d | %.0f | %.1f | %.1f | %.1f | %.1f | %.3f | %.1f | %.1f | %.0f | %.0f |%n",
+                        n,
+                        dim,
+                        buildMs,
+                        segment.length / 1e6,
+                        bestBytes / 1e6,
+                        bestMapped / 1e6,
+                        bestFirst / 1e6,
+                        bestView / 1e6,
+                        bestViewCrc / 1e6,
+                        bestViewFirst / 1e6,
+                        heapQps,
+                        viewQps);
             }
         } finally {
             Files.deleteIfExists(file);

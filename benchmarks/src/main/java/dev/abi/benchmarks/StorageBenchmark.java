@@ -15,15 +15,15 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Supplier;
-import java.util.Comparator;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * The figures of the storage issue, printed as markdown tables:
@@ -47,8 +47,10 @@ public final class StorageBenchmark {
         System.setProperty("abi.graph-threshold", Integer.toString(Integer.MAX_VALUE));
         String what = args.length > 0 ? args[0] : "all";
         int[] sizes = Arrays.stream((args.length > 1 ? args[1] : "10000,100000,1000000").split(","))
-                .mapToInt(Integer::parseInt).toArray();
-        System.out.printf("JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
+                .mapToInt(Integer::parseInt)
+                .toArray();
+        System.out.printf(
+                "JVM %s, %d cores%n%n", Runtime.version(), Runtime.getRuntime().availableProcessors());
         if (what.equals("commit") || what.equals("all")) {
             commitLatency();
         }
@@ -76,11 +78,15 @@ public final class StorageBenchmark {
             for (boolean storeGraph : new boolean[] {false, true}) {
                 Path dir = Files.createTempDirectory("abi-bench-graph");
                 // The writer's threshold decides what compaction stores; every reader uses the default threshold.
-                NamespaceStore.Options writerOptions = new NamespaceStore.Options(Duration.ofDays(7),
-                        Duration.ofHours(1), 1 << 30, 1 << 30, Duration.ofMinutes(2),
+                NamespaceStore.Options writerOptions = new NamespaceStore.Options(
+                        Duration.ofDays(7),
+                        Duration.ofHours(1),
+                        1 << 30,
+                        1 << 30,
+                        Duration.ofMinutes(2),
                         storeGraph ? threshold : Integer.MAX_VALUE);
-                NamespaceStore.Options readerOptions = new NamespaceStore.Options(Duration.ofDays(7),
-                        Duration.ofHours(1), 1 << 30, 1 << 30, Duration.ofMinutes(2), threshold);
+                NamespaceStore.Options readerOptions = new NamespaceStore.Options(
+                        Duration.ofDays(7), Duration.ofHours(1), 1 << 30, 1 << 30, Duration.ofMinutes(2), threshold);
                 NamespaceService writer = service(dir, writerOptions);
                 Random rnd = new Random(n);
                 for (int i = 0; i < n; i += 1000) {
@@ -93,8 +99,10 @@ public final class StorageBenchmark {
                 long t0 = System.nanoTime();
                 writer.compact("docs");
                 long compactNs = System.nanoTime() - t0;
-                long segBytes = Files.walk(dir).filter(p -> p.toString().contains("/seg/"))
-                        .mapToLong(p -> p.toFile().length()).sum();
+                long segBytes = Files.walk(dir)
+                        .filter(p -> p.toString().contains("/seg/"))
+                        .mapToLong(p -> p.toFile().length())
+                        .sum();
                 float[] q = vector("q", rnd).values();
                 long[] first = new long[5];
                 long[] graphFrom = new long[5];
@@ -111,16 +119,24 @@ public final class StorageBenchmark {
                     graphFrom[r] = System.nanoTime() - start;
                     long qs = System.nanoTime();
                     for (int k = 0; k < 200; k++) {
-                        cold.query("docs", new NamespaceService.Query(vector("q", rnd).values(), 10, Filter.ALL,
-                                null));
+                        cold.query(
+                                "docs",
+                                new NamespaceService.Query(vector("q", rnd).values(), 10, Filter.ALL, null));
                     }
                     after = (System.nanoTime() - qs) / 1e6 / 200;
                 }
                 Arrays.sort(first);
                 Arrays.sort(graphFrom);
-                System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.0f | %.1f | %.1f | %.3f |%n", n,
-                        storeGraph ? "graph (HNSW segment)" : "base (vectors only)", segBytes / 1e6, compactNs / 1e6,
-                        first[2] / 1e6, graphFrom[2] / 1e6, after);
+                System.out.printf(
+                        Locale.ROOT,
+                        "| %d | %s | %.1f | %.0f | %.1f | %.1f | %.3f |%n",
+                        n,
+                        storeGraph ? "graph (HNSW segment)" : "base (vectors only)",
+                        segBytes / 1e6,
+                        compactNs / 1e6,
+                        first[2] / 1e6,
+                        graphFrom[2] / 1e6,
+                        after);
                 deleteTree(dir);
             }
         }
@@ -129,8 +145,10 @@ public final class StorageBenchmark {
 
     private static NamespaceService service(Path dir, NamespaceStore.Options options) {
         ObjectStore store = new LocalDiskObjectStore(dir);
-        return new NamespaceService(new NamespaceStore(store, new ObjectMetadataStore(store, Clock.systemUTC()),
-                Clock.systemUTC(), options), Runnable::run);
+        return new NamespaceService(
+                new NamespaceStore(
+                        store, new ObjectMetadataStore(store, Clock.systemUTC()), Clock.systemUTC(), options),
+                Runnable::run);
     }
 
     // ---- 1. commit latency ----
@@ -147,15 +165,17 @@ public final class StorageBenchmark {
         try (S3ProxyServer proxy = new S3ProxyServer("bench")) {
             for (int writers : new int[] {1, 4, 16}) {
                 String prefix = "w" + writers;
-                runCommits("S3Proxy (in-JVM, transient)", () -> new S3ObjectStore(proxy.client(), "bench", prefix),
-                        writers, 200);
+                runCommits(
+                        "S3Proxy (in-JVM, transient)",
+                        () -> new S3ObjectStore(proxy.client(), "bench", prefix),
+                        writers,
+                        200);
             }
         }
         System.out.println();
     }
 
-    private static void runCommits(String label, Supplier<ObjectStore> store, int writers, int total)
-            throws Exception {
+    private static void runCommits(String label, Supplier<ObjectStore> store, int writers, int total) throws Exception {
         String ns = "commits";
         service(store.get()).create(ns, DIM, dev.abi.vector.Metric.COSINE);
         for (int i = 0; i < 20; i++) { // warm-up: class loading, JIT
@@ -181,8 +201,15 @@ public final class StorageBenchmark {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-        System.out.printf(Locale.ROOT, "| %s | %d | %d | %.2f | %.2f | %.0f |%n", label, writers, sorted.length,
-                pct(sorted, 0.50), pct(sorted, 0.99), sorted.length / seconds);
+        System.out.printf(
+                Locale.ROOT,
+                "| %s | %d | %d | %.2f | %.2f | %.0f |%n",
+                label,
+                writers,
+                sorted.length,
+                pct(sorted, 0.50),
+                pct(sorted, 0.99),
+                sorted.length / seconds);
     }
 
     // ---- 2. cold open and restore ----
@@ -200,8 +227,8 @@ public final class StorageBenchmark {
             int n = sizes[s];
             Path dir = Files.createTempDirectory("abi-bench-open");
             // the defaults: fold every 16 commits, compact past 8 deltas; folds run inline so the load is repeatable
-            NamespaceService writer = new NamespaceService(new NamespaceStore(new LocalDiskObjectStore(dir)),
-                    Runnable::run);
+            NamespaceService writer =
+                    new NamespaceService(new NamespaceStore(new LocalDiskObjectStore(dir)), Runnable::run);
             Random rnd = new Random(n);
             int batch = 1000;
             long entries = 0;
@@ -214,8 +241,10 @@ public final class StorageBenchmark {
                 entries++;
             }
             writer.fold("docs");
-            long segBytes = Files.walk(dir).filter(p -> p.toString().contains("/seg/"))
-                    .mapToLong(p -> p.toFile().length()).sum(); // live segments plus replaced ones GC has not collected
+            long segBytes = Files.walk(dir)
+                    .filter(p -> p.toString().contains("/seg/"))
+                    .mapToLong(p -> p.toFile().length())
+                    .sum(); // live segments plus replaced ones GC has not collected
             float[] q = vector("q", rnd).values();
             long[] opens = new long[5];
             for (int r = 0; r < opens.length; r++) {
@@ -238,8 +267,16 @@ public final class StorageBenchmark {
             new NamespaceService(new NamespaceStore(new LocalDiskObjectStore(dir)))
                     .query("docs", new NamespaceService.Query(q, 10, Filter.ALL, null));
             long afterRestore = System.nanoTime() - t0;
-            System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f |%n", n, entries,
-                    segBytes, opens[opens.length / 2] / 1e6, opens[0] / 1e6, restoreCommit / 1e6, restoreFold / 1e6,
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f |%n",
+                    n,
+                    entries,
+                    segBytes,
+                    opens[opens.length / 2] / 1e6,
+                    opens[0] / 1e6,
+                    restoreCommit / 1e6,
+                    restoreFold / 1e6,
                     afterRestore / 1e6);
             xs[s] = n;
             ys[s] = opens[opens.length / 2] / 1e6;
@@ -247,10 +284,13 @@ public final class StorageBenchmark {
             deleteTree(dir);
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "Fitted cold-open slope: %.3f ms per 1,000 vectors (intercept %.1f ms).%n",
-                slope(xs, ys) * 1000, intercept(xs, ys));
-        System.out.printf(Locale.ROOT, "Fitted restore-commit slope: %.5f ms per 1,000 vectors.%n%n",
-                slope(xs, rs) * 1000);
+        System.out.printf(
+                Locale.ROOT,
+                "Fitted cold-open slope: %.3f ms per 1,000 vectors (intercept %.1f ms).%n",
+                slope(xs, ys) * 1000,
+                intercept(xs, ys));
+        System.out.printf(
+                Locale.ROOT, "Fitted restore-commit slope: %.5f ms per 1,000 vectors.%n%n", slope(xs, rs) * 1000);
     }
 
     // ---- 3. freshness ----
@@ -307,15 +347,22 @@ public final class StorageBenchmark {
             }
             // let the last partial fold window close, as a steady load would
             for (int i = 0; i < 16; i++) {
-                long seq = writer.upsert("fresh", List.of(vector("tail" + i, rnd))).version();
+                long seq =
+                        writer.upsert("fresh", List.of(vector("tail" + i, rnd))).version();
                 ackedAt.put(seq, System.nanoTime());
                 Thread.sleep(1000 / rate);
             }
             writing.set(false);
             poll.join();
             long[] sorted = lags.stream().mapToLong(Long::longValue).sorted().toArray();
-            System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %.1f | %.1f |%n", rate, sorted.length,
-                    pct(sorted, 0.5), pct(sorted, 0.99), sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
+            System.out.printf(
+                    Locale.ROOT,
+                    "| %d | %d | %.1f | %.1f | %.1f |%n",
+                    rate,
+                    sorted.length,
+                    pct(sorted, 0.5),
+                    pct(sorted, 0.99),
+                    sorted.length == 0 ? 0 : sorted[sorted.length - 1] / 1e6);
             deleteTree(dir);
         }
         System.out.println();
@@ -355,7 +402,8 @@ public final class StorageBenchmark {
     }
 
     private static double intercept(double[] x, double[] y) {
-        return Arrays.stream(y).average().orElse(0) - slope(x, y) * Arrays.stream(x).average().orElse(0);
+        return Arrays.stream(y).average().orElse(0)
+                - slope(x, y) * Arrays.stream(x).average().orElse(0);
     }
 
     private static void deleteTree(Path dir) throws Exception {

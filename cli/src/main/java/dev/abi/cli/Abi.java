@@ -1,13 +1,13 @@
 package dev.abi.cli;
 
 import dev.abi.cli.admin.ExportCommand;
-import dev.abi.cli.bench.BenchCommand;
 import dev.abi.cli.admin.KeysCommand;
 import dev.abi.cli.admin.NsCommand;
 import dev.abi.cli.admin.QueryCommand;
 import dev.abi.cli.admin.RestoreCommand;
 import dev.abi.cli.admin.SnapshotCommand;
 import dev.abi.cli.admin.VersionsCommand;
+import dev.abi.cli.bench.BenchCommand;
 import dev.abi.cli.ingest.IngestCommand;
 import dev.abi.cli.model.ConvertCommand;
 import dev.abi.cli.model.GgufCommand;
@@ -19,13 +19,27 @@ import picocli.CommandLine.Command;
  * {@code abi}: the top command. Exit status 0 when the command did what was asked, 1 when it failed (the message says
  * why), 2 on a usage error (unknown option, missing or malformed argument).
  */
-@Command(name = "abi", mixinStandardHelpOptions = true, version = "abi 0.1.0",
+@Command(
+        name = "abi",
+        mixinStandardHelpOptions = true,
+        version = "abi 0.1.0",
         description = "Drives an ABI Serverless deployment over its HTTP API, and converts and inspects models.",
         exitCodeListHeading = "Exit status:%n",
         exitCodeList = {"0:done", "1:failed (the message says why)", "2:usage error"},
-        subcommands = {IngestCommand.class, QueryCommand.class, NsCommand.class, VersionsCommand.class,
-                SnapshotCommand.class, RestoreCommand.class, KeysCommand.class, ExportCommand.class,
-                ConvertCommand.class, GgufCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            IngestCommand.class,
+            QueryCommand.class,
+            NsCommand.class,
+            VersionsCommand.class,
+            SnapshotCommand.class,
+            RestoreCommand.class,
+            KeysCommand.class,
+            ExportCommand.class,
+            ConvertCommand.class,
+            GgufCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Abi implements Runnable {
 
     /** Exit status: done. */
@@ -89,7 +103,9 @@ public final class Abi implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (ingest, query, ns, "
-                + "versions, snapshot, restore, keys, export, convert, gguf, bench)");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(),
+                "a command is required (ingest, query, ns, "
+                        + "versions, snapshot, restore, keys, export, convert, gguf, bench)");
     }
 }

@@ -1,11 +1,11 @@
 package dev.abi.cli;
 
-import java.net.http.HttpHeaders;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
@@ -54,11 +54,18 @@ public final class ApiClient {
     private final Duration baseWait;
     private final Duration maxWait;
     private final Sleeper sleeper;
-    private IntConsumer onRetry = status -> { };
+    private IntConsumer onRetry = status -> {};
 
-    public ApiClient(URI base, String apiKey, Duration timeout, int maxAttempts, Duration baseWait, Duration maxWait,
+    public ApiClient(
+            URI base,
+            String apiKey,
+            Duration timeout,
+            int maxAttempts,
+            Duration baseWait,
+            Duration maxWait,
             Sleeper sleeper) {
-        this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         String b = base.toString();
         this.base = URI.create(b.endsWith("/") ? b.substring(0, b.length() - 1) : b);
         this.apiKey = apiKey == null || apiKey.isBlank() ? null : apiKey;
@@ -140,9 +147,11 @@ public final class ApiClient {
             JsonNode n = Json.MAPPER.readTree(r.body());
             if (n != null && n.isObject()) {
                 JsonNode err = n.path("error");
-                String detail = n.hasNonNull("detail") ? n.get("detail").asText()
-                        : n.hasNonNull("title") ? n.get("title").asText()
-                        : err.hasNonNull("message") ? err.get("message").asText() : abbreviate(text);
+                String detail = n.hasNonNull("detail")
+                        ? n.get("detail").asText()
+                        : n.hasNonNull("title")
+                                ? n.get("title").asText()
+                                : err.hasNonNull("message") ? err.get("message").asText() : abbreviate(text);
                 if (n.hasNonNull("requestId")) {
                     requestId = n.get("requestId").asText();
                 }
@@ -155,12 +164,15 @@ public final class ApiClient {
                 + (requestId != null ? " (request id " + requestId + ")" : "");
     }
 
-    private Response once(String method, String path, byte[] body, Map<String, String> headers)
-            throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(timeout)
+    private Response once(String method, String path, byte[] body, Map<String, String> headers) throws IOException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(timeout)
                 .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(body));
+                .method(
+                        method,
+                        body == null
+                                ? HttpRequest.BodyPublishers.noBody()
+                                : HttpRequest.BodyPublishers.ofByteArray(body));
         if (body != null) {
             b.header("Content-Type", "application/json");
         }

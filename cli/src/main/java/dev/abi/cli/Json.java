@@ -1,9 +1,9 @@
 package dev.abi.cli;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.core.JsonProcessingException;
 
 /** The one JSON mapper of the tool, and pretty printing for command output. */
 public final class Json {
@@ -12,8 +12,7 @@ public final class Json {
 
     private static final ObjectMapper PRETTY = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private Json() {
-    }
+    private Json() {}
 
     /** {@code node} indented, for a human reading the terminal. */
     public static String pretty(JsonNode node) {

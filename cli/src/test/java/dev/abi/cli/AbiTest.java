@@ -24,7 +24,8 @@ class AbiTest {
             args.add("--help");
             Cli.Result r = Cli.run(args.toArray(String[]::new));
             assertEquals(0, r.status(), path + ": " + r);
-            assertTrue(r.out().startsWith("Usage: abi" + (path.isEmpty() ? "" : " " + String.join(" ", path))),
+            assertTrue(
+                    r.out().startsWith("Usage: abi" + (path.isEmpty() ? "" : " " + String.join(" ", path))),
                     path + ": " + r.out());
         }
     }

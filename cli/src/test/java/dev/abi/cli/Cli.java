@@ -24,8 +24,7 @@ public final class Cli {
         ApiOptions.sleeper = WAITS::add;
     }
 
-    private Cli() {
-    }
+    private Cli() {}
 
     public static Result run(String... args) {
         StringWriter out = new StringWriter();

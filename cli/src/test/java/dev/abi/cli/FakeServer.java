@@ -46,8 +46,8 @@ public final class FakeServer implements AutoCloseable {
 
     private void serve(HttpExchange ex, Handler handler) throws IOException {
         String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        Request r = new Request(ex.getRequestMethod(), ex.getRequestURI().toString(), body,
-                Map.copyOf(ex.getRequestHeaders()));
+        Request r = new Request(
+                ex.getRequestMethod(), ex.getRequestURI().toString(), body, Map.copyOf(ex.getRequestHeaders()));
         requests.add(r);
         Reply reply;
         try {

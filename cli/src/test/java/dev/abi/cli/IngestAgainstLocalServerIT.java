@@ -1,11 +1,11 @@
 package dev.abi.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.testing.ServerProcess;
 import java.io.IOException;
 import java.net.http.HttpResponse;
@@ -51,12 +51,22 @@ class IngestAgainstLocalServerIT {
             server.withBearer(BOOT);
             String url = "http://127.0.0.1:" + port;
 
-            Run first = abi(logs.resolve("ingest-1.log"), "ingest", input.toString(), "--ns", "itns", "--url", url,
-                    "--batch-size", Integer.toString(BATCH));
+            Run first = abi(
+                    logs.resolve("ingest-1.log"),
+                    "ingest",
+                    input.toString(),
+                    "--ns",
+                    "itns",
+                    "--url",
+                    url,
+                    "--batch-size",
+                    Integer.toString(BATCH));
             assertEquals(0, first.status, first.output);
             assertTrue(first.output.contains("3,000 records sent in 30 batches; 3,000 applied"), first.output);
-            Matcher limited = Pattern.compile("retries after 429/503 \\(429 x(\\d+)\\)").matcher(first.output);
-            assertTrue(limited.find() && Integer.parseInt(limited.group(1)) > 0,
+            Matcher limited =
+                    Pattern.compile("retries after 429/503 \\(429 x(\\d+)\\)").matcher(first.output);
+            assertTrue(
+                    limited.find() && Integer.parseInt(limited.group(1)) > 0,
                     "the rate limit refused no batch with 429, or something else was retried:\n" + first.output);
 
             JsonNode ns = json(server.send("GET", "/v1/namespaces/itns", null));
@@ -70,8 +80,17 @@ class IngestAgainstLocalServerIT {
             }
 
             // forgetting the state sends every batch again with its same key: the server replays, nothing is applied
-            Run again = abi(logs.resolve("ingest-2.log"), "ingest", input.toString(), "--ns", "itns", "--url", url,
-                    "--batch-size", Integer.toString(BATCH), "--restart");
+            Run again = abi(
+                    logs.resolve("ingest-2.log"),
+                    "ingest",
+                    input.toString(),
+                    "--ns",
+                    "itns",
+                    "--url",
+                    url,
+                    "--batch-size",
+                    Integer.toString(BATCH),
+                    "--restart");
             assertEquals(0, again.status, again.output);
             assertTrue(again.output.contains("(30 batches replayed by the server)"), again.output);
             JsonNode after = json(server.send("GET", "/v1/namespaces/itns", null));
@@ -80,8 +99,8 @@ class IngestAgainstLocalServerIT {
 
             // export: the list call of API v1.1 gives them back, or the CLI says plainly that the server lacks it
             Path exported = tmp.resolve("export.jsonl");
-            Run export = abi(logs.resolve("export.log"), "export", "--ns", "itns", "--url", url, "--out",
-                    exported.toString());
+            Run export = abi(
+                    logs.resolve("export.log"), "export", "--ns", "itns", "--url", url, "--out", exported.toString());
             if (export.status == 0) {
                 Set<String> ids = new HashSet<>();
                 for (String line : Files.readAllLines(exported)) {
@@ -101,25 +120,38 @@ class IngestAgainstLocalServerIT {
         Path jar = Path.of("..", "functions", "target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the local server first: " + jar.toAbsolutePath());
         port = ServerProcess.freePort();
-        return ServerProcess.start(List.of(ServerProcess.javaLauncher(), "--add-modules", "jdk.incubator.vector",
-                "-XX:+UseSerialGC", "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                "-Dabi.data-dir=" + tmp.resolve("data"), "-Dabi.auth.enabled=true", "-Dabi.auth.bootstrap-key=" + BOOT,
-                // a bucket of 4 upserts refilled at 4 a second: the 30 batches outrun it
-                "-Dabi.rate-limits.ingest.algorithm=token-bucket", "-Dabi.rate-limits.ingest.limit=4",
-                "-Dabi.rate-limits.ingest.window=1S",
-                "-Dabi.rate-limits.ingest.routes=POST /v1/namespaces/{ns}/vectors",
-                "-jar", jar.toString()), Map.of(), logs.resolve("server.log"), port, HANG_GUARD);
+        return ServerProcess.start(
+                List.of(
+                        ServerProcess.javaLauncher(),
+                        "--add-modules",
+                        "jdk.incubator.vector",
+                        "-XX:+UseSerialGC",
+                        "-Dquarkus.http.host=127.0.0.1",
+                        "-Dquarkus.http.port=" + port,
+                        "-Dabi.data-dir=" + tmp.resolve("data"),
+                        "-Dabi.auth.enabled=true",
+                        "-Dabi.auth.bootstrap-key=" + BOOT,
+                        // a bucket of 4 upserts refilled at 4 a second: the 30 batches outrun it
+                        "-Dabi.rate-limits.ingest.algorithm=token-bucket",
+                        "-Dabi.rate-limits.ingest.limit=4",
+                        "-Dabi.rate-limits.ingest.window=1S",
+                        "-Dabi.rate-limits.ingest.routes=POST /v1/namespaces/{ns}/vectors",
+                        "-jar",
+                        jar.toString()),
+                Map.of(),
+                logs.resolve("server.log"),
+                port,
+                HANG_GUARD);
     }
 
     /** The exit status and the merged output of one {@code java -jar target/abi.jar} run. */
-    private record Run(int status, String output) {
-    }
+    private record Run(int status, String output) {}
 
     private Run abi(Path log, String... args) throws IOException, InterruptedException {
         Path jar = Path.of("target", "abi.jar");
         assertTrue(Files.exists(jar), "package the CLI first: " + jar.toAbsolutePath());
-        List<String> command = new ArrayList<>(List.of(ServerProcess.javaLauncher(), "--add-modules",
-                "jdk.incubator.vector", "-jar", jar.toString()));
+        List<String> command = new ArrayList<>(
+                List.of(ServerProcess.javaLauncher(), "--add-modules", "jdk.incubator.vector", "-jar", jar.toString()));
         command.addAll(List.of(args));
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         b.environment().put("ABI_API_KEY", BOOT);
@@ -136,9 +168,12 @@ class IngestAgainstLocalServerIT {
     private Path input() throws IOException {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < VECTORS; i++) {
-            lines.add(Json.MAPPER.createObjectNode().put("id", "v" + i)
+            lines.add(Json.MAPPER
+                    .createObjectNode()
+                    .put("id", "v" + i)
                     .<ObjectNode>set("values", Json.MAPPER.valueToTree(values(i)))
-                    .set("attributes", Json.MAPPER.createObjectNode().put("i", i)).toString());
+                    .set("attributes", Json.MAPPER.createObjectNode().put("i", i))
+                    .toString());
         }
         return Files.write(tmp.resolve("vectors.jsonl"), lines);
     }

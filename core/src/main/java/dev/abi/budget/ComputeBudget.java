@@ -12,8 +12,8 @@ package dev.abi.budget;
  *                           in characters (262144), checked before tokenizing
  * @param maxMessages        most {@code messages} of one chat request (2048)
  */
-public record ComputeBudget(int maxEmbeddingInputs, int maxEmbeddingTokens, int maxDocumentTokens, int maxPromptChars,
-                            int maxMessages) {
+public record ComputeBudget(
+        int maxEmbeddingInputs, int maxEmbeddingTokens, int maxDocumentTokens, int maxPromptChars, int maxMessages) {
 
     public ComputeBudget {
         positive("maxEmbeddingInputs", maxEmbeddingInputs);
@@ -34,8 +34,12 @@ public record ComputeBudget(int maxEmbeddingInputs, int maxEmbeddingTokens, int 
 
     /** A builder starting from this budget. */
     public Builder toBuilder() {
-        return new Builder().maxEmbeddingInputs(maxEmbeddingInputs).maxEmbeddingTokens(maxEmbeddingTokens)
-                .maxDocumentTokens(maxDocumentTokens).maxPromptChars(maxPromptChars).maxMessages(maxMessages);
+        return new Builder()
+                .maxEmbeddingInputs(maxEmbeddingInputs)
+                .maxEmbeddingTokens(maxEmbeddingTokens)
+                .maxDocumentTokens(maxDocumentTokens)
+                .maxPromptChars(maxPromptChars)
+                .maxMessages(maxMessages);
     }
 
     private static void positive(String name, int value) {
@@ -52,8 +56,7 @@ public record ComputeBudget(int maxEmbeddingInputs, int maxEmbeddingTokens, int 
         private int maxPromptChars = 262144;
         private int maxMessages = 2048;
 
-        private Builder() {
-        }
+        private Builder() {}
 
         public Builder maxEmbeddingInputs(int value) {
             this.maxEmbeddingInputs = value;
@@ -82,8 +85,8 @@ public record ComputeBudget(int maxEmbeddingInputs, int maxEmbeddingTokens, int 
 
         /** @throws IllegalArgumentException naming the first option below 1 */
         public ComputeBudget build() {
-            return new ComputeBudget(maxEmbeddingInputs, maxEmbeddingTokens, maxDocumentTokens, maxPromptChars,
-                    maxMessages);
+            return new ComputeBudget(
+                    maxEmbeddingInputs, maxEmbeddingTokens, maxDocumentTokens, maxPromptChars, maxMessages);
         }
     }
 }

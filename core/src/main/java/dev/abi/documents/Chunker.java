@@ -19,8 +19,8 @@ public final class Chunker {
                 throw new IllegalArgumentException("windowTokens must be at least 8, got " + windowTokens);
             }
             if (overlapTokens < 0 || overlapTokens >= windowTokens / 2) {
-                throw new IllegalArgumentException("overlapTokens must be 0 to windowTokens/2 - 1, got "
-                        + overlapTokens);
+                throw new IllegalArgumentException(
+                        "overlapTokens must be 0 to windowTokens/2 - 1, got " + overlapTokens);
             }
         }
 
@@ -30,11 +30,9 @@ public final class Chunker {
     }
 
     /** A chunk: its text and where it sits in the document. */
-    public record Chunk(String text, int start, int end, int tokens) {
-    }
+    public record Chunk(String text, int start, int end, int tokens) {}
 
-    private record Word(int start, int end, int tokens, boolean endsSentence, boolean endsParagraph) {
-    }
+    private record Word(int start, int end, int tokens, boolean endsSentence, boolean endsParagraph) {}
 
     private final ToIntFunction<String> tokenCount;
     private final Options options;
@@ -71,8 +69,11 @@ public final class Chunker {
             for (int k = i; k < end; k++) {
                 count += words.get(k).tokens();
             }
-            chunks.add(new Chunk(text.substring(first.start(), words.get(end - 1).end()), first.start(),
-                    words.get(end - 1).end(), count));
+            chunks.add(new Chunk(
+                    text.substring(first.start(), words.get(end - 1).end()),
+                    first.start(),
+                    words.get(end - 1).end(),
+                    count));
             if (end >= words.size()) {
                 break;
             }
@@ -122,7 +123,8 @@ public final class Chunker {
                     hi = mid - 1;
                 }
             }
-            int end = Character.isLowSurrogate(text.charAt(lo - 1)) || lo == w.end() ? lo
+            int end = Character.isLowSurrogate(text.charAt(lo - 1)) || lo == w.end()
+                    ? lo
                     : Character.isHighSurrogate(text.charAt(lo - 1)) ? lo - 1 : lo;
             end = Math.max(end, start + 1);
             String piece = text.substring(start, end);

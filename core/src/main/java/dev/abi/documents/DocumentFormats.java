@@ -45,8 +45,7 @@ public final class DocumentFormats {
         }
     }
 
-    private DocumentFormats() {
-    }
+    private DocumentFormats() {}
 
     /** Whether the file name has an extension {@link #parse} reads. */
     public static boolean supported(String fileName) {
@@ -61,18 +60,20 @@ public final class DocumentFormats {
      */
     public static List<Document> parse(String fileName, byte[] bytes, Options options) {
         if (bytes.length > options.maxBytes()) {
-            throw new DocumentFormatException(fileName, "is " + bytes.length + " bytes; the limit is "
-                    + options.maxBytes());
+            throw new DocumentFormatException(
+                    fileName, "is " + bytes.length + " bytes; the limit is " + options.maxBytes());
         }
         String ext = extension(fileName);
         if (!EXTENSIONS.contains(ext)) {
-            throw new DocumentFormatException(fileName, "unknown format '" + (ext.isEmpty() ? "(no extension)" : ext)
-                    + "'; supported: " + String.join(", ", EXTENSIONS));
+            throw new DocumentFormatException(
+                    fileName,
+                    "unknown format '" + (ext.isEmpty() ? "(no extension)" : ext) + "'; supported: "
+                            + String.join(", ", EXTENSIONS));
         }
         String text = utf8(fileName, bytes);
         return switch (ext) {
-            case ".txt", ".md" -> text.isBlank() ? List.of()
-                    : List.of(Document.text(fileName, text, Map.of("source", fileName)));
+            case ".txt", ".md" ->
+                text.isBlank() ? List.of() : List.of(Document.text(fileName, text, Map.of("source", fileName)));
             case ".jsonl" -> jsonl(fileName, text);
             case ".json" -> json(fileName, text);
             default -> csv(fileName, text, options);
@@ -93,7 +94,9 @@ public final class DocumentFormats {
 
     /** Strict UTF-8: a malformed byte is an error naming its offset, never a silent replacement character. */
     static String utf8(String source, byte[] bytes) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+        CharsetDecoder d = StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(bytes.length);
@@ -134,7 +137,8 @@ public final class DocumentFormats {
         try {
             root = JSON.readTree(text);
         } catch (IOException e) {
-            throw new DocumentFormatException(file, "is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            throw new DocumentFormatException(
+                    file, "is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
         }
         JsonNode list = root != null && root.isObject() ? root.get("documents") : root;
         if (list == null || !list.isArray()) {
@@ -153,7 +157,9 @@ public final class DocumentFormats {
             throw new DocumentFormatException(where, "must be an object with \"id\" and \"text\"");
         }
         JsonNode id = node.get("id");
-        if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
+        if (id == null
+                || !(id.isTextual() || id.isIntegralNumber())
+                || id.asText().isEmpty()) {
             throw new DocumentFormatException(where, "needs a non-empty \"id\"");
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
@@ -195,8 +201,10 @@ public final class DocumentFormats {
         List<String> header = rows.get(0);
         int textCol = header.indexOf(options.csvTextColumn());
         if (textCol < 0) {
-            throw new DocumentFormatException(file, "has no text column '" + options.csvTextColumn() + "' (columns: "
-                    + String.join(", ", header) + ")");
+            throw new DocumentFormatException(
+                    file,
+                    "has no text column '" + options.csvTextColumn() + "' (columns: " + String.join(", ", header)
+                            + ")");
         }
         int idCol = header.indexOf(options.csvIdColumn());
         List<Document> out = new ArrayList<>();
@@ -206,8 +214,9 @@ public final class DocumentFormats {
                 continue;
             }
             if (row.size() != header.size()) {
-                throw new DocumentFormatException(file + " row " + (r + 1), "has " + row.size() + " fields; the header"
-                        + " has " + header.size());
+                throw new DocumentFormatException(
+                        file + " row " + (r + 1),
+                        "has " + row.size() + " fields; the header" + " has " + header.size());
             }
             Map<String, Object> attrs = new LinkedHashMap<>();
             for (int c = 0; c < header.size(); c++) {
@@ -223,8 +232,7 @@ public final class DocumentFormats {
 
     /** RFC 4180 CSV: quoted fields with doubled quotes, commas and line breaks inside quotes. */
     static final class Csv {
-        private Csv() {
-        }
+        private Csv() {}
 
         static List<List<String>> parse(String file, String text) {
             List<List<String>> rows = new ArrayList<>();
@@ -252,8 +260,8 @@ public final class DocumentFormats {
                 switch (c) {
                     case '"' -> {
                         if (field.length() > 0) {
-                            throw new DocumentFormatException(file + " row " + (rows.size() + 1),
-                                    "has a quote inside an unquoted field");
+                            throw new DocumentFormatException(
+                                    file + " row " + (rows.size() + 1), "has a quote inside an unquoted field");
                         }
                         quoted = true;
                     }

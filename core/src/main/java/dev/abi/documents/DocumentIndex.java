@@ -4,20 +4,20 @@ import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
 import dev.abi.inference.Embedder;
-import dev.abi.namespace.EmbeddingModelConflictException;
 import dev.abi.namespace.Consistency;
+import dev.abi.namespace.EmbeddingModelConflictException;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.namespace.WriteResult;
 import dev.abi.vector.Filter;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Text in, vectors stored: documents are split into chunks ({@link Chunker}), embedded by a served model in
@@ -56,8 +56,7 @@ public final class DocumentIndex {
     }
 
     /** Outcome of a documents upsert. */
-    public record UpsertResult(int documents, int chunks, long version) {
-    }
+    public record UpsertResult(int documents, int chunks, long version) {}
 
     private final NamespaceService namespaces;
     private final Function<String, Embedder> models;
@@ -69,8 +68,12 @@ public final class DocumentIndex {
      * @param models       embedding models by name ({@code ModelRegistry::embedder})
      * @param defaultModel the model used when a request names none
      */
-    public DocumentIndex(NamespaceService namespaces, Function<String, Embedder> models, String defaultModel,
-                         Chunker.Options defaultChunking, Limits limits) {
+    public DocumentIndex(
+            NamespaceService namespaces,
+            Function<String, Embedder> models,
+            String defaultModel,
+            Chunker.Options defaultChunking,
+            Limits limits) {
         this.namespaces = namespaces;
         this.models = models;
         this.defaultModel = defaultModel;
@@ -110,14 +113,19 @@ public final class DocumentIndex {
      * @throws BudgetExceededException naming {@code documents} when the chunks hold more than {@code maxTokens}
      * @throws RequestCancelledException once {@code cancellation} is set; nothing is stored then
      */
-    public UpsertResult upsert(String namespace, List<Document> documents, String model, Chunker.Options chunking,
-                               int maxTokens, Cancellation cancellation) {
+    public UpsertResult upsert(
+            String namespace,
+            List<Document> documents,
+            String model,
+            Chunker.Options chunking,
+            int maxTokens,
+            Cancellation cancellation) {
         if (documents.isEmpty()) {
             throw new DocumentFormatException("documents", "must hold at least one document");
         }
         if (documents.size() > limits.maxDocuments()) {
-            throw new DocumentFormatException("documents", "holds " + documents.size() + " documents; the limit is "
-                    + limits.maxDocuments());
+            throw new DocumentFormatException(
+                    "documents", "holds " + documents.size() + " documents; the limit is " + limits.maxDocuments());
         }
         Chunker.Options opts = chunking == null ? defaultChunking : chunking;
         Map<String, Integer> seen = new HashMap<>();
@@ -139,16 +147,16 @@ public final class DocumentIndex {
                 }
                 int bytes = d.text().getBytes(StandardCharsets.UTF_8).length;
                 if (bytes > limits.maxDocumentBytes()) {
-                    throw new DocumentFormatException(where + ".text", "is " + bytes + " bytes; the limit is "
-                            + limits.maxDocumentBytes());
+                    throw new DocumentFormatException(
+                            where + ".text", "is " + bytes + " bytes; the limit is " + limits.maxDocumentBytes());
                 }
             }
         }
         String modelName = needsModel ? modelFor(namespace, model) : null;
         Embedder embedder = needsModel ? models.apply(modelName) : null;
         if (embedder != null && opts.windowTokens() > embedder.maxTokens() - 2) {
-            opts = new Chunker.Options(embedder.maxTokens() - 2, Math.min(opts.overlapTokens(),
-                    (embedder.maxTokens() - 2) / 2 - 1));
+            opts = new Chunker.Options(
+                    embedder.maxTokens() - 2, Math.min(opts.overlapTokens(), (embedder.maxTokens() - 2) / 2 - 1));
         }
 
         List<String> texts = new ArrayList<>();
@@ -167,16 +175,22 @@ public final class DocumentIndex {
                 tokens += chunks.get(n).tokens() + 2; // with the model's [CLS] and [SEP]
                 texts.add(chunks.get(n).text());
                 pending.add(records.size());
-                records.add(new VectorRecord(chunkId(d.id(), n), null, attributes(d, n, chunks.get(n).text())));
+                records.add(new VectorRecord(
+                        chunkId(d.id(), n), null, attributes(d, n, chunks.get(n).text())));
             }
             if (records.size() > limits.maxChunks()) {
-                throw new DocumentFormatException("documents", "make more than " + limits.maxChunks()
-                        + " chunks in one request; send fewer or shorter documents per request");
+                throw new DocumentFormatException(
+                        "documents",
+                        "make more than " + limits.maxChunks()
+                                + " chunks in one request; send fewer or shorter documents per request");
             }
             if (tokens > maxTokens) {
-                throw new BudgetExceededException("documents", "documents[0] to [" + i + "] make " + tokens
-                        + " tokens to embed; one request may embed at most " + maxTokens
-                        + "; send fewer or shorter documents per request", maxTokens);
+                throw new BudgetExceededException(
+                        "documents",
+                        "documents[0] to [" + i + "] make " + tokens
+                                + " tokens to embed; one request may embed at most " + maxTokens
+                                + "; send fewer or shorter documents per request",
+                        maxTokens);
             }
         }
         for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
@@ -204,14 +218,20 @@ public final class DocumentIndex {
      * Embeds {@code text} with the model (null: the namespace's, else the default) and searches the namespace with
      * it.
      */
-    public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
-                             NamespaceService.AsOf asOf) {
+    public QueryResult query(
+            String namespace, String text, String model, int topK, Filter filter, NamespaceService.AsOf asOf) {
         return query(namespace, text, model, topK, filter, asOf, null);
     }
 
     /** As {@link #query(String, String, String, int, Filter, NamespaceService.AsOf)}, at {@code consistency}. */
-    public QueryResult query(String namespace, String text, String model, int topK, Filter filter,
-                             NamespaceService.AsOf asOf, Consistency consistency) {
+    public QueryResult query(
+            String namespace,
+            String text,
+            String model,
+            int topK,
+            Filter filter,
+            NamespaceService.AsOf asOf,
+            Consistency consistency) {
         float[] vector = embedQuery(namespace, text, model);
         return namespaces.query(namespace, new NamespaceService.Query(vector, topK, filter, asOf, consistency));
     }

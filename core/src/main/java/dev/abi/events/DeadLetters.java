@@ -1,10 +1,10 @@
 package dev.abi.events;
 
-import dev.abi.telemetry.Metrics;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.PreconditionFailedException;
+import dev.abi.telemetry.Metrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -93,8 +93,8 @@ public final class DeadLetters {
     static String id(String bucket, String key, String writeId) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            byte[] d = sha.digest((bucket + "\n" + key + "\n" + (writeId == null ? "" : writeId))
-                    .getBytes(StandardCharsets.UTF_8));
+            byte[] d = sha.digest(
+                    (bucket + "\n" + key + "\n" + (writeId == null ? "" : writeId)).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(d, 0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);

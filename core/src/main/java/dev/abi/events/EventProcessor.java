@@ -48,9 +48,16 @@ public final class EventProcessor {
             String key = event instanceof ObjectCreated c ? c.key() : ((ObjectRemoved) event).key();
             String writeId = event instanceof ObjectCreated c ? c.writeId() : ((ObjectRemoved) event).version();
             String detail = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            boolean first = deadLetters.record(new DeadLetters.DeadLetter(bucket, key, writeId, detail,
-                    clock.instant()));
-            return new IndexResult(bucket, key, null, IndexResult.Outcome.DEAD_LETTERED, 0, 0, -1,
+            boolean first =
+                    deadLetters.record(new DeadLetters.DeadLetter(bucket, key, writeId, detail, clock.instant()));
+            return new IndexResult(
+                    bucket,
+                    key,
+                    null,
+                    IndexResult.Outcome.DEAD_LETTERED,
+                    0,
+                    0,
+                    -1,
                     first ? detail : detail + " (already recorded)");
         }
     }

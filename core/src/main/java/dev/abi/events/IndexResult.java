@@ -10,8 +10,15 @@ package dev.abi.events;
  * @param version   the last version committed to the namespace, or -1 when nothing was committed
  * @param detail    why it was skipped or dead-lettered; null otherwise
  */
-public record IndexResult(String bucket, String key, String namespace, Outcome outcome, int vectors, int removed,
-                          long version, String detail) {
+public record IndexResult(
+        String bucket,
+        String key,
+        String namespace,
+        Outcome outcome,
+        int vectors,
+        int removed,
+        long version,
+        String detail) {
 
     /** What happened to the event. */
     public enum Outcome {

@@ -23,8 +23,7 @@ public final class NamespaceMapping {
     public static final String FOLDER = "{folder}";
 
     /** One rule; {@code bucket} is {@code *} for any, {@code prefix} may be empty. */
-    public record Rule(String bucket, String prefix, String namespace) {
-    }
+    public record Rule(String bucket, String prefix, String namespace) {}
 
     /**
      * Where an object goes.
@@ -32,8 +31,7 @@ public final class NamespaceMapping {
      * @param documentPath the key after the rule's prefix (and after the folder, for {@code {folder}}): the name its
      *     documents are known by
      */
-    public record Target(String namespace, String documentPath) {
-    }
+    public record Target(String namespace, String documentPath) {}
 
     private final List<Rule> rules;
 
@@ -68,15 +66,17 @@ public final class NamespaceMapping {
             }
             String where = rule.substring(0, eq).trim();
             String namespace = rule.substring(eq + 1).trim();
-            if (!namespace.equals(FOLDER) && !NamespaceLimits.NAMESPACE_NAME.matcher(namespace).matches()) {
-                throw new IllegalArgumentException("namespace mapping rule '" + rule + "': '" + namespace
-                        + "' is not a valid namespace name");
+            if (!namespace.equals(FOLDER)
+                    && !NamespaceLimits.NAMESPACE_NAME.matcher(namespace).matches()) {
+                throw new IllegalArgumentException(
+                        "namespace mapping rule '" + rule + "': '" + namespace + "' is not a valid namespace name");
             }
             int slash = where.indexOf('/');
             String bucket = slash < 0 ? where : where.substring(0, slash);
             String prefix = slash < 0 ? "" : where.substring(slash + 1);
             if (bucket.isEmpty()) {
-                throw new IllegalArgumentException("namespace mapping rule '" + rule + "' names no bucket (use * for any)");
+                throw new IllegalArgumentException(
+                        "namespace mapping rule '" + rule + "' names no bucket (use * for any)");
             }
             rules.add(new Rule(bucket, prefix, namespace));
         }
@@ -111,7 +111,10 @@ public final class NamespaceMapping {
 
     @Override
     public String toString() {
-        return String.join(",", rules.stream().map(r -> r.bucket() + (r.prefix().isEmpty() ? "" : "/" + r.prefix())
-                + "=" + r.namespace()).toList());
+        return String.join(
+                ",",
+                rules.stream()
+                        .map(r -> r.bucket() + (r.prefix().isEmpty() ? "" : "/" + r.prefix()) + "=" + r.namespace())
+                        .toList());
     }
 }

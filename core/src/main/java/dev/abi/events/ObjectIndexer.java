@@ -8,8 +8,8 @@ import dev.abi.documents.DocumentFormats;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceLimits;
 import dev.abi.namespace.NamespaceService;
-import dev.abi.store.MetadataStore;
 import dev.abi.namespace.VectorRecord;
+import dev.abi.store.MetadataStore;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectStore;
 import java.io.BufferedReader;
@@ -18,16 +18,16 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Function;
-import java.time.Duration;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Event-triggered indexing: an object that lands in a bucket is read through that cloud's {@link ObjectStore} and
@@ -144,21 +144,34 @@ public final class ObjectIndexer {
             return replay.get();
         }
         ObjectStore bucket = bucketStores.apply(event.bucket());
-        long size = event.size() >= 0 ? event.size() : bucket.list(event.key(), null, 1).stream()
-                .filter(o -> o.key().equals(event.key())).mapToLong(ObjectInfo::size).findFirst().orElse(-1);
+        long size = event.size() >= 0
+                ? event.size()
+                : bucket.list(event.key(), null, 1).stream()
+                        .filter(o -> o.key().equals(event.key()))
+                        .mapToLong(ObjectInfo::size)
+                        .findFirst()
+                        .orElse(-1);
         if (size > formats.maxBytes()) { // checked before the object is read: a huge file never reaches the heap
-            throw new UnsupportedObjectException("object '" + event.key() + "' is " + size
-                    + " bytes; the limit is " + formats.maxBytes());
+            throw new UnsupportedObjectException(
+                    "object '" + event.key() + "' is " + size + " bytes; the limit is " + formats.maxBytes());
         }
-        if (documents != null ? !DocumentFormats.supported(event.key()) : !event.key().endsWith(".jsonl")) {
-            throw new UnsupportedObjectException(documents != null
-                    ? "object '" + event.key() + "': unknown format; supported: " + String.join(", ", DocumentFormats.EXTENSIONS)
-                    : "object '" + event.key() + "': only .jsonl files of vectors are indexed without an embedding model;"
-                            + " text documents (.txt, .md, .json, .csv) need one configured");
+        if (documents != null
+                ? !DocumentFormats.supported(event.key())
+                : !event.key().endsWith(".jsonl")) {
+            throw new UnsupportedObjectException(
+                    documents != null
+                            ? "object '" + event.key() + "': unknown format; supported: "
+                                    + String.join(", ", DocumentFormats.EXTENSIONS)
+                            : "object '" + event.key()
+                                    + "': only .jsonl files of vectors are indexed without an embedding model;"
+                                    + " text documents (.txt, .md, .json, .csv) need one configured");
         }
         var object = bucket.get(event.key());
         if (object.isEmpty()) {
-            return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
+            return IndexResult.skipped(
+                    event.bucket(),
+                    event.key(),
+                    target.namespace(),
                     "the object is gone from the bucket; its removal event deletes its documents");
         }
         if (recordKey == null && object.get().etag() != null) {
@@ -171,17 +184,26 @@ public final class ObjectIndexer {
         }
         byte[] bytes = object.get().bytes();
         if (bytes.length > formats.maxBytes()) {
-            throw new UnsupportedObjectException("object '" + event.key() + "' is " + bytes.length
-                    + " bytes; the limit is " + formats.maxBytes());
+            throw new UnsupportedObjectException(
+                    "object '" + event.key() + "' is " + bytes.length + " bytes; the limit is " + formats.maxBytes());
         }
-        Written written = documents != null ? writeDocuments(event.key(), ref, target, bytes)
+        Written written = documents != null
+                ? writeDocuments(event.key(), ref, target, bytes)
                 : writeVectorLines(event.key(), ref, target.namespace(), bytes);
         Set<String> keep = written.documentIds();
-        var pruned = namespaces.deleteWhere(target.namespace(),
+        var pruned = namespaces.deleteWhere(
+                target.namespace(),
                 (id, attrs) -> ref.equals(attrs.get(SOURCE)) && !keep.contains(documentIdOf(id, attrs)));
         long version = Math.max(written.version(), pruned.count() > 0 ? pruned.version() : -1);
-        IndexResult result = new IndexResult(event.bucket(), event.key(), target.namespace(),
-                IndexResult.Outcome.INDEXED, written.vectors(), pruned.count(), version, null);
+        IndexResult result = new IndexResult(
+                event.bucket(),
+                event.key(),
+                target.namespace(),
+                IndexResult.Outcome.INDEXED,
+                written.vectors(),
+                pruned.count(),
+                version,
+                null);
         if (idempotency != null && recordKey != null) {
             try {
                 idempotency.recordIdempotentResult(recordKey, JSON.writeValueAsBytes(result), RECORD_TTL);
@@ -203,20 +225,28 @@ public final class ObjectIndexer {
         boolean existsAgain = bucketStores.apply(event.bucket()).list(event.key(), null, 1).stream()
                 .anyMatch(o -> o.key().equals(event.key()));
         if (existsAgain) {
-            return IndexResult.skipped(event.bucket(), event.key(), target.namespace(),
-                    "the object exists again; its documents stay");
+            return IndexResult.skipped(
+                    event.bucket(), event.key(), target.namespace(), "the object exists again; its documents stay");
         }
         String ref = event.bucket() + "/" + event.key();
         var deleted = namespaces.deleteWhere(target.namespace(), (id, attrs) -> ref.equals(attrs.get(SOURCE)));
-        return new IndexResult(event.bucket(), event.key(), target.namespace(), IndexResult.Outcome.REMOVED, 0,
-                deleted.count(), deleted.count() > 0 ? deleted.version() : -1, null);
+        return new IndexResult(
+                event.bucket(),
+                event.key(),
+                target.namespace(),
+                IndexResult.Outcome.REMOVED,
+                0,
+                deleted.count(),
+                deleted.count() > 0 ? deleted.version() : -1,
+                null);
     }
 
     private NamespaceMapping.Target target(String bucket, String key) {
-        return mapping.map(bucket, key).orElseThrow(() -> new UnsupportedObjectException("object '" + key
-                + "' in bucket '" + bucket + "': no namespace mapping takes it (mapping: " + mapping
-                + "); with {folder}, the object must sit under a folder named after its namespace, e.g. docs/"
-                + key.substring(key.lastIndexOf('/') + 1)));
+        return mapping.map(bucket, key)
+                .orElseThrow(() -> new UnsupportedObjectException("object '" + key
+                        + "' in bucket '" + bucket + "': no namespace mapping takes it (mapping: " + mapping
+                        + "); with {folder}, the object must sit under a folder named after its namespace, e.g. docs/"
+                        + key.substring(key.lastIndexOf('/') + 1)));
     }
 
     /**
@@ -227,7 +257,9 @@ public final class ObjectIndexer {
         if (idempotency == null || recordKey == null) {
             return Optional.empty();
         }
-        return idempotency.idempotentResult(recordKey).flatMap(ObjectIndexer::readResult)
+        return idempotency
+                .idempotentResult(recordKey)
+                .flatMap(ObjectIndexer::readResult)
                 .filter(r -> r.vectors() == 0
                         || namespaces.countWhere(namespace, (id, attrs) -> ref.equals(attrs.get(SOURCE))) > 0)
                 .map(r -> r.as(IndexResult.Outcome.ALREADY_INDEXED));
@@ -246,16 +278,15 @@ public final class ObjectIndexer {
         return attrs.get(DocumentIndex.DOCUMENT_ID) instanceof String doc ? doc : id;
     }
 
-    private record Written(int vectors, long version, Set<String> documentIds) {
-    }
+    private record Written(int vectors, long version, Set<String> documentIds) {}
 
     private Written writeVectorLines(String key, String ref, String namespace, byte[] bytes) {
         List<VectorRecord> batch = new ArrayList<>();
         Set<String> ids = new HashSet<>();
         int total = 0;
         long version = -1;
-        try (BufferedReader lines = new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes),
-                StandardCharsets.UTF_8))) {
+        try (BufferedReader lines =
+                new BufferedReader(new InputStreamReader(new ByteArrayInputStream(bytes), StandardCharsets.UTF_8))) {
             String line;
             int lineNo = 0;
             while ((line = lines.readLine()) != null) {
@@ -352,7 +383,10 @@ public final class ObjectIndexer {
         } catch (IOException e) {
             throw new UnsupportedObjectException(where + " is not JSON");
         }
-        if (node == null || !node.isObject() || !node.path("id").isTextual() || !node.path("values").isArray()) {
+        if (node == null
+                || !node.isObject()
+                || !node.path("id").isTextual()
+                || !node.path("values").isArray()) {
             throw new UnsupportedObjectException(where + " needs \"id\" (string) and \"values\" (array of numbers)"
                     + (node != null && node.has("text") ? "; text lines need an embedding model configured" : ""));
         }

@@ -16,8 +16,16 @@ import java.util.Map;
  * @param code      the OpenAI error code ({@code model_not_found}, ...), or null
  * @param cause     an unexpected cause to log with its stack trace when rendered, or null
  */
-public record Failure(int status, String type, String title, String detail, List<FieldError> errors,
-                      Map<String, String> headers, boolean retryable, String code, Throwable cause) {
+public record Failure(
+        int status,
+        String type,
+        String title,
+        String detail,
+        List<FieldError> errors,
+        Map<String, String> headers,
+        boolean retryable,
+        String code,
+        Throwable cause) {
 
     public Failure {
         errors = List.copyOf(errors);
@@ -26,8 +34,8 @@ public record Failure(int status, String type, String title, String detail, List
 
     /** A failure with no field errors, headers or code; retryable when the status says the server is at fault. */
     public static Failure of(int status, String type, String title, String detail) {
-        return new Failure(status, type, title, detail, List.of(), Map.of(), status >= 500 || status == 429, null,
-                null);
+        return new Failure(
+                status, type, title, detail, List.of(), Map.of(), status >= 500 || status == 429, null, null);
     }
 
     /** A 400 {@code validation} failure naming one field. */

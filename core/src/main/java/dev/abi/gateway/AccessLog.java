@@ -12,8 +12,7 @@ final class AccessLog {
     static final String LOGGER = "abi.access";
     private static final System.Logger LOG = System.getLogger(LOGGER);
 
-    private AccessLog() {
-    }
+    private AccessLog() {}
 
     /** What the gateway learns of a request while it serves it; null fields were not reached. */
     static final class Facts {
@@ -22,14 +21,28 @@ final class AccessLog {
         String namespace;
     }
 
-    static void log(String requestId, String method, Facts facts, int status, long latencyMicros, long bytesIn,
-                    long bytesOut, String device) {
+    static void log(
+            String requestId,
+            String method,
+            Facts facts,
+            int status,
+            long latencyMicros,
+            long bytesIn,
+            long bytesOut,
+            String device) {
         if (!LOG.isLoggable(System.Logger.Level.INFO)) {
             return;
         }
-        ObjectNode n = JsonBodies.MAPPER.createObjectNode().put("requestId", requestId).put("method", method)
-                .put("route", facts.route).put("status", status).put("latencyMs", latencyMicros / 1000.0)
-                .put("principal", facts.principal).put("namespace", facts.namespace).put("bytesIn", bytesIn);
+        ObjectNode n = JsonBodies.MAPPER
+                .createObjectNode()
+                .put("requestId", requestId)
+                .put("method", method)
+                .put("route", facts.route)
+                .put("status", status)
+                .put("latencyMs", latencyMicros / 1000.0)
+                .put("principal", facts.principal)
+                .put("namespace", facts.namespace)
+                .put("bytesIn", bytesIn);
         if (bytesOut < 0) {
             n.putNull("bytesOut"); // a streamed reply: its size is not known when the gateway returns it
         } else {

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.gateway.auth.ApiKeys;
 import dev.abi.gateway.auth.Grant;
 import dev.abi.gateway.auth.Role;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.io.IOException;
 
 /**
  * API key administration (role {@code admin} on {@code *}): {@code POST /v1/admin/keys}
@@ -109,8 +109,7 @@ final class AdminApi {
         return HttpResponse.noContent();
     }
 
-    private static void writeGrants(com.fasterxml.jackson.core.JsonGenerator g, List<Grant> grants)
-            throws IOException {
+    private static void writeGrants(com.fasterxml.jackson.core.JsonGenerator g, List<Grant> grants) throws IOException {
         g.writeArrayFieldStart("grants");
         for (Grant gr : grants) {
             g.writeString(gr.toString());

@@ -11,14 +11,12 @@ import java.util.Base64;
 final class Cursors {
 
     /** Where a vector scan resumes: the version all its pages read, and the last id returned. */
-    record ScanCursor(long version, String after) {
-    }
+    record ScanCursor(long version, String after) {}
 
     private static final String NAMES = "n:";
     private static final String SCAN = "s:";
 
-    private Cursors() {
-    }
+    private Cursors() {}
 
     static String names(String lastName) {
         return encode(NAMES + lastName);
@@ -74,7 +72,7 @@ final class Cursors {
     }
 
     private static ValidationException invalid() {
-        return new ValidationException("cursor", "is not a cursor this API gave out; pass nextCursor as it was"
-                + " returned");
+        return new ValidationException(
+                "cursor", "is not a cursor this API gave out; pass nextCursor as it was" + " returned");
     }
 }

@@ -73,8 +73,10 @@ final class DataPlaneApi {
         Long asOf = QueryParams.optionalVersion(request, "asOfVersion");
         Cursors.ScanCursor cursor = Cursors.scan(QueryParams.string(request, "cursor"));
         if (cursor != null && asOf != null && cursor.version() != asOf) {
-            throw new ValidationException("asOfVersion", "is " + asOf + " but the cursor continues a scan of version "
-                    + cursor.version() + "; omit asOfVersion when passing a cursor");
+            throw new ValidationException(
+                    "asOfVersion",
+                    "is " + asOf + " but the cursor continues a scan of version " + cursor.version()
+                            + "; omit asOfVersion when passing a cursor");
         }
         Long version = cursor != null ? Long.valueOf(cursor.version()) : asOf;
         ScanPage page = namespaces.reads().scan(name, version, cursor == null ? null : cursor.after(), limit);
@@ -86,8 +88,11 @@ final class DataPlaneApi {
             }
             g.writeEndArray();
             if (page.more()) {
-                g.writeStringField("nextCursor",
-                        Cursors.scan(page.version(), page.vectors().get(page.vectors().size() - 1).id()));
+                g.writeStringField(
+                        "nextCursor",
+                        Cursors.scan(
+                                page.version(),
+                                page.vectors().get(page.vectors().size() - 1).id()));
             }
             g.writeNumberField("version", page.version());
             g.writeEndObject();
@@ -121,8 +126,8 @@ final class DataPlaneApi {
         JsonNode body = JsonBodies.parseObject(request.body());
         JsonNode vectors = JsonBodies.required(body, "vectors", "vectors");
         if (!vectors.isArray() || vectors.isEmpty() || vectors.size() > limits.maxBatch()) {
-            throw new ValidationException("vectors", "must be an array of 1 to " + limits.maxBatch()
-                    + " {\"id\",\"attributes\"} objects");
+            throw new ValidationException(
+                    "vectors", "must be an array of 1 to " + limits.maxBatch() + " {\"id\",\"attributes\"} objects");
         }
         List<AttributePatch> patches = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
@@ -132,12 +137,12 @@ final class DataPlaneApi {
                 throw new ValidationException(path, "must be an object with id and attributes");
             }
             if (v.has("values")) {
-                throw new ValidationException(path + ".values", "cannot be patched; upsert the vector to change"
-                        + " its values");
+                throw new ValidationException(
+                        path + ".values", "cannot be patched; upsert the vector to change" + " its values");
             }
             String id = JsonBodies.requiredId(v, "id", path + ".id", limits);
-            patches.add(new AttributePatch(id, changes(JsonBodies.required(v, "attributes", path + ".attributes"),
-                    path + ".attributes")));
+            patches.add(new AttributePatch(
+                    id, changes(JsonBodies.required(v, "attributes", path + ".attributes"), path + ".attributes")));
         }
         PatchResult result = namespaces.writes().patch(name, patches);
         return VectorApi.json(200, g -> {

@@ -1,11 +1,10 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.Role;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.Document;
 import dev.abi.documents.DocumentIndex;
+import dev.abi.gateway.auth.Role;
 import dev.abi.namespace.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +28,11 @@ final class DocumentsApi {
 
     void register(Router router) {
         router.add("POST", "/v1/namespaces/{ns}/documents", Role.WRITE, (r, p) -> upsert(VectorApi.namespace(p), r))
-                .add("POST", "/v1/namespaces/{ns}/documents/delete", Role.WRITE, (r, p) -> delete(VectorApi.namespace(p), r));
+                .add(
+                        "POST",
+                        "/v1/namespaces/{ns}/documents/delete",
+                        Role.WRITE,
+                        (r, p) -> delete(VectorApi.namespace(p), r));
     }
 
     private HttpResponse upsert(String ns, HttpRequest request) {
@@ -39,8 +42,10 @@ final class DocumentsApi {
             throw new ValidationException("documents", "must be a non-empty array of {\"id\",\"text\",\"attributes\"}");
         }
         if (list.size() > documents.limits().maxDocuments()) {
-            throw new ValidationException("documents", "holds " + list.size() + " documents; the limit is "
-                    + documents.limits().maxDocuments());
+            throw new ValidationException(
+                    "documents",
+                    "holds " + list.size() + " documents; the limit is "
+                            + documents.limits().maxDocuments());
         }
         List<Document> docs = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
@@ -57,8 +62,8 @@ final class DocumentsApi {
             Map<String, Object> attributes = JsonBodies.attributes(d.get("attributes"), path + ".attributes");
             for (String key : attributes.keySet()) {
                 if (key.startsWith("abi.")) {
-                    throw new ValidationException(path + ".attributes." + key, "names starting with 'abi.' are"
-                            + " reserved");
+                    throw new ValidationException(
+                            path + ".attributes." + key, "names starting with 'abi.' are" + " reserved");
                 }
             }
             docs.add(Document.text(id, text.textValue(), attributes));
@@ -66,8 +71,8 @@ final class DocumentsApi {
         String model = optionalString(body, "model");
         Chunker.Options chunking = chunking(body.get("chunking"));
         // a DocumentFormatException (e.g. a duplicate id) is a 400 naming its field, in ProblemMapper
-        DocumentIndex.UpsertResult result = documents.upsert(ns, docs, model, chunking,
-                limits.compute().maxDocumentTokens(), request.cancellation());
+        DocumentIndex.UpsertResult result = documents.upsert(
+                ns, docs, model, chunking, limits.compute().maxDocumentTokens(), request.cancellation());
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("documents", result.documents());
@@ -119,8 +124,13 @@ final class DocumentsApi {
         }
         Chunker.Options d = documents.defaultChunking();
         int window = JsonBodies.intInRange(n, "windowTokens", "chunking.windowTokens", d.windowTokens(), 8, 8192);
-        int overlap = JsonBodies.intInRange(n, "overlapTokens", "chunking.overlapTokens",
-                Math.min(d.overlapTokens(), window / 2 - 1), 0, window / 2 - 1);
+        int overlap = JsonBodies.intInRange(
+                n,
+                "overlapTokens",
+                "chunking.overlapTokens",
+                Math.min(d.overlapTokens(), window / 2 - 1),
+                0,
+                window / 2 - 1);
         return new Chunker.Options(window, overlap);
     }
 }

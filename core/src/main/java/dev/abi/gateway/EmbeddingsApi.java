@@ -1,10 +1,9 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.Role;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.ComputeBudget;
+import dev.abi.gateway.auth.Role;
 import dev.abi.inference.Embedder;
 import dev.abi.inference.ModelRegistry;
 import dev.abi.inference.PromptTooLongException;
@@ -59,21 +58,28 @@ final class EmbeddingsApi {
         Embedder embedder = models.embedder(modelNode.textValue());
         JsonNode dims = body.get("dimensions");
         if (dims != null && !dims.isNull() && dims.asInt() != embedder.dimension()) {
-            throw new ValidationException("dimensions", "model '" + embedder.name() + "' gives "
-                    + embedder.dimension() + " dimensions; shortening is not supported");
+            throw new ValidationException(
+                    "dimensions",
+                    "model '" + embedder.name() + "' gives " + embedder.dimension()
+                            + " dimensions; shortening is not supported");
         }
         List<int[]> tokens = new ArrayList<>(inputs.size());
         long promptTokens = 0;
         for (int i = 0; i < inputs.size(); i++) {
             int count = embedder.countTokens(inputs.get(i)) + 2;
             if (count > embedder.maxTokens()) {
-                throw new PromptTooLongException("input[" + i + "] has " + count + " tokens; model '" + embedder.name()
-                        + "' reads at most " + embedder.maxTokens(), "input");
+                throw new PromptTooLongException(
+                        "input[" + i + "] has " + count + " tokens; model '" + embedder.name() + "' reads at most "
+                                + embedder.maxTokens(),
+                        "input");
             }
             if (promptTokens + count > budget.maxEmbeddingTokens()) {
-                throw new BudgetExceededException("input", "inputs 0 to " + i + " already hold " + (promptTokens + count)
-                        + " tokens; one request may embed at most " + budget.maxEmbeddingTokens()
-                        + " tokens in all; split the inputs over several requests", budget.maxEmbeddingTokens());
+                throw new BudgetExceededException(
+                        "input",
+                        "inputs 0 to " + i + " already hold " + (promptTokens + count)
+                                + " tokens; one request may embed at most " + budget.maxEmbeddingTokens()
+                                + " tokens in all; split the inputs over several requests",
+                        budget.maxEmbeddingTokens());
             }
             int[] ids = embedder.tokenize(inputs.get(i));
             tokens.add(ids);
@@ -127,14 +133,14 @@ final class EmbeddingsApi {
                 throw new ValidationException("input", "must hold at least one string");
             }
             if (input.size() > maxInputs) {
-                throw new ValidationException("input", "holds " + input.size() + " inputs; the limit is " + maxInputs
-                        + " per request");
+                throw new ValidationException(
+                        "input", "holds " + input.size() + " inputs; the limit is " + maxInputs + " per request");
             }
             for (int i = 0; i < input.size(); i++) {
                 JsonNode s = input.get(i);
                 if (!s.isTextual()) {
-                    throw new ValidationException("input[" + i + "]", "must be a string (token arrays are not"
-                            + " supported)");
+                    throw new ValidationException(
+                            "input[" + i + "]", "must be a string (token arrays are not" + " supported)");
                 }
                 out.add(s.textValue());
             }
@@ -143,8 +149,8 @@ final class EmbeddingsApi {
         }
         for (int i = 0; i < out.size(); i++) {
             if (out.get(i).isEmpty()) {
-                throw new ValidationException(out.size() == 1 && input.isTextual() ? "input" : "input[" + i + "]",
-                        "must not be empty");
+                throw new ValidationException(
+                        out.size() == 1 && input.isTextual() ? "input" : "input[" + i + "]", "must not be empty");
             }
         }
         return out;

@@ -1,23 +1,21 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.ForbiddenException;
-import dev.abi.gateway.auth.Principal;
-import dev.abi.gateway.auth.Role;
-import dev.abi.gateway.ratelimit.RateLimitedException;
-import dev.abi.gateway.ratelimit.RateLimiter;
-
 import dev.abi.documents.DocumentIndex;
 import dev.abi.events.ObjectIndexer;
+import dev.abi.gateway.auth.ForbiddenException;
+import dev.abi.gateway.auth.Principal;
+import dev.abi.gateway.ratelimit.RateLimitedException;
+import dev.abi.gateway.ratelimit.RateLimiter;
+import dev.abi.inference.ModelRegistry;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NotImplementedYetException;
-import dev.abi.inference.ModelRegistry;
 import dev.abi.store.MetadataStore;
 import dev.abi.telemetry.Metrics;
-import dev.abi.telemetry.Telemetry;
-import dev.abi.telemetry.RequestSpans;
-import dev.abi.telemetry.Tracing;
 import dev.abi.telemetry.RequestContext;
 import dev.abi.telemetry.RequestIds;
+import dev.abi.telemetry.RequestSpans;
+import dev.abi.telemetry.Telemetry;
+import dev.abi.telemetry.Tracing;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -53,36 +51,63 @@ public final class Gateway {
      * @param idempotency where responses to requests with an {@code Idempotency-Key} header are recorded; null to
      *     ignore the header
      */
-    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
-                   MetadataStore idempotency) {
+    public Gateway(
+            NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks, MetadataStore idempotency) {
         this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency));
     }
 
     /**
      * @param models the models the OpenAI-compatible routes serve; null leaves those routes answering 501
      */
-    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
-                   MetadataStore idempotency, ModelRegistry models) {
-        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models));
+    public Gateway(
+            NamespaceService namespaces,
+            Limits limits,
+            List<HealthCheck> healthChecks,
+            MetadataStore idempotency,
+            ModelRegistry models) {
+        this(builder(namespaces)
+                .limits(limits)
+                .healthChecks(healthChecks)
+                .idempotency(idempotency)
+                .models(models));
     }
 
     /**
      * @param documents the documents routes and text queries; null leaves them answering 501
      */
-    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
-                   MetadataStore idempotency, ModelRegistry models, DocumentIndex documents) {
-        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models)
+    public Gateway(
+            NamespaceService namespaces,
+            Limits limits,
+            List<HealthCheck> healthChecks,
+            MetadataStore idempotency,
+            ModelRegistry models,
+            DocumentIndex documents) {
+        this(builder(namespaces)
+                .limits(limits)
+                .healthChecks(healthChecks)
+                .idempotency(idempotency)
+                .models(models)
                 .documents(documents));
     }
 
     /**
      * @param security authentication, rate limits, security headers and CORS
      */
-    public Gateway(NamespaceService namespaces, Limits limits, List<HealthCheck> healthChecks,
-                   MetadataStore idempotency, ModelRegistry models, DocumentIndex documents,
-                   GatewaySecurity security) {
-        this(builder(namespaces).limits(limits).healthChecks(healthChecks).idempotency(idempotency).models(models)
-                .documents(documents).security(security));
+    public Gateway(
+            NamespaceService namespaces,
+            Limits limits,
+            List<HealthCheck> healthChecks,
+            MetadataStore idempotency,
+            ModelRegistry models,
+            DocumentIndex documents,
+            GatewaySecurity security) {
+        this(builder(namespaces)
+                .limits(limits)
+                .healthChecks(healthChecks)
+                .idempotency(idempotency)
+                .models(models)
+                .documents(documents)
+                .security(security));
     }
 
     private Gateway(Builder b) {
@@ -246,14 +271,14 @@ public final class Gateway {
      */
     public HttpResponse handle(HttpRequest request, String platformRequestId) {
         long start = System.nanoTime();
-        String requestId = RequestIds.resolve(request.header("x-request-id"), platformRequestId,
-                request.header("traceparent"));
+        String requestId =
+                RequestIds.resolve(request.header("x-request-id"), platformRequestId, request.header("traceparent"));
         AccessLog.Facts facts = new AccessLog.Facts();
         HttpResponse response;
         try (RequestContext.Scope ignored = RequestContext.enter(requestId);
-             RequestContext.Scope bound = logContext.bind(requestId);
-             Tracing.Span span = Telemetry.tracing().start("request", "abi.request_id", requestId,
-                     "http.request.method", request.method())) {
+                RequestContext.Scope bound = logContext.bind(requestId);
+                Tracing.Span span = Telemetry.tracing()
+                        .start("request", "abi.request_id", requestId, "http.request.method", request.method())) {
             response = serve(request, facts);
             RequestSpans.finish(span, facts.route, response.status());
             response = withHeaders(response, Map.of("X-Request-Id", requestId));
@@ -270,9 +295,11 @@ public final class Gateway {
         } catch (RuntimeException | StackOverflowError e) {
             if (e instanceof RateLimitedException limited) {
                 extra.putAll(limited.decision().headers());
-                metrics.count("abi.ratelimit.rejections", "policy", limited.decision().policy());
+                metrics.count(
+                        "abi.ratelimit.rejections", "policy", limited.decision().policy());
             }
-            response = router.dialectOf(request.path()) == Router.Dialect.OPENAI ? OpenAiErrors.toResponse(e)
+            response = router.dialectOf(request.path()) == Router.Dialect.OPENAI
+                    ? OpenAiErrors.toResponse(e)
                     : ProblemMapper.toResponse(e);
         } finally {
             Audit.PRINCIPAL.remove();
@@ -283,21 +310,32 @@ public final class Gateway {
     }
 
     /** The request's access-log line and its sample of {@code abi.http.requests}; neither may fail the request. */
-    private void observe(HttpRequest request, String requestId, AccessLog.Facts facts, HttpResponse response,
-                         long nanos) {
+    private void observe(
+            HttpRequest request, String requestId, AccessLog.Facts facts, HttpResponse response, long nanos) {
         String route = facts.route == null ? "unmatched" : facts.route;
         try {
-            metrics.record("abi.http.requests", Duration.ofNanos(nanos), "route", route,
-                    "status", Integer.toString(response.status()));
+            metrics.record(
+                    "abi.http.requests",
+                    Duration.ofNanos(nanos),
+                    "route",
+                    route,
+                    "status",
+                    Integer.toString(response.status()));
             if (accessLog) {
                 String device = response.headers().get(GpuRouting.DEVICE_HEADER);
-                AccessLog.log(requestId, request.method(), facts, response.status(), nanos / 1000,
-                        request.body().length, response.stream() == null ? response.body().length : -1,
+                AccessLog.log(
+                        requestId,
+                        request.method(),
+                        facts,
+                        response.status(),
+                        nanos / 1000,
+                        request.body().length,
+                        response.stream() == null ? response.body().length : -1,
                         device == null ? "cpu" : device);
             }
         } catch (RuntimeException e) {
-            System.getLogger(Gateway.class.getName()).log(System.Logger.Level.WARNING,
-                    "request " + requestId + ": metrics or access log failed", e);
+            System.getLogger(Gateway.class.getName())
+                    .log(System.Logger.Level.WARNING, "request " + requestId + ": metrics or access log failed", e);
         }
     }
 
@@ -309,7 +347,8 @@ public final class Gateway {
         if (headerBytes > MAX_HEADER_BYTES) {
             throw new HeadersTooLargeException(headerBytes, MAX_HEADER_BYTES);
         }
-        if (request.method().equals("OPTIONS") && request.header("access-control-request-method") != null
+        if (request.method().equals("OPTIONS")
+                && request.header("access-control-request-method") != null
                 && !security.corsOrigins().isEmpty()) {
             return new HttpResponse(204, Map.of(), new byte[0]); // CORS preflight; the headers are added below
         }
@@ -343,8 +382,8 @@ public final class Gateway {
             }
         }
         if (idempotency != null && IdempotentRequests.applies(request, match)) {
-            return idempotency.handle(request, principalId, match,
-                    () -> match.handler().handle(request, match.params()));
+            return idempotency.handle(
+                    request, principalId, match, () -> match.handler().handle(request, match.params()));
         }
         return match.handler().handle(request, match.params());
     }
@@ -358,8 +397,10 @@ public final class Gateway {
             extra.put("Access-Control-Allow-Origin", security.corsOrigins().contains("*") ? "*" : origin);
             extra.put("Access-Control-Allow-Methods", "GET, POST, PUT, PATCH, DELETE, OPTIONS");
             extra.put("Access-Control-Allow-Headers", "Authorization, Content-Type, Idempotency-Key");
-            extra.put("Access-Control-Expose-Headers", "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset,"
-                    + " Retry-After, Idempotent-Replayed, X-Request-Id");
+            extra.put(
+                    "Access-Control-Expose-Headers",
+                    "RateLimit-Limit, RateLimit-Remaining, RateLimit-Reset,"
+                            + " Retry-After, Idempotent-Replayed, X-Request-Id");
             extra.put("Access-Control-Max-Age", "600");
             if (!security.corsOrigins().contains("*")) {
                 extra.put("Vary", "Origin");
@@ -424,8 +465,8 @@ public final class Gateway {
 
     private void notYet(String method, String pattern, String feature, Router.Dialect dialect) {
         router.add(method, pattern, null, dialect, (r, p) -> {
-            throw new NotImplementedYetException(method + " " + pattern + " needs " + feature
-                    + ", which this deployment does not have configured");
+            throw new NotImplementedYetException(
+                    method + " " + pattern + " needs " + feature + ", which this deployment does not have configured");
         });
     }
 }

@@ -12,8 +12,11 @@ import java.util.Map;
  * @param securityHeaders added to every response (e.g. {@code Strict-Transport-Security}); empty by default
  * @param corsOrigins     origins allowed to call from a browser ({@code *} for any); empty turns CORS off
  */
-public record GatewaySecurity(Authenticator authenticator, RateLimiter rateLimiter,
-                              Map<String, String> securityHeaders, List<String> corsOrigins) {
+public record GatewaySecurity(
+        Authenticator authenticator,
+        RateLimiter rateLimiter,
+        Map<String, String> securityHeaders,
+        List<String> corsOrigins) {
 
     public GatewaySecurity {
         authenticator = authenticator == null ? Authenticator.disabled() : authenticator;
@@ -27,10 +30,16 @@ public record GatewaySecurity(Authenticator authenticator, RateLimiter rateLimit
 
     /** The headers recommended for a public API, for {@code abi.security-headers.enabled}. */
     public static Map<String, String> recommendedHeaders() {
-        return Map.of("Strict-Transport-Security", "max-age=63072000; includeSubDomains",
-                "X-Content-Type-Options", "nosniff",
-                "Cache-Control", "no-store",
-                "Referrer-Policy", "no-referrer",
-                "X-Frame-Options", "DENY");
+        return Map.of(
+                "Strict-Transport-Security",
+                "max-age=63072000; includeSubDomains",
+                "X-Content-Type-Options",
+                "nosniff",
+                "Cache-Control",
+                "no-store",
+                "Referrer-Policy",
+                "no-referrer",
+                "X-Frame-Options",
+                "DENY");
     }
 }

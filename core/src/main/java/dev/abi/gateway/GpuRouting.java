@@ -7,9 +7,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Map;
 
 /**
  * Sends large exact queries to the GPU service ({@code gpu-container}), which serves the same {@code /v1} query
@@ -57,8 +57,9 @@ public final class GpuRouting {
             return Optional.ofNullable(breaker.call(() -> send(namespace, request), failure -> null));
         } catch (RuntimeException notServed) {
             // a 4xx of the service (it cannot see the namespace, say): the CPU answers, the breaker is not charged
-            LOG.log(System.Logger.Level.DEBUG, "GPU service did not answer a query on " + namespace + ": "
-                    + notServed.getMessage());
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    "GPU service did not answer a query on " + namespace + ": " + notServed.getMessage());
             return Optional.empty();
         }
     }
@@ -69,8 +70,8 @@ public final class GpuRouting {
                 .timeout(timeout)
                 .header("Content-Type", HttpResponse.JSON)
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        String requestId = RequestContext.currentId() != null ? RequestContext.currentId()
-                : request.header("x-request-id");
+        String requestId =
+                RequestContext.currentId() != null ? RequestContext.currentId() : request.header("x-request-id");
         if (requestId != null) {
             b.header("X-Request-Id", requestId);
         }
@@ -91,8 +92,7 @@ public final class GpuRouting {
         if (r.statusCode() != 200) {
             throw new IllegalStateException("GPU service answered " + r.statusCode());
         }
-        return new HttpResponse(200, Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"),
-                r.body());
+        return new HttpResponse(200, Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"), r.body());
     }
 
     /** Which failures are the service's fault, for its breaker. */

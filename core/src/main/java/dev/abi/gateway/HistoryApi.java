@@ -1,9 +1,8 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.Role;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.gateway.auth.Role;
 import dev.abi.namespace.NamespaceService;
 import java.io.IOException;
 import java.time.Instant;
@@ -35,8 +34,7 @@ final class HistoryApi {
 
     private HttpResponse versions(String name, HttpRequest request) {
         int limit = queryLong(request, "limit", 20, 1, MAX_VERSIONS).intValue();
-        Long before = request.query().containsKey("before")
-                ? queryLong(request, "before", 0, 0, Long.MAX_VALUE) : null;
+        Long before = request.query().containsKey("before") ? queryLong(request, "before", 0, 0, Long.MAX_VALUE) : null;
         List<NamespaceService.VersionInfo> versions = namespaces.versions(name, limit, before);
         return VectorApi.json(200, g -> {
             g.writeStartObject();
@@ -44,7 +42,8 @@ final class HistoryApi {
             for (NamespaceService.VersionInfo v : versions) {
                 g.writeStartObject();
                 g.writeNumberField("version", v.version());
-                g.writeStringField("commitTs", Instant.ofEpochMilli(v.commitTs()).toString());
+                g.writeStringField(
+                        "commitTs", Instant.ofEpochMilli(v.commitTs()).toString());
                 g.writeNumberField("ops", v.ops());
                 if (v.restoredFrom() != null) {
                     g.writeNumberField("restoredFrom", v.restoredFrom());
@@ -130,8 +129,10 @@ final class HistoryApi {
         try {
             return Instant.parse(n.textValue()).toEpochMilli();
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new ValidationException(field, "must be an RFC 3339 UTC time such as \"2026-11-23T12:00:00Z\", got '"
-                    + VectorApi.abbreviate(n.textValue()) + "'");
+            throw new ValidationException(
+                    field,
+                    "must be an RFC 3339 UTC time such as \"2026-11-23T12:00:00Z\", got '"
+                            + VectorApi.abbreviate(n.textValue()) + "'");
         }
     }
 

@@ -16,8 +16,13 @@ import java.util.TreeMap;
  * @param cancellation set by the front door when the client goes away, so that long work for it stops
  *     ({@link Cancellation#NONE} where the front door cannot tell)
  */
-public record HttpRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
-                          byte[] body, Cancellation cancellation) {
+public record HttpRequest(
+        String method,
+        String path,
+        Map<String, String> query,
+        Map<String, String> headers,
+        byte[] body,
+        Cancellation cancellation) {
 
     public HttpRequest {
         method = method.toUpperCase(Locale.ROOT);
@@ -28,8 +33,8 @@ public record HttpRequest(String method, String path, Map<String, String> query,
     }
 
     /** A request that is never cancelled. */
-    public HttpRequest(String method, String path, Map<String, String> query, Map<String, String> headers,
-                       byte[] body) {
+    public HttpRequest(
+            String method, String path, Map<String, String> query, Map<String, String> headers, byte[] body) {
         this(method, path, query, headers, body, Cancellation.NONE);
     }
 

@@ -1,8 +1,8 @@
 package dev.abi.gateway;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.io.ByteArrayOutputStream;
 import java.util.function.Consumer;
 
 /**

@@ -17,6 +17,7 @@ public final class IdempotencyConflictException extends RuntimeException impleme
     @Override
     public Failure failure() {
         return Failure.of(409, "idempotency-conflict", "Idempotency key conflict", getMessage())
-                .withErrors(List.of(new FieldError("Idempotency-Key", getMessage()))).withCode("idempotency_conflict");
+                .withErrors(List.of(new FieldError("Idempotency-Key", getMessage())))
+                .withCode("idempotency_conflict");
     }
 }

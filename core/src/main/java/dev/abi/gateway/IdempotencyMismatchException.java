@@ -14,6 +14,7 @@ public final class IdempotencyMismatchException extends RuntimeException impleme
     @Override
     public Failure failure() {
         return Failure.of(422, "idempotency-key-reused", "Idempotency key reused", getMessage())
-                .withErrors(List.of(new FieldError("Idempotency-Key", getMessage()))).withCode("idempotency_key_reused");
+                .withErrors(List.of(new FieldError("Idempotency-Key", getMessage())))
+                .withCode("idempotency_key_reused");
     }
 }

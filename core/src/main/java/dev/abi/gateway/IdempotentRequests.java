@@ -36,6 +36,7 @@ final class IdempotentRequests {
     static final Duration TTL = Duration.ofHours(24);
     /** How long an unfinished claim blocks retries; a request that dies holding it stops blocking after this. */
     static final Duration CLAIM_TTL = Duration.ofMinutes(5);
+
     static final int MAX_RECORDED_BYTES = 64 * 1024;
     static final Duration SWEEP_EVERY = Duration.ofHours(1);
     private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,255}");
@@ -51,7 +52,9 @@ final class IdempotentRequests {
 
     /** Whether the request asks for idempotency on a route where it means something: a mutating one. */
     static boolean applies(HttpRequest request, Router.Match match) {
-        return request.header("idempotency-key") != null && !request.method().equals("GET") && match.role() != null
+        return request.header("idempotency-key") != null
+                && !request.method().equals("GET")
+                && match.role() != null
                 && match.role().includes(Role.WRITE);
     }
 
@@ -99,8 +102,10 @@ final class IdempotentRequests {
         try {
             store.collectExpiredIdempotencyRecords();
         } catch (RuntimeException e) {
-            System.getLogger(IdempotentRequests.class.getName()).log(System.Logger.Level.WARNING,
-                    "collecting expired idempotency records failed; the next sweep retries: " + e.getMessage());
+            System.getLogger(IdempotentRequests.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "collecting expired idempotency records failed; the next sweep retries: " + e.getMessage());
         }
     }
 
@@ -113,7 +118,8 @@ final class IdempotentRequests {
     }
 
     private static byte[] encode(HttpResponse r, String bodyHash, String route) {
-        ObjectNode n = JsonBodies.MAPPER.createObjectNode().put("status", r.status()).put("bodySha256", bodyHash);
+        ObjectNode n =
+                JsonBodies.MAPPER.createObjectNode().put("status", r.status()).put("bodySha256", bodyHash);
         String notReplayable = null;
         if (AdminApi.CREATE_KEY_ROUTE.equals(route)) {
             notReplayable = AdminApi.replayNotice(r.body());
@@ -151,8 +157,13 @@ final class IdempotentRequests {
             throw new IdempotencyConflictException(n.get("notReplayable").asText());
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        n.path("headers").fields().forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
+        n.path("headers")
+                .fields()
+                .forEachRemaining(e -> headers.put(e.getKey(), e.getValue().asText()));
         headers.put("Idempotent-Replayed", "true");
-        return new HttpResponse(n.path("status").asInt(), headers, Base64.getDecoder().decode(n.path("body").asText()));
+        return new HttpResponse(
+                n.path("status").asInt(),
+                headers,
+                Base64.getDecoder().decode(n.path("body").asText()));
     }
 }

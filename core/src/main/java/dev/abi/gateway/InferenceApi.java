@@ -1,21 +1,20 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.Role;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.ComputeBudget;
+import dev.abi.gateway.auth.Role;
 import dev.abi.inference.ChatTemplate;
 import dev.abi.inference.Generator;
 import dev.abi.inference.ModelRegistry;
-import dev.abi.inference.UnknownModelException;
-import dev.abi.inference.Vocabulary;
 import dev.abi.inference.PromptTooLongException;
 import dev.abi.inference.SamplingParams;
 import dev.abi.inference.TokenConstraint;
 import dev.abi.inference.TokenLogprob;
+import dev.abi.inference.UnknownModelException;
+import dev.abi.inference.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +45,11 @@ final class InferenceApi {
         router.add("GET", "/v1/models", Role.READ, openAi, (r, p) -> guarded(this::listModels, r))
                 .add("GET", "/v1/models/{id}", Role.READ, openAi, (r, p) -> guarded(req -> model(p.get("id")), r))
                 .add("POST", "/v1/completions", Role.READ, openAi, (r, p) -> guarded(req -> complete(req, false), r))
-                .add("POST", "/v1/chat/completions", Role.READ, openAi,
+                .add(
+                        "POST",
+                        "/v1/chat/completions",
+                        Role.READ,
+                        openAi,
                         (r, p) -> guarded(req -> complete(req, true), r));
     }
 
@@ -116,8 +119,10 @@ final class InferenceApi {
                 throw new ValidationException("prompt", "must be a string (arrays of prompts are not supported)");
             }
             if (p.textValue().length() > budget.maxPromptChars()) {
-                throw new BudgetExceededException("prompt", "is " + p.textValue().length() + " characters; the limit is "
-                        + budget.maxPromptChars(), budget.maxPromptChars());
+                throw new BudgetExceededException(
+                        "prompt",
+                        "is " + p.textValue().length() + " characters; the limit is " + budget.maxPromptChars(),
+                        budget.maxPromptChars());
             }
             prompt = withBos(model, model.tokenizer().encode(p.textValue()));
         }
@@ -126,14 +131,27 @@ final class InferenceApi {
             throw new PromptTooLongException(prompt.length, context);
         }
         int defaultMax = chat ? context - prompt.length : 16;
-        int maxTokens = JsonBodies.intInRange(body, body.has("max_completion_tokens") ? "max_completion_tokens"
-                : "max_tokens", "max_tokens", Math.min(defaultMax, context - prompt.length), 1, context);
+        int maxTokens = JsonBodies.intInRange(
+                body,
+                body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
+                "max_tokens",
+                Math.min(defaultMax, context - prompt.length),
+                1,
+                context);
         SamplingParams params;
         try {
-            params = new SamplingParams(number(body, "temperature", 1f), (int) number(body, "top_k", 0),
-                    number(body, "top_p", 1f), number(body, "min_p", 0f), number(body, "repetition_penalty", 1f),
-                    number(body, "frequency_penalty", 0f), number(body, "presence_penalty", 0f), 64,
-                    body.has("seed") ? body.get("seed").asLong() : System.nanoTime(), maxTokens, stop);
+            params = new SamplingParams(
+                    number(body, "temperature", 1f),
+                    (int) number(body, "top_k", 0),
+                    number(body, "top_p", 1f),
+                    number(body, "min_p", 0f),
+                    number(body, "repetition_penalty", 1f),
+                    number(body, "frequency_penalty", 0f),
+                    number(body, "presence_penalty", 0f),
+                    64,
+                    body.has("seed") ? body.get("seed").asLong() : System.nanoTime(),
+                    maxTokens,
+                    stop);
         } catch (IllegalArgumentException e) {
             String field = e.getMessage().split(" ")[0];
             throw new ValidationException(field, e.getMessage());
@@ -141,41 +159,53 @@ final class InferenceApi {
         boolean stream = JsonBodies.bool(body, "stream", "stream", false);
         boolean includeUsage = includeUsage(body.get("stream_options"), stream);
         int topLogprobs = OpenAiRequestChecks.topLogprobs(body, chat);
-        String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
+        String id =
+                (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
-        Generator plain = topLogprobs < 0 ? new Generator(model.model())
-                : new Generator(model.model()).withLogprobs(topLogprobs);
+        Generator plain =
+                topLogprobs < 0 ? new Generator(model.model()) : new Generator(model.model()).withLogprobs(topLogprobs);
         Generator generator = format == null ? plain : plain.constrained(format);
         if (!stream) {
             Generator.Result r = generator.generate(prompt, params, null, request.cancellation());
             Vocabulary vocab = model.model().vocabulary();
-            return VectorApi.json(200, g -> writeCompletion(g, chat, id, created, model.name(), r,
-                    topLogprobs < 0 ? null : vocab));
+            return VectorApi.json(
+                    200, g -> writeCompletion(g, chat, id, created, model.name(), r, topLogprobs < 0 ? null : vocab));
         }
         int[] promptIds = prompt;
         Vocabulary vocab = topLogprobs < 0 ? null : model.model().vocabulary();
-        return HttpResponse.streaming(200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"),
-                sink -> {
+        return HttpResponse.streaming(
+                200, Map.of("Content-Type", "text/event-stream", "Cache-Control", "no-cache"), sink -> {
                     if (chat) {
                         sink.accept(event(chunk(chat, id, created, model.name(), null, true, null, null)));
                     }
                     try {
                         StreamedLogprobs streamed = new StreamedLogprobs(chat, vocab);
-                        Generator.Result r = generator.generate(promptIds, params, new Generator.TokenListener() {
-                            @Override
-                            public void onText(String text) {
-                                onText(text, List.of());
-                            }
+                        Generator.Result r = generator.generate(
+                                promptIds,
+                                params,
+                                new Generator.TokenListener() {
+                                    @Override
+                                    public void onText(String text) {
+                                        onText(text, List.of());
+                                    }
 
-                            @Override
-                            public void onText(String text, List<TokenLogprob> logprobs) {
-                                sink.accept(event(chunk(chat, id, created, model.name(), text, false, null,
-                                        streamed.next(logprobs))));
-                            }
-                        }, request.cancellation());
+                                    @Override
+                                    public void onText(String text, List<TokenLogprob> logprobs) {
+                                        sink.accept(event(chunk(
+                                                chat,
+                                                id,
+                                                created,
+                                                model.name(),
+                                                text,
+                                                false,
+                                                null,
+                                                streamed.next(logprobs))));
+                                    }
+                                },
+                                request.cancellation());
                         // tokens of a stop sequence were generated but not streamed: their logprobs end the stream
-                        sink.accept(event(chunk(chat, id, created, model.name(), null, false, finish(r),
-                                streamed.rest(r.logprobs()))));
+                        sink.accept(event(chunk(
+                                chat, id, created, model.name(), null, false, finish(r), streamed.rest(r.logprobs()))));
                         if (includeUsage) {
                             sink.accept(event(usageChunk(chat, id, created, model.name(), r)));
                         }
@@ -198,8 +228,10 @@ final class InferenceApi {
             throw new ValidationException("messages", "must be a non-empty array of {\"role\",\"content\"}");
         }
         if (node.size() > budget.maxMessages()) {
-            throw new BudgetExceededException("messages", "holds " + node.size() + " messages; the limit is "
-                    + budget.maxMessages(), budget.maxMessages());
+            throw new BudgetExceededException(
+                    "messages",
+                    "holds " + node.size() + " messages; the limit is " + budget.maxMessages(),
+                    budget.maxMessages());
         }
         long chars = 0;
         List<ChatTemplate.Message> out = new ArrayList<>();
@@ -207,16 +239,20 @@ final class InferenceApi {
             JsonNode m = node.get(i);
             JsonNode role = m.get("role");
             JsonNode content = m.get("content");
-            if (role == null || !role.isTextual()
+            if (role == null
+                    || !role.isTextual()
                     || !List.of("system", "developer", "user", "assistant").contains(role.textValue())) {
-                throw new ValidationException("messages[" + i + "].role", "must be system, developer, user or"
-                        + " assistant");
+                throw new ValidationException(
+                        "messages[" + i + "].role", "must be system, developer, user or" + " assistant");
             }
             String text = OpenAiRequestChecks.content(content, "messages[" + i + "].content");
             chars += text.length();
             if (chars > budget.maxPromptChars()) {
-                throw new BudgetExceededException("messages", "messages[0] to [" + i + "] already hold " + chars
-                        + " characters of content; the limit is " + budget.maxPromptChars(), budget.maxPromptChars());
+                throw new BudgetExceededException(
+                        "messages",
+                        "messages[0] to [" + i + "] already hold " + chars + " characters of content; the limit is "
+                                + budget.maxPromptChars(),
+                        budget.maxPromptChars());
             }
             // OpenAI's developer role is the system role of the models served here
             out.add(new ChatTemplate.Message(role.textValue().equals("developer") ? "system" : role.textValue(), text));
@@ -259,8 +295,15 @@ final class InferenceApi {
         return r.finishReason() == Generator.FinishReason.STOP ? "stop" : "length";
     }
 
-    private static void writeCompletion(JsonGenerator g, boolean chat, String id, long created, String model,
-                                        Generator.Result r, Vocabulary logprobs) throws IOException {
+    private static void writeCompletion(
+            JsonGenerator g,
+            boolean chat,
+            String id,
+            long created,
+            String model,
+            Generator.Result r,
+            Vocabulary logprobs)
+            throws IOException {
         g.writeStartObject();
         g.writeStringField("id", id);
         g.writeStringField("object", chat ? "chat.completion" : "text_completion");
@@ -330,10 +373,19 @@ final class InferenceApi {
         }
     }
 
-    private static String chunk(boolean chat, String id, long created, String model, String piece, boolean roleOnly,
-                                String finishReason, JsonNode logprobs) {
+    private static String chunk(
+            boolean chat,
+            String id,
+            long created,
+            String model,
+            String piece,
+            boolean roleOnly,
+            String finishReason,
+            JsonNode logprobs) {
         ObjectNode n = JsonBodies.MAPPER.createObjectNode();
-        n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+        n.put("id", id)
+                .put("object", chat ? "chat.completion.chunk" : "text_completion")
+                .put("created", created)
                 .put("model", model);
         ObjectNode choice = n.putArray("choices").addObject().put("index", 0);
         if (chat) {
@@ -380,10 +432,14 @@ final class InferenceApi {
     /** The last chunk of a stream with {@code include_usage}: no choices, and the usage of the whole request. */
     private static String usageChunk(boolean chat, String id, long created, String model, Generator.Result r) {
         ObjectNode n = JsonBodies.MAPPER.createObjectNode();
-        n.put("id", id).put("object", chat ? "chat.completion.chunk" : "text_completion").put("created", created)
+        n.put("id", id)
+                .put("object", chat ? "chat.completion.chunk" : "text_completion")
+                .put("created", created)
                 .put("model", model);
         n.putArray("choices");
-        n.putObject("usage").put("prompt_tokens", r.promptTokens()).put("completion_tokens", r.completionTokens())
+        n.putObject("usage")
+                .put("prompt_tokens", r.promptTokens())
+                .put("completion_tokens", r.completionTokens())
                 .put("total_tokens", r.promptTokens() + r.completionTokens());
         return n.toString();
     }

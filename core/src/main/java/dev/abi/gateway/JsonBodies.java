@@ -30,14 +30,14 @@ final class JsonBodies {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxStringLength(MAX_STRING_LENGTH)
-                .build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNestingDepth(MAX_NESTING_DEPTH)
+                        .maxStringLength(MAX_STRING_LENGTH)
+                        .build());
     }
 
-    private JsonBodies() {
-    }
+    private JsonBodies() {}
 
     static JsonNode parseObject(byte[] body) {
         if (body.length == 0) {
@@ -96,7 +96,8 @@ final class JsonBodies {
             throw new ValidationException(path, "must not be empty");
         }
         if (n.size() > limits.maxDimension()) {
-            throw new ValidationException(path, "has " + n.size() + " dimensions; the limit is " + limits.maxDimension());
+            throw new ValidationException(
+                    path, "has " + n.size() + " dimensions; the limit is " + limits.maxDimension());
         }
         float[] out = new float[n.size()];
         for (int i = 0; i < out.length; i++) {
@@ -158,8 +159,8 @@ final class JsonBodies {
             if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw new ValidationException(path, "holds a lone UTF-16 surrogate at index " + i
-                        + "; send well-formed Unicode");
+                throw new ValidationException(
+                        path, "holds a lone UTF-16 surrogate at index " + i + "; send well-formed Unicode");
             }
         }
         return text;
@@ -184,8 +185,8 @@ final class JsonBodies {
             String fieldPath = path + "." + e.getKey();
             requireWellFormed(e.getKey(), path);
             if (e.getKey().isEmpty() || e.getKey().getBytes(StandardCharsets.UTF_8).length > MAX_ATTRIBUTE_NAME_BYTES) {
-                throw new ValidationException(path, "attribute names must be 1 to " + MAX_ATTRIBUTE_NAME_BYTES
-                        + " bytes");
+                throw new ValidationException(
+                        path, "attribute names must be 1 to " + MAX_ATTRIBUTE_NAME_BYTES + " bytes");
             }
             JsonNode v = e.getValue();
             if (v.isArray()) {

@@ -14,8 +14,8 @@ import java.util.regex.Pattern;
  * @param maxDimension  largest vector dimension (4096, an extension documented in docs/api-extensions.md)
  * @param compute       how much model work one request may ask for (embedding tokens, prompt size)
  */
-public record Limits(long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension,
-                     ComputeBudget compute) {
+public record Limits(
+        long maxBodyBytes, int maxBatch, int maxTopK, int maxIdBytes, int maxDimension, ComputeBudget compute) {
 
     /** Namespace names: letters, digits, {@code _} and {@code -}, 1 to 64 characters. */
     public static final Pattern NAMESPACE_NAME = NamespaceLimits.NAMESPACE_NAME;

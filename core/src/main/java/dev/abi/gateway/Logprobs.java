@@ -1,10 +1,10 @@
 package dev.abi.gateway;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.abi.inference.TokenLogprob;
-import dev.abi.inference.Vocabulary;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.abi.inference.TokenLogprob;
+import dev.abi.inference.Vocabulary;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +17,7 @@ import java.util.List;
  */
 final class Logprobs {
 
-    private Logprobs() {
-    }
+    private Logprobs() {}
 
     static void writeChat(JsonGenerator g, List<TokenLogprob> tokens, Vocabulary vocab) throws IOException {
         g.writeObjectFieldStart("logprobs");

@@ -20,8 +20,7 @@ final class MaintenanceApi {
     }
 
     void register(Router router) {
-        router.add("POST", "/v1/admin/namespaces/{ns}/repair", Role.ADMIN,
-                (r, p) -> repair(VectorApi.namespace(p), r));
+        router.add("POST", "/v1/admin/namespaces/{ns}/repair", Role.ADMIN, (r, p) -> repair(VectorApi.namespace(p), r));
     }
 
     private HttpResponse repair(String name, HttpRequest request) {
@@ -35,8 +34,11 @@ final class MaintenanceApi {
             throw new ValidationException("force", "must be true or false");
         }
         NamespaceService.RepairResult r = namespaces.repair(name, seq.asLong(), force.asBoolean(false));
-        Audit.log(request, "namespace.repair", name, "quarantine=" + r.version() + " force=" + force.asBoolean(false)
-                + " copies=" + r.quarantined());
+        Audit.log(
+                request,
+                "namespace.repair",
+                name,
+                "quarantine=" + r.version() + " force=" + force.asBoolean(false) + " copies=" + r.quarantined());
         return VectorApi.json(200, g -> {
             g.writeStartObject();
             g.writeNumberField("version", r.version());

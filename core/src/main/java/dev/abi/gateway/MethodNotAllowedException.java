@@ -22,6 +22,7 @@ public final class MethodNotAllowedException extends RuntimeException implements
     @Override
     public Failure failure() {
         return Failure.of(405, "method-not-allowed", "Method not allowed", getMessage())
-                .withHeaders(Map.of("Allow", String.join(", ", allowed))).withCode("method_not_allowed");
+                .withHeaders(Map.of("Allow", String.join(", ", allowed)))
+                .withCode("method_not_allowed");
     }
 }

@@ -37,8 +37,8 @@ final class ObjectEventsApi {
         JsonNode body = JsonBodies.parseObject(request.body());
         String bucket = bucket(body);
         String key = key(body);
-        IndexResult result = indexer.index(new ObjectCreated(bucket, key, optionalText(body, "etag"),
-                optionalText(body, "version"), size(body), time(body)));
+        IndexResult result = indexer.index(new ObjectCreated(
+                bucket, key, optionalText(body, "etag"), optionalText(body, "version"), size(body), time(body)));
         if (result.outcome() == IndexResult.Outcome.SKIPPED) {
             // an event may race a deletion; a direct call naming a missing object is the caller's mistake
             throw new ValidationException("key", "object '" + key + "' is not in bucket '" + bucket + "'");
@@ -67,8 +67,10 @@ final class ObjectEventsApi {
         try {
             return ObjectKeys.requireValid(key);
         } catch (IllegalArgumentException e) {
-            throw new ValidationException("key", "must be a relative object key of 1 to 1024 bytes with no empty,"
-                    + " '.' or '..' segment and no control character or backslash");
+            throw new ValidationException(
+                    "key",
+                    "must be a relative object key of 1 to 1024 bytes with no empty,"
+                            + " '.' or '..' segment and no control character or backslash");
         }
     }
 

@@ -13,14 +13,13 @@ import java.util.Map;
  */
 final class OpenAiErrors {
 
-    private OpenAiErrors() {
-    }
+    private OpenAiErrors() {}
 
     static HttpResponse toResponse(Throwable t) {
         Failure f = Failures.classify(t);
         ProblemMapper.logCause(f);
-        String type = f.status() == 429 ? "rate_limit_error" : f.status() >= 500 ? "server_error"
-                : "invalid_request_error";
+        String type =
+                f.status() == 429 ? "rate_limit_error" : f.status() >= 500 ? "server_error" : "invalid_request_error";
         HttpResponse r = error(f.status(), f.detail(), type, f.param(), f.code());
         Map<String, String> headers = new LinkedHashMap<>(r.headers());
         headers.putAll(f.headers());

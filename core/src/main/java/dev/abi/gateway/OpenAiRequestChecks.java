@@ -16,11 +16,10 @@ import java.util.List;
 final class OpenAiRequestChecks {
 
     /** Parameters that change what OpenAI would answer and that this server does not implement. */
-    private static final List<String> UNSUPPORTED = List.of("tools", "tool_choice", "functions", "function_call",
-            "parallel_tool_calls", "audio", "prediction");
+    private static final List<String> UNSUPPORTED =
+            List.of("tools", "tool_choice", "functions", "function_call", "parallel_tool_calls", "audio", "prediction");
 
-    private OpenAiRequestChecks() {
-    }
+    private OpenAiRequestChecks() {}
 
     /** @throws ValidationException naming the first offending parameter */
     static void check(JsonNode body) {
@@ -38,8 +37,11 @@ final class OpenAiRequestChecks {
             throw new ValidationException("n", "only n = 1 is supported");
         }
         JsonNode modalities = body.get("modalities");
-        if (modalities != null && !modalities.isNull()
-                && !(modalities.isArray() && modalities.size() == 1 && "text".equals(modalities.get(0).asText()))) {
+        if (modalities != null
+                && !modalities.isNull()
+                && !(modalities.isArray()
+                        && modalities.size() == 1
+                        && "text".equals(modalities.get(0).asText()))) {
             throw new ValidationException("modalities", "only [\"text\"] is supported by this server");
         }
     }
@@ -93,8 +95,10 @@ final class OpenAiRequestChecks {
             case "text" -> null;
             case "json_object" -> TokenConstraint.jsonObject();
             case "json_schema" -> SchemaConstraint.of(schema(format.get("json_schema")));
-            default -> throw new ValidationException("response_format.type", "'" + type + "' is not supported;"
-                    + " use \"text\", \"json_object\" or \"json_schema\"");
+            default ->
+                throw new ValidationException(
+                        "response_format.type",
+                        "'" + type + "' is not supported;" + " use \"text\", \"json_object\" or \"json_schema\"");
         };
     }
 
@@ -117,8 +121,7 @@ final class OpenAiRequestChecks {
         try {
             return SchemaCompiler.compile(spec.get("schema"), strict != null && strict.asBoolean(false));
         } catch (UnsupportedSchemaException e) {
-            throw new ValidationException(e.path().isEmpty() ? at + ".schema" : at + ".schema." + e.path(),
-                    e.reason());
+            throw new ValidationException(e.path().isEmpty() ? at + ".schema" : at + ".schema." + e.path(), e.reason());
         }
     }
 
@@ -155,8 +158,8 @@ final class OpenAiRequestChecks {
             JsonNode part = content.get(j);
             String type = part.path("type").asText("");
             if (!type.equals("text")) {
-                throw new ValidationException(path + "[" + j + "].type", "'" + type + "' parts are not supported;"
-                        + " only text parts are");
+                throw new ValidationException(
+                        path + "[" + j + "].type", "'" + type + "' parts are not supported;" + " only text parts are");
             }
             if (!part.path("text").isTextual()) {
                 throw new ValidationException(path + "[" + j + "].text", "must be a string");

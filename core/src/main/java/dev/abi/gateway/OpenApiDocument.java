@@ -22,9 +22,12 @@ final class OpenApiDocument {
     }
 
     void register(Router router) {
-        router.add("GET", "/v1/openapi.json", null, (r, p) ->
-                new HttpResponse(200, Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"),
-                        document));
+        router.add(
+                "GET",
+                "/v1/openapi.json",
+                null,
+                (r, p) -> new HttpResponse(
+                        200, Map.of("Content-Type", "application/json", "Cache-Control", "max-age=300"), document));
     }
 
     static byte[] read() {

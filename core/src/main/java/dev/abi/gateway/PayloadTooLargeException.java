@@ -6,7 +6,8 @@ import dev.abi.failure.Failure;
 /** The request body is over the configured limit. */
 public final class PayloadTooLargeException extends RuntimeException implements Classified {
     public PayloadTooLargeException(long size, long limit) {
-        super("request body is " + (size < 0 ? "over the limit" : size + " bytes") + "; the limit is " + limit + " bytes");
+        super("request body is " + (size < 0 ? "over the limit" : size + " bytes") + "; the limit is " + limit
+                + " bytes");
     }
 
     @Override

@@ -24,8 +24,7 @@ public final class ProblemMapper {
     private static final String TYPE_BASE = "https://abi.dev/problems/";
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private ProblemMapper() {
-    }
+    private ProblemMapper() {}
 
     public static HttpResponse toResponse(Throwable t) {
         Failure f = Failures.classify(t);
@@ -42,13 +41,20 @@ public final class ProblemMapper {
     static void logCause(Failure f) {
         if (f.cause() != null) {
             String requestId = RequestContext.currentId();
-            LOG.log(System.Logger.Level.ERROR, f.title() + " (" + f.status() + ")"
-                    + (requestId == null ? "" : ", request " + requestId), f.cause());
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    f.title() + " (" + f.status() + ")" + (requestId == null ? "" : ", request " + requestId),
+                    f.cause());
         }
     }
 
-    static HttpResponse problem(int status, String type, String title, String detail, List<FieldError> errors,
-                                Map<String, String> extraHeaders) {
+    static HttpResponse problem(
+            int status,
+            String type,
+            String title,
+            String detail,
+            List<FieldError> errors,
+            Map<String, String> extraHeaders) {
         ObjectNode body = JSON.createObjectNode()
                 .put("type", TYPE_BASE + type)
                 .put("title", title)

@@ -20,12 +20,17 @@ final class QueryBodies {
      *
      * @param model the embedding model of a text query, or null
      */
-    record Spec(float[] vector, String text, String model, String id, int topK, Filter filter,
-                boolean includeValues, boolean includeAttributes) {
-    }
+    record Spec(
+            float[] vector,
+            String text,
+            String model,
+            String id,
+            int topK,
+            Filter filter,
+            boolean includeValues,
+            boolean includeAttributes) {}
 
-    private QueryBodies() {
-    }
+    private QueryBodies() {}
 
     /**
      * The optional {@code consistency} of a query body, {@code "strong"} or {@code "eventual"}; null when absent
@@ -72,7 +77,7 @@ final class QueryBodies {
         boolean attributes = JsonBodies.bool(q, "includeAttributes", prefix + "includeAttributes", false);
         JsonNode f = q.get("filter");
         Filter filter = f == null || f.isNull() ? Filter.ALL : FilterParser.parse(JsonBodies.plain(f));
-        return new Spec(vector, text, m == null || m.isNull() ? null : m.textValue(), id, topK, filter, values,
-                attributes);
+        return new Spec(
+                vector, text, m == null || m.isNull() ? null : m.textValue(), id, topK, filter, values, attributes);
     }
 }

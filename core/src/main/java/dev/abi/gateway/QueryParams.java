@@ -3,8 +3,7 @@ package dev.abi.gateway;
 /** Typed values of a request's query string, each a 400 naming the parameter when malformed or out of range. */
 final class QueryParams {
 
-    private QueryParams() {
-    }
+    private QueryParams() {}
 
     /** An integer parameter in {@code min..max}; {@code dflt} when absent. */
     static long longIn(HttpRequest request, String name, long dflt, long min, long max) {

@@ -1,5 +1,6 @@
 package dev.abi.gateway;
 
+import dev.abi.gateway.auth.Role;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import dev.abi.gateway.auth.Role;
 
 /**
  * A radix (segment trie) router: each node holds its literal children, one parameter child ({@code {name}}) and one
@@ -27,7 +27,8 @@ public final class Router {
 
     /** How a route's failures are rendered: as RFC 9457 problem details, or in OpenAI's error shape. */
     public enum Dialect {
-        PROBLEM, OPENAI
+        PROBLEM,
+        OPENAI
     }
 
     /**
@@ -41,11 +42,9 @@ public final class Router {
     }
 
     /** A registered route, for listings and tests: method, pattern and the role it needs (null: public). */
-    public record RouteInfo(String method, String pattern, Role role) {
-    }
+    public record RouteInfo(String method, String pattern, Role role) {}
 
-    private record Route(String method, String pattern, Role role, Dialect dialect, Handler handler) {
-    }
+    private record Route(String method, String pattern, Role role, Dialect dialect, Handler handler) {}
 
     private static final class Node {
         final Map<String, Node> literals = new HashMap<>();
@@ -84,8 +83,8 @@ public final class Router {
                     node.wildcard = new Node();
                     node.wildcardName = name;
                 } else if (!node.wildcardName.equals(name)) {
-                    throw new IllegalArgumentException(pattern + ": wildcard {" + name + "...} conflicts with {"
-                            + node.wildcardName + "...}");
+                    throw new IllegalArgumentException(
+                            pattern + ": wildcard {" + name + "...} conflicts with {" + node.wildcardName + "...}");
                 }
                 node = node.wildcard;
             } else if (seg.startsWith("{") && seg.endsWith("}")) {
@@ -94,8 +93,8 @@ public final class Router {
                     node.param = new Node();
                     node.paramName = name;
                 } else if (!node.paramName.equals(name)) {
-                    throw new IllegalArgumentException(pattern + ": parameter {" + name + "} conflicts with {"
-                            + node.paramName + "}");
+                    throw new IllegalArgumentException(
+                            pattern + ": parameter {" + name + "} conflicts with {" + node.paramName + "}");
                 }
                 node = node.param;
             } else {
@@ -111,7 +110,9 @@ public final class Router {
     }
 
     public List<RouteInfo> routes() {
-        return routes.stream().map(r -> new RouteInfo(r.method, r.pattern, r.role)).toList();
+        return routes.stream()
+                .map(r -> new RouteInfo(r.method, r.pattern, r.role))
+                .toList();
     }
 
     /**
@@ -124,8 +125,8 @@ public final class Router {
         TreeSet<String> allowed = new TreeSet<>();
         Route found = find(root, parts, 0, method, params, allowed);
         if (found != null) {
-            return new Match(found.handler, Map.copyOf(params), found.role, found.method + " " + found.pattern,
-                    found.dialect);
+            return new Match(
+                    found.handler, Map.copyOf(params), found.role, found.method + " " + found.pattern, found.dialect);
         }
         if (!allowed.isEmpty()) {
             throw new MethodNotAllowedException(method, path, allowed);
@@ -148,8 +149,8 @@ public final class Router {
     }
 
     /** Depth-first: literal, then parameter, then wildcard; collects the methods of paths that match otherwise. */
-    private static Route find(Node node, String[] parts, int i, String method, Map<String, String> params,
-                              Set<String> allowed) {
+    private static Route find(
+            Node node, String[] parts, int i, String method, Map<String, String> params, Set<String> allowed) {
         if (i == parts.length) {
             Route r = node.methods.get(method);
             if (r == null) {

@@ -1,10 +1,9 @@
 package dev.abi.gateway;
 
-import dev.abi.gateway.auth.Role;
-
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.documents.DocumentIndex;
+import dev.abi.gateway.auth.Role;
 import dev.abi.namespace.Consistency;
 import dev.abi.namespace.NamespaceInfo;
 import dev.abi.namespace.NamespaceService;
@@ -14,6 +13,9 @@ import dev.abi.namespace.QueryBatchResult;
 import dev.abi.namespace.QueryResult;
 import dev.abi.namespace.VectorRecord;
 import dev.abi.namespace.WriteResult;
+import dev.abi.telemetry.Metrics;
+import dev.abi.telemetry.QueryObservation;
+import dev.abi.telemetry.Telemetry;
 import dev.abi.vector.Filter;
 import dev.abi.vector.FilterParser;
 import dev.abi.vector.Metric;
@@ -22,13 +24,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import java.util.Map;
 import java.util.LinkedHashMap;
-import dev.abi.telemetry.Metrics;
-import dev.abi.telemetry.QueryObservation;
-import dev.abi.telemetry.Telemetry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /** The namespace and vector routes of the API: decode and validate JSON, call {@link NamespaceService}, encode. */
 final class VectorApi {
@@ -59,7 +58,11 @@ final class VectorApi {
     void register(Router router) {
         new DataPlaneApi(namespaces, limits).register(router);
         router.add("PUT", "/v1/namespaces/{ns}", Role.WRITE, (r, p) -> createNamespace(ns(p), r))
-                .add("GET", "/v1/namespaces/{ns}", Role.READ, (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
+                .add(
+                        "GET",
+                        "/v1/namespaces/{ns}",
+                        Role.READ,
+                        (r, p) -> json(200, g -> writeInfo(g, namespaces.describe(ns(p)))))
                 .add("DELETE", "/v1/namespaces/{ns}", Role.ADMIN, (r, p) -> {
                     namespaces.delete(ns(p));
                     return HttpResponse.noContent();
@@ -78,7 +81,8 @@ final class VectorApi {
     static String namespace(Map<String, String> params) {
         String name = params.get("ns");
         if (!Limits.NAMESPACE_NAME.matcher(name).matches()) {
-            throw new ValidationException("namespace", "must match [A-Za-z0-9_-]{1,64}, got '" + abbreviate(name) + "'");
+            throw new ValidationException(
+                    "namespace", "must match [A-Za-z0-9_-]{1,64}, got '" + abbreviate(name) + "'");
         }
         return name;
     }
@@ -113,7 +117,8 @@ final class VectorApi {
             throw new ValidationException("vectors", "must hold at least one vector");
         }
         if (vectors.size() > limits.maxBatch()) {
-            throw new ValidationException("vectors", "holds " + vectors.size() + " vectors; the limit is " + limits.maxBatch());
+            throw new ValidationException(
+                    "vectors", "holds " + vectors.size() + " vectors; the limit is " + limits.maxBatch());
         }
         List<VectorRecord> records = new ArrayList<>(vectors.size());
         for (int i = 0; i < vectors.size(); i++) {
@@ -127,8 +132,8 @@ final class VectorApi {
             Map<String, Object> attributes = JsonBodies.attributes(v.get("attributes"), path + ".attributes");
             records.add(new VectorRecord(id, values, attributes));
         }
-        WriteResult result = Telemetry.tracing().inSpan("commit", () -> namespaces.upsert(name, records),
-                "abi.op", "upsert");
+        WriteResult result =
+                Telemetry.tracing().inSpan("commit", () -> namespaces.upsert(name, records), "abi.op", "upsert");
         metrics.count("abi.commits", "op", "upsert");
         return json(200, g -> {
             g.writeStartObject();
@@ -153,13 +158,15 @@ final class VectorApi {
         WriteResult result;
         if (byFilter) {
             if (!body.get("filter").isObject() || body.get("filter").isEmpty()) {
-                throw new ValidationException("filter", "must be a non-empty filter object; to delete every vector,"
-                        + " delete the namespace");
+                throw new ValidationException(
+                        "filter",
+                        "must be a non-empty filter object; to delete every vector," + " delete the namespace");
             }
             result = namespaces.writes().deleteMatching(name, FilterParser.parse(JsonBodies.plain(body.get("filter"))));
         } else {
             List<String> ids = ids(body, "ids", limits);
-            result = Telemetry.tracing().inSpan("commit", () -> namespaces.deleteVectors(name, ids), "abi.op", "delete");
+            result =
+                    Telemetry.tracing().inSpan("commit", () -> namespaces.deleteVectors(name, ids), "abi.op", "delete");
         }
         metrics.count("abi.commits", "op", "delete");
         return json(200, g -> {
@@ -216,7 +223,9 @@ final class VectorApi {
             throw new NotImplementedYetException("text queries need an embedding model; none is configured on this"
                     + " deployment (see docs/embeddings.md)");
         }
-        if (byText && (!body.get("text").isTextual() || body.get("text").textValue().isBlank())) {
+        if (byText
+                && (!body.get("text").isTextual()
+                        || body.get("text").textValue().isBlank())) {
             throw new ValidationException("text", "must be a non-empty string");
         }
         float[] vector = byText ? null : JsonBodies.vector(body.get("vector"), "vector", limits);
@@ -224,21 +233,36 @@ final class VectorApi {
         boolean includeAttributes = JsonBodies.bool(body, "includeAttributes", "includeAttributes", false);
         boolean includeValues = JsonBodies.bool(body, "includeValues", "includeValues", false);
         JsonNode filterNode = body.get("filter");
-        Filter filter = filterNode == null || filterNode.isNull() ? Filter.ALL
+        Filter filter = filterNode == null || filterNode.isNull()
+                ? Filter.ALL
                 : FilterParser.parse(JsonBodies.plain(filterNode));
         NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
         // a warm instance sizes the namespace from its cached state: no second log read before the query's own
-        if (gpu != null && !byText && asOf == null && filter == Filter.ALL && gpu.worthIt(
-                namespaces.reads().cachedCount(name).orElseGet(() -> namespaces.describe(name).count()))) {
+        if (gpu != null
+                && !byText
+                && asOf == null
+                && filter == Filter.ALL
+                && gpu.worthIt(namespaces
+                        .reads()
+                        .cachedCount(name)
+                        .orElseGet(() -> namespaces.describe(name).count()))) {
             Optional<HttpResponse> onGpu = gpu.query(name, request);
             if (onGpu.isPresent()) {
                 return onGpu.get();
             }
         }
         QueryResult result = byText
-                ? documents.query(name, body.get("text").textValue(), DocumentsApi.optionalString(body, "model"), topK,
-                        filter, asOf, consistency)
-                : namespaces.query(name, new NamespaceService.Query(vector, topK, filter, asOf, consistency),
+                ? documents.query(
+                        name,
+                        body.get("text").textValue(),
+                        DocumentsApi.optionalString(body, "model"),
+                        topK,
+                        filter,
+                        asOf,
+                        consistency)
+                : namespaces.query(
+                        name,
+                        new NamespaceService.Query(vector, topK, filter, asOf, consistency),
                         body.get("vector").toString() + "|" + topK + "|" + filterNode);
         HttpResponse answer = json(200, g -> {
             g.writeStartObject();
@@ -257,9 +281,13 @@ final class VectorApi {
     /** A query by the values of a stored vector ({@code "id"}): 404 when the state read holds no such id. */
     private HttpResponse queryById(String name, JsonNode body, Consistency consistency) {
         QueryBodies.Spec spec = QueryBodies.parse(body, "", limits);
-        QueryBatchResult r = namespaces.reads().queryAll(name,
-                List.of(new Probe(null, spec.id(), spec.topK(), spec.filter())), HistoryApi.asOf(body.get("asOf")),
-                consistency);
+        QueryBatchResult r = namespaces
+                .reads()
+                .queryAll(
+                        name,
+                        List.of(new Probe(null, spec.id(), spec.topK(), spec.filter())),
+                        HistoryApi.asOf(body.get("asOf")),
+                        consistency);
         return json(200, g -> {
             g.writeStartObject();
             writeMatches(g, r.results().get(0), spec.includeValues(), spec.includeAttributes());
@@ -277,8 +305,8 @@ final class VectorApi {
         }
         JsonNode list = body.get("queries");
         if (!list.isArray() || list.isEmpty() || list.size() > QueryBodies.MAX_QUERIES) {
-            throw new ValidationException("queries", "must be an array of 1 to " + QueryBodies.MAX_QUERIES
-                    + " query objects");
+            throw new ValidationException(
+                    "queries", "must be an array of 1 to " + QueryBodies.MAX_QUERIES + " query objects");
         }
         List<QueryBodies.Spec> specs = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
@@ -296,7 +324,10 @@ final class VectorApi {
         }
         List<Probe> probes = new ArrayList<>(specs.size());
         for (QueryBodies.Spec spec : specs) {
-            probes.add(new Probe(spec.text() != null ? textVector(name, spec) : spec.vector(), spec.id(), spec.topK(),
+            probes.add(new Probe(
+                    spec.text() != null ? textVector(name, spec) : spec.vector(),
+                    spec.id(),
+                    spec.topK(),
                     spec.filter()));
         }
         QueryBatchResult r = namespaces.reads().queryAll(name, probes, HistoryApi.asOf(body.get("asOf")), consistency);
@@ -305,7 +336,11 @@ final class VectorApi {
             g.writeArrayFieldStart("results");
             for (int i = 0; i < specs.size(); i++) {
                 g.writeStartObject();
-                writeMatches(g, r.results().get(i), specs.get(i).includeValues(), specs.get(i).includeAttributes());
+                writeMatches(
+                        g,
+                        r.results().get(i),
+                        specs.get(i).includeValues(),
+                        specs.get(i).includeAttributes());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -322,8 +357,9 @@ final class VectorApi {
         return documents.embedQuery(name, spec.text(), spec.model());
     }
 
-    private static void writeMatches(JsonGenerator g, List<QueryResult.Match> matches, boolean includeValues,
-                                     boolean includeAttributes) throws IOException {
+    private static void writeMatches(
+            JsonGenerator g, List<QueryResult.Match> matches, boolean includeValues, boolean includeAttributes)
+            throws IOException {
         g.writeArrayFieldStart("matches");
         for (QueryResult.Match m : matches) {
             g.writeStartObject();
@@ -356,8 +392,7 @@ final class VectorApi {
         g.writeEndObject();
     }
 
-    static void writeVector(JsonGenerator g, StoredVector v, boolean values, boolean attributes)
-            throws IOException {
+    static void writeVector(JsonGenerator g, StoredVector v, boolean values, boolean attributes) throws IOException {
         g.writeStartObject();
         g.writeStringField("id", v.id());
         writeVectorFields(g, v, values, attributes);

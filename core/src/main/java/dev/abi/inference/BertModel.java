@@ -1,8 +1,8 @@
 package dev.abi.inference;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A BERT sentence-embedding model over a memory-mapped GGUF file ({@code general.architecture = bert}, as llama.cpp
@@ -25,13 +25,28 @@ public final class BertModel implements Embedder, AutoCloseable {
 
     /** How token vectors become one vector (llama.cpp's {@code LLAMA_POOLING_TYPE} ids 1, 2, 3). */
     public enum Pooling {
-        MEAN, CLS, LAST
+        MEAN,
+        CLS,
+        LAST
     }
 
-    private record Layer(WeightMatrix wq, float[] bq, WeightMatrix wk, float[] bk, WeightMatrix wv, float[] bv,
-                         WeightMatrix wo, float[] bo, float[] attnNormW, float[] attnNormB, WeightMatrix up,
-                         float[] bUp, WeightMatrix down, float[] bDown, float[] outNormW, float[] outNormB) {
-    }
+    private record Layer(
+            WeightMatrix wq,
+            float[] bq,
+            WeightMatrix wk,
+            float[] bk,
+            WeightMatrix wv,
+            float[] bv,
+            WeightMatrix wo,
+            float[] bo,
+            float[] attnNormW,
+            float[] attnNormB,
+            WeightMatrix up,
+            float[] bUp,
+            WeightMatrix down,
+            float[] bDown,
+            float[] outNormW,
+            float[] outNormB) {}
 
     private static final InferenceKernels OPS = InferenceKernelsProvider.get();
 
@@ -51,8 +66,8 @@ public final class BertModel implements Embedder, AutoCloseable {
         this.name = name;
         String arch = f.string("general.architecture");
         if (!arch.equals("bert")) {
-            throw new UnsupportedModelException(f.path() + ": architecture '" + arch + "' is not an embedding model"
-                    + " (bert is)");
+            throw new UnsupportedModelException(
+                    f.path() + ": architecture '" + arch + "' is not an embedding model" + " (bert is)");
         }
         int dim = positive("bert.embedding_length");
         int heads = positive("bert.attention.head_count");
@@ -64,11 +79,18 @@ public final class BertModel implements Embedder, AutoCloseable {
             case 1 -> Pooling.MEAN;
             case 2 -> Pooling.CLS;
             case 3 -> Pooling.LAST;
-            default -> throw new UnsupportedModelException(f.path() + ": bert.pooling_type " + poolingId
-                    + " is not supported (1 mean, 2 cls, 3 last are)");
+            default ->
+                throw new UnsupportedModelException(f.path() + ": bert.pooling_type " + poolingId
+                        + " is not supported (1 mean, 2 cls, 3 last are)");
         };
-        this.config = new Config(dim, positive("bert.block_count"), heads, positive("bert.feed_forward_length"),
-                positive("bert.context_length"), f.real("bert.attention.layer_norm_epsilon", 1e-12f), pooling);
+        this.config = new Config(
+                dim,
+                positive("bert.block_count"),
+                heads,
+                positive("bert.feed_forward_length"),
+                positive("bert.context_length"),
+                f.real("bert.attention.layer_norm_epsilon", 1e-12f),
+                pooling);
         this.tokenizer = WordPieceTokenizer.from(f);
         int vocab = f.strings("tokenizer.ggml.tokens").length;
         this.tokenEmbedding = matrix("token_embd.weight", dim, vocab);
@@ -84,14 +106,23 @@ public final class BertModel implements Embedder, AutoCloseable {
         int ffn = config.ffnDim();
         for (int l = 0; l < layers.length; l++) {
             String p = "blk." + l + ".";
-            layers[l] = new Layer(matrix(p + "attn_q.weight", dim, dim), floats(p + "attn_q.bias", dim),
-                    matrix(p + "attn_k.weight", dim, dim), floats(p + "attn_k.bias", dim),
-                    matrix(p + "attn_v.weight", dim, dim), floats(p + "attn_v.bias", dim),
-                    matrix(p + "attn_output.weight", dim, dim), floats(p + "attn_output.bias", dim),
-                    floats(p + "attn_output_norm.weight", dim), floats(p + "attn_output_norm.bias", dim),
-                    matrix(p + "ffn_up.weight", dim, ffn), floats(p + "ffn_up.bias", ffn),
-                    matrix(p + "ffn_down.weight", ffn, dim), floats(p + "ffn_down.bias", dim),
-                    floats(p + "layer_output_norm.weight", dim), floats(p + "layer_output_norm.bias", dim));
+            layers[l] = new Layer(
+                    matrix(p + "attn_q.weight", dim, dim),
+                    floats(p + "attn_q.bias", dim),
+                    matrix(p + "attn_k.weight", dim, dim),
+                    floats(p + "attn_k.bias", dim),
+                    matrix(p + "attn_v.weight", dim, dim),
+                    floats(p + "attn_v.bias", dim),
+                    matrix(p + "attn_output.weight", dim, dim),
+                    floats(p + "attn_output.bias", dim),
+                    floats(p + "attn_output_norm.weight", dim),
+                    floats(p + "attn_output_norm.bias", dim),
+                    matrix(p + "ffn_up.weight", dim, ffn),
+                    floats(p + "ffn_up.bias", ffn),
+                    matrix(p + "ffn_down.weight", ffn, dim),
+                    floats(p + "ffn_down.bias", dim),
+                    floats(p + "layer_output_norm.weight", dim),
+                    floats(p + "layer_output_norm.bias", dim));
         }
     }
 
@@ -176,8 +207,8 @@ public final class BertModel implements Embedder, AutoCloseable {
         int total = 0;
         for (int[] s : sequences) {
             if (s.length == 0 || s.length > maxTokens()) {
-                throw new IllegalArgumentException("a sequence of " + s.length + " tokens (1 to " + maxTokens()
-                        + " allowed)");
+                throw new IllegalArgumentException(
+                        "a sequence of " + s.length + " tokens (1 to " + maxTokens() + " allowed)");
             }
             total += s.length;
         }
@@ -421,8 +452,7 @@ public final class BertModel implements Embedder, AutoCloseable {
             }
         }
 
-        private Gelu() {
-        }
+        private Gelu() {}
 
         static float apply(float x) {
             if (x <= -10f) {

@@ -22,8 +22,8 @@ public final class BpeTokenizer implements Tokenizer {
             + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
     private static final String QWEN2 = "(?:'[sS]|'[tT]|'[rR][eE]|'[vV][eE]|'[mM]|'[lL][lL]|'[dD])"
             + "|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+";
-    private static final String GPT2 = "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+"
-            + "|\\s+(?!\\S)|\\s+";
+    private static final String GPT2 =
+            "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+" + "|\\s+(?!\\S)|\\s+";
 
     private static final char[] BYTE_TO_CHAR = new char[256];
 
@@ -56,8 +56,9 @@ public final class BpeTokenizer implements Tokenizer {
             case "llama-bpe", "llama3", "llama-v3" -> LLAMA3;
             case "qwen2" -> QWEN2;
             case "gpt-2", "gpt2", "default" -> GPT2;
-            default -> throw new UnsupportedModelException("BPE pre-tokenizer '" + pre + "' is not supported yet"
-                    + " (llama-bpe, qwen2 and gpt-2 are)");
+            default ->
+                throw new UnsupportedModelException(
+                        "BPE pre-tokenizer '" + pre + "' is not supported yet" + " (llama-bpe, qwen2 and gpt-2 are)");
         };
         this.pretokenizer = Pattern.compile(regex, Pattern.UNICODE_CHARACTER_CLASS);
         this.ignoreMerges = regex == LLAMA3;
@@ -75,14 +76,16 @@ public final class BpeTokenizer implements Tokenizer {
             throw new UnsupportedModelException(f.path() + ": tokenizer '" + model + "' is not byte-level BPE (gpt2)");
         }
         Object pre = f.metadata().get("tokenizer.ggml.pre");
-        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
-                : null;
-        return new BpeTokenizer(f.strings("tokenizer.ggml.tokens"), types, f.strings("tokenizer.ggml.merges"),
+        int[] types =
+                f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type") : null;
+        return new BpeTokenizer(
+                f.strings("tokenizer.ggml.tokens"),
+                types,
+                f.strings("tokenizer.ggml.merges"),
                 pre instanceof String s ? s : "default");
     }
 
-    private record Bigram(int left, int right, int rank, String text) {
-    }
+    private record Bigram(int left, int right, int rank, String text) {}
 
     @Override
     public int[] encodeWithSpecials(String text) {
@@ -133,8 +136,8 @@ public final class BpeTokenizer implements Tokenizer {
             prev[s] = s - 1;
             next[s] = s + 1 < symbols.size() ? s + 1 : -1;
         }
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.rank != b.rank ? Integer.compare(a.rank, b.rank)
-                : Integer.compare(a.left, b.left));
+        PriorityQueue<Bigram> queue = new PriorityQueue<>(
+                (a, b) -> a.rank != b.rank ? Integer.compare(a.rank, b.rank) : Integer.compare(a.left, b.left));
         for (int s = 1; s < symbols.size(); s++) {
             addBigram(symbols, s - 1, s, queue);
         }

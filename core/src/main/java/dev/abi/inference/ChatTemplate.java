@@ -15,10 +15,14 @@ public enum ChatTemplate {
         public String render(List<Message> messages) {
             StringBuilder sb = new StringBuilder();
             for (Message m : messages) {
-                sb.append("<|start_header_id|>").append(m.role()).append("<|end_header_id|>\n\n")
-                        .append(m.content().strip()).append("<|eot_id|>");
+                sb.append("<|start_header_id|>")
+                        .append(m.role())
+                        .append("<|end_header_id|>\n\n")
+                        .append(m.content().strip())
+                        .append("<|eot_id|>");
             }
-            return sb.append("<|start_header_id|>assistant<|end_header_id|>\n\n").toString();
+            return sb.append("<|start_header_id|>assistant<|end_header_id|>\n\n")
+                    .toString();
         }
     },
     CHATML("<|im_end|>") {
@@ -26,7 +30,11 @@ public enum ChatTemplate {
         public String render(List<Message> messages) {
             StringBuilder sb = new StringBuilder();
             for (Message m : messages) {
-                sb.append("<|im_start|>").append(m.role()).append('\n').append(m.content()).append("<|im_end|>\n");
+                sb.append("<|im_start|>")
+                        .append(m.role())
+                        .append('\n')
+                        .append(m.content())
+                        .append("<|im_end|>\n");
             }
             return sb.append("<|im_start|>assistant\n").toString();
         }
@@ -46,12 +54,16 @@ public enum ChatTemplate {
             for (Message m : messages) {
                 switch (m.role()) {
                     case "system" -> system = system == null ? m.content() : system + "\n" + m.content();
-                    case "assistant" -> sb.append(' ').append(m.content().strip()).append(" </s>");
+                    case "assistant" ->
+                        sb.append(' ').append(m.content().strip()).append(" </s>");
                     default -> {
-                        String content = system == null ? m.content() : "<<SYS>>\n" + system + "\n<</SYS>>\n\n"
-                                + m.content();
+                        String content =
+                                system == null ? m.content() : "<<SYS>>\n" + system + "\n<</SYS>>\n\n" + m.content();
                         system = null;
-                        sb.append(first ? "" : "<s>").append("[INST] ").append(content.strip()).append(" [/INST]");
+                        sb.append(first ? "" : "<s>")
+                                .append("[INST] ")
+                                .append(content.strip())
+                                .append(" [/INST]");
                         first = false;
                     }
                 }
@@ -76,13 +88,18 @@ public enum ChatTemplate {
                 }
             }
             StringBuilder sb = new StringBuilder();
-            List<Message> turns = messages.stream().filter(m -> !m.role().equals("system")).toList();
+            List<Message> turns =
+                    messages.stream().filter(m -> !m.role().equals("system")).toList();
             for (int i = 0; i < turns.size(); i++) {
                 Message m = turns.get(i);
                 if (m.role().equals("assistant")) {
                     sb.append(' ').append(m.content().strip()).append("</s>");
                 } else if (i == turns.size() - 1 && system != null) {
-                    sb.append("[INST] ").append(system).append("\n\n").append(m.content()).append("[/INST]");
+                    sb.append("[INST] ")
+                            .append(system)
+                            .append("\n\n")
+                            .append(m.content())
+                            .append("[/INST]");
                 } else {
                     sb.append("[INST] ").append(m.content()).append("[/INST]");
                 }
@@ -109,7 +126,11 @@ public enum ChatTemplate {
                 if (role.equals("user")) {
                     system = null;
                 }
-                sb.append("<start_of_turn>").append(role).append('\n').append(content.strip()).append("<end_of_turn>\n");
+                sb.append("<start_of_turn>")
+                        .append(role)
+                        .append('\n')
+                        .append(content.strip())
+                        .append("<end_of_turn>\n");
             }
             return sb.append("<start_of_turn>model\n").toString();
         }
@@ -120,7 +141,11 @@ public enum ChatTemplate {
         public String render(List<Message> messages) {
             StringBuilder sb = new StringBuilder();
             for (Message m : messages) {
-                sb.append("<|").append(m.role()).append("|>\n").append(m.content()).append("<|end|>\n");
+                sb.append("<|")
+                        .append(m.role())
+                        .append("|>\n")
+                        .append(m.content())
+                        .append("<|end|>\n");
             }
             return sb.append("<|assistant|>\n").toString();
         }
@@ -131,15 +156,18 @@ public enum ChatTemplate {
         public String render(List<Message> messages) {
             StringBuilder sb = new StringBuilder();
             for (Message m : messages) {
-                sb.append("<|").append(m.role()).append("|>\n").append(m.content()).append("</s>\n");
+                sb.append("<|")
+                        .append(m.role())
+                        .append("|>\n")
+                        .append(m.content())
+                        .append("</s>\n");
             }
             return sb.append("<|assistant|>\n").toString();
         }
     };
 
     /** One chat message. */
-    public record Message(String role, String content) {
-    }
+    public record Message(String role, String content) {}
 
     private final String endOfTurn;
 

@@ -3,8 +3,7 @@ package dev.abi.inference;
 /** IEEE half-precision conversions, rounding to nearest even like ggml's F16C path. */
 final class Float16 {
 
-    private Float16() {
-    }
+    private Float16() {}
 
     static float toFloat(short h) {
         return Float.float16ToFloat(h);

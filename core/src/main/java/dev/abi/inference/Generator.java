@@ -1,8 +1,8 @@
 package dev.abi.inference;
 
-import dev.abi.telemetry.InferenceMetrics;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
+import dev.abi.telemetry.InferenceMetrics;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -27,14 +27,21 @@ public final class Generator {
     }
 
     /** Why generation ended, in OpenAI's terms. */
-    public enum FinishReason { STOP, LENGTH }
+    public enum FinishReason {
+        STOP,
+        LENGTH
+    }
 
     /**
      * The whole result; {@code logprobs} holds one entry per generated token (the end-of-sequence token excluded)
      * when the generator was made {@link #withLogprobs}, else it is empty.
      */
-    public record Result(String text, int promptTokens, int completionTokens, FinishReason finishReason,
-                         List<TokenLogprob> logprobs) {
+    public record Result(
+            String text,
+            int promptTokens,
+            int completionTokens,
+            FinishReason finishReason,
+            List<TokenLogprob> logprobs) {
         public Result(String text, int promptTokens, int completionTokens, FinishReason finishReason) {
             this(text, promptTokens, completionTokens, finishReason, List.of());
         }
@@ -116,8 +123,8 @@ public final class Generator {
         TokenConstraint constraint = this.constraint == null ? null : this.constraint.create(vocab, params.stop());
         while (generated.size() < params.maxTokens()) {
             float[] raw = topLogprobs >= 0 ? logits.clone() : null; // the sampler changes logits in place
-            if (constraint != null && !constraint.mask(logits,
-                    Math.min(params.maxTokens() - generated.size(), context - length))) {
+            if (constraint != null
+                    && !constraint.mask(logits, Math.min(params.maxTokens() - generated.size(), context - length))) {
                 break; // no token fits: the budget was too small for any object
             }
             int next = sampler.sample(logits, history, length);
@@ -133,10 +140,14 @@ public final class Generator {
             }
             generated.add(next);
             history[length++] = next;
-            String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+            String text =
+                    vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
             int stopAt = firstStop(text, params.stop());
             if (stopAt >= 0) {
-                emit(listener, text.substring(emitted.length(), Math.max(emitted.length(), stopAt)), logprobs,
+                emit(
+                        listener,
+                        text.substring(emitted.length(), Math.max(emitted.length(), stopAt)),
+                        logprobs,
                         reported);
                 emitted = text.substring(0, Math.max(emitted.length(), stopAt));
                 reason = FinishReason.STOP;
@@ -154,7 +165,8 @@ public final class Generator {
             cancellation.throwIfCancelled("generated token " + (generated.size() + 1));
             logits = session.forward(next);
         }
-        String text = vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+        String text =
+                vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
         if (text.length() > emitted.length()) {
             emit(listener, text.substring(emitted.length()), logprobs, reported);
         }

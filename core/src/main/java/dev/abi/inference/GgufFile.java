@@ -2,6 +2,7 @@ package dev.abi.inference;
 
 import java.io.IOException;
 import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
@@ -13,7 +14,6 @@ import java.nio.file.StandardOpenOption;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.nio.ByteBuffer;
 
 /**
  * A GGUF file (versions 2 and 3): metadata, tensor infos, and memory-mapped tensor data.
@@ -36,8 +36,14 @@ public final class GgufFile implements AutoCloseable {
     private final Map<String, GgufTensorInfo> tensors;
     private final long dataStart;
 
-    private GgufFile(Path path, FileChannel channel, long fileSize, int version, Map<String, Object> metadata,
-                     Map<String, GgufTensorInfo> tensors, long dataStart) {
+    private GgufFile(
+            Path path,
+            FileChannel channel,
+            long fileSize,
+            int version,
+            Map<String, Object> metadata,
+            Map<String, GgufTensorInfo> tensors,
+            long dataStart) {
         this.path = path;
         this.channel = channel;
         this.fileSize = fileSize;
@@ -154,15 +160,24 @@ public final class GgufFile implements AutoCloseable {
                     elements *= d;
                 }
                 long bytes = type.bytesFor(elements);
-                if (offset < 0 || offset % alignment != 0 || bytes < 0 || dataStart + offset > size
+                if (offset < 0
+                        || offset % alignment != 0
+                        || bytes < 0
+                        || dataStart + offset > size
                         || bytes > size - dataStart - offset) {
                     throw r.bad("tensor '" + name + "' (" + bytes + " bytes at data offset "
                             + Long.toUnsignedString(offset) + ") lies outside the file of " + size + " bytes");
                 }
                 tensors.put(name, new GgufTensorInfo(name, e.getValue(), type, dataStart + offset, bytes));
             }
-            return new GgufFile(path, channel, size, version, Collections.unmodifiableMap(metadata),
-                    Collections.unmodifiableMap(tensors), dataStart);
+            return new GgufFile(
+                    path,
+                    channel,
+                    size,
+                    version,
+                    Collections.unmodifiableMap(metadata),
+                    Collections.unmodifiableMap(tensors),
+                    dataStart);
         } catch (BufferUnderflowException e) {
             throw r.bad("truncated at byte " + header.position());
         }
@@ -279,8 +294,8 @@ public final class GgufFile implements AutoCloseable {
     private <T> T as(String key, Class<T> type) {
         Object v = required(key);
         if (!type.isInstance(v)) {
-            throw new ModelFormatException(path + ": metadata '" + key + "' is " + typeName(v) + ", not "
-                    + type.getSimpleName());
+            throw new ModelFormatException(
+                    path + ": metadata '" + key + "' is " + typeName(v) + ", not " + type.getSimpleName());
         }
         return type.cast(v);
     }
@@ -325,8 +340,11 @@ public final class GgufFile implements AutoCloseable {
             byte[] bytes = new byte[(int) len];
             b.get(bytes);
             try {
-                return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes))
+                return StandardCharsets.UTF_8
+                        .newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(bytes))
                         .toString();
             } catch (CharacterCodingException e) {
                 // tokenizer vocabularies may hold raw bytes; keep them as Latin-1 rather than failing
@@ -370,8 +388,9 @@ public final class GgufFile implements AutoCloseable {
                 case 4, 5, 6 -> 4;
                 case 8, 10, 11, 12 -> 8;
                 case 9 -> 12;
-                default -> throw bad("metadata '" + key + "' array has unknown element type "
-                        + Integer.toUnsignedString(type));
+                default ->
+                    throw bad(
+                            "metadata '" + key + "' array has unknown element type " + Integer.toUnsignedString(type));
             };
             if (count < 0 || count > b.remaining() / minSize) {
                 throw bad("metadata '" + key + "' array of " + Long.toUnsignedString(count)

@@ -8,10 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 
 /**
  * Writes GGUF version 3 files: metadata (strings, 32-bit integers and floats, booleans, and arrays of strings,
@@ -21,8 +21,7 @@ public final class GgufWriter {
 
     private static final int ALIGNMENT = 32;
 
-    private record Tensor(String name, long[] dims, GgmlType type, byte[] data) {
-    }
+    private record Tensor(String name, long[] dims, GgmlType type, byte[] data) {}
 
     private final Map<String, Object> metadata = new LinkedHashMap<>();
     private final List<Tensor> tensors = new ArrayList<>();
@@ -40,8 +39,8 @@ public final class GgufWriter {
             elements *= d;
         }
         if (type.bytesFor(elements) != data.length) {
-            throw new IllegalArgumentException("tensor '" + name + "': " + data.length + " bytes for " + elements
-                    + " " + type + " elements");
+            throw new IllegalArgumentException(
+                    "tensor '" + name + "': " + data.length + " bytes for " + elements + " " + type + " elements");
         }
         tensors.add(new Tensor(name, dims.clone(), type, data));
         return this;

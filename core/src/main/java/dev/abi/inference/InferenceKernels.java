@@ -49,8 +49,8 @@ public interface InferenceKernels {
     void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out);
 
     /** As {@link #dotQ8Row4}, for Q4_0 rows ({@link #dotQ4Row}). */
-    void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
-            float[] out);
+    void dotQ4Row4(
+            byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums, float[] out);
 
     /**
      * Rows per weight panel of {@link #gemmPanel}: two vectors' worth of lanes on the Vector API (32 at 512 bits),

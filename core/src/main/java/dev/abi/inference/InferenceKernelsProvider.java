@@ -23,8 +23,7 @@ public final class InferenceKernelsProvider {
 
     private static final MappedRowKernels MAPPED = loadMapped();
 
-    private InferenceKernelsProvider() {
-    }
+    private InferenceKernelsProvider() {}
 
     /** The backend in use. */
     public static InferenceKernels get() {
@@ -68,7 +67,8 @@ public final class InferenceKernelsProvider {
         } else {
             try {
                 k = (MappedRowKernels) Class.forName("dev.abi.inference.PanamaMappedRowKernels")
-                        .getDeclaredConstructor().newInstance();
+                        .getDeclaredConstructor()
+                        .newInstance();
                 why = "JDK " + Runtime.version().feature();
             } catch (ReflectiveOperationException | LinkageError e) {
                 why = "PanamaMappedRowKernels not loadable (" + e + "): a classes directory rather than the "
@@ -76,7 +76,9 @@ public final class InferenceKernelsProvider {
             }
         }
         boolean used = k != null && MAPPED_ON;
-        LOG.log(System.Logger.Level.INFO, "Quantized weight rows: {0} ({1})",
+        LOG.log(
+                System.Logger.Level.INFO,
+                "Quantized weight rows: {0} ({1})",
                 used ? "read in place from the mapping" : "copied to the heap per row",
                 used ? why : k != null ? MAPPED_PROPERTY + " is not true" : why);
         return k;

@@ -15,10 +15,12 @@ final class JsonConstraint implements TokenConstraint {
     private final String[] pieces;
     /** Tokens of plain string text (no quote, backslash or control character): inside a string they keep the state. */
     private final boolean[] plain;
+
     private final int eos;
     private final List<String> stops;
     /** The end of the text so far, as long as the longest stop sequence less one. */
     private String tail = "";
+
     private final JsonPrefix state = new JsonPrefix();
 
     /** @param stops stop sequences: a token whose text holds one is never chosen, so no stop cuts the object */
@@ -48,7 +50,9 @@ final class JsonConstraint implements TokenConstraint {
                 allowed = state.complete();
             } else if (plainString && id < pieces.length && plain[id]) {
                 allowed = plainFits; // plain text inside a string leaves the state as it is: no copy to try
-            } else if (state.complete() || id >= pieces.length || pieces[id].isEmpty()
+            } else if (state.complete()
+                    || id >= pieces.length
+                    || pieces[id].isEmpty()
                     || pieces[id].isBlank() && !state.inString()) {
                 allowed = false; // whitespace alone outside strings would let a model pad instead of writing
             } else {

@@ -13,11 +13,32 @@ import java.util.Arrays;
 public final class JsonPrefix {
 
     private enum Mode {
-        START, VALUE, KEY_OR_END, KEY, COLON, AFTER_VALUE, VALUE_OR_END, STRING, ESCAPE, UNICODE, NUMBER, LITERAL, DONE
+        START,
+        VALUE,
+        KEY_OR_END,
+        KEY,
+        COLON,
+        AFTER_VALUE,
+        VALUE_OR_END,
+        STRING,
+        ESCAPE,
+        UNICODE,
+        NUMBER,
+        LITERAL,
+        DONE
     }
 
     /** Number phases: a digit is still needed in SIGN, FRAC_START, EXP_START and EXP_SIGN. */
-    private enum Num { SIGN, ZERO, INT, FRAC_START, FRAC, EXP_START, EXP_SIGN, EXP }
+    private enum Num {
+        SIGN,
+        ZERO,
+        INT,
+        FRAC_START,
+        FRAC,
+        EXP_START,
+        EXP_SIGN,
+        EXP
+    }
 
     private char[] stack = new char[16]; // '{' or '['
     private int depth;
@@ -29,8 +50,7 @@ public final class JsonPrefix {
     private int literalAt;
 
     /** A recognizer at the start of the text. */
-    public JsonPrefix() {
-    }
+    public JsonPrefix() {}
 
     /** An independent copy of this recognizer's state. */
     public JsonPrefix copy() {
@@ -182,8 +202,8 @@ public final class JsonPrefix {
             case STRING -> key ? 3 : 1;
             case ESCAPE -> 1 + (key ? 3 : 1);
             case UNICODE -> hexLeft + (key ? 3 : 1);
-            case NUMBER -> num == Num.SIGN || num == Num.FRAC_START || num == Num.EXP_START || num == Num.EXP_SIGN
-                    ? 1 : 0;
+            case NUMBER ->
+                num == Num.SIGN || num == Num.FRAC_START || num == Num.EXP_START || num == Num.EXP_SIGN ? 1 : 0;
             case LITERAL -> literal.length() - literalAt;
             default -> 0;
         };

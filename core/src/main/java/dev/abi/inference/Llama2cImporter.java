@@ -1,13 +1,13 @@
 package dev.abi.inference;
 
 import java.io.IOException;
+import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.nio.BufferUnderflowException;
 
 /**
  * Converts a llama2.c checkpoint ({@code model.bin}: a 7-int header, then fp32 weights in llama2.c's order) and its
@@ -17,8 +17,7 @@ import java.nio.BufferUnderflowException;
  */
 public final class Llama2cImporter {
 
-    private Llama2cImporter() {
-    }
+    private Llama2cImporter() {}
 
     /**
      * @throws ModelFormatException naming the file when the header or sizes do not add up
@@ -37,18 +36,29 @@ public final class Llama2cImporter {
         int seqLen = m.getInt();
         boolean shared = vocabField > 0;
         int vocab = Math.abs(vocabField);
-        if (dim <= 0 || hidden <= 0 || layers <= 0 || heads <= 0 || kvHeads <= 0 || vocab <= 0 || seqLen <= 0
-                || dim % heads != 0 || heads % kvHeads != 0) {
-            throw new ModelFormatException(checkpoint + ": header " + Arrays.toString(new int[] {dim, hidden, layers,
-                heads, kvHeads, vocabField, seqLen}) + " is not a llama2.c model");
+        if (dim <= 0
+                || hidden <= 0
+                || layers <= 0
+                || heads <= 0
+                || kvHeads <= 0
+                || vocab <= 0
+                || seqLen <= 0
+                || dim % heads != 0
+                || heads % kvHeads != 0) {
+            throw new ModelFormatException(checkpoint + ": header "
+                    + Arrays.toString(new int[] {dim, hidden, layers, heads, kvHeads, vocabField, seqLen})
+                    + " is not a llama2.c model");
         }
         int headSize = dim / heads;
         int kvDim = kvHeads * headSize;
-        long floats = (long) vocab * dim + (long) layers * (2L * dim + 2L * dim * dim + 2L * dim * kvDim
-                + 3L * dim * hidden) + dim + (long) seqLen * headSize + (shared ? 0 : (long) vocab * dim);
+        long floats = (long) vocab * dim
+                + (long) layers * (2L * dim + 2L * dim * dim + 2L * dim * kvDim + 3L * dim * hidden)
+                + dim
+                + (long) seqLen * headSize
+                + (shared ? 0 : (long) vocab * dim);
         if (floats * 4 > m.remaining()) {
-            throw new ModelFormatException(checkpoint + ": " + m.remaining() + " bytes of weights, the header needs "
-                    + floats * 4);
+            throw new ModelFormatException(
+                    checkpoint + ": " + m.remaining() + " bytes of weights, the header needs " + floats * 4);
         }
         float[] embedding = take(m, vocab * dim);
         float[][] attnNorm = takeEach(m, layers, dim);

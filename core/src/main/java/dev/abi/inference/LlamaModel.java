@@ -21,10 +21,19 @@ public final class LlamaModel implements AutoCloseable {
     private final RowExecutor executor;
 
     /** One block's weights; the attention biases are null where the file has none. */
-    record Layer(float[] attnNorm, WeightMatrix wq, WeightMatrix wk, WeightMatrix wv, WeightMatrix wo,
-                 float[] ffnNorm, WeightMatrix gate, WeightMatrix up, WeightMatrix down,
-                 float[] bq, float[] bk, float[] bv) {
-    }
+    record Layer(
+            float[] attnNorm,
+            WeightMatrix wq,
+            WeightMatrix wk,
+            WeightMatrix wv,
+            WeightMatrix wo,
+            float[] ffnNorm,
+            WeightMatrix gate,
+            WeightMatrix up,
+            WeightMatrix down,
+            float[] bq,
+            float[] bk,
+            float[] bv) {}
 
     private LlamaModel(GgufFile file, RowExecutor executor) {
         this.file = file;
@@ -38,15 +47,18 @@ public final class LlamaModel implements AutoCloseable {
         }
         // Llama 3.1+: each rotary frequency divided by its factor (ggml_rope_ext's freq_factors)
         this.ropeFactors = file.tensors().containsKey("rope_freqs.weight")
-                ? vector("rope_freqs.weight", config.ropeDim() / 2) : null;
+                ? vector("rope_freqs.weight", config.ropeDim() / 2)
+                : null;
         this.tokenEmbedding = matrix("token_embd.weight", config.dim(), config.vocabSize());
         this.output = file.tensors().containsKey("output.weight")
-                ? matrix("output.weight", config.dim(), config.vocabSize()) : tokenEmbedding;
+                ? matrix("output.weight", config.dim(), config.vocabSize())
+                : tokenEmbedding;
         this.outputNorm = vector("output_norm.weight", config.dim());
         this.layers = new Layer[config.layers()];
         for (int l = 0; l < layers.length; l++) {
             String p = "blk." + l + ".";
-            layers[l] = new Layer(vector(p + "attn_norm.weight", config.dim()),
+            layers[l] = new Layer(
+                    vector(p + "attn_norm.weight", config.dim()),
                     matrix(p + "attn_q.weight", config.dim(), config.dim()),
                     matrix(p + "attn_k.weight", config.dim(), config.kvDim()),
                     matrix(p + "attn_v.weight", config.dim(), config.kvDim()),
@@ -55,7 +67,8 @@ public final class LlamaModel implements AutoCloseable {
                     matrix(p + "ffn_gate.weight", config.dim(), config.ffnDim()),
                     matrix(p + "ffn_up.weight", config.dim(), config.ffnDim()),
                     matrix(p + "ffn_down.weight", config.ffnDim(), config.dim()),
-                    bias(p + "attn_q.bias", config.dim()), bias(p + "attn_k.bias", config.kvDim()),
+                    bias(p + "attn_q.bias", config.dim()),
+                    bias(p + "attn_k.bias", config.kvDim()),
                     bias(p + "attn_v.bias", config.kvDim()));
         }
         this.vocabulary = Vocabulary.from(file);
@@ -162,8 +175,8 @@ public final class LlamaModel implements AutoCloseable {
     private float[] bias(String name, int length) {
         if (!file.tensors().containsKey(name)) {
             if (config.architecture().equals("qwen2")) {
-                throw new ModelFormatException(file.path() + ": tensor '" + name + "' is missing (qwen2 has "
-                        + "attention biases)");
+                throw new ModelFormatException(
+                        file.path() + ": tensor '" + name + "' is missing (qwen2 has " + "attention biases)");
             }
             return null;
         }

@@ -1,7 +1,7 @@
 package dev.abi.inference;
 
-
 import java.util.Arrays;
+
 /**
  * One sequence being decoded: the KV cache (kept in half precision, as llama.cpp's default cache type is F16) and
  * the scratch buffers of the forward pass. Not thread-safe; one per request.
@@ -182,8 +182,8 @@ public final class LlamaSession {
         }
         for (int token : tokens) {
             if (token < 0 || token >= c.vocabSize()) {
-                throw new IllegalArgumentException("token id " + token + " is outside the vocabulary of "
-                        + c.vocabSize());
+                throw new IllegalArgumentException(
+                        "token id " + token + " is outside the vocabulary of " + c.vocabSize());
             }
         }
         int kvDim = c.kvDim();

@@ -28,10 +28,18 @@ interface MappedRowKernels {
      * {@link #dotQ4Row} of the rows at {@code offset0} and {@code offset1} into {@code out[r]} and {@code out[r + 1]}:
      * each activation block loaded once for both, each row's result the same bits as alone.
      */
-    void dotQ4Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, int[] aSums,
-                    float[] out, int r);
+    void dotQ4Rows2(
+            Object data,
+            long offset0,
+            long offset1,
+            int blocks,
+            short[] aqWide,
+            float[] aScales,
+            int[] aSums,
+            float[] out,
+            int r);
 
     /** As {@link #dotQ4Rows2}, for {@link #dotQ8Row}. */
-    void dotQ8Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, float[] out,
-                    int r);
+    void dotQ8Rows2(
+            Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, float[] out, int r);
 }

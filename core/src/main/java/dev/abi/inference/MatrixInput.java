@@ -11,7 +11,13 @@ package dev.abi.inference;
 final class MatrixInput implements RowExecutor.RowTask {
 
     /** The forms kernels take their input in. */
-    enum Form { FLOAT, F16, BF16, Q8_0, Q8_K }
+    enum Form {
+        FLOAT,
+        F16,
+        BF16,
+        Q8_0,
+        Q8_K
+    }
 
     final Form form;
     final int cols;
@@ -21,6 +27,7 @@ final class MatrixInput implements RowExecutor.RowTask {
     final WeightMatrix.Q8Activations q8;
     /** The input quantized to Q8_K super-blocks (Q8_K). */
     final WeightMatrix.Q8KActivations q8k;
+
     private final byte[][] bytes;
     private final byte[][] moreBytes;
     private final float[][] floats;

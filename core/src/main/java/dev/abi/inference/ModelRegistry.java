@@ -5,16 +5,16 @@ import dev.abi.telemetry.Telemetry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.TreeSet;
 
 /**
  * The models an instance serves, by name: text generation models ({@link #get}) and sentence-embedding models
@@ -25,12 +25,10 @@ import java.util.TreeSet;
 public final class ModelRegistry implements AutoCloseable {
 
     /** A loaded model with its tokenizer and chat template. */
-    public record Loaded(String name, LlamaModel model, Tokenizer tokenizer, ChatTemplate chatTemplate) {
-    }
+    public record Loaded(String name, LlamaModel model, Tokenizer tokenizer, ChatTemplate chatTemplate) {}
 
     /** A model kept as an object: fetched once per instance to local storage, its SHA-256 checked. */
-    public record StoredModel(dev.abi.store.ObjectStore store, String key, String sha256) {
-    }
+    public record StoredModel(dev.abi.store.ObjectStore store, String key, String sha256) {}
 
     private final Map<String, Path> paths;
     private final Map<String, StoredModel> stored;
@@ -92,8 +90,8 @@ public final class ModelRegistry implements AutoCloseable {
             Telemetry.metrics().record(MetricNames.MODEL_LOADS, Telemetry.since(loadStart), "kind", "generation");
             try (GgufFile f = GgufFile.open(path)) {
                 Object template = f.metadata().get("tokenizer.chat_template");
-                return new Loaded(n, model, Tokenizer.from(f),
-                        ChatTemplate.detect(template instanceof String s ? s : null));
+                return new Loaded(
+                        n, model, Tokenizer.from(f), ChatTemplate.detect(template instanceof String s ? s : null));
             } catch (RuntimeException e) {
                 model.close();
                 throw e;

@@ -29,12 +29,14 @@ final class PanamaInferenceKernels implements InferenceKernels {
         FloatVector acc1 = FloatVector.zero(SPECIES);
         int i = 0;
         for (; i + step < bound; i += 2 * step) {
-            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                    .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
             acc1 = FloatVector.fromArray(SPECIES, a, aOffset + i + step)
                     .fma(FloatVector.fromArray(SPECIES, b, bOffset + i + step), acc1);
         }
         for (; i < bound; i += step) {
-            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i).fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
+            acc0 = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                    .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc0);
         }
         float sum = sum(acc0.add(acc1));
         for (; i < len; i++) {
@@ -50,7 +52,8 @@ final class PanamaInferenceKernels implements InferenceKernels {
         FloatVector av = FloatVector.broadcast(SPECIES, a);
         int i = 0;
         for (; i < bound; i += step) {
-            FloatVector.fromArray(SPECIES, x, xo + i).fma(av, FloatVector.fromArray(SPECIES, y, yo + i))
+            FloatVector.fromArray(SPECIES, x, xo + i)
+                    .fma(av, FloatVector.fromArray(SPECIES, y, yo + i))
                     .intoArray(y, yo + i);
         }
         for (; i < len; i++) {
@@ -62,7 +65,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
     public int panelWidth() {
         return 2 * SPECIES.length();
     }
-
 
     @Override
     public void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows) {
@@ -154,6 +156,7 @@ final class PanamaInferenceKernels implements InferenceKernels {
         }
         return s;
     }
+
     @Override
     public String name() {
         return "panama-" + SPECIES.vectorBitSize();
@@ -170,10 +173,10 @@ final class PanamaInferenceKernels implements InferenceKernels {
         int i = 0;
         int bound = len - len % 16;
         for (; i < bound; i += 16) {
-            ShortVector x = (ShortVector) ByteVector.fromArray(BYTES_128, a, aOffset + i)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
-            ShortVector y = (ShortVector) ByteVector.fromArray(BYTES_128, b, bOffset + i)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector x = (ShortVector)
+                    ByteVector.fromArray(BYTES_128, a, aOffset + i).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector y = (ShortVector)
+                    ByteVector.fromArray(BYTES_128, b, bOffset + i).convertShape(VectorOperators.B2S, SHORTS_256, 0);
             ShortVector p = x.mul(y);
             acc = acc.add(p.convertShape(VectorOperators.S2I, INTS_256, 0))
                     .add(p.convertShape(VectorOperators.S2I, INTS_256, 1));
@@ -209,14 +212,13 @@ final class PanamaInferenceKernels implements InferenceKernels {
             int wo = b * Q8_0_BYTES;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
                     .add(((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
-                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                             .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
             IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0))
-                    .fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
         }
         return sum(acc);
     }
@@ -233,10 +235,10 @@ final class PanamaInferenceKernels implements InferenceKernels {
             int wo = b * Q8_0_BYTES;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             ShortVector p0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
             ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
             FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
@@ -268,14 +270,20 @@ final class PanamaInferenceKernels implements InferenceKernels {
      * to 16 ints and accumulated with the block's scale {@code d}.
      */
     static FloatVector q4Block(ByteVector q, short[] aqWide, int b, float d, FloatVector acc) {
-        return q4Block(q, ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK),
-                ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2), d, acc);
+        return q4Block(
+                q,
+                ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK),
+                ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2),
+                d,
+                acc);
     }
 
     /** {@link #q4Block(ByteVector, short[], int, float, FloatVector)} with the block's activation halves loaded. */
     static FloatVector q4Block(ByteVector q, ShortVector a0, ShortVector a1, float d, FloatVector acc) {
         ShortVector w = (ShortVector) q.convertShape(VectorOperators.B2S, SHORTS_256, 0);
-        ShortVector p = w.and((short) 0x0F).mul(a0).add(w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(a1));
+        ShortVector p = w.and((short) 0x0F)
+                .mul(a0)
+                .add(w.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F).mul(a1));
         IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
         return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }
@@ -311,8 +319,8 @@ final class PanamaInferenceKernels implements InferenceKernels {
     }
 
     @Override
-    public void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
-                          float[] out) {
+    public void dotQ4Row4(
+            byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums, float[] out) {
         if (!WIDE) {
             for (int t = 0; t < 4; t++) {
                 out[t] = dotQ4Row(row, blocks, aq[t], aqWide[t], aScales[t], aSums[t]);
@@ -354,7 +362,8 @@ final class PanamaInferenceKernels implements InferenceKernels {
     }
 
     /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */
-    private static FloatVector blockFma(ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {
+    private static FloatVector blockFma(
+            ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {
         ShortVector p = w0.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
                 .add(w1.mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
         IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);

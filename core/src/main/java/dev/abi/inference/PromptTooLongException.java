@@ -9,8 +9,10 @@ public final class PromptTooLongException extends RuntimeException {
     private final String param;
 
     public PromptTooLongException(int promptTokens, int context) {
-        this("the prompt is " + promptTokens + " tokens; the model's context is " + context
-                + " tokens, and at least one must be left for the reply", "messages");
+        this(
+                "the prompt is " + promptTokens + " tokens; the model's context is " + context
+                        + " tokens, and at least one must be left for the reply",
+                "messages");
     }
 
     public PromptTooLongException(String message, String param) {

@@ -16,6 +16,5 @@ final class QuantBlock {
     /** Bytes of a block's half-precision scale, before its quants. */
     static final int SCALE_BYTES = 2;
 
-    private QuantBlock() {
-    }
+    private QuantBlock() {}
 }

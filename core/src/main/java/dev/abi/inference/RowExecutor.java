@@ -80,8 +80,10 @@ public final class RowExecutor implements AutoCloseable {
             synchronized (RowExecutor.class) {
                 e = defaultExecutor;
                 if (e == null) {
-                    e = new RowExecutor(Math.max(1, Integer.getInteger(THREADS_PROPERTY,
-                            Runtime.getRuntime().availableProcessors())));
+                    e = new RowExecutor(Math.max(
+                            1,
+                            Integer.getInteger(
+                                    THREADS_PROPERTY, Runtime.getRuntime().availableProcessors())));
                     defaultExecutor = e;
                 }
             }

@@ -1,9 +1,9 @@
 package dev.abi.inference;
 
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.SplittableRandom;
 
 /** Picks tokens from logits according to {@link SamplingParams}; deterministic for a given seed. */
 public final class Sampler {
@@ -31,8 +31,8 @@ public final class Sampler {
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a])
-                : Integer.compare(a, b));
+        Arrays.sort(
+                order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
         int keep = params.topK() > 0 ? Math.min(params.topK(), n) : n;
         // softmax over the kept candidates, at temperature 1 for the top-p and min-p cuts (as llama.cpp)
         double max = logits[order[0]];

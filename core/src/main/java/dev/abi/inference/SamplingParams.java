@@ -9,9 +9,18 @@ import java.util.List;
  * @param maxTokens stop after this many generated tokens
  * @param stop stop sequences: generation ends before the first one appears in the text, which omits it
  */
-public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
-                             float frequencyPenalty, float presencePenalty, int penaltyWindow, long seed,
-                             int maxTokens, List<String> stop) {
+public record SamplingParams(
+        float temperature,
+        int topK,
+        float topP,
+        float minP,
+        float repetitionPenalty,
+        float frequencyPenalty,
+        float presencePenalty,
+        int penaltyWindow,
+        long seed,
+        int maxTokens,
+        List<String> stop) {
 
     public static final SamplingParams GREEDY = new SamplingParams(0f, 0, 1f, 0f, 1f, 0f, 0f, 64, 0, 128, List.of());
 
@@ -38,12 +47,32 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
     }
 
     public SamplingParams withStop(List<String> sequences) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty,
-                penaltyWindow, seed, maxTokens, sequences);
+        return new SamplingParams(
+                temperature,
+                topK,
+                topP,
+                minP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                penaltyWindow,
+                seed,
+                maxTokens,
+                sequences);
     }
 
     public SamplingParams withMaxTokens(int n) {
-        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, frequencyPenalty, presencePenalty,
-                penaltyWindow, seed, n, stop);
+        return new SamplingParams(
+                temperature,
+                topK,
+                topP,
+                minP,
+                repetitionPenalty,
+                frequencyPenalty,
+                presencePenalty,
+                penaltyWindow,
+                seed,
+                n,
+                stop);
     }
 }

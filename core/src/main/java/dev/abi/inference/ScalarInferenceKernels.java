@@ -61,8 +61,8 @@ final class ScalarInferenceKernels implements InferenceKernels {
     }
 
     @Override
-    public void dotQ4Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums,
-            float[] out) {
+    public void dotQ4Row4(
+            byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, int[][] aSums, float[] out) {
         for (int t = 0; t < 4; t++) {
             out[t] = dotQ4Row(row, blocks, aq[t], aqWide[t], aScales[t], aSums[t]);
         }

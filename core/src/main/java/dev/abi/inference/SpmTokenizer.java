@@ -45,20 +45,21 @@ public final class SpmTokenizer implements Tokenizer {
     public static SpmTokenizer from(GgufFile f) {
         String model = f.string("tokenizer.ggml.model");
         if (!model.equals("llama")) {
-            throw new UnsupportedModelException(f.path() + ": tokenizer '" + model + "' is not supported yet"
-                    + " (SentencePiece, 'llama', is)");
+            throw new UnsupportedModelException(
+                    f.path() + ": tokenizer '" + model + "' is not supported yet" + " (SentencePiece, 'llama', is)");
         }
         String[] tokens = f.strings("tokenizer.ggml.tokens");
         float[] scores = f.floats("tokenizer.ggml.scores");
         if (scores.length != tokens.length) {
-            throw new ModelFormatException(f.path() + ": " + scores.length + " scores for " + tokens.length + " tokens");
+            throw new ModelFormatException(
+                    f.path() + ": " + scores.length + " scores for " + tokens.length + " tokens");
         }
         Object prefix = f.metadata().get("tokenizer.ggml.add_space_prefix");
-        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
-                : null;
+        int[] types =
+                f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type") : null;
         if (types != null && types.length != tokens.length) {
-            throw new ModelFormatException(f.path() + ": " + types.length + " token types for " + tokens.length
-                    + " tokens");
+            throw new ModelFormatException(
+                    f.path() + ": " + types.length + " token types for " + tokens.length + " tokens");
         }
         return new SpmTokenizer(tokens, scores, types, !(prefix instanceof Boolean b) || b);
     }
@@ -75,8 +76,7 @@ public final class SpmTokenizer implements Tokenizer {
         }
     }
 
-    private record Bigram(int left, int right, float score, int size) {
-    }
+    private record Bigram(int left, int right, float score, int size) {}
 
     @Override
     public int[] encode(String text) {
@@ -105,8 +105,8 @@ public final class SpmTokenizer implements Tokenizer {
             i += n;
         }
         symbols.get(symbols.size() - 1).next = -1;
-        PriorityQueue<Bigram> queue = new PriorityQueue<>((a, b) -> a.score != b.score
-                ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
+        PriorityQueue<Bigram> queue = new PriorityQueue<>(
+                (a, b) -> a.score != b.score ? Float.compare(b.score, a.score) : Integer.compare(a.left, b.left));
         Map<String, int[]> reverseMerges = new HashMap<>();
         for (int s = 1; s < symbols.size(); s++) {
             tryAddBigram(symbols, s - 1, s, queue, reverseMerges);
@@ -115,7 +115,9 @@ public final class SpmTokenizer implements Tokenizer {
             Bigram bigram = queue.poll();
             Symbol left = symbols.get(bigram.left);
             Symbol right = symbols.get(bigram.right);
-            if (left.text.isEmpty() || right.text.isEmpty() || left.text.length() + right.text.length() != bigram.size) {
+            if (left.text.isEmpty()
+                    || right.text.isEmpty()
+                    || left.text.length() + right.text.length() != bigram.size) {
                 continue; // one side was merged away meanwhile
             }
             left.text = left.text + right.text;
@@ -134,8 +136,8 @@ public final class SpmTokenizer implements Tokenizer {
         return out.stream().mapToInt(Integer::intValue).toArray();
     }
 
-    private void tryAddBigram(List<Symbol> symbols, int left, int right, PriorityQueue<Bigram> queue,
-                              Map<String, int[]> reverseMerges) {
+    private void tryAddBigram(
+            List<Symbol> symbols, int left, int right, PriorityQueue<Bigram> queue, Map<String, int[]> reverseMerges) {
         if (left < 0 || right < 0) {
             return;
         }

@@ -1,10 +1,10 @@
 package dev.abi.inference;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+
 /** Text to token ids, as the model's vocabulary defines it. */
 public interface Tokenizer {
 
@@ -25,14 +25,15 @@ public interface Tokenizer {
         return switch (model) {
             case "llama" -> SpmTokenizer.from(f);
             case "gpt2" -> BpeTokenizer.from(f);
-            default -> throw new UnsupportedModelException(f.path() + ": tokenizer '" + model
-                    + "' is not supported for generation yet (llama and gpt2 are)");
+            default ->
+                throw new UnsupportedModelException(f.path() + ": tokenizer '" + model
+                        + "' is not supported for generation yet (llama and gpt2 are)");
         };
     }
 
     /** Splits {@code text} at the given special-token strings, encoding the text between with {@code plain}. */
-    static int[] withSpecials(String text, List<String> specials, Map<String, Integer> ids,
-                              BiFunction<String, Boolean, int[]> plain) {
+    static int[] withSpecials(
+            String text, List<String> specials, Map<String, Integer> ids, BiFunction<String, Boolean, int[]> plain) {
         List<Integer> out = new ArrayList<>();
         int at = 0;
         boolean first = true;

@@ -6,7 +6,9 @@ import java.util.List;
 public final class UnknownModelException extends RuntimeException {
 
     public UnknownModelException(String name, List<String> available) {
-        super("the model '" + name + "' does not exist; available: " + (available.isEmpty() ? "none (put *.gguf"
-                + " files in the models directory, -Dabi.models-dir)" : String.join(", ", available)));
+        super("the model '" + name + "' does not exist; available: "
+                + (available.isEmpty()
+                        ? "none (put *.gguf" + " files in the models directory, -Dabi.models-dir)"
+                        : String.join(", ", available)));
     }
 }

@@ -31,15 +31,20 @@ public final class Vocabulary {
     /** The vocabulary of a GGUF file (a model, or a vocabulary-only file such as llama.cpp's {@code ggml-vocab-*}). */
     public static Vocabulary from(GgufFile f) {
         String[] pieces = f.strings("tokenizer.ggml.tokens");
-        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type") ? f.ints("tokenizer.ggml.token_type")
+        int[] types = f.metadata().containsKey("tokenizer.ggml.token_type")
+                ? f.ints("tokenizer.ggml.token_type")
                 : new int[pieces.length];
         if (types.length != pieces.length) {
-            throw new ModelFormatException(f.path() + ": " + types.length + " token types for " + pieces.length
-                    + " tokens");
+            throw new ModelFormatException(
+                    f.path() + ": " + types.length + " token types for " + pieces.length + " tokens");
         }
         Object model = f.metadata().get("tokenizer.ggml.model");
-        return new Vocabulary(pieces, types, (int) f.integer("tokenizer.ggml.bos_token_id", 1),
-                (int) f.integer("tokenizer.ggml.eos_token_id", 2), "gpt2".equals(model));
+        return new Vocabulary(
+                pieces,
+                types,
+                (int) f.integer("tokenizer.ggml.bos_token_id", 1),
+                (int) f.integer("tokenizer.ggml.eos_token_id", 2),
+                "gpt2".equals(model));
     }
 
     public int size() {

@@ -13,8 +13,7 @@ import java.util.function.IntConsumer;
  * where it is available), which is exact, so every backend gives the same integers; large matrices spread their rows
  * over the cores. F32, F16 and BF16 rows are dotted on the Vector API in float lanes, as ggml's SIMD kernels do.
  */
-public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, WeightMatrix.Quantized,
-        WeightMatrix.KQuant {
+public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, WeightMatrix.Quantized, WeightMatrix.KQuant {
 
     /** Matrices at least this large (rows times columns) spread their rows over the cores. */
     static final long PARALLEL_THRESHOLD = 1 << 18;
@@ -88,8 +87,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * As {@link #of(GgufTensorInfo, ByteBuffer, InferenceKernels, RowExecutor)}, Q8_0 and Q4_0 rows read in place by
      * {@code mapped}, or copied when it is null (tests compare the two paths).
      */
-    static WeightMatrix of(GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor,
-                           MappedRowKernels mapped) {
+    static WeightMatrix of(
+            GgufTensorInfo info, ByteBuffer data, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
         int cols = info.rowLength();
         int rows = info.rows();
         return switch (info.type()) {
@@ -100,8 +99,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             case Q4_1, Q5_0, Q5_1 -> new Unpacked(data, rows, cols, ops, executor, info.type());
             case BF16 -> new BF16(data, rows, cols, ops, executor);
             case Q4_K, Q5_K, Q6_K -> new KQuant(data, rows, cols, ops, executor, info.type());
-            default -> throw new UnsupportedModelException("tensor '" + info.name() + "' is " + info.type()
-                    + ", which this release cannot compute with yet (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K are built)");
+            default ->
+                throw new UnsupportedModelException(
+                        "tensor '" + info.name() + "' is " + info.type()
+                                + ", which this release cannot compute with yet (F32, F16, BF16, Q8_0, Q4_0, Q4_1, Q5_0, Q5_1, Q4_K, Q5_K and Q6_K are built)");
         };
     }
 
@@ -393,8 +394,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         /** {@link #data} as {@link #mapped} takes it. */
         final Object segment;
 
-        Quantized(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
-                  MappedRowKernels mapped) {
+        Quantized(
+                ByteBuffer data,
+                int rows,
+                int cols,
+                InferenceKernels ops,
+                RowExecutor executor,
+                MappedRowKernels mapped) {
             super(data, rows, cols, ops, executor);
             this.mapped = mapped;
             this.segment = mapped != null ? mapped.wrap(data) : null;
@@ -504,8 +510,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
-        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
-             MappedRowKernels mapped) {
+        Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
             super(data, rows, cols, ops, executor, mapped);
         }
 
@@ -536,9 +541,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
-            ops.dotQ8Row4(row, blocks, new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
+            ops.dotQ8Row4(
+                    row,
+                    blocks,
+                    new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
                     new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
-                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales}, out);
+                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
+                    out);
         }
 
         @Override
@@ -559,8 +568,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      * element j + 16 the high nibble minus 8. Q8_0 activations.
      */
     static final class Q4_0 extends Quantized {
-        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor,
-             MappedRowKernels mapped) {
+        Q4_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
             super(data, rows, cols, ops, executor, mapped);
         }
 
@@ -591,10 +599,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
-            ops.dotQ4Row4(row, blocks, new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
+            ops.dotQ4Row4(
+                    row,
+                    blocks,
+                    new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
                     new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
                     new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
-                    new int[][] {a[t].sums, a[t + 1].sums, a[t + 2].sums, a[t + 3].sums}, out);
+                    new int[][] {a[t].sums, a[t + 1].sums, a[t + 2].sums, a[t + 3].sums},
+                    out);
         }
 
         @Override
@@ -884,8 +896,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             if (j < 4) {
                 return new int[] {b[q + j] & 63, b[q + j + 4] & 63};
             }
-            return new int[] {(b[q + j + 4] & 0xF) | (((b[q + j - 4] & 0xFF) >>> 6) << 4),
-                ((b[q + j + 4] & 0xFF) >>> 4) | (((b[q + j] & 0xFF) >>> 6) << 4)};
+            return new int[] {
+                (b[q + j + 4] & 0xF) | (((b[q + j - 4] & 0xFF) >>> 6) << 4),
+                ((b[q + j + 4] & 0xFF) >>> 4) | (((b[q + j] & 0xFF) >>> 6) << 4)
+            };
         }
 
         /** {@code d, dmin (halves), scales[12], qs[128]}. */

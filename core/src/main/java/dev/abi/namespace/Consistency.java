@@ -33,7 +33,7 @@ public enum Consistency {
                 return c;
             }
         }
-        throw new IllegalArgumentException("must be \"strong\" or \"eventual\", got "
-                + (wire == null ? "null" : "\"" + wire + "\""));
+        throw new IllegalArgumentException(
+                "must be \"strong\" or \"eventual\", got " + (wire == null ? "null" : "\"" + wire + "\""));
     }
 }

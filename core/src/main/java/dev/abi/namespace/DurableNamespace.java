@@ -33,20 +33,18 @@ final class DurableNamespace {
     private static final int OWN_WAL_CACHE = 256;
 
     /** A state of the namespace: the vectors after log entry {@code seq}. */
-    record State(long seq, long commitTs, VectorIndex index) {
-    }
+    record State(long seq, long commitTs, VectorIndex index) {}
 
     /** A named, pinned version. */
-    record Tag(String name, long seq, long commitTs) {
-    }
+    record Tag(String name, long seq, long commitTs) {}
 
     private final NamespaceConfig config;
     private final ObjectStore objects;
     private final CommitLog log;
     private final ManifestLog manifests;
     /** Batches this instance wrote, so replaying its own writes needs no GET. */
-    private final Map<String, List<Operation>> ownWal = Collections.synchronizedMap(
-            new LinkedHashMap<>(16, 0.75f, true) {
+    private final Map<String, List<Operation>> ownWal =
+            Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
                 @Override
                 protected boolean removeEldestEntry(Map.Entry<String, List<Operation>> eldest) {
                     return size() > OWN_WAL_CACHE;
@@ -60,13 +58,18 @@ final class DurableNamespace {
     /** From this many vectors compactions store a clustered segment. */
     private final int clusterThreshold;
 
-    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
-            int graphThreshold) {
+    DurableNamespace(
+            NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata, int graphThreshold) {
         this(config, objects, log, metadata, graphThreshold, Integer.MAX_VALUE);
     }
 
-    DurableNamespace(NamespaceConfig config, ObjectStore objects, CommitLog log, MetadataStore metadata,
-            int graphThreshold, int clusterThreshold) {
+    DurableNamespace(
+            NamespaceConfig config,
+            ObjectStore objects,
+            CommitLog log,
+            MetadataStore metadata,
+            int graphThreshold,
+            int clusterThreshold) {
         this.clusterThreshold = clusterThreshold;
         this.metadata = metadata;
         this.graphThreshold = graphThreshold;
@@ -184,11 +187,13 @@ final class DurableNamespace {
             return cached;
         }
         StoredObject wal = objects.get(e.walKey())
-                .orElseThrow(() -> new CorruptObjectException(e.walKey(), e.seq(), "WAL object of log entry "
-                        + e.seq() + " is missing"));
+                .orElseThrow(() -> new CorruptObjectException(
+                        e.walKey(), e.seq(), "WAL object of log entry " + e.seq() + " is missing"));
         if (Checksums.crc32c(wal.bytes()) != e.walCrc()) {
-            throw new CorruptObjectException(e.walKey(), e.seq(), "WAL object does not match the CRC32C its log"
-                    + " entry " + e.seq() + " recorded");
+            throw new CorruptObjectException(
+                    e.walKey(),
+                    e.seq(),
+                    "WAL object does not match the CRC32C its log" + " entry " + e.seq() + " recorded");
         }
         try {
             return WalCodec.decode(e.walKey(), wal.bytes());
@@ -234,8 +239,10 @@ final class DurableNamespace {
             try {
                 return loadFrom(m, seq);
             } catch (CorruptObjectException e) {
-                LOG.log(System.Logger.Level.ERROR, "namespace " + config.name() + ": manifest " + m.version()
-                        + " is unreadable (" + e.getMessage() + "); falling back to an older one");
+                LOG.log(
+                        System.Logger.Level.ERROR,
+                        "namespace " + config.name() + ": manifest " + m.version() + " is unreadable (" + e.getMessage()
+                                + "); falling back to an older one");
                 if (first == null) {
                     first = e;
                 }
@@ -300,8 +307,8 @@ final class DurableNamespace {
      * @throws PreconditionFailedException when the name is taken
      */
     Tag tag(String name, LogEntry at) {
-        byte[] json = Checksums.sealJson(Checksums.newJson().put("name", name).put("seq", at.seq())
-                .put("commitTs", at.commitTs()));
+        byte[] json = Checksums.sealJson(
+                Checksums.newJson().put("name", name).put("seq", at.seq()).put("commitTs", at.commitTs()));
         objects.putIfAbsent(tagKey(name), json);
         return new Tag(name, at.seq(), at.commitTs());
     }
@@ -324,6 +331,9 @@ final class DurableNamespace {
 
     private static Tag parseTag(String key, byte[] bytes) {
         var n = Checksums.openJson(key, bytes);
-        return new Tag(n.path("name").asText(), n.path("seq").asLong(), n.path("commitTs").asLong());
+        return new Tag(
+                n.path("name").asText(),
+                n.path("seq").asLong(),
+                n.path("commitTs").asLong());
     }
 }

@@ -23,8 +23,7 @@ import java.util.Set;
 final class GarbageCollector {
 
     /** What one run deleted and kept. */
-    record Report(int deleted, int kept, long oldestRestorableSeq) {
-    }
+    record Report(int deleted, int kept, long oldestRestorableSeq) {}
 
     private final Duration retention;
     private final Duration grace;
@@ -61,9 +60,13 @@ final class GarbageCollector {
         int kept = 0;
         for (ObjectInfo info : listed) {
             String rest = info.key().substring(ns.root().length());
-            boolean collectable = rest.startsWith("wal/") || rest.startsWith("log/") || rest.startsWith("seg/")
+            boolean collectable = rest.startsWith("wal/")
+                    || rest.startsWith("log/")
+                    || rest.startsWith("seg/")
                     || rest.startsWith("manifest/");
-            if (collectable && !live.contains(info.key()) && !live.contains(segmentOfPart(info.key()))
+            if (collectable
+                    && !live.contains(info.key())
+                    && !live.contains(segmentOfPart(info.key()))
                     && info.lastModified() < cutoff) {
                 ns.objects().delete(info.key());
                 deleted++;

@@ -1,12 +1,12 @@
 package dev.abi.namespace;
 
-import dev.abi.telemetry.MetricNames;
-import dev.abi.telemetry.Telemetry;
 import dev.abi.store.IndexerLease;
 import dev.abi.store.LogEntry;
 import dev.abi.store.Manifest;
 import dev.abi.store.Operation;
 import dev.abi.store.SegmentRef;
+import dev.abi.telemetry.MetricNames;
+import dev.abi.telemetry.Telemetry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -31,11 +31,16 @@ import java.util.OptionalLong;
 final class Indexer {
 
     /** What a fold did. */
-    enum Outcome { COMMITTED, UP_TO_DATE, LEASE_HELD, FENCED, LEASE_LOST }
+    enum Outcome {
+        COMMITTED,
+        UP_TO_DATE,
+        LEASE_HELD,
+        FENCED,
+        LEASE_LOST
+    }
 
     /** The outcome, and the manifest that is newest afterwards (when known). */
-    record Result(Outcome outcome, Manifest manifest) {
-    }
+    record Result(Outcome outcome, Manifest manifest) {}
 
     private final IndexerLease lease;
     private final String owner;
@@ -70,8 +75,12 @@ final class Indexer {
         try (LeaseKeeper keeper = new LeaseKeeper(lease, ns.root(), owner, ttl, acquired.getAsLong(), clock)) {
             long started = System.nanoTime();
             Result result = foldAs(ns, acquired.getAsLong(), compact, keeper);
-            Telemetry.metrics().record(MetricNames.INDEX_FOLDS, Telemetry.since(started), "outcome",
-                    result.outcome().name().toLowerCase(java.util.Locale.ROOT));
+            Telemetry.metrics()
+                    .record(
+                            MetricNames.INDEX_FOLDS,
+                            Telemetry.since(started),
+                            "outcome",
+                            result.outcome().name().toLowerCase(java.util.Locale.ROOT));
             return result;
         }
     }
@@ -94,24 +103,32 @@ final class Indexer {
         if (head.seq() <= current.appliedThroughSeq() && !newEpoch && !(compact && !compacted)) {
             return new Result(Outcome.UP_TO_DATE, current);
         }
-        Plan plan = head.seq() <= current.appliedThroughSeq() ? new Plan(current.segments(), Map.of())
+        Plan plan = head.seq() <= current.appliedThroughSeq()
+                ? new Plan(current.segments(), Map.of())
                 : plan(ns, current, head.seq());
         if (keeper != null && !keeper.renewIfDue()) {
             return new Result(Outcome.LEASE_LOST, current);
         }
         List<SegmentRef> segments;
         int count = -1;
-        long deltas = plan.base().stream().filter(s -> Segments.DELTA.equals(s.kind())).count()
+        long deltas = plan.base().stream()
+                        .filter(s -> Segments.DELTA.equals(s.kind()))
+                        .count()
                 + (plan.net().isEmpty() ? 0 : 1);
-        if (deltas > maxDeltas || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
+        if (deltas > maxDeltas
+                || (compact && (!plan.base().isEmpty() || !plan.net().isEmpty()))) {
             // compact: one base segment with the whole state, and no delta written just to be replaced
             // no background build while the net operations go in: writeBase builds the graph once, in parallel
             long compactionStart = System.nanoTime();
-            var state = Segments.load(ns.objects(), plan.base(), ns.config().dimension(), ns.config().metric(),
+            var state = Segments.load(
+                    ns.objects(),
+                    plan.base(),
+                    ns.config().dimension(),
+                    ns.config().metric(),
                     Integer.MAX_VALUE);
             Segments.apply(state, List.copyOf(plan.net().values()));
-            segments = List.of(Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold(),
-                    ns.clusterThreshold()));
+            segments = List.of(
+                    Segments.writeBase(ns.objects(), ns.root(), state, ns.graphThreshold(), ns.clusterThreshold()));
             count = state.size();
             Telemetry.metrics().record(MetricNames.COMPACTIONS, Telemetry.since(compactionStart));
         } else {
@@ -131,8 +148,7 @@ final class Indexer {
     }
 
     /** Segments to start from, and the net operations (last one per id wins) to apply over them. */
-    private record Plan(List<SegmentRef> base, Map<String, Operation> net) {
-    }
+    private record Plan(List<SegmentRef> base, Map<String, Operation> net) {}
 
     /**
      * How to hold the state after {@code seq}, built on manifest {@code from} (applied at or before it): its

@@ -69,8 +69,9 @@ final class LeaseKeeper implements AutoCloseable {
         try {
             renewed = lease.tryAcquire(root, owner, ttl, epoch);
         } catch (RuntimeException unavailable) {
-            LOG.log(System.Logger.Level.WARNING, "indexer lease of " + root + " not renewed (will retry): "
-                    + unavailable.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "indexer lease of " + root + " not renewed (will retry): " + unavailable.getMessage());
             return true;
         }
         if (renewed.isPresent() && renewed.getAsLong() == epoch) {
@@ -82,8 +83,9 @@ final class LeaseKeeper implements AutoCloseable {
             // it had expired and was taken over in between: this fold's epoch is stale, so do not keep the new one
             lease.release(root, owner, renewed.getAsLong());
         }
-        LOG.log(System.Logger.Level.WARNING, "indexer lease of " + root + " was lost at epoch " + epoch
-                + "; the fold stops before committing");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "indexer lease of " + root + " was lost at epoch " + epoch + "; the fold stops before committing");
         return false;
     }
 

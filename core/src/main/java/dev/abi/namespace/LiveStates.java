@@ -70,6 +70,7 @@ final class LiveStates {
     private final ReadPolicy policy;
     /** {@link ReadPolicy#fullCheckEvery()}, capped at half the GC grace period. */
     private final Duration fullCheckEvery;
+
     private final Map<String, Live> live = new ConcurrentHashMap<>();
 
     LiveStates(NamespaceStore store, Executor maintenance, NamespaceRepair repairs, ReadPolicy policy) {
@@ -118,15 +119,18 @@ final class LiveStates {
     }
 
     long seqAt(String name, DurableNamespace ns, long epochMillis) {
-        return ns.log().seqAt(epochMillis).orElseThrow(() -> new VersionNotFoundException(name,
-                "no version of namespace '" + name + "' was committed at or before "
-                        + Instant.ofEpochMilli(epochMillis) + " inside the retention window"));
+        return ns.log()
+                .seqAt(epochMillis)
+                .orElseThrow(() -> new VersionNotFoundException(
+                        name,
+                        "no version of namespace '" + name + "' was committed at or before "
+                                + Instant.ofEpochMilli(epochMillis) + " inside the retention window"));
     }
 
     NamespaceInfo info(String name, Live l) {
         NamespaceConfig c = l.ns.config();
-        return new NamespaceInfo(name, c.dimension(), c.metric(), l.state.index().size(), l.state.seq(),
-                c.embeddingModel());
+        return new NamespaceInfo(
+                name, c.dimension(), c.metric(), l.state.index().size(), l.state.seq(), c.embeddingModel());
     }
 
     /** The state at the head, with the config read now (for what the config says: describe, create). */
@@ -157,7 +161,8 @@ final class LiveStates {
         Live l = live.get(name);
         if (l != null && l.state != null) {
             long now = clock().millis();
-            if (c == Consistency.EVENTUAL && within(now, l.checkedAt.get(), policy.maxStaleness())
+            if (c == Consistency.EVENTUAL
+                    && within(now, l.checkedAt.get(), policy.maxStaleness())
                     && l.state.seq() >= l.ownSeq.get()) {
                 return l;
             }
@@ -198,7 +203,10 @@ final class LiveStates {
             try {
                 if (l.state == null) {
                     l.state = ns.load(ns.head().seq());
-                    l.manifestApplied = ns.manifests().newest().map(m -> m.appliedThroughSeq()).orElse(0L);
+                    l.manifestApplied = ns.manifests()
+                            .newest()
+                            .map(m -> m.appliedThroughSeq())
+                            .orElse(0L);
                     l.checked(started, true);
                 }
                 return l;
@@ -307,19 +315,22 @@ final class LiveStates {
                     target.manifestApplied = r.manifest().appliedThroughSeq();
                 }
                 long now = store.clock().millis();
-                boolean compacted = r.outcome() == Indexer.Outcome.COMMITTED && r.manifest().count() >= 0;
+                boolean compacted =
+                        r.outcome() == Indexer.Outcome.COMMITTED && r.manifest().count() >= 0;
                 if (compacted && now - target.lastGc >= store.options().grace().toMillis()) {
                     // after a compaction, at most once per grace period: replaced segments become garbage
                     target.lastGc = now;
                     store.garbageCollector().collect(ns, now);
                 }
             } catch (RuntimeException failed) {
-                System.getLogger(NamespaceService.class.getName()).log(System.Logger.Level.WARNING,
-                        "fold of namespace " + name + " failed; the log still holds every write", failed);
+                System.getLogger(NamespaceService.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "fold of namespace " + name + " failed; the log still holds every write",
+                                failed);
             } finally {
                 target.folding.set(false);
             }
         });
     }
-
 }

@@ -24,16 +24,22 @@ import dev.abi.vector.Metric;
  * @param repairs how many repairs the namespace has had
  * @param embeddingModel the model that embeds this namespace's documents, or null while none has
  */
-public record NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs,
-                              Hold hold, long repairs, String embeddingModel) {
+public record NamespaceConfig(
+        String name,
+        int dimension,
+        Metric metric,
+        String incarnation,
+        long createdTs,
+        Hold hold,
+        long repairs,
+        String embeddingModel) {
 
     /**
      * Why writes are held: the log entry {@code seq} cannot be read, because object {@code key} failed verification.
      *
      * @param since when the hold was set, epoch millis
      */
-    public record Hold(long seq, String key, long since) {
-    }
+    public record Hold(long seq, String key, long since) {}
 
     /** A config without a hold or repairs: a new namespace. */
     public NamespaceConfig(String name, int dimension, Metric metric, String incarnation, long createdTs) {
@@ -64,8 +70,12 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
     }
 
     byte[] toJson() {
-        ObjectNode n = Checksums.newJson().put("name", name).put("dimension", dimension)
-                .put("metric", metric.wireName()).put("incarnation", incarnation).put("createdTs", createdTs);
+        ObjectNode n = Checksums.newJson()
+                .put("name", name)
+                .put("dimension", dimension)
+                .put("metric", metric.wireName())
+                .put("incarnation", incarnation)
+                .put("createdTs", createdTs);
         if (hold != null) {
             n.putObject("hold").put("seq", hold.seq()).put("key", hold.key()).put("since", hold.since());
         }
@@ -83,11 +93,20 @@ public record NamespaceConfig(String name, int dimension, Metric metric, String 
         var n = Checksums.openJson(key, bytes);
         try {
             JsonNode h = n.get("hold");
-            Hold hold = h == null || h.isNull() ? null
-                    : new Hold(h.required("seq").asLong(), h.required("key").asText(), h.required("since").asLong());
-            return new NamespaceConfig(name, n.required("dimension").asInt(),
-                    Metric.fromWireName(n.required("metric").asText()), n.required("incarnation").asText(),
-                    n.required("createdTs").asLong(), hold, n.path("repairs").asLong(0),
+            Hold hold = h == null || h.isNull()
+                    ? null
+                    : new Hold(
+                            h.required("seq").asLong(),
+                            h.required("key").asText(),
+                            h.required("since").asLong());
+            return new NamespaceConfig(
+                    name,
+                    n.required("dimension").asInt(),
+                    Metric.fromWireName(n.required("metric").asText()),
+                    n.required("incarnation").asText(),
+                    n.required("createdTs").asLong(),
+                    hold,
+                    n.path("repairs").asLong(0),
                     n.hasNonNull("embeddingModel") ? n.get("embeddingModel").asText() : null);
         } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(key, "malformed namespace config: " + e.getMessage());

@@ -21,7 +21,10 @@ public final class NamespaceHistory {
     /** Commits newest first: at most {@code limit}, all below {@code before} when it is set. */
     public List<NamespaceService.VersionInfo> versions(String name, int limit, Long before) {
         DurableNamespace ns = states.open(name);
-        long head = ns.log().newestAtOrAfter(ns.manifests().newest().map(m -> m.appliedThroughSeq()).orElse(0L) + 1).seq();
+        long head = ns.log()
+                .newestAtOrAfter(
+                        ns.manifests().newest().map(m -> m.appliedThroughSeq()).orElse(0L) + 1)
+                .seq();
         long top = before == null ? head : Math.min(head, before - 1);
         List<NamespaceService.VersionInfo> out = new ArrayList<>();
         for (long seq = top; seq >= 0 && out.size() < limit; seq--) {
@@ -30,7 +33,10 @@ public final class NamespaceHistory {
                 break; // collected: history ends here
             }
             LogEntry entry = e.get();
-            out.add(new NamespaceService.VersionInfo(seq, entry.commitTs(), entry.ops(),
+            out.add(new NamespaceService.VersionInfo(
+                    seq,
+                    entry.commitTs(),
+                    entry.ops(),
                     entry.kind() == LogEntry.Kind.RESTORE ? entry.restoreTo() : null));
             if (seq == 1 && !ns.reachable(0, head)) {
                 break;
@@ -61,7 +67,9 @@ public final class NamespaceHistory {
     }
 
     public List<NamespaceService.SnapshotInfo> snapshots(String name) {
-        return states.open(name).tags().stream().map(t -> new NamespaceService.SnapshotInfo(t.name(), t.seq(), t.commitTs())).toList();
+        return states.open(name).tags().stream()
+                .map(t -> new NamespaceService.SnapshotInfo(t.name(), t.seq(), t.commitTs()))
+                .toList();
     }
 
     /** Restores to a version. The restore is a new commit, ordered with writes by the log. */
@@ -87,5 +95,4 @@ public final class NamespaceHistory {
         DurableNamespace.Tag tag = ns.tag(snapshot).orElseThrow(() -> new SnapshotNotFoundException(name, snapshot));
         return restoreToVersion(name, tag.seq());
     }
-
 }

@@ -25,7 +25,9 @@ public final class NamespaceMaintenance {
     /** Folds the log into segments now (normally triggered by writes); returns the outcome's name. */
     public String fold(String name) {
         DurableNamespace ns = states.open(name);
-        return states.holdingOnCorruption(ns, () -> store.indexer().fold(ns)).outcome().name();
+        return states.holdingOnCorruption(ns, () -> store.indexer().fold(ns))
+                .outcome()
+                .name();
     }
 
     /**
@@ -34,7 +36,9 @@ public final class NamespaceMaintenance {
      */
     public String compact(String name) {
         DurableNamespace ns = states.open(name);
-        return states.holdingOnCorruption(ns, () -> store.indexer().fold(ns, true)).outcome().name();
+        return states.holdingOnCorruption(ns, () -> store.indexer().fold(ns, true))
+                .outcome()
+                .name();
     }
 
     /**
@@ -58,7 +62,8 @@ public final class NamespaceMaintenance {
         } catch (CorruptObjectException stillUnreadable) {
             problem = stillUnreadable.getMessage();
         }
-        return new NamespaceService.RepairResult(version, r.isPresent(), r.map(LogQuarantine.Result::copied).orElse(List.of()), problem);
+        return new NamespaceService.RepairResult(
+                version, r.isPresent(), r.map(LogQuarantine.Result::copied).orElse(List.of()), problem);
     }
 
     /**
@@ -72,9 +77,14 @@ public final class NamespaceMaintenance {
             DurableNamespace ns = states.open(name);
             ns.appendRestore(ns.head().seq());
         } catch (RuntimeException e) {
-            System.getLogger(NamespaceMaintenance.class.getName()).log(System.Logger.Level.WARNING, "namespace "
-                    + name + ": the restore to the head that tells every instance to rebuild after a repair was not"
-                    + " committed (" + e.getMessage() + "); instances rebuild at their next full check");
+            System.getLogger(NamespaceMaintenance.class.getName())
+                    .log(
+                            System.Logger.Level.WARNING,
+                            "namespace "
+                                    + name
+                                    + ": the restore to the head that tells every instance to rebuild after a repair was not"
+                                    + " committed (" + e.getMessage()
+                                    + "); instances rebuild at their next full check");
         }
     }
 
@@ -87,7 +97,11 @@ public final class NamespaceMaintenance {
 
     /** The newest seq that segments hold (the newest manifest's {@code appliedThroughSeq}); freshness is the gap. */
     public long indexedThrough(String name) {
-        return states.open(name).manifests().newest().map(m -> m.appliedThroughSeq()).orElse(0L);
+        return states.open(name)
+                .manifests()
+                .newest()
+                .map(m -> m.appliedThroughSeq())
+                .orElse(0L);
     }
 
     /** Runs garbage collection on one namespace now; returns how many objects it deleted. */
@@ -95,5 +109,4 @@ public final class NamespaceMaintenance {
         DurableNamespace ns = states.open(name);
         return store.garbageCollector().collect(ns, store.clock().millis()).deleted();
     }
-
 }

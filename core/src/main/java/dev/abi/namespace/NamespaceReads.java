@@ -6,10 +6,10 @@ import dev.abi.vector.VectorIndex;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
-import java.util.OptionalInt;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -105,16 +105,23 @@ public final class NamespaceReads {
     }
 
     /** As {@link #queryAll(String, List, NamespaceService.AsOf)}, reading the head as {@code consistency} asks. */
-    public QueryBatchResult queryAll(String name, List<Probe> probes, NamespaceService.AsOf asOf,
-                                     Consistency consistency) {
+    public QueryBatchResult queryAll(
+            String name, List<Probe> probes, NamespaceService.AsOf asOf, Consistency consistency) {
         return atState(name, asOf, consistency, state -> {
             List<List<QueryResult.Match>> results = new ArrayList<>(probes.size());
             for (int i = 0; i < probes.size(); i++) {
                 Probe p = probes.get(i);
-                float[] vector = p.vector() != null ? p.vector() : state.index().get(p.id())
-                        .orElseThrow(() -> new VectorNotFoundException(name, p.id())).values();
-                results.add(search(name, state, new NamespaceService.Query(vector, p.topK(), p.filter(), null),
-                        "queries[" + i + "].vector")
+                float[] vector = p.vector() != null
+                        ? p.vector()
+                        : state.index()
+                                .get(p.id())
+                                .orElseThrow(() -> new VectorNotFoundException(name, p.id()))
+                                .values();
+                results.add(search(
+                                name,
+                                state,
+                                new NamespaceService.Query(vector, p.topK(), p.filter(), null),
+                                "queries[" + i + "].vector")
                         .matches());
             }
             return new QueryBatchResult(results, state.seq());
@@ -125,8 +132,11 @@ public final class NamespaceReads {
      * Runs {@code work} on the state at {@code asOf}, or on the head (as fresh as {@code consistency} asks; null: the
      * default) under its read lock when null.
      */
-    private <T> T atState(String name, NamespaceService.AsOf asOf, Consistency consistency,
-                          Function<DurableNamespace.State, T> work) {
+    private <T> T atState(
+            String name,
+            NamespaceService.AsOf asOf,
+            Consistency consistency,
+            Function<DurableNamespace.State, T> work) {
         if (asOf != null) {
             return work.apply(states.stateAsOf(name, asOf));
         }
@@ -210,7 +220,8 @@ public final class NamespaceReads {
      */
     public OptionalInt cachedCount(String name) {
         LiveStates.Live l = states.cached(name);
-        return l == null || l.state == null ? OptionalInt.empty()
+        return l == null || l.state == null
+                ? OptionalInt.empty()
                 : OptionalInt.of(l.state.index().size());
     }
 
@@ -223,8 +234,7 @@ public final class NamespaceReads {
         return search(name, state, query, "vector");
     }
 
-    private QueryResult search(String name, DurableNamespace.State state, NamespaceService.Query query,
-                               String field) {
+    private QueryResult search(String name, DurableNamespace.State state, NamespaceService.Query query, String field) {
         searches.incrementAndGet();
         VectorIndex index = state.index();
         if (query.vector().length != index.dimension()) {
@@ -239,5 +249,4 @@ public final class NamespaceReads {
         }
         return new QueryResult(matches, state.seq());
     }
-
 }

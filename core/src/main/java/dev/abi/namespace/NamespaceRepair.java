@@ -38,16 +38,23 @@ final class NamespaceRepair {
         }
         long seq = failure.seq().getAsLong();
         long repairs = ns.config().repairs();
-        NamespaceConfig.Hold hold = new NamespaceConfig.Hold(seq, failure.key(), store.clock().millis());
+        NamespaceConfig.Hold hold =
+                new NamespaceConfig.Hold(seq, failure.key(), store.clock().millis());
         try {
-            store.update(ns.config().name(), ns.config().incarnation(),
+            store.update(
+                    ns.config().name(),
+                    ns.config().incarnation(),
                     c -> c.hold() == null && c.repairs() == repairs ? c.withHold(hold) : c);
-            LOG.log(System.Logger.Level.ERROR, "namespace " + ns.config().name() + ": version " + seq
-                    + " cannot be read (" + failure.getMessage() + "); writes are held until it is repaired"
-                    + " (docs/runbooks/repair.md)");
+            LOG.log(
+                    System.Logger.Level.ERROR,
+                    "namespace " + ns.config().name() + ": version " + seq
+                            + " cannot be read (" + failure.getMessage() + "); writes are held until it is repaired"
+                            + " (docs/runbooks/repair.md)");
         } catch (RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "namespace " + ns.config().name() + ": could not record the hold on"
-                    + " unreadable version " + seq + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "namespace " + ns.config().name() + ": could not record the hold on" + " unreadable version " + seq
+                            + ": " + e.getMessage());
         }
     }
 
@@ -64,8 +71,9 @@ final class NamespaceRepair {
         String name = ns.config().name();
         List<Long> seqs = ns.log().listSeqs();
         if (seq < 1 || seqs.isEmpty() || seq < seqs.get(0) || seq > seqs.get(seqs.size() - 1)) {
-            throw new VersionNotFoundException(name, "version " + seq + " of namespace '" + name
-                    + "' is not in its log (past the head, or collected)");
+            throw new VersionNotFoundException(
+                    name,
+                    "version " + seq + " of namespace '" + name + "' is not in its log (past the head, or collected)");
         }
         Optional<CorruptObjectException> problem = ns.verify(seq);
         String reason;
@@ -74,14 +82,17 @@ final class NamespaceRepair {
             reason = problem.get().getMessage();
         } else if (!force && hold != null && hold.seq() == seq) {
             store.update(name, ns.config().incarnation(), NamespaceConfig::repaired);
-            LOG.log(System.Logger.Level.WARNING, "namespace " + name + ": version " + seq + " verifies again; the"
-                    + " hold on writes is lifted and nothing was quarantined");
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "namespace " + name + ": version " + seq + " verifies again; the"
+                            + " hold on writes is lifted and nothing was quarantined");
             return Optional.empty();
         } else if (!force) {
             throw new RepairRefusedException("version " + seq + " of namespace '" + name + "' is readable: its log"
                     + " entry and WAL object verify, so there is nothing to quarantine (force it to drop the"
                     + " entry's writes from every later version)");
-        } else if (seq <= ns.manifests().newest().map(Manifest::appliedThroughSeq).orElse(0L)) {
+        } else if (seq
+                <= ns.manifests().newest().map(Manifest::appliedThroughSeq).orElse(0L)) {
             throw new RepairRefusedException("version " + seq + " of namespace '" + name + "' is readable and already"
                     + " folded into segments: a quarantine would not remove its writes from the head; restore to"
                     + " the version before it instead");
@@ -92,12 +103,14 @@ final class NamespaceRepair {
         try {
             result = new LogQuarantine(ns.objects(), ns.log(), store.clock()).quarantine(seq, reason);
         } catch (PreconditionFailedException changed) {
-            throw new RepairRefusedException("log slot " + seq + " of namespace '" + name + "' changed during the"
-                    + " repair; check it again");
+            throw new RepairRefusedException(
+                    "log slot " + seq + " of namespace '" + name + "' changed during the" + " repair; check it again");
         }
         store.update(name, ns.config().incarnation(), NamespaceConfig::repaired);
-        LOG.log(System.Logger.Level.WARNING, "namespace " + name + ": quarantined version " + seq + " under "
-                + result.prefix() + " (" + reason + "); writes are accepted again");
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "namespace " + name + ": quarantined version " + seq + " under " + result.prefix() + " (" + reason
+                        + "); writes are accepted again");
         return Optional.of(result);
     }
 }

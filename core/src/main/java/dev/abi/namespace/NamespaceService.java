@@ -62,16 +62,13 @@ public final class NamespaceService {
     }
 
     /** The result of a namespace creation: its info, and whether this call created it. */
-    public record Created(NamespaceInfo info, boolean created) {
-    }
+    public record Created(NamespaceInfo info, boolean created) {}
 
     /** One commit of the history. {@code restoredFrom} is the restored version for a restore, else null. */
-    public record VersionInfo(long version, long commitTs, int ops, Long restoredFrom) {
-    }
+    public record VersionInfo(long version, long commitTs, int ops, Long restoredFrom) {}
 
     /** A named snapshot (a tag GC keeps). */
-    public record SnapshotInfo(String name, long version, long commitTs) {
-    }
+    public record SnapshotInfo(String name, long version, long commitTs) {}
 
     /**
      * What a repair did.
@@ -83,12 +80,10 @@ public final class NamespaceService {
      * @param headProblem null when the head is readable after the repair; else why not (another unreadable entry,
      *     which now holds writes in turn)
      */
-    public record RepairResult(long version, boolean replaced, List<String> quarantined, String headProblem) {
-    }
+    public record RepairResult(long version, boolean replaced, List<String> quarantined, String headProblem) {}
 
     /** What a restore did: the version restored, and the new version (itself a commit) it created. */
-    public record RestoreResult(long restoredFrom, long version) {
-    }
+    public record RestoreResult(long restoredFrom, long version) {}
 
     /** The default quota of namespaces per deployment. */
     public static final int DEFAULT_MAX_NAMESPACES = 10_000;
@@ -176,8 +171,11 @@ public final class NamespaceService {
     }
 
     /** See {@link NamespaceWrites#replaceDocuments}. */
-    public WriteResult replaceDocuments(String name, List<VectorRecord> chunks, Collection<String> documentIds,
-                                        BiFunction<String, Integer, String> chunkId) {
+    public WriteResult replaceDocuments(
+            String name,
+            List<VectorRecord> chunks,
+            Collection<String> documentIds,
+            BiFunction<String, Integer, String> chunkId) {
         return writes.replaceDocuments(name, chunks, documentIds, chunkId);
     }
 

@@ -1,18 +1,17 @@
 package dev.abi.namespace;
 
-import dev.abi.vector.AdaptiveVectorIndex;
-
+import dev.abi.store.Checksums;
 import dev.abi.store.CommitLog;
-import dev.abi.store.MetadataStore;
-import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.Manifest;
 import dev.abi.store.ManifestLog;
+import dev.abi.store.MetadataStore;
 import dev.abi.store.ObjectInfo;
-import dev.abi.store.Checksums;
+import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.PreconditionFailedException;
 import dev.abi.store.StoredObject;
 import dev.abi.store.WalKeys;
+import dev.abi.vector.AdaptiveVectorIndex;
 import dev.abi.vector.Metric;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,16 +46,27 @@ public final class NamespaceStore {
      * @param clusterThreshold from this many vectors compaction stores a clustered segment instead, which serving
      *     instances read by range from the object store ({@code abi.index.cluster-threshold}, default 300,000)
      */
-    public record Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
-            int graphThreshold, int clusterThreshold) {
+    public record Options(
+            Duration retention,
+            Duration grace,
+            int foldEvery,
+            int maxDeltas,
+            Duration leaseTtl,
+            int graphThreshold,
+            int clusterThreshold) {
         /** {@code abi.index.cluster-threshold}, default 300,000 vectors. */
         public static final int DEFAULT_CLUSTER_THRESHOLD = Integer.getInteger("abi.index.cluster-threshold", 300_000);
 
-        public static final Options DEFAULTS = new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8,
-                Duration.ofSeconds(30));
+        public static final Options DEFAULTS =
+                new Options(Duration.ofDays(7), Duration.ofHours(1), 16, 8, Duration.ofSeconds(30));
 
         /** Options with the default cluster threshold ({@link #DEFAULT_CLUSTER_THRESHOLD}). */
-        public Options(Duration retention, Duration grace, int foldEvery, int maxDeltas, Duration leaseTtl,
+        public Options(
+                Duration retention,
+                Duration grace,
+                int foldEvery,
+                int maxDeltas,
+                Duration leaseTtl,
                 int graphThreshold) {
             this(retention, grace, foldEvery, maxDeltas, leaseTtl, graphThreshold, DEFAULT_CLUSTER_THRESHOLD);
         }
@@ -118,14 +128,15 @@ public final class NamespaceStore {
 
     /** The namespace as its config names it now (one GET), or empty when it does not exist. */
     Optional<DurableNamespace> open(String name) {
-        Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
-                .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
+        Optional<NamespaceConfig> config =
+                objects.get(NamespaceConfig.key(name)).map(o -> NamespaceConfig.fromJson(name, o.bytes()));
         if (config.isEmpty()) {
             open.remove(name);
             return Optional.empty();
         }
-        return Optional.of(open.compute(name, (n, cached) ->
-                cached != null && cached.config().equals(config.get()) ? cached : handle(config.get())));
+        return Optional.of(open.compute(
+                name,
+                (n, cached) -> cached != null && cached.config().equals(config.get()) ? cached : handle(config.get())));
     }
 
     /**
@@ -171,25 +182,31 @@ public final class NamespaceStore {
      * a delete that closed that incarnation's log and crashed, without touching a namespace created since.
      */
     void delete(String name, String incarnation) {
-        Optional<NamespaceConfig> config = objects.get(NamespaceConfig.key(name))
-                .map(o -> NamespaceConfig.fromJson(name, o.bytes()));
-        if (config.isEmpty() || incarnation != null && !config.get().incarnation().equals(incarnation)) {
+        Optional<NamespaceConfig> config =
+                objects.get(NamespaceConfig.key(name)).map(o -> NamespaceConfig.fromJson(name, o.bytes()));
+        if (config.isEmpty()
+                || incarnation != null && !config.get().incarnation().equals(incarnation)) {
             open.remove(name);
             return; // gone already, or another incarnation now: never delete a config this call did not read
         }
         NamespaceConfig c = config.get();
         handleOf(c).log().close();
         try {
-            objects.putIfAbsent(closedLogMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson()
-                    .put("root", c.root()).put("deletedAt", clock.millis())));
+            objects.putIfAbsent(
+                    closedLogMark(name, c.incarnation()),
+                    Checksums.sealJson(Checksums.newJson().put("root", c.root()).put("deletedAt", clock.millis())));
         } catch (PreconditionFailedException alreadyMarked) {
             // a delete that ran before and crashed
         }
         objects.delete(NamespaceConfig.key(name));
         open.remove(name);
         try {
-            objects.putIfAbsent(deletedMark(name, c.incarnation()), Checksums.sealJson(Checksums.newJson().put("name", name)
-                    .put("incarnation", c.incarnation()).put("deletedAt", clock.millis())));
+            objects.putIfAbsent(
+                    deletedMark(name, c.incarnation()),
+                    Checksums.sealJson(Checksums.newJson()
+                            .put("name", name)
+                            .put("incarnation", c.incarnation())
+                            .put("deletedAt", clock.millis())));
         } catch (PreconditionFailedException alreadyMarked) {
             // a delete that ran before and crashed
         }
@@ -207,7 +224,8 @@ public final class NamespaceStore {
     int sweepClosedLogs(long now) {
         int swept = 0;
         for (ObjectInfo mark : objects.list(CLOSED_LOGS)) {
-            if (!mark.key().endsWith(".json") || mark.lastModified() >= now - options.grace().toMillis()) {
+            if (!mark.key().endsWith(".json")
+                    || mark.lastModified() >= now - options.grace().toMillis()) {
                 continue;
             }
             String rest = mark.key().substring(CLOSED_LOGS.length(), mark.key().length() - ".json".length());
@@ -218,7 +236,9 @@ public final class NamespaceStore {
             String name = rest.substring(0, slash);
             String incarnation = rest.substring(slash + 1);
             boolean stillNamed = objects.get(NamespaceConfig.key(name))
-                    .map(o -> NamespaceConfig.fromJson(name, o.bytes()).incarnation().equals(incarnation))
+                    .map(o -> NamespaceConfig.fromJson(name, o.bytes())
+                            .incarnation()
+                            .equals(incarnation))
                     .orElse(false);
             if (stillNamed) {
                 continue;
@@ -296,7 +316,8 @@ public final class NamespaceStore {
             if (stored.isEmpty()) {
                 return Optional.empty();
             }
-            NamespaceConfig current = NamespaceConfig.fromJson(name, stored.get().bytes());
+            NamespaceConfig current =
+                    NamespaceConfig.fromJson(name, stored.get().bytes());
             if (!current.incarnation().equals(incarnation)) {
                 return Optional.empty();
             }
@@ -305,7 +326,8 @@ public final class NamespaceStore {
                 return Optional.of(current);
             }
             try {
-                objects.putIfMatch(NamespaceConfig.key(name), next.toJson(), stored.get().etag());
+                objects.putIfMatch(
+                        NamespaceConfig.key(name), next.toJson(), stored.get().etag());
                 return Optional.of(next);
             } catch (PreconditionFailedException raced) {
                 // changed meanwhile: apply the change to the new config
@@ -329,9 +351,9 @@ public final class NamespaceStore {
     }
 
     private DurableNamespace handle(NamespaceConfig config) {
-        CommitLog log = new CommitLog(objects, config.root(), writerId, clock, options.grace().dividedBy(2),
-                config.createdTs());
-        return new DurableNamespace(config, objects, log, metadata, options.graphThreshold(),
-                options.clusterThreshold());
+        CommitLog log = new CommitLog(
+                objects, config.root(), writerId, clock, options.grace().dividedBy(2), config.createdTs());
+        return new DurableNamespace(
+                config, objects, log, metadata, options.graphThreshold(), options.clusterThreshold());
     }
 }

@@ -7,13 +7,13 @@ import dev.abi.vector.Filter;
 import dev.abi.vector.Metric;
 import dev.abi.vector.StoredVector;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Collection;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.function.BiFunction;
 import java.util.function.BiPredicate;
@@ -90,7 +90,9 @@ public final class NamespaceWrites {
      */
     public void recordEmbeddingModel(String name, String model) {
         DurableNamespace ns = states.open(name);
-        NamespaceConfig after = store.update(name, ns.config().incarnation(),
+        NamespaceConfig after = store.update(
+                        name,
+                        ns.config().incarnation(),
                         c -> c.embeddingModel() == null ? c.withEmbeddingModel(model) : c)
                 .orElseThrow(() -> new NamespaceNotFoundException(name));
         if (!model.equals(after.embeddingModel())) {
@@ -211,8 +213,11 @@ public final class NamespaceWrites {
      *
      * @return how many chunks were deleted, and the version committed (the head's when nothing changed)
      */
-    public WriteResult replaceDocuments(String name, List<VectorRecord> chunks, Collection<String> documentIds,
-                                        BiFunction<String, Integer, String> chunkId) {
+    public WriteResult replaceDocuments(
+            String name,
+            List<VectorRecord> chunks,
+            Collection<String> documentIds,
+            BiFunction<String, Integer, String> chunkId) {
         if (!chunks.isEmpty() && store.open(name).isEmpty()) {
             create(name, chunks.get(0).values().length, Metric.COSINE);
         }
@@ -310,7 +315,10 @@ public final class NamespaceWrites {
     private static void checkDimensions(String name, int dimension, List<VectorRecord> records) {
         for (int i = 0; i < records.size(); i++) {
             if (records.get(i).values().length != dimension) {
-                throw new DimensionMismatchException("vectors[" + i + "].values", name, dimension,
+                throw new DimensionMismatchException(
+                        "vectors[" + i + "].values",
+                        name,
+                        dimension,
                         records.get(i).values().length);
             }
         }

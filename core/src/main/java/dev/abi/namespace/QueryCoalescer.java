@@ -20,8 +20,7 @@ final class QueryCoalescer {
     private final long ttlMillis;
     private final LongSupplier clock;
 
-    private record Cached(QueryResult result, long at) {
-    }
+    private record Cached(QueryResult result, long at) {}
 
     QueryCoalescer(int maxEntries, long ttlMillis, LongSupplier clock) {
         this.ttlMillis = ttlMillis;

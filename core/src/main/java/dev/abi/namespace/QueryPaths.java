@@ -10,8 +10,7 @@ import dev.abi.vector.VectorIndex;
 /** Which {@link QueryPath} a search of an index takes, told from the index's kind. */
 final class QueryPaths {
 
-    private QueryPaths() {
-    }
+    private QueryPaths() {}
 
     /** The path of a search of {@code index}; {@code other} for an index kind not listed here. */
     static String of(VectorIndex index) {

@@ -7,6 +7,5 @@ import java.util.List;
 public record QueryResult(List<Match> matches, long version) {
 
     /** One match; {@code vector} carries values and attributes for the include options. */
-    public record Match(StoredVector vector, float distance) {
-    }
+    public record Match(StoredVector vector, float distance) {}
 }

@@ -17,8 +17,8 @@ import java.util.Objects;
 public record ReadPolicy(Consistency consistency, Duration maxStaleness, Duration fullCheckEvery) {
 
     /** Strong reads; eventual ones at most 250 ms stale; a full check every minute. */
-    public static final ReadPolicy DEFAULTS = new ReadPolicy(Consistency.STRONG, Duration.ofMillis(250),
-            Duration.ofMinutes(1));
+    public static final ReadPolicy DEFAULTS =
+            new ReadPolicy(Consistency.STRONG, Duration.ofMillis(250), Duration.ofMinutes(1));
 
     public ReadPolicy {
         Objects.requireNonNull(consistency, "consistency");

@@ -25,8 +25,7 @@ public final class RepairCommand {
             usage: abi-repair check --data DIR --namespace NS
                    abi-repair quarantine --data DIR --namespace NS --version V [--force]""";
 
-    private RepairCommand() {
-    }
+    private RepairCommand() {}
 
     public static void main(String[] args) {
         System.exit(run(args, System.out, System.err));
@@ -42,21 +41,26 @@ public final class RepairCommand {
             err.println(USAGE);
             return 2;
         }
-        NamespaceService service = new NamespaceService(new NamespaceStore(
-                new LocalDiskObjectStore(Path.of(opts.get("data")))), Runnable::run);
+        NamespaceService service = new NamespaceService(
+                new NamespaceStore(new LocalDiskObjectStore(Path.of(opts.get("data")))), Runnable::run);
         String name = opts.get("namespace");
         try {
             if (args[0].equals("check")) {
                 NamespaceInfo info = service.describe(name);
-                out.println("namespace " + name + ": head readable at version " + info.version() + ", "
-                        + info.count() + " vectors");
+                out.println("namespace " + name + ": head readable at version " + info.version() + ", " + info.count()
+                        + " vectors");
                 return 0;
             }
-            NamespaceService.RepairResult r = service.repair(name, Long.parseLong(opts.get("version")),
-                    opts.containsKey("force"));
-            out.println(r.replaced() ? "namespace " + name + ": quarantined version " + r.version() + "; copies: "
-                    + (r.quarantined().isEmpty() ? "none (the slot was empty)" : String.join(", ", r.quarantined()))
-                    : "namespace " + name + ": version " + r.version() + " verifies again; lifted the hold only");
+            NamespaceService.RepairResult r =
+                    service.repair(name, Long.parseLong(opts.get("version")), opts.containsKey("force"));
+            out.println(
+                    r.replaced()
+                            ? "namespace " + name + ": quarantined version " + r.version() + "; copies: "
+                                    + (r.quarantined().isEmpty()
+                                            ? "none (the slot was empty)"
+                                            : String.join(", ", r.quarantined()))
+                            : "namespace " + name + ": version " + r.version()
+                                    + " verifies again; lifted the hold only");
             if (r.headProblem() != null) {
                 out.println("the head is still unreadable: " + r.headProblem());
                 return 1;
@@ -65,8 +69,9 @@ public final class RepairCommand {
             return 0;
         } catch (CorruptObjectException e) {
             out.println("namespace " + name + ": head unreadable: " + e.getMessage());
-            e.seq().ifPresent(seq -> out.println("writes are held; to quarantine it: abi-repair quarantine --data "
-                    + opts.get("data") + " --namespace " + name + " --version " + seq));
+            e.seq()
+                    .ifPresent(seq -> out.println("writes are held; to quarantine it: abi-repair quarantine --data "
+                            + opts.get("data") + " --namespace " + name + " --version " + seq));
             return 1;
         } catch (NamespaceNotFoundException | VersionNotFoundException | RepairRefusedException e) {
             err.println("abi-repair: " + e.getMessage());

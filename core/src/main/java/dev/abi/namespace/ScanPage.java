@@ -10,5 +10,4 @@ import java.util.List;
  * @param more whether vectors with larger ids follow
  * @param version the state the page was read from
  */
-public record ScanPage(List<StoredVector> vectors, boolean more, long version) {
-}
+public record ScanPage(List<StoredVector> vectors, boolean more, long version) {}

@@ -45,12 +45,11 @@ final class Segments {
     static final String DELTA = "delta";
     static final String CLUSTER = "cluster";
 
-    private Segments() {
-    }
+    private Segments() {}
 
     static VectorIndex empty(int dimension, Metric metric, int graphThreshold) {
-        return AdaptiveVectorIndex.of(new FlatVectorIndex(dimension, metric, VectorOpsProvider.get(), 16),
-                graphThreshold);
+        return AdaptiveVectorIndex.of(
+                new FlatVectorIndex(dimension, metric, VectorOpsProvider.get(), 16), graphThreshold);
     }
 
     /**
@@ -65,17 +64,18 @@ final class Segments {
      * As {@link #writeBase(ObjectStore, String, VectorIndex, int)}; from {@code clusterThreshold} vectors, as a
      * clustered segment instead (its parts first, its header last: a crash leaves only unreferenced parts).
      */
-    static SegmentRef writeBase(ObjectStore objects, String root, VectorIndex state, int graphThreshold,
-            int clusterThreshold) {
+    static SegmentRef writeBase(
+            ObjectStore objects, String root, VectorIndex state, int graphThreshold, int clusterThreshold) {
         if (state.size() >= clusterThreshold && state.size() > 0) {
             String key = root + "seg/" + dev.abi.store.WalKeys.unique() + ".bin";
-            byte[] header = ClusteredSegmentWriter.builder().build().write(key, VectorSource.of(state),
-                    state.dimension(), state.metric(), objects::putIfAbsent);
+            byte[] header = ClusteredSegmentWriter.builder()
+                    .build()
+                    .write(key, VectorSource.of(state), state.dimension(), state.metric(), objects::putIfAbsent);
             objects.putIfAbsent(key, header);
             return new SegmentRef(key, header.length, Checksums.crc32c(header), CLUSTER);
         }
-        HnswIndex graph = state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment(graphThreshold)
-                : null;
+        HnswIndex graph =
+                state instanceof AdaptiveVectorIndex adaptive ? adaptive.graphForSegment(graphThreshold) : null;
         if (graph != null) {
             return put(objects, root, HnswSegments.write(graph), GRAPH);
         }
@@ -100,8 +100,8 @@ final class Segments {
      * @throws CorruptObjectException naming the segment that is missing, truncated, fails its checksum, or is of a
      *     kind this release does not know
      */
-    static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric,
-            int graphThreshold) {
+    static VectorIndex load(
+            ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric, int graphThreshold) {
         return load(objects, segments, dimension, metric, graphThreshold, false);
     }
 
@@ -110,23 +110,33 @@ final class Segments {
      * it lies in the bytes read ({@link HnswSegmentView}, nothing copied or parsed per vector), under a
      * {@link LayeredVectorIndex} that takes the later segments' and the log's writes (what serving instances use).
      */
-    static VectorIndex load(ObjectStore objects, List<SegmentRef> segments, int dimension, Metric metric,
-            int graphThreshold, boolean inPlace) {
+    static VectorIndex load(
+            ObjectStore objects,
+            List<SegmentRef> segments,
+            int dimension,
+            Metric metric,
+            int graphThreshold,
+            boolean inPlace) {
         VectorIndex index = null;
         for (SegmentRef ref : segments) {
             byte[] bytes = objects.get(ref.key())
-                    .orElseThrow(() -> new CorruptObjectException(ref.key(), "segment is missing")).bytes();
+                    .orElseThrow(() -> new CorruptObjectException(ref.key(), "segment is missing"))
+                    .bytes();
             if (bytes.length != ref.size() || Checksums.crc32c(bytes) != ref.crc()) {
-                throw new CorruptObjectException(ref.key(), "segment does not match the CRC32C and size its manifest"
-                        + " recorded (" + bytes.length + " bytes, expected " + ref.size() + ")");
+                throw new CorruptObjectException(
+                        ref.key(),
+                        "segment does not match the CRC32C and size its manifest" + " recorded (" + bytes.length
+                                + " bytes, expected " + ref.size() + ")");
             }
             switch (ref.kind()) {
                 case BASE -> index = AdaptiveVectorIndex.of(SnapshotCodec.decode(ref.key(), bytes), graphThreshold);
                 case GRAPH -> {
                     try {
                         // the bytes were just checked against the manifest's CRC32C: the view need not do it again
-                        index = inPlace ? new LayeredVectorIndex(HnswSegmentView.open(ref.key(), bytes, false),
-                                empty(dimension, metric, graphThreshold))
+                        index = inPlace
+                                ? new LayeredVectorIndex(
+                                        HnswSegmentView.open(ref.key(), bytes, false),
+                                        empty(dimension, metric, graphThreshold))
                                 : AdaptiveVectorIndex.ofGraph(HnswSegments.read(ref.key(), bytes));
                     } catch (CorruptSegmentException e) {
                         throw new CorruptObjectException(ref.key(), e.getMessage());
@@ -135,8 +145,11 @@ final class Segments {
                 case CLUSTER -> {
                     try {
                         // the indexer reads every cluster once: past the cache, which it would only churn
-                        ClusteredSegmentView view = ClusteredSegmentView.open(ref.key(), bytes,
-                                inPlace ? RangeCache.shared().over(reader(objects)) : reader(objects), READS,
+                        ClusteredSegmentView view = ClusteredSegmentView.open(
+                                ref.key(),
+                                bytes,
+                                inPlace ? RangeCache.shared().over(reader(objects)) : reader(objects),
+                                READS,
                                 Effort.DEFAULT);
                         if (inPlace) {
                             index = new ClusteredVectorIndex(view, empty(dimension, metric, graphThreshold));
@@ -155,8 +168,11 @@ final class Segments {
                     }
                     apply(index, WalCodec.decode(ref.key(), bytes));
                 }
-                default -> throw new CorruptObjectException(ref.key(), "segment kind '" + ref.kind()
-                        + "' is unknown to this release (base, graph, cluster and delta are known)");
+                default ->
+                    throw new CorruptObjectException(
+                            ref.key(),
+                            "segment kind '" + ref.kind()
+                                    + "' is unknown to this release (base, graph, cluster and delta are known)");
             }
         }
         return index == null ? empty(dimension, metric, graphThreshold) : index;

@@ -27,14 +27,17 @@ final class SnapshotCodec {
 
     private static final byte[] MAGIC = "ABISNAP1".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> ATTRS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> ATTRS = new TypeReference<>() {};
 
-    private SnapshotCodec() {
-    }
+    private SnapshotCodec() {}
 
-    static byte[] encode(int dimension, Metric metric, long version, VectorIndex current,
-                         Collection<VectorRecord> upserts, Set<String> deletes) {
+    static byte[] encode(
+            int dimension,
+            Metric metric,
+            long version,
+            VectorIndex current,
+            Collection<VectorRecord> upserts,
+            Set<String> deletes) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.write(MAGIC);
@@ -117,12 +120,18 @@ final class SnapshotCodec {
             int metricOrdinal = buf.get();
             buf.getLong(); // version: the head is authoritative
             int count = buf.getInt();
-            if (dimension < 1 || metricOrdinal < 0 || metricOrdinal >= Metric.values().length || count < 0
+            if (dimension < 1
+                    || metricOrdinal < 0
+                    || metricOrdinal >= Metric.values().length
+                    || count < 0
                     || (long) count * (8L + 4L * dimension) > data.length) {
                 throw new CorruptObjectException(key, "snapshot header is out of range");
             }
-            FlatVectorIndex index = new FlatVectorIndex(dimension, Metric.values()[metricOrdinal],
-                    dev.abi.vector.VectorOpsProvider.get(), Math.max(16, count));
+            FlatVectorIndex index = new FlatVectorIndex(
+                    dimension,
+                    Metric.values()[metricOrdinal],
+                    dev.abi.vector.VectorOpsProvider.get(),
+                    Math.max(16, count));
             for (int i = 0; i < count; i++) {
                 String id = new String(slice(buf, key), StandardCharsets.UTF_8);
                 float[] values = new float[dimension];

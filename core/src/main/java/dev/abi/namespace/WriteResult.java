@@ -1,5 +1,4 @@
 package dev.abi.namespace;
 
 /** Outcome of an acknowledged write: how many vectors it touched and the version it committed. */
-public record WriteResult(int count, long version) {
-}
+public record WriteResult(int count, long version) {}

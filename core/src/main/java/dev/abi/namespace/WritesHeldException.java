@@ -14,7 +14,8 @@ public final class WritesHeldException extends RuntimeException {
     public WritesHeldException(String namespace, NamespaceConfig.Hold hold) {
         super("namespace '" + namespace + "' refuses writes: version " + hold.seq() + " cannot be read (object '"
                 + hold.key() + "' failed verification); an operator must quarantine it: POST /v1/admin/namespaces/"
-                + namespace + "/repair {\"quarantine\":" + hold.seq() + "} or scripts/abi-repair (docs/runbooks/repair.md)");
+                + namespace + "/repair {\"quarantine\":" + hold.seq()
+                + "} or scripts/abi-repair (docs/runbooks/repair.md)");
         this.namespace = namespace;
         this.seq = hold.seq();
         this.key = hold.key();

@@ -25,7 +25,9 @@ public final class CircuitBreaker {
 
     /** The breaker's states. */
     public enum State {
-        CLOSED, OPEN, HALF_OPEN
+        CLOSED,
+        OPEN,
+        HALF_OPEN
     }
 
     /**
@@ -51,8 +53,15 @@ public final class CircuitBreaker {
      * @param slowCallRate share of slow calls in the window that opens it (0..1]
      * @param trialTimeout how long a half-open trial may run before it counts as failed
      */
-    public record Config(int windowSize, int minimumCalls, double failureRate, Duration slowCall, double slowCallRate,
-                         Duration openDuration, int halfOpenCalls, Duration trialTimeout) {
+    public record Config(
+            int windowSize,
+            int minimumCalls,
+            double failureRate,
+            Duration slowCall,
+            double slowCallRate,
+            Duration openDuration,
+            int halfOpenCalls,
+            Duration trialTimeout) {
         public Config {
             if (windowSize < 1 || minimumCalls < 1 || minimumCalls > windowSize || halfOpenCalls < 1) {
                 throw new IllegalArgumentException("windowSize >= minimumCalls >= 1 and halfOpenCalls >= 1 required");
@@ -91,8 +100,7 @@ public final class CircuitBreaker {
             private int halfOpenCalls = 3;
             private Duration trialTimeout;
 
-            private Builder() {
-            }
+            private Builder() {}
 
             /** How many of the last calls are recorded while closed. Default 20. */
             public Builder windowSize(int windowSize) {
@@ -146,15 +154,21 @@ public final class CircuitBreaker {
             }
 
             public Config build() {
-                return new Config(windowSize, minimumCalls, failureRate, slowCall, slowCallRate, openDuration,
-                        halfOpenCalls, trialTimeout != null ? trialTimeout : slowCall);
+                return new Config(
+                        windowSize,
+                        minimumCalls,
+                        failureRate,
+                        slowCall,
+                        slowCallRate,
+                        openDuration,
+                        halfOpenCalls,
+                        trialTimeout != null ? trialTimeout : slowCall);
             }
         }
     }
 
     /** What a permitted call started under: the state's generation, its trial slot (-1 if none) and start time. */
-    private record Permit(long generation, int trialSlot, long startMillis) {
-    }
+    private record Permit(long generation, int trialSlot, long startMillis) {}
 
     private static final long FREE = -1;
 
@@ -184,8 +198,8 @@ public final class CircuitBreaker {
      *                        always is
      * @param listener        told of each change of state
      */
-    public CircuitBreaker(String name, Config config, Clock clock, Predicate<Throwable> countsAsFailure,
-                          Listener listener) {
+    public CircuitBreaker(
+            String name, Config config, Clock clock, Predicate<Throwable> countsAsFailure, Listener listener) {
         this.name = Objects.requireNonNull(name, "name");
         this.config = Objects.requireNonNull(config, "config");
         this.clock = Objects.requireNonNull(clock, "clock");

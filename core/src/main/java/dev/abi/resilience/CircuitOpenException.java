@@ -7,7 +7,8 @@ public final class CircuitOpenException extends RuntimeException {
     private final long retryAfterSeconds;
 
     public CircuitOpenException(String upstream, long retryAfterSeconds) {
-        super(upstream + " is unavailable (circuit open after repeated failures); retry in " + retryAfterSeconds + " s");
+        super(upstream + " is unavailable (circuit open after repeated failures); retry in " + retryAfterSeconds
+                + " s");
         this.upstream = upstream;
         this.retryAfterSeconds = retryAfterSeconds;
     }

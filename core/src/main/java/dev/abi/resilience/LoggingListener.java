@@ -9,8 +9,7 @@ final class LoggingListener implements CircuitBreaker.Listener {
     static final Logger LOG = System.getLogger(CircuitBreaker.class.getName());
     static final LoggingListener INSTANCE = new LoggingListener();
 
-    private LoggingListener() {
-    }
+    private LoggingListener() {}
 
     @Override
     public void onStateChange(String name, CircuitBreaker.State from, CircuitBreaker.State to) {

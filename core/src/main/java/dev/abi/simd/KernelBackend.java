@@ -49,12 +49,14 @@ public final class KernelBackend {
         if (forced.equals("scalar")) {
             return new KernelBackend(false, BACKEND_PROPERTY + "=scalar");
         } else if (!vectorModulePresent()) {
-            return new KernelBackend(false,
+            return new KernelBackend(
+                    false,
                     "jdk.incubator.vector is not in the boot layer; start the JVM with --add-modules jdk.incubator.vector");
         } else if (forced.equals("panama")) {
             return new KernelBackend(true, BACKEND_PROPERTY + "=panama");
         } else if (c2Disabled()) {
-            return new KernelBackend(false,
+            return new KernelBackend(
+                    false,
                     "C2 is disabled (-XX:TieredStopAtLevel below 4): the Vector API would be slower than scalar code");
         }
         return new KernelBackend(true, "jdk.incubator.vector present and C2 enabled");
@@ -65,7 +67,9 @@ public final class KernelBackend {
             List<String> args = ManagementFactory.getRuntimeMXBean().getInputArguments();
             for (String arg : args) {
                 if (arg.startsWith("-XX:TieredStopAtLevel=")) {
-                    return Integer.parseInt(arg.substring("-XX:TieredStopAtLevel=".length()).trim()) < 4;
+                    return Integer.parseInt(arg.substring("-XX:TieredStopAtLevel=".length())
+                                    .trim())
+                            < 4;
                 }
                 if (arg.equals("-XX:-TieredCompilation")) {
                     return false;

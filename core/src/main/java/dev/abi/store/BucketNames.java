@@ -11,8 +11,7 @@ public final class BucketNames {
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9](?:[a-z0-9._-]{0,61}[a-z0-9])?");
 
-    private BucketNames() {
-    }
+    private BucketNames() {}
 
     /** @throws IllegalArgumentException saying what a bucket name must be */
     public static String requireValid(String bucket) {

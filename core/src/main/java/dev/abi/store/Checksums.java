@@ -19,8 +19,7 @@ public final class Checksums {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final byte[] FIELD = ",\"crc32c\":\"".getBytes(StandardCharsets.US_ASCII);
 
-    private Checksums() {
-    }
+    private Checksums() {}
 
     public static long crc32c(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
@@ -62,8 +61,8 @@ public final class Checksums {
             String tail = String.format("%08x\"}", crc32c(plain));
             byte[] out = Arrays.copyOf(plain, plain.length - 1 + FIELD.length + tail.length());
             System.arraycopy(FIELD, 0, out, plain.length - 1, FIELD.length);
-            System.arraycopy(tail.getBytes(StandardCharsets.US_ASCII), 0, out, plain.length - 1 + FIELD.length,
-                    tail.length());
+            System.arraycopy(
+                    tail.getBytes(StandardCharsets.US_ASCII), 0, out, plain.length - 1 + FIELD.length, tail.length());
             return out;
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -27,6 +27,7 @@ public final class CommitLog {
 
     /** Conflicts tolerated per append before giving up with {@link CommitContentionException}. */
     public static final int MAX_CONFLICTS = 512;
+
     private static final int MAX_UNKNOWN_OUTCOMES = 5;
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Pattern SLOT = Pattern.compile("\\d{20}\\.json");
@@ -45,8 +46,8 @@ public final class CommitLog {
      * @param createdTs commit time of version 0, the namespace's creation
      * @param walMaxAge at most half the GC grace period
      */
-    public CommitLog(ObjectStore objects, String root, String writerId, Clock clock, Duration walMaxAge,
-                     long createdTs) {
+    public CommitLog(
+            ObjectStore objects, String root, String writerId, Clock clock, Duration walMaxAge, long createdTs) {
         this.objects = objects;
         this.root = root;
         this.writerId = writerId;
@@ -147,10 +148,13 @@ public final class CommitLog {
         throw new CommitContentionException(root, MAX_CONFLICTS);
     }
 
-    private enum Outcome { WON, LOST, UNKNOWN }
-
-    private record Claim(Outcome outcome, LogEntry entry, ObjectStoreException failure) {
+    private enum Outcome {
+        WON,
+        LOST,
+        UNKNOWN
     }
+
+    private record Claim(Outcome outcome, LogEntry entry, ObjectStoreException failure) {}
 
     /**
      * One try at slot {@code tail.seq() + 1}. When an earlier try at this same slot had an unknown outcome, a
@@ -173,9 +177,12 @@ public final class CommitLog {
                     observe(there.get());
                     return new Claim(Outcome.WON, there.get(), null);
                 }
-                return there.isPresent() ? new Claim(Outcome.LOST, entry, null)
-                        : new Claim(Outcome.UNKNOWN, entry, new ObjectStoreException("slot " + seq
-                                + " reported taken but is empty", lost));
+                return there.isPresent()
+                        ? new Claim(Outcome.LOST, entry, null)
+                        : new Claim(
+                                Outcome.UNKNOWN,
+                                entry,
+                                new ObjectStoreException("slot " + seq + " reported taken but is empty", lost));
             } catch (ObjectStoreException stillDown) {
                 return new Claim(Outcome.UNKNOWN, entry, stillDown);
             }
@@ -259,8 +266,10 @@ public final class CommitLog {
                 break;
             }
             if (e.get().seq() != seq) {
-                throw new CorruptObjectException(logKey(seq), seq, "log slot holds the entry of seq "
-                        + e.get().seq());
+                throw new CorruptObjectException(
+                        logKey(seq),
+                        seq,
+                        "log slot holds the entry of seq " + e.get().seq());
             }
             out.add(e.get());
             if (e.get().kind() == LogEntry.Kind.DELETE) {
@@ -330,8 +339,8 @@ public final class CommitLog {
                     break outer;
                 }
                 if (seq != expected) {
-                    throw new CorruptObjectException(logKey(expected), expected,
-                            "log slot is missing (found " + seq + " next)");
+                    throw new CorruptObjectException(
+                            logKey(expected), expected, "log slot is missing (found " + seq + " next)");
                 }
                 LogEntry e = entry(seq).orElseThrow(() -> new CorruptObjectException(info.key(), seq, "vanished"));
                 out.add(e);
@@ -390,7 +399,9 @@ public final class CommitLog {
     }
 
     private long commitTs(long seq) {
-        return entry(seq).orElseThrow(() -> new ObjectNotFoundException(logKeyOf(seq))).commitTs();
+        return entry(seq)
+                .orElseThrow(() -> new ObjectNotFoundException(logKeyOf(seq)))
+                .commitTs();
     }
 
     public String logKey(long seq) {

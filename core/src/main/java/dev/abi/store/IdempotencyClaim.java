@@ -9,7 +9,9 @@ public record IdempotencyClaim(State state, byte[] result) {
 
     /** The states of an idempotency key. */
     public enum State {
-        CLAIMED, IN_PROGRESS, COMPLETED
+        CLAIMED,
+        IN_PROGRESS,
+        COMPLETED
     }
 
     public static IdempotencyClaim claimed() {

@@ -14,8 +14,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class InMemoryObjectStore implements ObjectStore {
 
-    private record Entry(byte[] bytes, String etag, long modified) {
-    }
+    private record Entry(byte[] bytes, String etag, long modified) {}
 
     private final ConcurrentSkipListMap<String, Entry> objects = new ConcurrentSkipListMap<>();
     private final Clock clock;
@@ -31,7 +30,9 @@ public final class InMemoryObjectStore implements ObjectStore {
     @Override
     public Optional<StoredObject> get(String key) {
         Entry o = objects.get(ObjectKeys.requireValid(key));
-        return o == null ? Optional.empty() : Optional.of(new StoredObject(o.bytes().clone(), o.etag()));
+        return o == null
+                ? Optional.empty()
+                : Optional.of(new StoredObject(o.bytes().clone(), o.etag()));
     }
 
     @Override
@@ -72,7 +73,8 @@ public final class InMemoryObjectStore implements ObjectStore {
     public List<ObjectInfo> list(String prefix, String startAfter, int limit) {
         List<ObjectInfo> out = new ArrayList<>();
         var tail = startAfter != null && startAfter.compareTo(prefix) >= 0
-                ? objects.tailMap(startAfter, false) : objects.tailMap(prefix, true);
+                ? objects.tailMap(startAfter, false)
+                : objects.tailMap(prefix, true);
         for (Map.Entry<String, Entry> e : tail.entrySet()) {
             if (!e.getKey().startsWith(prefix) || out.size() >= limit) {
                 break;

@@ -1,19 +1,18 @@
 package dev.abi.store;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.FileVisitResult;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
@@ -82,7 +81,8 @@ public final class LocalDiskObjectStore implements ObjectStore {
             Files.walkFileTree(root, new SimpleFileVisitor<>() {
                 @Override
                 public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) {
-                    if (attrs.isRegularFile() && p.getFileName().toString().startsWith(TMP_PREFIX)
+                    if (attrs.isRegularFile()
+                            && p.getFileName().toString().startsWith(TMP_PREFIX)
                             && attrs.lastModifiedTime().toMillis() < cutoff) {
                         deleteQuietly(p);
                         deleted[0]++;
@@ -152,9 +152,9 @@ public final class LocalDiskObjectStore implements ObjectStore {
         Path tmp = writeTemp(target, bytes);
         try {
             jvmLock.lock();
-            try (FileChannel lockChannel = FileChannel.open(root.resolve(LOCK_FILE),
-                    StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                 FileLock ignored = lockChannel.lock()) {
+            try (FileChannel lockChannel = FileChannel.open(
+                            root.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+                    FileLock ignored = lockChannel.lock()) {
                 String current;
                 try {
                     current = ObjectKeys.etagOf(Files.readAllBytes(target));
@@ -192,16 +192,22 @@ public final class LocalDiskObjectStore implements ObjectStore {
             // concurrent deletes) are skipped instead of failing the whole listing.
             Files.walkFileTree(dir, new SimpleFileVisitor<>() {
                 @Override
-                public FileVisitResult visitFile(Path p,
-                        BasicFileAttributes attrs) throws IOException {
+                public FileVisitResult visitFile(Path p, BasicFileAttributes attrs) throws IOException {
                     String key = root.relativize(p).toString().replace('\\', '/');
                     String name = p.getFileName().toString();
-                    if (attrs.isRegularFile() && key.startsWith(prefix) && !name.startsWith(TMP_PREFIX)
+                    if (attrs.isRegularFile()
+                            && key.startsWith(prefix)
+                            && !name.startsWith(TMP_PREFIX)
                             && !name.equals(LOCK_FILE)) {
                         try {
                             // Hashing every listed file would read whole segments; list etags are only a hint.
-                            String etag = attrs.size() <= SMALL_OBJECT ? ObjectKeys.etagOf(Files.readAllBytes(p)) : null;
-                            out.add(new ObjectInfo(key, attrs.size(), etag, attrs.lastModifiedTime().toMillis()));
+                            String etag =
+                                    attrs.size() <= SMALL_OBJECT ? ObjectKeys.etagOf(Files.readAllBytes(p)) : null;
+                            out.add(new ObjectInfo(
+                                    key,
+                                    attrs.size(),
+                                    etag,
+                                    attrs.lastModifiedTime().toMillis()));
                         } catch (NoSuchFileException deletedMeanwhile) {
                             // listed and deleted concurrently: it is simply not there any more
                         }

@@ -9,14 +9,18 @@ import java.util.Locale;
  * (the state becomes that of {@code restoreTo}), or the delete that closes the log of a deleted namespace (nothing
  * follows it). Written once, with create-if-absent; {@code commitTs} strictly increases with {@code seq}.
  */
-public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops, String writerId, long commitTs,
-                       long restoreTo) {
+public record LogEntry(
+        long seq, Kind kind, String walKey, long walCrc, int ops, String writerId, long commitTs, long restoreTo) {
 
     /**
      * What a commit does. {@code DELETE} closes the log: its namespace incarnation was deleted, and no slot after it
      * is ever created, so an instance that reads the log forward learns of the deletion from the log alone.
      */
-    public enum Kind { WRITE, RESTORE, DELETE }
+    public enum Kind {
+        WRITE,
+        RESTORE,
+        DELETE
+    }
 
     static LogEntry write(String walKey, long walCrc, int ops, String writerId) {
         return new LogEntry(-1, Kind.WRITE, walKey, walCrc, ops, writerId, 0, -1);
@@ -57,11 +61,14 @@ public record LogEntry(long seq, Kind kind, String walKey, long walCrc, int ops,
         JsonNode n = Checksums.openJson(key, bytes);
         try {
             Kind kind = Kind.valueOf(n.required("kind").asText().toUpperCase(Locale.ROOT));
-            return new LogEntry(n.required("seq").asLong(), kind,
+            return new LogEntry(
+                    n.required("seq").asLong(),
+                    kind,
                     kind == Kind.WRITE ? n.required("walKey").asText() : null,
                     kind == Kind.WRITE ? n.required("walCrc").asLong() : 0,
                     kind == Kind.WRITE ? n.required("ops").asInt() : 0,
-                    n.required("writerId").asText(), n.required("commitTs").asLong(),
+                    n.required("writerId").asText(),
+                    n.required("commitTs").asLong(),
                     kind == Kind.RESTORE ? n.required("restoreTo").asLong() : -1);
         } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(key, "malformed log entry: " + e.getMessage());

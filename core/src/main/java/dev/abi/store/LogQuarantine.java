@@ -29,8 +29,7 @@ public final class LogQuarantine {
      * @param copied the keys of the copies (the log object and the WAL object, when they existed)
      * @param replacement the entry now in the slot
      */
-    public record Result(long seq, String prefix, List<String> copied, LogEntry replacement) {
-    }
+    public record Result(long seq, String prefix, List<String> copied, LogEntry replacement) {}
 
     private final ObjectStore objects;
     private final CommitLog log;
@@ -61,13 +60,18 @@ public final class LogQuarantine {
         original.filter(e -> e.kind() == LogEntry.Kind.WRITE && e.walKey() != null)
                 .flatMap(e -> objects.get(e.walKey()))
                 .ifPresent(w -> copied.add(copy(w.bytes(), prefix + "wal.bin")));
-        objects.putIfAbsent(prefix + "reason.json", Checksums.sealJson(Checksums.newJson()
-                .put("seq", seq)
-                .put("logKey", logKey)
-                .put("kind", original.map(e -> e.kind().name().toLowerCase(Locale.ROOT)).orElse("unknown"))
-                .put("walKey", original.map(LogEntry::walKey).orElse(null))
-                .put("reason", reason)
-                .put("quarantinedAt", clock.millis())));
+        objects.putIfAbsent(
+                prefix + "reason.json",
+                Checksums.sealJson(Checksums.newJson()
+                        .put("seq", seq)
+                        .put("logKey", logKey)
+                        .put(
+                                "kind",
+                                original.map(e -> e.kind().name().toLowerCase(Locale.ROOT))
+                                        .orElse("unknown"))
+                        .put("walKey", original.map(LogEntry::walKey).orElse(null))
+                        .put("reason", reason)
+                        .put("quarantinedAt", clock.millis())));
 
         byte[] empty = WalCodec.encode(List.of());
         String walKey = log.root() + "wal/" + WalKeys.unique() + ".bin";
@@ -96,12 +100,17 @@ public final class LogQuarantine {
     /** One millisecond after the previous entry's commit; the next entry's is at least one more, so order holds. */
     private long commitTsAfterPrevious(long seq) {
         try {
-            return log.entry(seq - 1).orElseThrow(() -> new ObjectNotFoundException(log.logKey(seq - 1)))
-                    .commitTs() + 1;
+            return log.entry(seq - 1)
+                            .orElseThrow(() -> new ObjectNotFoundException(log.logKey(seq - 1)))
+                            .commitTs()
+                    + 1;
         } catch (CorruptObjectException | ObjectNotFoundException previousUnknown) {
             // the previous entry is unreadable too (or collected): one millisecond before the next one
-            LogEntry next = log.entry(seq + 1).orElseThrow(() -> new CorruptObjectException(log.logKey(seq), seq,
-                    "neither neighbour of this slot is readable: repair version " + (seq - 1) + " first"));
+            LogEntry next = log.entry(seq + 1)
+                    .orElseThrow(() -> new CorruptObjectException(
+                            log.logKey(seq),
+                            seq,
+                            "neither neighbour of this slot is readable: repair version " + (seq - 1) + " first"));
             return next.commitTs() - 1;
         }
     }

@@ -11,8 +11,8 @@ import java.util.List;
  * {@code appliedThroughSeq}, committed with create-if-absent by the indexer of fencing epoch {@code epoch}.
  * Versions are contiguous and epochs never decrease with them.
  */
-public record Manifest(long version, long epoch, long appliedThroughSeq, long commitTs, List<SegmentRef> segments,
-                       int count) {
+public record Manifest(
+        long version, long epoch, long appliedThroughSeq, long commitTs, List<SegmentRef> segments, int count) {
 
     public Manifest {
         segments = List.copyOf(segments);
@@ -27,7 +27,11 @@ public record Manifest(long version, long epoch, long appliedThroughSeq, long co
                 .put("count", count);
         ArrayNode segs = n.putArray("segments");
         for (SegmentRef s : segments) {
-            segs.addObject().put("key", s.key()).put("size", s.size()).put("crc", s.crc()).put("kind", s.kind());
+            segs.addObject()
+                    .put("key", s.key())
+                    .put("size", s.size())
+                    .put("crc", s.crc())
+                    .put("kind", s.kind());
         }
         return Checksums.sealJson(n);
     }
@@ -37,11 +41,18 @@ public record Manifest(long version, long epoch, long appliedThroughSeq, long co
         try {
             List<SegmentRef> segs = new ArrayList<>();
             for (JsonNode s : n.required("segments")) {
-                segs.add(new SegmentRef(s.required("key").asText(), s.required("size").asLong(),
-                        s.required("crc").asLong(), s.required("kind").asText()));
+                segs.add(new SegmentRef(
+                        s.required("key").asText(),
+                        s.required("size").asLong(),
+                        s.required("crc").asLong(),
+                        s.required("kind").asText()));
             }
-            return new Manifest(n.required("version").asLong(), n.required("epoch").asLong(),
-                    n.required("appliedThroughSeq").asLong(), n.required("commitTs").asLong(), segs,
+            return new Manifest(
+                    n.required("version").asLong(),
+                    n.required("epoch").asLong(),
+                    n.required("appliedThroughSeq").asLong(),
+                    n.required("commitTs").asLong(),
+                    segs,
                     n.required("count").asInt());
         } catch (IllegalArgumentException e) {
             throw new CorruptObjectException(key, "malformed manifest: " + e.getMessage());

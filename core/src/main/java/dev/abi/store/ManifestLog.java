@@ -89,7 +89,9 @@ public final class ManifestLog {
 
     /** Keys of every manifest object, newest first (metadata only). */
     public List<ObjectInfo> listObjects() {
-        return objects.list(prefix).stream().filter(o -> NAME.matcher(o.key()).matches()).toList();
+        return objects.list(prefix).stream()
+                .filter(o -> NAME.matcher(o.key()).matches())
+                .toList();
     }
 
     /**
@@ -115,8 +117,8 @@ public final class ManifestLog {
             return objects.get(key).map(o -> Manifest.fromJson(key, o.bytes()));
         } catch (CorruptObjectException e) {
             lastCorruption = e;
-            System.getLogger(ManifestLog.class.getName()).log(System.Logger.Level.ERROR,
-                    "skipping corrupt manifest " + key + ": " + e.getMessage());
+            System.getLogger(ManifestLog.class.getName())
+                    .log(System.Logger.Level.ERROR, "skipping corrupt manifest " + key + ": " + e.getMessage());
             return Optional.empty();
         }
     }

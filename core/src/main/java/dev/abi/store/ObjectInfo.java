@@ -5,5 +5,4 @@ package dev.abi.store;
  * The etag may be null where a store cannot list it cheaply (large files on local disk); {@link ObjectStore#get}
  * always has it. Garbage collection ages objects by that recorded time, never by a local clock.
  */
-public record ObjectInfo(String key, long size, String etag, long lastModified) {
-}
+public record ObjectInfo(String key, long size, String etag, long lastModified) {}

@@ -3,10 +3,10 @@ package dev.abi.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-import java.util.regex.Pattern;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /** Key validation and content etags shared by the stores in core. */
 public final class ObjectKeys {
@@ -14,8 +14,7 @@ public final class ObjectKeys {
     /** Any character but controls and the backslash: source buckets hold keys like {@code docs/C++ notes é.md}. */
     private static final Pattern SEGMENT = Pattern.compile("[^\\p{Cntrl}\\\\]+");
 
-    private ObjectKeys() {
-    }
+    private ObjectKeys() {}
 
     /**
      * Checks that a key is a relative path of safe segments: no empty, {@code .} or {@code ..} segment, no control

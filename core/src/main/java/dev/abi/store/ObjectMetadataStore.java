@@ -1,12 +1,12 @@
 package dev.abi.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The default {@link MetadataStore}, kept in the object store itself: the lease of {@link ObjectStoreLease},
@@ -52,7 +52,8 @@ public final class ObjectMetadataStore implements MetadataStore {
     public Optional<byte[]> idempotentResult(String key) {
         IdempotencyClaim found = read(keyOf(key));
         return found != null && found.state() == IdempotencyClaim.State.COMPLETED
-                ? Optional.of(found.result()) : Optional.empty();
+                ? Optional.of(found.result())
+                : Optional.empty();
     }
 
     /** The live record under {@code k}, or null when there is none or it expired. */
@@ -66,15 +67,17 @@ public final class ObjectMetadataStore implements MetadataStore {
         if (n.path("expiresAt").asLong() < clock.millis()) {
             return null;
         }
-        return n.has("result") ? IdempotencyClaim.completed(Base64.getDecoder().decode(n.path("result").asText()))
+        return n.has("result")
+                ? IdempotencyClaim.completed(
+                        Base64.getDecoder().decode(n.path("result").asText()))
                 : IdempotencyClaim.inProgress();
     }
 
     @Override
     public IdempotencyClaim claimIdempotencyKey(String key, Duration claimTtl) {
         String k = keyOf(key);
-        byte[] marker = Checksums.sealJson(Checksums.newJson().put("state", "in-progress")
-                .put("expiresAt", clock.millis() + claimTtl.toMillis()));
+        byte[] marker = Checksums.sealJson(
+                Checksums.newJson().put("state", "in-progress").put("expiresAt", clock.millis() + claimTtl.toMillis()));
         for (int attempt = 0; attempt < 8; attempt++) {
             Optional<StoredObject> existing = objects.get(k);
             try {
@@ -98,7 +101,8 @@ public final class ObjectMetadataStore implements MetadataStore {
     @Override
     public void recordIdempotentResult(String key, byte[] result, Duration ttl) {
         String k = keyOf(key);
-        byte[] json = Checksums.sealJson(Checksums.newJson().put("state", "completed")
+        byte[] json = Checksums.sealJson(Checksums.newJson()
+                .put("state", "completed")
                 .put("result", Base64.getEncoder().encodeToString(result))
                 .put("expiresAt", clock.millis() + ttl.toMillis()));
         for (int attempt = 0; attempt < 8; attempt++) {
@@ -135,7 +139,9 @@ public final class ObjectMetadataStore implements MetadataStore {
             }
             long expiresAt;
             try {
-                expiresAt = Checksums.openJson(info.key(), o.get().bytes()).path("expiresAt").asLong();
+                expiresAt = Checksums.openJson(info.key(), o.get().bytes())
+                        .path("expiresAt")
+                        .asLong();
             } catch (CorruptObjectException unreadable) {
                 expiresAt = 0; // a record that cannot be read can never be replayed
             }

@@ -1,8 +1,8 @@
 package dev.abi.store;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.ArrayList;
 
 /**
  * The object-storage SPI that all durable state goes through. Its only coordination primitives are

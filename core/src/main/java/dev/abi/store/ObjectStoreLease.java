@@ -39,7 +39,8 @@ public final class ObjectStoreLease implements IndexerLease {
             }
             // Keep our epoch only if no newer one has committed since; otherwise take a fresh, higher one.
             long next = ours && epoch >= minEpoch - 1 ? epoch : Math.max(epoch + 1, minEpoch);
-            objects.putIfMatch(key, json(owner, next, now + ttl.toMillis()), current.get().etag());
+            objects.putIfMatch(
+                    key, json(owner, next, now + ttl.toMillis()), current.get().etag());
             return OptionalLong.of(next);
         } catch (PreconditionFailedException raced) {
             return OptionalLong.empty();
@@ -62,7 +63,7 @@ public final class ObjectStoreLease implements IndexerLease {
     }
 
     private static byte[] json(String owner, long epoch, long expiresAt) {
-        return Checksums.sealJson(Checksums.newJson().put("owner", owner).put("epoch", epoch)
-                .put("expiresAt", expiresAt));
+        return Checksums.sealJson(
+                Checksums.newJson().put("owner", owner).put("epoch", epoch).put("expiresAt", expiresAt));
     }
 }

@@ -86,8 +86,8 @@ public final class ObservedObjectStore implements ObjectStore {
                 throw e;
             }
         } finally {
-            metrics.record(MetricNames.STORE_CALLS, Duration.ofNanos(System.nanoTime() - start), "op", op,
-                    "outcome", outcome);
+            metrics.record(
+                    MetricNames.STORE_CALLS, Duration.ofNanos(System.nanoTime() - start), "op", op, "outcome", outcome);
         }
     }
 

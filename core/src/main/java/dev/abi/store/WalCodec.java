@@ -22,11 +22,9 @@ public final class WalCodec {
 
     private static final byte[] MAGIC = "ABIWAL01".getBytes(StandardCharsets.US_ASCII);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> ATTRS = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> ATTRS = new TypeReference<>() {};
 
-    private WalCodec() {
-    }
+    private WalCodec() {}
 
     public static byte[] encode(List<Operation> ops) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + ops.size() * 64);
@@ -43,7 +41,8 @@ public final class WalCodec {
                     for (float f : op.values()) {
                         out.writeFloat(f);
                     }
-                    byte[] attrs = op.attributes() == null || op.attributes().isEmpty() ? new byte[0]
+                    byte[] attrs = op.attributes() == null || op.attributes().isEmpty()
+                            ? new byte[0]
                             : JSON.writeValueAsBytes(op.attributes());
                     out.writeInt(attrs.length);
                     out.write(attrs);

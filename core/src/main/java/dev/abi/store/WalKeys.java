@@ -8,13 +8,13 @@ public final class WalKeys {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private WalKeys() {
-    }
+    private WalKeys() {}
 
     /** 12 hex digits of the current millis, then 16 random hex digits. */
     public static String unique() {
         byte[] r = new byte[8];
         RANDOM.nextBytes(r);
-        return String.format("%012x", System.currentTimeMillis()) + HexFormat.of().formatHex(r);
+        return String.format("%012x", System.currentTimeMillis())
+                + HexFormat.of().formatHex(r);
     }
 }

@@ -59,8 +59,8 @@ public final class InMemoryMetrics implements Metrics {
     /** The key of a series: the name, then the tags sorted by key. */
     static String series(String name, String... tags) {
         if (tags.length % 2 != 0) {
-            throw new IllegalArgumentException("tags come in key/value pairs; got " + tags.length + " strings for "
-                    + name);
+            throw new IllegalArgumentException(
+                    "tags come in key/value pairs; got " + tags.length + " strings for " + name);
         }
         if (tags.length == 0) {
             return name;
@@ -70,7 +70,10 @@ public final class InMemoryMetrics implements Metrics {
             sorted.put(tags[i], tags[i + 1]);
         }
         StringBuilder b = new StringBuilder(name).append('{');
-        sorted.forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ",").append(k).append('=').append(v));
+        sorted.forEach((k, v) -> b.append(b.charAt(b.length() - 1) == '{' ? "" : ",")
+                .append(k)
+                .append('=')
+                .append(v));
         return b.append('}').toString();
     }
 }

@@ -7,8 +7,7 @@ package dev.abi.telemetry;
  */
 public final class InferenceMetrics {
 
-    private InferenceMetrics() {
-    }
+    private InferenceMetrics() {}
 
     /** The prompt of {@code tokens} tokens was read, starting at {@code startNanos} ({@link System#nanoTime()}). */
     public static void prompt(int tokens, long startNanos) {

@@ -45,14 +45,28 @@ public final class MetricNames {
     public static final String INFERENCE = "abi.inference";
 
     /** Every name above. */
-    public static final List<String> ALL = List.of(HTTP_REQUESTS, QUERY, QUERY_COALESCED, COMMITS, COMMIT_CONFLICTS,
-            COMMIT_RETRIES, COMMIT_FAILURES, STORE_CALLS, BREAKER_TRANSITIONS, RATELIMIT_REJECTIONS, DEAD_LETTERED,
-            INDEX_FOLDS, COMPACTIONS, GRAPH_BUILDS, MODEL_LOADS, INFERENCE_TOKENS, INFERENCE);
+    public static final List<String> ALL = List.of(
+            HTTP_REQUESTS,
+            QUERY,
+            QUERY_COALESCED,
+            COMMITS,
+            COMMIT_CONFLICTS,
+            COMMIT_RETRIES,
+            COMMIT_FAILURES,
+            STORE_CALLS,
+            BREAKER_TRANSITIONS,
+            RATELIMIT_REJECTIONS,
+            DEAD_LETTERED,
+            INDEX_FOLDS,
+            COMPACTIONS,
+            GRAPH_BUILDS,
+            MODEL_LOADS,
+            INFERENCE_TOKENS,
+            INFERENCE);
 
     /** The timers among them (the rest are counters). */
-    public static final List<String> TIMERS = List.of(HTTP_REQUESTS, QUERY, STORE_CALLS, INDEX_FOLDS, COMPACTIONS,
-            GRAPH_BUILDS, MODEL_LOADS, INFERENCE);
+    public static final List<String> TIMERS =
+            List.of(HTTP_REQUESTS, QUERY, STORE_CALLS, INDEX_FOLDS, COMPACTIONS, GRAPH_BUILDS, MODEL_LOADS, INFERENCE);
 
-    private MetricNames() {
-    }
+    private MetricNames() {}
 }

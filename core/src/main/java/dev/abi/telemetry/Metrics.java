@@ -14,12 +14,10 @@ public interface Metrics {
     /** Reports nothing: the default wherever no backend is bound. */
     Metrics NOOP = new Metrics() {
         @Override
-        public void count(String name, String... tags) {
-        }
+        public void count(String name, String... tags) {}
 
         @Override
-        public void record(String name, Duration duration, String... tags) {
-        }
+        public void record(String name, Duration duration, String... tags) {}
     };
 
     /**

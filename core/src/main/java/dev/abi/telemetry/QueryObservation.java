@@ -33,8 +33,7 @@ public final class QueryObservation implements AutoCloseable {
     public String answered(String device) {
         String path = QueryPath.GPU.equals(device) ? QueryPath.GPU : probe.path();
         span.attribute("abi.query.path", path).attribute("abi.device", device);
-        metrics.record(MetricNames.QUERY, Duration.ofNanos(System.nanoTime() - start), "device", device,
-                "path", path);
+        metrics.record(MetricNames.QUERY, Duration.ofNanos(System.nanoTime() - start), "device", device, "path", path);
         if (path.equals(QueryPath.COALESCED) || path.equals(QueryPath.CACHED)) {
             metrics.count(MetricNames.QUERY_COALESCED, "outcome", path);
         }

@@ -24,8 +24,7 @@ public final class QueryPath {
 
     private static final ThreadLocal<Probe> CURRENT = new ThreadLocal<>();
 
-    private QueryPath() {
-    }
+    private QueryPath() {}
 
     /** Starts listening for the path of the queries this thread runs until the probe is closed. */
     public static Probe begin() {

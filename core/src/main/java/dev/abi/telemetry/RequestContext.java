@@ -9,8 +9,7 @@ public final class RequestContext {
 
     private static final ThreadLocal<String> ID = new ThreadLocal<>();
 
-    private RequestContext() {
-    }
+    private RequestContext() {}
 
     /** The current request's id, or null outside a request. */
     public static String currentId() {
@@ -41,7 +40,7 @@ public final class RequestContext {
     public interface Binding {
 
         /** Puts nothing anywhere. */
-        Binding NONE = requestId -> () -> { };
+        Binding NONE = requestId -> () -> {};
 
         /** Puts {@code requestId} in place; the returned scope takes it away again. */
         Scope bind(String requestId);

@@ -14,8 +14,7 @@ public final class RequestIds {
     /** The longest id taken from outside. */
     public static final int MAX_LENGTH = 128;
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     /**
      * @param header      the request's {@code X-Request-Id}, or null
@@ -40,8 +39,13 @@ public final class RequestIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
-                    || c == '.' || c == '_' || c == ':' || c == '-';
+            boolean ok = (c >= 'a' && c <= 'z')
+                    || (c >= 'A' && c <= 'Z')
+                    || (c >= '0' && c <= '9')
+                    || c == '.'
+                    || c == '_'
+                    || c == ':'
+                    || c == '-';
             if (!ok) {
                 return false;
             }
@@ -66,7 +70,10 @@ public final class RequestIds {
             return null;
         }
         String[] parts = traceparent.trim().split("-");
-        if (parts.length < 4 || parts[0].length() != 2 || parts[1].length() != 32 || !isLowerHex(parts[1])
+        if (parts.length < 4
+                || parts[0].length() != 2
+                || parts[1].length() != 32
+                || !isLowerHex(parts[1])
                 || parts[1].chars().allMatch(c -> c == '0')) {
             return null;
         }

@@ -3,8 +3,7 @@ package dev.abi.telemetry;
 /** The facts a request span ends with, named as OpenTelemetry's HTTP semantic conventions name them. */
 public final class RequestSpans {
 
-    private RequestSpans() {
-    }
+    private RequestSpans() {}
 
     /**
      * Adds the matched route pattern ({@code unmatched} when none) and the status to {@code span}; a 5xx marks it

@@ -11,8 +11,7 @@ public final class Telemetry {
     private static volatile Metrics metrics = Metrics.NOOP;
     private static volatile Tracing tracing = Tracing.NOOP;
 
-    private Telemetry() {
-    }
+    private Telemetry() {}
 
     /** The installed metrics; {@link Metrics#NOOP} when none is. */
     public static Metrics metrics() {

@@ -45,12 +45,10 @@ public interface Tracing {
             }
 
             @Override
-            public void error(Throwable failure) {
-            }
+            public void error(Throwable failure) {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
 
         /** Adds an attribute (a low-cardinality fact, or the request id; never a secret or a body). */

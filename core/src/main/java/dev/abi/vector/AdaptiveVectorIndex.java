@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.concurrent.CompletableFuture;
 
 /**
  * The index namespaces use: an exact scan while small, an HNSW graph once past a size threshold.
@@ -76,7 +76,10 @@ public final class AdaptiveVectorIndex implements VectorIndex {
 
     /** As {@link #of(FlatVectorIndex)}, with a graph from {@code threshold} vectors. */
     public static AdaptiveVectorIndex of(FlatVectorIndex initial, int threshold) {
-        return new AdaptiveVectorIndex(initial, threshold, HnswParams.DEFAULTS,
+        return new AdaptiveVectorIndex(
+                initial,
+                threshold,
+                HnswParams.DEFAULTS,
                 task -> Thread.ofVirtual().name("hnsw-build").start(task));
     }
 
@@ -218,8 +221,9 @@ public final class AdaptiveVectorIndex implements VectorIndex {
                 apply(graph, replay);
             }
             Telemetry.metrics().record(MetricNames.GRAPH_BUILDS, Telemetry.since(start));
-            LOG.info(() -> String.format("graph index built over %d vectors in %d ms", copy.size(),
-                    (System.nanoTime() - start) / 1_000_000));
+            LOG.info(() -> String.format(
+                    "graph index built over %d vectors in %d ms",
+                    copy.size(), (System.nanoTime() - start) / 1_000_000));
         } catch (RuntimeException | Error e) {
             synchronized (lock) {
                 pending = null;

@@ -14,8 +14,7 @@ import java.util.Objects;
  */
 public final class FilterParser {
 
-    private FilterParser() {
-    }
+    private FilterParser() {}
 
     /**
      * Parses a filter.
@@ -45,8 +44,8 @@ public final class FilterParser {
                 case "$not" -> parts.add(Filter.not(parseObject(value, keyPath)));
                 default -> {
                     if (key.startsWith("$")) {
-                        throw new InvalidFilterException(keyPath, "unknown operator '" + key
-                                + "'; logical operators are $and, $or and $not");
+                        throw new InvalidFilterException(
+                                keyPath, "unknown operator '" + key + "'; logical operators are $and, $or and $not");
                     }
                     if (key.isEmpty()) {
                         throw new InvalidFilterException(keyPath, "attribute name must not be empty");
@@ -82,33 +81,37 @@ public final class FilterParser {
             String op = (String) e.getKey();
             Object operand = e.getValue();
             String opPath = path + "." + op;
-            parts.add(switch (op) {
-                case "$eq" -> {
-                    requireScalar(operand, opPath);
-                    yield attrs -> anyEquals(attrs.get(field), operand);
-                }
-                case "$ne" -> {
-                    requireScalar(operand, opPath);
-                    yield attrs -> !anyEquals(attrs.get(field), operand);
-                }
-                case "$gt", "$gte", "$lt", "$lte" -> comparison(field, op, operand, opPath);
-                case "$in" -> {
-                    List<?> set = requireScalarList(operand, opPath);
-                    yield attrs -> anyIn(attrs.get(field), set);
-                }
-                case "$nin" -> {
-                    List<?> set = requireScalarList(operand, opPath);
-                    yield attrs -> !anyIn(attrs.get(field), set);
-                }
-                case "$exists" -> {
-                    if (!(operand instanceof Boolean wanted)) {
-                        throw new InvalidFilterException(opPath, "must be true or false");
-                    }
-                    yield attrs -> attrs.containsKey(field) == wanted;
-                }
-                default -> throw new InvalidFilterException(opPath, "unknown operator '" + op
-                        + "'; expected one of $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $exists");
-            });
+            parts.add(
+                    switch (op) {
+                        case "$eq" -> {
+                            requireScalar(operand, opPath);
+                            yield attrs -> anyEquals(attrs.get(field), operand);
+                        }
+                        case "$ne" -> {
+                            requireScalar(operand, opPath);
+                            yield attrs -> !anyEquals(attrs.get(field), operand);
+                        }
+                        case "$gt", "$gte", "$lt", "$lte" -> comparison(field, op, operand, opPath);
+                        case "$in" -> {
+                            List<?> set = requireScalarList(operand, opPath);
+                            yield attrs -> anyIn(attrs.get(field), set);
+                        }
+                        case "$nin" -> {
+                            List<?> set = requireScalarList(operand, opPath);
+                            yield attrs -> !anyIn(attrs.get(field), set);
+                        }
+                        case "$exists" -> {
+                            if (!(operand instanceof Boolean wanted)) {
+                                throw new InvalidFilterException(opPath, "must be true or false");
+                            }
+                            yield attrs -> attrs.containsKey(field) == wanted;
+                        }
+                        default ->
+                            throw new InvalidFilterException(
+                                    opPath,
+                                    "unknown operator '" + op
+                                            + "'; expected one of $eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $exists");
+                    });
         }
         return parts.size() == 1 ? parts.get(0) : Filter.and(List.copyOf(parts));
     }
@@ -178,8 +181,10 @@ public final class FilterParser {
 
     private static void requireScalar(Object operand, String path) {
         if (!(operand instanceof String || operand instanceof Number || operand instanceof Boolean)) {
-            throw new InvalidFilterException(path, "must be a string, number or boolean"
-                    + (operand instanceof List ? " (use $in to match any of several values)" : ""));
+            throw new InvalidFilterException(
+                    path,
+                    "must be a string, number or boolean"
+                            + (operand instanceof List ? " (use $in to match any of several values)" : ""));
         }
     }
 

@@ -24,9 +24,11 @@ public final class FlatVectorIndex implements VectorIndex {
 
     /** Vectors in panels of {@link #width}, each panel stored transposed (k-major), so a scan needs no lane sums. */
     private float[] data;
+
     private final int width;
     /** Euclidean norm of each stored vector; only used for cosine. */
     private float[] norms;
+
     private String[] ids;
     private Object[] attributes;
     private int size;
@@ -73,7 +75,8 @@ public final class FlatVectorIndex implements VectorIndex {
     @Override
     public void upsert(String id, float[] values, Map<String, Object> attrs) {
         if (values.length != dimension) {
-            throw new IllegalArgumentException("vector '" + id + "' has " + values.length + " dimensions; index has " + dimension);
+            throw new IllegalArgumentException(
+                    "vector '" + id + "' has " + values.length + " dimensions; index has " + dimension);
         }
         lock.writeLock().lock();
         try {

@@ -27,8 +27,7 @@ final class GraphSearcher {
     /** Nodes sampled, evenly spaced, to estimate a filter's share. */
     static final int FILTER_SAMPLE = 256;
 
-    private GraphSearcher() {
-    }
+    private GraphSearcher() {}
 
     /**
      * The {@code topK} nearest nodes that the view may return and that pass {@code filter}, closest first, with the
@@ -51,8 +50,15 @@ final class GraphSearcher {
         for (int level = graph.entryLevel(); level > 0; level--) {
             ep = greedy(graph, walk, ep, level);
         }
-        ScoredNodes found = searchLayer(graph, walk, new long[] {ScoredNodes.encode(walk.distance(ep), ep)},
-                Math.max(ef, topK), 0, filter, true, graph.visited());
+        ScoredNodes found = searchLayer(
+                graph,
+                walk,
+                new long[] {ScoredNodes.encode(walk.distance(ep), ep)},
+                Math.max(ef, topK),
+                0,
+                filter,
+                true,
+                graph.visited());
         if (found.size() < Math.min(topK, visible)) {
             // The walk met too few matches (a narrow filter or many tombstones): answer exactly instead.
             return exact(graph, floats, topK, filter);
@@ -93,8 +99,15 @@ final class GraphSearcher {
      * {@code ef} closest accepted nodes. With {@code liveOnly}, nodes the view may not return and nodes the filter
      * rejects are walked through but not returned; without it (building the graph) every node is accepted.
      */
-    static ScoredNodes searchLayer(GraphView graph, NodeScorer scorer, long[] entryPoints, int ef, int level,
-            Filter filter, boolean liveOnly, Visited visited) {
+    static ScoredNodes searchLayer(
+            GraphView graph,
+            NodeScorer scorer,
+            long[] entryPoints,
+            int ef,
+            int level,
+            Filter filter,
+            boolean liveOnly,
+            Visited visited) {
         ScoredNodes candidates = new ScoredNodes(ef * 2, false);
         ScoredNodes results = new ScoredNodes(ef + 1, true);
         int[] fresh = new int[graph.maxDegree(level) + 1];

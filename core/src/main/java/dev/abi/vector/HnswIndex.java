@@ -48,8 +48,7 @@ public final class HnswIndex implements VectorIndex {
     private static final int[] NO_LINKS = new int[0];
     private static final int LOCK_STRIPES = 1024;
 
-    private record Entry(int node, int level) {
-    }
+    private record Entry(int node, int level) {}
 
     /**
      * Float scoring of a query (walks, exact scans and re-ranking alike): bulk distances go four vectors per pass
@@ -115,11 +114,11 @@ public final class HnswIndex implements VectorIndex {
     private final Object[] nodeLocks = new Object[LOCK_STRIPES];
     private final Object[] idLocks = new Object[LOCK_STRIPES];
     private final Object entryLock = new Object();
-    private final ThreadLocal<GraphSearcher.Visited> visitedSets =
-            ThreadLocal.withInitial(GraphSearcher.Visited::new);
+    private final ThreadLocal<GraphSearcher.Visited> visitedSets = ThreadLocal.withInitial(GraphSearcher.Visited::new);
 
     /** The writes made while a background rebuild runs, replayed onto the new graph. */
     private final RebuildJournal journal = new RebuildJournal();
+
     private final AtomicBoolean rebuilding = new AtomicBoolean();
     private volatile CompletableFuture<Void> rebuild = CompletableFuture.completedFuture(null);
 
@@ -139,9 +138,11 @@ public final class HnswIndex implements VectorIndex {
     private byte[] liveFlags;
     /** Int8 codes, for {@link VectorEncoding#INT8}; read by the walk once {@link #quantizer} is trained. */
     private byte[] codes;
+
     private volatile ScalarQuantizer quantizer;
     /** PQ codes, for {@link VectorEncoding#PQ}, {@code productQuantizer.subspaces()} bytes per node. */
     private byte[] pqCodes;
+
     private volatile ProductQuantizer productQuantizer;
 
     public HnswIndex(int dimension, Metric metric) {
@@ -193,7 +194,8 @@ public final class HnswIndex implements VectorIndex {
         try {
             int n = Math.min(allocated.get(), capacity);
             ProductQuantizer pq = productQuantizer;
-            long bytes = pq != null ? 16L + (long) n * pq.subspaces()
+            long bytes = pq != null
+                    ? 16L + (long) n * pq.subspaces()
                     : quantizer != null ? 16L + (long) n * dimension : 16L + (long) n * dimension * Float.BYTES;
             bytes += 16L + (long) n * Float.BYTES + 16L + 8L * n;
             for (int node = 0; node < n; node++) {
@@ -368,8 +370,16 @@ public final class HnswIndex implements VectorIndex {
         GraphSearcher.Visited visited = visitedSets.get();
         visited.reset(capacity);
         visited.mark(node);
-        long[] found = GraphSearcher.searchLayer(graph, scorer, new long[] {ScoredNodes.encode(scorer.distance(ep), ep)},
-                params.efConstruction(), 0, Filter.ALL, false, visited).toArray();
+        long[] found = GraphSearcher.searchLayer(
+                        graph,
+                        scorer,
+                        new long[] {ScoredNodes.encode(scorer.distance(ep), ep)},
+                        params.efConstruction(),
+                        0,
+                        Filter.ALL,
+                        false,
+                        visited)
+                .toArray();
         Arrays.sort(found);
         return found;
     }
@@ -421,8 +431,8 @@ public final class HnswIndex implements VectorIndex {
                 return;
             }
             if (current.length < maxLinks(0)) {
-                LEVEL_LINKS.setRelease(links[target], 0, inserted(current, insertionPoint(target, current, packed),
-                        node));
+                LEVEL_LINKS.setRelease(
+                        links[target], 0, inserted(current, insertionPoint(target, current, packed), node));
                 return;
             }
             long[] next = scoredWith(target, current, packed);
@@ -536,11 +546,23 @@ public final class HnswIndex implements VectorIndex {
             }
             Entry start = entry;
             ProductQuantizer pq = productQuantizer;
-            return new HnswSegments.State(dimension, metric, params, n, start == null ? -1 : start.node(),
-                    start == null ? -1 : start.level(), Arrays.copyOf(vectors, n * dimension),
-                    Arrays.copyOf(norms, n), Arrays.copyOf(ids, n), Arrays.copyOf(attributes, n), linkCopy,
-                    Arrays.copyOf(liveFlags, n), quantizer, codes == null ? null : Arrays.copyOf(codes, n * dimension),
-                    pq, pq == null ? null : Arrays.copyOf(pqCodes, n * pq.subspaces()));
+            return new HnswSegments.State(
+                    dimension,
+                    metric,
+                    params,
+                    n,
+                    start == null ? -1 : start.node(),
+                    start == null ? -1 : start.level(),
+                    Arrays.copyOf(vectors, n * dimension),
+                    Arrays.copyOf(norms, n),
+                    Arrays.copyOf(ids, n),
+                    Arrays.copyOf(attributes, n),
+                    linkCopy,
+                    Arrays.copyOf(liveFlags, n),
+                    quantizer,
+                    codes == null ? null : Arrays.copyOf(codes, n * dimension),
+                    pq,
+                    pq == null ? null : Arrays.copyOf(pqCodes, n * pq.subspaces()));
         } finally {
             structure.writeLock().unlock();
         }
@@ -552,8 +574,7 @@ public final class HnswIndex implements VectorIndex {
      */
     static HnswIndex fromState(HnswSegments.State state) {
         int n = state.count();
-        HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(),
-                16);
+        HnswIndex index = new HnswIndex(state.dimension(), state.metric(), state.params(), VectorOpsProvider.get(), 16);
         if (n > 0) {
             index.capacity = n;
             index.vectors = state.vectors();
@@ -563,7 +584,8 @@ public final class HnswIndex implements VectorIndex {
             index.links = state.links();
             index.liveFlags = state.live();
             if (index.codes != null) {
-                index.codes = state.codes() != null ? state.codes() : new byte[Math.multiplyExact(n, state.dimension())];
+                index.codes =
+                        state.codes() != null ? state.codes() : new byte[Math.multiplyExact(n, state.dimension())];
             }
         }
         int live = 0;
@@ -638,7 +660,8 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
-        if (quantizer == null && productQuantizer == null
+        if (quantizer == null
+                && productQuantizer == null
                 && QuantizerTraining.due(params.encoding(), allocated.get())) {
             trainQuantizer();
         }
@@ -709,8 +732,8 @@ public final class HnswIndex implements VectorIndex {
         for (int l = Math.min(level, start.level()); l >= 0; l--) {
             visited.reset(capacity);
             visited.mark(node);
-            ScoredNodes found = GraphSearcher.searchLayer(graph, scorer, entryPoints, params.efConstruction(), l,
-                    Filter.ALL, false, visited);
+            ScoredNodes found = GraphSearcher.searchLayer(
+                    graph, scorer, entryPoints, params.efConstruction(), l, Filter.ALL, false, visited);
             long[] candidates = found.toArray();
             Arrays.sort(candidates);
             long[] chosen = diverse(candidates, maxLinks(l));
@@ -1011,33 +1034,38 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
-        rebuild = CompletableFuture.runAsync(() -> {
-            try {
-                HnswIndex fresh = new HnswIndex(dimension, metric, params, ops, survivors.size() + 16);
-                fresh.upsertAll(survivors);
-                journal.drain(changes -> {
-                    structure.writeLock().lock();
+        rebuild = CompletableFuture.runAsync(
+                () -> {
                     try {
-                        for (RebuildJournal.Change change : changes) {
-                            switch (change) {
-                                case RebuildJournal.Upsert(StoredVector v) -> fresh.insert(v.id(), v.values(),
-                                        v.attributes());
-                                case RebuildJournal.Delete(String id) -> fresh.deleteNode(id);
+                        HnswIndex fresh = new HnswIndex(dimension, metric, params, ops, survivors.size() + 16);
+                        fresh.upsertAll(survivors);
+                        journal.drain(changes -> {
+                            structure.writeLock().lock();
+                            try {
+                                for (RebuildJournal.Change change : changes) {
+                                    switch (change) {
+                                        case RebuildJournal.Upsert(StoredVector v) ->
+                                            fresh.insert(v.id(), v.values(), v.attributes());
+                                        case RebuildJournal.Delete(String id) -> fresh.deleteNode(id);
+                                    }
+                                }
+                                adopt(fresh);
+                            } finally {
+                                structure.writeLock().unlock();
                             }
-                        }
-                        adopt(fresh);
+                        });
+                    } catch (RuntimeException e) {
+                        System.getLogger(HnswIndex.class.getName())
+                                .log(
+                                        System.Logger.Level.WARNING,
+                                        "graph rebuild failed; the old graph (with its tombstones) keeps answering",
+                                        e);
+                        journal.abandon();
                     } finally {
-                        structure.writeLock().unlock();
+                        rebuilding.set(false);
                     }
-                });
-            } catch (RuntimeException e) {
-                System.getLogger(HnswIndex.class.getName()).log(System.Logger.Level.WARNING,
-                        "graph rebuild failed; the old graph (with its tombstones) keeps answering", e);
-                journal.abandon();
-            } finally {
-                rebuilding.set(false);
-            }
-        }, task -> Thread.ofVirtual().name("hnsw-rebuild").start(task));
+                },
+                task -> Thread.ofVirtual().name("hnsw-rebuild").start(task));
     }
 
     /** Whether a background rebuild is running. */
@@ -1119,8 +1147,8 @@ public final class HnswIndex implements VectorIndex {
     }
 
     private StoredVector vectorAt(int node) {
-        return new StoredVector(ids[node], Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension),
-                attributesAt(node));
+        return new StoredVector(
+                ids[node], Arrays.copyOfRange(vectors, node * dimension, (node + 1) * dimension), attributesAt(node));
     }
 
     private void checkDimension(int length, String what) {

@@ -41,8 +41,8 @@ public final class HnswSegmentView {
     private final ProductQuantizer productQuantizer;
     /** Attributes parsed so far, by node; allocated on the first use, so that opening allocates nothing per node. */
     private volatile AtomicReferenceArray<Map<String, Object>> parsedAttributes;
-    private final ThreadLocal<GraphSearcher.Visited> visitedSets =
-            ThreadLocal.withInitial(GraphSearcher.Visited::new);
+
+    private final ThreadLocal<GraphSearcher.Visited> visitedSets = ThreadLocal.withInitial(GraphSearcher.Visited::new);
     private volatile Map<String, Integer> nodeOf;
 
     private HnswSegmentView(String name, byte[] data, HnswSegments.Header h) {
@@ -126,8 +126,7 @@ public final class HnswSegmentView {
 
     public String id(int node) {
         int from = start(at.idEnds, node);
-        return new String(data, (int) at.ids + from, end(at.idEnds, node) - from,
-                StandardCharsets.UTF_8);
+        return new String(data, (int) at.ids + from, end(at.idEnds, node) - from, StandardCharsets.UTF_8);
     }
 
     /** Where entry {@code i} of a column described by the end-offset column at {@code ends} starts. */
@@ -182,8 +181,8 @@ public final class HnswSegmentView {
      * The {@code topK} nearest live nodes that pass {@code filter} and that {@code hidden} does not hide, closest
      * first, with the distances the API reports; {@code ef} as in {@link HnswIndex#search(float[], int, Filter, int)}.
      */
-    public List<SearchHit> search(float[] query, int topK, Filter filter, IntPredicate hidden, int hiddenCount,
-            int ef) {
+    public List<SearchHit> search(
+            float[] query, int topK, Filter filter, IntPredicate hidden, int hiddenCount, int ef) {
         if (query.length != dimension) {
             throw new IllegalArgumentException("query has " + query.length + " dimensions; index has " + dimension);
         }
@@ -191,8 +190,7 @@ public final class HnswSegmentView {
         if (count == 0 || visible <= 0) {
             return List.of();
         }
-        return GraphSearcher.search(new Graph(hidden, visible), query, topK, filter == null ? Filter.ALL : filter,
-                ef);
+        return GraphSearcher.search(new Graph(hidden, visible), query, topK, filter == null ? Filter.ALL : filter, ef);
     }
 
     // ---------------------------------------------------------------- graph
@@ -286,7 +284,8 @@ public final class HnswSegmentView {
 
         @Override
         public NodeScorer codeScorer(float[] query, float queryNorm) {
-            return productQuantizer != null ? pqScorer(query, queryNorm)
+            return productQuantizer != null
+                    ? pqScorer(query, queryNorm)
                     : quantizer != null ? int8Scorer(query, queryNorm) : null;
         }
 

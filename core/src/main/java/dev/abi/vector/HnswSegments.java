@@ -47,8 +47,7 @@ public final class HnswSegments {
     static final int HEADER = MAGIC.length + 1 + 4 + 1 + 1 + 2 + 4 + 4 + 8 + 4 + 4 + 4 + 1 + 1 + 2 + 4 + 4 + 4 + 4;
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private HnswSegments() {
-    }
+    private HnswSegments() {}
 
     /** Serializes the index; in-flight inserts finish first. */
     public static byte[] write(HnswIndex index) {
@@ -80,8 +79,11 @@ public final class HnswSegments {
         }
         ByteBuffer out = ByteBuffer.allocate((int) layout.total).order(ByteOrder.LITTLE_ENDIAN);
         out.put(MAGIC).put((byte) FORMAT);
-        out.putInt(dim).put((byte) s.metric().ordinal()).put((byte) s.params().encoding().ordinal());
-        out.putShort((short) s.params().m()).putInt(s.params().efConstruction()).putInt(s.params().efSearch());
+        out.putInt(dim).put((byte) s.metric().ordinal()).put((byte)
+                s.params().encoding().ordinal());
+        out.putShort((short) s.params().m())
+                .putInt(s.params().efConstruction())
+                .putInt(s.params().efSearch());
         out.putDouble(s.params().maxTombstoneRatio());
         int liveCount = 0;
         for (int node = 0; node < n; node++) {
@@ -154,8 +156,8 @@ public final class HnswSegments {
         ByteBuffer in = data.slice().order(ByteOrder.LITTLE_ENDIAN);
         Header h = header(name, in, true);
         try {
-            return HnswIndex.fromState(columns(name, in, h.layout(), h.metric(), h.params(), h.entryNode(),
-                    h.entryLevel()));
+            return HnswIndex.fromState(
+                    columns(name, in, h.layout(), h.metric(), h.params(), h.entryNode(), h.entryLevel()));
         } catch (BufferUnderflowException | IndexOutOfBoundsException e) {
             throw new CorruptSegmentException(name, "malformed: " + e);
         }
@@ -166,15 +168,33 @@ public final class HnswSegments {
      * or read from a segment ({@link HnswIndex#fromState}). {@code attributes} holds maps, or {@link RawAttributes}
      * read from a segment.
      */
-    record State(int dimension, Metric metric, HnswParams params, int count, int entryNode, int entryLevel,
-            float[] vectors, float[] norms, String[] ids, Object[] attributes, int[][][] links, byte[] live,
-            ScalarQuantizer quantizer, byte[] codes, ProductQuantizer productQuantizer, byte[] pqCodes) {
-    }
+    record State(
+            int dimension,
+            Metric metric,
+            HnswParams params,
+            int count,
+            int entryNode,
+            int entryLevel,
+            float[] vectors,
+            float[] norms,
+            String[] ids,
+            Object[] attributes,
+            int[][][] links,
+            byte[] live,
+            ScalarQuantizer quantizer,
+            byte[] codes,
+            ProductQuantizer productQuantizer,
+            byte[] pqCodes) {}
 
     /** A segment's header: its parameters and where each column lies. */
-    record Header(int dimension, Metric metric, HnswParams params, int liveCount, int entryNode, int entryLevel,
-            Layout layout) {
-    }
+    record Header(
+            int dimension,
+            Metric metric,
+            HnswParams params,
+            int liveCount,
+            int entryNode,
+            int entryLevel,
+            Layout layout) {}
 
     /**
      * Reads and checks the header at {@code in}'s position (leaving it after the header): the magic, the format,
@@ -194,16 +214,16 @@ public final class HnswSegments {
         }
         int format = Byte.toUnsignedInt(in.get());
         if (format != FORMAT) {
-            throw new CorruptSegmentException(name, "unknown format version " + format + " (this release reads "
-                    + FORMAT + ")");
+            throw new CorruptSegmentException(
+                    name, "unknown format version " + format + " (this release reads " + FORMAT + ")");
         }
         int dimension = in.getInt();
         Metric metric = enumAt(Metric.values(), Byte.toUnsignedInt(in.get()), name, "metric");
         VectorEncoding encoding = enumAt(VectorEncoding.values(), Byte.toUnsignedInt(in.get()), name, "encoding");
         HnswParams params;
         try {
-            params = new HnswParams(Short.toUnsignedInt(in.getShort()), in.getInt(), in.getInt(), in.getDouble(),
-                    encoding);
+            params = new HnswParams(
+                    Short.toUnsignedInt(in.getShort()), in.getInt(), in.getInt(), in.getDouble(), encoding);
         } catch (IllegalArgumentException e) {
             throw new CorruptSegmentException(name, "bad parameters: " + e.getMessage());
         }
@@ -217,15 +237,25 @@ public final class HnswSegments {
         int linkTotal = in.getInt();
         int idTotal = in.getInt();
         int attrTotal = in.getInt();
-        if (dimension < 1 || count < 0 || liveCount < 0 || liveCount > count || levelLists < 0 || linkTotal < 0
-                || idTotal < 0 || attrTotal < 0 || pqStarts == 1 || entryNode >= count
+        if (dimension < 1
+                || count < 0
+                || liveCount < 0
+                || liveCount > count
+                || levelLists < 0
+                || linkTotal < 0
+                || idTotal < 0
+                || attrTotal < 0
+                || pqStarts == 1
+                || entryNode >= count
                 || (count > 0 && (entryNode < 0 || entryLevel < 0))) {
             throw new CorruptSegmentException(name, "header out of range");
         }
         Layout layout = new Layout(count, dimension, hasInt8, pqStarts, levelLists, linkTotal, idTotal, attrTotal);
         if (layout.total != size) {
-            throw new CorruptSegmentException(name, "the header describes " + layout.total + " bytes, the segment has "
-                    + size + " (truncated or damaged)");
+            throw new CorruptSegmentException(
+                    name,
+                    "the header describes " + layout.total + " bytes, the segment has " + size
+                            + " (truncated or damaged)");
         }
         if (verifyChecksum) {
             CRC32C crc = new CRC32C();
@@ -237,8 +267,8 @@ public final class HnswSegments {
         return new Header(dimension, metric, params, liveCount, entryNode, entryLevel, layout);
     }
 
-    private static State columns(String name, ByteBuffer in, Layout l, Metric metric, HnswParams params,
-            int entryNode, int entryLevel) {
+    private static State columns(
+            String name, ByteBuffer in, Layout l, Metric metric, HnswParams params, int entryNode, int entryLevel) {
         int n = l.count;
         byte[] live = new byte[n];
         in.get(live);
@@ -251,7 +281,8 @@ public final class HnswSegments {
                 throw new CorruptSegmentException(name, "node " + node + " has " + levels + " levels");
             }
         }
-        if (nodeLists[0] != 0 || nodeLists[n] != l.levelLists
+        if (nodeLists[0] != 0
+                || nodeLists[n] != l.levelLists
                 || (n > 0 && entryLevel >= nodeLists[entryNode + 1] - nodeLists[entryNode])) {
             throw new CorruptSegmentException(name, "level counts do not match the header");
         }
@@ -267,8 +298,8 @@ public final class HnswSegments {
                 linkColumn.get(targets);
                 for (int t : targets) {
                     if (t < 0 || t >= n) {
-                        throw new CorruptSegmentException(name, "node " + node + " links to " + t + ", outside 0.."
-                                + (n - 1));
+                        throw new CorruptSegmentException(
+                                name, "node " + node + " links to " + t + ", outside 0.." + (n - 1));
                     }
                 }
                 levels[level] = targets;
@@ -305,8 +336,23 @@ public final class HnswSegments {
             pqCodes = new byte[n * pq.subspaces()];
             in.get((int) l.pqCodes, pqCodes);
         }
-        return new State(l.dimension, metric, params, n, entryNode, entryLevel, vectors, norms, ids,
-                attributes, links, live, sq, codes, pq, pqCodes);
+        return new State(
+                l.dimension,
+                metric,
+                params,
+                n,
+                entryNode,
+                entryLevel,
+                vectors,
+                norms,
+                ids,
+                attributes,
+                links,
+                live,
+                sq,
+                codes,
+                pq,
+                pqCodes);
     }
 
     /** The byte offset of every column from the segment's start, and its total size, from the header alone. */
@@ -336,7 +382,14 @@ public final class HnswSegments {
         final long pqCodes;
         final long total;
 
-        Layout(int count, int dimension, boolean int8, int pqStarts, int levelLists, long links, long idBytes,
+        Layout(
+                int count,
+                int dimension,
+                boolean int8,
+                int pqStarts,
+                int levelLists,
+                long links,
+                long idBytes,
                 long attributeBytes) {
             this.count = count;
             this.dimension = dimension;
@@ -417,8 +470,11 @@ public final class HnswSegments {
 
     /** The int8 quantizer the segment holds, or null; {@code segment} is indexed from the segment's first byte. */
     static ScalarQuantizer int8Quantizer(ByteBuffer segment, Layout at) {
-        return at.int8 ? new ScalarQuantizer(floatsAt(segment, at.int8Offsets, at.dimension),
-                floatsAt(segment, at.int8Offsets + 4L * at.dimension, at.dimension)) : null;
+        return at.int8
+                ? new ScalarQuantizer(
+                        floatsAt(segment, at.int8Offsets, at.dimension),
+                        floatsAt(segment, at.int8Offsets + 4L * at.dimension, at.dimension))
+                : null;
     }
 
     /**
@@ -440,14 +496,17 @@ public final class HnswSegments {
         if (starts[0] != 0 || starts[starts.length - 1] != at.dimension) {
             throw new CorruptSegmentException(name, "PQ subspaces do not cover the dimension");
         }
-        return new ProductQuantizer(at.dimension, starts,
-                floatsAt(segment, at.pqCentroids, at.dimension * ProductQuantizer.CENTROIDS));
+        return new ProductQuantizer(
+                at.dimension, starts, floatsAt(segment, at.pqCentroids, at.dimension * ProductQuantizer.CENTROIDS));
     }
 
     /** {@code n} little-endian floats at byte {@code offset} of {@code segment}. */
     static float[] floatsAt(ByteBuffer segment, long offset, int n) {
         float[] out = new float[n];
-        segment.slice((int) offset, 4 * n).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        segment.slice((int) offset, 4 * n)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out);
         return out;
     }
 

@@ -18,6 +18,7 @@ public final class LayeredVectorIndex implements VectorIndex {
     private final VectorIndex overlay;
     /** One bit per segment node: set once the node is deleted or replaced by a later write. */
     private final AtomicLongArray hidden;
+
     private final Object writes = new Object();
     private volatile int hiddenCount;
 

@@ -7,7 +7,9 @@ import java.util.Locale;
  * {@code cosine = 1 - cos(q, v)}, {@code dot = -(q . v)}, {@code l2} = Euclidean distance (not squared).
  */
 public enum Metric {
-    COSINE, DOT, L2;
+    COSINE,
+    DOT,
+    L2;
 
     /** The name used on the wire ({@code "cosine"}, {@code "dot"}, {@code "l2"}). */
     public String wireName() {

@@ -26,8 +26,15 @@ interface NodeScorer {
      * of {@code q - offset} to {@code step * code}; the dot product is {@code q . offset + (q * step) . code}. Bulk
      * distances go four nodes per pass over the query.
      */
-    static NodeScorer int8(VectorOps ops, Metric metric, ScalarQuantizer sq, float[] q, float qNorm, byte[] codes,
-            int codeStart, Norms norms) {
+    static NodeScorer int8(
+            VectorOps ops,
+            Metric metric,
+            ScalarQuantizer sq,
+            float[] q,
+            float qNorm,
+            byte[] codes,
+            int codeStart,
+            Norms norms) {
         float[] offset = sq.offsetsShared();
         float[] step = sq.stepsShared();
         int dim = q.length;
@@ -48,8 +55,8 @@ interface NodeScorer {
     }
 
     /** Scores PQ codes through the query's table: one lookup per subspace. */
-    static NodeScorer pq(Metric metric, ProductQuantizer pq, float[] q, float qNorm, byte[] codes, int codeStart,
-            Norms norms) {
+    static NodeScorer pq(
+            Metric metric, ProductQuantizer pq, float[] q, float qNorm, byte[] codes, int codeStart, Norms norms) {
         float[] target = q;
         if (metric == Metric.COSINE) {
             target = new float[q.length];
@@ -63,8 +70,8 @@ interface NodeScorer {
         return switch (metric) {
             case L2 -> node -> lookup(table, codes, codeStart + node * m, m);
             case DOT -> node -> -lookup(table, codes, codeStart + node * m, m);
-            case COSINE -> node -> norms.of(node) == 0f || qNorm == 0f ? 1f
-                    : 1f - lookup(table, codes, codeStart + node * m, m);
+            case COSINE ->
+                node -> norms.of(node) == 0f || qNorm == 0f ? 1f : 1f - lookup(table, codes, codeStart + node * m, m);
         };
     }
 
@@ -95,8 +102,16 @@ interface NodeScorer {
         private final Norms norms;
         private final int dim;
 
-        Int8(VectorOps ops, Metric metric, float[] v, float[] scale, float base, float qNorm, byte[] codes,
-                int codeStart, Norms norms) {
+        Int8(
+                VectorOps ops,
+                Metric metric,
+                float[] v,
+                float[] scale,
+                float base,
+                float qNorm,
+                byte[] codes,
+                int codeStart,
+                Norms norms) {
             this.ops = ops;
             this.metric = metric;
             this.v = v;
@@ -112,7 +127,8 @@ interface NodeScorer {
         @Override
         public float distance(int node) {
             int offset = codeStart + node * dim;
-            return scale != null ? ops.squaredDistanceInt8(v, scale, codes, offset, dim)
+            return scale != null
+                    ? ops.squaredDistanceInt8(v, scale, codes, offset, dim)
                     : finish(ops.dotInt8(v, codes, offset, dim), node);
         }
 

@@ -30,7 +30,8 @@ final class PanamaVectorOps implements VectorOps {
         int i = 0;
         // Four independent accumulators keep several FMAs in flight; one chain would wait on each FMA's latency.
         for (; i + 3 * step < bound; i += 4 * step) {
-            acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
+            acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i)
+                    .fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
             acc1 = FloatVector.fromArray(SPECIES, q, qOffset + i + step)
                     .fma(FloatVector.fromArray(SPECIES, data, offset + i + step), acc1);
             acc2 = FloatVector.fromArray(SPECIES, q, qOffset + i + 2 * step)
@@ -39,7 +40,8 @@ final class PanamaVectorOps implements VectorOps {
                     .fma(FloatVector.fromArray(SPECIES, data, offset + i + 3 * step), acc3);
         }
         for (; i < bound; i += step) {
-            acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i).fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
+            acc0 = FloatVector.fromArray(SPECIES, q, qOffset + i)
+                    .fma(FloatVector.fromArray(SPECIES, data, offset + i), acc0);
         }
         float sum = acc0.add(acc1).add(acc2.add(acc3)).reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
@@ -99,8 +101,8 @@ final class PanamaVectorOps implements VectorOps {
         int i = 0;
         for (; i + step < bound; i += 2 * step) {
             FloatVector d0 = FloatVector.fromArray(SPECIES, q, i).sub(storedFloats(bytes, byteOffset + 4 * i));
-            FloatVector d1 = FloatVector.fromArray(SPECIES, q, i + step)
-                    .sub(storedFloats(bytes, byteOffset + 4 * (i + step)));
+            FloatVector d1 =
+                    FloatVector.fromArray(SPECIES, q, i + step).sub(storedFloats(bytes, byteOffset + 4 * (i + step)));
             acc0 = d0.fma(d0, acc0);
             acc1 = d1.fma(d1, acc1);
         }
@@ -155,8 +157,8 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
-            int at) {
+    public void squaredDistance4Stored(
+            float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         if (!LITTLE_ENDIAN) {
             SCALAR.squaredDistance4Stored(q, bytes, o0, o1, o2, o3, len, out, at);
             return;
@@ -271,8 +273,8 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
-            int at) {
+    public void squaredDistance4(
+            float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         int step = SPECIES.length();
         int bound = SPECIES.loopBound(len);
         FloatVector a0 = FloatVector.zero(SPECIES);
@@ -395,8 +397,8 @@ final class PanamaVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
-            float[] out, int at) {
+    public void squaredDistanceInt8x4(
+            float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         int step = SPECIES.length();
         int bound = SPECIES.loopBound(len);
         FloatVector a0 = FloatVector.zero(SPECIES);

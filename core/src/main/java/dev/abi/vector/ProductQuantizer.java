@@ -13,6 +13,7 @@ public final class ProductQuantizer {
 
     /** Centroids per subspace: one byte per code. */
     public static final int CENTROIDS = 256;
+
     private static final int ITERATIONS = 12;
 
     private final int dimension;
@@ -50,12 +51,12 @@ public final class ProductQuantizer {
      */
     public static ProductQuantizer train(float[] vectors, int count, int dim, int subspaces, long seed) {
         if (subspaces < 1 || subspaces > dim) {
-            throw new IllegalArgumentException("subspaces must be between 1 and the dimension " + dim + ", got "
-                    + subspaces);
+            throw new IllegalArgumentException(
+                    "subspaces must be between 1 and the dimension " + dim + ", got " + subspaces);
         }
         if (count < CENTROIDS) {
-            throw new IllegalArgumentException("product quantization needs at least " + CENTROIDS
-                    + " training vectors, got " + count);
+            throw new IllegalArgumentException(
+                    "product quantization needs at least " + CENTROIDS + " training vectors, got " + count);
         }
         int[] starts = new int[subspaces + 1];
         for (int s = 0; s <= subspaces; s++) {

@@ -16,8 +16,7 @@ final class QuantizerTraining {
     /** The seed of the PQ k-means, so that a build is reproducible. */
     private static final long PQ_SEED = 42;
 
-    private QuantizerTraining() {
-    }
+    private QuantizerTraining() {}
 
     /** Whether an index with this encoding, no trained quantizer yet and {@code vectors} vectors should train one. */
     static boolean due(VectorEncoding encoding, int vectors) {
@@ -57,8 +56,8 @@ final class QuantizerTraining {
      * Writes node {@code node}'s PQ code into {@code codes}. Cosine codes the direction only: the unit vector, so
      * that a table of dot products gives the cosine.
      */
-    static void encodePq(ProductQuantizer pq, Metric metric, float[] vectors, float[] norms, int dimension, int node,
-            byte[] codes) {
+    static void encodePq(
+            ProductQuantizer pq, Metric metric, float[] vectors, float[] norms, int dimension, int node, byte[] codes) {
         if (metric == Metric.COSINE) {
             float[] direction = new float[dimension];
             unit(vectors, norms, dimension, node, direction, 0);

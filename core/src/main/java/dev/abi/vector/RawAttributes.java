@@ -14,8 +14,7 @@ import java.util.Map;
 final class RawAttributes {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     private final String segment;
     private final byte[] column;
@@ -61,8 +60,7 @@ final class RawAttributes {
         try {
             return Map.copyOf(JSON.readValue(column, from, length, MAP));
         } catch (IOException | RuntimeException e) {
-            throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: "
-                    + e.getMessage());
+            throw new CorruptSegmentException(segment, "attributes are not a JSON object of values: " + e.getMessage());
         }
     }
 }

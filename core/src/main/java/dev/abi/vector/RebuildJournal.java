@@ -19,16 +19,13 @@ import java.util.function.Consumer;
 final class RebuildJournal {
 
     /** One write since the rebuild's snapshot. */
-    sealed interface Change permits Upsert, Delete {
-    }
+    sealed interface Change permits Upsert, Delete {}
 
     /** An insert or replacement of {@code vector.id()}. */
-    record Upsert(StoredVector vector) implements Change {
-    }
+    record Upsert(StoredVector vector) implements Change {}
 
     /** A delete of {@code id}. */
-    record Delete(String id) implements Change {
-    }
+    record Delete(String id) implements Change {}
 
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
     /** The changes since the snapshot; null when no rebuild runs. Added to under the read side (by many writers). */

@@ -1,7 +1,7 @@
 package dev.abi.vector;
 
-
 import java.util.Arrays;
+
 /**
  * Per-dimension scalar quantization to signed bytes: {@code x[d] ~ offset[d] + step[d] * code[d]}, with the range of
  * each dimension taken from training vectors. Values outside the trained range are clamped.
@@ -27,7 +27,8 @@ public final class ScalarQuantizer {
         }
         for (int d = 0; d < steps.length; d++) {
             if (!(steps[d] > 0) || !Float.isFinite(offsets[d])) {
-                throw new IllegalArgumentException("dimension " + d + " has step " + steps[d] + ", offset " + offsets[d]);
+                throw new IllegalArgumentException(
+                        "dimension " + d + " has step " + steps[d] + ", offset " + offsets[d]);
             }
         }
         return new ScalarQuantizer(offsets.clone(), steps.clone());

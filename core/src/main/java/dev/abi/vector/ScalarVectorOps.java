@@ -8,8 +8,7 @@ import java.nio.ByteOrder;
 final class ScalarVectorOps implements VectorOps {
 
     /** Little-endian float view of a byte array, for the stored kernels (and the Vector-API ones' tails). */
-    static final VarHandle STORED_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    static final VarHandle STORED_FLOAT = MethodHandles.byteArrayViewVarHandle(float[].class, ByteOrder.LITTLE_ENDIAN);
 
     @Override
     public float dot(float[] q, int qOffset, float[] data, int offset, int len) {
@@ -112,8 +111,8 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
-            int at) {
+    public void squaredDistance4Stored(
+            float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         out[at] = squaredDistanceStored(q, bytes, o0, len);
         out[at + 1] = squaredDistanceStored(q, bytes, o1, len);
         out[at + 2] = squaredDistanceStored(q, bytes, o2, len);
@@ -129,8 +128,8 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistance4(float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out,
-            int at) {
+    public void squaredDistance4(
+            float[] q, float[] data, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         out[at] = squaredDistance(q, 0, data, o0, len);
         out[at + 1] = squaredDistance(q, 0, data, o1, len);
         out[at + 2] = squaredDistance(q, 0, data, o2, len);
@@ -146,8 +145,8 @@ final class ScalarVectorOps implements VectorOps {
     }
 
     @Override
-    public void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
-            float[] out, int at) {
+    public void squaredDistanceInt8x4(
+            float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at) {
         out[at] = squaredDistanceInt8(u, scale, codes, o0, len);
         out[at + 1] = squaredDistanceInt8(u, scale, codes, o1, len);
         out[at + 2] = squaredDistanceInt8(u, scale, codes, o2, len);

@@ -47,8 +47,11 @@ final class TopK {
         for (int i = 0; i < size; i++) {
             order[i] = i;
         }
-        Arrays.sort(order, (a, b) -> worse(distances[a], ids[a], distances[b], ids[b]) ? 1
-                : worse(distances[b], ids[b], distances[a], ids[a]) ? -1 : 0);
+        Arrays.sort(
+                order,
+                (a, b) -> worse(distances[a], ids[a], distances[b], ids[b])
+                        ? 1
+                        : worse(distances[b], ids[b], distances[a], ids[a]) ? -1 : 0);
         List<SearchHit> hits = new ArrayList<>(size);
         for (int i : order) {
             hits.add(new SearchHit(ids[i], distances[i]));

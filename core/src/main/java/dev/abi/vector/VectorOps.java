@@ -37,8 +37,7 @@ public interface VectorOps {
     void dot4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at);
 
     /** {@link #squaredDistanceStored} of four stored vectors at once, into {@code out[at..at+3]}. */
-    void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out,
-            int at);
+    void squaredDistance4Stored(float[] q, byte[] bytes, int o0, int o1, int o2, int o3, int len, float[] out, int at);
 
     /**
      * Dot products of {@code q} with four vectors of {@code data} at once (offsets {@code o0..o3}), into
@@ -65,8 +64,8 @@ public interface VectorOps {
     void dotInt8x4(float[] v, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at);
 
     /** {@link #squaredDistanceInt8} against four code vectors at once, as {@link #dotInt8x4}. */
-    void squaredDistanceInt8x4(float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len,
-            float[] out, int at);
+    void squaredDistanceInt8x4(
+            float[] u, float[] scale, byte[] codes, int o0, int o1, int o2, int o3, int len, float[] out, int at);
 
     /**
      * Vectors per panel of {@link #dotPanel}: two vectors' worth of lanes on the Vector API (32 at 512 bits), so

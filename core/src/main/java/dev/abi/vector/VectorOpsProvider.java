@@ -18,8 +18,7 @@ public final class VectorOpsProvider {
     private static final System.Logger LOG = System.getLogger(VectorOpsProvider.class.getName());
     private static final VectorOps OPS = choose();
 
-    private VectorOpsProvider() {
-    }
+    private VectorOpsProvider() {}
 
     /** The backend in use. */
     public static VectorOps get() {

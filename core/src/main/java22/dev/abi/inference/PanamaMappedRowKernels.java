@@ -49,8 +49,12 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
             FloatVector acc = FloatVector.zero(FLOATS_512);
             for (int b = 0; b < blocks; b++) {
                 long wo = b * Q8_0_BYTES;
-                acc = q8Block(seg, wo, ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK),
-                        Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b], acc);
+                acc = q8Block(
+                        seg,
+                        wo,
+                        ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK),
+                        Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b],
+                        acc);
             }
             return PanamaInferenceKernels.sum(acc);
         }
@@ -59,10 +63,11 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
             long wo = b * Q8_0_BYTES;
             float d = Float.float16ToFloat(seg.get(HALF, wo)) * aScales[b];
             ShortVector p0 = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES, LE)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
-            ShortVector p1 = ((ShortVector) ByteVector.fromMemorySegment(BYTES_128, seg,
-                    wo + SCALE_BYTES + BLOCK / 2, LE).convertShape(VectorOperators.B2S, SHORTS_256, 0))
+            ShortVector p1 = ((ShortVector)
+                            ByteVector.fromMemorySegment(BYTES_128, seg, wo + SCALE_BYTES + BLOCK / 2, LE)
+                                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
             FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
@@ -102,8 +107,16 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
     }
 
     @Override
-    public void dotQ4Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales,
-                           int[] aSums, float[] out, int r) {
+    public void dotQ4Rows2(
+            Object data,
+            long offset0,
+            long offset1,
+            int blocks,
+            short[] aqWide,
+            float[] aScales,
+            int[] aSums,
+            float[] out,
+            int r) {
         if (!WIDE) {
             out[r] = dotQ4Row(data, offset0, blocks, aqWide, aScales, aSums);
             out[r + 1] = dotQ4Row(data, offset1, blocks, aqWide, aScales, aSums);
@@ -123,10 +136,10 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
             ShortVector a1 = ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2);
             float d0 = Float.float16ToFloat(s0.get(HALF, wo)) * as;
             float d1 = Float.float16ToFloat(s1.get(HALF, wo)) * as;
-            acc0 = PanamaInferenceKernels.q4Block(ByteVector.fromMemorySegment(BYTES_128, s0, wo + SCALE_BYTES, LE),
-                    a0, a1, d0, acc0);
-            acc1 = PanamaInferenceKernels.q4Block(ByteVector.fromMemorySegment(BYTES_128, s1, wo + SCALE_BYTES, LE),
-                    a0, a1, d1, acc1);
+            acc0 = PanamaInferenceKernels.q4Block(
+                    ByteVector.fromMemorySegment(BYTES_128, s0, wo + SCALE_BYTES, LE), a0, a1, d0, acc0);
+            acc1 = PanamaInferenceKernels.q4Block(
+                    ByteVector.fromMemorySegment(BYTES_128, s1, wo + SCALE_BYTES, LE), a0, a1, d1, acc1);
             off0 += d0 * sum;
             off1 += d1 * sum;
         }
@@ -135,8 +148,8 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
     }
 
     @Override
-    public void dotQ8Rows2(Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales,
-                           float[] out, int r) {
+    public void dotQ8Rows2(
+            Object data, long offset0, long offset1, int blocks, short[] aqWide, float[] aScales, float[] out, int r) {
         if (!WIDE) {
             out[r] = dotQ8Row(data, offset0, blocks, aqWide, aScales);
             out[r + 1] = dotQ8Row(data, offset1, blocks, aqWide, aScales);
@@ -165,9 +178,10 @@ final class PanamaMappedRowKernels implements MappedRowKernels {
      */
     private static FloatVector q8Block(MemorySegment seg, long wo, ShortVector a, float d, FloatVector acc) {
         ShortVector p = ((ShortVector) ByteVector.fromMemorySegment(BYTES_256, seg, wo + SCALE_BYTES, LE)
-                .convertShape(VectorOperators.B2S, SHORTS_512, 0)).mul(a);
-        ShortVector folded = ((ShortVector) p.reinterpretShape(SHORTS_256, 0))
-                .add((ShortVector) p.reinterpretShape(SHORTS_256, 1));
+                        .convertShape(VectorOperators.B2S, SHORTS_512, 0))
+                .mul(a);
+        ShortVector folded =
+                ((ShortVector) p.reinterpretShape(SHORTS_256, 0)).add((ShortVector) p.reinterpretShape(SHORTS_256, 1));
         IntVector lanes = (IntVector) folded.convertShape(VectorOperators.S2I, INTS_512, 0);
         return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }

@@ -41,11 +41,14 @@ class ChunkerTest {
             String text = randomText(rnd, 50 + rnd.nextInt(800));
             int window = 16 + rnd.nextInt(100);
             int overlap = rnd.nextInt(window / 2);
-            List<Chunker.Chunk> chunks = new Chunker(ChunkerTest::tokens, new Chunker.Options(window, overlap))
-                    .split(text);
+            List<Chunker.Chunk> chunks =
+                    new Chunker(ChunkerTest::tokens, new Chunker.Options(window, overlap)).split(text);
             assertTrue(!chunks.isEmpty());
-            assertEquals(0, chunks.get(0).start() - (text.length() - text.stripLeading().length()));
-            assertEquals(text.stripTrailing().length(), chunks.get(chunks.size() - 1).end());
+            assertEquals(
+                    0,
+                    chunks.get(0).start() - (text.length() - text.stripLeading().length()));
+            assertEquals(
+                    text.stripTrailing().length(), chunks.get(chunks.size() - 1).end());
             for (int i = 0; i < chunks.size(); i++) {
                 Chunker.Chunk c = chunks.get(i);
                 assertTrue(c.tokens() <= window, "chunk " + i + " has " + c.tokens() + " tokens > " + window);
@@ -66,12 +69,22 @@ class ChunkerTest {
     @Test
     void aWordLongerThanTheWindowIsCutInsideItAndShortTextIsOneChunk() {
         String word = "x".repeat(200); // 50 tokens
-        List<Chunker.Chunk> chunks = new Chunker(ChunkerTest::tokens, new Chunker.Options(16, 2))
-                .split("before " + word + " after");
-        assertEquals(word, String.join("", chunks.stream().map(Chunker.Chunk::text)
-                .filter(t -> t.startsWith("x")).toList()));
+        List<Chunker.Chunk> chunks =
+                new Chunker(ChunkerTest::tokens, new Chunker.Options(16, 2)).split("before " + word + " after");
+        assertEquals(
+                word,
+                String.join(
+                        "",
+                        chunks.stream()
+                                .map(Chunker.Chunk::text)
+                                .filter(t -> t.startsWith("x"))
+                                .toList()));
         assertTrue(chunks.stream().allMatch(c -> c.tokens() <= 16));
-        assertEquals(1, new Chunker(ChunkerTest::tokens, Chunker.Options.defaults()).split("short text").size());
+        assertEquals(
+                1,
+                new Chunker(ChunkerTest::tokens, Chunker.Options.defaults())
+                        .split("short text")
+                        .size());
         assertThrows(IllegalArgumentException.class, () -> new Chunker.Options(4, 0));
         assertThrows(IllegalArgumentException.class, () -> new Chunker.Options(64, 40));
     }
@@ -81,7 +94,8 @@ class ChunkerTest {
         // 13 tokens up to "nine.", then "ten" would still fit in the window of 15
         String text = "one two three four five six seven eight nine. ten eleven twelve";
         List<Chunker.Chunk> chunks = new Chunker(ChunkerTest::tokens, new Chunker.Options(15, 0)).split(text);
-        assertEquals("one two three four five six seven eight nine.", chunks.get(0).text());
+        assertEquals(
+                "one two three four five six seven eight nine.", chunks.get(0).text());
         assertEquals("ten eleven twelve", chunks.get(1).text());
     }
 }

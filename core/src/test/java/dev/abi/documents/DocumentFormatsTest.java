@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class DocumentFormatsTest {
 
     private static List<Document> parse(String name, String content) {
-        return DocumentFormats.parse(name, content.getBytes(StandardCharsets.UTF_8), DocumentFormats.Options.defaults());
+        return DocumentFormats.parse(
+                name, content.getBytes(StandardCharsets.UTF_8), DocumentFormats.Options.defaults());
     }
 
     @Test
@@ -29,14 +30,17 @@ class DocumentFormatsTest {
 
     @Test
     void jsonlLinesCarryTextOrVectors() {
-        List<Document> d = parse("a.jsonl", "{\"id\":\"1\",\"text\":\"one\",\"attributes\":{\"lang\":\"en\"}}\n\n"
-                + "{\"id\":2,\"values\":[0.5,1]}\r\n");
+        List<Document> d = parse(
+                "a.jsonl",
+                "{\"id\":\"1\",\"text\":\"one\",\"attributes\":{\"lang\":\"en\"}}\n\n"
+                        + "{\"id\":2,\"values\":[0.5,1]}\r\n");
         assertEquals(2, d.size());
         assertEquals("en", d.get(0).attributes().get("lang"));
         assertNull(d.get(0).vector());
         assertEquals("2", d.get(1).id());
         assertArrayEquals(new float[] {0.5f, 1f}, d.get(1).vector());
-        DocumentFormatException e = assertThrows(DocumentFormatException.class,
+        DocumentFormatException e = assertThrows(
+                DocumentFormatException.class,
                 () -> parse("b.jsonl", "{\"id\":\"1\",\"text\":\"ok\"}\n{\"id\":\"2\"}"));
         assertTrue(e.getMessage().startsWith("b.jsonl line 2"), e.getMessage());
         assertThrows(DocumentFormatException.class, () -> parse("c.jsonl", "not json"));
@@ -44,21 +48,30 @@ class DocumentFormatsTest {
 
     @Test
     void jsonIsAnArrayOrAnObjectWithDocuments() {
-        assertEquals(2, parse("a.json", "[{\"id\":\"1\",\"text\":\"a\"},{\"id\":\"2\",\"text\":\"b\"}]").size());
-        assertEquals(1, parse("b.json", "{\"documents\":[{\"id\":\"1\",\"text\":\"a\"}]}").size());
+        assertEquals(
+                2,
+                parse("a.json", "[{\"id\":\"1\",\"text\":\"a\"},{\"id\":\"2\",\"text\":\"b\"}]")
+                        .size());
+        assertEquals(
+                1,
+                parse("b.json", "{\"documents\":[{\"id\":\"1\",\"text\":\"a\"}]}")
+                        .size());
         DocumentFormatException e = assertThrows(DocumentFormatException.class, () -> parse("c.json", "{\"x\":1}"));
         assertTrue(e.getMessage().contains("c.json"), e.getMessage());
     }
 
     @Test
     void csvHasConfigurableColumnsAndQuotedFields() {
-        List<Document> d = parse("faq.csv", "id,text,topic\nq1,\"Hello, \"\"world\"\"\nsecond line\",greeting\r\n"
-                + ",no id here,misc\n");
+        List<Document> d = parse(
+                "faq.csv",
+                "id,text,topic\nq1,\"Hello, \"\"world\"\"\nsecond line\",greeting\r\n" + ",no id here,misc\n");
         assertEquals(2, d.size());
         assertEquals("Hello, \"world\"\nsecond line", d.get(0).text());
         assertEquals("greeting", d.get(0).attributes().get("topic"));
         assertEquals("faq:2", d.get(1).id());
-        List<Document> custom = DocumentFormats.parse("x.csv", "key,body\nk,v\n".getBytes(StandardCharsets.UTF_8),
+        List<Document> custom = DocumentFormats.parse(
+                "x.csv",
+                "key,body\nk,v\n".getBytes(StandardCharsets.UTF_8),
                 new DocumentFormats.Options(1 << 20, "body", "key"));
         assertEquals("k", custom.get(0).id());
         assertEquals("v", custom.get(0).text());
@@ -72,11 +85,13 @@ class DocumentFormatsTest {
         DocumentFormatException e = assertThrows(DocumentFormatException.class, () -> parse("scan.pdf", "%PDF"));
         assertTrue(e.getMessage().contains("scan.pdf") && e.getMessage().contains(".md"), e.getMessage());
         byte[] bad = {'o', 'k', ' ', (byte) 0xC3, (byte) 0x28};
-        e = assertThrows(DocumentFormatException.class,
+        e = assertThrows(
+                DocumentFormatException.class,
                 () -> DocumentFormats.parse("bad.txt", bad, DocumentFormats.Options.defaults()));
         assertTrue(e.getMessage().contains("bad.txt") && e.getMessage().contains("UTF-8"), e.getMessage());
-        e = assertThrows(DocumentFormatException.class, () -> DocumentFormats.parse("big.txt", new byte[100],
-                new DocumentFormats.Options(10, "text", "id")));
+        e = assertThrows(
+                DocumentFormatException.class,
+                () -> DocumentFormats.parse("big.txt", new byte[100], new DocumentFormats.Options(10, "text", "id")));
         assertTrue(e.getMessage().contains("big.txt") && e.getMessage().contains("limit"), e.getMessage());
         assertThrows(DocumentFormatException.class, () -> parse("noext", "x"));
     }

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.abi.testing.WordEmbedder;
 import dev.abi.budget.BudgetExceededException;
 import dev.abi.budget.Cancellation;
 import dev.abi.budget.RequestCancelledException;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.testing.WordEmbedder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +29,8 @@ class DocumentIndexBudgetTest {
 
     private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
     private WordEmbedder embedder = WordEmbedder.immediate();
-    private final DocumentIndex index = new DocumentIndex(namespaces, name -> embedder, "words",
-            new Chunker.Options(16, 2), DocumentIndex.Limits.defaults());
+    private final DocumentIndex index = new DocumentIndex(
+            namespaces, name -> embedder, "words", new Chunker.Options(16, 2), DocumentIndex.Limits.defaults());
     private final ExecutorService worker = Executors.newSingleThreadExecutor();
 
     @AfterEach
@@ -51,8 +51,8 @@ class DocumentIndexBudgetTest {
     void aCancelledUpsertStopsAfterTheBatchItIsEmbeddingAndStoresNothing() throws Exception {
         AtomicBoolean cancelled = new AtomicBoolean();
         embedder = WordEmbedder.blocking();
-        Future<DocumentIndex.UpsertResult> run = worker.submit(() -> index.upsert("docs", documents(), null, null,
-                Integer.MAX_VALUE, cancelled::get));
+        Future<DocumentIndex.UpsertResult> run =
+                worker.submit(() -> index.upsert("docs", documents(), null, null, Integer.MAX_VALUE, cancelled::get));
         // hang guards only: the latches, not the clock, order the threads
         assertTrue(embedder.firstBatch.await(1, TimeUnit.MINUTES), "the first batch never started");
         cancelled.set(true);
@@ -65,8 +65,8 @@ class DocumentIndexBudgetTest {
 
     @Test
     void uncancelledTheSameUpsertEmbedsEveryBatch() {
-        DocumentIndex.UpsertResult r = index.upsert("docs", documents(), null, null, Integer.MAX_VALUE,
-                Cancellation.NONE);
+        DocumentIndex.UpsertResult r =
+                index.upsert("docs", documents(), null, null, Integer.MAX_VALUE, Cancellation.NONE);
         assertEquals(100, r.chunks());
         assertEquals(4, embedder.batches.get());
     }
@@ -74,12 +74,16 @@ class DocumentIndexBudgetTest {
     @Test
     void chunksOverTheTokenBudgetAreRefusedBeforeAnythingIsEmbedded() {
         // each document is one chunk of 5 words: 7 tokens with the markers; 100 of them make 700
-        BudgetExceededException e = assertThrows(BudgetExceededException.class,
+        BudgetExceededException e = assertThrows(
+                BudgetExceededException.class,
                 () -> index.upsert("docs", documents(), null, null, 699, Cancellation.NONE));
         assertEquals("documents", e.field());
         assertEquals(699, e.limit());
         assertTrue(e.getMessage().contains("documents[0] to [99] make 700 tokens"), e.getMessage());
         assertEquals(0, embedder.batches.get());
-        assertEquals(100, index.upsert("docs", documents(), null, null, 700, Cancellation.NONE).chunks());
+        assertEquals(
+                100,
+                index.upsert("docs", documents(), null, null, 700, Cancellation.NONE)
+                        .chunks());
     }
 }

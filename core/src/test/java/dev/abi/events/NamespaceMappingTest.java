@@ -12,7 +12,8 @@ class NamespaceMappingTest {
     @Test
     void theDefaultTakesTheFirstFolder() {
         NamespaceMapping m = NamespaceMapping.byFolder();
-        assertEquals(Optional.of(new NamespaceMapping.Target("docs", "guides/a b+c é.md")),
+        assertEquals(
+                Optional.of(new NamespaceMapping.Target("docs", "guides/a b+c é.md")),
                 m.map("any", "docs/guides/a b+c é.md"));
         assertEquals(Optional.empty(), m.map("any", "root.md"), "no folder");
         assertEquals(Optional.empty(), m.map("any", "bad name!/a.md"), "not a namespace name");
@@ -30,8 +31,8 @@ class NamespaceMappingTest {
 
     @Test
     void malformedRulesNameThemselves() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> NamespaceMapping.parse("uploads=bad name"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> NamespaceMapping.parse("uploads=bad name"));
         assertTrue(e.getMessage().contains("uploads=bad name"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> NamespaceMapping.parse("uploads"));
         assertThrows(IllegalArgumentException.class, () -> NamespaceMapping.parse("=docs"));

@@ -28,21 +28,32 @@ class TextObjectIndexingTest {
 
     @Test
     void markdownAndCsvObjectsBecomeSearchableText() throws Exception {
-        Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8), "skipped: "
-                + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize() + " is absent (../shared/models)");
+        Assumptions.assumeTrue(
+                Files.exists(EmbeddingFixtures.SHARED_Q8),
+                "skipped: " + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize()
+                        + " is absent (../shared/models)");
         try (ModelRegistry models = new ModelRegistry(Map.of("minilm", EmbeddingFixtures.SHARED_Q8))) {
             NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-            DocumentIndex documents = new DocumentIndex(namespaces, models::embedder, "minilm",
-                    Chunker.Options.defaults(), DocumentIndex.Limits.defaults());
+            DocumentIndex documents = new DocumentIndex(
+                    namespaces,
+                    models::embedder,
+                    "minilm",
+                    Chunker.Options.defaults(),
+                    DocumentIndex.Limits.defaults());
             InMemoryObjectStore bucket = new InMemoryObjectStore();
-            bucket.putIfAbsent("kb/guides/marathon.md", Files.readAllBytes(Path.of("..", "samples", "corpus", "handbook",
-                    "marathon.md")));
-            bucket.putIfAbsent("kb/faq.csv", ("id,text,topic\n"
-                    + "reset,\"To reset your password, open Settings, then Security, and choose Reset.\",account\n"
-                    + "refund,Refunds reach your card within five working days.,billing\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            bucket.putIfAbsent(
+                    "kb/guides/marathon.md",
+                    Files.readAllBytes(Path.of("..", "samples", "corpus", "handbook", "marathon.md")));
+            bucket.putIfAbsent(
+                    "kb/faq.csv",
+                    ("id,text,topic\n"
+                                    + "reset,\"To reset your password, open Settings, then Security, and choose Reset.\",account\n"
+                                    + "refund,Refunds reach your card within five working days.,billing\n")
+                            .getBytes(StandardCharsets.UTF_8));
             bucket.putIfAbsent("kb/scan.pdf", new byte[] {'%', 'P', 'D', 'F'});
-            ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces).documents(documents).build();
+            ObjectIndexer indexer = ObjectIndexer.builder(name -> bucket, namespaces)
+                    .documents(documents)
+                    .build();
 
             IndexResult md = indexer.index(new ObjectCreated("b", "kb/guides/marathon.md", "e1", 0, Instant.now()));
             assertEquals("kb", md.namespace());
@@ -55,9 +66,12 @@ class TextObjectIndexingTest {
             assertEquals("account", r.matches().get(0).vector().attributes().get("topic"));
             assertEquals("kb/faq.csv", r.matches().get(0).vector().attributes().get("source"));
             QueryResult run = documents.query("kb", "how long is the longest training run", null, 1, null, null);
-            assertEquals("guides/marathon.md", run.matches().get(0).vector().attributes().get(DocumentIndex.DOCUMENT_ID));
+            assertEquals(
+                    "guides/marathon.md",
+                    run.matches().get(0).vector().attributes().get(DocumentIndex.DOCUMENT_ID));
 
-            UnsupportedObjectException e = assertThrows(UnsupportedObjectException.class,
+            UnsupportedObjectException e = assertThrows(
+                    UnsupportedObjectException.class,
                     () -> indexer.index(new ObjectCreated("b", "kb/scan.pdf", "e3", 0, Instant.now())));
             assertTrue(e.getMessage().contains("kb/scan.pdf"), e.getMessage());
         }

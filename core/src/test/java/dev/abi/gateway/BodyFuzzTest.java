@@ -6,12 +6,12 @@ import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import java.util.Arrays;
 
 /**
  * Thousands of random and mutated JSON bodies and filters against the write and query routes: every one gets an
@@ -31,13 +31,22 @@ class BodyFuzzTest {
     @Test
     @Timeout(120)
     void randomAndMutatedBodiesNeverGive500() {
-        Gateway g = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())), Limits.defaults(),
-                List.of());
-        g.handle(new HttpRequest("POST", "/v1/namespaces/f/vectors", Map.of(), Map.of(),
+        Gateway g = new Gateway(
+                new NamespaceService(new NamespaceStore(new InMemoryObjectStore())), Limits.defaults(), List.of());
+        g.handle(new HttpRequest(
+                "POST",
+                "/v1/namespaces/f/vectors",
+                Map.of(),
+                Map.of(),
                 SEEDS.get(0).getBytes(StandardCharsets.UTF_8)));
-        List<String> paths = List.of("/v1/namespaces/f/vectors", "/v1/namespaces/f/query",
-                "/v1/namespaces/f/vectors/delete", "/v1/namespaces/f/restore", "/v1/namespaces/f/snapshots",
-                "/v1/namespaces/f/documents", "/v1/embeddings");
+        List<String> paths = List.of(
+                "/v1/namespaces/f/vectors",
+                "/v1/namespaces/f/query",
+                "/v1/namespaces/f/vectors/delete",
+                "/v1/namespaces/f/restore",
+                "/v1/namespaces/f/snapshots",
+                "/v1/namespaces/f/documents",
+                "/v1/embeddings");
         Random rnd = new Random(42);
         for (int i = 0; i < 6000; i++) {
             byte[] body;
@@ -67,7 +76,9 @@ class BodyFuzzTest {
             HttpResponse r = g.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body));
             String shown = new String(body, StandardCharsets.UTF_8);
             // 501: the documents and embeddings routes answer that on a gateway without models, whatever the body
-            assertTrue(r.status() < 500 || r.status() == 501 && !path.contains("vectors"), path + " " + shown + " gave " + r.status() + " " + r.bodyText());
+            assertTrue(
+                    r.status() < 500 || r.status() == 501 && !path.contains("vectors"),
+                    path + " " + shown + " gave " + r.status() + " " + r.bodyText());
         }
     }
 }

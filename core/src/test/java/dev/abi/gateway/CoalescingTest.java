@@ -30,15 +30,24 @@ class CoalescingTest {
         // the result cache's 5 s lifetime runs on this clock, which stands still while the clients query
         MutableClock clock = new MutableClock(1_000_000L);
         InMemoryObjectStore objects = new InMemoryObjectStore();
-        NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects,
-                new ObjectMetadataStore(objects, clock), clock, NamespaceStore.Options.DEFAULTS));
+        NamespaceService namespaces = new NamespaceService(new NamespaceStore(
+                objects, new ObjectMetadataStore(objects, clock), clock, NamespaceStore.Options.DEFAULTS));
         Gateway g = new Gateway(namespaces, Limits.defaults(), List.of());
         StringBuilder vectors = new StringBuilder("{\"vectors\":[");
         for (int i = 0; i < 1000; i++) {
-            vectors.append(i == 0 ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"values\":[")
-                    .append(Math.sin(i)).append(',').append(Math.cos(i)).append(",0.5]}");
+            vectors.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"v")
+                    .append(i)
+                    .append("\",\"values\":[")
+                    .append(Math.sin(i))
+                    .append(',')
+                    .append(Math.cos(i))
+                    .append(",0.5]}");
         }
-        assertEquals(200, call(g, "/v1/namespaces/c/vectors", vectors.append("]}").toString()).status());
+        assertEquals(
+                200,
+                call(g, "/v1/namespaces/c/vectors", vectors.append("]}").toString())
+                        .status());
         String query = "{\"vector\":[1,0,0.5],\"topK\":5,\"filter\":{\"$not\":{\"x\":1}}}";
         long before = namespaces.searches();
         int clients = 32;
@@ -59,8 +68,10 @@ class CoalescingTest {
         pool.shutdown();
         assertEquals(1, namespaces.searches() - before, "32 identical queries, one search");
 
-        assertEquals(200, call(g, "/v1/namespaces/c/vectors",
-                "{\"vectors\":[{\"id\":\"new\",\"values\":[1,0,0.5]}]}").status());
+        assertEquals(
+                200,
+                call(g, "/v1/namespaces/c/vectors", "{\"vectors\":[{\"id\":\"new\",\"values\":[1,0,0.5]}]}")
+                        .status());
         String after = call(g, "/v1/namespaces/c/query", query).bodyText();
         assertTrue(after.contains("\"id\":\"new\""), "the write is seen at once: " + after);
         assertEquals(2, namespaces.searches() - before);

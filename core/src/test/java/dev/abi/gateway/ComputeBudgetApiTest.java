@@ -1,6 +1,5 @@
 package dev.abi.gateway;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +17,7 @@ import dev.abi.inference.convert.EmbeddingFixtures;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
-import java.nio.charset.StandardCharsets;
+import dev.abi.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -39,19 +38,25 @@ class ComputeBudgetApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String EMBEDDER = "all-MiniLM-L6-v2-Q8_0";
     private static final Path STORIES = SharedFixtures.path("models", "stories260K", "stories260K-f32.gguf");
-    private static final ComputeBudget SMALL = ComputeBudget.builder().maxEmbeddingInputs(40).maxEmbeddingTokens(200)
-            .maxDocumentTokens(50).maxPromptChars(100).maxMessages(3).build();
+    private static final ComputeBudget SMALL = ComputeBudget.builder()
+            .maxEmbeddingInputs(40)
+            .maxEmbeddingTokens(200)
+            .maxDocumentTokens(50)
+            .maxPromptChars(100)
+            .maxMessages(3)
+            .build();
     private static ModelRegistry models;
     private static Gateway gateway;
 
     @BeforeAll
     static void start() {
-        Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(STORIES),
+        Assumptions.assumeTrue(
+                Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(STORIES),
                 "skipped: the shared models (../shared/models) are absent");
         models = new ModelRegistry(Map.of(EMBEDDER, EmbeddingFixtures.SHARED_Q8, "stories", STORIES));
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-        DocumentIndex documents = new DocumentIndex(namespaces, models::embedder, EMBEDDER, new Chunker.Options(64, 8),
-                DocumentIndex.Limits.defaults());
+        DocumentIndex documents = new DocumentIndex(
+                namespaces, models::embedder, EMBEDDER, new Chunker.Options(64, 8), DocumentIndex.Limits.defaults());
         gateway = new Gateway(namespaces, Limits.defaults().withCompute(SMALL), List.of(), null, models, documents);
     }
 
@@ -63,12 +68,15 @@ class ComputeBudgetApiTest {
     }
 
     private static HttpResponse call(String path, Object body, Cancellation cancellation) throws Exception {
-        return gateway.handle(new HttpRequest("POST", path, Map.of(), Map.of(), JSON.writeValueAsBytes(body),
-                cancellation));
+        return gateway.handle(
+                new HttpRequest("POST", path, Map.of(), Map.of(), JSON.writeValueAsBytes(body), cancellation));
     }
 
     private static JsonNode openAiError(HttpResponse r, int status, String param) throws Exception {
-        assertEquals(status, r.status(), () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
+        assertEquals(
+                status,
+                r.status(),
+                () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
         JsonNode error = JSON.readTree(r.body()).get("error");
         assertEquals(param, error.get("param").asText(), error.toString());
         return error;
@@ -87,11 +95,19 @@ class ComputeBudgetApiTest {
     void embeddingInputsOverTheTokenBudgetAre413NamingInput() throws Exception {
         // about 11 tokens and the two markers per input: 20 inputs go over 200; 40 short ones ("hello world n", 5 with
         // the markers) make exactly 200
-        JsonNode error = openAiError(call("/v1/embeddings", embeddings(20, "hello world again and again and again"
-                + " and again"), Cancellation.NONE), 413, "input");
+        JsonNode error = openAiError(
+                call(
+                        "/v1/embeddings",
+                        embeddings(20, "hello world again and again and again" + " and again"),
+                        Cancellation.NONE),
+                413,
+                "input");
         assertEquals("request_too_large", error.get("code").asText());
         assertTrue(error.get("message").asText().contains("at most 200 tokens"), error.toString());
-        assertEquals(200, call("/v1/embeddings", embeddings(40, "hello world"), Cancellation.NONE).status());
+        assertEquals(
+                200,
+                call("/v1/embeddings", embeddings(40, "hello world"), Cancellation.NONE)
+                        .status());
     }
 
     @Test
@@ -105,7 +121,10 @@ class ComputeBudgetApiTest {
         // 40 inputs are two batches of 32 and 8; the client goes away while the first is embedded
         AtomicInteger checks = new AtomicInteger();
         HttpResponse r = call("/v1/embeddings", embeddings(40, "hello world"), () -> checks.incrementAndGet() > 1);
-        assertEquals(499, r.status(), () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
+        assertEquals(
+                499,
+                r.status(),
+                () -> r.bodyText().substring(0, Math.min(300, r.bodyText().length())));
         assertEquals(2, checks.get(), "checked before each batch, and stopped at the second");
     }
 
@@ -119,7 +138,10 @@ class ComputeBudgetApiTest {
         JsonNode error = openAiError(call("/v1/chat/completions", body, Cancellation.NONE), 413, "messages");
         assertTrue(error.get("message").asText().contains("holds 4 messages; the limit is 3"), error.toString());
         messages.remove(3);
-        assertEquals(200, call("/v1/chat/completions", body.put("max_tokens", 2), Cancellation.NONE).status());
+        assertEquals(
+                200,
+                call("/v1/chat/completions", body.put("max_tokens", 2), Cancellation.NONE)
+                        .status());
     }
 
     @Test
@@ -148,7 +170,8 @@ class ComputeBudgetApiTest {
 
     @Test
     void budgetOptionsBelowOneAreRefusedByName() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> ComputeBudget.builder().maxMessages(0).build());
         assertEquals("maxMessages must be at least 1, got 0", e.getMessage());
         assertEquals(ComputeBudget.defaults(), Limits.defaults().compute());

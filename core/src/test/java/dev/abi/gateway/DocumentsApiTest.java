@@ -1,6 +1,5 @@
 package dev.abi.gateway;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,6 +15,7 @@ import dev.abi.inference.convert.EmbeddingFixtures;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.testing.SharedFixtures;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +46,15 @@ class DocumentsApiTest {
 
     @BeforeAll
     static void loadModel() {
-        Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8), "skipped: "
-                + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize() + " is absent (../shared/models)");
-        models = new ModelRegistry(Map.of(MODEL, EmbeddingFixtures.SHARED_Q8,
-                "stories", SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf")));
+        Assumptions.assumeTrue(
+                Files.exists(EmbeddingFixtures.SHARED_Q8),
+                "skipped: " + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize()
+                        + " is absent (../shared/models)");
+        models = new ModelRegistry(Map.of(
+                MODEL,
+                EmbeddingFixtures.SHARED_Q8,
+                "stories",
+                SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf")));
     }
 
     @AfterAll
@@ -62,8 +67,8 @@ class DocumentsApiTest {
     @BeforeEach
     void setUp() {
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-        DocumentIndex documents = new DocumentIndex(namespaces, models::embedder, MODEL, new Chunker.Options(64, 8),
-                DocumentIndex.Limits.defaults());
+        DocumentIndex documents = new DocumentIndex(
+                namespaces, models::embedder, MODEL, new Chunker.Options(64, 8), DocumentIndex.Limits.defaults());
         gateway = new Gateway(namespaces, Limits.defaults(), List.of(), null, models, documents);
     }
 
@@ -86,8 +91,11 @@ class DocumentsApiTest {
         try (Stream<Path> files = Files.list(CORPUS)) {
             for (Path f : files.sorted().toList()) {
                 String name = f.getFileName().toString();
-                docs.addObject().put("id", name.substring(0, name.length() - 3)).put("text", Files.readString(f))
-                        .putObject("attributes").put("kind", "handbook");
+                docs.addObject()
+                        .put("id", name.substring(0, name.length() - 3))
+                        .put("text", Files.readString(f))
+                        .putObject("attributes")
+                        .put("kind", "handbook");
             }
         }
         JsonNode r = ok(call("POST", "/v1/namespaces/handbook/documents", JSON.writeValueAsString(body)));
@@ -97,7 +105,9 @@ class DocumentsApiTest {
     }
 
     private List<String> topDocuments(String text, int k) throws Exception {
-        JsonNode r = ok(call("POST", "/v1/namespaces/handbook/query",
+        JsonNode r = ok(call(
+                "POST",
+                "/v1/namespaces/handbook/query",
                 JSON.writeValueAsString(Map.of("text", text, "topK", k * 3, "includeAttributes", true))));
         List<String> docs = new ArrayList<>();
         for (JsonNode m : r.get("matches")) {
@@ -134,20 +144,29 @@ class DocumentsApiTest {
     @Test
     void replacingADocumentDropsItsOldChunksAndDeleteRemovesThemAll() throws Exception {
         String longText = "The lighthouse keeper climbed the stairs every evening to light the lamp. ".repeat(40);
-        JsonNode first = ok(call("POST", "/v1/namespaces/n1/documents", JSON.writeValueAsString(
-                Map.of("documents", List.of(Map.of("id", "keeper", "text", longText))))));
+        JsonNode first = ok(call(
+                "POST",
+                "/v1/namespaces/n1/documents",
+                JSON.writeValueAsString(Map.of("documents", List.of(Map.of("id", "keeper", "text", longText))))));
         int chunks = first.get("chunks").asInt();
         assertTrue(chunks >= 5, first.toString());
-        assertEquals(chunks, ok(call("GET", "/v1/namespaces/n1", "")).get("count").asInt());
+        assertEquals(
+                chunks, ok(call("GET", "/v1/namespaces/n1", "")).get("count").asInt());
 
-        JsonNode second = ok(call("POST", "/v1/namespaces/n1/documents", JSON.writeValueAsString(
-                Map.of("documents", List.of(Map.of("id", "keeper", "text", "A short note about the lighthouse."))))));
+        JsonNode second = ok(call(
+                "POST",
+                "/v1/namespaces/n1/documents",
+                JSON.writeValueAsString(Map.of(
+                        "documents", List.of(Map.of("id", "keeper", "text", "A short note about the lighthouse."))))));
         assertEquals(1, second.get("chunks").asInt());
         assertEquals(first.get("version").asLong() + 1, second.get("version").asLong(), "one commit per request");
         assertEquals(1, ok(call("GET", "/v1/namespaces/n1", "")).get("count").asInt(), "stale chunks are gone");
 
-        ok(call("POST", "/v1/namespaces/n1/documents", JSON.writeValueAsString(
-                Map.of("documents", List.of(Map.of("id", "other", "text", "Something else entirely."))))));
+        ok(call(
+                "POST",
+                "/v1/namespaces/n1/documents",
+                JSON.writeValueAsString(
+                        Map.of("documents", List.of(Map.of("id", "other", "text", "Something else entirely."))))));
         JsonNode deleted = ok(call("POST", "/v1/namespaces/n1/documents/delete", "{\"documentIds\":[\"keeper\"]}"));
         assertEquals(1, deleted.get("deleted").asInt());
         JsonNode q = ok(call("POST", "/v1/namespaces/n1/query", "{\"text\":\"lighthouse\",\"topK\":10}"));
@@ -157,7 +176,9 @@ class DocumentsApiTest {
 
     @Test
     void embeddingsRouteIsOpenAiShapedAndMatchesTheModel() throws Exception {
-        JsonNode r = ok(call("POST", "/v1/embeddings",
+        JsonNode r = ok(call(
+                "POST",
+                "/v1/embeddings",
                 "{\"model\":\"" + MODEL + "\",\"input\":[\"Hello world\",\"Bonjour le monde\"]}"));
         assertEquals("list", r.get("object").asText());
         assertEquals(2, r.get("data").size());
@@ -169,13 +190,21 @@ class DocumentsApiTest {
         assertEquals(tokens, r.get("usage").get("prompt_tokens").asInt());
         float[] direct = models.embedder(MODEL).embed(List.of("Hello world"))[0];
         for (int i = 0; i < direct.length; i++) {
-            assertEquals(direct[i], (float) r.get("data").get(0).get("embedding").get(i).asDouble(), 1e-6);
+            assertEquals(
+                    direct[i],
+                    (float) r.get("data").get(0).get("embedding").get(i).asDouble(),
+                    1e-6);
         }
-        JsonNode b64 = ok(call("POST", "/v1/embeddings",
+        JsonNode b64 = ok(call(
+                "POST",
+                "/v1/embeddings",
                 "{\"model\":\"" + MODEL + "\",\"input\":\"Hello world\",\"encoding_format\":\"base64\"}"));
         float[] decoded = new float[384];
-        ByteBuffer.wrap(Base64.getDecoder().decode(b64.get("data").get(0).get("embedding").asText()))
-                .order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(decoded);
+        ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(b64.get("data").get(0).get("embedding").asText()))
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(decoded);
         for (int i = 0; i < direct.length; i++) {
             assertEquals(direct[i], decoded[i]);
         }
@@ -188,20 +217,34 @@ class DocumentsApiTest {
 
     @Test
     void badEmbeddingRequestsGetOpenAiErrors() throws Exception {
-        assertEquals("input", openAiError(call("POST", "/v1/embeddings",
-                "{\"model\":\"" + MODEL + "\",\"input\":\"\"}"), 400).get("param").asText());
+        assertEquals(
+                "input",
+                openAiError(call("POST", "/v1/embeddings", "{\"model\":\"" + MODEL + "\",\"input\":\"\"}"), 400)
+                        .get("param")
+                        .asText());
         StringBuilder many = new StringBuilder("{\"model\":\"" + MODEL + "\",\"input\":[");
         for (int i = 0; i < 10_000; i++) {
             many.append(i == 0 ? "" : ",").append("\"x\"");
         }
-        JsonNode tooMany = openAiError(call("POST", "/v1/embeddings", many.append("]}").toString()), 400);
+        JsonNode tooMany =
+                openAiError(call("POST", "/v1/embeddings", many.append("]}").toString()), 400);
         assertTrue(tooMany.get("message").asText().contains("2048"), tooMany.toString());
-        assertEquals("model_not_found", openAiError(call("POST", "/v1/embeddings",
-                "{\"model\":\"nope\",\"input\":\"hi\"}"), 404).get("code").asText());
-        assertEquals("model", openAiError(call("POST", "/v1/embeddings",
-                "{\"model\":\"stories\",\"input\":\"hi\"}"), 400).get("param").asText());
-        JsonNode tooLong = openAiError(call("POST", "/v1/embeddings",
-                "{\"model\":\"" + MODEL + "\",\"input\":\"" + "word ".repeat(600) + "\"}"), 400);
+        assertEquals(
+                "model_not_found",
+                openAiError(call("POST", "/v1/embeddings", "{\"model\":\"nope\",\"input\":\"hi\"}"), 404)
+                        .get("code")
+                        .asText());
+        assertEquals(
+                "model",
+                openAiError(call("POST", "/v1/embeddings", "{\"model\":\"stories\",\"input\":\"hi\"}"), 400)
+                        .get("param")
+                        .asText());
+        JsonNode tooLong = openAiError(
+                call(
+                        "POST",
+                        "/v1/embeddings",
+                        "{\"model\":\"" + MODEL + "\",\"input\":\"" + "word ".repeat(600) + "\"}"),
+                400);
         assertEquals("context_length_exceeded", tooLong.get("code").asText());
         byte[] badUtf8 = ("{\"model\":\"" + MODEL + "\",\"input\":\"caf\u00e9\"}").getBytes(StandardCharsets.UTF_8);
         badUtf8[badUtf8.length - 4] = (byte) 0xC3;
@@ -211,25 +254,43 @@ class DocumentsApiTest {
 
     @Test
     void badDocumentRequestsGetProblems() throws Exception {
-        assertEquals(400, call("POST", "/v1/namespaces/n2/documents",
-                "{\"documents\":[{\"id\":\"a\",\"text\":\"\"}]}").status());
-        HttpResponse big = call("POST", "/v1/namespaces/n2/documents", JSON.writeValueAsString(
-                Map.of("documents", List.of(Map.of("id", "a", "text", "x".repeat((1 << 20) + 10))))));
+        assertEquals(
+                400,
+                call("POST", "/v1/namespaces/n2/documents", "{\"documents\":[{\"id\":\"a\",\"text\":\"\"}]}")
+                        .status());
+        HttpResponse big = call(
+                "POST",
+                "/v1/namespaces/n2/documents",
+                JSON.writeValueAsString(Map.of(
+                        "documents", List.of(Map.of("id", "a", "text", "x".repeat((1 << 20) + 10))))));
         assertEquals(400, big.status(), big.bodyText());
-        HttpResponse dup = call("POST", "/v1/namespaces/n2/documents",
+        HttpResponse dup = call(
+                "POST",
+                "/v1/namespaces/n2/documents",
                 "{\"documents\":[{\"id\":\"a\",\"text\":\"one\"},{\"id\":\"a\",\"text\":\"two\"}]}");
         assertEquals(400, dup.status());
         assertTrue(dup.bodyText().contains("documents[1].id"), dup.bodyText());
-        HttpResponse model = call("POST", "/v1/namespaces/n2/documents",
+        HttpResponse model = call(
+                "POST",
+                "/v1/namespaces/n2/documents",
                 "{\"documents\":[{\"id\":\"a\",\"text\":\"one\"}],\"model\":\"nope\"}");
         assertEquals(404, model.status(), "an unknown model is 404 on every route, as on the OpenAI routes");
         assertTrue(model.bodyText().contains("\"field\":\"model\""), model.bodyText());
         assertTrue(model.bodyText().contains("nope"), model.bodyText());
-        HttpResponse reserved = call("POST", "/v1/namespaces/n2/documents",
+        HttpResponse reserved = call(
+                "POST",
+                "/v1/namespaces/n2/documents",
                 "{\"documents\":[{\"id\":\"a\",\"text\":\"one\",\"attributes\":{\"abi.text\":\"x\"}}]}");
         assertEquals(400, reserved.status());
-        assertEquals(400, call("POST", "/v1/namespaces/n2/query", "{\"text\":\"\"}").status());
-        assertEquals(400, call("POST", "/v1/namespaces/n2/query", "{\"text\":\"a\",\"vector\":[1]}").status());
-        assertEquals(404, call("POST", "/v1/namespaces/none/query", "{\"text\":\"hello\"}").status());
+        assertEquals(
+                400, call("POST", "/v1/namespaces/n2/query", "{\"text\":\"\"}").status());
+        assertEquals(
+                400,
+                call("POST", "/v1/namespaces/n2/query", "{\"text\":\"a\",\"vector\":[1]}")
+                        .status());
+        assertEquals(
+                404,
+                call("POST", "/v1/namespaces/none/query", "{\"text\":\"hello\"}")
+                        .status());
     }
 }

@@ -49,9 +49,13 @@ class FailureRenderingTest {
             assertTrue(openAi.bodyText().startsWith("{\"error\":{"), openAi.bodyText());
             assertTrue(problem.bodyText().contains("\"status\":" + problem.status()), problem.bodyText());
         }
-        assertEquals(404, ProblemMapper.toResponse(new UnknownModelException("nope", List.of())).status(),
+        assertEquals(
+                404,
+                ProblemMapper.toResponse(new UnknownModelException("nope", List.of()))
+                        .status(),
                 "an unknown model is 404 in both shapes");
-        assertTrue(OpenAiErrors.toResponse(new UnknownModelException("nope", List.of())).bodyText()
+        assertTrue(OpenAiErrors.toResponse(new UnknownModelException("nope", List.of()))
+                .bodyText()
                 .contains("\"code\":\"model_not_found\""));
     }
 
@@ -76,11 +80,13 @@ class FailureRenderingTest {
 
     @Test
     void aRoutesFailuresComeInTheDialectItWasRegisteredWith() {
-        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore()))).build();
+        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
+                .build();
         HttpResponse chat = g.handle(new HttpRequest("GET", "/v1/chat/completions", Map.of(), Map.of(), null));
         assertEquals(405, chat.status());
-        assertTrue(chat.bodyText().startsWith("{\"error\":{"), "an OpenAI route answers in OpenAI's shape: "
-                + chat.bodyText());
+        assertTrue(
+                chat.bodyText().startsWith("{\"error\":{"),
+                "an OpenAI route answers in OpenAI's shape: " + chat.bodyText());
         HttpResponse ns = g.handle(new HttpRequest("GET", "/v1/namespaces/none", Map.of(), Map.of(), null));
         assertEquals(404, ns.status());
         assertEquals(HttpResponse.PROBLEM_JSON, ns.headers().get("Content-Type"));

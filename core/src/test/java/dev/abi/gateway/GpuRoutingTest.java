@@ -19,13 +19,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import java.util.concurrent.Executors;
 
 /**
  * Routing of large exact queries to the GPU service, against a fake service in the test that answers the way the
@@ -34,7 +34,13 @@ import java.util.concurrent.Executors;
  */
 class GpuRoutingTest {
 
-    enum Mode { HEALTHY, FAILING, NO_GPU, UNKNOWN_NAMESPACE, SLOW }
+    enum Mode {
+        HEALTHY,
+        FAILING,
+        NO_GPU,
+        UNKNOWN_NAMESPACE,
+        SLOW
+    }
 
     private final InMemoryObjectStore objects = new InMemoryObjectStore();
     private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects));
@@ -51,19 +57,31 @@ class GpuRoutingTest {
         StringBuilder vectors = new StringBuilder("{\"vectors\":[");
         Random random = new Random(7);
         for (int i = 0; i < 50; i++) {
-            vectors.append(i == 0 ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"values\":[")
-                    .append(random.nextFloat()).append(',').append(random.nextFloat()).append(',')
-                    .append(random.nextFloat()).append("],\"attributes\":{\"i\":").append(i).append("}}");
+            vectors.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"v")
+                    .append(i)
+                    .append("\",\"values\":[")
+                    .append(random.nextFloat())
+                    .append(',')
+                    .append(random.nextFloat())
+                    .append(',')
+                    .append(random.nextFloat())
+                    .append("],\"attributes\":{\"i\":")
+                    .append(i)
+                    .append("}}");
         }
-        assertEquals(200, post(cpu, "/v1/namespaces/big/vectors", vectors.append("]}").toString()).status());
+        assertEquals(
+                200,
+                post(cpu, "/v1/namespaces/big/vectors", vectors.append("]}").toString())
+                        .status());
         service = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         service.createContext("/", exchange -> {
             received.incrementAndGet();
             forwardedId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
             byte[] body = exchange.getRequestBody().readAllBytes();
             HttpResponse answer = switch (mode.get()) {
-                case HEALTHY -> cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(),
-                        Map.of(), body));
+                case HEALTHY ->
+                    cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(), Map.of(), body));
                 case FAILING -> new HttpResponse(500, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
                 case NO_GPU -> new HttpResponse(503, Map.of(), "{\"gpu\":false}".getBytes(StandardCharsets.UTF_8));
                 case UNKNOWN_NAMESPACE -> new HttpResponse(404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
@@ -91,9 +109,12 @@ class GpuRoutingTest {
     }
 
     private Gateway routed(long minWork, CircuitBreaker.Config breaker) {
-        GpuRouting routing = GpuRouting.builder(URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+        GpuRouting routing = GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
                         new CircuitBreaker("gpu-service", breaker, clock, GpuRouting::isFailure))
-                .minWork(minWork).timeout(Duration.ofMillis(500)).build();
+                .minWork(minWork)
+                .timeout(Duration.ofMillis(500))
+                .build();
         return Gateway.builder(namespaces).gpu(routing).build();
     }
 
@@ -109,7 +130,10 @@ class GpuRoutingTest {
         assertEquals(e.size(), a.size());
         for (int i = 0; i < e.size(); i++) {
             assertEquals(e.get(i).get("id").asText(), a.get(i).get("id").asText(), "rank " + i);
-            assertEquals(e.get(i).get("distance").asDouble(), a.get(i).get("distance").asDouble(), 1e-5);
+            assertEquals(
+                    e.get(i).get("distance").asDouble(),
+                    a.get(i).get("distance").asDouble(),
+                    1e-5);
             assertEquals(e.get(i).get("attributes"), a.get(i).get("attributes"));
         }
     }
@@ -117,10 +141,13 @@ class GpuRoutingTest {
     @Test
     void theGpuServiceGetsTheRequestsResolvedIdAndTheQueryIsTimedAsGpu() {
         InMemoryMetrics metrics = new InMemoryMetrics();
-        GpuRouting routing = GpuRouting.builder(URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
-                        new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), clock,
-                                GpuRouting::isFailure))
-                .minWork(10).timeout(Duration.ofSeconds(30)).build();
+        GpuRouting routing = GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+                        new CircuitBreaker(
+                                "gpu-service", CircuitBreaker.Config.defaults(), clock, GpuRouting::isFailure))
+                .minWork(10)
+                .timeout(Duration.ofSeconds(30))
+                .build();
         Gateway g = Gateway.builder(namespaces).gpu(routing).metrics(metrics).build();
         HttpResponse r = post(g, "/v1/namespaces/big/query", QUERY); // no X-Request-Id: the gateway makes one
         assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER), r.bodyText());
@@ -142,12 +169,19 @@ class GpuRoutingTest {
     @Test
     void smallFilteredAndPastQueriesStayOnTheCpu() {
         Gateway small = routed(1_000, CircuitBreaker.Config.defaults());
-        assertEquals("cpu", post(small, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(
+                "cpu", post(small, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
         Gateway g = routed(10, CircuitBreaker.Config.defaults());
-        assertEquals("cpu", post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"filter\":{\"i\":{\"$lt\":5}}}")
-                .headers().get(GpuRouting.DEVICE_HEADER));
-        assertEquals("cpu", post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}")
-                .headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(
+                "cpu",
+                post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"filter\":{\"i\":{\"$lt\":5}}}")
+                        .headers()
+                        .get(GpuRouting.DEVICE_HEADER));
+        assertEquals(
+                "cpu",
+                post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0],\"asOf\":{\"version\":1}}")
+                        .headers()
+                        .get(GpuRouting.DEVICE_HEADER));
         assertEquals(0, received.get(), "the GPU service saw none of them");
     }
 
@@ -165,8 +199,12 @@ class GpuRoutingTest {
 
     @Test
     void theBreakerOpensOnFailuresAndHalfOpensOnItsClock() {
-        CircuitBreaker.Config config = CircuitBreaker.Config.builder().windowSize(2).minimumCalls(2)
-                .halfOpenCalls(1).openDuration(Duration.ofSeconds(30)).build();
+        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
+                .windowSize(2)
+                .minimumCalls(2)
+                .halfOpenCalls(1)
+                .openDuration(Duration.ofSeconds(30))
+                .build();
         Gateway g = routed(10, config);
         mode.set(Mode.FAILING);
         post(g, "/v1/namespaces/big/query", QUERY);
@@ -176,7 +214,9 @@ class GpuRoutingTest {
         assertEquals("cpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
         assertEquals(2, received.get(), "open: the service is not called");
         clock.advance(Duration.ofSeconds(31));
-        assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER),
+        assertEquals(
+                "gpu",
+                post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER),
                 "half-open: a trial goes through and succeeds");
         assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
         assertTrue(received.get() >= 4);
@@ -184,8 +224,12 @@ class GpuRoutingTest {
 
     @Test
     void aNamespaceTheServiceCannotSeeDoesNotOpenTheBreaker() {
-        CircuitBreaker.Config config = CircuitBreaker.Config.builder().windowSize(2).minimumCalls(2)
-                .halfOpenCalls(1).openDuration(Duration.ofSeconds(30)).build();
+        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
+                .windowSize(2)
+                .minimumCalls(2)
+                .halfOpenCalls(1)
+                .openDuration(Duration.ofSeconds(30))
+                .build();
         Gateway g = routed(10, config);
         mode.set(Mode.UNKNOWN_NAMESPACE);
         for (int i = 0; i < 4; i++) {

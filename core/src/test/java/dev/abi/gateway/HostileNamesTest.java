@@ -20,27 +20,42 @@ import org.junit.jupiter.api.Test;
  */
 class HostileNamesTest {
 
-    private static final List<String> HOSTILE = List.of("..", ".", "%2e%2e", "..%2f..%2fetc", "a%2f..%2f..%2fb",
-            "%00", "a%5c..%5cb", "%2fetc%2fpasswd", "~root", "a b");
+    private static final List<String> HOSTILE = List.of(
+            "..",
+            ".",
+            "%2e%2e",
+            "..%2f..%2fetc",
+            "a%2f..%2f..%2fb",
+            "%00",
+            "a%5c..%5cb",
+            "%2fetc%2fpasswd",
+            "~root",
+            "a b");
 
     private final InMemoryObjectStore objects = new InMemoryObjectStore();
-    private final Gateway gateway = Gateway.builder(new NamespaceService(new NamespaceStore(objects))).build();
+    private final Gateway gateway =
+            Gateway.builder(new NamespaceService(new NamespaceStore(objects))).build();
 
     private HttpResponse send(String method, String path, String body) {
-        return gateway.handle(new HttpRequest(method, path, Map.of(), Map.of(),
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        return gateway.handle(new HttpRequest(
+                method, path, Map.of(), Map.of(), body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
     void hostileNamespaceNamesAreRefusedOnEveryRoute() {
         for (String ns : HOSTILE) {
-            for (String[] call : new String[][] {{"PUT", "", "{\"dimension\":2}"},
-                    {"POST", "/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}"},
-                    {"POST", "/query", "{\"vector\":[1,0]}"}, {"GET", "/versions", null},
-                    {"POST", "/snapshots", "{\"name\":\"s\"}"}, {"DELETE", "", null}}) {
+            for (String[] call : new String[][] {
+                {"PUT", "", "{\"dimension\":2}"},
+                {"POST", "/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}"},
+                {"POST", "/query", "{\"vector\":[1,0]}"},
+                {"GET", "/versions", null},
+                {"POST", "/snapshots", "{\"name\":\"s\"}"},
+                {"DELETE", "", null}
+            }) {
                 HttpResponse r = send(call[0], "/v1/namespaces/" + ns + call[1], call[2]);
-                assertTrue(r.status() >= 400 && r.status() < 500, call[0] + " " + ns + call[1] + " -> " + r.status()
-                        + " " + r.bodyText());
+                assertTrue(
+                        r.status() >= 400 && r.status() < 500,
+                        call[0] + " " + ns + call[1] + " -> " + r.status() + " " + r.bodyText());
             }
         }
         assertEquals(List.of(), objects.list(""), "nothing was written");
@@ -48,10 +63,18 @@ class HostileNamesTest {
 
     @Test
     void hostileIdsAndSnapshotNamesStayInsideTheNamespacesObjects() {
-        assertEquals(200, send("POST", "/v1/namespaces/safe/vectors",
-                "{\"vectors\":[{\"id\":\"../../../etc/passwd\",\"values\":[1,0]},{\"id\":\"..\\\\..\\\\x\",\"values\":[0,1]},"
-                        + "{\"id\":\"/abs\",\"values\":[1,1]}]}").status());
-        assertEquals(200, send("GET", "/v1/namespaces/safe/vectors/..%2F..%2F..%2Fetc%2Fpasswd", null).status(),
+        assertEquals(
+                200,
+                send(
+                                "POST",
+                                "/v1/namespaces/safe/vectors",
+                                "{\"vectors\":[{\"id\":\"../../../etc/passwd\",\"values\":[1,0]},{\"id\":\"..\\\\..\\\\x\",\"values\":[0,1]},"
+                                        + "{\"id\":\"/abs\",\"values\":[1,1]}]}")
+                        .status());
+        assertEquals(
+                200,
+                send("GET", "/v1/namespaces/safe/vectors/..%2F..%2F..%2Fetc%2Fpasswd", null)
+                        .status(),
                 "an id is data, found by its exact value");
         for (String name : List.of("../../x", "a/b", "..\\\\x", "", "x".repeat(129))) {
             HttpResponse r = send("POST", "/v1/namespaces/safe/snapshots", "{\"name\":\"" + name + "\"}");
@@ -63,8 +86,11 @@ class HostileNamesTest {
         }
         for (ObjectInfo o : objects.list("")) {
             ObjectKeys.requireValid(o.key());
-            assertTrue(o.key().startsWith("namespaces/safe.json") || o.key().startsWith("ns/safe/")
-                            || o.key().startsWith("idempotency/"), "written outside the namespace: " + o.key());
+            assertTrue(
+                    o.key().startsWith("namespaces/safe.json")
+                            || o.key().startsWith("ns/safe/")
+                            || o.key().startsWith("idempotency/"),
+                    "written outside the namespace: " + o.key());
         }
     }
 }

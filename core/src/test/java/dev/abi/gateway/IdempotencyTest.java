@@ -18,7 +18,6 @@ import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.testing.SecretScan;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,16 +34,21 @@ import org.junit.jupiter.api.Test;
 class IdempotencyTest {
 
     private static final String BOOTSTRAP = "bootstrap-key-0123456789abcdef";
-    private static final Router.Match WRITE_ROUTE = new Router.Match((r, p) -> null, Map.of(), Role.WRITE,
-            "POST /v1/namespaces/{ns}/vectors");
+    private static final Router.Match WRITE_ROUTE =
+            new Router.Match((r, p) -> null, Map.of(), Role.WRITE, "POST /v1/namespaces/{ns}/vectors");
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final InMemoryObjectStore objects = new InMemoryObjectStore();
 
     private Gateway securedGateway() {
         Authenticator auth = new Authenticator(true, BOOTSTRAP, new ApiKeys(objects, clock), null);
-        return new Gateway(new NamespaceService(new NamespaceStore(objects)), Limits.defaults(), List.of(),
-                new ObjectMetadataStore(objects, clock), null, null,
+        return new Gateway(
+                new NamespaceService(new NamespaceStore(objects)),
+                Limits.defaults(),
+                List.of(),
+                new ObjectMetadataStore(objects, clock),
+                null,
+                null,
                 new GatewaySecurity(auth, null, null, null));
     }
 
@@ -53,7 +57,9 @@ class IdempotencyTest {
     }
 
     private static HttpRequest upsert(String key, String token) {
-        return post("/v1/namespaces/n/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
+        return post(
+                "/v1/namespaces/n/vectors",
+                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
                 Map.of("Idempotency-Key", key, "Authorization", "Bearer " + token));
     }
 
@@ -71,18 +77,18 @@ class IdempotencyTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger root = Logger.getLogger("");
         root.addHandler(capture);
         try {
             Gateway g = securedGateway();
-            HttpRequest create = post("/v1/admin/keys", "{\"name\":\"ci\",\"grants\":[\"write:docs\"]}",
+            HttpRequest create = post(
+                    "/v1/admin/keys",
+                    "{\"name\":\"ci\",\"grants\":[\"write:docs\"]}",
                     Map.of("Authorization", "Bearer " + BOOTSTRAP, "Idempotency-Key", "create-ci-key"));
             HttpResponse created = g.handle(create);
             assertEquals(201, created.status(), created.bodyText());
@@ -94,8 +100,18 @@ class IdempotencyTest {
             assertEquals(409, retry.status(), retry.bodyText());
             assertTrue(retry.bodyText().contains(id), "the retry names the key it created: " + retry.bodyText());
             assertFalse(SecretScan.contains(retry.bodyText(), secret));
-            assertEquals(1, g.handle(new HttpRequest("GET", "/v1/admin/keys", Map.of(),
-                    Map.of("Authorization", "Bearer " + BOOTSTRAP), null)).bodyText().split("\"id\"").length - 1,
+            assertEquals(
+                    1,
+                    g.handle(new HttpRequest(
+                                            "GET",
+                                            "/v1/admin/keys",
+                                            Map.of(),
+                                            Map.of("Authorization", "Bearer " + BOOTSTRAP),
+                                            null))
+                                    .bodyText()
+                                    .split("\"id\"")
+                                    .length
+                            - 1,
                     "the retry created no second key");
 
             List<ObjectInfo> all = objects.list("");
@@ -119,7 +135,9 @@ class IdempotencyTest {
         Gateway g = securedGateway();
         List<String> tokens = new ArrayList<>();
         for (String name : List.of("alice", "bob")) {
-            HttpResponse r = g.handle(post("/v1/admin/keys", "{\"name\":\"" + name + "\",\"grants\":[\"write:n\"]}",
+            HttpResponse r = g.handle(post(
+                    "/v1/admin/keys",
+                    "{\"name\":\"" + name + "\",\"grants\":[\"write:n\"]}",
                     Map.of("Authorization", "Bearer " + BOOTSTRAP)));
             tokens.add(json(r).get("key").asText());
         }
@@ -129,7 +147,9 @@ class IdempotencyTest {
         assertEquals(200, bob.status(), bob.bodyText());
         assertNull(bob.headers().get("Idempotent-Replayed"), "bob's request ran: " + bob.headers());
         assertEquals(2, json(bob).get("version").asInt(), "both applied");
-        assertEquals("true", g.handle(upsert("same-key", tokens.get(0))).headers().get("Idempotent-Replayed"),
+        assertEquals(
+                "true",
+                g.handle(upsert("same-key", tokens.get(0))).headers().get("Idempotent-Replayed"),
                 "alice's own retry replays");
     }
 
@@ -140,15 +160,16 @@ class IdempotencyTest {
         AtomicInteger applied = new AtomicInteger();
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<HttpResponse> first = CompletableFuture.supplyAsync(() -> idem.handle(request, "p",
-                WRITE_ROUTE, () -> {
+        CompletableFuture<HttpResponse> first =
+                CompletableFuture.supplyAsync(() -> idem.handle(request, "p", WRITE_ROUTE, () -> {
                     applied.incrementAndGet();
                     entered.countDown();
                     await(release);
                     return ok(200, "{\"version\":1}");
                 }));
         assertTrue(entered.await(30, TimeUnit.SECONDS));
-        IdempotencyConflictException busy = assertThrows(IdempotencyConflictException.class,
+        IdempotencyConflictException busy = assertThrows(
+                IdempotencyConflictException.class,
                 () -> idem.handle(request, "p", WRITE_ROUTE, () -> {
                     applied.incrementAndGet();
                     return ok(200, "{\"version\":2}");
@@ -171,21 +192,23 @@ class IdempotencyTest {
         HttpRequest request = upsert("k-2", "t");
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        CompletableFuture<HttpResponse> stuck = CompletableFuture.supplyAsync(() -> idem.handle(request, "p",
-                WRITE_ROUTE, () -> {
+        CompletableFuture<HttpResponse> stuck =
+                CompletableFuture.supplyAsync(() -> idem.handle(request, "p", WRITE_ROUTE, () -> {
                     entered.countDown();
                     await(release);
                     return ok(200, "{\"first\":1}");
                 }));
         assertTrue(entered.await(30, TimeUnit.SECONDS));
-        assertThrows(IdempotencyConflictException.class,
-                () -> idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")));
+        assertThrows(
+                IdempotencyConflictException.class, () -> idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")));
         clock.advance(IdempotentRequests.CLAIM_TTL.plusSeconds(1));
         HttpResponse r = idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{\"second\":1}"));
         assertEquals("{\"second\":1}", r.bodyText(), "the holder of an expired claim no longer blocks a retry");
         release.countDown();
         stuck.get(30, TimeUnit.SECONDS);
-        assertEquals("{\"second\":1}", idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")).bodyText(),
+        assertEquals(
+                "{\"second\":1}",
+                idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")).bodyText(),
                 "the late first attempt does not overwrite the recorded result");
     }
 
@@ -193,10 +216,13 @@ class IdempotencyTest {
     void aFailedRequestReleasesItsKeySoARetryRuns() {
         IdempotentRequests idem = new IdempotentRequests(new ObjectMetadataStore(objects, clock), clock);
         HttpRequest request = upsert("k-3", "t");
-        assertThrows(IllegalStateException.class, () -> idem.handle(request, "p", WRITE_ROUTE, () -> {
-            throw new IllegalStateException("store down");
-        }));
-        assertEquals(503, idem.handle(request, "p", WRITE_ROUTE, () -> ok(503, "{}")).status());
+        assertThrows(
+                IllegalStateException.class,
+                () -> idem.handle(request, "p", WRITE_ROUTE, () -> {
+                    throw new IllegalStateException("store down");
+                }));
+        assertEquals(
+                503, idem.handle(request, "p", WRITE_ROUTE, () -> ok(503, "{}")).status());
         HttpResponse ok = idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{\"ok\":1}"));
         assertEquals("{\"ok\":1}", ok.bodyText());
         assertNull(ok.headers().get("Idempotent-Replayed"));
@@ -207,11 +233,14 @@ class IdempotencyTest {
         IdempotentRequests idem = new IdempotentRequests(new ObjectMetadataStore(objects, clock), clock);
         HttpRequest request = upsert("k-4", "t");
         String big = "{\"x\":\"" + "a".repeat(IdempotentRequests.MAX_RECORDED_BYTES) + "\"}";
-        assertEquals(200, idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, big)).status());
-        long stored = objects.list("idempotency/").stream().mapToLong(ObjectInfo::size).sum();
+        assertEquals(
+                200, idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, big)).status());
+        long stored = objects.list("idempotency/").stream()
+                .mapToLong(ObjectInfo::size)
+                .sum();
         assertTrue(stored < 4096, "the big reply was not recorded: " + stored + " bytes");
-        IdempotencyConflictException e = assertThrows(IdempotencyConflictException.class,
-                () -> idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")));
+        IdempotencyConflictException e = assertThrows(
+                IdempotencyConflictException.class, () -> idem.handle(request, "p", WRITE_ROUTE, () -> ok(200, "{}")));
         assertTrue(e.getMessage().contains("too large"), e.getMessage());
     }
 
@@ -221,7 +250,9 @@ class IdempotencyTest {
         assertEquals(200, g.handle(upsert("w", BOOTSTRAP)).status());
         int before = objects.list("idempotency/").size();
         for (int i = 0; i < 3; i++) {
-            HttpResponse q = g.handle(post("/v1/namespaces/n/query", "{\"vector\":[1,0],\"topK\":1}",
+            HttpResponse q = g.handle(post(
+                    "/v1/namespaces/n/query",
+                    "{\"vector\":[1,0],\"topK\":1}",
                     Map.of("Idempotency-Key", "q", "Authorization", "Bearer " + BOOTSTRAP)));
             assertEquals(200, q.status(), q.bodyText());
             assertNull(q.headers().get("Idempotent-Replayed"));
@@ -230,7 +261,9 @@ class IdempotencyTest {
 
         IdempotentRequests idem = new IdempotentRequests(new ObjectMetadataStore(objects, clock), clock);
         HttpResponse streamed = HttpResponse.streaming(200, Map.of(), out -> out.accept(new byte[] {1}));
-        assertEquals(200, idem.handle(upsert("s", "t"), "p", WRITE_ROUTE, () -> streamed).status());
+        assertEquals(
+                200,
+                idem.handle(upsert("s", "t"), "p", WRITE_ROUTE, () -> streamed).status());
         assertEquals(before, objects.list("idempotency/").size(), "a stream is not recorded");
     }
 
@@ -247,7 +280,8 @@ class IdempotencyTest {
     }
 
     private static HttpResponse ok(int status, String body) {
-        return new HttpResponse(status, Map.of("Content-Type", HttpResponse.JSON), body.getBytes(StandardCharsets.UTF_8));
+        return new HttpResponse(
+                status, Map.of("Content-Type", HttpResponse.JSON), body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static void await(CountDownLatch latch) {

@@ -1,6 +1,5 @@
 package dev.abi.gateway;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import dev.abi.inference.ModelRegistry;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.testing.SharedFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,8 +33,12 @@ class InferenceApiTest {
     static void start() {
         if (Files.exists(MODEL)) {
             models = new ModelRegistry(Map.of("stories", MODEL));
-            gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
-                    Limits.defaults(), List.of(), null, models);
+            gateway = new Gateway(
+                    new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
+                    Limits.defaults(),
+                    List.of(),
+                    null,
+                    models);
         }
     }
 
@@ -46,9 +50,10 @@ class InferenceApiTest {
     }
 
     private static HttpResponse call(String method, String path, String body) {
-        Assumptions.assumeTrue(gateway != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
-        return gateway.handle(new HttpRequest(method, path, Map.of(), Map.of(),
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        Assumptions.assumeTrue(
+                gateway != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        return gateway.handle(new HttpRequest(
+                method, path, Map.of(), Map.of(), body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static JsonNode json(HttpResponse r) throws Exception {
@@ -59,7 +64,9 @@ class InferenceApiTest {
     void modelsAndACompletion() throws Exception {
         JsonNode list = json(call("GET", "/v1/models", null));
         assertEquals("stories", list.get("data").get(0).get("id").asText());
-        HttpResponse r = call("POST", "/v1/completions",
+        HttpResponse r = call(
+                "POST",
+                "/v1/completions",
                 "{\"model\":\"stories\",\"prompt\":\"Once upon a time\",\"max_tokens\":12,\"temperature\":0}");
         assertEquals(200, r.status(), r.bodyText());
         JsonNode c = json(r);
@@ -76,7 +83,8 @@ class InferenceApiTest {
                 + "\"max_tokens\":20,\"temperature\":0.7,\"seed\":11%s}";
         JsonNode whole = json(call("POST", "/v1/chat/completions", req.formatted("")));
         assertEquals("chat.completion", whole.get("object").asText());
-        String content = whole.get("choices").get(0).get("message").get("content").asText();
+        String content =
+                whole.get("choices").get(0).get("message").get("content").asText();
         assertTrue(!content.isEmpty());
 
         HttpResponse streamed = call("POST", "/v1/chat/completions", req.formatted(",\"stream\":true"));
@@ -87,7 +95,9 @@ class InferenceApiTest {
         assertEquals("data: [DONE]", events[events.length - 1]);
         StringBuilder text = new StringBuilder();
         JsonNode first = JSON.readTree(events[0].substring("data: ".length()));
-        assertEquals("assistant", first.get("choices").get(0).get("delta").get("role").asText());
+        assertEquals(
+                "assistant",
+                first.get("choices").get(0).get("delta").get("role").asText());
         for (int i = 1; i < events.length - 1; i++) {
             JsonNode chunk = JSON.readTree(events[i].substring("data: ".length()));
             assertEquals("chat.completion.chunk", chunk.get("object").asText());
@@ -100,12 +110,15 @@ class InferenceApiTest {
 
     @Test
     void errorsComeInOpenAisShape() throws Exception {
-        HttpResponse unknown = call("POST", "/v1/chat/completions",
+        HttpResponse unknown = call(
+                "POST",
+                "/v1/chat/completions",
                 "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertEquals(404, unknown.status());
         assertEquals("model_not_found", json(unknown).get("error").get("code").asText());
 
-        HttpResponse cold = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"temperature\":-1}");
+        HttpResponse cold =
+                call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"temperature\":-1}");
         assertEquals(400, cold.status());
         assertEquals("temperature", json(cold).get("error").get("param").asText());
 
@@ -113,10 +126,14 @@ class InferenceApiTest {
         assertEquals(400, topP.status());
         assertEquals("top_p", json(topP).get("error").get("param").asText());
 
-        HttpResponse tooLong = call("POST", "/v1/completions",
+        HttpResponse tooLong = call(
+                "POST",
+                "/v1/completions",
                 "{\"model\":\"stories\",\"prompt\":\"" + "Once upon a time ".repeat(60) + "\"}");
         assertEquals(400, tooLong.status());
-        assertEquals("context_length_exceeded", json(tooLong).get("error").get("code").asText());
+        assertEquals(
+                "context_length_exceeded",
+                json(tooLong).get("error").get("code").asText());
 
         HttpResponse noMessages = call("POST", "/v1/chat/completions", "{\"model\":\"stories\"}");
         assertEquals(400, noMessages.status());
@@ -128,19 +145,31 @@ class InferenceApiTest {
     void streamOptionsIncludeUsageEndsTheStreamWithAUsageChunk() throws Exception {
         String req = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Hi\"}],"
                 + "\"max_tokens\":5,\"seed\":3,\"stream\":true%s}";
-        String[] events = call("POST", "/v1/chat/completions",
-                req.formatted(",\"stream_options\":{\"include_usage\":true}")).bodyText().split("\n\n");
+        String[] events = call(
+                        "POST", "/v1/chat/completions", req.formatted(",\"stream_options\":{\"include_usage\":true}"))
+                .bodyText()
+                .split("\n\n");
         assertEquals("data: [DONE]", events[events.length - 1]);
         JsonNode usage = JSON.readTree(events[events.length - 2].substring("data: ".length()));
         assertEquals(0, usage.get("choices").size());
         assertEquals(5, usage.get("usage").get("completion_tokens").asInt());
-        assertEquals(usage.get("usage").get("prompt_tokens").asInt() + 5, usage.get("usage").get("total_tokens").asInt());
-        String[] plain = call("POST", "/v1/chat/completions", req.formatted("")).bodyText().split("\n\n");
-        assertTrue(JSON.readTree(plain[plain.length - 2].substring("data: ".length())).get("usage") == null,
+        assertEquals(
+                usage.get("usage").get("prompt_tokens").asInt() + 5,
+                usage.get("usage").get("total_tokens").asInt());
+        String[] plain = call("POST", "/v1/chat/completions", req.formatted(""))
+                .bodyText()
+                .split("\n\n");
+        assertTrue(
+                JSON.readTree(plain[plain.length - 2].substring("data: ".length()))
+                                .get("usage")
+                        == null,
                 "no usage chunk unless asked");
-        HttpResponse notStreamed = call("POST", "/v1/chat/completions", req.replace(",\"stream\":true", "")
-                .formatted(",\"stream_options\":{\"include_usage\":true}"));
-        assertEquals("stream_options", json(notStreamed).get("error").get("param").asText());
+        HttpResponse notStreamed = call(
+                "POST",
+                "/v1/chat/completions",
+                req.replace(",\"stream\":true", "").formatted(",\"stream_options\":{\"include_usage\":true}"));
+        assertEquals(
+                "stream_options", json(notStreamed).get("error").get("param").asText());
     }
 
     @Test
@@ -153,9 +182,12 @@ class InferenceApiTest {
                 + "{\"type\":\"text\",\"text\":\"upon\"}]}]}";
         JsonNode a = json(call("POST", "/v1/chat/completions", plain));
         JsonNode b = json(call("POST", "/v1/chat/completions", parts));
-        assertEquals(a.get("choices").get(0).get("message").get("content").asText(),
+        assertEquals(
+                a.get("choices").get(0).get("message").get("content").asText(),
                 b.get("choices").get(0).get("message").get("content").asText());
-        assertEquals(a.get("usage").get("prompt_tokens").asInt(), b.get("usage").get("prompt_tokens").asInt());
+        assertEquals(
+                a.get("usage").get("prompt_tokens").asInt(),
+                b.get("usage").get("prompt_tokens").asInt());
     }
 
     @Test
@@ -172,18 +204,30 @@ class InferenceApiTest {
         cases.put("top_logprobs", chat.formatted(hi, ",\"top_logprobs\":2"));
         cases.put("response_format.json_schema", chat.formatted(hi, ",\"response_format\":{\"type\":\"json_schema\"}"));
         cases.put("response_format.type", chat.formatted(hi, ",\"response_format\":{\"type\":\"xml\"}"));
-        cases.put("messages[0].content[1].type", chat.formatted("[{\"type\":\"text\",\"text\":\"look\"},"
-                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]", ""));
+        cases.put(
+                "messages[0].content[1].type",
+                chat.formatted(
+                        "[{\"type\":\"text\",\"text\":\"look\"},"
+                                + "{\"type\":\"image_url\",\"image_url\":{\"url\":\"https://example.org/a.png\"}}]",
+                        ""));
         cases.put("messages[0].content", chat.formatted("[]", ""));
         for (Map.Entry<String, String> c : cases.entrySet()) {
             HttpResponse r = call("POST", "/v1/chat/completions", c.getValue());
             assertEquals(400, r.status(), c.getKey() + ": " + r.bodyText());
             assertEquals(c.getKey(), json(r).get("error").get("param").asText(), r.bodyText());
-            assertEquals("invalid_request_error", json(r).get("error").get("type").asText());
+            assertEquals(
+                    "invalid_request_error", json(r).get("error").get("type").asText());
         }
-        assertEquals(200, call("POST", "/v1/chat/completions", chat.formatted(hi,
-                ",\"max_tokens\":2,\"temperature\":2,\"logprobs\":false,\"n\":1,\"response_format\":{\"type\":\"text\"}"))
-                .status(), "the edges of the ranges and the defaults are accepted");
+        assertEquals(
+                200,
+                call(
+                                "POST",
+                                "/v1/chat/completions",
+                                chat.formatted(
+                                        hi,
+                                        ",\"max_tokens\":2,\"temperature\":2,\"logprobs\":false,\"n\":1,\"response_format\":{\"type\":\"text\"}"))
+                        .status(),
+                "the edges of the ranges and the defaults are accepted");
     }
 
     @Test
@@ -198,9 +242,12 @@ class InferenceApiTest {
 
     @Test
     void logprobsReportTheModelsDistributionForEachGeneratedToken() throws Exception {
-        JsonNode chat = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0,\"logprobs\":true,"
-                + "\"top_logprobs\":3}"));
+        JsonNode chat = json(call(
+                "POST",
+                "/v1/chat/completions",
+                "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                        + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0,\"logprobs\":true,"
+                        + "\"top_logprobs\":3}"));
         JsonNode content = chat.get("choices").get(0).get("logprobs").get("content");
         assertEquals(chat.get("usage").get("completion_tokens").asInt(), content.size());
         for (JsonNode token : content) {
@@ -209,27 +256,42 @@ class InferenceApiTest {
             assertTrue(token.get("logprob").asDouble() <= 0, token.toString());
             // greedy: the chosen token is the most likely one
             assertEquals(top.get(0).get("token").asText(), token.get("token").asText(), token.toString());
-            assertEquals(top.get(0).get("logprob").asDouble(), token.get("logprob").asDouble(), 1e-6);
-            assertTrue(top.get(0).get("logprob").asDouble() >= top.get(1).get("logprob").asDouble());
-            assertTrue(top.get(1).get("logprob").asDouble() >= top.get(2).get("logprob").asDouble());
+            assertEquals(
+                    top.get(0).get("logprob").asDouble(), token.get("logprob").asDouble(), 1e-6);
+            assertTrue(top.get(0).get("logprob").asDouble()
+                    >= top.get(1).get("logprob").asDouble());
+            assertTrue(top.get(1).get("logprob").asDouble()
+                    >= top.get(2).get("logprob").asDouble());
         }
-        JsonNode plain = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0}"));
+        JsonNode plain = json(call(
+                "POST",
+                "/v1/chat/completions",
+                "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                        + "\"user\",\"content\":\"Once upon\"}],\"max_tokens\":6,\"temperature\":0}"));
         assertTrue(plain.get("choices").get(0).get("logprobs").isNull());
-        assertEquals(plain.get("choices").get(0).get("message").get("content").asText(),
-                chat.get("choices").get(0).get("message").get("content").asText(), "asking for logprobs changes nothing");
+        assertEquals(
+                plain.get("choices").get(0).get("message").get("content").asText(),
+                chat.get("choices").get(0).get("message").get("content").asText(),
+                "asking for logprobs changes nothing");
 
-        JsonNode completion = json(call("POST", "/v1/completions",
+        JsonNode completion = json(call(
+                "POST",
+                "/v1/completions",
                 "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":4,\"logprobs\":2,\"seed\":1}"));
         JsonNode lp = completion.get("choices").get(0).get("logprobs");
         assertEquals(4, lp.get("tokens").size());
         assertEquals(4, lp.get("token_logprobs").size());
         assertEquals(4, lp.get("text_offset").size());
-        assertTrue(lp.get("top_logprobs").get(0).size() <= 2 && lp.get("top_logprobs").get(0).size() >= 1);
-        HttpResponse tooMany = call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"logprobs\":6}");
+        assertTrue(lp.get("top_logprobs").get(0).size() <= 2
+                && lp.get("top_logprobs").get(0).size() >= 1);
+        HttpResponse tooMany =
+                call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"a\",\"logprobs\":6}");
         assertEquals("logprobs", json(tooMany).get("error").get("param").asText());
-        HttpResponse chatTooMany = call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{\"role\":"
-                + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
+        HttpResponse chatTooMany = call(
+                "POST",
+                "/v1/chat/completions",
+                "{\"model\":\"stories\",\"messages\":[{\"role\":"
+                        + "\"user\",\"content\":\"a\"}],\"logprobs\":true,\"top_logprobs\":21}");
         assertEquals("top_logprobs", json(chatTooMany).get("error").get("param").asText());
     }
 
@@ -238,7 +300,10 @@ class InferenceApiTest {
         String chat = "{\"model\":\"stories\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon\"}],"
                 + "\"max_tokens\":8,\"temperature\":0,\"logprobs\":true,\"top_logprobs\":2%s}";
         JsonNode whole = json(call("POST", "/v1/chat/completions", chat.formatted("")))
-                .get("choices").get(0).get("logprobs").get("content");
+                .get("choices")
+                .get(0)
+                .get("logprobs")
+                .get("content");
         List<JsonNode> streamed = new java.util.ArrayList<>();
         StringBuilder text = new StringBuilder();
         for (JsonNode chunk : events(call("POST", "/v1/chat/completions", chat.formatted(",\"stream\":true")))) {
@@ -265,7 +330,9 @@ class InferenceApiTest {
         String completion = "{\"model\":\"stories\",\"prompt\":\"Once\",\"max_tokens\":10,\"temperature\":0,"
                 + "\"logprobs\":2,\"stop\":\" time, there was a dragon\"%s}";
         JsonNode plain = json(call("POST", "/v1/completions", completion.formatted("")))
-                .get("choices").get(0).get("logprobs");
+                .get("choices")
+                .get(0)
+                .get("logprobs");
         List<String> tokens = new java.util.ArrayList<>();
         List<Integer> offsets = new java.util.ArrayList<>();
         int most = 0;
@@ -308,12 +375,19 @@ class InferenceApiTest {
     void jsonModeAlwaysAnswersOneJsonObjectEvenAtTemperatureOneAndOnATightBudget() throws Exception {
         for (int maxTokens : new int[] {2, 3, 12, 40}) {
             for (int seed = 1; seed <= 4; seed++) {
-                JsonNode r = json(call("POST", "/v1/chat/completions", "{\"model\":\"stories\",\"messages\":[{"
-                        + "\"role\":\"user\",\"content\":\"Describe a cat as JSON\"}],\"temperature\":1,\"seed\":"
-                        + seed + ",\"max_tokens\":" + maxTokens + ",\"response_format\":{\"type\":\"json_object\"}}"));
-                String content = r.get("choices").get(0).get("message").get("content").asText();
+                JsonNode r = json(call(
+                        "POST",
+                        "/v1/chat/completions",
+                        "{\"model\":\"stories\",\"messages\":[{"
+                                + "\"role\":\"user\",\"content\":\"Describe a cat as JSON\"}],\"temperature\":1,\"seed\":"
+                                + seed + ",\"max_tokens\":" + maxTokens
+                                + ",\"response_format\":{\"type\":\"json_object\"}}"));
+                String content =
+                        r.get("choices").get(0).get("message").get("content").asText();
                 JsonNode parsed = JSON.readTree(content);
-                assertTrue(parsed != null && parsed.isObject(), "max_tokens " + maxTokens + " seed " + seed + ": " + content);
+                assertTrue(
+                        parsed != null && parsed.isObject(),
+                        "max_tokens " + maxTokens + " seed " + seed + ": " + content);
                 assertTrue(r.get("usage").get("completion_tokens").asInt() <= maxTokens);
                 if (maxTokens == 40) {
                     assertTrue(parsed.size() >= 1, "the model writes content rather than padding: " + content);
@@ -321,14 +395,24 @@ class InferenceApiTest {
             }
         }
         for (int seed = 1; seed <= 6; seed++) { // stops the model spells over several tokens never cut the object
-            JsonNode stopped = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
-                    + "\"max_tokens\":60,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"],"
-                    + "\"response_format\":{\"type\":\"json_object\"}}"));
+            JsonNode stopped = json(call(
+                    "POST",
+                    "/v1/completions",
+                    "{\"model\":\"stories\",\"prompt\":\"Once\","
+                            + "\"max_tokens\":60,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"],"
+                            + "\"response_format\":{\"type\":\"json_object\"}}"));
             String text = stopped.get("choices").get(0).get("text").asText();
             assertTrue(JSON.readTree(text).isObject() && !text.contains("the"), text);
         }
-        JsonNode completion = json(call("POST", "/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
-                + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));
-        assertTrue(JSON.readTree(completion.get("choices").get(0).get("text").asText()).isObject(), completion.toString());
+        JsonNode completion = json(
+                call(
+                        "POST",
+                        "/v1/completions",
+                        "{\"model\":\"stories\",\"prompt\":\"Once\","
+                                + "\"max_tokens\":20,\"temperature\":1,\"seed\":9,\"response_format\":{\"type\":\"json_object\"}}"));
+        assertTrue(
+                JSON.readTree(completion.get("choices").get(0).get("text").asText())
+                        .isObject(),
+                completion.toString());
     }
 }

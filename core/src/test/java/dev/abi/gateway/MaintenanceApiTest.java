@@ -31,14 +31,18 @@ class MaintenanceApiTest {
     private String wal2;
 
     private Gateway newGateway() {
-        NamespaceStore store = new NamespaceStore(memory, new ObjectMetadataStore(memory, clock), clock,
-                new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 100_000, 8, Duration.ofSeconds(30)));
+        NamespaceStore store = new NamespaceStore(
+                memory,
+                new ObjectMetadataStore(memory, clock),
+                clock,
+                new NamespaceStore.Options(
+                        Duration.ofDays(1), Duration.ofHours(1), 100_000, 8, Duration.ofSeconds(30)));
         return new Gateway(new NamespaceService(store, Runnable::run), Limits.defaults(), List.of());
     }
 
     private HttpResponse call(Gateway g, String method, String path, String body) {
-        return g.handle(new HttpRequest(method, path, Map.of(), Map.of(),
-                body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
+        return g.handle(new HttpRequest(
+                method, path, Map.of(), Map.of(), body == null ? null : body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String upsert(int i) {
@@ -49,13 +53,22 @@ class MaintenanceApiTest {
     void setUp() throws Exception {
         gateway = newGateway();
         for (int i = 1; i <= 3; i++) {
-            assertEquals(200, call(gateway, "POST", "/v1/namespaces/docs/vectors", upsert(i)).status());
+            assertEquals(
+                    200,
+                    call(gateway, "POST", "/v1/namespaces/docs/vectors", upsert(i))
+                            .status());
         }
-        List<ObjectInfo> wals = memory.list("ns/docs/").stream().filter(o -> o.key().contains("/wal/")).toList();
-        String log2 = memory.list("ns/docs/").stream().map(ObjectInfo::key)
-                .filter(k -> k.endsWith("/log/00000000000000000002.json")).findFirst().orElseThrow();
+        List<ObjectInfo> wals = memory.list("ns/docs/").stream()
+                .filter(o -> o.key().contains("/wal/"))
+                .toList();
+        String log2 = memory.list("ns/docs/").stream()
+                .map(ObjectInfo::key)
+                .filter(k -> k.endsWith("/log/00000000000000000002.json"))
+                .findFirst()
+                .orElseThrow();
         wal2 = JSON.readTree(new String(memory.get(log2).orElseThrow().bytes(), StandardCharsets.UTF_8))
-                .get("walKey").asText();
+                .get("walKey")
+                .asText();
         assertEquals(3, wals.size());
         StoredObject o = memory.get(wal2).orElseThrow();
         byte[] flipped = o.bytes().clone();
@@ -75,13 +88,16 @@ class MaintenanceApiTest {
         assertEquals(HttpResponse.PROBLEM_JSON, write.headers().get("Content-Type"));
         assertEquals(wal2, write.headers().get("X-Abi-Corrupt-Object"));
         JsonNode problem = JSON.readTree(write.bodyText());
-        assertEquals("https://abi.dev/problems/repair-needed", problem.get("type").asText());
+        assertEquals(
+                "https://abi.dev/problems/repair-needed", problem.get("type").asText());
         assertTrue(problem.get("detail").asText().contains(wal2), problem.toString());
         assertTrue(problem.get("detail").asText().contains("{\"quarantine\":2}"), problem.toString());
 
         HttpResponse bad = call(gateway, "POST", "/v1/admin/namespaces/docs/repair", "{\"quarantine\":\"2\"}");
         assertEquals(400, bad.status(), bad.bodyText());
-        assertEquals("quarantine", JSON.readTree(bad.bodyText()).get("errors").get(0).get("field").asText());
+        assertEquals(
+                "quarantine",
+                JSON.readTree(bad.bodyText()).get("errors").get(0).get("field").asText());
         HttpResponse readable = call(gateway, "POST", "/v1/admin/namespaces/docs/repair", "{\"quarantine\":3}");
         assertEquals(409, readable.status(), readable.bodyText());
         HttpResponse missing = call(gateway, "POST", "/v1/admin/namespaces/docs/repair", "{\"quarantine\":9}");
@@ -96,12 +112,17 @@ class MaintenanceApiTest {
         assertTrue(body.get("quarantined").get(0).asText().startsWith("ns/docs/"), body.toString());
         assertTrue(body.get("quarantined").get(0).asText().contains("/quarantine/"), body.toString());
 
-        assertEquals(200, call(other, "GET", "/v1/namespaces/docs/vectors/v3", null).status());
-        assertEquals(404, call(other, "GET", "/v1/namespaces/docs/vectors/v2", null).status());
+        assertEquals(
+                200, call(other, "GET", "/v1/namespaces/docs/vectors/v3", null).status());
+        assertEquals(
+                404, call(other, "GET", "/v1/namespaces/docs/vectors/v2", null).status());
         HttpResponse again = call(gateway, "POST", "/v1/namespaces/docs/vectors", upsert(4));
         assertEquals(200, again.status(), again.bodyText());
-        assertEquals(5, JSON.readTree(again.bodyText()).get("version").asLong(), "4 is the repair's restore to the head");
-        assertFalse(call(other, "GET", "/v1/namespaces/docs/vectors/v4", null).bodyText().contains("problem"));
+        assertEquals(
+                5, JSON.readTree(again.bodyText()).get("version").asLong(), "4 is the repair's restore to the head");
+        assertFalse(call(other, "GET", "/v1/namespaces/docs/vectors/v4", null)
+                .bodyText()
+                .contains("problem"));
     }
 
     @Test
@@ -110,7 +131,8 @@ class MaintenanceApiTest {
         HttpResponse r = call(gateway, "POST", "/v1/namespaces/docs/vectors", upsert(4));
         assertEquals(409, r.status(), r.bodyText());
         JsonNode problem = JSON.readTree(r.bodyText());
-        assertEquals("https://abi.dev/problems/leftover-data", problem.get("type").asText());
+        assertEquals(
+                "https://abi.dev/problems/leftover-data", problem.get("type").asText());
         assertTrue(problem.get("detail").asText().contains("'docs'"), problem.toString());
         assertTrue(memory.get("namespaces/docs.json").isEmpty());
     }

@@ -29,10 +29,11 @@ class ObjectEventsApiTest {
     private final NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
     private final Gateway gateway = Gateway.builder(namespaces)
             .idempotency(new ObjectMetadataStore(state, clock))
-            .security(new GatewaySecurity(new Authenticator(true, BOOTSTRAP, new ApiKeys(state, clock), null), null,
-                    null, null))
+            .security(new GatewaySecurity(
+                    new Authenticator(true, BOOTSTRAP, new ApiKeys(state, clock), null), null, null, null))
             .objectIndexer(ObjectIndexer.builder(name -> bucket, namespaces)
-                    .idempotency(new ObjectMetadataStore(state, clock)).build())
+                    .idempotency(new ObjectMetadataStore(state, clock))
+                    .build())
             .clock(clock)
             .build();
 
@@ -53,7 +54,9 @@ class ObjectEventsApiTest {
         assertEquals(401, post("/indexObject", body, null).status());
         assertEquals(401, post("/removeObject", body, null).status());
         assertEquals(403, post("/indexObject", body, key("[\"read:*\"]")).status());
-        assertEquals(403, post("/indexObject", body, key("[\"write:docs\"]")).status(),
+        assertEquals(
+                403,
+                post("/indexObject", body, key("[\"write:docs\"]")).status(),
                 "the namespace is decided by the mapping, so write on every namespace is needed");
         assertTrue(namespaces.list().isEmpty(), "nothing was written by refused calls");
         HttpResponse ok = post("/indexObject", body, key("[\"write:*\"]"));
@@ -80,7 +83,10 @@ class ObjectEventsApiTest {
             assertFalse(r.bodyText().contains("Exception"), r.bodyText());
         });
         assertEquals(400, post("/indexObject", "not json", BOOTSTRAP).status());
-        assertEquals(400, post("/removeObject", "{\"bucket\":\"..\",\"key\":\"a.md\"}", BOOTSTRAP).status());
+        assertEquals(
+                400,
+                post("/removeObject", "{\"bucket\":\"..\",\"key\":\"a.md\"}", BOOTSTRAP)
+                        .status());
     }
 
     @Test

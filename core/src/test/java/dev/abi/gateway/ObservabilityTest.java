@@ -19,8 +19,8 @@ import dev.abi.store.MutableClock;
 import dev.abi.store.ObservedObjectStore;
 import dev.abi.telemetry.InMemoryMetrics;
 import dev.abi.telemetry.RecordingTracing;
-import dev.abi.telemetry.Telemetry;
 import dev.abi.telemetry.RequestContext;
+import dev.abi.telemetry.Telemetry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,26 +41,25 @@ import org.junit.jupiter.api.Test;
 class ObservabilityTest {
 
     /** A log record as it was published, with the request id current on the publishing thread. */
-    private record Logged(String logger, String message, String contextId) {
-    }
+    private record Logged(String logger, String message, String contextId) {}
 
     private final List<Logged> logged = new ArrayList<>();
     private final Handler capture = new Handler() {
         @Override
         public void publish(LogRecord r) {
             synchronized (logged) {
-                logged.add(new Logged(r.getLoggerName(), r.getMessage() + (r.getThrown() == null ? ""
-                        : " " + r.getThrown()), RequestContext.currentId()));
+                logged.add(new Logged(
+                        r.getLoggerName(),
+                        r.getMessage() + (r.getThrown() == null ? "" : " " + r.getThrown()),
+                        RequestContext.currentId()));
             }
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     };
     private final Logger root = Logger.getLogger("");
     private final InMemoryMetrics metrics = new InMemoryMetrics();
@@ -76,8 +75,8 @@ class ObservabilityTest {
     }
 
     private static HttpRequest request(String method, String path, String body, Map<String, String> headers) {
-        return new HttpRequest(method, path, Map.of(), headers, body == null ? null
-                : body.getBytes(StandardCharsets.UTF_8));
+        return new HttpRequest(
+                method, path, Map.of(), headers, body == null ? null : body.getBytes(StandardCharsets.UTF_8));
     }
 
     private static JsonNode json(HttpResponse r) throws Exception {
@@ -103,16 +102,24 @@ class ObservabilityTest {
                 .before(c -> broken.get(), Integer.MAX_VALUE, c -> {
                     throw new IllegalStateException("the disk is on fire");
                 });
-        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(store))).metrics(metrics).build();
-        assertEquals(200, g.handle(request("POST", "/v1/namespaces/docs/vectors",
-                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", Map.of())).status());
+        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(store)))
+                .metrics(metrics)
+                .build();
+        assertEquals(
+                200,
+                g.handle(request(
+                                "POST",
+                                "/v1/namespaces/docs/vectors",
+                                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
+                                Map.of()))
+                        .status());
         broken.set(true);
         synchronized (logged) {
             logged.clear();
         }
 
-        HttpResponse r = g.handle(request("GET", "/v1/namespaces/docs/vectors/a", null,
-                Map.of("X-Request-Id", "req-7f3a.1:b")));
+        HttpResponse r =
+                g.handle(request("GET", "/v1/namespaces/docs/vectors/a", null, Map.of("X-Request-Id", "req-7f3a.1:b")));
 
         assertEquals(500, r.status(), r.bodyText());
         assertEquals("req-7f3a.1:b", r.headers().get("X-Request-Id"));
@@ -122,11 +129,17 @@ class ObservabilityTest {
         synchronized (logged) {
             lines = List.copyOf(logged);
         }
-        assertTrue(lines.stream().anyMatch(l -> l.logger().equals(ProblemMapper.class.getName())
-                && l.message().contains("req-7f3a.1:b") && l.message().contains("on fire")),
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.logger().equals(ProblemMapper.class.getName())
+                                && l.message().contains("req-7f3a.1:b")
+                                && l.message().contains("on fire")),
                 "the stack trace's line names the request: " + lines);
-        assertTrue(lines.stream().anyMatch(l -> l.logger().equals(AccessLog.LOGGER)
-                && l.message().contains("\"requestId\":\"req-7f3a.1:b\"")), "the access line: " + lines);
+        assertTrue(
+                lines.stream()
+                        .anyMatch(l -> l.logger().equals(AccessLog.LOGGER)
+                                && l.message().contains("\"requestId\":\"req-7f3a.1:b\"")),
+                "the access line: " + lines);
         for (Logged l : lines) {
             assertEquals("req-7f3a.1:b", l.contextId(), "every line of the request carries its id: " + l);
         }
@@ -135,7 +148,8 @@ class ObservabilityTest {
 
     @Test
     void everyReplyCarriesAnIdEvenWithoutOneAskedForAndOpenAiErrorsCarryItToo() throws Exception {
-        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore()))).build();
+        Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
+                .build();
         HttpResponse health = g.handle(request("GET", "/health", null, Map.of("X-Request-Id", "bad id\r\nx")));
         String made = health.headers().get("X-Request-Id");
         assertNotNull(made);
@@ -146,11 +160,16 @@ class ObservabilityTest {
         assertEquals("apigw-123", fromPlatform.headers().get("X-Request-Id"));
         assertEquals("apigw-123", json(fromPlatform).get("requestId").asText());
 
-        HttpResponse openAi = g.handle(request("POST", "/v1/embeddings", "{\"input\":\"hi\"}",
+        HttpResponse openAi = g.handle(request(
+                "POST",
+                "/v1/embeddings",
+                "{\"input\":\"hi\"}",
                 Map.of("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")));
         assertEquals(501, openAi.status(), openAi.bodyText());
         assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", openAi.headers().get("X-Request-Id"));
-        assertEquals("4bf92f3577b34da6a3ce929d0e0e4736", json(openAi).path("error").path("request_id").asText(),
+        assertEquals(
+                "4bf92f3577b34da6a3ce929d0e0e4736",
+                json(openAi).path("error").path("request_id").asText(),
                 openAi.bodyText());
     }
 
@@ -159,10 +178,14 @@ class ObservabilityTest {
         String key = "bootstrap-key-0123456789";
         Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
                 .security(new GatewaySecurity(new Authenticator(true, key, null, null), null, null, null))
-                .metrics(metrics).build();
+                .metrics(metrics)
+                .build();
         Map<String, String> auth = Map.of("Authorization", "Bearer " + key, "X-Request-Id", "q-1");
-        g.handle(request("POST", "/v1/namespaces/docs/vectors",
-                "{\"vectors\":[{\"id\":\"secret-id\",\"values\":[0.25,0.75]}]}", auth));
+        g.handle(request(
+                "POST",
+                "/v1/namespaces/docs/vectors",
+                "{\"vectors\":[{\"id\":\"secret-id\",\"values\":[0.25,0.75]}]}",
+                auth));
         String query = "{\"vector\":[0.25,0.75],\"topK\":1}";
         HttpResponse answer = g.handle(request("POST", "/v1/namespaces/docs/query", query, auth));
         assertEquals(200, answer.status(), answer.bodyText());
@@ -188,20 +211,33 @@ class ObservabilityTest {
     @Test
     void requestsQueriesCommitsAndRateLimitRejectionsAreCounted() {
         MutableClock clock = new MutableClock(0);
-        RateLimiter limiter = new RateLimiter(List.of(new RateLimitPolicy("queries",
-                RateLimitPolicy.Algorithm.FIXED_WINDOW, 1, Duration.ofMinutes(1), false,
-                Set.of("POST /v1/namespaces/{ns}/query"), Set.of())), new InMemoryCounterStore(clock), clock);
+        RateLimiter limiter = new RateLimiter(
+                List.of(new RateLimitPolicy(
+                        "queries",
+                        RateLimitPolicy.Algorithm.FIXED_WINDOW,
+                        1,
+                        Duration.ofMinutes(1),
+                        false,
+                        Set.of("POST /v1/namespaces/{ns}/query"),
+                        Set.of())),
+                new InMemoryCounterStore(clock),
+                clock);
         Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
-                .security(new GatewaySecurity(Authenticator.disabled(), limiter, null, null)).metrics(metrics)
+                .security(new GatewaySecurity(Authenticator.disabled(), limiter, null, null))
+                .metrics(metrics)
                 .build();
         Map<String, String> none = new HashMap<>();
-        g.handle(request("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
-                none));
+        g.handle(request(
+                "POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", none));
         g.handle(request("POST", "/v1/namespaces/docs/vectors/delete", "{\"ids\":[\"a\"]}", none));
-        assertEquals(200, g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
-                .status());
-        assertEquals(429, g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
-                .status());
+        assertEquals(
+                200,
+                g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
+                        .status());
+        assertEquals(
+                429,
+                g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
+                        .status());
         g.handle(request("GET", "/no/such/route", null, none));
 
         String d = metrics.describe();
@@ -209,18 +245,21 @@ class ObservabilityTest {
         assertEquals(1, metrics.counter("abi.commits", "op", "delete"), d);
         assertEquals(1, metrics.timerCount("abi.query", "device", "cpu", "path", "exact"), d);
         assertEquals(1, metrics.counter("abi.ratelimit.rejections", "policy", "queries"), d);
-        assertEquals(1, metrics.timerCount("abi.http.requests", "route", "POST /v1/namespaces/{ns}/query",
-                "status", "200"), d);
-        assertEquals(1, metrics.timerCount("abi.http.requests", "route", "POST /v1/namespaces/{ns}/query",
-                "status", "429"), d);
+        assertEquals(
+                1,
+                metrics.timerCount("abi.http.requests", "route", "POST /v1/namespaces/{ns}/query", "status", "200"),
+                d);
+        assertEquals(
+                1,
+                metrics.timerCount("abi.http.requests", "route", "POST /v1/namespaces/{ns}/query", "status", "429"),
+                d);
         assertEquals(1, metrics.timerCount("abi.http.requests", "route", "unmatched", "status", "404"), d);
     }
 
     @Test
     void aDeadLetterIsCountedOnceHoweverOftenItIsRecorded() {
         DeadLetters letters = new DeadLetters(new InMemoryObjectStore(), metrics);
-        DeadLetters.DeadLetter letter = new DeadLetters.DeadLetter("b", "k.pdf", "w1", "unknown format",
-                Instant.EPOCH);
+        DeadLetters.DeadLetter letter = new DeadLetters.DeadLetter("b", "k.pdf", "w1", "unknown format", Instant.EPOCH);
         letters.record(letter);
         letters.record(letter);
         assertEquals(1, metrics.counter("abi.events.dead_lettered"), metrics.describe());
@@ -229,13 +268,16 @@ class ObservabilityTest {
     @Test
     void aQueryIsTaggedWithItsPathAndARepeatIsCountedAsCoalesced() {
         Gateway g = Gateway.builder(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())))
-                .metrics(metrics).build();
+                .metrics(metrics)
+                .build();
         Map<String, String> none = new HashMap<>();
-        g.handle(request("POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}",
-                none));
+        g.handle(request(
+                "POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", none));
         for (int i = 0; i < 2; i++) {
-            assertEquals(200, g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
-                    .status());
+            assertEquals(
+                    200,
+                    g.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}", none))
+                            .status());
         }
         String d = metrics.describe();
         assertEquals(1, metrics.timerCount("abi.query", "device", "cpu", "path", "exact"), d);
@@ -247,16 +289,25 @@ class ObservabilityTest {
     void oneQueryIsARequestSpanWithTheIdAndQueryAndStoreSpansBelowIt() {
         InMemoryObjectStore shared = new InMemoryObjectStore();
         Map<String, String> none = new HashMap<>();
-        Gateway writer = Gateway.builder(new NamespaceService(new NamespaceStore(shared))).build();
-        writer.handle(request("POST", "/v1/namespaces/docs/vectors",
-                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", none));
+        Gateway writer = Gateway.builder(new NamespaceService(new NamespaceStore(shared)))
+                .build();
+        writer.handle(request(
+                "POST", "/v1/namespaces/docs/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", none));
         RecordingTracing tracing = new RecordingTracing();
         try (RequestContext.Scope ignored = Telemetry.install(metrics, tracing)) {
             // a cold instance: its query must read the namespace from the store
-            Gateway reader = Gateway.builder(new NamespaceService(new NamespaceStore(
-                    new ObservedObjectStore(shared, metrics)))).metrics(metrics).build();
-            assertEquals(200, reader.handle(request("POST", "/v1/namespaces/docs/query", "{\"vector\":[1,0]}",
-                    Map.of("x-request-id", "trace-me-1"))).status());
+            Gateway reader = Gateway.builder(
+                            new NamespaceService(new NamespaceStore(new ObservedObjectStore(shared, metrics))))
+                    .metrics(metrics)
+                    .build();
+            assertEquals(
+                    200,
+                    reader.handle(request(
+                                    "POST",
+                                    "/v1/namespaces/docs/query",
+                                    "{\"vector\":[1,0]}",
+                                    Map.of("x-request-id", "trace-me-1")))
+                            .status());
         }
         List<RecordingTracing.Ended> spans = tracing.ended();
         RecordingTracing.Ended request = spans.get(spans.size() - 1);
@@ -264,11 +315,19 @@ class ObservabilityTest {
         assertEquals(null, request.parent());
         assertEquals("trace-me-1", request.attributes().get("abi.request_id"));
         assertEquals("POST /v1/namespaces/{ns}/query", request.attributes().get("http.route"));
-        assertTrue(spans.stream().anyMatch(s -> s.name().equals("query") && "request".equals(s.parent())
-                && "exact".equals(s.attributes().get("abi.query.path"))), spans.toString());
-        assertTrue(spans.stream().anyMatch(s -> s.name().startsWith("store.") && "query".equals(s.parent())),
+        assertTrue(
+                spans.stream()
+                        .anyMatch(s -> s.name().equals("query")
+                                && "request".equals(s.parent())
+                                && "exact".equals(s.attributes().get("abi.query.path"))),
                 spans.toString());
-        assertTrue(metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
-                + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok") > 0, metrics.describe());
+        assertTrue(
+                spans.stream().anyMatch(s -> s.name().startsWith("store.") && "query".equals(s.parent())),
+                spans.toString());
+        assertTrue(
+                metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok")
+                                + metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok")
+                        > 0,
+                metrics.describe());
     }
 }

@@ -15,9 +15,9 @@ import com.networknt.schema.ValidationMessage;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.events.ObjectIndexer;
-import dev.abi.inference.ModelRegistry;
 import dev.abi.gateway.auth.ApiKeys;
 import dev.abi.gateway.auth.Authenticator;
+import dev.abi.inference.ModelRegistry;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
@@ -56,13 +56,22 @@ class OpenApiDocumentTest {
         NamespaceService namespaces = new NamespaceService(new NamespaceStore(objects));
         // every feature configured: documents and models (neither is called here), keys, object events
         gateway = Gateway.builder(namespaces)
-                .documents(new DocumentIndex(namespaces, model -> {
-                    throw new IllegalStateException("not called");
-                }, "none", new Chunker.Options(16, 2), DocumentIndex.Limits.defaults()))
+                .documents(new DocumentIndex(
+                        namespaces,
+                        model -> {
+                            throw new IllegalStateException("not called");
+                        },
+                        "none",
+                        new Chunker.Options(16, 2),
+                        DocumentIndex.Limits.defaults()))
                 .models(new ModelRegistry(Map.of()))
-                .security(new GatewaySecurity(new Authenticator(false, null, new ApiKeys(objects, Clock.systemUTC()),
-                        null), null, null, null))
-                .objectIndexer(ObjectIndexer.builder(bucket -> objects, namespaces).build())
+                .security(new GatewaySecurity(
+                        new Authenticator(false, null, new ApiKeys(objects, Clock.systemUTC()), null),
+                        null,
+                        null,
+                        null))
+                .objectIndexer(
+                        ObjectIndexer.builder(bucket -> objects, namespaces).build())
                 .build();
         HttpResponse served = gateway.handle(new HttpRequest("GET", "/v1/openapi.json", Map.of(), Map.of(), null));
         assertEquals(200, served.status(), served.bodyText());
@@ -86,8 +95,9 @@ class OpenApiDocumentTest {
             routes.add(r.method() + " " + r.pattern());
         }
         Set<String> documented = new TreeSet<>();
-        parsed.getPaths().forEach((path, item) -> item.readOperationsMap().keySet()
-                .forEach(m -> documented.add(m.name() + " " + path)));
+        parsed.getPaths()
+                .forEach((path, item) ->
+                        item.readOperationsMap().keySet().forEach(m -> documented.add(m.name() + " " + path)));
         Set<String> undocumented = new TreeSet<>(routes);
         undocumented.removeAll(documented);
         Set<String> unrouted = new TreeSet<>(documented);
@@ -106,7 +116,8 @@ class OpenApiDocumentTest {
             assertNotNull(op, where + " is documented");
             if (r.role() == null) {
                 assertTrue(op.getSecurity() != null && op.getSecurity().isEmpty(), where + " is public");
-                assertNull(op.getExtensions() == null ? null : op.getExtensions().get("x-abi-role"), where);
+                assertNull(
+                        op.getExtensions() == null ? null : op.getExtensions().get("x-abi-role"), where);
             } else {
                 assertEquals(r.role().wireName(), op.getExtensions().get("x-abi-role"), where);
             }
@@ -127,9 +138,13 @@ class OpenApiDocumentTest {
     void aWrongExampleIsCaught() throws Exception {
         JsonNode components = JSON.readTree(text).get("components");
         List<String> failures = new ArrayList<>();
-        check(JSON.readTree("{\"$ref\":\"#/components/schemas/UpsertRequest\"}"),
-                JSON.readTree("{\"vectors\":[{\"id\":\"a\",\"values\":\"not an array\"}]}"), components, "planted",
-                new ArrayList<>(), failures);
+        check(
+                JSON.readTree("{\"$ref\":\"#/components/schemas/UpsertRequest\"}"),
+                JSON.readTree("{\"vectors\":[{\"id\":\"a\",\"values\":\"not an array\"}]}"),
+                components,
+                "planted",
+                new ArrayList<>(),
+                failures);
         assertEquals(1, failures.size(), failures.toString());
     }
 
@@ -137,18 +152,24 @@ class OpenApiDocumentTest {
     void isServedWithoutAuthWhenAuthIsOn() {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         Gateway locked = Gateway.builder(new NamespaceService(new NamespaceStore(objects)))
-                .security(new GatewaySecurity(new Authenticator(true, "admin-key-for-tests",
-                        new ApiKeys(objects, Clock.systemUTC()), null), null, null, null))
+                .security(new GatewaySecurity(
+                        new Authenticator(true, "admin-key-for-tests", new ApiKeys(objects, Clock.systemUTC()), null),
+                        null,
+                        null,
+                        null))
                 .build();
-        assertEquals(401, locked.handle(new HttpRequest("GET", "/v1/namespaces", Map.of(), Map.of(), null)).status());
+        assertEquals(
+                401,
+                locked.handle(new HttpRequest("GET", "/v1/namespaces", Map.of(), Map.of(), null))
+                        .status());
         HttpResponse doc = locked.handle(new HttpRequest("GET", "/v1/openapi.json", Map.of(), Map.of(), null));
         assertEquals(200, doc.status(), doc.bodyText());
         assertEquals(text, doc.bodyText());
     }
 
     /** Finds every media type object with a schema and an example, and checks the example. */
-    private static void walk(JsonNode node, String path, JsonNode components, List<String> checked,
-                             List<String> failures) {
+    private static void walk(
+            JsonNode node, String path, JsonNode components, List<String> checked, List<String> failures) {
         if (node.isObject()) {
             if (node.has("schema") && node.has("example")) {
                 check(node.get("schema"), node.get("example"), components, path, checked, failures);
@@ -164,12 +185,18 @@ class OpenApiDocumentTest {
         }
     }
 
-    private static void check(JsonNode schema, JsonNode example, JsonNode components, String path,
-                              List<String> checked, List<String> failures) {
+    private static void check(
+            JsonNode schema,
+            JsonNode example,
+            JsonNode components,
+            String path,
+            List<String> checked,
+            List<String> failures) {
         ObjectNode root = schema.deepCopy();
         root.put("$schema", "https://json-schema.org/draft/2020-12/schema");
         root.set("components", components); // so that "#/components/schemas/X" resolves from this root
-        JsonSchema compiled = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(root);
+        JsonSchema compiled =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(root);
         Set<ValidationMessage> errors = compiled.validate(example);
         checked.add(path);
         if (!errors.isEmpty()) {

@@ -22,7 +22,11 @@ class QuotaAndUnicodeTest {
     }
 
     private static HttpResponse upsert(Gateway g, String ns, String vectorsJson) {
-        return g.handle(new HttpRequest("POST", "/v1/namespaces/" + ns + "/vectors", Map.of(), Map.of(),
+        return g.handle(new HttpRequest(
+                "POST",
+                "/v1/namespaces/" + ns + "/vectors",
+                Map.of(),
+                Map.of(),
                 ("{\"vectors\":" + vectorsJson + "}").getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -34,16 +38,20 @@ class QuotaAndUnicodeTest {
         assertEquals(200, upsert(g, "two", v).status());
         HttpResponse third = upsert(g, "three", v);
         assertEquals(409, third.status(), third.bodyText());
-        assertTrue(third.bodyText().contains("quota-exceeded") && third.bodyText().contains("abi.max-namespaces"),
+        assertTrue(
+                third.bodyText().contains("quota-exceeded") && third.bodyText().contains("abi.max-namespaces"),
                 third.bodyText());
         assertEquals(200, upsert(g, "two", "[{\"id\":\"b\",\"values\":[0,1]}]").status());
-        assertEquals(List.of("one", "two"), new NamespaceStore(objects).list().stream().sorted().toList());
+        assertEquals(
+                List.of("one", "two"),
+                new NamespaceStore(objects).list().stream().sorted().toList());
     }
 
     @Test
     void aLoneSurrogateInAnIdOrAttributeIsRefusedSoNoTwoIdsCollide() {
         Gateway g = gateway(10);
-        for (String body : List.of("[{\"id\":\"x\\ud800\",\"values\":[1,0]}]",
+        for (String body : List.of(
+                "[{\"id\":\"x\\ud800\",\"values\":[1,0]}]",
                 "[{\"id\":\"\\udc00y\",\"values\":[1,0]}]",
                 "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"k\\ud800\":1}}]",
                 "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"k\":\"v\\udfff\"}}]")) {
@@ -66,9 +74,13 @@ class QuotaAndUnicodeTest {
         assertEquals(400, r.status(), r.bodyText());
         assertTrue(r.bodyText().contains("the limit is " + JsonBodies.MAX_ATTRIBUTES), r.bodyText());
         String longName = "n".repeat(JsonBodies.MAX_ATTRIBUTE_NAME_BYTES + 1);
-        assertEquals(400, upsert(g, "attrs",
-                "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"" + longName + "\":1}}]").status());
-        assertEquals(200, upsert(g, "attrs", "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"lang\":\"en\"}}]")
-                .status());
+        assertEquals(
+                400,
+                upsert(g, "attrs", "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"" + longName + "\":1}}]")
+                        .status());
+        assertEquals(
+                200,
+                upsert(g, "attrs", "[{\"id\":\"a\",\"values\":[1,0],\"attributes\":{\"lang\":\"en\"}}]")
+                        .status());
     }
 }

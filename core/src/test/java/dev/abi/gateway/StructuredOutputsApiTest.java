@@ -51,8 +51,12 @@ class StructuredOutputsApiTest {
     static void start() {
         if (Files.exists(MODEL)) {
             models = new ModelRegistry(Map.of("stories", MODEL));
-            gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
-                    Limits.defaults(), List.of(), null, models);
+            gateway = new Gateway(
+                    new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
+                    Limits.defaults(),
+                    List.of(),
+                    null,
+                    models);
         }
     }
 
@@ -64,9 +68,9 @@ class StructuredOutputsApiTest {
     }
 
     private static HttpResponse call(String path, String body) {
-        Assumptions.assumeTrue(gateway != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
-        return gateway.handle(new HttpRequest("POST", path, Map.of(), Map.of(),
-                body.getBytes(StandardCharsets.UTF_8)));
+        Assumptions.assumeTrue(
+                gateway != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        return gateway.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static String format(String schema, boolean strict) {
@@ -81,15 +85,16 @@ class StructuredOutputsApiTest {
 
     @Test
     void everyReplyValidatesAtTemperatureOneWhateverTheSeedAndBudget() throws Exception {
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(JSON.readTree(SCHEMA));
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(JSON.readTree(SCHEMA));
         int shortest = SchemaCompiler.compile(JSON.readTree(SCHEMA), true).minLength();
         // completions: a two-token prompt leaves most of the model's 128-token context to the value
         for (int maxTokens : new int[] {shortest, shortest + 10, 120}) {
             for (int seed = 1; seed <= 4; seed++) {
                 String body = "{\"model\":\"stories\",\"prompt\":\"Once\",\"temperature\":1,\"seed\":" + seed
                         + ",\"max_tokens\":" + maxTokens + format(SCHEMA, seed % 2 == 0) + "%s}";
-                JsonNode r = JSON.readTree(call("/v1/completions", body.formatted("")).bufferedBody());
+                JsonNode r = JSON.readTree(
+                        call("/v1/completions", body.formatted("")).bufferedBody());
                 String text = r.get("choices").get(0).get("text").asText();
                 String where = "max_tokens " + maxTokens + " seed " + seed + ": " + text;
                 Set<ValidationMessage> errors = validator.validate(JSON.readTree(text));
@@ -97,8 +102,8 @@ class StructuredOutputsApiTest {
                 assertTrue(r.get("usage").get("completion_tokens").asInt() <= maxTokens, where);
                 assertTrue(text.startsWith("{\"name\":"), "properties in schema order: " + where);
                 StringBuilder streamed = new StringBuilder();
-                for (JsonNode chunk : InferenceApiTest.events(call("/v1/completions",
-                        body.formatted(",\"stream\":true")))) {
+                for (JsonNode chunk :
+                        InferenceApiTest.events(call("/v1/completions", body.formatted(",\"stream\":true")))) {
                     streamed.append(chunk.get("choices").get(0).path("text").asText(""));
                 }
                 assertEquals(text, streamed.toString(), "the stream writes the same value: " + where);
@@ -108,12 +113,14 @@ class StructuredOutputsApiTest {
         for (int seed = 1; seed <= 4; seed++) {
             String extra = ",\"temperature\":1,\"seed\":" + seed + format(SCHEMA, true);
             JsonNode r = JSON.readTree(call("/v1/chat/completions", chat(extra)).bufferedBody());
-            String content = r.get("choices").get(0).get("message").get("content").asText();
+            String content =
+                    r.get("choices").get(0).get("message").get("content").asText();
             assertTrue(validator.validate(JSON.readTree(content)).isEmpty(), "seed " + seed + ": " + content);
             StringBuilder streamed = new StringBuilder();
-            for (JsonNode chunk : InferenceApiTest.events(call("/v1/chat/completions",
-                    chat(extra + ",\"stream\":true")))) {
-                streamed.append(chunk.get("choices").get(0).get("delta").path("content").asText(""));
+            for (JsonNode chunk :
+                    InferenceApiTest.events(call("/v1/chat/completions", chat(extra + ",\"stream\":true")))) {
+                streamed.append(
+                        chunk.get("choices").get(0).get("delta").path("content").asText(""));
             }
             assertEquals(content, streamed.toString(), "seed " + seed);
         }
@@ -122,11 +129,14 @@ class StructuredOutputsApiTest {
     @Test
     void aPydanticStyleSchemaWithDefsRefsAndAnyOfValidatesToo() throws Exception {
         String schema = dev.abi.inference.schema.SchemaPrefixTestAccess.PYDANTIC;
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(JSON.readTree(schema));
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(JSON.readTree(schema));
         for (int seed = 1; seed <= 4; seed++) {
-            JsonNode r = JSON.readTree(call("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
-                    + "\"max_tokens\":120,\"temperature\":1,\"seed\":" + seed + format(schema, true) + "}")
+            JsonNode r = JSON.readTree(call(
+                            "/v1/completions",
+                            "{\"model\":\"stories\",\"prompt\":\"Once\","
+                                    + "\"max_tokens\":120,\"temperature\":1,\"seed\":" + seed + format(schema, true)
+                                    + "}")
                     .bufferedBody());
             String text = r.get("choices").get(0).get("text").asText();
             assertTrue(validator.validate(JSON.readTree(text)).isEmpty(), "seed " + seed + ": " + text);
@@ -136,12 +146,16 @@ class StructuredOutputsApiTest {
     /** A stop sequence the model spells over several tokens inside a string must not cut the value. */
     @Test
     void aStopSequenceNeverCutsTheValue() throws Exception {
-        JsonSchema validator = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(JSON.readTree(SCHEMA));
+        JsonSchema validator =
+                JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012).getSchema(JSON.readTree(SCHEMA));
         for (int seed = 1; seed <= 6; seed++) {
-            JsonNode r = JSON.readTree(call("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
-                    + "\"max_tokens\":120,\"temperature\":1,\"seed\":" + seed + ",\"stop\":[\"the\",\"a \"]"
-                    + format(SCHEMA, true) + "}").bufferedBody());
+            JsonNode r = JSON.readTree(call(
+                            "/v1/completions",
+                            "{\"model\":\"stories\",\"prompt\":\"Once\","
+                                    + "\"max_tokens\":120,\"temperature\":1,\"seed\":" + seed
+                                    + ",\"stop\":[\"the\",\"a \"]"
+                                    + format(SCHEMA, true) + "}")
+                    .bufferedBody());
             String text = r.get("choices").get(0).get("text").asText();
             assertTrue(!text.contains("the") && !text.contains("a "), text);
             assertTrue(validator.validate(JSON.readTree(text)).isEmpty(), "seed " + seed + ": " + text);
@@ -151,8 +165,10 @@ class StructuredOutputsApiTest {
     /** The budget check counts one token per character still needed: 5 tokens cannot hold a value of 65 characters. */
     @Test
     void aBudgetTooSmallForAnyMatchingValueEndsEmptyWithLength() throws Exception {
-        JsonNode r = JSON.readTree(call("/v1/completions", "{\"model\":\"stories\",\"prompt\":\"Once\","
-                + "\"temperature\":1,\"seed\":1,\"max_tokens\":5" + format(SCHEMA, true) + "}")
+        JsonNode r = JSON.readTree(call(
+                        "/v1/completions",
+                        "{\"model\":\"stories\",\"prompt\":\"Once\"," + "\"temperature\":1,\"seed\":1,\"max_tokens\":5"
+                                + format(SCHEMA, true) + "}")
                 .bufferedBody());
         assertEquals("", r.get("choices").get(0).get("text").asText());
         assertEquals("length", r.get("choices").get(0).get("finish_reason").asText());
@@ -172,10 +188,13 @@ class StructuredOutputsApiTest {
         cases.put("response_format.json_schema.schema.properties.a.oneOf", format(withOneOf, false));
         cases.put("response_format.json_schema.schema.additionalProperties", format(notStrict, true));
         cases.put("response_format.json_schema.schema.type", format("{\"type\":\"array\",\"items\":{}}", false));
-        cases.put("response_format.json_schema.name", ",\"response_format\":{\"type\":\"json_schema\","
-                + "\"json_schema\":{\"schema\":" + notStrict + "}}");
-        cases.put("response_format.json_schema.strict", ",\"response_format\":{\"type\":\"json_schema\","
-                + "\"json_schema\":{\"name\":\"a\",\"strict\":\"yes\",\"schema\":" + notStrict + "}}");
+        cases.put(
+                "response_format.json_schema.name",
+                ",\"response_format\":{\"type\":\"json_schema\"," + "\"json_schema\":{\"schema\":" + notStrict + "}}");
+        cases.put(
+                "response_format.json_schema.strict",
+                ",\"response_format\":{\"type\":\"json_schema\","
+                        + "\"json_schema\":{\"name\":\"a\",\"strict\":\"yes\",\"schema\":" + notStrict + "}}");
         for (Map.Entry<String, String> c : cases.entrySet()) {
             HttpResponse r = call("/v1/chat/completions", chat(c.getValue()));
             assertEquals(400, r.status(), c.getKey() + ": " + r.bodyText());
@@ -184,8 +203,13 @@ class StructuredOutputsApiTest {
             assertEquals("invalid_request_error", error.get("type").asText());
         }
         HttpResponse pattern = call("/v1/chat/completions", chat(format(withPattern, true)));
-        assertEquals("response_format.json_schema.schema.properties.name.pattern keyword 'pattern' is not supported;"
-                + " supported: type, properties, required, additionalProperties (false), enum, const, items, minItems,"
-                + " maxItems, anyOf, $ref, $defs", JSON.readTree(pattern.bufferedBody()).get("error").get("message").asText());
+        assertEquals(
+                "response_format.json_schema.schema.properties.name.pattern keyword 'pattern' is not supported;"
+                        + " supported: type, properties, required, additionalProperties (false), enum, const, items, minItems,"
+                        + " maxItems, anyOf, $ref, $defs",
+                JSON.readTree(pattern.bufferedBody())
+                        .get("error")
+                        .get("message")
+                        .asText());
     }
 }

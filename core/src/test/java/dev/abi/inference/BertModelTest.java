@@ -18,7 +18,8 @@ class BertModelTest {
 
     @BeforeEach
     void needShared() {
-        Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(EmbeddingFixtures.REFERENCE),
+        Assumptions.assumeTrue(
+                Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(EmbeddingFixtures.REFERENCE),
                 "skipped: " + EmbeddingFixtures.SHARED_Q8.toAbsolutePath().normalize() + " or "
                         + EmbeddingFixtures.REFERENCE.getFileName() + " is absent (../shared/models)");
     }
@@ -66,7 +67,8 @@ class BertModelTest {
             assertEquals(102, longIds[longIds.length - 1]);
             assertThrows(IllegalArgumentException.class, () -> m.embedTokens(List.of(new int[0])));
             assertThrows(IllegalArgumentException.class, () -> m.embedTokens(List.of(new int[] {101, 999_999, 102})));
-            UnsupportedModelException e = assertThrows(UnsupportedModelException.class,
+            UnsupportedModelException e = assertThrows(
+                    UnsupportedModelException.class,
                     () -> BertModel.load(GreedyGenerationTest.MODELS.resolve("stories260K-f32.gguf")));
             assertTrue(e.getMessage().contains("llama"), e.getMessage());
         }

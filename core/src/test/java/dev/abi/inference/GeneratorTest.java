@@ -12,6 +12,7 @@ import dev.abi.budget.RequestCancelledException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -25,7 +26,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import java.util.Arrays;
 
 /** Sampling, streaming, stop sequences and cancellation on the real stories260K model. */
 class GeneratorTest {
@@ -52,7 +52,8 @@ class GeneratorTest {
     }
 
     private static int[] prompt(String text) {
-        Assumptions.assumeTrue(model != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                model != null, "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
         int[] ids = tokenizer.encode(text);
         int[] out = new int[ids.length + 1];
         out[0] = model.vocabulary().bos();
@@ -67,11 +68,12 @@ class GeneratorTest {
     @Test
     void streamedPiecesAddUpToTheResultAndGreedyMatchesTheReference() {
         List<String> pieces = new ArrayList<>();
-        Generator.Result r = new Generator(model).generate(prompt("Once upon a time"),
-                SamplingParams.GREEDY.withMaxTokens(48), pieces::add);
+        Generator.Result r = new Generator(model)
+                .generate(prompt("Once upon a time"), SamplingParams.GREEDY.withMaxTokens(48), pieces::add);
         assertEquals(String.join("", pieces), r.text());
         assertTrue(pieces.size() > 10, "text arrives piece by piece");
-        assertTrue(r.text().startsWith(", there was a little girl named Lily. She loved to play outside in the park."),
+        assertTrue(
+                r.text().startsWith(", there was a little girl named Lily. She loved to play outside in the park."),
                 r.text());
         assertEquals(48, r.completionTokens());
         assertEquals(Generator.FinishReason.LENGTH, r.finishReason());
@@ -80,9 +82,15 @@ class GeneratorTest {
     @Test
     void theSameSeedGivesTheSameTextAndAnotherSeedAnother() {
         int[] p = prompt("The little dog");
-        String a = new Generator(model).generate(p, sampled(7, 40, List.of()), null).text();
-        String b = new Generator(model).generate(p, sampled(7, 40, List.of()), null).text();
-        String c = new Generator(model).generate(p, sampled(8, 40, List.of()), null).text();
+        String a = new Generator(model)
+                .generate(p, sampled(7, 40, List.of()), null)
+                .text();
+        String b = new Generator(model)
+                .generate(p, sampled(7, 40, List.of()), null)
+                .text();
+        String c = new Generator(model)
+                .generate(p, sampled(8, 40, List.of()), null)
+                .text();
         assertEquals(a, b);
         assertNotEquals(a, c);
     }
@@ -90,8 +98,11 @@ class GeneratorTest {
     @Test
     void aStopSequenceEndsTheTextBeforeItAndIsNeverStreamed() {
         List<String> pieces = new ArrayList<>();
-        Generator.Result r = new Generator(model).generate(prompt("Once upon a time"),
-                SamplingParams.GREEDY.withMaxTokens(48).withStop(List.of(" Lily")), pieces::add);
+        Generator.Result r = new Generator(model)
+                .generate(
+                        prompt("Once upon a time"),
+                        SamplingParams.GREEDY.withMaxTokens(48).withStop(List.of(" Lily")),
+                        pieces::add);
         assertEquals(", there was a little girl named", r.text());
         assertEquals(Generator.FinishReason.STOP, r.finishReason());
         assertFalse(String.join("", pieces).contains("Lily"));
@@ -103,15 +114,19 @@ class GeneratorTest {
         int[] longPrompt = new int[model == null ? 1 : model.config().contextLength()];
         Assumptions.assumeTrue(model != null, "skipped: model absent");
         Arrays.fill(longPrompt, 300);
-        assertThrows(PromptTooLongException.class,
+        assertThrows(
+                PromptTooLongException.class,
                 () -> new Generator(model).generate(longPrompt, SamplingParams.GREEDY, null));
-        assertEquals(5, new Generator(model).generate(prompt("Hi"), SamplingParams.GREEDY.withMaxTokens(5), null)
-                .completionTokens());
-        IllegalArgumentException t = assertThrows(IllegalArgumentException.class,
-                () -> new SamplingParams(-1f, 0, 1f, 0f, 1f, 0f, 0f, 64, 0, 10, null));
+        assertEquals(
+                5,
+                new Generator(model)
+                        .generate(prompt("Hi"), SamplingParams.GREEDY.withMaxTokens(5), null)
+                        .completionTokens());
+        IllegalArgumentException t = assertThrows(
+                IllegalArgumentException.class, () -> new SamplingParams(-1f, 0, 1f, 0f, 1f, 0f, 0f, 64, 0, 10, null));
         assertTrue(t.getMessage().contains("temperature"));
-        IllegalArgumentException p = assertThrows(IllegalArgumentException.class,
-                () -> new SamplingParams(1f, 0, 1.5f, 0f, 1f, 0f, 0f, 64, 0, 10, null));
+        IllegalArgumentException p = assertThrows(
+                IllegalArgumentException.class, () -> new SamplingParams(1f, 0, 1.5f, 0f, 1f, 0f, 0f, 64, 0, 10, null));
         assertTrue(p.getMessage().contains("top_p"));
     }
 
@@ -127,16 +142,20 @@ class GeneratorTest {
         List<String> pieces = Collections.synchronizedList(new ArrayList<>());
         ExecutorService worker = Executors.newSingleThreadExecutor();
         try {
-            Future<Generator.Result> run = worker.submit(() -> new Generator(model).generate(prompt,
-                    SamplingParams.GREEDY.withMaxTokens(200), piece -> {
-                        pieces.add(piece);
-                        firstPiece.countDown();
-                        try {
-                            cancelSet.await();
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                        }
-                    }, cancelled::get));
+            Future<Generator.Result> run = worker.submit(() -> new Generator(model)
+                    .generate(
+                            prompt,
+                            SamplingParams.GREEDY.withMaxTokens(200),
+                            piece -> {
+                                pieces.add(piece);
+                                firstPiece.countDown();
+                                try {
+                                    cancelSet.await();
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                }
+                            },
+                            cancelled::get));
             // hang guards only: the latches, not the clock, order the threads
             assertTrue(firstPiece.await(5, TimeUnit.MINUTES), "the first piece never came");
             cancelled.set(true);
@@ -153,16 +172,18 @@ class GeneratorTest {
     void aRequestCancelledBeforeItStartsReadsNoPrompt() {
         int[] prompt = prompt("Once upon a time");
         List<String> pieces = new ArrayList<>();
-        RequestCancelledException e = assertThrows(RequestCancelledException.class, () -> new Generator(model)
-                .generate(prompt, SamplingParams.GREEDY.withMaxTokens(20), pieces::add, () -> true));
+        RequestCancelledException e = assertThrows(
+                RequestCancelledException.class,
+                () -> new Generator(model)
+                        .generate(prompt, SamplingParams.GREEDY.withMaxTokens(20), pieces::add, () -> true));
         assertTrue(e.getMessage().contains("prompt"), e.getMessage());
         assertEquals(List.of(), pieces);
     }
 
     @Test
     void neverCancelledRunsToItsLength() {
-        Generator.Result r = new Generator(model).generate(prompt("Once upon a time"),
-                SamplingParams.GREEDY.withMaxTokens(12), null, Cancellation.NONE);
+        Generator.Result r = new Generator(model)
+                .generate(prompt("Once upon a time"), SamplingParams.GREEDY.withMaxTokens(12), null, Cancellation.NONE);
         assertEquals(12, r.completionTokens());
     }
 }

@@ -12,12 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Random;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.Arrays;
 
 /** The GGUF reader on the real files, and on truncated, bit-flipped and hand-made hostile ones. */
 class GgufFileTest {
@@ -33,8 +33,8 @@ class GgufFileTest {
     Path dir;
 
     private static void requireShared() {
-        Assumptions.assumeTrue(Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize()
-                + " is absent (../shared/models)");
+        Assumptions.assumeTrue(
+                Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent (../shared/models)");
     }
 
     @Test
@@ -59,15 +59,33 @@ class GgufFileTest {
         byte[] whole = Files.readAllBytes(F32);
         long dataStart;
         try (GgufFile f = GgufFile.open(F32)) {
-            dataStart = f.tensors().values().stream().mapToLong(GgufTensorInfo::fileOffset).min().orElseThrow();
+            dataStart = f.tensors().values().stream()
+                    .mapToLong(GgufTensorInfo::fileOffset)
+                    .min()
+                    .orElseThrow();
         }
-        int[] cuts = {0, 3, 8, 16, 23, 24, 40, 100, 1000, 5000, (int) dataStart - 1, (int) dataStart,
-            (int) dataStart + 1, whole.length / 2, whole.length - 1};
+        int[] cuts = {
+            0,
+            3,
+            8,
+            16,
+            23,
+            24,
+            40,
+            100,
+            1000,
+            5000,
+            (int) dataStart - 1,
+            (int) dataStart,
+            (int) dataStart + 1,
+            whole.length / 2,
+            whole.length - 1
+        };
         for (int cut : cuts) {
             Path p = dir.resolve("cut-" + cut + ".gguf");
             Files.write(p, Arrays.copyOf(whole, cut));
-            ModelFormatException e = assertThrows(ModelFormatException.class, () -> LlamaModel.load(p).close(),
-                    "truncated to " + cut + " bytes");
+            ModelFormatException e = assertThrows(
+                    ModelFormatException.class, () -> LlamaModel.load(p).close(), "truncated to " + cut + " bytes");
             assertTrue(e.getMessage().startsWith(p.toString()), e.getMessage());
         }
     }
@@ -86,15 +104,18 @@ class GgufFileTest {
             Path p = dir.resolve("flip.gguf");
             Files.write(p, copy);
             boolean[] failed = {false};
-            assertTimeoutPreemptively(HANG_GUARD, () -> {
-                try (LlamaModel m = LlamaModel.load(p)) {
-                    m.newSession().forward(1);
-                } catch (ModelFormatException expected) {
-                    failed[0] = true;
-                } catch (IllegalArgumentException outOfVocabulary) {
-                    failed[0] = true; // a flipped BOS id is caught at the first forward call, by name
-                }
-            }, "bit flip at byte " + at);
+            assertTimeoutPreemptively(
+                    HANG_GUARD,
+                    () -> {
+                        try (LlamaModel m = LlamaModel.load(p)) {
+                            m.newSession().forward(1);
+                        } catch (ModelFormatException expected) {
+                            failed[0] = true;
+                        } catch (IllegalArgumentException outOfVocabulary) {
+                            failed[0] = true; // a flipped BOS id is caught at the first forward call, by name
+                        }
+                    },
+                    "bit flip at byte " + at);
             typed += failed[0] ? 1 : 0;
         }
         assertTrue(typed > 0, "some flips must be detected");
@@ -117,8 +138,10 @@ class GgufFileTest {
     }
 
     private void assertRejected(Path p, String expectedInMessage) {
-        ModelFormatException e = assertTimeoutPreemptively(HANG_GUARD,
-                () -> assertThrows(ModelFormatException.class, () -> GgufFile.open(p).close()));
+        ModelFormatException e = assertTimeoutPreemptively(
+                HANG_GUARD,
+                () -> assertThrows(
+                        ModelFormatException.class, () -> GgufFile.open(p).close()));
         assertTrue(e.getMessage().contains(expectedInMessage), e.getMessage());
     }
 
@@ -127,40 +150,54 @@ class GgufFileTest {
         assertRejected(gguf("count", b -> b.putInt(3).putLong(1L << 62).putLong(0)), "tensor count");
         assertRejected(gguf("kv", b -> b.putInt(3).putLong(0).putLong(1L << 40)), "metadata count");
         assertRejected(gguf("version", b -> b.putInt(7).putLong(0).putLong(0)), "version 7");
-        assertRejected(gguf("strlen", b -> {
-            b.putInt(3).putLong(0).putLong(1);
-            b.putLong(1L << 40); // key length
-        }), "string length");
-        assertRejected(gguf("array", b -> {
-            b.putInt(3).putLong(0).putLong(1);
-            str(b, "tokenizer.ggml.tokens");
-            b.putInt(9).putInt(8).putLong(1L << 60);
-        }), "cannot fit");
-        assertRejected(gguf("valuetype", b -> {
-            b.putInt(3).putLong(0).putLong(1);
-            str(b, "k");
-            b.putInt(77);
-        }), "unknown value type 77");
-        assertRejected(gguf("tensortype", b -> {
-            b.putInt(3).putLong(1).putLong(0);
-            str(b, "w");
-            b.putInt(2).putLong(32).putLong(2).putInt(99).putLong(0);
-        }), "unknown type id 99");
-        assertRejected(gguf("pastEof", b -> {
-            b.putInt(3).putLong(1).putLong(0);
-            str(b, "w");
-            b.putInt(2).putLong(32).putLong(2).putInt(0).putLong(1L << 40);
-        }), "outside the file");
-        assertRejected(gguf("dims", b -> {
-            b.putInt(3).putLong(1).putLong(0);
-            str(b, "w");
-            b.putInt(9);
-        }), "9 dimensions");
-        assertRejected(gguf("blocks", b -> {
-            b.putInt(3).putLong(1).putLong(0);
-            str(b, "w");
-            b.putInt(2).putLong(31).putLong(2).putInt(8).putLong(0);
-        }), "do not fill Q8_0 blocks");
+        assertRejected(
+                gguf("strlen", b -> {
+                    b.putInt(3).putLong(0).putLong(1);
+                    b.putLong(1L << 40); // key length
+                }),
+                "string length");
+        assertRejected(
+                gguf("array", b -> {
+                    b.putInt(3).putLong(0).putLong(1);
+                    str(b, "tokenizer.ggml.tokens");
+                    b.putInt(9).putInt(8).putLong(1L << 60);
+                }),
+                "cannot fit");
+        assertRejected(
+                gguf("valuetype", b -> {
+                    b.putInt(3).putLong(0).putLong(1);
+                    str(b, "k");
+                    b.putInt(77);
+                }),
+                "unknown value type 77");
+        assertRejected(
+                gguf("tensortype", b -> {
+                    b.putInt(3).putLong(1).putLong(0);
+                    str(b, "w");
+                    b.putInt(2).putLong(32).putLong(2).putInt(99).putLong(0);
+                }),
+                "unknown type id 99");
+        assertRejected(
+                gguf("pastEof", b -> {
+                    b.putInt(3).putLong(1).putLong(0);
+                    str(b, "w");
+                    b.putInt(2).putLong(32).putLong(2).putInt(0).putLong(1L << 40);
+                }),
+                "outside the file");
+        assertRejected(
+                gguf("dims", b -> {
+                    b.putInt(3).putLong(1).putLong(0);
+                    str(b, "w");
+                    b.putInt(9);
+                }),
+                "9 dimensions");
+        assertRejected(
+                gguf("blocks", b -> {
+                    b.putInt(3).putLong(1).putLong(0);
+                    str(b, "w");
+                    b.putInt(2).putLong(31).putLong(2).putInt(8).putLong(0);
+                }),
+                "do not fill Q8_0 blocks");
         ByteArrayOutputStream notGguf = new ByteArrayOutputStream();
         notGguf.writeBytes("PK\u0003\u0004 definitely a zip".getBytes(StandardCharsets.ISO_8859_1));
         Path zip = dir.resolve("zip.gguf");
@@ -171,7 +208,8 @@ class GgufFileTest {
     @Test
     void aVocabularyOnlyFileOfAnotherTokenizerSaysWhatIsNotBuilt() {
         Path bpe = SpmTokenizerTest.TOKENIZERS.resolve("ggml-vocab-llama-bpe.gguf");
-        Assumptions.assumeTrue(Files.exists(bpe), "skipped: " + bpe.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(bpe), "skipped: " + bpe.toAbsolutePath().normalize() + " is absent");
         try (GgufFile f = GgufFile.open(bpe)) {
             UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> SpmTokenizer.from(f));
             assertTrue(e.getMessage().contains("not supported yet"), e.getMessage());

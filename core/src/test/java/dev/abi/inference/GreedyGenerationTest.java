@@ -1,22 +1,22 @@
 package dev.abi.inference;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.testing.SharedFixtures;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import java.util.Arrays;
 
 /**
  * Greedy decoding of the real stories260K model reproduces llama.cpp's 48-token continuations exactly, for the f32,
@@ -33,8 +33,11 @@ class GreedyGenerationTest {
         }
         List<Arguments> out = new ArrayList<>();
         for (JsonNode c : new ObjectMapper().readTree(reference.toFile()).get("cases")) {
-            out.add(Arguments.of(c.get("model").asText(), c.get("prompt").asText(),
-                    c.get("prompt_token_ids").asText(), c.get("greedy_48_tokens_text").asText()));
+            out.add(Arguments.of(
+                    c.get("model").asText(),
+                    c.get("prompt").asText(),
+                    c.get("prompt_token_ids").asText(),
+                    c.get("greedy_48_tokens_text").asText()));
         }
         return out.stream();
     }
@@ -42,8 +45,12 @@ class GreedyGenerationTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("cases")
     void greedyContinuationMatchesLlamaCpp(String model, String prompt, String promptIds, String expected) {
-        Assumptions.assumeFalse(model.equals("skip"), "skipped: " + MODELS.resolve("reference-greedy.json")
-                .toAbsolutePath().normalize() + " is absent (../shared/models)");
+        Assumptions.assumeFalse(
+                model.equals("skip"),
+                "skipped: "
+                        + MODELS.resolve("reference-greedy.json")
+                                .toAbsolutePath()
+                                .normalize() + " is absent (../shared/models)");
         int[] ids = new ObjectMapper().convertValue(parse(promptIds), int[].class);
         try (GgufFile f = GgufFile.open(MODELS.resolve(model))) {
             int[] encoded = SpmTokenizer.from(f).encode(prompt);
@@ -59,7 +66,9 @@ class GreedyGenerationTest {
             for (int id : ids) {
                 logits = s.forward(id);
             }
-            org.junit.jupiter.api.Assertions.assertArrayEquals(logits, batched,
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    logits,
+                    batched,
                     "prefill (matrix-matrix) gives exactly the logits of feeding the prompt token by token");
             String promptText = m.vocabulary().decode(ids);
             String want = expected.stripTrailing();
@@ -81,10 +90,15 @@ class GreedyGenerationTest {
             if (model.contains("Q4_0")) {
                 // Allowed by the issue: Q4_0 may part late from llama.cpp, whose x86 build repacks Q4_0 weights and
                 // sums the blocks in another order; the first 24 tokens must match.
-                assertTrue(firstMismatch < 0 || firstMismatch >= 24, "Q4_0 parted at token " + firstMismatch
-                        + ": " + got);
-                System.out.printf("%s '%s': %s%n", model, prompt, firstMismatch < 0 ? "all 48 tokens match"
-                        : "first " + firstMismatch + " tokens match; top-2 logit gap there " + gapThere);
+                assertTrue(
+                        firstMismatch < 0 || firstMismatch >= 24, "Q4_0 parted at token " + firstMismatch + ": " + got);
+                System.out.printf(
+                        "%s '%s': %s%n",
+                        model,
+                        prompt,
+                        firstMismatch < 0
+                                ? "all 48 tokens match"
+                                : "first " + firstMismatch + " tokens match; top-2 logit gap there " + gapThere);
             } else {
                 assertEquals(want, got, "generated ids " + Arrays.toString(generated));
             }

@@ -24,7 +24,8 @@ class JsonConstraintTest {
     @ValueSource(ints = {0, 20})
     void theMaskEqualsTryingEveryTokenAlone(int slack) {
         Path path = SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf");
-        Assumptions.assumeTrue(Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
         Vocabulary vocab = Vocabulary.from(GgufFile.open(path));
         JsonConstraint constraint = new JsonConstraint(vocab, List.of());
         JsonPrefix state = new JsonPrefix();
@@ -43,7 +44,8 @@ class JsonConstraintTest {
                     JsonPrefix next = state.copy();
                     expected = next.acceptAll(piece) && budget - i - 1 >= next.minToClose();
                 }
-                assertEquals(expected, logits[id] == 0f, "token " + id + " [" + piece + "] after " + TEXT.substring(0, i));
+                assertEquals(
+                        expected, logits[id] == 0f, "token " + id + " [" + piece + "] after " + TEXT.substring(0, i));
             }
             if (i < TEXT.length()) {
                 String c = String.valueOf(TEXT.charAt(i));

@@ -4,16 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /** The JSON-object prefix recognizer behind JSON mode. */
 class JsonPrefixTest {
 
     @ParameterizedTest
-    @ValueSource(strings = {"{}", "{\"a\": 1}", "{\"a\":[1,-2.5e+3,true,false,null,\"x\\u00e9\\n\"],\"b\":{}}",
-            "{\"k\" : { \"n\" : [ [], {} ] } }", "{\"z\":0}"})
+    @ValueSource(
+            strings = {
+                "{}",
+                "{\"a\": 1}",
+                "{\"a\":[1,-2.5e+3,true,false,null,\"x\\u00e9\\n\"],\"b\":{}}",
+                "{\"k\" : { \"n\" : [ [], {} ] } }",
+                "{\"z\":0}"
+            })
     void wholeObjectsAreAcceptedAndComplete(String json) {
         JsonPrefix p = new JsonPrefix();
         assertTrue(p.acceptAll(json), json);
@@ -23,8 +29,25 @@ class JsonPrefixTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"[", " {}", "1", "\"a\"", "{a", "{\"a\" 1", "{\"a\":01", "{\"a\":1,}", "{\"a\":-}", "{\"a\":tru}",
-            "{\"a\":\"\\x\"}", "{\"a\":[1}", "{\"a\":1]", "{\"a\":\"\u0001\"}", "{\"a\":1.}", "{\"a\":1e}"})
+    @ValueSource(
+            strings = {
+                "[",
+                " {}",
+                "1",
+                "\"a\"",
+                "{a",
+                "{\"a\" 1",
+                "{\"a\":01",
+                "{\"a\":1,}",
+                "{\"a\":-}",
+                "{\"a\":tru}",
+                "{\"a\":\"\\x\"}",
+                "{\"a\":[1}",
+                "{\"a\":1]",
+                "{\"a\":\"\u0001\"}",
+                "{\"a\":1.}",
+                "{\"a\":1e}"
+            })
     void nonObjectsAreRefusedAtTheFirstBadCharacter(String text) {
         assertFalse(new JsonPrefix().acceptAll(text), text);
     }

@@ -24,12 +24,12 @@ class KQuantTest {
     @Test
     void q4kScalesMinsAndNibblesLandWhereGgmlPutsThem() {
         byte[] b = new byte[144];
-        half(b, 0, 1.0f);   // d
-        half(b, 2, 0.5f);   // dmin
+        half(b, 0, 1.0f); // d
+        half(b, 2, 0.5f); // dmin
         byte[] scales = {(byte) 0xC1, 2, 3, 4, 5, 6, 7, 8, 0x21, 0x43, 0x65, (byte) 0x87};
         System.arraycopy(scales, 0, b, 4, 12);
-        b[16] = 0x3A;       // qs[0]: low nibble 10 -> sub-block 0, element 0; high nibble 3 -> sub-block 1, element 0
-        b[16 + 32] = 0x05;  // qs[32]: low nibble 5 -> sub-block 2, element 0
+        b[16] = 0x3A; // qs[0]: low nibble 10 -> sub-block 0, element 0; high nibble 3 -> sub-block 1, element 0
+        b[16 + 32] = 0x05; // qs[32]: low nibble 5 -> sub-block 2, element 0
         b[16 + 96] = (byte) 0xF0; // qs[96]: high nibble 15 -> sub-block 7, element 0
         float[] y = new float[256];
         WeightMatrix.KQuant.q4k(b, y, 0);
@@ -52,12 +52,12 @@ class KQuantTest {
     @Test
     void q6kLowAndHighBitsAndSignedScales() {
         byte[] b = new byte[210];
-        b[0] = 0x21;                  // ql[0]: low nibble 1 (element 0), high nibble 2 (element 64)
-        b[128] = (byte) 0b11100100;   // qh[0]: bits for elements 0, 32, 64, 96: 0, 1, 2, 3
+        b[0] = 0x21; // ql[0]: low nibble 1 (element 0), high nibble 2 (element 64)
+        b[128] = (byte) 0b11100100; // qh[0]: bits for elements 0, 32, 64, 96: 0, 1, 2, 3
         for (int i = 0; i < 16; i++) {
             b[192 + i] = (byte) (i + 1);
         }
-        b[192 + 6] = -7;              // a negative scale
+        b[192 + 6] = -7; // a negative scale
         half(b, 208, 0.25f);
         float[] y = new float[256];
         WeightMatrix.KQuant.q6k(b, y, 0);
@@ -69,12 +69,15 @@ class KQuantTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q4_K", "Q5_K", "Q6_K"})
     void matvecIsTheDequantizedRowsDottedWithTheQ8kRoundedInput(GgmlType type) {
         Random rnd = new Random(3);
         int rows = 6;
         int cols = 512;
-        ByteBuffer data = ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer data =
+                ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);
         byte[] bytes = new byte[data.capacity()];
         rnd.nextBytes(bytes);
         data.put(bytes).flip();

@@ -34,15 +34,20 @@ class ModelRegistryTest {
 
     @Test
     void aStoredModelIsFetchedOnceAndItsChecksumChecked() throws Exception {
-        Assumptions.assumeTrue(Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
         byte[] bytes = Files.readAllBytes(F32);
-        String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        String sha =
+                HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         InMemoryObjectStore store = new InMemoryObjectStore();
         store.putIfAbsent("models/stories.gguf", bytes);
-        try (ModelRegistry r = new ModelRegistry(Map.of(), Map.of(
-                "stories", new ModelRegistry.StoredModel(store, "models/stories.gguf", sha),
-                "tampered", new ModelRegistry.StoredModel(store, "models/stories.gguf", "00" + sha.substring(2)),
-                "missing", new ModelRegistry.StoredModel(store, "models/none.gguf", sha)))) {
+        try (ModelRegistry r = new ModelRegistry(
+                Map.of(),
+                Map.of(
+                        "stories", new ModelRegistry.StoredModel(store, "models/stories.gguf", sha),
+                        "tampered",
+                                new ModelRegistry.StoredModel(store, "models/stories.gguf", "00" + sha.substring(2)),
+                        "missing", new ModelRegistry.StoredModel(store, "models/none.gguf", sha)))) {
             ModelRegistry.Loaded loaded = r.get("stories");
             assertEquals(64, loaded.model().config().dim());
             assertTrue(loaded == r.get("stories"), "loaded once per instance");

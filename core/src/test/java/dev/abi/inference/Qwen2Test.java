@@ -29,7 +29,8 @@ class Qwen2Test {
 
     @BeforeEach
     void needsModel() {
-        Assumptions.assumeTrue(Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
     }
 
     /** The stories model as qwen2: keys renamed, Q/K rows un-permuted, and the given biases (zero when null). */
@@ -103,7 +104,8 @@ class Qwen2Test {
     @Test
     void withZeroBiasesTheQwen2RewriteGeneratesWhatTheLlamaOriginalDoes() throws Exception {
         Path qwen = asQwen2("qwen-zero", 1, 0f, false);
-        try (LlamaModel llama = LlamaModel.load(F32); LlamaModel q2 = LlamaModel.load(qwen)) {
+        try (LlamaModel llama = LlamaModel.load(F32);
+                LlamaModel q2 = LlamaModel.load(qwen)) {
             assertEquals("qwen2", q2.config().architecture());
             assertTrue(q2.config().neoxRope());
             LlamaSession a = llama.newSession();

@@ -55,14 +55,16 @@ class RopeFactorsTest {
 
     @Test
     void factorsOfOneChangeNothingAndOtherFactorsChangeTheOutput() throws Exception {
-        Assumptions.assumeTrue(Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(F32), "skipped: " + F32.toAbsolutePath().normalize() + " is absent");
         int[] prompt = {1, 403, 407, 261, 378};
         float[] plain = logitsAfter(F32, prompt);
         float[] ones = new float[4];
         Arrays.fill(ones, 1f);
         assertArrayEquals(plain, logitsAfter(copy("ones", ones, null), prompt));
         float[] slower = {1f, 1f, 4f, 8f};
-        assertFalse(Arrays.equals(plain, logitsAfter(copy("slower", slower, null), prompt)),
+        assertFalse(
+                Arrays.equals(plain, logitsAfter(copy("slower", slower, null), prompt)),
                 "factors change the rotary frequencies");
         Path yarn = copy("yarn", null, "yarn");
         UnsupportedModelException e = assertThrows(UnsupportedModelException.class, () -> LlamaModel.load(yarn));

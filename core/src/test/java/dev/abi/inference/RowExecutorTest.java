@@ -41,7 +41,8 @@ class RowExecutorTest {
             IllegalStateException planted = new IllegalStateException("planted");
             for (int i = 0; i < 20; i++) {
                 AtomicBoolean workerRan = new AtomicBoolean();
-                IllegalStateException thrown = assertThrows(IllegalStateException.class,
+                IllegalStateException thrown = assertThrows(
+                        IllegalStateException.class,
                         () -> e.run(1000, 16, (from, to, worker) -> {
                             if (worker != 0) {
                                 workerRan.set(true);

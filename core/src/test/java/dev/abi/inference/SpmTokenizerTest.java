@@ -1,8 +1,8 @@
 package dev.abi.inference;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.abi.testing.SharedFixtures;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +22,8 @@ class SpmTokenizerTest {
     @ValueSource(strings = {"llama-spm", "phi-3"})
     void reproducesEveryTestVector(String name) throws Exception {
         Path vocab = TOKENIZERS.resolve("ggml-vocab-" + name + ".gguf");
-        Assumptions.assumeTrue(Files.exists(vocab), "skipped: " + vocab.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(vocab), "skipped: " + vocab.toAbsolutePath().normalize() + " is absent");
         String inp = Files.readString(Path.of(vocab + ".inp"), StandardCharsets.UTF_8);
         List<String> inputs = new ArrayList<>(Arrays.asList(inp.split("\n__ggml_vocab_test__\n", -1)));
         if (inputs.get(inputs.size() - 1).isEmpty()) {
@@ -34,7 +35,8 @@ class SpmTokenizerTest {
             SpmTokenizer tokenizer = SpmTokenizer.from(f);
             List<String> mismatches = new ArrayList<>();
             for (int i = 0; i < inputs.size(); i++) {
-                String got = Arrays.stream(tokenizer.encode(inputs.get(i))).mapToObj(Integer::toString)
+                String got = Arrays.stream(tokenizer.encode(inputs.get(i)))
+                        .mapToObj(Integer::toString)
                         .reduce("", (a, b) -> a + " " + b);
                 if (!got.equals(expected.get(i))) {
                     mismatches.add("'" + inputs.get(i) + "': want" + expected.get(i) + ", got" + got);

@@ -5,17 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import java.util.Arrays;
 
 /**
  * The weight kernels on random blocks: integer block products are exact on every backend, the Vector-API backend
@@ -79,7 +79,8 @@ class WeightMatrixTest {
 
     static ByteBuffer randomTensor(GgmlType type, int rows, int cols, Random rnd) {
         int blocksPerRow = cols / type.blockSize();
-        ByteBuffer b = ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer b =
+                ByteBuffer.allocate((int) type.bytesFor((long) rows * cols)).order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < rows * blocksPerRow; i++) {
             switch (type) {
                 case F32 -> b.putFloat((float) rnd.nextGaussian());
@@ -105,7 +106,9 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void backendsAgreeAndParallelRowsGiveTheSameBits(GgmlType type) {
         Random rnd = new Random(type.ordinal());
         int rows = 1024;
@@ -140,7 +143,9 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void quantizedMatvecIsTheDequantizedRowDottedWithRoundedActivations(GgmlType type) {
         Random rnd = new Random(7);
         int rows = 8;
@@ -190,15 +195,17 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q4_1", "Q5_0", "Q5_1"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q4_1", "Q5_0", "Q5_1"})
     void unpackedTypesDequantizeAsGgmlDoes(GgmlType type) {
         Random rnd = new Random(11);
         int rows = 5;
         int cols = 160;
         ByteBuffer data = randomTensor(type, rows, cols, rnd);
         float[] want = referenceDequantize(type, data, rows * cols);
-        WeightMatrix m = WeightMatrix.of(new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()),
-                data, PANAMA);
+        WeightMatrix m = WeightMatrix.of(
+                new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()), data, PANAMA);
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
             m.row(r, row);
@@ -219,14 +226,16 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "Q8_0", "Q4_0", "Q5_0"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"F32", "F16", "Q8_0", "Q4_0", "Q5_0"})
     void matmulOfSeveralInputsIsBitForBitTheMatvecOfEach(GgmlType type) {
         Random rnd = new Random(21);
         int rows = 96;
         int cols = 256;
         ByteBuffer data = randomTensor(type, rows, cols, rnd);
-        WeightMatrix m = WeightMatrix.of(new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()),
-                data, PANAMA);
+        WeightMatrix m = WeightMatrix.of(
+                new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, data.capacity()), data, PANAMA);
         int n = 7; // one group of four inputs and three single ones
         float[][] xs = new float[n][cols];
         float[][] outs = new float[n][rows];
@@ -244,7 +253,9 @@ class WeightMatrixTest {
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1"})
     void aSharedReusedInputOnThreeThreadsGivesTheBitsOfAPlainMatvec(GgmlType type) {
         Random rnd = new Random(31 + type.ordinal());
         int rows = 1024;
@@ -252,15 +263,16 @@ class WeightMatrixTest {
         ByteBuffer a = randomTensor(type, rows, cols, rnd);
         ByteBuffer b = randomTensor(type, rows / 2, cols, rnd);
         for (InferenceKernels ops : new InferenceKernels[] {SCALAR, PANAMA}) {
-            try (RowExecutor one = RowExecutor.of(1); RowExecutor three = RowExecutor.of(3)) {
-                WeightMatrix ma = WeightMatrix.of(new GgufTensorInfo("a", new long[] {cols, rows}, type, 0,
-                        a.capacity()), a, ops, three);
-                WeightMatrix mb = WeightMatrix.of(new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0,
-                        b.capacity()), b, ops, three);
-                WeightMatrix refA = WeightMatrix.of(new GgufTensorInfo("a", new long[] {cols, rows}, type, 0,
-                        a.capacity()), a, ops, one);
-                WeightMatrix refB = WeightMatrix.of(new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0,
-                        b.capacity()), b, ops, one);
+            try (RowExecutor one = RowExecutor.of(1);
+                    RowExecutor three = RowExecutor.of(3)) {
+                WeightMatrix ma = WeightMatrix.of(
+                        new GgufTensorInfo("a", new long[] {cols, rows}, type, 0, a.capacity()), a, ops, three);
+                WeightMatrix mb = WeightMatrix.of(
+                        new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0, b.capacity()), b, ops, three);
+                WeightMatrix refA = WeightMatrix.of(
+                        new GgufTensorInfo("a", new long[] {cols, rows}, type, 0, a.capacity()), a, ops, one);
+                WeightMatrix refB = WeightMatrix.of(
+                        new GgufTensorInfo("b", new long[] {cols, rows / 2}, type, 0, b.capacity()), b, ops, one);
                 MatrixInput in = ma.newInput();
                 for (int step = 0; step < 3; step++) { // the same holder refilled, as a session does per token
                     float[] x = new float[cols];
@@ -289,10 +301,10 @@ class WeightMatrixTest {
         Random rnd = new Random(5);
         ByteBuffer q8 = randomTensor(GgmlType.Q8_0, 4, 64, rnd);
         ByteBuffer f16 = randomTensor(GgmlType.F16, 4, 64, rnd);
-        WeightMatrix m8 = WeightMatrix.of(new GgufTensorInfo("a", new long[] {64, 4}, GgmlType.Q8_0, 0,
-                q8.capacity()), q8, SCALAR);
-        WeightMatrix m16 = WeightMatrix.of(new GgufTensorInfo("b", new long[] {64, 4}, GgmlType.F16, 0,
-                f16.capacity()), f16, SCALAR);
+        WeightMatrix m8 = WeightMatrix.of(
+                new GgufTensorInfo("a", new long[] {64, 4}, GgmlType.Q8_0, 0, q8.capacity()), q8, SCALAR);
+        WeightMatrix m16 = WeightMatrix.of(
+                new GgufTensorInfo("b", new long[] {64, 4}, GgmlType.F16, 0, f16.capacity()), f16, SCALAR);
         MatrixInput in = m16.newInput().set(new float[64]);
         assertFalse(in.fits(m8));
         assertThrows(IllegalArgumentException.class, () -> m8.matvec(in, new float[4]));
@@ -302,20 +314,25 @@ class WeightMatrixTest {
     void theInPlaceKernelsAreOnTheTestClasspathOfThisRuntime() {
         // the JDK 22 classes of the multi-release jar are found (surefire's extra classpath entry): without them the
         // in-place kernels would silently be missing and rowsReadInPlaceGiveTheBitsOfCopiedRows skipped
-        assumeTrue(Runtime.version().feature() >= 22 && InferenceKernelsProvider.panamaOrNull() != null,
+        assumeTrue(
+                Runtime.version().feature() >= 22 && InferenceKernelsProvider.panamaOrNull() != null,
                 "in-place kernels need JDK 22 and the Vector API");
         assertNotNull(InferenceKernelsProvider.mappedOrNull());
-        assertEquals(Boolean.getBoolean(InferenceKernelsProvider.MAPPED_PROPERTY),
+        assertEquals(
+                Boolean.getBoolean(InferenceKernelsProvider.MAPPED_PROPERTY),
                 InferenceKernelsProvider.mapped(InferenceKernelsProvider.panamaOrNull()) != null,
                 "in place only when " + InferenceKernelsProvider.MAPPED_PROPERTY + " is true");
         assertNull(InferenceKernelsProvider.mapped(SCALAR), "the scalar backend copies rows");
     }
 
     @ParameterizedTest
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0"})
+    @EnumSource(
+            value = GgmlType.class,
+            names = {"Q8_0", "Q4_0"})
     void rowsReadInPlaceGiveTheBitsOfCopiedRows(GgmlType type) {
         MappedRowKernels mapped = InferenceKernelsProvider.mappedOrNull();
-        assumeTrue(mapped != null && InferenceKernelsProvider.panamaOrNull() != null,
+        assumeTrue(
+                mapped != null && InferenceKernelsProvider.panamaOrNull() != null,
                 "in-place kernels need JDK 22 and the Vector API");
         Random rnd = new Random(41 + type.ordinal());
         int rows = 301; // row pairs and a last single row

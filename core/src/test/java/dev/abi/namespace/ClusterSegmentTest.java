@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 class ClusterSegmentTest {
 
     private static final int DIM = 8;
-    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(Duration.ofDays(1),
-            Duration.ofHours(1), 1000, 2, Duration.ofMinutes(2), 1_000_000, 600);
+    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(
+            Duration.ofDays(1), Duration.ofHours(1), 1000, 2, Duration.ofMinutes(2), 1_000_000, 600);
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
@@ -47,8 +47,8 @@ class ClusterSegmentTest {
     }
 
     private NamespaceService newInstance() {
-        return new NamespaceService(new NamespaceStore(objects, new ObjectMetadataStore(objects, clock), clock,
-                OPTIONS), Runnable::run);
+        return new NamespaceService(
+                new NamespaceStore(objects, new ObjectMetadataStore(objects, clock), clock, OPTIONS), Runnable::run);
     }
 
     private static float[][] clustered(int n, long seed) {
@@ -89,7 +89,8 @@ class ClusterSegmentTest {
 
     private static List<String> ids(NamespaceService s, float[] q, int k, Filter f) {
         return s.query("docs", new NamespaceService.Query(q, k, f, null)).matches().stream()
-                .map(m -> m.vector().id()).toList();
+                .map(m -> m.vector().id())
+                .toList();
     }
 
     private void assertFindsThemselves(NamespaceService s, int from, int to, int step) {
@@ -103,8 +104,10 @@ class ClusterSegmentTest {
     }
 
     private long segmentReads() {
-        return calls.stream().filter(c -> c.key().contains("/seg/") && (c.op() == FaultyObjectStore.Op.GET
-                || c.op() == FaultyObjectStore.Op.GET_RANGE)).count();
+        return calls.stream()
+                .filter(c -> c.key().contains("/seg/")
+                        && (c.op() == FaultyObjectStore.Op.GET || c.op() == FaultyObjectStore.Op.GET_RANGE))
+                .count();
     }
 
     private NamespaceService compacted1200() {
@@ -120,7 +123,9 @@ class ClusterSegmentTest {
     void compactionStoresClustersAndInstancesSearchThemUnderLaterWrites() {
         NamespaceService writer = compacted1200();
         Manifest m = newest(writer);
-        assertEquals(List.of(Segments.CLUSTER), m.segments().stream().map(SegmentRef::kind).toList());
+        assertEquals(
+                List.of(Segments.CLUSTER),
+                m.segments().stream().map(SegmentRef::kind).toList());
         assertEquals(1200, m.count());
 
         NamespaceService cold = newInstance();
@@ -155,7 +160,9 @@ class ClusterSegmentTest {
         upsert(cold, writer, 1200, 1350);
         upsert(cold, writer, 1350, 1500);
         Manifest next = newest(cold);
-        assertEquals(List.of(Segments.CLUSTER), next.segments().stream().map(SegmentRef::kind).toList());
+        assertEquals(
+                List.of(Segments.CLUSTER),
+                next.segments().stream().map(SegmentRef::kind).toList());
         assertEquals(1500 - gone.size(), next.count());
         NamespaceService third = newInstance();
         assertEquals(1500 - gone.size(), headIndex(third).size());
@@ -203,7 +210,8 @@ class ClusterSegmentTest {
         memory.delete(part);
         memory.putIfAbsent(part, bytes);
         NamespaceService cold = newInstance();
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+        CorruptSegmentException e = assertThrows(
+                CorruptSegmentException.class,
                 () -> cold.query("docs", new NamespaceService.Query(data[9], 10, Filter.ALL, null)));
         assertEquals(ref.key(), e.segment());
     }
@@ -225,13 +233,18 @@ class ClusterSegmentTest {
         assertEquals("COMMITTED", indexer.compact("docs"));
         SegmentRef live = newest(indexer).segments().get(0);
         assertEquals(Segments.CLUSTER, live.kind());
-        long orphans = memory.list("ns/").stream().filter(o -> o.key().contains(".bin.")
-                && !o.key().startsWith(live.key())).count();
+        long orphans = memory.list("ns/").stream()
+                .filter(o -> o.key().contains(".bin.") && !o.key().startsWith(live.key()))
+                .count();
         assertTrue(orphans >= 2, "the crashed writer left parts: " + orphans);
         clock.advance(Duration.ofHours(2));
         indexer.collectGarbage("docs");
-        assertEquals(0, memory.list("ns/").stream().filter(o -> o.key().contains(".bin.")
-                && !o.key().startsWith(live.key())).count(), "orphan parts are collected");
+        assertEquals(
+                0,
+                memory.list("ns/").stream()
+                        .filter(o -> o.key().contains(".bin.") && !o.key().startsWith(live.key()))
+                        .count(),
+                "orphan parts are collected");
         assertTrue(memory.list(live.key() + ".").size() >= 3, "the live segment keeps its parts");
         NamespaceService cold = newInstance();
         assertEquals(1200, headIndex(cold).size());

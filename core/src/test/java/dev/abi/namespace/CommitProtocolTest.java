@@ -19,8 +19,10 @@ import dev.abi.store.ObjectStoreLease;
 import dev.abi.store.Operation;
 import dev.abi.store.StoredObject;
 import dev.abi.vector.Metric;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -34,15 +36,13 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import java.nio.file.Path;
-import java.util.Arrays;
 
 /** The fault-injection cases of DESIGN-STORAGE.md against the in-memory store, each seeded and deterministic. */
 class CommitProtocolTest {
 
     private static final Duration GRACE = Duration.ofHours(1);
-    private static final NamespaceStore.Options OPTS = new NamespaceStore.Options(Duration.ofDays(1), GRACE, 1000, 2,
-            Duration.ofMinutes(2));
+    private static final NamespaceStore.Options OPTS =
+            new NamespaceStore.Options(Duration.ofDays(1), GRACE, 1000, 2, Duration.ofMinutes(2));
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
@@ -101,17 +101,24 @@ class CommitProtocolTest {
         ns.append(upsert("b", 2));
         FaultyObjectStore faulty = new FaultyObjectStore(memory, 3).crashAfter(op(Op.PUT_IF_ABSENT, "/seg/"), 1);
         NamespaceStore crashing = instance(faulty);
-        assertThrows(FaultyObjectStore.SimulatedCrash.class,
+        assertThrows(
+                FaultyObjectStore.SimulatedCrash.class,
                 () -> crashing.indexer().fold(crashing.open("c3").orElseThrow()));
         assertEquals(Set.of("a", "b"), head("c3").keySet(), "read from the log tail");
         assertEquals(0, ns.manifests().newest().orElseThrow().version(), "no manifest was committed");
 
         clock.advance(Duration.ofMinutes(3)); // the dead indexer's lease expires
         NamespaceStore next = instance(memory);
-        assertEquals(Indexer.Outcome.COMMITTED, next.indexer().fold(next.open("c3").orElseThrow()).outcome());
+        assertEquals(
+                Indexer.Outcome.COMMITTED,
+                next.indexer().fold(next.open("c3").orElseThrow()).outcome());
         assertEquals(2, memory.list(ns.root() + "seg/").size(), "one orphan, one live segment");
         clock.advance(GRACE.plusMinutes(1));
-        assertEquals(1, new GarbageCollector(Duration.ofDays(1), GRACE).collect(ns, clock.millis()).deleted());
+        assertEquals(
+                1,
+                new GarbageCollector(Duration.ofDays(1), GRACE)
+                        .collect(ns, clock.millis())
+                        .deleted());
         assertEquals(Set.of("a", "b"), head("c3").keySet());
     }
 
@@ -182,7 +189,8 @@ class CommitProtocolTest {
             }
         });
         NamespaceStore old = instance(faulty);
-        var zombie = Executors.newSingleThreadExecutor().submit(() -> old.indexer().fold(old.open("zombie").orElseThrow()));
+        var zombie = Executors.newSingleThreadExecutor()
+                .submit(() -> old.indexer().fold(old.open("zombie").orElseThrow()));
         assertTrue(paused.await(10, TimeUnit.SECONDS));
 
         clock.advance(Duration.ofMinutes(5)); // its lease expired while it was paused
@@ -199,8 +207,12 @@ class CommitProtocolTest {
             assertTrue(manifests.get(i - 1).epoch() >= manifests.get(i).epoch(), "epochs never decrease");
         }
         assertEquals(2, manifests.get(0).epoch());
-        assertEquals(Indexer.Outcome.FENCED, new Indexer(new ObjectStoreLease(memory, clock), "x", Duration.ofMinutes(1), 2)
-                .foldAs(ns, 1).outcome(), "an epoch-1 fold after epoch 2 committed is fenced");
+        assertEquals(
+                Indexer.Outcome.FENCED,
+                new Indexer(new ObjectStoreLease(memory, clock), "x", Duration.ofMinutes(1), 2)
+                        .foldAs(ns, 1)
+                        .outcome(),
+                "an epoch-1 fold after epoch 2 committed is fenced");
         assertEquals(Set.of("a", "b"), head("zombie").keySet());
     }
 
@@ -223,7 +235,11 @@ class CommitProtocolTest {
         assertTrue(stalled.await(10, TimeUnit.SECONDS));
         clock.advance(GRACE.plusMinutes(5));
         DurableNamespace gcView = instance(memory).open("stall").orElseThrow();
-        assertEquals(1, new GarbageCollector(Duration.ofDays(1), GRACE).collect(gcView, clock.millis()).deleted(),
+        assertEquals(
+                1,
+                new GarbageCollector(Duration.ofDays(1), GRACE)
+                        .collect(gcView, clock.millis())
+                        .deleted(),
                 "the stalled writer's WAL looked like an orphan and was collected");
         resume.countDown();
         LogEntry committed = ack.get(10, TimeUnit.SECONDS);
@@ -242,23 +258,31 @@ class CommitProtocolTest {
         TreeMap<String, String> atTag = head("tagged");
         ns.tag("before", ns.head());
         for (int round = 0; round < 5; round++) {
-            ns.append(List.of(Operation.delete("v" + round % 4), Operation.upsert("n" + round, new float[] {9, 9},
-                    Map.of())));
+            ns.append(List.of(
+                    Operation.delete("v" + round % 4), Operation.upsert("n" + round, new float[] {9, 9}, Map.of())));
             store.indexer().fold(store.open("tagged").orElseThrow());
         }
-        assertTrue(ns.manifests().newest().orElseThrow().segments().stream().anyMatch(s -> s.kind().equals("base")),
+        assertTrue(
+                ns.manifests().newest().orElseThrow().segments().stream()
+                        .anyMatch(s -> s.kind().equals("base")),
                 "compaction wrote a base segment");
         clock.advance(Duration.ofDays(2)); // past retention and grace
         ns.append(upsert("late", 1));
-        int deleted = new GarbageCollector(Duration.ofDays(1), GRACE).collect(ns, clock.millis()).deleted();
+        int deleted = new GarbageCollector(Duration.ofDays(1), GRACE)
+                .collect(ns, clock.millis())
+                .deleted();
         assertTrue(deleted > 0, "history outside retention was collected");
         NamespaceService service = new NamespaceService(store, Runnable::run);
         NamespaceService.RestoreResult r = service.restoreToSnapshot("tagged", "before");
         assertEquals(4, r.restoredFrom());
         assertEquals(atTag, head("tagged"));
-        assertThrows(VersionNotFoundException.class, () -> service.restoreToVersion("tagged", 6),
+        assertThrows(
+                VersionNotFoundException.class,
+                () -> service.restoreToVersion("tagged", 6),
                 "an untagged version outside retention is gone");
-        assertEquals(2, service.restoreToVersion("tagged", 2).restoredFrom(),
+        assertEquals(
+                2,
+                service.restoreToVersion("tagged", 2).restoredFrom(),
                 "versions the tag's replay needs stay reachable");
     }
 
@@ -269,7 +293,10 @@ class CommitProtocolTest {
         List<DurableNamespace> writers = new ArrayList<>();
         for (int minutes : new int[] {-5, 5, 0}) {
             ObjectStore o = memory;
-            NamespaceStore s = new NamespaceStore(o, new dev.abi.store.ObjectMetadataStore(o, clock), clock.skewed(Duration.ofMinutes(minutes)),
+            NamespaceStore s = new NamespaceStore(
+                    o,
+                    new dev.abi.store.ObjectMetadataStore(o, clock),
+                    clock.skewed(Duration.ofMinutes(minutes)),
                     OPTS);
             writers.add(s.open("skew").orElseThrow());
         }
@@ -304,8 +331,8 @@ class CommitProtocolTest {
         memory.putIfMatch(segment, flipped, o.etag());
         assertEquals(Set.of("a", "b"), head("flip").keySet(), "still readable, and right");
 
-        CorruptObjectException e = assertThrows(CorruptObjectException.class,
-                () -> Segments.load(memory, newest.segments(), 2, Metric.L2, 20_000));
+        CorruptObjectException e = assertThrows(
+                CorruptObjectException.class, () -> Segments.load(memory, newest.segments(), 2, Metric.L2, 20_000));
         assertEquals(segment, e.key());
     }
 
@@ -332,8 +359,8 @@ class CommitProtocolTest {
     @Test
     void stormsOfConflictsAndUnavailabilityLoseNoAcknowledgedWrite() {
         created("storm");
-        FaultyObjectStore faulty = new FaultyObjectStore(memory, 9).storms(0.3, 0.1)
-                .stormTargets(c -> c.isPut() || c.op() == Op.GET);
+        FaultyObjectStore faulty =
+                new FaultyObjectStore(memory, 9).storms(0.3, 0.1).stormTargets(c -> c.isPut() || c.op() == Op.GET);
         DurableNamespace ns = instance(faulty).open("storm").orElseThrow();
         Set<String> acknowledged = new HashSet<>();
         int failed = 0;
@@ -349,8 +376,15 @@ class CommitProtocolTest {
         Set<String> stored = head("storm").keySet();
         assertTrue(stored.containsAll(acknowledged), "every acknowledged write is in HEAD");
         assertTrue(acknowledged.size() > 30, "most writes got through: " + acknowledged.size() + ", failed " + failed);
-        assertEquals(stored.size(), instance(memory).open("storm").orElseThrow().log().entriesAfter(0, Long.MAX_VALUE)
-                .size(), "each stored batch is one slot: no duplicates");
+        assertEquals(
+                stored.size(),
+                instance(memory)
+                        .open("storm")
+                        .orElseThrow()
+                        .log()
+                        .entriesAfter(0, Long.MAX_VALUE)
+                        .size(),
+                "each stored batch is one slot: no duplicates");
     }
 
     // 10. The model check, many seeds.

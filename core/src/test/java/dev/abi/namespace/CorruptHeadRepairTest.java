@@ -21,15 +21,15 @@ import org.junit.jupiter.api.Test;
 /** One unreadable log entry or WAL object: writes are held, and a repair quarantines it and keeps every later write. */
 class CorruptHeadRepairTest {
 
-    private static final NamespaceStore.Options NO_AUTO_FOLD = new NamespaceStore.Options(Duration.ofDays(1),
-            Duration.ofHours(1), 100_000, 8, Duration.ofSeconds(30));
+    private static final NamespaceStore.Options NO_AUTO_FOLD =
+            new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 100_000, 8, Duration.ofSeconds(30));
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
 
     private NamespaceService instance(NamespaceStore.Options options) {
-        return new NamespaceService(new NamespaceStore(memory, new ObjectMetadataStore(memory, clock), clock, options),
-                Runnable::run);
+        return new NamespaceService(
+                new NamespaceStore(memory, new ObjectMetadataStore(memory, clock), clock, options), Runnable::run);
     }
 
     private NamespaceService instance() {
@@ -94,8 +94,11 @@ class CorruptHeadRepairTest {
         assertNull(r.headProblem(), "the head is readable after the repair");
         assertEquals(2, r.quarantined().size(), r.quarantined().toString());
         String root = reader.store().open("docs").orElseThrow().root();
-        assertTrue(r.quarantined().stream().allMatch(k -> k.startsWith(root + "quarantine/")), r.quarantined().toString());
-        assertArrayEquals(flipped, memory.get(r.quarantined().get(1)).orElseThrow().bytes(), "the WAL, as stored");
+        assertTrue(
+                r.quarantined().stream().allMatch(k -> k.startsWith(root + "quarantine/")),
+                r.quarantined().toString());
+        assertArrayEquals(
+                flipped, memory.get(r.quarantined().get(1)).orElseThrow().bytes(), "the WAL, as stored");
         String reasonKey = r.quarantined().get(0).replace("log.json", "reason.json");
         String reason = new String(memory.get(reasonKey).orElseThrow().bytes(), StandardCharsets.UTF_8);
         assertTrue(reason.contains("\"kind\":\"write\"") && reason.contains(wal), reason);
@@ -104,7 +107,9 @@ class CorruptHeadRepairTest {
             for (int i = 1; i <= 45; i++) {
                 if (i == 5) {
                     int n = i;
-                    assertThrows(VectorNotFoundException.class, () -> s.get("docs", "b" + n),
+                    assertThrows(
+                            VectorNotFoundException.class,
+                            () -> s.get("docs", "b" + n),
                             "the quarantined batch is gone everywhere, the writer's cached state included");
                 } else {
                     assertEquals(i, s.get("docs", "b" + i).values()[0]);
@@ -112,8 +117,11 @@ class CorruptHeadRepairTest {
             }
         }
         LogEntry rebuild = entry(reader, 46);
-        assertEquals(LogEntry.Kind.RESTORE, rebuild.kind(), "the repair commits a restore to the head, which tells"
-                + " every instance (reading only the log) to rebuild");
+        assertEquals(
+                LogEntry.Kind.RESTORE,
+                rebuild.kind(),
+                "the repair commits a restore to the head, which tells"
+                        + " every instance (reading only the log) to rebuild");
         assertEquals(45, rebuild.restoreTo());
         assertEquals(47, writer.upsert("docs", batch(46)).version(), "writes are accepted again");
         assertEquals(45, instance().describe("docs").count());
@@ -133,12 +141,16 @@ class CorruptHeadRepairTest {
         String logKey = logKey(writer, 6);
         flipByte(logKey);
         NamespaceService reader = instance();
-        assertEquals(logKey, assertThrows(CorruptObjectException.class, () -> reader.describe("docs")).key());
+        assertEquals(
+                logKey,
+                assertThrows(CorruptObjectException.class, () -> reader.describe("docs"))
+                        .key());
         assertHeldAt(writer, 6, logKey);
 
         assertNull(reader.repair("docs", 6, false).headProblem());
         LogEntry replaced = entry(reader, 6);
-        assertTrue(replaced.commitTs() > entry(reader, 5).commitTs() && replaced.commitTs() < before + 1000,
+        assertTrue(
+                replaced.commitTs() > entry(reader, 5).commitTs() && replaced.commitTs() < before + 1000,
                 "commit times still increase: " + replaced.commitTs());
         NamespaceService fresh = instance();
         assertEquals(39, fresh.describe("docs").count());
@@ -157,7 +169,10 @@ class CorruptHeadRepairTest {
         String logKey = logKey(writer, 3);
         memory.delete(logKey);
         NamespaceService reader = instance();
-        assertEquals(logKey, assertThrows(CorruptObjectException.class, () -> reader.get("docs", "b4")).key());
+        assertEquals(
+                logKey,
+                assertThrows(CorruptObjectException.class, () -> reader.get("docs", "b4"))
+                        .key());
         assertHeldAt(reader, 3, logKey);
         NamespaceService.RepairResult r = reader.repair("docs", 3, false);
         assertEquals(List.of(), r.quarantined(), "nothing was there to copy");
@@ -173,8 +188,8 @@ class CorruptHeadRepairTest {
         }
         String wal = entry(first, 2).walKey();
         flipByte(wal);
-        NamespaceService writeOnly = instance(new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4,
-                8, Duration.ofSeconds(30)));
+        NamespaceService writeOnly = instance(
+                new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4, 8, Duration.ofSeconds(30)));
         assertEquals(4, writeOnly.upsert("docs", batch(4)).version(), "acknowledged; its fold meets version 2");
         assertHeldAt(writeOnly, 2, wal);
         assertHeldAt(first, 2, wal);
@@ -200,7 +215,9 @@ class CorruptHeadRepairTest {
         assertThrows(VectorNotFoundException.class, () -> instance().get("docs", "b3"));
 
         s.fold("docs");
-        assertThrows(RepairRefusedException.class, () -> s.repair("docs", 4, true),
+        assertThrows(
+                RepairRefusedException.class,
+                () -> s.repair("docs", 4, true),
                 "folded into segments: a quarantine would not take it out of the head");
     }
 

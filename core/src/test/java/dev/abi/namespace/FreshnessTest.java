@@ -28,10 +28,14 @@ import org.junit.jupiter.api.Test;
  */
 class FreshnessTest {
 
-    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(Duration.ofHours(2),
-            Duration.ofHours(1), 100_000, 8, Duration.ofSeconds(30)); // no automatic folds unless a test folds
-    private static final NamespaceService.Query ALL = new NamespaceService.Query(new float[] {1, 0}, 1000, Filter.ALL,
-            null);
+    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(
+            Duration.ofHours(2),
+            Duration.ofHours(1),
+            100_000,
+            8,
+            Duration.ofSeconds(30)); // no automatic folds unless a test folds
+    private static final NamespaceService.Query ALL =
+            new NamespaceService.Query(new float[] {1, 0}, 1000, Filter.ALL, null);
 
     private final MutableClock clock = new MutableClock(1_800_000_000_000L);
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
@@ -42,8 +46,11 @@ class FreshnessTest {
     }
 
     private NamespaceService instance(ReadPolicy policy, NamespaceStore.Options options) {
-        return new NamespaceService(new NamespaceStore(store, new ObjectMetadataStore(store, clock), clock, options),
-                Runnable::run, 10_000, policy);
+        return new NamespaceService(
+                new NamespaceStore(store, new ObjectMetadataStore(store, clock), clock, options),
+                Runnable::run,
+                10_000,
+                policy);
     }
 
     private NamespaceService instance() {
@@ -82,8 +89,10 @@ class FreshnessTest {
         reader.query("docs", ALL, "coalesced");
         reader.reads().get("docs", "v3");
         reader.reads().queryAll("docs", List.of(new Probe(new float[] {1, 0}, null, 3, Filter.ALL)), null);
-        assertEquals(3, store.count(Op.GET), "a coalesced query, a get by id, several queries: one GET each: "
-                + store.summary());
+        assertEquals(
+                3,
+                store.count(Op.GET),
+                "a coalesced query, a get by id, several queries: one GET each: " + store.summary());
         assertEquals(0, store.count(Op.LIST), store.summary());
     }
 
@@ -108,15 +117,15 @@ class FreshnessTest {
         a.upsert("docs", one("own"));
         store.reset();
         assertTrue(ids(a.query("docs", ALL)).contains("own"));
-        assertEquals(7, store.count(Op.GET), "six slots written since a's last read, and the free one: "
-                + store.summary());
+        assertEquals(
+                7, store.count(Op.GET), "six slots written since a's last read, and the free one: " + store.summary());
         assertEquals(0, store.count(Op.LIST), store.summary());
     }
 
     @Test
     void anEventualReadWithinTheBoundCostsNothingAndIsNeverOlderThanTheBound() {
-        ReadPolicy eventual = ReadPolicy.DEFAULTS.withConsistency(Consistency.EVENTUAL)
-                .withMaxStaleness(Duration.ofMillis(250));
+        ReadPolicy eventual =
+                ReadPolicy.DEFAULTS.withConsistency(Consistency.EVENTUAL).withMaxStaleness(Duration.ofMillis(250));
         NamespaceService a = instance();
         NamespaceService b = instance(eventual);
         a.upsert("docs", one("first"));
@@ -148,9 +157,15 @@ class FreshnessTest {
             long readAt = clock.millis();
             store.reset();
             long version = b.query("docs", ALL).version();
-            long mustSee = acks.stream().filter(x -> x[1] < readAt - 250).mapToLong(x -> x[0]).max().orElse(0);
-            assertTrue(version >= mustSee, "read at " + readAt + " answered version " + version
-                    + " but version " + mustSee + " was acknowledged more than 250 ms before");
+            long mustSee = acks.stream()
+                    .filter(x -> x[1] < readAt - 250)
+                    .mapToLong(x -> x[0])
+                    .max()
+                    .orElse(0);
+            assertTrue(
+                    version >= mustSee,
+                    "read at " + readAt + " answered version " + version + " but version " + mustSee
+                            + " was acknowledged more than 250 ms before");
             assertEquals(0, store.count(Op.LIST), store.summary());
         }
     }
@@ -186,8 +201,9 @@ class FreshnessTest {
         c.upsert("docs", one("c"));
         DurableNamespace stale = c.store().open("docs").orElseThrow();
         a.delete("docs");
-        assertThrows(NamespaceNotFoundException.class, () -> stale.append(List.of(
-                dev.abi.store.Operation.upsert("late", new float[] {1, 1}, Map.of()))));
+        assertThrows(
+                NamespaceNotFoundException.class,
+                () -> stale.append(List.of(dev.abi.store.Operation.upsert("late", new float[] {1, 1}, Map.of()))));
     }
 
     @Test
@@ -230,10 +246,10 @@ class FreshnessTest {
         a.upsert("docs", one("old"));
         a.upsert("other", one("x"));
         String root = a.store().open("docs").orElseThrow().root();
-        FaultyObjectStore crashing = new FaultyObjectStore(store, 5)
-                .crashAfter(FaultyObjectStore.op(Op.PUT_IF_ABSENT, "closed-logs/"), 1);
-        NamespaceService dying = new NamespaceService(new NamespaceStore(crashing,
-                new ObjectMetadataStore(crashing, clock), clock, OPTIONS), Runnable::run);
+        FaultyObjectStore crashing =
+                new FaultyObjectStore(store, 5).crashAfter(FaultyObjectStore.op(Op.PUT_IF_ABSENT, "closed-logs/"), 1);
+        NamespaceService dying = new NamespaceService(
+                new NamespaceStore(crashing, new ObjectMetadataStore(crashing, clock), clock, OPTIONS), Runnable::run);
         assertThrows(FaultyObjectStore.SimulatedCrash.class, () -> dying.delete("docs"));
         assertTrue(memory.get(NamespaceConfig.key("docs")).isPresent(), "the crash left the config");
         clock.advance(Duration.ofHours(2));
@@ -265,11 +281,11 @@ class FreshnessTest {
 
     @Test
     void anIdleInstanceWhoseNextSlotWasCollectedListsTheLogInstead() {
-        NamespaceStore.Options folding = new NamespaceStore.Options(Duration.ofHours(2), Duration.ofHours(1), 4, 2,
-                Duration.ofSeconds(30));
+        NamespaceStore.Options folding =
+                new NamespaceStore.Options(Duration.ofHours(2), Duration.ofHours(1), 4, 2, Duration.ofSeconds(30));
         // asks for a full check only every ten hours: capped at half the grace period, which GC's safety needs
-        NamespaceService b = instance(new ReadPolicy(Consistency.STRONG, Duration.ofMillis(250),
-                Duration.ofHours(10)), folding);
+        NamespaceService b =
+                instance(new ReadPolicy(Consistency.STRONG, Duration.ofMillis(250), Duration.ofHours(10)), folding);
         NamespaceService a = instance(ReadPolicy.DEFAULTS, folding);
         a.upsert("docs", one("v0"));
         assertEquals(1, b.query("docs", ALL).version());
@@ -282,8 +298,10 @@ class FreshnessTest {
         a.compact("docs");
         assertTrue(a.collectGarbage("docs") > 0);
         String root = a.store().open("docs").orElseThrow().root();
-        assertTrue(memory.get(a.store().open("docs").orElseThrow().log().logKey(2)).isEmpty(),
-                "slot 2, the one after b's state, was collected: " + memory.list(root + "log/").size() + " left");
+        assertTrue(
+                memory.get(a.store().open("docs").orElseThrow().log().logKey(2)).isEmpty(),
+                "slot 2, the one after b's state, was collected: "
+                        + memory.list(root + "log/").size() + " left");
 
         store.reset();
         QueryResult r = b.query("docs", ALL);
@@ -316,8 +334,10 @@ class FreshnessTest {
     /** Reads a log entry of a deleted incarnation (its config is gone, so no handle opens it). */
     private record CommitLogProbe(InMemoryObjectStore objects, String root) {
         LogEntry entry(long seq) {
-            return new dev.abi.store.CommitLog(objects, root, "probe", java.time.Clock.systemUTC(),
-                    Duration.ofMinutes(30), 0).entry(seq).orElseThrow();
+            return new dev.abi.store.CommitLog(
+                            objects, root, "probe", java.time.Clock.systemUTC(), Duration.ofMinutes(30), 0)
+                    .entry(seq)
+                    .orElseThrow();
         }
     }
 }

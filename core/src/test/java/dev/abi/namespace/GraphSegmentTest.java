@@ -9,10 +9,10 @@ import dev.abi.store.Manifest;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.ObjectStore;
 import dev.abi.store.SegmentRef;
-import dev.abi.vector.LayeredVectorIndex;
-import dev.abi.vector.VectorIndex;
 import dev.abi.vector.Filter;
+import dev.abi.vector.LayeredVectorIndex;
 import dev.abi.vector.Metric;
+import dev.abi.vector.VectorIndex;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -29,15 +29,17 @@ class GraphSegmentTest {
 
     private static final int DIM = 8;
     private static final int THRESHOLD = 600;
-    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(Duration.ofDays(1),
-            Duration.ofHours(1), 1000, 2, Duration.ofMinutes(2), THRESHOLD);
+    private static final NamespaceStore.Options OPTIONS = new NamespaceStore.Options(
+            Duration.ofDays(1), Duration.ofHours(1), 1000, 2, Duration.ofMinutes(2), THRESHOLD);
 
     private final ObjectStore objects = new InMemoryObjectStore();
     private final float[][] data = clustered(1500, 5);
 
     private NamespaceService newInstance() {
-        return new NamespaceService(new NamespaceStore(objects, new ObjectMetadataStore(objects, Clock.systemUTC()),
-                Clock.systemUTC(), OPTIONS), Runnable::run);
+        return new NamespaceService(
+                new NamespaceStore(
+                        objects, new ObjectMetadataStore(objects, Clock.systemUTC()), Clock.systemUTC(), OPTIONS),
+                Runnable::run);
     }
 
     private static float[][] clustered(int n, long seed) {
@@ -83,7 +85,8 @@ class GraphSegmentTest {
 
     private static List<String> ids(NamespaceService s, float[] q, int k, Filter f) {
         return s.query("docs", new NamespaceService.Query(q, k, f, null)).matches().stream()
-                .map(m -> m.vector().id()).toList();
+                .map(m -> m.vector().id())
+                .toList();
     }
 
     /**
@@ -159,12 +162,15 @@ class GraphSegmentTest {
         writer.create("docs", DIM, Metric.L2);
         upsert(writer, 0, 500);
         upsert(writer, 500, 800);
-        assertEquals(List.of(Segments.DELTA, Segments.DELTA),
+        assertEquals(
+                List.of(Segments.DELTA, Segments.DELTA),
                 newest(writer).segments().stream().map(SegmentRef::kind).toList());
         writer.deleteVectors("docs", List.of("v1", "v2"));
         assertEquals("COMMITTED", writer.compact("docs"));
         Manifest m = newest(writer);
-        assertEquals(List.of(Segments.GRAPH), m.segments().stream().map(SegmentRef::kind).toList());
+        assertEquals(
+                List.of(Segments.GRAPH),
+                m.segments().stream().map(SegmentRef::kind).toList());
         assertEquals(798, m.count());
         assertEquals("UP_TO_DATE", writer.compact("docs"), "a compacted namespace is left as it is");
         NamespaceService cold = newInstance();
@@ -180,7 +186,9 @@ class GraphSegmentTest {
             upsert(writer, from, from + 100);
         }
         Manifest m = newest(writer);
-        assertEquals(List.of(Segments.BASE), m.segments().stream().map(SegmentRef::kind).toList());
+        assertEquals(
+                List.of(Segments.BASE),
+                m.segments().stream().map(SegmentRef::kind).toList());
         assertFalse(newInstance().usesGraph("docs"));
     }
 

@@ -47,8 +47,9 @@ class IndexTelemetryTest {
         graph.upsert("a", new float[] {1, 0}, Map.of());
         assertEquals(QueryPath.GRAPH, QueryPaths.of(graph));
         assertEquals(QueryPath.GRAPH, QueryPaths.of(AdaptiveVectorIndex.ofGraph(graph)));
-        LayeredVectorIndex inPlace = new LayeredVectorIndex(HnswSegmentView.open("seg", HnswSegments.write(graph),
-                false), new FlatVectorIndex(2, Metric.COSINE, VectorOpsProvider.get(), 16));
+        LayeredVectorIndex inPlace = new LayeredVectorIndex(
+                HnswSegmentView.open("seg", HnswSegments.write(graph), false),
+                new FlatVectorIndex(2, Metric.COSINE, VectorOpsProvider.get(), 16));
         assertEquals(QueryPath.SEGMENT, QueryPaths.of(inPlace));
     }
 }

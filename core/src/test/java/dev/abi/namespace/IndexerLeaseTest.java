@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.abi.store.FaultyObjectStore;
 import dev.abi.store.FaultyObjectStore.Op;
-import dev.abi.store.IndexerLease;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.store.IndexerLease;
 import dev.abi.store.MutableClock;
 import dev.abi.store.ObjectMetadataStore;
 import dev.abi.store.ObjectStore;
@@ -31,8 +31,8 @@ class IndexerLeaseTest {
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
 
     private NamespaceStore instance(ObjectStore objects) {
-        return new NamespaceStore(objects, new ObjectMetadataStore(objects, clock), clock,
-                NamespaceStore.Options.DEFAULTS);
+        return new NamespaceStore(
+                objects, new ObjectMetadataStore(objects, clock), clock, NamespaceStore.Options.DEFAULTS);
     }
 
     private DurableNamespace created() {
@@ -77,8 +77,8 @@ class IndexerLeaseTest {
         created();
         long third = TTL.toMillis() / 3;
         // the fold spends two thirds of the TTL writing its segment
-        FaultyObjectStore slow = new FaultyObjectStore(memory, 1).before(op(Op.PUT_IF_ABSENT, "/seg/"), 1,
-                c -> clock.advance(Duration.ofMillis(2 * third)));
+        FaultyObjectStore slow = new FaultyObjectStore(memory, 1)
+                .before(op(Op.PUT_IF_ABSENT, "/seg/"), 1, c -> clock.advance(Duration.ofMillis(2 * third)));
         NamespaceStore holder = instance(slow);
         assertEquals(Indexer.Outcome.COMMITTED, foldBy(holder));
         write(2);
@@ -137,7 +137,9 @@ class IndexerLeaseTest {
         });
         NamespaceStore holder = instance(longStep);
         Indexer indexer = new Indexer(counting, holder.writerId(), ttl, 8, clock);
-        assertEquals(Indexer.Outcome.COMMITTED, indexer.fold(holder.open("docs").orElseThrow()).outcome());
+        assertEquals(
+                Indexer.Outcome.COMMITTED,
+                indexer.fold(holder.open("docs").orElseThrow()).outcome());
         assertEquals(0, renewed.getCount());
     }
 }

@@ -25,8 +25,13 @@ class LostConfigTest {
     private final InMemoryObjectStore memory = new InMemoryObjectStore(clock);
 
     private NamespaceService instance(ObjectStore objects) {
-        return new NamespaceService(new NamespaceStore(objects, new ObjectMetadataStore(objects, clock), clock,
-                new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4, 8, Duration.ofSeconds(30))),
+        return new NamespaceService(
+                new NamespaceStore(
+                        objects,
+                        new ObjectMetadataStore(objects, clock),
+                        clock,
+                        new NamespaceStore.Options(
+                                Duration.ofDays(1), Duration.ofHours(1), 4, 8, Duration.ofSeconds(30))),
                 Runnable::run);
     }
 
@@ -79,9 +84,10 @@ class LostConfigTest {
             s.upsert("docs", one("v" + i));
         }
         String oldRoot = s.store().open("docs").orElseThrow().root();
-        FaultyObjectStore crashing = new FaultyObjectStore(memory, 1)
-                .crashAfter(op(FaultyObjectStore.Op.DELETE, oldRoot), 1);
-        assertThrows(FaultyObjectStore.SimulatedCrash.class, () -> instance(crashing).delete("docs"));
+        FaultyObjectStore crashing =
+                new FaultyObjectStore(memory, 1).crashAfter(op(FaultyObjectStore.Op.DELETE, oldRoot), 1);
+        assertThrows(
+                FaultyObjectStore.SimulatedCrash.class, () -> instance(crashing).delete("docs"));
         assertTrue(memory.list(oldRoot + "log/").size() > 0, "the crash left data behind");
 
         assertEquals(1, s.upsert("docs", one("fresh")).version());

@@ -7,11 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.abi.store.CommitContentionException;
 import dev.abi.store.FaultyObjectStore;
 import dev.abi.store.LogEntry;
-import dev.abi.store.ObjectStore;
-import dev.abi.store.ObjectStoreException;
 import dev.abi.store.MetadataStore;
 import dev.abi.store.MutableClock;
 import dev.abi.store.ObjectMetadataStore;
+import dev.abi.store.ObjectStore;
+import dev.abi.store.ObjectStoreException;
 import dev.abi.store.Operation;
 import dev.abi.store.PreconditionFailedException;
 import dev.abi.vector.Metric;
@@ -22,16 +22,16 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.LongConsumer;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * The randomized model check of DESIGN-STORAGE.md, usable against any {@link ObjectStore} (the in-memory store in
@@ -55,30 +55,31 @@ import java.util.function.Function;
 public final class ModelCheck {
 
     /** What a run did. */
-    public record Report(int acknowledged, int unknown, int restores, long headSeq, int statesChecked,
-                         int readsChecked) {
-    }
+    public record Report(
+            int acknowledged, int unknown, int restores, long headSeq, int statesChecked, int readsChecked) {}
 
     /** The staleness bound of the eventual reader. */
     private static final long BOUND_MS = 250;
 
     /** One read during the run: the version it had to reach at least, and what it answered. */
-    private record Read(boolean eventual, long mustSee, long version, TreeMap<String, String> contents) {
-    }
+    private record Read(boolean eventual, long mustSee, long version, TreeMap<String, String> contents) {}
 
-    private record Committed(String nonce, List<Operation> ops) {
-    }
+    private record Committed(String nonce, List<Operation> ops) {}
 
-    private ModelCheck() {
-    }
+    private ModelCheck() {}
 
     public static Report run(ObjectStore base, long seed, int writers, int batchesPerWriter) throws Exception {
         return run(base, o -> new ObjectMetadataStore(o, Clock.systemUTC()), seed, writers, batchesPerWriter);
     }
 
     /** As {@link #run(ObjectStore, long, int, int)}, with leases and head hints in the given metadata store. */
-    public static Report run(ObjectStore base, Function<ObjectStore, MetadataStore> metadata,
-                             long seed, int writers, int batchesPerWriter) throws Exception {
+    public static Report run(
+            ObjectStore base,
+            Function<ObjectStore, MetadataStore> metadata,
+            long seed,
+            int writers,
+            int batchesPerWriter)
+            throws Exception {
         return run(base, metadata, seed, writers, batchesPerWriter, true);
     }
 
@@ -86,15 +87,22 @@ public final class ModelCheck {
      * @param racing run writers, the restorer and the indexer on their own threads; false interleaves them on one
      *     thread (same faults, no concurrent creates), for emulators whose conditional writes are not atomic
      */
-    public static Report run(ObjectStore base, Function<ObjectStore, MetadataStore> metadata,
-                             long seed, int writers, int batchesPerWriter, boolean racing) throws Exception {
+    public static Report run(
+            ObjectStore base,
+            Function<ObjectStore, MetadataStore> metadata,
+            long seed,
+            int writers,
+            int batchesPerWriter,
+            boolean racing)
+            throws Exception {
         String name = "mc" + Long.toHexString(seed & 0xffffff) + "x" + writers;
         NamespaceStore admin = new NamespaceStore(base);
         admin.create(name, 4, Metric.L2);
-        FaultyObjectStore faulty = new FaultyObjectStore(base, seed).storms(0.12, 0.06)
+        FaultyObjectStore faulty = new FaultyObjectStore(base, seed)
+                .storms(0.12, 0.06)
                 .stormTargets(c -> c.isPut() && !c.key().startsWith("namespaces/"));
-        NamespaceStore.Options opts = new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4, 3,
-                Duration.ofSeconds(30));
+        NamespaceStore.Options opts =
+                new NamespaceStore.Options(Duration.ofDays(1), Duration.ofHours(1), 4, 3, Duration.ofSeconds(30));
 
         Map<String, List<Operation>> attempted = new ConcurrentHashMap<>();
         Map<Long, String> acked = new ConcurrentHashMap<>();
@@ -110,11 +118,15 @@ public final class ModelCheck {
         NamespaceStore indexerStore = instance(faulty, metadata, opts);
         // readers: one strong, one eventual whose clock (only its own thread moves it) times acknowledgements too
         MutableClock readerClock = new MutableClock(1_800_000_000_000L);
-        NamespaceService strongReader = new NamespaceService(instance(faulty, metadata, opts), Runnable::run,
-                10_000, ReadPolicy.DEFAULTS);
-        NamespaceService eventualReader = new NamespaceService(new NamespaceStore(faulty, metadata.apply(faulty),
-                readerClock, opts), Runnable::run, 10_000, ReadPolicy.DEFAULTS.withConsistency(Consistency.EVENTUAL)
-                .withMaxStaleness(Duration.ofMillis(BOUND_MS)));
+        NamespaceService strongReader =
+                new NamespaceService(instance(faulty, metadata, opts), Runnable::run, 10_000, ReadPolicy.DEFAULTS);
+        NamespaceService eventualReader = new NamespaceService(
+                new NamespaceStore(faulty, metadata.apply(faulty), readerClock, opts),
+                Runnable::run,
+                10_000,
+                ReadPolicy.DEFAULTS
+                        .withConsistency(Consistency.EVENTUAL)
+                        .withMaxStaleness(Duration.ofMillis(BOUND_MS)));
         AtomicLong newestAcked = new AtomicLong();
         Queue<long[]> ackTimes = new ConcurrentLinkedQueue<>(); // {version, readerClock when acknowledged}
         LongConsumer acknowledged = seq -> {
@@ -133,8 +145,13 @@ public final class ModelCheck {
             int n = 1 + rnd.nextInt(3);
             for (int i = 0; i < n; i++) {
                 String id = "w" + writer + "-" + rnd.nextInt(6);
-                ops.add(rnd.nextInt(4) == 0 ? Operation.delete(id) : Operation.upsert(id,
-                        new float[] {rnd.nextFloat(), rnd.nextFloat(), writer, b}, Map.of("b", (long) b)));
+                ops.add(
+                        rnd.nextInt(4) == 0
+                                ? Operation.delete(id)
+                                : Operation.upsert(
+                                        id,
+                                        new float[] {rnd.nextFloat(), rnd.nextFloat(), writer, b},
+                                        Map.of("b", (long) b)));
             }
             ops.add(Operation.upsert("w" + writer + "-marker", new float[] {writer, b, 0, 0}, Map.of("nonce", nonce)));
             attempted.put(nonce, ops);
@@ -181,7 +198,10 @@ public final class ModelCheck {
             }
             if (eventual) {
                 long startedAt = readerClock.millis();
-                mustSee = ackTimes.stream().filter(a -> a[1] < startedAt - BOUND_MS).mapToLong(a -> a[0]).max()
+                mustSee = ackTimes.stream()
+                        .filter(a -> a[1] < startedAt - BOUND_MS)
+                        .mapToLong(a -> a[0])
+                        .max()
                         .orElse(0);
             } else {
                 mustSee = newestAcked.get();
@@ -280,8 +300,10 @@ public final class ModelCheck {
             states.add(next);
         }
         for (Map.Entry<Long, String> a : acked.entrySet()) {
-            assertEquals(a.getKey(), seqOfNonce.get(a.getValue()), "acknowledged batch " + a.getValue()
-                    + " is at the seq it was acknowledged with");
+            assertEquals(
+                    a.getKey(),
+                    seqOfNonce.get(a.getValue()),
+                    "acknowledged batch " + a.getValue() + " is at the seq it was acknowledged with");
         }
         for (Map.Entry<Long, Long> r : ackedRestores.entrySet()) {
             LogEntry e = entries.get((int) (r.getKey() - 1));
@@ -291,12 +313,16 @@ public final class ModelCheck {
         assertEquals(states.get((int) head), contents(ns.load(head)), "HEAD holds every acknowledged write");
         for (Read r : reads) {
             String who = r.eventual() ? "an eventual read" : "a strong read";
-            assertTrue(r.version() >= r.mustSee(), who + " answered version " + r.version() + ", older than version "
-                    + r.mustSee() + (r.eventual() ? ", acknowledged more than " + BOUND_MS + " ms before it began"
-                    : ", acknowledged before it began"));
+            assertTrue(
+                    r.version() >= r.mustSee(),
+                    who + " answered version " + r.version() + ", older than version "
+                            + r.mustSee()
+                            + (r.eventual()
+                                    ? ", acknowledged more than " + BOUND_MS + " ms before it began"
+                                    : ", acknowledged before it began"));
             assertTrue(r.version() <= head, who + " answered a version past the head");
-            assertEquals(states.get((int) r.version()), r.contents(), who + " answered the state of version "
-                    + r.version());
+            assertEquals(
+                    states.get((int) r.version()), r.contents(), who + " answered the state of version " + r.version());
         }
 
         Random rnd = new Random(seed);
@@ -323,9 +349,8 @@ public final class ModelCheck {
         return new Report(acked.size(), unknown[0], ackedRestores.size(), head, checked, reads.size());
     }
 
-    private static NamespaceStore instance(ObjectStore objects,
-                                           Function<ObjectStore, MetadataStore> metadata,
-                                           NamespaceStore.Options opts) {
+    private static NamespaceStore instance(
+            ObjectStore objects, Function<ObjectStore, MetadataStore> metadata, NamespaceStore.Options opts) {
         return new NamespaceStore(objects, metadata.apply(objects), Clock.systemUTC(), opts);
     }
 
@@ -338,7 +363,9 @@ public final class ModelCheck {
     private static String describe(List<Operation> ops) {
         StringBuilder sb = new StringBuilder();
         for (Operation op : ops) {
-            sb.append(op.id()).append(op.isDelete() ? "-" : Arrays.toString(op.values()) + op.attributes()).append(';');
+            sb.append(op.id())
+                    .append(op.isDelete() ? "-" : Arrays.toString(op.values()) + op.attributes())
+                    .append(';');
         }
         return sb.toString();
     }

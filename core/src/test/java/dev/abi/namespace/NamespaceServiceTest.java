@@ -37,9 +37,12 @@ class NamespaceServiceTest {
         NamespaceStore winner = new NamespaceStore(objects);
         NamespaceStore loser = new NamespaceStore(objects);
         winner.create("raced", 2, Metric.COSINE);
-        List<String> before = objects.list("ns/raced/").stream().map(ObjectInfo::key).toList();
+        List<String> before =
+                objects.list("ns/raced/").stream().map(ObjectInfo::key).toList();
         assertThrows(dev.abi.store.PreconditionFailedException.class, () -> loser.create("raced", 2, Metric.COSINE));
-        assertEquals(before, objects.list("ns/raced/").stream().map(ObjectInfo::key).toList(),
+        assertEquals(
+                before,
+                objects.list("ns/raced/").stream().map(ObjectInfo::key).toList(),
                 "the losing creator's empty manifest is deleted");
     }
 
@@ -51,14 +54,17 @@ class NamespaceServiceTest {
         assertEquals("old", s.query("again", q, "k").matches().get(0).vector().id());
         s.delete("again");
         s.upsert("again", List.of(vec("new", 1, 0)));
-        assertEquals("new", s.query("again", q, "k").matches().get(0).vector().id(),
+        assertEquals(
+                "new",
+                s.query("again", q, "k").matches().get(0).vector().id(),
                 "the same name and version, but another incarnation: the cached result must not be reused");
     }
 
     @Test
     void firstUpsertCreatesACosineNamespaceAndVersionsCountBatches() {
         NamespaceService s = newInstance();
-        assertEquals(1, s.upsert("docs", List.of(vec("a", 1, 0), vec("b", 0, 1))).version());
+        assertEquals(
+                1, s.upsert("docs", List.of(vec("a", 1, 0), vec("b", 0, 1))).version());
         assertEquals(2, s.upsert("docs", List.of(vec("a", 1, 1))).version());
         NamespaceInfo info = s.describe("docs");
         assertEquals(new NamespaceInfo("docs", 2, Metric.COSINE, 2, 2), info);
@@ -72,11 +78,19 @@ class NamespaceServiceTest {
         NamespaceService writer = newInstance();
         NamespaceService reader = newInstance();
         writer.upsert("docs", List.of(vec("a", 1, 0)));
-        assertEquals("a", reader.query("docs", new NamespaceService.Query(new float[] {1, 0}, 5, Filter.ALL, null))
-                .matches().get(0).vector().id());
+        assertEquals(
+                "a",
+                reader.query("docs", new NamespaceService.Query(new float[] {1, 0}, 5, Filter.ALL, null))
+                        .matches()
+                        .get(0)
+                        .vector()
+                        .id());
         writer.upsert("docs", List.of(vec("b", 1, 0.1f)));
-        assertEquals(2, reader.query("docs", new NamespaceService.Query(new float[] {1, 0}, 5, Filter.ALL, null))
-                .matches().size());
+        assertEquals(
+                2,
+                reader.query("docs", new NamespaceService.Query(new float[] {1, 0}, 5, Filter.ALL, null))
+                        .matches()
+                        .size());
     }
 
     @Test
@@ -118,8 +132,8 @@ class NamespaceServiceTest {
     void dimensionMismatchNamesTheVector() {
         NamespaceService s = newInstance();
         s.upsert("docs", List.of(vec("a", 1, 0, 0)));
-        DimensionMismatchException e = assertThrows(DimensionMismatchException.class,
-                () -> s.upsert("docs", List.of(vec("b", 1, 0, 0), vec("c", 1, 0))));
+        DimensionMismatchException e = assertThrows(
+                DimensionMismatchException.class, () -> s.upsert("docs", List.of(vec("b", 1, 0, 0), vec("c", 1, 0))));
         assertEquals("vectors[1].values", e.field());
         assertEquals(1, s.describe("docs").count(), "a rejected batch writes nothing");
     }
@@ -129,7 +143,8 @@ class NamespaceServiceTest {
         NamespaceService s = newInstance();
         s.upsert("docs", List.of(vec("a", 1)));
         s.delete("docs");
-        List<String> left = objects.list("ns/docs/").stream().map(ObjectInfo::key).toList();
+        List<String> left =
+                objects.list("ns/docs/").stream().map(ObjectInfo::key).toList();
         assertEquals(2, left.size(), "the write's slot and the delete's, until the grace period passes: " + left);
         assertTrue(left.stream().allMatch(k -> k.contains("/log/")), left.toString());
         assertThrows(NamespaceNotFoundException.class, () -> s.describe("docs"));
@@ -144,7 +159,8 @@ class NamespaceServiceTest {
             s.upsert("docs", List.of(vec("v" + i, i)));
         }
         String root = s.store().open("docs").orElseThrow().root();
-        List<String> log = objects.list(root + "log/").stream().map(ObjectInfo::key).toList();
+        List<String> log =
+                objects.list(root + "log/").stream().map(ObjectInfo::key).toList();
         assertEquals(5, log.size());
         assertTrue(log.get(0).endsWith("/log/00000000000000000001.json"), log.get(0));
         assertEquals(5, objects.list(root + "wal/").size());
@@ -159,7 +175,8 @@ class NamespaceServiceTest {
         byte[] flipped = o.bytes().clone();
         flipped[12] ^= 1;
         objects.putIfMatch(wal.key(), flipped, o.etag());
-        CorruptObjectException e = assertThrows(CorruptObjectException.class, () -> newInstance().get("docs", "a"));
+        CorruptObjectException e =
+                assertThrows(CorruptObjectException.class, () -> newInstance().get("docs", "a"));
         assertEquals(wal.key(), e.key());
     }
 }

@@ -29,7 +29,9 @@ class RepairCommandTest {
     private int run(String... args) {
         out.reset();
         err.reset();
-        return RepairCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return RepairCommand.run(
+                args,
+                new PrintStream(out, true, StandardCharsets.UTF_8),
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
@@ -40,14 +42,25 @@ class RepairCommandTest {
     @Test
     void checkFindsTheUnreadableEntryAndQuarantineRepairsIt() {
         LocalDiskObjectStore disk = new LocalDiskObjectStore(data);
-        NamespaceStore.Options noFolds = new NamespaceStore.Options(Duration.ofDays(7), Duration.ofHours(1), 100_000, 8,
+        NamespaceStore.Options noFolds = new NamespaceStore.Options(
+                Duration.ofDays(7),
+                Duration.ofHours(1),
+                100_000,
+                8,
                 Duration.ofSeconds(30)); // version 2 stays in the unfolded log, so the head needs its WAL
-        NamespaceService server = new NamespaceService(new NamespaceStore(disk,
-                new ObjectMetadataStore(disk, Clock.systemUTC()), Clock.systemUTC(), noFolds), Runnable::run);
+        NamespaceService server = new NamespaceService(
+                new NamespaceStore(disk, new ObjectMetadataStore(disk, Clock.systemUTC()), Clock.systemUTC(), noFolds),
+                Runnable::run);
         for (int i = 1; i <= 32; i++) {
             server.upsert("docs", List.of(new VectorRecord("v" + i, new float[] {i, 1}, Map.of())));
         }
-        String wal = server.store().open("docs").orElseThrow().log().entry(2).orElseThrow().walKey();
+        String wal = server.store()
+                .open("docs")
+                .orElseThrow()
+                .log()
+                .entry(2)
+                .orElseThrow()
+                .walKey();
         StoredObject o = disk.get(wal).orElseThrow();
         byte[] flipped = o.bytes().clone();
         flipped[flipped.length - 1] ^= 1;
@@ -62,8 +75,11 @@ class RepairCommandTest {
         assertTrue(printed().contains("writes are accepted again"), printed());
         assertEquals(0, run("check", "--data", data.toString(), "--namespace", "docs"));
         assertTrue(printed().contains("version 33, 31 vectors"), printed()); // 33: the repair's restore to the head
-        assertEquals(34, server.upsert("docs", List.of(new VectorRecord("x", new float[] {0, 1}, Map.of())))
-                .version(), "the running server takes writes again");
+        assertEquals(
+                34,
+                server.upsert("docs", List.of(new VectorRecord("x", new float[] {0, 1}, Map.of())))
+                        .version(),
+                "the running server takes writes again");
     }
 
     @Test

@@ -33,9 +33,15 @@ import org.junit.jupiter.api.Test;
 class CircuitBreakerTest {
 
     private final MutableClock clock = new MutableClock(0);
-    private final CircuitBreaker.Config config = CircuitBreaker.Config.builder().windowSize(10).minimumCalls(4)
-            .failureRate(0.5).slowCall(Duration.ofSeconds(2)).slowCallRate(0.5).openDuration(Duration.ofSeconds(30))
-            .halfOpenCalls(2).build();
+    private final CircuitBreaker.Config config = CircuitBreaker.Config.builder()
+            .windowSize(10)
+            .minimumCalls(4)
+            .failureRate(0.5)
+            .slowCall(Duration.ofSeconds(2))
+            .slowCallRate(0.5)
+            .openDuration(Duration.ofSeconds(30))
+            .halfOpenCalls(2)
+            .build();
 
     private CircuitBreaker breaker() {
         return new CircuitBreaker("upstream", config, clock, e -> e instanceof IllegalStateException);
@@ -90,9 +96,11 @@ class CircuitBreakerTest {
     void fallbackAnswersWhileOpenAndOtherExceptionsDoNotCount() {
         CircuitBreaker b = breaker();
         for (int i = 0; i < 10; i++) {
-            assertThrows(IllegalArgumentException.class, () -> b.call(() -> {
-                throw new IllegalArgumentException("a client error, not the upstream's fault");
-            }));
+            assertThrows(
+                    IllegalArgumentException.class,
+                    () -> b.call(() -> {
+                        throw new IllegalArgumentException("a client error, not the upstream's fault");
+                    }));
         }
         assertEquals(CircuitBreaker.State.CLOSED, b.state());
         // the window of 10 holds the 10 non-failures: 5 failures make half of it
@@ -108,8 +116,8 @@ class CircuitBreakerTest {
     @Test
     void aFailingObjectStoreIsCutOffAndAMissingObjectIsNoFailure() {
         FaultyObjectStore faulty = new FaultyObjectStore(new InMemoryObjectStore(), 1);
-        CircuitBreakingObjectStore store = new CircuitBreakingObjectStore(faulty, new CircuitBreaker("object-store",
-                config, clock, CircuitBreakingObjectStore::isFailure));
+        CircuitBreakingObjectStore store = new CircuitBreakingObjectStore(
+                faulty, new CircuitBreaker("object-store", config, clock, CircuitBreakingObjectStore::isFailure));
         for (int i = 0; i < 10; i++) {
             store.get("missing/" + i);
         }
@@ -136,9 +144,11 @@ class CircuitBreakerTest {
         openIt(b);
         clock.advance(Duration.ofSeconds(30));
         StackOverflowError error = new StackOverflowError("deep");
-        StackOverflowError thrown = assertThrows(StackOverflowError.class, () -> b.call(() -> {
-            throw error;
-        }));
+        StackOverflowError thrown = assertThrows(
+                StackOverflowError.class,
+                () -> b.call(() -> {
+                    throw error;
+                }));
         assertSame(error, thrown, "rethrown unchanged");
         assertEquals(CircuitBreaker.State.OPEN, b.state(), "the failed trial reopened the breaker");
         clock.advance(Duration.ofSeconds(30));
@@ -151,9 +161,13 @@ class CircuitBreakerTest {
     void errorsCountAsFailuresWhileClosedAndNeverReachTheFallback() {
         CircuitBreaker b = breaker(); // its predicate knows only IllegalStateException
         for (int i = 0; i < 3; i++) {
-            assertThrows(OutOfMemoryError.class, () -> b.call(() -> {
-                throw new OutOfMemoryError("range read");
-            }, e -> "fallback"));
+            assertThrows(
+                    OutOfMemoryError.class,
+                    () -> b.call(
+                            () -> {
+                                throw new OutOfMemoryError("range read");
+                            },
+                            e -> "fallback"));
         }
         b.call(() -> "ok");
         assertEquals(CircuitBreaker.State.OPEN, b.state(), "3 errors of 4 calls");
@@ -161,9 +175,18 @@ class CircuitBreakerTest {
 
     @Test
     void aTrialThatNeverReturnsFailsAfterTrialTimeoutAndItsLateOutcomeIsIgnored() throws Exception {
-        CircuitBreaker b = new CircuitBreaker("upstream", CircuitBreaker.Config.builder().windowSize(4)
-                .minimumCalls(1).failureRate(1).slowCall(Duration.ofMinutes(5)).openDuration(Duration.ofSeconds(30))
-                .halfOpenCalls(1).trialTimeout(Duration.ofSeconds(10)).build(), clock,
+        CircuitBreaker b = new CircuitBreaker(
+                "upstream",
+                CircuitBreaker.Config.builder()
+                        .windowSize(4)
+                        .minimumCalls(1)
+                        .failureRate(1)
+                        .slowCall(Duration.ofMinutes(5))
+                        .openDuration(Duration.ofSeconds(30))
+                        .halfOpenCalls(1)
+                        .trialTimeout(Duration.ofSeconds(10))
+                        .build(),
+                clock,
                 e -> e instanceof IllegalStateException);
         assertThrows(IllegalStateException.class, () -> b.call(CircuitBreakerTest::fail));
         clock.advance(Duration.ofSeconds(30));
@@ -205,20 +228,25 @@ class CircuitBreakerTest {
     @Test
     void theListenerSeesEveryChangeOfStateInOrder() {
         List<String> changes = new ArrayList<>();
-        CircuitBreaker b = new CircuitBreaker("upstream", config, clock, e -> e instanceof IllegalStateException,
+        CircuitBreaker b = new CircuitBreaker(
+                "upstream",
+                config,
+                clock,
+                e -> e instanceof IllegalStateException,
                 (name, from, to) -> changes.add(name + ": " + from + " -> " + to));
         openIt(b);
         clock.advance(Duration.ofSeconds(30));
         b.call(() -> "trial 1");
         b.call(() -> "trial 2");
-        assertEquals(List.of("upstream: CLOSED -> OPEN", "upstream: OPEN -> HALF_OPEN", "upstream: HALF_OPEN -> CLOSED"),
+        assertEquals(
+                List.of("upstream: CLOSED -> OPEN", "upstream: OPEN -> HALF_OPEN", "upstream: HALF_OPEN -> CLOSED"),
                 changes);
     }
 
     @Test
     void aListenerThatThrowsDoesNotStopTheBreaker() {
-        CircuitBreaker b = new CircuitBreaker("upstream", config, clock, e -> e instanceof IllegalStateException,
-                (name, from, to) -> {
+        CircuitBreaker b = new CircuitBreaker(
+                "upstream", config, clock, e -> e instanceof IllegalStateException, (name, from, to) -> {
                     throw new IllegalStateException("listener bug");
                 });
         openIt(b);
@@ -239,12 +267,10 @@ class CircuitBreakerTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         jul.addHandler(capture);
         try {
@@ -256,8 +282,11 @@ class CircuitBreakerTest {
         } finally {
             jul.removeHandler(capture);
         }
-        assertEquals(List.of(Level.WARNING, Level.INFO, Level.INFO), records.stream().map(LogRecord::getLevel).toList());
-        assertEquals(List.of("upstream", CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN),
+        assertEquals(
+                List.of(Level.WARNING, Level.INFO, Level.INFO),
+                records.stream().map(LogRecord::getLevel).toList());
+        assertEquals(
+                List.of("upstream", CircuitBreaker.State.CLOSED, CircuitBreaker.State.OPEN),
                 List.of(records.get(0).getParameters()));
     }
 
@@ -266,10 +295,17 @@ class CircuitBreakerTest {
         CircuitBreaker.Config d = CircuitBreaker.Config.defaults();
         assertEquals(20, d.windowSize());
         assertEquals(Duration.ofSeconds(5), d.trialTimeout(), "defaults to slowCall");
-        assertEquals(Duration.ofSeconds(7), CircuitBreaker.Config.builder().slowCall(Duration.ofSeconds(7)).build()
-                .trialTimeout());
-        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class,
-                () -> CircuitBreaker.Config.builder().trialTimeout(Duration.ZERO).build());
+        assertEquals(
+                Duration.ofSeconds(7),
+                CircuitBreaker.Config.builder()
+                        .slowCall(Duration.ofSeconds(7))
+                        .build()
+                        .trialTimeout());
+        IllegalArgumentException bad = assertThrows(
+                IllegalArgumentException.class,
+                () -> CircuitBreaker.Config.builder()
+                        .trialTimeout(Duration.ZERO)
+                        .build());
         assertTrue(bad.getMessage().contains("trialTimeout"), bad.getMessage());
     }
 }

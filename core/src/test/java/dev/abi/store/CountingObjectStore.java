@@ -35,7 +35,8 @@ public final class CountingObjectStore implements ObjectStore {
     /** The counts since the last reset, e.g. {@code {GET=1, LIST=0, ...}}, for failure messages and reports. */
     public String summary() {
         StringBuilder sb = new StringBuilder("{");
-        counts.forEach((op, n) -> sb.append(sb.length() > 1 ? ", " : "").append(op).append('=').append(n.get()));
+        counts.forEach((op, n) ->
+                sb.append(sb.length() > 1 ? ", " : "").append(op).append('=').append(n.get()));
         return sb.append('}').toString();
     }
 

@@ -14,7 +14,14 @@ import java.util.function.Predicate;
 public final class FaultyObjectStore implements ObjectStore {
 
     /** The kinds of calls faults can target. */
-    public enum Op { GET, GET_RANGE, PUT_IF_ABSENT, PUT_IF_MATCH, LIST, DELETE }
+    public enum Op {
+        GET,
+        GET_RANGE,
+        PUT_IF_ABSENT,
+        PUT_IF_MATCH,
+        LIST,
+        DELETE
+    }
 
     /** One call: what and on which key (the prefix for LIST). */
     public record Call(Op op, String key) {
@@ -35,8 +42,7 @@ public final class FaultyObjectStore implements ObjectStore {
         void run(Call call);
     }
 
-    private record Rule(Predicate<Call> when, boolean after, Hook hook, int[] remaining) {
-    }
+    private record Rule(Predicate<Call> when, boolean after, Hook hook, int[] remaining) {}
 
     private final ObjectStore delegate;
     private final Random random;
@@ -72,8 +78,8 @@ public final class FaultyObjectStore implements ObjectStore {
     /** The next {@code times} matching puts apply, but their answer is lost (a timeout). */
     public FaultyObjectStore loseResponseAfter(Predicate<Call> when, int times) {
         return after(when, times, call -> {
-            throw new ObjectStoreException("simulated timeout after " + call.op() + " " + call.key() + " applied",
-                    null);
+            throw new ObjectStoreException(
+                    "simulated timeout after " + call.op() + " " + call.key() + " applied", null);
         });
     }
 

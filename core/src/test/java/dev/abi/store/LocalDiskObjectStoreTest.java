@@ -2,21 +2,22 @@ package dev.abi.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class LocalDiskObjectStoreTest extends ObjectStoreContract {
 
     @TempDir
     Path dir;
+
     private ObjectStore store;
 
     @Override
@@ -41,7 +42,8 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
             raf.seek(offset);
             raf.write(new byte[] {1, 2, 3, 4, 5});
         }
-        assertEquals(List.of((byte) 0, (byte) 1, (byte) 2, (byte) 3),
+        assertEquals(
+                List.of((byte) 0, (byte) 1, (byte) 2, (byte) 3),
                 toList(store().getRange("big/sparse.bin", offset - 1, 4)));
         assertEquals(List.of((byte) 4, (byte) 5), toList(store().getRange("big/sparse.bin", offset + 3, 100)));
     }
@@ -89,11 +91,14 @@ class LocalDiskObjectStoreTest extends ObjectStoreContract {
         Files.createSymbolicLink(docs.resolve("escape.txt"), outside);
         Files.createSymbolicLink(buckets.resolve("handbook").resolve("up"), dir);
         LocalDiskObjectStore bucket = LocalDiskObjectStore.sourceBucket(buckets, "handbook");
-        assertEquals("hello", new String(bucket.get("docs/inside.md").orElseThrow().bytes()));
+        assertEquals(
+                "hello", new String(bucket.get("docs/inside.md").orElseThrow().bytes()));
         assertTrue(bucket.get("docs/escape.txt").isEmpty(), "a link out of the bucket reads as missing");
         assertTrue(bucket.get("up/creds.txt").isEmpty(), "a linked folder out of the bucket reads as missing");
         assertThrows(ObjectNotFoundException.class, () -> bucket.getRange("docs/escape.txt", 0, 3));
-        assertEquals(List.of("docs/inside.md"), bucket.list("docs/").stream().map(ObjectInfo::key).toList());
+        assertEquals(
+                List.of("docs/inside.md"),
+                bucket.list("docs/").stream().map(ObjectInfo::key).toList());
     }
 
     @Test

@@ -7,15 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import java.util.ArrayList;
-import java.util.concurrent.CountDownLatch;
 
 /**
  * The one contract every {@link ObjectStore} passes: local disk and memory here, and each cloud store in its adapter
@@ -35,8 +34,8 @@ public abstract class ObjectStoreContract {
     void putIfAbsentCreatesOnceAndNeverOverwrites() {
         String key = prefix + "a.json";
         String etag = store().putIfAbsent(key, bytes("first"));
-        PreconditionFailedException e = assertThrows(PreconditionFailedException.class,
-                () -> store().putIfAbsent(key, bytes("second")));
+        PreconditionFailedException e =
+                assertThrows(PreconditionFailedException.class, () -> store().putIfAbsent(key, bytes("second")));
         assertEquals(key, e.key());
         StoredObject o = store().get(key).orElseThrow();
         assertArrayEquals(bytes("first"), o.bytes());
@@ -51,8 +50,8 @@ public abstract class ObjectStoreContract {
         assertNotEquals(v1, v2);
         assertThrows(PreconditionFailedException.class, () -> store().putIfMatch(key, bytes("v3"), v1));
         assertArrayEquals(bytes("v2"), store().get(key).orElseThrow().bytes());
-        assertThrows(PreconditionFailedException.class,
-                () -> store().putIfMatch(prefix + "missing.json", bytes("x"), v2));
+        assertThrows(
+                PreconditionFailedException.class, () -> store().putIfMatch(prefix + "missing.json", bytes("x"), v2));
     }
 
     @Test
@@ -73,9 +72,10 @@ public abstract class ObjectStoreContract {
         new java.util.Random(21).nextBytes(large);
         store().putIfAbsent(key, large);
         int offset = 5 * 1024 * 1024 + 3;
-        assertArrayEquals(java.util.Arrays.copyOfRange(large, offset, offset + 100_000),
-                store().getRange(key, offset, 100_000));
-        assertArrayEquals(java.util.Arrays.copyOfRange(large, large.length - 10, large.length),
+        assertArrayEquals(
+                java.util.Arrays.copyOfRange(large, offset, offset + 100_000), store().getRange(key, offset, 100_000));
+        assertArrayEquals(
+                java.util.Arrays.copyOfRange(large, large.length - 10, large.length),
                 store().getRange(key, large.length - 10, 4096));
         assertArrayEquals(java.util.Arrays.copyOfRange(large, 0, 1), store().getRange(key, 0, 1));
     }
@@ -86,7 +86,9 @@ public abstract class ObjectStoreContract {
         store().putIfAbsent(prefix + "a/1.bin", bytes("1"));
         store().putIfAbsent(prefix + "b/1.bin", bytes("333"));
         List<ObjectInfo> b = store().list(prefix + "b/");
-        assertEquals(List.of(prefix + "b/1.bin", prefix + "b/2.bin"), b.stream().map(ObjectInfo::key).toList());
+        assertEquals(
+                List.of(prefix + "b/1.bin", prefix + "b/2.bin"),
+                b.stream().map(ObjectInfo::key).toList());
         assertEquals(3, b.get(0).size());
         assertEquals(3, store().list(prefix).size());
     }

@@ -44,8 +44,8 @@ class ObservedObjectStoreTest {
         String d = metrics.describe();
         assertEquals(2, metrics.timerCount("abi.store.calls", "op", "get", "outcome", "ok"), d);
         assertEquals(1, metrics.timerCount("abi.store.calls", "op", "putIfAbsent", "outcome", "ok"), d);
-        assertEquals(1, metrics.timerCount("abi.store.calls", "op", "putIfAbsent", "outcome", "precondition_failed"),
-                d);
+        assertEquals(
+                1, metrics.timerCount("abi.store.calls", "op", "putIfAbsent", "outcome", "precondition_failed"), d);
         assertEquals(1, metrics.timerCount("abi.store.calls", "op", "getRange", "outcome", "not_found"), d);
         assertEquals(1, metrics.timerCount("abi.store.calls", "op", "putIfMatch", "outcome", "ok"), d);
         assertEquals(1, metrics.timerCount("abi.store.calls", "op", "list", "outcome", "ok"), d);
@@ -56,14 +56,17 @@ class ObservedObjectStoreTest {
     @Test
     void aCallRefusedByAnOpenBreakerIsRejectedNotAnError() {
         InMemoryMetrics metrics = new InMemoryMetrics();
-        CircuitBreaker breaker = new CircuitBreaker("object-store", CircuitBreaker.Config.defaults(),
-                Clock.systemUTC(), CircuitBreakingObjectStore::isFailure, CircuitBreaker.Listener.logging());
+        CircuitBreaker breaker = new CircuitBreaker(
+                "object-store",
+                CircuitBreaker.Config.defaults(),
+                Clock.systemUTC(),
+                CircuitBreakingObjectStore::isFailure,
+                CircuitBreaker.Listener.logging());
         ObjectStore failing = new FaultyObjectStore(new InMemoryObjectStore(), 1)
                 .before(c -> true, Integer.MAX_VALUE, c -> {
                     throw new ObjectStoreException("planted outage", null);
                 });
-        ObservedObjectStore store = new ObservedObjectStore(new CircuitBreakingObjectStore(failing, breaker),
-                metrics);
+        ObservedObjectStore store = new ObservedObjectStore(new CircuitBreakingObjectStore(failing, breaker), metrics);
         boolean refused = false;
         for (int i = 0; i < 100 && !refused; i++) {
             try {
@@ -75,8 +78,7 @@ class ObservedObjectStoreTest {
             }
         }
         assertTrue(refused, "the breaker opened");
-        assertEquals(1, metrics.timerCount("abi.store.calls", "op", "get", "outcome", "rejected"),
-                metrics.describe());
+        assertEquals(1, metrics.timerCount("abi.store.calls", "op", "get", "outcome", "rejected"), metrics.describe());
     }
 
     @Test

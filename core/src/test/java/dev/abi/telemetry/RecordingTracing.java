@@ -9,8 +9,7 @@ import java.util.Map;
 public final class RecordingTracing implements Tracing {
 
     /** An ended span: its name, the name of the span current when it opened (null at the root), its attributes. */
-    public record Ended(String name, String parent, Map<String, String> attributes, Throwable error) {
-    }
+    public record Ended(String name, String parent, Map<String, String> attributes, Throwable error) {}
 
     private final List<Ended> ended = new ArrayList<>();
     private final ThreadLocal<Open> current = new ThreadLocal<>();

@@ -30,7 +30,9 @@ class RequestIdsTest {
         assertEquals("platform-1", RequestIds.resolve("", "platform-1", null));
         assertEquals("platform-1", RequestIds.resolve("a\nfake log line", "platform-1", null));
         assertEquals("platform-1", RequestIds.resolve("ünïcode", "platform-1", null));
-        assertEquals("JKJaXmPLvHcESHA=", RequestIds.resolve("a=b", "JKJaXmPLvHcESHA=", null),
+        assertEquals(
+                "JKJaXmPLvHcESHA=",
+                RequestIds.resolve("a=b", "JKJaXmPLvHcESHA=", null),
                 "a platform's base64 id is kept; a client's '=' is not");
         assertFalse(RequestIds.resolve(null, "bad\nid", null).contains("\n"));
         assertTrue(RequestIds.isSane("x".repeat(128)));

@@ -76,8 +76,7 @@ class TelemetryTest {
             }
 
             @Override
-            public void record(String name, Duration duration, String... tags) {
-            }
+            public void record(String name, Duration duration, String... tags) {}
         };
         onlyOnes.count("t", 3L, "k", "v");
         assertEquals(3, inner.counter("t", "k", "v"));

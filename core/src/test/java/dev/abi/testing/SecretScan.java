@@ -13,8 +13,7 @@ public final class SecretScan {
 
     private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/_-]{16,}={0,2}");
 
-    private SecretScan() {
-    }
+    private SecretScan() {}
 
     /** Whether {@code text} holds {@code secret} as is, or in a base64 or base64url run. */
     public static boolean contains(String text, String secret) {

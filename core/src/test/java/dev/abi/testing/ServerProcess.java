@@ -2,6 +2,7 @@ package dev.abi.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.net.Socket;
 
 /**
  * A packaged artifact started as its own process, the way a launcher or a provider runtime starts it, and driven over
@@ -22,14 +22,14 @@ import java.net.Socket;
  */
 public final class ServerProcess implements AutoCloseable {
 
-    private static final Pattern TOOL_OPTIONS =
-            Pattern.compile("JAVA_TOOL_OPTIONS\"?\\s*[:=]\\s*\"([^\"]+)\"");
+    private static final Pattern TOOL_OPTIONS = Pattern.compile("JAVA_TOOL_OPTIONS\"?\\s*[:=]\\s*\"([^\"]+)\"");
 
     private final Process process;
     private final int port;
     private final String healthBody;
     private final long startMillis;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private ServerProcess(Process process, int port, String healthBody, long startMillis) {
         this.process = process;
@@ -42,21 +42,27 @@ public final class ServerProcess implements AutoCloseable {
      * Starts {@code command} with extra environment {@code env}, output to {@code log}, and waits until
      * {@code GET /health} on {@code port} answers 200.
      */
-    public static ServerProcess start(List<String> command, Map<String, String> env, Path log, int port,
-            Duration timeout) throws IOException, InterruptedException {
+    public static ServerProcess start(
+            List<String> command, Map<String, String> env, Path log, int port, Duration timeout)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = t0 + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) {
                 throw new IllegalStateException("process exited with " + p.exitValue() + "; log:\n" + tail(log));
             }
             try {
-                HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                        + "/health")).timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> r = client.send(
+                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 if (r.statusCode() == 200) {
                     return new ServerProcess(p, port, r.body(), (System.nanoTime() - t0) / 1_000_000);
                 }
@@ -73,10 +79,12 @@ public final class ServerProcess implements AutoCloseable {
      * Starts {@code command} like {@link #start}, but waits only until {@code port} accepts connections: for servers
      * without a {@code /health} route (a CloudEvents function under the Functions Framework invoker).
      */
-    public static ServerProcess startListening(List<String> command, Map<String, String> env, Path log, int port,
-            Duration timeout) throws IOException, InterruptedException {
+    public static ServerProcess startListening(
+            List<String> command, Map<String, String> env, Path log, int port, Duration timeout)
+            throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(env);
         Process p = builder.start();
         long deadline = t0 + timeout.toNanos();
@@ -98,7 +106,8 @@ public final class ServerProcess implements AutoCloseable {
     public HttpResponse<String> post(String path, Map<String, String> headers, byte[] body)
             throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofByteArray(body));
+                .timeout(Duration.ofSeconds(60))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(b::header);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -124,11 +133,13 @@ public final class ServerProcess implements AutoCloseable {
     /** Sends one request with a JSON body (or none when {@code body} is null). */
     public HttpResponse<String> send(String method, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json");
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json");
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        b.method(
+                method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 

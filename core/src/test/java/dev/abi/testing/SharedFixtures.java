@@ -12,8 +12,7 @@ public final class SharedFixtures {
 
     private static final Path ROOT = locate();
 
-    private SharedFixtures() {
-    }
+    private SharedFixtures() {}
 
     /**
      * The fixture at {@code parts} under {@code ../shared}.

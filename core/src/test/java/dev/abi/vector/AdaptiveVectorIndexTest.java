@@ -16,8 +16,8 @@ class AdaptiveVectorIndexTest {
     @Test
     void staysExactBelowTheThresholdAndSwitchesToTheGraphAtIt() {
         float[][] data = HnswIndexTest.clustered(1_000, DIM, 21, false);
-        AdaptiveVectorIndex index = new AdaptiveVectorIndex(new FlatVectorIndex(DIM, Metric.L2), 600,
-                HnswParams.DEFAULTS, Runnable::run);
+        AdaptiveVectorIndex index =
+                new AdaptiveVectorIndex(new FlatVectorIndex(DIM, Metric.L2), 600, HnswParams.DEFAULTS, Runnable::run);
         for (int i = 0; i < 599; i++) {
             index.upsert("v" + i, data[i], Map.of("i", i));
         }
@@ -30,7 +30,8 @@ class AdaptiveVectorIndexTest {
         assertEquals(1_000, index.size());
         // the graph is approximate (and built in parallel, so not the same graph every run): one full build in
         // about seven missed this self-query at top-1, so ask for it among the first five
-        assertTrue(index.search(data[123], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v123")),
+        assertTrue(
+                index.search(data[123], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v123")),
                 "a stored vector finds itself through the graph");
         assertEquals(123, index.get("v123").orElseThrow().attributes().get("i"));
     }

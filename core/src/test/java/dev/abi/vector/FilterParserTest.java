@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class FilterParserTest {
 
-    private static final Map<String, Object> DOC = Map.of("lang", "en", "year", 2024L, "tags", List.of("a", "b"),
-            "draft", false, "score", 0.5);
+    private static final Map<String, Object> DOC =
+            Map.of("lang", "en", "year", 2024L, "tags", List.of("a", "b"), "draft", false, "score", 0.5);
 
     private static boolean matches(Map<String, Object> filter) {
         return FilterParser.parse(filter).matches(DOC);
@@ -45,16 +45,27 @@ class FilterParserTest {
 
     @Test
     void invalidFiltersNameTheField() {
-        InvalidFilterException e = assertThrows(InvalidFilterException.class,
+        InvalidFilterException e = assertThrows(
+                InvalidFilterException.class,
                 () -> FilterParser.parse(Map.of("year", Map.of("$between", List.of(1, 2)))));
         assertEquals("filter.year.$between", e.field());
-        assertEquals("filter.$and", assertThrows(InvalidFilterException.class,
-                () -> FilterParser.parse(Map.of("$and", List.of()))).field());
-        assertEquals("filter.$nor", assertThrows(InvalidFilterException.class,
-                () -> FilterParser.parse(Map.of("$nor", List.of()))).field());
-        assertEquals("filter.lang.$in", assertThrows(InvalidFilterException.class,
-                () -> FilterParser.parse(Map.of("lang", Map.of("$in", "en")))).field());
-        assertEquals("filter.$or[0]", assertThrows(InvalidFilterException.class,
-                () -> FilterParser.parse(Map.of("$or", List.of("x")))).field());
+        assertEquals(
+                "filter.$and",
+                assertThrows(InvalidFilterException.class, () -> FilterParser.parse(Map.of("$and", List.of())))
+                        .field());
+        assertEquals(
+                "filter.$nor",
+                assertThrows(InvalidFilterException.class, () -> FilterParser.parse(Map.of("$nor", List.of())))
+                        .field());
+        assertEquals(
+                "filter.lang.$in",
+                assertThrows(
+                                InvalidFilterException.class,
+                                () -> FilterParser.parse(Map.of("lang", Map.of("$in", "en"))))
+                        .field());
+        assertEquals(
+                "filter.$or[0]",
+                assertThrows(InvalidFilterException.class, () -> FilterParser.parse(Map.of("$or", List.of("x"))))
+                        .field());
     }
 }

@@ -10,9 +10,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 class FlatVectorIndexTest {
 
@@ -49,12 +49,16 @@ class FlatVectorIndexTest {
             float[] query = randomVector(random, dim);
             List<SearchHit> hits = index.search(query, 10, Filter.ALL);
             List<Map.Entry<String, float[]>> expected = new ArrayList<>(all.entrySet());
-            expected.sort(Comparator.comparingDouble((Map.Entry<String, float[]> e) -> reference(metric, query, e.getValue()))
-                    .thenComparing(Map.Entry::getKey));
+            expected.sort(
+                    Comparator.comparingDouble((Map.Entry<String, float[]> e) -> reference(metric, query, e.getValue()))
+                            .thenComparing(Map.Entry::getKey));
             assertEquals(10, hits.size());
             for (int i = 0; i < 10; i++) {
                 assertEquals(expected.get(i).getKey(), hits.get(i).id(), "rank " + i);
-                assertEquals(reference(metric, query, expected.get(i).getValue()), hits.get(i).distance(), 1e-5);
+                assertEquals(
+                        reference(metric, query, expected.get(i).getValue()),
+                        hits.get(i).distance(),
+                        1e-5);
             }
         }
     }
@@ -70,7 +74,11 @@ class FlatVectorIndexTest {
         assertEquals("new", index.get("a").orElseThrow().attributes().get("k"));
         assertTrue(index.delete("a"));
         assertFalse(index.delete("a"));
-        assertEquals(List.of("c", "b"), index.search(new float[] {9, 9}, 5, Filter.ALL).stream().map(SearchHit::id).toList());
+        assertEquals(
+                List.of("c", "b"),
+                index.search(new float[] {9, 9}, 5, Filter.ALL).stream()
+                        .map(SearchHit::id)
+                        .toList());
         assertEquals(0f, index.get("c").orElseThrow().values()[0] - 9f);
     }
 
@@ -80,7 +88,11 @@ class FlatVectorIndexTest {
         for (String id : new String[] {"d", "b", "a", "c"}) {
             index.upsert(id, new float[] {1, 1}, Map.of());
         }
-        assertEquals(List.of("a", "b", "c"), index.search(new float[] {1, 0}, 3, Filter.ALL).stream().map(SearchHit::id).toList());
+        assertEquals(
+                List.of("a", "b", "c"),
+                index.search(new float[] {1, 0}, 3, Filter.ALL).stream()
+                        .map(SearchHit::id)
+                        .toList());
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
 
 class HnswIndexTest {
 
@@ -75,12 +75,13 @@ class HnswIndexTest {
     void recallAtTenIsAtLeast95PercentOn20kForEachEncodingAndMetric(VectorEncoding encoding, Metric metric) {
         float[][] base = clustered(20_000, DIM, 17, metric == Metric.DOT);
         float[][] queries = clustered(100, DIM, 18, metric == Metric.DOT);
-        HnswIndex index = new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(encoding),
-                VectorOpsProvider.get(), 1024);
+        HnswIndex index =
+                new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(encoding), VectorOpsProvider.get(), 1024);
         index.upsertAll(stored(base));
         assertEquals(encoding, index.encoding());
         boolean trained = switch (encoding) {
-            case FLOAT32 -> index.quantizer().isEmpty() && index.productQuantizer().isEmpty();
+            case FLOAT32 ->
+                index.quantizer().isEmpty() && index.productQuantizer().isEmpty();
             case INT8 -> index.quantizer().isPresent();
             case PQ -> index.productQuantizer().isPresent();
         };
@@ -147,7 +148,8 @@ class HnswIndexTest {
         }
         // Codes approximate the vectors: the table distance stays close to the true one on average.
         assertTrue(quantizationError / 50 < 0.35 * (spread / 50), "mean |error| " + quantizationError / 50);
-        assertEquals("product quantization needs at least 256 training vectors, got 100",
+        assertEquals(
+                "product quantization needs at least 256 training vectors, got 100",
                 assertThrows(IllegalArgumentException.class, () -> ProductQuantizer.train(data, 100, dim, 4, 1))
                         .getMessage());
     }
@@ -199,14 +201,22 @@ class HnswIndexTest {
         HnswIndex index = new HnswIndex(DIM, Metric.L2);
         FlatVectorIndex exact = new FlatVectorIndex(DIM, Metric.L2);
         for (int i = 0; i < base.length; i++) {
-            Map<String, Object> attrs = Map.of("color", List.of("red", "green", "blue").get(random.nextInt(3)),
-                    "size", random.nextInt(100), "rare", random.nextInt(200) == 0);
+            Map<String, Object> attrs = Map.of(
+                    "color",
+                    List.of("red", "green", "blue").get(random.nextInt(3)),
+                    "size",
+                    random.nextInt(100),
+                    "rare",
+                    random.nextInt(200) == 0);
             index.upsert("v" + i, base[i], attrs);
             exact.upsert("v" + i, base[i], attrs);
         }
         for (int trial = 0; trial < 60; trial++) {
             Object json = switch (trial % 4) {
-                case 0 -> Map.of("color", Map.of("$eq", List.of("red", "green", "blue").get(random.nextInt(3))));
+                case 0 ->
+                    Map.of(
+                            "color",
+                            Map.of("$eq", List.of("red", "green", "blue").get(random.nextInt(3))));
                 case 1 -> Map.of("size", Map.of("$lt", random.nextInt(100)));
                 case 2 -> Map.of("color", Map.of("$in", List.of("red", "blue")), "size", Map.of("$gte", 50));
                 default -> Map.of("rare", Map.of("$eq", true));
@@ -216,7 +226,8 @@ class HnswIndexTest {
             List<SearchHit> got = index.search(q, 10, filter, 400);
             List<SearchHit> want = exact.search(q, 10, filter);
             for (SearchHit h : got) {
-                assertTrue(filter.matches(index.get(h.id()).orElseThrow().attributes()),
+                assertTrue(
+                        filter.matches(index.get(h.id()).orElseThrow().attributes()),
                         "returned " + h.id() + " outside filter " + json);
             }
             assertEquals(ids(want), ids(got), "filter " + json);
@@ -354,26 +365,39 @@ class HnswIndexTest {
         assertFalse(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)));
         index.connectUnreachable();
         assertEquals(0, index.unreachable());
-        assertTrue(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)),
+        assertTrue(
+                index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)),
                 "linked back, it finds itself");
     }
 
     @Test
     void badParametersGetClearErrors() {
-        assertEquals("m must be between 2 and 512, got 1",
-                assertThrows(IllegalArgumentException.class, () -> new HnswParams(1, 100, 10, 0.25)).getMessage());
-        assertEquals("ef must be >= 1, got 0",
-                assertThrows(IllegalArgumentException.class, () -> new HnswParams(16, 100, 0, 0.25)).getMessage());
+        assertEquals(
+                "m must be between 2 and 512, got 1",
+                assertThrows(IllegalArgumentException.class, () -> new HnswParams(1, 100, 10, 0.25))
+                        .getMessage());
+        assertEquals(
+                "ef must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> new HnswParams(16, 100, 0, 0.25))
+                        .getMessage());
         HnswIndex index = new HnswIndex(3, Metric.L2);
         index.upsert("a", new float[] {1, 2, 3}, Map.of());
-        assertEquals("vector 'b' has 2 dimensions; index has 3", assertThrows(IllegalArgumentException.class,
-                () -> index.upsert("b", new float[] {1, 2}, Map.of())).getMessage());
-        assertEquals("query has 4 dimensions; index has 3", assertThrows(IllegalArgumentException.class,
-                () -> index.search(new float[4], 1, Filter.ALL)).getMessage());
-        assertEquals("ef must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
-                () -> index.search(new float[3], 1, Filter.ALL, 0)).getMessage());
-        assertEquals("topK must be >= 1, got 0", assertThrows(IllegalArgumentException.class,
-                () -> index.search(new float[3], 0, Filter.ALL)).getMessage());
+        assertEquals(
+                "vector 'b' has 2 dimensions; index has 3",
+                assertThrows(IllegalArgumentException.class, () -> index.upsert("b", new float[] {1, 2}, Map.of()))
+                        .getMessage());
+        assertEquals(
+                "query has 4 dimensions; index has 3",
+                assertThrows(IllegalArgumentException.class, () -> index.search(new float[4], 1, Filter.ALL))
+                        .getMessage());
+        assertEquals(
+                "ef must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 1, Filter.ALL, 0))
+                        .getMessage());
+        assertEquals(
+                "topK must be >= 1, got 0",
+                assertThrows(IllegalArgumentException.class, () -> index.search(new float[3], 0, Filter.ALL))
+                        .getMessage());
     }
 
     private static List<String> ids(List<SearchHit> hits) {
@@ -412,7 +436,8 @@ class HnswIndexTest {
         assertEquals(1, index.get("during").orElseThrow().attributes().get("k"));
         assertTrue(index.get("v5998").isEmpty(), "the delete made during the rebuild holds");
         assertArrayEquals(base.get(0).values(), index.get("v5997").orElseThrow().values());
-        assertTrue(index.search(base.get(5999).values(), 2, Filter.ALL).stream().anyMatch(h -> h.id().equals("during")),
+        assertTrue(
+                index.search(base.get(5999).values(), 2, Filter.ALL).stream().anyMatch(h -> h.id().equals("during")),
                 "the vector upserted during the rebuild is searchable in the new graph");
     }
 }

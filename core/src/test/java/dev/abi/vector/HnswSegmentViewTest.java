@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,6 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import java.util.HashMap;
 
 class HnswSegmentViewTest {
 
@@ -24,8 +24,8 @@ class HnswSegmentViewTest {
 
     private static HnswIndex built(VectorEncoding encoding, Metric metric) {
         float[][] data = HnswIndexTest.clustered(N, DIM, 41, false);
-        HnswIndex index = new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(encoding),
-                VectorOpsProvider.get(), 64);
+        HnswIndex index =
+                new HnswIndex(DIM, metric, HnswParams.DEFAULTS.withEncoding(encoding), VectorOpsProvider.get(), 64);
         List<StoredVector> batch = new ArrayList<>();
         for (int i = 0; i < data.length; i++) {
             batch.add(new StoredVector("v" + i, data[i], Map.of("i", i, "tag", i % 10 == 0 ? "rare" : "common")));
@@ -64,15 +64,21 @@ class HnswSegmentViewTest {
                 same += ids(inPlace).stream().filter(ids(onHeap)::contains).count();
                 found += ids(inPlace).stream().filter(truth::contains).count();
                 for (SearchHit h : inPlace) {
-                    assertFalse(Integer.parseInt(h.id().substring(1)) % 7 == 0
-                            && Integer.parseInt(h.id().substring(1)) < 1400, "deleted " + h.id() + " returned");
+                    assertFalse(
+                            Integer.parseInt(h.id().substring(1)) % 7 == 0
+                                    && Integer.parseInt(h.id().substring(1)) < 1400,
+                            "deleted " + h.id() + " returned");
                     float expected = distances.get(h.id());
-                    assertEquals(expected, h.distance(), 1e-3f * Math.max(1f, Math.abs(expected)),
+                    assertEquals(
+                            expected,
+                            h.distance(),
+                            1e-3f * Math.max(1f, Math.abs(expected)),
                             "distances are exact (" + metric + ", " + encoding + ")");
                 }
             }
-            assertTrue(same >= queries.length * 10 * 0.95, metric + " " + encoding + ": in place and on heap agree on "
-                    + same + " of " + queries.length * 10);
+            assertTrue(
+                    same >= queries.length * 10 * 0.95,
+                    metric + " " + encoding + ": in place and on heap agree on " + same + " of " + queries.length * 10);
             assertTrue(found >= queries.length * 10 * 0.95, metric + " " + encoding + ": recall " + found);
         }
     }
@@ -125,7 +131,8 @@ class HnswSegmentViewTest {
         int[] visited = {0};
         layered.forEach(v -> visited[0]++);
         assertEquals(model.size(), visited[0]);
-        assertEquals(model.get("v4").map(StoredVector::attributes), layered.get("v4").map(StoredVector::attributes));
+        assertEquals(
+                model.get("v4").map(StoredVector::attributes), layered.get("v4").map(StoredVector::attributes));
         assertTrue(layered.get("v7").isEmpty());
         int found = 0;
         float[][] queries = HnswIndexTest.clustered(40, DIM, 45, false);
@@ -155,10 +162,13 @@ class HnswSegmentViewTest {
         for (int i = 0; i < links; i++) {
             le.putInt(linkColumn + 4 * i, count + 5);
         }
-        assertThrows(CorruptSegmentException.class, () -> HnswSegmentView.open("seg/x", segment, true),
+        assertThrows(
+                CorruptSegmentException.class,
+                () -> HnswSegmentView.open("seg/x", segment, true),
                 "the checksum catches it when verified");
         HnswSegmentView unverified = HnswSegmentView.open("seg/x", segment, false);
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+        CorruptSegmentException e = assertThrows(
+                CorruptSegmentException.class,
                 () -> unverified.search(new float[DIM], 5, Filter.ALL, n -> false, 0, 32));
         assertEquals("seg/x", e.segment());
     }

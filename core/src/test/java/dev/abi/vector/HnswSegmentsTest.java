@@ -5,19 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class HnswSegmentsTest {
 
@@ -25,8 +25,8 @@ class HnswSegmentsTest {
 
     private static HnswIndex built(VectorEncoding encoding) {
         float[][] data = HnswIndexTest.clustered(5_000, DIM, 31, false);
-        HnswIndex index = new HnswIndex(DIM, Metric.COSINE, HnswParams.DEFAULTS.withEncoding(encoding),
-                VectorOpsProvider.get(), 64);
+        HnswIndex index = new HnswIndex(
+                DIM, Metric.COSINE, HnswParams.DEFAULTS.withEncoding(encoding), VectorOpsProvider.get(), 64);
         List<StoredVector> batch = new ArrayList<>();
         for (int i = 0; i < data.length; i++) {
             batch.add(new StoredVector("v" + i, data[i], Map.of("i", i, "tag", i % 2 == 0 ? "even" : "odd")));
@@ -79,8 +79,8 @@ class HnswSegmentsTest {
                 damaged[at] ^= (byte) (1 << random.nextInt(8));
             }
             byte[] input = damaged;
-            CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
-                    () -> HnswSegments.read("ns/docs/seg/7", input));
+            CorruptSegmentException e =
+                    assertThrows(CorruptSegmentException.class, () -> HnswSegments.read("ns/docs/seg/7", input));
             assertEquals("ns/docs/seg/7", e.segment());
             assertTrue(e.getMessage().startsWith("segment ns/docs/seg/7: "), e.getMessage());
         }
@@ -94,8 +94,7 @@ class HnswSegmentsTest {
         Files.write(file, segment);
         HnswIndex mapped;
         try (var channel = FileChannel.open(file)) {
-            mapped = HnswSegments.read(file.toString(), channel.map(FileChannel.MapMode.READ_ONLY,
-                    0, channel.size()));
+            mapped = HnswSegments.read(file.toString(), channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size()));
         }
         assertArrayEquals(segment, HnswSegments.write(mapped));
         float[] q = HnswIndexTest.clustered(1, DIM, 33, false)[0];
@@ -109,8 +108,8 @@ class HnswSegmentsTest {
         for (int hostile : new int[] {Integer.MAX_VALUE, 1 << 30, -1}) {
             byte[] damaged = segment.clone();
             ByteBuffer.wrap(damaged).order(ByteOrder.LITTLE_ENDIAN).putInt(countAt, hostile);
-            CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
-                    () -> HnswSegments.read("ns/docs/seg/9", damaged));
+            CorruptSegmentException e =
+                    assertThrows(CorruptSegmentException.class, () -> HnswSegments.read("ns/docs/seg/9", damaged));
             assertTrue(e.getMessage().contains("header"), e.getMessage());
         }
     }

@@ -27,7 +27,8 @@ class StoredKernelTest {
                     data[i] = (float) random.nextGaussian();
                 }
                 int base = 3; // not a multiple of 4: loads must not assume aligned floats
-                ByteBuffer bytes = ByteBuffer.allocate(base + 4 * data.length + 5).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer bytes =
+                        ByteBuffer.allocate(base + 4 * data.length + 5).order(ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < data.length; i++) {
                     bytes.putFloat(base + 4 * i, data[i]);
                 }
@@ -35,10 +36,26 @@ class StoredKernelTest {
                 int[] order = {2, 0, 3, 1};
                 float[] dots = new float[5];
                 float[] l2 = new float[5];
-                ops.dot4Stored(q, stored, base + 4 * dim * order[0], base + 4 * dim * order[1],
-                        base + 4 * dim * order[2], base + 4 * dim * order[3], dim, dots, 1);
-                ops.squaredDistance4Stored(q, stored, base + 4 * dim * order[0], base + 4 * dim * order[1],
-                        base + 4 * dim * order[2], base + 4 * dim * order[3], dim, l2, 1);
+                ops.dot4Stored(
+                        q,
+                        stored,
+                        base + 4 * dim * order[0],
+                        base + 4 * dim * order[1],
+                        base + 4 * dim * order[2],
+                        base + 4 * dim * order[3],
+                        dim,
+                        dots,
+                        1);
+                ops.squaredDistance4Stored(
+                        q,
+                        stored,
+                        base + 4 * dim * order[0],
+                        base + 4 * dim * order[1],
+                        base + 4 * dim * order[2],
+                        base + 4 * dim * order[3],
+                        dim,
+                        l2,
+                        1);
                 for (int k = 0; k < 4; k++) {
                     int v = order[k];
                     float dot = ops.dot(q, 0, data, v * dim, dim);

@@ -34,11 +34,14 @@ public final class ListenHostInterceptor implements ConfigSourceInterceptor {
         }
         ConfigValue abiHost = context.proceed(ABI_HOST);
         ConfigValue auth = context.proceed(AUTH);
-        String host = resolve(isSet(abiHost) ? abiHost.getValue() : null,
-                auth != null && Boolean.parseBoolean(auth.getValue()));
-        ConfigValue.ConfigValueBuilder chosen = value == null ? ConfigValue.builder().withName(name) : value.from();
-        return chosen.withValue(host).withConfigSourceName(ListenHostInterceptor.class.getSimpleName())
-                .withConfigSourceOrdinal(Integer.MIN_VALUE).build();
+        String host = resolve(
+                isSet(abiHost) ? abiHost.getValue() : null, auth != null && Boolean.parseBoolean(auth.getValue()));
+        ConfigValue.ConfigValueBuilder chosen =
+                value == null ? ConfigValue.builder().withName(name) : value.from();
+        return chosen.withValue(host)
+                .withConfigSourceName(ListenHostInterceptor.class.getSimpleName())
+                .withConfigSourceOrdinal(Integer.MIN_VALUE)
+                .build();
     }
 
     /**

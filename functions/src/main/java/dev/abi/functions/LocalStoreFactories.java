@@ -9,9 +9,9 @@ import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import org.jboss.logging.Logger;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /** The embedded kinds: {@code local} (files under {@code abi.data-dir}) and {@code memory}. */
 @ApplicationScoped
@@ -35,8 +35,9 @@ public class LocalStoreFactories {
                 LocalDiskObjectStore store = new LocalDiskObjectStore(Path.of(config.dataDir()));
                 int orphans = store.collectOrphanTemporaryFiles(ORPHAN_AGE, Clock.systemUTC());
                 if (orphans > 0) {
-                    LOG.infof("deleted %d temporary files that writers killed mid-write left in %s", orphans,
-                            config.dataDir());
+                    LOG.infof(
+                            "deleted %d temporary files that writers killed mid-write left in %s",
+                            orphans, config.dataDir());
                 }
                 return store;
             }

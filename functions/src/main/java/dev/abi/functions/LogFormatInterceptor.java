@@ -22,15 +22,18 @@ public final class LogFormatInterceptor implements ConfigSourceInterceptor {
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        if (!JSON_ENABLED.equals(name) || (value != null && value.getValue() != null
-                && value.getConfigSourceOrdinal() > 0)) {
+        if (!JSON_ENABLED.equals(name)
+                || (value != null && value.getValue() != null && value.getConfigSourceOrdinal() > 0)) {
             return value;
         }
         ConfigValue format = context.proceed(FORMAT);
         String json = Boolean.toString(isJson(format == null ? null : format.getValue()));
-        ConfigValue.ConfigValueBuilder chosen = value == null ? ConfigValue.builder().withName(name) : value.from();
-        return chosen.withValue(json).withConfigSourceName(LogFormatInterceptor.class.getSimpleName())
-                .withConfigSourceOrdinal(Integer.MIN_VALUE).build();
+        ConfigValue.ConfigValueBuilder chosen =
+                value == null ? ConfigValue.builder().withName(name) : value.from();
+        return chosen.withValue(json)
+                .withConfigSourceName(LogFormatInterceptor.class.getSimpleName())
+                .withConfigSourceOrdinal(Integer.MIN_VALUE)
+                .build();
     }
 
     /**

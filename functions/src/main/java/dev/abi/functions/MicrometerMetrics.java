@@ -30,8 +30,12 @@ public final class MicrometerMetrics implements Metrics {
 
     @Override
     public void record(String name, Duration duration, String... tags) {
-        Timer.builder(name).tags(tags).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(30))
-                .register(registry).record(duration);
+        Timer.builder(name)
+                .tags(tags)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(registry)
+                .record(duration);
     }
 }

@@ -21,8 +21,8 @@ final class OtelTracing implements Tracing {
     @Override
     public Tracing.Span start(String name, String... attributes) {
         if (attributes.length % 2 != 0) {
-            throw new IllegalArgumentException("attributes come in key/value pairs; got " + attributes.length
-                    + " strings for span " + name);
+            throw new IllegalArgumentException(
+                    "attributes come in key/value pairs; got " + attributes.length + " strings for span " + name);
         }
         SpanBuilder builder = tracer.spanBuilder(name);
         for (int i = 0; i < attributes.length; i += 2) {

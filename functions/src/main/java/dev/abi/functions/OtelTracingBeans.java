@@ -18,8 +18,9 @@ public class OtelTracingBeans {
 
     @Produces
     @Singleton
-    Tracing tracing(OpenTelemetry openTelemetry,
-                    @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean disabled) {
+    Tracing tracing(
+            OpenTelemetry openTelemetry,
+            @ConfigProperty(name = "quarkus.otel.sdk.disabled", defaultValue = "false") boolean disabled) {
         // disabled, Quarkus still hands out a minimal SDK whose spans go nowhere: ours are not even opened
         return disabled ? Tracing.NOOP : new OtelTracing(openTelemetry.getTracer("dev.abi"));
     }

@@ -28,8 +28,7 @@ public class Priming {
     private static final Logger LOG = Logger.getLogger(Priming.class);
 
     /** What one priming run touched. */
-    public record Report(int requests, List<String> namespaces, String model, long millis) {
-    }
+    public record Report(int requests, List<String> namespaces, String model, long millis) {}
 
     @Inject
     Gateway gateway;
@@ -64,8 +63,12 @@ public class Priming {
         try {
             for (int i = 0; i < 3; i++) {
                 gateway.handle(new HttpRequest("GET", "/health", Map.of(), Map.of(), new byte[0]));
-                gateway.handle(new HttpRequest("POST", "/v1/namespaces/-/query", Map.of(),
-                        Map.of("content-type", "application/json"), "{\"vector\":\"bad\"}".getBytes()));
+                gateway.handle(new HttpRequest(
+                        "POST",
+                        "/v1/namespaces/-/query",
+                        Map.of(),
+                        Map.of("content-type", "application/json"),
+                        "{\"vector\":\"bad\"}".getBytes()));
                 requests += 2;
             }
             for (NamespaceInfo ns : namespaces.list()) {
@@ -86,8 +89,9 @@ public class Priming {
             LOG.warnf(e, "priming stopped early");
         }
         Report report = new Report(requests, opened, model, (System.nanoTime() - start) / 1_000_000);
-        LOG.infof("primed in %d ms: %d gateway requests, namespaces %s, model %s", report.millis(), report.requests(),
-                report.namespaces(), report.model());
+        LOG.infof(
+                "primed in %d ms: %d gateway requests, namespaces %s, model %s",
+                report.millis(), report.requests(), report.namespaces(), report.model());
         return report;
     }
 }

@@ -23,8 +23,8 @@ public class SelectedStore {
             }
         }
         if (chosen == null) {
-            throw new IllegalStateException("abi.store.kind=" + kind + " is not available in this package; available: "
-                    + available);
+            throw new IllegalStateException(
+                    "abi.store.kind=" + kind + " is not available in this package; available: " + available);
         }
         this.factory = chosen;
     }

@@ -42,8 +42,8 @@ final class StoreHealthCheck implements HealthCheck {
             store.get("health/probe");
         } catch (RuntimeException e) {
             LOG.warnf(e, "health check: the object store (%s) failed", store.describe());
-            throw new IllegalStateException(label + " store unreachable (" + e.getClass().getSimpleName()
-                    + "); see the server log");
+            throw new IllegalStateException(
+                    label + " store unreachable (" + e.getClass().getSimpleName() + "); see the server log");
         }
         return "up (" + label + ")";
     }

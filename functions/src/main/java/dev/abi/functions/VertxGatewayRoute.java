@@ -6,6 +6,8 @@ import dev.abi.gateway.HttpRequest;
 import dev.abi.gateway.HttpResponse;
 import dev.abi.gateway.PayloadTooLargeException;
 import dev.abi.gateway.ProblemMapper;
+import dev.abi.telemetry.RequestContext;
+import dev.abi.telemetry.RequestIds;
 import io.netty.handler.codec.http.multipart.HttpPostRequestDecoder;
 import io.quarkus.arc.properties.IfBuildProperty;
 import io.vertx.core.buffer.Buffer;
@@ -15,8 +17,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import dev.abi.telemetry.RequestContext;
-import dev.abi.telemetry.RequestIds;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -43,8 +43,11 @@ public class VertxGatewayRoute {
             // (order -2), which would answer a bare 413 and reset the connection of a client still sending.
             router.route(path).order(-3).handler(ctx -> {
                 String length = ctx.request().getHeader("Content-Length");
-                if (length != null && !length.isEmpty() && length.length() < 19
-                        && length.chars().allMatch(Character::isDigit) && Long.parseLong(length) > limit) {
+                if (length != null
+                        && !length.isEmpty()
+                        && length.length() < 19
+                        && length.chars().allMatch(Character::isDigit)
+                        && Long.parseLong(length) > limit) {
                     ctx.fail(413);
                 } else {
                     ctx.next();
@@ -69,15 +72,16 @@ public class VertxGatewayRoute {
         if (clientGone(ctx).isCancelled() || ctx.failure() instanceof HttpClosedException) {
             return; // the client left mid-request (an idle timeout, say): nobody to answer or log
         }
-        Throwable failure = ctx.statusCode() == 413
-                || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
-                ? new PayloadTooLargeException(-1, limit) : failureOf(ctx);
+        Throwable failure =
+                ctx.statusCode() == 413 || ctx.failure() instanceof HttpPostRequestDecoder.TooLongFormFieldException
+                        ? new PayloadTooLargeException(-1, limit)
+                        : failureOf(ctx);
         // refused before the gateway saw it: the request still gets its id, in the header, the body and the log
-        String requestId = RequestIds.resolve(ctx.request().getHeader("X-Request-Id"), null,
-                ctx.request().getHeader("traceparent"));
+        String requestId = RequestIds.resolve(
+                ctx.request().getHeader("X-Request-Id"), null, ctx.request().getHeader("traceparent"));
         HttpResponse problem;
         try (RequestContext.Scope inCore = RequestContext.enter(requestId);
-             RequestContext.Scope inMdc = CoreBeans.MDC_REQUEST_ID.bind(requestId)) {
+                RequestContext.Scope inMdc = CoreBeans.MDC_REQUEST_ID.bind(requestId)) {
             problem = ProblemMapper.toResponse(failure);
         }
         Map<String, String> headers = new LinkedHashMap<>(problem.headers());
@@ -117,8 +121,13 @@ public class VertxGatewayRoute {
         Map<String, String> headers = new HashMap<>();
         ctx.request().headers().forEach(e -> headers.merge(e.getKey(), e.getValue(), (a, b) -> a + "," + b));
         Buffer body = ctx.body().buffer();
-        return new HttpRequest(ctx.request().method().name(), ctx.request().path(), query, headers,
-                body == null ? new byte[0] : body.getBytes(), clientGone(ctx));
+        return new HttpRequest(
+                ctx.request().method().name(),
+                ctx.request().path(),
+                query,
+                headers,
+                body == null ? new byte[0] : body.getBytes(),
+                clientGone(ctx));
     }
 
     private static void write(RoutingContext ctx, HttpResponse response) {

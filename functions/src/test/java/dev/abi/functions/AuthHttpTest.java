@@ -14,12 +14,12 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import org.eclipse.microprofile.config.ConfigProvider;
 import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
-import java.util.List;
 
 /**
  * The local server with authentication, a rate limit, security headers and CORS configured through
@@ -36,15 +36,19 @@ class AuthHttpTest {
     public static class AuthOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.ofEntries(Map.entry("abi.auth.enabled", "true"), Map.entry("abi.auth.bootstrap-key", BOOT),
+            return Map.ofEntries(
+                    Map.entry("abi.auth.enabled", "true"),
+                    Map.entry("abi.auth.bootstrap-key", BOOT),
                     Map.entry("abi.auth.jwt.hs256-secret", SECRET),
                     Map.entry("abi.auth.jwt.issuer", "https://issuer.test"),
                     // a token bucket of 3 a day: the 4th call is refused unless 8 hours pass between the calls (a
                     // fixed window on the real clock would reset at a boundary between them)
                     Map.entry("abi.rate-limits.list.algorithm", "token-bucket"),
-                    Map.entry("abi.rate-limits.list.limit", "3"), Map.entry("abi.rate-limits.list.window", "24H"),
+                    Map.entry("abi.rate-limits.list.limit", "3"),
+                    Map.entry("abi.rate-limits.list.window", "24H"),
                     Map.entry("abi.rate-limits.list.routes", "GET /v1/namespaces"),
-                    Map.entry("abi.security-headers", "true"), Map.entry("abi.cors-origins", "https://app.test"),
+                    Map.entry("abi.security-headers", "true"),
+                    Map.entry("abi.cors-origins", "https://app.test"),
                     Map.entry("abi.data-dir", "target/auth-test-data"));
         }
     }
@@ -54,8 +58,8 @@ class AuthHttpTest {
         String body = "{\"bucket\":\"b\",\"key\":\"docs/a.md\"}";
         assertEquals(401, send("POST", "/indexObject", body, null).statusCode());
         assertEquals(401, send("POST", "/removeObject", body, null).statusCode());
-        HttpResponse<String> traversal = send("POST", "/indexObject",
-                "{\"bucket\":\"../../../../../..\",\"key\":\"tmp/x/creds.txt\"}", BOOT);
+        HttpResponse<String> traversal =
+                send("POST", "/indexObject", "{\"bucket\":\"../../../../../..\",\"key\":\"tmp/x/creds.txt\"}", BOOT);
         assertEquals(400, traversal.statusCode(), traversal.body());
         assertTrue(traversal.body().contains("\"field\":\"bucket\""), traversal.body());
     }
@@ -64,9 +68,11 @@ class AuthHttpTest {
     URI base;
 
     private HttpResponse<String> send(String method, String path, String body, String bearer) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
+                .header("Content-Type", "application/json")
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (bearer != null) {
             b.header("Authorization", "Bearer " + bearer);
         }
@@ -80,7 +86,8 @@ class AuthHttpTest {
         String body = b64.encodeToString(json.writeValueAsBytes(claims));
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return head + "." + body + "." + b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.UTF_8)));
+        return head + "." + body + "."
+                + b64.encodeToString(mac.doFinal((head + "." + body).getBytes(StandardCharsets.UTF_8)));
     }
 
     @Test
@@ -93,19 +100,23 @@ class AuthHttpTest {
         HttpResponse<String> anonymous = send("GET", "v1/namespaces", null, null);
         assertEquals(401, anonymous.statusCode(), anonymous.body());
         assertTrue(anonymous.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
-        assertEquals("nosniff", anonymous.headers().firstValue("X-Content-Type-Options").orElse(""));
+        assertEquals(
+                "nosniff",
+                anonymous.headers().firstValue("X-Content-Type-Options").orElse(""));
 
-        HttpResponse<String> created = send("POST", "v1/admin/keys",
-                "{\"name\":\"writer\",\"grants\":[\"write:authns\"]}", BOOT);
+        HttpResponse<String> created =
+                send("POST", "v1/admin/keys", "{\"name\":\"writer\",\"grants\":[\"write:authns\"]}", BOOT);
         assertEquals(201, created.statusCode(), created.body());
         String key = new ObjectMapper().readTree(created.body()).get("key").asText();
-        assertEquals(200, send("POST", "v1/namespaces/authns/vectors",
-                "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", key).statusCode());
+        assertEquals(
+                200,
+                send("POST", "v1/namespaces/authns/vectors", "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}", key)
+                        .statusCode());
         assertEquals(403, send("DELETE", "v1/namespaces/authns", null, key).statusCode(), "write is not admin");
 
         long now = System.currentTimeMillis() / 1000;
-        String jwt = hs256(Map.of("sub", "reader", "iss", "https://issuer.test", "exp", now + 300,
-                "roles", List.of("read:authns")));
+        String jwt = hs256(Map.of(
+                "sub", "reader", "iss", "https://issuer.test", "exp", now + 300, "roles", List.of("read:authns")));
         HttpResponse<String> query = send("POST", "v1/namespaces/authns/query", "{\"vector\":[1,0]}", jwt);
         assertEquals(200, query.statusCode(), query.body());
 
@@ -117,9 +128,13 @@ class AuthHttpTest {
         assertTrue(limited.headers().firstValue("Retry-After").isPresent());
 
         HttpRequest preflight = HttpRequest.newBuilder(base.resolve("v1/namespaces/authns/query"))
-                .method("OPTIONS", HttpRequest.BodyPublishers.noBody()).header("Origin", "https://app.test")
-                .header("Access-Control-Request-Method", "POST").build();
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", "https://app.test")
+                .header("Access-Control-Request-Method", "POST")
+                .build();
         HttpResponse<String> cors = HttpClient.newHttpClient().send(preflight, HttpResponse.BodyHandlers.ofString());
-        assertEquals("https://app.test", cors.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(
+                "https://app.test",
+                cors.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
     }
 }

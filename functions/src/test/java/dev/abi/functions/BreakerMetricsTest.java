@@ -17,13 +17,23 @@ class BreakerMetricsTest {
     void openingAndClosingAreCountedByBreakerAndState() {
         InMemoryMetrics metrics = new InMemoryMetrics();
         MutableClock clock = new MutableClock(0);
-        CircuitBreaker breaker = new CircuitBreaker("object-store", CircuitBreaker.Config.builder().windowSize(2)
-                .minimumCalls(2).openDuration(Duration.ofSeconds(10)).halfOpenCalls(1).build(), clock, e -> true,
+        CircuitBreaker breaker = new CircuitBreaker(
+                "object-store",
+                CircuitBreaker.Config.builder()
+                        .windowSize(2)
+                        .minimumCalls(2)
+                        .openDuration(Duration.ofSeconds(10))
+                        .halfOpenCalls(1)
+                        .build(),
+                clock,
+                e -> true,
                 CoreBeans.breakerListener(metrics));
         for (int i = 0; i < 2; i++) {
-            assertThrows(IllegalStateException.class, () -> breaker.call(() -> {
-                throw new IllegalStateException("down");
-            }));
+            assertThrows(
+                    IllegalStateException.class,
+                    () -> breaker.call(() -> {
+                        throw new IllegalStateException("down");
+                    }));
         }
         assertThrows(CircuitOpenException.class, () -> breaker.call(() -> "refused"));
         clock.advance(Duration.ofSeconds(11));

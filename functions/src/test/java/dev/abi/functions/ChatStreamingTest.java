@@ -1,11 +1,11 @@
 package dev.abi.functions;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.testing.SharedFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -17,9 +17,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import java.util.stream.Stream;
 
 /**
  * {@code /v1/chat/completions} with {@code "stream":true} on the local server: the reply is a chunked
@@ -36,17 +36,23 @@ class ChatStreamingTest {
 
     @Test
     void chatStreamsServerSentEvents() throws Exception {
-        Assumptions.assumeTrue(Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
         String body = "{\"model\":\"stories260K-f32\",\"stream\":true,\"max_tokens\":24,\"temperature\":0,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}";
-        HttpResponse<Stream<String>> r = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(chat).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(chat)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         assertTrue(r.headers().firstValue("content-type").orElse("").startsWith("text/event-stream"));
         assertTrue(r.headers().firstValue("content-length").isEmpty(), "chunked, not buffered");
-        List<String> data = r.body().filter(l -> l.startsWith("data: ")).map(l -> l.substring(6))
+        List<String> data = r.body()
+                .filter(l -> l.startsWith("data: "))
+                .map(l -> l.substring(6))
                 .collect(Collectors.toCollection(ArrayList::new));
         assertEquals("[DONE]", data.get(data.size() - 1));
         ObjectMapper json = new ObjectMapper();

@@ -3,7 +3,6 @@ package dev.abi.functions;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.abi.testing.WordEmbedder;
 import dev.abi.documents.Chunker;
 import dev.abi.documents.DocumentIndex;
 import dev.abi.gateway.Gateway;
@@ -11,6 +10,7 @@ import dev.abi.gateway.Limits;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
+import dev.abi.testing.WordEmbedder;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpClosedException;
@@ -55,27 +55,33 @@ class ClientGoneCancellationTest {
     @BeforeEach
     void start() throws Exception {
         namespaces = new NamespaceService(new NamespaceStore(new InMemoryObjectStore()));
-        DocumentIndex documents = new DocumentIndex(namespaces, name -> embedder, "words", new Chunker.Options(16, 2),
-                DocumentIndex.Limits.defaults());
+        DocumentIndex documents = new DocumentIndex(
+                namespaces, name -> embedder, "words", new Chunker.Options(16, 2), DocumentIndex.Limits.defaults());
         Gateway gateway = new Gateway(namespaces, Limits.defaults(), List.of(), null, null, documents);
         // one worker: a request queued behind the cancelled one runs only once the cancelled one has ended
         vertx = Vertx.vertx(new VertxOptions().setWorkerPoolSize(1));
         Router router = Router.router(vertx);
-        router.route(PATH).handler(ctx -> {
-            ctx.addEndHandler(ended -> {
-                if (ended.failed()) {
-                    serverSawClose.countDown();
-                }
-            });
-            ctx.next();
-        }).failureHandler(ctx -> {
-            failure.set(ctx.failure());
-            ctx.next(); // runs the front door's failure handler, synchronously
-            failureHandled.countDown();
-        });
+        router.route(PATH)
+                .handler(ctx -> {
+                    ctx.addEndHandler(ended -> {
+                        if (ended.failed()) {
+                            serverSawClose.countDown();
+                        }
+                    });
+                    ctx.next();
+                })
+                .failureHandler(ctx -> {
+                    failure.set(ctx.failure());
+                    ctx.next(); // runs the front door's failure handler, synchronously
+                    failureHandled.countDown();
+                });
         new VertxGatewayRoute().register(router, gateway);
-        server = vertx.createHttpServer().requestHandler(router).listen(0, "127.0.0.1")
-                .toCompletionStage().toCompletableFuture().get(1, TimeUnit.MINUTES);
+        server = vertx.createHttpServer()
+                .requestHandler(router)
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(1, TimeUnit.MINUTES);
     }
 
     @AfterEach
@@ -88,14 +94,19 @@ class ClientGoneCancellationTest {
     void aClientThatLeavesStopsTheEmbeddingAfterTheCurrentBatch() throws Exception {
         StringBuilder body = new StringBuilder("{\"documents\":[");
         for (int i = 0; i < 100; i++) { // one chunk each: four batches of at most 32
-            body.append(i == 0 ? "" : ",").append("{\"id\":\"d").append(i).append("\",\"text\":\"five words in doc ")
-                    .append(i).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"d")
+                    .append(i)
+                    .append("\",\"text\":\"five words in doc ")
+                    .append(i)
+                    .append("\"}");
         }
         byte[] json = body.append("]}").toString().getBytes(StandardCharsets.UTF_8);
         try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
             OutputStream out = socket.getOutputStream();
             out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: " + json.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Content-Length: " + json.length + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             out.write(json);
             out.flush();
             // hang guards only: the latches, not the clock, order the steps
@@ -112,12 +123,13 @@ class ClientGoneCancellationTest {
     @Test
     void aClientThatStaysGetsEveryBatch() throws Exception {
         embedder.release.countDown();
-        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.actualPort() + PATH).toURL()
+        HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.actualPort() + PATH)
+                .toURL()
                 .openConnection();
         c.setRequestMethod("POST");
         c.setDoOutput(true);
-        c.getOutputStream().write("{\"documents\":[{\"id\":\"a\",\"text\":\"one two three\"}]}"
-                .getBytes(StandardCharsets.UTF_8));
+        c.getOutputStream()
+                .write("{\"documents\":[{\"id\":\"a\",\"text\":\"one two three\"}]}".getBytes(StandardCharsets.UTF_8));
         assertEquals(200, c.getResponseCode());
         assertEquals(1, embedder.batches.get());
         assertEquals(1, namespaces.list().size());
@@ -135,12 +147,10 @@ class ClientGoneCancellationTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger problems = Logger.getLogger("dev.abi.gateway.ProblemMapper");
         problems.addHandler(capture);
@@ -148,13 +158,16 @@ class ClientGoneCancellationTest {
             try (Socket socket = new Socket("127.0.0.1", server.actualPort())) {
                 OutputStream out = socket.getOutputStream();
                 out.write(("POST " + PATH + " HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n"
-                        + "Content-Length: 100\r\n\r\n{\"documents\":").getBytes(StandardCharsets.US_ASCII));
+                                + "Content-Length: 100\r\n\r\n{\"documents\":")
+                        .getBytes(StandardCharsets.US_ASCII));
                 out.flush();
             }
             // hang guard only
             assertTrue(failureHandled.await(1, TimeUnit.MINUTES), "the body read never failed");
             assertTrue(failure.get() instanceof HttpClosedException, String.valueOf(failure.get()));
-            assertEquals(List.of(), errors.stream().map(LogRecord::getMessage).toList(),
+            assertEquals(
+                    List.of(),
+                    errors.stream().map(LogRecord::getMessage).toList(),
                     "a client leaving is not an unexpected failure");
             assertEquals(0, embedder.batches.get());
         } finally {
@@ -164,7 +177,8 @@ class ClientGoneCancellationTest {
 
     private int health() throws Exception {
         HttpURLConnection c = (HttpURLConnection) URI.create("http://127.0.0.1:" + server.actualPort() + "/health")
-                .toURL().openConnection();
+                .toURL()
+                .openConnection();
         return c.getResponseCode();
     }
 }

@@ -101,8 +101,8 @@ class CrashConsistencyIT {
             if (life > 1) {
                 verify(server, ns, ledger, "after kill " + (life - 1));
             }
-            writeUntilKilled(List.of(new Writers(server, "life" + life, WRITERS, 6 + random.nextInt(25))), ns,
-                    random, ledger);
+            writeUntilKilled(
+                    List.of(new Writers(server, "life" + life, WRITERS, 6 + random.nextInt(25))), ns, random, ledger);
         }
         try (ServerProcess last = start("after-last-kill")) {
             verify(last, ns, ledger, "after kill " + KILLS);
@@ -117,16 +117,18 @@ class CrashConsistencyIT {
         // both servers create the namespace on their first upserts, racing each other
         ServerProcess a = start("shared-a");
         ServerProcess b = start("shared-b");
-        writeUntilKilled(List.of(new Writers(a, "a", 2, 6 + random.nextInt(15)),
-                new Writers(b, "b", 2, 6 + random.nextInt(15))), ns, random, ledger);
+        writeUntilKilled(
+                List.of(new Writers(a, "a", 2, 6 + random.nextInt(15)), new Writers(b, "b", 2, 6 + random.nextInt(15))),
+                ns,
+                random,
+                ledger);
         try (ServerProcess reader = start("shared-reader")) {
             verify(reader, ns, ledger, "after both servers were killed");
         }
     }
 
     /** {@code writers} threads writing to {@code server}; the one given acknowledgement {@code killAfter} kills it. */
-    private record Writers(ServerProcess server, String name, int writers, int killAfter) {
-    }
+    private record Writers(ServerProcess server, String name, int writers, int killAfter) {}
 
     /**
      * Runs every group's writers at once. Each writer upserts batches of 1 to {@value #MAX_BATCH} vectors with ids of
@@ -168,8 +170,14 @@ class CrashConsistencyIT {
         }
     }
 
-    private static Callable<Void> writer(Writers g, String prefix, SplittableRandom random, AtomicInteger acks,
-            AtomicBoolean killed, String ns, Ledger ledger) {
+    private static Callable<Void> writer(
+            Writers g,
+            String prefix,
+            SplittableRandom random,
+            AtomicInteger acks,
+            AtomicBoolean killed,
+            String ns,
+            Ledger ledger) {
         return () -> {
             for (int b = 0; !killed.get(); b++) {
                 Map<String, float[]> vectors = new LinkedHashMap<>();
@@ -214,8 +222,12 @@ class CrashConsistencyIT {
         int count = info.get("count").asInt();
         assertTrue(count < TOP_K, where + ": the test keeps namespaces under " + TOP_K + " vectors, found " + count);
 
-        JsonNode matches = post(server, "/v1/namespaces/" + ns + "/query", "{\"vector\":[1,0,0,0],\"topK\":" + TOP_K
-                + ",\"includeValues\":true}", where).get("matches");
+        JsonNode matches = post(
+                        server,
+                        "/v1/namespaces/" + ns + "/query",
+                        "{\"vector\":[1,0,0,0],\"topK\":" + TOP_K + ",\"includeValues\":true}",
+                        where)
+                .get("matches");
         assertEquals(count, matches.size(), where + ": the query reads every vector");
         Map<String, float[]> stored = new HashMap<>();
         for (JsonNode m : matches) {
@@ -238,9 +250,13 @@ class CrashConsistencyIT {
                 }
             }
         }
-        assertTrue(lost.isEmpty(), where + ": " + lost.size() + " acknowledged vectors lost, of "
-                + ledger.acknowledged.stream().mapToInt(b -> b.vectors.size()).sum() + ": "
-                + lost.subList(0, Math.min(20, lost.size())));
+        assertTrue(
+                lost.isEmpty(),
+                where + ": " + lost.size() + " acknowledged vectors lost, of "
+                        + ledger.acknowledged.stream()
+                                .mapToInt(b -> b.vectors.size())
+                                .sum() + ": "
+                        + lost.subList(0, Math.min(20, lost.size())));
 
         Set<String> ids = new HashSet<>(stored.keySet());
         for (Batch b : ledger.sent) {
@@ -248,18 +264,23 @@ class CrashConsistencyIT {
             for (Map.Entry<String, float[]> e : b.vectors.entrySet()) {
                 float[] v = stored.get(e.getKey());
                 if (v != null) {
-                    assertTrue(Arrays.equals(v, e.getValue()), where + ": " + e.getKey() + " has values "
-                            + Arrays.toString(v) + ", sent " + Arrays.toString(e.getValue()));
+                    assertTrue(
+                            Arrays.equals(v, e.getValue()),
+                            where + ": " + e.getKey() + " has values " + Arrays.toString(v) + ", sent "
+                                    + Arrays.toString(e.getValue()));
                     present++;
                     ids.remove(e.getKey());
                 }
             }
-            assertTrue(present == 0 || present == b.vectors.size(), where + ": batch " + b.vectors.keySet()
-                    + " is only partly there (" + present + " of " + b.vectors.size() + ")");
+            assertTrue(
+                    present == 0 || present == b.vectors.size(),
+                    where + ": batch " + b.vectors.keySet() + " is only partly there (" + present + " of "
+                            + b.vectors.size() + ")");
         }
         assertTrue(ids.isEmpty(), where + ": ids nobody sent: " + ids);
 
-        JsonNode versions = get(server, "/v1/namespaces/" + ns + "/versions?limit=1000", where).get("versions");
+        JsonNode versions = get(server, "/v1/namespaces/" + ns + "/versions?limit=1000", where)
+                .get("versions");
         assertEquals(head + 1, versions.size(), where + ": versions " + head + " down to 0 are all listed");
         long previousTs = Long.MAX_VALUE;
         Map<Long, Integer> opsAt = new HashMap<>();
@@ -267,33 +288,42 @@ class CrashConsistencyIT {
             JsonNode v = versions.get(i);
             assertEquals(head - i, v.get("version").asLong(), where + ": versions are contiguous, newest first");
             long ts = Instant.parse(v.get("commitTs").asText()).toEpochMilli();
-            assertTrue(ts < previousTs, where + ": commit times strictly increase up to version " + (head - i + 1)
-                    + ": " + versions);
+            assertTrue(
+                    ts < previousTs,
+                    where + ": commit times strictly increase up to version " + (head - i + 1) + ": " + versions);
             previousTs = ts;
             opsAt.put(v.get("version").asLong(), v.get("ops").asInt());
         }
         for (Batch b : byVersion.values()) {
-            assertTrue(b.version >= 1 && b.version <= head, where + ": acknowledged version " + b.version
-                    + " is beyond the head " + head);
-            assertEquals(b.vectors.size(), opsAt.get(b.version), where + ": version " + b.version
-                    + " holds the batch acknowledged with it, " + b.vectors.keySet());
+            assertTrue(
+                    b.version >= 1 && b.version <= head,
+                    where + ": acknowledged version " + b.version + " is beyond the head " + head);
+            assertEquals(
+                    b.vectors.size(),
+                    opsAt.get(b.version),
+                    where + ": version " + b.version + " holds the batch acknowledged with it, " + b.vectors.keySet());
         }
         long unacknowledged = head - byVersion.size();
-        assertTrue(unacknowledged <= ledger.maybeInFlight, where + ": " + unacknowledged
-                + " commits were never acknowledged, but the crashes cut off at most " + ledger.maybeInFlight
-                + " requests: a batch was committed twice");
+        assertTrue(
+                unacknowledged <= ledger.maybeInFlight,
+                where + ": " + unacknowledged
+                        + " commits were never acknowledged, but the crashes cut off at most " + ledger.maybeInFlight
+                        + " requests: a batch was committed twice");
 
         // the batch acknowledged last before the crash, once more through the fetch-by-id route
-        Batch newest = byVersion.get(byVersion.keySet().stream().mapToLong(Long::longValue).max().orElseThrow());
+        Batch newest = byVersion.get(
+                byVersion.keySet().stream().mapToLong(Long::longValue).max().orElseThrow());
         for (Map.Entry<String, float[]> e : newest.vectors.entrySet()) {
-            float[] v = floats(get(server, "/v1/namespaces/" + ns + "/vectors/" + e.getKey(), where).get("values"));
+            float[] v = floats(get(server, "/v1/namespaces/" + ns + "/vectors/" + e.getKey(), where)
+                    .get("values"));
             assertTrue(Arrays.equals(v, e.getValue()), where + ": GET " + e.getKey() + " gave " + Arrays.toString(v));
         }
         Map<String, Long> acksByServer = new TreeMap<>();
         byVersion.values().forEach(b -> acksByServer.merge(b.server, 1L, Long::sum));
-        System.out.printf("CrashConsistencyIT %s (seed %d): head version %d, %d vectors, batches acknowledged %s,"
-                + " %d commits unacknowledged (cut off by the crashes, at most %d); on disk %s%n", when, SEED, head,
-                count, acksByServer, unacknowledged, ledger.maybeInFlight, onDisk(ns));
+        System.out.printf(
+                "CrashConsistencyIT %s (seed %d): head version %d, %d vectors, batches acknowledged %s,"
+                        + " %d commits unacknowledged (cut off by the crashes, at most %d); on disk %s%n",
+                when, SEED, head, count, acksByServer, unacknowledged, ledger.maybeInFlight, onDisk(ns));
     }
 
     /**
@@ -302,9 +332,12 @@ class CrashConsistencyIT {
      */
     private String onDisk(String ns) throws IOException {
         Path dir = dataDir.resolve("ns").resolve(ns);
-        try (Stream<Path> incarnations = Files.list(dir); Stream<Path> files = Files.walk(dir)) {
-            long manifests = files.filter(p -> p.getParent().getFileName().toString().equals("manifest")
-                    && p.getFileName().toString().endsWith(".json")).count();
+        try (Stream<Path> incarnations = Files.list(dir);
+                Stream<Path> files = Files.walk(dir)) {
+            long manifests = files.filter(
+                            p -> p.getParent().getFileName().toString().equals("manifest")
+                                    && p.getFileName().toString().endsWith(".json"))
+                    .count();
             return incarnations.count() + " incarnation directories, " + manifests + " manifests";
         }
     }
@@ -332,8 +365,12 @@ class CrashConsistencyIT {
         StringBuilder body = new StringBuilder("{\"vectors\":[");
         String sep = "";
         for (Map.Entry<String, float[]> e : vectors.entrySet()) {
-            body.append(sep).append("{\"id\":\"").append(e.getKey()).append("\",\"values\":")
-                    .append(JSON.writeValueAsString(e.getValue())).append('}');
+            body.append(sep)
+                    .append("{\"id\":\"")
+                    .append(e.getKey())
+                    .append("\",\"values\":")
+                    .append(JSON.writeValueAsString(e.getValue()))
+                    .append('}');
             sep = ",";
         }
         return body.append("]}").toString();
@@ -363,11 +400,22 @@ class CrashConsistencyIT {
         for (int attempt = 1; ; attempt++) {
             int port = ServerProcess.freePort();
             try {
-                ServerProcess server = ServerProcess.start(List.of(ServerProcess.javaLauncher(),
-                                "--add-modules", "jdk.incubator.vector", "-XX:+UseSerialGC",
-                                "-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http.port=" + port,
-                                "-Dabi.data-dir=" + dataDir, "-Dabi.auth.enabled=false", "-jar", jar.toString()),
-                        Map.of(), logs.resolve(name + ".log"), port, HANG_GUARD);
+                ServerProcess server = ServerProcess.start(
+                        List.of(
+                                ServerProcess.javaLauncher(),
+                                "--add-modules",
+                                "jdk.incubator.vector",
+                                "-XX:+UseSerialGC",
+                                "-Dquarkus.http.host=127.0.0.1",
+                                "-Dquarkus.http.port=" + port,
+                                "-Dabi.data-dir=" + dataDir,
+                                "-Dabi.auth.enabled=false",
+                                "-jar",
+                                jar.toString()),
+                        Map.of(),
+                        logs.resolve(name + ".log"),
+                        port,
+                        HANG_GUARD);
                 started.add(server);
                 return server;
             } catch (IllegalStateException e) {

@@ -75,16 +75,22 @@ class DashboardTest {
                 read.add(m.group());
             }
         }
-        for (String wanted : List.of("abi_http_requests_seconds_count", "abi_query_seconds_bucket",
-                "abi_commit_conflicts_total", "abi_store_calls_seconds_bucket", "abi_breaker_transitions_total",
-                "abi_events_dead_lettered_total", "abi_inference_tokens_total")) {
+        for (String wanted : List.of(
+                "abi_http_requests_seconds_count",
+                "abi_query_seconds_bucket",
+                "abi_commit_conflicts_total",
+                "abi_store_calls_seconds_bucket",
+                "abi_breaker_transitions_total",
+                "abi_events_dead_lettered_total",
+                "abi_inference_tokens_total")) {
             assertTrue(read.contains(wanted), "the dashboard shows " + wanted + "; it reads " + read);
         }
     }
 
     @Test
     void aMisspelledOrUnitlessSeriesIsCaught() {
-        assertEquals(List.of("abi_query_latency_bucket"),
+        assertEquals(
+                List.of("abi_query_latency_bucket"),
                 unknownSeries("histogram_quantile(0.99, sum by (le) (rate(abi_query_latency_bucket[5m])))"));
         assertEquals(List.of("abi_commits"), unknownSeries("rate(abi_commits[5m])"), "a counter without _total");
         assertFalse(unknownSeries("rate(abi_commits_total[5m])").contains("abi_commits_total"));

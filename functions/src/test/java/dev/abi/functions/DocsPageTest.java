@@ -22,8 +22,12 @@ class DocsPageTest {
     @Test
     void theDocsPageLoadsSwaggerUiFromThisServerAndPointsAtTheDocument() {
         given().redirects().follow(false).get("/docs").then().statusCode(302).header("Location", endsWith("/docs/"));
-        String page = given().get("/docs/").then().statusCode(200)
-                .body(containsString("/v1/openapi.json")).extract().asString();
+        String page = given().get("/docs/")
+                .then()
+                .statusCode(200)
+                .body(containsString("/v1/openapi.json"))
+                .extract()
+                .asString();
         List<String> assets = new ArrayList<>();
         Matcher m = ASSET.matcher(page);
         while (m.find()) {

@@ -1,11 +1,11 @@
 package dev.abi.functions;
 
-import dev.abi.testing.SharedFixtures;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.abi.testing.SharedFixtures;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
@@ -27,33 +27,52 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class DocumentsHttpTest {
 
-    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2",
-            "all-MiniLM-L6-v2-Q8_0.gguf");
+    private static final Path MODEL = SharedFixtures.path("models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TestHTTPResource("/")
     URI base;
 
     private JsonNode post(String path, Object body, int status) throws Exception {
-        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve(path))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertEquals(status, r.statusCode(), r.body());
         return JSON.readTree(r.body());
     }
 
     @Test
     void documentsAreFoundByTextQueries() throws Exception {
-        Assumptions.assumeTrue(Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
-        JsonNode up = post("v1/namespaces/texts/documents", Map.of("documents", List.of(
-                Map.of("id", "tea", "text", "Green tea is steeped in water below boiling for two to three minutes."),
-                Map.of("id", "tide", "text", "Tides are caused by the gravitational pull of the moon and the sun."),
-                Map.of("id", "tax", "text", "File your income tax return before the deadline to avoid a penalty."))),
+        Assumptions.assumeTrue(
+                Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
+        JsonNode up = post(
+                "v1/namespaces/texts/documents",
+                Map.of(
+                        "documents",
+                        List.of(
+                                Map.of(
+                                        "id",
+                                        "tea",
+                                        "text",
+                                        "Green tea is steeped in water below boiling for two to three minutes."),
+                                Map.of(
+                                        "id",
+                                        "tide",
+                                        "text",
+                                        "Tides are caused by the gravitational pull of the moon and the sun."),
+                                Map.of(
+                                        "id",
+                                        "tax",
+                                        "text",
+                                        "File your income tax return before the deadline to avoid a penalty."))),
                 200);
         assertEquals(3, up.get("documents").asInt());
-        JsonNode q = post("v1/namespaces/texts/query", Map.of("text", "why does the sea rise and fall?", "topK", 1),
-                200);
+        JsonNode q =
+                post("v1/namespaces/texts/query", Map.of("text", "why does the sea rise and fall?", "topK", 1), 200);
         assertEquals("tide", q.get("matches").get(0).get("documentId").asText());
         assertTrue(q.get("matches").get(0).get("text").asText().startsWith("Tides"));
         JsonNode e = post("v1/embeddings", Map.of("model", "all-MiniLM-L6-v2-Q8_0", "input", "hello"), 200);

@@ -45,9 +45,12 @@ class JsonLogHttpTest {
 
     @Test
     void oneRequestIdFollowsFromTheReplyHeaderThroughTheProblemBodyIntoJsonLogLines() throws Exception {
-        Formatter console = consoleFormatter(LogContext.getLogContext().getLogger("").getHandlers());
+        Formatter console =
+                consoleFormatter(LogContext.getLogContext().getLogger("").getHandlers());
         assertNotNull(console, "a console handler");
-        assertTrue(console.getClass().getName().toLowerCase().contains("json"), console.getClass().getName());
+        assertTrue(
+                console.getClass().getName().toLowerCase().contains("json"),
+                console.getClass().getName());
 
         List<ExtLogRecord> records = new ArrayList<>();
         Handler capture = new Handler() {
@@ -62,19 +65,18 @@ class JsonLogHttpTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         org.jboss.logmanager.Logger access = LogContext.getLogContext().getLogger("abi.access");
         access.addHandler(capture);
         Response r;
         try {
             r = given().header("X-Request-Id", "json-log-77")
-                    .body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,NaN]}]}").post("/v1/namespaces/json-logs/vectors");
+                    .body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,NaN]}]}")
+                    .post("/v1/namespaces/json-logs/vectors");
         } finally {
             access.removeHandler(capture);
         }
@@ -91,13 +93,15 @@ class JsonLogHttpTest {
                 lines.add(JSON.readTree(line));
             }
         }
-        JsonNode accessLine = lines.stream().filter(l -> l.path("loggerName").asText().equals("abi.access"))
-                .findFirst().orElseThrow(() -> new AssertionError("no access-log line in " + lines));
+        JsonNode accessLine = lines.stream()
+                .filter(l -> l.path("loggerName").asText().equals("abi.access"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no access-log line in " + lines));
         assertEquals(id, accessLine.path("mdc").path("requestId").asText(), accessLine.toString());
         assertTrue(accessLine.path("message").asText().contains("\"requestId\":\"" + id + "\""), accessLine.toString());
 
-        ExtLogRecord failure = new ExtLogRecord(Level.SEVERE, "request json-log-77 failed", JsonLogHttpTest.class
-                .getName());
+        ExtLogRecord failure =
+                new ExtLogRecord(Level.SEVERE, "request json-log-77 failed", JsonLogHttpTest.class.getName());
         failure.setThrown(new IllegalStateException("planted", new RuntimeException("cause")));
         String line = console.format(failure);
         assertEquals(1, line.strip().lines().count(), "a stack trace stays inside its event: " + line);
@@ -119,7 +123,8 @@ class JsonLogHttpTest {
     static Formatter consoleFormatter(Handler[] handlers) {
         Formatter any = null;
         for (Handler h : handlers) {
-            if (h.getFormatter() != null && h.getFormatter().getClass().getName().toLowerCase().contains("json")) {
+            if (h.getFormatter() != null
+                    && h.getFormatter().getClass().getName().toLowerCase().contains("json")) {
                 return h.getFormatter();
             }
             if (h instanceof ExtHandler ext) {

@@ -60,8 +60,13 @@ class JwksHttpTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("abi.auth.enabled", "true", "abi.auth.jwt.audience", AUDIENCE,
-                    "abi.data-dir", "target/jwks-test-data");
+            return Map.of(
+                    "abi.auth.enabled",
+                    "true",
+                    "abi.auth.jwt.audience",
+                    AUDIENCE,
+                    "abi.data-dir",
+                    "target/jwks-test-data");
         }
     }
 
@@ -78,9 +83,21 @@ class JwksHttpTest {
                 g.initialize(2048);
                 key = g.generateKeyPair();
                 RSAPublicKey pub = (RSAPublicKey) key.getPublic();
-                byte[] jwks = JSON.writeValueAsBytes(Map.of("keys", List.of(Map.of("kty", "RSA", "kid", "k1",
-                        "use", "sig", "alg", "RS256", "n", b64(unsigned(pub.getModulus())),
-                        "e", b64(unsigned(pub.getPublicExponent()))))));
+                byte[] jwks = JSON.writeValueAsBytes(Map.of(
+                        "keys",
+                        List.of(Map.of(
+                                "kty",
+                                "RSA",
+                                "kid",
+                                "k1",
+                                "use",
+                                "sig",
+                                "alg",
+                                "RS256",
+                                "n",
+                                b64(unsigned(pub.getModulus())),
+                                "e",
+                                b64(unsigned(pub.getPublicExponent()))))));
                 server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
                 server.createContext("/jwks", ex -> {
                     fetches.incrementAndGet();
@@ -93,7 +110,9 @@ class JwksHttpTest {
             } catch (GeneralSecurityException | IOException e) {
                 throw new IllegalStateException("test JWKS server did not start", e);
             }
-            return Map.of("abi.auth.jwt.jwks-url", "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
+            return Map.of(
+                    "abi.auth.jwt.jwks-url",
+                    "http://127.0.0.1:" + server.getAddress().getPort() + "/jwks");
         }
 
         @Override
@@ -122,8 +141,8 @@ class JwksHttpTest {
     private String rs256(Object audience) throws Exception {
         long now = System.currentTimeMillis() / 1000;
         String head = b64("{\"alg\":\"RS256\",\"kid\":\"k1\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String body = b64(JSON.writeValueAsBytes(Map.of("sub", "idp-user", "aud", audience, "iat", now,
-                "exp", now + 600, "roles", List.of("admin:*"))));
+        String body = b64(JSON.writeValueAsBytes(
+                Map.of("sub", "idp-user", "aud", audience, "iat", now, "exp", now + 600, "roles", List.of("admin:*"))));
         Signature s = Signature.getInstance("SHA256withRSA");
         s.initSign(signing.getPrivate());
         s.update((head + "." + body).getBytes(StandardCharsets.US_ASCII));
@@ -131,8 +150,13 @@ class JwksHttpTest {
     }
 
     private HttpResponse<String> list(String bearer) throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("v1/namespaces"))
-                .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(base.resolve("v1/namespaces"))
+                                .header("Authorization", "Bearer " + bearer)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -16,7 +16,9 @@ class ListenHostInterceptorTest {
 
     /** Config as Quarkus builds it: its own built-in host default, then properties at {@code ordinal}. */
     private static String host(Map<String, String> properties, int ordinal) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors()
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
                 .withProfile("prod")
                 .withDefaultValue("quarkus.http.host", "0.0.0.0")
                 .withDefaultValue("abi.auth.enabled", "false")
@@ -45,18 +47,22 @@ class ListenHostInterceptorTest {
     @Test
     void anExplicitHostWins() {
         assertEquals("0.0.0.0", host(Map.of("quarkus.http.host", "0.0.0.0")));
-        assertEquals("192.168.1.5", host(Map.of("quarkus.http.host", "192.168.1.5", "abi.auth.enabled", "true"),
-                400));
+        assertEquals("192.168.1.5", host(Map.of("quarkus.http.host", "192.168.1.5", "abi.auth.enabled", "true"), 400));
         assertEquals("0.0.0.0", host(Map.of("abi.http.host", "0.0.0.0")));
         assertEquals("10.0.0.2", host(Map.of("abi.http.host", "10.0.0.2", "abi.auth.enabled", "true")));
-        assertEquals("::1", host(Map.of("quarkus.http.host", "::1", "abi.http.host", "10.0.0.2")),
+        assertEquals(
+                "::1",
+                host(Map.of("quarkus.http.host", "::1", "abi.http.host", "10.0.0.2")),
                 "quarkus.http.host before abi.http.host");
     }
 
     @Test
     void otherNamesPassThrough() {
-        SmallRyeConfig config = new SmallRyeConfigBuilder().addDefaultInterceptors().addDiscoveredInterceptors()
-                .withSources(new PropertiesConfigSource(Map.of("quarkus.http.port", "9000"), "test", 250)).build();
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultInterceptors()
+                .addDiscoveredInterceptors()
+                .withSources(new PropertiesConfigSource(Map.of("quarkus.http.port", "9000"), "test", 250))
+                .build();
         assertEquals(9000, config.getValue("quarkus.http.port", Integer.class));
     }
 }

@@ -51,11 +51,21 @@ class LocalServerProcessIT {
             for (int start = 0; start < vectors.length; start += 250) {
                 StringBuilder body = new StringBuilder("{\"vectors\":[");
                 for (int i = start; i < start + 250; i++) {
-                    body.append(i == start ? "" : ",").append("{\"id\":\"v").append(i).append("\",\"values\":")
-                            .append(JSON.writeValueAsString(vectors[i])).append(",\"attributes\":{\"i\":").append(i)
+                    body.append(i == start ? "" : ",")
+                            .append("{\"id\":\"v")
+                            .append(i)
+                            .append("\",\"values\":")
+                            .append(JSON.writeValueAsString(vectors[i]))
+                            .append(",\"attributes\":{\"i\":")
+                            .append(i)
                             .append("}}");
                 }
-                JsonNode r = send(server, "POST", "/v1/namespaces/process-test/vectors", body.append("]}").toString(), 200);
+                JsonNode r = send(
+                        server,
+                        "POST",
+                        "/v1/namespaces/process-test/vectors",
+                        body.append("]}").toString(),
+                        200);
                 assertEquals(250, r.get("upserted").asInt());
             }
             checkQueries(server, vectors, queries);
@@ -71,7 +81,8 @@ class LocalServerProcessIT {
     private static void checkQueries(ServerProcess server, float[][] vectors, float[][] queries) throws Exception {
         for (float[] q : queries) {
             String body = "{\"vector\":" + JSON.writeValueAsString(q) + ",\"topK\":10}";
-            JsonNode matches = send(server, "POST", "/v1/namespaces/process-test/query", body, 200).get("matches");
+            JsonNode matches = send(server, "POST", "/v1/namespaces/process-test/query", body, 200)
+                    .get("matches");
             List<Integer> order = new ArrayList<>();
             for (int i = 0; i < vectors.length; i++) {
                 order.add(i);
@@ -115,7 +126,9 @@ class LocalServerProcessIT {
         ServerProcess server = ServerProcess.start(
                 List.of("bash", serve.toString(), "-Dquarkus.http.port=" + port, "-Dabi.data-dir=" + dataDir),
                 Map.of("JAVA_HOME", System.getProperty("java.home")),
-                dataDir.resolveSibling("server-" + name + ".log"), port, Duration.ofSeconds(120));
+                dataDir.resolveSibling("server-" + name + ".log"),
+                port,
+                Duration.ofSeconds(120));
         assertTrue(server.health().contains("panama"), "scripts/serve must enable the Vector API: " + server.health());
         return server;
     }

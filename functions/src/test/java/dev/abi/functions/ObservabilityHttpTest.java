@@ -9,8 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.abi.telemetry.Telemetry;
 import dev.abi.telemetry.Tracing;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import io.restassured.response.Response;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.logging.Handler;
@@ -32,8 +32,7 @@ class ObservabilityHttpTest {
     Tracing tracing;
 
     /** A record of the access log as published, with the MDC's request id at that moment. */
-    private record Logged(String message, Object mdcRequestId) {
-    }
+    private record Logged(String message, Object mdcRequestId) {}
 
     @Test
     void oneRequestIdFollowsFromTheReplyHeaderThroughTheProblemBodyIntoTheLogLines() {
@@ -47,18 +46,17 @@ class ObservabilityHttpTest {
             }
 
             @Override
-            public void flush() {
-            }
+            public void flush() {}
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
         Logger access = Logger.getLogger("abi.access");
         access.addHandler(capture);
         try {
             Response r = given().header("X-Request-Id", "op-test-4711")
-                    .body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,NaN]}]}").post("/v1/namespaces/obs-bad/vectors");
+                    .body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,NaN]}]}")
+                    .post("/v1/namespaces/obs-bad/vectors");
             assertEquals(400, r.statusCode(), r.asString());
             assertEquals("op-test-4711", r.header("X-Request-Id"));
             assertEquals("op-test-4711", r.jsonPath().getString("requestId"), r.asString());
@@ -66,12 +64,17 @@ class ObservabilityHttpTest {
             access.removeHandler(capture);
         }
         synchronized (logged) {
-            assertTrue(logged.stream().anyMatch(l -> l.message().contains("\"requestId\":\"op-test-4711\"")
-                    && l.message().contains("\"route\":\"POST /v1/namespaces/{ns}/vectors\"")
-                    && "op-test-4711".equals(l.mdcRequestId())), "access log records: " + logged);
+            assertTrue(
+                    logged.stream()
+                            .anyMatch(l -> l.message().contains("\"requestId\":\"op-test-4711\"")
+                                    && l.message().contains("\"route\":\"POST /v1/namespaces/{ns}/vectors\"")
+                                    && "op-test-4711".equals(l.mdcRequestId())),
+                    "access log records: " + logged);
         }
-        Response tooLarge = given().header("X-Request-Id", "big-1").contentType("application/x-www-form-urlencoded")
-                .body("x".repeat(7 * 1024 * 1024)).post("/v1/namespaces/obs-bad/vectors");
+        Response tooLarge = given().header("X-Request-Id", "big-1")
+                .contentType("application/x-www-form-urlencoded")
+                .body("x".repeat(7 * 1024 * 1024))
+                .post("/v1/namespaces/obs-bad/vectors");
         assertEquals(413, tooLarge.statusCode(), tooLarge.asString());
         assertEquals("big-1", tooLarge.header("X-Request-Id"), "refused before the gateway, still with its id");
         assertEquals("big-1", tooLarge.jsonPath().getString("requestId"), tooLarge.asString());
@@ -82,27 +85,48 @@ class ObservabilityHttpTest {
     @Test
     void metricsAreScrapedAfterRealTrafficWithTheRequestQueryAndCommitSeries() {
         given().body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]},{\"id\":\"b\",\"values\":[0,1]}]}")
-                .post("/v1/namespaces/obs-metrics/vectors").then().statusCode(200);
-        given().body("{\"vector\":[0.9,0.1],\"topK\":1}").post("/v1/namespaces/obs-metrics/query")
-                .then().statusCode(200);
-        given().body("{\"vector\":[0.9,0.1],\"topK\":0}").post("/v1/namespaces/obs-metrics/query")
-                .then().statusCode(400);
+                .post("/v1/namespaces/obs-metrics/vectors")
+                .then()
+                .statusCode(200);
+        given().body("{\"vector\":[0.9,0.1],\"topK\":1}")
+                .post("/v1/namespaces/obs-metrics/query")
+                .then()
+                .statusCode(200);
+        given().body("{\"vector\":[0.9,0.1],\"topK\":0}")
+                .post("/v1/namespaces/obs-metrics/query")
+                .then()
+                .statusCode(400);
 
         Response scrape = given().get("/metrics");
         assertEquals(200, scrape.statusCode());
-        assertTrue(scrape.contentType().startsWith("text/plain") || scrape.contentType().contains("openmetrics"),
+        assertTrue(
+                scrape.contentType().startsWith("text/plain")
+                        || scrape.contentType().contains("openmetrics"),
                 scrape.contentType());
         String text = scrape.asString();
-        assertTrue(value(text, "abi_http_requests_seconds_count", "route=\"POST /v1/namespaces/{ns}/vectors\"",
-                "status=\"200\"") >= 1, text);
-        assertTrue(value(text, "abi_http_requests_seconds_count", "route=\"POST /v1/namespaces/{ns}/query\"",
-                "status=\"400\"") >= 1, text);
+        assertTrue(
+                value(
+                                text,
+                                "abi_http_requests_seconds_count",
+                                "route=\"POST /v1/namespaces/{ns}/vectors\"",
+                                "status=\"200\"")
+                        >= 1,
+                text);
+        assertTrue(
+                value(
+                                text,
+                                "abi_http_requests_seconds_count",
+                                "route=\"POST /v1/namespaces/{ns}/query\"",
+                                "status=\"400\"")
+                        >= 1,
+                text);
         double queries = value(text, "abi_query_seconds_count", "device=\"cpu\"");
         double querySeconds = value(text, "abi_query_seconds_sum", "device=\"cpu\"");
         assertTrue(queries >= 1, text);
         assertTrue(querySeconds > 0 && querySeconds / queries < 60, "a sane mean query latency: " + querySeconds);
         assertTrue(value(text, "abi_commits_total", "op=\"upsert\"") >= 1, text);
-        assertTrue(value(text, "abi_query_seconds_count", "device=\"cpu\"", "path=\"exact\"") >= 1,
+        assertTrue(
+                value(text, "abi_query_seconds_count", "device=\"cpu\"", "path=\"exact\"") >= 1,
                 "the query path is a tag: " + text);
         double puts = value(text, "abi_store_calls_seconds_count", "op=\"putIfAbsent\"", "outcome=\"ok\"");
         double putSeconds = value(text, "abi_store_calls_seconds_sum", "op=\"putIfAbsent\"", "outcome=\"ok\"");
@@ -117,7 +141,8 @@ class ObservabilityHttpTest {
     void logLinesArePlainTextByDefault() {
         java.util.logging.Formatter console = JsonLogHttpTest.consoleFormatter(
                 org.jboss.logmanager.LogContext.getLogContext().getLogger("").getHandlers());
-        assertFalse(console == null || console.getClass().getName().toLowerCase().contains("json"),
+        assertFalse(
+                console == null || console.getClass().getName().toLowerCase().contains("json"),
                 "abi.log.format=text: " + console);
     }
 
@@ -132,7 +157,8 @@ class ObservabilityHttpTest {
      * sample may end in an exemplar ({@code # {trace_id=...} ...}) when a trace was current as it was recorded.
      */
     private static double value(String text, String name, String... labels) {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{(.*)} (\\S+)( # .*)?$").matcher(text);
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{(.*)} (\\S+)( # .*)?$")
+                .matcher(text);
         while (m.find()) {
             boolean all = true;
             for (String l : labels) {
@@ -143,6 +169,8 @@ class ObservabilityHttpTest {
             }
         }
         throw new AssertionError("no sample " + name + " with " + List.of(labels) + " in "
-                + text.lines().filter(l -> l.startsWith("abi_") && !l.contains("_bucket")).toList());
+                + text.lines()
+                        .filter(l -> l.startsWith("abi_") && !l.contains("_bucket"))
+                        .toList());
     }
 }

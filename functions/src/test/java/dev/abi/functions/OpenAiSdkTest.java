@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.openai.client.OpenAIClient;
-import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.openai.client.OpenAIClient;
+import com.openai.client.okhttp.OpenAIOkHttpClient;
 import com.openai.core.JsonValue;
 import com.openai.core.http.StreamResponse;
 import com.openai.errors.BadRequestException;
@@ -60,9 +60,13 @@ class OpenAiSdkTest {
 
     @BeforeEach
     void connect() {
-        Assumptions.assumeTrue(Files.exists(STORIES) && Files.exists(MINILM),
+        Assumptions.assumeTrue(
+                Files.exists(STORIES) && Files.exists(MINILM),
                 "skipped: the shared models are absent (../shared/models)");
-        client = OpenAIOkHttpClient.builder().baseUrl(base.toString()).apiKey("unused-auth-is-off").maxRetries(0)
+        client = OpenAIOkHttpClient.builder()
+                .baseUrl(base.toString())
+                .apiKey("unused-auth-is-off")
+                .maxRetries(0)
                 .build();
     }
 
@@ -73,15 +77,21 @@ class OpenAiSdkTest {
         assertTrue(ids.contains(CHAT_MODEL) && ids.contains(EMBEDDING_MODEL), ids.toString());
         Model model = client.models().retrieve(CHAT_MODEL);
         assertEquals(CHAT_MODEL, model.id());
-        NotFoundException missing = assertThrows(NotFoundException.class, () -> client.models().retrieve("gpt-9"));
+        NotFoundException missing =
+                assertThrows(NotFoundException.class, () -> client.models().retrieve("gpt-9"));
         assertEquals(404, missing.statusCode());
         assertEquals("model_not_found", missing.code().orElse(null));
     }
 
     @Test
     void aCompletion() {
-        Completion c = client.completions().create(CompletionCreateParams.builder().model(CHAT_MODEL)
-                .prompt("Once upon a time").maxTokens(6).seed(1).build());
+        Completion c = client.completions()
+                .create(CompletionCreateParams.builder()
+                        .model(CHAT_MODEL)
+                        .prompt("Once upon a time")
+                        .maxTokens(6)
+                        .seed(1)
+                        .build());
         assertEquals(1, c.choices().size());
         assertFalse(c.choices().get(0).text().isEmpty());
         assertEquals(6, c.usage().orElseThrow().completionTokens());
@@ -89,17 +99,25 @@ class OpenAiSdkTest {
 
     @Test
     void aChatPlainAndStreamedGiveTheSameText() {
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(CHAT_MODEL)
-                .addSystemMessage("Tell stories.").addUserMessage("Once upon a time").maxCompletionTokens(12)
-                .temperature(0.0).seed(5).build();
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(CHAT_MODEL)
+                .addSystemMessage("Tell stories.")
+                .addUserMessage("Once upon a time")
+                .maxCompletionTokens(12)
+                .temperature(0.0)
+                .seed(5)
+                .build();
         ChatCompletion whole = client.chat().completions().create(params);
         String text = whole.choices().get(0).message().content().orElse("");
         assertFalse(text.isEmpty());
         StringBuilder streamed = new StringBuilder();
         long[] usage = {-1};
         ChatCompletionCreateParams streaming = params.toBuilder()
-                .streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build()).build();
-        try (StreamResponse<ChatCompletionChunk> chunks = client.chat().completions().createStreaming(streaming)) {
+                .streamOptions(
+                        ChatCompletionStreamOptions.builder().includeUsage(true).build())
+                .build();
+        try (StreamResponse<ChatCompletionChunk> chunks =
+                client.chat().completions().createStreaming(streaming)) {
             chunks.stream().forEach(chunk -> {
                 chunk.choices().forEach(ch -> ch.delta().content().ifPresent(streamed::append));
                 chunk.usage().ifPresent(u -> usage[0] = u.completionTokens());
@@ -111,9 +129,16 @@ class OpenAiSdkTest {
 
     @Test
     void chatLogprobsArriveInTheClientsTypes() {
-        ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder().model(CHAT_MODEL)
-                .addUserMessage("Once upon a time").maxCompletionTokens(5).temperature(0.0).logprobs(true)
-                .topLogprobs(2L).build());
+        ChatCompletion c = client.chat()
+                .completions()
+                .create(ChatCompletionCreateParams.builder()
+                        .model(CHAT_MODEL)
+                        .addUserMessage("Once upon a time")
+                        .maxCompletionTokens(5)
+                        .temperature(0.0)
+                        .logprobs(true)
+                        .topLogprobs(2L)
+                        .build());
         var tokens = c.choices().get(0).logprobs().orElseThrow().content().orElseThrow();
         assertEquals(c.usage().orElseThrow().completionTokens(), tokens.size());
         tokens.forEach(t -> {
@@ -124,16 +149,31 @@ class OpenAiSdkTest {
 
     @Test
     void streamedChatLogprobsArriveChunkByChunkAndMatchTheWholeReplys() {
-        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder().model(CHAT_MODEL)
-                .addUserMessage("Once upon a time").maxCompletionTokens(6).temperature(0.0).logprobs(true)
-                .topLogprobs(1L).build();
-        var whole = client.chat().completions().create(params).choices().get(0).logprobs().orElseThrow().content()
+        ChatCompletionCreateParams params = ChatCompletionCreateParams.builder()
+                .model(CHAT_MODEL)
+                .addUserMessage("Once upon a time")
+                .maxCompletionTokens(6)
+                .temperature(0.0)
+                .logprobs(true)
+                .topLogprobs(1L)
+                .build();
+        var whole = client.chat()
+                .completions()
+                .create(params)
+                .choices()
+                .get(0)
+                .logprobs()
+                .orElseThrow()
+                .content()
                 .orElseThrow();
         List<String> streamed = new ArrayList<>();
-        try (StreamResponse<ChatCompletionChunk> chunks = client.chat().completions().createStreaming(params)) {
-            chunks.stream().forEach(chunk -> chunk.choices().forEach(ch -> ch.logprobs()
-                    .flatMap(ChatCompletionChunk.Choice.Logprobs::content)
-                    .ifPresent(tokens -> tokens.forEach(t -> streamed.add(t.token())))));
+        try (StreamResponse<ChatCompletionChunk> chunks =
+                client.chat().completions().createStreaming(params)) {
+            chunks.stream()
+                    .forEach(chunk -> chunk.choices()
+                            .forEach(ch -> ch.logprobs()
+                                    .flatMap(ChatCompletionChunk.Choice.Logprobs::content)
+                                    .ifPresent(tokens -> tokens.forEach(t -> streamed.add(t.token())))));
         }
         assertEquals(whole.stream().map(t -> t.token()).toList(), streamed);
     }
@@ -151,12 +191,24 @@ class OpenAiSdkTest {
         schema.put("additionalProperties", false);
         ResponseFormatJsonSchema.JsonSchema.Schema.Builder body = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
         schema.forEach((k, v) -> body.putAdditionalProperty(k, JsonValue.from(v)));
-        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema
-                .JsonSchema.builder().name("person").strict(true).schema(body.build()).build()).build();
+        ResponseFormatJsonSchema format = ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                        .name("person")
+                        .strict(true)
+                        .schema(body.build())
+                        .build())
+                .build();
         for (long seed = 1; seed <= 3; seed++) {
-            ChatCompletion c = client.chat().completions().create(ChatCompletionCreateParams.builder()
-                    .model(CHAT_MODEL).addUserMessage("JSON").temperature(1.0).seed(seed).maxCompletionTokens(60)
-                    .responseFormat(format).build());
+            ChatCompletion c = client.chat()
+                    .completions()
+                    .create(ChatCompletionCreateParams.builder()
+                            .model(CHAT_MODEL)
+                            .addUserMessage("JSON")
+                            .temperature(1.0)
+                            .seed(seed)
+                            .maxCompletionTokens(60)
+                            .responseFormat(format)
+                            .build());
             String content = c.choices().get(0).message().content().orElseThrow();
             JsonNode parsed = new ObjectMapper().readTree(content);
             assertEquals(List.of("name", "age", "pet"), iterate(parsed.fieldNames()), content);
@@ -167,12 +219,24 @@ class OpenAiSdkTest {
         schema.put("required", List.of("name"));
         ResponseFormatJsonSchema.JsonSchema.Schema.Builder bad = ResponseFormatJsonSchema.JsonSchema.Schema.builder();
         schema.forEach((k, v) -> bad.putAdditionalProperty(k, JsonValue.from(v)));
-        BadRequestException refused = assertThrows(BadRequestException.class, () -> client.chat().completions()
-                .create(ChatCompletionCreateParams.builder().model(CHAT_MODEL).addUserMessage("JSON")
-                        .responseFormat(ResponseFormatJsonSchema.builder().jsonSchema(ResponseFormatJsonSchema
-                                .JsonSchema.builder().name("person").strict(true).schema(bad.build()).build()).build())
-                        .build()));
-        assertEquals("response_format.json_schema.schema.properties.name.pattern", refused.param().orElse(null));
+        BadRequestException refused = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(CHAT_MODEL)
+                                .addUserMessage("JSON")
+                                .responseFormat(ResponseFormatJsonSchema.builder()
+                                        .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder()
+                                                .name("person")
+                                                .strict(true)
+                                                .schema(bad.build())
+                                                .build())
+                                        .build())
+                                .build()));
+        assertEquals(
+                "response_format.json_schema.schema.properties.name.pattern",
+                refused.param().orElse(null));
     }
 
     private static List<String> iterate(java.util.Iterator<String> names) {
@@ -183,15 +247,22 @@ class OpenAiSdkTest {
 
     @Test
     void embeddingsAsFloatsAndAsBase64AreTheSameVector() {
-        CreateEmbeddingResponse floats = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model(EMBEDDING_MODEL).input("hello world").encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
-                .build());
+        CreateEmbeddingResponse floats = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model(EMBEDDING_MODEL)
+                        .input("hello world")
+                        .encodingFormat(EmbeddingCreateParams.EncodingFormat.FLOAT)
+                        .build());
         List<Float> values = floats.data().get(0).embeddingValue().asFloats();
         assertEquals(384, values.size());
-        CreateEmbeddingResponse packed = client.embeddings().create(EmbeddingCreateParams.builder()
-                .model(EMBEDDING_MODEL).input("hello world").encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
-                .build());
-        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder().decode(packed.data().get(0).embeddingValue().asBase64()))
+        CreateEmbeddingResponse packed = client.embeddings()
+                .create(EmbeddingCreateParams.builder()
+                        .model(EMBEDDING_MODEL)
+                        .input("hello world")
+                        .encodingFormat(EmbeddingCreateParams.EncodingFormat.BASE64)
+                        .build());
+        ByteBuffer bytes = ByteBuffer.wrap(Base64.getDecoder()
+                        .decode(packed.data().get(0).embeddingValue().asBase64()))
                 .order(ByteOrder.LITTLE_ENDIAN);
         for (int i = 0; i < values.size(); i++) {
             assertEquals(values.get(i), bytes.getFloat(), 0f, "element " + i);
@@ -200,13 +271,33 @@ class OpenAiSdkTest {
 
     @Test
     void errorsArriveAsTheClientsTypedExceptionsNamingTheParameter() {
-        BadRequestException hot = assertThrows(BadRequestException.class, () -> client.chat().completions().create(
-                ChatCompletionCreateParams.builder().model(CHAT_MODEL).addUserMessage("hi").temperature(2.5).build()));
+        BadRequestException hot = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(CHAT_MODEL)
+                                .addUserMessage("hi")
+                                .temperature(2.5)
+                                .build()));
         assertEquals("temperature", hot.param().orElse(null));
-        BadRequestException several = assertThrows(BadRequestException.class, () -> client.chat().completions()
-                .create(ChatCompletionCreateParams.builder().model(CHAT_MODEL).addUserMessage("hi").n(2).build()));
+        BadRequestException several = assertThrows(
+                BadRequestException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model(CHAT_MODEL)
+                                .addUserMessage("hi")
+                                .n(2)
+                                .build()));
         assertEquals("n", several.param().orElse(null));
-        assertThrows(NotFoundException.class, () -> client.chat().completions().create(
-                ChatCompletionCreateParams.builder().model("gpt-9").addUserMessage("hi").build()));
+        assertThrows(
+                NotFoundException.class,
+                () -> client.chat()
+                        .completions()
+                        .create(ChatCompletionCreateParams.builder()
+                                .model("gpt-9")
+                                .addUserMessage("hi")
+                                .build()));
     }
 }

@@ -49,9 +49,11 @@ class ReadPolicyConfigTest {
 
     @Test
     void aBadConsistencyStopsTheStartNamingTheProperty() {
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> CoreBeans.readPolicy(read("linearizable", "250ms", "60s")));
-        assertTrue(e.getMessage().contains("abi.read.consistency") && e.getMessage().contains("eventual"),
+        IllegalStateException e = assertThrows(
+                IllegalStateException.class, () -> CoreBeans.readPolicy(read("linearizable", "250ms", "60s")));
+        assertTrue(
+                e.getMessage().contains("abi.read.consistency")
+                        && e.getMessage().contains("eventual"),
                 e.getMessage());
         assertThrows(IllegalStateException.class, () -> CoreBeans.readPolicy(read("strong", "-1s", "60s")));
     }

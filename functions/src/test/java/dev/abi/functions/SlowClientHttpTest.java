@@ -74,7 +74,8 @@ class SlowClientHttpTest {
     }
 
     private int health() throws Exception {
-        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("health")).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(base.resolve("health")).build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 }

@@ -30,18 +30,19 @@ class StoreHealthCheckTest {
     @Test
     void aFailingStoreIsDownWithoutItsPath() {
         // every call fails as a local store does, naming the absolute path of the file it could not read
-        ObjectStore failing = (ObjectStore) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
+        ObjectStore failing = (ObjectStore) Proxy.newProxyInstance(
+                getClass().getClassLoader(), new Class<?>[] {ObjectStore.class}, (proxy, method, args) -> {
                     if (method.getName().equals("describe")) {
                         return "local-disk:" + dir;
                     }
-                    throw new ObjectStoreException("cannot read " + dir.resolve("data/health/probe"),
-                            new IOException("Input/output error"));
+                    throw new ObjectStoreException(
+                            "cannot read " + dir.resolve("data/health/probe"), new IOException("Input/output error"));
                 });
         StoreHealthCheck check = new StoreHealthCheck(failing, "local");
         IllegalStateException e = assertThrows(IllegalStateException.class, check::check);
         assertFalse(e.getMessage().contains(dir.toString()), e.getMessage());
-        assertEquals("local disk store unreachable", e.getMessage().substring(0, "local disk store unreachable".length()));
+        assertEquals(
+                "local disk store unreachable", e.getMessage().substring(0, "local disk store unreachable".length()));
     }
 
     @Test

@@ -36,8 +36,15 @@ class TracingHttpTest {
     public static class TracingOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("quarkus.otel.sdk.disabled", "false", "quarkus.otel.simple", "true",
-                    "quarkus.otel.traces.exporter", "cdi", "quarkus.otel.exporter.otlp.enabled", "false");
+            return Map.of(
+                    "quarkus.otel.sdk.disabled",
+                    "false",
+                    "quarkus.otel.simple",
+                    "true",
+                    "quarkus.otel.traces.exporter",
+                    "cdi",
+                    "quarkus.otel.exporter.otlp.enabled",
+                    "false");
         }
     }
 
@@ -62,28 +69,46 @@ class TracingHttpTest {
     @Test
     void oneQueryIsARequestSpanWithTheIdAndQueryAndStoreSpansBelowIt() {
         given().body("{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]},{\"id\":\"b\",\"values\":[0,1]}]}")
-                .post("/v1/namespaces/traced/vectors").then().statusCode(200);
+                .post("/v1/namespaces/traced/vectors")
+                .then()
+                .statusCode(200);
         exporter.reset();
-        given().header("X-Request-Id", "trace-4711").body("{\"vector\":[0.9,0.1],\"topK\":1}")
-                .post("/v1/namespaces/traced/query").then().statusCode(200).header("X-Request-Id", "trace-4711");
+        given().header("X-Request-Id", "trace-4711")
+                .body("{\"vector\":[0.9,0.1],\"topK\":1}")
+                .post("/v1/namespaces/traced/query")
+                .then()
+                .statusCode(200)
+                .header("X-Request-Id", "trace-4711");
 
         // whatever the span processor, everything ended so far is exported when this returns
         if (openTelemetry instanceof OpenTelemetrySdk sdk) {
             sdk.getSdkTracerProvider().forceFlush().join(30, TimeUnit.SECONDS);
         }
         List<SpanData> spans = exporter.getFinishedSpanItems();
-        String names = spans.stream().map(s -> s.getName() + "<" + s.getParentSpanId()).toList().toString();
-        SpanData request = spans.stream().filter(s -> s.getName().equals("request")
-                && "trace-4711".equals(s.getAttributes().get(REQUEST_ID))).findFirst().orElse(null);
+        String names = spans.stream()
+                .map(s -> s.getName() + "<" + s.getParentSpanId())
+                .toList()
+                .toString();
+        SpanData request = spans.stream()
+                .filter(s -> s.getName().equals("request")
+                        && "trace-4711".equals(s.getAttributes().get(REQUEST_ID)))
+                .findFirst()
+                .orElse(null);
         assertNotNull(request, "a request span with the id: " + names + " (OpenTelemetry: " + openTelemetry + ")");
-        assertEquals("POST /v1/namespaces/{ns}/query",
-                request.getAttributes().get(AttributeKey.stringKey("http.route")));
-        List<SpanData> trace = spans.stream().filter(s -> s.getTraceId().equals(request.getTraceId())).toList();
-        SpanData query = trace.stream().filter(s -> s.getName().equals("query")).findFirst().orElse(null);
+        assertEquals(
+                "POST /v1/namespaces/{ns}/query", request.getAttributes().get(AttributeKey.stringKey("http.route")));
+        List<SpanData> trace = spans.stream()
+                .filter(s -> s.getTraceId().equals(request.getTraceId()))
+                .toList();
+        SpanData query = trace.stream()
+                .filter(s -> s.getName().equals("query"))
+                .findFirst()
+                .orElse(null);
         assertNotNull(query, names);
         assertEquals(request.getSpanId(), query.getParentSpanId(), "the query span is the request's child");
         Map<String, SpanData> byId = trace.stream().collect(Collectors.toMap(SpanData::getSpanId, s -> s));
-        List<SpanData> store = trace.stream().filter(s -> s.getName().startsWith("store.")).toList();
+        List<SpanData> store =
+                trace.stream().filter(s -> s.getName().startsWith("store.")).toList();
         assertTrue(!store.isEmpty(), "object-store calls in the query's trace: " + names);
         for (SpanData s : store) {
             assertTrue(descendsFrom(s, request.getSpanId(), byId), s.getName() + " under the request: " + names);

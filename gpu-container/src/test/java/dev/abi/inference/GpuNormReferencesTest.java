@@ -24,8 +24,8 @@ class GpuNormReferencesTest {
         Path file = MODELS.resolve("all-MiniLM-L6-v2").resolve("all-MiniLM-L6-v2-Q8_0.gguf");
         Assumptions.assumeTrue(Files.exists(file), "the shared MiniLM model is absent: " + file.toAbsolutePath());
         try (BertModel model = BertModel.load(file)) {
-            Method norm = BertModel.class.getDeclaredMethod("layerNorm", float[].class, float[].class, float[].class,
-                    float[].class);
+            Method norm = BertModel.class.getDeclaredMethod(
+                    "layerNorm", float[].class, float[].class, float[].class, float[].class);
             norm.setAccessible(true);
             Random rnd = new Random(1);
             int dim = model.config().dim();

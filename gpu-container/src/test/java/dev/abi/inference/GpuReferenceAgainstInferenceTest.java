@@ -3,8 +3,8 @@ package dev.abi.inference;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.abi.gpu.kernels.HostReference;
-import org.junit.jupiter.api.Test;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 
 /**
  * The GPU check's half-precision and GELU references against core's package-private inference helpers (this test

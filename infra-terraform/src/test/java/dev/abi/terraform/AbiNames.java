@@ -4,13 +4,13 @@ import dev.abi.functions.AbiConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithName;
 import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
-import java.lang.reflect.Modifier;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The environment variable names the config mapping {@link AbiConfig} reads, derived from the compiled interface the
@@ -19,16 +19,17 @@ import java.util.Map;
  */
 final class AbiNames {
 
-    private AbiNames() {
-    }
+    private AbiNames() {}
 
     /** One pattern per leaf property, for example ABI_STORE_BUCKET or ABI_MODELS_[A-Z0-9_]+_SHA256. */
     static List<Pattern> fromMapping() {
         String prefix = AbiConfig.class.getAnnotation(ConfigMapping.class).prefix();
         List<String> properties = new ArrayList<>();
         walk(AbiConfig.class, prefix, properties);
-        return properties.stream().map(p -> Pattern.compile(p.replace(".", "_").replace("-", "_").toUpperCase()
-                .replace("<KEY>", "[A-Z0-9_]+"))).toList();
+        return properties.stream()
+                .map(p -> Pattern.compile(
+                        p.replace(".", "_").replace("-", "_").toUpperCase().replace("<KEY>", "[A-Z0-9_]+")))
+                .toList();
     }
 
     private static void walk(Class<?> group, String prefix, List<String> out) {
@@ -40,8 +41,10 @@ final class AbiNames {
             String name = prefix + "." + (named != null ? named.value() : kebab(m.getName()));
             Type type = m.getGenericReturnType();
             Class<?> raw = m.getReturnType();
-            if (raw == Map.class && type instanceof ParameterizedType p
-                    && p.getActualTypeArguments()[1] instanceof Class<?> value && isGroup(value)) {
+            if (raw == Map.class
+                    && type instanceof ParameterizedType p
+                    && p.getActualTypeArguments()[1] instanceof Class<?> value
+                    && isGroup(value)) {
                 walk(value, name + ".<key>", out);
             } else if (raw == Map.class) {
                 out.add(name + ".<key>");

@@ -29,14 +29,17 @@ class AlarmsTest {
 
     private static List<TfModule.Block> alarms() {
         TfModule aws = TfModule.load(Hcl.get(), ModulesTest.ROOT.resolve("aws"));
-        return aws.blocks("resource").stream().filter(b -> b.type().equals("aws_cloudwatch_metric_alarm")).toList();
+        return aws.blocks("resource").stream()
+                .filter(b -> b.type().equals("aws_cloudwatch_metric_alarm"))
+                .toList();
     }
 
     /** What is wrong with an alarm set: a concern without its alarm, or an ABI alarm on a metric nobody exports. */
     static List<String> problems(List<TfModule.Block> alarms) {
         List<String> problems = new ArrayList<>();
         REQUIRED.forEach((name, metric) -> {
-            boolean found = alarms.stream().anyMatch(b -> b.name().equals(name) && metrics(b).contains(metric));
+            boolean found = alarms.stream()
+                    .anyMatch(b -> b.name().equals(name) && metrics(b).contains(metric));
             if (!found) {
                 problems.add("no alarm " + name + " on " + metric);
             }
@@ -56,8 +59,10 @@ class AlarmsTest {
         if (alarm.body().has("metric_name")) {
             names.add(alarm.body().path("metric_name").asText());
         }
-        alarm.body().path("metric_query").forEach(q -> q.path("metric").forEach(m ->
-                names.add(m.path("metric_name").asText())));
+        alarm.body()
+                .path("metric_query")
+                .forEach(q -> q.path("metric")
+                        .forEach(m -> names.add(m.path("metric_name").asText())));
         return names;
     }
 
@@ -66,7 +71,10 @@ class AlarmsTest {
         List<TfModule.Block> alarms = alarms();
         assertEquals(5, alarms.size(), alarms.toString());
         assertEquals(List.of(), problems(alarms));
-        TfModule.Block p99 = alarms.stream().filter(b -> b.name().equals("query_p99")).findFirst().orElseThrow();
+        TfModule.Block p99 = alarms.stream()
+                .filter(b -> b.name().equals("query_p99"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("p99", p99.body().path("extended_statistic").asText());
     }
 
@@ -85,29 +93,40 @@ class AlarmsTest {
         }
         List<String> problems = problems(planted);
         assertTrue(problems.contains("no alarm dead_letters on " + MetricNames.DEAD_LETTERED), problems.toString());
-        assertTrue(problems.stream().anyMatch(p -> p.contains("abi.commit.conflict is not a metric")),
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains("abi.commit.conflict is not a metric")),
                 problems.toString());
     }
 
     @Test
     void bothPackagingsTraceEachInvocationWithXRay() throws Exception {
-        JsonNode sam = new ObjectMapper(new YAMLFactory()).readTree(ModulesTest.REPO
-                .resolve("adapters-aws/deploy/template.yaml").toFile());
+        JsonNode sam = new ObjectMapper(new YAMLFactory())
+                .readTree(ModulesTest.REPO
+                        .resolve("adapters-aws/deploy/template.yaml")
+                        .toFile());
         List<String> functions = new ArrayList<>();
         sam.path("Resources").fields().forEachRemaining(r -> {
             if (r.getValue().path("Type").asText().equals("AWS::Serverless::Function")) {
                 functions.add(r.getKey());
-                assertEquals("Active", r.getValue().path("Properties").path("Tracing").asText(), r.getKey());
+                assertEquals(
+                        "Active",
+                        r.getValue().path("Properties").path("Tracing").asText(),
+                        r.getKey());
             }
         });
         assertEquals(2, functions.size(), functions.toString());
         TfModule aws = TfModule.load(Hcl.get(), ModulesTest.ROOT.resolve("aws"));
         for (String f : List.of("api", "indexer")) {
             TfModule.Block fn = aws.resource("aws_lambda_function", f).orElseThrow();
-            assertEquals("${var.tracing_mode}", fn.body().path("tracing_config").path(0).path("mode").asText(), f);
+            assertEquals(
+                    "${var.tracing_mode}",
+                    fn.body().path("tracing_config").path(0).path("mode").asText(),
+                    f);
         }
-        TfModule.Block mode = aws.blocks("variable").stream().filter(v -> v.name().equals("tracing_mode"))
-                .findFirst().orElseThrow();
+        TfModule.Block mode = aws.blocks("variable").stream()
+                .filter(v -> v.name().equals("tracing_mode"))
+                .findFirst()
+                .orElseThrow();
         assertEquals("Active", mode.body().path("default").asText());
     }
 }

@@ -40,13 +40,11 @@ final class Artifacts {
         }
     }
 
-    record Contents(Set<String> classes, Set<String> abiNames, Map<String, JsonNode> functionJson, String problem) {
-    }
+    record Contents(Set<String> classes, Set<String> abiNames, Map<String, JsonNode> functionJson, String problem) {}
 
     private static final Map<Kind, Contents> CACHE = new HashMap<>();
 
-    private Artifacts() {
-    }
+    private Artifacts() {}
 
     static synchronized Contents of(Path repo, Kind kind) {
         return CACHE.computeIfAbsent(kind, k -> read(repo.resolve(k.path), k));
@@ -77,7 +75,10 @@ final class Artifacts {
                     }
                 }
                 case AZURE -> {
-                    Path app = TfModule.list(path).stream().filter(Files::isDirectory).findFirst().orElse(null);
+                    Path app = TfModule.list(path).stream()
+                            .filter(Files::isDirectory)
+                            .findFirst()
+                            .orElse(null);
                     if (app == null) {
                         return new Contents(classes, names, functions, missing);
                     }
@@ -89,7 +90,9 @@ final class Artifacts {
                                     zip(in, classes, names);
                                 }
                             } else if (n.equals("function.json")) {
-                                functions.put(f.getParent().getFileName().toString(), new ObjectMapper().readTree(f.toFile()));
+                                functions.put(
+                                        f.getParent().getFileName().toString(),
+                                        new ObjectMapper().readTree(f.toFile()));
                             }
                         }
                     }
@@ -102,7 +105,10 @@ final class Artifacts {
     }
 
     private static Path jarIn(Path dir) {
-        return TfModule.list(dir).stream().filter(p -> p.toString().endsWith(".jar")).findFirst().orElse(null);
+        return TfModule.list(dir).stream()
+                .filter(p -> p.toString().endsWith(".jar"))
+                .findFirst()
+                .orElse(null);
     }
 
     /** Class names of a zip or jar and of the jars nested in it; ABI_* constants of our own (dev/abi/) classes. */
@@ -128,7 +134,8 @@ final class Artifacts {
      */
     static void abiConstants(byte[] bytes, Set<String> names) {
         constants(bytes, "ABI_", "ABI_[A-Z0-9_]+", names, false);
-        // @ConfigProperty(name = "abi.priming.on-start") and the like: read as ABI_PRIMING_ON_START from the environment
+        // @ConfigProperty(name = "abi.priming.on-start") and the like: read as ABI_PRIMING_ON_START from the
+        // environment
         constants(bytes, "abi.", "abi\\.[a-z0-9]+([.-][a-z0-9]+)+", names, true);
     }
 

@@ -7,8 +7,12 @@ import dev.abi.functions.MetadataStoreFactory;
 import dev.abi.functions.ObjectStoreFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Modifier;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.lang.reflect.Modifier;
-import java.time.Duration;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.stream.Stream;
 
 /**
@@ -32,8 +32,7 @@ final class Contract {
     static final String VECTOR_FLAG = "--add-modules=jdk.incubator.vector";
 
     /** The function resources, the package their code comes from (null: a container image), and where their env is. */
-    private record FunctionType(String type, Artifacts.Kind artifact, boolean needsStore) {
-    }
+    private record FunctionType(String type, Artifacts.Kind artifact, boolean needsStore) {}
 
     private static final List<FunctionType> FUNCTION_TYPES = List.of(
             new FunctionType("aws_lambda_function", Artifacts.Kind.AWS, true),
@@ -49,8 +48,7 @@ final class Contract {
      */
     static final List<String> REQUIRED = List.of("ABI_STORE_KIND", "ABI_STORE_BUCKET");
 
-    private Contract() {
-    }
+    private Contract() {}
 
     static List<String> check(TfModule m, Path repo) {
         List<String> problems = new ArrayList<>();
@@ -74,8 +72,8 @@ final class Contract {
 
     // ---- environment -------------------------------------------------------------------------------------------
 
-    private static void environment(List<String> problems, TfModule m, TfModule.Block f, FunctionType ft,
-            List<Pattern> mapping, Path repo) {
+    private static void environment(
+            List<String> problems, TfModule m, TfModule.Block f, FunctionType ft, List<Pattern> mapping, Path repo) {
         Map<String, JsonNode> env = new LinkedHashMap<>();
         String shape = collectEnvironment(m, f, env);
         if (shape != null) {
@@ -95,13 +93,17 @@ final class Contract {
             factories(c.classes(), stores, metadata);
         }
         for (String name : env.keySet()) {
-            if (name.startsWith("ABI_") && !known.contains(name)
+            if (name.startsWith("ABI_")
+                    && !known.contains(name)
                     && mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
-                problems.add(f.where() + ": " + name + " is not an environment variable the code reads"
-                        + " (not in the config mapping dev.abi.functions.AbiConfig, nor a @ConfigProperty or System.getenv name of the package)");
+                problems.add(
+                        f.where() + ": " + name + " is not an environment variable the code reads"
+                                + " (not in the config mapping dev.abi.functions.AbiConfig, nor a @ConfigProperty or System.getenv name of the package)");
             }
         }
-        String javaOptions = env.containsKey("JAVA_TOOL_OPTIONS") ? env.get("JAVA_TOOL_OPTIONS").asText() : "";
+        String javaOptions = env.containsKey("JAVA_TOOL_OPTIONS")
+                ? env.get("JAVA_TOOL_OPTIONS").asText()
+                : "";
         if (!javaOptions.contains(VECTOR_FLAG)) {
             problems.add(f.where() + ": JAVA_TOOL_OPTIONS must carry " + VECTOR_FLAG
                     + " (without it the Vector API kernels fall back to scalar code)");
@@ -111,15 +113,22 @@ final class Contract {
         }
         for (String required : REQUIRED) {
             if (mapping.stream().noneMatch(p -> p.matcher(required).matches())) {
-                problems.add("the contract requires " + required + ", which AbiConfig no longer defines: update Contract");
+                problems.add(
+                        "the contract requires " + required + ", which AbiConfig no longer defines: update Contract");
             } else if (!env.containsKey(required)) {
                 problems.add(f.where() + ": required " + required + " is not set");
             }
         }
-        kind(problems, f, env.get("ABI_STORE_KIND"), "ABI_STORE_KIND", stores.stream().map(ObjectStoreFactory::kind));
+        kind(
+                problems,
+                f,
+                env.get("ABI_STORE_KIND"),
+                "ABI_STORE_KIND",
+                stores.stream().map(ObjectStoreFactory::kind));
         JsonNode metadataKind = env.get("ABI_METADATA_KIND");
         if (metadataKind != null) {
-            List<String> kinds = new ArrayList<>(metadata.stream().map(MetadataStoreFactory::kind).toList());
+            List<String> kinds = new ArrayList<>(
+                    metadata.stream().map(MetadataStoreFactory::kind).toList());
             kinds.add(new dev.abi.functions.ObjectMetadataStoreFactory().kind());
             kind(problems, f, metadataKind, "ABI_METADATA_KIND", kinds.stream());
             if (!metadataKind.asText().equals("object-store") && !env.containsKey("ABI_METADATA_TABLE")) {
@@ -128,19 +137,21 @@ final class Contract {
         }
     }
 
-    private static void kind(List<String> problems, TfModule.Block f, JsonNode value, String name,
-            Stream<String> offered) {
+    private static void kind(
+            List<String> problems, TfModule.Block f, JsonNode value, String name, Stream<String> offered) {
         if (value == null) {
             return;
         }
         List<String> kinds = offered.toList();
         if (!kinds.contains(value.asText())) {
-            problems.add(f.where() + ": " + name + "=" + value.asText() + " is not a kind this package offers " + kinds);
+            problems.add(
+                    f.where() + ": " + name + "=" + value.asText() + " is not a kind this package offers " + kinds);
         }
     }
 
     /** Instances of the store factories among the package's classes (loaded from this test's class path). */
-    private static void factories(Set<String> classes, Set<ObjectStoreFactory> stores, Set<MetadataStoreFactory> metadata) {
+    private static void factories(
+            Set<String> classes, Set<ObjectStoreFactory> stores, Set<MetadataStoreFactory> metadata) {
         for (String c : classes) {
             if (!c.startsWith("dev.abi.") || !c.endsWith("Factory") || c.contains("$")) {
                 continue;
@@ -151,9 +162,11 @@ final class Contract {
                     continue;
                 }
                 if (ObjectStoreFactory.class.isAssignableFrom(type)) {
-                    stores.add((ObjectStoreFactory) type.getDeclaredConstructor().newInstance());
+                    stores.add(
+                            (ObjectStoreFactory) type.getDeclaredConstructor().newInstance());
                 } else if (MetadataStoreFactory.class.isAssignableFrom(type)) {
-                    metadata.add((MetadataStoreFactory) type.getDeclaredConstructor().newInstance());
+                    metadata.add(
+                            (MetadataStoreFactory) type.getDeclaredConstructor().newInstance());
                 }
             } catch (ReflectiveOperationException | LinkageError e) {
                 throw new IllegalStateException("cannot load the factory " + c + " of the package", e);
@@ -170,12 +183,14 @@ final class Contract {
         JsonNode b = f.body();
         JsonNode expression = switch (f.type()) {
             case "aws_lambda_function" -> b.path("environment").path(0).get("variables");
-            case "google_cloudfunctions2_function" -> b.path("service_config").path(0).get("environment_variables");
+            case "google_cloudfunctions2_function" ->
+                b.path("service_config").path(0).get("environment_variables");
             case "azurerm_linux_function_app" -> b.get("app_settings");
             default -> null;
         };
         if (f.type().equals("google_cloud_run_v2_service") || f.type().equals("azurerm_container_app")) {
-            for (JsonNode container : b.path("template").path(0).path(f.type().startsWith("google") ? "containers" : "container")) {
+            for (JsonNode container :
+                    b.path("template").path(0).path(f.type().startsWith("google") ? "containers" : "container")) {
                 for (JsonNode e : container.path("env")) {
                     env.put(e.path("name").asText(), e.path("value"));
                 }
@@ -221,7 +236,8 @@ final class Contract {
                     return;
                 }
                 arg.getValue().fieldNames().forEachRemaining(name -> {
-                    if (name.startsWith("ABI_") && !known.contains(name)
+                    if (name.startsWith("ABI_")
+                            && !known.contains(name)
                             && mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
                         problems.add(call.where() + ": " + arg.getKey() + " sets " + name
                                 + ", which is not an environment variable the code reads");
@@ -264,8 +280,11 @@ final class Contract {
         }
         // object literals anywhere in the argument (a literal itself, or the branches of a conditional)
         for (String literal : objectLiterals(arg)) {
-            Hcl.get().parseText("x = " + literal).path("x")
-                    .fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
+            Hcl.get()
+                    .parseText("x = " + literal)
+                    .path("x")
+                    .fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue()));
         }
         return null;
     }
@@ -332,7 +351,8 @@ final class Contract {
 
     private static void lambda(List<String> problems, TfModule m, Path repo) {
         List<TfModule.Block> functions = m.blocks("resource").stream()
-                .filter(b -> b.type().equals("aws_lambda_function")).toList();
+                .filter(b -> b.type().equals("aws_lambda_function"))
+                .toList();
         if (functions.isEmpty()) {
             return;
         }
@@ -352,13 +372,17 @@ final class Contract {
                 }
             }
             if (f.body().has("snap_start") || f.body().path("dynamic").has("snap_start")) {
-                boolean published = m.resolve(f.body().get("publish")).map(JsonNode::asBoolean).orElse(false);
+                boolean published = m.resolve(f.body().get("publish"))
+                        .map(JsonNode::asBoolean)
+                        .orElse(false);
                 if (!published) {
                     problems.add(f.where() + ": SnapStart applies to published versions only: set publish = true");
                 }
                 boolean aliased = m.blocks("resource").stream()
                         .filter(a -> a.type().equals("aws_lambda_alias"))
-                        .anyMatch(a -> hcl.references(a.body().path("function_version").asText()).stream()
+                        .anyMatch(a -> hcl
+                                .references(a.body().path("function_version").asText())
+                                .stream()
                                 .map(Contract::withoutIndexes)
                                 .anyMatch(r -> r.equals("aws_lambda_function." + f.name() + ".version")));
                 if (!aliased) {
@@ -380,8 +404,8 @@ final class Contract {
             }
             for (String attr : attrs) {
                 String value = b.body().path(attr).asText();
-                boolean alias = value.startsWith("${") && hcl.references(value).stream()
-                        .anyMatch(r -> r.startsWith("aws_lambda_alias."));
+                boolean alias = value.startsWith("${")
+                        && hcl.references(value).stream().anyMatch(r -> r.startsWith("aws_lambda_alias."));
                 if (value.contains("$LATEST") || !alias) {
                     problems.add(b.where() + ": " + attr + " must refer to an aws_lambda_alias, not "
                             + (value.isEmpty() ? "nothing ($LATEST)" : value));
@@ -394,7 +418,8 @@ final class Contract {
     private static void samParity(List<String> problems, TfModule m, Path repo) {
         JsonNode sam;
         try {
-            sam = new ObjectMapper(new YAMLFactory()).readTree(repo.resolve("adapters-aws/deploy/template.yaml").toFile());
+            sam = new ObjectMapper(new YAMLFactory())
+                    .readTree(repo.resolve("adapters-aws/deploy/template.yaml").toFile());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -431,9 +456,12 @@ final class Contract {
 
     private static void sqsParity(List<String> problems, TfModule m, JsonNode events, TfModule.Block f, JsonNode sam) {
         TfModule.Block mapping = m.blocks("resource").stream()
-                .filter(b -> b.type().equals("aws_lambda_event_source_mapping")).findFirst().orElseThrow();
+                .filter(b -> b.type().equals("aws_lambda_event_source_mapping"))
+                .findFirst()
+                .orElseThrow();
         same(problems, m, mapping, "batch_size", events.path("BatchSize"), "the SQS event");
-        String responseTypes = String.valueOf(m.resolve(mapping.body().get("function_response_types")).orElse(null));
+        String responseTypes = String.valueOf(
+                m.resolve(mapping.body().get("function_response_types")).orElse(null));
         for (JsonNode t : events.path("FunctionResponseTypes")) {
             if (!responseTypes.contains(t.asText())) {
                 problems.add(mapping.where() + ": function_response_types lacks " + t.asText() + " (SAM template)");
@@ -441,24 +469,33 @@ final class Contract {
         }
         // S3 event types of the source bucket's notification
         Set<String> samEvents = new TreeSet<>();
-        sam.path("Resources").forEach(r -> r.path("Properties").path("NotificationConfiguration")
-                .path("QueueConfigurations").forEach(q -> samEvents.add(q.path("Event").asText())));
+        sam.path("Resources")
+                .forEach(r -> r.path("Properties")
+                        .path("NotificationConfiguration")
+                        .path("QueueConfigurations")
+                        .forEach(q -> samEvents.add(q.path("Event").asText())));
         Set<String> tfEvents = new TreeSet<>();
-        m.blocks("resource").stream().filter(b -> b.type().equals("aws_s3_bucket_notification"))
-                .forEach(n -> n.body().path("queue").forEach(q -> m.resolve(q.get("events"))
-                        .ifPresent(ev -> ev.forEach(e -> tfEvents.add(e.asText())))));
+        m.blocks("resource").stream()
+                .filter(b -> b.type().equals("aws_s3_bucket_notification"))
+                .forEach(n -> n.body()
+                        .path("queue")
+                        .forEach(q ->
+                                m.resolve(q.get("events")).ifPresent(ev -> ev.forEach(e -> tfEvents.add(e.asText())))));
         if (!tfEvents.containsAll(samEvents)) {
             problems.add("SAM parity: the source bucket notifies " + tfEvents + ", the SAM template " + samEvents);
         }
         // the visibility timeout covers six runs of the indexer (AWS's advice for SQS event sources)
         long timeout = number(m, f.body().get("timeout"));
-        m.blocks("resource").stream().filter(b -> b.type().equals("aws_sqs_queue"))
+        m.blocks("resource").stream()
+                .filter(b -> b.type().equals("aws_sqs_queue"))
                 .filter(q -> q.body().has("redrive_policy"))
                 .forEach(q -> {
                     long visibility = q.body().has("visibility_timeout_seconds")
-                            ? number(m, q.body().get("visibility_timeout_seconds")) : 30; // SQS's default
+                            ? number(m, q.body().get("visibility_timeout_seconds"))
+                            : 30; // SQS's default
                     if (timeout < 0 || visibility < 0) {
-                        problems.add(q.where() + ": cannot evaluate visibility_timeout_seconds against the indexer's timeout");
+                        problems.add(q.where()
+                                + ": cannot evaluate visibility_timeout_seconds against the indexer's timeout");
                     } else if (visibility < 6 * timeout) {
                         problems.add(q.where() + ": visibility_timeout_seconds " + visibility
                                 + " is less than six times the indexer's timeout " + timeout);
@@ -469,7 +506,8 @@ final class Contract {
     /** Whether the class (the same version is on this test's class path as in the zip) has a public method so named. */
     private static boolean hasMethod(String cls, String method) {
         try {
-            return Arrays.stream(Class.forName(cls, false, Contract.class.getClassLoader()).getMethods())
+            return Arrays.stream(Class.forName(cls, false, Contract.class.getClassLoader())
+                            .getMethods())
                     .anyMatch(x -> x.getName().equals(method));
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException(cls + " is in the zip but not on the test class path", e);
@@ -495,8 +533,11 @@ final class Contract {
             long product = 1;
             for (String factor : text.substring(2, text.length() - 1).split("\\*")) {
                 String f = factor.trim();
-                long n = f.matches("\\d+") ? Long.parseLong(f)
-                        : f.matches("(var|local)\\.[a-z0-9_]+") ? number(m, new com.fasterxml.jackson.databind.node.TextNode("${" + f + "}")) : -1;
+                long n = f.matches("\\d+")
+                        ? Long.parseLong(f)
+                        : f.matches("(var|local)\\.[a-z0-9_]+")
+                                ? number(m, new com.fasterxml.jackson.databind.node.TextNode("${" + f + "}"))
+                                : -1;
                 if (n < 0) {
                     return -1;
                 }
@@ -517,7 +558,8 @@ final class Contract {
                 if (parts[0].equals("aws_lambda_alias")) {
                     Optional<TfModule.Block> alias = m.resource("aws_lambda_alias", parts[1]);
                     if (alias.isPresent()) {
-                        for (String r : hcl.references(alias.get().body().path("function_name").asText())) {
+                        for (String r : hcl.references(
+                                alias.get().body().path("function_name").asText())) {
                             if (r.startsWith("aws_lambda_function.")) {
                                 return r.split("\\.")[1];
                             }
@@ -531,8 +573,8 @@ final class Contract {
         return null;
     }
 
-    private static void same(List<String> problems, TfModule m, TfModule.Block b, String attr, JsonNode expected,
-            String samName) {
+    private static void same(
+            List<String> problems, TfModule m, TfModule.Block b, String attr, JsonNode expected, String samName) {
         if (expected.isMissingNode()) {
             return;
         }
@@ -557,28 +599,37 @@ final class Contract {
         sam.path("Resources").fields().forEachRemaining(r -> {
             JsonNode props = r.getValue().path("Properties");
             switch (r.getValue().path("Type").asText()) {
-                case "AWS::S3::Bucket" -> props.path("LifecycleConfiguration").path("Rules").forEach(rule -> {
-                    long days = rule.path("NoncurrentVersionExpiration").path("NoncurrentDays").asLong(-1);
-                    if (days < 0) {
-                        return;
-                    }
-                    long longest = -1;
-                    for (TfModule.Block lc : m.blocks("resource")) {
-                        if (lc.type().equals("aws_s3_bucket_lifecycle_configuration")) {
-                            for (JsonNode tfRule : lc.body().path("rule")) {
-                                longest = Math.max(longest, number(m,
-                                        tfRule.path("noncurrent_version_expiration").path(0).get("noncurrent_days")));
+                case "AWS::S3::Bucket" ->
+                    props.path("LifecycleConfiguration").path("Rules").forEach(rule -> {
+                        long days = rule.path("NoncurrentVersionExpiration")
+                                .path("NoncurrentDays")
+                                .asLong(-1);
+                        if (days < 0) {
+                            return;
+                        }
+                        long longest = -1;
+                        for (TfModule.Block lc : m.blocks("resource")) {
+                            if (lc.type().equals("aws_s3_bucket_lifecycle_configuration")) {
+                                for (JsonNode tfRule : lc.body().path("rule")) {
+                                    longest = Math.max(
+                                            longest,
+                                            number(
+                                                    m,
+                                                    tfRule.path("noncurrent_version_expiration")
+                                                            .path(0)
+                                                            .get("noncurrent_days")));
+                                }
                             }
                         }
-                    }
-                    if (longest < days) {
-                        problems.add("SAM parity: noncurrent versions of the state bucket expire after " + longest
-                                + " days, the SAM template's " + r.getKey() + " keeps them " + days);
-                    }
-                });
+                        if (longest < days) {
+                            problems.add("SAM parity: noncurrent versions of the state bucket expire after " + longest
+                                    + " days, the SAM template's " + r.getKey() + " keeps them " + days);
+                        }
+                    });
                 case "AWS::DynamoDB::Table" -> {
                     List<TfModule.Block> tables = m.blocks("resource").stream()
-                            .filter(b -> b.type().equals("aws_dynamodb_table")).toList();
+                            .filter(b -> b.type().equals("aws_dynamodb_table"))
+                            .toList();
                     if (tables.isEmpty()) {
                         problems.add("SAM parity: no aws_dynamodb_table like the SAM template's " + r.getKey());
                     }
@@ -589,16 +640,21 @@ final class Contract {
                             }
                         }
                         same(problems, m, t, "billing_mode", props.path("BillingMode"), r.getKey());
-                        String ttl = t.body().path("ttl").path(0).path("attribute_name").asText("(unset)");
-                        String want = props.path("TimeToLiveSpecification").path("AttributeName").asText();
+                        String ttl = t.body()
+                                .path("ttl")
+                                .path(0)
+                                .path("attribute_name")
+                                .asText("(unset)");
+                        String want = props.path("TimeToLiveSpecification")
+                                .path("AttributeName")
+                                .asText();
                         if (!ttl.equals(want)) {
                             problems.add("SAM parity: " + t.where() + " ttl attribute_name = " + ttl
                                     + ", the SAM template's " + r.getKey() + " has " + want);
                         }
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
         });
     }
@@ -613,22 +669,29 @@ final class Contract {
         for (TfModule.Block b : m.blocks("resource")) {
             List<JsonNode> days = new ArrayList<>();
             switch (b.type()) {
-                case "aws_s3_bucket_lifecycle_configuration" -> b.body().path("rule").forEach(r ->
-                        r.path("noncurrent_version_expiration").forEach(e -> days.add(e.get("noncurrent_days"))));
-                case "google_storage_bucket" -> b.body().path("lifecycle_rule").forEach(r ->
-                        r.path("condition").forEach(c -> {
-                            if (c.has("days_since_noncurrent_time")) {
-                                days.add(c.get("days_since_noncurrent_time"));
-                            }
-                        }));
-                case "azurerm_storage_management_policy" -> b.body().path("rule").forEach(r ->
-                        r.path("actions").forEach(a -> a.path("version").forEach(v -> {
-                            if (v.has("delete_after_days_since_creation")) {
-                                days.add(v.get("delete_after_days_since_creation"));
-                            }
-                        })));
-                default -> {
-                }
+                case "aws_s3_bucket_lifecycle_configuration" ->
+                    b.body()
+                            .path("rule")
+                            .forEach(r -> r.path("noncurrent_version_expiration")
+                                    .forEach(e -> days.add(e.get("noncurrent_days"))));
+                case "google_storage_bucket" ->
+                    b.body()
+                            .path("lifecycle_rule")
+                            .forEach(r -> r.path("condition").forEach(c -> {
+                                if (c.has("days_since_noncurrent_time")) {
+                                    days.add(c.get("days_since_noncurrent_time"));
+                                }
+                            }));
+                case "azurerm_storage_management_policy" ->
+                    b.body()
+                            .path("rule")
+                            .forEach(r -> r.path("actions")
+                                    .forEach(a -> a.path("version").forEach(v -> {
+                                        if (v.has("delete_after_days_since_creation")) {
+                                            days.add(v.get("delete_after_days_since_creation"));
+                                        }
+                                    })));
+                default -> {}
             }
             for (JsonNode d : days) {
                 long n = number(m, d);
@@ -636,7 +699,8 @@ final class Contract {
                     problems.add(b.where() + ": cannot evaluate the noncurrent-version expiry " + d);
                 } else if (Duration.ofDays(n).compareTo(needed) <= 0) {
                     problems.add(b.where() + ": noncurrent versions expire after " + n + " days, within GC's retention"
-                            + " plus grace (" + needed + ", NamespaceStore.Options.DEFAULTS): a restore could miss them");
+                            + " plus grace (" + needed
+                            + ", NamespaceStore.Options.DEFAULTS): a restore could miss them");
                 }
             }
         }
@@ -650,11 +714,13 @@ final class Contract {
                 continue;
             }
             Artifacts.Contents jar = Artifacts.of(repo, Artifacts.Kind.GCP);
-            Optional<JsonNode> entry = m.resolve(f.body().path("build_config").path(0).get("entry_point"));
+            Optional<JsonNode> entry =
+                    m.resolve(f.body().path("build_config").path(0).get("entry_point"));
             if (jar.problem() != null) {
                 problems.add(f.where() + ": " + jar.problem());
             } else if (entry.isEmpty() || !jar.classes().contains(entry.get().asText())) {
-                problems.add(f.where() + ": entry point " + entry.map(JsonNode::asText).orElse("(unset)")
+                problems.add(f.where() + ": entry point "
+                        + entry.map(JsonNode::asText).orElse("(unset)")
                         + " is not a class of the adapters-gcp deployment jar");
             }
         }
@@ -678,8 +744,8 @@ final class Contract {
                 continue;
             }
             JsonNode function = app.functionJson().get(name.group(1));
-            boolean eventGrid = function != null && function.path("bindings").findValuesAsText("type")
-                    .contains("eventGridTrigger");
+            boolean eventGrid = function != null
+                    && function.path("bindings").findValuesAsText("type").contains("eventGridTrigger");
             if (!eventGrid) {
                 problems.add(s.where() + ": function " + name.group(1) + " has no generated function.json with an"
                         + " eventGridTrigger binding in the adapters-azure app folder");

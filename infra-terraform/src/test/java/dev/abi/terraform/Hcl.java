@@ -15,9 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * HashiCorp's HCL v2 parser ({@code @cdktn/hcl2json}) and hclwrite's formatter ({@code @cdktn/hcl-tools}), both
@@ -37,12 +37,12 @@ final class Hcl {
     private final Map<String, JsonNode> parsedTexts = new ConcurrentHashMap<>();
 
     /** A parsed file: its JSON body (hcl2json's shape), whether hclwrite leaves it unchanged, or its parse error. */
-    record Parsed(Path path, JsonNode body, boolean formatted, String error) {
-    }
+    record Parsed(Path path, JsonNode body, boolean formatted, String error) {}
 
     private Hcl(Path nodeModules) throws IOException {
         Path server = Path.of("src/test/node/hcl-server.mjs").toAbsolutePath();
-        ProcessBuilder pb = new ProcessBuilder("node", server.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
+        ProcessBuilder pb =
+                new ProcessBuilder("node", server.toString()).redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.environment().put("NODE_PATH", nodeModules.toString());
         process = pb.start();
         in = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
@@ -79,7 +79,9 @@ final class Hcl {
         if (cached != null) {
             return new Parsed(file, cached.get("body"), cached.path("formatted").asBoolean(), null);
         }
-        ObjectNode request = JSON.createObjectNode().put("op", "parse").put("file", file.toAbsolutePath().toString());
+        ObjectNode request = JSON.createObjectNode()
+                .put("op", "parse")
+                .put("file", file.toAbsolutePath().toString());
         JsonNode reply = call(request);
         if (reply.path("ok").asBoolean()) {
             parsedTexts.put(text, reply);
@@ -133,19 +135,30 @@ final class Hcl {
         Path modules = dir.resolve("node_modules");
         boolean installed = Files.isRegularFile(modules.resolve("@cdktn/hcl2json/package.json"))
                 && Files.isRegularFile(modules.resolve("@cdktn/hcl-tools/package.json"));
-        Assumptions.assumeTrue(onPath("node"),
+        Assumptions.assumeTrue(
+                onPath("node"),
                 "Terraform checks skipped: Node.js is not on the PATH (install Node.js 20+ to run them)");
         if (installed) {
             return modules;
         }
-        Assumptions.assumeTrue(onPath("npm"),
+        Assumptions.assumeTrue(
+                onPath("npm"),
                 "Terraform checks skipped: npm is not on the PATH (install Node.js 20+ with npm to run them)");
         Files.createDirectories(dir);
         Path log = dir.resolve("npm-install.log");
         // npm's output goes to a file: surefire owns this JVM's stdout
-        Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--prefix", dir.toString(),
-                "@cdktn/hcl2json@" + VERSION, "@cdktn/hcl-tools@" + VERSION)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process npm = new ProcessBuilder(
+                        "npm",
+                        "install",
+                        "--no-audit",
+                        "--no-fund",
+                        "--prefix",
+                        dir.toString(),
+                        "@cdktn/hcl2json@" + VERSION,
+                        "@cdktn/hcl-tools@" + VERSION)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (npm.waitFor() != 0 || !Files.isRegularFile(modules.resolve("@cdktn/hcl2json/package.json"))) {
             throw new IllegalStateException("npm install @cdktn/hcl2json@" + VERSION + " @cdktn/hcl-tools@" + VERSION
                     + " failed (exit " + npm.exitValue() + "); see " + log);

@@ -44,19 +44,22 @@ class ModulesTest {
         Hcl hcl = Hcl.get();
         return modules.stream().map(dir -> {
             TfModule m = TfModule.load(hcl, dir);
-            return DynamicContainer.dynamicContainer(m.name(), CHECKS.stream().map(check ->
-                    DynamicTest.dynamicTest(check, () -> {
-                        List<String> problems = check.equals("syntax") ? run(check, m)
-                                : onlyIfParsed(m, c -> run(check, c));
-                        assertEquals(List.of(), problems, m.name() + ": " + check);
-                    })));
+            return DynamicContainer.dynamicContainer(
+                    m.name(),
+                    CHECKS.stream()
+                            .map(check -> DynamicTest.dynamicTest(check, () -> {
+                                List<String> problems =
+                                        check.equals("syntax") ? run(check, m) : onlyIfParsed(m, c -> run(check, c));
+                                assertEquals(List.of(), problems, m.name() + ": " + check);
+                            })));
         });
     }
 
     /** The other checks assume the files parse: a parse error is reported once, by the syntax check. */
     private static List<String> onlyIfParsed(TfModule m, Function<TfModule, List<String>> check) {
         return SyntaxAndStructure.syntax(m).stream().anyMatch(p -> p.startsWith("does not parse"))
-                ? List.of() : check.apply(m);
+                ? List.of()
+                : check.apply(m);
     }
 
     @Test
@@ -73,8 +76,10 @@ class ModulesTest {
                 problems.add("src/test/resources/schema/" + pin.file() + ".json.gz is missing");
                 continue;
             }
-            String found = s.path("package").asText() + "@" + s.path("packageVersion").asText() + " "
-                    + s.path("provider").asText() + " " + s.path("providerVersion").asText();
+            String found =
+                    s.path("package").asText() + "@" + s.path("packageVersion").asText() + " "
+                            + s.path("provider").asText() + " "
+                            + s.path("providerVersion").asText();
             String pinned = pin.pkg() + "@" + pin.packageVersion() + " " + pin.source() + " " + pin.providerVersion();
             if (!found.equals(pinned)) {
                 problems.add(pin.file() + ".json.gz holds " + found + ", pinned is " + pinned

@@ -8,14 +8,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Each check can fail: a mistake planted in a temporary copy of the AWS module (never in the real files) makes the
@@ -47,7 +47,8 @@ class PlantedMistakesTest {
 
     @Test
     void anUnformattedFileFails() throws IOException {
-        TfModule m = plant("table.tf", "  billing_mode = \"PAY_PER_REQUEST\"", "  billing_mode    = \"PAY_PER_REQUEST\"");
+        TfModule m =
+                plant("table.tf", "  billing_mode = \"PAY_PER_REQUEST\"", "  billing_mode    = \"PAY_PER_REQUEST\"");
         caught("syntax", m, "table.tf: not formatted");
     }
 
@@ -61,8 +62,10 @@ class PlantedMistakesTest {
 
     @Test
     void aVariableWithoutDescriptionFails() throws IOException {
-        TfModule m = plant("variables.tf",
-                "  description = \"Messages per invocation of the indexing function (the SAM template: 10).\"\n", "");
+        TfModule m = plant(
+                "variables.tf",
+                "  description = \"Messages per invocation of the indexing function (the SAM template: 10).\"\n",
+                "");
         caught("structure", m, "variable.batch_size has no description");
     }
 
@@ -74,7 +77,10 @@ class PlantedMistakesTest {
 
     @Test
     void aReadmeTableOutOfStepFails() throws IOException {
-        TfModule m = plant("README.md", "| `batch_size` | `number` | `10` | Messages per invocation of the indexing function. |\n", "");
+        TfModule m = plant(
+                "README.md",
+                "| `batch_size` | `number` | `10` | Messages per invocation of the indexing function. |\n",
+                "");
         caught("structure", m, "## Inputs lacks [batch_size]");
     }
 
@@ -94,13 +100,16 @@ class PlantedMistakesTest {
 
     @Test
     void aMisspelledArgumentFails() throws IOException {
-        TfModule m = plant("lambda.tf", "  memory_size      = var.api_memory_size", "  memory_sise      = var.api_memory_size");
+        TfModule m = plant(
+                "lambda.tf", "  memory_size      = var.api_memory_size", "  memory_sise      = var.api_memory_size");
         caught("schema", m, "aws_lambda_function.api: unknown argument or block \"memory_sise\"");
     }
 
     @Test
     void aMisspelledNestedArgumentFails() throws IOException {
-        TfModule m = plant("storage.tf", "      noncurrent_days = var.noncurrent_version_expiration_days",
+        TfModule m = plant(
+                "storage.tf",
+                "      noncurrent_days = var.noncurrent_version_expiration_days",
                 "      noncurrent_day = var.noncurrent_version_expiration_days");
         caught("schema", m, "noncurrent_version_expiration: unknown argument or block \"noncurrent_day\"");
     }
@@ -127,7 +136,9 @@ class PlantedMistakesTest {
 
     @Test
     void anUnknownAbiNameFails() throws IOException {
-        TfModule m = plant("locals.tf", "    ABI_STORE_BUCKET   = aws_s3_bucket.state.bucket",
+        TfModule m = plant(
+                "locals.tf",
+                "    ABI_STORE_BUCKET   = aws_s3_bucket.state.bucket",
                 "    ABI_STORE_BUKET    = aws_s3_bucket.state.bucket");
         caught("contract", m, "ABI_STORE_BUKET is not an environment variable the code reads");
         caught("contract", m, "required ABI_STORE_BUCKET is not set");
@@ -135,14 +146,21 @@ class PlantedMistakesTest {
 
     @Test
     void aDroppedVectorFlagFails() throws IOException {
-        TfModule m = plant("locals.tf", "    JAVA_TOOL_OPTIONS  = \"--add-modules=jdk.incubator.vector\"",
+        TfModule m = plant(
+                "locals.tf",
+                "    JAVA_TOOL_OPTIONS  = \"--add-modules=jdk.incubator.vector\"",
                 "    JAVA_TOOL_OPTIONS  = \"-XX:+UseSerialGC\"");
-        caught("contract", m, "aws_lambda_function.indexer: JAVA_TOOL_OPTIONS must carry --add-modules=jdk.incubator.vector");
+        caught(
+                "contract",
+                m,
+                "aws_lambda_function.indexer: JAVA_TOOL_OPTIONS must carry --add-modules=jdk.incubator.vector");
     }
 
     @Test
     void aCallerMapMergedLastFails() throws IOException {
-        TfModule m = plant("lambda.tf", "    variables = merge(var.environment, local.required_environment)\n  }\n\n  logging_config {\n    log_format = \"Text\"\n    log_group  = aws_cloudwatch_log_group.api.name",
+        TfModule m = plant(
+                "lambda.tf",
+                "    variables = merge(var.environment, local.required_environment)\n  }\n\n  logging_config {\n    log_format = \"Text\"\n    log_group  = aws_cloudwatch_log_group.api.name",
                 "    variables = merge(local.required_environment, var.environment)\n  }\n\n  logging_config {\n    log_format = \"Text\"\n    log_group  = aws_cloudwatch_log_group.api.name");
         caught("contract", m, "aws_lambda_function.api: the last argument of merge(...) must be the local map");
     }
@@ -156,39 +174,52 @@ class PlantedMistakesTest {
     @Test
     void aHandlerClassMissingFromTheZipFails() throws IOException {
         TfModule m = plant("locals.tf", "QuarkusStreamHandler::handleRequest", "QuarkusStreamHandlr::handleRequest");
-        caught("contract", m, "handler class io.quarkus.amazon.lambda.runtime.QuarkusStreamHandlr is not in adapters-aws/target/function.zip");
+        caught(
+                "contract",
+                m,
+                "handler class io.quarkus.amazon.lambda.runtime.QuarkusStreamHandlr is not in adapters-aws/target/function.zip");
     }
 
     @Test
     void aMappingOnLatestFails() throws IOException {
-        TfModule m = plant("ingest.tf", "  function_name           = aws_lambda_alias.indexer[0].arn",
+        TfModule m = plant(
+                "ingest.tf",
+                "  function_name           = aws_lambda_alias.indexer[0].arn",
                 "  function_name           = aws_lambda_function.indexer[0].arn");
-        caught("contract", m, "aws_lambda_event_source_mapping.ingest: function_name must refer to an aws_lambda_alias");
+        caught(
+                "contract",
+                m,
+                "aws_lambda_event_source_mapping.ingest: function_name must refer to an aws_lambda_alias");
     }
 
     @Test
     void aFunctionUrlOnLatestFails() throws IOException {
-        TfModule m = plant("http.tf", "  qualifier          = aws_lambda_alias.api.name", "  qualifier          = \"$LATEST\"");
+        TfModule m = plant(
+                "http.tf", "  qualifier          = aws_lambda_alias.api.name", "  qualifier          = \"$LATEST\"");
         caught("contract", m, "aws_lambda_function_url.api: qualifier must refer to an aws_lambda_alias, not $LATEST");
     }
 
     @Test
     void snapStartWithoutPublishedVersionFails() throws IOException {
-        TfModule m = plant("lambda.tf", "  timeout          = var.api_timeout\n  publish          = true",
+        TfModule m = plant(
+                "lambda.tf",
+                "  timeout          = var.api_timeout\n  publish          = true",
                 "  timeout          = var.api_timeout\n  publish          = false");
         caught("contract", m, "aws_lambda_function.api: SnapStart applies to published versions only");
     }
 
     @Test
     void snapStartWithoutAliasFails() throws IOException {
-        TfModule m = plant("lambda.tf", "  function_version = aws_lambda_function.api.version",
-                "  function_version = \"1\"");
+        TfModule m = plant(
+                "lambda.tf", "  function_version = aws_lambda_function.api.version", "  function_version = \"1\"");
         caught("contract", m, "SnapStart needs an aws_lambda_alias on aws_lambda_function.api.version");
     }
 
     @Test
     void memoryOtherThanTheSamTemplatesFails() throws IOException {
-        TfModule m = plant("variables.tf", "  description = \"Memory of the indexing function in MB (the SAM template's AbiIndexer: 2048).\"\n  type        = number\n  default     = 2048",
+        TfModule m = plant(
+                "variables.tf",
+                "  description = \"Memory of the indexing function in MB (the SAM template's AbiIndexer: 2048).\"\n  type        = number\n  default     = 2048",
                 "  description = \"Memory of the indexing function in MB (the SAM template's AbiIndexer: 2048).\"\n  type        = number\n  default     = 1024");
         caught("contract", m, "SAM parity: lambda.tf: aws_lambda_function.indexer memory_size = 1024");
     }
@@ -196,7 +227,10 @@ class PlantedMistakesTest {
     @Test
     void aHandlerMethodTheClassLacksFails() throws IOException {
         TfModule m = plant("locals.tf", "QuarkusStreamHandler::handleRequest", "QuarkusStreamHandler::handle");
-        caught("contract", m, "handler class io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler has no method handle");
+        caught(
+                "contract",
+                m,
+                "handler class io.quarkus.amazon.lambda.runtime.QuarkusStreamHandler has no method handle");
     }
 
     @Test
@@ -207,21 +241,35 @@ class PlantedMistakesTest {
 
     @Test
     void aShorterNoncurrentRetentionThanTheSamTemplatesFails() throws IOException {
-        TfModule m = plant("storage.tf", "      noncurrent_days = var.noncurrent_version_expiration_days",
+        TfModule m = plant(
+                "storage.tf",
+                "      noncurrent_days = var.noncurrent_version_expiration_days",
                 "      noncurrent_days = 3");
-        caught("contract", m, "noncurrent versions of the state bucket expire after 3 days, the SAM template's StateBucket keeps them 9");
+        caught(
+                "contract",
+                m,
+                "noncurrent versions of the state bucket expire after 3 days, the SAM template's StateBucket keeps them 9");
     }
 
     @Test
     void noncurrentVersionsExpiringWithinGcRetentionFail() throws IOException {
-        TfModule m = plant("variables.tf", "  type        = number\n  default     = 9\n", "  type        = number\n  default     = 7\n");
-        caught("contract", m, "aws_s3_bucket_lifecycle_configuration.state: noncurrent versions expire after 7 days, within GC's retention");
+        TfModule m = plant(
+                "variables.tf",
+                "  type        = number\n  default     = 9\n",
+                "  type        = number\n  default     = 7\n");
+        caught(
+                "contract",
+                m,
+                "aws_s3_bucket_lifecycle_configuration.state: noncurrent versions expire after 7 days, within GC's retention");
     }
 
     @Test
     void aTableKeyOtherThanTheSamTemplatesFails() throws IOException {
         TfModule m = plant("table.tf", "    attribute_name = \"ttl\"", "    attribute_name = \"expires\"");
-        caught("contract", m, "aws_dynamodb_table.metadata ttl attribute_name = expires, the SAM template's MetadataTable has ttl");
+        caught(
+                "contract",
+                m,
+                "aws_dynamodb_table.metadata ttl attribute_name = expires, the SAM template's MetadataTable has ttl");
     }
 
     @Test
@@ -232,7 +280,9 @@ class PlantedMistakesTest {
 
     @Test
     void aNotificationMissingAnEventTypeFails() throws IOException {
-        TfModule m = plant("ingest.tf", "    events    = [\"s3:ObjectCreated:*\", \"s3:ObjectRemoved:*\"]",
+        TfModule m = plant(
+                "ingest.tf",
+                "    events    = [\"s3:ObjectCreated:*\", \"s3:ObjectRemoved:*\"]",
                 "    events    = [\"s3:ObjectCreated:*\"]");
         caught("contract", m, "SAM parity: the source bucket notifies [s3:ObjectCreated:*]");
     }
@@ -253,7 +303,10 @@ class PlantedMistakesTest {
                   }
                 }
                 """);
-        caught("contract", m, "entry point io.quarkus.gcp.functions.http.QuarkusHttpFunctoin is not a class of the adapters-gcp deployment jar");
+        caught(
+                "contract",
+                m,
+                "entry point io.quarkus.gcp.functions.http.QuarkusHttpFunctoin is not a class of the adapters-gcp deployment jar");
     }
 
     @Test
@@ -280,9 +333,11 @@ class PlantedMistakesTest {
     void aWildcardActionOnTheAllowlistPasses() throws IOException {
         TfModule m = plant("iam.tf", "    actions   = [\"sqs:SendMessage\"]", "    actions   = [\"sqs:*\"]");
         Path readme = temp.resolve("README.md");
-        Files.writeString(readme, "## IAM wildcard allowlist\n\n| statement | why |\n|---|---|\n"
-                + "| `aws/ingest_queue/SourceBucketNotifies` | a planted entry |\n"
-                + "| `aws/xray/XRayWrite` | the module's own entry |\n");
+        Files.writeString(
+                readme,
+                "## IAM wildcard allowlist\n\n| statement | why |\n|---|---|\n"
+                        + "| `aws/ingest_queue/SourceBucketNotifies` | a planted entry |\n"
+                        + "| `aws/xray/XRayWrite` | the module's own entry |\n");
         assertEquals(List.of(), Policy.check(m, readme));
     }
 
@@ -294,13 +349,16 @@ class PlantedMistakesTest {
 
     @Test
     void anArnOfEveryBucketFails() throws IOException {
-        TfModule m = plant("iam.tf", "    resources = [aws_s3_bucket.state.arn]", "    resources = [\"arn:aws:s3:::*\"]");
+        TfModule m =
+                plant("iam.tf", "    resources = [aws_s3_bucket.state.arn]", "    resources = [\"arn:aws:s3:::*\"]");
         caught("policy", m, "statement \"StateBucket\": wildcard resources \"arn:aws:s3:::*\"");
     }
 
     @Test
     void aJsonencodedPolicyFails() throws IOException {
-        TfModule m = plant("iam.tf", "  policy = data.aws_iam_policy_document.state.json\n}\n\nresource \"aws_iam_role_policy\" \"api_logs\"",
+        TfModule m = plant(
+                "iam.tf",
+                "  policy = data.aws_iam_policy_document.state.json\n}\n\nresource \"aws_iam_role_policy\" \"api_logs\"",
                 "  policy = jsonencode({ Statement = [] })\n}\n\nresource \"aws_iam_role_policy\" \"api_logs\"");
         caught("policy", m, "aws_iam_role_policy.api_state: policy must be a data.aws_iam_policy_document's json");
     }
@@ -313,7 +371,10 @@ class PlantedMistakesTest {
 
     @Test
     void aTableWithoutPointInTimeRecoveryFails() throws IOException {
-        TfModule m = plant("table.tf", "  point_in_time_recovery {\n    enabled = true", "  point_in_time_recovery {\n    enabled = false");
+        TfModule m = plant(
+                "table.tf",
+                "  point_in_time_recovery {\n    enabled = true",
+                "  point_in_time_recovery {\n    enabled = false");
         caught("policy", m, "aws_dynamodb_table.metadata: point_in_time_recovery { enabled = true } is missing");
     }
 
@@ -345,28 +406,35 @@ class PlantedMistakesTest {
 
     @Test
     void aRunThatAppliesFails() throws IOException {
-        TfModule m = plant("tests/toggles.tftest.hcl", "run \"without_indexing\" {\n  command = plan",
+        TfModule m = plant(
+                "tests/toggles.tftest.hcl",
+                "run \"without_indexing\" {\n  command = plan",
                 "run \"without_indexing\" {\n  command = apply");
         caught("tftest", m, "run \"without_indexing\": command must be plan");
     }
 
     @Test
     void anAssertionOnAMissingResourceFails() throws IOException {
-        TfModule m = plant("tests/defaults.tftest.hcl", "aws_lambda_function.api.memory_size == 2048",
+        TfModule m = plant(
+                "tests/defaults.tftest.hcl",
+                "aws_lambda_function.api.memory_size == 2048",
                 "aws_lambda_function.apii.memory_size == 2048");
         caught("tftest", m, "refers to aws_lambda_function.apii.memory_size, which the module lacks");
     }
 
     @Test
     void anExpectedFailureOfAMissingVariableFails() throws IOException {
-        TfModule m = plant("tests/toggles.tftest.hcl", "  expect_failures = [var.noncurrent_version_expiration_days]",
+        TfModule m = plant(
+                "tests/toggles.tftest.hcl",
+                "  expect_failures = [var.noncurrent_version_expiration_days]",
                 "  expect_failures = [var.noncurrent_expiration_days]");
         caught("tftest", m, "expect_failures names var.noncurrent_expiration_days, which the module lacks");
     }
 
     @Test
     void anUnknownTestVariableFails() throws IOException {
-        TfModule m = plant("tests/toggles.tftest.hcl", "    create_indexer     = false", "    create_indexr      = false");
+        TfModule m =
+                plant("tests/toggles.tftest.hcl", "    create_indexer     = false", "    create_indexr      = false");
         caught("tftest", m, "sets create_indexr, which is not a variable of the module");
     }
 
@@ -378,31 +446,37 @@ class PlantedMistakesTest {
 
     @Test
     void anUnknownAbiNameInAnExampleFails() throws IOException {
-        TfModule m = plant("examples/function-url/main.tf", "    ABI_AUTH_ENABLED = \"true\"", "    ABI_AUTH_ENABLD = \"true\"");
+        TfModule m = plant(
+                "examples/function-url/main.tf", "    ABI_AUTH_ENABLED = \"true\"", "    ABI_AUTH_ENABLD = \"true\"");
         caught("contract", m, "environment sets ABI_AUTH_ENABLD, which is not an environment variable the code reads");
     }
 
     /** The same two mistakes in a copy of every module here (aws, gcp, azure, gpu: those that set the names). */
     @TestFactory
     Stream<DynamicTest> everyModuleCatchesADroppedVectorFlagAndAMisspelledStoreBucket() {
-        return SyntaxAndStructure.modules(ModulesTest.ROOT).stream().flatMap(dir -> Stream.of(
-                DynamicTest.dynamicTest(dir.getFileName() + ": vector flag dropped", () -> {
-                    TfModule m = plantEverywhere(dir, "--add-modules=jdk.incubator.vector", "-Xss1m");
-                    if (m != null) {
-                        caught("contract", m, "JAVA_TOOL_OPTIONS must carry --add-modules=jdk.incubator.vector");
-                    }
-                }),
-                DynamicTest.dynamicTest(dir.getFileName() + ": ABI_STORE_BUKET", () -> {
-                    TfModule m = plantEverywhere(dir, "ABI_STORE_BUCKET ", "ABI_STORE_BUKET  ");
-                    if (m != null) {
-                        caught("contract", m, "ABI_STORE_BUKET is not an environment variable the code reads");
-                    }
-                })));
+        return SyntaxAndStructure.modules(ModulesTest.ROOT).stream()
+                .flatMap(dir -> Stream.of(
+                        DynamicTest.dynamicTest(dir.getFileName() + ": vector flag dropped", () -> {
+                            TfModule m = plantEverywhere(dir, "--add-modules=jdk.incubator.vector", "-Xss1m");
+                            if (m != null) {
+                                caught(
+                                        "contract",
+                                        m,
+                                        "JAVA_TOOL_OPTIONS must carry --add-modules=jdk.incubator.vector");
+                            }
+                        }),
+                        DynamicTest.dynamicTest(dir.getFileName() + ": ABI_STORE_BUKET", () -> {
+                            TfModule m = plantEverywhere(dir, "ABI_STORE_BUCKET ", "ABI_STORE_BUKET  ");
+                            if (m != null) {
+                                caught("contract", m, "ABI_STORE_BUKET is not an environment variable the code reads");
+                            }
+                        })));
     }
 
     /** A copy of the module with every occurrence replaced in its .tf files, or null when none holds the text. */
     private TfModule plantEverywhere(Path module, String from, String to) throws IOException {
-        Path copy = Files.createTempDirectory(temp, "m").resolve(module.getFileName().toString());
+        Path copy = Files.createTempDirectory(temp, "m")
+                .resolve(module.getFileName().toString());
         copyOf(module, copy);
         boolean planted = false;
         for (Path f : TfModule.list(copy)) {
@@ -421,7 +495,8 @@ class PlantedMistakesTest {
 
     private static void caught(String check, TfModule m, String expected) {
         List<String> problems = ModulesTest.run(check, m);
-        assertTrue(problems.stream().anyMatch(p -> p.contains(expected)),
+        assertTrue(
+                problems.stream().anyMatch(p -> p.contains(expected)),
                 "check " + check + " should report \"" + expected + "\" but reported " + problems);
     }
 
@@ -440,8 +515,7 @@ class PlantedMistakesTest {
         } else {
             String text = Files.readString(f);
             assertTrue(text.contains(from), file + " no longer contains the text the mistake replaces: " + from);
-            Files.writeString(f, text.replaceFirst(Pattern.quote(from),
-                    Matcher.quoteReplacement(to)));
+            Files.writeString(f, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
         }
         return TfModule.load(Hcl.get(), copy);
     }

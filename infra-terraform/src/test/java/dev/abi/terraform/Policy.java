@@ -26,10 +26,10 @@ final class Policy {
      * A resource that names everything: "*", or an ARN whose resource part is only "*" (arn:aws:s3:::*,
      * arn:aws:sqs:*:*:*). Object ARNs under one bucket (${aws_s3_bucket.x.arn}/*) and a log group's streams are scoped.
      */
-    private static final Pattern ANY_RESOURCE = Pattern.compile("\\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:\\*|arn:[^:]*:s3:::\\*");
+    private static final Pattern ANY_RESOURCE =
+            Pattern.compile("\\*|arn:[^:]*:[^:]*:[^:]*:[^:]*:\\*|arn:[^:]*:s3:::\\*");
 
-    private Policy() {
-    }
+    private Policy() {}
 
     static List<String> check(TfModule m, Path readme) {
         List<String> problems = new ArrayList<>();
@@ -39,10 +39,15 @@ final class Policy {
         for (TfModule.Block b : resources) {
             switch (b.type()) {
                 case "aws_s3_bucket" -> {
-                    boolean versioned = resources.stream().filter(v -> v.type().equals("aws_s3_bucket_versioning"))
+                    boolean versioned = resources.stream()
+                            .filter(v -> v.type().equals("aws_s3_bucket_versioning"))
                             .filter(v -> hcl.references(v.body().path("bucket").asText()).stream()
                                     .anyMatch(r -> r.startsWith("aws_s3_bucket." + b.name() + ".")))
-                            .anyMatch(v -> v.body().path("versioning_configuration").path(0).path("status").asText()
+                            .anyMatch(v -> v.body()
+                                    .path("versioning_configuration")
+                                    .path(0)
+                                    .path("status")
+                                    .asText()
                                     .equals("Enabled"));
                     if (!versioned) {
                         problems.add(b.where() + ": no aws_s3_bucket_versioning with status = \"Enabled\"");
@@ -54,12 +59,20 @@ final class Policy {
                     }
                 }
                 case "azurerm_storage_account" -> {
-                    if (!b.body().path("blob_properties").path(0).path("versioning_enabled").asBoolean()) {
+                    if (!b.body()
+                            .path("blob_properties")
+                            .path(0)
+                            .path("versioning_enabled")
+                            .asBoolean()) {
                         problems.add(b.where() + ": blob_properties { versioning_enabled = true } is missing");
                     }
                 }
                 case "aws_dynamodb_table" -> {
-                    if (!b.body().path("point_in_time_recovery").path(0).path("enabled").asBoolean()) {
+                    if (!b.body()
+                            .path("point_in_time_recovery")
+                            .path(0)
+                            .path("enabled")
+                            .asBoolean()) {
                         problems.add(b.where() + ": point_in_time_recovery { enabled = true } is missing");
                     }
                 }
@@ -71,19 +84,21 @@ final class Policy {
                 }
                 case "azurerm_role_assignment" -> {
                     String scope = b.body().path("scope").asText();
-                    if (scope.matches("^/subscriptions/[^/]+/?$") || scope.contains("azurerm_subscription")
+                    if (scope.matches("^/subscriptions/[^/]+/?$")
+                            || scope.contains("azurerm_subscription")
                             || scope.contains("azurerm_client_config")) {
                         problems.add(b.where() + ": scoped to the subscription; scope it to the resource");
                     }
                 }
-                default -> {
-                }
+                default -> {}
             }
             if (b.type().startsWith("aws_")) {
                 for (String attr : AWS_POLICY_ATTRIBUTES) {
                     String v = b.body().path(attr).asText();
-                    if (b.body().has(attr) && !v.matches("\\$\\{data\\.aws_iam_policy_document\\.[a-z0-9_]+(\\[[^]]+])?\\.json}")) {
-                        problems.add(b.where() + ": " + attr + " must be a data.aws_iam_policy_document's json, not " + v);
+                    if (b.body().has(attr)
+                            && !v.matches("\\$\\{data\\.aws_iam_policy_document\\.[a-z0-9_]+(\\[[^]]+])?\\.json}")) {
+                        problems.add(
+                                b.where() + ": " + attr + " must be a data.aws_iam_policy_document's json, not " + v);
                     }
                 }
             }
@@ -98,7 +113,9 @@ final class Policy {
                 for (String field : List.of("actions", "resources")) {
                     for (JsonNode v : st.path(field)) {
                         String s = v.asText();
-                        boolean wildcard = field.equals("actions") ? s.contains("*") : ANY_RESOURCE.matcher(s).matches();
+                        boolean wildcard = field.equals("actions")
+                                ? s.contains("*")
+                                : ANY_RESOURCE.matcher(s).matches();
                         if (wildcard && !allowed.contains(key)) {
                             problems.add(d.where() + " statement \"" + sid + "\": wildcard " + field + " \"" + s
                                     + "\" (not in the allowlist of infra-terraform/README.md)");

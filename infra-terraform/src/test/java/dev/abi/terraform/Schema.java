@@ -20,8 +20,7 @@ import java.util.zip.GZIPInputStream;
 final class Schema {
 
     /** The provider package each schema file was derived from, and the provider release it describes. */
-    record Pin(String file, String pkg, String packageVersion, String source, String providerVersion) {
-    }
+    record Pin(String file, String pkg, String packageVersion, String source, String providerVersion) {}
 
     static final List<Pin> PINS = List.of(
             new Pin("aws", "@cdktn/provider-aws", "25.7.0", "hashicorp/aws", "6.66.0"),
@@ -29,13 +28,12 @@ final class Schema {
             new Pin("google", "@cdktf/provider-google", "16.12.1", "hashicorp/google", "6.50.0"));
 
     /** Terraform's own meta-arguments, valid in every resource and data block. */
-    private static final Set<String> META = Set.of("count", "for_each", "depends_on", "provider", "lifecycle",
-            "provisioner", "connection");
+    private static final Set<String> META =
+            Set.of("count", "for_each", "depends_on", "provider", "lifecycle", "provisioner", "connection");
 
     private static final Map<String, JsonNode> LOADED = new HashMap<>();
 
-    private Schema() {
-    }
+    private Schema() {}
 
     static synchronized JsonNode load(String provider) {
         return LOADED.computeIfAbsent(provider, p -> {
@@ -50,18 +48,22 @@ final class Schema {
     /** The module's version range of each pinned provider admits the release the schema file describes. */
     static List<String> rangeAdmitsPin(TfModule m) {
         List<String> problems = new ArrayList<>();
-        m.requiredProviders().forEach((name, spec) -> PINS.stream()
-                .filter(p -> p.source().equals(spec.path("source").asText())).forEach(p -> {
-                    String range = spec.path("version").asText();
-                    String[] want = p.providerVersion().split("\\.");
-                    boolean admits = range.matches("~> " + want[0] + "\\.\\d+(\\.\\d+)?")
-                            && Integer.parseInt(range.replaceAll("~> \\d+\\.(\\d+).*", "$1")) <= Integer.parseInt(want[1]);
-                    if (!admits) {
-                        problems.add(m.name() + ": provider " + name + " version \"" + range + "\" does not admit "
-                                + p.providerVersion() + " (the release the schema check knows); use \"~> "
-                                + want[0] + "." + want[1] + "\"");
-                    }
-                }));
+        m.requiredProviders()
+                .forEach((name, spec) -> PINS.stream()
+                        .filter(p -> p.source().equals(spec.path("source").asText()))
+                        .forEach(p -> {
+                            String range = spec.path("version").asText();
+                            String[] want = p.providerVersion().split("\\.");
+                            boolean admits = range.matches("~> " + want[0] + "\\.\\d+(\\.\\d+)?")
+                                    && Integer.parseInt(range.replaceAll("~> \\d+\\.(\\d+).*", "$1"))
+                                            <= Integer.parseInt(want[1]);
+                            if (!admits) {
+                                problems.add(m.name() + ": provider " + name + " version \"" + range
+                                        + "\" does not admit "
+                                        + p.providerVersion() + " (the release the schema check knows); use \"~> "
+                                        + want[0] + "." + want[1] + "\"");
+                            }
+                        }));
         return problems;
     }
 
@@ -78,13 +80,16 @@ final class Schema {
                     }
                     JsonNode schema = load(provider);
                     if (schema == null) {
-                        problems.add(b.where() + ": no schema for provider " + provider + " (pinned: aws, azurerm, google)");
+                        problems.add(
+                                b.where() + ": no schema for provider " + provider + " (pinned: aws, azurerm, google)");
                         continue;
                     }
                     JsonNode block = schema.path(kind).get(b.type());
                     if (block == null) {
-                        problems.add(b.where() + ": " + b.type() + " is not a " + (kind.equals("data") ? "data source" : "resource")
-                                + " type of " + schema.path("provider").asText() + " " + schema.path("providerVersion").asText());
+                        problems.add(b.where() + ": " + b.type() + " is not a "
+                                + (kind.equals("data") ? "data source" : "resource") + " type of "
+                                + schema.path("provider").asText() + " "
+                                + schema.path("providerVersion").asText());
                         continue;
                     }
                     body(problems, b.where(), block, b.body(), true);

@@ -16,11 +16,10 @@ import java.util.stream.Stream;
 /** Checks 1 and 2: every file parses and is formatted; each module has the expected files, types, docs and pins. */
 final class SyntaxAndStructure {
 
-    static final List<String> REQUIRED_FILES = List.of("versions.tf", "variables.tf", "outputs.tf", "locals.tf",
-            "README.md");
+    static final List<String> REQUIRED_FILES =
+            List.of("versions.tf", "variables.tf", "outputs.tf", "locals.tf", "README.md");
 
-    private SyntaxAndStructure() {
-    }
+    private SyntaxAndStructure() {}
 
     /** Parse errors (file:line:col from HCL) and files that hclwrite would change, in the module and its parts. */
     static List<String> syntax(TfModule m) {
@@ -32,7 +31,8 @@ final class SyntaxAndStructure {
             if (p.error() != null) {
                 problems.add("does not parse: " + p.error());
             } else if (!p.formatted()) {
-                problems.add(p.path() + ": not formatted (hclwrite, the formatter behind terraform fmt, would change it)");
+                problems.add(
+                        p.path() + ": not formatted (hclwrite, the formatter behind terraform fmt, would change it)");
             }
         }
         return problems;
@@ -93,7 +93,8 @@ final class SyntaxAndStructure {
         }
         var providers = m.requiredProviders();
         providers.forEach((name, spec) -> {
-            if (spec.path("source").asText().isBlank() || !spec.path("version").asText().matches(".*\\d.*")) {
+            if (spec.path("source").asText().isBlank()
+                    || !spec.path("version").asText().matches(".*\\d.*")) {
                 problems.add(m.name() + ": provider " + name + " needs a source and a pinned version range");
             }
         });
@@ -165,9 +166,15 @@ final class SyntaxAndStructure {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        compare(problems, m.name() + "/README.md ## Inputs", tableNames(lines, "## Inputs"),
+        compare(
+                problems,
+                m.name() + "/README.md ## Inputs",
+                tableNames(lines, "## Inputs"),
                 names(m.blocks("variable")));
-        compare(problems, m.name() + "/README.md ## Outputs", tableNames(lines, "## Outputs"),
+        compare(
+                problems,
+                m.name() + "/README.md ## Outputs",
+                tableNames(lines, "## Outputs"),
                 names(m.blocks("output")));
         return problems;
     }
@@ -211,8 +218,10 @@ final class SyntaxAndStructure {
     static List<Path> modules(Path root) {
         try (Stream<Path> s = Files.list(root)) {
             return s.filter(Files::isDirectory)
-                    .filter(d -> TfModule.list(d).stream().anyMatch(f -> f.toString().endsWith(".tf")))
-                    .sorted().toList();
+                    .filter(d ->
+                            TfModule.list(d).stream().anyMatch(f -> f.toString().endsWith(".tf")))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

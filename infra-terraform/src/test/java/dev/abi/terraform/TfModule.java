@@ -43,9 +43,16 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
                 exampleModules.add(load(hcl, e));
             }
         }
-        return new TfModule(dir,
-                list(dir).stream().filter(p -> p.toString().endsWith(".tf")).map(hcl::parse).toList(),
-                list(tests).stream().filter(p -> p.toString().endsWith(".tftest.hcl")).map(hcl::parse).toList(),
+        return new TfModule(
+                dir,
+                list(dir).stream()
+                        .filter(p -> p.toString().endsWith(".tf"))
+                        .map(hcl::parse)
+                        .toList(),
+                list(tests).stream()
+                        .filter(p -> p.toString().endsWith(".tftest.hcl"))
+                        .map(hcl::parse)
+                        .toList(),
                 exampleModules);
     }
 
@@ -68,8 +75,11 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
             boolean typed = kind.equals("resource") || kind.equals("data");
             top.fields().forEachRemaining(first -> {
                 if (typed) {
-                    first.getValue().fields().forEachRemaining(second -> second.getValue()
-                            .forEach(body -> result.add(new Block(kind, first.getKey(), second.getKey(), body, p.path()))));
+                    first.getValue()
+                            .fields()
+                            .forEachRemaining(second -> second.getValue()
+                                    .forEach(body -> result.add(
+                                            new Block(kind, first.getKey(), second.getKey(), body, p.path()))));
                 } else {
                     first.getValue().forEach(body -> result.add(new Block(kind, null, first.getKey(), body, p.path())));
                 }
@@ -79,7 +89,9 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
     }
 
     Optional<Block> resource(String type, String name) {
-        return blocks("resource").stream().filter(b -> b.type().equals(type) && b.name().equals(name)).findFirst();
+        return blocks("resource").stream()
+                .filter(b -> b.type().equals(type) && b.name().equals(name))
+                .findFirst();
     }
 
     /** All locals of the module, by name (hcl2json gives each locals block as an object). */
@@ -87,8 +99,9 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
         Map<String, JsonNode> locals = new LinkedHashMap<>();
         for (Hcl.Parsed p : files) {
             if (p.body() != null) {
-                p.body().path("locals").forEach(block -> block.fields()
-                        .forEachRemaining(e -> locals.put(e.getKey(), e.getValue())));
+                p.body()
+                        .path("locals")
+                        .forEach(block -> block.fields().forEachRemaining(e -> locals.put(e.getKey(), e.getValue())));
             }
         }
         return locals;
@@ -99,8 +112,11 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
         Map<String, JsonNode> providers = new LinkedHashMap<>();
         for (Hcl.Parsed p : files) {
             if (p.body() != null) {
-                p.body().path("terraform").forEach(t -> t.path("required_providers")
-                        .forEach(rp -> rp.fields().forEachRemaining(e -> providers.put(e.getKey(), e.getValue()))));
+                p.body()
+                        .path("terraform")
+                        .forEach(t -> t.path("required_providers")
+                                .forEach(rp ->
+                                        rp.fields().forEachRemaining(e -> providers.put(e.getKey(), e.getValue()))));
             }
         }
         return providers;
@@ -115,11 +131,15 @@ record TfModule(Path dir, List<Hcl.Parsed> files, List<Hcl.Parsed> tests, List<T
             String s = value.asText();
             if (s.matches("\\$\\{var\\.[a-z0-9_]+}")) {
                 String name = s.substring(6, s.length() - 1);
-                return blocks("variable").stream().filter(b -> b.name().equals(name)).findFirst()
-                        .map(b -> b.body().get("default")).flatMap(this::resolve);
+                return blocks("variable").stream()
+                        .filter(b -> b.name().equals(name))
+                        .findFirst()
+                        .map(b -> b.body().get("default"))
+                        .flatMap(this::resolve);
             }
             if (s.matches("\\$\\{local\\.[a-z0-9_]+}")) {
-                return Optional.ofNullable(locals().get(s.substring(8, s.length() - 1))).flatMap(this::resolve);
+                return Optional.ofNullable(locals().get(s.substring(8, s.length() - 1)))
+                        .flatMap(this::resolve);
             }
         }
         return Optional.of(value);

@@ -13,8 +13,7 @@ import java.util.TreeSet;
  */
 final class TfTests {
 
-    private TfTests() {
-    }
+    private TfTests() {}
 
     static List<String> check(TfModule m) {
         List<String> problems = new ArrayList<>();
@@ -41,21 +40,27 @@ final class TfTests {
                     problems.add(file + ": no mock_provider \"" + provider + "\" (the tests must run offline)");
                 }
             }
-            test.body().path("variables").forEach(vs -> vs.fieldNames()
-                    .forEachRemaining(v -> unknownVariable(problems, file, "variables", v, variables)));
+            test.body()
+                    .path("variables")
+                    .forEach(vs -> vs.fieldNames()
+                            .forEachRemaining(v -> unknownVariable(problems, file, "variables", v, variables)));
             Set<String> runs = new TreeSet<>();
             for (var it = test.body().path("run").fields(); it.hasNext(); ) {
                 var run = it.next();
                 for (JsonNode body : run.getValue()) {
                     String where = file + " run \"" + run.getKey() + "\"";
                     if (!body.path("command").asText().equals("${plan}")) {
-                        problems.add(where + ": command must be plan, not " + body.path("command").asText("apply (default)"));
+                        problems.add(where + ": command must be plan, not "
+                                + body.path("command").asText("apply (default)"));
                     }
-                    body.path("variables").forEach(vs -> vs.fieldNames()
-                            .forEachRemaining(v -> unknownVariable(problems, where, "variables", v, variables)));
+                    body.path("variables")
+                            .forEach(vs -> vs.fieldNames()
+                                    .forEachRemaining(
+                                            v -> unknownVariable(problems, where, "variables", v, variables)));
                     boolean otherModule = body.has("module");
                     if (otherModule) {
-                        String source = body.path("module").path(0).path("source").asText();
+                        String source =
+                                body.path("module").path(0).path("source").asText();
                         if (!Files.isDirectory(m.dir().resolve(source))) {
                             problems.add(where + ": module source " + source + " is not a folder of the module");
                         }

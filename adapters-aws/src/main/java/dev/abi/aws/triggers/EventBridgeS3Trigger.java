@@ -1,8 +1,8 @@
 package dev.abi.aws.triggers;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.abi.adapters.ObjectEventHandler;
 import dev.abi.adapters.MalformedEventException;
+import dev.abi.adapters.ObjectEventHandler;
 import io.cloudevents.CloudEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;

@@ -27,7 +27,8 @@ public class HttpApiTrigger implements LambdaTrigger {
 
     @Override
     public boolean accepts(JsonNode event) {
-        return "2.0".equals(event.path("version").asText()) && event.path("requestContext").has("http");
+        return "2.0".equals(event.path("version").asText())
+                && event.path("requestContext").has("http");
     }
 
     @Override
@@ -35,15 +36,20 @@ public class HttpApiTrigger implements LambdaTrigger {
         HttpResponse response;
         try {
             JsonNode context = EventJson.object(event, "requestContext", "");
-            String method = EventJson.text(EventJson.object(context, "http", "requestContext."), "method",
-                    "requestContext.http.");
+            String method = EventJson.text(
+                    EventJson.object(context, "http", "requestContext."), "method", "requestContext.http.");
             String path = EventJson.text(event, "rawPath", "");
             String stage = EventJson.optText(context, "stage");
             if (stage != null && !stage.equals("$default") && path.startsWith("/" + stage + "/")) {
                 path = path.substring(stage.length() + 1);
             }
-            response = gateway.handle(new HttpRequest(method, path, HttpEvents.stringMap(event.get("queryStringParameters")),
-                    HttpEvents.stringMap(event.get("headers")), HttpEvents.body(event)),
+            response = gateway.handle(
+                    new HttpRequest(
+                            method,
+                            path,
+                            HttpEvents.stringMap(event.get("queryStringParameters")),
+                            HttpEvents.stringMap(event.get("headers")),
+                            HttpEvents.body(event)),
                     EventJson.optText(context, "requestId"));
         } catch (MalformedEventException e) {
             response = HttpEvents.malformed(e);

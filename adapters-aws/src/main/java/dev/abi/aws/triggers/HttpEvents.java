@@ -14,8 +14,7 @@ import java.util.Map;
 /** What the HTTP triggers share: header and query maps, the body, and the reply body. */
 final class HttpEvents {
 
-    private HttpEvents() {
-    }
+    private HttpEvents() {}
 
     static Map<String, String> stringMap(JsonNode node) {
         Map<String, String> out = new HashMap<>();
@@ -87,7 +86,11 @@ final class HttpEvents {
         byte[] body = response.bufferedBody();
         String type = response.headers().getOrDefault("Content-Type", "");
         boolean text = type.isEmpty() || type.startsWith("text/") || type.contains("json") || type.contains("xml");
-        reply.put("body", text ? new String(body, StandardCharsets.UTF_8) : Base64.getEncoder().encodeToString(body));
+        reply.put(
+                "body",
+                text
+                        ? new String(body, StandardCharsets.UTF_8)
+                        : Base64.getEncoder().encodeToString(body));
         reply.put("isBase64Encoded", !text);
     }
 

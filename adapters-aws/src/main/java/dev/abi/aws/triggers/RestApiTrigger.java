@@ -42,8 +42,10 @@ public class RestApiTrigger implements LambdaTrigger {
             Map<String, String> merged = new HashMap<>(headers);
             merged.putAll(multi);
             Map<String, String> query = new HashMap<>(HttpEvents.stringMap(event.get("queryStringParameters")));
-            HttpEvents.firstOfMultiMap(event.get("multiValueQueryStringParameters")).forEach(query::putIfAbsent);
-            response = gateway.handle(new HttpRequest(method, path, query, merged, HttpEvents.body(event)),
+            HttpEvents.firstOfMultiMap(event.get("multiValueQueryStringParameters"))
+                    .forEach(query::putIfAbsent);
+            response = gateway.handle(
+                    new HttpRequest(method, path, query, merged, HttpEvents.body(event)),
                     EventJson.optText(event.path("requestContext"), "requestId"));
         } catch (MalformedEventException e) {
             response = HttpEvents.malformed(e);

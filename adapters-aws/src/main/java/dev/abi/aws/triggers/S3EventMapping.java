@@ -23,8 +23,7 @@ import java.time.ZoneOffset;
  */
 final class S3EventMapping {
 
-    private S3EventMapping() {
-    }
+    private S3EventMapping() {}
 
     /** One record of an S3 notification, as the CloudEvents spec's AWS S3 adapter maps it. */
     static CloudEvent providerEvent(JsonNode record, String path) {
@@ -38,7 +37,8 @@ final class S3EventMapping {
         JsonNode response = record.path("responseElements");
         String requestId = EventJson.optText(response, "x-amz-request-id");
         String hostId = EventJson.optText(response, "x-amz-id-2");
-        String id = requestId != null ? requestId + (hostId == null ? "" : "." + hostId)
+        String id = requestId != null
+                ? requestId + (hostId == null ? "" : "." + hostId)
                 : bucket + "/" + key + "@" + EventJson.optText(object, "sequencer");
         try {
             return CloudEventBuilder.v1()
@@ -76,8 +76,13 @@ final class S3EventMapping {
         String version = firstText(EventJson.optText(object, "versionId"), EventJson.optText(object, "sequencer"));
         Instant time = s3Event.getTime().toInstant();
         if (type.startsWith("ObjectCreated:")) {
-            return CanonicalCloudEvents.of(new ObjectCreated(bucket, key, unquote(EventJson.optText(object, "eTag")),
-                    version, EventJson.size(object, "size", "s3.object."), time));
+            return CanonicalCloudEvents.of(new ObjectCreated(
+                    bucket,
+                    key,
+                    unquote(EventJson.optText(object, "eTag")),
+                    version,
+                    EventJson.size(object, "size", "s3.object."),
+                    time));
         }
         if (type.startsWith("ObjectRemoved:") || type.equals("LifecycleExpiration:Delete")) {
             return CanonicalCloudEvents.of(new ObjectRemoved(bucket, key, version, time));
@@ -95,9 +100,14 @@ final class S3EventMapping {
         Instant time = EventJson.time(event, "time", "");
         String version = firstText(EventJson.optText(object, "version-id"), EventJson.optText(object, "sequencer"));
         return switch (detailType) {
-            case "Object Created" -> CanonicalCloudEvents.of(new ObjectCreated(bucket, key,
-                    unquote(EventJson.optText(object, "etag")), version, EventJson.size(object, "size", "detail.object."),
-                    time));
+            case "Object Created" ->
+                CanonicalCloudEvents.of(new ObjectCreated(
+                        bucket,
+                        key,
+                        unquote(EventJson.optText(object, "etag")),
+                        version,
+                        EventJson.size(object, "size", "detail.object."),
+                        time));
             case "Object Deleted" -> CanonicalCloudEvents.of(new ObjectRemoved(bucket, key, version, time));
             default -> null;
         };

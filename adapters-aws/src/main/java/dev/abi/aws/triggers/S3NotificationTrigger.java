@@ -24,7 +24,9 @@ public class S3NotificationTrigger implements LambdaTrigger {
     @Override
     public boolean accepts(JsonNode event) {
         JsonNode records = event.get("Records");
-        return records != null && records.isArray() && !records.isEmpty()
+        return records != null
+                && records.isArray()
+                && !records.isEmpty()
                 && "aws:s3".equals(records.get(0).path("eventSource").asText());
     }
 

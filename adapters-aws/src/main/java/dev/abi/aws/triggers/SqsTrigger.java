@@ -32,7 +32,9 @@ public class SqsTrigger implements LambdaTrigger {
     @Override
     public boolean accepts(JsonNode event) {
         JsonNode records = event.get("Records");
-        return records != null && records.isArray() && !records.isEmpty()
+        return records != null
+                && records.isArray()
+                && !records.isEmpty()
                 && "aws:sqs".equals(records.get(0).path("eventSource").asText());
     }
 
@@ -48,7 +50,8 @@ public class SqsTrigger implements LambdaTrigger {
             StorageReplies out = new StorageReplies();
             try {
                 JsonNode body = EventJson.parse(EventJson.text(record, "body", "Records[" + i + "]."), where);
-                if ("Notification".equals(body.path("Type").asText()) && body.path("Message").isTextual()) {
+                if ("Notification".equals(body.path("Type").asText())
+                        && body.path("Message").isTextual()) {
                     body = EventJson.parse(body.get("Message").textValue(), where + ".Message"); // through SNS
                 }
                 if ("s3:TestEvent".equals(body.path("Event").asText())) {
@@ -63,13 +66,17 @@ public class SqsTrigger implements LambdaTrigger {
                         handler.handle(canonical);
                     }
                 } else {
-                    throw new MalformedEventException(where, "is neither an S3 notification nor an EventBridge S3 event");
+                    throw new MalformedEventException(
+                            where, "is neither an S3 notification nor an EventBridge S3 event");
                 }
                 if (transientFailure != null) {
                     fail(failures, messageId, transientFailure);
                 }
             } catch (MalformedEventException e) {
-                LOG.log(System.Logger.Level.WARNING, "acknowledged malformed SQS message {0}: {1}", messageId,
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "acknowledged malformed SQS message {0}: {1}",
+                        messageId,
                         e.getMessage());
             } catch (RuntimeException e) {
                 fail(failures, messageId, e);

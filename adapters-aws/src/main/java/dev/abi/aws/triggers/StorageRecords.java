@@ -10,8 +10,7 @@ final class StorageRecords {
 
     private static final System.Logger LOG = System.getLogger(StorageRecords.class.getName());
 
-    private StorageRecords() {
-    }
+    private StorageRecords() {}
 
     /**
      * Applies every record of a notification ({@code {"Records":[...]}}). A malformed record is refused and logged;

@@ -28,11 +28,18 @@ final class Fixtures {
     final InMemoryObjectStore state = new InMemoryObjectStore();
     final InMemoryObjectStore bucket = new InMemoryObjectStore();
     final NamespaceService namespaces = new NamespaceService(new NamespaceStore(state));
-    final DocumentIndex documents = new DocumentIndex(namespaces, name -> new WordCountEmbedder(), "words",
-            Chunker.Options.defaults(), DocumentIndex.Limits.defaults());
+    final DocumentIndex documents = new DocumentIndex(
+            namespaces,
+            name -> new WordCountEmbedder(),
+            "words",
+            Chunker.Options.defaults(),
+            DocumentIndex.Limits.defaults());
     /** Bucket {@code unreachable} fails as a network outage would. */
-    final ObjectEventHandler handler = new ObjectEventHandler(new EventProcessor(ObjectIndexer.builder(this::store,
-            namespaces).idempotency(new ObjectMetadataStore(state, Clock.systemUTC())).documents(documents).build(),
+    final ObjectEventHandler handler = new ObjectEventHandler(new EventProcessor(
+            ObjectIndexer.builder(this::store, namespaces)
+                    .idempotency(new ObjectMetadataStore(state, Clock.systemUTC()))
+                    .documents(documents)
+                    .build(),
             new DeadLetters(state)));
 
     /**
@@ -40,14 +47,32 @@ final class Fixtures {
      * vectors from the words' hashes. The end-to-end tests use the real MiniLM model.
      */
     static final class WordCountEmbedder implements Embedder {
-        @Override public String name() { return "words"; }
-        @Override public int dimension() { return 8; }
-        @Override public int maxTokens() { return 512; }
-        @Override public int countTokens(String text) { return tokenize(text).length; }
+        @Override
+        public String name() {
+            return "words";
+        }
+
+        @Override
+        public int dimension() {
+            return 8;
+        }
+
+        @Override
+        public int maxTokens() {
+            return 512;
+        }
+
+        @Override
+        public int countTokens(String text) {
+            return tokenize(text).length;
+        }
 
         @Override
         public int[] tokenize(String text) {
-            return Arrays.stream(text.split("\\s+")).filter(w -> !w.isEmpty()).mapToInt(String::hashCode).toArray();
+            return Arrays.stream(text.split("\\s+"))
+                    .filter(w -> !w.isEmpty())
+                    .mapToInt(String::hashCode)
+                    .toArray();
         }
 
         @Override

@@ -19,12 +19,18 @@ class SqsTriggerTest {
     void onlyTransientFailuresAreReportedAsBatchItemFailures() {
         Fixtures f = new Fixtures();
         f.bucket.putIfAbsent("handbook/houseplants.md", "Water when the soil is dry.".getBytes(StandardCharsets.UTF_8));
-        f.bucket.putIfAbsent("handbook/dns-records.md", "Point the A record at the server.".getBytes(StandardCharsets.UTF_8));
+        f.bucket.putIfAbsent(
+                "handbook/dns-records.md", "Point the A record at the server.".getBytes(StandardCharsets.UTF_8));
         ObjectNode batch = (ObjectNode) Fixtures.json("sqs/s3-batch.json");
         ObjectNode unreachable = batch.get("Records").get(0).deepCopy();
         unreachable.put("messageId", "6e1f4f31-0000-4000-8000-000000000001");
-        unreachable.put("body", unreachable.get("body").asText().replace("\"name\": \"handbook-docs\"",
-                "\"name\": \"unreachable\"").replace("\"name\":\"handbook-docs\"", "\"name\":\"unreachable\""));
+        unreachable.put(
+                "body",
+                unreachable
+                        .get("body")
+                        .asText()
+                        .replace("\"name\": \"handbook-docs\"", "\"name\": \"unreachable\"")
+                        .replace("\"name\":\"handbook-docs\"", "\"name\":\"unreachable\""));
         assertTrue(unreachable.get("body").asText().contains("unreachable"));
         ((com.fasterxml.jackson.databind.node.ArrayNode) batch.get("Records")).add(unreachable);
 
@@ -33,7 +39,8 @@ class SqsTriggerTest {
         JsonNode reply = EventJson.MAPPER.valueToTree(trigger.handle(batch));
 
         assertEquals(1, reply.get("batchItemFailures").size(), reply.toString());
-        assertEquals("6e1f4f31-0000-4000-8000-000000000001",
+        assertEquals(
+                "6e1f4f31-0000-4000-8000-000000000001",
                 reply.get("batchItemFailures").get(0).get("itemIdentifier").asText());
         assertEquals(2, f.namespaces.describe("handbook").count(), "direct and SNS-wrapped notifications indexed");
     }

@@ -8,8 +8,8 @@ import dev.abi.events.ObjectCreated;
 import dev.abi.events.ObjectRemoved;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
-import java.time.Instant;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 
 /**
  * Event Grid events in the CloudEvents 1.0 schema from Blob Storage to the canonical event:
@@ -25,8 +25,7 @@ public final class BlobEventMapping {
 
     private static final String CONTAINERS = "/blobServices/default/containers/";
 
-    private BlobEventMapping() {
-    }
+    private BlobEventMapping() {}
 
     /** The Event Grid delivery (structured-mode CloudEvent JSON) as a CloudEvent. */
     public static CloudEvent providerEvent(String json) {
@@ -45,8 +44,8 @@ public final class BlobEventMapping {
         String subject = event.getSubject();
         int blobs = subject == null ? -1 : subject.indexOf("/blobs/");
         if (subject == null || !subject.startsWith(CONTAINERS) || blobs < 0) {
-            throw new MalformedEventException("subject", "must read " + CONTAINERS + "<container>/blobs/<name>, not '"
-                    + subject + "'");
+            throw new MalformedEventException(
+                    "subject", "must read " + CONTAINERS + "<container>/blobs/<name>, not '" + subject + "'");
         }
         String container = subject.substring(CONTAINERS.length(), blobs);
         String name = subject.substring(blobs + "/blobs/".length());
@@ -55,7 +54,8 @@ public final class BlobEventMapping {
         }
         JsonNode data;
         try {
-            data = event.getData() == null ? EventJson.MAPPER.createObjectNode()
+            data = event.getData() == null
+                    ? EventJson.MAPPER.createObjectNode()
                     : EventJson.MAPPER.readTree(event.getData().toBytes());
         } catch (IOException e) {
             throw new MalformedEventException("data", "is not JSON");
@@ -64,8 +64,13 @@ public final class BlobEventMapping {
         String sequencer = EventJson.optText(data, "sequencer");
         if (type.equals(BLOB_CREATED)) {
             String etag = EventJson.optText(data, "eTag");
-            return CanonicalCloudEvents.of(new ObjectCreated(container, name, etag == null ? null : etag.replace("\"", ""),
-                    sequencer, EventJson.size(data, "contentLength", "data."), time));
+            return CanonicalCloudEvents.of(new ObjectCreated(
+                    container,
+                    name,
+                    etag == null ? null : etag.replace("\"", ""),
+                    sequencer,
+                    EventJson.size(data, "contentLength", "data."),
+                    time));
         }
         return CanonicalCloudEvents.of(new ObjectRemoved(container, name, sequencer, time));
     }

@@ -8,9 +8,9 @@ import dev.abi.events.ObjectCreated;
 import dev.abi.events.ObjectRemoved;
 import io.cloudevents.CloudEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
-import java.nio.charset.StandardCharsets;
 
 /**
  * Eventarc CloudEvents to the canonical event: Cloud Storage's {@code google.cloud.storage.object.v1.finalized},
@@ -27,8 +27,7 @@ public final class GcsEventMapping {
     public static final String ARCHIVED = "google.cloud.storage.object.v1.archived";
     public static final String PUBSUB = "google.cloud.pubsub.topic.v1.messagePublished";
 
-    private GcsEventMapping() {
-    }
+    private GcsEventMapping() {}
 
     /** The canonical event, or null for events that neither create nor remove an object (metadata updates). */
     public static CloudEvent canonical(CloudEvent event) {
@@ -55,31 +54,43 @@ public final class GcsEventMapping {
         String payload = EventJson.optText(message, "data");
         if ("JSON_API_V1".equals(EventJson.optText(attributes, "payloadFormat")) && payload != null) {
             try {
-                resource = EventJson.parse(new String(Base64.getDecoder().decode(payload),
-                        StandardCharsets.UTF_8), "data.message.data");
+                resource = EventJson.parse(
+                        new String(Base64.getDecoder().decode(payload), StandardCharsets.UTF_8), "data.message.data");
             } catch (IllegalArgumentException e) {
                 throw new MalformedEventException("data.message.data", "is not base64");
             }
         }
         return switch (eventType) {
-            case "OBJECT_FINALIZE" -> CanonicalCloudEvents.of(new ObjectCreated(bucket, name,
-                    resource == null ? null : EventJson.optText(resource, "etag"), generation,
-                    resource == null ? -1 : EventJson.size(resource, "size", "data.message.data."), when));
-            case "OBJECT_DELETE", "OBJECT_ARCHIVE" -> CanonicalCloudEvents.of(new ObjectRemoved(bucket, name, generation,
-                    when));
+            case "OBJECT_FINALIZE" ->
+                CanonicalCloudEvents.of(new ObjectCreated(
+                        bucket,
+                        name,
+                        resource == null ? null : EventJson.optText(resource, "etag"),
+                        generation,
+                        resource == null ? -1 : EventJson.size(resource, "size", "data.message.data."),
+                        when));
+            case "OBJECT_DELETE", "OBJECT_ARCHIVE" ->
+                CanonicalCloudEvents.of(new ObjectRemoved(bucket, name, generation, when));
             default -> null;
         };
     }
 
     private static CloudEvent created(JsonNode object, String path, Instant time) {
-        return CanonicalCloudEvents.of(new ObjectCreated(EventJson.text(object, "bucket", path),
-                EventJson.text(object, "name", path), EventJson.optText(object, "etag"),
-                EventJson.optText(object, "generation"), EventJson.size(object, "size", path), time));
+        return CanonicalCloudEvents.of(new ObjectCreated(
+                EventJson.text(object, "bucket", path),
+                EventJson.text(object, "name", path),
+                EventJson.optText(object, "etag"),
+                EventJson.optText(object, "generation"),
+                EventJson.size(object, "size", path),
+                time));
     }
 
     private static CloudEvent removed(JsonNode object, String path, Instant time) {
-        return CanonicalCloudEvents.of(new ObjectRemoved(EventJson.text(object, "bucket", path),
-                EventJson.text(object, "name", path), EventJson.optText(object, "generation"), time));
+        return CanonicalCloudEvents.of(new ObjectRemoved(
+                EventJson.text(object, "bucket", path),
+                EventJson.text(object, "name", path),
+                EventJson.optText(object, "generation"),
+                time));
     }
 
     private static JsonNode data(CloudEvent event) {

@@ -31,8 +31,12 @@ final class AbiHnswContender implements Contender {
 
     @Override
     public void build(Dataset data, int threads) {
-        index = new HnswIndex(data.dimension(), data.metric(), new HnswParams(16, 100, 64, 0.25, encoding),
-                VectorOpsProvider.get(), data.base().length);
+        index = new HnswIndex(
+                data.dimension(),
+                data.metric(),
+                new HnswParams(16, 100, 64, 0.25, encoding),
+                VectorOpsProvider.get(),
+                data.base().length);
         List<StoredVector> batch = new ArrayList<>(data.base().length);
         for (int i = 0; i < data.base().length; i++) {
             batch.add(new StoredVector(Integer.toString(i), data.base()[i], Map.of()));

@@ -7,8 +7,7 @@ import java.util.concurrent.ForkJoinPool;
 /** Small helpers shared by the contenders. */
 final class Benchmarks {
 
-    private Benchmarks() {
-    }
+    private Benchmarks() {}
 
     /** Runs {@code work} inside a fork-join pool of {@code threads}, so parallel streams in it use that many. */
     static void inPool(int threads, Runnable work) {

@@ -3,8 +3,8 @@ package dev.abi.benchmarks.ann;
 import dev.abi.vector.Metric;
 import dev.abi.vector.VectorOps;
 import dev.abi.vector.VectorOpsProvider;
-import java.util.stream.IntStream;
 import java.util.Arrays;
+import java.util.stream.IntStream;
 
 /**
  * Base vectors, queries not drawn from the base, the metric, and the exact top-k of every query (the ground truth
@@ -22,7 +22,8 @@ public record Dataset(String name, Metric metric, float[][] base, float[][] quer
             long[] best = new long[k];
             Arrays.fill(best, Long.MAX_VALUE);
             for (int i = 0; i < base.length; i++) {
-                float d = metric == Metric.L2 ? ops.squaredDistance(q, 0, base[i], 0, dim)
+                float d = metric == Metric.L2
+                        ? ops.squaredDistance(q, 0, base[i], 0, dim)
                         : -ops.dot(q, 0, base[i], 0, dim);
                 long packed = pack(d, i);
                 if (packed < best[k - 1]) {

@@ -1,6 +1,7 @@
 package dev.abi.benchmarks.ann;
 
 import dev.abi.vector.Metric;
+import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
 import java.util.zip.GZIPInputStream;
-import java.io.BufferedInputStream;
 
 /** The benchmark's datasets: Fashion-MNIST (real) and seeded embedding-like synthetic sets. */
 public final class Datasets {
@@ -16,8 +16,7 @@ public final class Datasets {
     /** Where Debian's {@code dataset-fashion-mnist} package puts the files. */
     public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
 
-    private Datasets() {
-    }
+    private Datasets() {}
 
     /**
      * Fashion-MNIST as in ann-benchmarks' fashion-mnist-784-euclidean: the 60k training images as base, test images
@@ -29,7 +28,8 @@ public final class Datasets {
         if (!Files.exists(train) || !Files.exists(test)) {
             return null;
         }
-        return Dataset.of("fashion-mnist-784-l2", Metric.L2, images(train, Integer.MAX_VALUE), images(test, queries), k);
+        return Dataset.of(
+                "fashion-mnist-784-l2", Metric.L2, images(train, Integer.MAX_VALUE), images(test, queries), k);
     }
 
     private static float[][] images(Path file, int limit) throws IOException {
@@ -63,7 +63,8 @@ public final class Datasets {
         Random random = new Random(seed);
         float[][] lift = gaussian(random, rank, dim, (float) (1 / Math.sqrt(rank)));
         float[][] centres = gaussian(random, clusters, rank, 1f);
-        return Dataset.of(name, Metric.DOT, sample(random, n, lift, centres), sample(random, queries, lift, centres), k);
+        return Dataset.of(
+                name, Metric.DOT, sample(random, n, lift, centres), sample(random, queries, lift, centres), k);
     }
 
     private static float[][] sample(Random random, int n, float[][] lift, float[][] centres) {

@@ -29,7 +29,8 @@ import java.util.concurrent.ForkJoinPool;
  */
 final class JvectorContender implements Contender {
 
-    private static final VectorTypeSupport VTS = VectorizationProvider.getInstance().getVectorTypeSupport();
+    private static final VectorTypeSupport VTS =
+            VectorizationProvider.getInstance().getVectorTypeSupport();
 
     private final boolean pq;
     private RandomAccessVectorValues vectors;
@@ -57,18 +58,24 @@ final class JvectorContender implements Contender {
             list.add(VTS.createFloatVector(v));
         }
         vectors = new ListRandomAccessVectorValues(list, dimension);
-        similarity = data.metric() == Metric.L2 ? VectorSimilarityFunction.EUCLIDEAN
-                : VectorSimilarityFunction.DOT_PRODUCT;
+        similarity =
+                data.metric() == Metric.L2 ? VectorSimilarityFunction.EUCLIDEAN : VectorSimilarityFunction.DOT_PRODUCT;
         ForkJoinPool pool = new ForkJoinPool(threads);
         try {
             BuildScoreProvider scores = BuildScoreProvider.randomAccessScoreProvider(vectors, similarity);
-            GraphIndexBuilder builder = new GraphIndexBuilder(scores, dimension, 16, 100, 1.2f, 1.2f, true, true,
-                    pool, pool);
+            GraphIndexBuilder builder =
+                    new GraphIndexBuilder(scores, dimension, 16, 100, 1.2f, 1.2f, true, true, pool, pool);
             graph = builder.build(vectors);
             graphBytes = graph instanceof OnHeapGraphIndex onHeap ? onHeap.ramBytesUsed() : 0;
             if (pq) {
-                ProductQuantization quantizer = ProductQuantization.compute(vectors, Benchmarks.pqSubspaces(dimension),
-                        256, similarity == VectorSimilarityFunction.EUCLIDEAN, KMeansPlusPlusClusterer.UNWEIGHTED, pool, pool);
+                ProductQuantization quantizer = ProductQuantization.compute(
+                        vectors,
+                        Benchmarks.pqSubspaces(dimension),
+                        256,
+                        similarity == VectorSimilarityFunction.EUCLIDEAN,
+                        KMeansPlusPlusClusterer.UNWEIGHTED,
+                        pool,
+                        pool);
                 codes = (PQVectors) quantizer.encodeAll(vectors, pool);
             }
         } finally {
@@ -85,8 +92,8 @@ final class JvectorContender implements Contender {
         }
         VectorFloat<?> q = VTS.createFloatVector(query);
         SearchScoreProvider provider = pq
-                ? new DefaultSearchScoreProvider(codes.precomputedScoreFunctionFor(q, similarity),
-                        vectors.rerankerFor(q, similarity))
+                ? new DefaultSearchScoreProvider(
+                        codes.precomputedScoreFunctionFor(q, similarity), vectors.rerankerFor(q, similarity))
                 : DefaultSearchScoreProvider.exact(q, similarity, vectors);
         SearchResult result = searcher.search(provider, k, Math.max(k, effort), 0f, 0f, Bits.ALL);
         SearchResult.NodeScore[] nodes = result.getNodes();

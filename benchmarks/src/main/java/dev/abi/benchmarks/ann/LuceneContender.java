@@ -14,7 +14,6 @@ import org.apache.lucene.codecs.lucene104.Lucene104Codec;
 import org.apache.lucene.codecs.lucene104.Lucene104HnswScalarQuantizedVectorsFormat;
 import org.apache.lucene.codecs.lucene99.Lucene99HnswVectorsFormat;
 import org.apache.lucene.document.Document;
-import org.apache.lucene.document.Field;
 import org.apache.lucene.document.KnnFloatVectorField;
 import org.apache.lucene.document.StoredField;
 import org.apache.lucene.index.DirectoryReader;
@@ -61,8 +60,8 @@ final class LuceneContender implements Contender {
         directory = new MMapDirectory(folder);
         ExecutorService mergeWorkers = Executors.newFixedThreadPool(threads);
         KnnVectorsFormat format = quantized
-                ? new Lucene104HnswScalarQuantizedVectorsFormat(QuantizedByteVectorValues.ScalarEncoding.SEVEN_BIT, 16,
-                        100, threads, mergeWorkers)
+                ? new Lucene104HnswScalarQuantizedVectorsFormat(
+                        QuantizedByteVectorValues.ScalarEncoding.SEVEN_BIT, 16, 100, threads, mergeWorkers)
                 : new Lucene99HnswVectorsFormat(16, 100, threads, mergeWorkers);
         IndexWriterConfig config = new IndexWriterConfig()
                 .setCodec(new Lucene104Codec() {
@@ -73,8 +72,8 @@ final class LuceneContender implements Contender {
                 })
                 .setRAMBufferSizeMB(4096)
                 .setUseCompoundFile(false);
-        VectorSimilarityFunction similarity = data.metric() == Metric.L2 ? VectorSimilarityFunction.EUCLIDEAN
-                : VectorSimilarityFunction.DOT_PRODUCT;
+        VectorSimilarityFunction similarity =
+                data.metric() == Metric.L2 ? VectorSimilarityFunction.EUCLIDEAN : VectorSimilarityFunction.DOT_PRODUCT;
         try (IndexWriter writer = new IndexWriter(directory, config)) {
             AtomicInteger next = new AtomicInteger();
             Thread[] workers = new Thread[threads];
@@ -107,7 +106,8 @@ final class LuceneContender implements Contender {
         StoredFields stored = leaf.storedFields();
         ordinalOfDoc = new int[leaf.maxDoc()];
         for (int doc = 0; doc < leaf.maxDoc(); doc++) {
-            ordinalOfDoc[doc] = stored.document(doc).getField("i").numericValue().intValue();
+            ordinalOfDoc[doc] =
+                    stored.document(doc).getField("i").numericValue().intValue();
         }
         searchedBytes = 0;
         for (String file : directory.listAll()) {

@@ -1,11 +1,11 @@
 package dev.abi.cli.admin;
 
-import dev.abi.cli.UsageException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.abi.cli.ApiClient;
 import dev.abi.cli.ApiOptions;
 import dev.abi.cli.CliException;
 import dev.abi.cli.Json;
+import dev.abi.cli.UsageException;
 import java.io.IOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +25,9 @@ import picocli.CommandLine.Spec;
  * ({@code GET /v1/namespaces/{ns}/vectors}). Every page after the first reads the version of the first, so the export
  * is one consistent state even while writes go on. The output is a valid {@code abi ingest} input.
  */
-@Command(name = "export", mixinStandardHelpOptions = true,
+@Command(
+        name = "export",
+        mixinStandardHelpOptions = true,
         description = "Writes every vector of a namespace as JSONL (needs a server with API v1.1's list call).")
 public final class ExportCommand implements Callable<Integer> {
 
@@ -33,14 +35,22 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
     String ns;
+
     @Option(names = "--as-of", paramLabel = "VERSION", description = "Export the namespace as of this version.")
     Long asOf;
-    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Write here instead of standard output.")
+
+    @Option(
+            names = {"-o", "--out"},
+            paramLabel = "FILE",
+            description = "Write here instead of standard output.")
     Path out;
+
     @Option(names = "--page-size", defaultValue = "1000", description = "Vectors per request (1..1000).")
     int pageSize;
+
     @Mixin
     ApiOptions api;
+
     @Spec
     CommandSpec spec;
 
@@ -52,7 +62,9 @@ public final class ExportCommand implements Callable<Integer> {
         }
         ApiClient client = api.client();
         long count = 0;
-        Writer w = out != null ? Files.newBufferedWriter(out, StandardCharsets.UTF_8) : spec.commandLine().getOut();
+        Writer w = out != null
+                ? Files.newBufferedWriter(out, StandardCharsets.UTF_8)
+                : spec.commandLine().getOut();
         try {
             String cursor = null;
             Long version = asOf;

@@ -14,7 +14,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code abi keys create|list|revoke}: API keys, with an admin key. */
-@Command(name = "keys", mixinStandardHelpOptions = true, description = "Creates, lists and revokes API keys (admin).",
+@Command(
+        name = "keys",
+        mixinStandardHelpOptions = true,
+        description = "Creates, lists and revokes API keys (admin).",
         subcommands = {KeysCommand.Create.class, KeysCommand.List.class, KeysCommand.Revoke.class})
 public final class KeysCommand implements Runnable {
 
@@ -23,21 +26,28 @@ public final class KeysCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: create, list or revoke");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "a subcommand is required: create, list or revoke");
     }
 
     /** {@code POST /v1/admin/keys}: the new secret goes to standard output, once. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
-            description = {"Creates an API key and prints it once: the server keeps only its hash.",
-                    "Grants are ROLE:NAMESPACE, e.g. write:docs, read:*, admin:*."})
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Creates an API key and prints it once: the server keeps only its hash.",
+                "Grants are ROLE:NAMESPACE, e.g. write:docs, read:*, admin:*."
+            })
     static final class Create implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "A label for the key.")
         String name;
+
         @Option(names = "--grant", required = true, paramLabel = "ROLE:NS", description = "A grant; repeatable.")
         java.util.List<String> grants;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 
@@ -61,6 +71,7 @@ public final class KeysCommand implements Runnable {
     static final class List implements Callable<Integer> {
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 
@@ -75,8 +86,10 @@ public final class KeysCommand implements Runnable {
     static final class Revoke implements Callable<Integer> {
         @Parameters(paramLabel = "ID", description = "The key's id (12 hex digits).")
         String id;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 

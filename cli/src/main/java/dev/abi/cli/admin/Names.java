@@ -7,8 +7,7 @@ import java.nio.charset.StandardCharsets;
 /** Checks of names that go into a request path. */
 final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** {@code ns} when it is a valid namespace name; else a usage error naming the option. */
     static String namespace(String ns, String option) {

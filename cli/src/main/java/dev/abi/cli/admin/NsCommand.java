@@ -1,9 +1,9 @@
 package dev.abi.cli.admin;
 
-import java.util.concurrent.Callable;
 import dev.abi.cli.ApiOptions;
 import dev.abi.cli.Json;
 import dev.abi.cli.UsageException;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
@@ -14,9 +14,11 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code abi ns list|describe|create|delete}. */
-@Command(name = "ns", mixinStandardHelpOptions = true, description = "Lists, describes, creates and deletes namespaces.",
-        subcommands = {NsCommand.List.class, NsCommand.Describe.class, NsCommand.Create.class,
-                NsCommand.Delete.class})
+@Command(
+        name = "ns",
+        mixinStandardHelpOptions = true,
+        description = "Lists, describes, creates and deletes namespaces.",
+        subcommands = {NsCommand.List.class, NsCommand.Describe.class, NsCommand.Create.class, NsCommand.Delete.class})
 public final class NsCommand implements Runnable {
 
     @Spec
@@ -24,8 +26,8 @@ public final class NsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(),
-                "a subcommand is required: list, describe, create or delete");
+        throw new CommandLine.ParameterException(
+                spec.commandLine(), "a subcommand is required: list, describe, create or delete");
     }
 
     /** {@code GET /v1/namespaces}. */
@@ -33,8 +35,10 @@ public final class NsCommand implements Runnable {
     static final class List implements Callable<Integer> {
         @Option(names = "--prefix", description = "Only names starting with this (servers with API v1.1).")
         String prefix;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 
@@ -46,13 +50,17 @@ public final class NsCommand implements Runnable {
     }
 
     /** {@code GET /v1/namespaces/{ns}}. */
-    @Command(name = "describe", mixinStandardHelpOptions = true,
+    @Command(
+            name = "describe",
+            mixinStandardHelpOptions = true,
             description = "Shows a namespace's dimension, metric, count and version.")
     static final class Describe implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 
@@ -64,20 +72,30 @@ public final class NsCommand implements Runnable {
     }
 
     /** {@code PUT /v1/namespaces/{ns}}. */
-    @Command(name = "create", mixinStandardHelpOptions = true,
+    @Command(
+            name = "create",
+            mixinStandardHelpOptions = true,
             description = "Creates a namespace (an identical one already there is fine).")
     static final class Create implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
+
         @Option(names = "--dimension", required = true, description = "Values per vector.")
         int dimension;
-        @Option(names = "--metric", defaultValue = "cosine", showDefaultValue = Visibility.ALWAYS,
+
+        @Option(
+                names = "--metric",
+                defaultValue = "cosine",
+                showDefaultValue = Visibility.ALWAYS,
                 description = "cosine, dot or l2.")
         String metric;
+
         @Option(names = "--embedding-model", description = "The model documents are embedded with (API v1.1).")
         String embeddingModel;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 
@@ -90,7 +108,8 @@ public final class NsCommand implements Runnable {
             if (!metric.matches("cosine|dot|l2")) {
                 throw new UsageException("--metric must be cosine, dot or l2, got '" + metric + "'");
             }
-            var body = Json.MAPPER.createObjectNode().put("dimension", dimension).put("metric", metric);
+            var body =
+                    Json.MAPPER.createObjectNode().put("dimension", dimension).put("metric", metric);
             if (embeddingModel != null) {
                 body.put("embeddingModel", embeddingModel);
             }
@@ -103,8 +122,10 @@ public final class NsCommand implements Runnable {
     static final class Delete implements Callable<Integer> {
         @Parameters(paramLabel = "NAME", description = "The namespace.")
         String ns;
+
         @Mixin
         ApiOptions api;
+
         @Spec
         CommandSpec spec;
 

@@ -7,8 +7,7 @@ import picocli.CommandLine.Model.CommandSpec;
 /** Prints a reply on the command's standard output. */
 final class Printing {
 
-    private Printing() {
-    }
+    private Printing() {}
 
     static int print(CommandSpec spec, JsonNode reply) {
         spec.commandLine().getOut().println(Json.pretty(reply));

@@ -12,12 +12,15 @@ import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Help.Visibility;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code abi query}: nearest neighbours of a vector, a text or a stored id; prints the reply. */
-@Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Queries a namespace by vector, text or stored id and prints the matches as JSON.")
 public final class QueryCommand implements Callable<Integer> {
 
@@ -31,13 +34,18 @@ public final class QueryCommand implements Callable<Integer> {
     static final class What {
         @Option(names = "--vector", paramLabel = "X,Y,...", description = "The query vector, comma-separated.")
         String vector;
+
         @Option(names = "--text", description = "A text, embedded by the server.")
         String text;
+
         @Option(names = "--id", description = "The id of a stored vector whose values are the query.")
         String id;
     }
 
-    @Option(names = {"-k", "--top-k"}, defaultValue = "10", showDefaultValue = Visibility.ALWAYS,
+    @Option(
+            names = {"-k", "--top-k"},
+            defaultValue = "10",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Matches to return (1..1000).")
     int topK;
 

@@ -15,12 +15,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code abi restore --ns NAME (--version V | --timestamp T | --snapshot S)}: a new commit with an old state. */
-@Command(name = "restore",
+@Command(
+        name = "restore",
         description = "Restores a namespace to a version, a time or a snapshot, as a new commit (undo: restore again).")
 public final class RestoreCommand implements Callable<Integer> {
 
     /** Only --help: the standard -V/--version would clash with the --version to restore. */
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help message and exit.")
     boolean help;
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
@@ -33,14 +37,17 @@ public final class RestoreCommand implements Callable<Integer> {
     static final class From {
         @Option(names = "--version", paramLabel = "V", description = "A version number.")
         Long version;
+
         @Option(names = "--timestamp", paramLabel = "T", description = "An instant, e.g. 2026-11-23T12:00:00Z.")
         String timestamp;
+
         @Option(names = "--snapshot", paramLabel = "S", description = "A snapshot name.")
         String snapshot;
     }
 
     @Mixin
     ApiOptions api;
+
     @Spec
     CommandSpec spec;
 

@@ -10,18 +10,24 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code abi versions --ns NAME}: the commit history, newest first. */
-@Command(name = "versions", mixinStandardHelpOptions = true,
+@Command(
+        name = "versions",
+        mixinStandardHelpOptions = true,
         description = "Lists a namespace's versions (commits), newest first.")
 public final class VersionsCommand implements Callable<Integer> {
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
     String ns;
+
     @Option(names = "--limit", description = "Most versions to list.")
     Integer limit;
+
     @Option(names = "--before", paramLabel = "VERSION", description = "Only versions older than this one.")
     Long before;
+
     @Mixin
     ApiOptions api;
+
     @Spec
     CommandSpec spec;
 

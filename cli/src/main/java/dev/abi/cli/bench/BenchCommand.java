@@ -6,7 +6,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code abi bench inference|query}. */
-@Command(name = "bench", mixinStandardHelpOptions = true,
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
         description = "Measures inference (tokens/s, like llama-bench) or queries against a server (QPS, latency).",
         subcommands = {InferenceBench.class, QueryBench.class})
 public final class BenchCommand implements Runnable {

@@ -1,13 +1,13 @@
 package dev.abi.cli.bench;
 
-import dev.abi.inference.WrongModelKindException;
-import dev.abi.inference.UnsupportedModelException;
 import dev.abi.cli.CliException;
 import dev.abi.cli.UsageException;
 import dev.abi.inference.LlamaModel;
 import dev.abi.inference.LlamaSession;
 import dev.abi.inference.ModelFormatException;
+import dev.abi.inference.UnsupportedModelException;
 import dev.abi.inference.WeightMatrix;
+import dev.abi.inference.WrongModelKindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -24,26 +24,53 @@ import picocli.CommandLine.Spec;
  * tokens) and generation ({@code tgN}: N greedy steps) tokens per second, each repeated and given as mean and sample
  * standard deviation, in the row shape of llama-bench.
  */
-@Command(name = "inference", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "inference",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Prompt (ppN) and generation (tgN) tokens/s of a GGUF Llama-family model, mean ± std.")
 final class InferenceBench implements Callable<Integer> {
 
-    @Option(names = {"-m", "--model"}, required = true, paramLabel = "FILE.gguf", description = "The model.")
+    @Option(
+            names = {"-m", "--model"},
+            required = true,
+            paramLabel = "FILE.gguf",
+            description = "The model.")
     Path model;
-    @Option(names = {"-p", "--n-prompt"}, defaultValue = "64", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-p", "--n-prompt"},
+            defaultValue = "64",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Prompt tokens (0: no pp test).")
     int prompt;
-    @Option(names = {"-n", "--n-gen"}, defaultValue = "32", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-n", "--n-gen"},
+            defaultValue = "32",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Generated tokens (0: no tg test).")
     int generate;
-    @Option(names = {"-r", "--repetitions"}, defaultValue = "5", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-r", "--repetitions"},
+            defaultValue = "5",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Repetitions of each test.")
     int repetitions;
-    @Option(names = {"-t", "--threads"}, description = "Threads of the matrix kernels (default: all cores).")
+
+    @Option(
+            names = {"-t", "--threads"},
+            description = "Threads of the matrix kernels (default: all cores).")
     Integer threads;
-    @Option(names = {"-o", "--output"}, defaultValue = "md", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "md",
+            showDefaultValue = Visibility.ALWAYS,
             description = "${COMPLETION-CANDIDATES}.")
     Table.Format format;
+
     @Spec
     CommandSpec spec;
 
@@ -107,8 +134,7 @@ final class InferenceBench implements Callable<Integer> {
                 Stats s = Stats.of(tg);
                 table.add(name, mib, t, "tg" + generate, s.mean(), s.std());
             }
-        } catch (ModelFormatException | UnsupportedModelException
-                | WrongModelKindException e) {
+        } catch (ModelFormatException | UnsupportedModelException | WrongModelKindException e) {
             throw new CliException(e.getMessage());
         }
         spec.commandLine().getOut().print(table.render(format));

@@ -1,7 +1,5 @@
 package dev.abi.cli.bench;
 
-import java.util.Arrays;
-import java.util.concurrent.CopyOnWriteArrayList;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.cli.ApiClient;
@@ -10,10 +8,12 @@ import dev.abi.cli.CliException;
 import dev.abi.cli.Json;
 import dev.abi.cli.UsageException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -31,29 +31,54 @@ import picocli.CommandLine.Spec;
  * {@code --concurrency} clients and reports QPS and latency percentiles of the successful ones, with the count of
  * failures. No retries: a 429 or 503 counts as a failure, so the numbers are the server's.
  */
-@Command(name = "query", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(
+        name = "query",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
         description = "Queries per second and latency percentiles of a namespace's query route.")
 final class QueryBench implements Callable<Integer> {
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
     String ns;
-    @Option(names = "--requests", defaultValue = "200", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = "--requests",
+            defaultValue = "200",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Queries to send, after the warm-up.")
     int requests;
-    @Option(names = "--warmup", defaultValue = "10", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = "--warmup",
+            defaultValue = "10",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Queries sent first and not measured.")
     int warmup;
-    @Option(names = {"-c", "--concurrency"}, defaultValue = "4", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-c", "--concurrency"},
+            defaultValue = "4",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Clients sending at once.")
     int concurrency;
-    @Option(names = {"-k", "--top-k"}, defaultValue = "10", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-k", "--top-k"},
+            defaultValue = "10",
+            showDefaultValue = Visibility.ALWAYS,
             description = "topK of each query.")
     int topK;
-    @Option(names = {"-o", "--output"}, defaultValue = "md", showDefaultValue = Visibility.ALWAYS,
+
+    @Option(
+            names = {"-o", "--output"},
+            defaultValue = "md",
+            showDefaultValue = Visibility.ALWAYS,
             description = "${COMPLETION-CANDIDATES}.")
     Table.Format format;
+
     @Mixin
     ApiOptions api;
+
     @Spec
     CommandSpec spec;
 
@@ -63,11 +88,13 @@ final class QueryBench implements Callable<Integer> {
             throw new UsageException("--ns must match [A-Za-z0-9_-]{1,64}, got '" + ns + "'");
         }
         if (requests < 1 || warmup < 0 || concurrency < 1 || topK < 1 || topK > 1000) {
-            throw new UsageException("--requests and --concurrency must be at least 1, --warmup at least 0, --top-k"
-                    + " 1..1000");
+            throw new UsageException(
+                    "--requests and --concurrency must be at least 1, --warmup at least 0, --top-k" + " 1..1000");
         }
         ApiClient client = api.client();
-        int dimension = client.expect("GET", "/v1/namespaces/" + ns, null, 200).path("dimension").asInt(0);
+        int dimension = client.expect("GET", "/v1/namespaces/" + ns, null, 200)
+                .path("dimension")
+                .asInt(0);
         if (dimension < 1) {
             throw new CliException("namespace '" + ns + "' reports no dimension; ingest some vectors first");
         }
@@ -113,7 +140,9 @@ final class QueryBench implements Callable<Integer> {
                 f.get();
             }
         } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new CliException(e.getCause().toString());
+            throw e.getCause() instanceof RuntimeException re
+                    ? re
+                    : new CliException(e.getCause().toString());
         } finally {
             pool.shutdownNow();
         }
@@ -123,14 +152,35 @@ final class QueryBench implements Callable<Integer> {
             throw new CliException("every query failed; the first: " + firstFailure.get(0));
         }
         Stats s = Stats.of(ok);
-        Table table = new Table(List.of("namespace", "dimension", "topK", "concurrency", "requests", "failed", "QPS",
-                "p50 ms", "p90 ms", "p99 ms", "max ms"));
-        table.add(ns, dimension, topK, concurrency, requests, failed.get(), ok.length / seconds, s.percentile(50),
-                s.percentile(90), s.percentile(99), s.max());
+        Table table = new Table(List.of(
+                "namespace",
+                "dimension",
+                "topK",
+                "concurrency",
+                "requests",
+                "failed",
+                "QPS",
+                "p50 ms",
+                "p90 ms",
+                "p99 ms",
+                "max ms"));
+        table.add(
+                ns,
+                dimension,
+                topK,
+                concurrency,
+                requests,
+                failed.get(),
+                ok.length / seconds,
+                s.percentile(50),
+                s.percentile(90),
+                s.percentile(99),
+                s.max());
         spec.commandLine().getOut().print(table.render(format));
         if (!firstFailure.isEmpty()) {
-            spec.commandLine().getErr().println("abi bench: " + failed.get() + " queries failed; the first: "
-                    + firstFailure.get(0));
+            spec.commandLine()
+                    .getErr()
+                    .println("abi bench: " + failed.get() + " queries failed; the first: " + firstFailure.get(0));
         }
         spec.commandLine().getOut().flush();
         return failed.get() == 0 ? 0 : 1;

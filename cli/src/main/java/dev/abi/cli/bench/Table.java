@@ -1,18 +1,20 @@
 package dev.abi.cli.bench;
 
-import java.util.Locale;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.abi.cli.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Rows of named columns, written as a markdown table, CSV or a JSON array of objects. */
 final class Table {
 
     /** How a table is written. */
     enum Format {
-        md, csv, json
+        md,
+        csv,
+        json
     }
 
     private final List<String> columns;
@@ -49,8 +51,11 @@ final class Table {
                 for (List<Object> r : rows) {
                     for (int i = 0; i < r.size(); i++) {
                         String cell = cell(r.get(i));
-                        b.append(i > 0 ? "," : "").append(cell.contains(",") || cell.contains("\"")
-                                ? '"' + cell.replace("\"", "\"\"") + '"' : cell);
+                        b.append(i > 0 ? "," : "")
+                                .append(
+                                        cell.contains(",") || cell.contains("\"")
+                                                ? '"' + cell.replace("\"", "\"\"") + '"'
+                                                : cell);
                     }
                     b.append('\n');
                 }

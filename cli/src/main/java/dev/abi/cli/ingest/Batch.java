@@ -57,8 +57,7 @@ final class Batch {
         }
         out.write(']');
         if (kind == Record.Kind.DOCUMENT && model != null) {
-            out.writeBytes((",\"model\":" + Json.MAPPER.valueToTree(model)).getBytes(
-                    StandardCharsets.UTF_8));
+            out.writeBytes((",\"model\":" + Json.MAPPER.valueToTree(model)).getBytes(StandardCharsets.UTF_8));
         }
         out.write('}');
         return out.toByteArray();

@@ -41,8 +41,8 @@ final class CsvRecords extends RecordReader {
         valuesColumn = header.indexOf("values");
         if (idColumn < 0 || valuesColumn < 0) {
             in.close();
-            throw new InputFormatException(file + ":1: the header must name an \"id\" and a \"values\" column, got "
-                    + header);
+            throw new InputFormatException(
+                    file + ":1: the header must name an \"id\" and a \"values\" column, got " + header);
         }
     }
 
@@ -58,8 +58,8 @@ final class CsvRecords extends RecordReader {
             String where = file + ":" + line;
             List<String> cells = split(s, line);
             if (cells.size() != header.size()) {
-                throw new InputFormatException(where + ": " + cells.size() + " fields, the header has "
-                        + header.size());
+                throw new InputFormatException(
+                        where + ": " + cells.size() + " fields, the header has " + header.size());
             }
             ObjectNode o = Json.MAPPER.createObjectNode();
             o.put("id", cells.get(idColumn));

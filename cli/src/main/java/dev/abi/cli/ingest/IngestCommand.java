@@ -34,37 +34,58 @@ import picocli.CommandLine.Spec;
  * file's path, size and modification time. So a re-run sends the same keys: batches the state file records as
  * acknowledged are skipped, and one whose acknowledgement was lost is replayed by the server, not applied twice.
  */
-@Command(name = "ingest", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Upserts vectors (.jsonl, .json, .csv) and text documents (.txt, .md) into a namespace.",
-                "Resumable: acknowledged batches are recorded in a state file, and a re-run skips them."},
+@Command(
+        name = "ingest",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Upserts vectors (.jsonl, .json, .csv) and text documents (.txt, .md) into a namespace.",
+            "Resumable: acknowledged batches are recorded in a state file, and a re-run skips them."
+        },
         exitCodeListHeading = "Exit status:%n",
-        exitCodeList = {"0:every batch was applied", "1:some batches failed (listed), or the server refused",
-                "2:usage error"})
+        exitCodeList = {
+            "0:every batch was applied",
+            "1:some batches failed (listed), or the server refused",
+            "2:usage error"
+        })
 public final class IngestCommand implements Callable<Integer> {
 
-    @Parameters(paramLabel = "FILE|DIR", arity = "1..*",
+    @Parameters(
+            paramLabel = "FILE|DIR",
+            arity = "1..*",
             description = "Input files, or directories whose supported files are read in name order.")
     List<Path> inputs;
 
     @Option(names = "--ns", required = true, paramLabel = "NAME", description = "The namespace.")
     String ns;
 
-    @Option(names = "--batch-size", defaultValue = "1000", showDefaultValue = Visibility.ALWAYS,
+    @Option(
+            names = "--batch-size",
+            defaultValue = "1000",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Most vectors per request (1..1000).")
     int batchSize;
 
-    @Option(names = "--doc-batch-size", defaultValue = "16", showDefaultValue = Visibility.ALWAYS,
+    @Option(
+            names = "--doc-batch-size",
+            defaultValue = "16",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Most documents per request (1..1000); the server embeds each batch before answering.")
     int docBatchSize;
 
-    @Option(names = "--max-batch-bytes", defaultValue = "6000000", showDefaultValue = Visibility.ALWAYS,
+    @Option(
+            names = "--max-batch-bytes",
+            defaultValue = "6000000",
+            showDefaultValue = Visibility.ALWAYS,
             description = "Most bytes per request body (the server's limit is 6 MB by default).")
     long maxBatchBytes;
 
     @Option(names = "--model", description = "Embedding model for documents (default: the namespace's).")
     String model;
 
-    @Option(names = "--state", paramLabel = "FILE",
+    @Option(
+            names = "--state",
+            paramLabel = "FILE",
             description = "The state file (default: .abi-ingest-NAME.state beside the first input).")
     Path statePath;
 
@@ -92,10 +113,10 @@ public final class IngestCommand implements Callable<Integer> {
         for (Path f : files) {
             totalBytes += Files.size(f);
         }
-        Progress progress = quiet ? null
-                : new Progress(err, totalBytes, System.console() != null, System::nanoTime);
-        Thread interrupted = new Thread(() -> err.printf("%nabi ingest: stopped; acknowledged batches are recorded"
-                + " in %s, so the same command resumes%n", state));
+        Progress progress = quiet ? null : new Progress(err, totalBytes, System.console() != null, System::nanoTime);
+        Thread interrupted = new Thread(() -> err.printf(
+                "%nabi ingest: stopped; acknowledged batches are recorded" + " in %s, so the same command resumes%n",
+                state));
         Runtime.getRuntime().addShutdownHook(interrupted);
         try (IngestState ack = IngestState.open(state, restart)) {
             Sender sender = new Sender(client, ack, summary);
@@ -108,13 +129,15 @@ public final class IngestCommand implements Callable<Integer> {
                     for (Record r = reader.next(); r != null; r = reader.next()) {
                         byte[] bytes = Json.bytes(r.json());
                         if (bytes.length + Batch.OVERHEAD > maxBatchBytes) {
-                            summary.fail(1, r.origin() + ": " + bytes.length + " bytes, more than a request may"
-                                    + " carry (" + maxBatchBytes + ")");
+                            summary.fail(
+                                    1,
+                                    r.origin() + ": " + bytes.length + " bytes, more than a request may" + " carry ("
+                                            + maxBatchBytes + ")");
                             continue;
                         }
                         int max = r.kind() == Record.Kind.VECTOR ? batchSize : docBatchSize;
-                        if (batch != null && (batch.kind != r.kind() || !batch.fits(bytes.length, max,
-                                maxBatchBytes))) {
+                        if (batch != null
+                                && (batch.kind != r.kind() || !batch.fits(bytes.length, max, maxBatchBytes))) {
                             sender.send(batch, fingerprint);
                             batch = null;
                         }
@@ -123,8 +146,8 @@ public final class IngestCommand implements Callable<Integer> {
                         }
                         batch.add(bytes);
                         if (progress != null) {
-                            progress.update(bytesBefore + r.bytesRead(), summary.recordsSent + summary.skippedRecords,
-                                    false);
+                            progress.update(
+                                    bytesBefore + r.bytesRead(), summary.recordsSent + summary.skippedRecords, false);
                         }
                     }
                 }
@@ -174,7 +197,8 @@ public final class IngestCommand implements Callable<Integer> {
                     + batch.firstOrigin + ")";
             if (r.status() == 200) {
                 JsonNode reply = r.json();
-                summary.applied += batch.kind == Record.Kind.VECTOR ? reply.path("upserted").asLong(batch.size())
+                summary.applied += batch.kind == Record.Kind.VECTOR
+                        ? reply.path("upserted").asLong(batch.size())
                         : reply.path("documents").asLong(batch.size());
                 if ("true".equalsIgnoreCase(r.header("Idempotent-Replayed"))) {
                     summary.replayed++;
@@ -182,8 +206,10 @@ public final class IngestCommand implements Callable<Integer> {
                 ack.record(key);
             } else if (r.status() == 401 || r.status() == 403) {
                 throw new CliException("the server refused " + what + " with " + r.status() + ": "
-                        + ApiClient.explain(r) + (r.status() == 401 ? "; set --api-key or ABI_API_KEY"
-                        : "; the key needs write access to '" + ns + "'"));
+                        + ApiClient.explain(r)
+                        + (r.status() == 401
+                                ? "; set --api-key or ABI_API_KEY"
+                                : "; the key needs write access to '" + ns + "'"));
             } else {
                 summary.fail(batch.size(), what + ": " + r.status() + " " + ApiClient.explain(r));
             }
@@ -213,7 +239,9 @@ public final class IngestCommand implements Callable<Integer> {
                 try (Stream<Path> walk = Files.walk(in)) {
                     walk.filter(Files::isRegularFile)
                             .filter(p -> !p.getFileName().toString().startsWith("."))
-                            .filter(RecordReader::supported).sorted().forEach(out::add);
+                            .filter(RecordReader::supported)
+                            .sorted()
+                            .forEach(out::add);
                 }
             } else if (Files.isRegularFile(in)) {
                 if (!RecordReader.supported(in)) {

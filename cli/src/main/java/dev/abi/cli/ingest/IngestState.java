@@ -68,8 +68,8 @@ public final class IngestState implements AutoCloseable {
                     Files.createDirectories(parent);
                 }
                 boolean fresh = !Files.exists(path);
-                out = Files.newBufferedWriter(path, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                        StandardOpenOption.APPEND);
+                out = Files.newBufferedWriter(
+                        path, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
                 if (fresh) {
                     out.write("# abi ingest: Idempotency-Keys of acknowledged batches; delete to send everything"
                             + " again\n");

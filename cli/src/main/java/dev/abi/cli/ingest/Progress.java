@@ -51,15 +51,24 @@ final class Progress {
         double seconds = elapsedNanos / 1e9;
         double rate = seconds > 0 ? records / seconds : 0;
         String eta = fraction > 0 && fraction < 1 && seconds > 0
-                ? clock((long) (seconds / fraction - seconds)) : fraction >= 1 ? "0:00" : "?";
+                ? clock((long) (seconds / fraction - seconds))
+                : fraction >= 1 ? "0:00" : "?";
         int width = 24;
         int filled = (int) Math.round(fraction * width);
-        return String.format(Locale.ROOT, "[%s%s] %3d%%  %,d records  %,.0f/s  ETA %s",
-                "#".repeat(filled), ".".repeat(width - filled), Math.round(fraction * 100), records, rate, eta);
+        return String.format(
+                Locale.ROOT,
+                "[%s%s] %3d%%  %,d records  %,.0f/s  ETA %s",
+                "#".repeat(filled),
+                ".".repeat(width - filled),
+                Math.round(fraction * 100),
+                records,
+                rate,
+                eta);
     }
 
     private static String clock(long seconds) {
-        return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
-                seconds % 60) : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+        return seconds >= 3600
+                ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60, seconds % 60)
+                : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
     }
 }

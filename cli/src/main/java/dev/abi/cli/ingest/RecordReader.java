@@ -1,6 +1,5 @@
 package dev.abi.cli.ingest;
 
-import java.nio.charset.MalformedInputException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -10,6 +9,7 @@ import dev.abi.cli.Json;
 import java.io.BufferedReader;
 import java.io.Closeable;
 import java.io.IOException;
+import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -63,7 +63,9 @@ public abstract class RecordReader implements Closeable {
         }
         ObjectNode o = (ObjectNode) node;
         JsonNode id = o.get("id");
-        if (id == null || !(id.isTextual() || id.isIntegralNumber()) || id.asText().isEmpty()) {
+        if (id == null
+                || !(id.isTextual() || id.isIntegralNumber())
+                || id.asText().isEmpty()) {
             throw new InputFormatException(where + ": \"id\" is missing or not a non-empty string");
         }
         if (!id.isTextual()) {
@@ -166,10 +168,13 @@ public abstract class RecordReader implements Closeable {
                 }
                 index++;
                 JsonNode node = Json.MAPPER.readTree(parser);
-                return record(node, file + " element " + index, parser.currentLocation().getByteOffset());
+                return record(
+                        node,
+                        file + " element " + index,
+                        parser.currentLocation().getByteOffset());
             } catch (JsonProcessingException e) {
-                throw new InputFormatException(file + " element " + index + ": not JSON (" + e.getOriginalMessage()
-                        + ")");
+                throw new InputFormatException(
+                        file + " element " + index + ": not JSON (" + e.getOriginalMessage() + ")");
             }
         }
 
@@ -210,7 +215,6 @@ public abstract class RecordReader implements Closeable {
         }
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 }

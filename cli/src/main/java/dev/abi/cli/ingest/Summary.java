@@ -1,7 +1,7 @@
 package dev.abi.cli.ingest;
 
-import java.nio.file.Path;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +21,7 @@ final class Summary {
     int retries;
     /** Retries by the status that caused them (0: no connection). */
     final Map<Integer, Integer> retriesByStatus = new TreeMap<>();
+
     final List<String> failures = new ArrayList<>();
 
     void retried(int status) {
@@ -34,10 +35,19 @@ final class Summary {
     }
 
     void print(PrintWriter out, String ns, Path state) {
-        out.printf("ingest into '%s': %,d records sent in %,d batches; %,d applied (%d batches replayed by the"
-                + " server); %,d skipped (%d batches acknowledged before); %,d failed; %d retries after 429/503%s%n",
-                ns, recordsSent, batchesSent, applied, replayed, skippedRecords, skippedBatches, failedRecords,
-                retries, retriesByStatus.isEmpty() ? "" : " " + byStatus());
+        out.printf(
+                "ingest into '%s': %,d records sent in %,d batches; %,d applied (%d batches replayed by the"
+                        + " server); %,d skipped (%d batches acknowledged before); %,d failed; %d retries after 429/503%s%n",
+                ns,
+                recordsSent,
+                batchesSent,
+                applied,
+                replayed,
+                skippedRecords,
+                skippedBatches,
+                failedRecords,
+                retries,
+                retriesByStatus.isEmpty() ? "" : " " + byStatus());
         for (String f : failures) {
             out.println("failed: " + f);
         }

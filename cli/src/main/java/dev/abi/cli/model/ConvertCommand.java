@@ -1,6 +1,5 @@
 package dev.abi.cli.model;
 
-import java.util.zip.ZipException;
 import dev.abi.cli.CliException;
 import dev.abi.cli.UsageException;
 import dev.abi.inference.GgmlType;
@@ -16,6 +15,7 @@ import java.util.Collections;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
 import java.util.zip.ZipFile;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
@@ -30,13 +30,18 @@ import picocli.CommandLine.Spec;
  * {@code dev.abi.inference.convert.ConvertCommand}, an unknown option ({@code --typ}) or a bad value
  * ({@code --pooling max}) is refused with a message naming it, exit status 2.
  */
-@Command(name = "convert", mixinStandardHelpOptions = true, description = "Converts a model to GGUF.",
+@Command(
+        name = "convert",
+        mixinStandardHelpOptions = true,
+        description = "Converts a model to GGUF.",
         subcommands = {ConvertCommand.Bert.class, ConvertCommand.Llama2c.class})
 public final class ConvertCommand implements Runnable {
 
     /** Weight types the BERT converter writes. */
     enum WeightType {
-        f32(GgmlType.F32), f16(GgmlType.F16), q8_0(GgmlType.Q8_0);
+        f32(GgmlType.F32),
+        f16(GgmlType.F16),
+        q8_0(GgmlType.Q8_0);
 
         final GgmlType ggml;
 
@@ -47,7 +52,9 @@ public final class ConvertCommand implements Runnable {
 
     /** Pooling of the token embeddings. */
     enum Pooling {
-        mean, cls, last
+        mean,
+        cls,
+        last
     }
 
     @Spec
@@ -59,7 +66,10 @@ public final class ConvertCommand implements Runnable {
     }
 
     /** {@code abi convert bert}: a sentence-embedding model from ONNX and tokenizer.json. */
-    @Command(name = "bert", mixinStandardHelpOptions = true, sortOptions = false,
+    @Command(
+            name = "bert",
+            mixinStandardHelpOptions = true,
+            sortOptions = false,
             description = "Converts a BERT sentence-embedding model (ONNX + tokenizer.json, or a jar holding both).")
     static final class Bert implements Callable<Integer> {
 
@@ -70,6 +80,7 @@ public final class ConvertCommand implements Runnable {
         static final class Source {
             @Option(names = "--jar", paramLabel = "JAR", description = "A jar holding one .onnx and tokenizer.json.")
             Path jar;
+
             @ArgGroup(exclusive = false)
             Files2 files;
         }
@@ -78,6 +89,7 @@ public final class ConvertCommand implements Runnable {
         static final class Files2 {
             @Option(names = "--onnx", required = true, paramLabel = "FILE", description = "The ONNX model.")
             Path onnx;
+
             @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "tokenizer.json.")
             Path tokenizer;
         }
@@ -85,7 +97,10 @@ public final class ConvertCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "The GGUF to write.")
         Path out;
 
-        @Option(names = "--type", defaultValue = "q8_0", showDefaultValue = Visibility.ALWAYS,
+        @Option(
+                names = "--type",
+                defaultValue = "q8_0",
+                showDefaultValue = Visibility.ALWAYS,
                 description = "Weight type: ${COMPLETION-CANDIDATES}.")
         WeightType type;
 
@@ -115,7 +130,8 @@ public final class ConvertCommand implements Runnable {
                 onnx = requireFile(source.files.onnx, "--onnx");
                 tokenizer = requireFile(source.files.tokenizer, "--tokenizer");
             }
-            String modelName = name != null ? name : out.getFileName().toString().replaceFirst("\\.gguf$", "");
+            String modelName =
+                    name != null ? name : out.getFileName().toString().replaceFirst("\\.gguf$", "");
             BertOnnxConverter.Pooling p = pooling != null
                     ? BertOnnxConverter.Pooling.valueOf(pooling.name().toUpperCase(Locale.ROOT))
                     : BertOnnxConverter.defaultPooling(jarName != null ? jarName : modelName);
@@ -130,22 +146,28 @@ public final class ConvertCommand implements Runnable {
                     Files.deleteIfExists(tmp);
                 }
             }
-            spec.commandLine().getOut().println("wrote " + out + " (" + type + ", "
-                    + p.name().toLowerCase(Locale.ROOT) + " pooling)");
+            spec.commandLine()
+                    .getOut()
+                    .println("wrote " + out + " (" + type + ", " + p.name().toLowerCase(Locale.ROOT) + " pooling)");
             return 0;
         }
     }
 
     /** {@code abi convert llama2c}: a llama2.c checkpoint and tokenizer. */
-    @Command(name = "llama2c", mixinStandardHelpOptions = true,
+    @Command(
+            name = "llama2c",
+            mixinStandardHelpOptions = true,
             description = "Converts a llama2.c checkpoint (.bin) and its tokenizer (.bin).")
     static final class Llama2c implements Callable<Integer> {
         @Option(names = "--checkpoint", required = true, paramLabel = "FILE.bin", description = "The checkpoint.")
         Path checkpoint;
+
         @Option(names = "--tokenizer", required = true, paramLabel = "FILE.bin", description = "The tokenizer.")
         Path tokenizer;
+
         @Option(names = "--out", required = true, paramLabel = "FILE.gguf", description = "The GGUF to write.")
         Path out;
+
         @Spec
         CommandSpec spec;
 

@@ -22,7 +22,10 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code abi gguf inspect FILE}: what a GGUF file holds, without loading its weights. */
-@Command(name = "gguf", mixinStandardHelpOptions = true, description = "Inspects GGUF model files.",
+@Command(
+        name = "gguf",
+        mixinStandardHelpOptions = true,
+        description = "Inspects GGUF model files.",
         subcommands = GgufCommand.Inspect.class)
 public final class GgufCommand implements Runnable {
 
@@ -35,7 +38,9 @@ public final class GgufCommand implements Runnable {
     }
 
     /** Metadata, tensor types and shapes, and the chat template. */
-    @Command(name = "inspect", mixinStandardHelpOptions = true,
+    @Command(
+            name = "inspect",
+            mixinStandardHelpOptions = true,
             description = "Prints a GGUF file's metadata, its tensors (type and shape) and its chat template.")
     static final class Inspect implements Callable<Integer> {
 
@@ -58,8 +63,13 @@ public final class GgufCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             try (GgufFile gguf = GgufFile.open(file)) {
-                out.printf("file: %s%nGGUF version: %d, %,d bytes, %d metadata keys, %d tensors%n", file,
-                        gguf.version(), gguf.fileSize(), gguf.metadata().size(), gguf.tensors().size());
+                out.printf(
+                        "file: %s%nGGUF version: %d, %,d bytes, %d metadata keys, %d tensors%n",
+                        file,
+                        gguf.version(),
+                        gguf.fileSize(),
+                        gguf.metadata().size(),
+                        gguf.tensors().size());
                 out.println();
                 out.println("metadata:");
                 for (Map.Entry<String, Object> e : gguf.metadata().entrySet()) {
@@ -72,8 +82,10 @@ public final class GgufCommand implements Runnable {
                     byType.merge(t.type().toString(), 1L, Long::sum);
                 }
                 out.println();
-                out.println("tensor types: " + byType.entrySet().stream().map(e -> e.getKey() + " x" + e.getValue())
-                        .collect(Collectors.joining(", ")));
+                out.println("tensor types: "
+                        + byType.entrySet().stream()
+                                .map(e -> e.getKey() + " x" + e.getValue())
+                                .collect(Collectors.joining(", ")));
                 if (!noTensors) {
                     out.println("tensors:");
                     for (GgufTensorInfo t : gguf.tensors().values()) {
@@ -96,8 +108,8 @@ public final class GgufCommand implements Runnable {
                 return v instanceof String s ? '"' + s.replace("\n", "\\n") + '"' : String.valueOf(v);
             }
             int n = Array.getLength(v);
-            StringBuilder b = new StringBuilder("[" + n + " x " + v.getClass().getComponentType().getSimpleName()
-                    + "] [");
+            StringBuilder b = new StringBuilder(
+                    "[" + n + " x " + v.getClass().getComponentType().getSimpleName() + "] [");
             for (int i = 0; i < Math.min(n, ARRAY_PREVIEW); i++) {
                 b.append(i > 0 ? ", " : "").append(show(Array.get(v, i)));
             }

@@ -1,6 +1,5 @@
 package dev.abi.cli.admin;
 
-import java.util.Map;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,6 +11,7 @@ import dev.abi.cli.FakeServer.Reply;
 import dev.abi.cli.Json;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,16 +32,37 @@ class AdminCommandsTest {
     @Test
     void queryByVectorWithFilterAndAsOf() throws Exception {
         try (FakeServer s = echo(200, "{\"matches\":[{\"id\":\"a\",\"distance\":0.1}],\"version\":3}")) {
-            Cli.Result r = Cli.run("query", "--ns", "docs", "--vector", "0.9,0.1,0", "-k", "5", "--filter",
-                    "{\"lang\":\"en\"}", "--as-of", "2", "--url", s.url());
+            Cli.Result r = Cli.run(
+                    "query",
+                    "--ns",
+                    "docs",
+                    "--vector",
+                    "0.9,0.1,0",
+                    "-k",
+                    "5",
+                    "--filter",
+                    "{\"lang\":\"en\"}",
+                    "--as-of",
+                    "2",
+                    "--url",
+                    s.url());
             assertEquals(0, r.status(), r.toString());
-            assertEquals("POST /v1/namespaces/docs/query", s.requests.get(0).method() + " " + s.requests.get(0).path());
+            assertEquals(
+                    "POST /v1/namespaces/docs/query",
+                    s.requests.get(0).method() + " " + s.requests.get(0).path());
             JsonNode b = body(s);
             assertEquals("[0.9,0.1,0.0]", b.get("vector").toString());
             assertEquals(5, b.get("topK").asInt());
             assertEquals("en", b.get("filter").get("lang").asText());
             assertEquals(2, b.get("asOf").get("version").asInt());
-            assertEquals("a", Json.MAPPER.readTree(r.out()).get("matches").get(0).get("id").asText());
+            assertEquals(
+                    "a",
+                    Json.MAPPER
+                            .readTree(r.out())
+                            .get("matches")
+                            .get(0)
+                            .get("id")
+                            .asText());
         }
     }
 
@@ -57,12 +78,14 @@ class AdminCommandsTest {
 
     @Test
     void queryReportsTheServersProblemDetail() throws Exception {
-        try (FakeServer s = echo(404, "{\"status\":404,\"detail\":\"namespace 'nope' not found\","
-                + "\"requestId\":\"r-1\"}")) {
+        try (FakeServer s =
+                echo(404, "{\"status\":404,\"detail\":\"namespace 'nope' not found\"," + "\"requestId\":\"r-1\"}")) {
             Cli.Result r = Cli.run("query", "--ns", "nope", "--text", "x", "--url", s.url());
             assertEquals(1, r.status(), r.toString());
-            assertEquals("abi: POST /v1/namespaces/nope/query answered 404: namespace 'nope' not found (request id"
-                    + " r-1)", r.err().trim());
+            assertEquals(
+                    "abi: POST /v1/namespaces/nope/query answered 404: namespace 'nope' not found (request id"
+                            + " r-1)",
+                    r.err().trim());
         }
     }
 
@@ -77,17 +100,28 @@ class AdminCommandsTest {
                 default -> Reply.json(200, "{\"namespaces\":[{\"name\":\"docs\"}]}");
             };
         })) {
-            assertEquals(0, Cli.run("ns", "list", "--prefix", "do", "--url", s.url()).status());
+            assertEquals(
+                    0, Cli.run("ns", "list", "--prefix", "do", "--url", s.url()).status());
             assertEquals(0, Cli.run("ns", "describe", "docs", "--url", s.url()).status());
-            Cli.Result created = Cli.run("ns", "create", "docs", "--dimension", "3", "--metric", "l2", "--url",
-                    s.url());
+            Cli.Result created =
+                    Cli.run("ns", "create", "docs", "--dimension", "3", "--metric", "l2", "--url", s.url());
             assertEquals(0, created.status(), created.toString());
-            assertEquals(3, Json.MAPPER.readTree(s.requests.get(2).body()).get("dimension").asInt());
+            assertEquals(
+                    3,
+                    Json.MAPPER
+                            .readTree(s.requests.get(2).body())
+                            .get("dimension")
+                            .asInt());
             Cli.Result deleted = Cli.run("ns", "delete", "docs", "--url", s.url());
             assertEquals(0, deleted.status(), deleted.toString());
             assertTrue(deleted.out().contains("deleted namespace 'docs'"));
-            assertEquals(List.of("GET /v1/namespaces?prefix=do", "GET /v1/namespaces/docs", "PUT /v1/namespaces/docs",
-                    "DELETE /v1/namespaces/docs"), seen);
+            assertEquals(
+                    List.of(
+                            "GET /v1/namespaces?prefix=do",
+                            "GET /v1/namespaces/docs",
+                            "PUT /v1/namespaces/docs",
+                            "DELETE /v1/namespaces/docs"),
+                    seen);
         }
     }
 
@@ -104,16 +138,33 @@ class AdminCommandsTest {
     @Test
     void versionsSnapshotAndRestore() throws Exception {
         try (FakeServer s = echo(200, "{\"ok\":true}")) {
-            assertEquals(0, Cli.run("versions", "--ns", "docs", "--limit", "5", "--url", s.url()).status());
-            assertEquals("/v1/namespaces/docs/versions?limit=5", s.requests.get(0).path());
-            assertEquals(0, Cli.run("snapshot", "--ns", "docs", "before-cleanup", "--url", s.url()).status());
-            assertEquals("before-cleanup", Json.MAPPER.readTree(s.requests.get(1).body()).get("name").asText());
-            assertEquals(0, Cli.run("snapshot", "--ns", "docs", "--list", "--url", s.url()).status());
+            assertEquals(
+                    0,
+                    Cli.run("versions", "--ns", "docs", "--limit", "5", "--url", s.url())
+                            .status());
+            assertEquals(
+                    "/v1/namespaces/docs/versions?limit=5", s.requests.get(0).path());
+            assertEquals(
+                    0,
+                    Cli.run("snapshot", "--ns", "docs", "before-cleanup", "--url", s.url())
+                            .status());
+            assertEquals(
+                    "before-cleanup",
+                    Json.MAPPER.readTree(s.requests.get(1).body()).get("name").asText());
+            assertEquals(
+                    0,
+                    Cli.run("snapshot", "--ns", "docs", "--list", "--url", s.url())
+                            .status());
             assertEquals("GET", s.requests.get(2).method());
-            assertEquals(0, Cli.run("restore", "--ns", "docs", "--snapshot", "before-cleanup", "--url", s.url())
-                    .status());
+            assertEquals(
+                    0,
+                    Cli.run("restore", "--ns", "docs", "--snapshot", "before-cleanup", "--url", s.url())
+                            .status());
             assertEquals("{\"snapshot\":\"before-cleanup\"}", s.requests.get(3).body());
-            assertEquals(0, Cli.run("restore", "--ns", "docs", "--version", "7", "--url", s.url()).status());
+            assertEquals(
+                    0,
+                    Cli.run("restore", "--ns", "docs", "--version", "7", "--url", s.url())
+                            .status());
             assertEquals("{\"version\":7}", s.requests.get(4).body());
         }
     }
@@ -139,8 +190,19 @@ class AdminCommandsTest {
             case "DELETE" -> new Reply(204, "", Map.of());
             default -> Reply.json(200, "{\"keys\":[{\"id\":\"0123456789ab\",\"name\":\"w\"}]}");
         })) {
-            Cli.Result created = Cli.run("keys", "create", "--name", "w", "--grant", "write:docs", "--grant",
-                    "read:*", "--url", s.url(), "--api-key", "admin-key-xyz");
+            Cli.Result created = Cli.run(
+                    "keys",
+                    "create",
+                    "--name",
+                    "w",
+                    "--grant",
+                    "write:docs",
+                    "--grant",
+                    "read:*",
+                    "--url",
+                    s.url(),
+                    "--api-key",
+                    "admin-key-xyz");
             assertEquals(0, created.status(), created.toString());
             assertEquals("[\"write:docs\",\"read:*\"]", body(s).get("grants").toString());
             assertTrue(created.out().contains("abi_new_secret"), "the new key is shown once");
@@ -148,8 +210,9 @@ class AdminCommandsTest {
             assertEquals(0, Cli.run("keys", "list", "--url", s.url()).status());
             Cli.Result revoked = Cli.run("keys", "revoke", "0123456789ab", "--url", s.url());
             assertEquals(0, revoked.status(), revoked.toString());
-            assertEquals("DELETE /v1/admin/keys/0123456789ab", s.requests.get(2).method() + " "
-                    + s.requests.get(2).path());
+            assertEquals(
+                    "DELETE /v1/admin/keys/0123456789ab",
+                    s.requests.get(2).method() + " " + s.requests.get(2).path());
         }
     }
 

@@ -27,8 +27,21 @@ class BenchCommandTest {
     @Test
     void inferenceGivesAPromptAndAGenerationRowPerModel() throws Exception {
         sharedModel();
-        Cli.Result r = Cli.run("bench", "inference", "-m", MODEL.toString(), "-p", "16", "-n", "8", "-r", "2",
-                "-t", "1", "-o", "json");
+        Cli.Result r = Cli.run(
+                "bench",
+                "inference",
+                "-m",
+                MODEL.toString(),
+                "-p",
+                "16",
+                "-n",
+                "8",
+                "-r",
+                "2",
+                "-t",
+                "1",
+                "-o",
+                "json");
         assertEquals(0, r.status(), r.toString());
         JsonNode rows = Json.MAPPER.readTree(r.out());
         assertEquals(2, rows.size(), r.out());
@@ -52,14 +65,29 @@ class BenchCommandTest {
         try (FakeServer s = new FakeServer(q -> q.method().equals("GET")
                 ? Reply.json(200, "{\"name\":\"docs\",\"dimension\":3}")
                 : Reply.json(200, "{\"matches\":[],\"version\":1}"))) {
-            Cli.Result r = Cli.run("bench", "query", "--ns", "docs", "--requests", "20", "--warmup", "2", "-c", "3",
-                    "-o", "csv", "--url", s.url());
+            Cli.Result r = Cli.run(
+                    "bench",
+                    "query",
+                    "--ns",
+                    "docs",
+                    "--requests",
+                    "20",
+                    "--warmup",
+                    "2",
+                    "-c",
+                    "3",
+                    "-o",
+                    "csv",
+                    "--url",
+                    s.url());
             assertEquals(0, r.status(), r.toString());
             assertEquals(1 + 2 + 20, s.requests.size());
-            assertEquals(3, Json.MAPPER.readTree(s.requests.get(1).body()).get("vector").size());
+            assertEquals(
+                    3,
+                    Json.MAPPER.readTree(s.requests.get(1).body()).get("vector").size());
             String[] lines = r.out().split("\n");
-            assertEquals("namespace,dimension,topK,concurrency,requests,failed,QPS,p50 ms,p90 ms,p99 ms,max ms",
-                    lines[0]);
+            assertEquals(
+                    "namespace,dimension,topK,concurrency,requests,failed,QPS,p50 ms,p90 ms,p99 ms,max ms", lines[0]);
             assertTrue(lines[1].startsWith("docs,3,10,3,20,0,"), lines[1]);
         }
     }

@@ -1,7 +1,5 @@
 package dev.abi.cli.ingest;
 
-import java.io.StringWriter;
-import java.io.PrintWriter;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -12,6 +10,8 @@ import dev.abi.cli.Cli;
 import dev.abi.cli.FakeServer;
 import dev.abi.cli.FakeServer.Reply;
 import dev.abi.cli.Json;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,7 +41,8 @@ class IngestCommandTest {
             try {
                 JsonNode body = Json.MAPPER.readTree(r.body());
                 if (r.path().endsWith("/documents")) {
-                    return Reply.json(200, "{\"documents\":" + body.get("documents").size() + ",\"chunks\":1}");
+                    return Reply.json(
+                            200, "{\"documents\":" + body.get("documents").size() + ",\"chunks\":1}");
                 }
                 return Reply.json(200, "{\"upserted\":" + body.get("vectors").size() + ",\"version\":" + n + "}");
             } catch (Exception e) {
@@ -68,12 +69,16 @@ class IngestCommandTest {
             // three batches (1000, 1000, 500); the second was refused once and sent again with the same key
             assertEquals(4, s.requests.size());
             assertEquals(List.of(Duration.ofSeconds(2)), Cli.WAITS);
-            List<String> keys = s.requests.stream().map(q -> q.header("Idempotency-key")).toList();
+            List<String> keys =
+                    s.requests.stream().map(q -> q.header("Idempotency-key")).toList();
             assertEquals(keys.get(1), keys.get(2), "a retry re-sends its batch's key");
             assertEquals(3, new HashSet<>(keys).size());
             Set<String> ids = new HashSet<>();
             for (FakeServer.Request q : List.of(s.requests.get(0), s.requests.get(2), s.requests.get(3))) {
-                Json.MAPPER.readTree(q.body()).get("vectors").forEach(v -> ids.add(v.get("id").asText()));
+                Json.MAPPER
+                        .readTree(q.body())
+                        .get("vectors")
+                        .forEach(v -> ids.add(v.get("id").asText()));
             }
             assertEquals(2500, ids.size());
             assertTrue(r.out().contains("2,500 records sent in 3 batches; 2,500 applied"), r.out());
@@ -87,11 +92,14 @@ class IngestCommandTest {
             assertTrue(again.out().contains("2,500 skipped (3 batches acknowledged before)"), again.out());
 
             // --restart sends them again, with the same keys (the server would replay its answers)
-            Cli.Result restart = Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet",
-                    "--restart");
+            Cli.Result restart =
+                    Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet", "--restart");
             assertEquals(0, restart.status(), restart.toString());
-            assertEquals(List.of(keys.get(0), keys.get(2), keys.get(3)), s.requests.subList(4, 7).stream()
-                    .map(q -> q.header("Idempotency-key")).toList());
+            assertEquals(
+                    List.of(keys.get(0), keys.get(2), keys.get(3)),
+                    s.requests.subList(4, 7).stream()
+                            .map(q -> q.header("Idempotency-key"))
+                            .toList());
         }
     }
 
@@ -100,16 +108,41 @@ class IngestCommandTest {
         Path file = vectors(30);
         Path state = dir.resolve("custom.state");
         try (FakeServer s = server(Set.of())) {
-            assertEquals(0, Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet",
-                    "--batch-size", "10", "--state", state.toString()).status());
+            assertEquals(
+                    0,
+                    Cli.run(
+                                    "ingest",
+                                    file.toString(),
+                                    "--ns",
+                                    "docs",
+                                    "--url",
+                                    s.url(),
+                                    "--quiet",
+                                    "--batch-size",
+                                    "10",
+                                    "--state",
+                                    state.toString())
+                            .status());
             List<String> lines = new ArrayList<>(Files.readAllLines(state));
             // as if the run had been stopped before the last batch was acknowledged
             Files.write(state, lines.subList(0, lines.size() - 1));
-            Cli.Result r = Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet",
-                    "--batch-size", "10", "--state", state.toString());
+            Cli.Result r = Cli.run(
+                    "ingest",
+                    file.toString(),
+                    "--ns",
+                    "docs",
+                    "--url",
+                    s.url(),
+                    "--quiet",
+                    "--batch-size",
+                    "10",
+                    "--state",
+                    state.toString());
             assertEquals(0, r.status(), r.toString());
             assertEquals(4, s.requests.size());
-            assertEquals(s.requests.get(2).header("Idempotency-key"), s.requests.get(3).header("Idempotency-key"));
+            assertEquals(
+                    s.requests.get(2).header("Idempotency-key"),
+                    s.requests.get(3).header("Idempotency-key"));
             assertTrue(r.out().contains("10 records sent in 1 batches"), r.out());
         }
     }
@@ -120,8 +153,10 @@ class IngestCommandTest {
         AtomicInteger n = new AtomicInteger();
         Cli.WAITS.clear();
         try (FakeServer s = new FakeServer(r -> n.incrementAndGet() == 1
-                ? Reply.json(409, "{\"type\":\"https://abi.dev/problems/idempotency-conflict\",\"status\":409,"
-                        + "\"detail\":\"a request with this Idempotency-Key is still in progress; retry later\"}")
+                ? Reply.json(
+                        409,
+                        "{\"type\":\"https://abi.dev/problems/idempotency-conflict\",\"status\":409,"
+                                + "\"detail\":\"a request with this Idempotency-Key is still in progress; retry later\"}")
                 : new Reply(200, "{\"upserted\":5,\"version\":1}", Map.of("Idempotent-Replayed", "true")))) {
             Cli.Result r = Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet");
             assertEquals(0, r.status(), r.toString());
@@ -138,14 +173,25 @@ class IngestCommandTest {
         Files.writeString(in.resolve("guide.md"), "# Restore\nUse a snapshot.");
         Files.writeString(in.resolve("ignored.bin"), "binary");
         try (FakeServer s = server(Set.of())) {
-            Cli.Result r = Cli.run("ingest", in.toString(), "--ns", "docs", "--url", s.url(), "--quiet",
-                    "--model", "all-MiniLM-L6-v2");
+            Cli.Result r = Cli.run(
+                    "ingest",
+                    in.toString(),
+                    "--ns",
+                    "docs",
+                    "--url",
+                    s.url(),
+                    "--quiet",
+                    "--model",
+                    "all-MiniLM-L6-v2");
             assertEquals(0, r.status(), r.toString());
             assertEquals(2, s.requests.size());
             JsonNode csv = Json.MAPPER.readTree(s.requests.get(0).body());
             assertEquals("/v1/namespaces/docs/vectors", s.requests.get(0).path());
-            assertEquals("[1.0,2.0,3.0]", csv.get("vectors").get(0).get("values").toString());
-            assertEquals(2024, csv.get("vectors").get(0).get("attributes").get("year").asInt());
+            assertEquals(
+                    "[1.0,2.0,3.0]", csv.get("vectors").get(0).get("values").toString());
+            assertEquals(
+                    2024,
+                    csv.get("vectors").get(0).get("attributes").get("year").asInt());
             assertFalse(csv.get("vectors").get(1).get("attributes").has("year"));
             JsonNode doc = Json.MAPPER.readTree(s.requests.get(1).body());
             assertEquals("/v1/namespaces/docs/documents", s.requests.get(1).path());
@@ -157,13 +203,17 @@ class IngestCommandTest {
     @Test
     void aBatchTheServerRefusesIsReportedWithItsReasonAndNotRecorded() throws Exception {
         Path file = vectors(3);
-        try (FakeServer s = new FakeServer(r -> Reply.json(400,
+        try (FakeServer s = new FakeServer(r -> Reply.json(
+                400,
                 "{\"status\":400,\"detail\":\"vectors[1].values has 3 dimensions; namespace 'docs' has 4\","
                         + "\"requestId\":\"req-42\"}"))) {
             Cli.Result r = Cli.run("ingest", file.toString(), "--ns", "docs", "--url", s.url(), "--quiet");
             assertEquals(1, r.status(), r.toString());
-            assertTrue(r.out().contains("failed: batch 0 (3 vectors from " + file + ":1): 400 vectors[1].values has 3"
-                    + " dimensions; namespace 'docs' has 4 (request id req-42)"), r.out());
+            assertTrue(
+                    r.out()
+                            .contains("failed: batch 0 (3 vectors from " + file + ":1): 400 vectors[1].values has 3"
+                                    + " dimensions; namespace 'docs' has 4 (request id req-42)"),
+                    r.out());
             assertFalse(Files.exists(dir.resolve(".abi-ingest-docs.state")), "nothing was acknowledged");
         }
     }

@@ -33,8 +33,15 @@ class ModelCommandsTest {
     void convertsALlama2cCheckpointAndInspectsTheResult() throws Exception {
         sharedModel();
         Path out = dir.resolve("stories.gguf");
-        Cli.Result r = Cli.run("convert", "llama2c", "--checkpoint", STORIES.resolve("stories260K.bin").toString(),
-                "--tokenizer", STORIES.resolve("tok512.bin").toString(), "--out", out.toString());
+        Cli.Result r = Cli.run(
+                "convert",
+                "llama2c",
+                "--checkpoint",
+                STORIES.resolve("stories260K.bin").toString(),
+                "--tokenizer",
+                STORIES.resolve("tok512.bin").toString(),
+                "--out",
+                out.toString());
         assertEquals(0, r.status(), r.toString());
         try (GgufFile g = GgufFile.open(out)) {
             assertTrue(g.tensors().size() > 0);
@@ -49,23 +56,33 @@ class ModelCommandsTest {
     @Test
     void convertsABertModelStraightFromItsJar() throws Exception {
         URL url = ModelCommandsTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+        Path jar = Path.of(
+                ((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
         Path out = dir.resolve("minilm.gguf");
-        Cli.Result r = Cli.run("convert", "bert", "--jar", jar.toString(), "--out", out.toString(), "--type", "F16",
-                "--name", "all-MiniLM-L6-v2");
+        Cli.Result r = Cli.run(
+                "convert",
+                "bert",
+                "--jar",
+                jar.toString(),
+                "--out",
+                out.toString(),
+                "--type",
+                "F16",
+                "--name",
+                "all-MiniLM-L6-v2");
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().contains("(f16, mean pooling)"), r.out());
         try (GgufFile g = GgufFile.open(out)) {
             assertEquals("all-MiniLM-L6-v2", g.string("general.name"));
-            assertTrue(g.tensors().values().stream().anyMatch(t -> t.type() == GgmlType.F16),
-                    "--type f16 was applied");
+            assertTrue(g.tensors().values().stream().anyMatch(t -> t.type() == GgmlType.F16), "--type f16 was applied");
         }
     }
 
     @Test
     void inspectShowsTypesShapesAndTheChatTemplateLine() {
         sharedModel();
-        Cli.Result r = Cli.run("gguf", "inspect", STORIES.resolve("stories260K-Q8_0.gguf").toString());
+        Cli.Result r = Cli.run(
+                "gguf", "inspect", STORIES.resolve("stories260K-Q8_0.gguf").toString());
         assertEquals(0, r.status(), r.toString());
         assertTrue(r.out().matches("(?s).*tensor types: .*Q8_0 x\\d+.*"), r.out());
         assertTrue(r.out().matches("(?s).*tokenizer\\.ggml\\.tokens = \\[512 x \\w+\\].*"), r.out());
@@ -83,16 +100,25 @@ class ModelCommandsTest {
 
     @Test
     void aMisspelledOrBadOptionIsRefusedByName() {
-        Cli.Result typo = Cli.run("convert", "bert", "--onnx", "m.onnx", "--tokenizer", "t.json", "--out", "o.gguf",
-                "--typ", "f16");
+        Cli.Result typo = Cli.run(
+                "convert", "bert", "--onnx", "m.onnx", "--tokenizer", "t.json", "--out", "o.gguf", "--typ", "f16");
         assertEquals(2, typo.status(), typo.toString());
         assertTrue(typo.err().contains("--typ"), typo.err());
-        Cli.Result pooling = Cli.run("convert", "bert", "--onnx", "m.onnx", "--tokenizer", "t.json", "--out",
-                "o.gguf", "--pooling", "max");
+        Cli.Result pooling = Cli.run(
+                "convert", "bert", "--onnx", "m.onnx", "--tokenizer", "t.json", "--out", "o.gguf", "--pooling", "max");
         assertEquals(2, pooling.status(), pooling.toString());
         assertTrue(pooling.err().contains("--pooling") && pooling.err().contains("mean, cls, last"), pooling.err());
-        Cli.Result missing = Cli.run("convert", "bert", "--onnx", dir.resolve("none.onnx").toString(), "--tokenizer",
-                "t.json", "--out", "o.gguf", "--type", "f16");
+        Cli.Result missing = Cli.run(
+                "convert",
+                "bert",
+                "--onnx",
+                dir.resolve("none.onnx").toString(),
+                "--tokenizer",
+                "t.json",
+                "--out",
+                "o.gguf",
+                "--type",
+                "f16");
         assertEquals(2, missing.status(), missing.toString());
         assertTrue(missing.err().contains("--onnx: no such file"), missing.err());
     }

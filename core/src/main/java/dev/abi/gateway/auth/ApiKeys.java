@@ -8,6 +8,7 @@ import dev.abi.store.ObjectStore;
 import dev.abi.store.StoredObject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import java.security.GeneralSecurityException;
 
 /**
  * API keys, kept in the object store under {@code auth/keys/{id}.json} as salted hashes: the key itself is shown once,
@@ -33,21 +33,19 @@ public final class ApiKeys {
 
     /** How long an instance trusts its cached copy of a key record. */
     public static final long CACHE_MILLIS = 30_000;
+
     private static final String PREFIX = "auth/keys/";
     private static final int MAX_CACHED = 10_000;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A stored key, without its secret. */
-    public record KeyInfo(String id, String name, List<Grant> grants, long createdAt, Long revokedAt) {
-    }
+    public record KeyInfo(String id, String name, List<Grant> grants, long createdAt, Long revokedAt) {}
 
     /** A new key: its info and the one-time secret string the caller must keep. */
-    public record Created(KeyInfo info, String key) {
-    }
+    public record Created(KeyInfo info, String key) {}
 
-    private record Cached(Optional<JsonNode> record, long fetchedAt) {
-    }
+    private record Cached(Optional<JsonNode> record, long fetchedAt) {}
 
     private final ObjectStore store;
     private final Clock clock;
@@ -69,9 +67,12 @@ public final class ApiKeys {
         byte[] salt = new byte[16];
         RANDOM.nextBytes(salt);
         long now = clock.millis();
-        ObjectNode n = JSON.createObjectNode().put("id", id).put("name", name)
+        ObjectNode n = JSON.createObjectNode()
+                .put("id", id)
+                .put("name", name)
                 .put("salt", Base64.getEncoder().encodeToString(salt))
-                .put("hash", Base64.getEncoder().encodeToString(hash(salt, secret))).put("createdAt", now);
+                .put("hash", Base64.getEncoder().encodeToString(hash(salt, secret)))
+                .put("createdAt", now);
         grants.forEach(g -> n.withArray("grants").add(g.toString()));
         try {
             store.putIfAbsent(PREFIX + id + ".json", JSON.writeValueAsBytes(n));
@@ -161,7 +162,11 @@ public final class ApiKeys {
     private static KeyInfo info(JsonNode n) {
         List<Grant> grants = new ArrayList<>();
         n.path("grants").forEach(g -> grants.add(Grant.parse(g.asText())));
-        return new KeyInfo(n.get("id").asText(), n.path("name").asText(""), grants, n.path("createdAt").asLong(),
+        return new KeyInfo(
+                n.get("id").asText(),
+                n.path("name").asText(""),
+                grants,
+                n.path("createdAt").asLong(),
                 n.has("revokedAt") ? n.get("revokedAt").asLong() : null);
     }
 

@@ -24,8 +24,8 @@ public final class Authenticator {
      */
     public Authenticator(boolean enabled, String bootstrapKey, ApiKeys keys, JwtVerifier jwt) {
         this.enabled = enabled;
-        this.bootstrapKey = bootstrapKey == null || bootstrapKey.isBlank() ? null
-                : bootstrapKey.getBytes(StandardCharsets.UTF_8);
+        this.bootstrapKey =
+                bootstrapKey == null || bootstrapKey.isBlank() ? null : bootstrapKey.getBytes(StandardCharsets.UTF_8);
         this.keys = keys;
         this.jwt = jwt == null || !jwt.hasKeys() ? null : jwt;
     }

@@ -23,6 +23,7 @@ final class Ed25519JwsVerifier implements JWSVerifier {
 
     /** The DER prefix of an X.509 SubjectPublicKeyInfo for Ed25519 (OID 1.3.101.112), before the 32 key bytes. */
     private static final byte[] SPKI_PREFIX = {0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00};
+
     private static final int KEY_BYTES = 32;
     private static final int SIGNATURE_BYTES = 64;
 

@@ -19,7 +19,8 @@ public record Grant(Role role, String namespace) {
     /** Parses {@code role:namespace} or {@code role}. */
     public static Grant parse(String s) {
         int colon = s.indexOf(':');
-        return colon < 0 ? new Grant(Role.parse(s), "*")
+        return colon < 0
+                ? new Grant(Role.parse(s), "*")
                 : new Grant(Role.parse(s.substring(0, colon)), s.substring(colon + 1));
     }
 

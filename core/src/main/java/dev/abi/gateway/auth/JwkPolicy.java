@@ -31,11 +31,18 @@ final class JwkPolicy {
     static final int MIN_HMAC_BYTES = 32;
 
     /** The accepted algorithms. */
-    static final Set<JWSAlgorithm> ACCEPTED = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.EdDSA, JWSAlgorithm.HS256);
+    static final Set<JWSAlgorithm> ACCEPTED = Set.of(
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.EdDSA,
+            JWSAlgorithm.HS256);
 
-    private static final Map<JWSAlgorithm, Curve> EC_CURVES = Map.of(JWSAlgorithm.ES256, Curve.P_256,
-            JWSAlgorithm.ES384, Curve.P_384);
+    private static final Map<JWSAlgorithm, Curve> EC_CURVES =
+            Map.of(JWSAlgorithm.ES256, Curve.P_256, JWSAlgorithm.ES384, Curve.P_384);
 
     /** A key that may not verify the token, and why (safe to show: it names no key material). */
     static final class Refused extends Exception {
@@ -56,8 +63,7 @@ final class JwkPolicy {
         }
     }
 
-    private JwkPolicy() {
-    }
+    private JwkPolicy() {}
 
     /**
      * The verifier for {@code alg} with {@code jwk}.
@@ -69,7 +75,8 @@ final class JwkPolicy {
             throw new Refused("a " + describe(jwk) + " key cannot verify " + alg.getName(), true);
         }
         if (jwk.getKeyUse() != null && !KeyUse.SIGNATURE.equals(jwk.getKeyUse())) {
-            throw new Refused("the selected key is not a signing key (use=" + jwk.getKeyUse().identifier() + ")");
+            throw new Refused("the selected key is not a signing key (use="
+                    + jwk.getKeyUse().identifier() + ")");
         }
         if (jwk.getKeyOperations() != null && !jwk.getKeyOperations().contains(KeyOperation.VERIFY)) {
             throw new Refused("the selected key's key_ops do not include verify");

@@ -13,18 +13,29 @@ import java.time.Duration;
  *                           a flood of tokens with unknown key ids costs the identity provider one request
  * @param outageTolerance    how long past {@code cacheTtl} the last keys keep being used while fetches fail
  */
-record JwksSettings(Duration connectTimeout, Duration readTimeout, int maxBytes, Duration cacheTtl,
-                    Duration minRefreshInterval, Duration outageTolerance) {
+record JwksSettings(
+        Duration connectTimeout,
+        Duration readTimeout,
+        int maxBytes,
+        Duration cacheTtl,
+        Duration minRefreshInterval,
+        Duration outageTolerance) {
 
-    static final JwksSettings DEFAULTS = new JwksSettings(Duration.ofSeconds(2), Duration.ofSeconds(3), 512 * 1024,
-            Duration.ofMinutes(10), Duration.ofSeconds(30), Duration.ofHours(1));
+    static final JwksSettings DEFAULTS = new JwksSettings(
+            Duration.ofSeconds(2),
+            Duration.ofSeconds(3),
+            512 * 1024,
+            Duration.ofMinutes(10),
+            Duration.ofSeconds(30),
+            Duration.ofHours(1));
 
     JwksSettings {
         positive(connectTimeout, "abi.auth.jwt.jwks-connect-timeout");
         positive(readTimeout, "abi.auth.jwt.jwks-read-timeout");
         positive(cacheTtl, "abi.auth.jwt.jwks-cache-ttl");
         if (minRefreshInterval.isNegative() || minRefreshInterval.compareTo(cacheTtl) > 0) {
-            throw new JwtConfigException("abi.auth.jwt.jwks-min-refresh-interval",
+            throw new JwtConfigException(
+                    "abi.auth.jwt.jwks-min-refresh-interval",
                     "must be between 0 and the cache TTL (" + cacheTtl + "), not " + minRefreshInterval);
         }
         if (outageTolerance.isNegative()) {

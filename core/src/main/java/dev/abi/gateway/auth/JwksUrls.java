@@ -11,8 +11,7 @@ import java.util.Locale;
 /** Checks key-fetching URLs: absolute HTTPS, or plain HTTP only to a loopback host (a local test IdP). */
 final class JwksUrls {
 
-    private JwksUrls() {
-    }
+    private JwksUrls() {}
 
     /**
      * @throws JwtConfigException naming {@code setting} when the URL is malformed, not HTTPS, or HTTP off loopback
@@ -26,8 +25,10 @@ final class JwksUrls {
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (uri.getHost() == null || !(scheme.equals("https") || scheme.equals("http") && loopback(uri.getHost()))) {
-            throw new JwtConfigException(setting, "must be an https:// URL (plain http only to localhost), not "
-                    + (uri.getHost() == null ? "a relative URL" : scheme + "://" + uri.getHost()));
+            throw new JwtConfigException(
+                    setting,
+                    "must be an https:// URL (plain http only to localhost), not "
+                            + (uri.getHost() == null ? "a relative URL" : scheme + "://" + uri.getHost()));
         }
         try {
             return uri.toURL();

@@ -37,7 +37,8 @@ record JwtClaimRules(String issuer, String audience, long skewSeconds) {
         if (issuer != null && !issuer.equals(claims.getIssuer())) {
             throw new UnauthenticatedException("the JWT issuer is not the configured one");
         }
-        if (audience != null && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
+        if (audience != null
+                && (claims.getAudience() == null || !claims.getAudience().contains(audience))) {
             throw new UnauthenticatedException("the JWT audience does not include the configured one");
         }
         String sub = claims.getSubject();

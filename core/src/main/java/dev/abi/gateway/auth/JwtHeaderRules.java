@@ -11,18 +11,17 @@ import java.util.Locale;
  */
 final class JwtHeaderRules {
 
-    private JwtHeaderRules() {
-    }
+    private JwtHeaderRules() {}
 
     /** @throws UnauthenticatedException naming the rule broken (never echoing the header's values) */
     static void check(JWSHeader header) {
         if (!JwkPolicy.ACCEPTED.contains(header.getAlgorithm())) {
-            throw new UnauthenticatedException("the JWT algorithm is not accepted (RS256, RS384, RS512, PS256, ES256,"
-                    + " ES384, EdDSA, HS256)");
+            throw new UnauthenticatedException(
+                    "the JWT algorithm is not accepted (RS256, RS384, RS512, PS256, ES256," + " ES384, EdDSA, HS256)");
         }
         if (header.getCriticalParams() != null && !header.getCriticalParams().isEmpty()) {
-            throw new UnauthenticatedException("the JWT marks header parameters critical (crit) that this verifier"
-                    + " does not understand");
+            throw new UnauthenticatedException(
+                    "the JWT marks header parameters critical (crit) that this verifier" + " does not understand");
         }
         if (!header.isBase64URLEncodePayload()) {
             throw new UnauthenticatedException("the JWT payload must be base64url-encoded (b64=false is refused)");

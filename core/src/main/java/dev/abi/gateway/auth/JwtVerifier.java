@@ -150,8 +150,10 @@ public final class JwtVerifier {
         if (specific != null || otherFamily != null) {
             throw new UnauthenticatedException(specific != null ? specific : otherFamily);
         }
-        throw new UnauthenticatedException(kid == null ? "no configured key can verify this JWT"
-                : "the JWT's key id (kid) is not among the configured keys");
+        throw new UnauthenticatedException(
+                kid == null
+                        ? "no configured key can verify this JWT"
+                        : "the JWT's key id (kid) is not among the configured keys");
     }
 
     /** Whether a key is public (asymmetric): with one, anyone else the identity provider serves holds valid tokens. */

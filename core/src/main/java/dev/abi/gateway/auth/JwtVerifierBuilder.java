@@ -37,8 +37,7 @@ public final class JwtVerifierBuilder {
     private Duration minRefreshInterval = JwksSettings.DEFAULTS.minRefreshInterval();
     private Duration outageTolerance = JwksSettings.DEFAULTS.outageTolerance();
 
-    JwtVerifierBuilder() {
-    }
+    JwtVerifierBuilder() {}
 
     /** Required {@code iss}; null accepts any (not allowed with discovery). */
     public JwtVerifierBuilder issuer(String issuer) {
@@ -69,8 +68,11 @@ public final class JwtVerifierBuilder {
         if (secret.length < JwkPolicy.MIN_HMAC_BYTES) {
             throw new JwtConfigException("abi.auth.jwt.hs256-secret", "must be at least 32 bytes");
         }
-        keys.add(new OctetSequenceKey.Builder(secret).keyID(kid).keyUse(KeyUse.SIGNATURE)
-                .algorithm(JWSAlgorithm.HS256).build());
+        keys.add(new OctetSequenceKey.Builder(secret)
+                .keyID(kid)
+                .keyUse(KeyUse.SIGNATURE)
+                .algorithm(JWSAlgorithm.HS256)
+                .build());
         return this;
     }
 
@@ -138,29 +140,38 @@ public final class JwtVerifierBuilder {
      */
     public JwtVerifier build() {
         if (skewSeconds < 0 || skewSeconds > JwtVerifier.MAX_SKEW_SECONDS) {
-            throw new JwtConfigException("abi.auth.jwt.clock-skew-seconds",
+            throw new JwtConfigException(
+                    "abi.auth.jwt.clock-skew-seconds",
                     "must be 0 to " + JwtVerifier.MAX_SKEW_SECONDS + " seconds, not " + skewSeconds);
         }
         if (jwksUrl != null && discovery) {
-            throw new JwtConfigException("abi.auth.jwt.oidc-issuer-discovery",
-                    "set either abi.auth.jwt.jwks-url or discovery, not both");
+            throw new JwtConfigException(
+                    "abi.auth.jwt.oidc-issuer-discovery", "set either abi.auth.jwt.jwks-url or discovery, not both");
         }
         if (discovery && issuer == null) {
             throw new JwtConfigException("abi.auth.jwt.issuer", "is required for OIDC discovery");
         }
         RemoteJwks remote = null;
         if (jwksUrl != null || discovery) {
-            JwksSettings settings = new JwksSettings(connectTimeout, readTimeout, JwksSettings.DEFAULTS.maxBytes(),
-                    cacheTtl, minRefreshInterval, outageTolerance);
-            RemoteJwks.Location location = discovery ? new OidcDiscovery(issuer)
+            JwksSettings settings = new JwksSettings(
+                    connectTimeout,
+                    readTimeout,
+                    JwksSettings.DEFAULTS.maxBytes(),
+                    cacheTtl,
+                    minRefreshInterval,
+                    outageTolerance);
+            RemoteJwks.Location location = discovery
+                    ? new OidcDiscovery(issuer)
                     : OidcDiscovery.fixed(JwksUrls.checked(jwksUrl, "abi.auth.jwt.jwks-url"));
             remote = new RemoteJwks(location, settings, clock);
         }
         boolean publicKeys = remote != null || keys.stream().anyMatch(JwtVerifier::asymmetric);
         if (publicKeys && audience == null) {
-            throw new JwtConfigException("abi.auth.jwt.audience", "is required with public keys (PEM, JWKS file or"
-                    + " JWKS URL): without it a token the identity provider issued to any other application would"
-                    + " be accepted here");
+            throw new JwtConfigException(
+                    "abi.auth.jwt.audience",
+                    "is required with public keys (PEM, JWKS file or"
+                            + " JWKS URL): without it a token the identity provider issued to any other application would"
+                            + " be accepted here");
         }
         return new JwtVerifier(new JwtClaimRules(issuer, audience, skewSeconds), keys, remote, clock);
     }

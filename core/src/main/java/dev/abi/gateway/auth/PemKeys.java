@@ -22,22 +22,24 @@ import java.util.List;
  */
 final class PemKeys {
 
-    private PemKeys() {
-    }
+    private PemKeys() {}
 
     static JWK parse(String kid, String pem) {
         byte[] der;
         try {
-            der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
+            der = Base64.getMimeDecoder()
+                    .decode(pem.replaceAll("-----[A-Z ]+-----", "").trim());
         } catch (IllegalArgumentException e) {
             throw new JwtConfigException("abi.auth.jwt.public-key-file", "is not a PEM public key");
         }
         PublicKey key = decode(der);
         if (key instanceof RSAPublicKey rsa) {
             if (rsa.getModulus().bitLength() < JwkPolicy.MIN_RSA_BITS) {
-                throw new JwtConfigException("abi.auth.jwt.public-key-file", "the RSA key has "
-                        + rsa.getModulus().bitLength() + " bits; at least " + JwkPolicy.MIN_RSA_BITS
-                        + " are required");
+                throw new JwtConfigException(
+                        "abi.auth.jwt.public-key-file",
+                        "the RSA key has "
+                                + rsa.getModulus().bitLength() + " bits; at least " + JwkPolicy.MIN_RSA_BITS
+                                + " are required");
             }
             return new RSAKey.Builder(rsa).keyID(kid).keyUse(KeyUse.SIGNATURE).build();
         }
@@ -46,10 +48,15 @@ final class PemKeys {
             if (!Curve.P_256.equals(curve) && !Curve.P_384.equals(curve)) {
                 throw new JwtConfigException("abi.auth.jwt.public-key-file", "only P-256 and P-384 EC keys");
             }
-            return new ECKey.Builder(curve, ec).keyID(kid).keyUse(KeyUse.SIGNATURE).build();
+            return new ECKey.Builder(curve, ec)
+                    .keyID(kid)
+                    .keyUse(KeyUse.SIGNATURE)
+                    .build();
         }
         return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(Ed25519JwsVerifier.rawKey(key)))
-                .keyID(kid).keyUse(KeyUse.SIGNATURE).build();
+                .keyID(kid)
+                .keyUse(KeyUse.SIGNATURE)
+                .build();
     }
 
     private static PublicKey decode(byte[] der) {
@@ -60,7 +67,6 @@ final class PemKeys {
                 // try the next key type
             }
         }
-        throw new JwtConfigException("abi.auth.jwt.public-key-file",
-                "is not an RSA, EC or Ed25519 public key in PEM");
+        throw new JwtConfigException("abi.auth.jwt.public-key-file", "is not an RSA, EC or Ed25519 public key in PEM");
     }
 }

@@ -27,8 +27,7 @@ final class RemoteJwks {
         URL resolve(ResourceRetriever http) throws IOException;
     }
 
-    private record Snapshot(List<JWK> keys, long fetchedAt) {
-    }
+    private record Snapshot(List<JWK> keys, long fetchedAt) {}
 
     private static final System.Logger LOG = System.getLogger(RemoteJwks.class.getName());
 
@@ -44,8 +43,10 @@ final class RemoteJwks {
         this.location = location;
         this.settings = settings;
         this.clock = clock;
-        this.http = new DefaultResourceRetriever((int) settings.connectTimeout().toMillis(),
-                (int) settings.readTimeout().toMillis(), settings.maxBytes());
+        this.http = new DefaultResourceRetriever(
+                (int) settings.connectTimeout().toMillis(),
+                (int) settings.readTimeout().toMillis(),
+                settings.maxBytes());
     }
 
     /**
@@ -71,7 +72,8 @@ final class RemoteJwks {
         if (s == null) {
             throw new UnauthenticatedException("the identity provider's JWKS could not be fetched; try again later");
         }
-        if (now - s.fetchedAt() > settings.cacheTtl().plus(settings.outageTolerance()).toMillis()) {
+        if (now - s.fetchedAt()
+                > settings.cacheTtl().plus(settings.outageTolerance()).toMillis()) {
             throw new UnauthenticatedException("the identity provider's JWKS has been unreachable for longer than the"
                     + " outage tolerance; its cached keys are no longer trusted");
         }
@@ -103,7 +105,8 @@ final class RemoteJwks {
             return;
         }
         try {
-            if (lastAttempt != Long.MIN_VALUE && now - lastAttempt < settings.minRefreshInterval().toMillis()) {
+            if (lastAttempt != Long.MIN_VALUE
+                    && now - lastAttempt < settings.minRefreshInterval().toMillis()) {
                 return;
             }
             lastAttempt = now;
@@ -128,8 +131,10 @@ final class RemoteJwks {
             }
             return keys;
         } catch (IOException | ParseException | RuntimeException e) {
-            LOG.log(System.Logger.Level.WARNING, "JWKS fetch failed ({0}); cached keys, if any, stay in use within"
-                    + " the outage tolerance", e.getClass().getSimpleName() + ": " + e.getMessage());
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "JWKS fetch failed ({0}); cached keys, if any, stay in use within" + " the outage tolerance",
+                    e.getClass().getSimpleName() + ": " + e.getMessage());
             return null;
         }
     }

@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /** What a caller may do: {@code admin} includes {@code write}, which includes {@code read}. */
 public enum Role {
-    READ, WRITE, ADMIN;
+    READ,
+    WRITE,
+    ADMIN;
 
     /** Whether holding this role allows what {@code needed} allows. */
     public boolean includes(Role needed) {

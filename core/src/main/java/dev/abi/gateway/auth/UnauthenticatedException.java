@@ -13,6 +13,7 @@ public final class UnauthenticatedException extends RuntimeException implements 
     @Override
     public Failure failure() {
         return Failure.of(401, "unauthorized", "Unauthorized", getMessage())
-                .withHeaders(Map.of("WWW-Authenticate", "Bearer realm=\"abi\"")).withCode("invalid_api_key");
+                .withHeaders(Map.of("WWW-Authenticate", "Bearer realm=\"abi\""))
+                .withCode("invalid_api_key");
     }
 }

@@ -9,8 +9,7 @@ import java.util.Optional;
 public interface CounterStore {
 
     /** A token bucket's state, with a version for compare-and-set. */
-    record Bucket(double tokens, long updatedAtMillis, long version) {
-    }
+    record Bucket(double tokens, long updatedAtMillis, long version) {}
 
     /** Atomically adds {@code delta} to the counter (created at 0, expiring at {@code expiresAtMillis}); the new value. */
     long add(String key, long delta, long expiresAtMillis);

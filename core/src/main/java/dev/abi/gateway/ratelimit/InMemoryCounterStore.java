@@ -9,8 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 /** {@link CounterStore} in this instance's memory: the local server, and tests. */
 public final class InMemoryCounterStore implements CounterStore {
 
-    private record Entry(long value, double tokens, long updatedAt, long version, long expiresAt) {
-    }
+    private record Entry(long value, double tokens, long updatedAt, long version, long expiresAt) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -46,9 +45,12 @@ public final class InMemoryCounterStore implements CounterStore {
     public long add(String key, long delta, long expiresAtMillis) {
         long now = clock.millis();
         sweep(now);
-        return entries.compute(key, (k, e) -> e == null || e.expiresAt() <= now
-                ? new Entry(delta, 0, 0, 0, expiresAtMillis)
-                : new Entry(e.value() + delta, 0, 0, 0, e.expiresAt())).value();
+        return entries.compute(
+                        key,
+                        (k, e) -> e == null || e.expiresAt() <= now
+                                ? new Entry(delta, 0, 0, 0, expiresAtMillis)
+                                : new Entry(e.value() + delta, 0, 0, 0, e.expiresAt()))
+                .value();
     }
 
     @Override
@@ -64,8 +66,8 @@ public final class InMemoryCounterStore implements CounterStore {
     }
 
     @Override
-    public boolean putBucket(String key, double tokens, long updatedAtMillis, long expectedVersion,
-                             long expiresAtMillis) {
+    public boolean putBucket(
+            String key, double tokens, long updatedAtMillis, long expectedVersion, long expiresAtMillis) {
         boolean[] stored = {false};
         long now = clock.millis();
         sweep(now);

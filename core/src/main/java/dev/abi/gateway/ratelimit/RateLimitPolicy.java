@@ -9,8 +9,14 @@ import java.util.Set;
  * {@code perRoute}, per route as well; applied to the listed routes (patterns such as
  * {@code POST /v1/namespaces/{ns}/query}) or to all when the set is empty, and to the listed callers or to all.
  */
-public record RateLimitPolicy(String name, Algorithm algorithm, long limit, Duration window, boolean perRoute,
-                              Set<String> routes, Set<String> principals) {
+public record RateLimitPolicy(
+        String name,
+        Algorithm algorithm,
+        long limit,
+        Duration window,
+        boolean perRoute,
+        Set<String> routes,
+        Set<String> principals) {
 
     /** How requests are counted. */
     public enum Algorithm {
@@ -32,8 +38,8 @@ public record RateLimitPolicy(String name, Algorithm algorithm, long limit, Dura
                     return a;
                 }
             }
-            throw new IllegalArgumentException("unknown rate-limit algorithm '" + s
-                    + "': use token-bucket, sliding-window or fixed-window");
+            throw new IllegalArgumentException(
+                    "unknown rate-limit algorithm '" + s + "': use token-bucket, sliding-window or fixed-window");
         }
     }
 

@@ -20,7 +20,8 @@ public final class RateLimitedException extends RuntimeException implements Clas
 
     @Override
     public Failure failure() {
-        return Failure.of(429, "rate-limited", "Too many requests", getMessage()).withHeaders(decision.headers())
+        return Failure.of(429, "rate-limited", "Too many requests", getMessage())
+                .withHeaders(decision.headers())
                 .withCode("rate_limit_exceeded");
     }
 }

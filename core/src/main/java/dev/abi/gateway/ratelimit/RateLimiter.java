@@ -1,9 +1,9 @@
 package dev.abi.gateway.ratelimit;
 
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.LinkedHashMap;
 
 /**
  * Applies the {@link RateLimitPolicy policies} to a request, with their counters in a shared {@link CounterStore}.
@@ -13,8 +13,14 @@ import java.util.LinkedHashMap;
 public final class RateLimiter {
 
     /** The outcome for one request, from the policy closest to its limit. */
-    public record Decision(boolean allowed, String policy, long limit, long remaining, long resetSeconds,
-                           long retryAfterSeconds, long windowSeconds) {
+    public record Decision(
+            boolean allowed,
+            String policy,
+            long limit,
+            long remaining,
+            long resetSeconds,
+            long retryAfterSeconds,
+            long windowSeconds) {
 
         /** The IETF draft's {@code RateLimit-*} headers, and {@code Retry-After} on refusals. */
         public Map<String, String> headers() {
@@ -90,12 +96,19 @@ public final class RateLimiter {
             counters.add(key + "#" + start, -1, start + 2 * w); // refused requests do not use up the window
             // the estimate falls below the limit once enough of the previous window has slid out
             double excess = estimate - p.limit();
-            long retry = previous == 0 ? ceilSeconds(start + w - now)
+            long retry = previous == 0
+                    ? ceilSeconds(start + w - now)
                     : Math.max(1, ceilSeconds((long) Math.ceil(excess / previous * w)));
             return new Decision(false, p.name(), p.limit(), 0, ceilSeconds(start + w - now), retry, w / 1000);
         }
-        return new Decision(true, p.name(), p.limit(), (long) Math.floor(p.limit() - estimate),
-                ceilSeconds(start + w - now), 0, w / 1000);
+        return new Decision(
+                true,
+                p.name(),
+                p.limit(),
+                (long) Math.floor(p.limit() - estimate),
+                ceilSeconds(start + w - now),
+                0,
+                w / 1000);
     }
 
     private Decision bucket(RateLimitPolicy p, String key) {
@@ -110,12 +123,24 @@ public final class RateLimiter {
             long expires = now + 2 * p.window().toMillis();
             if (tokens < 1) {
                 long retry = ceilSeconds((long) Math.ceil((1 - tokens) / perMilli));
-                return new Decision(false, p.name(), p.limit(), 0, ceilSeconds((long) ((capacity - tokens) / perMilli)),
-                        retry, p.window().toMillis() / 1000);
+                return new Decision(
+                        false,
+                        p.name(),
+                        p.limit(),
+                        0,
+                        ceilSeconds((long) ((capacity - tokens) / perMilli)),
+                        retry,
+                        p.window().toMillis() / 1000);
             }
             if (counters.putBucket(key, tokens - 1, now, version, expires)) {
-                return new Decision(true, p.name(), p.limit(), (long) Math.floor(tokens - 1),
-                        ceilSeconds((long) ((capacity - tokens + 1) / perMilli)), 0, p.window().toMillis() / 1000);
+                return new Decision(
+                        true,
+                        p.name(),
+                        p.limit(),
+                        (long) Math.floor(tokens - 1),
+                        ceilSeconds((long) ((capacity - tokens + 1) / perMilli)),
+                        0,
+                        p.window().toMillis() / 1000);
             }
         }
         // heavy contention on one bucket: refuse rather than over-admit

@@ -9,10 +9,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -28,7 +28,9 @@ public final class BertOnnxConverter {
 
     /** llama.cpp's {@code LLAMA_POOLING_TYPE}: how token vectors become one sentence vector. */
     public enum Pooling {
-        MEAN(1), CLS(2), LAST(3);
+        MEAN(1),
+        CLS(2),
+        LAST(3);
 
         final int id;
 
@@ -40,8 +42,7 @@ public final class BertOnnxConverter {
     /** Output weight types. */
     public static final Set<GgmlType> TYPES = Set.of(GgmlType.F32, GgmlType.F16, GgmlType.Q8_0);
 
-    private BertOnnxConverter() {
-    }
+    private BertOnnxConverter() {}
 
     /**
      * Converts {@code onnx} and {@code tokenizerJson} into {@code out}.
@@ -58,10 +59,12 @@ public final class BertOnnxConverter {
         GgufWriter w = new GgufWriter();
 
         float[] wordEmb = init(m, "embeddings.word_embeddings.weight");
-        long[] wordDims = m.initializers().get("embeddings.word_embeddings.weight").dims();
+        long[] wordDims =
+                m.initializers().get("embeddings.word_embeddings.weight").dims();
         int vocab = (int) wordDims[0];
         int dim = (int) wordDims[1];
-        long[] posDims = m.initializers().get("embeddings.position_embeddings.weight").dims();
+        long[] posDims =
+                m.initializers().get("embeddings.position_embeddings.weight").dims();
         int layers = 0;
         while (m.initializers().containsKey("encoder.layer." + layers + ".attention.self.query.bias")) {
             layers++;
@@ -69,18 +72,23 @@ public final class BertOnnxConverter {
         if (layers == 0) {
             throw new ModelFormatException(onnx + ": no encoder.layer.N weights: not a BERT export");
         }
-        int ffn = (int) m.initializers().get("encoder.layer.0.intermediate.dense.bias").dims()[0];
+        int ffn = (int)
+                m.initializers().get("encoder.layer.0.intermediate.dense.bias").dims()[0];
         int headDim = (int) Math.round(Math.pow(scalar(m, "/encoder/layer.0/attention/self/Div", onnx), 2));
         if (headDim <= 0 || dim % headDim != 0) {
             throw new ModelFormatException(onnx + ": attention scale gives head size " + headDim + " for width " + dim);
         }
         float eps = scalar(m, "/embeddings/LayerNorm/Add", onnx);
 
-        w.put("general.architecture", "bert").put("general.name", name)
-                .put("bert.context_length", (int) posDims[0]).put("bert.embedding_length", dim)
-                .put("bert.feed_forward_length", ffn).put("bert.block_count", layers)
+        w.put("general.architecture", "bert")
+                .put("general.name", name)
+                .put("bert.context_length", (int) posDims[0])
+                .put("bert.embedding_length", dim)
+                .put("bert.feed_forward_length", ffn)
+                .put("bert.block_count", layers)
                 .put("bert.attention.head_count", dim / headDim)
-                .put("bert.attention.layer_norm_epsilon", eps).put("bert.attention.causal", false)
+                .put("bert.attention.layer_norm_epsilon", eps)
+                .put("bert.attention.causal", false)
                 .put("bert.pooling_type", pooling.id)
                 .put("general.file_type", type == GgmlType.F32 ? 0 : type == GgmlType.F16 ? 1 : 7);
         if (type == GgmlType.Q8_0) {
@@ -89,30 +97,56 @@ public final class BertOnnxConverter {
         vocabulary(w, tok, vocab, onnx);
 
         matrix(w, "token_embd.weight", wordEmb, dim, vocab, type);
-        matrix(w, "position_embd.weight", init(m, "embeddings.position_embeddings.weight"), dim, (int) posDims[0],
+        matrix(
+                w,
+                "position_embd.weight",
+                init(m, "embeddings.position_embeddings.weight"),
+                dim,
+                (int) posDims[0],
                 GgmlType.F32);
-        long[] typeDims = m.initializers().get("embeddings.token_type_embeddings.weight").dims();
+        long[] typeDims =
+                m.initializers().get("embeddings.token_type_embeddings.weight").dims();
         w.put("tokenizer.ggml.token_type_count", (int) typeDims[0]);
-        matrix(w, "token_types.weight", init(m, "embeddings.token_type_embeddings.weight"), dim, (int) typeDims[0],
+        matrix(
+                w,
+                "token_types.weight",
+                init(m, "embeddings.token_type_embeddings.weight"),
+                dim,
+                (int) typeDims[0],
                 GgmlType.F32);
         vector(w, "token_embd_norm.weight", m, "embeddings.LayerNorm.weight");
         vector(w, "token_embd_norm.bias", m, "embeddings.LayerNorm.bias");
-        Map<String, String> linear = Map.of("attn_q", "attention/self/query", "attn_k", "attention/self/key",
-                "attn_v", "attention/self/value", "attn_output", "attention/output/dense",
-                "ffn_up", "intermediate/dense", "ffn_down", "output/dense");
+        Map<String, String> linear = Map.of(
+                "attn_q",
+                "attention/self/query",
+                "attn_k",
+                "attention/self/key",
+                "attn_v",
+                "attention/self/value",
+                "attn_output",
+                "attention/output/dense",
+                "ffn_up",
+                "intermediate/dense",
+                "ffn_down",
+                "output/dense");
         for (int l = 0; l < layers; l++) {
             String blk = "blk." + l + ".";
             for (var e : new TreeMap<>(linear).entrySet()) {
                 String path = "/encoder/layer." + l + "/" + e.getValue() + "/MatMul";
                 OnnxModel.Node node = m.node(path);
-                if (node == null || node.inputs().size() != 2 || !m.initializers().containsKey(node.inputs().get(1))) {
+                if (node == null
+                        || node.inputs().size() != 2
+                        || !m.initializers().containsKey(node.inputs().get(1))) {
                     throw new ModelFormatException(onnx + ": no MatMul node '" + path + "' with a weight input");
                 }
                 OnnxModel.Tensor t = m.initializers().get(node.inputs().get(1));
                 int in = (int) t.dims()[0];
                 int outDim = (int) t.dims()[1];
                 matrix(w, blk + e.getKey() + ".weight", transpose(t.floats(), in, outDim), in, outDim, type);
-                vector(w, blk + e.getKey() + ".bias", m,
+                vector(
+                        w,
+                        blk + e.getKey() + ".bias",
+                        m,
                         "encoder.layer." + l + "." + e.getValue().replace('/', '.') + ".bias");
             }
             vector(w, blk + "attn_output_norm.weight", m, "encoder.layer." + l + ".attention.output.LayerNorm.weight");
@@ -127,8 +161,8 @@ public final class BertOnnxConverter {
     private static void vocabulary(GgufWriter w, JsonNode tok, int vocab, Path onnx) {
         JsonNode model = tok.path("model");
         if (!"WordPiece".equals(model.path("type").asText())) {
-            throw new ModelFormatException(onnx + ": tokenizer.json model type is '" + model.path("type").asText()
-                    + "', expected WordPiece");
+            throw new ModelFormatException(onnx + ": tokenizer.json model type is '"
+                    + model.path("type").asText() + "', expected WordPiece");
         }
         String prefix = model.path("continuing_subword_prefix").asText("##");
         String[] tokens = new String[vocab];
@@ -161,8 +195,10 @@ public final class BertOnnxConverter {
             }
             tokens[i] = t.startsWith(prefix) ? t.substring(prefix.length()) : "\u2581" + t;
         }
-        w.put("tokenizer.ggml.model", "bert").put("tokenizer.ggml.pre", "default")
-                .put("tokenizer.ggml.tokens", tokens).put("tokenizer.ggml.token_type", types);
+        w.put("tokenizer.ggml.model", "bert")
+                .put("tokenizer.ggml.pre", "default")
+                .put("tokenizer.ggml.tokens", tokens)
+                .put("tokenizer.ggml.token_type", types);
         String unk = model.path("unk_token").asText("[UNK]");
         put(w, "tokenizer.ggml.unknown_token_id", special, unk, onnx);
         put(w, "tokenizer.ggml.seperator_token_id", special, "[SEP]", onnx);

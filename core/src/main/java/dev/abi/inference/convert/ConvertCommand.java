@@ -1,6 +1,5 @@
 package dev.abi.inference.convert;
 
-import java.util.Set;
 import dev.abi.inference.GgmlType;
 import dev.abi.inference.Llama2cImporter;
 import dev.abi.inference.ModelFormatException;
@@ -9,12 +8,13 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import java.util.Collections;
 
 /**
  * The {@code convert} command: model files to GGUF, in Java.
@@ -28,8 +28,7 @@ import java.util.Collections;
  */
 public final class ConvertCommand {
 
-    private ConvertCommand() {
-    }
+    private ConvertCommand() {}
 
     public static void main(String[] args) {
         try {
@@ -79,7 +78,8 @@ public final class ConvertCommand {
         switch (args[0]) {
             case "bert" -> bert(opts, out);
             case "llama2c" -> {
-                Llama2cImporter.convert(Path.of(required(opts, "checkpoint")), Path.of(required(opts, "tokenizer")), out);
+                Llama2cImporter.convert(
+                        Path.of(required(opts, "checkpoint")), Path.of(required(opts, "tokenizer")), out);
                 System.out.println("wrote " + out);
             }
             default -> throw new UsageException("unknown command '" + args[0] + "'");
@@ -108,12 +108,13 @@ public final class ConvertCommand {
             tokenizer = Path.of(required(opts, "tokenizer"));
         }
         String name = opts.getOrDefault("name", out.getFileName().toString().replaceFirst("\\.gguf$", ""));
-        BertOnnxConverter.Pooling pooling = opts.containsKey("pooling") ? pooling(opts.get("pooling"))
+        BertOnnxConverter.Pooling pooling = opts.containsKey("pooling")
+                ? pooling(opts.get("pooling"))
                 : BertOnnxConverter.defaultPooling(jarName != null ? jarName : name);
         try {
             BertOnnxConverter.convert(onnx, tokenizer, out, type, pooling, name);
-            System.out.println("wrote " + out + " (" + type + ", " + pooling.name().toLowerCase(Locale.ROOT)
-                    + " pooling)");
+            System.out.println(
+                    "wrote " + out + " (" + type + ", " + pooling.name().toLowerCase(Locale.ROOT) + " pooling)");
         } finally {
             if (tmp != null) {
                 Files.deleteIfExists(onnx);

@@ -8,11 +8,11 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Arrays;
 
 /**
  * The parts of an ONNX model ({@code onnx.proto}'s ModelProto) a converter needs: the graph's initializers (weights)
@@ -23,6 +23,7 @@ public final class OnnxModel {
 
     /** ONNX {@code TensorProto.DataType} values this reader turns into floats. */
     static final int FLOAT = 1;
+
     static final int INT64 = 7;
 
     /** A weight: its shape and, depending on how the exporter stored it, raw little-endian bytes or typed values. */
@@ -60,9 +61,12 @@ public final class OnnxModel {
     }
 
     /** A graph node: operator, inputs and outputs by name, and its tensor-valued attributes (a Constant's value). */
-    public record Node(String opType, String name, List<String> inputs, List<String> outputs,
-                       Map<String, Tensor> tensorAttributes) {
-    }
+    public record Node(
+            String opType,
+            String name,
+            List<String> inputs,
+            List<String> outputs,
+            Map<String, Tensor> tensorAttributes) {}
 
     private final Map<String, Tensor> initializers;
     private final List<Node> nodes;

@@ -34,14 +34,41 @@ public final class SchemaCompiler {
     /** The longest shortest-matching text allowed (a schema that needs more could never be written in a reply). */
     static final int MAX_MIN_LENGTH = 1 << 20;
 
-    private static final Set<String> KEYWORDS = Set.of("type", "properties", "required", "additionalProperties",
-            "enum", "const", "items", "minItems", "maxItems", "anyOf", "$ref", "$defs", "definitions", "title",
-            "description", "default", "examples", "$schema");
+    private static final Set<String> KEYWORDS = Set.of(
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "enum",
+            "const",
+            "items",
+            "minItems",
+            "maxItems",
+            "anyOf",
+            "$ref",
+            "$defs",
+            "definitions",
+            "title",
+            "description",
+            "default",
+            "examples",
+            "$schema");
     /** Keywords that constrain a value, which a {@code $ref} or {@code anyOf} beside them would have to intersect. */
-    private static final List<String> CONSTRAINING = List.of("type", "properties", "required", "additionalProperties",
-            "enum", "const", "items", "minItems", "maxItems", "anyOf", "$ref");
-    private static final List<String> TYPES = List.of("object", "array", "string", "number", "integer", "boolean",
-            "null");
+    private static final List<String> CONSTRAINING = List.of(
+            "type",
+            "properties",
+            "required",
+            "additionalProperties",
+            "enum",
+            "const",
+            "items",
+            "minItems",
+            "maxItems",
+            "anyOf",
+            "$ref");
+
+    private static final List<String> TYPES =
+            List.of("object", "array", "string", "number", "integer", "boolean", "null");
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final boolean strict;
@@ -78,9 +105,11 @@ public final class SchemaCompiler {
         for (Iterator<String> it = schema.fieldNames(); it.hasNext(); ) {
             String keyword = it.next();
             if (!KEYWORDS.contains(keyword)) {
-                throw new UnsupportedSchemaException(at(path, keyword), "keyword '" + keyword + "' is not supported;"
-                        + " supported: type, properties, required, additionalProperties (false), enum, const, items,"
-                        + " minItems, maxItems, anyOf, $ref, $defs");
+                throw new UnsupportedSchemaException(
+                        at(path, keyword),
+                        "keyword '" + keyword + "' is not supported;"
+                                + " supported: type, properties, required, additionalProperties (false), enum, const, items,"
+                                + " minItems, maxItems, anyOf, $ref, $defs");
             }
         }
         SchemaNode compiled;
@@ -103,8 +132,8 @@ public final class SchemaCompiler {
             compiled = options.size() == 1 ? options.get(0) : new SchemaNode.UnionNode(options);
         }
         if (compiled.minLength() > MAX_MIN_LENGTH) {
-            throw new UnsupportedSchemaException(path, "its shortest matching JSON is longer than "
-                    + MAX_MIN_LENGTH + " characters");
+            throw new UnsupportedSchemaException(
+                    path, "its shortest matching JSON is longer than " + MAX_MIN_LENGTH + " characters");
         }
         return compiled;
     }
@@ -124,13 +153,15 @@ public final class SchemaCompiler {
      */
     private SchemaNode reference(JsonNode ref, String path, int depth) {
         String target = ref.isTextual() ? ref.textValue() : "";
-        String container = target.startsWith("#/$defs/") ? "$defs"
-                : target.startsWith("#/definitions/") ? "definitions" : null;
+        String container =
+                target.startsWith("#/$defs/") ? "$defs" : target.startsWith("#/definitions/") ? "definitions" : null;
         if (container == null) {
-            throw new UnsupportedSchemaException(path, "only references to #/$defs/<name> or #/definitions/<name> of"
-                    + " the root schema are supported");
+            throw new UnsupportedSchemaException(
+                    path,
+                    "only references to #/$defs/<name> or #/definitions/<name> of" + " the root schema are supported");
         }
-        String name = target.substring(container.length() + 3).replace("~1", "/").replace("~0", "~");
+        String name =
+                target.substring(container.length() + 3).replace("~1", "/").replace("~0", "~");
         JsonNode defs = root.get(container);
         if (defs == null || !defs.isObject() || !defs.has(name)) {
             throw new UnsupportedSchemaException(path, "'" + target + "' names no schema of the root's " + container);
@@ -163,9 +194,11 @@ public final class SchemaCompiler {
                 String first = firstCharacters(leaf);
                 for (char c : first.toCharArray()) {
                     if (starts.indexOf(String.valueOf(c)) >= 0) {
-                        throw new UnsupportedSchemaException(at(path, Integer.toString(i)), "can start with '" + c
-                                + "' as an earlier alternative can; only alternatives that start differently are"
-                                + " supported (e.g. a string and null, not two objects)");
+                        throw new UnsupportedSchemaException(
+                                at(path, Integer.toString(i)),
+                                "can start with '" + c
+                                        + "' as an earlier alternative can; only alternatives that start differently are"
+                                        + " supported (e.g. a string and null, not two objects)");
                     }
                 }
                 starts.append(first);
@@ -181,10 +214,10 @@ public final class SchemaCompiler {
             case SchemaNode.ArrayNode a -> "[";
             case SchemaNode.StringNode s -> "\"";
             case SchemaNode.NumberNode n -> "-0123456789";
-            case SchemaNode.LiteralNode l -> l.texts().stream().map(t -> t.substring(0, 1)).distinct()
-                    .reduce("", String::concat);
-            case SchemaNode.UnionNode u -> u.options().stream().map(SchemaCompiler::firstCharacters)
-                    .reduce("", String::concat);
+            case SchemaNode.LiteralNode l ->
+                l.texts().stream().map(t -> t.substring(0, 1)).distinct().reduce("", String::concat);
+            case SchemaNode.UnionNode u ->
+                u.options().stream().map(SchemaCompiler::firstCharacters).reduce("", String::concat);
         };
     }
 
@@ -249,12 +282,17 @@ public final class SchemaCompiler {
             for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 if (strict && !required.contains(e.getKey())) {
-                    throw new UnsupportedSchemaException(at(path, "required"), "must list '" + e.getKey()
-                            + "': with strict every property is required (use a type array with \"null\" instead)");
+                    throw new UnsupportedSchemaException(
+                            at(path, "required"),
+                            "must list '" + e.getKey()
+                                    + "': with strict every property is required (use a type array with \"null\" instead)");
                 }
                 SchemaNode value = node(e.getValue(), at(at(path, "properties"), e.getKey()), depth + 1);
-                properties.add(new SchemaNode.Property(e.getKey(), text(MAPPER.getNodeFactory().textNode(e.getKey())),
-                        value, required.contains(e.getKey())));
+                properties.add(new SchemaNode.Property(
+                        e.getKey(),
+                        text(MAPPER.getNodeFactory().textNode(e.getKey())),
+                        value,
+                        required.contains(e.getKey())));
             }
         }
         return new SchemaNode.ObjectNode(properties);

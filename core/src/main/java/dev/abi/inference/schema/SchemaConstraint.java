@@ -28,6 +28,7 @@ public final class SchemaConstraint implements TokenConstraint {
     private final List<String> stops;
     /** The end of the text so far, as long as the longest stop sequence less one. */
     private String tail = "";
+
     private SchemaPrefix state;
 
     /** @param stops stop sequences: a token whose text holds one is never chosen, so no stop cuts the value */

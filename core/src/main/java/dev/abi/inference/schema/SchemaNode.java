@@ -17,8 +17,7 @@ public sealed interface SchemaNode {
      *
      * @param key the name as it is written in JSON, quotes included ({@code "name"})
      */
-    record Property(String name, String key, SchemaNode value, boolean required) {
-    }
+    record Property(String name, String key, SchemaNode value, boolean required) {}
 
     /**
      * An object whose properties come in schema order; no other property is ever written. {@code rest[j]} is the
@@ -33,7 +32,8 @@ public sealed interface SchemaNode {
             rest[properties.size()] = 1;
             for (int j = properties.size() - 1; j >= 0; j--) {
                 Property p = properties.get(j);
-                rest[j] = rest[j + 1] + (p.required() ? 1 + p.key().length() + 1 + p.value().minLength() : 0);
+                rest[j] = rest[j + 1]
+                        + (p.required() ? 1 + p.key().length() + 1 + p.value().minLength() : 0);
             }
         }
 

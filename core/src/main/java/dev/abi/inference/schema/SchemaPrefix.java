@@ -126,12 +126,13 @@ public final class SchemaPrefix {
 
         static Frame start(Frame parent, SchemaNode schema, char c) {
             return switch (schema) {
-                case SchemaNode.ObjectNode o -> c == '{' ? new ObjectFrame(parent, o, Phase.OPEN, 0, -1, 0, null)
-                        : null;
+                case SchemaNode.ObjectNode o ->
+                    c == '{' ? new ObjectFrame(parent, o, Phase.OPEN, 0, -1, 0, null) : null;
                 case SchemaNode.ArrayNode a -> c == '[' ? new ArrayFrame(parent, a, 0) : null;
                 case SchemaNode.StringNode s -> c == '"' ? new StringFrame(parent, 0) : null;
                 case SchemaNode.NumberNode n -> new NumberFrame(parent, n.integer(), NumberFrame.START).step(c);
-                case SchemaNode.LiteralNode l -> new LiteralFrame(parent, l.texts().toArray(String[]::new), 0).step(c);
+                case SchemaNode.LiteralNode l ->
+                    new LiteralFrame(parent, l.texts().toArray(String[]::new), 0).step(c);
                 case SchemaNode.UnionNode u -> {
                     for (SchemaNode option : u.options()) {
                         Frame f = start(parent, option, c);
@@ -150,7 +151,14 @@ public final class SchemaPrefix {
         }
     }
 
-    enum Phase { OPEN, KEY_START, IN_KEY, COLON, VALUE, AFTER_VALUE }
+    enum Phase {
+        OPEN,
+        KEY_START,
+        IN_KEY,
+        COLON,
+        VALUE,
+        AFTER_VALUE
+    }
 
     /**
      * An object. {@code next} is the index of the first property that may still come; in {@code IN_KEY} the key typed
@@ -165,8 +173,14 @@ public final class SchemaPrefix {
         private final int typed;
         private final int[] candidates;
 
-        ObjectFrame(Frame parent, SchemaNode.ObjectNode schema, Phase phase, int next, int current, int typed,
-                    int[] candidates) {
+        ObjectFrame(
+                Frame parent,
+                SchemaNode.ObjectNode schema,
+                Phase phase,
+                int next,
+                int current,
+                int typed,
+                int[] candidates) {
             super(parent);
             this.schema = schema;
             this.phase = phase;
@@ -211,7 +225,8 @@ public final class SchemaPrefix {
                         return null;
                     }
                     ObjectFrame holding = new ObjectFrame(parent, schema, Phase.VALUE, next, current, 0, null);
-                    return new ValueStart(holding, schema.properties().get(current).value());
+                    return new ValueStart(
+                            holding, schema.properties().get(current).value());
                 }
                 case AFTER_VALUE -> {
                     if (c == '}') {
@@ -430,8 +445,10 @@ public final class SchemaPrefix {
             return switch (state) {
                 case START -> c == '-' ? SIGN : c == '0' ? ZERO : digit ? INT : -1;
                 case SIGN -> c == '0' ? ZERO : digit ? INT : -1;
-                case ZERO, INT -> digit && state == INT ? INT : integer ? -1
-                        : c == '.' ? FRAC_START : c == 'e' || c == 'E' ? EXP_START : -1;
+                case ZERO, INT ->
+                    digit && state == INT
+                            ? INT
+                            : integer ? -1 : c == '.' ? FRAC_START : c == 'e' || c == 'E' ? EXP_START : -1;
                 case FRAC_START -> digit ? FRAC : -1;
                 case FRAC -> digit ? FRAC : c == 'e' || c == 'E' ? EXP_START : -1;
                 case EXP_START -> c == '+' || c == '-' ? EXP_SIGN : digit ? EXP : -1;

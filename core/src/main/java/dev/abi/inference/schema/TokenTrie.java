@@ -24,14 +24,15 @@ final class TokenTrie {
     final BitSet plainString;
     /** The other tokens with text. */
     final int[] notPlainString;
+
     final char[] label;
     final int[] firstChild;
     final int[] nextSibling;
     final int[] tokenStart;
     final int[] tokens;
 
-    private TokenTrie(String[] pieces, char[] label, int[] firstChild, int[] nextSibling, int[] tokenStart,
-                      int[] tokens) {
+    private TokenTrie(
+            String[] pieces, char[] label, int[] firstChild, int[] nextSibling, int[] tokenStart, int[] tokens) {
         this.pieces = pieces;
         this.plainString = new BitSet(pieces.length);
         for (int id = 0; id < pieces.length; id++) {
@@ -40,7 +41,8 @@ final class TokenTrie {
             }
         }
         this.notPlainString = java.util.stream.IntStream.range(0, pieces.length)
-                .filter(id -> !pieces[id].isEmpty() && !plainString.get(id)).toArray();
+                .filter(id -> !pieces[id].isEmpty() && !plainString.get(id))
+                .toArray();
         this.label = label;
         this.firstChild = firstChild;
         this.nextSibling = nextSibling;
@@ -144,7 +146,12 @@ final class TokenTrie {
                 tokens[fill[endNode[id]]++] = id;
             }
         }
-        return new TokenTrie(pieces, Arrays.copyOf(label, nodes), Arrays.copyOf(firstChild, nodes),
-                Arrays.copyOf(nextSibling, nodes), tokenStart, tokens);
+        return new TokenTrie(
+                pieces,
+                Arrays.copyOf(label, nodes),
+                Arrays.copyOf(firstChild, nodes),
+                Arrays.copyOf(nextSibling, nodes),
+                tokenStart,
+                tokens);
     }
 }

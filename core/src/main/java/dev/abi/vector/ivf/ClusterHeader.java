@@ -46,7 +46,13 @@ final class ClusterHeader {
     final int[] dirLength;
     final int[] dirCrc;
 
-    ClusterHeader(int dimension, Metric metric, int count, int clusters, int buckets, ScalarQuantizer quantizer,
+    ClusterHeader(
+            int dimension,
+            Metric metric,
+            int count,
+            int clusters,
+            int buckets,
+            ScalarQuantizer quantizer,
             float[] centroids) {
         this.dimension = dimension;
         this.metric = metric;
@@ -88,7 +94,12 @@ final class ClusterHeader {
     byte[] encode() {
         int bytes = 7 * 4 + 2 * dimension * 4 + centroids.length * 4 + clusters * 36 + buckets * 20 + 4;
         ByteBuffer b = ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
-        b.putInt(MAGIC).putInt(VERSION).putInt(dimension).putInt(metric.ordinal()).putInt(count).putInt(clusters)
+        b.putInt(MAGIC)
+                .putInt(VERSION)
+                .putInt(dimension)
+                .putInt(metric.ordinal())
+                .putInt(count)
+                .putInt(clusters)
                 .putInt(buckets);
         for (float f : quantizer.offsets()) {
             b.putFloat(f);
@@ -100,8 +111,13 @@ final class ClusterHeader {
             b.putFloat(f);
         }
         for (int c = 0; c < clusters; c++) {
-            b.putInt(size[c]).putInt(blockPart[c]).putLong(blockOffset[c]).putInt(blockLength[c]).putInt(blockCrc[c])
-                    .putInt(vectorPart[c]).putLong(vectorOffset[c]);
+            b.putInt(size[c])
+                    .putInt(blockPart[c])
+                    .putLong(blockOffset[c])
+                    .putInt(blockLength[c])
+                    .putInt(blockCrc[c])
+                    .putInt(vectorPart[c])
+                    .putLong(vectorOffset[c]);
         }
         for (int k = 0; k < buckets; k++) {
             b.putInt(dirPart[k]).putLong(dirOffset[k]).putInt(dirLength[k]).putInt(dirCrc[k]);
@@ -116,8 +132,11 @@ final class ClusterHeader {
      * @throws CorruptSegmentException naming {@code name} when the checksum, magic, version or a bound is wrong
      */
     static ClusterHeader decode(String name, byte[] bytes) {
-        if (bytes.length < 8 || crc(bytes, bytes.length - 4)
-                != ByteBuffer.wrap(bytes, bytes.length - 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt()) {
+        if (bytes.length < 8
+                || crc(bytes, bytes.length - 4)
+                        != ByteBuffer.wrap(bytes, bytes.length - 4, 4)
+                                .order(ByteOrder.LITTLE_ENDIAN)
+                                .getInt()) {
             throw new CorruptSegmentException(name, "cluster header fails its CRC32C");
         }
         try {
@@ -127,8 +146,8 @@ final class ClusterHeader {
             }
             int version = b.getInt();
             if (version != VERSION) {
-                throw new CorruptSegmentException(name, "clustered segment version " + version
-                        + " is unknown to this release (1 is known)");
+                throw new CorruptSegmentException(
+                        name, "clustered segment version " + version + " is unknown to this release (1 is known)");
             }
             int dimension = positive(name, "dimension", b.getInt());
             int metric = b.getInt();
@@ -149,8 +168,14 @@ final class ClusterHeader {
             } catch (IllegalArgumentException e) {
                 throw new CorruptSegmentException(name, "quantizer: " + e.getMessage());
             }
-            ClusterHeader h = new ClusterHeader(dimension, Metric.values()[metric], count, clusters, buckets,
-                    quantizer, floats(b, clusters * dimension));
+            ClusterHeader h = new ClusterHeader(
+                    dimension,
+                    Metric.values()[metric],
+                    count,
+                    clusters,
+                    buckets,
+                    quantizer,
+                    floats(b, clusters * dimension));
             long total = 0;
             for (int c = 0; c < clusters; c++) {
                 h.size[c] = b.getInt();

@@ -39,8 +39,7 @@ import java.util.function.Predicate;
 public final class ClusteredSegmentView {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
     /** Bytes of parsed blocks a view keeps, most recently used first ({@code abi.cache.parsed-bytes}, 64 MiB). */
     private static final long PARSED_BUDGET = Long.getLong("abi.cache.parsed-bytes", 64L << 20);
@@ -70,8 +69,8 @@ public final class ClusteredSegmentView {
      * @param executor where range reads run in parallel (I/O bound: virtual threads suit)
      * @throws CorruptSegmentException when the header fails its checks
      */
-    public static ClusteredSegmentView open(String name, byte[] header, RangeReader reader, Executor executor,
-            Effort effort) {
+    public static ClusteredSegmentView open(
+            String name, byte[] header, RangeReader reader, Executor executor, Effort effort) {
         return new ClusteredSegmentView(name, ClusterHeader.decode(name, header), reader, executor, effort);
     }
 
@@ -122,11 +121,13 @@ public final class ClusteredSegmentView {
         int[] order = nearestClusters(q);
         Scorer scorer = new Scorer(q);
         int keep = Math.max(effort.rerank(), topK);
-        PriorityQueue<Candidate> best = new PriorityQueue<>(Comparator.comparingDouble(Candidate::approx).reversed());
+        PriorityQueue<Candidate> best = new PriorityQueue<>(
+                Comparator.comparingDouble(Candidate::approx).reversed());
         int done = 0;
         int probes = effort.probesFor(h.clusters);
         while (true) {
-            List<Block> blocks = parallel(Arrays.stream(order, done, probes).boxed().toList(), this::block);
+            List<Block> blocks =
+                    parallel(Arrays.stream(order, done, probes).boxed().toList(), this::block);
             for (Block b : blocks) {
                 scorer.score(b, filter, hidden, best, keep);
             }
@@ -140,8 +141,8 @@ public final class ClusteredSegmentView {
         List<float[]> vectors = parallel(candidates, c -> vector(c.block, c.position));
         List<SearchHit> hits = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
-            hits.add(new SearchHit(candidates.get(i).block.ids[candidates.get(i).position],
-                    exact(query, vectors.get(i))));
+            hits.add(new SearchHit(
+                    candidates.get(i).block.ids[candidates.get(i).position], exact(query, vectors.get(i))));
         }
         hits.sort(Comparator.comparingDouble(SearchHit::distance).thenComparing(SearchHit::id));
         return hits.size() > topK ? List.copyOf(hits.subList(0, topK)) : hits;
@@ -156,7 +157,8 @@ public final class ClusteredSegmentView {
     public int countStored(java.util.Collection<String> ids) {
         Map<Integer, Set<String>> byBucket = new java.util.HashMap<>();
         for (String id : ids) {
-            byBucket.computeIfAbsent(h.bucketOf(id), k -> new java.util.HashSet<>()).add(id);
+            byBucket.computeIfAbsent(h.bucketOf(id), k -> new java.util.HashSet<>())
+                    .add(id);
         }
         List<Integer> counts = parallel(List.copyOf(byBucket.entrySet()), e -> {
             int n = 0;
@@ -183,19 +185,19 @@ public final class ClusteredSegmentView {
         for (int c = 0; c < h.clusters; c++) {
             Block b = block(c);
             int bytesPerVector = h.dimension * 4;
-            byte[] run = reader.read(ClusterHeader.vectorKey(name, h.vectorPart[c]), h.vectorOffset[c],
-                    b.size * bytesPerVector);
+            byte[] run = reader.read(
+                    ClusterHeader.vectorKey(name, h.vectorPart[c]), h.vectorOffset[c], b.size * bytesPerVector);
             for (int i = 0; i < b.size; i++) {
                 if (hidden.test(b.ids[i])) {
                     continue;
                 }
                 if (run.length < (i + 1) * bytesPerVector
                         || ClusterHeader.crc(run, i * bytesPerVector, bytesPerVector) != b.vectorCrc(i)) {
-                    throw new CorruptSegmentException(name, "vector " + b.ids[i] + " of cluster " + c
-                            + " fails its CRC32C");
+                    throw new CorruptSegmentException(
+                            name, "vector " + b.ids[i] + " of cluster " + c + " fails its CRC32C");
                 }
-                visitor.accept(new StoredVector(b.ids[i], floats(run, i * bytesPerVector, h.dimension),
-                        b.attributes(i)));
+                visitor.accept(
+                        new StoredVector(b.ids[i], floats(run, i * bytesPerVector, h.dimension), b.attributes(i)));
             }
         }
     }
@@ -205,7 +207,8 @@ public final class ClusteredSegmentView {
         long[] keyed = new long[h.clusters];
         for (int c = 0; c < h.clusters; c++) {
             // dot product: the largest inner product with the centroid first; else the nearest centroid
-            float d = h.metric == Metric.DOT ? -ops.dot(q, 0, h.centroids, c * h.dimension, h.dimension)
+            float d = h.metric == Metric.DOT
+                    ? -ops.dot(q, 0, h.centroids, c * h.dimension, h.dimension)
                     : ops.squaredDistance(q, 0, h.centroids, c * h.dimension, h.dimension);
             int bits = Float.floatToIntBits(d);
             int sortable = bits >= 0 ? bits : bits ^ 0x7fffffff; // floats as ints in the same order, negatives too
@@ -262,8 +265,12 @@ public final class ClusteredSegmentView {
                 return b;
             }
         }
-        byte[] bytes = verified(ClusterHeader.blockKey(name, h.blockPart[c]), h.blockOffset[c], h.blockLength[c],
-                h.blockCrc[c], "cluster " + c);
+        byte[] bytes = verified(
+                ClusterHeader.blockKey(name, h.blockPart[c]),
+                h.blockOffset[c],
+                h.blockLength[c],
+                h.blockCrc[c],
+                "cluster " + c);
         Block b = Block.parse(name, c, bytes, h.size[c], h.dimension);
         synchronized (parsed) {
             if (parsed.put(c, b) == null) {
@@ -280,8 +287,11 @@ public final class ClusteredSegmentView {
 
     private float[] vector(Block b, int position) {
         int length = h.dimension * 4;
-        byte[] bytes = verified(ClusterHeader.vectorKey(name, h.vectorPart[b.cluster]),
-                h.vectorOffset[b.cluster] + (long) position * length, length, b.vectorCrc(position),
+        byte[] bytes = verified(
+                ClusterHeader.vectorKey(name, h.vectorPart[b.cluster]),
+                h.vectorOffset[b.cluster] + (long) position * length,
+                length,
+                b.vectorCrc(position),
                 "vector " + b.ids[position] + " of cluster " + b.cluster);
         return floats(bytes, 0, h.dimension);
     }
@@ -289,15 +299,19 @@ public final class ClusteredSegmentView {
     /** {cluster, position} of {@code id}, or null. */
     private int[] locate(String id) {
         int k = h.bucketOf(id);
-        byte[] bucket = verified(ClusterHeader.dirKey(name, h.dirPart[k]), h.dirOffset[k], h.dirLength[k],
-                h.dirCrc[k], "id directory bucket " + k);
+        byte[] bucket = verified(
+                ClusterHeader.dirKey(name, h.dirPart[k]),
+                h.dirOffset[k],
+                h.dirLength[k],
+                h.dirCrc[k],
+                "id directory bucket " + k);
         ByteBuffer b = ByteBuffer.wrap(bucket).order(ByteOrder.LITTLE_ENDIAN);
         byte[] wanted = id.getBytes(StandardCharsets.UTF_8);
         int n = b.getInt();
         for (int i = 0; i < n; i++) {
             int len = Short.toUnsignedInt(b.getShort());
-            boolean same = len == wanted.length
-                    && Arrays.equals(bucket, b.position(), b.position() + len, wanted, 0, len);
+            boolean same =
+                    len == wanted.length && Arrays.equals(bucket, b.position(), b.position() + len, wanted, 0, len);
             b.position(b.position() + len);
             int cluster = b.getInt();
             int position = b.getInt();
@@ -316,21 +330,23 @@ public final class ClusteredSegmentView {
         reader.evict(key, offset, length); // a bad cached copy: read the store itself once
         bytes = reader.read(key, offset, length);
         if (bytes.length != length || ClusterHeader.crc(bytes, length) != crc) {
-            throw new CorruptSegmentException(name, what + " fails its CRC32C (" + bytes.length + " of " + length
-                    + " bytes read)");
+            throw new CorruptSegmentException(
+                    name, what + " fails its CRC32C (" + bytes.length + " of " + length + " bytes read)");
         }
         return bytes;
     }
 
     private static float[] floats(byte[] bytes, int offset, int n) {
         float[] out = new float[n];
-        ByteBuffer.wrap(bytes, offset, n * 4).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(out);
+        ByteBuffer.wrap(bytes, offset, n * 4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .asFloatBuffer()
+                .get(out);
         return out;
     }
 
     /** A candidate: its cluster's block, its position there, and its distance by codes. */
-    private record Candidate(Block block, int position, float approx) {
-    }
+    private record Candidate(Block block, int position, float approx) {}
 
     /** Scores codes against one query: the query folded into the quantizer's offsets and steps once. */
     private final class Scorer {
@@ -385,8 +401,8 @@ public final class ClusteredSegmentView {
         private final int[] attributesAt;
         private final String segment;
 
-        private Block(String segment, int cluster, int size, byte[] bytes, int crcAt, String[] ids,
-                int[] attributesAt) {
+        private Block(
+                String segment, int cluster, int size, byte[] bytes, int crcAt, String[] ids, int[] attributesAt) {
             this.segment = segment;
             this.cluster = cluster;
             this.size = size;
@@ -419,11 +435,15 @@ public final class ClusteredSegmentView {
         }
 
         int vectorCrc(int i) {
-            return ByteBuffer.wrap(bytes, crcAt + i * 4, 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            return ByteBuffer.wrap(bytes, crcAt + i * 4, 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
         }
 
         Map<String, Object> attributes(int i) {
-            int len = ByteBuffer.wrap(bytes, attributesAt[i], 4).order(ByteOrder.LITTLE_ENDIAN).getInt();
+            int len = ByteBuffer.wrap(bytes, attributesAt[i], 4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .getInt();
             if (len == 0) {
                 return Map.of();
             }

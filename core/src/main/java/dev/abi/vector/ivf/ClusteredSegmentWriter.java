@@ -75,7 +75,8 @@ public final class ClusteredSegmentWriter {
         int sampleSize = Math.min(n, Math.max(k, trainingVectors));
         float[] sample = sample(source, n, sampleSize, dimension, metric);
         float[] trained = KMeans.train(sample, sampleSize, dimension, k, iterations, seed, ops);
-        float[] centroids = splitFactor == Double.POSITIVE_INFINITY ? trained
+        float[] centroids = splitFactor == Double.POSITIVE_INFINITY
+                ? trained
                 : KMeans.splitLarge(sample, sampleSize, dimension, trained, k, splitFactor, iterations, seed, ops);
         k = centroids.length / dimension;
         ScalarQuantizer quantizer = ScalarQuantizer.train(sample, sampleSize, dimension);
@@ -116,8 +117,11 @@ public final class ClusteredSegmentWriter {
         Parts dirParts = new Parts(key, 'd', sink);
         for (int b = 0; b < buckets; b++) {
             byte[] entries = dir.get(b).toByteArray();
-            byte[] bucket = ByteBuffer.allocate(4 + entries.length).order(ByteOrder.LITTLE_ENDIAN)
-                    .putInt(dirCount[b]).put(entries).array();
+            byte[] bucket = ByteBuffer.allocate(4 + entries.length)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(dirCount[b])
+                    .put(entries)
+                    .array();
             dir.set(b, null);
             header.dirOffset[b] = dirParts.append(bucket);
             header.dirPart[b] = dirParts.part;
@@ -150,8 +154,8 @@ public final class ClusteredSegmentWriter {
      * Two passes: the nearest centroid of every vector (in parallel batches), then, with each cluster's size known,
      * the vectors copied into arrays of exactly that size (no growing buffers: the state's size again, not twice).
      */
-    private List<Cluster> assign(VectorSource source, float[] centroids, int k, int dim, Metric metric,
-            ScalarQuantizer quantizer) {
+    private List<Cluster> assign(
+            VectorSource source, float[] centroids, int k, int dim, Metric metric, ScalarQuantizer quantizer) {
         int[] nearest = new int[source.size()];
         int[] counts = new int[k];
         // k-means can make a few huge "hub" clusters that attract queries too; a cap (off by default) bounds the
@@ -163,8 +167,10 @@ public final class ClusteredSegmentWriter {
         Runnable drain = () -> {
             int first = next[0];
             int[][] ranked = new int[batch.size()][];
-            IntStream.range(0, batch.size()).parallel().forEach(i ->
-                    ranked[i] = KMeans.nearestFew(ops, centroids, k, dim, prepared(batch.get(i), metric), choices));
+            IntStream.range(0, batch.size())
+                    .parallel()
+                    .forEach(i -> ranked[i] =
+                            KMeans.nearestFew(ops, centroids, k, dim, prepared(batch.get(i), metric), choices));
             for (int i = 0; i < batch.size(); i++) {
                 int chosen = -1;
                 for (int c : ranked[i]) {
@@ -219,8 +225,8 @@ public final class ClusteredSegmentWriter {
 
     private static void checkDimension(StoredVector v, int dim) {
         if (v.values().length != dim) {
-            throw new IllegalArgumentException("vector " + v.id() + " has " + v.values().length
-                    + " dimensions; segment has " + dim);
+            throw new IllegalArgumentException(
+                    "vector " + v.id() + " has " + v.values().length + " dimensions; segment has " + dim);
         }
     }
 
@@ -265,23 +271,27 @@ public final class ClusteredSegmentWriter {
 
         void add(StoredVector v, float[] prepared, ScalarQuantizer quantizer, int dim) {
             if (size * dim >= codes.length) {
-                throw new IllegalArgumentException("source visited other vectors on its second pass (at " + v.id()
-                        + ")");
+                throw new IllegalArgumentException(
+                        "source visited other vectors on its second pass (at " + v.id() + ")");
             }
             quantizer.encode(prepared, 0, codes, size * dim);
             int from = size * dim * 4;
             for (int d = 0; d < dim; d++) {
                 floatView.putFloat(from + d * 4, v.values()[d]);
             }
-            ByteBuffer.wrap(crcs).order(ByteOrder.LITTLE_ENDIAN).putInt(size * 4,
-                    ClusterHeader.crc(floats, from, dim * 4));
+            ByteBuffer.wrap(crcs)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt(size * 4, ClusterHeader.crc(floats, from, dim * 4));
             if (v.id().getBytes(StandardCharsets.UTF_8).length > 0xffff) {
-                throw new IllegalArgumentException("id of " + v.id().length() + " characters is too long for a segment");
+                throw new IllegalArgumentException(
+                        "id of " + v.id().length() + " characters is too long for a segment");
             }
             ids.add(v.id());
             try {
-                attributes.add(v.attributes() == null || v.attributes().isEmpty() ? new byte[0]
-                        : JSON.writeValueAsBytes(v.attributes()));
+                attributes.add(
+                        v.attributes() == null || v.attributes().isEmpty()
+                                ? new byte[0]
+                                : JSON.writeValueAsBytes(v.attributes()));
             } catch (JsonProcessingException e) {
                 throw new UncheckedIOException("attributes of " + v.id() + " cannot be written as JSON", e);
             }
@@ -300,7 +310,10 @@ public final class ClusteredSegmentWriter {
                 out.writeBytes(b);
             }
             for (byte[] a : attributes) {
-                out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(a.length).array());
+                out.writeBytes(ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putInt(a.length)
+                        .array());
                 out.writeBytes(a);
             }
             return out.toByteArray();

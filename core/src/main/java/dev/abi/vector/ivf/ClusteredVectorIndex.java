@@ -30,7 +30,9 @@ public final class ClusteredVectorIndex implements VectorIndex {
     /** Hidden ids not yet looked up in the segment (hidden by an upsert; {@link #size()} looks them up). */
     private final Set<String> pending = ConcurrentHashMap.newKeySet();
     /** Hidden ids the segment was found to hold. */
-    private final java.util.concurrent.atomic.AtomicInteger hiddenInBase = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicInteger hiddenInBase =
+            new java.util.concurrent.atomic.AtomicInteger();
+
     private final Object writes = new Object();
 
     /**

@@ -11,8 +11,8 @@ package dev.abi.vector.ivf;
 public record Effort(int nprobe, int rerank) {
 
     /** The deployment default: {@code abi.index.nprobe} (0, automatic) and {@code abi.index.rerank} (100). */
-    public static final Effort DEFAULT = new Effort(Integer.getInteger("abi.index.nprobe", 0),
-            Integer.getInteger("abi.index.rerank", 100));
+    public static final Effort DEFAULT =
+            new Effort(Integer.getInteger("abi.index.nprobe", 0), Integer.getInteger("abi.index.rerank", 100));
 
     public Effort {
         if (nprobe < 0) {

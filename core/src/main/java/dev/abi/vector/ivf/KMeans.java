@@ -11,8 +11,7 @@ import java.util.stream.IntStream;
  */
 final class KMeans {
 
-    private KMeans() {
-    }
+    private KMeans() {}
 
     /** {@code k} centroids of the {@code n} vectors in {@code data}, after {@code iterations} rounds. */
     static float[] train(float[] data, int n, int dim, int k, int iterations, long seed, VectorOps ops) {
@@ -59,8 +58,16 @@ final class KMeans {
      * {@code ceil(share / mean)} centroids trained on its own vectors: k-means on embeddings leaves "hub" clusters
      * that queries probe, and their size is what a query reads. Answers the new centroids (more of them).
      */
-    static float[] splitLarge(float[] data, int n, int dim, float[] centroids, int k, double factor, int iterations,
-            long seed, VectorOps ops) {
+    static float[] splitLarge(
+            float[] data,
+            int n,
+            int dim,
+            float[] centroids,
+            int k,
+            double factor,
+            int iterations,
+            long seed,
+            VectorOps ops) {
         int[] assigned = new int[n];
         IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, centroids, k, dim, data, i * dim));
         int[] counts = new int[k];

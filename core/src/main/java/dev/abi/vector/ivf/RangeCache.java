@@ -55,8 +55,8 @@ public final class RangeCache {
      */
     public static RangeCache of(long memoryBytes, Path dir, long diskBytes) {
         if (memoryBytes < 0 || diskBytes < 0) {
-            throw new IllegalArgumentException("cache budgets must be 0 or more; got memory " + memoryBytes
-                    + ", disk " + diskBytes);
+            throw new IllegalArgumentException(
+                    "cache budgets must be 0 or more; got memory " + memoryBytes + ", disk " + diskBytes);
         }
         if (diskBytes > 0 && dir == null) {
             throw new IllegalArgumentException("a disk cache of " + diskBytes + " bytes needs a directory");
@@ -73,9 +73,12 @@ public final class RangeCache {
     }
 
     private static final class Shared {
-        static final RangeCache INSTANCE = of(Long.getLong("abi.cache.memory-bytes", 256L << 20),
-                Path.of(System.getProperty("abi.cache.dir",
-                        Path.of(System.getProperty("java.io.tmpdir"), "abi-cache").toString())),
+        static final RangeCache INSTANCE = of(
+                Long.getLong("abi.cache.memory-bytes", 256L << 20),
+                Path.of(System.getProperty(
+                        "abi.cache.dir",
+                        Path.of(System.getProperty("java.io.tmpdir"), "abi-cache")
+                                .toString())),
                 Long.getLong("abi.cache.disk-bytes", 2L << 30));
     }
 
@@ -158,8 +161,7 @@ public final class RangeCache {
     }
 
     /** Counts of reads by the tier that answered them. */
-    public record Stats(long memoryHits, long diskHits, long misses) {
-    }
+    public record Stats(long memoryHits, long diskHits, long misses) {}
 
     private void remember(String entry, byte[] bytes) {
         if (bytes.length > memoryBudget) {

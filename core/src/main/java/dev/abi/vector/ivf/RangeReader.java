@@ -8,6 +8,5 @@ public interface RangeReader {
     byte[] read(String key, long offset, int length);
 
     /** Forgets any cached copy of this range (it failed its checksum); a plain store has none. */
-    default void evict(String key, long offset, int length) {
-    }
+    default void evict(String key, long offset, int length) {}
 }

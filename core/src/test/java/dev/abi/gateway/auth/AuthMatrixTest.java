@@ -62,17 +62,29 @@ class AuthMatrixTest {
         KeyPairGenerator eg = KeyPairGenerator.getInstance("EC");
         eg.initialize(new ECGenParameterSpec("secp256r1"));
         ec = eg.generateKeyPair();
-        JwtVerifier jwt = JwtVerifier.builder().issuer(ISSUER).audience(AUDIENCE).clockSkewSeconds(60).clock(clock)
-                .hmacSecret("hs", HS_SECRET).publicKeyPem("rs", pem(rsa)).publicKeyPem("es", pem(ec)).build();
+        JwtVerifier jwt = JwtVerifier.builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .clockSkewSeconds(60)
+                .clock(clock)
+                .hmacSecret("hs", HS_SECRET)
+                .publicKeyPem("rs", pem(rsa))
+                .publicKeyPem("es", pem(ec))
+                .build();
         Authenticator auth = new Authenticator(true, "bootstrap-admin-key-for-tests", keys, jwt);
-        gateway = new Gateway(new NamespaceService(new NamespaceStore(new InMemoryObjectStore())), Limits.defaults(),
-                List.of(), null, new ModelRegistry(Map.of()), null,
+        gateway = new Gateway(
+                new NamespaceService(new NamespaceStore(new InMemoryObjectStore())),
+                Limits.defaults(),
+                List.of(),
+                null,
+                new ModelRegistry(Map.of()),
+                null,
                 new GatewaySecurity(auth, null, null, null));
     }
 
     private static String pem(KeyPair kp) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(kp.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     }
 
     private static String b64(byte[] b) {
@@ -108,21 +120,27 @@ class AuthMatrixTest {
 
     private Map<String, Object> claims(List<String> roles, Object aud, long expInSeconds) {
         long now = clock.millis() / 1000;
-        return Map.of("sub", "user-1", "iss", ISSUER, "aud", aud, "exp", now + expInSeconds, "nbf", now - 10,
-                "roles", roles);
+        return Map.of(
+                "sub", "user-1", "iss", ISSUER, "aud", aud, "exp", now + expInSeconds, "nbf", now - 10, "roles", roles);
     }
 
     private HttpResponse call(Router.RouteInfo route, String bearer) {
         String path = route.pattern().replace("{ns}", "docs").replace("{id}", "0123456789ab");
         Map<String, String> headers = bearer == null ? Map.of() : Map.of("Authorization", "Bearer " + bearer);
-        return gateway.handle(new HttpRequest(route.method(), path, Map.of(), headers,
+        return gateway.handle(new HttpRequest(
+                route.method(),
+                path,
+                Map.of(),
+                headers,
                 route.method().equals("GET") || route.method().equals("DELETE") ? null : "{}".getBytes()));
     }
 
     @Test
     void everyRouteRefusesEveryBadCredentialAndAcceptsTheRightRole() throws Exception {
-        String readOnly = keys.create("reader", List.of(Grant.parse("read:docs"))).key();
-        String otherNs = keys.create("other", List.of(Grant.parse("admin:elsewhere"))).key();
+        String readOnly =
+                keys.create("reader", List.of(Grant.parse("read:docs"))).key();
+        String otherNs =
+                keys.create("other", List.of(Grant.parse("admin:elsewhere"))).key();
         String adminKey = keys.create("admin", List.of(Grant.parse("admin:*"))).key();
         String bad = adminKey.substring(0, adminKey.length() - 3) + "xyz";
         String expired = jwt("HS256", "hs", claims(List.of("admin:*"), AUDIENCE, -3600));
@@ -151,7 +169,9 @@ class AuthMatrixTest {
             } else {
                 assertEquals(403, call(route, readOnly).status(), what + " needs read on * (read:docs is not)");
             }
-            for (String right : List.of(adminKey, jwt("HS256", "hs", claims(List.of("admin:*"), AUDIENCE, 3600)),
+            for (String right : List.of(
+                    adminKey,
+                    jwt("HS256", "hs", claims(List.of("admin:*"), AUDIENCE, 3600)),
                     jwt("RS256", "rs", claims(List.of("admin:*"), List.of("x", AUDIENCE), 3600)),
                     jwt("ES256", "es", claims(List.of("admin:*"), AUDIENCE, 3600)),
                     "bootstrap-admin-key-for-tests")) {
@@ -179,13 +199,21 @@ class AuthMatrixTest {
         assertEquals(401, call(query, confused).status());
         // scope claim instead of roles
         long now = clock.millis() / 1000;
-        String scoped = jwt("ES256", "es", Map.of("sub", "s", "iss", ISSUER, "aud", AUDIENCE, "exp", now + 60,
-                "scope", "read:docs write:docs"));
+        String scoped = jwt(
+                "ES256",
+                "es",
+                Map.of("sub", "s", "iss", ISSUER, "aud", AUDIENCE, "exp", now + 60, "scope", "read:docs write:docs"));
         assertNotEquals(401, call(query, scoped).status());
         assertNotEquals(403, call(query, scoped).status());
         // expired 30 s ago is within the 60 s skew; 2 minutes ago is not
-        assertNotEquals(401, call(query, jwt("HS256", "hs", claims(List.of("read:*"), AUDIENCE, -30))).status());
-        assertEquals(401, call(query, jwt("HS256", "hs", claims(List.of("read:*"), AUDIENCE, -120))).status());
+        assertNotEquals(
+                401,
+                call(query, jwt("HS256", "hs", claims(List.of("read:*"), AUDIENCE, -30)))
+                        .status());
+        assertEquals(
+                401,
+                call(query, jwt("HS256", "hs", claims(List.of("read:*"), AUDIENCE, -120)))
+                        .status());
         HttpResponse r = call(query, jwt("HS256", "hs", claims(List.of("read:*"), AUDIENCE, -120)));
         JsonNode problem = JSON.readTree(r.body());
         assertTrue(problem.get("detail").asText().contains("expired"), problem.toString());
@@ -195,23 +223,37 @@ class AuthMatrixTest {
     @Test
     void keysAreCreatedListedAndRevokedThroughTheAdminRoutes() throws Exception {
         Map<String, String> boot = Map.of("Authorization", "Bearer bootstrap-admin-key-for-tests");
-        HttpResponse created = gateway.handle(new HttpRequest("POST", "/v1/admin/keys", Map.of(), boot,
-                "{\"name\":\"ci\",\"grants\":[\"write:docs\"]}".getBytes()));
+        HttpResponse created = gateway.handle(new HttpRequest(
+                "POST", "/v1/admin/keys", Map.of(), boot, "{\"name\":\"ci\",\"grants\":[\"write:docs\"]}".getBytes()));
         assertEquals(201, created.status(), created.bodyText());
         JsonNode body = JSON.readTree(created.body());
         String key = body.get("key").asText();
         String id = body.get("id").asText();
         Map<String, String> auth = Map.of("Authorization", "Bearer " + key);
-        HttpResponse upsert = gateway.handle(new HttpRequest("POST", "/v1/namespaces/docs/vectors", Map.of(), auth,
+        HttpResponse upsert = gateway.handle(new HttpRequest(
+                "POST",
+                "/v1/namespaces/docs/vectors",
+                Map.of(),
+                auth,
                 "{\"vectors\":[{\"id\":\"a\",\"values\":[1,0]}]}".getBytes()));
         assertEquals(200, upsert.status(), upsert.bodyText());
         HttpResponse list = gateway.handle(new HttpRequest("GET", "/v1/admin/keys", Map.of(), boot, null));
-        assertTrue(list.bodyText().contains(id) && !list.bodyText().contains(key.substring(17)),
+        assertTrue(
+                list.bodyText().contains(id) && !list.bodyText().contains(key.substring(17)),
                 "listed without the secret");
-        assertEquals(403, gateway.handle(new HttpRequest("GET", "/v1/admin/keys", Map.of(), auth, null)).status());
-        assertEquals(204, gateway.handle(new HttpRequest("DELETE", "/v1/admin/keys/" + id, Map.of(), boot, null))
-                .status());
-        HttpResponse after = gateway.handle(new HttpRequest("POST", "/v1/namespaces/docs/vectors", Map.of(), auth,
+        assertEquals(
+                403,
+                gateway.handle(new HttpRequest("GET", "/v1/admin/keys", Map.of(), auth, null))
+                        .status());
+        assertEquals(
+                204,
+                gateway.handle(new HttpRequest("DELETE", "/v1/admin/keys/" + id, Map.of(), boot, null))
+                        .status());
+        HttpResponse after = gateway.handle(new HttpRequest(
+                "POST",
+                "/v1/namespaces/docs/vectors",
+                Map.of(),
+                auth,
                 "{\"vectors\":[{\"id\":\"b\",\"values\":[1,0]}]}".getBytes()));
         assertEquals(401, after.status(), "revoked on this instance at once");
         List<String> stored = new ArrayList<>();

@@ -57,7 +57,8 @@ final class JwksServer implements AutoCloseable {
 
     /** {@code http://127.0.0.1:<port>}: the issuer for discovery. */
     String base() {
-        return "http://" + server.getAddress().getAddress().getHostAddress() + ":" + server.getAddress().getPort();
+        return "http://" + server.getAddress().getAddress().getHostAddress() + ":"
+                + server.getAddress().getPort();
     }
 
     String jwksUrl() {

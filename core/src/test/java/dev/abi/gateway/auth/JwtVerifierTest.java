@@ -52,6 +52,7 @@ class JwtVerifierTest {
 
     @TempDir
     Path dir;
+
     private MutableClock clock;
 
     @BeforeAll
@@ -84,17 +85,27 @@ class JwtVerifierTest {
     }
 
     private JwtVerifierBuilder builder() {
-        return JwtVerifier.builder().issuer(ISSUER).audience(AUDIENCE).clockSkewSeconds(60).clock(clock);
+        return JwtVerifier.builder()
+                .issuer(ISSUER)
+                .audience(AUDIENCE)
+                .clockSkewSeconds(60)
+                .clock(clock);
     }
 
     /** Every key kind, each under its own kid. */
     private JwtVerifier all() {
-        return builder().hmacSecret("hs", SECRET).publicKeyPem("rs", pem(rsa)).publicKeyPem("p256", pem(p256))
-                .publicKeyPem("p384", pem(p384)).publicKeyPem("ed", pem(ed)).build();
+        return builder()
+                .hmacSecret("hs", SECRET)
+                .publicKeyPem("rs", pem(rsa))
+                .publicKeyPem("p256", pem(p256))
+                .publicKeyPem("p384", pem(p384))
+                .publicKeyPem("ed", pem(ed))
+                .build();
     }
 
     private static String refusal(JwtVerifier v, String token) {
-        return assertThrows(UnauthenticatedException.class, () -> v.verify(token)).getMessage();
+        return assertThrows(UnauthenticatedException.class, () -> v.verify(token))
+                .getMessage();
     }
 
     private Path jwks(JWK... keys) throws Exception {
@@ -112,19 +123,32 @@ class JwtVerifierTest {
             assertTrue(p.allows(Role.WRITE, "docs"), alg);
             assertFalse(p.allows(Role.WRITE, "other"), alg);
         }
-        assertEquals("jwt:user-7", v.verify(sign(header("ES256", "p256"), claims(), p256.getPrivate())).id());
-        assertEquals("jwt:user-7", v.verify(sign(header("ES384", "p384"), claims(), p384.getPrivate())).id());
-        assertEquals("jwt:user-7", v.verify(sign(header("EdDSA", "ed"), claims(), ed.getPrivate())).id());
-        assertEquals("jwt:user-7", v.verify(hmac(header("HS256", "hs"), claims(), SECRET)).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("ES256", "p256"), claims(), p256.getPrivate()))
+                        .id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("ES384", "p384"), claims(), p384.getPrivate()))
+                        .id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("EdDSA", "ed"), claims(), ed.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(hmac(header("HS256", "hs"), claims(), SECRET)).id());
         // no kid: every key of the algorithm's family is tried
-        assertEquals("jwt:user-7", v.verify(sign(header("EdDSA", null), claims(), ed.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("EdDSA", null), claims(), ed.getPrivate())).id());
     }
 
     @Test
     void aSignatureByAnotherKeyOrOverOtherClaimsFails() throws Exception {
         JwtVerifier v = all();
         KeyPair stranger = TestJwts.ed25519();
-        assertTrue(refusal(v, sign(header("EdDSA", "ed"), claims(), stranger.getPrivate())).contains("signature"));
+        assertTrue(refusal(v, sign(header("EdDSA", "ed"), claims(), stranger.getPrivate()))
+                .contains("signature"));
         String good = sign(header("RS256", "rs"), claims(), rsa.getPrivate());
         Map<String, Object> more = claims();
         more.put("roles", List.of("admin:*"));
@@ -147,15 +171,16 @@ class JwtVerifierTest {
         assertTrue(refusal(v, none).contains("alg: none"), refusal(v, none));
         String noneWithSignature = none + b64(new byte[32]);
         refusal(v, noneWithSignature);
-        String upper = b64("{\"alg\":\"NONE\"}".getBytes(StandardCharsets.UTF_8)) + "."
-                + none.split("\\.")[1] + "." + b64(new byte[32]);
+        String upper = b64("{\"alg\":\"NONE\"}".getBytes(StandardCharsets.UTF_8)) + "." + none.split("\\.")[1] + "."
+                + b64(new byte[32]);
         assertTrue(refusal(v, upper).contains("not accepted"), refusal(v, upper));
     }
 
     @Test
     void anRsaPublicKeyIsNeverAnHmacSecret() throws Exception {
         JwtVerifier v = builder().publicKeyPem("rs", pem(rsa)).build();
-        for (byte[] secret : List.of(pem(rsa).getBytes(StandardCharsets.US_ASCII), rsa.getPublic().getEncoded())) {
+        for (byte[] secret : List.of(
+                pem(rsa).getBytes(StandardCharsets.US_ASCII), rsa.getPublic().getEncoded())) {
             String withKid = hmac(header("HS256", "rs"), claims(), secret);
             assertTrue(refusal(v, withKid).contains("RSA key cannot verify HS256"), refusal(v, withKid));
             String withoutKid = hmac(header("HS256", null), claims(), secret);
@@ -166,25 +191,49 @@ class JwtVerifierTest {
     @Test
     void jwkUseKeyOpsAndAlgAreEnforced() throws Exception {
         RSAPublicKey pub = (RSAPublicKey) rsa.getPublic();
-        JwtVerifier v = builder().jwksFile(jwks(
-                new RSAKey.Builder(pub).keyID("enc").keyUse(KeyUse.ENCRYPTION).build(),
-                new RSAKey.Builder(pub).keyID("wrap").keyOperations(Set.of(KeyOperation.WRAP_KEY)).build(),
-                new RSAKey.Builder(pub).keyID("rs512").algorithm(JWSAlgorithm.RS512).build(),
-                new RSAKey.Builder(pub).keyID("ok").keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256)
-                        .keyOperations(Set.of(KeyOperation.VERIFY)).build())).build();
-        assertTrue(refusal(v, sign(header("RS256", "enc"), claims(), rsa.getPrivate())).contains("use=enc"));
+        JwtVerifier v = builder()
+                .jwksFile(jwks(
+                        new RSAKey.Builder(pub)
+                                .keyID("enc")
+                                .keyUse(KeyUse.ENCRYPTION)
+                                .build(),
+                        new RSAKey.Builder(pub)
+                                .keyID("wrap")
+                                .keyOperations(Set.of(KeyOperation.WRAP_KEY))
+                                .build(),
+                        new RSAKey.Builder(pub)
+                                .keyID("rs512")
+                                .algorithm(JWSAlgorithm.RS512)
+                                .build(),
+                        new RSAKey.Builder(pub)
+                                .keyID("ok")
+                                .keyUse(KeyUse.SIGNATURE)
+                                .algorithm(JWSAlgorithm.RS256)
+                                .keyOperations(Set.of(KeyOperation.VERIFY))
+                                .build()))
+                .build();
+        assertTrue(refusal(v, sign(header("RS256", "enc"), claims(), rsa.getPrivate()))
+                .contains("use=enc"));
         assertTrue(refusal(v, sign(header("RS256", "wrap"), claims(), rsa.getPrivate()))
                 .contains("key_ops do not include verify"));
         assertTrue(refusal(v, sign(header("RS256", "rs512"), claims(), rsa.getPrivate()))
                 .contains("for RS512, not RS256"));
         // the same key tagged RS512 does verify RS512
-        assertEquals("jwt:user-7", v.verify(sign(header("RS512", "rs512"), claims(), rsa.getPrivate())).id());
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "ok"), claims(), rsa.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS512", "rs512"), claims(), rsa.getPrivate()))
+                        .id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "ok"), claims(), rsa.getPrivate()))
+                        .id());
     }
 
     @Test
     void aJwksFileWithPrivateKeysKeepsOnlyThePublicParts() throws Exception {
-        RSAKey full = new RSAKey.Builder((RSAPublicKey) rsa.getPublic()).privateKey(rsa.getPrivate()).keyID("full")
+        RSAKey full = new RSAKey.Builder((RSAPublicKey) rsa.getPublic())
+                .privateKey(rsa.getPrivate())
+                .keyID("full")
                 .build();
         Path file = dir.resolve("private-jwks.json");
         Files.writeString(file, new JWKSet(full).toString(false));
@@ -192,17 +241,23 @@ class JwtVerifierTest {
         JwtVerifier v = builder().jwksFile(file).build();
         assertEquals(1, v.staticKeys().size());
         assertFalse(v.staticKeys().get(0).isPrivate(), "private part dropped");
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "full"), claims(), rsa.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "full"), claims(), rsa.getPrivate()))
+                        .id());
     }
 
     @Test
     void rsaKeysUnder2048BitsAreRefused() throws Exception {
-        JwtConfigException pem = assertThrows(JwtConfigException.class,
-                () -> builder().publicKeyPem("small", pem(rsa1024)));
+        JwtConfigException pem =
+                assertThrows(JwtConfigException.class, () -> builder().publicKeyPem("small", pem(rsa1024)));
         assertEquals("abi.auth.jwt.public-key-file", pem.setting());
         assertTrue(pem.getMessage().contains("1024 bits"), pem.getMessage());
-        JwtVerifier v = builder().jwksFile(jwks(new RSAKey.Builder((RSAPublicKey) rsa1024.getPublic())
-                .keyID("small").build())).build();
+        JwtVerifier v = builder()
+                .jwksFile(jwks(new RSAKey.Builder((RSAPublicKey) rsa1024.getPublic())
+                        .keyID("small")
+                        .build()))
+                .build();
         String token = sign(header("RS256", "small"), claims(), rsa1024.getPrivate());
         assertTrue(refusal(v, token).contains("at least 2048"), refusal(v, token));
     }
@@ -227,11 +282,14 @@ class JwtVerifierTest {
         for (String typ : List.of("JWT", "jwt", "at+jwt", "AT+JWT", "application/jwt", "application/at+jwt")) {
             Map<String, Object> h = header("ES256", "p256");
             h.put("typ", typ);
-            assertEquals("jwt:user-7", v.verify(sign(h, claims(), p256.getPrivate())).id(), typ);
+            assertEquals(
+                    "jwt:user-7", v.verify(sign(h, claims(), p256.getPrivate())).id(), typ);
         }
         Map<String, Object> absent = header("ES256", "p256");
         absent.remove("typ");
-        assertEquals("jwt:user-7", v.verify(sign(absent, claims(), p256.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(absent, claims(), p256.getPrivate())).id());
         for (String typ : List.of("JWE", "id_token+jwt", "logout+jwt", "application/json", "secevent+jwt")) {
             Map<String, Object> h = header("ES256", "p256");
             h.put("typ", typ);
@@ -245,16 +303,21 @@ class JwtVerifierTest {
         JwtVerifier v = all();
         Map<String, Object> missing = claims();
         missing.remove("aud");
-        assertTrue(refusal(v, sign(header("RS256", "rs"), missing, rsa.getPrivate())).contains("audience"));
+        assertTrue(refusal(v, sign(header("RS256", "rs"), missing, rsa.getPrivate()))
+                .contains("audience"));
         Map<String, Object> wrong = claims();
         wrong.put("aud", List.of("another-app", "abi-api-2"));
-        assertTrue(refusal(v, sign(header("RS256", "rs"), wrong, rsa.getPrivate())).contains("audience"));
+        assertTrue(
+                refusal(v, sign(header("RS256", "rs"), wrong, rsa.getPrivate())).contains("audience"));
         Map<String, Object> among = claims();
         among.put("aud", List.of("another-app", AUDIENCE));
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "rs"), among, rsa.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "rs"), among, rsa.getPrivate())).id());
         Map<String, Object> otherIssuer = claims();
         otherIssuer.put("iss", "https://issuer.test");
-        assertTrue(refusal(v, sign(header("RS256", "rs"), otherIssuer, rsa.getPrivate())).contains("issuer"));
+        assertTrue(refusal(v, sign(header("RS256", "rs"), otherIssuer, rsa.getPrivate()))
+                .contains("issuer"));
     }
 
     @Test
@@ -264,23 +327,33 @@ class JwtVerifierTest {
         c.put("exp", now() - 61);
         assertTrue(refusal(v, sign(header("RS256", "rs"), c, rsa.getPrivate())).contains("expired"));
         c.put("exp", now() - 59);
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "rs"), c, rsa.getPrivate())).id(), "within skew");
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "rs"), c, rsa.getPrivate())).id(),
+                "within skew");
         Map<String, Object> noExp = claims();
         noExp.remove("exp");
-        assertTrue(refusal(v, sign(header("RS256", "rs"), noExp, rsa.getPrivate())).contains("no exp"));
+        assertTrue(
+                refusal(v, sign(header("RS256", "rs"), noExp, rsa.getPrivate())).contains("no exp"));
         Map<String, Object> textExp = claims();
         textExp.put("exp", "tomorrow");
         refusal(v, sign(header("RS256", "rs"), textExp, rsa.getPrivate()));
         Map<String, Object> nbf = claims();
         nbf.put("nbf", now() + 120);
-        assertTrue(refusal(v, sign(header("RS256", "rs"), nbf, rsa.getPrivate())).contains("nbf"));
+        assertTrue(
+                refusal(v, sign(header("RS256", "rs"), nbf, rsa.getPrivate())).contains("nbf"));
         nbf.put("nbf", now() + 30);
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "rs"), nbf, rsa.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "rs"), nbf, rsa.getPrivate())).id());
         Map<String, Object> iat = claims();
         iat.put("iat", now() + 120);
-        assertTrue(refusal(v, sign(header("RS256", "rs"), iat, rsa.getPrivate())).contains("iat"));
+        assertTrue(
+                refusal(v, sign(header("RS256", "rs"), iat, rsa.getPrivate())).contains("iat"));
         iat.put("iat", now() + 30);
-        assertEquals("jwt:user-7", v.verify(sign(header("RS256", "rs"), iat, rsa.getPrivate())).id());
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("RS256", "rs"), iat, rsa.getPrivate())).id());
         // the verifier reads the injected clock: the same token expires as the clock moves
         String token = sign(header("RS256", "rs"), claims(), rsa.getPrivate());
         clock.advance(Duration.ofSeconds(600 + 61));
@@ -289,34 +362,85 @@ class JwtVerifierTest {
 
     @Test
     void unsafeConfigurationsFailAtStartupNamingTheSetting() throws Exception {
-        JwtConfigException skew = assertThrows(JwtConfigException.class,
+        JwtConfigException skew = assertThrows(
+                JwtConfigException.class,
                 () -> builder().clockSkewSeconds(301).hmacSecret(null, SECRET).build());
         assertEquals("abi.auth.jwt.clock-skew-seconds", skew.setting());
         JwtVerifierBuilder pemOnly = JwtVerifier.builder().issuer(ISSUER).publicKeyPem(null, pem(rsa));
         JwtConfigException aud = assertThrows(JwtConfigException.class, pemOnly::build);
         assertEquals("abi.auth.jwt.audience", aud.setting());
         assertTrue(aud.getMessage().startsWith("abi.auth.jwt.audience"), aud.getMessage());
-        Path file = jwks(JWK.parse(new RSAKey.Builder((RSAPublicKey) rsa.getPublic()).keyID("k").build()
+        Path file = jwks(JWK.parse(new RSAKey.Builder((RSAPublicKey) rsa.getPublic())
+                .keyID("k")
+                .build()
                 .toJSONString()));
-        assertEquals("abi.auth.jwt.audience", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().jwksFile(file).build()).setting());
-        assertEquals("abi.auth.jwt.audience", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().jwksUrl("https://idp.example/jwks").build()).setting());
-        assertEquals("abi.auth.jwt.audience", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().issuer(ISSUER).oidcDiscovery(true).build()).setting());
-        assertEquals("abi.auth.jwt.audience", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().audience("  ").publicKeyPem(null, pem(ed)).build()).setting());
+        assertEquals(
+                "abi.auth.jwt.audience",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder().jwksFile(file).build())
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.audience",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .jwksUrl("https://idp.example/jwks")
+                                        .build())
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.audience",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .issuer(ISSUER)
+                                        .oidcDiscovery(true)
+                                        .build())
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.audience",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .audience("  ")
+                                        .publicKeyPem(null, pem(ed))
+                                        .build())
+                        .setting());
         // a shared secret alone is this deployment's own: no audience needed
         assertTrue(JwtVerifier.builder().hmacSecret(null, SECRET).build().hasKeys());
-        assertEquals("abi.auth.jwt.hs256-secret", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().hmacSecret(null, new byte[31])).setting());
-        assertEquals("abi.auth.jwt.issuer", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().audience(AUDIENCE).oidcDiscovery(true).build()).setting());
-        assertEquals("abi.auth.jwt.jwks-url", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().audience(AUDIENCE).jwksUrl("http://idp.example/jwks").build())
-                .setting());
-        assertEquals("abi.auth.jwt.jwks-url", assertThrows(JwtConfigException.class,
-                () -> JwtVerifier.builder().audience(AUDIENCE).jwksUrl("jwks.json").build()).setting());
+        assertEquals(
+                "abi.auth.jwt.hs256-secret",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder().hmacSecret(null, new byte[31]))
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.issuer",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .audience(AUDIENCE)
+                                        .oidcDiscovery(true)
+                                        .build())
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.jwks-url",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .audience(AUDIENCE)
+                                        .jwksUrl("http://idp.example/jwks")
+                                        .build())
+                        .setting());
+        assertEquals(
+                "abi.auth.jwt.jwks-url",
+                assertThrows(
+                                JwtConfigException.class,
+                                () -> JwtVerifier.builder()
+                                        .audience(AUDIENCE)
+                                        .jwksUrl("jwks.json")
+                                        .build())
+                        .setting());
     }
 
     @Test
@@ -330,7 +454,8 @@ class JwtVerifierTest {
         String unknownKid = refusal(v, sign(h, claims(), rsa.getPrivate()));
         assertFalse(unknownKid.contains("<script>"), unknownKid);
         assertTrue(unknownKid.contains("kid"), unknownKid);
-        String modulus = ((RSAPublicKey) rsa.getPublic()).getModulus().toString(16).substring(0, 24);
+        String modulus =
+                ((RSAPublicKey) rsa.getPublic()).getModulus().toString(16).substring(0, 24);
         String confused = refusal(v, hmac(header("HS256", "rs"), claims(), pem(rsa).getBytes()));
         assertFalse(confused.contains(modulus), confused);
         assertTrue(refusal(v, "not.a.jwt").contains("well-formed"));

@@ -67,26 +67,32 @@ class RemoteJwksTest {
         List<JWK> keys = new ArrayList<>();
         for (int i = 0; i < kidsAndKeys.length; i += 2) {
             keys.add(new RSAKey.Builder((RSAPublicKey) ((KeyPair) kidsAndKeys[i + 1]).getPublic())
-                    .keyID((String) kidsAndKeys[i]).build());
+                    .keyID((String) kidsAndKeys[i])
+                    .build());
         }
         return new JWKSet(keys).toString(true);
     }
 
     private JwtVerifierBuilder builder() {
-        return JwtVerifier.builder().audience(AUDIENCE).clock(clock)
-                .jwksTimeouts(Duration.ofMillis(500), Duration.ofMillis(500)).jwksCacheTtl(TTL)
-                .jwksMinRefreshInterval(MIN_REFRESH).jwksOutageTolerance(TOLERANCE);
+        return JwtVerifier.builder()
+                .audience(AUDIENCE)
+                .clock(clock)
+                .jwksTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+                .jwksCacheTtl(TTL)
+                .jwksMinRefreshInterval(MIN_REFRESH)
+                .jwksOutageTolerance(TOLERANCE);
     }
 
     private String token(String kid, KeyPair key) throws Exception {
         long now = clock.millis() / 1000;
-        Map<String, Object> claims = new HashMap<>(Map.of("sub", "svc-" + kid, "aud", AUDIENCE, "exp", now + 300,
-                "iat", now, "scope", "read:docs"));
+        Map<String, Object> claims = new HashMap<>(
+                Map.of("sub", "svc-" + kid, "aud", AUDIENCE, "exp", now + 300, "iat", now, "scope", "read:docs"));
         return sign(header("RS256", kid), claims, key.getPrivate());
     }
 
     private static String refusal(JwtVerifier v, String token) {
-        return assertThrows(UnauthenticatedException.class, () -> v.verify(token)).getMessage();
+        return assertThrows(UnauthenticatedException.class, () -> v.verify(token))
+                .getMessage();
     }
 
     @Test
@@ -166,7 +172,9 @@ class RemoteJwksTest {
         JwtVerifier v = builder().issuer(idp.base()).oidcDiscovery(true).build();
         long now = clock.millis() / 1000;
         Map<String, Object> claims = Map.of("sub", "u", "iss", idp.base(), "aud", AUDIENCE, "exp", now + 60);
-        assertEquals("jwt:u", v.verify(sign(header("RS256", "k1"), claims, key1.getPrivate())).id());
+        assertEquals(
+                "jwt:u",
+                v.verify(sign(header("RS256", "k1"), claims, key1.getPrivate())).id());
 
         idp.discoveryIssuer("https://evil.example");
         JwtVerifier lied = builder().issuer(idp.base()).oidcDiscovery(true).build();
@@ -177,11 +185,13 @@ class RemoteJwksTest {
     @Test
     void publishedSymmetricKeysAreIgnored() throws Exception {
         byte[] secret = "a-published-secret-of-thirty-two-bytes!".getBytes(StandardCharsets.UTF_8);
-        idp.serve(new JWKSet(List.of(new OctetSequenceKey.Builder(secret).keyID("oct").build())).toString(false));
+        idp.serve(new JWKSet(List.of(
+                        new OctetSequenceKey.Builder(secret).keyID("oct").build()))
+                .toString(false));
         JwtVerifier v = builder().jwksUrl(idp.jwksUrl()).build();
         long now = clock.millis() / 1000;
-        String forged = TestJwts.hmac(header("HS256", "oct"), Map.of("sub", "x", "aud", AUDIENCE, "exp", now + 60),
-                secret);
+        String forged =
+                TestJwts.hmac(header("HS256", "oct"), Map.of("sub", "x", "aud", AUDIENCE, "exp", now + 60), secret);
         String msg = refusal(v, forged);
         assertTrue(msg.contains("kid"), msg);
     }

@@ -24,8 +24,7 @@ final class TestJwts {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TestJwts() {
-    }
+    private TestJwts() {}
 
     static KeyPair rsa(int bits) throws GeneralSecurityException {
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
@@ -44,8 +43,8 @@ final class TestJwts {
     }
 
     static String pem(KeyPair kp) {
-        return "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(kp.getPublic().getEncoded())
-                + "\n-----END PUBLIC KEY-----\n";
+        return "-----BEGIN PUBLIC KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(kp.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n";
     }
 
     static String b64(byte[] b) {

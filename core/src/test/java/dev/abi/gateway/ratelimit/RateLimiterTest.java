@@ -16,9 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Each algorithm under concurrent clients admits the configured rate to within 5% over a run of many windows, and
@@ -83,12 +83,13 @@ class RateLimiterTest {
         Duration window = Duration.ofSeconds(10);
         long limit = 200;
         int windows = 20;
-        RateLimiter limiter = new RateLimiter(List.of(policy(algorithm, limit, window)),
-                new InMemoryCounterStore(clock), clock);
+        RateLimiter limiter =
+                new RateLimiter(List.of(policy(algorithm, limit, window)), new InMemoryCounterStore(clock), clock);
         long admitted = admittedUnderLoad(limiter, clock, window, windows);
         // a token bucket also admits its initial burst (one full bucket) on top of the rate
         long expected = limit * windows + (algorithm == RateLimitPolicy.Algorithm.TOKEN_BUCKET ? limit : 0);
-        assertTrue(Math.abs(admitted - expected) <= expected * 0.05,
+        assertTrue(
+                Math.abs(admitted - expected) <= expected * 0.05,
                 algorithm + ": admitted " + admitted + ", expected " + expected + " +-5%");
     }
 
@@ -96,7 +97,8 @@ class RateLimiterTest {
     void algorithmsAreNamedAsConfigurationWritesThemAndAnUnknownOneListsTheKnown() {
         assertEquals(RateLimitPolicy.Algorithm.TOKEN_BUCKET, RateLimitPolicy.Algorithm.parse(" token-bucket "));
         assertEquals(RateLimitPolicy.Algorithm.SLIDING_WINDOW, RateLimitPolicy.Algorithm.parse("Sliding_Window"));
-        assertEquals("unknown rate-limit algorithm 'leaky-bucket': use token-bucket, sliding-window or fixed-window",
+        assertEquals(
+                "unknown rate-limit algorithm 'leaky-bucket': use token-bucket, sliding-window or fixed-window",
                 assertThrows(IllegalArgumentException.class, () -> RateLimitPolicy.Algorithm.parse("leaky-bucket"))
                         .getMessage());
     }
@@ -104,8 +106,10 @@ class RateLimiterTest {
     @Test
     void refusalsCarryRetryAfterAndTheHeadersCountDown() {
         MutableClock clock = new MutableClock(0);
-        RateLimiter limiter = new RateLimiter(List.of(policy(RateLimitPolicy.Algorithm.FIXED_WINDOW, 3,
-                Duration.ofSeconds(60))), new InMemoryCounterStore(clock), clock);
+        RateLimiter limiter = new RateLimiter(
+                List.of(policy(RateLimitPolicy.Algorithm.FIXED_WINDOW, 3, Duration.ofSeconds(60))),
+                new InMemoryCounterStore(clock),
+                clock);
         assertEquals("2", limiter.check("k", "r").headers().get("RateLimit-Remaining"));
         limiter.check("k", "r");
         assertEquals("0", limiter.check("k", "r").headers().get("RateLimit-Remaining"));
@@ -120,9 +124,17 @@ class RateLimiterTest {
     @Test
     void perRoutePoliciesAndRouteFilters() {
         MutableClock clock = new MutableClock(0);
-        RateLimiter limiter = new RateLimiter(List.of(new RateLimitPolicy("writes",
-                RateLimitPolicy.Algorithm.TOKEN_BUCKET, 1, Duration.ofSeconds(10), true, Set.of("POST /w"), Set.of())),
-                new InMemoryCounterStore(clock), clock);
+        RateLimiter limiter = new RateLimiter(
+                List.of(new RateLimitPolicy(
+                        "writes",
+                        RateLimitPolicy.Algorithm.TOKEN_BUCKET,
+                        1,
+                        Duration.ofSeconds(10),
+                        true,
+                        Set.of("POST /w"),
+                        Set.of())),
+                new InMemoryCounterStore(clock),
+                clock);
         assertTrue(limiter.check("k", "POST /w").allowed());
         assertFalse(limiter.check("k", "POST /w").allowed());
         assertEquals(null, limiter.check("k", "GET /r"), "no policy applies to other routes");
@@ -134,8 +146,8 @@ class RateLimiterTest {
     void expiredCountersOfManyCallersAreSweptAway() {
         MutableClock clock = new MutableClock(0);
         InMemoryCounterStore store = new InMemoryCounterStore(clock);
-        RateLimiter limiter = new RateLimiter(List.of(policy(RateLimitPolicy.Algorithm.FIXED_WINDOW, 5,
-                Duration.ofSeconds(1))), store, clock);
+        RateLimiter limiter = new RateLimiter(
+                List.of(policy(RateLimitPolicy.Algorithm.FIXED_WINDOW, 5, Duration.ofSeconds(1))), store, clock);
         for (int i = 0; i < 5000; i++) {
             limiter.check("caller-" + i, "r");
         }

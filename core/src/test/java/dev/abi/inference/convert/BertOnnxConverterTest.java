@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
 class BertOnnxConverterTest {
 
     private static void needShared() {
-        Assumptions.assumeTrue(Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(EmbeddingFixtures.REFERENCE),
+        Assumptions.assumeTrue(
+                Files.exists(EmbeddingFixtures.SHARED_Q8) && Files.exists(EmbeddingFixtures.REFERENCE),
                 "skipped: " + EmbeddingFixtures.SHARED.toAbsolutePath().normalize()
                         + "/all-MiniLM-L6-v2-Q8_0.gguf or reference-embeddings.json is absent (../shared/models)");
     }
@@ -35,11 +36,13 @@ class BertOnnxConverterTest {
     void q8ConversionIsByteForByteLlamaCppsFile() {
         needShared();
         try (GgufFile ours = GgufFile.open(EmbeddingFixtures.converted(GgmlType.Q8_0));
-             GgufFile ref = GgufFile.open(EmbeddingFixtures.SHARED_Q8)) {
+                GgufFile ref = GgufFile.open(EmbeddingFixtures.SHARED_Q8)) {
             assertEquals(ref.metadata().keySet(), ours.metadata().keySet());
             for (Map.Entry<String, Object> e : ref.metadata().entrySet()) {
-                assertEquals(Arrays.deepToString(new Object[] {e.getValue()}),
-                        Arrays.deepToString(new Object[] {ours.metadata().get(e.getKey())}), e.getKey());
+                assertEquals(
+                        Arrays.deepToString(new Object[] {e.getValue()}),
+                        Arrays.deepToString(new Object[] {ours.metadata().get(e.getKey())}),
+                        e.getKey());
             }
             assertEquals(ref.tensors().keySet(), ours.tensors().keySet());
             for (GgufTensorInfo t : ref.tensors().values()) {
@@ -91,7 +94,7 @@ class BertOnnxConverterTest {
         List<String> sentences = EmbeddingFixtures.sentences(EmbeddingFixtures.reference());
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (BertModel m = BertModel.load(EmbeddingFixtures.converted(GgmlType.F32));
-             OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
+                OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
             opts.setIntraOpNumThreads(1);
             try (OrtSession session = env.createSession(EmbeddingFixtures.onnx().toString(), opts)) {
                 float[][] ours = m.embed(sentences);
@@ -111,9 +114,10 @@ class BertOnnxConverterTest {
         long[][] mask = new long[1][ids.length];
         Arrays.fill(mask[0], 1);
         long[][] types = new long[1][ids.length];
-        try (OnnxTensor a = OnnxTensor.createTensor(env, input); OnnxTensor b = OnnxTensor.createTensor(env, mask);
-             OnnxTensor c = OnnxTensor.createTensor(env, types);
-             OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
+        try (OnnxTensor a = OnnxTensor.createTensor(env, input);
+                OnnxTensor b = OnnxTensor.createTensor(env, mask);
+                OnnxTensor c = OnnxTensor.createTensor(env, types);
+                OrtSession.Result r = session.run(Map.of("input_ids", a, "attention_mask", b, "token_type_ids", c))) {
             float[][][] hidden = (float[][][]) r.get(0).getValue();
             float[] mean = new float[hidden[0][0].length];
             for (float[] token : hidden[0]) {

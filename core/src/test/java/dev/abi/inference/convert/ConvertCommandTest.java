@@ -22,10 +22,12 @@ class ConvertCommandTest {
     @Test
     void convertsStraightFromTheJarAsFromItsExtractedFiles() throws Exception {
         URL url = ConvertCommandTest.class.getResource("/all-minilm-l6-v2.onnx");
-        Path jar = Path.of(((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
+        Path jar = Path.of(
+                ((JarURLConnection) url.openConnection()).getJarFileURL().toURI());
         Path out = tmp.resolve("minilm.gguf");
-        ConvertCommand.run(new String[] {"bert", "--jar", jar.toString(), "--out", out.toString(), "--type", "q8_0",
-            "--name", "all-MiniLM-L6-v2"});
+        ConvertCommand.run(new String[] {
+            "bert", "--jar", jar.toString(), "--out", out.toString(), "--type", "q8_0", "--name", "all-MiniLM-L6-v2"
+        });
         assertArrayEquals(Files.readAllBytes(EmbeddingFixtures.converted(GgmlType.Q8_0)), Files.readAllBytes(out));
     }
 
@@ -33,21 +35,46 @@ class ConvertCommandTest {
     void usageErrorsSayWhatIsWrong() throws Exception {
         var e = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert"}));
         assertTrue(e.getMessage().contains("--out"), e.getMessage());
-        assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"what", "--out", "x"}));
-        assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert", "--out",
-            tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--type", "q4"}));
-        var typo = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"bert",
-            "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--typ", "f16"}));
+        assertThrows(
+                ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {"what", "--out", "x"}));
+        assertThrows(
+                ConvertCommand.UsageException.class,
+                () -> ConvertCommand.run(new String[] {
+                    "bert", "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--type", "q4"
+                }));
+        var typo = assertThrows(
+                ConvertCommand.UsageException.class,
+                () -> ConvertCommand.run(new String[] {
+                    "bert", "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--typ", "f16"
+                }));
         assertTrue(typo.getMessage().contains("'--typ'"), typo.getMessage());
-        var pooling = assertThrows(ConvertCommand.UsageException.class, () -> ConvertCommand.run(new String[] {
-            "bert", "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--pooling", "max"}));
+        var pooling = assertThrows(
+                ConvertCommand.UsageException.class,
+                () -> ConvertCommand.run(new String[] {
+                    "bert", "--out", tmp.resolve("x").toString(), "--onnx", "a", "--tokenizer", "b", "--pooling", "max"
+                }));
         assertTrue(pooling.getMessage().contains("--pooling"), pooling.getMessage());
         Path notAJar = Files.writeString(tmp.resolve("not-a-jar.zip"), "plain text, not a zip");
-        assertThrows(Exception.class, () -> ConvertCommand.run(new String[] {"bert", "--jar", notAJar.toString(),
-            "--out", tmp.resolve("y.gguf").toString()}));
-        ModelFormatException bad = assertThrows(ModelFormatException.class, () -> ConvertCommand.run(new String[] {
-            "bert", "--onnx", EmbeddingFixtures.tokenizerJson().toString(), "--tokenizer",
-            EmbeddingFixtures.tokenizerJson().toString(), "--out", tmp.resolve("z.gguf").toString()}));
+        assertThrows(
+                Exception.class,
+                () -> ConvertCommand.run(new String[] {
+                    "bert",
+                    "--jar",
+                    notAJar.toString(),
+                    "--out",
+                    tmp.resolve("y.gguf").toString()
+                }));
+        ModelFormatException bad = assertThrows(
+                ModelFormatException.class,
+                () -> ConvertCommand.run(new String[] {
+                    "bert",
+                    "--onnx",
+                    EmbeddingFixtures.tokenizerJson().toString(),
+                    "--tokenizer",
+                    EmbeddingFixtures.tokenizerJson().toString(),
+                    "--out",
+                    tmp.resolve("z.gguf").toString()
+                }));
         assertTrue(bad.getMessage().contains("tokenizer.json"), bad.getMessage());
     }
 }

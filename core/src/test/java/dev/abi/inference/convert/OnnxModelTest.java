@@ -29,8 +29,12 @@ class OnnxModelTest {
         OnnxModel.Tensor words = m.initializers().get("embeddings.word_embeddings.weight");
         assertTrue(words.dims()[0] == 30522 && words.dims()[1] == 384);
         assertTrue(m.node("/encoder/layer.5/output/dense/MatMul") != null);
-        assertTrue(Math.abs(m.constant(m.node("/encoder/layer.0/attention/self/Div").inputs().get(1)).floats()[0]
-                - Math.sqrt(32)) < 1e-5);
+        assertTrue(Math.abs(m.constant(m.node("/encoder/layer.0/attention/self/Div")
+                                        .inputs()
+                                        .get(1))
+                                .floats()[0]
+                        - Math.sqrt(32))
+                < 1e-5);
     }
 
     @Test
@@ -60,10 +64,20 @@ class OnnxModelTest {
     @Test
     void hostileLengthsAreRejectedWithoutAllocating() {
         // field 7 (graph), length-delimited, claiming 2^62 bytes
-        byte[] huge = {0x3a, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80, (byte) 0x80,
-            (byte) 0x80, (byte) 0x80, 0x40};
-        ModelFormatException e = assertThrows(ModelFormatException.class,
-                () -> OnnxModel.parse(ByteBuffer.wrap(huge), "hostile.onnx"));
+        byte[] huge = {
+            0x3a,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            (byte) 0x80,
+            0x40
+        };
+        ModelFormatException e =
+                assertThrows(ModelFormatException.class, () -> OnnxModel.parse(ByteBuffer.wrap(huge), "hostile.onnx"));
         assertTrue(e.getMessage().contains("hostile.onnx") && e.getMessage().contains("length"), e.getMessage());
         assertThrows(ModelFormatException.class, () -> OnnxModel.parse(ByteBuffer.wrap(new byte[] {8}), "cut.onnx"));
         assertThrows(ModelFormatException.class, () -> OnnxModel.parse(ByteBuffer.wrap(new byte[] {8, 1}), "nograph"));

@@ -25,7 +25,8 @@ class SchemaConstraintTest {
     @ValueSource(strings = {"models/stories260K/stories260K-Q8_0.gguf", "tokenizer/ggml-vocab-llama-bpe.gguf"})
     void theTrieMaskEqualsTryingEveryTokenAlone(String file) throws Exception {
         Path path = SharedFixtures.path(file.split("/"));
-        Assumptions.assumeTrue(Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
         Vocabulary vocab = Vocabulary.from(GgufFile.open(path));
         SchemaNode schema = SchemaCompiler.compile(new ObjectMapper().readTree(SchemaPrefixTest.SCHEMA), false);
         String text = "{\"name\":\"Tom\",\"age\":-3,\"score\":2.5,\"ok\":false,\"nothing\":null,\"color\":12,"
@@ -47,8 +48,7 @@ class SchemaConstraintTest {
             boolean any = constraint.mask(logits, budget - i);
             assertTrue(any, "the text's own next character is allowed");
             // every step on a small vocabulary; every 7th on a large one (each check tries every token alone)
-            boolean check = vocab.size() < 10_000 || i % 7 == 0 || i == text.length()
-                    || text.charAt(i - 1) == '"';
+            boolean check = vocab.size() < 10_000 || i % 7 == 0 || i == text.length() || text.charAt(i - 1) == '"';
             for (int id = 0; check && id < vocab.size(); id++) {
                 String piece = vocab.decode(new int[] {id});
                 boolean expected;
@@ -60,7 +60,8 @@ class SchemaConstraintTest {
                     SchemaPrefix next = state.acceptAll(piece);
                     expected = next != null && budget - i - 1 >= next.minToClose();
                 }
-                assertEquals(expected, logits[id] == 0f, "token " + id + " [" + piece + "] after " + text.substring(0, i));
+                assertEquals(
+                        expected, logits[id] == 0f, "token " + id + " [" + piece + "] after " + text.substring(0, i));
             }
             if (i < text.length()) {
                 int single = singleCharToken(vocab, text.charAt(i));
@@ -74,14 +75,16 @@ class SchemaConstraintTest {
         for (int id = 0; id < vocab.size(); id++) {
             assertEquals(id == vocab.eos(), logits[id] == 0f, "only end-of-sequence after the value");
         }
-        assertFalse(new SchemaConstraint(schema, vocab, stops).mask(new float[vocab.size()], 1),
+        assertFalse(
+                new SchemaConstraint(schema, vocab, stops).mask(new float[vocab.size()], 1),
                 "no single token is a whole value");
     }
 
     @org.junit.jupiter.api.Test
     void aTokenThatWouldFinishAStopSequenceBegunBeforeItIsRefused() throws Exception {
         Path path = SharedFixtures.path("models", "stories260K", "stories260K-Q8_0.gguf");
-        Assumptions.assumeTrue(Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
+        Assumptions.assumeTrue(
+                Files.exists(path), "skipped: " + path.toAbsolutePath().normalize() + " is absent");
         Vocabulary vocab = Vocabulary.from(GgufFile.open(path));
         SchemaNode schema = SchemaCompiler.compile(new ObjectMapper().readTree(SchemaPrefixTest.SCHEMA), false);
         SchemaConstraint constraint = new SchemaConstraint(schema, vocab, List.of("xyz"));

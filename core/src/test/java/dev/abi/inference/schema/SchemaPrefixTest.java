@@ -50,11 +50,14 @@ class SchemaPrefixTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {VALID,
-            "{\"name\":\"\",\"age\":0,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":\"x\","
-                    + "\"tags\":[\"\"],\"owner\":{\"id\":12,\"note\":\"n\"}}",
-            "{\"name\":\"a\",\"age\":10,\"score\":-0.5,\"ok\":true,\"nothing\":null,\"color\":\"green\",\"kind\":\"pet\","
-                    + "\"nick\":\"\",\"tags\":[\"x\"],\"owner\":{\"id\":-1}}"})
+    @ValueSource(
+            strings = {
+                VALID,
+                "{\"name\":\"\",\"age\":0,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":\"x\","
+                        + "\"tags\":[\"\"],\"owner\":{\"id\":12,\"note\":\"n\"}}",
+                "{\"name\":\"a\",\"age\":10,\"score\":-0.5,\"ok\":true,\"nothing\":null,\"color\":\"green\",\"kind\":\"pet\","
+                        + "\"nick\":\"\",\"tags\":[\"x\"],\"owner\":{\"id\":-1}}"
+            })
     void matchingTextsAreAcceptedAtEveryPrefixAndComplete(String text) throws Exception {
         SchemaPrefix p = SchemaPrefix.start(schema());
         for (int i = 0; i < text.length(); i++) {
@@ -71,36 +74,40 @@ class SchemaPrefixTest {
 
     /** Planted mistakes: each is a valid prefix up to its last character, which the schema rules out. */
     @ParameterizedTest
-    @ValueSource(strings = {
-            " ",                               // whitespace before the object
-            "[",                               // root is an object
-            "{\"a",                            // properties come in schema order: name first
-            "{\"nam\"",                        // no such key
-            "{\"name\" ",                      // no whitespace outside strings
-            "{\"name\":1",                     // name is a string
-            "{\"name\":\"a\"}",                // required properties missing
-            "{\"name\":\"a\",\"age\":1.",      // an integer has no fraction
-            "{\"name\":\"a\",\"age\":1e",      // nor an exponent
-            "{\"name\":\"a\",\"age\":01",      // nor a leading zero
-            "{\"name\":\"a\",\"age\":1,\"score\":-x",
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":n",        // a boolean
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":f",
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":\"b",  // not in the enum
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":13",
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"c",   // not the const
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":1",
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
-                    + "\"tags\":[]",           // minItems 1
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
-                    + "\"tags\":[\"a\",\"b\",",  // maxItems 2
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
-                    + "\"tags\":[\"a\"],\"owner\":{}",  // owner.id required
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
-                    + "\"tags\":[\"a\"],\"owner\":{\"id\":1,\"x",  // additional property
-            "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
-                    + "\"tags\":[\"a\"],\"owner\":{\"id\":1},",  // nothing after the last property
-            "{\"name\":\"\n",                 // a raw control character in a string
-            "{\"name\":\"\\x"})                // a bad escape
+    @ValueSource(
+            strings = {
+                " ", // whitespace before the object
+                "[", // root is an object
+                "{\"a", // properties come in schema order: name first
+                "{\"nam\"", // no such key
+                "{\"name\" ", // no whitespace outside strings
+                "{\"name\":1", // name is a string
+                "{\"name\":\"a\"}", // required properties missing
+                "{\"name\":\"a\",\"age\":1.", // an integer has no fraction
+                "{\"name\":\"a\",\"age\":1e", // nor an exponent
+                "{\"name\":\"a\",\"age\":01", // nor a leading zero
+                "{\"name\":\"a\",\"age\":1,\"score\":-x",
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":n", // a boolean
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":f",
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":\"b", // not in the enum
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":13",
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"c", // not
+                // the
+                // const
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":1",
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
+                        + "\"tags\":[]", // minItems 1
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
+                        + "\"tags\":[\"a\",\"b\",", // maxItems 2
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
+                        + "\"tags\":[\"a\"],\"owner\":{}", // owner.id required
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
+                        + "\"tags\":[\"a\"],\"owner\":{\"id\":1,\"x", // additional property
+                "{\"name\":\"a\",\"age\":1,\"score\":1,\"ok\":true,\"nothing\":null,\"color\":1,\"kind\":\"pet\",\"nick\":null,"
+                        + "\"tags\":[\"a\"],\"owner\":{\"id\":1},", // nothing after the last property
+                "{\"name\":\"\n", // a raw control character in a string
+                "{\"name\":\"\\x"
+            }) // a bad escape
     void aMistakeIsRefusedAtItsLastCharacter(String text) throws Exception {
         SchemaPrefix p = SchemaPrefix.start(schema());
         SchemaPrefix before = p.acceptAll(text.substring(0, text.length() - 1));
@@ -205,7 +212,8 @@ class SchemaPrefixTest {
     private static boolean validates(String schema, String text) throws Exception {
         JsonNode instance = JSON.readTree(text);
         Set<ValidationMessage> errors = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012)
-                .getSchema(JSON.readTree(schema)).validate(instance);
+                .getSchema(JSON.readTree(schema))
+                .validate(instance);
         return errors.isEmpty();
     }
 }

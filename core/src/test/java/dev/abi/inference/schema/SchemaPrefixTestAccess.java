@@ -6,6 +6,5 @@ public final class SchemaPrefixTestAccess {
     /** A schema as Pydantic writes one: {@code $defs}, {@code $ref}, an optional field as {@code anyOf}. */
     public static final String PYDANTIC = SchemaPrefixTest.PYDANTIC;
 
-    private SchemaPrefixTestAccess() {
-    }
+    private SchemaPrefixTestAccess() {}
 }

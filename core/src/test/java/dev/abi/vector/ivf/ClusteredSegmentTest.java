@@ -85,8 +85,8 @@ class ClusteredSegmentTest {
         return ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run, Effort.DEFAULT);
     }
 
-    private static double recallAt10(ClusteredSegmentView view, FlatVectorIndex exact, float[][] queries,
-            Effort effort) {
+    private static double recallAt10(
+            ClusteredSegmentView view, FlatVectorIndex exact, float[][] queries, Effort effort) {
         int found = 0;
         for (float[] q : queries) {
             Set<String> truth = new HashSet<>();
@@ -105,8 +105,10 @@ class ClusteredSegmentTest {
         for (Metric metric : Metric.values()) {
             FlatVectorIndex exact = index(data, metric);
             Parts parts = new Parts();
-            ClusteredSegmentView view = write(parts, exact, ClusteredSegmentWriter.builder().build());
-            assertTrue(view.clusters() >= 63, "sqrt(4000) clusters, more once large ones are split: " + view.clusters());
+            ClusteredSegmentView view =
+                    write(parts, exact, ClusteredSegmentWriter.builder().build());
+            assertTrue(
+                    view.clusters() >= 63, "sqrt(4000) clusters, more once large ones are split: " + view.clusters());
             double recall = recallAt10(view, exact, queries, new Effort(16, 100));
             assertTrue(recall >= 0.95, metric + " recall@10 " + recall);
             List<SearchHit> self = view.search(data[123], 3, Filter.ALL, id -> false);
@@ -114,8 +116,8 @@ class ClusteredSegmentTest {
                 assertEquals("v123", self.get(0).id(), metric + ": " + self);
             }
             List<SearchHit> truth = exact.search(data[123], 3, Filter.ALL);
-            assertEquals(truth.get(0).distance(), self.get(0).distance(), 1e-4,
-                    metric + ": re-ranked distances are exact");
+            assertEquals(
+                    truth.get(0).distance(), self.get(0).distance(), 1e-4, metric + ": re-ranked distances are exact");
         }
     }
 
@@ -124,7 +126,10 @@ class ClusteredSegmentTest {
         float[][] data = clustered(4000, DIM, 3);
         float[][] queries = clustered(50, DIM, 4);
         FlatVectorIndex exact = index(data, Metric.L2);
-        ClusteredSegmentView view = write(new Parts(), exact, ClusteredSegmentWriter.builder().clusters(64).build());
+        ClusteredSegmentView view = write(
+                new Parts(),
+                exact,
+                ClusteredSegmentWriter.builder().clusters(64).build());
         double one = recallAt10(view, exact, queries, new Effort(1, 100));
         double many = recallAt10(view, exact, queries, new Effort(24, 100));
         assertTrue(one < many, "nprobe 1 gives " + one + ", 24 gives " + many);
@@ -137,17 +142,28 @@ class ClusteredSegmentTest {
         float[][] data = clustered(4000, DIM, 12);
         Parts parts = new Parts();
         FlatVectorIndex index = index(data, Metric.L2);
-        byte[] header = ClusteredSegmentWriter.builder().clusters(100).maxClusterFactor(1.5).build()
+        byte[] header = ClusteredSegmentWriter.builder()
+                .clusters(100)
+                .maxClusterFactor(1.5)
+                .build()
                 .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
         ClusterHeader h = ClusterHeader.decode("seg/x.bin", header);
         int largest = java.util.Arrays.stream(h.size).max().orElseThrow();
         assertTrue(largest <= 60, "largest cluster " + largest + " of a cap of 1.5 x 40");
-        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).maxClusterFactor(Double.POSITIVE_INFINITY)
-                .splitFactor(Double.POSITIVE_INFINITY).build().write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
-        assertTrue(java.util.Arrays.stream(ClusterHeader.decode("seg/y.bin", plain).size).max().orElseThrow() > 60,
+        byte[] plain = ClusteredSegmentWriter.builder()
+                .clusters(100)
+                .maxClusterFactor(Double.POSITIVE_INFINITY)
+                .splitFactor(Double.POSITIVE_INFINITY)
+                .build()
+                .write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
+        assertTrue(
+                java.util.Arrays.stream(ClusterHeader.decode("seg/y.bin", plain).size)
+                                .max()
+                                .orElseThrow()
+                        > 60,
                 "without the cap some cluster is larger (else this test shows nothing)");
-        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run,
-                Effort.DEFAULT);
+        ClusteredSegmentView view =
+                ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run, Effort.DEFAULT);
         assertTrue(recallAt10(view, index, clustered(30, DIM, 13), new Effort(20, 100)) >= 0.9);
     }
 
@@ -155,10 +171,16 @@ class ClusteredSegmentTest {
     void splittingLargeClustersAddsClustersAndShrinksTheLargest() {
         float[][] data = clustered(4000, DIM, 12);
         FlatVectorIndex index = index(data, Metric.L2);
-        byte[] plain = ClusteredSegmentWriter.builder().clusters(100).splitFactor(Double.POSITIVE_INFINITY).build()
+        byte[] plain = ClusteredSegmentWriter.builder()
+                .clusters(100)
+                .splitFactor(Double.POSITIVE_INFINITY)
+                .build()
                 .write("seg/y.bin", VectorSource.of(index), DIM, Metric.L2, new Parts());
         Parts parts = new Parts();
-        byte[] split = ClusteredSegmentWriter.builder().clusters(100).splitFactor(1.5).build()
+        byte[] split = ClusteredSegmentWriter.builder()
+                .clusters(100)
+                .splitFactor(1.5)
+                .build()
                 .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
         ClusterHeader p = ClusterHeader.decode("seg/y.bin", plain);
         ClusterHeader h = ClusterHeader.decode("seg/x.bin", split);
@@ -166,10 +188,11 @@ class ClusteredSegmentTest {
         int largestSplit = Arrays.stream(h.size).max().orElseThrow();
         assertTrue(h.clusters > p.clusters, h.clusters + " clusters after the split, " + p.clusters + " before");
         assertTrue(largestSplit < largestPlain, "largest " + largestSplit + " after, " + largestPlain + " before");
-        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", split, parts, Runnable::run,
-                Effort.DEFAULT);
+        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", split, parts, Runnable::run, Effort.DEFAULT);
         assertTrue(recallAt10(view, index, clustered(30, DIM, 13), new Effort(20, 100)) >= 0.9);
-        assertThrows(IllegalArgumentException.class, () -> ClusteredSegmentWriter.builder().splitFactor(0.5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClusteredSegmentWriter.builder().splitFactor(0.5));
     }
 
     @Test
@@ -178,8 +201,11 @@ class ClusteredSegmentTest {
         FlatVectorIndex exact = index(data, Metric.COSINE);
         Parts parts = new Parts();
         // small parts: clusters and vectors spread over several objects
-        ClusteredSegmentView view = write(parts, exact, ClusteredSegmentWriter.builder().partBytes(20_000).build());
-        assertTrue(parts.objects.keySet().stream().filter(k -> k.contains(".c")).count() > 3, parts.objects.keySet().toString());
+        ClusteredSegmentView view = write(
+                parts, exact, ClusteredSegmentWriter.builder().partBytes(20_000).build());
+        assertTrue(
+                parts.objects.keySet().stream().filter(k -> k.contains(".c")).count() > 3,
+                parts.objects.keySet().toString());
         assertTrue(parts.objects.keySet().stream().filter(k -> k.contains(".v")).count() > 3);
 
         Filter three = FilterParser.parse(Map.of("group", Map.of("$eq", 3)));
@@ -190,10 +216,16 @@ class ClusteredSegmentTest {
         }
         // a filter matching a single vector widens the probes until it is found
         Filter one = FilterParser.parse(Map.of("i", Map.of("$eq", 2999)));
-        assertEquals(List.of("v2999"), view.search(data[0], 10, one, id -> false).stream().map(SearchHit::id).toList());
+        assertEquals(
+                List.of("v2999"),
+                view.search(data[0], 10, one, id -> false).stream()
+                        .map(SearchHit::id)
+                        .toList());
 
-        assertFalse(view.search(data[8], 10, Filter.ALL, id -> id.equals("v8")).stream()
-                .anyMatch(h -> h.id().equals("v8")), "a hidden id is never answered");
+        assertFalse(
+                view.search(data[8], 10, Filter.ALL, id -> id.equals("v8")).stream()
+                        .anyMatch(h -> h.id().equals("v8")),
+                "a hidden id is never answered");
 
         StoredVector v = view.get("v77").orElseThrow();
         assertArrayEquals(data[77], v.values());
@@ -211,7 +243,8 @@ class ClusteredSegmentTest {
     void aColdSearchReadsTheProbedClustersAndTheCandidatesOnly() {
         float[][] data = clustered(4000, DIM, 6);
         Parts parts = new Parts();
-        ClusteredSegmentView view = write(parts, index(data, Metric.L2), ClusteredSegmentWriter.builder().build());
+        ClusteredSegmentView view = write(
+                parts, index(data, Metric.L2), ClusteredSegmentWriter.builder().build());
         parts.reads.set(0);
         view.search(data[1], 10, Filter.ALL, id -> false, new Effort(8, 40));
         assertEquals(8 + 40, parts.reads.get(), "one read per probed cluster and per re-ranked candidate");
@@ -221,10 +254,12 @@ class ClusteredSegmentTest {
     void aDamagedClusterOrVectorIsATypedErrorNamingTheSegment() {
         float[][] data = clustered(2000, DIM, 7);
         Parts parts = new Parts();
-        ClusteredSegmentView view = write(parts, index(data, Metric.L2), ClusteredSegmentWriter.builder().build());
+        ClusteredSegmentView view = write(
+                parts, index(data, Metric.L2), ClusteredSegmentWriter.builder().build());
         byte[] blocks = parts.objects.get("seg/x.bin.c0");
         blocks[blocks.length / 3] ^= 0x04;
-        CorruptSegmentException e = assertThrows(CorruptSegmentException.class,
+        CorruptSegmentException e = assertThrows(
+                CorruptSegmentException.class,
                 () -> view.search(data[0], 10, Filter.ALL, id -> false, new Effort(1000, 10)));
         assertEquals("seg/x.bin", e.segment());
         assertTrue(e.getMessage().contains("cluster"), e.getMessage());
@@ -232,8 +267,7 @@ class ClusteredSegmentTest {
 
         byte[] vectors = parts.objects.get("seg/x.bin.v0");
         Arrays.fill(vectors, 0, vectors.length, (byte) 0);
-        e = assertThrows(CorruptSegmentException.class,
-                () -> view.search(data[0], 10, Filter.ALL, id -> false));
+        e = assertThrows(CorruptSegmentException.class, () -> view.search(data[0], 10, Filter.ALL, id -> false));
         assertTrue(e.getMessage().contains("vector"), e.getMessage());
     }
 
@@ -242,13 +276,17 @@ class ClusteredSegmentTest {
         float[][] data = clustered(500, DIM, 8);
         Parts parts = new Parts();
         FlatVectorIndex index = index(data, Metric.L2);
-        byte[] header = ClusteredSegmentWriter.builder().build().write("seg/x.bin", VectorSource.of(index), DIM,
-                Metric.L2, parts);
+        byte[] header = ClusteredSegmentWriter.builder()
+                .build()
+                .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
         header[40] ^= 1;
-        assertThrows(CorruptSegmentException.class,
+        assertThrows(
+                CorruptSegmentException.class,
                 () -> ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run, Effort.DEFAULT));
-        assertThrows(CorruptSegmentException.class, () -> ClusteredSegmentView.open("seg/x.bin",
-                Arrays.copyOf(header, 100), parts, Runnable::run, Effort.DEFAULT));
+        assertThrows(
+                CorruptSegmentException.class,
+                () -> ClusteredSegmentView.open(
+                        "seg/x.bin", Arrays.copyOf(header, 100), parts, Runnable::run, Effort.DEFAULT));
     }
 
     @Test
@@ -256,39 +294,48 @@ class ClusteredSegmentTest {
         float[][] data = clustered(1000, DIM, 9);
         Parts parts = new Parts();
         FlatVectorIndex index = index(data, Metric.L2);
-        byte[] header = ClusteredSegmentWriter.builder().build().write("seg/x.bin", VectorSource.of(index), DIM,
-                Metric.L2, parts);
+        byte[] header = ClusteredSegmentWriter.builder()
+                .build()
+                .write("seg/x.bin", VectorSource.of(index), DIM, Metric.L2, parts);
         Set<String> evicted = ConcurrentHashMap.newKeySet();
         RangeReader flaky = new RangeReader() { // a cache whose copies are damaged until evicted
-            @Override
-            public byte[] read(String key, long offset, int length) {
-                byte[] b = parts.read(key, offset, length);
-                if (!evicted.contains(key + offset)) {
-                    b[0] ^= 1;
-                }
-                return b;
-            }
+                    @Override
+                    public byte[] read(String key, long offset, int length) {
+                        byte[] b = parts.read(key, offset, length);
+                        if (!evicted.contains(key + offset)) {
+                            b[0] ^= 1;
+                        }
+                        return b;
+                    }
 
-            @Override
-            public void evict(String key, long offset, int length) {
-                evicted.add(key + offset);
-            }
-        };
-        ClusteredSegmentView view = ClusteredSegmentView.open("seg/x.bin", header, flaky, Runnable::run,
-                Effort.DEFAULT);
-        assertEquals("v3", view.search(data[3], 1, Filter.ALL, id -> false).get(0).id());
+                    @Override
+                    public void evict(String key, long offset, int length) {
+                        evicted.add(key + offset);
+                    }
+                };
+        ClusteredSegmentView view =
+                ClusteredSegmentView.open("seg/x.bin", header, flaky, Runnable::run, Effort.DEFAULT);
+        assertEquals(
+                "v3", view.search(data[3], 1, Filter.ALL, id -> false).get(0).id());
         assertFalse(evicted.isEmpty());
     }
 
     @Test
     void badWriterInputIsRefusedNamingTheField() {
-        assertThrows(IllegalArgumentException.class, () -> ClusteredSegmentWriter.builder().partBytes(0));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> ClusteredSegmentWriter.builder().partBytes(0));
         assertThrows(IllegalArgumentException.class, () -> new Effort(-1, 10));
         FlatVectorIndex empty = new FlatVectorIndex(DIM, Metric.L2, VectorOpsProvider.get(), 16);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ClusteredSegmentWriter
-                .builder().build().write("seg/x.bin", VectorSource.of(empty), DIM, Metric.L2, new Parts()));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> ClusteredSegmentWriter.builder()
+                        .build()
+                        .write("seg/x.bin", VectorSource.of(empty), DIM, Metric.L2, new Parts()));
         assertTrue(e.getMessage().contains("at least one vector"), e.getMessage());
-        ClusteredSegmentView view = write(new Parts(), index(clustered(100, DIM, 1), Metric.L2),
+        ClusteredSegmentView view = write(
+                new Parts(),
+                index(clustered(100, DIM, 1), Metric.L2),
                 ClusteredSegmentWriter.builder().build());
         assertThrows(IllegalArgumentException.class, () -> view.search(new float[3], 10, Filter.ALL, id -> false));
     }

@@ -21,8 +21,10 @@ class ClusteredVectorIndexTest {
 
     private final float[][] data = ClusteredSegmentTest.clustered(2000, ClusteredSegmentTest.DIM, 11);
     private final ClusteredVectorIndex index = new ClusteredVectorIndex(
-            ClusteredSegmentTest.write(new ClusteredSegmentTest.Parts(),
-                    ClusteredSegmentTest.index(data, Metric.L2), ClusteredSegmentWriter.builder().build()),
+            ClusteredSegmentTest.write(
+                    new ClusteredSegmentTest.Parts(),
+                    ClusteredSegmentTest.index(data, Metric.L2),
+                    ClusteredSegmentWriter.builder().build()),
             new FlatVectorIndex(ClusteredSegmentTest.DIM, Metric.L2, VectorOpsProvider.get(), 16));
 
     private List<String> ids(float[] q, int k) {
@@ -58,7 +60,8 @@ class ClusteredVectorIndexTest {
     @Test
     void anOverlayOfAnotherShapeIsRefused() {
         var view = index.base();
-        assertThrows(IllegalArgumentException.class, () -> new ClusteredVectorIndex(view,
-                new FlatVectorIndex(3, Metric.L2, VectorOpsProvider.get(), 16)));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> new ClusteredVectorIndex(view, new FlatVectorIndex(3, Metric.L2, VectorOpsProvider.get(), 16)));
     }
 }

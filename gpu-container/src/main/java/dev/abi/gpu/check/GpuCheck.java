@@ -68,14 +68,17 @@ public final class GpuCheck {
             return 2;
         }
         CudaApi.Device d = rt.device();
-        System.out.printf("gpu-check: %s, compute %s, %d SMs, %.1f GiB, seed %d%n", d.name(), d.computeCapability(),
-                d.multiprocessors(), d.totalBytes() / (double) (1L << 30), seed);
+        System.out.printf(
+                "gpu-check: %s, compute %s, %d SMs, %.1f GiB, seed %d%n",
+                d.name(), d.computeCapability(), d.multiprocessors(), d.totalBytes() / (double) (1L << 30), seed);
         GpuCheck c = new GpuCheck(rt, seed);
         long t0 = System.nanoTime();
-        c.checkSearchKernels(Integer.parseInt(opt.getOrDefault("check-rows", "20011")),
+        c.checkSearchKernels(
+                Integer.parseInt(opt.getOrDefault("check-rows", "20011")),
                 Integer.parseInt(opt.getOrDefault("check-dim", "100")));
         c.checkElementwiseKernels();
-        c.timeSearch(Integer.parseInt(opt.getOrDefault("rows", "1000000")),
+        c.timeSearch(
+                Integer.parseInt(opt.getOrDefault("rows", "1000000")),
                 Integer.parseInt(opt.getOrDefault("dim", "768")));
         if (opt.containsKey("model") && Files.exists(Path.of(opt.get("model")))) {
             c.checkAndTimeEmbeddings(Path.of(opt.get("model")), opt.get("sentences"));
@@ -142,8 +145,8 @@ public final class GpuCheck {
                     HostReference.TopK want = HostReference.topK(metric, seen, n, dim, queries, k);
                     GpuSearcher.Result got = rt.call(api -> {
                         ResidentMatrix m = p == ResidentMatrix.Precision.I8
-                                ? ResidentMatrix.uploadInt8(api, rt::kernel, codes, n, dim, sq.offsets(), sq.steps(),
-                                        metric)
+                                ? ResidentMatrix.uploadInt8(
+                                        api, rt::kernel, codes, n, dim, sq.offsets(), sq.steps(), metric)
                                 : ResidentMatrix.upload(api, rt::kernel, rows, n, dim, metric, p);
                         GpuSearcher s = new GpuSearcher(rt::kernel);
                         try {
@@ -156,13 +159,16 @@ public final class GpuCheck {
                     String problem = null;
                     double worst = 0;
                     for (int q = 0; q < nq && problem == null; q++) {
-                        problem = HostReference.sameUpToTies(want.ids()[q], want.distances()[q], got.rows()[q],
-                                got.distances()[q], 1e-4f);
-                        worst = Math.max(worst, HostReference.maxRelativeError(want.distances()[q],
-                                got.distances()[q], 1e-3));
+                        problem = HostReference.sameUpToTies(
+                                want.ids()[q], want.distances()[q], got.rows()[q], got.distances()[q], 1e-4f);
+                        worst = Math.max(
+                                worst, HostReference.maxRelativeError(want.distances()[q], got.distances()[q], 1e-3));
                     }
-                    record(String.format("search %s %s n=%d dim=%d queries=%d k=%d (max rel err %.2e)",
-                            p.name().toLowerCase(), metric.wireName(), n, dim, nq, k, worst), problem);
+                    record(
+                            String.format(
+                                    "search %s %s n=%d dim=%d queries=%d k=%d (max rel err %.2e)",
+                                    p.name().toLowerCase(), metric.wireName(), n, dim, nq, k, worst),
+                            problem);
                 }
             }
         }
@@ -276,7 +282,8 @@ public final class GpuCheck {
 
     private void relative(String check, float[] want, float[] got, double limit, double floor) {
         double e = HostReference.maxRelativeError(want, got, floor);
-        record(String.format("%s (max rel err %.2e, limit %.0e)", check, e, limit),
+        record(
+                String.format("%s (max rel err %.2e, limit %.0e)", check, e, limit),
                 e <= limit ? null : "max relative error " + e + " over " + limit);
     }
 
@@ -318,8 +325,8 @@ public final class GpuCheck {
         for (ResidentMatrix.Precision p : List.of(ResidentMatrix.Precision.F32, ResidentMatrix.Precision.F16)) {
             for (int batch : new int[] {1, 1000}) {
                 String size = n % 1_000_000 == 0 ? n / 1_000_000 + "M" : Integer.toString(n);
-                String name = String.format("search %s %s x %d, batch %d, top-10", p.name().toLowerCase(), size, dim,
-                        batch);
+                String name = String.format(
+                        "search %s %s x %d, batch %d, top-10", p.name().toLowerCase(), size, dim, batch);
                 float[][] qs = Arrays.copyOf(queries, batch);
                 int repeats = batch == 1 ? 20 : 5;
                 Object[] out = rt.call(api -> {
@@ -356,8 +363,8 @@ public final class GpuCheck {
                 HostReference.TopK want = parallelTopK(rows, n, dim, sample);
                 String problem = null;
                 for (int q = 0; q < checked && problem == null; q++) {
-                    problem = HostReference.sameUpToTies(want.ids()[q], want.distances()[q], r.rows()[q],
-                            r.distances()[q], 1e-4f);
+                    problem = HostReference.sameUpToTies(
+                            want.ids()[q], want.distances()[q], r.rows()[q], r.distances()[q], 1e-4f);
                 }
                 record(name + ": top-10 of " + checked + " queries against the CPU", problem);
                 timings.put(name, new double[] {ms});
@@ -377,8 +384,9 @@ public final class GpuCheck {
 
     private static HostReference.TopK parallelTopK(float[] rows, int n, int dim, float[][] queries) {
         HostReference.TopK[] parts = new HostReference.TopK[queries.length];
-        IntStream.range(0, queries.length).parallel().forEach(q -> parts[q] = HostReference.topK(Metric.DOT, rows, n,
-                dim, new float[][] {queries[q]}, 10));
+        IntStream.range(0, queries.length)
+                .parallel()
+                .forEach(q -> parts[q] = HostReference.topK(Metric.DOT, rows, n, dim, new float[][] {queries[q]}, 10));
         int[][] ids = new int[queries.length][];
         float[][] d = new float[queries.length][];
         for (int q = 0; q < queries.length; q++) {
@@ -426,14 +434,21 @@ public final class GpuCheck {
                 }
                 minCos = Math.min(minCos, dot);
             }
-            record(String.format("encoder (attention, mean pool, all layers) 256 sentences: min cosine to the CPU"
-                    + " BertModel %.6f (limit 0.999)", minCos), minCos >= 0.999 ? null : "min cosine " + minCos);
+            record(
+                    String.format(
+                            "encoder (attention, mean pool, all layers) 256 sentences: min cosine to the CPU"
+                                    + " BertModel %.6f (limit 0.999)",
+                            minCos),
+                    minCos >= 0.999 ? null : "min cosine " + minCos);
             Arrays.sort(gpuMs);
             Arrays.sort(cpuMs);
             String name = "embeddings 256 sentences, " + model.getFileName();
             timings.put(name, new double[] {gpuMs[1]});
-            notes.put(name, String.format("CPU path (BertModel, %d cores) %.0f ms = %.1fx slower",
-                    Runtime.getRuntime().availableProcessors(), cpuMs[0], cpuMs[0] / gpuMs[1]));
+            notes.put(
+                    name,
+                    String.format(
+                            "CPU path (BertModel, %d cores) %.0f ms = %.1fx slower",
+                            Runtime.getRuntime().availableProcessors(), cpuMs[0], cpuMs[0] / gpuMs[1]));
             rt.call(api -> {
                 enc.free(api);
                 return null;
@@ -463,8 +478,12 @@ public final class GpuCheck {
         for (Map.Entry<String, double[]> e : timings.entrySet()) {
             Double t = torch.get(e.getKey());
             double ours = e.getValue()[0];
-            System.out.printf("| %s | %.3f | %s | %s | %s |%n", e.getKey(), ours,
-                    t == null ? "n/a" : String.format("%.3f", t), t == null ? "n/a" : String.format("%.2fx", t / ours),
+            System.out.printf(
+                    "| %s | %.3f | %s | %s | %s |%n",
+                    e.getKey(),
+                    ours,
+                    t == null ? "n/a" : String.format("%.3f", t),
+                    t == null ? "n/a" : String.format("%.2fx", t / ours),
                     notes.getOrDefault(e.getKey(), ""));
         }
         System.out.println();

@@ -9,8 +9,14 @@ package dev.abi.gpu.cuda;
 public interface CudaApi extends AutoCloseable {
 
     /** The device a context was created on. */
-    record Device(int ordinal, String name, int major, int minor, long totalBytes, int multiprocessors,
-                  long memoryBandwidth) {
+    record Device(
+            int ordinal,
+            String name,
+            int major,
+            int minor,
+            long totalBytes,
+            int multiprocessors,
+            long memoryBandwidth) {
 
         /** {@code "9.0"} for an H100. */
         public String computeCapability() {
@@ -25,20 +31,16 @@ public interface CudaApi extends AutoCloseable {
     }
 
     /** Device memory from {@link #alloc}; {@code handle} is meaningful only to the implementation that made it. */
-    record Buffer(long handle, long bytes) {
-    }
+    record Buffer(long handle, long bytes) {}
 
     /** A loaded module (a PTX text JIT-compiled for the device). */
-    record Module(long handle) {
-    }
+    record Module(long handle) {}
 
     /** A kernel entry point of a loaded module. */
-    record Kernel(long handle, String name) {
-    }
+    record Kernel(long handle, String name) {}
 
     /** A recorded timing event. */
-    record Event(long handle) {
-    }
+    record Event(long handle) {}
 
     /**
      * Initializes the driver and makes a context current on device {@code ordinal}.

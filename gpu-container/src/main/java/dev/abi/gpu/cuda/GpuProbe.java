@@ -7,8 +7,7 @@ package dev.abi.gpu.cuda;
  */
 public final class GpuProbe {
 
-    private GpuProbe() {
-    }
+    private GpuProbe() {}
 
     public static void main(String[] args) {
         try (GpuRuntime rt = GpuRuntime.openDefault()) {

@@ -7,8 +7,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.function.Supplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One GPU, opened once: the driver context, the loaded kernel module and the single thread every GPU call runs on
@@ -41,27 +41,28 @@ public final class GpuRuntime implements AutoCloseable {
         });
         try {
             return thread.submit(() -> {
-                CudaApi api;
-                try {
-                    api = binding.get();
-                } catch (LinkageError e) {
-                    return unavailable("the CUDA binding cannot be loaded: " + e, thread);
-                }
-                try {
-                    CudaApi.Device device = api.init(ordinal);
-                    GpuRuntime rt = new GpuRuntime(api, device, null, thread);
-                    CudaApi.Module module = api.loadModule(Kernels.ptx());
-                    for (String name : Kernels.ALL) {
-                        rt.kernels.put(name, api.kernel(module, name));
-                    }
-                    return rt;
-                } catch (GpuUnavailableException e) {
-                    return unavailable(e.getMessage(), thread);
-                } catch (CudaException e) {
-                    api.close();
-                    return unavailable(e.getMessage(), thread);
-                }
-            }).get();
+                        CudaApi api;
+                        try {
+                            api = binding.get();
+                        } catch (LinkageError e) {
+                            return unavailable("the CUDA binding cannot be loaded: " + e, thread);
+                        }
+                        try {
+                            CudaApi.Device device = api.init(ordinal);
+                            GpuRuntime rt = new GpuRuntime(api, device, null, thread);
+                            CudaApi.Module module = api.loadModule(Kernels.ptx());
+                            for (String name : Kernels.ALL) {
+                                rt.kernels.put(name, api.kernel(module, name));
+                            }
+                            return rt;
+                        } catch (GpuUnavailableException e) {
+                            return unavailable(e.getMessage(), thread);
+                        } catch (CudaException e) {
+                            api.close();
+                            return unavailable(e.getMessage(), thread);
+                        }
+                    })
+                    .get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

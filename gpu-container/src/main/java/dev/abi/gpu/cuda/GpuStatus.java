@@ -18,8 +18,12 @@ public record GpuStatus(boolean gpu, String reason, String device, String comput
             sb.append(",\"reason\":").append(quote(reason));
         }
         if (device != null) {
-            sb.append(",\"device\":").append(quote(device)).append(",\"computeCapability\":")
-                    .append(quote(computeCapability)).append(",\"freeMemoryBytes\":").append(freeMemoryBytes);
+            sb.append(",\"device\":")
+                    .append(quote(device))
+                    .append(",\"computeCapability\":")
+                    .append(quote(computeCapability))
+                    .append(",\"freeMemoryBytes\":")
+                    .append(freeMemoryBytes);
         }
         return sb.toString();
     }

@@ -1,5 +1,6 @@
 package dev.abi.gpu.cuda;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import jcuda.Pointer;
@@ -13,7 +14,6 @@ import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUmodule;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
-import java.nio.charset.StandardCharsets;
 
 /**
  * {@link CudaApi} on JCuda's driver-API binding ({@code libJCudaDriver}, which needs only {@code libcuda.so.1}).
@@ -65,10 +65,14 @@ public final class JCudaApi implements CudaApi {
         check("cuDeviceTotalMem", JCudaDriver.cuDeviceTotalMem(total, dev));
         context = new CUcontext();
         check("cuCtxCreate", JCudaDriver.cuCtxCreate(context, 0, dev));
-        device = new Device(ordinal, new String(name, 0, len, StandardCharsets.UTF_8),
+        device = new Device(
+                ordinal,
+                new String(name, 0, len, StandardCharsets.UTF_8),
                 attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR),
-                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR), total[0],
-                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT), bandwidth(dev));
+                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR),
+                total[0],
+                attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT),
+                bandwidth(dev));
         return device;
     }
 
@@ -150,8 +154,8 @@ public final class JCudaApi implements CudaApi {
 
     private static void bounds(Buffer b, long at, long bytes) {
         if (at < 0 || bytes < 0 || at + bytes > b.bytes()) {
-            throw new IllegalArgumentException("copy of " + bytes + " bytes at " + at + " outside a buffer of "
-                    + b.bytes());
+            throw new IllegalArgumentException(
+                    "copy of " + bytes + " bytes at " + at + " outside a buffer of " + b.bytes());
         }
     }
 
@@ -176,8 +180,9 @@ public final class JCudaApi implements CudaApi {
     @Override
     public Kernel kernel(Module module, String name) {
         CUfunction f = new CUfunction();
-        check("cuModuleGetFunction(" + name + ")", JCudaDriver.cuModuleGetFunction(f, modules.get(module.handle()),
-                name));
+        check(
+                "cuModuleGetFunction(" + name + ")",
+                JCudaDriver.cuModuleGetFunction(f, modules.get(module.handle()), name));
         long h = next++;
         kernels.put(h, f);
         return new Kernel(h, name);
@@ -187,8 +192,10 @@ public final class JCudaApi implements CudaApi {
     public void launch(Kernel kernel, int gridX, int gridY, int blockX, int sharedBytes, Object... args) {
         CUfunction f = kernels.get(kernel.handle());
         if (sharedBytes > 48 * 1024) {
-            check("cuFuncSetAttribute", JCudaDriver.cuFuncSetAttribute(f,
-                    CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes));
+            check(
+                    "cuFuncSetAttribute",
+                    JCudaDriver.cuFuncSetAttribute(
+                            f, CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES, sharedBytes));
         }
         Pointer[] params = new Pointer[args.length];
         for (int i = 0; i < args.length; i++) {
@@ -206,8 +213,10 @@ public final class JCudaApi implements CudaApi {
                         + a.getClass().getSimpleName() + " (Buffer, null, Integer or Float expected)");
             }
         }
-        check("cuLaunchKernel(" + kernel.name() + ")", JCudaDriver.cuLaunchKernel(f, gridX, gridY, 1, blockX, 1, 1,
-                sharedBytes, null, Pointer.to(params), null));
+        check(
+                "cuLaunchKernel(" + kernel.name() + ")",
+                JCudaDriver.cuLaunchKernel(
+                        f, gridX, gridY, 1, blockX, 1, 1, sharedBytes, null, Pointer.to(params), null));
     }
 
     @Override
@@ -259,8 +268,9 @@ public final class JCudaApi implements CudaApi {
         int[] clock = new int[1];
         int[] width = new int[1];
         if (JCudaDriver.cuDeviceGetAttribute(clock, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MEMORY_CLOCK_RATE, dev) != 0
-                || JCudaDriver.cuDeviceGetAttribute(width,
-                        CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev) != 0) {
+                || JCudaDriver.cuDeviceGetAttribute(
+                                width, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_GLOBAL_MEMORY_BUS_WIDTH, dev)
+                        != 0) {
             return 0;
         }
         return 2L * clock[0] * 1000L * width[0] / 8;

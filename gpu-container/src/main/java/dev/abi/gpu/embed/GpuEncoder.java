@@ -8,8 +8,8 @@ import dev.abi.inference.GgufFile;
 import dev.abi.inference.WeightMatrix;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * A BERT sentence encoder run on the GPU: the forward pass of {@link BertModel} (token, position and type
@@ -19,12 +19,23 @@ import java.util.Arrays;
  */
 public final class GpuEncoder {
 
-    private record Layer(CudaApi.Buffer wq, CudaApi.Buffer bq, CudaApi.Buffer wk, CudaApi.Buffer bk,
-                         CudaApi.Buffer wv, CudaApi.Buffer bv, CudaApi.Buffer wo, CudaApi.Buffer bo,
-                         CudaApi.Buffer attnNormW, CudaApi.Buffer attnNormB, CudaApi.Buffer up, CudaApi.Buffer bUp,
-                         CudaApi.Buffer down, CudaApi.Buffer bDown, CudaApi.Buffer outNormW,
-                         CudaApi.Buffer outNormB) {
-    }
+    private record Layer(
+            CudaApi.Buffer wq,
+            CudaApi.Buffer bq,
+            CudaApi.Buffer wk,
+            CudaApi.Buffer bk,
+            CudaApi.Buffer wv,
+            CudaApi.Buffer bv,
+            CudaApi.Buffer wo,
+            CudaApi.Buffer bo,
+            CudaApi.Buffer attnNormW,
+            CudaApi.Buffer attnNormB,
+            CudaApi.Buffer up,
+            CudaApi.Buffer bUp,
+            CudaApi.Buffer down,
+            CudaApi.Buffer bDown,
+            CudaApi.Buffer outNormW,
+            CudaApi.Buffer outNormB) {}
 
     private final BertModel model;
     private final GgufFile file;
@@ -45,8 +56,8 @@ public final class GpuEncoder {
         this.kernels = kernels;
         this.config = model.config();
         if (config.pooling() != BertModel.Pooling.MEAN) {
-            throw new dev.abi.inference.UnsupportedModelException(path + ": the GPU encoder pools by mean only, the"
-                    + " model by " + config.pooling());
+            throw new dev.abi.inference.UnsupportedModelException(
+                    path + ": the GPU encoder pools by mean only, the" + " model by " + config.pooling());
         }
         int dim = config.dim();
         this.tokenEmbedding = WeightMatrix.of(file.tensor("token_embd.weight"), file.map("token_embd.weight"));
@@ -56,14 +67,23 @@ public final class GpuEncoder {
         this.embNormB = vector(api, "token_embd_norm.bias");
         for (int l = 0; l < config.layers(); l++) {
             String p = "blk." + l + ".";
-            layers.add(new Layer(matrix(api, p + "attn_q.weight"), vector(api, p + "attn_q.bias"),
-                    matrix(api, p + "attn_k.weight"), vector(api, p + "attn_k.bias"),
-                    matrix(api, p + "attn_v.weight"), vector(api, p + "attn_v.bias"),
-                    matrix(api, p + "attn_output.weight"), vector(api, p + "attn_output.bias"),
-                    vector(api, p + "attn_output_norm.weight"), vector(api, p + "attn_output_norm.bias"),
-                    matrix(api, p + "ffn_up.weight"), vector(api, p + "ffn_up.bias"),
-                    matrix(api, p + "ffn_down.weight"), vector(api, p + "ffn_down.bias"),
-                    vector(api, p + "layer_output_norm.weight"), vector(api, p + "layer_output_norm.bias")));
+            layers.add(new Layer(
+                    matrix(api, p + "attn_q.weight"),
+                    vector(api, p + "attn_q.bias"),
+                    matrix(api, p + "attn_k.weight"),
+                    vector(api, p + "attn_k.bias"),
+                    matrix(api, p + "attn_v.weight"),
+                    vector(api, p + "attn_v.bias"),
+                    matrix(api, p + "attn_output.weight"),
+                    vector(api, p + "attn_output.bias"),
+                    vector(api, p + "attn_output_norm.weight"),
+                    vector(api, p + "attn_output_norm.bias"),
+                    matrix(api, p + "ffn_up.weight"),
+                    vector(api, p + "ffn_up.bias"),
+                    matrix(api, p + "ffn_down.weight"),
+                    vector(api, p + "ffn_down.bias"),
+                    vector(api, p + "layer_output_norm.weight"),
+                    vector(api, p + "layer_output_norm.bias")));
         }
     }
 
@@ -94,8 +114,8 @@ public final class GpuEncoder {
         int maxLen = 0;
         for (int[] s : sequences) {
             if (s.length == 0 || s.length > config.contextLength()) {
-                throw new IllegalArgumentException("a sequence of " + s.length + " tokens (1 to "
-                        + config.contextLength() + " allowed)");
+                throw new IllegalArgumentException(
+                        "a sequence of " + s.length + " tokens (1 to " + config.contextLength() + " allowed)");
             }
             total += s.length;
             maxLen = Math.max(maxLen, s.length);
@@ -142,19 +162,54 @@ public final class GpuEncoder {
                 gemm(api, x, layer.wq(), layer.bq(), q, total, dim, dim);
                 gemm(api, x, layer.wk(), layer.bk(), k, total, dim, dim);
                 gemm(api, x, layer.wv(), layer.bv(), v, total, dim, dim);
-                api.launch(kernels.get(Kernels.ATTENTION_F32), total, config.heads(), 128, 4 * maxLen, q, k, v, att,
-                        startBuf, seqOfBuf, config.heads(), config.headDim(), scale);
+                api.launch(
+                        kernels.get(Kernels.ATTENTION_F32),
+                        total,
+                        config.heads(),
+                        128,
+                        4 * maxLen,
+                        q,
+                        k,
+                        v,
+                        att,
+                        startBuf,
+                        seqOfBuf,
+                        config.heads(),
+                        config.headDim(),
+                        scale);
                 gemm(api, att, layer.wo(), layer.bo(), h, total, dim, dim);
                 // h = LayerNorm(h + x)
-                api.launch(kernels.get(Kernels.LAYERNORM_F32), total, 1, 128, 0, h, x, layer.attnNormW(),
-                        layer.attnNormB(), h, dim, eps);
+                api.launch(
+                        kernels.get(Kernels.LAYERNORM_F32),
+                        total,
+                        1,
+                        128,
+                        0,
+                        h,
+                        x,
+                        layer.attnNormW(),
+                        layer.attnNormB(),
+                        h,
+                        dim,
+                        eps);
                 gemm(api, h, layer.up(), layer.bUp(), ff, total, ffn, dim);
                 int n = total * ffn;
                 api.launch(kernels.get(Kernels.GELU_F32), (n + 255) / 256, 1, 256, 0, ff, n);
                 gemm(api, ff, layer.down(), layer.bDown(), x, total, dim, ffn);
                 // x = LayerNorm(x + h)
-                api.launch(kernels.get(Kernels.LAYERNORM_F32), total, 1, 128, 0, x, h, layer.outNormW(),
-                        layer.outNormB(), x, dim, eps);
+                api.launch(
+                        kernels.get(Kernels.LAYERNORM_F32),
+                        total,
+                        1,
+                        128,
+                        0,
+                        x,
+                        h,
+                        layer.outNormW(),
+                        layer.outNormB(),
+                        x,
+                        dim,
+                        eps);
             }
             api.launch(kernels.get(Kernels.MEAN_POOL_F32), seqs, 1, 128, 0, x, startBuf, pooled, dim);
             float[] out = new float[seqs * dim];
@@ -171,11 +226,29 @@ public final class GpuEncoder {
         }
     }
 
-    private void gemm(CudaApi api, CudaApi.Buffer a, CudaApi.Buffer w, CudaApi.Buffer bias, CudaApi.Buffer c, int m,
-            int n, int k) {
+    private void gemm(
+            CudaApi api,
+            CudaApi.Buffer a,
+            CudaApi.Buffer w,
+            CudaApi.Buffer bias,
+            CudaApi.Buffer c,
+            int m,
+            int n,
+            int k) {
         int tile = Kernels.GEMM_TILE;
-        api.launch(kernels.get(Kernels.GEMM_F32), (n + tile - 1) / tile, (m + tile - 1) / tile, 256, 0, a, w, bias, c,
-                m, n, k);
+        api.launch(
+                kernels.get(Kernels.GEMM_F32),
+                (n + tile - 1) / tile,
+                (m + tile - 1) / tile,
+                256,
+                0,
+                a,
+                w,
+                bias,
+                c,
+                m,
+                n,
+                k);
     }
 
     private static CudaApi.Buffer alloc(CudaApi api, List<CudaApi.Buffer> list, long bytes) {

@@ -10,12 +10,10 @@ import dev.abi.vector.Metric;
  */
 public final class HostReference {
 
-    private HostReference() {
-    }
+    private HostReference() {}
 
     /** The k nearest rows of each query: indices and distances, closest first. */
-    public record TopK(int[][] ids, float[][] distances) {
-    }
+    public record TopK(int[][] ids, float[][] distances) {}
 
     /** Rounds floats to half precision, as bits (what the f16 kernels read). */
     public static short[] toHalf(float[] x) {
@@ -108,8 +106,7 @@ public final class HostReference {
      *
      * @return null when it is, else the first difference in words
      */
-    public static String sameUpToTies(int[] wantIds, float[] wantDist, int[] gotIds, float[] gotDist,
-            float tolerance) {
+    public static String sameUpToTies(int[] wantIds, float[] wantDist, int[] gotIds, float[] gotDist, float tolerance) {
         if (wantIds.length != gotIds.length) {
             return "expected " + wantIds.length + " matches, got " + gotIds.length;
         }
@@ -127,8 +124,8 @@ public final class HostReference {
                     }
                 }
                 if (!tied) {
-                    return "rank " + i + ": id " + gotIds[i] + ", expected " + wantIds[i] + " (distance "
-                            + wantDist[i] + ")";
+                    return "rank " + i + ": id " + gotIds[i] + ", expected " + wantIds[i] + " (distance " + wantDist[i]
+                            + ")";
                 }
             }
         }

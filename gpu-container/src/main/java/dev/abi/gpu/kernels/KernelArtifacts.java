@@ -1,5 +1,6 @@
 package dev.abi.gpu.kernels;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,7 +15,6 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.io.File;
 
 /**
  * Checks that the checked-in PTX matches its source and the Java side: the recorded source hash, the entry names,
@@ -25,8 +25,7 @@ public final class KernelArtifacts {
 
     private static final Pattern ENTRY = Pattern.compile("^\\.visible \\.entry (\\w+)\\(", Pattern.MULTILINE);
 
-    private KernelArtifacts() {
-    }
+    private KernelArtifacts() {}
 
     /** The {@code .visible .entry} names of a PTX text, in order. */
     public static Set<String> entries(String ptx) {
@@ -92,14 +91,18 @@ public final class KernelArtifacts {
             Path log = Files.createTempFile("ptxas", ".log");
             try {
                 Process p = new ProcessBuilder(ptxas, "-arch=" + arch, ptxFile.toString(), "-o", "/dev/null")
-                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                        .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
+                        .start();
                 if (!p.waitFor(120, TimeUnit.SECONDS)) {
                     p.destroyForcibly();
                     return List.of("ptxas did not finish within 120 s");
                 }
                 String out = Files.readString(log);
-                return p.exitValue() == 0 ? List.of() : List.of("ptxas -arch=" + arch + " rejects " + ptxFile
-                        + " (exit " + p.exitValue() + "): " + out.strip());
+                return p.exitValue() == 0
+                        ? List.of()
+                        : List.of("ptxas -arch=" + arch + " rejects " + ptxFile + " (exit " + p.exitValue() + "): "
+                                + out.strip());
             } finally {
                 Files.deleteIfExists(log);
             }

@@ -1,9 +1,9 @@
 package dev.abi.gpu.kernels;
 
-import java.util.List;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The Java side of {@code src/main/cuda/abi_kernels.cu}: entry names, launch constants and where the compiled PTX
@@ -28,6 +28,7 @@ public final class Kernels {
 
     /** Metric codes of the search kernels, as {@code ABI_METRIC_*}. */
     public static final int METRIC_COSINE = 0;
+
     public static final int METRIC_DOT = 1;
     public static final int METRIC_L2 = 2;
 
@@ -49,12 +50,25 @@ public final class Kernels {
     public static final String MEAN_POOL_F32 = "abi_mean_pool_f32";
 
     /** Every entry point the Java side launches. */
-    public static final List<String> ALL = List.of(SEARCH_F32, SEARCH_F16, SEARCH_I8, TOPK_MERGE, INV_NORMS_F32,
-            INV_NORMS_F16, INV_NORMS_I8, GEMM_F32, LAYERNORM_F32, RMSNORM_F32, SOFTMAX_F32, GELU_F32, SWIGLU_F32,
-            ATTENTION_F32, ADD_F32, MEAN_POOL_F32);
+    public static final List<String> ALL = List.of(
+            SEARCH_F32,
+            SEARCH_F16,
+            SEARCH_I8,
+            TOPK_MERGE,
+            INV_NORMS_F32,
+            INV_NORMS_F16,
+            INV_NORMS_I8,
+            GEMM_F32,
+            LAYERNORM_F32,
+            RMSNORM_F32,
+            SOFTMAX_F32,
+            GELU_F32,
+            SWIGLU_F32,
+            ATTENTION_F32,
+            ADD_F32,
+            MEAN_POOL_F32);
 
-    private Kernels() {
-    }
+    private Kernels() {}
 
     /** The checked-in PTX text. */
     public static String ptx() {
@@ -64,7 +78,8 @@ public final class Kernels {
     static String resource(String name) {
         try (var in = Kernels.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("classpath resource " + name + " is missing: run scripts/build-kernels");
+                throw new IllegalStateException(
+                        "classpath resource " + name + " is missing: run scripts/build-kernels");
             }
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

@@ -19,8 +19,7 @@ public final class GpuSearcher {
     static final int MAX_GRID_Y = 65_535;
 
     /** Each query's matches, closest first: row indices and distances ({@link Metric}: smaller is closer). */
-    public record Result(int[][] rows, float[][] distances) {
-    }
+    public record Result(int[][] rows, float[][] distances) {}
 
     private final GpuKernels kernels;
     private CudaApi.Buffer queryBuf;
@@ -114,12 +113,59 @@ public final class GpuSearcher {
         int tiles = (nq + Kernels.MAX_QUERY_TILE - 1) / Kernels.MAX_QUERY_TILE;
         int shared = sharedBytes(nq, m.dim);
         switch (m.precision) {
-            case F32 -> api.launch(kernels.get(Kernels.SEARCH_F32), tiles, chunks, Kernels.SEARCH_THREADS, shared,
-                    m.rows, m.n, m.dim, m.invNorms, queries, nq, metric, k, candDist, candIdx);
-            case F16 -> api.launch(kernels.get(Kernels.SEARCH_F16), tiles, chunks, Kernels.SEARCH_THREADS, shared,
-                    m.rows, m.n, m.dim, m.invNorms, queries, nq, metric, k, candDist, candIdx);
-            case I8 -> api.launch(kernels.get(Kernels.SEARCH_I8), tiles, chunks, Kernels.SEARCH_THREADS, shared,
-                    m.rows, m.n, m.dim, m.offset, m.step, m.invNorms, queries, nq, metric, k, candDist, candIdx);
+            case F32 ->
+                api.launch(
+                        kernels.get(Kernels.SEARCH_F32),
+                        tiles,
+                        chunks,
+                        Kernels.SEARCH_THREADS,
+                        shared,
+                        m.rows,
+                        m.n,
+                        m.dim,
+                        m.invNorms,
+                        queries,
+                        nq,
+                        metric,
+                        k,
+                        candDist,
+                        candIdx);
+            case F16 ->
+                api.launch(
+                        kernels.get(Kernels.SEARCH_F16),
+                        tiles,
+                        chunks,
+                        Kernels.SEARCH_THREADS,
+                        shared,
+                        m.rows,
+                        m.n,
+                        m.dim,
+                        m.invNorms,
+                        queries,
+                        nq,
+                        metric,
+                        k,
+                        candDist,
+                        candIdx);
+            case I8 ->
+                api.launch(
+                        kernels.get(Kernels.SEARCH_I8),
+                        tiles,
+                        chunks,
+                        Kernels.SEARCH_THREADS,
+                        shared,
+                        m.rows,
+                        m.n,
+                        m.dim,
+                        m.offset,
+                        m.step,
+                        m.invNorms,
+                        queries,
+                        nq,
+                        metric,
+                        k,
+                        candDist,
+                        candIdx);
         }
         api.launch(kernels.get(Kernels.TOPK_MERGE), nq, 1, 256, 0, candDist, candIdx, chunks, k, outDist, outIdx);
     }

@@ -14,7 +14,9 @@ public final class ResidentMatrix {
 
     /** How the rows are stored on the device. */
     public enum Precision {
-        F32, F16, I8
+        F32,
+        F16,
+        I8
     }
 
     final int n;
@@ -26,8 +28,15 @@ public final class ResidentMatrix {
     final CudaApi.Buffer offset;
     final CudaApi.Buffer step;
 
-    private ResidentMatrix(int n, int dim, Metric metric, Precision precision, CudaApi.Buffer rows,
-            CudaApi.Buffer invNorms, CudaApi.Buffer offset, CudaApi.Buffer step) {
+    private ResidentMatrix(
+            int n,
+            int dim,
+            Metric metric,
+            Precision precision,
+            CudaApi.Buffer rows,
+            CudaApi.Buffer invNorms,
+            CudaApi.Buffer offset,
+            CudaApi.Buffer step) {
         this.n = n;
         this.dim = dim;
         this.metric = metric;
@@ -39,8 +48,8 @@ public final class ResidentMatrix {
     }
 
     /** Rows as f32 or rounded to f16 on the host, then copied; inverse norms computed on the device. */
-    public static ResidentMatrix upload(CudaApi api, GpuKernels k, float[] values, int n, int dim, Metric metric,
-            Precision precision) {
+    public static ResidentMatrix upload(
+            CudaApi api, GpuKernels k, float[] values, int n, int dim, Metric metric, Precision precision) {
         if (n <= 0 || dim <= 0 || (long) n * dim > values.length) {
             throw new IllegalArgumentException(n + " rows of " + dim + " from " + values.length + " values");
         }
@@ -53,8 +62,7 @@ public final class ResidentMatrix {
             rows = api.alloc(4 * count);
             api.copyIn(rows, 0, values, 0, (int) count);
         } else {
-            short[] half = HostReference.toHalf(values.length == count ? values
-                    : Arrays.copyOf(values, (int) count));
+            short[] half = HostReference.toHalf(values.length == count ? values : Arrays.copyOf(values, (int) count));
             rows = api.alloc(2 * count);
             api.copyIn(rows, 0, half, 0, (int) count);
         }
@@ -70,11 +78,11 @@ public final class ResidentMatrix {
     }
 
     /** int8 codes with the per-dimension dequantization {@code offset[d] + step[d] * code}. */
-    public static ResidentMatrix uploadInt8(CudaApi api, GpuKernels k, byte[] codes, int n, int dim, float[] offsets,
-            float[] steps, Metric metric) {
+    public static ResidentMatrix uploadInt8(
+            CudaApi api, GpuKernels k, byte[] codes, int n, int dim, float[] offsets, float[] steps, Metric metric) {
         if (n <= 0 || dim <= 0 || (long) n * dim > codes.length || offsets.length != dim || steps.length != dim) {
-            throw new IllegalArgumentException(n + " rows of " + dim + " codes, " + offsets.length + " offsets, "
-                    + steps.length + " steps");
+            throw new IllegalArgumentException(
+                    n + " rows of " + dim + " codes, " + offsets.length + " offsets, " + steps.length + " steps");
         }
         CudaApi.Buffer rows = api.alloc((long) n * dim);
         api.copyIn(rows, 0, codes, 0, n * dim);

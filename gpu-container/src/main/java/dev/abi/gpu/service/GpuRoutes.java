@@ -14,12 +14,12 @@ import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The HTTP side of the GPU service: {@code /health}, exact {@code POST /v1/namespaces/{ns}/query} (one
@@ -51,9 +51,11 @@ public class GpuRoutes {
 
     void register(@Observes Router router) {
         router.get("/health").handler(this::health);
-        router.post("/v1/namespaces/:ns/query").handler(BodyHandler.create().setBodyLimit(6 * 1024 * 1024))
+        router.post("/v1/namespaces/:ns/query")
+                .handler(BodyHandler.create().setBodyLimit(6 * 1024 * 1024))
                 .blockingHandler(ctx -> guarded(ctx, () -> query(ctx)), false);
-        router.post("/v1/embeddings").handler(BodyHandler.create().setBodyLimit(6 * 1024 * 1024))
+        router.post("/v1/embeddings")
+                .handler(BodyHandler.create().setBodyLimit(6 * 1024 * 1024))
                 .blockingHandler(ctx -> guarded(ctx, () -> embeddings(ctx)), false);
     }
 
@@ -76,13 +78,12 @@ public class GpuRoutes {
             problem(ctx, 404, "not-found", "Not found", e.getMessage(), null);
         } catch (RuntimeException e) {
             LOG.error("GPU request failed", e);
-            problem(ctx, 500, "internal", "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage(),
-                    null);
+            problem(ctx, 500, "internal", "Internal error", e.getClass().getSimpleName() + ": " + e.getMessage(), null);
         }
     }
 
-    private static void problem(RoutingContext ctx, int status, String type, String title, String detail,
-            String field) {
+    private static void problem(
+            RoutingContext ctx, int status, String type, String title, String detail, String field) {
         ObjectNode p = JSON.createObjectNode();
         p.put("type", "https://abi.dev/problems/" + type);
         p.put("title", title);
@@ -107,8 +108,10 @@ public class GpuRoutes {
         JsonNode body = parse(ctx);
         for (String unsupported : List.of("filter", "asOf", "text", "id")) {
             if (body.has(unsupported)) {
-                throw new BadRequest(unsupported, "'" + unsupported + "' is not served by the GPU service (exact,"
-                        + " unfiltered vector queries at the current version only)");
+                throw new BadRequest(
+                        unsupported,
+                        "'" + unsupported + "' is not served by the GPU service (exact,"
+                                + " unfiltered vector queries at the current version only)");
             }
         }
         int dim = gpu.dimension(ns);
@@ -127,8 +130,9 @@ public class GpuRoutes {
                 JsonNode q = qs.get(i);
                 for (String unsupported : List.of("filter", "asOf", "text", "id")) {
                     if (q.has(unsupported)) {
-                        throw new BadRequest("queries[" + i + "]." + unsupported, "'" + unsupported
-                                + "' is not served by the GPU service");
+                        throw new BadRequest(
+                                "queries[" + i + "]." + unsupported,
+                                "'" + unsupported + "' is not served by the GPU service");
                     }
                 }
                 vectors.add(vector(q.get("vector"), "queries[" + i + "].vector", dim));
@@ -144,7 +148,10 @@ public class GpuRoutes {
         if (batch) {
             ArrayNode results = out.putArray("results");
             for (int i = 0; i < vectors.size(); i++) {
-                matches(results.addObject().putArray("matches"), answer.results().get(i), topKs.get(i));
+                matches(
+                        results.addObject().putArray("matches"),
+                        answer.results().get(i),
+                        topKs.get(i));
             }
         } else {
             matches(out.putArray("matches"), answer.results().get(0), topKs.get(0));
@@ -155,7 +162,9 @@ public class GpuRoutes {
 
     private static void matches(ArrayNode into, List<GpuService.Hit> hits, int topK) {
         for (int i = 0; i < Math.min(topK, hits.size()); i++) {
-            into.addObject().put("id", hits.get(i).id()).put("distance", hits.get(i).distance());
+            into.addObject()
+                    .put("id", hits.get(i).id())
+                    .put("distance", hits.get(i).distance());
         }
     }
 

@@ -2,9 +2,9 @@ package dev.abi.gpu.service;
 
 import dev.abi.gpu.cuda.CudaApi;
 import dev.abi.gpu.cuda.GpuRuntime;
-import dev.abi.gpu.cuda.JCudaApi;
 import dev.abi.gpu.cuda.GpuStatus;
 import dev.abi.gpu.cuda.GpuUnavailableException;
+import dev.abi.gpu.cuda.JCudaApi;
 import dev.abi.gpu.embed.GpuEncoder;
 import dev.abi.gpu.search.ResidentMatrix;
 import dev.abi.namespace.NamespaceService;
@@ -16,15 +16,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import java.util.Arrays;
-import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 /**
  * The GPU, the namespaces it serves and the embedding model it runs, opened at startup. Queries and embedding
@@ -37,16 +37,13 @@ public class GpuService {
     private static final Logger LOG = Logger.getLogger(GpuService.class);
 
     /** One query request: its namespace, its vectors and topK. */
-    public record QueryJob(String namespace, float[][] vectors, int topK) {
-    }
+    public record QueryJob(String namespace, float[][] vectors, int topK) {}
 
     /** A match: the row's id and distance. */
-    public record Hit(String id, float distance) {
-    }
+    public record Hit(String id, float distance) {}
 
     /** Matches per vector of a {@link QueryJob}, and the namespace version they were answered at. */
-    public record QueryAnswer(List<List<Hit>> results, long version) {
-    }
+    public record QueryAnswer(List<List<Hit>> results, long version) {}
 
     @ConfigProperty(name = "abi.gpu.device", defaultValue = "0")
     int deviceOrdinal;
@@ -84,7 +81,8 @@ public class GpuService {
             LOG.warnf("no GPU: %s; the GPU routes answer 503", runtime.reason());
             return;
         }
-        LOG.infof("GPU %s (compute %s)", runtime.device().name(), runtime.device().computeCapability());
+        LOG.infof(
+                "GPU %s (compute %s)", runtime.device().name(), runtime.device().computeCapability());
         ResidentMatrix.Precision p = ResidentMatrix.Precision.valueOf(precision.toUpperCase(Locale.ROOT));
         if (p == ResidentMatrix.Precision.I8) {
             throw new IllegalArgumentException("abi.gpu.precision=" + precision + ": f32 or f16");
@@ -103,8 +101,7 @@ public class GpuService {
         } else {
             encoderProblem = "no embedding model is configured (abi.gpu.embedding-model)";
         }
-        queryBatcher = new MicroBatcher<>("gpu-query-batcher", 64,
-                jobs -> engine.answer(jobs));
+        queryBatcher = new MicroBatcher<>("gpu-query-batcher", 64, jobs -> engine.answer(jobs));
         embedBatcher = new MicroBatcher<>("gpu-embed-batcher", 16, this::embedBatch);
     }
 
@@ -116,8 +113,10 @@ public class GpuService {
             try {
                 return (CudaApi) Class.forName(binding).getConstructor().newInstance();
             } catch (ReflectiveOperationException | ClassCastException e) {
-                throw new IllegalArgumentException("abi.gpu.binding=" + binding + ": not a CudaApi class with a public"
-                        + " no-argument constructor", e);
+                throw new IllegalArgumentException(
+                        "abi.gpu.binding=" + binding + ": not a CudaApi class with a public"
+                                + " no-argument constructor",
+                        e);
             }
         };
     }

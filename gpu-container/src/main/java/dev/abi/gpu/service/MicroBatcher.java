@@ -18,8 +18,7 @@ import java.util.function.Function;
  */
 public final class MicroBatcher<Q, A> implements AutoCloseable {
 
-    private record Pending<Q, A>(Q request, CompletableFuture<A> answer) {
-    }
+    private record Pending<Q, A>(Q request, CompletableFuture<A> answer) {}
 
     private final BlockingQueue<Pending<Q, A>> queue = new LinkedBlockingQueue<>();
     private final int maxBatch;
@@ -56,7 +55,8 @@ public final class MicroBatcher<Q, A> implements AutoCloseable {
             }
             queue.drainTo(batch, maxBatch - 1);
             try {
-                List<A> answers = work.apply(batch.stream().map(Pending::request).toList());
+                List<A> answers =
+                        work.apply(batch.stream().map(Pending::request).toList());
                 if (answers.size() != batch.size()) {
                     throw new IllegalStateException(answers.size() + " answers to " + batch.size() + " requests");
                 }

@@ -29,7 +29,9 @@ final class QueryEngine {
         return runtime.call(api -> {
             Map<String, List<Integer>> byNamespace = new LinkedHashMap<>();
             for (int i = 0; i < jobs.size(); i++) {
-                byNamespace.computeIfAbsent(jobs.get(i).namespace(), n -> new ArrayList<>()).add(i);
+                byNamespace
+                        .computeIfAbsent(jobs.get(i).namespace(), n -> new ArrayList<>())
+                        .add(i);
             }
             GpuService.QueryAnswer[] answers = new GpuService.QueryAnswer[jobs.size()];
             for (Map.Entry<String, List<Integer>> group : byNamespace.entrySet()) {
@@ -40,8 +42,10 @@ final class QueryEngine {
                     vectors.addAll(List.of(jobs.get(i).vectors()));
                     k = Math.max(k, jobs.get(i).topK());
                 }
-                GpuSearcher.Result r = e.matrix() == null ? null
-                        : searcher.search(api, e.matrix(), vectors.toArray(float[][]::new), Math.min(k, e.ids().length));
+                GpuSearcher.Result r = e.matrix() == null
+                        ? null
+                        : searcher.search(
+                                api, e.matrix(), vectors.toArray(float[][]::new), Math.min(k, e.ids().length));
                 int at = 0;
                 for (int i : group.getValue()) {
                     GpuService.QueryJob job = jobs.get(i);

@@ -19,8 +19,7 @@ import java.util.Map;
  */
 final class ResidentNamespaces {
 
-    record Entry(long version, String[] ids, ResidentMatrix matrix) {
-    }
+    record Entry(long version, String[] ids, ResidentMatrix matrix) {}
 
     private final NamespaceService namespaces;
     private final GpuKernels kernels;
@@ -93,6 +92,8 @@ final class ResidentNamespaces {
 
     /** Device bytes held by resident namespaces. */
     long bytes() {
-        return resident.values().stream().mapToLong(e -> e.matrix() == null ? 0 : e.matrix().bytes()).sum();
+        return resident.values().stream()
+                .mapToLong(e -> e.matrix() == null ? 0 : e.matrix().bytes())
+                .sum();
     }
 }

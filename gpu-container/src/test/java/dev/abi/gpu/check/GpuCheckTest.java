@@ -11,12 +11,12 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import java.nio.charset.StandardCharsets;
 
 /**
  * The GPU check's own logic, run on the emulated GPU at toy sizes: it passes on correct kernels, prints the table
@@ -27,8 +27,7 @@ class GpuCheckTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out) {
-    }
+    record Run(int exit, String out) {}
 
     private Run run(CudaApi api) throws Exception {
         Path torch = tmp.resolve("torch.txt");
@@ -37,8 +36,21 @@ class GpuCheckTest {
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
         try (GpuRuntime rt = GpuRuntime.open(() -> api, 0)) {
-            int rc = GpuCheck.run(rt, Map.of("rows", "3000", "dim", "16", "check-rows", "1500", "check-dim", "12",
-                    "seed", "5", "torch", torch.toString()));
+            int rc = GpuCheck.run(
+                    rt,
+                    Map.of(
+                            "rows",
+                            "3000",
+                            "dim",
+                            "16",
+                            "check-rows",
+                            "1500",
+                            "check-dim",
+                            "12",
+                            "seed",
+                            "5",
+                            "torch",
+                            torch.toString()));
             return new Run(rc, buf.toString(StandardCharsets.UTF_8));
         } finally {
             System.setOut(old);
@@ -49,7 +61,8 @@ class GpuCheckTest {
     void passesOnCorrectKernelsAndPrintsOneTable() throws Exception {
         Run r = run(new EmulatedCudaApi());
         assertEquals(0, r.exit(), r.out());
-        assertTrue(r.out().contains("| workload | ours (ms) | PyTorch (ms) | ours / PyTorch throughput | notes |"),
+        assertTrue(
+                r.out().contains("| workload | ours (ms) | PyTorch (ms) | ours / PyTorch throughput | notes |"),
                 r.out());
         assertTrue(r.out().contains("| search f16 3000 x 16, batch 1000, top-10 | "), r.out());
         assertTrue(r.out().contains("| 2.500 |"), "PyTorch's time is read from the file: " + r.out());
@@ -61,8 +74,8 @@ class GpuCheckTest {
     void failsWhenTheMergeReturnsWrongIds() throws Exception {
         EmulatedCudaApi real = new EmulatedCudaApi();
         // planted: after every top-k merge, the first query's two best ids are swapped
-        CudaApi corrupt = (CudaApi) Proxy.newProxyInstance(CudaApi.class.getClassLoader(),
-                new Class<?>[] {CudaApi.class}, (proxy, method, args) -> {
+        CudaApi corrupt = (CudaApi) Proxy.newProxyInstance(
+                CudaApi.class.getClassLoader(), new Class<?>[] {CudaApi.class}, (proxy, method, args) -> {
                     Object result;
                     try {
                         result = method.invoke(real, args);

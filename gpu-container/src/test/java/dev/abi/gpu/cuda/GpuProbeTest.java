@@ -23,18 +23,22 @@ class GpuProbeTest {
     @TempDir
     Path tmp;
 
-    record Probe(int exit, String out) {
-    }
+    record Probe(int exit, String out) {}
 
     @Test
     void withoutADriverTheReasonNamesLibcuda() throws Exception {
-        Assumptions.assumeFalse(Files.exists(Path.of("/proc/driver/nvidia/version")),
+        Assumptions.assumeFalse(
+                Files.exists(Path.of("/proc/driver/nvidia/version")),
                 "an NVIDIA driver is installed here: the no-driver case cannot be shown");
         Probe p = probe(null);
         assertEquals(3, p.exit(), p.out());
         assertTrue(p.out().contains("\"gpu\":false"), p.out());
-        assertTrue(p.out().contains("\"reason\":\"the CUDA driver cannot be loaded: libJCudaDriver-12.6.0-linux-x86_64.so:"
-                + " libcuda.so.1: cannot open shared object file: No such file or directory\""), p.out());
+        assertTrue(
+                p.out()
+                        .contains(
+                                "\"reason\":\"the CUDA driver cannot be loaded: libJCudaDriver-12.6.0-linux-x86_64.so:"
+                                        + " libcuda.so.1: cannot open shared object file: No such file or directory\""),
+                p.out());
     }
 
     @Test
@@ -44,8 +48,10 @@ class GpuProbeTest {
                 + "\tat java.base/java.lang.ClassLoader.loadLibrary(Unknown Source)\n"
                 + "java.lang.UnsatisfiedLinkError: /tmp/jcuda-1234/libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot"
                 + " open shared object file: No such file or directory\n\tat jcuda.LibUtils.loadLibrary(LibUtils.java:1)";
-        assertEquals("libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such"
-                + " file or directory", JCudaApi.linkFailure(jcuda));
+        assertEquals(
+                "libJCudaDriver-12.6.0-linux-x86_64.so: libcuda.so.1: cannot open shared object file: No such"
+                        + " file or directory",
+                JCudaApi.linkFailure(jcuda));
         assertEquals("something else", JCudaApi.linkFailure("something else\nmore"));
     }
 
@@ -80,18 +86,30 @@ class GpuProbeTest {
             Files.write(src, in.readAllBytes());
         }
         Path dir = Files.createDirectories(tmp.resolve("driver-" + cuInitResult));
-        Process p = new ProcessBuilder(gcc, "-shared", "-fPIC", "-DSTUB_CUINIT_RESULT=" + cuInitResult,
-                "-Wl,-soname,libcuda.so.1", "-o", dir.resolve("libcuda.so.1").toString(), src.toString())
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        gcc,
+                        "-shared",
+                        "-fPIC",
+                        "-DSTUB_CUINIT_RESULT=" + cuInitResult,
+                        "-Wl,-soname,libcuda.so.1",
+                        "-o",
+                        dir.resolve("libcuda.so.1").toString(),
+                        src.toString())
+                .redirectErrorStream(true)
+                .start();
         String log = new String(p.getInputStream().readAllBytes());
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "gcc failed: " + log);
         return dir;
     }
 
     private Probe probe(Path driverDir) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--enable-native-access=ALL-UNNAMED", "-Djava.io.tmpdir=" + tmp, "-cp",
-                System.getProperty("java.class.path"), GpuProbe.class.getName()));
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                System.getProperty("java.class.path"),
+                GpuProbe.class.getName()));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().remove("LD_LIBRARY_PATH");
         pb.environment().remove("JAVA_TOOL_OPTIONS");

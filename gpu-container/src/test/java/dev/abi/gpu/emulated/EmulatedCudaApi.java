@@ -165,8 +165,8 @@ public final class EmulatedCudaApi implements CudaApi {
     public void launch(Kernel kernel, int gridX, int gridY, int blockX, int sharedBytes, Object... args) {
         List<String> sig = signatures.get(kernel.handle());
         if (sig.size() != args.length) {
-            throw new IllegalArgumentException(kernel.name() + " takes " + sig.size() + " parameters, launched with "
-                    + args.length);
+            throw new IllegalArgumentException(
+                    kernel.name() + " takes " + sig.size() + " parameters, launched with " + args.length);
         }
         for (int i = 0; i < args.length; i++) {
             String t = sig.get(i);
@@ -193,8 +193,7 @@ public final class EmulatedCudaApi implements CudaApi {
     }
 
     @Override
-    public void synchronize() {
-    }
+    public void synchronize() {}
 
     @Override
     public Event record() {
@@ -207,8 +206,7 @@ public final class EmulatedCudaApi implements CudaApi {
     }
 
     @Override
-    public void destroy(Event event) {
-    }
+    public void destroy(Event event) {}
 
     @Override
     public void close() {

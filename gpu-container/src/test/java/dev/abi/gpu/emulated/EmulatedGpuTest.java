@@ -17,6 +17,7 @@ import dev.abi.vector.Metric;
 import dev.abi.vector.ScalarQuantizer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -24,7 +25,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import java.util.Arrays;
 
 /**
  * The host side of the GPU paths (uploads, launches, grids, shared memory, result assembly) on
@@ -32,8 +32,8 @@ import java.util.Arrays;
  */
 class EmulatedGpuTest {
 
-    static final Path MINILM = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2",
-            "all-MiniLM-L6-v2-Q8_0.gguf");
+    static final Path MINILM =
+            Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
 
     private final EmulatedCudaApi api = new EmulatedCudaApi();
     private final GpuRuntime rt = GpuRuntime.open(() -> api, 0);
@@ -62,7 +62,8 @@ class EmulatedGpuTest {
             sq.encode(rows, r * dim, codes, r * dim);
         }
         float[] seen = precision == ResidentMatrix.Precision.I8
-                ? HostReference.dequantize(codes, n, dim, sq.offsets(), sq.steps()) : rows;
+                ? HostReference.dequantize(codes, n, dim, sq.offsets(), sq.steps())
+                : rows;
         float[][] queries = new float[11][dim]; // two query tiles, the second partial
         for (float[] q : queries) {
             for (int d = 0; d < dim; d++) {
@@ -84,8 +85,10 @@ class EmulatedGpuTest {
             });
             HostReference.TopK want = HostReference.topK(metric, seen, n, dim, queries, 7);
             for (int q = 0; q < queries.length; q++) {
-                assertNull(HostReference.sameUpToTies(want.ids()[q], want.distances()[q], got.rows()[q],
-                        got.distances()[q], 1e-4f), precision + " " + metric + " query " + q);
+                assertNull(
+                        HostReference.sameUpToTies(
+                                want.ids()[q], want.distances()[q], got.rows()[q], got.distances()[q], 1e-4f),
+                        precision + " " + metric + " query " + q);
             }
         }
         assertEquals(0, api.liveBuffers(), "every device buffer is freed");
@@ -94,8 +97,8 @@ class EmulatedGpuTest {
     @Test
     void fewerRowsThanKGiveWhatThereIs() {
         GpuSearcher.Result got = rt.call(a -> {
-            ResidentMatrix m = ResidentMatrix.upload(a, rt::kernel, new float[] {1, 0, 0, 1, 1, 1}, 3, 2, Metric.L2,
-                    ResidentMatrix.Precision.F32);
+            ResidentMatrix m = ResidentMatrix.upload(
+                    a, rt::kernel, new float[] {1, 0, 0, 1, 1, 1}, 3, 2, Metric.L2, ResidentMatrix.Precision.F32);
             return new GpuSearcher(rt::kernel).search(a, m, new float[][] {{1, 0}}, 10);
         });
         assertEquals(3, got.rows()[0].length);
@@ -111,19 +114,69 @@ class EmulatedGpuTest {
         assertThrows(IllegalArgumentException.class, () -> api.launch(merge, 1, 1, 256, 0, b, b, 1, 1, b));
         assertThrows(IllegalArgumentException.class, () -> api.launch(merge, 1, 1, 256, 0, b, b, 1f, 1, b, b));
         CudaApi.Buffer big = api.alloc(4 * 4096);
-        assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 1, 1, 256,
-                GpuSearcher.sharedBytes(1, 2), big, 2000, 2, big, big, 1, Kernels.METRIC_DOT, 1, big, big));
+        assertThrows(
+                IllegalStateException.class,
+                () -> api.launch(
+                        rt.kernel(Kernels.SEARCH_F32),
+                        1,
+                        1,
+                        256,
+                        GpuSearcher.sharedBytes(1, 2),
+                        big,
+                        2000,
+                        2,
+                        big,
+                        big,
+                        1,
+                        Kernels.METRIC_DOT,
+                        1,
+                        big,
+                        big));
         // planted: chunks on grid x and query tiles on grid y (the layout before the swap) no longer cover 9 queries
-        assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 2, 1, 256,
-                GpuSearcher.sharedBytes(9, 2), big, 2000, 2, big, big, 9, Kernels.METRIC_DOT, 1, big, big));
-        assertThrows(IllegalStateException.class, () -> api.launch(rt.kernel(Kernels.SEARCH_F32), 1, 1, 256, 100,
-                big, 10, 2, big, big, 1, Kernels.METRIC_DOT, 1, big, big));
+        assertThrows(
+                IllegalStateException.class,
+                () -> api.launch(
+                        rt.kernel(Kernels.SEARCH_F32),
+                        2,
+                        1,
+                        256,
+                        GpuSearcher.sharedBytes(9, 2),
+                        big,
+                        2000,
+                        2,
+                        big,
+                        big,
+                        9,
+                        Kernels.METRIC_DOT,
+                        1,
+                        big,
+                        big));
+        assertThrows(
+                IllegalStateException.class,
+                () -> api.launch(
+                        rt.kernel(Kernels.SEARCH_F32),
+                        1,
+                        1,
+                        256,
+                        100,
+                        big,
+                        10,
+                        2,
+                        big,
+                        big,
+                        1,
+                        Kernels.METRIC_DOT,
+                        1,
+                        big,
+                        big));
     }
 
     @Test
     void theEncoderMatchesCoresBertModel() {
         Assumptions.assumeTrue(Files.exists(MINILM), "the shared MiniLM model is absent: " + MINILM.toAbsolutePath());
-        List<String> texts = List.of("The quick brown fox jumps over the lazy dog.", "Vector search on a GPU.",
+        List<String> texts = List.of(
+                "The quick brown fox jumps over the lazy dog.",
+                "Vector search on a GPU.",
                 "Les fonctions sans serveur démarrent à froid.");
         float[][] got = rt.call(a -> {
             GpuEncoder enc = new GpuEncoder(a, rt::kernel, MINILM);
@@ -144,6 +197,7 @@ class EmulatedGpuTest {
             }
         }
         assertEquals(0, api.liveBuffers(), "every device buffer is freed");
-        assertTrue(api.launches().contains(Kernels.ATTENTION_F32) && api.launches().contains(Kernels.MEAN_POOL_F32));
+        assertTrue(
+                api.launches().contains(Kernels.ATTENTION_F32) && api.launches().contains(Kernels.MEAN_POOL_F32));
     }
 }

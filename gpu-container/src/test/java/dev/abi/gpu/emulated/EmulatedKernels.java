@@ -9,8 +9,7 @@ import java.nio.ByteBuffer;
 /** The kernels of {@code abi_kernels.cu} in plain Java, one launch at a time, over the grid the host chose. */
 final class EmulatedKernels {
 
-    private EmulatedKernels() {
-    }
+    private EmulatedKernels() {}
 
     static void run(EmulatedCudaApi api, String name, int gx, int gy, int block, int shared, Object[] a) {
         switch (name) {
@@ -85,13 +84,15 @@ final class EmulatedKernels {
         require((long) chunks * chunk >= n, "search grid covers " + chunks + " chunks for " + n + " rows");
         require((long) tiles * Kernels.MAX_QUERY_TILE >= nq, "search grid covers " + tiles + " tiles for " + nq);
         require(k >= 1 && k <= chunk, "k " + k);
-        require(cd.capacity() >= 4L * nq * chunks * k && ci.capacity() >= 4L * nq * chunks * k,
+        require(
+                cd.capacity() >= 4L * nq * chunks * k && ci.capacity() >= 4L * nq * chunks * k,
                 "candidate buffers too small");
         for (int t = 0; t < tiles; t++) {
             int q0 = t * Kernels.MAX_QUERY_TILE;
             int qt = Math.min(Kernels.MAX_QUERY_TILE, nq - q0);
-            require(shared >= 4 * qt * (dim + chunk), "search launched with " + shared + " bytes of shared memory, needs "
-                    + 4 * qt * (dim + chunk));
+            require(
+                    shared >= 4 * qt * (dim + chunk),
+                    "search launched with " + shared + " bytes of shared memory, needs " + 4 * qt * (dim + chunk));
             for (int c = 0; c < chunks; c++) {
                 int first = c * chunk;
                 for (int j = 0; j < qt; j++) {
@@ -199,7 +200,8 @@ final class EmulatedKernels {
         int N = i(a[5]);
         int K = i(a[6]);
         require((long) gx * Kernels.GEMM_TILE >= N && (long) gy * Kernels.GEMM_TILE >= M, "gemm grid too small");
-        require(A.capacity() >= 4L * M * K && W.capacity() >= 4L * N * K && C.capacity() >= 4L * M * N,
+        require(
+                A.capacity() >= 4L * M * K && W.capacity() >= 4L * N * K && C.capacity() >= 4L * M * N,
                 "gemm operands too small for " + M + "x" + N + "x" + K);
         float[] w = new float[N * K];
         W.asFloatBuffer().get(0, w);
@@ -323,8 +325,8 @@ final class EmulatedKernels {
                 for (int j = 0; j < len; j++) {
                     float dot = 0;
                     for (int d = 0; d < hd; d++) {
-                        dot = Math.fma(f(q, (long) t * width + h * hd + d), f(k, (long) (from + j) * width + h * hd + d),
-                                dot);
+                        dot = Math.fma(
+                                f(q, (long) t * width + h * hd + d), f(k, (long) (from + j) * width + h * hd + d), dot);
                     }
                     sc[j] = dot * scale;
                 }

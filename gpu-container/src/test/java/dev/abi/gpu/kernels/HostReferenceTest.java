@@ -13,15 +13,15 @@ import dev.abi.vector.ScalarQuantizer;
 import dev.abi.vector.SearchHit;
 import dev.abi.vector.VectorOps;
 import dev.abi.vector.VectorOpsProvider;
-import java.util.List;
-import java.util.Map;
-import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Test;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The references the GPU check trusts, held against core's own kernels and index. */
 class HostReferenceTest {
@@ -45,7 +45,9 @@ class HostReferenceTest {
             assertEquals(10, hits.size());
             for (int i = 0; i < 10; i++) {
                 assertEquals(hits.get(i).id(), "r" + ref.ids()[q][i], metric + " query " + q + " rank " + i);
-                assertEquals(hits.get(i).distance(), ref.distances()[q][i],
+                assertEquals(
+                        hits.get(i).distance(),
+                        ref.distances()[q][i],
                         1e-4f * Math.max(1f, Math.abs(hits.get(i).distance())));
             }
         }
@@ -64,8 +66,7 @@ class HostReferenceTest {
         float[] wd = {0.10f, 0.20f, 0.20f};
         assertNull(HostReference.sameUpToTies(want, wd, new int[] {4, 2, 9}, wd, 1e-5f));
         // planted: a non-tied swap and a wrong id are both caught
-        assertNotNull(HostReference.sameUpToTies(want, wd, new int[] {9, 4, 2}, new float[] {0.1f, 0.2f, 0.2f},
-                1e-5f));
+        assertNotNull(HostReference.sameUpToTies(want, wd, new int[] {9, 4, 2}, new float[] {0.1f, 0.2f, 0.2f}, 1e-5f));
         assertNotNull(HostReference.sameUpToTies(want, wd, new int[] {4, 9, 7}, wd, 1e-5f));
         assertNotNull(HostReference.sameUpToTies(want, wd, want, new float[] {0.1f, 0.2f, 0.3f}, 1e-5f));
     }
@@ -127,8 +128,8 @@ class HostReferenceTest {
         float[] w = random(rnd, n * k);
         ByteBuffer bytes = ByteBuffer.allocate(4 * w.length).order(ByteOrder.LITTLE_ENDIAN);
         bytes.asFloatBuffer().put(w);
-        var info = new dev.abi.inference.GgufTensorInfo("w", new long[] {k, n}, dev.abi.inference.GgmlType.F32, 0,
-                4L * w.length);
+        var info = new dev.abi.inference.GgufTensorInfo(
+                "w", new long[] {k, n}, dev.abi.inference.GgmlType.F32, 0, 4L * w.length);
         var matrix = dev.abi.inference.WeightMatrix.of(info, bytes);
         float[][] xs = new float[m][];
         float[][] outs = new float[m][n];
@@ -147,7 +148,8 @@ class HostReferenceTest {
     @Test
     void maxRelativeErrorSeesNaNAndSmallValues() {
         assertEquals(0.5, HostReference.maxRelativeError(new float[] {2f}, new float[] {3f}, 1e-6), 1e-9);
-        assertEquals(Double.POSITIVE_INFINITY,
+        assertEquals(
+                Double.POSITIVE_INFINITY,
                 HostReference.maxRelativeError(new float[] {1f}, new float[] {Float.NaN}, 1e-6));
         assertTrue(HostReference.maxRelativeError(new float[] {0f}, new float[] {1e-9f}, 1e-3) < 1e-5);
     }

@@ -49,11 +49,16 @@ class KernelArtifactsTest {
     void aRenamedKernelIsReportedFromBothSides() throws Exception {
         String ptx = Files.readString(PTX).replace(".entry abi_topk_merge(", ".entry abi_topk_merge2(");
         List<String> problems = KernelArtifacts.nameMismatches(ptx, Kernels.ALL);
-        assertEquals(List.of("kernel 'abi_topk_merge' named in Kernels is not an entry of the PTX",
-                "PTX entry 'abi_topk_merge2' is not named in Kernels"), problems);
+        assertEquals(
+                List.of(
+                        "kernel 'abi_topk_merge' named in Kernels is not an entry of the PTX",
+                        "PTX entry 'abi_topk_merge2' is not named in Kernels"),
+                problems);
         List<String> javaNames = new ArrayList<>(Kernels.ALL);
         javaNames.set(javaNames.indexOf(Kernels.GEMM_F32), "abi_gemm_f16");
-        assertEquals(2, KernelArtifacts.nameMismatches(Files.readString(PTX), javaNames).size());
+        assertEquals(
+                2,
+                KernelArtifacts.nameMismatches(Files.readString(PTX), javaNames).size());
     }
 
     @Test
@@ -71,8 +76,10 @@ class KernelArtifactsTest {
     @Test
     void ptxasForSm90AcceptsThePtxAndRejectsABrokenOne() throws Exception {
         String ptxas = KernelArtifacts.findPtxas();
-        Assumptions.assumeTrue(ptxas != null, "ptxas is not installed (set PTXAS or put it on PATH): skipping the"
-                + " ptxas check of the checked-in PTX");
+        Assumptions.assumeTrue(
+                ptxas != null,
+                "ptxas is not installed (set PTXAS or put it on PATH): skipping the"
+                        + " ptxas check of the checked-in PTX");
         assertEquals(List.of(), KernelArtifacts.ptxasProblems(ptxas, PTX, "sm_90"));
         Path broken = tmp.resolve("broken.ptx");
         Files.writeString(broken, Files.readString(PTX).replaceFirst("fma\\.rn\\.f32", "fma.rn.f77"));

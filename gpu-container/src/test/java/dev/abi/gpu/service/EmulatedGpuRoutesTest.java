@@ -19,17 +19,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.Comparator;
 
 /**
  * The routes' success paths on the emulated GPU ({@code abi.gpu.binding}), over a namespace written to the same
@@ -40,16 +40,21 @@ import java.util.Comparator;
 class EmulatedGpuRoutesTest {
 
     static final Path DATA = Path.of("target", "emulated-gpu-data");
-    static final Path MINILM = Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2",
-            "all-MiniLM-L6-v2-Q8_0.gguf");
+    static final Path MINILM =
+            Path.of("..", "..", "shared", "models", "all-MiniLM-L6-v2", "all-MiniLM-L6-v2-Q8_0.gguf");
     static final int DIM = 12;
 
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             writeNamespace();
-            return Map.of("abi.gpu.binding", "dev.abi.gpu.emulated.EmulatedCudaApi", "abi.data-dir", DATA.toString(),
-                    "abi.gpu.embedding-model", MINILM.toString());
+            return Map.of(
+                    "abi.gpu.binding",
+                    "dev.abi.gpu.emulated.EmulatedCudaApi",
+                    "abi.data-dir",
+                    DATA.toString(),
+                    "abi.gpu.embedding-model",
+                    MINILM.toString());
         }
     }
 
@@ -58,7 +63,8 @@ class EmulatedGpuRoutesTest {
         try {
             if (Files.exists(DATA)) {
                 try (var walk = Files.walk(DATA)) {
-                    walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                    walk.sorted(Comparator.reverseOrder())
+                            .forEach(p -> p.toFile().delete());
                 }
             }
             NamespaceService ns = store();
@@ -96,8 +102,12 @@ class EmulatedGpuRoutesTest {
 
     @Test
     void healthReportsTheDevice() {
-        given().get("/health").then().statusCode(200).body("gpu", equalTo(true))
-                .body("device", equalTo("Emulated (heap)")).body("computeCapability", equalTo("9.0"))
+        given().get("/health")
+                .then()
+                .statusCode(200)
+                .body("gpu", equalTo(true))
+                .body("device", equalTo("Emulated (heap)"))
+                .body("computeCapability", equalTo("9.0"))
                 .body("freeMemoryBytes", org.hamcrest.Matchers.greaterThan(0L));
     }
 
@@ -106,13 +116,23 @@ class EmulatedGpuRoutesTest {
         Random rnd = new Random(77);
         float[] a = vector(rnd);
         float[] b = vector(rnd);
-        JsonPath single = given().contentType("application/json").body("{\"vector\":" + json(a) + ",\"topK\":4}")
-                .post("/v1/namespaces/docs/query").then().statusCode(200).body("matches", hasSize(4)).extract()
+        JsonPath single = given().contentType("application/json")
+                .body("{\"vector\":" + json(a) + ",\"topK\":4}")
+                .post("/v1/namespaces/docs/query")
+                .then()
+                .statusCode(200)
+                .body("matches", hasSize(4))
+                .extract()
                 .jsonPath();
         JsonPath batch = given().contentType("application/json")
                 .body("{\"queries\":[{\"vector\":" + json(a) + ",\"topK\":4},{\"vector\":" + json(b) + "}]}")
-                .post("/v1/namespaces/docs/query").then().statusCode(200).body("results", hasSize(2))
-                .body("results[1].matches", hasSize(10)).extract().jsonPath();
+                .post("/v1/namespaces/docs/query")
+                .then()
+                .statusCode(200)
+                .body("results", hasSize(2))
+                .body("results[1].matches", hasSize(10))
+                .extract()
+                .jsonPath();
         NamespaceService cpu = store();
         QueryResult wantA = cpu.query("docs", new NamespaceService.Query(a, 4, Filter.ALL, null));
         QueryResult wantB = cpu.query("docs", new NamespaceService.Query(b, 10, Filter.ALL, null));
@@ -130,15 +150,31 @@ class EmulatedGpuRoutesTest {
     @Test
     void whatTheGpuDoesNotServeIsAProblem() {
         float[] a = vector(new Random(1));
-        given().contentType("application/json").body("{\"vector\":" + json(a) + ",\"filter\":{\"k\":\"v\"}}")
-                .post("/v1/namespaces/docs/query").then().statusCode(400).contentType("application/problem+json")
+        given().contentType("application/json")
+                .body("{\"vector\":" + json(a) + ",\"filter\":{\"k\":\"v\"}}")
+                .post("/v1/namespaces/docs/query")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("filter"));
-        given().contentType("application/json").body("{\"vector\":[1,2]}").post("/v1/namespaces/docs/query").then()
-                .statusCode(400).body("detail", containsString("expected 12 dimensions, got 2"));
-        given().contentType("application/json").body("{\"vector\":" + json(a) + ",\"topK\":1001}")
-                .post("/v1/namespaces/docs/query").then().statusCode(400).body("errors[0].field", equalTo("topK"));
-        given().contentType("application/json").body("{\"vector\":" + json(a) + "}")
-                .post("/v1/namespaces/nope/query").then().statusCode(404).contentType("application/problem+json");
+        given().contentType("application/json")
+                .body("{\"vector\":[1,2]}")
+                .post("/v1/namespaces/docs/query")
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("expected 12 dimensions, got 2"));
+        given().contentType("application/json")
+                .body("{\"vector\":" + json(a) + ",\"topK\":1001}")
+                .post("/v1/namespaces/docs/query")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("topK"));
+        given().contentType("application/json")
+                .body("{\"vector\":" + json(a) + "}")
+                .post("/v1/namespaces/nope/query")
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -146,9 +182,15 @@ class EmulatedGpuRoutesTest {
         Assumptions.assumeTrue(Files.exists(MINILM), "the shared MiniLM model is absent");
         JsonPath r = given().contentType("application/json")
                 .body("{\"model\":\"all-MiniLM-L6-v2\",\"input\":[\"GPU search\",\"a cat on a mat\"]}")
-                .post("/v1/embeddings").then().statusCode(200).body("object", equalTo("list"))
-                .body("data", hasSize(2)).body("data[1].index", equalTo(1)).body("data[0].embedding", hasSize(384))
-                .extract().jsonPath();
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(200)
+                .body("object", equalTo("list"))
+                .body("data", hasSize(2))
+                .body("data[1].index", equalTo(1))
+                .body("data[0].embedding", hasSize(384))
+                .extract()
+                .jsonPath();
         try (BertModel cpu = BertModel.load(MINILM)) {
             float[][] want = cpu.embed(List.of("GPU search", "a cat on a mat"));
             for (int s = 0; s < 2; s++) {

@@ -5,13 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import java.util.Collections;
 
 /** Batches form from what queued while the previous batch ran; answers go back to their own requests. */
 class MicroBatcherTest {
@@ -51,7 +51,8 @@ class MicroBatcherTest {
         try (MicroBatcher<Integer, String> b = new MicroBatcher<>("test-batcher", 8, reqs -> {
             throw boom;
         })) {
-            CompletionException e = assertThrows(CompletionException.class, () -> b.submit(1).join());
+            CompletionException e =
+                    assertThrows(CompletionException.class, () -> b.submit(1).join());
             assertSame(boom, e.getCause());
         }
     }
@@ -59,7 +60,8 @@ class MicroBatcherTest {
     @Test
     void aWrongNumberOfAnswersIsAFailureNotAMisroute() {
         try (MicroBatcher<Integer, String> b = new MicroBatcher<>("test-batcher", 8, reqs -> List.of())) {
-            CompletionException e = assertThrows(CompletionException.class, () -> b.submit(1).join());
+            CompletionException e =
+                    assertThrows(CompletionException.class, () -> b.submit(1).join());
             assertEquals("0 answers to 1 requests", e.getCause().getMessage());
         }
     }

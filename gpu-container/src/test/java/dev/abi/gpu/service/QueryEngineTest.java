@@ -49,13 +49,21 @@ class QueryEngineTest {
         assertEquals(3, answers.size());
         for (int j = 0; j < jobs.size(); j++) {
             GpuService.QueryJob job = jobs.get(j);
-            assertEquals(namespaces.describe(job.namespace()).version(), answers.get(j).version());
+            assertEquals(
+                    namespaces.describe(job.namespace()).version(),
+                    answers.get(j).version());
             for (int v = 0; v < job.vectors().length; v++) {
-                assertSameAsCpu(job.namespace(), job.vectors()[v], job.topK(), answers.get(j).results().get(v));
+                assertSameAsCpu(
+                        job.namespace(),
+                        job.vectors()[v],
+                        job.topK(),
+                        answers.get(j).results().get(v));
             }
         }
         // one search per namespace for the whole batch
-        assertEquals(2, api.launches().stream().filter(n -> n.startsWith("abi_search_")).count());
+        assertEquals(
+                2,
+                api.launches().stream().filter(n -> n.startsWith("abi_search_")).count());
     }
 
     @Test
@@ -82,8 +90,11 @@ class QueryEngineTest {
         assertEquals(cpu.matches().size(), got.size(), ns);
         for (int i = 0; i < got.size(); i++) {
             assertEquals(cpu.matches().get(i).vector().id(), got.get(i).id(), ns + " rank " + i);
-            assertEquals(cpu.matches().get(i).distance(), got.get(i).distance(),
-                    1e-5f * Math.max(1f, Math.abs(got.get(i).distance())), ns + " rank " + i);
+            assertEquals(
+                    cpu.matches().get(i).distance(),
+                    got.get(i).distance(),
+                    1e-5f * Math.max(1f, Math.abs(got.get(i).distance())),
+                    ns + " rank " + i);
         }
     }
 
