@@ -137,6 +137,17 @@ public final class ClusteredSegmentBenchmark {
                 normal.rerank(),
                 high.probesFor(view.clusters()),
                 high.rerank());
+        int[] sizes = view.clusterSizes();
+        java.util.Arrays.sort(sizes);
+        System.out.printf(
+                Locale.ROOT,
+                "cluster sizes: min %d, median %d, mean %.0f, p99 %d, max %d (max/median %.1f)%n%n",
+                sizes[0],
+                sizes[sizes.length / 2],
+                (double) n / sizes.length,
+                sizes[(int) (sizes.length * 0.99)],
+                sizes[sizes.length - 1],
+                (double) sizes[sizes.length - 1] / Math.max(1, sizes[sizes.length / 2]));
         System.out.println("| case | p50 ms | p90 ms | GETs/query | KiB fetched/query | recall@10 |");
         System.out.println("|---|---:|---:|---:|---:|---:|");
         row(

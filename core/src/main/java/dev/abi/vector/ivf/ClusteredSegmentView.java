@@ -41,8 +41,8 @@ public final class ClusteredSegmentView {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {};
 
-    /** Bytes of parsed blocks a view keeps, most recently used first ({@code abi.cache.parsed-bytes}, 64 MiB). */
-    private static final long PARSED_BUDGET = Long.getLong("abi.cache.parsed-bytes", 64L << 20);
+    /** Bytes of parsed blocks a view keeps, most recently used first ({@code abi.cache.parsed-bytes}, 256 MiB). */
+    private static final long PARSED_BUDGET = Long.getLong("abi.cache.parsed-bytes", 256L << 20);
 
     private final String name;
     private final ClusterHeader h;
@@ -95,6 +95,11 @@ public final class ClusteredSegmentView {
         return h.clusters;
     }
 
+    /** Vectors in each cluster, in cluster order (a copy). */
+    public int[] clusterSizes() {
+        return h.size.clone();
+    }
+
     /** The effort searches use unless told otherwise. */
     public Effort effort() {
         return effort;
@@ -126,8 +131,7 @@ public final class ClusteredSegmentView {
         int done = 0;
         int probes = effort.probesFor(h.clusters);
         while (true) {
-            List<Block> blocks =
-                    parallel(Arrays.stream(order, done, probes).boxed().toList(), this::block);
+            List<Block> blocks = blocks(order, done, probes);
             for (Block b : blocks) {
                 scorer.score(b, filter, hidden, best, keep);
             }
@@ -142,10 +146,33 @@ public final class ClusteredSegmentView {
         List<SearchHit> hits = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             hits.add(new SearchHit(
-                    candidates.get(i).block.ids[candidates.get(i).position], exact(query, vectors.get(i))));
+                    candidates.get(i).block.id(candidates.get(i).position), exact(query, vectors.get(i))));
         }
         hits.sort(Comparator.comparingDouble(SearchHit::distance).thenComparing(SearchHit::id));
         return hits.size() > topK ? List.copyOf(hits.subList(0, topK)) : hits;
+    }
+
+    /**
+     * The blocks of clusters {@code order[from..to)}: those parsed lately on the caller's thread (a warm query hands
+     * nothing to the executor), the others read in parallel.
+     */
+    private List<Block> blocks(int[] order, int from, int to) {
+        List<Block> out = new ArrayList<>(to - from);
+        List<Integer> missing = new ArrayList<>();
+        synchronized (parsed) {
+            for (int i = from; i < to; i++) {
+                Block b = parsed.get(order[i]);
+                if (b != null) {
+                    out.add(b);
+                } else {
+                    missing.add(order[i]);
+                }
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.addAll(parallel(missing, this::block));
+        }
+        return out;
     }
 
     /** Whether the segment stores {@code id} (one directory bucket read). */
@@ -188,16 +215,16 @@ public final class ClusteredSegmentView {
             byte[] run = reader.read(
                     ClusterHeader.vectorKey(name, h.vectorPart[c]), h.vectorOffset[c], b.size * bytesPerVector);
             for (int i = 0; i < b.size; i++) {
-                if (hidden.test(b.ids[i])) {
+                if (hidden.test(b.id(i))) {
                     continue;
                 }
                 if (run.length < (i + 1) * bytesPerVector
                         || ClusterHeader.crc(run, i * bytesPerVector, bytesPerVector) != b.vectorCrc(i)) {
                     throw new CorruptSegmentException(
-                            name, "vector " + b.ids[i] + " of cluster " + c + " fails its CRC32C");
+                            name, "vector " + b.id(i) + " of cluster " + c + " fails its CRC32C");
                 }
                 visitor.accept(
-                        new StoredVector(b.ids[i], floats(run, i * bytesPerVector, h.dimension), b.attributes(i)));
+                        new StoredVector(b.id(i), floats(run, i * bytesPerVector, h.dimension), b.attributes(i)));
             }
         }
     }
@@ -292,7 +319,7 @@ public final class ClusteredSegmentView {
                 h.vectorOffset[b.cluster] + (long) position * length,
                 length,
                 b.vectorCrc(position),
-                "vector " + b.ids[position] + " of cluster " + b.cluster);
+                "vector " + b.id(position) + " of cluster " + b.cluster);
         return floats(bytes, 0, h.dimension);
     }
 
@@ -352,6 +379,7 @@ public final class ClusteredSegmentView {
     private final class Scorer {
         private final float[] u;
         private final float constant;
+        private final float[] four = new float[4];
 
         Scorer(float[] q) {
             float[] offsets = h.quantizer.offsets();
@@ -371,44 +399,76 @@ public final class ClusteredSegmentView {
             }
         }
 
+        /** Approximate distances of four codes at a time ({@code ops}' int8 kernels), then the bounded heap. */
         void score(Block b, Filter filter, Predicate<String> hidden, PriorityQueue<Candidate> best, int keep) {
-            for (int i = 0; i < b.size; i++) {
-                int at = i * h.dimension;
+            int dim = h.dimension;
+            int i = 0;
+            for (; i + 3 < b.size; i += 4) {
+                int at = i * dim;
+                if (h.metric == Metric.L2) {
+                    ops.squaredDistanceInt8x4(
+                            u, steps, b.bytes, at, at + dim, at + 2 * dim, at + 3 * dim, dim, four, 0);
+                } else {
+                    ops.dotInt8x4(u, b.bytes, at, at + dim, at + 2 * dim, at + 3 * dim, dim, four, 0);
+                    float base = (h.metric == Metric.COSINE ? 1f : 0f) - constant;
+                    for (int j = 0; j < 4; j++) {
+                        four[j] = base - four[j];
+                    }
+                }
+                for (int j = 0; j < 4; j++) {
+                    offer(b, i + j, four[j], filter, hidden, best, keep);
+                }
+            }
+            for (; i < b.size; i++) {
+                int at = i * dim;
                 float approx = h.metric == Metric.L2
-                        ? ops.squaredDistanceInt8(u, steps, b.bytes, at, h.dimension)
-                        : (h.metric == Metric.COSINE ? 1f : 0f) - (constant + ops.dotInt8(u, b.bytes, at, h.dimension));
-                if (best.size() >= keep && approx >= best.peek().approx()) {
-                    continue;
-                }
-                if (hidden.test(b.ids[i]) || (filter != Filter.ALL && !filter.matches(b.attributes(i)))) {
-                    continue;
-                }
-                best.add(new Candidate(b, i, approx));
-                if (best.size() > keep) {
-                    best.poll();
-                }
+                        ? ops.squaredDistanceInt8(u, steps, b.bytes, at, dim)
+                        : (h.metric == Metric.COSINE ? 1f : 0f) - (constant + ops.dotInt8(u, b.bytes, at, dim));
+                offer(b, i, approx, filter, hidden, best, keep);
+            }
+        }
+
+        private void offer(
+                Block b,
+                int i,
+                float approx,
+                Filter filter,
+                Predicate<String> hidden,
+                PriorityQueue<Candidate> best,
+                int keep) {
+            if (best.size() >= keep && approx >= best.peek().approx()) {
+                return;
+            }
+            if (hidden.test(b.id(i)) || (filter != Filter.ALL && !filter.matches(b.attributes(i)))) {
+                return;
+            }
+            best.add(new Candidate(b, i, approx));
+            if (best.size() > keep) {
+                best.poll();
             }
         }
     }
 
-    /** A cluster's block, parsed: codes, vector CRCs, ids, and where each one's attributes lie. */
+    /**
+     * A cluster's block, parsed: codes, vector CRCs, and where each id and each one's attributes lie (ids are decoded
+     * when asked for: a query needs only its candidates', and a parsed block holds no strings).
+     */
     static final class Block {
         final int cluster;
         final int size;
         final byte[] bytes;
-        final String[] ids;
         private final int crcAt;
+        private final int[] idAt;
         private final int[] attributesAt;
         private final String segment;
 
-        private Block(
-                String segment, int cluster, int size, byte[] bytes, int crcAt, String[] ids, int[] attributesAt) {
+        private Block(String segment, int cluster, int size, byte[] bytes, int crcAt, int[] idAt, int[] attributesAt) {
             this.segment = segment;
             this.cluster = cluster;
             this.size = size;
             this.bytes = bytes;
             this.crcAt = crcAt;
-            this.ids = ids;
+            this.idAt = idAt;
             this.attributesAt = attributesAt;
         }
 
@@ -417,10 +477,10 @@ public final class ClusteredSegmentView {
                 ByteBuffer b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
                 int crcAt = size * dim;
                 b.position(crcAt + size * 4);
-                String[] ids = new String[size];
+                int[] idAt = new int[size];
                 for (int i = 0; i < size; i++) {
+                    idAt[i] = b.position();
                     int len = Short.toUnsignedInt(b.getShort());
-                    ids[i] = new String(bytes, b.position(), len, StandardCharsets.UTF_8);
                     b.position(b.position() + len);
                 }
                 int[] attributesAt = new int[size];
@@ -428,10 +488,17 @@ public final class ClusteredSegmentView {
                     attributesAt[i] = b.position();
                     b.position(b.position() + 4 + b.getInt());
                 }
-                return new Block(segment, cluster, size, bytes, crcAt, ids, attributesAt);
+                return new Block(segment, cluster, size, bytes, crcAt, idAt, attributesAt);
             } catch (RuntimeException e) { // underflow or a negative position: lengths that do not fit
                 throw new CorruptSegmentException(segment, "cluster " + cluster + " block is malformed: " + e);
             }
+        }
+
+        /** The id of vector {@code i}. */
+        String id(int i) {
+            int at = idAt[i];
+            int len = (bytes[at] & 0xff) | (bytes[at + 1] & 0xff) << 8;
+            return new String(bytes, at + 2, len, StandardCharsets.UTF_8);
         }
 
         int vectorCrc(int i) {
@@ -450,7 +517,7 @@ public final class ClusteredSegmentView {
             try {
                 return JSON.readValue(bytes, attributesAt[i] + 4, len, MAP);
             } catch (IOException e) {
-                throw new CorruptSegmentException(segment, "attributes of " + ids[i] + " are not JSON");
+                throw new CorruptSegmentException(segment, "attributes of " + id(i) + " are not JSON");
             }
         }
     }

@@ -53,10 +53,17 @@ final class KMeans {
         return centroids;
     }
 
+    /** Rounds of {@link #splitLarge}: a split can leave a part that is still too large, which the next round splits. */
+    static final int SPLIT_ROUNDS = 6;
+
     /**
      * Replaces every centroid whose share of the training vectors exceeds {@code factor} times the mean by
-     * {@code ceil(share / mean)} centroids trained on its own vectors: k-means on embeddings leaves "hub" clusters
-     * that queries probe, and their size is what a query reads. Answers the new centroids (more of them).
+     * {@code ceil(share / mean)} centroids trained on its own vectors, then does it again on the result (up to
+     * {@link #SPLIT_ROUNDS} rounds, until no cluster is larger): k-means on embeddings leaves "hub" clusters that
+     * queries probe, and their size is what a query reads, and one split of a hub can leave a smaller hub among its
+     * parts. The mean is that of the first {@code k} centroids, so the split parts stay near it. Every vector still
+     * goes to its nearest centroid (the query side finds the part it lies in, unlike a cap). Answers the new
+     * centroids (more of them).
      */
     static float[] splitLarge(
             float[] data,
@@ -68,17 +75,49 @@ final class KMeans {
             int iterations,
             long seed,
             VectorOps ops) {
+        double mean = (double) n / k;
+        float[] current = centroids;
+        for (int round = 0; round < SPLIT_ROUNDS; round++) {
+            float[] next = splitOnce(data, n, dim, current, mean, factor, iterations, seed + 7919L * round, ops);
+            if (next == null) {
+                break;
+            }
+            current = next;
+        }
+        return current;
+    }
+
+    /** One round of {@link #splitLarge}; null when no cluster is larger than {@code factor * mean}. */
+    private static float[] splitOnce(
+            float[] data,
+            int n,
+            int dim,
+            float[] centroids,
+            double mean,
+            double factor,
+            int iterations,
+            long seed,
+            VectorOps ops) {
+        int k = centroids.length / dim;
         int[] assigned = new int[n];
         IntStream.range(0, n).parallel().forEach(i -> assigned[i] = nearest(ops, centroids, k, dim, data, i * dim));
         int[] counts = new int[k];
         for (int a : assigned) {
             counts[a]++;
         }
-        double mean = (double) n / k;
+        boolean any = false;
+        for (int c = 0; c < k && !any; c++) {
+            any = counts[c] > factor * mean && counts[c] >= 2;
+        }
+        if (!any) {
+            return null;
+        }
         java.util.List<float[]> out = new java.util.ArrayList<>();
         for (int c = 0; c < k; c++) {
             if (counts[c] <= factor * mean || counts[c] < 2) {
-                out.add(java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim));
+                if (counts[c] > 0) { // a centroid that no training vector is nearest to is dropped
+                    out.add(java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim));
+                }
                 continue;
             }
             float[] members = new float[counts[c] * dim];
@@ -88,7 +127,7 @@ final class KMeans {
                     System.arraycopy(data, i * dim, members, m++ * dim, dim);
                 }
             }
-            int parts = Math.min(m, (int) Math.ceil(m / mean));
+            int parts = Math.max(2, Math.min(m, (int) Math.ceil(m / mean)));
             float[] sub = train(members, m, dim, parts, iterations, seed + c, ops);
             for (int j = 0; j < parts; j++) {
                 out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));

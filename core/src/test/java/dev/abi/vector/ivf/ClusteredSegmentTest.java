@@ -167,6 +167,67 @@ class ClusteredSegmentTest {
         assertTrue(recallAt10(view, index, clustered(30, DIM, 13), new Effort(20, 100)) >= 0.9);
     }
 
+    /**
+     * Skewed data as embeddings make it: many overlapping blobs of very unequal sizes in more dimensions than the
+     * blobs are apart (noise dominates the distance), where plain k-means leaves "hub" clusters many times the mean.
+     */
+    static float[][] skewed(int n, int dim, long seed) {
+        Random r = new Random(seed);
+        int blobs = 60;
+        float[][] centres = new float[blobs][dim];
+        double[] cumulative = new double[blobs];
+        double total = 0;
+        for (int b = 0; b < blobs; b++) {
+            for (int d = 0; d < dim; d++) {
+                centres[b][d] = (float) (r.nextGaussian() * 0.7);
+            }
+            total += 1.0 / (b + 1); // Zipf-like blob sizes: the first blob is 60 times the last
+            cumulative[b] = total;
+        }
+        float[][] out = new float[n][dim];
+        for (int i = 0; i < n; i++) {
+            double pick = r.nextDouble() * total;
+            int b = 0;
+            while (cumulative[b] < pick) {
+                b++;
+            }
+            for (int d = 0; d < dim; d++) {
+                out[i][d] = centres[b][d] + (float) r.nextGaussian();
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void builtClustersAreBalancedOnSkewedData() {
+        int n = 6000;
+        float[][] data = skewed(n, 64, 31);
+        FlatVectorIndex index = index(data, Metric.L2);
+        Parts parts = new Parts();
+        byte[] header = ClusteredSegmentWriter.builder()
+                .clusters(60)
+                .build()
+                .write("seg/x.bin", VectorSource.of(index), 64, Metric.L2, parts);
+        ClusterHeader h = ClusterHeader.decode("seg/x.bin", header);
+        int largest = Arrays.stream(h.size).max().orElseThrow();
+        double mean = (double) n / h.clusters;
+        // the default split factor is 1.25 (on the mean of the requested clusters); 2.5 x the final mean leaves room
+        // for
+        // the clusters the split added and for vectors that land elsewhere than their sample neighbours did
+        assertTrue(
+                largest <= 2.5 * mean,
+                "largest cluster " + largest + " of " + h.clusters + " (mean " + mean + "): "
+                        + Arrays.toString(h.size));
+        assertEquals(n, Arrays.stream(h.size).sum());
+        ClusteredSegmentView view =
+                ClusteredSegmentView.open("seg/x.bin", header, parts, Runnable::run, Effort.DEFAULT);
+        float[][] queries = Arrays.copyOf(skewed(n + 30, 64, 31), n + 30);
+        // a quarter of the clusters: in 64 dimensions these blobs overlap, and a query's neighbours lie in several
+        double recall = recallAt10(
+                view, index, Arrays.copyOfRange(queries, n, n + 30), new Effort(Math.max(8, h.clusters / 4), 100));
+        assertTrue(recall >= 0.9, "recall@10 " + recall + " over " + h.clusters + " clusters");
+    }
+
     @Test
     void splittingLargeClustersAddsClustersAndShrinksTheLargest() {
         float[][] data = clustered(4000, DIM, 12);
