@@ -127,17 +127,59 @@ final class KMeans {
                     System.arraycopy(data, i * dim, members, m++ * dim, dim);
                 }
             }
-            int parts = Math.max(2, Math.min(m, (int) Math.ceil(m / mean)));
-            float[] sub = train(members, m, dim, parts, iterations, seed + c, ops);
-            for (int j = 0; j < parts; j++) {
-                out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
-            }
+            splitDeep(members, m, dim, mean, factor, iterations, seed + c, ops, 0, out);
         }
         float[] result = new float[out.size() * dim];
         for (int j = 0; j < out.size(); j++) {
             System.arraycopy(out.get(j), 0, result, j * dim, dim);
         }
         return result;
+    }
+
+    /** Depth of {@link #splitDeep}'s recursion into a part that is still too large. */
+    static final int SPLIT_DEPTH = 8;
+
+    /**
+     * Adds to {@code out} the centroids of about {@code m / mean} clusters of the {@code m} {@code members}; a part
+     * that still holds more than {@code factor * mean} of them (k-means within a hub leaves a smaller hub) is split
+     * the same way, up to {@link #SPLIT_DEPTH} levels. Parts no member is nearest to are dropped.
+     */
+    private static void splitDeep(
+            float[] members,
+            int m,
+            int dim,
+            double mean,
+            double factor,
+            int iterations,
+            long seed,
+            VectorOps ops,
+            int depth,
+            java.util.List<float[]> out) {
+        int parts = Math.max(2, Math.min(m, (int) Math.ceil(m / mean)));
+        float[] sub = train(members, m, dim, parts, iterations, seed, ops);
+        int[] assigned = new int[m];
+        IntStream.range(0, m).parallel().forEach(i -> assigned[i] = nearest(ops, sub, parts, dim, members, i * dim));
+        int[] counts = new int[parts];
+        for (int a : assigned) {
+            counts[a]++;
+        }
+        for (int j = 0; j < parts; j++) {
+            if (counts[j] == 0) {
+                continue;
+            }
+            if (counts[j] <= factor * mean || counts[j] == m || depth >= SPLIT_DEPTH) {
+                out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
+                continue;
+            }
+            float[] part = new float[counts[j] * dim];
+            int at = 0;
+            for (int i = 0; i < m; i++) {
+                if (assigned[i] == j) {
+                    System.arraycopy(members, i * dim, part, at++ * dim, dim);
+                }
+            }
+            splitDeep(part, at, dim, mean, factor, iterations, seed * 31 + j, ops, depth + 1, out);
+        }
     }
 
     /** The {@code m} centroids closest to {@code dim} floats of {@code v} from {@code offset}, nearest first. */
