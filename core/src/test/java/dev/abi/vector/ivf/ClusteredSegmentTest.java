@@ -211,11 +211,10 @@ class ClusteredSegmentTest {
         ClusterHeader h = ClusterHeader.decode("seg/x.bin", header);
         int largest = Arrays.stream(h.size).max().orElseThrow();
         double mean = (double) n / h.clusters;
-        // the default split factor is 1.25 (on the mean of the requested clusters); 2.5 x the final mean leaves room
-        // for
-        // the clusters the split added and for vectors that land elsewhere than their sample neighbours did
+        // the default split factor is 1.25 of the requested clusters' mean (1.6 x the final mean here); plain k-means
+        // leaves 3.4 x on this data
         assertTrue(
-                largest <= 2.5 * mean,
+                largest <= 2 * mean,
                 "largest cluster " + largest + " of " + h.clusters + " (mean " + mean + "): "
                         + Arrays.toString(h.size));
         assertEquals(n, Arrays.stream(h.size).sum());
