@@ -361,6 +361,172 @@ final class PanamaInferenceKernels implements InferenceKernels {
         out[3] = sum(acc3) - 8 * off3;
     }
 
+    @Override
+    public boolean tiledPrefill() {
+        return WIDE;
+    }
+
+    @Override
+    public void dotPanel(
+            short[] panel,
+            float[] scales,
+            int rows,
+            int blocks,
+            boolean q4,
+            short[][] aqWide,
+            float[][] aScales,
+            int[][] aSums,
+            int t0,
+            int t1,
+            float[][] outs,
+            int r0) {
+        if (!WIDE) {
+            throw new IllegalStateException("the tiled prompt kernel is built for 512-bit vectors only");
+        }
+        int t = t0;
+        for (; t + 3 < t1; t += 4) {
+            int j = 0;
+            for (; j + 1 < rows; j += 2) {
+                panelTile(panel, scales, j, blocks, q4, aqWide, aScales, aSums, t, outs, r0);
+            }
+            for (; j < rows; j++) {
+                for (int i = t; i < t + 4; i++) {
+                    outs[i][r0 + j] = panelOne(panel, scales, j, blocks, q4, aqWide[i], aScales[i], aSums[i]);
+                }
+            }
+        }
+        for (; t < t1; t++) {
+            for (int j = 0; j < rows; j++) {
+                outs[t][r0 + j] = panelOne(panel, scales, j, blocks, q4, aqWide[t], aScales[t], aSums[t]);
+            }
+        }
+    }
+
+    /** One panel row and one input, as {@link #dotQ8Row512} or {@link #dotQ4Row512}. */
+    private static float panelOne(
+            short[] panel, float[] scales, int j, int blocks, boolean q4, short[] a, float[] as, int[] sums) {
+        int w = j * blocks * BLOCK;
+        int sc = j * blocks;
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scales[sc + b] * as[b];
+            acc = panelFma(
+                    ShortVector.fromArray(SHORTS_256, panel, w + b * BLOCK),
+                    ShortVector.fromArray(SHORTS_256, panel, w + b * BLOCK + BLOCK / 2),
+                    ShortVector.fromArray(SHORTS_256, a, b * BLOCK),
+                    ShortVector.fromArray(SHORTS_256, a, b * BLOCK + BLOCK / 2),
+                    d,
+                    acc);
+            if (q4) {
+                offset += d * sums[b];
+            }
+        }
+        return q4 ? sum(acc) - 8 * offset : sum(acc);
+    }
+
+    /**
+     * Two panel rows ({@code j}, {@code j + 1}) by four inputs ({@code t..t+3}): each block's weights loaded once
+     * for the four inputs and each input's activations once for the two rows, eight accumulators in registers.
+     */
+    private static void panelTile(
+            short[] panel,
+            float[] scales,
+            int j,
+            int blocks,
+            boolean q4,
+            short[][] aqWide,
+            float[][] aScales,
+            int[][] aSums,
+            int t,
+            float[][] outs,
+            int r0) {
+        int w0 = j * blocks * BLOCK;
+        int w1 = w0 + blocks * BLOCK;
+        int sc0 = j * blocks;
+        int sc1 = sc0 + blocks;
+        short[] a0 = aqWide[t];
+        short[] a1 = aqWide[t + 1];
+        short[] a2 = aqWide[t + 2];
+        short[] a3 = aqWide[t + 3];
+        float[] s0 = aScales[t];
+        float[] s1 = aScales[t + 1];
+        float[] s2 = aScales[t + 2];
+        float[] s3 = aScales[t + 3];
+        FloatVector c00 = FloatVector.zero(FLOATS_512);
+        FloatVector c01 = FloatVector.zero(FLOATS_512);
+        FloatVector c02 = FloatVector.zero(FLOATS_512);
+        FloatVector c03 = FloatVector.zero(FLOATS_512);
+        FloatVector c10 = FloatVector.zero(FLOATS_512);
+        FloatVector c11 = FloatVector.zero(FLOATS_512);
+        FloatVector c12 = FloatVector.zero(FLOATS_512);
+        FloatVector c13 = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int o = b * BLOCK;
+            ShortVector x0 = ShortVector.fromArray(SHORTS_256, panel, w0 + o);
+            ShortVector y0 = ShortVector.fromArray(SHORTS_256, panel, w0 + o + BLOCK / 2);
+            ShortVector x1 = ShortVector.fromArray(SHORTS_256, panel, w1 + o);
+            ShortVector y1 = ShortVector.fromArray(SHORTS_256, panel, w1 + o + BLOCK / 2);
+            float e0 = scales[sc0 + b];
+            float e1 = scales[sc1 + b];
+            ShortVector lo = ShortVector.fromArray(SHORTS_256, a0, o);
+            ShortVector hi = ShortVector.fromArray(SHORTS_256, a0, o + BLOCK / 2);
+            c00 = panelFma(x0, y0, lo, hi, e0 * s0[b], c00);
+            c10 = panelFma(x1, y1, lo, hi, e1 * s0[b], c10);
+            lo = ShortVector.fromArray(SHORTS_256, a1, o);
+            hi = ShortVector.fromArray(SHORTS_256, a1, o + BLOCK / 2);
+            c01 = panelFma(x0, y0, lo, hi, e0 * s1[b], c01);
+            c11 = panelFma(x1, y1, lo, hi, e1 * s1[b], c11);
+            lo = ShortVector.fromArray(SHORTS_256, a2, o);
+            hi = ShortVector.fromArray(SHORTS_256, a2, o + BLOCK / 2);
+            c02 = panelFma(x0, y0, lo, hi, e0 * s2[b], c02);
+            c12 = panelFma(x1, y1, lo, hi, e1 * s2[b], c12);
+            lo = ShortVector.fromArray(SHORTS_256, a3, o);
+            hi = ShortVector.fromArray(SHORTS_256, a3, o + BLOCK / 2);
+            c03 = panelFma(x0, y0, lo, hi, e0 * s3[b], c03);
+            c13 = panelFma(x1, y1, lo, hi, e1 * s3[b], c13);
+        }
+        int r = r0 + j;
+        if (!q4) {
+            outs[t][r] = sum(c00);
+            outs[t + 1][r] = sum(c01);
+            outs[t + 2][r] = sum(c02);
+            outs[t + 3][r] = sum(c03);
+            outs[t][r + 1] = sum(c10);
+            outs[t + 1][r + 1] = sum(c11);
+            outs[t + 2][r + 1] = sum(c12);
+            outs[t + 3][r + 1] = sum(c13);
+            return;
+        }
+        // the Q4_0 offset: -8 * sum over blocks of d * (sum of the activation quants), in block order as the row
+        // kernel sums it (kept out of the vector loop)
+        outs[t][r] = sum(c00) - 8 * q4Offset(scales, sc0, s0, aSums[t], blocks);
+        outs[t + 1][r] = sum(c01) - 8 * q4Offset(scales, sc0, s1, aSums[t + 1], blocks);
+        outs[t + 2][r] = sum(c02) - 8 * q4Offset(scales, sc0, s2, aSums[t + 2], blocks);
+        outs[t + 3][r] = sum(c03) - 8 * q4Offset(scales, sc0, s3, aSums[t + 3], blocks);
+        outs[t][r + 1] = sum(c10) - 8 * q4Offset(scales, sc1, s0, aSums[t], blocks);
+        outs[t + 1][r + 1] = sum(c11) - 8 * q4Offset(scales, sc1, s1, aSums[t + 1], blocks);
+        outs[t + 2][r + 1] = sum(c12) - 8 * q4Offset(scales, sc1, s2, aSums[t + 2], blocks);
+        outs[t + 3][r + 1] = sum(c13) - 8 * q4Offset(scales, sc1, s3, aSums[t + 3], blocks);
+    }
+
+    /** {@code sum over b of (scales[sc + b] * as[b]) * sums[b]}, in block order. */
+    private static float q4Offset(float[] scales, int sc, float[] as, int[] sums, int blocks) {
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            offset += scales[sc + b] * as[b] * sums[b];
+        }
+        return offset;
+    }
+
+    /** One block's products (weights {@code x, y}, activations {@code lo, hi}) accumulated as {@link #q4Block}. */
+    private static FloatVector panelFma(
+            ShortVector x, ShortVector y, ShortVector lo, ShortVector hi, float d, FloatVector acc) {
+        ShortVector p = x.mul(lo).add(y.mul(hi));
+        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+    }
+
     /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */
     private static FloatVector blockFma(
             ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {

@@ -479,11 +479,33 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             }
         }
 
+        /**
+         * Unpacks the row in {@code row} into a panel of {@link InferenceKernels#dotPanel}: its quants as shorts from
+         * {@code panel[po]}, its block scales from {@code scales[so]}; false when the type has no panel form.
+         */
+        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+            return false;
+        }
+
+        /** Whether the type has a panel form ({@link #unpack}). */
+        boolean hasPanel() {
+            return false;
+        }
+
+        /** Whether {@link #unpack} gives Q4_0's unsigned nibbles (the -8 left to the kernel). */
+        boolean panelQ4() {
+            return false;
+        }
+
         @Override
         public void matmul(float[][] xs, int n, float[][] outs) {
             Q8Activations[] a = new Q8Activations[n];
             for (int t = 0; t < n; t++) {
                 a[t] = new Q8Activations(xs[t]);
+            }
+            if (tiledPrefill && n >= 4 && hasPanel() && ops.tiledPrefill()) {
+                matmulTiled(a, n, outs);
+                return;
             }
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
@@ -508,6 +530,65 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
     }
 
+    /**
+     * The tiled prompt product: each thread unpacks a panel of {@link #PANEL_ROWS} weight rows once (quants widened to
+     * shorts, scales to floats, into its own scratch) and applies it to all {@code n} inputs with
+     * {@link InferenceKernels#dotPanel}, so each weight byte is unpacked once per prompt rather than once per four
+     * tokens. Every output is bit for bit what {@link #matvec} gives.
+     */
+    final void matmulTiled(Q8Activations[] a, int n, float[][] outs) {
+        Quantized q = (Quantized) this;
+        int blocks = cols / 32;
+        int rowBytes = blocks * q.blockBytes();
+        boolean q4 = q.panelQ4();
+        short[][] wide = new short[n][];
+        float[][] scales = new float[n][];
+        int[][] sums = new int[n][];
+        for (int t = 0; t < n; t++) {
+            wide[t] = a[t].wide;
+            scales[t] = a[t].scales;
+            sums[t] = a[t].sums;
+        }
+        int threads = executor.threads();
+        byte[][] rowScratch = new byte[threads][];
+        short[][] panelScratch = new short[threads][];
+        float[][] scaleScratch = new float[threads][];
+        executor.run(rows, PANEL_ROWS, (from, to, worker) -> {
+            if (panelScratch[worker] == null) {
+                rowScratch[worker] = new byte[rowBytes];
+                panelScratch[worker] = new short[PANEL_ROWS * cols];
+                scaleScratch[worker] = new float[PANEL_ROWS * blocks];
+            }
+            byte[] row = rowScratch[worker];
+            short[] panel = panelScratch[worker];
+            float[] panelScales = scaleScratch[worker];
+            for (int r = from; r < to; r += PANEL_ROWS) {
+                int count = Math.min(PANEL_ROWS, to - r);
+                for (int j = 0; j < count; j++) {
+                    data.get((r + j) * rowBytes, row, 0, rowBytes);
+                    q.unpack(row, blocks, panel, j * cols, panelScales, j * blocks);
+                }
+                ops.dotPanel(panel, panelScales, count, blocks, q4, wide, scales, sums, 0, n, outs, r);
+            }
+        });
+    }
+
+    /** Weight rows per panel of the tiled prompt product. */
+    static final int PANEL_ROWS = 16;
+
+    /**
+     * System property: {@code false} turns the tiled prompt product off (prefill then runs the four-token row
+     * kernel); on by default.
+     */
+    public static final String TILED_PROPERTY = "abi.inference.tiledPrefill";
+
+    private static volatile boolean tiledPrefill = Boolean.parseBoolean(System.getProperty(TILED_PROPERTY, "true"));
+
+    /** Turns the tiled prompt product on or off (benchmarks compare both in one JVM); outputs are the same. */
+    public static void useTiledPrefill(boolean on) {
+        tiledPrefill = on;
+    }
+
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
         Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
@@ -522,6 +603,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+        }
+
+        @Override
+        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+            for (int b = 0; b < blocks; b++) {
+                int at = b * 34;
+                scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+                for (int j = 0; j < 32; j++) {
+                    panel[po + b * 32 + j] = row[at + 2 + j];
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean hasPanel() {
+            return true;
         }
 
         @Override
@@ -580,6 +678,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+            for (int b = 0; b < blocks; b++) {
+                int at = b * 18;
+                scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+                for (int j = 0; j < 16; j++) {
+                    int q = row[at + 2 + j] & 0xFF;
+                    panel[po + b * 32 + j] = (short) (q & 0x0F);
+                    panel[po + b * 32 + j + 16] = (short) (q >>> 4);
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean hasPanel() {
+            return true;
+        }
+
+        @Override
+        boolean panelQ4() {
+            return true;
         }
 
         @Override
