@@ -368,12 +368,12 @@ final class PanamaInferenceKernels implements InferenceKernels {
 
     @Override
     public void dotPanel(
-            short[] panel,
+            float[] panel,
             float[] scales,
             int rows,
             int blocks,
             boolean q4,
-            short[][] aqWide,
+            float[][] aq,
             float[][] aScales,
             int[][] aSums,
             int t0,
@@ -387,37 +387,41 @@ final class PanamaInferenceKernels implements InferenceKernels {
         for (; t + 3 < t1; t += 4) {
             int j = 0;
             for (; j + 1 < rows; j += 2) {
-                panelTile(panel, scales, j, blocks, q4, aqWide, aScales, aSums, t, outs, r0);
+                panelTile(panel, scales, j, blocks, q4, aq, aScales, aSums, t, outs, r0);
             }
             for (; j < rows; j++) {
                 for (int i = t; i < t + 4; i++) {
-                    outs[i][r0 + j] = panelOne(panel, scales, j, blocks, q4, aqWide[i], aScales[i], aSums[i]);
+                    outs[i][r0 + j] = panelOne(panel, scales, j, blocks, q4, aq[i], aScales[i], aSums[i]);
                 }
             }
         }
         for (; t < t1; t++) {
             for (int j = 0; j < rows; j++) {
-                outs[t][r0 + j] = panelOne(panel, scales, j, blocks, q4, aqWide[t], aScales[t], aSums[t]);
+                outs[t][r0 + j] = panelOne(panel, scales, j, blocks, q4, aq[t], aScales[t], aSums[t]);
             }
         }
     }
 
-    /** One panel row and one input, as {@link #dotQ8Row512} or {@link #dotQ4Row512}. */
+    /**
+     * One panel row and one input, as {@link #dotQ8Row512} or {@link #dotQ4Row512}: lane k of a block is the exact
+     * integer {@code w[k] a[k] + w[k + 16] a[k + 16]}, here a float product and a fused multiply-add of integers
+     * below 2^24 (exact), then accumulated with the block's scale as there.
+     */
     private static float panelOne(
-            short[] panel, float[] scales, int j, int blocks, boolean q4, short[] a, float[] as, int[] sums) {
+            float[] panel, float[] scales, int j, int blocks, boolean q4, float[] a, float[] as, int[] sums) {
         int w = j * blocks * BLOCK;
         int sc = j * blocks;
         FloatVector acc = FloatVector.zero(FLOATS_512);
         float offset = 0;
         for (int b = 0; b < blocks; b++) {
             float d = scales[sc + b] * as[b];
-            acc = panelFma(
-                    ShortVector.fromArray(SHORTS_256, panel, w + b * BLOCK),
-                    ShortVector.fromArray(SHORTS_256, panel, w + b * BLOCK + BLOCK / 2),
-                    ShortVector.fromArray(SHORTS_256, a, b * BLOCK),
-                    ShortVector.fromArray(SHORTS_256, a, b * BLOCK + BLOCK / 2),
-                    d,
-                    acc);
+            int o = b * BLOCK;
+            FloatVector lanes = FloatVector.fromArray(FLOATS_512, panel, w + o + BLOCK / 2)
+                    .fma(
+                            FloatVector.fromArray(FLOATS_512, a, o + BLOCK / 2),
+                            FloatVector.fromArray(FLOATS_512, panel, w + o)
+                                    .mul(FloatVector.fromArray(FLOATS_512, a, o)));
+            acc = lanes.fma(FloatVector.broadcast(FLOATS_512, d), acc);
             if (q4) {
                 offset += d * sums[b];
             }
@@ -426,16 +430,18 @@ final class PanamaInferenceKernels implements InferenceKernels {
     }
 
     /**
-     * Two panel rows ({@code j}, {@code j + 1}) by four inputs ({@code t..t+3}): each block's weights loaded once
-     * for the four inputs and each input's activations once for the two rows, eight accumulators in registers.
+     * Two panel rows ({@code j}, {@code j + 1}) by four inputs ({@code t..t+3}), as {@link #panelOne} for each:
+     * each block's weights loaded once for the four inputs and each input's activations once for the two rows,
+     * eight accumulators in registers. Written out rather than through a helper, which C2 did not inline eight times
+     * (the vectors were then boxed, and the kernel ran 7x slower).
      */
     private static void panelTile(
-            short[] panel,
+            float[] panel,
             float[] scales,
             int j,
             int blocks,
             boolean q4,
-            short[][] aqWide,
+            float[][] aq,
             float[][] aScales,
             int[][] aSums,
             int t,
@@ -445,10 +451,10 @@ final class PanamaInferenceKernels implements InferenceKernels {
         int w1 = w0 + blocks * BLOCK;
         int sc0 = j * blocks;
         int sc1 = sc0 + blocks;
-        short[] a0 = aqWide[t];
-        short[] a1 = aqWide[t + 1];
-        short[] a2 = aqWide[t + 2];
-        short[] a3 = aqWide[t + 3];
+        float[] a0 = aq[t];
+        float[] a1 = aq[t + 1];
+        float[] a2 = aq[t + 2];
+        float[] a3 = aq[t + 3];
         float[] s0 = aScales[t];
         float[] s1 = aScales[t + 1];
         float[] s2 = aScales[t + 2];
@@ -463,28 +469,32 @@ final class PanamaInferenceKernels implements InferenceKernels {
         FloatVector c13 = FloatVector.zero(FLOATS_512);
         for (int b = 0; b < blocks; b++) {
             int o = b * BLOCK;
-            ShortVector x0 = ShortVector.fromArray(SHORTS_256, panel, w0 + o);
-            ShortVector y0 = ShortVector.fromArray(SHORTS_256, panel, w0 + o + BLOCK / 2);
-            ShortVector x1 = ShortVector.fromArray(SHORTS_256, panel, w1 + o);
-            ShortVector y1 = ShortVector.fromArray(SHORTS_256, panel, w1 + o + BLOCK / 2);
+            FloatVector x0 = FloatVector.fromArray(FLOATS_512, panel, w0 + o);
+            FloatVector y0 = FloatVector.fromArray(FLOATS_512, panel, w0 + o + BLOCK / 2);
+            FloatVector x1 = FloatVector.fromArray(FLOATS_512, panel, w1 + o);
+            FloatVector y1 = FloatVector.fromArray(FLOATS_512, panel, w1 + o + BLOCK / 2);
             float e0 = scales[sc0 + b];
             float e1 = scales[sc1 + b];
-            ShortVector lo = ShortVector.fromArray(SHORTS_256, a0, o);
-            ShortVector hi = ShortVector.fromArray(SHORTS_256, a0, o + BLOCK / 2);
-            c00 = panelFma(x0, y0, lo, hi, e0 * s0[b], c00);
-            c10 = panelFma(x1, y1, lo, hi, e1 * s0[b], c10);
-            lo = ShortVector.fromArray(SHORTS_256, a1, o);
-            hi = ShortVector.fromArray(SHORTS_256, a1, o + BLOCK / 2);
-            c01 = panelFma(x0, y0, lo, hi, e0 * s1[b], c01);
-            c11 = panelFma(x1, y1, lo, hi, e1 * s1[b], c11);
-            lo = ShortVector.fromArray(SHORTS_256, a2, o);
-            hi = ShortVector.fromArray(SHORTS_256, a2, o + BLOCK / 2);
-            c02 = panelFma(x0, y0, lo, hi, e0 * s2[b], c02);
-            c12 = panelFma(x1, y1, lo, hi, e1 * s2[b], c12);
-            lo = ShortVector.fromArray(SHORTS_256, a3, o);
-            hi = ShortVector.fromArray(SHORTS_256, a3, o + BLOCK / 2);
-            c03 = panelFma(x0, y0, lo, hi, e0 * s3[b], c03);
-            c13 = panelFma(x1, y1, lo, hi, e1 * s3[b], c13);
+            FloatVector lo0 = FloatVector.fromArray(FLOATS_512, a0, o);
+            FloatVector hi0 = FloatVector.fromArray(FLOATS_512, a0, o + BLOCK / 2);
+            float as0 = s0[b];
+            c00 = y0.fma(hi0, x0.mul(lo0)).fma(FloatVector.broadcast(FLOATS_512, e0 * as0), c00);
+            c10 = y1.fma(hi0, x1.mul(lo0)).fma(FloatVector.broadcast(FLOATS_512, e1 * as0), c10);
+            FloatVector lo1 = FloatVector.fromArray(FLOATS_512, a1, o);
+            FloatVector hi1 = FloatVector.fromArray(FLOATS_512, a1, o + BLOCK / 2);
+            float as1 = s1[b];
+            c01 = y0.fma(hi1, x0.mul(lo1)).fma(FloatVector.broadcast(FLOATS_512, e0 * as1), c01);
+            c11 = y1.fma(hi1, x1.mul(lo1)).fma(FloatVector.broadcast(FLOATS_512, e1 * as1), c11);
+            FloatVector lo2 = FloatVector.fromArray(FLOATS_512, a2, o);
+            FloatVector hi2 = FloatVector.fromArray(FLOATS_512, a2, o + BLOCK / 2);
+            float as2 = s2[b];
+            c02 = y0.fma(hi2, x0.mul(lo2)).fma(FloatVector.broadcast(FLOATS_512, e0 * as2), c02);
+            c12 = y1.fma(hi2, x1.mul(lo2)).fma(FloatVector.broadcast(FLOATS_512, e1 * as2), c12);
+            FloatVector lo3 = FloatVector.fromArray(FLOATS_512, a3, o);
+            FloatVector hi3 = FloatVector.fromArray(FLOATS_512, a3, o + BLOCK / 2);
+            float as3 = s3[b];
+            c03 = y0.fma(hi3, x0.mul(lo3)).fma(FloatVector.broadcast(FLOATS_512, e0 * as3), c03);
+            c13 = y1.fma(hi3, x1.mul(lo3)).fma(FloatVector.broadcast(FLOATS_512, e1 * as3), c13);
         }
         int r = r0 + j;
         if (!q4) {
@@ -517,14 +527,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
             offset += scales[sc + b] * as[b] * sums[b];
         }
         return offset;
-    }
-
-    /** One block's products (weights {@code x, y}, activations {@code lo, hi}) accumulated as {@link #q4Block}. */
-    private static FloatVector panelFma(
-            ShortVector x, ShortVector y, ShortVector lo, ShortVector hi, float d, FloatVector acc) {
-        ShortVector p = x.mul(lo).add(y.mul(hi));
-        IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-        return ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
     }
 
     /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */

@@ -100,12 +100,12 @@ final class ScalarInferenceKernels implements InferenceKernels {
 
     @Override
     public void dotPanel(
-            short[] panel,
+            float[] panel,
             float[] scales,
             int rows,
             int blocks,
             boolean q4,
-            short[][] aqWide,
+            float[][] aqWide,
             float[][] aScales,
             int[][] aSums,
             int t0,
@@ -115,7 +115,7 @@ final class ScalarInferenceKernels implements InferenceKernels {
         int cols = blocks * BLOCK;
         int offset = q4 ? 8 : 0;
         for (int t = t0; t < t1; t++) {
-            short[] a = aqWide[t];
+            float[] a = aqWide[t];
             float[] as = aScales[t];
             for (int j = 0; j < rows; j++) {
                 float sum = 0;
@@ -123,7 +123,7 @@ final class ScalarInferenceKernels implements InferenceKernels {
                     int w = j * cols + b * BLOCK;
                     int dot = 0;
                     for (int i = 0; i < BLOCK; i++) {
-                        dot += (panel[w + i] - offset) * a[b * BLOCK + i];
+                        dot += ((int) panel[w + i] - offset) * (int) a[b * BLOCK + i];
                     }
                     sum += dot * (scales[j * blocks + b] * as[b]);
                 }

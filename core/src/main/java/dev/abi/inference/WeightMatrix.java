@@ -480,10 +480,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         /**
-         * Unpacks the row in {@code row} into a panel of {@link InferenceKernels#dotPanel}: its quants as shorts from
+         * Unpacks the row in {@code row} into a panel of {@link InferenceKernels#dotPanel}: its integer quants as floats from
          * {@code panel[po]}, its block scales from {@code scales[so]}; false when the type has no panel form.
          */
-        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
             return false;
         }
 
@@ -531,8 +531,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     }
 
     /**
-     * The tiled prompt product: each thread unpacks a panel of {@link #PANEL_ROWS} weight rows once (quants widened to
-     * shorts, scales to floats, into its own scratch) and applies it to all {@code n} inputs with
+     * The tiled prompt product: each thread unpacks a panel of {@link #PANEL_ROWS} weight rows once (integer quants as
+     * floats, scales to floats, into its own scratch) and applies it to all {@code n} inputs with
      * {@link InferenceKernels#dotPanel}, so each weight byte is unpacked once per prompt rather than once per four
      * tokens. Every output is bit for bit what {@link #matvec} gives.
      */
@@ -541,26 +541,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         int blocks = cols / 32;
         int rowBytes = blocks * q.blockBytes();
         boolean q4 = q.panelQ4();
-        short[][] wide = new short[n][];
+        float[][] wide = new float[n][];
         float[][] scales = new float[n][];
         int[][] sums = new int[n][];
         for (int t = 0; t < n; t++) {
-            wide[t] = a[t].wide;
+            float[] f = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                f[i] = a[t].quants[i];
+            }
+            wide[t] = f;
             scales[t] = a[t].scales;
             sums[t] = a[t].sums;
         }
         int threads = executor.threads();
         byte[][] rowScratch = new byte[threads][];
-        short[][] panelScratch = new short[threads][];
+        float[][] panelScratch = new float[threads][];
         float[][] scaleScratch = new float[threads][];
         executor.run(rows, PANEL_ROWS, (from, to, worker) -> {
             if (panelScratch[worker] == null) {
                 rowScratch[worker] = new byte[rowBytes];
-                panelScratch[worker] = new short[PANEL_ROWS * cols];
+                panelScratch[worker] = new float[PANEL_ROWS * cols];
                 scaleScratch[worker] = new float[PANEL_ROWS * blocks];
             }
             byte[] row = rowScratch[worker];
-            short[] panel = panelScratch[worker];
+            float[] panel = panelScratch[worker];
             float[] panelScales = scaleScratch[worker];
             for (int r = from; r < to; r += PANEL_ROWS) {
                 int count = Math.min(PANEL_ROWS, to - r);
@@ -584,6 +588,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     private static volatile boolean tiledPrefill = Boolean.parseBoolean(System.getProperty(TILED_PROPERTY, "true"));
 
+    /** Whether the tiled prompt product is on. */
+    static boolean tiledPrefillOn() {
+        return tiledPrefill;
+    }
+
     /** Turns the tiled prompt product on or off (benchmarks compare both in one JVM); outputs are the same. */
     public static void useTiledPrefill(boolean on) {
         tiledPrefill = on;
@@ -606,7 +615,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
             for (int b = 0; b < blocks; b++) {
                 int at = b * 34;
                 scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
@@ -681,14 +690,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        boolean unpack(byte[] row, int blocks, short[] panel, int po, float[] scales, int so) {
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
             for (int b = 0; b < blocks; b++) {
                 int at = b * 18;
                 scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
                 for (int j = 0; j < 16; j++) {
                     int q = row[at + 2 + j] & 0xFF;
-                    panel[po + b * 32 + j] = (short) (q & 0x0F);
-                    panel[po + b * 32 + j + 16] = (short) (q >>> 4);
+                    panel[po + b * 32 + j] = q & 0x0F;
+                    panel[po + b * 32 + j + 16] = q >>> 4;
                 }
             }
             return true;

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The tiled prompt product ({@link InferenceKernels#dotPanel} over panels of unpacked weight rows) on both backends:
@@ -18,6 +22,30 @@ class TiledPrefillTest {
 
     private static final InferenceKernels SCALAR = InferenceKernelsProvider.scalar();
     private static final InferenceKernels PANAMA = InferenceKernelsProvider.panamaOrNull();
+    private static final boolean WAS_ON = WeightMatrix.tiledPrefillOn();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"stories260K-Q8_0.gguf", "stories260K-Q4_0.gguf"})
+    void tiledPrefillOfTheRealModelGivesTheLogitsOfTokenByToken(String file) {
+        Path path = GreedyGenerationTest.MODELS.resolve(file);
+        Assumptions.assumeTrue(Files.exists(path), path + " is absent (../shared/models)");
+        int[] ids = {1, 403, 407, 261, 378, 317, 269, 368, 302, 382, 276, 291}; // of the 512-token vocabulary
+        try (LlamaModel m = LlamaModel.load(path)) {
+            float[] tiled;
+            try {
+                WeightMatrix.useTiledPrefill(true);
+                tiled = m.newSession().prefill(ids).clone();
+            } finally {
+                WeightMatrix.useTiledPrefill(WAS_ON);
+            }
+            LlamaSession s = m.newSession();
+            float[] logits = null;
+            for (int id : ids) {
+                logits = s.forward(id);
+            }
+            assertArrayEquals(logits, tiled, file + ": tiled prefill against token by token");
+        }
+    }
 
     @ParameterizedTest
     @EnumSource(
@@ -59,7 +87,7 @@ class TiledPrefillTest {
             WeightMatrix.useTiledPrefill(false);
             m.matmul(xs, n, fourAtATime);
         } finally {
-            WeightMatrix.useTiledPrefill(true);
+            WeightMatrix.useTiledPrefill(WAS_ON);
         }
         float[] one = new float[rows];
         String where = type + " on " + ops.name() + ", " + executor.threads() + " threads, " + rows + " x " + cols;
