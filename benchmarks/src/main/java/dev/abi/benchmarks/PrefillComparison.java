@@ -82,7 +82,7 @@ public final class PrefillComparison {
                     ratios[(3 * rounds) / 4],
                     rounds);
         } finally {
-            WeightMatrix.useTiledPrefill(true);
+            WeightMatrix.useTiledPrefill(Boolean.getBoolean(WeightMatrix.TILED_PROPERTY));
         }
     }
 }

@@ -581,12 +581,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     static final int PANEL_ROWS = 16;
 
     /**
-     * System property: {@code false} turns the tiled prompt product off (prefill then runs the four-token row
-     * kernel); on by default.
+     * System property: {@code true} turns the tiled prompt product on (else prefill runs the four-token row kernel).
+     * Off by default: measured side by side with llama.cpp at a 512-token prompt it was level with the four-token
+     * path (within this shared machine's noise), not faster; see docs/benchmarks/inference.md.
      */
     public static final String TILED_PROPERTY = "abi.inference.tiledPrefill";
 
-    private static volatile boolean tiledPrefill = Boolean.parseBoolean(System.getProperty(TILED_PROPERTY, "true"));
+    private static volatile boolean tiledPrefill = Boolean.parseBoolean(System.getProperty(TILED_PROPERTY, "false"));
 
     /** Whether the tiled prompt product is on. */
     static boolean tiledPrefillOn() {
