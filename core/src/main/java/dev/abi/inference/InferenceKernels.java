@@ -66,6 +66,37 @@ public interface InferenceKernels {
      */
     void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows);
 
+    /**
+     * Whether {@link #dotPanel} gives, for every input and row, bit for bit what this backend's {@link #dotQ8Row}
+     * and {@link #dotQ4Row} give (prompt processing then takes the tiled path).
+     */
+    boolean tiledPrefill();
+
+    /**
+     * The tiled prompt kernel: Q8_0 or Q4_0 weight rows unpacked once into a panel, applied to many inputs. Row
+     * {@code j < rows} of the panel holds its {@code blocks * 32} integer quants as floats from {@code panel[j *
+     * blocks * 32]} (Q8_0: the signed bytes; Q4_0 when {@code q4}: the unsigned nibbles 0..15 in element order, the
+     * -8 left out) and its blocks' scales (the half-precision scale as a float) from {@code scales[j * blocks]}. For
+     * inputs {@code t} in {@code t0..t1}, {@code outs[t][r0 + j]} gets the row's product with input {@code t} (Q8_0
+     * activations: the integer quants as floats, scales and, for Q4_0, the quant sums per block), computed bit for
+     * bit as {@link #dotQ8Row} or {@link #dotQ4Row} computes it from the packed row, where {@link #tiledPrefill} is
+     * true. Integers are held as floats because a block's products and their partial sums stay below 2^24, so
+     * float multiply-adds give them exactly, in fewer instructions than widening shorts to ints and converting.
+     */
+    void dotPanel(
+            float[] panel,
+            float[] scales,
+            int rows,
+            int blocks,
+            boolean q4,
+            float[][] aqWide,
+            float[][] aScales,
+            int[][] aSums,
+            int t0,
+            int t1,
+            float[][] outs,
+            int r0);
+
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
 }

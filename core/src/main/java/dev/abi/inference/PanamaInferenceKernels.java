@@ -361,6 +361,190 @@ final class PanamaInferenceKernels implements InferenceKernels {
         out[3] = sum(acc3) - 8 * off3;
     }
 
+    @Override
+    public boolean tiledPrefill() {
+        return WIDE;
+    }
+
+    @Override
+    public void dotPanel(
+            float[] panel,
+            float[] scales,
+            int rows,
+            int blocks,
+            boolean q4,
+            float[][] aq,
+            float[][] aScales,
+            int[][] aSums,
+            int t0,
+            int t1,
+            float[][] outs,
+            int r0) {
+        if (!WIDE) {
+            throw new IllegalStateException("the tiled prompt kernel is built for 512-bit vectors only");
+        }
+        int t = t0;
+        for (; t + 3 < t1; t += 4) {
+            int j = 0;
+            for (; j + 1 < rows; j += 2) {
+                panelTile(panel, scales, j, blocks, q4, aq, aScales, aSums, t, outs, r0);
+            }
+            for (; j < rows; j++) {
+                for (int i = t; i < t + 4; i++) {
+                    outs[i][r0 + j] = panelOne(panel, scales, j, blocks, q4, aq[i], aScales[i], aSums[i]);
+                }
+            }
+        }
+        for (; t < t1; t++) {
+            for (int j = 0; j < rows; j++) {
+                outs[t][r0 + j] = panelOne(panel, scales, j, blocks, q4, aq[t], aScales[t], aSums[t]);
+            }
+        }
+    }
+
+    /**
+     * One panel row and one input, as {@link #dotQ8Row512} or {@link #dotQ4Row512}: lane k of a block is the exact
+     * integer {@code w[k] a[k] + w[k + 16] a[k + 16]}, here a float product and a fused multiply-add of integers
+     * below 2^24 (exact), then accumulated with the block's scale as there.
+     */
+    private static float panelOne(
+            float[] panel, float[] scales, int j, int blocks, boolean q4, float[] a, float[] as, int[] sums) {
+        int w = j * blocks * BLOCK;
+        int sc = j * blocks;
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scales[sc + b] * as[b];
+            int o = b * BLOCK;
+            FloatVector lanes = FloatVector.fromArray(FLOATS_512, panel, w + o + BLOCK / 2)
+                    .fma(
+                            FloatVector.fromArray(FLOATS_512, a, o + BLOCK / 2),
+                            FloatVector.fromArray(FLOATS_512, panel, w + o)
+                                    .mul(FloatVector.fromArray(FLOATS_512, a, o)));
+            acc = lanes.fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            if (q4) {
+                offset += d * sums[b];
+            }
+        }
+        return q4 ? sum(acc) - 8 * offset : sum(acc);
+    }
+
+    /**
+     * Two panel rows ({@code j}, {@code j + 1}) by four inputs ({@code t..t+3}), as {@link #panelOne} for each:
+     * each block's weights loaded once for the four inputs and each input's activations once for the two rows,
+     * eight accumulators in registers. Written out rather than through a helper, which C2 did not inline eight times
+     * (the vectors were then boxed, and the kernel ran 7x slower).
+     */
+    private static void panelTile(
+            float[] panel,
+            float[] scales,
+            int j,
+            int blocks,
+            boolean q4,
+            float[][] aq,
+            float[][] aScales,
+            int[][] aSums,
+            int t,
+            float[][] outs,
+            int r0) {
+        int w0 = j * blocks * BLOCK;
+        int w1 = w0 + blocks * BLOCK;
+        int sc0 = j * blocks;
+        int sc1 = sc0 + blocks;
+        float[] a0 = aq[t];
+        float[] a1 = aq[t + 1];
+        float[] a2 = aq[t + 2];
+        float[] a3 = aq[t + 3];
+        float[] s0 = aScales[t];
+        float[] s1 = aScales[t + 1];
+        float[] s2 = aScales[t + 2];
+        float[] s3 = aScales[t + 3];
+        FloatVector c00 = FloatVector.zero(FLOATS_512);
+        FloatVector c01 = FloatVector.zero(FLOATS_512);
+        FloatVector c02 = FloatVector.zero(FLOATS_512);
+        FloatVector c03 = FloatVector.zero(FLOATS_512);
+        FloatVector c10 = FloatVector.zero(FLOATS_512);
+        FloatVector c11 = FloatVector.zero(FLOATS_512);
+        FloatVector c12 = FloatVector.zero(FLOATS_512);
+        FloatVector c13 = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int o = b * BLOCK;
+            FloatVector x0 = FloatVector.fromArray(FLOATS_512, panel, w0 + o);
+            FloatVector y0 = FloatVector.fromArray(FLOATS_512, panel, w0 + o + BLOCK / 2);
+            FloatVector x1 = FloatVector.fromArray(FLOATS_512, panel, w1 + o);
+            FloatVector y1 = FloatVector.fromArray(FLOATS_512, panel, w1 + o + BLOCK / 2);
+            float e0 = scales[sc0 + b];
+            float e1 = scales[sc1 + b];
+            FloatVector lo0 = FloatVector.fromArray(FLOATS_512, a0, o);
+            FloatVector hi0 = FloatVector.fromArray(FLOATS_512, a0, o + BLOCK / 2);
+            float as0 = s0[b];
+            c00 = y0.fma(hi0, x0.mul(lo0)).fma(FloatVector.broadcast(FLOATS_512, e0 * as0), c00);
+            c10 = y1.fma(hi0, x1.mul(lo0)).fma(FloatVector.broadcast(FLOATS_512, e1 * as0), c10);
+            FloatVector lo1 = FloatVector.fromArray(FLOATS_512, a1, o);
+            FloatVector hi1 = FloatVector.fromArray(FLOATS_512, a1, o + BLOCK / 2);
+            float as1 = s1[b];
+            c01 = y0.fma(hi1, x0.mul(lo1)).fma(FloatVector.broadcast(FLOATS_512, e0 * as1), c01);
+            c11 = y1.fma(hi1, x1.mul(lo1)).fma(FloatVector.broadcast(FLOATS_512, e1 * as1), c11);
+            FloatVector lo2 = FloatVector.fromArray(FLOATS_512, a2, o);
+            FloatVector hi2 = FloatVector.fromArray(FLOATS_512, a2, o + BLOCK / 2);
+            float as2 = s2[b];
+            c02 = y0.fma(hi2, x0.mul(lo2)).fma(FloatVector.broadcast(FLOATS_512, e0 * as2), c02);
+            c12 = y1.fma(hi2, x1.mul(lo2)).fma(FloatVector.broadcast(FLOATS_512, e1 * as2), c12);
+            FloatVector lo3 = FloatVector.fromArray(FLOATS_512, a3, o);
+            FloatVector hi3 = FloatVector.fromArray(FLOATS_512, a3, o + BLOCK / 2);
+            float as3 = s3[b];
+            c03 = y0.fma(hi3, x0.mul(lo3)).fma(FloatVector.broadcast(FLOATS_512, e0 * as3), c03);
+            c13 = y1.fma(hi3, x1.mul(lo3)).fma(FloatVector.broadcast(FLOATS_512, e1 * as3), c13);
+        }
+        int r = r0 + j;
+        if (!q4) {
+            outs[t][r] = sum(c00);
+            outs[t + 1][r] = sum(c01);
+            outs[t + 2][r] = sum(c02);
+            outs[t + 3][r] = sum(c03);
+            outs[t][r + 1] = sum(c10);
+            outs[t + 1][r + 1] = sum(c11);
+            outs[t + 2][r + 1] = sum(c12);
+            outs[t + 3][r + 1] = sum(c13);
+            return;
+        }
+        // the Q4_0 offset: -8 * sum over blocks of d * (sum of the activation quants), in block order as the row
+        // kernel sums it, kept out of the vector loop; the eight sums run side by side (one at a time, each add
+        // waited for the one before: a quarter of the tile's time in a profile)
+        int[] m0 = aSums[t];
+        int[] m1 = aSums[t + 1];
+        int[] m2 = aSums[t + 2];
+        int[] m3 = aSums[t + 3];
+        float o00 = 0;
+        float o01 = 0;
+        float o02 = 0;
+        float o03 = 0;
+        float o10 = 0;
+        float o11 = 0;
+        float o12 = 0;
+        float o13 = 0;
+        for (int b = 0; b < blocks; b++) {
+            float e0 = scales[sc0 + b];
+            float e1 = scales[sc1 + b];
+            o00 += e0 * s0[b] * m0[b];
+            o01 += e0 * s1[b] * m1[b];
+            o02 += e0 * s2[b] * m2[b];
+            o03 += e0 * s3[b] * m3[b];
+            o10 += e1 * s0[b] * m0[b];
+            o11 += e1 * s1[b] * m1[b];
+            o12 += e1 * s2[b] * m2[b];
+            o13 += e1 * s3[b] * m3[b];
+        }
+        outs[t][r] = sum(c00) - 8 * o00;
+        outs[t + 1][r] = sum(c01) - 8 * o01;
+        outs[t + 2][r] = sum(c02) - 8 * o02;
+        outs[t + 3][r] = sum(c03) - 8 * o03;
+        outs[t][r + 1] = sum(c10) - 8 * o10;
+        outs[t + 1][r + 1] = sum(c11) - 8 * o11;
+        outs[t + 2][r + 1] = sum(c12) - 8 * o12;
+        outs[t + 3][r + 1] = sum(c13) - 8 * o13;
+    }
+
     /** One block's 32 widened weights times one input's widened activations, accumulated as in the row kernels. */
     private static FloatVector blockFma(
             ShortVector w0, ShortVector w1, short[] aqWide, int b, float d, FloatVector acc) {

@@ -93,6 +93,45 @@ final class ScalarInferenceKernels implements InferenceKernels {
         return "scalar";
     }
 
+    @Override
+    public boolean tiledPrefill() {
+        return true;
+    }
+
+    @Override
+    public void dotPanel(
+            float[] panel,
+            float[] scales,
+            int rows,
+            int blocks,
+            boolean q4,
+            float[][] aqWide,
+            float[][] aScales,
+            int[][] aSums,
+            int t0,
+            int t1,
+            float[][] outs,
+            int r0) {
+        int cols = blocks * BLOCK;
+        int offset = q4 ? 8 : 0;
+        for (int t = t0; t < t1; t++) {
+            float[] a = aqWide[t];
+            float[] as = aScales[t];
+            for (int j = 0; j < rows; j++) {
+                float sum = 0;
+                for (int b = 0; b < blocks; b++) {
+                    int w = j * cols + b * BLOCK;
+                    int dot = 0;
+                    for (int i = 0; i < BLOCK; i++) {
+                        dot += ((int) panel[w + i] - offset) * (int) a[b * BLOCK + i];
+                    }
+                    sum += dot * (scales[j * blocks + b] * as[b]);
+                }
+                outs[t][r0 + j] = sum;
+            }
+        }
+    }
+
     /** A block's half-precision scale, at byte {@code at} of the row. */
     private static float scale(byte[] row, int at) {
         return Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));

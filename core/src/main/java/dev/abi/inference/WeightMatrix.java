@@ -479,11 +479,33 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             }
         }
 
+        /**
+         * Unpacks the row in {@code row} into a panel of {@link InferenceKernels#dotPanel}: its integer quants as floats from
+         * {@code panel[po]}, its block scales from {@code scales[so]}; false when the type has no panel form.
+         */
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
+            return false;
+        }
+
+        /** Whether the type has a panel form ({@link #unpack}). */
+        boolean hasPanel() {
+            return false;
+        }
+
+        /** Whether {@link #unpack} gives Q4_0's unsigned nibbles (the -8 left to the kernel). */
+        boolean panelQ4() {
+            return false;
+        }
+
         @Override
         public void matmul(float[][] xs, int n, float[][] outs) {
             Q8Activations[] a = new Q8Activations[n];
             for (int t = 0; t < n; t++) {
                 a[t] = new Q8Activations(xs[t]);
+            }
+            if (tiledPrefill && n >= 4 && hasPanel() && ops.tiledPrefill()) {
+                matmulTiled(a, n, outs);
+                return;
             }
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
@@ -508,6 +530,75 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
     }
 
+    /**
+     * The tiled prompt product: each thread unpacks a panel of {@link #PANEL_ROWS} weight rows once (integer quants as
+     * floats, scales to floats, into its own scratch) and applies it to all {@code n} inputs with
+     * {@link InferenceKernels#dotPanel}, so each weight byte is unpacked once per prompt rather than once per four
+     * tokens. Every output is bit for bit what {@link #matvec} gives.
+     */
+    final void matmulTiled(Q8Activations[] a, int n, float[][] outs) {
+        Quantized q = (Quantized) this;
+        int blocks = cols / 32;
+        int rowBytes = blocks * q.blockBytes();
+        boolean q4 = q.panelQ4();
+        float[][] wide = new float[n][];
+        float[][] scales = new float[n][];
+        int[][] sums = new int[n][];
+        for (int t = 0; t < n; t++) {
+            float[] f = new float[cols];
+            for (int i = 0; i < cols; i++) {
+                f[i] = a[t].quants[i];
+            }
+            wide[t] = f;
+            scales[t] = a[t].scales;
+            sums[t] = a[t].sums;
+        }
+        int threads = executor.threads();
+        byte[][] rowScratch = new byte[threads][];
+        float[][] panelScratch = new float[threads][];
+        float[][] scaleScratch = new float[threads][];
+        executor.run(rows, PANEL_ROWS, (from, to, worker) -> {
+            if (panelScratch[worker] == null) {
+                rowScratch[worker] = new byte[rowBytes];
+                panelScratch[worker] = new float[PANEL_ROWS * cols];
+                scaleScratch[worker] = new float[PANEL_ROWS * blocks];
+            }
+            byte[] row = rowScratch[worker];
+            float[] panel = panelScratch[worker];
+            float[] panelScales = scaleScratch[worker];
+            for (int r = from; r < to; r += PANEL_ROWS) {
+                int count = Math.min(PANEL_ROWS, to - r);
+                for (int j = 0; j < count; j++) {
+                    data.get((r + j) * rowBytes, row, 0, rowBytes);
+                    q.unpack(row, blocks, panel, j * cols, panelScales, j * blocks);
+                }
+                ops.dotPanel(panel, panelScales, count, blocks, q4, wide, scales, sums, 0, n, outs, r);
+            }
+        });
+    }
+
+    /** Weight rows per panel of the tiled prompt product. */
+    static final int PANEL_ROWS = 16;
+
+    /**
+     * System property: {@code true} turns the tiled prompt product on (else prefill runs the four-token row kernel).
+     * Off by default: measured side by side with llama.cpp at a 512-token prompt it was level with the four-token
+     * path (within this shared machine's noise), not faster; see docs/benchmarks/inference.md.
+     */
+    public static final String TILED_PROPERTY = "abi.inference.tiledPrefill";
+
+    private static volatile boolean tiledPrefill = Boolean.parseBoolean(System.getProperty(TILED_PROPERTY, "false"));
+
+    /** Whether the tiled prompt product is on. */
+    static boolean tiledPrefillOn() {
+        return tiledPrefill;
+    }
+
+    /** Turns the tiled prompt product on or off (benchmarks compare both in one JVM); outputs are the same. */
+    public static void useTiledPrefill(boolean on) {
+        tiledPrefill = on;
+    }
+
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
         Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
@@ -522,6 +613,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
+        }
+
+        @Override
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
+            for (int b = 0; b < blocks; b++) {
+                int at = b * 34;
+                scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+                for (int j = 0; j < 32; j++) {
+                    panel[po + b * 32 + j] = row[at + 2 + j];
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean hasPanel() {
+            return true;
         }
 
         @Override
@@ -580,6 +688,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
+        }
+
+        @Override
+        boolean unpack(byte[] row, int blocks, float[] panel, int po, float[] scales, int so) {
+            for (int b = 0; b < blocks; b++) {
+                int at = b * 18;
+                scales[so + b] = Float.float16ToFloat((short) ((row[at] & 0xFF) | (row[at + 1] << 8)));
+                for (int j = 0; j < 16; j++) {
+                    int q = row[at + 2 + j] & 0xFF;
+                    panel[po + b * 32 + j] = q & 0x0F;
+                    panel[po + b * 32 + j + 16] = q >>> 4;
+                }
+            }
+            return true;
+        }
+
+        @Override
+        boolean hasPanel() {
+            return true;
+        }
+
+        @Override
+        boolean panelQ4() {
+            return true;
         }
 
         @Override
