@@ -139,32 +139,30 @@ public enum ChatTemplate {
     PHI3("<|end|>") {
         @Override
         public String render(List<Message> messages) {
-            StringBuilder sb = new StringBuilder();
-            for (Message m : messages) {
-                sb.append("<|")
-                        .append(m.role())
-                        .append("|>\n")
-                        .append(m.content())
-                        .append("<|end|>\n");
-            }
-            return sb.append("<|assistant|>\n").toString();
+            return roleTagged(messages, endOfTurn());
         }
     },
     /** Zephyr: {@code <|role|>\n content </s>\n} per message, then {@code <|assistant|>\n}. */
     ZEPHYR("</s>") {
         @Override
         public String render(List<Message> messages) {
-            StringBuilder sb = new StringBuilder();
-            for (Message m : messages) {
-                sb.append("<|")
-                        .append(m.role())
-                        .append("|>\n")
-                        .append(m.content())
-                        .append("</s>\n");
-            }
-            return sb.append("<|assistant|>\n").toString();
+            return roleTagged(messages, endOfTurn());
         }
     };
+
+    /** {@code <|role|>\n content END\n} per message, then {@code <|assistant|>\n}: Phi-3 and Zephyr differ only in END. */
+    private static String roleTagged(List<Message> messages, String end) {
+        StringBuilder sb = new StringBuilder();
+        for (Message m : messages) {
+            sb.append("<|")
+                    .append(m.role())
+                    .append("|>\n")
+                    .append(m.content())
+                    .append(end)
+                    .append('\n');
+        }
+        return sb.append("<|assistant|>\n").toString();
+    }
 
     /** One chat message. */
     public record Message(String role, String content) {}
