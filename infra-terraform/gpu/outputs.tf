@@ -1,5 +1,5 @@
 output "service_url" {
-  description = "HTTPS URL of the GPU service: pass it as gpu_service_url to the gcp or azure module (ABI_GPU_URL). Null when create_service is false."
+  description = "HTTPS URL of the GPU service: pass it as gpu_service_url to the aws, gcp or azure module (ABI_GPU_URL). Null when create_service is false."
   value       = var.create_service ? google_cloud_run_v2_service.gpu[0].uri : null
 }
 

@@ -12,6 +12,7 @@ resource "google_cloud_run_v2_service" "gpu" {
 
   template {
     service_account                  = google_service_account.gpu.email
+    execution_environment            = "EXECUTION_ENVIRONMENT_GEN2"
     gpu_zonal_redundancy_disabled    = var.gpu_zonal_redundancy_disabled
     max_instance_request_concurrency = 80
     timeout                          = "300s"
@@ -23,6 +24,18 @@ resource "google_cloud_run_v2_service" "gpu" {
 
     node_selector {
       accelerator = var.gpu_type
+    }
+
+    # Cloud Storage FUSE; Cloud Run turns implicit directories on, so the namespaces' key prefixes list as folders.
+    dynamic "volumes" {
+      for_each = var.state_bucket_name == null ? [] : [var.state_bucket_name]
+      content {
+        name = local.state_volume_name
+        gcs {
+          bucket    = volumes.value
+          read_only = true
+        }
+      }
     }
 
     containers {
@@ -40,6 +53,15 @@ resource "google_cloud_run_v2_service" "gpu" {
         }
         cpu_idle          = false
         startup_cpu_boost = true
+      }
+
+      # The state bucket, read only, where ABI_DATA_DIR points (see locals.tf).
+      dynamic "volume_mounts" {
+        for_each = var.state_bucket_name == null ? [] : [local.state_volume_name]
+        content {
+          name       = volume_mounts.value
+          mount_path = local.state_mount_path
+        }
       }
 
       dynamic "env" {

@@ -98,7 +98,7 @@ variable "container_port" {
 }
 
 variable "state_bucket_name" {
-  description = "The functions' state bucket. When set, the service reads namespaces from it (ABI_STORE_KIND=gcs, ABI_STORE_BUCKET) and its service account gets roles/storage.objectViewer on that bucket only."
+  description = "The functions' state bucket. When set, it is mounted read only at /mnt/abi-state (a Cloud Storage volume), ABI_DATA_DIR points there so the service reads the namespaces, and its service account gets roles/storage.objectViewer on that bucket only."
   type        = string
   default     = null
 }
@@ -122,7 +122,7 @@ variable "deletion_protection" {
 }
 
 variable "environment" {
-  description = "Extra environment of the container. The module's required settings (JAVA_TOOL_OPTIONS, and ABI_STORE_KIND with ABI_STORE_BUCKET when state_bucket_name is set) are merged last and win."
+  description = "Extra environment of the container (e.g. ABI_GPU_PRECISION, ABI_GPU_EMBEDDING_MODEL). The module's required settings (JAVA_TOOL_OPTIONS, and ABI_DATA_DIR when state_bucket_name is set) are merged last and win."
   type        = map(string)
   default     = {}
 }

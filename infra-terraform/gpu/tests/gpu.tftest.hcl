@@ -38,13 +38,18 @@ run "defaults_run_the_image_on_an_l4" {
   }
 
   assert {
-    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "JAVA_TOOL_OPTIONS" && e.value == "--add-modules=jdk.incubator.vector"])
-    error_message = "The GPU service carries the Vector API flag (its CPU fallback kernels)."
+    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "JAVA_TOOL_OPTIONS" && e.value == "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED"])
+    error_message = "The GPU service carries the image's flags: the Vector API (its CPU kernels) and native access (JCuda)."
   }
 
   assert {
-    condition     = !anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_STORE_BUCKET"])
-    error_message = "No store settings without a state bucket."
+    condition     = !anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_DATA_DIR"])
+    error_message = "No data folder without a state bucket."
+  }
+
+  assert {
+    condition     = length(google_cloud_run_v2_service.gpu[0].template[0].volumes) == 0 && length(google_cloud_run_v2_service.gpu[0].template[0].containers[0].volume_mounts) == 0
+    error_message = "No volume without a state bucket."
   }
 
   assert {
@@ -75,17 +80,27 @@ run "state_bucket_and_invokers" {
   }
 
   assert {
-    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_STORE_BUCKET" && e.value == "abi-test-abi-state"])
-    error_message = "The service reads the functions' state bucket."
+    condition     = google_cloud_run_v2_service.gpu[0].template[0].volumes[0].gcs[0].bucket == "abi-test-abi-state" && google_cloud_run_v2_service.gpu[0].template[0].volumes[0].gcs[0].read_only == true
+    error_message = "The functions' state bucket is mounted, read only."
   }
 
   assert {
-    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_STORE_KIND" && e.value == "gcs"])
-    error_message = "The store kind is gcs."
+    condition     = google_cloud_run_v2_service.gpu[0].template[0].containers[0].volume_mounts[0].name == google_cloud_run_v2_service.gpu[0].template[0].volumes[0].name && google_cloud_run_v2_service.gpu[0].template[0].containers[0].volume_mounts[0].mount_path == "/mnt/abi-state"
+    error_message = "The container sees the bucket at /mnt/abi-state."
   }
 
   assert {
-    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "JAVA_TOOL_OPTIONS" && e.value == "--add-modules=jdk.incubator.vector"])
+    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_DATA_DIR" && e.value == "/mnt/abi-state"])
+    error_message = "The service reads namespaces from the mounted bucket (abi.data-dir)."
+  }
+
+  assert {
+    condition     = !anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "ABI_STORE_KIND" || e.name == "ABI_STORE_BUCKET"])
+    error_message = "No store settings gpu-container does not read."
+  }
+
+  assert {
+    condition     = anytrue([for e in google_cloud_run_v2_service.gpu[0].template[0].containers[0].env : e.name == "JAVA_TOOL_OPTIONS" && e.value == "--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED"])
     error_message = "A caller can't drop the Vector API flag."
   }
 

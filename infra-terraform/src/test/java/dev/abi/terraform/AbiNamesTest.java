@@ -73,6 +73,17 @@ class AbiNamesTest {
     }
 
     @Test
+    void theGpuContainerReadsItsDataDirAndNoStoreSettings() {
+        Artifacts.Contents gpu = Artifacts.of(ModulesTest.REPO, Artifacts.Kind.GPU);
+        assertEquals(null, gpu.problem());
+        assertTrue(
+                gpu.abiNames().containsAll(Set.of("ABI_DATA_DIR", "ABI_GPU_PRECISION")),
+                gpu.abiNames().toString());
+        assertFalse(gpu.abiNames().contains("ABI_STORE_KIND"), gpu.abiNames().toString());
+        assertFalse(gpu.abiNames().contains("ABI_STORE_BUCKET"), gpu.abiNames().toString());
+    }
+
+    @Test
     void theAzurePackageReadsItsIngestContainerWithGetenv() {
         Artifacts.Contents azure = Artifacts.of(ModulesTest.REPO, Artifacts.Kind.AZURE);
         assertEquals(null, azure.problem());

@@ -29,7 +29,13 @@ final class Artifacts {
     enum Kind {
         AWS("adapters-aws/target/function.zip", "adapters-aws"),
         GCP("adapters-gcp/target/deployment", "adapters-gcp"),
-        AZURE("adapters-azure/target/azure-functions", "adapters-azure");
+        AZURE("adapters-azure/target/azure-functions", "adapters-azure"),
+        /**
+         * The GPU service's own classes: the application jar of gpu-container's Quarkus app (what the image's
+         * Dockerfile.jvm copies). Its lib/ jars are left out: core reads no environment variable (its abi.* strings
+         * are metric names and system properties), and Quarkus's own settings are not ABI_* names.
+         */
+        GPU("gpu-container/target/quarkus-app/app", "gpu-container");
 
         final String path;
         final String module;
@@ -65,7 +71,7 @@ final class Artifacts {
                         zip(in, classes, names);
                     }
                 }
-                case GCP -> {
+                case GCP, GPU -> {
                     Path jar = jarIn(path);
                     if (jar == null) {
                         return new Contents(classes, names, functions, missing);

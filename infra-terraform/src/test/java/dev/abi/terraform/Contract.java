@@ -31,16 +31,19 @@ final class Contract {
 
     static final String VECTOR_FLAG = "--add-modules=jdk.incubator.vector";
 
-    /** The function resources, the package their code comes from (null: a container image), and where their env is. */
-    private record FunctionType(String type, Artifacts.Kind artifact, boolean needsStore) {}
+    /**
+     * The function resources and the package their code comes from. A function (the functions app in an adapter's
+     * package) reads the config mapping AbiConfig and needs the store settings; the GPU service (the gpu-container
+     * image) reads only its own {@code @ConfigProperty} names, its namespaces from the folder ABI_DATA_DIR.
+     */
+    private record FunctionType(String type, Artifacts.Kind artifact, boolean function) {}
 
     private static final List<FunctionType> FUNCTION_TYPES = List.of(
             new FunctionType("aws_lambda_function", Artifacts.Kind.AWS, true),
             new FunctionType("google_cloudfunctions2_function", Artifacts.Kind.GCP, true),
             new FunctionType("azurerm_linux_function_app", Artifacts.Kind.AZURE, true),
-            // the GPU service: the gpu-container image, which reads no store settings
-            new FunctionType("google_cloud_run_v2_service", null, false),
-            new FunctionType("azurerm_container_app", null, false));
+            new FunctionType("google_cloud_run_v2_service", Artifacts.Kind.GPU, false),
+            new FunctionType("azurerm_container_app", Artifacts.Kind.GPU, false));
 
     /**
      * What every function needs set: all three store factories take the bucket from abi.store.bucket and throw
@@ -80,22 +83,25 @@ final class Contract {
             problems.add(f.where() + ": " + shape);
             return;
         }
-        Set<String> known = new TreeSet<>();
         Set<ObjectStoreFactory> stores = new HashSet<>();
         Set<MetadataStoreFactory> metadata = new HashSet<>();
-        if (ft.artifact() != null) {
-            Artifacts.Contents c = Artifacts.of(repo, ft.artifact());
-            if (c.problem() != null) {
-                problems.add(f.where() + ": " + c.problem());
-                return;
-            }
-            known.addAll(c.abiNames());
+        Artifacts.Contents c = Artifacts.of(repo, ft.artifact());
+        if (c.problem() != null) {
+            problems.add(f.where() + ": " + c.problem());
+            return;
+        }
+        Set<String> known = new TreeSet<>(c.abiNames());
+        if (ft.function()) {
             factories(c.classes(), stores, metadata);
         }
         for (String name : env.keySet()) {
-            if (name.startsWith("ABI_")
-                    && !known.contains(name)
-                    && mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
+            if (!name.startsWith("ABI_") || known.contains(name)) {
+                continue;
+            }
+            if (!ft.function()) {
+                problems.add(f.where() + ": " + name + " is not an environment variable gpu-container reads"
+                        + " (its @ConfigProperty and System.getenv names are " + known + ")");
+            } else if (mapping.stream().noneMatch(p -> p.matcher(name).matches())) {
                 problems.add(
                         f.where() + ": " + name + " is not an environment variable the code reads"
                                 + " (not in the config mapping dev.abi.functions.AbiConfig, nor a @ConfigProperty or System.getenv name of the package)");
@@ -108,7 +114,8 @@ final class Contract {
             problems.add(f.where() + ": JAVA_TOOL_OPTIONS must carry " + VECTOR_FLAG
                     + " (without it the Vector API kernels fall back to scalar code)");
         }
-        if (!ft.needsStore()) {
+        if (!ft.function()) {
+            dataDir(problems, m, f, env);
             return;
         }
         for (String required : REQUIRED) {
@@ -135,6 +142,44 @@ final class Contract {
                 problems.add(f.where() + ": ABI_METADATA_KIND=" + metadataKind.asText() + " needs ABI_METADATA_TABLE");
             }
         }
+    }
+
+    /**
+     * The GPU service reads namespaces from the folder ABI_DATA_DIR: in a container, only a volume mount (the state
+     * bucket's) fills it. So ABI_DATA_DIR is the mount path of one of the container's volume mounts, and a container
+     * with a volume mount has ABI_DATA_DIR set.
+     */
+    private static void dataDir(List<String> problems, TfModule m, TfModule.Block f, Map<String, JsonNode> env) {
+        Set<String> mounts = new TreeSet<>();
+        for (JsonNode container : nested(f.body().path("template").path(0), "containers", "container")) {
+            for (JsonNode mount : nested(container, "volume_mounts")) {
+                mounts.add(
+                        m.resolve(mount.get("mount_path")).map(JsonNode::asText).orElse("(unset)"));
+            }
+        }
+        JsonNode dir = env.get("ABI_DATA_DIR");
+        if (dir == null) {
+            if (!mounts.isEmpty()) {
+                problems.add(f.where() + ": volumes are mounted at " + mounts + " but ABI_DATA_DIR is not set:"
+                        + " gpu-container serves no namespace (its query route answers 503)");
+            }
+            return;
+        }
+        String path = m.resolve(dir).map(JsonNode::asText).orElse(dir.asText());
+        if (!mounts.contains(path)) {
+            problems.add(f.where() + ": ABI_DATA_DIR=" + path + " is not the mount path of a volume of the container "
+                    + mounts + ": gpu-container would find no namespaces there");
+        }
+    }
+
+    /** The blocks so named in a body, those of dynamic blocks (their content) included. */
+    private static List<JsonNode> nested(JsonNode body, String... names) {
+        List<JsonNode> blocks = new ArrayList<>();
+        for (String name : names) {
+            body.path(name).forEach(blocks::add);
+            body.path("dynamic").path(name).forEach(d -> d.path("content").forEach(blocks::add));
+        }
+        return blocks;
     }
 
     private static void kind(

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Each check can fail: a mistake planted in a temporary copy of the AWS module (never in the real files) makes the
- * check report it. The unchanged copy passes every check, so each failure below comes from its mistake alone.
+ * Each check can fail: a mistake planted in a temporary copy of a module (the AWS module unless named; never in the
+ * real files) makes the check report it. The unchanged copies pass every check, so each failure below comes from its
+ * mistake alone.
  */
 class PlantedMistakesTest {
 
@@ -27,11 +28,15 @@ class PlantedMistakesTest {
     Path temp;
 
     @BeforeAll
-    static void theUnchangedCopyPasses(@TempDir Path copy) throws IOException {
-        // named aws like the original: the policy allowlist names statements as module/document/sid
-        TfModule m = copyOfAws(copy.resolve("aws"));
-        for (String check : ModulesTest.CHECKS) {
-            assertEquals(List.of(), ModulesTest.run(check, m), "the unchanged copy, check " + check);
+    static void theUnchangedCopiesPass(@TempDir Path copy) throws IOException {
+        // named like the originals: the policy allowlist names statements as module/document/sid
+        for (String module : List.of("aws", "gcp", "azure", "gpu")) {
+            copyOf(ModulesTest.ROOT.resolve(module), copy.resolve(module));
+            TfModule m = TfModule.load(Hcl.get(), copy.resolve(module));
+            for (String check : ModulesTest.CHECKS) {
+                assertEquals(
+                        List.of(), ModulesTest.run(check, m), "the unchanged copy of " + module + ", check " + check);
+            }
         }
     }
 
@@ -451,6 +456,101 @@ class PlantedMistakesTest {
         caught("contract", m, "environment sets ABI_AUTH_ENABLD, which is not an environment variable the code reads");
     }
 
+    // ---- the GPU module: its names are gpu-container's, its data folder a mounted volume
+    // -----------------------------
+
+    @Test
+    void aStoreSettingGpuContainerDoesNotReadFails() throws IOException {
+        // ABI_STORE_KIND is the functions' (AbiConfig) setting: the GPU service reads only abi.data-dir
+        TfModule m = plantIn(
+                "gpu",
+                "locals.tf",
+                "    ABI_DATA_DIR = local.state_mount_path\n",
+                "    ABI_DATA_DIR   = local.state_mount_path\n    ABI_STORE_KIND = \"gcs\"\n");
+        caught(
+                "contract",
+                m,
+                "google_cloud_run_v2_service.gpu: ABI_STORE_KIND is not an environment variable gpu-container reads");
+    }
+
+    @Test
+    void aDataDirOffTheMountedBucketFails() throws IOException {
+        TfModule m = plantIn(
+                "gpu",
+                "service.tf",
+                "          mount_path = local.state_mount_path",
+                "          mount_path = \"/data\"");
+        caught("contract", m, "ABI_DATA_DIR=/mnt/abi-state is not the mount path of a volume of the container [/data]");
+    }
+
+    @Test
+    void aMountedBucketWithoutDataDirFails() throws IOException {
+        TfModule m = plantIn("gpu", "locals.tf", "    ABI_DATA_DIR = local.state_mount_path\n", "");
+        caught("contract", m, "volumes are mounted at [/mnt/abi-state] but ABI_DATA_DIR is not set");
+    }
+
+    // ---- schema and policy on the gcp and azure modules ----------------------------------------------------------
+
+    @Test
+    void aMisspelledGoogleArgumentFails() throws IOException {
+        TfModule m = plantIn(
+                "gcp",
+                "buckets.tf",
+                "  uniform_bucket_level_access = true\n  public_access_prevention    = \"enforced\"",
+                "  uniform_bucket_level_acess  = true\n  public_access_prevention    = \"enforced\"");
+        caught("schema", m, "google_storage_bucket.state: unknown argument or block \"uniform_bucket_level_acess\"");
+    }
+
+    @Test
+    void aMissingRequiredGoogleArgumentFails() throws IOException {
+        TfModule m = plantIn("gcp", "iam.tf", "  bucket = local.state_bucket_name\n", "");
+        caught("schema", m, "google_storage_bucket_iam_member.runtime_state: required argument \"bucket\" is missing");
+    }
+
+    @Test
+    void anUnversionedGcsBucketFails() throws IOException {
+        TfModule m = plantIn(
+                "gcp", "buckets.tf", "  versioning {\n    enabled = true", "  versioning {\n    enabled = false");
+        caught("policy", m, "google_storage_bucket.state: versioning { enabled = true } is missing");
+    }
+
+    @Test
+    void aProjectWideStorageRoleInTheGcpModuleFails() throws IOException {
+        TfModule m = plantIn(
+                "gcp",
+                "iam.tf",
+                "resource \"google_storage_bucket_iam_member\" \"runtime_state\" {\n  bucket = local.state_bucket_name",
+                "resource \"google_project_iam_member\" \"runtime_state\" {\n  project = var.project_id");
+        caught("policy", m, "google_project_iam_member.runtime_state: a storage role on the whole project");
+    }
+
+    @Test
+    void aMisspelledAzurermArgumentFails() throws IOException {
+        TfModule m = plantIn(
+                "azure",
+                "storage.tf",
+                "  account_replication_type        = var.storage_replication_type",
+                "  account_replicaton_type         = var.storage_replication_type");
+        caught("schema", m, "azurerm_storage_account.this: unknown argument or block \"account_replicaton_type\"");
+        caught("schema", m, "azurerm_storage_account.this: required argument \"account_replication_type\" is missing");
+    }
+
+    @Test
+    void anUnversionedStorageAccountFails() throws IOException {
+        TfModule m = plantIn("azure", "storage.tf", "    versioning_enabled = true", "    versioning_enabled = false");
+        caught("policy", m, "azurerm_storage_account.this: blob_properties { versioning_enabled = true } is missing");
+    }
+
+    @Test
+    void aSubscriptionScopedRoleInTheAzureModuleFails() throws IOException {
+        TfModule m = plantIn(
+                "azure",
+                "identity.tf",
+                "  scope                = azurerm_storage_account.this.id",
+                "  scope                = data.azurerm_client_config.current.subscription_id");
+        caught("policy", m, "azurerm_role_assignment.app_blob_reader: scoped to the subscription");
+    }
+
     /** The same two mistakes in a copy of every module here (aws, gcp, azure, gpu: those that set the names). */
     @TestFactory
     Stream<DynamicTest> everyModuleCatchesADroppedVectorFlagAndAMisspelledStoreBucket() {
@@ -505,8 +605,13 @@ class PlantedMistakesTest {
      * content to (from null), or the file deleted (both null).
      */
     private TfModule plant(String file, String from, String to) throws IOException {
-        Path copy = temp.resolve("aws");
-        copyOfAws(copy);
+        return plantIn("aws", file, from, to);
+    }
+
+    /** The same in a copy of another module here (gcp, azure, gpu), named like the original. */
+    private TfModule plantIn(String module, String file, String from, String to) throws IOException {
+        Path copy = temp.resolve(module);
+        copyOf(ModulesTest.ROOT.resolve(module), copy);
         Path f = copy.resolve(file);
         if (from == null && to == null) {
             Files.delete(f);
@@ -518,11 +623,6 @@ class PlantedMistakesTest {
             Files.writeString(f, text.replaceFirst(Pattern.quote(from), Matcher.quoteReplacement(to)));
         }
         return TfModule.load(Hcl.get(), copy);
-    }
-
-    private static TfModule copyOfAws(Path target) throws IOException {
-        copyOf(ModulesTest.ROOT.resolve("aws"), target);
-        return TfModule.load(Hcl.get(), target);
     }
 
     private static void copyOf(Path source, Path target) throws IOException {
