@@ -1,6 +1,8 @@
 # Least privilege, as policy documents: each function reads and writes the state bucket's objects and the table's
-# items; the indexer also reads the source bucket and consumes its queue. No statement has a wildcard action or a
-# "*" resource (the object ARNs end in /*, which names the bucket's objects, not everything).
+# items; the indexer also reads the source bucket and consumes its queue. No statement has a wildcard action, and
+# only one has a "*" resource: XRayWrite (below), because the X-Ray write actions support no resource-level
+# permissions. It is the one entry of the allowlist in infra-terraform/README.md ("IAM wildcard allowlist"), which the
+# build's policy check enforces. The object ARNs ending in /* name the bucket's objects, not everything.
 
 data "aws_partition" "current" {}
 

@@ -81,7 +81,7 @@ variable "noncurrent_version_retention_days" {
 }
 
 variable "app_package_zip" {
-  description = "Path to a zip of adapters-azure/target/azure-functions/abi-serverless/ (host.json, the jar, lib/ and one folder per function at the zip's root). Uploaded as a blob; the app runs from it, fetched with its managed identity."
+  description = "Path to adapters-azure/target/app-package.zip, which ./mvnw package makes from the staged app folder (host.json, the jar, lib/ and one folder per function at the zip's root). Uploaded as a blob; the app runs from it, fetched with its managed identity."
   type        = string
 }
 

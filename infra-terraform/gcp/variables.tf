@@ -27,7 +27,7 @@ variable "labels" {
 }
 
 variable "function_source_zip" {
-  description = "Path to a zip of adapters-gcp/target/deployment/ (the uber jar at the zip's root), uploaded to the code bucket and built by Cloud Build with the java21 runtime."
+  description = "Path to adapters-gcp/target/function-source.zip, which ./mvnw package makes (the uber jar at the zip's root). Uploaded to the code bucket and built by Cloud Build with the java21 runtime."
   type        = string
 }
 

@@ -13,23 +13,24 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 
 /**
  * What a built function package holds, read from the package itself: its class names (also those inside the jars of
  * its lib/ folder), the {@code ABI_*} names its own classes read with {@code System.getenv} or as
- * {@code @ConfigProperty(name = "abi.…")} (constant strings in their constant pools), and, for the Azure app folder,
- * each function's generated function.json.
+ * {@code @ConfigProperty(name = "abi.…")} (constant strings in their constant pools), and, for the Azure app zip,
+ * each function's generated function.json. The GCP and Azure packages are the zips that Terraform deploys.
  */
 final class Artifacts {
 
     /** Where each package lies, relative to the repository root, and the Maven command that builds it. */
     enum Kind {
         AWS("adapters-aws/target/function.zip", "adapters-aws"),
-        GCP("adapters-gcp/target/deployment", "adapters-gcp"),
-        AZURE("adapters-azure/target/azure-functions", "adapters-azure"),
+        /** The zip Cloud Functions deploys (the uber jar at its root), made by adapters-gcp's package phase. */
+        GCP("adapters-gcp/target/function-source.zip", "adapters-gcp"),
+        /** The run-from-package zip of the staged app folder, made by adapters-azure's package phase. */
+        AZURE("adapters-azure/target/app-package.zip", "adapters-azure"),
         /**
          * The GPU service's own classes: the application jar of gpu-container's Quarkus app (what the image's
          * Dockerfile.jvm copies). Its lib/ jars are left out: core reads no environment variable (its abi.* strings
@@ -63,44 +64,21 @@ final class Artifacts {
         String missing = path + " is missing: build it first (./mvnw -pl " + kind.module + " -am package)";
         try {
             switch (kind) {
-                case AWS -> {
+                case AWS, GCP, AZURE -> {
                     if (!Files.isRegularFile(path)) {
                         return new Contents(classes, names, functions, missing);
                     }
                     try (InputStream in = Files.newInputStream(path)) {
-                        zip(in, classes, names);
+                        zip(in, classes, names, functions);
                     }
                 }
-                case GCP, GPU -> {
+                case GPU -> {
                     Path jar = jarIn(path);
                     if (jar == null) {
                         return new Contents(classes, names, functions, missing);
                     }
                     try (InputStream in = Files.newInputStream(jar)) {
-                        zip(in, classes, names);
-                    }
-                }
-                case AZURE -> {
-                    Path app = TfModule.list(path).stream()
-                            .filter(Files::isDirectory)
-                            .findFirst()
-                            .orElse(null);
-                    if (app == null) {
-                        return new Contents(classes, names, functions, missing);
-                    }
-                    try (Stream<Path> files = Files.walk(app, 2)) {
-                        for (Path f : files.toList()) {
-                            String n = f.getFileName().toString();
-                            if (n.endsWith(".jar")) {
-                                try (InputStream in = Files.newInputStream(f)) {
-                                    zip(in, classes, names);
-                                }
-                            } else if (n.equals("function.json")) {
-                                functions.put(
-                                        f.getParent().getFileName().toString(),
-                                        new ObjectMapper().readTree(f.toFile()));
-                            }
-                        }
+                        zip(in, classes, names, null);
                     }
                 }
             }
@@ -117,13 +95,19 @@ final class Artifacts {
                 .orElse(null);
     }
 
-    /** Class names of a zip or jar and of the jars nested in it; ABI_* constants of our own (dev/abi/) classes. */
-    private static void zip(InputStream in, Set<String> classes, Set<String> names) throws IOException {
+    /**
+     * Class names of a zip or jar and of the jars nested in it; ABI_* constants of our own (dev/abi/) classes; and,
+     * when {@code functions} is given, each {@code <function>/function.json} at the zip's root (an Azure app).
+     */
+    private static void zip(InputStream in, Set<String> classes, Set<String> names, Map<String, JsonNode> functions)
+            throws IOException {
         ZipInputStream z = new ZipInputStream(in);
         for (ZipEntry e; (e = z.getNextEntry()) != null; ) {
             String n = e.getName();
-            if (n.endsWith(".jar")) {
-                zip(new ByteArrayInputStream(z.readAllBytes()), classes, names);
+            if (functions != null && n.matches("[^/]+/function\\.json")) {
+                functions.put(n.substring(0, n.indexOf('/')), new ObjectMapper().readTree(z.readAllBytes()));
+            } else if (n.endsWith(".jar")) {
+                zip(new ByteArrayInputStream(z.readAllBytes()), classes, names, null);
             } else if (n.endsWith(".class")) {
                 String cls = n.substring(0, n.length() - 6).replace('/', '.');
                 classes.add(cls);

@@ -65,6 +65,7 @@ final class Contract {
         }
         for (TfModule example : m.examples()) {
             exampleEnvironment(problems, example, mapping, repo);
+            examplePackages(problems, example);
         }
         retentionBackstop(problems, m);
         lambda(problems, m, repo);
@@ -289,6 +290,46 @@ final class Contract {
                     }
                 });
             });
+        }
+    }
+
+    /** The modules' package inputs, and the package each must name: the one the build makes and this check reads. */
+    private static final Map<String, Artifacts.Kind> PACKAGE_INPUTS = Map.of(
+            "package_path", Artifacts.Kind.AWS,
+            "function_source_zip", Artifacts.Kind.GCP,
+            "app_package_zip", Artifacts.Kind.AZURE);
+
+    /**
+     * An example deploys the package the build makes, the one the checks above read: its package input is
+     * "${path.module}/" and a path that leads from the example folder (infra-terraform/MODULE/examples/NAME) to it.
+     */
+    private static void examplePackages(List<String> problems, TfModule example) {
+        Path repo = example.dir().toAbsolutePath().normalize();
+        for (int i = 0; i < 4 && repo.getParent() != null; i++) {
+            repo = repo.getParent();
+        }
+        for (TfModule.Block call : example.blocks("module")) {
+            for (Map.Entry<String, Artifacts.Kind> input : PACKAGE_INPUTS.entrySet()) {
+                JsonNode value = call.body().get(input.getKey());
+                if (value == null) {
+                    continue;
+                }
+                String text = value.asText();
+                String prefix = "${path.module}/";
+                String deployed = text.startsWith(prefix)
+                        ? repo.relativize(example.dir()
+                                        .toAbsolutePath()
+                                        .resolve(text.substring(prefix.length()))
+                                        .normalize())
+                                .toString()
+                                .replace('\\', '/')
+                        : text;
+                if (!deployed.equals(input.getValue().path)) {
+                    problems.add(call.where() + ": " + input.getKey() + " deploys " + deployed + ", not "
+                            + input.getValue().path
+                            + " (the package ./mvnw package makes and the contract check reads)");
+                }
+            }
         }
     }
 
@@ -766,7 +807,7 @@ final class Contract {
             } else if (entry.isEmpty() || !jar.classes().contains(entry.get().asText())) {
                 problems.add(f.where() + ": entry point "
                         + entry.map(JsonNode::asText).orElse("(unset)")
-                        + " is not a class of the adapters-gcp deployment jar");
+                        + " is not a class of the jar in adapters-gcp/target/function-source.zip");
             }
         }
     }
@@ -793,7 +834,7 @@ final class Contract {
                     && function.path("bindings").findValuesAsText("type").contains("eventGridTrigger");
             if (!eventGrid) {
                 problems.add(s.where() + ": function " + name.group(1) + " has no generated function.json with an"
-                        + " eventGridTrigger binding in the adapters-azure app folder");
+                        + " eventGridTrigger binding in adapters-azure/target/app-package.zip");
             }
         }
     }

@@ -311,7 +311,7 @@ class PlantedMistakesTest {
         caught(
                 "contract",
                 m,
-                "entry point io.quarkus.gcp.functions.http.QuarkusHttpFunctoin is not a class of the adapters-gcp deployment jar");
+                "entry point io.quarkus.gcp.functions.http.QuarkusHttpFunctoin is not a class of the jar in adapters-gcp/target/function-source.zip");
     }
 
     @Test
@@ -454,6 +454,19 @@ class PlantedMistakesTest {
         TfModule m = plant(
                 "examples/function-url/main.tf", "    ABI_AUTH_ENABLED = \"true\"", "    ABI_AUTH_ENABLD = \"true\"");
         caught("contract", m, "environment sets ABI_AUTH_ENABLD, which is not an environment variable the code reads");
+    }
+
+    @Test
+    void anExampleDeployingAnotherZipThanTheCheckedOneFails() throws IOException {
+        TfModule m = plantIn(
+                "gcp",
+                "examples/basic/main.tf",
+                "adapters-gcp/target/function-source.zip",
+                "adapters-gcp/target/source.zip");
+        caught(
+                "contract",
+                m,
+                "function_source_zip deploys adapters-gcp/target/source.zip, not adapters-gcp/target/function-source.zip");
     }
 
     // ---- the GPU module: its names are gpu-container's, its data folder a mounted volume
