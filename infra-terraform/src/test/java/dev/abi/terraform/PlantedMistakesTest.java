@@ -360,6 +360,38 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void anAllowOfNotActionsFails() throws IOException {
+        TfModule m =
+                plant("iam.tf", "    actions   = [\"sqs:SendMessage\"]", "    not_actions = [\"sqs:DeleteQueue\"]");
+        caught("policy", m, "statement \"SourceBucketNotifies\": not_actions in an Allow grants everything but");
+    }
+
+    @Test
+    void anAllowOfNotResourcesFails() throws IOException {
+        TfModule m = plant(
+                "iam.tf",
+                "    resources = [aws_dynamodb_table.metadata.arn]",
+                "    not_resources = [aws_dynamodb_table.metadata.arn]");
+        caught("policy", m, "statement \"MetadataItems\": not_resources in an Allow grants everything but");
+    }
+
+    @Test
+    void aDenyOfNotResourcesPasses() throws IOException {
+        TfModule m = plant(
+                "iam.tf",
+                "    resources = [aws_dynamodb_table.metadata.arn]",
+                "    resources = [aws_dynamodb_table.metadata.arn]\n  }\n\n  statement {\n    sid           = \"OnlyTheTable\"\n"
+                        + "    effect        = \"Deny\"\n    actions       = [\"dynamodb:PutItem\"]\n"
+                        + "    not_resources = [aws_dynamodb_table.metadata.arn]");
+        // the planted Deny is a statement the check reads, and it is not reported
+        assertTrue(m.blocks("data").stream()
+                .flatMap(d -> java.util.stream.StreamSupport.stream(
+                        d.body().path("statement").spliterator(), false))
+                .anyMatch(st -> st.path("sid").asText().equals("OnlyTheTable") && st.has("not_resources")));
+        assertEquals(List.of(), Policy.check(m, ModulesTest.ROOT.resolve("README.md")));
+    }
+
+    @Test
     void aJsonencodedPolicyFails() throws IOException {
         TfModule m = plant(
                 "iam.tf",

@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
 
 /**
  * Check 5: versioning on every bucket, point-in-time recovery on every table, IAM written as policy documents with no
- * wildcard action or resource outside the allowlist in infra-terraform/README.md, no project-wide storage role on
+ * wildcard action or resource outside the allowlist in infra-terraform/README.md and no Allow of not_actions or
+ * not_resources, no project-wide storage role on
  * Google Cloud, no subscription-scoped role on Azure.
  */
 final class Policy {
@@ -110,6 +111,17 @@ final class Policy {
             for (JsonNode st : d.body().path("statement")) {
                 String sid = st.path("sid").asText("");
                 String key = m.name() + "/" + d.name() + "/" + sid;
+                // An Allow of "everything but": as wide as a wildcard, and no list of names can show it is not.
+                // (A Deny so written only narrows what other statements allow.)
+                if (!st.path("effect").asText("Allow").equals("Deny")) {
+                    for (String negated : List.of("not_actions", "not_resources")) {
+                        if (st.has(negated)) {
+                            problems.add(d.where() + " statement \"" + sid + "\": " + negated
+                                    + " in an Allow grants everything but what it lists; name the "
+                                    + negated.substring(4) + " instead");
+                        }
+                    }
+                }
                 for (String field : List.of("actions", "resources")) {
                     for (JsonNode v : st.path(field)) {
                         String s = v.asText();
