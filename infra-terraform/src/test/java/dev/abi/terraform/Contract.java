@@ -8,6 +8,7 @@ import dev.abi.functions.ObjectStoreFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Modifier;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -116,6 +117,12 @@ final class Contract {
                     + " (without it the Vector API kernels fall back to scalar code)");
         }
         if (!ft.function()) {
+            for (String flag : imageJavaOptions(repo)) {
+                if (!List.of(javaOptions.split("\\s+")).contains(flag)) {
+                    problems.add(f.where() + ": JAVA_TOOL_OPTIONS lacks " + flag + ", which the image sets ("
+                            + DOCKERFILE + "): the service's value replaces the image's");
+                }
+            }
             dataDir(problems, m, f, env);
             return;
         }
@@ -142,6 +149,23 @@ final class Contract {
             if (!metadataKind.asText().equals("object-store") && !env.containsKey("ABI_METADATA_TABLE")) {
                 problems.add(f.where() + ": ABI_METADATA_KIND=" + metadataKind.asText() + " needs ABI_METADATA_TABLE");
             }
+        }
+    }
+
+    static final String DOCKERFILE = "gpu-container/src/main/docker/Dockerfile.jvm";
+
+    /** The flags of the gpu-container image's ENV JAVA_TOOL_OPTIONS="...", which a service-level value replaces. */
+    static List<String> imageJavaOptions(Path repo) {
+        try {
+            Matcher env = Pattern.compile("(?m)^ENV JAVA_TOOL_OPTIONS=\"([^\"]*)\"")
+                    .matcher(Files.readString(repo.resolve(DOCKERFILE)));
+            if (!env.find()) {
+                throw new IllegalStateException(
+                        DOCKERFILE + " no longer sets ENV JAVA_TOOL_OPTIONS=\"...\": update Contract");
+            }
+            return List.of(env.group(1).trim().split("\\s+"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

@@ -519,6 +519,19 @@ class PlantedMistakesTest {
     }
 
     @Test
+    void aGpuServiceDroppingAnImageFlagFails() throws IOException {
+        TfModule m = plantIn(
+                "gpu",
+                "locals.tf",
+                "\"--add-modules=jdk.incubator.vector --enable-native-access=ALL-UNNAMED\"",
+                "\"--add-modules=jdk.incubator.vector\"");
+        caught(
+                "contract",
+                m,
+                "google_cloud_run_v2_service.gpu: JAVA_TOOL_OPTIONS lacks --enable-native-access=ALL-UNNAMED, which the image sets");
+    }
+
+    @Test
     void aDataDirOffTheMountedBucketFails() throws IOException {
         TfModule m = plantIn(
                 "gpu",
