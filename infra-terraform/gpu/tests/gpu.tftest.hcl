@@ -80,6 +80,11 @@ run "state_bucket_and_invokers" {
   }
 
   assert {
+    condition     = google_cloud_run_v2_service.gpu[0].template[0].execution_environment == "EXECUTION_ENVIRONMENT_GEN2"
+    error_message = "The second-generation environment, where Cloud Storage volumes mount."
+  }
+
+  assert {
     condition     = google_cloud_run_v2_service.gpu[0].template[0].volumes[0].gcs[0].bucket == "abi-test-abi-state" && google_cloud_run_v2_service.gpu[0].template[0].volumes[0].gcs[0].read_only == true
     error_message = "The functions' state bucket is mounted, read only."
   }
