@@ -147,7 +147,7 @@ class DynamoDbMetadataStoreTest {
         HttpResponse created = g.handle(create);
         assertEquals(201, created.status(), created.bodyText());
         String key = new ObjectMapper().readTree(created.body()).get("key").asText();
-        String secret = key.substring(key.lastIndexOf('_') + 1);
+        String secret = SecretScan.apiKeySecret(key);
         assertEquals(409, g.handle(create).status(), "the retry is not replayed");
         List<Map<String, AttributeValue>> items =
                 dynamo.scan(r -> r.tableName("secrets")).items();

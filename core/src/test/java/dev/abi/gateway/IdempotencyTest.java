@@ -94,7 +94,7 @@ class IdempotencyTest {
             assertEquals(201, created.status(), created.bodyText());
             String key = json(created).get("key").asText();
             String id = json(created).get("id").asText();
-            String secret = key.substring(key.lastIndexOf('_') + 1);
+            String secret = SecretScan.apiKeySecret(key);
 
             HttpResponse retry = g.handle(create);
             assertEquals(409, retry.status(), retry.bodyText());
