@@ -50,8 +50,13 @@ class ConcurrentStreamsHttpTest {
     void sixtyFourStreamsAtOnceEachEndWithDoneAndHealthStillAnswers() throws Exception {
         Assumptions.assumeTrue(
                 Files.exists(MODEL), "skipped: " + MODEL.toAbsolutePath().normalize() + " is absent");
-        HttpClient client =
-                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        try (HttpClient client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()) {
+            streamAllAtOnce(client);
+        }
+    }
+
+    private void streamAllAtOnce(HttpClient client) throws Exception {
         CountDownLatch ready = new CountDownLatch(STREAMS);
         CountDownLatch go = new CountDownLatch(1);
         List<Future<Seen>> results = new ArrayList<>();

@@ -28,6 +28,7 @@ import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -83,6 +84,13 @@ class JsonLogSecretAuditHttpTest {
     @TestHTTPResource("/")
     URI base;
 
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @AfterEach
+    void closeClient() {
+        http.close();
+    }
+
     private HttpResponse<String> send(String method, String path, String body, String bearer, String idempotencyKey)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path))
@@ -94,7 +102,7 @@ class JsonLogSecretAuditHttpTest {
         if (idempotencyKey != null) {
             b.header("Idempotency-Key", idempotencyKey);
         }
-        return HttpClient.newHttpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test
