@@ -27,6 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -147,7 +152,7 @@ class DynamoDbMetadataStoreTest {
         HttpResponse created = g.handle(create);
         assertEquals(201, created.status(), created.bodyText());
         String key = new ObjectMapper().readTree(created.body()).get("key").asText();
-        String secret = key.substring(key.lastIndexOf('_') + 1);
+        String secret = SecretScan.apiKeySecret(key);
         assertEquals(409, g.handle(create).status(), "the retry is not replayed");
         List<Map<String, AttributeValue>> items =
                 dynamo.scan(r -> r.tableName("secrets")).items();
@@ -159,7 +164,7 @@ class DynamoDbMetadataStoreTest {
     }
 
     @Test
-    void idempotencyKeysAreScopedByPrincipalAndAConcurrentRetryWaits() throws Exception {
+    void idempotencyKeysAreScopedByPrincipal() throws Exception {
         InMemoryObjectStore objects = new InMemoryObjectStore();
         DynamoDbMetadataStore meta = store("scoped");
         String bootstrap = "bootstrap-key-0123456789abcdef";
@@ -197,6 +202,47 @@ class DynamoDbMetadataStoreTest {
         assertEquals(2, json.readTree(bob.body()).get("version").asInt());
         assertEquals("true", g.handle(upsert.apply(tokens.get(0))).headers().get("Idempotent-Replayed"));
         assertEquals(1, json.readTree(alice.body()).get("version").asInt());
+    }
+
+    /**
+     * Two threads claim the same keys on DynamoDB Local at once (released together by a latch, round after round):
+     * the conditional put lets exactly one win each key, and the other sees it in progress.
+     */
+    @Test
+    void twoThreadsRacingToClaimOneKeyHaveExactlyOneWinner() throws Exception {
+        DynamoDbMetadataStore meta = store("claims");
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20; round++) {
+                String key = "p|POST /v1/admin/keys|race-" + round;
+                CountDownLatch ready = new CountDownLatch(2);
+                CountDownLatch go = new CountDownLatch(1);
+                List<Future<IdempotencyClaim.State>> claims = new ArrayList<>();
+                for (int t = 0; t < 2; t++) {
+                    claims.add(pool.submit(() -> {
+                        ready.countDown();
+                        go.await();
+                        return meta.claimIdempotencyKey(key, Duration.ofMinutes(5))
+                                .state();
+                    }));
+                }
+                assertTrue(ready.await(1, TimeUnit.MINUTES), "hang guard");
+                go.countDown();
+                List<IdempotencyClaim.State> states = new ArrayList<>();
+                for (Future<IdempotencyClaim.State> f : claims) {
+                    states.add(f.get(1, TimeUnit.MINUTES)); // a hang guard, not a speed claim
+                }
+                assertEquals(
+                        1,
+                        states.stream()
+                                .filter(st -> st == IdempotencyClaim.State.CLAIMED)
+                                .count(),
+                        "round " + round + ": " + states);
+                assertTrue(states.contains(IdempotencyClaim.State.IN_PROGRESS), "round " + round + ": " + states);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Test

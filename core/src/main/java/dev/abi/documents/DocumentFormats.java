@@ -1,5 +1,7 @@
 package dev.abi.documents;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -137,8 +139,9 @@ public final class DocumentFormats {
         try {
             root = JSON.readTree(text);
         } catch (IOException e) {
-            throw new DocumentFormatException(
-                    file, "is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+            // where, never what: the parser's message quotes the offending token, which may be a credential the
+            // document holds, and this text goes into dead letters and the log
+            throw new DocumentFormatException(file, "is not JSON" + where(e));
         }
         JsonNode list = root != null && root.isObject() ? root.get("documents") : root;
         if (list == null || !list.isArray()) {
@@ -149,6 +152,14 @@ public final class DocumentFormats {
             out.add(document(file + " documents[" + i + "]", list.get(i)));
         }
         return out;
+    }
+
+    /** {@code " (line L, column C)"} of a parse failure, or nothing when the parser gave no location. */
+    private static String where(IOException e) {
+        JsonLocation at = e instanceof JsonProcessingException p ? p.getLocation() : null;
+        return at == null || at.getLineNr() < 1
+                ? ""
+                : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
     }
 
     /** One {@code {"id","text"|"values","attributes"}} object. */
@@ -201,10 +212,8 @@ public final class DocumentFormats {
         List<String> header = rows.get(0);
         int textCol = header.indexOf(options.csvTextColumn());
         if (textCol < 0) {
-            throw new DocumentFormatException(
-                    file,
-                    "has no text column '" + options.csvTextColumn() + "' (columns: " + String.join(", ", header)
-                            + ")");
+            // the missing column only: the header is the file's content, and this message reaches dead letters
+            throw new DocumentFormatException(file, "has no text column '" + options.csvTextColumn() + "'");
         }
         int idCol = header.indexOf(options.csvIdColumn());
         List<Document> out = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.abi.documents;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -94,5 +95,36 @@ class DocumentFormatsTest {
                 () -> DocumentFormats.parse("big.txt", new byte[100], new DocumentFormats.Options(10, "text", "id")));
         assertTrue(e.getMessage().contains("big.txt") && e.getMessage().contains("limit"), e.getMessage());
         assertThrows(DocumentFormatException.class, () -> parse("noext", "x"));
+    }
+
+    /**
+     * A CSV without the text column names the missing column only: the header row is the file's content (a column
+     * may be named after a customer or hold a value), and this message reaches dead letters, the log and callers
+     * other than the file's author.
+     */
+    @Test
+    void aMissingCsvColumnIsNamedWithoutListingTheFilesColumns() {
+        DocumentFormatException e = assertThrows(
+                DocumentFormatException.class, () -> parse("y.csv", "id,ssn_123-45-6789,api_key_sk_live\n1,2,3\n"));
+        assertTrue(e.getMessage().contains("y.csv") && e.getMessage().contains("'text'"), e.getMessage());
+        assertFalse(e.getMessage().contains("ssn_123-45-6789") || e.getMessage().contains("sk_live"), e.getMessage());
+        DocumentFormatException custom = assertThrows(
+                DocumentFormatException.class,
+                () -> DocumentFormats.parse(
+                        "x.csv",
+                        "key,secret_column\nk,v\n".getBytes(StandardCharsets.UTF_8),
+                        new DocumentFormats.Options(1 << 20, "body", "key")));
+        assertTrue(custom.getMessage().contains("'body'"), custom.getMessage());
+        assertFalse(custom.getMessage().contains("secret_column"), custom.getMessage());
+    }
+
+    /** A malformed JSON document is located by line and column, never quoted: the bad token may be a credential. */
+    @Test
+    void malformedJsonIsLocatedNotQuoted() {
+        DocumentFormatException e = assertThrows(
+                DocumentFormatException.class,
+                () -> parse("config.json", "{\"documents\":[],\n \"apiKey\": sk_live_0123456789abcdef}"));
+        assertTrue(e.getMessage().contains("config.json") && e.getMessage().contains("line 2"), e.getMessage());
+        assertFalse(e.getMessage().contains("sk_live"), e.getMessage());
     }
 }

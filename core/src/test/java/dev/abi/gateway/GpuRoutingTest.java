@@ -108,12 +108,20 @@ class GpuRoutingTest {
         service.stop(0);
     }
 
+    /**
+     * A gateway routing to the test's GPU service with a generous timeout: on the healthy paths it only turns a hang
+     * into a failure, so a loaded machine cannot make a healthy answer look like a timeout.
+     */
     private Gateway routed(long minWork, CircuitBreaker.Config breaker) {
+        return routed(minWork, breaker, Duration.ofMinutes(2));
+    }
+
+    private Gateway routed(long minWork, CircuitBreaker.Config breaker, Duration timeout) {
         GpuRouting routing = GpuRouting.builder(
                         URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
                         new CircuitBreaker("gpu-service", breaker, clock, GpuRouting::isFailure))
                 .minWork(minWork)
-                .timeout(Duration.ofMillis(500))
+                .timeout(timeout)
                 .build();
         return Gateway.builder(namespaces).gpu(routing).build();
     }
@@ -190,7 +198,10 @@ class GpuRoutingTest {
         HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
         for (Mode m : new Mode[] {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW}) {
             mode.set(m);
-            HttpResponse r = post(routed(10, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", QUERY);
+            // the slow service answers only when the test ends, so only its timeout is short: any would do
+            Duration timeout = m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofMinutes(2);
+            HttpResponse r =
+                    post(routed(10, CircuitBreaker.Config.defaults(), timeout), "/v1/namespaces/big/query", QUERY);
             assertEquals(200, r.status(), m + ": " + r.bodyText());
             assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), m.toString());
             assertSameMatches(expected, r);

@@ -94,7 +94,7 @@ class IdempotencyTest {
             assertEquals(201, created.status(), created.bodyText());
             String key = json(created).get("key").asText();
             String id = json(created).get("id").asText();
-            String secret = key.substring(key.lastIndexOf('_') + 1);
+            String secret = SecretScan.apiKeySecret(key);
 
             HttpResponse retry = g.handle(create);
             assertEquals(409, retry.status(), retry.bodyText());
@@ -184,6 +184,49 @@ class IdempotencyTest {
         assertEquals("{\"version\":1}", replay.bodyText());
         assertEquals(1, applied.get());
         assertEquals(409, ProblemMapper.toResponse(busy).status());
+    }
+
+    /**
+     * Racing duplicates of one {@code POST /v1/admin/keys} (the finding: each created an admin key): eight threads
+     * released together by a latch send the same request with the same key; exactly one key is created, and every
+     * other caller gets a 409, whether it found the claim in progress or the key already made.
+     */
+    @Test
+    void racingDuplicatesOfOneKeyCreationCreateExactlyOneKey() throws Exception {
+        Gateway g = securedGateway();
+        HttpRequest create = post(
+                "/v1/admin/keys",
+                "{\"name\":\"race\",\"grants\":[\"admin:*\"]}",
+                Map.of("Authorization", "Bearer " + BOOTSTRAP, "Idempotency-Key", "create-race"));
+        int threads = 8;
+        CountDownLatch ready = new CountDownLatch(threads);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<HttpResponse>> calls = new ArrayList<>();
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            for (int i = 0; i < threads; i++) {
+                calls.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            ready.countDown();
+                            await(go);
+                            return g.handle(create);
+                        },
+                        pool));
+            }
+            assertTrue(ready.await(1, TimeUnit.MINUTES), "hang guard");
+            go.countDown();
+            List<Integer> statuses = new ArrayList<>();
+            for (CompletableFuture<HttpResponse> c : calls) {
+                statuses.add(c.get(1, TimeUnit.MINUTES).status()); // a hang guard, not a speed claim
+            }
+            assertEquals(1, statuses.stream().filter(s -> s == 201).count(), statuses.toString());
+            assertEquals(threads - 1, statuses.stream().filter(s -> s == 409).count(), statuses.toString());
+        } finally {
+            pool.shutdownNow();
+        }
+        HttpResponse list = g.handle(new HttpRequest(
+                "GET", "/v1/admin/keys", Map.of(), Map.of("Authorization", "Bearer " + BOOTSTRAP), null));
+        assertEquals(1, json(list).get("keys").size(), list.bodyText());
     }
 
     @Test

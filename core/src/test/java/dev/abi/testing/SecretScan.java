@@ -35,6 +35,19 @@ public final class SecretScan {
         return false;
     }
 
+    /**
+     * The secret part of an API key {@code abi_<id>_<secret>}. The id is hex, but the secret is base64url and may
+     * itself hold {@code _}: cutting at the last {@code _} would keep a short tail that turns up by chance in
+     * any base64 text (a salt, a hash) and make a scan fail at random.
+     */
+    public static String apiKeySecret(String key) {
+        int cut = key.indexOf('_', "abi_".length());
+        if (!key.startsWith("abi_") || cut < 0) {
+            throw new IllegalArgumentException("not an API key of the form abi_<id>_<secret>");
+        }
+        return key.substring(cut + 1);
+    }
+
     public static boolean contains(byte[] bytes, String secret) {
         return contains(new String(bytes, StandardCharsets.ISO_8859_1), secret);
     }

@@ -344,6 +344,18 @@ public class CoreBeans {
         return new EventProcessor(indexer, new DeadLetters(store, metrics));
     }
 
+    /** The startup warning of a server with authentication off, listening on {@code host}. */
+    static String authOffWarning(String host) {
+        if (ListenHostInterceptor.LOOPBACK.equals(host) || "localhost".equals(host)) {
+            return "Authentication is OFF (abi.auth.enabled=false), so the server listens on " + host + " only: anyone"
+                    + " on this machine can read and write every namespace. This is the embedded default for"
+                    + " local use only; to listen on other interfaces turn authentication on, or set"
+                    + " -Dabi.http.host (or quarkus.http.host) explicitly.";
+        }
+        return "Authentication is OFF (abi.auth.enabled=false) and the server listens on " + host + ", set"
+                + " explicitly: anyone who can reach this port can read and write every namespace.";
+    }
+
     void onStart(@Observes StartupEvent ignored, AbiConfig config, ObjectStore store) {
         LOG.infof(
                 "ABI state in %s; vector kernels: %s (%s)",
@@ -352,19 +364,7 @@ public class CoreBeans {
             String host = ConfigProvider.getConfig()
                     .getOptionalValue("quarkus.http.host", String.class)
                     .orElse("?");
-            if (ListenHostInterceptor.LOOPBACK.equals(host) || "localhost".equals(host)) {
-                LOG.warnf(
-                        "Authentication is OFF (abi.auth.enabled=false), so the server listens on %s only: anyone"
-                                + " on this machine can read and write every namespace. This is the embedded default for"
-                                + " local use only; to listen on other interfaces turn authentication on, or set"
-                                + " -Dabi.http.host (or quarkus.http.host) explicitly.",
-                        host);
-            } else {
-                LOG.warnf(
-                        "Authentication is OFF (abi.auth.enabled=false) and the server listens on %s, set"
-                                + " explicitly: anyone who can reach this port can read and write every namespace.",
-                        host);
-            }
+            LOG.warn(authOffWarning(host));
         } else if (config.auth().bootstrapKey().isPresent()) {
             LOG.warn("abi.auth.bootstrap-key is set: it is an admin key. Create real keys with it"
                     + " (POST /v1/admin/keys), then remove it.");

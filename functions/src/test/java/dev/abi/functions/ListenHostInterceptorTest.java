@@ -1,6 +1,8 @@
 package dev.abi.functions;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
@@ -10,7 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The host the server listens on, resolved through the service-loaded interceptor as Quarkus resolves its config:
- * loopback with authentication off, every interface with it on, and an explicit host always wins.
+ * loopback with authentication off, every interface with it on, and an explicit host always wins; and the startup
+ * warning that says which.
  */
 class ListenHostInterceptorTest {
 
@@ -64,5 +67,17 @@ class ListenHostInterceptorTest {
                 .withSources(new PropertiesConfigSource(Map.of("quarkus.http.port", "9000"), "test", 250))
                 .build();
         assertEquals(9000, config.getValue("quarkus.http.port", Integer.class));
+    }
+
+    @Test
+    void theStartupWarningSaysLoopbackOnlyAndHowToListenElsewhere() {
+        String embedded = CoreBeans.authOffWarning(host(Map.of()));
+        assertTrue(embedded.contains("listens on 127.0.0.1 only"), embedded);
+        assertTrue(embedded.contains("-Dabi.http.host") && embedded.contains("turn authentication on"), embedded);
+        assertTrue(CoreBeans.authOffWarning("localhost").contains("localhost only"));
+        String everywhere = CoreBeans.authOffWarning(host(Map.of("abi.http.host", "0.0.0.0")));
+        assertTrue(everywhere.contains("listens on 0.0.0.0, set explicitly"), everywhere);
+        assertTrue(everywhere.contains("anyone who can reach this port"), everywhere);
+        assertFalse(everywhere.contains("only"), everywhere);
     }
 }

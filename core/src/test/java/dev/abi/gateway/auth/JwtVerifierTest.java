@@ -176,6 +176,26 @@ class JwtVerifierTest {
         assertTrue(refusal(v, upper).contains("not accepted"), refusal(v, upper));
     }
 
+    /**
+     * CVE-2022-21449 ("psychic signatures"): JDK 15-18 accepted an ECDSA signature whose r and s are both zero for any
+     * message and any key. An ES256 JWS signature is r||s, 32 bytes each, so 64 zero bytes is that forgery.
+     */
+    @Test
+    void anAllZeroEs256SignatureIsRefused() throws Exception {
+        JwtVerifier v = all();
+        for (String kid : new String[] {"p256", null}) {
+            String unsigned = TestJwts.encode(header("ES256", kid), claims());
+            String zero = unsigned + "." + b64(new byte[64]);
+            String msg = refusal(v, zero);
+            assertTrue(msg.contains("signature does not verify"), msg);
+        }
+        // the same claims with a real signature verify: the refusal above is about the signature alone
+        assertEquals(
+                "jwt:user-7",
+                v.verify(sign(header("ES256", "p256"), claims(), p256.getPrivate()))
+                        .id());
+    }
+
     @Test
     void anRsaPublicKeyIsNeverAnHmacSecret() throws Exception {
         JwtVerifier v = builder().publicKeyPem("rs", pem(rsa)).build();
@@ -414,6 +434,11 @@ class JwtVerifierTest {
                                 JwtConfigException.class,
                                 () -> JwtVerifier.builder().hmacSecret(null, new byte[31]))
                         .setting());
+        // an empty secret would make every HS256 token forgeable by anyone: refused the same way
+        JwtConfigException empty = assertThrows(
+                JwtConfigException.class, () -> JwtVerifier.builder().hmacSecret(null, new byte[0]));
+        assertEquals("abi.auth.jwt.hs256-secret", empty.setting());
+        assertTrue(empty.getMessage().contains("at least 32 bytes"), empty.getMessage());
         assertEquals(
                 "abi.auth.jwt.issuer",
                 assertThrows(

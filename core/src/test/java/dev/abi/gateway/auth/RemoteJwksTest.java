@@ -73,11 +73,15 @@ class RemoteJwksTest {
         return new JWKSet(keys).toString(true);
     }
 
+    /**
+     * A verifier of the test's identity provider, with generous timeouts: they only turn a hang into a failure, so a
+     * loaded machine cannot make a healthy fetch look like an outage. The read-timeout test sets its own.
+     */
     private JwtVerifierBuilder builder() {
         return JwtVerifier.builder()
                 .audience(AUDIENCE)
                 .clock(clock)
-                .jwksTimeouts(Duration.ofMillis(500), Duration.ofMillis(500))
+                .jwksTimeouts(Duration.ofMinutes(1), Duration.ofMinutes(1))
                 .jwksCacheTtl(TTL)
                 .jwksMinRefreshInterval(MIN_REFRESH)
                 .jwksOutageTolerance(TOLERANCE);
@@ -148,7 +152,12 @@ class RemoteJwksTest {
     @Test
     void theEndpointComingBackRestoresService() throws Exception {
         idp.serve(jwks("k1", key1));
-        JwtVerifier v = builder().jwksUrl(idp.jwksUrl()).build();
+        // the one short read timeout: long enough for the fetch after the release on a loaded machine, short enough
+        // for the hang it cuts off
+        JwtVerifier v = builder()
+                .jwksTimeouts(Duration.ofMinutes(1), Duration.ofSeconds(2))
+                .jwksUrl(idp.jwksUrl())
+                .build();
         CountDownLatch release = idp.hang();
         // the first fetch hangs: the read timeout ends it and the token is refused, not left waiting
         String msg = refusal(v, token("k1", key1));
