@@ -45,9 +45,13 @@ public final class GpuRouting {
         return new Builder(base, breaker);
     }
 
-    /** Whether this much work (rows times queries) goes to the GPU. */
-    boolean worthIt(long work) {
-        return work >= minWork;
+    /** Whether a request of {@code queries} exact queries over {@code rows} rows goes to the GPU. */
+    boolean worthIt(long rows, int queries) {
+        if (rows <= 0 || queries <= 0) {
+            return false;
+        }
+        // rows x queries, saturating: a product past Long.MAX_VALUE is past any threshold
+        return rows > Long.MAX_VALUE / queries || rows * queries >= minWork;
     }
 
     /** The GPU service's answer to the query, or empty to answer on the CPU. */

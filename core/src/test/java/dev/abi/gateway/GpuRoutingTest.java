@@ -108,12 +108,17 @@ class GpuRoutingTest {
         service.stop(0);
     }
 
+    /** Routing with a generous timeout: only a test about the slow service wants a short one. */
     private Gateway routed(long minWork, CircuitBreaker.Config breaker) {
+        return routed(minWork, breaker, Duration.ofSeconds(30));
+    }
+
+    private Gateway routed(long minWork, CircuitBreaker.Config breaker, Duration timeout) {
         GpuRouting routing = GpuRouting.builder(
                         URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
                         new CircuitBreaker("gpu-service", breaker, clock, GpuRouting::isFailure))
                 .minWork(minWork)
-                .timeout(Duration.ofMillis(500))
+                .timeout(timeout)
                 .build();
         return Gateway.builder(namespaces).gpu(routing).build();
     }
@@ -185,12 +190,85 @@ class GpuRoutingTest {
         assertEquals(0, received.get(), "the GPU service saw none of them");
     }
 
+    private static final String BATCH = "{\"queries\":[{\"vector\":[0.3,0.5,0.1],\"topK\":5},"
+            + "{\"vector\":[0.9,0.1,0.2],\"topK\":3},{\"vector\":[0.1,0.1,0.8]}]}";
+
+    private void assertSameResults(HttpResponse expected, HttpResponse actual) throws Exception {
+        JsonNode e = JsonBodies.MAPPER.readTree(expected.body());
+        JsonNode a = JsonBodies.MAPPER.readTree(actual.body());
+        assertEquals(3, e.get("results").size(), expected.bodyText());
+        assertEquals(e.get("results").size(), a.get("results").size(), actual.bodyText());
+        for (int q = 0; q < e.get("results").size(); q++) {
+            JsonNode em = e.get("results").get(q).get("matches");
+            JsonNode am = a.get("results").get(q).get("matches");
+            assertEquals(em.size(), am.size(), "query " + q);
+            for (int i = 0; i < em.size(); i++) {
+                assertEquals(em.get(i).get("id").asText(), am.get(i).get("id").asText(), "query " + q + " rank " + i);
+                assertEquals(
+                        em.get(i).get("distance").asDouble(),
+                        am.get(i).get("distance").asDouble(),
+                        1e-5);
+            }
+        }
+        assertEquals(e.get("version"), a.get("version"));
+    }
+
+    @Test
+    void aBatchWhoseRowsTimesQueriesReachTheThresholdIsAnsweredOnTheGpu() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        // 50 rows x 3 queries = 150: one query alone (50) would stay on the CPU
+        Gateway g = routed(150, CircuitBreaker.Config.defaults());
+        assertEquals("cpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        HttpResponse r = post(g, "/v1/namespaces/big/query", BATCH);
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER), "received " + received.get());
+        assertEquals(1, received.get());
+        assertSameResults(expected, r);
+    }
+
+    @Test
+    void aSmallFilteredPastOrTextBatchStaysOnTheCpu() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        HttpResponse small = post(routed(151, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", BATCH);
+        assertEquals("cpu", small.headers().get(GpuRouting.DEVICE_HEADER), "150 rows x queries < 151");
+        assertSameResults(expected, small);
+        Gateway g = routed(10, CircuitBreaker.Config.defaults());
+        for (String body : new String[] {
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"vector\":[0,1,0],\"filter\":{\"i\":{\"$lt\":5}}}]}",
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"vector\":[0,1,0]}],\"asOf\":{\"version\":1}}",
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"id\":\"v3\"}]}"
+        }) {
+            HttpResponse r = post(g, "/v1/namespaces/big/query", body);
+            assertEquals(200, r.status(), r.bodyText());
+            assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), body);
+        }
+        assertEquals(0, received.get(), "the GPU service saw none of them");
+    }
+
+    @Test
+    void everyGpuFailureOfABatchIsAnsweredOnTheCpuAtOnce() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        Mode[] modes = {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW};
+        for (Mode m : modes) {
+            mode.set(m);
+            Duration timeout = m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofSeconds(30);
+            HttpResponse r =
+                    post(routed(10, CircuitBreaker.Config.defaults(), timeout), "/v1/namespaces/big/query", BATCH);
+            assertEquals(200, r.status(), m + ": " + r.bodyText());
+            assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), m.toString());
+            assertSameResults(expected, r);
+        }
+        assertEquals(modes.length, received.get(), "each batch was offered to the service once, then the CPU");
+    }
+
     @Test
     void everyGpuFailureIsAnsweredOnTheCpuAtOnce() throws Exception {
         HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
         for (Mode m : new Mode[] {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW}) {
             mode.set(m);
-            HttpResponse r = post(routed(10, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", QUERY);
+            Duration timeout = m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofSeconds(30);
+            HttpResponse r =
+                    post(routed(10, CircuitBreaker.Config.defaults(), timeout), "/v1/namespaces/big/query", QUERY);
             assertEquals(200, r.status(), m + ": " + r.bodyText());
             assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), m.toString());
             assertSameMatches(expected, r);
