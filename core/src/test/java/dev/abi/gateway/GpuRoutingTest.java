@@ -1,23 +1,31 @@
 package dev.abi.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.abi.documents.Chunker;
+import dev.abi.documents.Document;
+import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
 import dev.abi.telemetry.InMemoryMetrics;
+import dev.abi.testing.WordEmbedder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +58,11 @@ class GpuRoutingTest {
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicReference<String> forwardedId = new AtomicReference<>();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    /** The vector the fake service gives every text; the CPU's {@link WordEmbedder} gives (1, 0). */
+    private static final float[] SERVICE_VECTOR = {0.6f, 0.8f};
+
+    private final AtomicReference<String> serviceModel = new AtomicReference<>("words");
+    private final List<Integer> embedInputs = new CopyOnWriteArrayList<>();
     private HttpServer service;
 
     @BeforeEach
@@ -79,9 +92,12 @@ class GpuRoutingTest {
             received.incrementAndGet();
             forwardedId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
             HttpResponse answer = switch (mode.get()) {
                 case HEALTHY ->
-                    cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(), Map.of(), body));
+                    path.equals("/v1/embeddings")
+                            ? embeddings(body)
+                            : cpu.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body));
                 case FAILING -> new HttpResponse(500, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
                 case NO_GPU -> new HttpResponse(503, Map.of(), "{\"gpu\":false}".getBytes(StandardCharsets.UTF_8));
                 case UNKNOWN_NAMESPACE -> new HttpResponse(404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
@@ -100,6 +116,25 @@ class GpuRoutingTest {
         });
         service.setExecutor(Executors.newCachedThreadPool());
         service.start();
+    }
+
+    /** The fake service's {@code /v1/embeddings}: every input's vector is {@link #SERVICE_VECTOR}. */
+    private HttpResponse embeddings(byte[] body) throws java.io.IOException {
+        JsonNode input = JsonBodies.MAPPER.readTree(body).get("input");
+        embedInputs.add(input.size());
+        StringBuilder out = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < input.size(); i++) {
+            out.append(i == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[")
+                    .append(SERVICE_VECTOR[0])
+                    .append(',')
+                    .append(SERVICE_VECTOR[1])
+                    .append("]}");
+        }
+        out.append("],\"model\":\"").append(serviceModel.get()).append("\"}");
+        return new HttpResponse(200, Map.of(), out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -314,5 +349,91 @@ class GpuRoutingTest {
             post(g, "/v1/namespaces/big/query", QUERY);
         }
         assertEquals(4, received.get(), "a 404 is not the service's fault: the breaker stays closed");
+    }
+
+    private GpuRouting routing(int minDocuments, Duration timeout) {
+        return GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+                        new CircuitBreaker(
+                                "gpu-service", CircuitBreaker.Config.defaults(), clock, GpuRouting::isFailure))
+                .minDocuments(minDocuments)
+                .timeout(timeout)
+                .build();
+    }
+
+    /** Ingests {@code n} one-chunk documents through a {@link DocumentIndex} that offers them to {@code routing}. */
+    private void ingest(GpuRouting routing, int n) {
+        DocumentIndex index = new DocumentIndex(
+                namespaces,
+                name -> WordEmbedder.immediate(),
+                "words",
+                new Chunker.Options(16, 2),
+                DocumentIndex.Limits.defaults(),
+                routing);
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            docs.add(new Document("d" + i, "document number " + i, Map.of(), null));
+        }
+        assertEquals(n, index.upsert("docs", docs, null, null).chunks());
+    }
+
+    private void assertStored(float[] expected, int n) {
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(
+                    expected,
+                    namespaces.get("docs", DocumentIndex.chunkId("d" + i, 0)).values(),
+                    1e-6f,
+                    "d" + i);
+        }
+    }
+
+    @Test
+    void aLargeIngestIsEmbeddedOnTheGpuWithTheServicesVectors() {
+        ingest(routing(4, Duration.ofSeconds(30)), 5);
+        assertEquals(List.of(5), embedInputs, "one request with every chunk");
+        assertStored(SERVICE_VECTOR, 5);
+    }
+
+    @Test
+    void anIngestPastTheServicesInputLimitIsSentInSlices() {
+        int n = GpuRouting.MAX_EMBED_INPUTS + 10;
+        ingest(routing(4, Duration.ofSeconds(30)), n);
+        assertEquals(List.of(GpuRouting.MAX_EMBED_INPUTS, 10), embedInputs);
+        assertStored(SERVICE_VECTOR, n);
+    }
+
+    @Test
+    void aSmallIngestIsEmbeddedOnTheCpu() {
+        ingest(routing(6, Duration.ofSeconds(30)), 5);
+        assertEquals(0, received.get(), "5 chunks < 6: the service saw nothing");
+        assertStored(new float[] {1, 0}, 5);
+    }
+
+    @Test
+    void anotherModelOnTheServiceIsRefusedAndTheCpuEmbeds() {
+        serviceModel.set("all-MiniLM-L6-v2");
+        ingest(routing(1, Duration.ofSeconds(30)), 3);
+        assertEquals(1, received.get());
+        assertStored(new float[] {1, 0}, 3);
+    }
+
+    @Test
+    void everyGpuFailureOfAnIngestIsEmbeddedOnTheCpuAtOnce() {
+        for (Mode m : new Mode[] {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW}) {
+            mode.set(m);
+            int before = received.get();
+            ingest(routing(1, m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofSeconds(30)), 3);
+            assertEquals(before + 1, received.get(), m + ": offered to the service once");
+            assertStored(new float[] {1, 0}, 3);
+        }
+        assertEquals(List.of(), embedInputs, "no answer came from the service");
+    }
+
+    @Test
+    void theGpuAnswerIsCheckedAgainstTheModelsDimension() {
+        // the service answers 2 dimensions; a model of 3 refuses them (a malformed answer is the service's fault)
+        GpuRouting routing = routing(1, Duration.ofSeconds(30));
+        assertTrue(routing.embed("words", 3, List.of("a b", "c")).isEmpty());
+        assertEquals(2, routing.embed("words", 2, List.of("a b", "c")).orElseThrow().length);
     }
 }
