@@ -270,21 +270,7 @@ public class CoreBeans {
     private synchronized GpuRouting gpuRouting(AbiConfig config, Metrics metrics) {
         if (!gpuRoutingBuilt) {
             gpuRoutingBuilt = true;
-            gpuRouting = config.gpu()
-                    .url()
-                    .map(url -> GpuRouting.builder(
-                                    URI.create(url),
-                                    new CircuitBreaker(
-                                            "gpu-service",
-                                            CircuitBreaker.Config.defaults(),
-                                            Clock.systemUTC(),
-                                            GpuRouting::isFailure,
-                                            breakerListener(metrics)))
-                            .minWork(config.gpu().minWork())
-                            .minDocuments(config.gpu().minDocuments())
-                            .timeout(config.gpu().timeout())
-                            .build())
-                    .orElse(null);
+            gpuRouting = gpuRouting(config.gpu(), metrics);
             if (gpuRouting != null) {
                 LOG.infof(
                         "exact queries of %d rows x queries or more, and ingests of %d chunks or more, go to the GPU"
@@ -295,6 +281,24 @@ public class CoreBeans {
             }
         }
         return gpuRouting;
+    }
+
+    /** {@code abi.gpu.*} as a {@link GpuRouting}, or null when {@code abi.gpu.url} is unset. */
+    static GpuRouting gpuRouting(AbiConfig.Gpu gpu, Metrics metrics) {
+        return gpu.url()
+                .map(url -> GpuRouting.builder(
+                                URI.create(url),
+                                new CircuitBreaker(
+                                        "gpu-service",
+                                        CircuitBreaker.Config.defaults(),
+                                        Clock.systemUTC(),
+                                        GpuRouting::isFailure,
+                                        breakerListener(metrics)))
+                        .minWork(gpu.minWork())
+                        .minDocuments(gpu.minDocuments())
+                        .timeout(gpu.timeout())
+                        .build())
+                .orElse(null);
     }
 
     @Produces
