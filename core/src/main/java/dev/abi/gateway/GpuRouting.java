@@ -201,7 +201,10 @@ public final class GpuRouting implements RemoteEmbedder {
             throw new GpuServiceException("GPU service answered " + r.statusCode(), null);
         }
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("GPU service answered " + r.statusCode());
+            // the problem body says why (another model, a namespace it cannot read): kept for the log
+            String detail = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+            throw new IllegalStateException("GPU service answered " + r.statusCode() + ": "
+                    + (detail.length() <= 300 ? detail : detail.substring(0, 297) + "..."));
         }
         return r.body();
     }
