@@ -25,7 +25,8 @@ import java.util.function.Function;
  * document had before. Every chunk carries the document's attributes plus {@link #DOCUMENT_ID}, {@link #TEXT} and
  * {@link #CHUNK}. Text queries embed the query with the same model and search the namespace. A namespace records the
  * model of its first text documents; a request naming another one is refused ({@link
- * EmbeddingModelConflictException}), and one naming none uses it.
+ * EmbeddingModelConflictException}), and one naming none uses it. With a {@link RemoteEmbedder}, a request's chunks are
+ * offered to it first, all at once, and embedded here only when it answers empty.
  */
 public final class DocumentIndex {
 
@@ -63,6 +64,7 @@ public final class DocumentIndex {
     private final String defaultModel;
     private final Chunker.Options defaultChunking;
     private final Limits limits;
+    private final RemoteEmbedder remote;
 
     /**
      * @param models       embedding models by name ({@code ModelRegistry::embedder})
@@ -74,6 +76,23 @@ public final class DocumentIndex {
             String defaultModel,
             Chunker.Options defaultChunking,
             Limits limits) {
+        this(namespaces, models, defaultModel, defaultChunking, limits, null);
+    }
+
+    /**
+     * As {@link #DocumentIndex(NamespaceService, Function, String, Chunker.Options, Limits)}, asking {@code remote}
+     * (the GPU service) to embed each request's chunks first.
+     *
+     * @param remote where an ingest's chunks are offered first, or null to embed everything here
+     */
+    public DocumentIndex(
+            NamespaceService namespaces,
+            Function<String, Embedder> models,
+            String defaultModel,
+            Chunker.Options defaultChunking,
+            Limits limits,
+            RemoteEmbedder remote) {
+        this.remote = remote;
         this.namespaces = namespaces;
         this.models = models;
         this.defaultModel = defaultModel;
@@ -193,7 +212,20 @@ public final class DocumentIndex {
                         maxTokens);
             }
         }
-        for (int from = 0; from < texts.size(); from += EMBED_BATCH) {
+        float[][] remoteVectors = null;
+        if (remote != null && !texts.isEmpty()) {
+            cancellation.throwIfCancelled("embedding chunk 0");
+            remoteVectors = remote.embed(modelName, embedder.dimension(), texts)
+                    .filter(v -> v.length == texts.size())
+                    .orElse(null);
+        }
+        if (remoteVectors != null) {
+            for (int k = 0; k < texts.size(); k++) {
+                VectorRecord r = records.get(pending.get(k));
+                records.set(pending.get(k), new VectorRecord(r.id(), remoteVectors[k], r.attributes()));
+            }
+        }
+        for (int from = remoteVectors != null ? texts.size() : 0; from < texts.size(); from += EMBED_BATCH) {
             cancellation.throwIfCancelled("embedding chunk " + from);
             int to = Math.min(texts.size(), from + EMBED_BATCH);
             float[][] vectors = embedder.embed(texts.subList(from, to));

@@ -1,12 +1,18 @@
 package dev.abi.gateway;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.abi.documents.RemoteEmbedder;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.telemetry.RequestContext;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,16 +24,24 @@ import java.util.Optional;
  * through. Any other answer than a 200 (a 5xx, a 503 from a service without a GPU, a 404 for a namespace it cannot
  * see), a timeout or a refused connection gives an empty result and the caller answers on the CPU at once; only the
  * service's own faults (5xx, timeouts, I/O) count against the breaker. A request picks its device once.
+ *
+ * <p>It also embeds the chunks of large document ingests ({@link #embed}) on the service's {@code /v1/embeddings}
+ * when a request has at least {@code minDocuments} of them, behind the same breaker, and only with the model the CPU
+ * would use: the request names it, and an answer from another model is refused (the CPU embeds then).
  */
-public final class GpuRouting {
+public final class GpuRouting implements RemoteEmbedder {
 
     /** The header that says which device answered a query: {@code gpu} or {@code cpu}. */
     public static final String DEVICE_HEADER = "X-Abi-Device";
+
+    /** Most inputs the service takes in one {@code /v1/embeddings} request; larger ingests are sent in slices. */
+    static final int MAX_EMBED_INPUTS = 256;
 
     private static final System.Logger LOG = System.getLogger(GpuRouting.class.getName());
 
     private final URI base;
     private final long minWork;
+    private final int minDocuments;
     private final Duration timeout;
     private final CircuitBreaker breaker;
     private final HttpClient http;
@@ -35,6 +49,7 @@ public final class GpuRouting {
     private GpuRouting(Builder b) {
         this.base = b.base;
         this.minWork = b.minWork;
+        this.minDocuments = b.minDocuments;
         this.timeout = b.timeout;
         this.breaker = b.breaker;
         this.http = HttpClient.newBuilder().connectTimeout(b.timeout).build();
@@ -45,9 +60,13 @@ public final class GpuRouting {
         return new Builder(base, breaker);
     }
 
-    /** Whether this much work (rows times queries) goes to the GPU. */
-    boolean worthIt(long work) {
-        return work >= minWork;
+    /** Whether a request of {@code queries} exact queries over {@code rows} rows goes to the GPU. */
+    boolean worthIt(long rows, int queries) {
+        if (rows <= 0 || queries <= 0) {
+            return false;
+        }
+        // rows x queries, saturating: a product past Long.MAX_VALUE is past any threshold
+        return rows > Long.MAX_VALUE / queries || rows * queries >= minWork;
     }
 
     /** The GPU service's answer to the query, or empty to answer on the CPU. */
@@ -65,13 +84,105 @@ public final class GpuRouting {
     }
 
     private HttpResponse send(String namespace, HttpRequest request) {
-        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(
-                        base.resolve("/v1/namespaces/" + namespace + "/query"))
+        byte[] body = post("/v1/namespaces/" + namespace + "/query", request.body(), request.header("x-request-id"));
+        return new HttpResponse(200, Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"), body);
+    }
+
+    /**
+     * The vectors of {@code texts} from the service's {@code /v1/embeddings} when there are at least
+     * {@code minDocuments} of them, the service runs {@code model} and answers them all; otherwise empty, and the
+     * caller embeds on the CPU. Large ingests go in slices of {@value #MAX_EMBED_INPUTS}; a failure of any slice
+     * sends the whole ingest to the CPU, so one ingest is embedded by one device.
+     */
+    @Override
+    public Optional<float[][]> embed(String model, int dimension, List<String> texts) {
+        if (texts.size() < minDocuments) {
+            return Optional.empty();
+        }
+        try {
+            // open breaker, 5xx, timeout, refused connection or a malformed answer: the CPU embeds
+            Optional<float[][]> vectors =
+                    Optional.ofNullable(breaker.call(() -> embedAll(model, dimension, texts), failure -> null));
+            LOG.log(
+                    System.Logger.Level.DEBUG,
+                    () -> texts.size() + " chunks embedded on the " + (vectors.isPresent() ? "GPU" : "CPU"));
+            return vectors;
+        } catch (RuntimeException notServed) {
+            // a 4xx (a model the service does not run, say) or another model's answer: not the service's fault
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "GPU service did not embed " + texts.size() + " chunks with " + model + ": "
+                            + notServed.getMessage() + "; embedding on the CPU");
+            return Optional.empty();
+        }
+    }
+
+    private float[][] embedAll(String model, int dimension, List<String> texts) {
+        float[][] out = new float[texts.size()][];
+        for (int from = 0; from < texts.size(); from += MAX_EMBED_INPUTS) {
+            List<String> slice = texts.subList(from, Math.min(texts.size(), from + MAX_EMBED_INPUTS));
+            JsonNode answer = parse(post("/v1/embeddings", embeddingsRequest(model, slice), null));
+            String served = answer.path("model").asText(null);
+            if (!model.equals(served)) {
+                throw new IllegalStateException(
+                        "the GPU service runs model '" + served + "', not '" + model + "'; routing refused");
+            }
+            JsonNode data = answer.path("data");
+            if (!data.isArray() || data.size() != slice.size()) {
+                throw new GpuServiceException(
+                        "GPU service answered " + data.size() + " embeddings for " + slice.size() + " inputs", null);
+            }
+            for (JsonNode d : data) {
+                int index = d.path("index").asInt(-1);
+                JsonNode e = d.path("embedding");
+                if (index < 0 || index >= slice.size() || out[from + index] != null || e.size() != dimension) {
+                    throw new GpuServiceException(
+                            "GPU service answered a malformed embedding (index " + index + ", " + e.size()
+                                    + " dimensions, expected " + dimension + ")",
+                            null);
+                }
+                float[] v = new float[dimension];
+                for (int i = 0; i < dimension; i++) {
+                    v[i] = e.get(i).floatValue();
+                }
+                out[from + index] = v;
+            }
+        }
+        return out;
+    }
+
+    private static byte[] embeddingsRequest(String model, List<String> texts) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 + 64 * texts.size());
+        try (JsonGenerator g = JsonBodies.MAPPER.getFactory().createGenerator(bytes)) {
+            g.writeStartObject();
+            g.writeStringField("model", model);
+            g.writeArrayFieldStart("input");
+            for (String t : texts) {
+                g.writeString(t);
+            }
+            g.writeEndArray();
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static JsonNode parse(byte[] body) {
+        try {
+            return JsonBodies.MAPPER.readTree(body);
+        } catch (IOException e) {
+            throw new GpuServiceException("GPU service answered malformed JSON: " + e.getMessage(), e);
+        }
+    }
+
+    /** POSTs JSON to the service: the body of its 200, or a failure the breaker counts (5xx, I/O) or not (4xx). */
+    private byte[] post(String path, byte[] json, String callerRequestId) {
+        java.net.http.HttpRequest.Builder b = java.net.http.HttpRequest.newBuilder(base.resolve(path))
                 .timeout(timeout)
                 .header("Content-Type", HttpResponse.JSON)
-                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        String requestId =
-                RequestContext.currentId() != null ? RequestContext.currentId() : request.header("x-request-id");
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(json));
+        String requestId = RequestContext.currentId() != null ? RequestContext.currentId() : callerRequestId;
         if (requestId != null) {
             b.header("X-Request-Id", requestId);
         }
@@ -90,9 +201,12 @@ public final class GpuRouting {
             throw new GpuServiceException("GPU service answered " + r.statusCode(), null);
         }
         if (r.statusCode() != 200) {
-            throw new IllegalStateException("GPU service answered " + r.statusCode());
+            // the problem body says why (another model, a namespace it cannot read): kept for the log
+            String detail = new String(r.body(), java.nio.charset.StandardCharsets.UTF_8);
+            throw new IllegalStateException("GPU service answered " + r.statusCode() + ": "
+                    + (detail.length() <= 300 ? detail : detail.substring(0, 297) + "..."));
         }
-        return new HttpResponse(200, Map.of("Content-Type", HttpResponse.JSON, DEVICE_HEADER, "gpu"), r.body());
+        return r.body();
     }
 
     /** Which failures are the service's fault, for its breaker. */
@@ -112,6 +226,7 @@ public final class GpuRouting {
         private final URI base;
         private final CircuitBreaker breaker;
         private long minWork = 1_000_000;
+        private int minDocuments = 256;
         private Duration timeout = Duration.ofSeconds(2);
 
         private Builder(URI base, CircuitBreaker breaker) {
@@ -125,6 +240,15 @@ public final class GpuRouting {
                 throw new IllegalArgumentException("minWork must be at least 1, got " + minWork);
             }
             this.minWork = minWork;
+            return this;
+        }
+
+        /** Chunks in one document ingest from which they are embedded on the GPU; default 256. */
+        public Builder minDocuments(int minDocuments) {
+            if (minDocuments < 1) {
+                throw new IllegalArgumentException("minDocuments must be at least 1, got " + minDocuments);
+            }
+            this.minDocuments = minDocuments;
             return this;
         }
 

@@ -210,7 +210,7 @@ final class VectorApi {
         JsonNode body = JsonBodies.parseObject(request.body());
         Consistency consistency = QueryBodies.consistency(body);
         if (body.has("queries")) {
-            return queryMany(name, body, consistency);
+            return queryMany(name, request, body, consistency);
         }
         if (body.hasNonNull("id")) {
             return queryById(name, body, consistency);
@@ -237,15 +237,14 @@ final class VectorApi {
                 ? Filter.ALL
                 : FilterParser.parse(JsonBodies.plain(filterNode));
         NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
-        // a warm instance sizes the namespace from its cached state: no second log read before the query's own
         if (gpu != null
                 && !byText
                 && asOf == null
                 && filter == Filter.ALL
-                && gpu.worthIt(namespaces
-                        .reads()
-                        .cachedCount(name)
-                        .orElseGet(() -> namespaces.describe(name).count()))) {
+                && !includeAttributes
+                && !includeValues
+                && gpu.worthIt(rows(name), 1)
+                && idsAndDistancesSuffice(name)) {
             Optional<HttpResponse> onGpu = gpu.query(name, request);
             if (onGpu.isPresent()) {
                 return onGpu.get();
@@ -270,6 +269,19 @@ final class VectorApi {
             g.writeNumberField("version", result.version());
             g.writeEndObject();
         });
+        return onCpu(answer);
+    }
+
+    /** The namespace's rows, from a warm instance's cached state when it has one: no second log read. */
+    private long rows(String name) {
+        return namespaces
+                .reads()
+                .cachedCount(name)
+                .orElseGet(() -> namespaces.describe(name).count());
+    }
+
+    /** A CPU answer, marked as such when the GPU could have answered. */
+    private HttpResponse onCpu(HttpResponse answer) {
         if (gpu == null) {
             return answer;
         }
@@ -296,8 +308,12 @@ final class VectorApi {
         });
     }
 
-    /** {@code "queries":[...]}: every query answered from the one state {@code version}. */
-    private HttpResponse queryMany(String name, JsonNode body, Consistency consistency) {
+    /**
+     * {@code "queries":[...]}: every query answered from the one state {@code version}. A batch of exact vector
+     * queries (no filter, id, text or {@code asOf}) whose rows times queries reach the GPU threshold goes to the GPU
+     * service first, as one request.
+     */
+    private HttpResponse queryMany(String name, HttpRequest request, JsonNode body, Consistency consistency) {
         for (String single : List.of("vector", "text", "id")) {
             if (body.has(single)) {
                 throw new ValidationException(single, "give either \"queries\" or one query, not both");
@@ -322,6 +338,17 @@ final class VectorApi {
             }
             specs.add(QueryBodies.parse(q, prefix, limits));
         }
+        NamespaceService.AsOf asOf = HistoryApi.asOf(body.get("asOf"));
+        if (gpu != null
+                && asOf == null
+                && specs.stream().allMatch(VectorApi::exact)
+                && gpu.worthIt(rows(name), specs.size())
+                && idsAndDistancesSuffice(name)) {
+            Optional<HttpResponse> onGpu = gpu.query(name, request);
+            if (onGpu.isPresent()) {
+                return onGpu.get();
+            }
+        }
         List<Probe> probes = new ArrayList<>(specs.size());
         for (QueryBodies.Spec spec : specs) {
             probes.add(new Probe(
@@ -330,8 +357,8 @@ final class VectorApi {
                     spec.topK(),
                     spec.filter()));
         }
-        QueryBatchResult r = namespaces.reads().queryAll(name, probes, HistoryApi.asOf(body.get("asOf")), consistency);
-        return json(200, g -> {
+        QueryBatchResult r = namespaces.reads().queryAll(name, probes, asOf, consistency);
+        return onCpu(json(200, g -> {
             g.writeStartObject();
             g.writeArrayFieldStart("results");
             for (int i = 0; i < specs.size(); i++) {
@@ -346,7 +373,27 @@ final class VectorApi {
             g.writeEndArray();
             g.writeNumberField("version", r.version());
             g.writeEndObject();
-        });
+        }));
+    }
+
+    /** A query the GPU service can answer: by vector, without a filter. */
+    /**
+     * A query the GPU service can answer whole: a plain vector, no filter, and nothing asked of a match beyond its id
+     * and distance (the service answers only those).
+     */
+    private static boolean exact(QueryBodies.Spec spec) {
+        return spec.vector() != null
+                && spec.filter() == Filter.ALL
+                && !spec.includeValues()
+                && !spec.includeAttributes();
+    }
+
+    /**
+     * Whether a match's id and distance are its whole answer: not on a namespace of document chunks, whose matches
+     * also carry {@code documentId} and {@code text} (the GPU service answers ids and distances only).
+     */
+    private boolean idsAndDistancesSuffice(String name) {
+        return namespaces.reads().embeddingModel(name).isEmpty();
     }
 
     private float[] textVector(String name, QueryBodies.Spec spec) {

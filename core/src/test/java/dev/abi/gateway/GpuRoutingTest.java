@@ -1,23 +1,31 @@
 package dev.abi.gateway;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.sun.net.httpserver.HttpServer;
+import dev.abi.documents.Chunker;
+import dev.abi.documents.Document;
+import dev.abi.documents.DocumentIndex;
 import dev.abi.namespace.NamespaceService;
 import dev.abi.namespace.NamespaceStore;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
 import dev.abi.telemetry.InMemoryMetrics;
+import dev.abi.testing.WordEmbedder;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +58,11 @@ class GpuRoutingTest {
     private final AtomicInteger received = new AtomicInteger();
     private final AtomicReference<String> forwardedId = new AtomicReference<>();
     private final CountDownLatch releaseSlow = new CountDownLatch(1);
+    /** The vector the fake service gives every text; the CPU's {@link WordEmbedder} gives (1, 0). */
+    private static final float[] SERVICE_VECTOR = {0.6f, 0.8f};
+
+    private final AtomicReference<String> serviceModel = new AtomicReference<>("words");
+    private final List<Integer> embedInputs = new CopyOnWriteArrayList<>();
     private HttpServer service;
 
     @BeforeEach
@@ -79,9 +92,12 @@ class GpuRoutingTest {
             received.incrementAndGet();
             forwardedId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
             byte[] body = exchange.getRequestBody().readAllBytes();
+            String path = exchange.getRequestURI().getPath();
             HttpResponse answer = switch (mode.get()) {
                 case HEALTHY ->
-                    cpu.handle(new HttpRequest("POST", exchange.getRequestURI().getPath(), Map.of(), Map.of(), body));
+                    path.equals("/v1/embeddings")
+                            ? embeddings(body)
+                            : cpu.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body));
                 case FAILING -> new HttpResponse(500, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
                 case NO_GPU -> new HttpResponse(503, Map.of(), "{\"gpu\":false}".getBytes(StandardCharsets.UTF_8));
                 case UNKNOWN_NAMESPACE -> new HttpResponse(404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
@@ -100,6 +116,25 @@ class GpuRoutingTest {
         });
         service.setExecutor(Executors.newCachedThreadPool());
         service.start();
+    }
+
+    /** The fake service's {@code /v1/embeddings}: every input's vector is {@link #SERVICE_VECTOR}. */
+    private HttpResponse embeddings(byte[] body) throws java.io.IOException {
+        JsonNode input = JsonBodies.MAPPER.readTree(body).get("input");
+        embedInputs.add(input.size());
+        StringBuilder out = new StringBuilder("{\"object\":\"list\",\"data\":[");
+        for (int i = 0; i < input.size(); i++) {
+            out.append(i == 0 ? "" : ",")
+                    .append("{\"object\":\"embedding\",\"index\":")
+                    .append(i)
+                    .append(",\"embedding\":[")
+                    .append(SERVICE_VECTOR[0])
+                    .append(',')
+                    .append(SERVICE_VECTOR[1])
+                    .append("]}");
+        }
+        out.append("],\"model\":\"").append(serviceModel.get()).append("\"}");
+        return new HttpResponse(200, Map.of(), out.toString().getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterEach
@@ -130,7 +165,7 @@ class GpuRoutingTest {
         return g.handle(new HttpRequest("POST", path, Map.of(), Map.of(), body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static final String QUERY = "{\"vector\":[0.3,0.5,0.1],\"topK\":5,\"includeAttributes\":true}";
+    private static final String QUERY = "{\"vector\":[0.3,0.5,0.1],\"topK\":5}";
 
     private void assertSameMatches(HttpResponse expected, HttpResponse actual) throws Exception {
         JsonNode e = JsonBodies.MAPPER.readTree(expected.body()).get("matches");
@@ -193,6 +228,94 @@ class GpuRoutingTest {
         assertEquals(0, received.get(), "the GPU service saw none of them");
     }
 
+    /** The service answers ids and distances only: a query asking for more is answered whole on the CPU. */
+    @Test
+    void aQueryAskingForAttributesOrValuesStaysOnTheCpu() {
+        Gateway g = routed(10, CircuitBreaker.Config.defaults());
+        for (String ask : new String[] {"\"includeAttributes\":true", "\"includeValues\":true"}) {
+            HttpResponse one = post(g, "/v1/namespaces/big/query", "{\"vector\":[1,0,0]," + ask + "}");
+            assertEquals("cpu", one.headers().get(GpuRouting.DEVICE_HEADER), ask);
+            assertTrue(one.bodyText().contains(ask.startsWith("\"includeA") ? "\"attributes\"" : "\"values\""), ask);
+            HttpResponse batch = post(
+                    g,
+                    "/v1/namespaces/big/query",
+                    "{\"queries\":[{\"vector\":[1,0,0]},{\"vector\":[0,1,0]," + ask + "}]}");
+            assertEquals("cpu", batch.headers().get(GpuRouting.DEVICE_HEADER), ask);
+        }
+        assertEquals(0, received.get(), "the GPU service saw none of them");
+    }
+
+    private static final String BATCH = "{\"queries\":[{\"vector\":[0.3,0.5,0.1],\"topK\":5},"
+            + "{\"vector\":[0.9,0.1,0.2],\"topK\":3},{\"vector\":[0.1,0.1,0.8]}]}";
+
+    private void assertSameResults(HttpResponse expected, HttpResponse actual) throws Exception {
+        JsonNode e = JsonBodies.MAPPER.readTree(expected.body());
+        JsonNode a = JsonBodies.MAPPER.readTree(actual.body());
+        assertEquals(3, e.get("results").size(), expected.bodyText());
+        assertEquals(e.get("results").size(), a.get("results").size(), actual.bodyText());
+        for (int q = 0; q < e.get("results").size(); q++) {
+            JsonNode em = e.get("results").get(q).get("matches");
+            JsonNode am = a.get("results").get(q).get("matches");
+            assertEquals(em.size(), am.size(), "query " + q);
+            for (int i = 0; i < em.size(); i++) {
+                assertEquals(em.get(i).get("id").asText(), am.get(i).get("id").asText(), "query " + q + " rank " + i);
+                assertEquals(
+                        em.get(i).get("distance").asDouble(),
+                        am.get(i).get("distance").asDouble(),
+                        1e-5);
+            }
+        }
+        assertEquals(e.get("version"), a.get("version"));
+    }
+
+    @Test
+    void aBatchWhoseRowsTimesQueriesReachTheThresholdIsAnsweredOnTheGpu() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        // 50 rows x 3 queries = 150: one query alone (50) would stay on the CPU
+        Gateway g = routed(150, CircuitBreaker.Config.defaults());
+        assertEquals("cpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        HttpResponse r = post(g, "/v1/namespaces/big/query", BATCH);
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("gpu", r.headers().get(GpuRouting.DEVICE_HEADER), "received " + received.get());
+        assertEquals(1, received.get());
+        assertSameResults(expected, r);
+    }
+
+    @Test
+    void aSmallFilteredPastOrTextBatchStaysOnTheCpu() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        HttpResponse small = post(routed(151, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", BATCH);
+        assertEquals("cpu", small.headers().get(GpuRouting.DEVICE_HEADER), "150 rows x queries < 151");
+        assertSameResults(expected, small);
+        Gateway g = routed(10, CircuitBreaker.Config.defaults());
+        for (String body : new String[] {
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"vector\":[0,1,0],\"filter\":{\"i\":{\"$lt\":5}}}]}",
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"vector\":[0,1,0]}],\"asOf\":{\"version\":1}}",
+            "{\"queries\":[{\"vector\":[1,0,0]},{\"id\":\"v3\"}]}"
+        }) {
+            HttpResponse r = post(g, "/v1/namespaces/big/query", body);
+            assertEquals(200, r.status(), r.bodyText());
+            assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), body);
+        }
+        assertEquals(0, received.get(), "the GPU service saw none of them");
+    }
+
+    @Test
+    void everyGpuFailureOfABatchIsAnsweredOnTheCpuAtOnce() throws Exception {
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", BATCH);
+        Mode[] modes = {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW};
+        for (Mode m : modes) {
+            mode.set(m);
+            Duration timeout = m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofSeconds(30);
+            HttpResponse r =
+                    post(routed(10, CircuitBreaker.Config.defaults(), timeout), "/v1/namespaces/big/query", BATCH);
+            assertEquals(200, r.status(), m + ": " + r.bodyText());
+            assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER), m.toString());
+            assertSameResults(expected, r);
+        }
+        assertEquals(modes.length, received.get(), "each batch was offered to the service once, then the CPU");
+    }
+
     @Test
     void everyGpuFailureIsAnsweredOnTheCpuAtOnce() throws Exception {
         HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
@@ -247,5 +370,113 @@ class GpuRoutingTest {
             post(g, "/v1/namespaces/big/query", QUERY);
         }
         assertEquals(4, received.get(), "a 404 is not the service's fault: the breaker stays closed");
+    }
+
+    private GpuRouting routing(int minDocuments, Duration timeout) {
+        return GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()),
+                        new CircuitBreaker(
+                                "gpu-service", CircuitBreaker.Config.defaults(), clock, GpuRouting::isFailure))
+                .minDocuments(minDocuments)
+                .timeout(timeout)
+                .build();
+    }
+
+    /** Ingests {@code n} one-chunk documents through a {@link DocumentIndex} that offers them to {@code routing}. */
+    private void ingest(GpuRouting routing, int n) {
+        DocumentIndex index = new DocumentIndex(
+                namespaces,
+                name -> WordEmbedder.immediate(),
+                "words",
+                new Chunker.Options(16, 2),
+                DocumentIndex.Limits.defaults(),
+                routing);
+        List<Document> docs = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            docs.add(new Document("d" + i, "document number " + i, Map.of(), null));
+        }
+        assertEquals(n, index.upsert("docs", docs, null, null).chunks());
+    }
+
+    private void assertStored(float[] expected, int n) {
+        for (int i = 0; i < n; i++) {
+            assertArrayEquals(
+                    expected,
+                    namespaces.get("docs", DocumentIndex.chunkId("d" + i, 0)).values(),
+                    1e-6f,
+                    "d" + i);
+        }
+    }
+
+    /** A vector query on a namespace of document chunks stays on the CPU: its matches carry documentId and text. */
+    @Test
+    void aVectorQueryOnDocumentChunksStaysOnTheCpu() throws Exception {
+        ingest(routing(1_000, Duration.ofMinutes(2)), 3);
+        float[] v = namespaces.get("docs", DocumentIndex.chunkId("d0", 0)).values();
+        HttpResponse r = post(
+                routed(1, CircuitBreaker.Config.defaults()),
+                "/v1/namespaces/docs/query",
+                "{\"vector\":" + JsonBodies.MAPPER.writeValueAsString(v) + ",\"topK\":1}");
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals(
+                "d0",
+                JsonBodies.MAPPER
+                        .readTree(r.body())
+                        .get("matches")
+                        .get(0)
+                        .get("documentId")
+                        .asText());
+        assertEquals(0, received.get(), "the GPU service saw no query");
+    }
+
+    @Test
+    void aLargeIngestIsEmbeddedOnTheGpuWithTheServicesVectors() {
+        ingest(routing(4, Duration.ofSeconds(30)), 5);
+        assertEquals(List.of(5), embedInputs, "one request with every chunk");
+        assertStored(SERVICE_VECTOR, 5);
+    }
+
+    @Test
+    void anIngestPastTheServicesInputLimitIsSentInSlices() {
+        int n = GpuRouting.MAX_EMBED_INPUTS + 10;
+        ingest(routing(4, Duration.ofSeconds(30)), n);
+        assertEquals(List.of(GpuRouting.MAX_EMBED_INPUTS, 10), embedInputs);
+        assertStored(SERVICE_VECTOR, n);
+    }
+
+    @Test
+    void aSmallIngestIsEmbeddedOnTheCpu() {
+        ingest(routing(6, Duration.ofSeconds(30)), 5);
+        assertEquals(0, received.get(), "5 chunks < 6: the service saw nothing");
+        assertStored(new float[] {1, 0}, 5);
+    }
+
+    @Test
+    void anotherModelOnTheServiceIsRefusedAndTheCpuEmbeds() {
+        serviceModel.set("all-MiniLM-L6-v2");
+        ingest(routing(1, Duration.ofSeconds(30)), 3);
+        assertEquals(1, received.get());
+        assertStored(new float[] {1, 0}, 3);
+    }
+
+    @Test
+    void everyGpuFailureOfAnIngestIsEmbeddedOnTheCpuAtOnce() {
+        for (Mode m : new Mode[] {Mode.FAILING, Mode.NO_GPU, Mode.UNKNOWN_NAMESPACE, Mode.SLOW}) {
+            mode.set(m);
+            int before = received.get();
+            ingest(routing(1, m == Mode.SLOW ? Duration.ofMillis(500) : Duration.ofSeconds(30)), 3);
+            assertEquals(before + 1, received.get(), m + ": offered to the service once");
+            assertStored(new float[] {1, 0}, 3);
+        }
+        assertEquals(List.of(), embedInputs, "no answer came from the service");
+    }
+
+    @Test
+    void theGpuAnswerIsCheckedAgainstTheModelsDimension() {
+        // the service answers 2 dimensions; a model of 3 refuses them (a malformed answer is the service's fault)
+        GpuRouting routing = routing(1, Duration.ofSeconds(30));
+        assertTrue(routing.embed("words", 3, List.of("a b", "c")).isEmpty());
+        assertEquals(2, routing.embed("words", 2, List.of("a b", "c")).orElseThrow().length);
     }
 }

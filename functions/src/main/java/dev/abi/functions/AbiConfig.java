@@ -131,7 +131,10 @@ public interface AbiConfig {
         Duration fullCheckEvery();
     }
 
-    /** The GPU service (gpu-container) that large exact queries go to first; unset, every query runs on the CPU. */
+    /**
+     * The GPU service (gpu-container) that large exact queries and large document ingests go to first; unset,
+     * everything runs on the CPU.
+     */
     Gpu gpu();
 
     /** Routing to the GPU service. */
@@ -144,7 +147,15 @@ public interface AbiConfig {
         @WithDefault("1000000")
         long minWork();
 
-        /** How long a GPU answer may take before the CPU answers instead (default 2 s). */
+        /**
+         * Chunks in one document ingest (a documents request or an indexed object) from which they are embedded on
+         * the GPU service's {@code /v1/embeddings} (default 256), provided it runs the model the CPU would use.
+         */
+        @WithName("min-documents")
+        @WithDefault("256")
+        int minDocuments();
+
+        /** How long a GPU answer (a query, or one slice of 256 inputs to embed) may take before the CPU answers instead (default 2 s). */
         @WithDefault("2S")
         Duration timeout();
     }

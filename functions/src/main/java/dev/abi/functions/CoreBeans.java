@@ -249,14 +249,56 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    DocumentIndex documentIndex(AbiConfig config, NamespaceService namespaces, ModelRegistry models) {
+    DocumentIndex documentIndex(AbiConfig config, NamespaceService namespaces, ModelRegistry models, Metrics metrics) {
         AbiConfig.Embedding e = config.embedding();
         return new DocumentIndex(
                 namespaces,
                 models::embedder,
                 e.model(),
                 new Chunker.Options(e.windowTokens(), e.overlapTokens()),
-                DocumentIndex.Limits.defaults());
+                DocumentIndex.Limits.defaults(),
+                gpuRouting(config, metrics));
+    }
+
+    private GpuRouting gpuRouting;
+    private boolean gpuRoutingBuilt;
+
+    /**
+     * The one routing to the GPU service, or null when {@code abi.gpu.url} is unset: queries (the gateway) and
+     * document ingests (the document index) share it, and so share its breaker.
+     */
+    private synchronized GpuRouting gpuRouting(AbiConfig config, Metrics metrics) {
+        if (!gpuRoutingBuilt) {
+            gpuRoutingBuilt = true;
+            gpuRouting = gpuRouting(config.gpu(), metrics);
+            if (gpuRouting != null) {
+                LOG.infof(
+                        "exact queries of %d rows x queries or more, and ingests of %d chunks or more, go to the GPU"
+                                + " service at %s first",
+                        config.gpu().minWork(),
+                        config.gpu().minDocuments(),
+                        config.gpu().url().get());
+            }
+        }
+        return gpuRouting;
+    }
+
+    /** {@code abi.gpu.*} as a {@link GpuRouting}, or null when {@code abi.gpu.url} is unset. */
+    static GpuRouting gpuRouting(AbiConfig.Gpu gpu, Metrics metrics) {
+        return gpu.url()
+                .map(url -> GpuRouting.builder(
+                                URI.create(url),
+                                new CircuitBreaker(
+                                        "gpu-service",
+                                        CircuitBreaker.Config.defaults(),
+                                        Clock.systemUTC(),
+                                        GpuRouting::isFailure,
+                                        breakerListener(metrics)))
+                        .minWork(gpu.minWork())
+                        .minDocuments(gpu.minDocuments())
+                        .timeout(gpu.timeout())
+                        .build())
+                .orElse(null);
     }
 
     @Produces
@@ -284,25 +326,7 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        GpuRouting gpu = config.gpu()
-                .url()
-                .map(url -> GpuRouting.builder(
-                                URI.create(url),
-                                new CircuitBreaker(
-                                        "gpu-service",
-                                        CircuitBreaker.Config.defaults(),
-                                        Clock.systemUTC(),
-                                        GpuRouting::isFailure,
-                                        breakerListener(metrics)))
-                        .minWork(config.gpu().minWork())
-                        .timeout(config.gpu().timeout())
-                        .build())
-                .orElse(null);
-        if (gpu != null) {
-            LOG.infof(
-                    "exact queries of %d rows x queries or more go to the GPU service at %s first",
-                    config.gpu().minWork(), config.gpu().url().get());
-        }
+        GpuRouting gpu = gpuRouting(config, metrics);
         return Gateway.builder(namespaces)
                 .limits(limits)
                 .healthChecks(List.of(storeCheck, kernels))

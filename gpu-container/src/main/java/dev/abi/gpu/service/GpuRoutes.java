@@ -171,6 +171,15 @@ public class GpuRoutes {
     private void embeddings(RoutingContext ctx) {
         gpu.requireGpu();
         JsonNode body = parse(ctx);
+        JsonNode model = body.get("model");
+        String served = gpu.modelName(); // null without an encoder: gpu.embed answers 503 below
+        if (served != null
+                && model != null
+                && !model.isNull()
+                && !(model.isTextual() && model.asText().equals(served))) {
+            // a caller falling back to its CPU must get vectors of one model: never another model's in silence
+            throw new BadRequest("model", "this service runs model '" + served + "', not " + model);
+        }
         JsonNode input = body.get("input");
         List<String> texts = new ArrayList<>();
         if (input != null && input.isTextual()) {

@@ -30,8 +30,12 @@ class GpuCheckTest {
     record Run(int exit, String out) {}
 
     private Run run(CudaApi api) throws Exception {
+        return run(api, "search f16 3000 x 16, batch 1000, top-10\t2.5\n");
+    }
+
+    private Run run(CudaApi api, String torchTimes) throws Exception {
         Path torch = tmp.resolve("torch.txt");
-        Files.writeString(torch, "search f16 3000 x 16, batch 1000, top-10\t2.5\n");
+        Files.writeString(torch, torchTimes);
         PrintStream old = System.out;
         ByteArrayOutputStream buf = new ByteArrayOutputStream();
         System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
@@ -61,13 +65,109 @@ class GpuCheckTest {
     void passesOnCorrectKernelsAndPrintsOneTable() throws Exception {
         Run r = run(new EmulatedCudaApi());
         assertEquals(0, r.exit(), r.out());
-        assertTrue(
-                r.out().contains("| workload | ours (ms) | PyTorch (ms) | ours / PyTorch throughput | notes |"),
-                r.out());
+        assertTrue(r.out().contains(GpuCheck.TABLE_HEADER), r.out());
         assertTrue(r.out().contains("| search f16 3000 x 16, batch 1000, top-10 | "), r.out());
         assertTrue(r.out().contains("| 2.500 |"), "PyTorch's time is read from the file: " + r.out());
         assertTrue(r.out().contains("ok   search i8 l2 n=1500 dim=12 queries=9 k=100"), r.out());
         assertTrue(r.out().contains("ok   gemm_f32"), r.out());
+    }
+
+    /**
+     * The emulator, with {@code launch} of {@code throwingKernel} throwing, and fake figures: the device reports
+     * {@code bandwidth} (0: unknown) and every timed span lasts {@code millis} (0: the emulator's own 0).
+     */
+    private static CudaApi emulator(String throwingKernel, long bandwidth, float millis) {
+        EmulatedCudaApi real = new EmulatedCudaApi();
+        return (CudaApi) Proxy.newProxyInstance(
+                CudaApi.class.getClassLoader(), new Class<?>[] {CudaApi.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("launch")
+                            && ((CudaApi.Kernel) args[0]).name().equals(throwingKernel)) {
+                        throw new IllegalStateException("planted: launch of " + throwingKernel + " fails");
+                    }
+                    Object result;
+                    try {
+                        result = method.invoke(real, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                    if (method.getName().equals("elapsedMillis") && millis > 0) {
+                        return millis;
+                    }
+                    if (method.getName().equals("init") || method.getName().equals("device")) {
+                        CudaApi.Device d = (CudaApi.Device) result;
+                        return new CudaApi.Device(
+                                d.ordinal(),
+                                d.name(),
+                                d.major(),
+                                d.minor(),
+                                d.totalBytes(),
+                                d.multiprocessors(),
+                                bandwidth);
+                    }
+                    return result;
+                });
+    }
+
+    @Test
+    void aKernelThatThrowsFailsItsChecksAndTheRestOfTheTableStillPrints() throws Exception {
+        Run r = run(emulator(Kernels.SEARCH_F32, 0, 0));
+        assertEquals(1, r.exit(), r.out());
+        assertTrue(r.out().contains("FAIL search f32 cosine n=1500 dim=12 queries=1 k=10: threw"), r.out());
+        assertTrue(r.out().contains("ok   search f16 cosine n=1500 dim=12 queries=1 k=10"), r.out());
+        assertTrue(r.out().contains("ok   gemm_f32"), r.out());
+        String table = r.out().substring(r.out().lastIndexOf(GpuCheck.TABLE_HEADER));
+        assertTrue(table.contains("| search f32 3000 x 16, batch 1, top-10 | failed | n/a | n/a |"), table);
+        assertTrue(table.contains("| search f16 3000 x 16, batch 1000, top-10 | "), table);
+        int row = r.out().indexOf("gpu-check: row | search f16 3000 x 16, batch 1, top-10 |");
+        int nextCheck = r.out().indexOf("ok   search f16 3000 x 16, batch 1000, top-10: top-10 of 3 queries");
+        assertTrue(row >= 0 && row < nextCheck, "a row is printed before the next workload runs: " + r.out());
+    }
+
+    @Test
+    void theTableGivesEachTargetsVerdictFromTheFigures() throws Exception {
+        // fake figures: every search takes 2 ms against a 100 MB/s peak, so f32 rows (192 kB) read at 96% of it and
+        // f16 rows (96 kB) at 48%; PyTorch takes 1.5 ms for f16 batch 1000, so ours is 0.75x its throughput
+        Run r = run(emulator("none", 100_000_000L, 2f), "search f16 3000 x 16, batch 1000, top-10\t1.5\n");
+        assertEquals(0, r.exit(), r.out());
+        String table = r.out().substring(r.out().lastIndexOf(GpuCheck.TABLE_HEADER));
+        assertTrue(
+                table.matches("(?s).*\\| search f16 3000 x 16, batch 1, top-10 \\|[^\n]*"
+                        + "\\| >= 70% of peak bandwidth: MISSED \\(48%\\) \\|\n.*"),
+                table);
+        assertTrue(
+                table.matches("(?s).*\\| search f16 3000 x 16, batch 1000, top-10 \\|[^\n]*"
+                        + "\\| >= 0.5x PyTorch: met \\(0.75x\\) \\|\n.*"),
+                table);
+        assertTrue(table.matches("(?s).*\\| search f32 3000 x 16, batch 1000, top-10 \\|[^\n]*\\|  \\|\n.*"), table);
+        assertTrue(table.contains("| search f32 3000 x 16, batch 1, top-10 | 2.000 | n/a | n/a | 0 GB/s"), table);
+        assertTrue(table.contains("| >= 70% of peak bandwidth: met (96%) |"), table);
+        assertTrue(r.out().contains("gpu-check: targets: 2 met, 1 missed, 0 unknown"), r.out());
+    }
+
+    @Test
+    void verdictsFollowTheIssuesTargets() {
+        GpuCheck.Row bandwidth = new GpuCheck.Row("b1", 1, null, "", GpuCheck.Target.BANDWIDTH, 70);
+        assertEquals(">= 70% of peak bandwidth: met (70%)", GpuCheck.verdict(bandwidth, null));
+        assertEquals(
+                ">= 70% of peak bandwidth: MISSED (69%)",
+                GpuCheck.verdict(new GpuCheck.Row("b1", 1, null, "", GpuCheck.Target.BANDWIDTH, 69.4), null));
+        assertEquals(
+                ">= 70% of peak bandwidth: unknown (the card's peak bandwidth is not reported)",
+                GpuCheck.verdict(new GpuCheck.Row("b1", 1, null, "", GpuCheck.Target.BANDWIDTH, Double.NaN), null));
+        GpuCheck.Row f16 = new GpuCheck.Row("f16", 10, null, "", GpuCheck.Target.TORCH, Double.NaN);
+        assertEquals(">= 0.5x PyTorch: met (0.50x)", GpuCheck.verdict(f16, 5.0));
+        assertEquals(">= 0.5x PyTorch: MISSED (0.40x)", GpuCheck.verdict(f16, 4.0));
+        assertEquals(">= 0.5x PyTorch: unknown (no PyTorch time)", GpuCheck.verdict(f16, null));
+        assertEquals(
+                ">= 10x the CPU path: met (14.2x)",
+                GpuCheck.verdict(new GpuCheck.Row("e", 1, null, "", GpuCheck.Target.CPU, 14.2), null));
+        assertEquals(
+                ">= 10x the CPU path: MISSED (3.1x)",
+                GpuCheck.verdict(new GpuCheck.Row("e", 1, null, "", GpuCheck.Target.CPU, 3.1), null));
+        assertEquals(
+                ">= 10x the CPU path: unknown (not measured)",
+                GpuCheck.verdict(GpuCheck.Row.failed("e", GpuCheck.Target.CPU, "boom"), null));
+        assertEquals("", GpuCheck.verdict(new GpuCheck.Row("f32", 1, null, "", GpuCheck.Target.NONE, 1), 1.0));
     }
 
     @Test

@@ -73,33 +73,7 @@ class GpuProbeTest {
     }
 
     private Path stub(int cuInitResult) throws Exception {
-        String gcc = null;
-        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
-            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, "gcc"))) {
-                gcc = Path.of(dir, "gcc").toString();
-                break;
-            }
-        }
-        Assumptions.assumeTrue(gcc != null, "gcc is not installed: skipping the stub-driver case");
-        Path src = tmp.resolve("libcuda_stub.c");
-        try (var in = GpuProbeTest.class.getResourceAsStream("/stub/libcuda_stub.c")) {
-            Files.write(src, in.readAllBytes());
-        }
-        Path dir = Files.createDirectories(tmp.resolve("driver-" + cuInitResult));
-        Process p = new ProcessBuilder(
-                        gcc,
-                        "-shared",
-                        "-fPIC",
-                        "-DSTUB_CUINIT_RESULT=" + cuInitResult,
-                        "-Wl,-soname,libcuda.so.1",
-                        "-o",
-                        dir.resolve("libcuda.so.1").toString(),
-                        src.toString())
-                .redirectErrorStream(true)
-                .start();
-        String log = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "gcc failed: " + log);
-        return dir;
+        return StubDriver.build(tmp, cuInitResult);
     }
 
     private Probe probe(Path driverDir) throws Exception {

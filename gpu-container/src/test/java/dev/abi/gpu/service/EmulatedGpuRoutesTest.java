@@ -178,10 +178,23 @@ class EmulatedGpuRoutesTest {
     }
 
     @Test
+    void embeddingsOfAnotherModelAreRefusedNamingTheModel() {
+        Assumptions.assumeTrue(Files.exists(MINILM), "the shared MiniLM model is absent");
+        given().contentType("application/json")
+                .body("{\"model\":\"all-MiniLM-L6-v2\",\"input\":[\"GPU search\"]}")
+                .post("/v1/embeddings")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("model"))
+                .body("detail", containsString("'all-MiniLM-L6-v2-Q8_0'"));
+    }
+
+    @Test
     void embeddingsAreTheCpuModelsVectors() {
         Assumptions.assumeTrue(Files.exists(MINILM), "the shared MiniLM model is absent");
         JsonPath r = given().contentType("application/json")
-                .body("{\"model\":\"all-MiniLM-L6-v2\",\"input\":[\"GPU search\",\"a cat on a mat\"]}")
+                .body("{\"model\":\"all-MiniLM-L6-v2-Q8_0\",\"input\":[\"GPU search\",\"a cat on a mat\"]}")
                 .post("/v1/embeddings")
                 .then()
                 .statusCode(200)
