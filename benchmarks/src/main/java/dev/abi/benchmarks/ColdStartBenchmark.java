@@ -31,8 +31,13 @@ import java.util.zip.ZipInputStream;
  * Quarkus's mock Lambda event server as it would poll the Runtime API. State is a prepared data directory on local disk holding the
  * handbook corpus (8 pages), so the figures are the JVM, Quarkus, the index and the model, not the network.
  *
+ * <p>The CPU column is the process's CPU time at its first answer: on a shared machine, the other processes' load
+ * stretches the wall times far more than it does the CPU time, so a before/after difference shows there first.
+ *
  * <p>Build first: {@code ./mvnw -B -DskipTests install}. Usage: {@code benchmarks/scripts/run.sh ColdStartBenchmark
- * [runs]}. Needs {@code ../shared/models/all-MiniLM-L6-v2/all-MiniLM-L6-v2-Q8_0.gguf}.
+ * [runs]}; {@code -Dcold.packagings=lambda} (or {@code local}) and {@code -Dcold.priming=off} (or {@code on}) run only
+ * those rows; {@code -Dcold.data=DIR} indexes the handbook into DIR once and reuses it on later runs (for A/B runs of
+ * two builds that read the same storage format). Needs {@code ../shared/models/all-MiniLM-L6-v2/all-MiniLM-L6-v2-Q8_0.gguf}.
  */
 public final class ColdStartBenchmark {
 
@@ -42,7 +47,11 @@ public final class ColdStartBenchmark {
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    private record Run(long firstAnswerMs, long firstQueryMs) {}
+    /**
+     * One cold start: wall time to the first answer and of the first text query, and the CPU time the process had
+     * used (all its threads, the JIT's included) when the first answer came, or -1 where {@code /proc} is absent.
+     */
+    private record Run(long firstAnswerMs, long firstQueryMs, long firstAnswerCpuMs) {}
 
     public static void main(String[] args) throws Exception {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -55,7 +64,9 @@ public final class ColdStartBenchmark {
         }
         Path local = Path.of("functions", "target", "quarkus-app", "quarkus-run.jar");
         Path lambda = unzip(Path.of("adapters-aws", "target", "function.zip"));
-        Path data = Files.createTempDirectory("abi-cold-start");
+        String kept = System.getProperty("cold.data");
+        Path data = kept == null ? Files.createTempDirectory("abi-cold-start") : Path.of(kept);
+        boolean prepared = kept != null && !isEmpty(data);
         Map<String, String> env = new HashMap<>(Map.of(
                 "ABI_STORE_KIND",
                 "local",
@@ -71,14 +82,27 @@ public final class ColdStartBenchmark {
                 KEY,
                 "ABI_OBJECT_STORE_BREAKER",
                 "false"));
-        prepare(local, env);
+        if (!prepared) {
+            prepare(local, env);
+        }
 
-        System.out.printf("| packaging | priming | process start to first answer (ms) | first text query (ms) "
-                + "| start to first query answered (ms) |%n|---|---|---:|---:|---:|%n");
+        List<String> packagings =
+                List.of(System.getProperty("cold.packagings", "local,lambda").split(","));
+        List<String> primings =
+                List.of(System.getProperty("cold.priming", "off,on").split(","));
+        System.out.printf("| packaging | priming | process start to first answer (ms) | CPU time at first answer (ms) "
+                + "| first text query (ms) | start to first query answered (ms) |%n|---|---|---:|---:|---:|---:|%n");
         for (boolean priming : new boolean[] {false, true}) {
+            if (!primings.contains(priming ? "on" : "off")) {
+                continue;
+            }
             env.put("ABI_PRIMING_ON_START", Boolean.toString(priming));
-            report("local server (HTTP)", priming, runs, () -> local(local, env));
-            report("Lambda function.zip (RIC + mock event server)", priming, runs, () -> lambda(lambda, env));
+            if (packagings.contains("local")) {
+                report("local server (HTTP)", priming, runs, () -> local(local, env));
+            }
+            if (packagings.contains("lambda")) {
+                report("Lambda function.zip (RIC + mock event server)", priming, runs, () -> lambda(lambda, env));
+            }
         }
     }
 
@@ -88,23 +112,40 @@ public final class ColdStartBenchmark {
 
     private static void report(String what, boolean priming, int runs, Trial trial) throws Exception {
         long[] first = new long[runs];
+        long[] cpu = new long[runs];
         long[] query = new long[runs];
         long[] total = new long[runs];
         for (int i = 0; i < runs; i++) {
             Run r = trial.run();
             first[i] = r.firstAnswerMs();
+            cpu[i] = r.firstAnswerCpuMs();
             query[i] = r.firstQueryMs();
             total[i] = r.firstAnswerMs() + r.firstQueryMs();
         }
+        long cpuMedian = median(cpu);
         System.out.printf(
-                "| %s | %s | %d | %d | %d |%n",
-                what, priming ? "on start" : "off", median(first), median(query), median(total));
+                "| %s | %s | %d | %s | %d | %d |%n",
+                what,
+                priming ? "on start" : "off",
+                median(first),
+                cpuMedian < 0 ? "n/a" : Long.toString(cpuMedian),
+                median(query),
+                median(total));
     }
 
     private static long median(long[] v) {
         long[] s = v.clone();
         Arrays.sort(s);
         return s[s.length / 2];
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return true;
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.findAny().isEmpty();
+        }
     }
 
     /** Indexes the handbook once through a local server, so that every cold run opens the same namespace. */
@@ -138,6 +179,7 @@ public final class ColdStartBenchmark {
         try {
             awaitHealth(port, p);
             long first = (System.nanoTime() - t0) / 1_000_000;
+            long cpu = cpuMillis(p);
             long q0 = System.nanoTime();
             HttpResponse<String> r = post(
                     "http://127.0.0.1:" + port + "/v1/namespaces/handbook/query",
@@ -145,7 +187,7 @@ public final class ColdStartBenchmark {
                     true);
             long query = (System.nanoTime() - q0) / 1_000_000;
             check(r.statusCode() == 200 && r.body().contains("sourdough"), r.body());
-            return new Run(first, query);
+            return new Run(first, query, cpu);
         } finally {
             p.destroy();
             p.waitFor();
@@ -206,6 +248,7 @@ public final class ColdStartBenchmark {
                 String url = "http://127.0.0.1:" + port + MockEventServer.POST_EVENT;
                 HttpResponse<String> health = post(url, apiEvent("GET", "/health", null), false);
                 long first = (System.nanoTime() - t0) / 1_000_000;
+                long cpu = cpuMillis(p);
                 check(health.body().contains("\"statusCode\":200"), health.body());
                 long q0 = System.nanoTime();
                 HttpResponse<String> r = post(
@@ -214,7 +257,7 @@ public final class ColdStartBenchmark {
                         false);
                 long query = (System.nanoTime() - q0) / 1_000_000;
                 check(r.body().contains("\"statusCode\":200") && r.body().contains("sourdough"), r.body());
-                return new Run(first, query);
+                return new Run(first, query, cpu);
             } finally {
                 p.destroy();
                 p.waitFor();
@@ -281,6 +324,22 @@ public final class ColdStartBenchmark {
             b.header("Authorization", "Bearer " + KEY);
         }
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * CPU time (user and system, all threads) the process has used so far, from {@code /proc/<pid>/stat}; -1 where
+     * that file is absent (not Linux). Clock ticks are taken as 100 a second, the Linux value of {@code CLK_TCK} on
+     * the usual x86-64 and arm64 kernels.
+     */
+    private static long cpuMillis(Process p) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(p.pid()), "stat"));
+            // after the command name in parentheses: state is field 3, utime field 14, stime field 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+        } catch (IOException | RuntimeException absent) {
+            return -1;
+        }
     }
 
     private static void check(boolean ok, String detail) {

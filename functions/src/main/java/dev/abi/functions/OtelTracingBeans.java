@@ -11,9 +11,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Binds core's {@link Tracing} to OpenTelemetry where the package serves HTTP itself (the local server, GCF). The SDK
  * is off unless {@code quarkus.otel.sdk.disabled=false}; off, no span of ours is opened ({@link Tracing#NOOP}). The packages without the route (Lambda, Azure) leave OpenTelemetry out and get the no-op tracer.
+ *
+ * <p>A package built with {@code -Dquarkus.otel.enabled=false} has no OpenTelemetry at all (the extension's start-up
+ * work included, which it does even with the SDK off) and gets the no-op tracer too.
  */
 @ApplicationScoped
 @IfBuildProperty(name = "abi.vertx-route", stringValue = "true", enableIfMissing = true)
+@IfBuildProperty(name = "quarkus.otel.enabled", stringValue = "true", enableIfMissing = true)
 public class OtelTracingBeans {
 
     @Produces

@@ -138,6 +138,23 @@ class ObservabilityHttpTest {
     }
 
     @Test
+    void metricsHoldOnlyAbisOwnSeriesNoFrameworkBinders() {
+        given().get("/health").then().statusCode(200);
+        List<String> foreign = given().get("/metrics")
+                .asString()
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("abi_"))
+                .map(l -> l.replaceAll("[{ ].*", ""))
+                .distinct()
+                .toList();
+        assertEquals(
+                List.of(),
+                foreign,
+                "JVM, system, Vert.x and Netty binders stay off (quarkus.micrometer.binder-enabled-default=false): "
+                        + "binding them at start costs the cold start and nothing reads them");
+    }
+
+    @Test
     void logLinesArePlainTextByDefault() {
         java.util.logging.Formatter console = JsonLogHttpTest.consoleFormatter(
                 org.jboss.logmanager.LogContext.getLogContext().getLogger("").getHandlers());
