@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -24,7 +25,9 @@ import java.util.stream.IntStream;
  * last, under the segment's key, so a crash leaves only unreferenced parts for GC). Runs in the indexer.
  *
  * <p>Memory: the vectors are held grouped by cluster until written (about the state's size again, plus the codes);
- * the source is visited three times (sample, assignment, copy).
+ * before that, the sample, then, for the splits of the full assignment, a gathered subset of the large clusters'
+ * vectors of about the sample's size. The source is visited three times (sample, assignment, copy), and twice more
+ * per round of splits of the full assignment (gathering, assignment again; at most {@link #FULL_SPLIT_ROUNDS}).
  */
 public final class ClusteredSegmentWriter {
 
@@ -78,9 +81,45 @@ public final class ClusteredSegmentWriter {
         float[] centroids = splitFactor == Double.POSITIVE_INFINITY
                 ? trained
                 : KMeans.splitLarge(sample, sampleSize, dimension, trained, k, splitFactor, iterations, seed, ops);
-        k = centroids.length / dimension;
         ScalarQuantizer quantizer = ScalarQuantizer.train(sample, sampleSize, dimension);
-        List<Cluster> assigned = assign(source, centroids, k, dimension, metric, quantizer);
+        sample = null; // the splits of the full assignment gather their own vectors
+        k = centroids.length / dimension;
+        double mean = (double) n / k; // of the trained clusters (after the sample's splits): the full splits aim at it
+        int[] nearest = new int[n];
+        int[] counts = nearest(source, centroids, k, dimension, metric, nearest);
+        for (int round = 0; splitFactor != Double.POSITIVE_INFINITY && round < FULL_SPLIT_ROUNDS; round++) {
+            Split split = splitHubs(source, centroids, k, dimension, metric, nearest, counts, mean, sampleSize, round);
+            if (split == null) {
+                break;
+            }
+            centroids = split.centroids;
+            k = centroids.length / dimension;
+            counts = maxClusterFactor == Double.POSITIVE_INFINITY
+                    ? reassign(source, split, k, dimension, metric, nearest)
+                    : nearest(source, centroids, k, dimension, metric, nearest);
+        }
+        if (Arrays.stream(counts).anyMatch(c -> c == 0)) { // a new centroid no vector is nearest to: dropped
+            int[] renumbered = new int[k];
+            int kept = 0;
+            for (int c = 0; c < k; c++) {
+                renumbered[c] = counts[c] == 0 ? -1 : kept++;
+            }
+            float[] nonEmpty = new float[kept * dimension];
+            int[] keptCounts = new int[kept];
+            for (int c = 0; c < k; c++) {
+                if (renumbered[c] >= 0) {
+                    System.arraycopy(centroids, c * dimension, nonEmpty, renumbered[c] * dimension, dimension);
+                    keptCounts[renumbered[c]] = counts[c];
+                }
+            }
+            for (int i = 0; i < n; i++) {
+                nearest[i] = renumbered[nearest[i]];
+            }
+            centroids = nonEmpty;
+            counts = keptCounts;
+            k = kept;
+        }
+        List<Cluster> assigned = group(source, nearest, counts, k, dimension, metric, quantizer);
 
         int buckets = Math.max(1, (n + bucketSize - 1) / bucketSize);
         ClusterHeader header = new ClusterHeader(dimension, metric, n, k, buckets, quantizer, centroids);
@@ -150,13 +189,8 @@ public final class ClusteredSegmentWriter {
         return sample;
     }
 
-    /**
-     * Two passes: the nearest centroid of every vector (in parallel batches), then, with each cluster's size known,
-     * the vectors copied into arrays of exactly that size (no growing buffers: the state's size again, not twice).
-     */
-    private List<Cluster> assign(
-            VectorSource source, float[] centroids, int k, int dim, Metric metric, ScalarQuantizer quantizer) {
-        int[] nearest = new int[source.size()];
+    /** The nearest centroid of every vector (in parallel batches) into {@code nearest}; answers the clusters' sizes. */
+    private int[] nearest(VectorSource source, float[] centroids, int k, int dim, Metric metric, int[] nearest) {
         int[] counts = new int[k];
         // k-means can make a few huge "hub" clusters that attract queries too; a cap (off by default) bounds the
         // bytes a query reads: a vector whose nearest cluster is full goes to the nearest of its next ones with room
@@ -199,6 +233,176 @@ public final class ClusteredSegmentWriter {
             }
         });
         drain.run();
+        if (next[0] != nearest.length) {
+            throw new IllegalArgumentException("source visited " + next[0] + " vectors, said " + nearest.length);
+        }
+        return counts;
+    }
+
+    /** Rounds of {@link #splitHubs}: each costs two passes over the source and one more assignment. */
+    static final int FULL_SPLIT_ROUNDS = 3;
+
+    /**
+     * The centroids with every cluster of the full assignment that holds more than {@code splitFactor * mean}
+     * vectors replaced by centroids trained on its own vectors ({@link KMeans#splitMembers}), and clusters no vector
+     * is nearest to dropped; null when no cluster is that large. The splits of {@link KMeans#splitLarge} see only the
+     * sample, and the whole set makes hubs again (on the 1M x 768 benchmark set, 20 times the sample, the largest
+     * cluster was 9 times the mean); the caller assigns every vector again to the nearest of the new centroids, so
+     * each vector stays at its nearest centroid (moving vectors away from it loses neighbours, as the cap does).
+     * Memory: the large clusters' vectors are gathered by a pass over the source, every {@code stride}th of each,
+     * at most about {@code budget} vectors in all (the sample's size, released before) unless that would leave
+     * fewer than 32 per part.
+     */
+    private Split splitHubs(
+            VectorSource source,
+            float[] centroids,
+            int k,
+            int dim,
+            Metric metric,
+            int[] nearest,
+            int[] counts,
+            double mean,
+            int budget,
+            int round) {
+        double limit = splitFactor * mean;
+        long hubMembers = 0;
+        for (int c = 0; c < k; c++) {
+            if (counts[c] > limit && counts[c] >= 2) {
+                hubMembers += counts[c];
+            }
+        }
+        if (hubMembers == 0) {
+            return null;
+        }
+        int stride = (int) Math.max(1, Math.min((hubMembers + budget - 1) / budget, (long) (mean / 32)));
+        int[] slot = new int[k];
+        int total = 0;
+        for (int c = 0; c < k; c++) {
+            slot[c] = -1;
+            if (counts[c] > limit && counts[c] >= 2) {
+                slot[c] = total;
+                total += (counts[c] + stride - 1) / stride;
+            }
+        }
+        float[] members = new float[Math.multiplyExact(total, dim)];
+        int[] seen = new int[k];
+        int[] at = {0};
+        source.forEach(v -> {
+            int i = at[0]++;
+            if (i >= nearest.length) {
+                throw new IllegalArgumentException("source visited more vectors than its size " + nearest.length);
+            }
+            int c = nearest[i];
+            if (slot[c] >= 0 && seen[c]++ % stride == 0) {
+                checkDimension(v, dim);
+                System.arraycopy(
+                        prepared(v.values(), metric), 0, members, (slot[c] + (seen[c] - 1) / stride) * dim, dim);
+            }
+        });
+        List<float[]> out = new ArrayList<>(k);
+        int[] kept = new int[k];
+        for (int c = 0; c < k; c++) { // the clusters kept first, under their new numbers
+            kept[c] = -1;
+            if (counts[c] > 0 && slot[c] < 0) {
+                kept[c] = out.size();
+                out.add(java.util.Arrays.copyOfRange(centroids, c * dim, (c + 1) * dim));
+            }
+        }
+        int firstNew = out.size();
+        for (int c = 0; c < k; c++) {
+            if (slot[c] < 0) {
+                continue;
+            }
+            int taken = (counts[c] + stride - 1) / stride;
+            float[] own = java.util.Arrays.copyOfRange(members, slot[c] * dim, (slot[c] + taken) * dim);
+            float[] sub = KMeans.splitMembers(
+                    own,
+                    taken,
+                    dim,
+                    mean * taken / counts[c],
+                    splitFactor,
+                    iterations,
+                    seed * 1_000_003L + 7919L * round + c,
+                    ops);
+            for (int j = 0; j < sub.length / dim; j++) {
+                out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
+            }
+        }
+        float[] result = new float[out.size() * dim];
+        for (int j = 0; j < out.size(); j++) {
+            System.arraycopy(out.get(j), 0, result, j * dim, dim);
+        }
+        return new Split(result, kept, firstNew);
+    }
+
+    /**
+     * The centroids after {@link #splitHubs}: those kept (old cluster {@code c} is now {@code kept[c]}, or -1 when it
+     * was split or empty) before the new ones, which start at {@code firstNew}.
+     */
+    private record Split(float[] centroids, int[] kept, int firstNew) {}
+
+    /**
+     * {@link #nearest} after a split, reading fewer centroids: a vector whose cluster was kept is nearer to it than to
+     * any other kept centroid, so only the new centroids can be nearer; a vector of a split cluster is compared with
+     * all of them. Answers the clusters' sizes.
+     */
+    private int[] reassign(VectorSource source, Split split, int k, int dim, Metric metric, int[] nearest) {
+        int[] counts = new int[k];
+        float[] centroids = split.centroids;
+        List<float[]> batch = new ArrayList<>(BATCH);
+        int[] next = {0};
+        Runnable drain = () -> {
+            int first = next[0];
+            IntStream.range(0, batch.size()).parallel().forEach(i -> {
+                float[] v = prepared(batch.get(i), metric);
+                int kept = split.kept[nearest[first + i]];
+                int best = kept;
+                float bestDistance =
+                        kept < 0 ? Float.POSITIVE_INFINITY : ops.squaredDistance(v, 0, centroids, kept * dim, dim);
+                for (int c = kept < 0 ? 0 : split.firstNew; c < k; c++) {
+                    float d = ops.squaredDistance(v, 0, centroids, c * dim, dim);
+                    if (d < bestDistance) {
+                        bestDistance = d;
+                        best = c;
+                    }
+                }
+                nearest[first + i] = best;
+            });
+            for (int i = 0; i < batch.size(); i++) {
+                counts[nearest[first + i]]++;
+            }
+            next[0] += batch.size();
+            batch.clear();
+        };
+        source.forEach(v -> {
+            checkDimension(v, dim);
+            if (next[0] + batch.size() >= nearest.length) {
+                throw new IllegalArgumentException("source visited more vectors than its size " + nearest.length);
+            }
+            batch.add(v.values());
+            if (batch.size() == BATCH) {
+                drain.run();
+            }
+        });
+        drain.run();
+        if (next[0] != nearest.length) {
+            throw new IllegalArgumentException("source visited " + next[0] + " vectors, said " + nearest.length);
+        }
+        return counts;
+    }
+
+    /**
+     * With each cluster's size known, the vectors copied into arrays of exactly that size (no growing buffers: the
+     * state's size again, not twice).
+     */
+    private List<Cluster> group(
+            VectorSource source,
+            int[] nearest,
+            int[] counts,
+            int k,
+            int dim,
+            Metric metric,
+            ScalarQuantizer quantizer) {
         List<Cluster> out = new ArrayList<>(k);
         for (int c = 0; c < k; c++) {
             out.add(new Cluster(counts[c], dim));
@@ -367,10 +571,12 @@ public final class ClusteredSegmentWriter {
         /**
          * Splits every trained cluster holding more than {@code factor} times the mean share of the training sample
          * into clusters of about the mean size, trained on its own vectors, and splits the parts again while any is
-         * still larger (default 1.25; infinity for none; the cluster count grows). Unlike {@link #maxClusterFactor},
-         * every vector still goes to its nearest centroid. On the 1M x 768 benchmark set one split round at factor 2
-         * took a cold query from 228 MB to 161 MB read; the repeated split at 1.25 is measured in
-         * docs/benchmarks/storage.md.
+         * still larger (default 1.25; infinity for none; the cluster count grows). Then, as the sample misses hubs
+         * of the whole set, every cluster of the full assignment holding more than {@code factor} times the mean of
+         * the clusters so trained is split the same way on its own vectors and every vector assigned again (up to
+         * {@link ClusteredSegmentWriter#FULL_SPLIT_ROUNDS} rounds). Unlike {@link #maxClusterFactor}, every vector
+         * still goes to its nearest centroid. On the 1M x 768 benchmark set one split round at factor 2 took a cold
+         * query from 228 MB to 161 MB read; the repeated splits at 1.25 are measured in docs/benchmarks/storage.md.
          */
         public Builder splitFactor(double factor) {
             if (!(factor >= 1.0)) {

@@ -136,6 +136,22 @@ final class KMeans {
         return result;
     }
 
+    /**
+     * The centroids of about {@code m / mean} parts of the {@code m} {@code members} (stored back to back), a part
+     * still holding more than {@code factor * mean} of them split again as in {@link #splitLarge}; parts no member
+     * is nearest to are dropped. The writer uses it on a cluster of the full assignment that is still too large.
+     */
+    static float[] splitMembers(
+            float[] members, int m, int dim, double mean, double factor, int iterations, long seed, VectorOps ops) {
+        java.util.List<float[]> out = new java.util.ArrayList<>();
+        splitDeep(members, m, dim, mean, factor, iterations, seed, ops, 0, out);
+        float[] result = new float[out.size() * dim];
+        for (int j = 0; j < out.size(); j++) {
+            System.arraycopy(out.get(j), 0, result, j * dim, dim);
+        }
+        return result;
+    }
+
     /** Depth of {@link #splitDeep}'s recursion into a part that is still too large. */
     static final int SPLIT_DEPTH = 8;
 
