@@ -15,6 +15,8 @@ import dev.abi.namespace.NamespaceStore;
 import dev.abi.store.InMemoryObjectStore;
 import dev.abi.vector.VectorOpsProvider;
 import java.io.InputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -137,12 +139,12 @@ public final class EmbeddingBenchmark {
 
         StringBuilder table = new StringBuilder();
         table.append("| model | type | ONNX Runtime file | threads | batch | ours sentences/s"
-                + " | ONNX Runtime sentences/s | ratio |\n");
-        table.append("|---|---|---|---:|---:|---:|---:|---:|\n");
+                + " | ONNX Runtime sentences/s | ratio | ratio by thread CPU time |\n");
+        table.append("|---|---|---|---:|---:|---:|---:|---:|---:|\n");
         StringBuilder latency = new StringBuilder();
         latency.append("| model | type | threads | sentences | mean tokens | ours ms/sentence"
-                + " | ONNX Runtime ms/sentence | ratio |\n");
-        latency.append("|---|---|---:|---|---:|---:|---:|---:|\n");
+                + " | ONNX Runtime ms/sentence | ratio | ours CPU ms | ONNX Runtime CPU ms | ratio by CPU time |\n");
+        latency.append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|\n");
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         for (Model model : chosen) {
             Path file = convert(dir, model);
@@ -157,19 +159,20 @@ public final class EmbeddingBenchmark {
                         opts.setInterOpNumThreads(1);
                         try (OrtSession ort = env.createSession(onnx.toString(), opts)) {
                             for (int batch : batches) {
-                                double oursRate = rate(seconds, batch, ids, b -> ours.embedTokens(b));
-                                double ortRate = rate(seconds, batch, ids, b -> runOrt(env, ort, b));
+                                Rate oursRate = rate(seconds, batch, ids, b -> ours.embedTokens(b));
+                                Rate ortRate = rate(seconds, batch, ids, b -> runOrt(env, ort, b));
                                 String row = String.format(
                                         Locale.ROOT,
-                                        "| %s | %s | %s | %d | %d | %.1f | %.1f | %.2f |",
+                                        "| %s | %s | %s | %d | %d | %.1f | %.1f | %.2f | %s |",
                                         model.name(),
                                         model.type(),
                                         model.peerResource(),
                                         t,
                                         batch,
-                                        oursRate,
-                                        ortRate,
-                                        oursRate / ortRate);
+                                        oursRate.perSecond(),
+                                        ortRate.perSecond(),
+                                        oursRate.perSecond() / ortRate.perSecond(),
+                                        cpuRatio(t, oursRate, ortRate));
                                 System.out.println(row);
                                 table.append(row).append('\n');
                                 if (batch == 1) {
@@ -177,8 +180,8 @@ public final class EmbeddingBenchmark {
                                 }
                             }
                             if (!refIds.isEmpty()) {
-                                double o = rate(seconds, 1, refIds, b -> ours.embedTokens(b));
-                                double r = rate(seconds, 1, refIds, b -> runOrt(env, ort, b));
+                                Rate o = rate(seconds, 1, refIds, b -> ours.embedTokens(b));
+                                Rate r = rate(seconds, 1, refIds, b -> runOrt(env, ort, b));
                                 String row = latencyRow(model, t, "reference", refIds, o, r);
                                 System.out.print(row);
                                 latency.append(row);
@@ -236,41 +239,66 @@ public final class EmbeddingBenchmark {
     }
 
     /** A batch-1 latency row: mean ms per sentence over {@code ids}, taken one at a time in turn. */
-    private static String latencyRow(Model m, int threads, String set, List<int[]> ids, double ours, double ort) {
+    private static String latencyRow(Model m, int threads, String set, List<int[]> ids, Rate ours, Rate ort) {
+        boolean cpu = threads == 1;
         return String.format(
                 Locale.ROOT,
-                "| %s | %s | %d | %s | %.1f | %.2f | %.2f | %.2f |%n",
+                "| %s | %s | %d | %s | %.1f | %.2f | %.2f | %.2f | %s | %s | %s |%n",
                 m.name(),
                 m.type(),
                 threads,
                 set,
                 ids.stream().mapToInt(a -> a.length).average().orElse(0),
-                1000 / ours,
-                1000 / ort,
-                ours / ort);
+                1000 / ours.perSecond(),
+                1000 / ort.perSecond(),
+                ours.perSecond() / ort.perSecond(),
+                cpu ? String.format(Locale.ROOT, "%.2f", 1000 / ours.perCpuSecond()) : "-",
+                cpu ? String.format(Locale.ROOT, "%.2f", 1000 / ort.perCpuSecond()) : "-",
+                cpuRatio(threads, ours, ort));
+    }
+
+    /** Ours over ONNX Runtime by the calling thread's CPU time: one thread only (else other threads do the work). */
+    private static String cpuRatio(int threads, Rate ours, Rate ort) {
+        return threads == 1 ? String.format(Locale.ROOT, "%.2f", ours.perCpuSecond() / ort.perCpuSecond()) : "-";
     }
 
     private interface Embed {
         void run(List<int[]> batch) throws Exception;
     }
 
-    /** Sentences per second over at least {@code seconds}, after one warm-up second. */
-    private static double rate(double seconds, int batch, List<int[]> ids, Embed embed) throws Exception {
+    /**
+     * Sentences per second by the clock, and by the calling thread's CPU time: on one thread (ONNX Runtime with one
+     * intra-op thread runs on the caller's), the CPU time leaves out the time the thread waited for a core, which is
+     * what keeps the comparison fair on a loaded machine.
+     */
+    private record Rate(double perSecond, double perCpuSecond) {}
+
+    /** Sentences embedded before the timed part of each {@link #rate}. */
+    private static final int WARM_UP = 400;
+
+    /**
+     * {@link Rate} over at least {@code seconds}, after a warm-up of at least one second and {@value #WARM_UP}
+     * sentences (on a loaded machine one second is not enough for C2 to compile the kernels).
+     */
+    private static Rate rate(double seconds, int batch, List<int[]> ids, Embed embed) throws Exception {
         List<int[]> b = new ArrayList<>(batch);
         for (int i = 0; i < batch; i++) {
             b.add(ids.get(i % ids.size()));
         }
         long w0 = System.nanoTime();
-        while (System.nanoTime() - w0 < 1e9) {
+        for (int warm = 0; warm < WARM_UP || System.nanoTime() - w0 < 1e9; warm += batch) {
             embed.run(b);
         }
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         int done = 0;
+        long c0 = mx.getCurrentThreadCpuTime();
         long t0 = System.nanoTime();
         while (System.nanoTime() - t0 < seconds * 1e9) {
             embed.run(b);
             done += batch;
         }
-        return done / ((System.nanoTime() - t0) / 1e9);
+        long cpu = mx.getCurrentThreadCpuTime() - c0;
+        return new Rate(done / ((System.nanoTime() - t0) / 1e9), done / (cpu / 1e9));
     }
 
     /** ONNX Runtime on a padded batch with its attention mask; the pooling is not part of what is timed there. */
