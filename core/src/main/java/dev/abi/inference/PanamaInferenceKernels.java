@@ -72,8 +72,7 @@ final class PanamaInferenceKernels implements InferenceKernels {
         int w = 2 * l;
         float[] tmp = rows < w ? new float[w] : null;
         int t = t0;
-        // tiles of four inputs; a remainder of five is taken as three and two rather than four and one
-        for (; t1 - t >= 4 && t1 - t != 5; t += 4) {
+        for (; t + 3 < t1; t += 4) {
             float[] x0 = xs[t];
             float[] x1 = xs[t + 1];
             float[] x2 = xs[t + 2];
@@ -107,17 +106,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
             store(a20, a21, outs[t + 2], r0, rows, tmp);
             store(a30, a31, outs[t + 3], r0, rows, tmp);
         }
-        // a remainder of three or two inputs as one tile (six or four independent sums keep the multiply-adds
-        // flowing, where one input at a time has only two chains and waits on each one's latency), each in a method
-        // of its own: grown into this one, the tails made C2 compile the four-input loop about a third slower
-        if (t1 - t == 5 || t1 - t == 3) {
-            gemm3(panel, cols, xs[t], xs[t + 1], xs[t + 2], outs, t, r0, rows, tmp);
-            t += 3;
-        }
-        if (t1 - t == 2) {
-            gemm2(panel, cols, xs[t], xs[t + 1], outs, t, r0, rows, tmp);
-            t += 2;
-        }
         for (; t < t1; t++) {
             float[] x0 = xs[t];
             FloatVector a00 = FloatVector.zero(SPECIES);
@@ -129,67 +117,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
             }
             store(a00, a01, outs[t], r0, rows, tmp);
         }
-    }
-
-    /** Three inputs of {@link #gemmPanel} from {@code t} on. */
-    private static void gemm3(
-            float[] panel,
-            int cols,
-            float[] x0,
-            float[] x1,
-            float[] x2,
-            float[][] outs,
-            int t,
-            int r0,
-            int rows,
-            float[] tmp) {
-        int l = SPECIES.length();
-        int w = 2 * l;
-        FloatVector a00 = FloatVector.zero(SPECIES);
-        FloatVector a01 = FloatVector.zero(SPECIES);
-        FloatVector a10 = FloatVector.zero(SPECIES);
-        FloatVector a11 = FloatVector.zero(SPECIES);
-        FloatVector a20 = FloatVector.zero(SPECIES);
-        FloatVector a21 = FloatVector.zero(SPECIES);
-        for (int k = 0, p = 0; k < cols; k++, p += w) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
-            FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
-            a00 = w0.fma(b, a00);
-            a01 = w1.fma(b, a01);
-            b = FloatVector.broadcast(SPECIES, x1[k]);
-            a10 = w0.fma(b, a10);
-            a11 = w1.fma(b, a11);
-            b = FloatVector.broadcast(SPECIES, x2[k]);
-            a20 = w0.fma(b, a20);
-            a21 = w1.fma(b, a21);
-        }
-        store(a00, a01, outs[t], r0, rows, tmp);
-        store(a10, a11, outs[t + 1], r0, rows, tmp);
-        store(a20, a21, outs[t + 2], r0, rows, tmp);
-    }
-
-    /** Two inputs of {@link #gemmPanel} from {@code t} on. */
-    private static void gemm2(
-            float[] panel, int cols, float[] x0, float[] x1, float[][] outs, int t, int r0, int rows, float[] tmp) {
-        int l = SPECIES.length();
-        int w = 2 * l;
-        FloatVector a00 = FloatVector.zero(SPECIES);
-        FloatVector a01 = FloatVector.zero(SPECIES);
-        FloatVector a10 = FloatVector.zero(SPECIES);
-        FloatVector a11 = FloatVector.zero(SPECIES);
-        for (int k = 0, p = 0; k < cols; k++, p += w) {
-            FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
-            FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
-            FloatVector b = FloatVector.broadcast(SPECIES, x0[k]);
-            a00 = w0.fma(b, a00);
-            a01 = w1.fma(b, a01);
-            b = FloatVector.broadcast(SPECIES, x1[k]);
-            a10 = w0.fma(b, a10);
-            a11 = w1.fma(b, a11);
-        }
-        store(a00, a01, outs[t], r0, rows, tmp);
-        store(a10, a11, outs[t + 1], r0, rows, tmp);
     }
 
     /** Bytes of one half of a panel row (as many lanes as {@link #SPECIES}), or null below 8 lanes. */
@@ -491,8 +418,7 @@ final class PanamaInferenceKernels implements InferenceKernels {
             throw new IllegalStateException("the tiled prompt kernel is built for 512-bit vectors only");
         }
         int t = t0;
-        // tiles of four inputs; a remainder of five is taken as three and two rather than four and one
-        for (; t1 - t >= 4 && t1 - t != 5; t += 4) {
+        for (; t + 3 < t1; t += 4) {
             int j = 0;
             for (; j + 1 < rows; j += 2) {
                 panelTile(panel, scales, j, blocks, q4, aq, aScales, aSums, t, outs, r0);
