@@ -67,6 +67,13 @@ public interface InferenceKernels {
     void gemmPanel(float[] panel, int cols, float[][] xs, int t0, int t1, float[][] outs, int r0, int rows);
 
     /**
+     * Widens a Q8_0 weight panel for {@link #gemmPanel}: {@code out[k * panelWidth() + j] = quants[k * panelWidth() +
+     * j] * scales[(k / 32) * panelWidth() + j]} for {@code k < cols} (a multiple of 32), which is exactly the float
+     * that dequantizing the row gives (a signed byte times a half-precision scale fits a float's mantissa).
+     */
+    void widenQ8Panel(byte[] quants, float[] scales, int cols, float[] out);
+
+    /**
      * Whether {@link #dotPanel} gives, for every input and row, bit for bit what this backend's {@link #dotQ8Row}
      * and {@link #dotQ4Row} give (prompt processing then takes the tiled path).
      */

@@ -119,6 +119,40 @@ final class PanamaInferenceKernels implements InferenceKernels {
         }
     }
 
+    /** Bytes of one half of a panel row (as many lanes as {@link #SPECIES}), or null below 8 lanes. */
+    private static final VectorSpecies<Byte> PANEL_BYTES = SPECIES.length() >= 8
+            ? VectorSpecies.of(byte.class, jdk.incubator.vector.VectorShape.forBitSize(SPECIES.length() * 8))
+            : null;
+
+    @Override
+    public void widenQ8Panel(byte[] quants, float[] scales, int cols, float[] out) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        if (PANEL_BYTES == null) {
+            for (int k = 0, at = 0; k < cols; k++) {
+                int so = (k >> 5) * w;
+                for (int j = 0; j < w; j++, at++) {
+                    out[at] = quants[at] * scales[so + j];
+                }
+            }
+            return;
+        }
+        for (int kb = 0, at = 0; kb < cols >> 5; kb++) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scales, kb * w);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scales, kb * w + l);
+            for (int kk = 0; kk < 32; kk++, at += w) {
+                ((FloatVector) ByteVector.fromArray(PANEL_BYTES, quants, at)
+                                .convertShape(VectorOperators.B2F, SPECIES, 0))
+                        .mul(s0)
+                        .intoArray(out, at);
+                ((FloatVector) ByteVector.fromArray(PANEL_BYTES, quants, at + l)
+                                .convertShape(VectorOperators.B2F, SPECIES, 0))
+                        .mul(s1)
+                        .intoArray(out, at + l);
+            }
+        }
+    }
+
     /** The two accumulators' lanes to {@code out[r0..r0+rows)}. */
     private static void store(FloatVector lo, FloatVector hi, float[] out, int r0, int rows, float[] tmp) {
         int l = SPECIES.length();

@@ -89,6 +89,17 @@ final class ScalarInferenceKernels implements InferenceKernels {
     }
 
     @Override
+    public void widenQ8Panel(byte[] quants, float[] scales, int cols, float[] out) {
+        int w = panelWidth();
+        for (int k = 0, at = 0; k < cols; k++) {
+            int so = (k >> 5) * w;
+            for (int j = 0; j < w; j++, at++) {
+                out[at] = quants[at] * scales[so + j];
+            }
+        }
+    }
+
+    @Override
     public String name() {
         return "scalar";
     }

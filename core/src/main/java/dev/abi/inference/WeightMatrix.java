@@ -164,27 +164,98 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     /** Transposed float panels for {@link #matmulFloat}, built on its first call. */
     private volatile float[][] panels;
 
+    /** Transposed Q8_0 panels for {@link #matmulFloat} (types that {@link #keepsQ8Panels}), built on its first call. */
+    private volatile Q8Panels q8Panels;
+
     /**
-     * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs, in floats: the weights dequantized once,
-     * on the first call, into transposed panels of {@link InferenceKernels#panelWidth()} rows kept on the heap (4
-     * bytes per weight), then multiplied by the activations as they are (no activation quantization) with a
-     * register-tiled kernel. For batched encoders (BERT), where llama.cpp's bit-exact quantized path is not needed
-     * and the heap copy of a small model is worth the speed.
+     * Weight panels of {@link InferenceKernels#panelWidth()} rows in the layout of {@link InferenceKernels#gemmPanel},
+     * kept as Q8_0 (a byte per weight, a scale per 32) and widened to floats one panel at a time as they are used.
+     */
+    record Q8Panels(byte[][] quants, float[][] scales) {}
+
+    /**
+     * The float panel that each thread widens Q8_0 panels into: one per thread, reused across calls and matrices
+     * (it is written whole before each use), so that a call allocates nothing and the panel stays in cache while all
+     * inputs pass over it.
+     */
+    private static final ThreadLocal<float[][]> WIDENED = ThreadLocal.withInitial(() -> new float[1][]);
+
+    /**
+     * {@code outs[t][r] = row(r) . xs[t]} for the first {@code n} inputs, in floats: the weights packed once, on the
+     * first call, into transposed panels of {@link InferenceKernels#panelWidth()} rows kept on the heap, then
+     * multiplied by the activations as they are (no activation quantization) with a register-tiled kernel. Q8_0
+     * weights keep their bytes in the panels (about a quarter of the floats' memory, and as much less to read per
+     * call, which is what a short input waits for) and are widened to the same floats panel by panel; other types
+     * are packed as floats (4 bytes per weight). For batched encoders (BERT), where llama.cpp's bit-exact quantized
+     * path is not needed and the heap copy of a small model is worth the speed.
      */
     public void matmulFloat(float[][] xs, int n, float[][] outs) {
-        float[][] packed = packedPanels();
         int w = ops.panelWidth();
-        BiConsumer<Integer, Integer> body = (from, to) -> {
-            for (int b = from; b < to; b++) {
-                ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
-            }
-        };
-        int count = packed.length;
+        BiConsumer<Integer, Integer> body;
+        int count;
+        if (keepsQ8Panels()) {
+            Q8Panels q = packedQ8Panels();
+            count = q.quants().length;
+            body = (from, to) -> {
+                float[][] holder = WIDENED.get();
+                if (holder[0] == null || holder[0].length < cols * w) {
+                    holder[0] = new float[cols * w];
+                }
+                float[] wide = holder[0];
+                for (int b = from; b < to; b++) {
+                    ops.widenQ8Panel(q.quants()[b], q.scales()[b], cols, wide);
+                    ops.gemmPanel(wide, cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
+                }
+            };
+        } else {
+            float[][] packed = packedPanels();
+            count = packed.length;
+            body = (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
+                }
+            };
+        }
         if (count < 2 || (long) n * rows * cols < GEMM_PARALLEL_THRESHOLD) {
             body.accept(0, count);
             return;
         }
         executor.run(count, 1, (from, to, worker) -> body.accept(from, to));
+    }
+
+    /** Whether {@link #matmulFloat} keeps this matrix as {@link Q8Panels} (Q8_0) rather than float panels. */
+    boolean keepsQ8Panels() {
+        return false;
+    }
+
+    /** Panel {@code b}'s Q8_0 bytes and scales (types that {@link #keepsQ8Panels}). */
+    void packQ8Panel(int b, int w, byte[] quants, float[] scales) {
+        throw new UnsupportedOperationException(getClass().getSimpleName());
+    }
+
+    private Q8Panels packedQ8Panels() {
+        Q8Panels p = q8Panels;
+        if (p == null) {
+            synchronized (this) {
+                p = q8Panels;
+                if (p == null) {
+                    int w = ops.panelWidth();
+                    int count = (rows + w - 1) / w;
+                    byte[][] quants = new byte[count][];
+                    float[][] scales = new float[count][];
+                    executor.run(count, 1, (from, to, worker) -> {
+                        for (int b = from; b < to; b++) {
+                            quants[b] = new byte[cols * w];
+                            scales[b] = new float[cols / 32 * w];
+                            packQ8Panel(b, w, quants[b], scales[b]);
+                        }
+                    });
+                    p = new Q8Panels(quants, scales);
+                    q8Panels = p;
+                }
+            }
+        }
+        return p;
     }
 
     private float[][] packedPanels() {
@@ -656,6 +727,26 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                     new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
                     new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
                     out);
+        }
+
+        @Override
+        boolean keepsQ8Panels() {
+            return true;
+        }
+
+        @Override
+        void packQ8Panel(int b, int w, byte[] quants, float[] scales) {
+            int blocks = cols / 32;
+            for (int j = 0; j < w && b * w + j < rows; j++) {
+                int r = b * w + j;
+                for (int kb = 0; kb < blocks; kb++) {
+                    int at = (r * blocks + kb) * 34;
+                    scales[kb * w + j] = Float16.toFloat(data.getShort(at));
+                    for (int kk = 0, to = (kb * 32) * w + j; kk < 32; kk++, to += w) {
+                        quants[to] = data.get(at + 2 + kk);
+                    }
+                }
+            }
         }
 
         @Override
