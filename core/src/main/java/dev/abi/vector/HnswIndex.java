@@ -385,8 +385,10 @@ public final class HnswIndex implements VectorIndex {
     }
 
     /**
-     * For tests: removes every bottom-layer link into {@code id}'s node, as a racing insert can; false (and nothing
-     * changed) when the node is the entry point, which no cut can make unreachable.
+     * For tests: removes every link into {@code id}'s node on every layer, as racing inserts can; false (and nothing
+     * changed) when the node is the entry point, which no cut can make unreachable. Every layer, not only the bottom
+     * one: a node that also lives on an upper layer would otherwise still be reached by a search descending from
+     * there (the graph's levels are drawn at random, so the test's node sometimes has one).
      */
     boolean cutOff(String id) {
         int node = nodeOf.get(id);
@@ -396,14 +398,19 @@ public final class HnswIndex implements VectorIndex {
         structure.readLock().lock();
         try {
             for (int other = 0; other < Math.min(allocated.get(), capacity); other++) {
+                if (links[other] == null) {
+                    continue;
+                }
                 synchronized (nodeLocks[stripe(other)]) {
-                    int[] list = (int[]) LEVEL_LINKS.getAcquire(links[other], 0);
-                    int at = indexOf(list, node);
-                    if (at >= 0) {
-                        int[] next = new int[list.length - 1];
-                        System.arraycopy(list, 0, next, 0, at);
-                        System.arraycopy(list, at + 1, next, at, list.length - at - 1);
-                        LEVEL_LINKS.setRelease(links[other], 0, next);
+                    for (int level = 0; level < links[other].length; level++) {
+                        int[] list = (int[]) LEVEL_LINKS.getAcquire(links[other], level);
+                        int at = list == null ? -1 : indexOf(list, node);
+                        if (at >= 0) {
+                            int[] next = new int[list.length - 1];
+                            System.arraycopy(list, 0, next, 0, at);
+                            System.arraycopy(list, at + 1, next, at, list.length - at - 1);
+                            LEVEL_LINKS.setRelease(links[other], level, next);
+                        }
                     }
                 }
             }
@@ -411,6 +418,11 @@ public final class HnswIndex implements VectorIndex {
         } finally {
             structure.readLock().unlock();
         }
+    }
+
+    /** For tests: the number of layers {@code id}'s node lives on (1 for the bottom layer only). */
+    int layersOf(String id) {
+        return links[nodeOf.get(id)].length;
     }
 
     private static int indexOf(int[] list, int node) {

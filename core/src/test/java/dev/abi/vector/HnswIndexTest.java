@@ -344,6 +344,11 @@ class HnswIndexTest {
         assertEquals(0, index.unreachable(), "a walk from the entry point reaches every node");
     }
 
+    /**
+     * A node cut off from the graph (every link into it removed, on every layer it lives on) is unreachable and
+     * unfound; the repair links it back and it finds itself. Once for a node of the bottom layer only and once for a
+     * node that also lives on an upper layer (levels are drawn at random, so the test picks one of each).
+     */
     @Test
     void aNodeCutOffFromTheGraphIsLinkedBackAndFound() {
         Random rnd = new Random(12);
@@ -357,17 +362,23 @@ class HnswIndexTest {
             batch.add(new StoredVector("v" + i, base[i], Map.of()));
         }
         index.upsertAll(batch);
-        int cut = index.cutOff("v7") ? 7 : 8; // v7 may be the entry point, which no cut isolates
-        if (cut == 8) {
-            assertTrue(index.cutOff("v8"));
+        for (boolean upper : new boolean[] {false, true}) {
+            int cut = -1;
+            for (int i = 0; i < base.length && cut < 0; i++) {
+                if ((index.layersOf("v" + i) > 1) == upper && index.cutOff("v" + i)) {
+                    cut = i; // cutOff refuses the entry point, which no cut isolates
+                }
+            }
+            String id = "v" + cut;
+            assertTrue(cut >= 0, "a node " + (upper ? "on an upper layer" : "of the bottom layer only") + " exists");
+            assertEquals(1, index.unreachable(), id + ": the planted cut leaves one node no search reaches");
+            assertFalse(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals(id)), id);
+            index.connectUnreachable();
+            assertEquals(0, index.unreachable());
+            assertTrue(
+                    index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals(id)),
+                    id + ": linked back, it finds itself");
         }
-        assertEquals(1, index.unreachable(), "the planted cut leaves one node no search reaches");
-        assertFalse(index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)));
-        index.connectUnreachable();
-        assertEquals(0, index.unreachable());
-        assertTrue(
-                index.search(base[cut], 5, Filter.ALL).stream().anyMatch(h -> h.id().equals("v" + cut)),
-                "linked back, it finds itself");
     }
 
     @Test
