@@ -101,8 +101,7 @@ public final class GpuRouting implements RemoteEmbedder {
         }
         try {
             // open breaker, 5xx, timeout, refused connection or a malformed answer: the CPU embeds
-            Optional<float[][]> vectors =
-                    Optional.ofNullable(breaker.call(() -> embedAll(model, dimension, texts), failure -> null));
+            Optional<float[][]> vectors = Optional.ofNullable(embedAll(model, dimension, texts));
             LOG.log(
                     System.Logger.Level.DEBUG,
                     () -> texts.size() + " chunks embedded on the " + (vectors.isPresent() ? "GPU" : "CPU"));
@@ -117,38 +116,63 @@ public final class GpuRouting implements RemoteEmbedder {
         }
     }
 
+    /**
+     * Every slice through the breaker on its own, so one breaker call is one request bounded by the timeout: a long
+     * ingest never counts as one slow call against the breaker that queries share. Null at the first slice the
+     * breaker does not let through or the service fails.
+     */
     private float[][] embedAll(String model, int dimension, List<String> texts) {
         float[][] out = new float[texts.size()][];
         for (int from = 0; from < texts.size(); from += MAX_EMBED_INPUTS) {
-            List<String> slice = texts.subList(from, Math.min(texts.size(), from + MAX_EMBED_INPUTS));
-            JsonNode answer = parse(post("/v1/embeddings", embeddingsRequest(model, slice), null));
-            String served = answer.path("model").asText(null);
-            if (!model.equals(served)) {
-                throw new IllegalStateException(
-                        "the GPU service runs model '" + served + "', not '" + model + "'; routing refused");
-            }
-            JsonNode data = answer.path("data");
-            if (!data.isArray() || data.size() != slice.size()) {
-                throw new GpuServiceException(
-                        "GPU service answered " + data.size() + " embeddings for " + slice.size() + " inputs", null);
-            }
-            for (JsonNode d : data) {
-                int index = d.path("index").asInt(-1);
-                JsonNode e = d.path("embedding");
-                if (index < 0 || index >= slice.size() || out[from + index] != null || e.size() != dimension) {
-                    throw new GpuServiceException(
-                            "GPU service answered a malformed embedding (index " + index + ", " + e.size()
-                                    + " dimensions, expected " + dimension + ")",
-                            null);
-                }
-                float[] v = new float[dimension];
-                for (int i = 0; i < dimension; i++) {
-                    v[i] = e.get(i).floatValue();
-                }
-                out[from + index] = v;
+            int at = from;
+            if (breaker.call(() -> embedSlice(model, dimension, texts, at, out), failure -> null) == null) {
+                return null;
             }
         }
         return out;
+    }
+
+    /** Embeds the slice of {@code texts} that starts at {@code from} into {@code out}; true when done. */
+    private Boolean embedSlice(String model, int dimension, List<String> texts, int from, float[][] out) {
+        List<String> slice = texts.subList(from, Math.min(texts.size(), from + MAX_EMBED_INPUTS));
+        JsonNode answer = parse(post("/v1/embeddings", embeddingsRequest(model, slice), null));
+        String served = answer.path("model").asText(null);
+        if (!model.equals(served)) {
+            throw new IllegalStateException(
+                    "the GPU service runs model '" + served + "', not '" + model + "'; routing refused");
+        }
+        JsonNode data = answer.path("data");
+        if (!data.isArray() || data.size() != slice.size()) {
+            throw new GpuServiceException(
+                    "GPU service answered " + data.size() + " embeddings for " + slice.size() + " inputs", null);
+        }
+        for (JsonNode d : data) {
+            int index = d.path("index").asInt(-1);
+            JsonNode e = d.path("embedding");
+            if (index < 0
+                    || index >= slice.size()
+                    || out[from + index] != null
+                    || !e.isArray()
+                    || e.size() != dimension) {
+                throw new GpuServiceException(
+                        "GPU service answered a malformed embedding (index " + index + ", " + e.size()
+                                + " dimensions, expected " + dimension + ")",
+                        null);
+            }
+            float[] v = new float[dimension];
+            for (int i = 0; i < dimension; i++) {
+                JsonNode x = e.get(i);
+                v[i] = x != null && x.isNumber() ? x.floatValue() : Float.NaN;
+                if (!Float.isFinite(v[i])) {
+                    throw new GpuServiceException(
+                            "GPU service answered a non-numeric or non-finite value at embedding " + index
+                                    + ", dimension " + i,
+                            null);
+                }
+            }
+            out[from + index] = v;
+        }
+        return Boolean.TRUE;
     }
 
     private static byte[] embeddingsRequest(String model, List<String> texts) {

@@ -376,7 +376,6 @@ final class VectorApi {
         }));
     }
 
-    /** A query the GPU service can answer: by vector, without a filter. */
     /**
      * A query the GPU service can answer whole: a plain vector, no filter, and nothing asked of a match beyond its id
      * and distance (the service answers only those).
@@ -390,7 +389,9 @@ final class VectorApi {
 
     /**
      * Whether a match's id and distance are its whole answer: not on a namespace of document chunks, whose matches
-     * also carry {@code documentId} and {@code text} (the GPU service answers ids and distances only).
+     * also carry {@code documentId} and {@code text} (the GPU service answers ids and distances only). One small read
+     * of the namespace's config, asked only of a query the GPU would otherwise take: an instance's cached config can
+     * predate the documents upsert that records the model.
      */
     private boolean idsAndDistancesSuffice(String name) {
         return namespaces.reads().embeddingModel(name).isEmpty();

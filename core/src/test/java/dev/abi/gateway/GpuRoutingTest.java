@@ -62,6 +62,11 @@ class GpuRoutingTest {
     private static final float[] SERVICE_VECTOR = {0.6f, 0.8f};
 
     private final AtomicReference<String> serviceModel = new AtomicReference<>("words");
+    /** What the fake service writes as each embedding's second value (JSON text); null: the real number. */
+    private final AtomicReference<String> secondValue = new AtomicReference<>();
+    /** How long each {@code /v1/embeddings} request takes on the test clock. */
+    private final AtomicReference<Duration> embedTakes = new AtomicReference<>(Duration.ZERO);
+
     private final List<Integer> embedInputs = new CopyOnWriteArrayList<>();
     private HttpServer service;
 
@@ -122,6 +127,7 @@ class GpuRoutingTest {
     private HttpResponse embeddings(byte[] body) throws java.io.IOException {
         JsonNode input = JsonBodies.MAPPER.readTree(body).get("input");
         embedInputs.add(input.size());
+        clock.advance(embedTakes.get());
         StringBuilder out = new StringBuilder("{\"object\":\"list\",\"data\":[");
         for (int i = 0; i < input.size(); i++) {
             out.append(i == 0 ? "" : ",")
@@ -130,7 +136,7 @@ class GpuRoutingTest {
                     .append(",\"embedding\":[")
                     .append(SERVICE_VECTOR[0])
                     .append(',')
-                    .append(SERVICE_VECTOR[1])
+                    .append(secondValue.get() != null ? secondValue.get() : String.valueOf(SERVICE_VECTOR[1]))
                     .append("]}");
         }
         out.append("],\"model\":\"").append(serviceModel.get()).append("\"}");
@@ -470,6 +476,48 @@ class GpuRoutingTest {
             assertStored(new float[] {1, 0}, 3);
         }
         assertEquals(List.of(), embedInputs, "no answer came from the service");
+    }
+
+    @Test
+    void aNonNumericOrNonFiniteValueInAnEmbeddingIsRefused() {
+        GpuRouting routing = routing(1, Duration.ofMinutes(2));
+        for (String bad : new String[] {"\"0.8\"", "null", "{}", "1e999"}) {
+            secondValue.set(bad);
+            assertTrue(routing.embed("words", 2, List.of("a b", "c")).isEmpty(), bad + " is not stored as a number");
+        }
+        secondValue.set(null);
+        assertEquals(0.8f, routing.embed("words", 2, List.of("a b", "c")).orElseThrow()[1][1]);
+    }
+
+    /**
+     * A long ingest is many requests, each through the breaker on its own: several slices that together take longer
+     * than the breaker's slow-call bound do not count as one slow call against the breaker that queries share.
+     */
+    @Test
+    void aLongIngestIsNotOneSlowCallAgainstTheSharedBreaker() {
+        CircuitBreaker breaker = new CircuitBreaker(
+                "gpu-service",
+                CircuitBreaker.Config.builder()
+                        .minimumCalls(1)
+                        .windowSize(1)
+                        .slowCall(Duration.ofSeconds(5))
+                        .slowCallRate(0.5)
+                        .build(),
+                clock,
+                GpuRouting::isFailure);
+        GpuRouting routing = GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()), breaker)
+                .minDocuments(1)
+                .timeout(Duration.ofMinutes(2))
+                .build();
+        embedTakes.set(Duration.ofSeconds(3)); // three slices: 9 s in all, 3 s each
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < 2 * GpuRouting.MAX_EMBED_INPUTS + 1; i++) {
+            texts.add("chunk " + i);
+        }
+        assertEquals(texts.size(), routing.embed("words", 2, texts).orElseThrow().length);
+        assertEquals(3, embedInputs.size());
+        assertEquals(CircuitBreaker.State.CLOSED, breaker.state(), "no call was slow");
     }
 
     @Test
