@@ -291,10 +291,26 @@ final class PanamaInferenceKernels implements InferenceKernels {
             int wo = b * Q4_0_BYTES;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             // unsigned nibbles (0..15); the -8 of every element is one -8 * sum(activations) per block, below
-            acc = q4Block(ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES), aqWide, b, d, acc);
+            // q4Block's operations written out here: on short rows (a few blocks) the loop is not hot enough for
+            // C2 to inline a call, and a vector passed to a call that is not inlined is allocated on the heap
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(w.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
             offset += d * aSums[b];
         }
-        return sum(acc) - 8 * offset;
+        // sum(acc) written out for 16 lanes (the same operations in the same order): a call to it that C2 does not
+        // inline would box acc and run reinterpretShape's allocating fallback on a vector of unknown shape
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
     }
 
     /**
