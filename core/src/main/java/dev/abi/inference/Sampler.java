@@ -42,7 +42,7 @@ public final class Sampler {
         // the order of a sort by logit, highest first, ties by id, as one primitive sort (nothing boxed): each key
         // holds the logit's rank bits (descending, Float.compare's order) over the id
         for (int i = 0; i < n; i++) {
-            float f = logits[i]; // -0 ties with 0 (they are ==), as the id decides then
+            float f = logits[i] == 0f ? 0f : logits[i]; // -0 ties with 0 (they are ==), as the id decides then
             int bits = Float.floatToIntBits(f);
             int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
             keys[i] = ((long) ~ascending << 32) | i;
