@@ -114,17 +114,19 @@ public final class Generator {
         float[] logits = session.prefill(prompt);
         InferenceMetrics.prompt(prompt.length, phaseStart);
         phaseStart = System.nanoTime();
-        List<Integer> generated = new ArrayList<>();
-        String emitted = "";
+        int count = 0; // tokens generated
+        Vocabulary vocab = model.vocabulary();
+        Vocabulary.Decoder decoder = vocab.decoder();
+        CharSequence text = decoder.text(); // the generated text so far, a live view
+        int emitted = 0; // characters of it handed to the listener (or kept back for good)
         int reported = 0; // logprobs handed to the listener so far
         FinishReason reason = FinishReason.LENGTH;
-        Vocabulary vocab = model.vocabulary();
         List<TokenLogprob> logprobs = new ArrayList<>();
         TokenConstraint constraint = this.constraint == null ? null : this.constraint.create(vocab, params.stop());
-        while (generated.size() < params.maxTokens()) {
+        while (count < params.maxTokens()) {
             float[] raw = topLogprobs >= 0 ? logits.clone() : null; // the sampler changes logits in place
             if (constraint != null
-                    && !constraint.mask(logits, Math.min(params.maxTokens() - generated.size(), context - length))) {
+                    && !constraint.mask(logits, Math.min(params.maxTokens() - count, context - length))) {
                 break; // no token fits: the budget was too small for any object
             }
             int next = sampler.sample(logits, history, length);
@@ -138,55 +140,58 @@ public final class Generator {
             if (raw != null) {
                 logprobs.add(TokenLogprob.of(raw, next, topLogprobs));
             }
-            generated.add(next);
+            count++;
             history[length++] = next;
-            String text =
-                    vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
+            decoder.append(next);
             int stopAt = firstStop(text, params.stop());
             if (stopAt >= 0) {
-                emit(
-                        listener,
-                        text.substring(emitted.length(), Math.max(emitted.length(), stopAt)),
-                        logprobs,
-                        reported);
-                emitted = text.substring(0, Math.max(emitted.length(), stopAt));
-                reason = FinishReason.STOP;
-                InferenceMetrics.generation(generated.size(), phaseStart);
-                return new Result(emitted, prompt.length, generated.size(), reason, List.copyOf(logprobs));
+                int end = Math.max(emitted, stopAt);
+                emit(listener, text, emitted, end, logprobs, reported);
+                InferenceMetrics.generation(count, phaseStart);
+                return new Result(
+                        text.subSequence(0, end).toString(),
+                        prompt.length,
+                        count,
+                        FinishReason.STOP,
+                        List.copyOf(logprobs));
             }
             int safe = text.length() - heldBack(text, params.stop());
-            if (safe > emitted.length()) {
-                reported = emit(listener, text.substring(emitted.length(), safe), logprobs, reported);
-                emitted = text.substring(0, safe);
+            if (safe > emitted) {
+                reported = emit(listener, text, emitted, safe, logprobs, reported);
+                emitted = safe;
             }
             if (length >= context) {
                 break;
             }
-            cancellation.throwIfCancelled("generated token " + (generated.size() + 1));
+            if (cancellation.isCancelled()) { // the message is built only then: nothing allocated per token
+                throw new RequestCancelledException("generated token " + (count + 1));
+            }
             logits = session.forward(next);
         }
-        String text =
-                vocab.decode(generated.stream().mapToInt(Integer::intValue).toArray());
-        if (text.length() > emitted.length()) {
-            emit(listener, text.substring(emitted.length()), logprobs, reported);
+        if (text.length() > emitted) {
+            emit(listener, text, emitted, text.length(), logprobs, reported);
         }
-        InferenceMetrics.generation(generated.size(), phaseStart);
-        return new Result(text, prompt.length, generated.size(), reason, List.copyOf(logprobs));
+        InferenceMetrics.generation(count, phaseStart);
+        return new Result(text.toString(), prompt.length, count, reason, List.copyOf(logprobs));
     }
 
-    /** Hands {@code piece} on with the log probabilities not handed on yet; returns how many are handed on now. */
-    private static int emit(TokenListener listener, String piece, List<TokenLogprob> logprobs, int reported) {
-        if (listener == null || piece.isEmpty()) {
+    /**
+     * Hands {@code text[from, to)} on with the log probabilities not handed on yet; returns how many are handed on now.
+     */
+    private static int emit(
+            TokenListener listener, CharSequence text, int from, int to, List<TokenLogprob> logprobs, int reported) {
+        if (listener == null || to <= from) {
             return reported;
         }
-        listener.onText(piece, List.copyOf(logprobs.subList(reported, logprobs.size())));
+        listener.onText(
+                text.subSequence(from, to).toString(), List.copyOf(logprobs.subList(reported, logprobs.size())));
         return logprobs.size();
     }
 
-    private static int firstStop(String text, List<String> stops) {
+    private static int firstStop(CharSequence text, List<String> stops) {
         int best = -1;
         for (String s : stops) {
-            int at = text.indexOf(s);
+            int at = indexOf(text, s);
             if (at >= 0 && (best < 0 || at < best)) {
                 best = at;
             }
@@ -195,16 +200,32 @@ public final class Generator {
     }
 
     /** How many trailing characters could be the start of a stop sequence. */
-    private static int heldBack(String text, List<String> stops) {
+    private static int heldBack(CharSequence text, List<String> stops) {
         int hold = 0;
         for (String s : stops) {
             for (int k = Math.min(s.length() - 1, text.length()); k > hold; k--) {
-                if (text.endsWith(s.substring(0, k))) {
+                if (endsWithPrefix(text, s, k)) {
                     hold = k;
                     break;
                 }
             }
         }
         return hold;
+    }
+
+    /** Where {@code s} first occurs in {@code text}, or -1 (as {@link String#indexOf(String)}, without a copy). */
+    private static int indexOf(CharSequence text, String s) {
+        return text instanceof StringBuilder b ? b.indexOf(s) : text.toString().indexOf(s);
+    }
+
+    /** Whether {@code text} ends with the first {@code k} characters of {@code s}. */
+    private static boolean endsWithPrefix(CharSequence text, String s, int k) {
+        int at = text.length() - k;
+        for (int i = 0; i < k; i++) {
+            if (text.charAt(at + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

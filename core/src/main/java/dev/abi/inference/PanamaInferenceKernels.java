@@ -172,18 +172,36 @@ final class PanamaInferenceKernels implements InferenceKernels {
      * after warm-up; inference needs the same bits every time (greedy decoding, prefill against token by token).
      */
     static float sum(FloatVector v) {
-        // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order
-        if (v.length() == 16) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
-                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1));
-        }
-        if (v.length() == 8) {
-            v = ((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0))
-                    .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1));
-        }
-        if (v.length() == 4) {
-            return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
-        }
+        // halves added lanewise (exact per lane, the same in the interpreter and in C2), then four lanes in order.
+        // Each step is its own method of under 35 bytes of bytecode, which C2 inlines even where a call site is
+        // cold (a row of a few blocks): a vector handed to a call that is not inlined is boxed on the heap, and a
+        // vector of unknown shape takes reinterpretShape's allocating fallback
+        return v.length() == 16 ? sum16(v) : sumUpTo8(v);
+    }
+
+    private static float sumUpTo8(FloatVector v) {
+        return v.length() == 8 ? sum8(v) : sumUpTo4(v);
+    }
+
+    private static float sumUpTo4(FloatVector v) {
+        return v.length() == 4 ? sum4(v) : sumLanes(v);
+    }
+
+    private static float sum16(FloatVector v) {
+        return sum8(((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_256, 1)));
+    }
+
+    private static float sum8(FloatVector v) {
+        return sum4(((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) v.reinterpretShape(FloatVector.SPECIES_128, 1)));
+    }
+
+    private static float sum4(FloatVector v) {
+        return (v.lane(0) + v.lane(2)) + (v.lane(1) + v.lane(3));
+    }
+
+    private static float sumLanes(FloatVector v) {
         float s = 0;
         for (int i = 0; i < v.length(); i++) {
             s += v.lane(i);
@@ -254,7 +272,13 @@ final class PanamaInferenceKernels implements InferenceKernels {
             IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
             acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
         }
-        return sum(acc);
+        // sum(acc) written out for 16 lanes, as in dotQ4Row512 (the same additions in the same order): inlined
+        // through sum, C2 sometimes keeps reinterpretShape's allocating fallback once other shapes have passed there
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
     }
 
     @Override
@@ -291,10 +315,26 @@ final class PanamaInferenceKernels implements InferenceKernels {
             int wo = b * Q4_0_BYTES;
             float d = Float.float16ToFloat((short) ((row[wo] & 0xFF) | (row[wo + 1] << 8))) * aScales[b];
             // unsigned nibbles (0..15); the -8 of every element is one -8 * sum(activations) per block, below
-            acc = q4Block(ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES), aqWide, b, d, acc);
+            // q4Block's operations written out here: on short rows (a few blocks) the loop is not hot enough for
+            // C2 to inline a call, and a vector passed to a call that is not inlined is allocated on the heap
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(w.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
             offset += d * aSums[b];
         }
-        return sum(acc) - 8 * offset;
+        // sum(acc) written out for 16 lanes (the same operations in the same order): a call to it that C2 does not
+        // inline would box acc and run reinterpretShape's allocating fallback on a vector of unknown shape
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
     }
 
     /**

@@ -1,8 +1,6 @@
 package dev.abi.inference;
 
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /** Picks tokens from logits according to {@link SamplingParams}; deterministic for a given seed. */
@@ -10,6 +8,15 @@ public final class Sampler {
 
     private final SamplingParams params;
     private final SplittableRandom random;
+    /** Buffers of the sampling path, sized to the vocabulary on first use and reused for every token. */
+    private long[] keys;
+
+    private double[] p;
+    private double[] w;
+    /** Per-token counts of the penalty window, and the tokens counted; all counts are back to 0 between calls. */
+    private int[] counts;
+
+    private int[] seen;
 
     public Sampler(SamplingParams params) {
         this.params = params;
@@ -27,19 +34,26 @@ public final class Sampler {
             return argmax(logits);
         }
         int n = logits.length;
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
+        if (keys == null || keys.length != n) {
+            keys = new long[n];
+            p = new double[n];
+            w = new double[n];
         }
-        Arrays.sort(
-                order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        // the order of a sort by logit, highest first, ties by id, as one primitive sort (nothing boxed): each key
+        // holds the logit's rank bits (descending, Float.compare's order) over the id
+        for (int i = 0; i < n; i++) {
+            float f = logits[i] == 0f ? 0f : logits[i]; // -0 ties with 0 (they are ==), as the id decides then
+            int bits = Float.floatToIntBits(f);
+            int ascending = bits ^ ((bits >> 31) & 0x7fffffff);
+            keys[i] = ((long) ~ascending << 32) | i;
+        }
+        Arrays.sort(keys);
         int keep = params.topK() > 0 ? Math.min(params.topK(), n) : n;
         // softmax over the kept candidates, at temperature 1 for the top-p and min-p cuts (as llama.cpp)
-        double max = logits[order[0]];
-        double[] p = new double[keep];
+        double max = logits[id(0)];
         double sum = 0;
         for (int i = 0; i < keep; i++) {
-            p[i] = Math.exp(logits[order[i]] - max);
+            p[i] = Math.exp(logits[id(i)] - max);
             sum += p[i];
         }
         double cumulative = 0;
@@ -59,10 +73,9 @@ public final class Sampler {
             }
             cut = Math.max(1, m);
         }
-        double[] w = new double[cut];
         double total = 0;
         for (int i = 0; i < cut; i++) {
-            w[i] = Math.exp((logits[order[i]] - max) / params.temperature());
+            w[i] = Math.exp((logits[id(i)] - max) / params.temperature());
             total += w[i];
         }
         double r = random.nextDouble() * total;
@@ -73,11 +86,16 @@ public final class Sampler {
             }
             r -= w[i];
             if (r <= 0 && w[i] > 0) {
-                return order[i];
+                return id(i);
             }
         }
         // rounding left r above 0: the last candidate with any weight (never one masked to negative infinity)
-        return order[lastPossible];
+        return id(lastPossible);
+    }
+
+    /** The id at rank {@code i} of the last sort. */
+    private int id(int i) {
+        return (int) keys[i];
     }
 
     private void applyPenalties(float[] logits, int[] history, int length) {
@@ -85,19 +103,24 @@ public final class Sampler {
             return;
         }
         int from = Math.max(0, length - params.penaltyWindow());
-        Map<Integer, Integer> counts = new HashMap<>();
-        for (int i = from; i < length; i++) {
-            counts.merge(history[i], 1, Integer::sum);
+        if (counts == null || counts.length != logits.length) {
+            counts = new int[logits.length];
+            seen = new int[logits.length];
         }
-        for (var e : counts.entrySet()) {
-            int t = e.getKey();
-            if (t < 0 || t >= logits.length) {
-                continue;
+        int distinct = 0;
+        for (int i = from; i < length; i++) {
+            int t = history[i];
+            if (t >= 0 && t < logits.length && counts[t]++ == 0) {
+                seen[distinct++] = t;
             }
+        }
+        for (int j = 0; j < distinct; j++) { // each token once, with its count (the order does not matter)
+            int t = seen[j];
             float l = logits[t];
             l = l > 0 ? l / params.repetitionPenalty() : l * params.repetitionPenalty();
-            l -= e.getValue() * params.frequencyPenalty() + params.presencePenalty();
+            l -= counts[t] * params.frequencyPenalty() + params.presencePenalty();
             logits[t] = l;
+            counts[t] = 0;
         }
     }
 

@@ -335,8 +335,15 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** F32 weights: activations as they are. */
     static final class F32 extends FloatRows {
+        /**
+         * {@link #data} as floats, made once: a view made per row is an object per row and token wherever escape
+         * analysis does not remove it. Its absolute bulk reads change no state, so threads may share it.
+         */
+        private final java.nio.FloatBuffer floats;
+
         F32(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor) {
             super(data, rows, cols, ops, executor);
+            this.floats = data.asFloatBuffer();
         }
 
         @Override
@@ -346,7 +353,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         public void row(int r, float[] out) {
-            data.asFloatBuffer().get(r * cols, out, 0, cols);
+            floats.get(r * cols, out, 0, cols);
         }
     }
 
