@@ -328,11 +328,7 @@ public final class ClusteredSegmentWriter {
                 out.add(java.util.Arrays.copyOfRange(sub, j * dim, (j + 1) * dim));
             }
         }
-        float[] result = new float[out.size() * dim];
-        for (int j = 0; j < out.size(); j++) {
-            System.arraycopy(out.get(j), 0, result, j * dim, dim);
-        }
-        return new Split(result, kept, firstNew);
+        return new Split(KMeans.concat(out, dim), kept, firstNew);
     }
 
     /**

@@ -129,11 +129,7 @@ final class KMeans {
             }
             splitDeep(members, m, dim, mean, factor, iterations, seed + c, ops, 0, out);
         }
-        float[] result = new float[out.size() * dim];
-        for (int j = 0; j < out.size(); j++) {
-            System.arraycopy(out.get(j), 0, result, j * dim, dim);
-        }
-        return result;
+        return concat(out, dim);
     }
 
     /**
@@ -145,9 +141,14 @@ final class KMeans {
             float[] members, int m, int dim, double mean, double factor, int iterations, long seed, VectorOps ops) {
         java.util.List<float[]> out = new java.util.ArrayList<>();
         splitDeep(members, m, dim, mean, factor, iterations, seed, ops, 0, out);
-        float[] result = new float[out.size() * dim];
-        for (int j = 0; j < out.size(); j++) {
-            System.arraycopy(out.get(j), 0, result, j * dim, dim);
+        return concat(out, dim);
+    }
+
+    /** The {@code dim}-wide vectors of {@code parts} back to back in one array. */
+    static float[] concat(java.util.List<float[]> parts, int dim) {
+        float[] result = new float[parts.size() * dim];
+        for (int j = 0; j < parts.size(); j++) {
+            System.arraycopy(parts.get(j), 0, result, j * dim, dim);
         }
         return result;
     }
