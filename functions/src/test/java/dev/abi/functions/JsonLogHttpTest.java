@@ -52,24 +52,8 @@ class JsonLogHttpTest {
                 console.getClass().getName().toLowerCase().contains("json"),
                 console.getClass().getName());
 
-        List<ExtLogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r instanceof ExtLogRecord ext) {
-                    ext.copyAll(); // the MDC as it is now, on the request's thread
-                    synchronized (records) {
-                        records.add(ext);
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        Recorder capture = new Recorder();
+        List<ExtLogRecord> records = capture.records;
         org.jboss.logmanager.Logger access = LogContext.getLogContext().getLogger("abi.access");
         access.addHandler(capture);
         Response r;
@@ -120,6 +104,27 @@ class JsonLogHttpTest {
     }
 
     /** The formatter of the first handler, nested ones included, that has a JSON formatter, else of any handler. */
+    /** Keeps every record published to it, its MDC copied on the logging thread; read under its list's lock. */
+    static final class Recorder extends Handler {
+        final List<ExtLogRecord> records = new ArrayList<>();
+
+        @Override
+        public void publish(LogRecord r) {
+            if (r instanceof ExtLogRecord ext) {
+                ext.copyAll(); // the MDC as it is now, on the request's thread
+                synchronized (records) {
+                    records.add(ext);
+                }
+            }
+        }
+
+        @Override
+        public void flush() {}
+
+        @Override
+        public void close() {}
+    }
+
     static Formatter consoleFormatter(Handler[] handlers) {
         Formatter any = null;
         for (Handler h : handlers) {

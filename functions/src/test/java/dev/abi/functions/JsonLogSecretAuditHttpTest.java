@@ -19,12 +19,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Formatter;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.stream.Stream;
 import org.jboss.logmanager.ExtLogRecord;
 import org.jboss.logmanager.LogContext;
@@ -113,24 +110,8 @@ class JsonLogSecretAuditHttpTest {
         assertTrue(
                 console.getClass().getName().toLowerCase().contains("json"),
                 console.getClass().getName());
-        List<ExtLogRecord> records = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord r) {
-                if (r instanceof ExtLogRecord ext) {
-                    ext.copyAll(); // the MDC as it is now, on the request's thread
-                    synchronized (records) {
-                        records.add(ext);
-                    }
-                }
-            }
-
-            @Override
-            public void flush() {}
-
-            @Override
-            public void close() {}
-        };
+        JsonLogHttpTest.Recorder capture = new JsonLogHttpTest.Recorder();
+        List<ExtLogRecord> records = capture.records;
         org.jboss.logmanager.Logger root = LogContext.getLogContext().getLogger("");
         root.addHandler(capture);
         String key;
