@@ -58,9 +58,10 @@ public final class KQuantCheck {
             prompt[i] = 3 + rnd.nextInt(509);
         }
         System.out.println("prompt ids " + Arrays.toString(prompt));
-        System.out.println("| file | positions, same top token | largest probability difference (top 5) "
-                + "| mean | greedy tokens equal (leading) |");
-        System.out.println("|---|---:|---:|---:|---:|");
+        System.out.println("| file | alone: same top token | alone: largest probability difference (top 5) | mean "
+                + "| in sequence: same top token | in sequence: largest difference (positions 1..) | mean "
+                + "| greedy tokens equal (leading) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (String kind : new String[] {"Q4_K_M", "Q8_0"}) {
             Path file = Path.of("benchmarks", "target", "models", "kquant-check-" + kind + ".gguf");
             Files.createDirectories(file.getParent());
@@ -74,35 +75,25 @@ public final class KQuantCheck {
             if (theirs == null) {
                 continue;
             }
-            int same = 0;
-            double worst = 0;
-            double sum = 0;
-            int count = 0;
-            for (int p = 0; p < promptLength; p++) {
-                List<double[]> top = theirs.top.get(p);
-                if ((int) top.get(0)[0] == argmax(ours.probs[p])) {
-                    same++;
-                }
-                for (double[] t : top) {
-                    double diff = Math.abs(ours.probs[p][(int) t[0]] - t[1]);
-                    worst = Math.max(worst, diff);
-                    sum += diff;
-                    count++;
-                }
-            }
             int lead = 0;
             while (lead < Math.min(ours.greedy.length, theirs.greedy.length)
                     && ours.greedy[lead] == theirs.greedy[lead]) {
                 lead++;
             }
+            double[] alone = diffs(ours.alone, theirs.alone, 0);
+            double[] seq = diffs(ours.probs, theirs.top, 1);
             System.out.printf(
                     Locale.ROOT,
-                    "| %s | %d / %d | %.2e | %.2e | %d / %d |%n",
+                    "| %s | %d / %d | %.1e | %.1e | %d / %d | %.1e | %.1e | %d / %d |%n",
                     kind,
-                    same,
+                    sameTop(ours.alone, theirs.alone),
                     promptLength,
-                    worst,
-                    sum / count,
+                    alone[0],
+                    alone[1],
+                    sameTop(ours.probs, theirs.top),
+                    promptLength,
+                    seq[0],
+                    seq[1],
                     lead,
                     generate);
             System.out.println("  ours      " + Arrays.toString(ours.greedy));
@@ -111,12 +102,46 @@ public final class KQuantCheck {
                     Locale.ROOT,
                     "  top-1 probability at the first positions, ours / llama.cpp: %s%n",
                     firstTop(ours, theirs, Math.min(6, promptLength)));
+            int last = promptLength - 1;
+            StringBuilder b = new StringBuilder("  last position, llama.cpp's top 5 (id: llama.cpp / ours):");
+            for (double[] t : theirs.top.get(last)) {
+                b.append(
+                        String.format(Locale.ROOT, " %d: %.4f / %.4f", (int) t[0], t[1], ours.probs[last][(int) t[0]]));
+            }
+            System.out.println(b + "; our top token " + argmax(ours.probs[last]));
         }
     }
 
-    private record Ours(float[][] probs, int[] greedy) {}
+    private record Ours(float[][] probs, float[][] alone, int[] greedy) {}
 
-    private record Theirs(List<List<double[]>> top, int[] greedy) {}
+    private record Theirs(List<List<double[]>> top, List<List<double[]>> alone, int[] greedy) {}
+
+    /** The largest and the mean difference of our probabilities from llama.cpp's over its top tokens. */
+    private static double[] diffs(float[][] ours, List<List<double[]>> theirs, int from) {
+        double worst = 0;
+        double sum = 0;
+        int count = 0;
+        for (int p = from; p < ours.length; p++) {
+            for (double[] t : theirs.get(p)) {
+                double diff = Math.abs(ours[p][(int) t[0]] - t[1]);
+                worst = Math.max(worst, diff);
+                sum += diff;
+                count++;
+            }
+        }
+        return new double[] {worst, sum / Math.max(1, count)};
+    }
+
+    /** How many positions agree on the most probable token. */
+    private static int sameTop(float[][] ours, List<List<double[]>> theirs) {
+        int same = 0;
+        for (int p = 0; p < ours.length; p++) {
+            if ((int) theirs.get(p).get(0)[0] == argmax(ours[p])) {
+                same++;
+            }
+        }
+        return same;
+    }
 
     private static String firstTop(Ours ours, Theirs theirs, int n) {
         StringBuilder b = new StringBuilder();
@@ -142,7 +167,11 @@ public final class KQuantCheck {
                 greedy[i] = argmax(logits);
                 logits = s.forward(greedy[i]);
             }
-            return new Ours(probs, greedy);
+            float[][] alone = new float[prompt.length][];
+            for (int p = 0; p < prompt.length; p++) {
+                alone[p] = softmax(model.newSession().forward(prompt[p]));
+            }
+            return new Ours(probs, alone, greedy);
         }
     }
 
@@ -174,8 +203,24 @@ public final class KQuantCheck {
             System.out.println("llama.cpp check printed no result: " + out);
             return null;
         }
+        int a = json.indexOf("\"alone\":");
+        List<List<double[]>> top = tops(json.substring(0, a));
+        List<List<double[]>> alone = tops(json.substring(a, g));
+        String greedy = json.substring(g + 9).replaceAll("[^0-9,]", "");
+        int[] tokens = greedy.isEmpty()
+                ? new int[0]
+                : Arrays.stream(greedy.split(",")).mapToInt(Integer::parseInt).toArray();
+        if (top.size() != prompt.length || alone.size() != prompt.length) {
+            System.out.println("llama.cpp check gave " + top.size() + " positions for " + prompt.length + ": " + out);
+            return null;
+        }
+        return new Theirs(top, alone, tokens);
+    }
+
+    /** Lists of {@code [id,probability]} pairs, one list per position, from the JSON text. */
+    private static List<List<double[]>> tops(String json) {
         List<List<double[]>> top = new ArrayList<>();
-        Matcher pos = Pattern.compile("\\[((?:\\[[0-9]+,[0-9.eE+-]+\\],?)*)\\]").matcher(json.substring(0, g));
+        Matcher pos = Pattern.compile("\\[((?:\\[[0-9]+,[0-9.eE+-]+\\],?)*)\\]").matcher(json);
         Pattern pair = Pattern.compile("\\[([0-9]+),([0-9.eE+-]+)\\]");
         while (pos.find()) {
             List<double[]> list = new ArrayList<>();
@@ -187,15 +232,7 @@ public final class KQuantCheck {
                 top.add(list);
             }
         }
-        String greedy = json.substring(g + 9).replaceAll("[^0-9,]", "");
-        int[] tokens = greedy.isEmpty()
-                ? new int[0]
-                : Arrays.stream(greedy.split(",")).mapToInt(Integer::parseInt).toArray();
-        if (top.size() != prompt.length) {
-            System.out.println("llama.cpp check gave " + top.size() + " positions for " + prompt.length + ": " + out);
-            return null;
-        }
-        return new Theirs(top, tokens);
+        return top;
     }
 
     private static void write(Path file, String kind, Path vocabFile) throws Exception {
