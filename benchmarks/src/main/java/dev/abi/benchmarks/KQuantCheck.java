@@ -102,6 +102,15 @@ public final class KQuantCheck {
                     Locale.ROOT,
                     "  top-1 probability at the first positions, ours / llama.cpp: %s%n",
                     firstTop(ours, theirs, Math.min(6, promptLength)));
+            StringBuilder each = new StringBuilder("  alone, largest difference per token:");
+            for (int p = 0; p < promptLength; p++) {
+                double w = 0;
+                for (double[] t : theirs.alone.get(p)) {
+                    w = Math.max(w, Math.abs(ours.alone[p][(int) t[0]] - t[1]));
+                }
+                each.append(String.format(Locale.ROOT, " %.0e", w));
+            }
+            System.out.println(each);
             int last = promptLength - 1;
             StringBuilder b = new StringBuilder("  last position, llama.cpp's top 5 (id: llama.cpp / ours):");
             for (double[] t : theirs.top.get(last)) {
