@@ -69,7 +69,10 @@ public final class InferenceBenchmark {
                     Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
+                long w0 = System.nanoTime();
                 write(file, type, layers, vocab);
+                System.out.printf(
+                        Locale.ROOT, "wrote %s in %.1f s%n", file.getFileName(), (System.nanoTime() - w0) / 1e9);
             }
             for (String t : threads) {
                 long t0 = System.nanoTime();
