@@ -6,6 +6,7 @@ import dev.abi.inference.GgufWriter;
 import dev.abi.inference.LlamaModel;
 import dev.abi.inference.LlamaSession;
 import dev.abi.inference.RowExecutor;
+import dev.abi.inference.convert.QuantRecipe;
 import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -18,9 +19,12 @@ import java.util.SplittableRandom;
 /**
  * Generation and prompt throughput, load time and RSS on a seeded random-weight model with Llama-3.2-1B's shape
  * (dim 2048, 16 layers, 32 heads, 8 KV heads, FFN 8192, the Llama 3 vocabulary of {@code ggml-vocab-llama-bpe.gguf},
- * tied output: 1.24B parameters), written as Q4_0 and Q8_0 GGUF files under {@code benchmarks/target/models}.
+ * tied output: 1.24B parameters), written as Q4_0 and Q8_0 GGUF files under {@code benchmarks/target/models}
+ * (random blocks), or as {@code Q4_K_M} (random float weights through our own K-quantizer and llama.cpp's Q4_K_M
+ * choice of type per tensor).
  *
- * <p>Usage: {@code InferenceBenchmark [types=Q4_0,Q8_0] [threads=1,2] [prompt=512] [generate=128] [layers=16]}.
+ * <p>Usage: {@code InferenceBenchmark [types=Q4_0,Q8_0] [threads=1,2] [prompt=512] [generate=128] [layers=16]};
+ * the types are Q4_0, Q8_0 and Q4_K_M.
  * The prompt is processed in one batched pass ({@code LlamaSession.prefill}: each weight row read once for all its
  * tokens); generation is token by token.
  *
@@ -65,7 +69,10 @@ public final class InferenceBenchmark {
                     Path.of("benchmarks", "target", "models", "llama-3.2-1b-shape-" + layers + "L-" + type + ".gguf");
             if (!Files.exists(file)) {
                 Files.createDirectories(file.getParent());
-                write(file, GgmlType.valueOf(type), layers, vocab);
+                long w0 = System.nanoTime();
+                write(file, type, layers, vocab);
+                System.out.printf(
+                        Locale.ROOT, "wrote %s in %.1f s%n", file.getFileName(), (System.nanoTime() - w0) / 1e9);
             }
             for (String t : threads) {
                 long t0 = System.nanoTime();
@@ -157,7 +164,7 @@ public final class InferenceBenchmark {
         return -1;
     }
 
-    private static void write(Path file, GgmlType type, int layers, Path vocabFile) throws Exception {
+    private static void write(Path file, String typeName, int layers, Path vocabFile) throws Exception {
         GgufWriter w = new GgufWriter();
         int vocab;
         try (GgufFile v = GgufFile.open(vocabFile)) {
@@ -181,8 +188,14 @@ public final class InferenceBenchmark {
                 .put("llama.rope.dimension_count", DIM / HEADS)
                 .put("llama.rope.freq_base", 500000f)
                 .put("llama.attention.layer_norm_rms_epsilon", 1e-5f);
-        SplittableRandom rnd = new SplittableRandom(42);
         int kvDim = KV_HEADS * (DIM / HEADS);
+        if (typeName.equals("Q4_K_M")) {
+            writeQ4KM(w, vocab, layers, kvDim);
+            w.write(file);
+            return;
+        }
+        GgmlType type = GgmlType.valueOf(typeName);
+        SplittableRandom rnd = new SplittableRandom(42);
         w.tensor("token_embd.weight", new long[] {DIM, vocab}, type, random(type, (long) DIM * vocab, rnd));
         w.tensor("output_norm.weight", new long[] {DIM}, ones(DIM));
         for (int l = 0; l < layers; l++) {
@@ -198,6 +211,32 @@ public final class InferenceBenchmark {
             w.tensor(p + "ffn_down.weight", new long[] {FFN, DIM}, type, random(type, (long) FFN * DIM, rnd));
         }
         w.write(file);
+    }
+
+    /**
+     * The same shape as llama.cpp's Q4_K_M made from float weights: Gaussian weights (deviation 0.02) quantized by
+     * our own {@code KQuantizer} with llama.cpp's per-tensor choice ({@link QuantRecipe#q4KM}): Q4_K, with the tied
+     * {@code token_embd} and some layers' {@code attn_v} and {@code ffn_down} Q6_K.
+     */
+    private static void writeQ4KM(GgufWriter w, int vocab, int layers, int kvDim) {
+        w.put("general.file_type", 15); // LLAMA_FTYPE_MOSTLY_Q4_K_M
+        w.put("general.quantization_version", 2);
+        FloatWeights f = new FloatWeights(w, QuantRecipe.q4KM(layers, true)::typeOf, 42);
+        double sigma = 0.02;
+        f.matrix("token_embd.weight", DIM, vocab, sigma);
+        f.constant("output_norm.weight", DIM, 1f);
+        for (int l = 0; l < layers; l++) {
+            String p = "blk." + l + ".";
+            f.constant(p + "attn_norm.weight", DIM, 1f);
+            f.matrix(p + "attn_q.weight", DIM, DIM, sigma);
+            f.matrix(p + "attn_k.weight", DIM, kvDim, sigma);
+            f.matrix(p + "attn_v.weight", DIM, kvDim, sigma);
+            f.matrix(p + "attn_output.weight", DIM, DIM, sigma);
+            f.constant(p + "ffn_norm.weight", DIM, 1f);
+            f.matrix(p + "ffn_gate.weight", DIM, FFN, sigma);
+            f.matrix(p + "ffn_up.weight", DIM, FFN, sigma);
+            f.matrix(p + "ffn_down.weight", FFN, DIM, sigma);
+        }
     }
 
     private static float[] ones(int n) {
