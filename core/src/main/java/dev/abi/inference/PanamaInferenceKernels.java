@@ -5,10 +5,14 @@ import static dev.abi.inference.QuantBlock.Q4_0_BYTES;
 import static dev.abi.inference.QuantBlock.Q8_0_BYTES;
 import static dev.abi.inference.QuantBlock.SCALE_BYTES;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -330,6 +334,119 @@ final class PanamaInferenceKernels implements InferenceKernels {
         }
         // sum(acc) written out for 16 lanes (the same operations in the same order): a call to it that C2 does not
         // inline would box acc and run reinterpretShape's allocating fallback on a vector of unknown shape
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
+    }
+
+    /** Little-endian shorts out of a byte array: a block's half-precision scale in one load. */
+    private static final VarHandle SHORT_LE =
+            MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private static final VectorSpecies<Byte> BYTES_256 = ByteVector.SPECIES_256;
+    private static final VectorSpecies<Short> SHORTS_512 = ShortVector.SPECIES_512;
+    /** Lanes 16 to 31 of 32 bytes: where the second block of a pair is taken from the second load. */
+    private static final VectorMask<Byte> SECOND_BLOCK = VectorMask.fromLong(BYTES_256, 0xFFFF0000L);
+
+    @Override
+    public float dotQ8RowWhole(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        if (!WIDE) {
+            return dotQ8Row(row, blocks, null, aqWide, aScales);
+        }
+        // dotQ8Row512's lanes (element k's product plus element k + 16's, in shorts: |sum| <= 2 * 128 * 127), from
+        // one 512-bit multiply of the whole block whose two 256-bit halves are then added
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q8_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_256, row, wo + SCALE_BYTES)
+                            .convertShape(VectorOperators.B2S, SHORTS_512, 0))
+                    .mul(ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK));
+            ShortVector s = ((ShortVector) p.reinterpretShape(SHORTS_256, 0))
+                    .add((ShortVector) p.reinterpretShape(SHORTS_256, 1));
+            IntVector lanes = (IntVector) s.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+        }
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
+    }
+
+    @Override
+    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, int[] aSums) {
+        if (WIDE) {
+            return dotQ4RowPaired512(row, blocks, aqPaired, aScales, aSums);
+        }
+        // 256 bits: the operations of dotQ4Row, each block's halves read where the pair layout put them
+        FloatVector acc = FloatVector.zero(FLOATS_256);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
+            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
+            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
+            int first = QuantBlock.pairedFirstHalf(b, blocks);
+            ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, first));
+            ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(
+                            SHORTS_256, aqPaired, first + QuantBlock.pairedSecondHalfAfter(b, blocks)));
+            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
+        }
+        return sum(acc);
+    }
+
+    /**
+     * {@link #dotQ4Row512} two blocks per step: the two blocks' 32 packed bytes in one 256-bit vector (two
+     * overlapping loads, blended: block b's bytes start at {@code wo + 2}, block b + 1's at {@code wo + 20}),
+     * zero-extended to 32 shorts once (so the high nibble is one shift, with no mask), multiplied by one 512-bit load
+     * of each half of the paired activations, and the 32 short lanes (block b's 16, then block b + 1's) widened to
+     * two int vectors. Every lane holds the same integer as in {@link #dotQ4Row512}, and the fused multiply-adds and
+     * the offset sum run in the same block order, so the result is the same bits.
+     */
+    private static float dotQ4RowPaired512(byte[] row, int blocks, short[] paired, float[] aScales, int[] aSums) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        int b = 0;
+        for (; b + 1 < blocks; b += 2) {
+            int wo = b * Q4_0_BYTES;
+            float d0 = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            float d1 = Float.float16ToFloat((short) SHORT_LE.get(row, wo + Q4_0_BYTES)) * aScales[b + 1];
+            ByteVector q = ByteVector.fromArray(BYTES_256, row, wo + SCALE_BYTES)
+                    .blend(ByteVector.fromArray(BYTES_256, row, wo + 2 * SCALE_BYTES), SECOND_BLOCK);
+            ShortVector w = (ShortVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS_512, 0);
+            int o = b * BLOCK;
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_512, paired, o))
+                    .add(w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(SHORTS_512, paired, o + BLOCK)));
+            IntVector l0 = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            IntVector l1 = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 1);
+            acc = ((FloatVector) l0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d0), acc);
+            offset += d0 * aSums[b];
+            acc = ((FloatVector) l1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d1), acc);
+            offset += d1 * aSums[b + 1];
+        }
+        if (b < blocks) {
+            // an odd last block: its activations are in plain order (see Q8Activations.paired)
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_256, paired, b * BLOCK))
+                    .add(w.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .mul(ShortVector.fromArray(SHORTS_256, paired, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            offset += d * aSums[b];
+        }
+        // sum(acc) written out for 16 lanes, as in dotQ4Row512
         FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
                 .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
         FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))

@@ -16,5 +16,19 @@ final class QuantBlock {
     /** Bytes of a block's half-precision scale, before its quants. */
     static final int SCALE_BYTES = 2;
 
+    /**
+     * Where block {@code b}'s first 16 activations start in the block-pair layout of a row of {@code blocks} blocks
+     * ({@link InferenceKernels#dotQ4RowPaired}): per pair of blocks {@code 2p, 2p + 1}, from {@code 64 p}, the first
+     * halves of both, then their second halves; a last unpaired block in plain order.
+     */
+    static int pairedFirstHalf(int b, int blocks) {
+        return (b | 1) < blocks ? (b & ~1) * BLOCK + (b & 1) * (BLOCK / 2) : b * BLOCK;
+    }
+
+    /** How far after its first half block {@code b}'s last 16 activations start in the block-pair layout. */
+    static int pairedSecondHalfAfter(int b, int blocks) {
+        return (b | 1) < blocks ? BLOCK : BLOCK / 2;
+    }
+
     private QuantBlock() {}
 }

@@ -423,6 +423,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final float[] scaledSums;
         /** Per block, the plain sum of the quants (for kernels that offset the weights once per block). */
         final int[] sums;
+        /**
+         * {@link #wide} laid out for {@link InferenceKernels#dotQ4RowPaired}: per pair of blocks {@code 2p, 2p + 1}
+         * (64 shorts from {@code 64 p}), the first halves of both blocks, then their second halves, so that one
+         * 512-bit load takes the same half of two blocks; a last unpaired block stays as in {@link #wide}.
+         */
+        final short[] paired;
+        /**
+         * {@link #wide} with each block's element k and k + 16 side by side ({@code interleaved[32 b + 2k]} and
+         * {@code [32 b + 2k + 1]}), the layout of the multiply-add-pairs experiment ({@link MaddRowKernels}).
+         */
+        final short[] interleaved;
 
         Q8Activations(float[] x) {
             this(x.length);
@@ -437,6 +448,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             scaledSums = new float[blocks];
             quants = new byte[cols];
             wide = new short[cols];
+            paired = new short[cols];
+            interleaved = new short[cols];
         }
 
         /** Quantizes the first {@code quants.length} elements of {@code x}, overwriting what was held. */
@@ -458,6 +471,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 }
                 scaledSums[b] = Float16.round(amax / 127f * sum);
                 sums[b] = sum;
+            }
+            pair(wide, paired, blocks);
+            for (int i = 0; i < blocks * 16; i++) {
+                int b = i >> 4;
+                int k = i & 15;
+                interleaved[2 * i] = wide[b * 32 + k];
+                interleaved[2 * i + 1] = wide[b * 32 + 16 + k];
+            }
+        }
+
+        /** {@code wide}'s {@code blocks} blocks in the layout of {@link #paired}, into {@code out}. */
+        static void pair(short[] wide, short[] out, int blocks) {
+            int b = 0;
+            for (; b + 1 < blocks; b += 2) {
+                int o = b * 32;
+                for (int k = 0; k < 16; k++) {
+                    out[o + k] = wide[o + k];
+                    out[o + 16 + k] = wide[o + 32 + k];
+                    out[o + 32 + k] = wide[o + 16 + k];
+                    out[o + 48 + k] = wide[o + 48 + k];
+                }
+            }
+            if (b < blocks) {
+                System.arraycopy(wide, b * 32, out, b * 32, 32);
             }
         }
     }
@@ -677,6 +714,38 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         tiledPrefill = on;
     }
 
+    /** The generation row kernels of Q8_0 and Q4_0 matrices (benchmarks compare them in one JVM; same bits). */
+    public enum RowKernels {
+        /** The Vector-API row kernels one block a step ({@link InferenceKernels#dotQ8Row}, {@code dotQ4Row}). */
+        PLAIN,
+        /**
+         * Q4_0 two blocks a step on block-pair activations ({@link InferenceKernels#dotQ4RowPaired}); Q8_0 a whole
+         * block a step ({@link InferenceKernels#dotQ8RowWhole}).
+         */
+        PAIRED,
+        /**
+         * The multiply-add-pairs experiment ({@link MaddRowKernels}: C2's auto-vectorised {@code vpmaddwd}); on the
+         * Vector-API backend only, else {@link #PLAIN}.
+         */
+        MADD
+    }
+
+    /** System property naming the {@link RowKernels} to use ({@code plain}, {@code paired}, {@code madd}). */
+    public static final String ROW_KERNELS_PROPERTY = "abi.inference.rowKernels";
+
+    private static volatile RowKernels rowKernels = RowKernels.valueOf(
+            System.getProperty(ROW_KERNELS_PROPERTY, "paired").toUpperCase(java.util.Locale.ROOT));
+
+    /** Chooses the generation row kernels; every choice gives the same bits. */
+    public static void useRowKernels(RowKernels kernels) {
+        rowKernels = java.util.Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The generation row kernels in use. */
+    public static RowKernels rowKernels() {
+        return rowKernels;
+    }
+
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
         Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
@@ -690,6 +759,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
+            RowKernels k = rowKernels;
+            if (k == RowKernels.PAIRED) {
+                return ops.dotQ8RowWhole(row, blocks, a.wide, a.scales);
+            }
+            if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
+                return MaddRowKernels.dotQ8Row(row, blocks, a.interleaved, a.scales);
+            }
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
@@ -785,6 +861,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
+            RowKernels k = rowKernels;
+            if (k == RowKernels.PAIRED) {
+                return ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.sums);
+            }
+            if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
+                return MaddRowKernels.dotQ4Row(row, blocks, a.interleaved, a.scales, a.sums);
+            }
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
         }
 
