@@ -42,12 +42,17 @@ public interface InferenceKernels {
     float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums);
 
     /**
-     * {@link #dotQ4Row} with the activations in the block-pair layout of {@code aqPaired} (per pair of blocks
-     * {@code 2p, 2p + 1}, from {@code 64 p}: the first 16 quants of block 2p, the first 16 of block 2p + 1, then the
-     * last 16 of each; a last unpaired block as in {@code aqWide}), so that a 512-bit backend takes two blocks per
-     * step with one load per half. The result is bit for bit what {@link #dotQ4Row} gives the same activations.
+     * {@link #dotQ4Row} with the activations in the block-pair layout of {@code aqPaired} ({@link
+     * QuantBlock#pairedIndex}: per pair of blocks, the two blocks' element j side by side) and the activation blocks'
+     * quant sums as floats, so that a 512-bit backend takes two blocks per step with one load per half. The result is
+     * bit for bit what {@link #dotQ4Row} gives the same activations.
      */
-    float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, int[] aSums);
+    float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, float[] aSums);
+
+    /** Whether {@link #dotQ4RowPaired} is faster here than {@link #dotQ4Row} (matrices then take it). */
+    default boolean pairsQ4Blocks() {
+        return false;
+    }
 
     /**
      * {@link #dotQ8Row}, bit for bit, with each block's 32 products taken in one step where the backend has 512-bit

@@ -12,7 +12,6 @@ import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -347,8 +346,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
 
     private static final VectorSpecies<Byte> BYTES_256 = ByteVector.SPECIES_256;
     private static final VectorSpecies<Short> SHORTS_512 = ShortVector.SPECIES_512;
-    /** Lanes 16 to 31 of 32 bytes: where the second block of a pair is taken from the second load. */
-    private static final VectorMask<Byte> SECOND_BLOCK = VectorMask.fromLong(BYTES_256, 0xFFFF0000L);
 
     @Override
     public float dotQ8RowWhole(byte[] row, int blocks, short[] aqWide, float[] aScales) {
@@ -377,11 +374,12 @@ final class PanamaInferenceKernels implements InferenceKernels {
     }
 
     @Override
-    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, int[] aSums) {
+    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, float[] aSums) {
         if (WIDE) {
             return dotQ4RowPaired512(row, blocks, aqPaired, aScales, aSums);
         }
-        // 256 bits: the operations of dotQ4Row, each block's halves read where the pair layout put them
+        // 256 bits (where WeightMatrix does not choose this kernel): dotQ4Row's operations, each block's halves
+        // gathered out of the pair layout
         FloatVector acc = FloatVector.zero(FLOATS_256);
         for (int b = 0; b < blocks; b++) {
             int wo = b * Q4_0_BYTES;
@@ -389,50 +387,72 @@ final class PanamaInferenceKernels implements InferenceKernels {
             ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
             ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
             ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            int first = QuantBlock.pairedFirstHalf(b, blocks);
+            boolean inPair = (b | 1) < blocks;
+            int[] map = inPair ? EVERY_OTHER : CONSECUTIVE;
+            int first = QuantBlock.pairedIndex(b, 0, blocks);
+            int second = QuantBlock.pairedIndex(b, BLOCK / 2, blocks);
             ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, first));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, first, map, 0));
             ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul(ShortVector.fromArray(
-                            SHORTS_256, aqPaired, first + QuantBlock.pairedSecondHalfAfter(b, blocks)));
+                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, second, map, 0));
             FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
             acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         return sum(acc);
     }
 
+    private static final int[] EVERY_OTHER =
+            java.util.stream.IntStream.range(0, 16).map(i -> 2 * i).toArray();
+    private static final int[] CONSECUTIVE =
+            java.util.stream.IntStream.range(0, 16).toArray();
+
     /**
-     * {@link #dotQ4Row512} two blocks per step: the two blocks' 32 packed bytes in one 256-bit vector (two
-     * overlapping loads, blended: block b's bytes start at {@code wo + 2}, block b + 1's at {@code wo + 20}),
-     * zero-extended to 32 shorts once (so the high nibble is one shift, with no mask), multiplied by one 512-bit load
-     * of each half of the paired activations, and the 32 short lanes (block b's 16, then block b + 1's) widened to
-     * two int vectors. Every lane holds the same integer as in {@link #dotQ4Row512}, and the fused multiply-adds and
-     * the offset sum run in the same block order, so the result is the same bits.
+     * Whether {@link #dotQ4RowPaired} is this backend's fast Q4_0 row kernel (at 512 bits; the 256-bit form gathers
+     * its activations and is there for completeness).
      */
-    private static float dotQ4RowPaired512(byte[] row, int blocks, short[] paired, float[] aScales, int[] aSums) {
+    @Override
+    public boolean pairsQ4Blocks() {
+        return WIDE;
+    }
+
+    /**
+     * {@link #dotQ4Row512} two blocks per step. Each 32-bit lane k holds byte k of both blocks (block b's in the low
+     * short, block b + 1's in the high one: two 16-byte loads zero-extended to ints, the second shifted up 16 and
+     * or-ed in), so the nibbles of both blocks are one mask and one shift in short lanes, the products one multiply
+     * per half with the pair-laid-out activations, and their sums in shorts are split back into two int vectors by
+     * shifts alone. Every block's lanes hold the same integers as in {@link #dotQ4Row512}, and the fused
+     * multiply-adds and the offset sum run in the same block order: the result is the same bits. The loop counts
+     * pairs (a counted loop, so C2 hoists the array range checks out of it).
+     */
+    private static float dotQ4RowPaired512(byte[] row, int blocks, short[] paired, float[] aScales, float[] aSums) {
         FloatVector acc = FloatVector.zero(FLOATS_512);
         float offset = 0;
-        int b = 0;
-        for (; b + 1 < blocks; b += 2) {
-            int wo = b * Q4_0_BYTES;
+        int pairs = blocks >> 1;
+        for (int p = 0; p < pairs; p++) {
+            int b = 2 * p;
+            int wo = p * (2 * Q4_0_BYTES);
+            int o = p * (2 * BLOCK);
             float d0 = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
             float d1 = Float.float16ToFloat((short) SHORT_LE.get(row, wo + Q4_0_BYTES)) * aScales[b + 1];
-            ByteVector q = ByteVector.fromArray(BYTES_256, row, wo + SCALE_BYTES)
-                    .blend(ByteVector.fromArray(BYTES_256, row, wo + 2 * SCALE_BYTES), SECOND_BLOCK);
-            ShortVector w = (ShortVector) q.convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS_512, 0);
-            int o = b * BLOCK;
-            ShortVector p = w.and((short) 0x0F)
+            IntVector q0 = (IntVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS_512, 0);
+            IntVector q1 = (IntVector) ByteVector.fromArray(BYTES_128, row, wo + Q4_0_BYTES + SCALE_BYTES)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS_512, 0);
+            ShortVector w = q0.or(q1.lanewise(VectorOperators.LSHL, 16)).reinterpretAsShorts();
+            IntVector x = w.and((short) 0x0F)
                     .mul(ShortVector.fromArray(SHORTS_512, paired, o))
-                    .add(w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(SHORTS_512, paired, o + BLOCK)));
-            IntVector l0 = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-            IntVector l1 = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 1);
+                    .add(w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(SHORTS_512, paired, o + BLOCK)))
+                    .reinterpretAsInts();
+            IntVector l0 = x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
+            IntVector l1 = x.lanewise(VectorOperators.ASHR, 16);
             acc = ((FloatVector) l0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d0), acc);
             offset += d0 * aSums[b];
             acc = ((FloatVector) l1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d1), acc);
             offset += d1 * aSums[b + 1];
         }
-        if (b < blocks) {
-            // an odd last block: its activations are in plain order (see Q8Activations.paired)
+        if ((blocks & 1) != 0) {
+            // an odd last block: its activations are in plain order
+            int b = blocks - 1;
             int wo = b * Q4_0_BYTES;
             float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
             ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
@@ -452,6 +472,78 @@ final class PanamaInferenceKernels implements InferenceKernels {
         FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
                 .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
         return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
+    }
+
+    /**
+     * EXPERIMENT: {@link #dotQ4Row512} with fewer vector operations per block and the same lanes: the bytes
+     * zero-extended (the high nibble is then one shift, with no mask), the scale read as one little-endian short, the
+     * activation sums taken as floats.
+     */
+    static float dotQ4RowTuned(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS_256, 0);
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(w.lanewise(VectorOperators.LSHR, 4)
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            offset += d * aSums[b];
+        }
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
+    }
+
+    static float dotQ4RowTunedInt(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        float offset = 0;
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q4_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS_256, 0);
+            ShortVector p = w.and((short) 0x0F)
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(w.lanewise(VectorOperators.LSHR, 4)
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+            offset += d * aSums[b];
+        }
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
+    }
+
+    static float dotQ8RowTuned(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        FloatVector acc = FloatVector.zero(FLOATS_512);
+        for (int b = 0; b < blocks; b++) {
+            int wo = b * Q8_0_BYTES;
+            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
+            ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
+                    .add(((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
+                                    .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
+            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
+            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
+        }
+        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
+                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
+        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
+                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
+        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
     }
 
     /**

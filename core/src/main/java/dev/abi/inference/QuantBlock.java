@@ -17,17 +17,16 @@ final class QuantBlock {
     static final int SCALE_BYTES = 2;
 
     /**
-     * Where block {@code b}'s first 16 activations start in the block-pair layout of a row of {@code blocks} blocks
-     * ({@link InferenceKernels#dotQ4RowPaired}): per pair of blocks {@code 2p, 2p + 1}, from {@code 64 p}, the first
-     * halves of both, then their second halves; a last unpaired block in plain order.
+     * Where element {@code j} of block {@code b} lies in the block-pair layout of a row of {@code blocks} blocks
+     * ({@link InferenceKernels#dotQ4RowPaired}): per pair of blocks {@code 2p, 2p + 1}, from {@code 64 p}, element j
+     * of block 2p at {@code 2j} (j below 16) or {@code 32 + 2(j - 16)}, and block 2p + 1's beside it (one further);
+     * a last unpaired block in plain order.
      */
-    static int pairedFirstHalf(int b, int blocks) {
-        return (b | 1) < blocks ? (b & ~1) * BLOCK + (b & 1) * (BLOCK / 2) : b * BLOCK;
-    }
-
-    /** How far after its first half block {@code b}'s last 16 activations start in the block-pair layout. */
-    static int pairedSecondHalfAfter(int b, int blocks) {
-        return (b | 1) < blocks ? BLOCK : BLOCK / 2;
+    static int pairedIndex(int b, int j, int blocks) {
+        if ((b | 1) >= blocks) {
+            return b * BLOCK + j;
+        }
+        return (b & ~1) * BLOCK + (j < BLOCK / 2 ? 2 * j : BLOCK + 2 * (j - BLOCK / 2)) + (b & 1);
     }
 
     private QuantBlock() {}

@@ -69,18 +69,17 @@ final class ScalarInferenceKernels implements InferenceKernels {
     }
 
     @Override
-    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, int[] aSums) {
+    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, float[] aSums) {
         // dotQ4Row's sums in its order, each block's activations read where the pair layout put them
         float sum = 0;
         for (int b = 0; b < blocks; b++) {
             float d = scale(row, b * Q4_0_BYTES);
-            int first = QuantBlock.pairedFirstHalf(b, blocks);
-            int second = first + QuantBlock.pairedSecondHalfAfter(b, blocks);
             int p = b * Q4_0_BYTES + SCALE_BYTES;
             int dot = 0;
             for (int j = 0; j < BLOCK / 2; j++) {
                 int q = row[p + j] & 0xFF;
-                dot += ((q & 0x0F) - 8) * aqPaired[first + j] + ((q >>> 4) - 8) * aqPaired[second + j];
+                dot += ((q & 0x0F) - 8) * aqPaired[QuantBlock.pairedIndex(b, j, blocks)]
+                        + ((q >>> 4) - 8) * aqPaired[QuantBlock.pairedIndex(b, j + BLOCK / 2, blocks)];
             }
             sum += dot * (d * aScales[b]);
         }

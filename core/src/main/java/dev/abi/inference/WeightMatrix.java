@@ -423,10 +423,12 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final float[] scaledSums;
         /** Per block, the plain sum of the quants (for kernels that offset the weights once per block). */
         final int[] sums;
+        /** {@link #sums} as floats (exact: at most 32 * 127), so that a kernel need not convert them. */
+        final float[] floatSums;
         /**
-         * {@link #wide} laid out for {@link InferenceKernels#dotQ4RowPaired}: per pair of blocks {@code 2p, 2p + 1}
-         * (64 shorts from {@code 64 p}), the first halves of both blocks, then their second halves, so that one
-         * 512-bit load takes the same half of two blocks; a last unpaired block stays as in {@link #wide}.
+         * {@link #wide} laid out for {@link InferenceKernels#dotQ4RowPaired} (see {@link QuantBlock#pairedIndex}):
+         * per pair of blocks, the two blocks' element j side by side, first halves then second halves, so that one
+         * 512-bit load takes the same half of two blocks, each 32-bit lane one element of each.
          */
         final short[] paired;
         /**
@@ -445,6 +447,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             int blocks = cols / 32;
             scales = new float[blocks];
             sums = new int[blocks];
+            floatSums = new float[blocks];
             scaledSums = new float[blocks];
             quants = new byte[cols];
             wide = new short[cols];
@@ -471,6 +474,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 }
                 scaledSums[b] = Float16.round(amax / 127f * sum);
                 sums[b] = sum;
+                floatSums[b] = sum;
             }
             pair(wide, paired, blocks);
             for (int i = 0; i < blocks * 16; i++) {
@@ -483,18 +487,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         /** {@code wide}'s {@code blocks} blocks in the layout of {@link #paired}, into {@code out}. */
         static void pair(short[] wide, short[] out, int blocks) {
-            int b = 0;
-            for (; b + 1 < blocks; b += 2) {
-                int o = b * 32;
-                for (int k = 0; k < 16; k++) {
-                    out[o + k] = wide[o + k];
-                    out[o + 16 + k] = wide[o + 32 + k];
-                    out[o + 32 + k] = wide[o + 16 + k];
-                    out[o + 48 + k] = wide[o + 48 + k];
+            for (int b = 0; b < blocks; b++) {
+                for (int j = 0; j < 32; j++) {
+                    out[QuantBlock.pairedIndex(b, j, blocks)] = wide[b * 32 + j];
                 }
-            }
-            if (b < blocks) {
-                System.arraycopy(wide, b * 32, out, b * 32, 32);
             }
         }
     }
@@ -727,7 +723,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
          * The multiply-add-pairs experiment ({@link MaddRowKernels}: C2's auto-vectorised {@code vpmaddwd}); on the
          * Vector-API backend only, else {@link #PLAIN}.
          */
-        MADD
+        MADD,
+        /** EXPERIMENT: the one-block Q4_0 kernel with fewer vector operations. */
+        TUNED,
+        /** EXPERIMENT: TUNED with int sums. */
+        TUNED_INT
     }
 
     /** System property naming the {@link RowKernels} to use ({@code plain}, {@code paired}, {@code madd}). */
@@ -762,6 +762,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             RowKernels k = rowKernels;
             if (k == RowKernels.PAIRED) {
                 return ops.dotQ8RowWhole(row, blocks, a.wide, a.scales);
+            }
+            if ((k == RowKernels.TUNED || k == RowKernels.TUNED_INT) && ops instanceof PanamaInferenceKernels) {
+                return PanamaInferenceKernels.dotQ8RowTuned(row, blocks, a.wide, a.scales);
             }
             if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
                 return MaddRowKernels.dotQ8Row(row, blocks, a.interleaved, a.scales);
@@ -862,8 +865,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
             RowKernels k = rowKernels;
-            if (k == RowKernels.PAIRED) {
-                return ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.sums);
+            if (k == RowKernels.TUNED && ops instanceof PanamaInferenceKernels) {
+                return PanamaInferenceKernels.dotQ4RowTuned(row, blocks, a.wide, a.scales, a.floatSums);
+            }
+            if (k == RowKernels.TUNED_INT && ops instanceof PanamaInferenceKernels) {
+                return PanamaInferenceKernels.dotQ4RowTunedInt(row, blocks, a.wide, a.scales, a.sums);
+            }
+            if (k == RowKernels.PAIRED && ops.pairsQ4Blocks()) {
+                return ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.floatSums);
             }
             if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
                 return MaddRowKernels.dotQ4Row(row, blocks, a.interleaved, a.scales, a.sums);

@@ -44,17 +44,20 @@ class PairedRowKernelTest {
     }
 
     @Test
-    void thePairLayoutPutsTheSameHalfOfTwoBlocksSideBySide() {
+    void thePairLayoutPutsTheSameElementOfTwoBlocksSideBySide() {
         WeightMatrix.Q8Activations a = activations(3, new Random(1));
         for (int k = 0; k < 16; k++) {
-            assertEquals(a.wide[k], a.paired[k], "block 0, first half");
-            assertEquals(a.wide[32 + k], a.paired[16 + k], "block 1, first half");
-            assertEquals(a.wide[16 + k], a.paired[32 + k], "block 0, second half");
-            assertEquals(a.wide[48 + k], a.paired[48 + k], "block 1, second half");
+            assertEquals(a.wide[k], a.paired[2 * k], "block 0, first half");
+            assertEquals(a.wide[32 + k], a.paired[2 * k + 1], "block 1, first half");
+            assertEquals(a.wide[16 + k], a.paired[32 + 2 * k], "block 0, second half");
+            assertEquals(a.wide[48 + k], a.paired[32 + 2 * k + 1], "block 1, second half");
             assertEquals(a.wide[64 + k], a.paired[64 + k], "block 2 (unpaired), first half");
             assertEquals(a.wide[80 + k], a.paired[80 + k], "block 2 (unpaired), second half");
             assertEquals(a.wide[k], a.interleaved[2 * k], "interleaved, element k");
             assertEquals(a.wide[16 + k], a.interleaved[2 * k + 1], "interleaved, element k + 16");
+        }
+        for (int b = 0; b < 3; b++) {
+            assertEquals(a.sums[b], (int) a.floatSums[b], "block " + b + "'s sum as a float");
         }
     }
 
@@ -69,7 +72,7 @@ class PairedRowKernelTest {
                 byte[] row = row(GgmlType.Q4_0, blocks, rnd);
                 WeightMatrix.Q8Activations a = activations(blocks, rnd);
                 float want = ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
-                float got = ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.sums);
+                float got = ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.floatSums);
                 assertEquals(
                         Float.floatToRawIntBits(want),
                         Float.floatToRawIntBits(got),
