@@ -42,23 +42,15 @@ public interface InferenceKernels {
     float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums);
 
     /**
-     * {@link #dotQ4Row} with the activations in the block-pair layout of {@code aqPaired} ({@link
-     * QuantBlock#pairedIndex}: per pair of blocks, the two blocks' element j side by side) and the activation blocks'
-     * quant sums as floats, so that a 512-bit backend takes two blocks per step with one load per half. The result is
-     * bit for bit what {@link #dotQ4Row} gives the same activations.
+     * {@link #dotQ4Row}, bit for bit, with the activation blocks' quant sums as floats ({@code aSums}: exact, each at
+     * most 32 * 127 in magnitude): the form the matrices call. The 512-bit Vector-API backend does fewer operations
+     * per block here (the scale read as one little-endian short, the nibbles taken from zero-extended bytes, no
+     * int-to-float conversion of the sums), which lets C2 unroll its loop.
      */
-    float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, float[] aSums);
+    float dotQ4RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums);
 
-    /** Whether {@link #dotQ4RowPaired} is faster here than {@link #dotQ4Row} (matrices then take it). */
-    default boolean pairsQ4Blocks() {
-        return false;
-    }
-
-    /**
-     * {@link #dotQ8Row}, bit for bit, with each block's 32 products taken in one step where the backend has 512-bit
-     * vectors (one load, widening and multiply of the whole block instead of one per half).
-     */
-    float dotQ8RowWhole(byte[] row, int blocks, short[] aqWide, float[] aScales);
+    /** {@link #dotQ8Row}, bit for bit: the form the matrices call (the scale read as one little-endian short). */
+    float dotQ8RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales);
 
     /**
      * {@link #dotQ8Row} for four inputs at once ({@code out[t]} for t below 4): each weight block is read and widened

@@ -344,142 +344,27 @@ final class PanamaInferenceKernels implements InferenceKernels {
     private static final VarHandle SHORT_LE =
             MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
-    private static final VectorSpecies<Byte> BYTES_256 = ByteVector.SPECIES_256;
-    private static final VectorSpecies<Short> SHORTS_512 = ShortVector.SPECIES_512;
-
     @Override
-    public float dotQ8RowWhole(byte[] row, int blocks, short[] aqWide, float[] aScales) {
-        if (!WIDE) {
-            return dotQ8Row(row, blocks, null, aqWide, aScales);
-        }
-        // dotQ8Row512's lanes (element k's product plus element k + 16's, in shorts: |sum| <= 2 * 128 * 127), from
-        // one 512-bit multiply of the whole block whose two 256-bit halves are then added
-        FloatVector acc = FloatVector.zero(FLOATS_512);
-        for (int b = 0; b < blocks; b++) {
-            int wo = b * Q8_0_BYTES;
-            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
-            ShortVector p = ((ShortVector) ByteVector.fromArray(BYTES_256, row, wo + SCALE_BYTES)
-                            .convertShape(VectorOperators.B2S, SHORTS_512, 0))
-                    .mul(ShortVector.fromArray(SHORTS_512, aqWide, b * BLOCK));
-            ShortVector s = ((ShortVector) p.reinterpretShape(SHORTS_256, 0))
-                    .add((ShortVector) p.reinterpretShape(SHORTS_256, 1));
-            IntVector lanes = (IntVector) s.convertShape(VectorOperators.S2I, INTS_512, 0);
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
-        }
-        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
-                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
-        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
-                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
-        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3));
+    public float dotQ8RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        // the 256-bit kernel does not read aq
+        return WIDE ? dotQ8RowLean512(row, blocks, aqWide, aScales) : dotQ8Row(row, blocks, null, aqWide, aScales);
     }
 
     @Override
-    public float dotQ4RowPaired(byte[] row, int blocks, short[] aqPaired, float[] aScales, float[] aSums) {
-        if (WIDE) {
-            return dotQ4RowPaired512(row, blocks, aqPaired, aScales, aSums);
-        }
-        // 256 bits (where WeightMatrix does not choose this kernel): dotQ4Row's operations, each block's halves
-        // gathered out of the pair layout
-        FloatVector acc = FloatVector.zero(FLOATS_256);
-        for (int b = 0; b < blocks; b++) {
-            int wo = b * Q4_0_BYTES;
-            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
-            ByteVector q = ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES);
-            ByteVector lo = q.and((byte) 0x0F).sub((byte) 8);
-            ByteVector hi = q.lanewise(VectorOperators.LSHR, 4).sub((byte) 8);
-            boolean inPair = (b | 1) < blocks;
-            int[] map = inPair ? EVERY_OTHER : CONSECUTIVE;
-            int first = QuantBlock.pairedIndex(b, 0, blocks);
-            int second = QuantBlock.pairedIndex(b, BLOCK / 2, blocks);
-            ShortVector p0 = ((ShortVector) lo.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, first, map, 0));
-            ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
-                    .mul(ShortVector.fromArray(SHORTS_256, aqPaired, second, map, 0));
-            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
-            acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
-        }
-        return sum(acc);
-    }
-
-    private static final int[] EVERY_OTHER =
-            java.util.stream.IntStream.range(0, 16).map(i -> 2 * i).toArray();
-    private static final int[] CONSECUTIVE =
-            java.util.stream.IntStream.range(0, 16).toArray();
-
-    /**
-     * Whether {@link #dotQ4RowPaired} is this backend's fast Q4_0 row kernel (at 512 bits; the 256-bit form gathers
-     * its activations and is there for completeness).
-     */
-    @Override
-    public boolean pairsQ4Blocks() {
-        return WIDE;
+    public float dotQ4RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums) {
+        // the 256-bit kernel offsets every nibble and reads neither aq nor the sums
+        return WIDE
+                ? dotQ4RowLean512(row, blocks, aqWide, aScales, aSums)
+                : dotQ4Row(row, blocks, null, aqWide, aScales, null);
     }
 
     /**
-     * {@link #dotQ4Row512} two blocks per step. Each 32-bit lane k holds byte k of both blocks (block b's in the low
-     * short, block b + 1's in the high one: two 16-byte loads zero-extended to ints, the second shifted up 16 and
-     * or-ed in), so the nibbles of both blocks are one mask and one shift in short lanes, the products one multiply
-     * per half with the pair-laid-out activations, and their sums in shorts are split back into two int vectors by
-     * shifts alone. Every block's lanes hold the same integers as in {@link #dotQ4Row512}, and the fused
-     * multiply-adds and the offset sum run in the same block order: the result is the same bits. The loop counts
-     * pairs (a counted loop, so C2 hoists the array range checks out of it).
+     * {@link #dotQ4Row512}'s lanes and order with fewer operations per block: the scale read as one little-endian
+     * short (where assembling it from two bytes took four more instructions), the bytes zero-extended (so the high
+     * nibble is one shift, with no mask), the activation sums taken as floats (no conversion). The shorter body is
+     * under C2's unrolling limit: it unrolls the loop four times, about 20 instructions a block against 37.
      */
-    private static float dotQ4RowPaired512(byte[] row, int blocks, short[] paired, float[] aScales, float[] aSums) {
-        FloatVector acc = FloatVector.zero(FLOATS_512);
-        float offset = 0;
-        int pairs = blocks >> 1;
-        for (int p = 0; p < pairs; p++) {
-            int b = 2 * p;
-            int wo = p * (2 * Q4_0_BYTES);
-            int o = p * (2 * BLOCK);
-            float d0 = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
-            float d1 = Float.float16ToFloat((short) SHORT_LE.get(row, wo + Q4_0_BYTES)) * aScales[b + 1];
-            IntVector q0 = (IntVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS_512, 0);
-            IntVector q1 = (IntVector) ByteVector.fromArray(BYTES_128, row, wo + Q4_0_BYTES + SCALE_BYTES)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2I, INTS_512, 0);
-            ShortVector w = q0.or(q1.lanewise(VectorOperators.LSHL, 16)).reinterpretAsShorts();
-            IntVector x = w.and((short) 0x0F)
-                    .mul(ShortVector.fromArray(SHORTS_512, paired, o))
-                    .add(w.lanewise(VectorOperators.LSHR, 4).mul(ShortVector.fromArray(SHORTS_512, paired, o + BLOCK)))
-                    .reinterpretAsInts();
-            IntVector l0 = x.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16);
-            IntVector l1 = x.lanewise(VectorOperators.ASHR, 16);
-            acc = ((FloatVector) l0.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d0), acc);
-            offset += d0 * aSums[b];
-            acc = ((FloatVector) l1.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d1), acc);
-            offset += d1 * aSums[b + 1];
-        }
-        if ((blocks & 1) != 0) {
-            // an odd last block: its activations are in plain order
-            int b = blocks - 1;
-            int wo = b * Q4_0_BYTES;
-            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
-            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
-                    .convertShape(VectorOperators.B2S, SHORTS_256, 0);
-            ShortVector p = w.and((short) 0x0F)
-                    .mul(ShortVector.fromArray(SHORTS_256, paired, b * BLOCK))
-                    .add(w.lanewise(VectorOperators.LSHR, 4)
-                            .and((short) 0x0F)
-                            .mul(ShortVector.fromArray(SHORTS_256, paired, b * BLOCK + BLOCK / 2)));
-            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
-            offset += d * aSums[b];
-        }
-        // sum(acc) written out for 16 lanes, as in dotQ4Row512
-        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
-                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
-        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
-                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
-        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
-    }
-
-    /**
-     * EXPERIMENT: {@link #dotQ4Row512} with fewer vector operations per block and the same lanes: the bytes
-     * zero-extended (the high nibble is then one shift, with no mask), the scale read as one little-endian short, the
-     * activation sums taken as floats.
-     */
-    static float dotQ4RowTuned(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums) {
+    private static float dotQ4RowLean512(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums) {
         FloatVector acc = FloatVector.zero(FLOATS_512);
         float offset = 0;
         for (int b = 0; b < blocks; b++) {
@@ -502,30 +387,11 @@ final class PanamaInferenceKernels implements InferenceKernels {
         return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
     }
 
-    static float dotQ4RowTunedInt(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums) {
-        FloatVector acc = FloatVector.zero(FLOATS_512);
-        float offset = 0;
-        for (int b = 0; b < blocks; b++) {
-            int wo = b * Q4_0_BYTES;
-            float d = Float.float16ToFloat((short) SHORT_LE.get(row, wo)) * aScales[b];
-            ShortVector w = (ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES)
-                    .convertShape(VectorOperators.ZERO_EXTEND_B2S, SHORTS_256, 0);
-            ShortVector p = w.and((short) 0x0F)
-                    .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK))
-                    .add(w.lanewise(VectorOperators.LSHR, 4)
-                            .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2)));
-            IntVector lanes = (IntVector) p.convertShape(VectorOperators.S2I, INTS_512, 0);
-            acc = ((FloatVector) lanes.convert(VectorOperators.I2F, 0)).fma(FloatVector.broadcast(FLOATS_512, d), acc);
-            offset += d * aSums[b];
-        }
-        FloatVector h = ((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 0))
-                .add((FloatVector) acc.reinterpretShape(FloatVector.SPECIES_256, 1));
-        FloatVector q = ((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 0))
-                .add((FloatVector) h.reinterpretShape(FloatVector.SPECIES_128, 1));
-        return (q.lane(0) + q.lane(2)) + (q.lane(1) + q.lane(3)) - 8 * offset;
-    }
-
-    static float dotQ8RowTuned(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+    /**
+     * {@link #dotQ8Row512} with the scale read as one little-endian short: the same operations otherwise, and C2
+     * unrolls the shorter loop four times (about 17 instructions a block against 29).
+     */
+    private static float dotQ8RowLean512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
         FloatVector acc = FloatVector.zero(FLOATS_512);
         for (int b = 0; b < blocks; b++) {
             int wo = b * Q8_0_BYTES;

@@ -16,18 +16,5 @@ final class QuantBlock {
     /** Bytes of a block's half-precision scale, before its quants. */
     static final int SCALE_BYTES = 2;
 
-    /**
-     * Where element {@code j} of block {@code b} lies in the block-pair layout of a row of {@code blocks} blocks
-     * ({@link InferenceKernels#dotQ4RowPaired}): per pair of blocks {@code 2p, 2p + 1}, from {@code 64 p}, element j
-     * of block 2p at {@code 2j} (j below 16) or {@code 32 + 2(j - 16)}, and block 2p + 1's beside it (one further);
-     * a last unpaired block in plain order.
-     */
-    static int pairedIndex(int b, int j, int blocks) {
-        if ((b | 1) >= blocks) {
-            return b * BLOCK + j;
-        }
-        return (b & ~1) * BLOCK + (j < BLOCK / 2 ? 2 * j : BLOCK + 2 * (j - BLOCK / 2)) + (b & 1);
-    }
-
     private QuantBlock() {}
 }

@@ -425,17 +425,6 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final int[] sums;
         /** {@link #sums} as floats (exact: at most 32 * 127), so that a kernel need not convert them. */
         final float[] floatSums;
-        /**
-         * {@link #wide} laid out for {@link InferenceKernels#dotQ4RowPaired} (see {@link QuantBlock#pairedIndex}):
-         * per pair of blocks, the two blocks' element j side by side, first halves then second halves, so that one
-         * 512-bit load takes the same half of two blocks, each 32-bit lane one element of each.
-         */
-        final short[] paired;
-        /**
-         * {@link #wide} with each block's element k and k + 16 side by side ({@code interleaved[32 b + 2k]} and
-         * {@code [32 b + 2k + 1]}), the layout of the multiply-add-pairs experiment ({@link MaddRowKernels}).
-         */
-        final short[] interleaved;
 
         Q8Activations(float[] x) {
             this(x.length);
@@ -451,8 +440,6 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             scaledSums = new float[blocks];
             quants = new byte[cols];
             wide = new short[cols];
-            paired = new short[cols];
-            interleaved = new short[cols];
         }
 
         /** Quantizes the first {@code quants.length} elements of {@code x}, overwriting what was held. */
@@ -475,22 +462,6 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 scaledSums[b] = Float16.round(amax / 127f * sum);
                 sums[b] = sum;
                 floatSums[b] = sum;
-            }
-            pair(wide, paired, blocks);
-            for (int i = 0; i < blocks * 16; i++) {
-                int b = i >> 4;
-                int k = i & 15;
-                interleaved[2 * i] = wide[b * 32 + k];
-                interleaved[2 * i + 1] = wide[b * 32 + 16 + k];
-            }
-        }
-
-        /** {@code wide}'s {@code blocks} blocks in the layout of {@link #paired}, into {@code out}. */
-        static void pair(short[] wide, short[] out, int blocks) {
-            for (int b = 0; b < blocks; b++) {
-                for (int j = 0; j < 32; j++) {
-                    out[QuantBlock.pairedIndex(b, j, blocks)] = wide[b * 32 + j];
-                }
             }
         }
     }
@@ -712,29 +683,17 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
     /** The generation row kernels of Q8_0 and Q4_0 matrices (benchmarks compare them in one JVM; same bits). */
     public enum RowKernels {
-        /** The Vector-API row kernels one block a step ({@link InferenceKernels#dotQ8Row}, {@code dotQ4Row}). */
+        /** {@link InferenceKernels#dotQ8Row} and {@link InferenceKernels#dotQ4Row}: the kernels before issue 22's. */
         PLAIN,
-        /**
-         * Q4_0 two blocks a step on block-pair activations ({@link InferenceKernels#dotQ4RowPaired}); Q8_0 a whole
-         * block a step ({@link InferenceKernels#dotQ8RowWhole}).
-         */
-        PAIRED,
-        /**
-         * The multiply-add-pairs experiment ({@link MaddRowKernels}: C2's auto-vectorised {@code vpmaddwd}); on the
-         * Vector-API backend only, else {@link #PLAIN}.
-         */
-        MADD,
-        /** EXPERIMENT: the one-block Q4_0 kernel with fewer vector operations. */
-        TUNED,
-        /** EXPERIMENT: TUNED with int sums. */
-        TUNED_INT
+        /** {@link InferenceKernels#dotQ8RowLean} and {@link InferenceKernels#dotQ4RowLean} (the default). */
+        LEAN
     }
 
-    /** System property naming the {@link RowKernels} to use ({@code plain}, {@code paired}, {@code madd}). */
+    /** System property naming the {@link RowKernels} to use: {@code lean} (the default) or {@code plain}. */
     public static final String ROW_KERNELS_PROPERTY = "abi.inference.rowKernels";
 
-    private static volatile RowKernels rowKernels = RowKernels.valueOf(
-            System.getProperty(ROW_KERNELS_PROPERTY, "paired").toUpperCase(java.util.Locale.ROOT));
+    private static volatile RowKernels rowKernels =
+            RowKernels.valueOf(System.getProperty(ROW_KERNELS_PROPERTY, "lean").toUpperCase(java.util.Locale.ROOT));
 
     /** Chooses the generation row kernels; every choice gives the same bits. */
     public static void useRowKernels(RowKernels kernels) {
@@ -759,15 +718,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
-            RowKernels k = rowKernels;
-            if (k == RowKernels.PAIRED) {
-                return ops.dotQ8RowWhole(row, blocks, a.wide, a.scales);
-            }
-            if ((k == RowKernels.TUNED || k == RowKernels.TUNED_INT) && ops instanceof PanamaInferenceKernels) {
-                return PanamaInferenceKernels.dotQ8RowTuned(row, blocks, a.wide, a.scales);
-            }
-            if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
-                return MaddRowKernels.dotQ8Row(row, blocks, a.interleaved, a.scales);
+            if (rowKernels == RowKernels.LEAN) {
+                return ops.dotQ8RowLean(row, blocks, a.wide, a.scales);
             }
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
         }
@@ -864,18 +816,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
-            RowKernels k = rowKernels;
-            if (k == RowKernels.TUNED && ops instanceof PanamaInferenceKernels) {
-                return PanamaInferenceKernels.dotQ4RowTuned(row, blocks, a.wide, a.scales, a.floatSums);
-            }
-            if (k == RowKernels.TUNED_INT && ops instanceof PanamaInferenceKernels) {
-                return PanamaInferenceKernels.dotQ4RowTunedInt(row, blocks, a.wide, a.scales, a.sums);
-            }
-            if (k == RowKernels.PAIRED && ops.pairsQ4Blocks()) {
-                return ops.dotQ4RowPaired(row, blocks, a.paired, a.scales, a.floatSums);
-            }
-            if (k == RowKernels.MADD && ops instanceof PanamaInferenceKernels) {
-                return MaddRowKernels.dotQ4Row(row, blocks, a.interleaved, a.scales, a.sums);
+            if (rowKernels == RowKernels.LEAN) {
+                return ops.dotQ4RowLean(row, blocks, a.wide, a.scales, a.floatSums);
             }
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
         }
