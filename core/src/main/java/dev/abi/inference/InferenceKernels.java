@@ -42,6 +42,17 @@ public interface InferenceKernels {
     float dotQ4Row(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums);
 
     /**
+     * {@link #dotQ4Row}, bit for bit, with the activation blocks' quant sums as floats ({@code aSums}: exact, each at
+     * most 32 * 127 in magnitude): the form the matrices call. The 512-bit Vector-API backend does fewer operations
+     * per block here (the scale read as one little-endian short, the nibbles taken from zero-extended bytes, no
+     * int-to-float conversion of the sums), which lets C2 unroll its loop.
+     */
+    float dotQ4RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums);
+
+    /** {@link #dotQ8Row}, bit for bit: the form the matrices call (the scale read as one little-endian short). */
+    float dotQ8RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales);
+
+    /**
      * {@link #dotQ8Row} for four inputs at once ({@code out[t]} for t below 4): each weight block is read and widened
      * once for all four. Every input's result is bit for bit what {@link #dotQ8Row} gives it (prompt processing
      * relies on that).

@@ -54,6 +54,40 @@ final class ScalarInferenceKernels implements InferenceKernels {
     }
 
     @Override
+    public float dotQ8RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        // dotQ8Row's sums in its order, from the widened activations
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scale(row, b * Q8_0_BYTES);
+            int p = b * Q8_0_BYTES + SCALE_BYTES;
+            int dot = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                dot += row[p + j] * aqWide[b * BLOCK + j];
+            }
+            sum += dot * (d * aScales[b]);
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ4RowLean(byte[] row, int blocks, short[] aqWide, float[] aScales, float[] aSums) {
+        // dotQ4Row's sums in its order, from the widened activations (this backend offsets every nibble)
+        float sum = 0;
+        for (int b = 0; b < blocks; b++) {
+            float d = scale(row, b * Q4_0_BYTES);
+            int p = b * Q4_0_BYTES + SCALE_BYTES;
+            int a = b * BLOCK;
+            int dot = 0;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                int q = row[p + j] & 0xFF;
+                dot += ((q & 0x0F) - 8) * aqWide[a + j] + ((q >>> 4) - 8) * aqWide[a + j + BLOCK / 2];
+            }
+            sum += dot * (d * aScales[b]);
+        }
+        return sum;
+    }
+
+    @Override
     public void dotQ8Row4(byte[] row, int blocks, byte[][] aq, short[][] aqWide, float[][] aScales, float[] out) {
         for (int t = 0; t < 4; t++) {
             out[t] = dotQ8Row(row, blocks, aq[t], aqWide[t], aScales[t]);

@@ -423,6 +423,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         final float[] scaledSums;
         /** Per block, the plain sum of the quants (for kernels that offset the weights once per block). */
         final int[] sums;
+        /** {@link #sums} as floats (exact: at most 32 * 127), so that a kernel need not convert them. */
+        final float[] floatSums;
 
         Q8Activations(float[] x) {
             this(x.length);
@@ -434,6 +436,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             int blocks = cols / 32;
             scales = new float[blocks];
             sums = new int[blocks];
+            floatSums = new float[blocks];
             scaledSums = new float[blocks];
             quants = new byte[cols];
             wide = new short[cols];
@@ -458,6 +461,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 }
                 scaledSums[b] = Float16.round(amax / 127f * sum);
                 sums[b] = sum;
+                floatSums[b] = sum;
             }
         }
     }
@@ -677,6 +681,30 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         tiledPrefill = on;
     }
 
+    /** The generation row kernels of Q8_0 and Q4_0 matrices (benchmarks compare them in one JVM; same bits). */
+    public enum RowKernels {
+        /** {@link InferenceKernels#dotQ8Row} and {@link InferenceKernels#dotQ4Row}: the kernels before issue 22's. */
+        PLAIN,
+        /** {@link InferenceKernels#dotQ8RowLean} and {@link InferenceKernels#dotQ4RowLean} (the default). */
+        LEAN
+    }
+
+    /** System property naming the {@link RowKernels} to use: {@code lean} (the default) or {@code plain}. */
+    public static final String ROW_KERNELS_PROPERTY = "abi.inference.rowKernels";
+
+    private static volatile RowKernels rowKernels =
+            RowKernels.valueOf(System.getProperty(ROW_KERNELS_PROPERTY, "lean").toUpperCase(java.util.Locale.ROOT));
+
+    /** Chooses the generation row kernels; every choice gives the same bits. */
+    public static void useRowKernels(RowKernels kernels) {
+        rowKernels = java.util.Objects.requireNonNull(kernels, "kernels");
+    }
+
+    /** The generation row kernels in use. */
+    public static RowKernels rowKernels() {
+        return rowKernels;
+    }
+
     /** Q8_0 weights: blocks of a half-precision scale and 32 signed bytes; Q8_0 activations. */
     static final class Q8_0 extends Quantized {
         Q8_0(ByteBuffer data, int rows, int cols, InferenceKernels ops, RowExecutor executor, MappedRowKernels mapped) {
@@ -690,6 +718,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
+            if (rowKernels == RowKernels.LEAN) {
+                return ops.dotQ8RowLean(row, blocks, a.wide, a.scales);
+            }
             return ops.dotQ8Row(row, blocks, a.quants, a.wide, a.scales);
         }
 
@@ -785,6 +816,9 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         float rowDot(byte[] row, int blocks, Q8Activations a, byte[] scratch) {
+            if (rowKernels == RowKernels.LEAN) {
+                return ops.dotQ4RowLean(row, blocks, a.wide, a.scales, a.floatSums);
+            }
             return ops.dotQ4Row(row, blocks, a.quants, a.wide, a.scales, a.sums);
         }
 
