@@ -134,25 +134,6 @@ public interface InferenceKernels {
             int rows);
 
     /**
-     * As {@link #gemmPanel8}, for twelve inputs held transposed with a stride of twelve: input {@code i < 12}'s
-     * element {@code k} is {@code xt[xo + k * 12 + i]}. Bit for bit what {@link #gemmPanel} gives.
-     */
-    void gemmPanel12(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows);
-
-    /** As {@link #gemmQ8Panel8}, for twelve inputs laid out as {@link #gemmPanel12} takes them. */
-    void gemmQ8Panel12(
-            byte[] quants,
-            float[] scales,
-            int cols,
-            float[] wide,
-            float[] xt,
-            int xo,
-            float[][] outs,
-            int t0,
-            int r0,
-            int rows);
-
-    /**
      * The encoder's residual add and LayerNorm over one token, in place: first {@code y[i] += bias[i] + residual[ro
      * + i]}, then {@code y[i] = (y[i] - mean) * s * w[i] + b[i]} for {@code i < w.length}, with {@code s = 1 /
      * sqrt(variance + eps)} (ggml_norm, then scale and shift). The mean and variance may be summed in lanes, so

@@ -164,23 +164,13 @@ final class ScalarInferenceKernels implements InferenceKernels {
 
     @Override
     public void gemmPanel8(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows) {
-        gemmTransposed(panel, cols, xt, xo, 8, outs, t0, r0, rows);
-    }
-
-    @Override
-    public void gemmPanel12(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows) {
-        gemmTransposed(panel, cols, xt, xo, 12, outs, t0, r0, rows);
-    }
-
-    private void gemmTransposed(
-            float[] panel, int cols, float[] xt, int xo, int stride, float[][] outs, int t0, int r0, int rows) {
         int w = panelWidth();
-        for (int i = 0; i < stride; i++) {
+        for (int i = 0; i < 8; i++) {
             float[] out = outs[t0 + i];
             for (int j = 0; j < rows; j++) {
                 float s = 0;
                 for (int k = 0; k < cols; k++) {
-                    s = Math.fma(panel[k * w + j], xt[xo + k * stride + i], s);
+                    s = Math.fma(panel[k * w + j], xt[xo + k * 8 + i], s);
                 }
                 out[r0 + j] = s;
             }
@@ -201,22 +191,6 @@ final class ScalarInferenceKernels implements InferenceKernels {
             int rows) {
         widenQ8Panel(quants, scales, cols, wide);
         gemmPanel8(wide, cols, xt, xo, outs, t0, r0, rows);
-    }
-
-    @Override
-    public void gemmQ8Panel12(
-            byte[] quants,
-            float[] scales,
-            int cols,
-            float[] wide,
-            float[] xt,
-            int xo,
-            float[][] outs,
-            int t0,
-            int r0,
-            int rows) {
-        widenQ8Panel(quants, scales, cols, wide);
-        gemmPanel12(wide, cols, xt, xo, outs, t0, r0, rows);
     }
 
     @Override

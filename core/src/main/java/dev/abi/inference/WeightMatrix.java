@@ -191,11 +191,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      */
     public void matmulFloat(float[][] xs, int n, float[][] outs) {
         int w = ops.panelWidth();
-        // the inputs in groups of twelve, then one of eight if as many are left, transposed, go through the wide
-        // tiles (one pass over a panel for the group); the rest (at most 11) through gemmPanel's tiles of four and one
-        int twelves = n / 12 * 12;
-        int tiled = n - twelves >= 8 ? twelves + 8 : twelves;
-        float[] xt = tiled > 0 ? transposeGroups(xs, twelves, tiled, cols) : null;
+        // inputs in groups of eight, transposed, go through the eight-input tile (one pass over a panel for eight
+        // inputs); the rest (n % 8) through gemmPanel's tiles of four and one
+        int eights = n / 8 * 8;
+        float[] xt = eights > 0 ? transposeEights(xs, eights, cols) : null;
+        int group = 8 * cols;
         BiConsumer<Integer, Integer> body;
         int count;
         if (keepsQ8Panels()) {
@@ -210,19 +210,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 for (int b = from; b < to; b++) {
                     int r0 = b * w;
                     int panelRows = Math.min(w, rows - r0);
-                    // the first group widens the panel as it goes: the bytes' read from memory overlaps the
-                    // multiply-adds, and the later passes read the floats from cache
-                    byte[] qb = q.quants()[b];
-                    float[] sb = q.scales()[b];
-                    if (twelves > 0) {
-                        ops.gemmQ8Panel12(qb, sb, cols, wide, xt, 0, outs, 0, r0, panelRows);
-                    } else if (tiled > 0) {
-                        ops.gemmQ8Panel8(qb, sb, cols, wide, xt, 0, outs, 0, r0, panelRows);
+                    if (eights > 0) {
+                        // the first group widens the panel as it goes: the bytes' read from memory overlaps the
+                        // multiply-adds, and the later passes read the floats from cache
+                        ops.gemmQ8Panel8(q.quants()[b], q.scales()[b], cols, wide, xt, 0, outs, 0, r0, panelRows);
                     } else {
-                        ops.widenQ8Panel(qb, sb, cols, wide);
+                        ops.widenQ8Panel(q.quants()[b], q.scales()[b], cols, wide);
                     }
-                    int first = twelves > 0 ? 12 : tiled;
-                    panelProducts(wide, first, twelves, tiled, xt, xs, n, outs, r0, panelRows);
+                    for (int t = 8; t < eights; t += 8) {
+                        ops.gemmPanel8(wide, cols, xt, t / 8 * group, outs, t, r0, panelRows);
+                    }
+                    if (eights < n) {
+                        ops.gemmPanel(wide, cols, xs, eights, n, outs, r0, panelRows);
+                    }
                 }
             };
         } else {
@@ -231,7 +231,13 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             body = (from, to) -> {
                 for (int b = from; b < to; b++) {
                     int r0 = b * w;
-                    panelProducts(packed[b], 0, twelves, tiled, xt, xs, n, outs, r0, Math.min(w, rows - r0));
+                    int panelRows = Math.min(w, rows - r0);
+                    for (int t = 0; t < eights; t += 8) {
+                        ops.gemmPanel8(packed[b], cols, xt, t / 8 * group, outs, t, r0, panelRows);
+                    }
+                    if (eights < n) {
+                        ops.gemmPanel(packed[b], cols, xs, eights, n, outs, r0, panelRows);
+                    }
                 }
             };
         }
@@ -243,35 +249,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     }
 
     /**
-     * One float panel's products for inputs {@code from..n}: the groups of twelve up to {@code twelves}, the group of
-     * eight up to {@code tiled} (if there is one), then the rest one by one or four at a time.
-     */
-    private void panelProducts(
-            float[] panel,
-            int from,
-            int twelves,
-            int tiled,
-            float[] xt,
-            float[][] xs,
-            int n,
-            float[][] outs,
-            int r0,
-            int panelRows) {
-        int t = from;
-        for (; t < twelves; t += 12) {
-            ops.gemmPanel12(panel, cols, xt, t * cols, outs, t, r0, panelRows);
-        }
-        if (t < tiled) {
-            ops.gemmPanel8(panel, cols, xt, t * cols, outs, t, r0, panelRows);
-            t = tiled;
-        }
-        if (t < n) {
-            ops.gemmPanel(panel, cols, xs, t, n, outs, r0, panelRows);
-        }
-    }
-
-    /**
-     * The calling thread's scratch for {@link #transposeGroups}: reused across calls (written before each use; the
+     * The calling thread's scratch for {@link #transposeEights}: reused across calls (written before each use; the
      * executor's threads only read it while the caller waits), so a call allocates nothing once it has grown.
      */
     private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[1][]);
@@ -280,32 +258,29 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     private static final int KEPT_TRANSPOSED = 1 << 18;
 
     /**
-     * The first {@code tiled} inputs transposed in groups, in the layout of {@link InferenceKernels#gemmPanel12} (the
-     * groups of twelve below {@code twelves}) and {@link InferenceKernels#gemmPanel8} (the group of eight from {@code
-     * twelves}, if {@code tiled} has one): the group from input {@code t} at {@code t * cols}, its input {@code i}'s
-     * element {@code k} at {@code t * cols + k * size + i}.
+     * The first {@code n} (a multiple of 8) inputs in groups of eight, each group transposed ({@code [k][8]}), in
+     * the layout of {@link InferenceKernels#gemmPanel8}: group {@code g}'s input {@code i} element {@code k} at
+     * {@code g * 8 * cols + k * 8 + i}.
      */
-    private static float[] transposeGroups(float[][] xs, int twelves, int tiled, int cols) {
+    private static float[] transposeEights(float[][] xs, int n, int cols) {
         float[] xt;
-        if (tiled * cols > KEPT_TRANSPOSED) {
-            xt = new float[tiled * cols];
+        if (n * cols > KEPT_TRANSPOSED) {
+            xt = new float[n * cols];
         } else {
             float[][] holder = TRANSPOSED.get();
-            if (holder[0] == null || holder[0].length < tiled * cols) {
-                holder[0] = new float[tiled * cols];
+            if (holder[0] == null || holder[0].length < n * cols) {
+                holder[0] = new float[n * cols];
             }
             xt = holder[0];
         }
-        for (int g = 0; g < tiled; ) {
-            int size = g < twelves ? 12 : 8;
+        for (int g = 0; g < n; g += 8) {
             int base = g * cols;
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < 8; i++) {
                 float[] x = xs[g + i];
-                for (int k = 0, at = base + i; k < cols; k++, at += size) {
+                for (int k = 0, at = base + i; k < cols; k++, at += 8) {
                     xt[at] = x[k];
                 }
             }
-            g += size;
         }
         return xt;
     }
