@@ -44,7 +44,7 @@ public final class EmbeddingBenchmark {
      * One row group: our GGUF of {@code type}, converted from the float ONNX file {@code jarResource}, against ONNX
      * Runtime on {@code peerResource} (the float file for F32, langchain4j's int8 file for Q8_0).
      */
-    private record Model(
+    record Model(
             String name,
             String jarResource,
             String tokenizerResource,
@@ -67,35 +67,7 @@ public final class EmbeddingBenchmark {
         double seconds = Double.parseDouble(arg(args, 2, "3"));
         Path dir = Path.of("benchmarks", "target", "embedding-models");
         Files.createDirectories(dir);
-        List<Model> models = List.of(
-                new Model(
-                        "all-MiniLM-L6-v2",
-                        "all-minilm-l6-v2.onnx",
-                        "all-minilm-l6-v2-tokenizer.json",
-                        GgmlType.F32,
-                        BertOnnxConverter.Pooling.MEAN,
-                        "all-minilm-l6-v2.onnx"),
-                new Model(
-                        "all-MiniLM-L6-v2",
-                        "all-minilm-l6-v2.onnx",
-                        "all-minilm-l6-v2-tokenizer.json",
-                        GgmlType.Q8_0,
-                        BertOnnxConverter.Pooling.MEAN,
-                        "all-minilm-l6-v2-q.onnx"),
-                new Model(
-                        "bge-small-en-v1.5",
-                        "bge-small-en-v1.5.onnx",
-                        "bge-small-en-v1.5-tokenizer.json",
-                        GgmlType.F32,
-                        BertOnnxConverter.Pooling.CLS,
-                        "bge-small-en-v1.5.onnx"),
-                new Model(
-                        "bge-small-en-v1.5",
-                        "bge-small-en-v1.5.onnx",
-                        "bge-small-en-v1.5-tokenizer.json",
-                        GgmlType.Q8_0,
-                        BertOnnxConverter.Pooling.CLS,
-                        "bge-small-en-v1.5-q.onnx"));
+        List<Model> models = models();
         String filter = arg(args, 3, "all");
         boolean everything = filter.equals("all");
         List<Model> chosen = everything
@@ -149,11 +121,12 @@ public final class EmbeddingBenchmark {
         for (Model model : chosen) {
             Path file = convert(dir, model);
             Path onnx = resource(dir, model.peerResource());
-            try (BertModel ours = BertModel.load(file)) {
-                List<int[]> ids = sentences.stream().map(ours::tokenize).toList();
-                List<int[]> refIds = ref.stream().map(ours::tokenize).toList();
-                for (int t : threads) {
-                    WeightMatrix.useThreads(t);
+            for (int t : threads) {
+                // a model takes the default executor when it is loaded: set the threads first
+                WeightMatrix.useThreads(t);
+                try (BertModel ours = BertModel.load(file)) {
+                    List<int[]> ids = sentences.stream().map(ours::tokenize).toList();
+                    List<int[]> refIds = ref.stream().map(ours::tokenize).toList();
                     try (OrtSession.SessionOptions opts = new OrtSession.SessionOptions()) {
                         opts.setIntraOpNumThreads(t);
                         opts.setInterOpNumThreads(1);
@@ -236,6 +209,39 @@ public final class EmbeddingBenchmark {
                     Locale.ROOT, "%nCold load of all-MiniLM-L6-v2 Q8_0 to its first embedding: %.0f ms%n", coldMs);
         }
         System.out.println("Documents path: " + endToEnd);
+    }
+
+    /** The four row groups: MiniLM and bge-small, F32 and Q8_0. */
+    static List<Model> models() {
+        return List.of(
+                new Model(
+                        "all-MiniLM-L6-v2",
+                        "all-minilm-l6-v2.onnx",
+                        "all-minilm-l6-v2-tokenizer.json",
+                        GgmlType.F32,
+                        BertOnnxConverter.Pooling.MEAN,
+                        "all-minilm-l6-v2.onnx"),
+                new Model(
+                        "all-MiniLM-L6-v2",
+                        "all-minilm-l6-v2.onnx",
+                        "all-minilm-l6-v2-tokenizer.json",
+                        GgmlType.Q8_0,
+                        BertOnnxConverter.Pooling.MEAN,
+                        "all-minilm-l6-v2-q.onnx"),
+                new Model(
+                        "bge-small-en-v1.5",
+                        "bge-small-en-v1.5.onnx",
+                        "bge-small-en-v1.5-tokenizer.json",
+                        GgmlType.F32,
+                        BertOnnxConverter.Pooling.CLS,
+                        "bge-small-en-v1.5.onnx"),
+                new Model(
+                        "bge-small-en-v1.5",
+                        "bge-small-en-v1.5.onnx",
+                        "bge-small-en-v1.5-tokenizer.json",
+                        GgmlType.Q8_0,
+                        BertOnnxConverter.Pooling.CLS,
+                        "bge-small-en-v1.5-q.onnx"));
     }
 
     /** A batch-1 latency row: mean ms per sentence over {@code ids}, taken one at a time in turn. */
@@ -321,7 +327,7 @@ public final class EmbeddingBenchmark {
         }
     }
 
-    private static Path convert(Path dir, Model m) throws Exception {
+    static Path convert(Path dir, Model m) throws Exception {
         Path out = dir.resolve(m.name() + "-" + m.type() + ".gguf");
         if (!Files.exists(out)) {
             BertOnnxConverter.convert(
@@ -335,7 +341,7 @@ public final class EmbeddingBenchmark {
         return out;
     }
 
-    private static Path resource(Path dir, String name) throws Exception {
+    static Path resource(Path dir, String name) throws Exception {
         Path out = dir.resolve(name);
         if (!Files.exists(out)) {
             try (InputStream in = EmbeddingBenchmark.class.getResourceAsStream("/" + name)) {

@@ -224,10 +224,7 @@ public final class BertModel implements Embedder, AutoCloseable {
                     throw new IllegalArgumentException("token id " + ids[p] + " is outside the vocabulary");
                 }
                 tokenEmbedding.row(ids[p], x[row]);
-                for (int i = 0; i < dim; i++) {
-                    x[row][i] += tokenType0[i] + positions[p * dim + i];
-                }
-                layerNorm(x[row], x[row], embNormW, embNormB);
+                OPS.addLayerNorm(x[row], tokenType0, positions, p * dim, embNormW, embNormB, config.eps());
             }
         }
         start[sequences.size()] = total;
@@ -238,6 +235,7 @@ public final class BertModel implements Embedder, AutoCloseable {
         float[][] att = new float[total][dim];
         float[][] h = new float[total][dim];
         float[][] ff = new float[total][config.ffnDim()];
+        short[] half = new short[config.ffnDim()];
         for (Layer layer : layers) {
             layer.wq().matmulFloat(x, total, q);
             layer.wk().matmulFloat(x, total, k);
@@ -252,24 +250,15 @@ public final class BertModel implements Embedder, AutoCloseable {
             }
             layer.wo().matmulFloat(att, total, h);
             for (int t = 0; t < total; t++) {
-                for (int i = 0; i < dim; i++) {
-                    h[t][i] += layer.bo()[i] + x[t][i];
-                }
-                layerNorm(h[t], h[t], layer.attnNormW(), layer.attnNormB());
+                OPS.addLayerNorm(h[t], layer.bo(), x[t], 0, layer.attnNormW(), layer.attnNormB(), config.eps());
             }
             layer.up().matmulFloat(h, total, ff);
             for (int t = 0; t < total; t++) {
-                float[] f = ff[t];
-                for (int i = 0; i < f.length; i++) {
-                    f[i] = Gelu.apply(f[i] + layer.bUp()[i]);
-                }
+                Gelu.applyWithBias(ff[t], layer.bUp(), half);
             }
             layer.down().matmulFloat(ff, total, x);
             for (int t = 0; t < total; t++) {
-                for (int i = 0; i < dim; i++) {
-                    x[t][i] += layer.bDown()[i] + h[t][i];
-                }
-                layerNorm(x[t], x[t], layer.outNormW(), layer.outNormB());
+                OPS.addLayerNorm(x[t], layer.bDown(), h[t], 0, layer.outNormW(), layer.outNormB(), config.eps());
             }
         }
 
@@ -379,24 +368,6 @@ public final class BertModel implements Embedder, AutoCloseable {
         return v;
     }
 
-    /** ggml_norm then scale and shift: mean and variance summed in double. */
-    private void layerNorm(float[] out, float[] in, float[] w, float[] b) {
-        double sum = 0;
-        for (float f : in) {
-            sum += f;
-        }
-        float mean = (float) (sum / in.length);
-        double var = 0;
-        for (int i = 0; i < in.length; i++) {
-            float d = in[i] - mean;
-            var += (double) d * d;
-        }
-        float scale = (float) (1.0 / Math.sqrt((float) (var / in.length) + config.eps()));
-        for (int i = 0; i < in.length; i++) {
-            out[i] = (in[i] - mean) * scale * w[i] + b[i];
-        }
-    }
-
     private static void addInPlace(float[] x, float[] b) {
         for (int i = 0; i < x.length; i++) {
             x[i] += b[i];
@@ -453,6 +424,25 @@ public final class BertModel implements Embedder, AutoCloseable {
         }
 
         private Gelu() {}
+
+        /**
+         * {@code x[i] = apply(x[i] + bias[i])} over {@code x}, bit for bit, in two loops: the sums and their
+         * half-precision bits (into {@code half}, as long as {@code x}) in a loop C2 vectorizes (its float-to-half
+         * conversion has a vector form), then the table lookups.
+         */
+        static void applyWithBias(float[] x, float[] bias, short[] half) {
+            int n = x.length;
+            for (int i = 0; i < n; i++) {
+                float v = x[i] + bias[i];
+                x[i] = v;
+                half[i] = Float.floatToFloat16(v);
+            }
+            for (int i = 0; i < n; i++) {
+                float v = x[i];
+                float g = TABLE[half[i] & 0xFFFF];
+                x[i] = v <= -10f ? 0f : v >= 10f ? v : g;
+            }
+        }
 
         static float apply(float x) {
             if (x <= -10f) {

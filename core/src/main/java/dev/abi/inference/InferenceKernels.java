@@ -117,4 +117,38 @@ public interface InferenceKernels {
 
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
+
+    /**
+     * {@link #gemmPanel} for eight inputs at once, held transposed: input {@code i < 8}'s element {@code k} is
+     * {@code xt[xo + k * 8 + i]}, and its outputs go to {@code outs[t0 + i][r0 + j]} for panel rows {@code j <
+     * rows}. Every output is bit for bit what {@link #gemmPanel} gives it (one fused multiply-add per column, in
+     * column order); the panel is read once for the eight, which halves the passes over it of the four-input tiles
+     * (a short sentence's product waits for the first pass to come from memory).
+     */
+    void gemmPanel8(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows);
+
+    /**
+     * {@link #gemmPanel8} straight from a Q8_0 panel ({@link #widenQ8Panel}'s input), widening as it goes: the
+     * widened floats are also written to {@code wide} (exactly what {@link #widenQ8Panel} writes), for the passes of
+     * the remaining inputs. Outputs are bit for bit those of widening first and then calling {@link #gemmPanel8}.
+     */
+    void gemmQ8Panel8(
+            byte[] quants,
+            float[] scales,
+            int cols,
+            float[] wide,
+            float[] xt,
+            int xo,
+            float[][] outs,
+            int t0,
+            int r0,
+            int rows);
+
+    /**
+     * The encoder's residual add and LayerNorm over one token, in place: first {@code y[i] += bias[i] + residual[ro
+     * + i]}, then {@code y[i] = (y[i] - mean) * s * w[i] + b[i]} for {@code i < w.length}, with {@code s = 1 /
+     * sqrt(variance + eps)} (ggml_norm, then scale and shift). The mean and variance may be summed in lanes, so
+     * backends agree to float rounding, not bit for bit.
+     */
+    void addLayerNorm(float[] y, float[] bias, float[] residual, int ro, float[] w, float[] b, float eps);
 }

@@ -724,4 +724,239 @@ final class PanamaInferenceKernels implements InferenceKernels {
         }
         return sum(acc);
     }
+
+    /**
+     * Whether a tile of eight inputs by two vectors (16 accumulators, two weight vectors and a broadcast) fits the
+     * registers: 32 vector registers at 512 bits (AVX-512); AVX2's 16 would spill, so there two tiles of four run.
+     */
+    private static final boolean EIGHT_INPUT_TILES = SPECIES.vectorBitSize() >= 512;
+
+    @Override
+    public void gemmPanel8(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows) {
+        if (!EIGHT_INPUT_TILES) {
+            gemmPanel4T(panel, cols, xt, xo, 0, outs, t0, r0, rows);
+            gemmPanel4T(panel, cols, xt, xo, 4, outs, t0, r0, rows);
+            return;
+        }
+        int l = SPECIES.length();
+        int w = 2 * l;
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a40 = FloatVector.zero(SPECIES);
+        FloatVector a41 = FloatVector.zero(SPECIES);
+        FloatVector a50 = FloatVector.zero(SPECIES);
+        FloatVector a51 = FloatVector.zero(SPECIES);
+        FloatVector a60 = FloatVector.zero(SPECIES);
+        FloatVector a61 = FloatVector.zero(SPECIES);
+        FloatVector a70 = FloatVector.zero(SPECIES);
+        FloatVector a71 = FloatVector.zero(SPECIES);
+        for (int k = 0, p = 0, x = xo; k < cols; k++, p += w, x += 8) {
+            FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
+            FloatVector b = FloatVector.broadcast(SPECIES, xt[x]);
+            a00 = w0.fma(b, a00);
+            a01 = w1.fma(b, a01);
+            b = FloatVector.broadcast(SPECIES, xt[x + 1]);
+            a10 = w0.fma(b, a10);
+            a11 = w1.fma(b, a11);
+            b = FloatVector.broadcast(SPECIES, xt[x + 2]);
+            a20 = w0.fma(b, a20);
+            a21 = w1.fma(b, a21);
+            b = FloatVector.broadcast(SPECIES, xt[x + 3]);
+            a30 = w0.fma(b, a30);
+            a31 = w1.fma(b, a31);
+            b = FloatVector.broadcast(SPECIES, xt[x + 4]);
+            a40 = w0.fma(b, a40);
+            a41 = w1.fma(b, a41);
+            b = FloatVector.broadcast(SPECIES, xt[x + 5]);
+            a50 = w0.fma(b, a50);
+            a51 = w1.fma(b, a51);
+            b = FloatVector.broadcast(SPECIES, xt[x + 6]);
+            a60 = w0.fma(b, a60);
+            a61 = w1.fma(b, a61);
+            b = FloatVector.broadcast(SPECIES, xt[x + 7]);
+            a70 = w0.fma(b, a70);
+            a71 = w1.fma(b, a71);
+        }
+        float[] tmp = rows < w ? new float[w] : null;
+        store(a00, a01, outs[t0], r0, rows, tmp);
+        store(a10, a11, outs[t0 + 1], r0, rows, tmp);
+        store(a20, a21, outs[t0 + 2], r0, rows, tmp);
+        store(a30, a31, outs[t0 + 3], r0, rows, tmp);
+        store(a40, a41, outs[t0 + 4], r0, rows, tmp);
+        store(a50, a51, outs[t0 + 5], r0, rows, tmp);
+        store(a60, a61, outs[t0 + 6], r0, rows, tmp);
+        store(a70, a71, outs[t0 + 7], r0, rows, tmp);
+    }
+
+    /** Inputs {@code i0..i0+3} of a transposed group of eight, as {@link #gemmPanel}'s tile of four. */
+    private static void gemmPanel4T(
+            float[] panel, int cols, float[] xt, int xo, int i0, float[][] outs, int t0, int r0, int rows) {
+        int l = SPECIES.length();
+        int w = 2 * l;
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        for (int k = 0, p = 0, x = xo + i0; k < cols; k++, p += w, x += 8) {
+            FloatVector w0 = FloatVector.fromArray(SPECIES, panel, p);
+            FloatVector w1 = FloatVector.fromArray(SPECIES, panel, p + l);
+            FloatVector b = FloatVector.broadcast(SPECIES, xt[x]);
+            a00 = w0.fma(b, a00);
+            a01 = w1.fma(b, a01);
+            b = FloatVector.broadcast(SPECIES, xt[x + 1]);
+            a10 = w0.fma(b, a10);
+            a11 = w1.fma(b, a11);
+            b = FloatVector.broadcast(SPECIES, xt[x + 2]);
+            a20 = w0.fma(b, a20);
+            a21 = w1.fma(b, a21);
+            b = FloatVector.broadcast(SPECIES, xt[x + 3]);
+            a30 = w0.fma(b, a30);
+            a31 = w1.fma(b, a31);
+        }
+        float[] tmp = rows < w ? new float[w] : null;
+        store(a00, a01, outs[t0 + i0], r0, rows, tmp);
+        store(a10, a11, outs[t0 + i0 + 1], r0, rows, tmp);
+        store(a20, a21, outs[t0 + i0 + 2], r0, rows, tmp);
+        store(a30, a31, outs[t0 + i0 + 3], r0, rows, tmp);
+    }
+
+    @Override
+    public void gemmQ8Panel8(
+            byte[] quants,
+            float[] scales,
+            int cols,
+            float[] wide,
+            float[] xt,
+            int xo,
+            float[][] outs,
+            int t0,
+            int r0,
+            int rows) {
+        if (!EIGHT_INPUT_TILES || PANEL_BYTES == null) {
+            widenQ8Panel(quants, scales, cols, wide);
+            gemmPanel8(wide, cols, xt, xo, outs, t0, r0, rows);
+            return;
+        }
+        int l = SPECIES.length();
+        int w = 2 * l;
+        FloatVector a00 = FloatVector.zero(SPECIES);
+        FloatVector a01 = FloatVector.zero(SPECIES);
+        FloatVector a10 = FloatVector.zero(SPECIES);
+        FloatVector a11 = FloatVector.zero(SPECIES);
+        FloatVector a20 = FloatVector.zero(SPECIES);
+        FloatVector a21 = FloatVector.zero(SPECIES);
+        FloatVector a30 = FloatVector.zero(SPECIES);
+        FloatVector a31 = FloatVector.zero(SPECIES);
+        FloatVector a40 = FloatVector.zero(SPECIES);
+        FloatVector a41 = FloatVector.zero(SPECIES);
+        FloatVector a50 = FloatVector.zero(SPECIES);
+        FloatVector a51 = FloatVector.zero(SPECIES);
+        FloatVector a60 = FloatVector.zero(SPECIES);
+        FloatVector a61 = FloatVector.zero(SPECIES);
+        FloatVector a70 = FloatVector.zero(SPECIES);
+        FloatVector a71 = FloatVector.zero(SPECIES);
+        for (int kb = 0, p = 0, x = xo; kb < cols >> 5; kb++) {
+            FloatVector s0 = FloatVector.fromArray(SPECIES, scales, kb * w);
+            FloatVector s1 = FloatVector.fromArray(SPECIES, scales, kb * w + l);
+            for (int kk = 0; kk < 32; kk++, p += w, x += 8) {
+                FloatVector w0 = ((FloatVector) ByteVector.fromArray(PANEL_BYTES, quants, p)
+                                .convertShape(VectorOperators.B2F, SPECIES, 0))
+                        .mul(s0);
+                FloatVector w1 = ((FloatVector) ByteVector.fromArray(PANEL_BYTES, quants, p + l)
+                                .convertShape(VectorOperators.B2F, SPECIES, 0))
+                        .mul(s1);
+                w0.intoArray(wide, p);
+                w1.intoArray(wide, p + l);
+                FloatVector b = FloatVector.broadcast(SPECIES, xt[x]);
+                a00 = w0.fma(b, a00);
+                a01 = w1.fma(b, a01);
+                b = FloatVector.broadcast(SPECIES, xt[x + 1]);
+                a10 = w0.fma(b, a10);
+                a11 = w1.fma(b, a11);
+                b = FloatVector.broadcast(SPECIES, xt[x + 2]);
+                a20 = w0.fma(b, a20);
+                a21 = w1.fma(b, a21);
+                b = FloatVector.broadcast(SPECIES, xt[x + 3]);
+                a30 = w0.fma(b, a30);
+                a31 = w1.fma(b, a31);
+                b = FloatVector.broadcast(SPECIES, xt[x + 4]);
+                a40 = w0.fma(b, a40);
+                a41 = w1.fma(b, a41);
+                b = FloatVector.broadcast(SPECIES, xt[x + 5]);
+                a50 = w0.fma(b, a50);
+                a51 = w1.fma(b, a51);
+                b = FloatVector.broadcast(SPECIES, xt[x + 6]);
+                a60 = w0.fma(b, a60);
+                a61 = w1.fma(b, a61);
+                b = FloatVector.broadcast(SPECIES, xt[x + 7]);
+                a70 = w0.fma(b, a70);
+                a71 = w1.fma(b, a71);
+            }
+        }
+        float[] tmp = rows < w ? new float[w] : null;
+        store(a00, a01, outs[t0], r0, rows, tmp);
+        store(a10, a11, outs[t0 + 1], r0, rows, tmp);
+        store(a20, a21, outs[t0 + 2], r0, rows, tmp);
+        store(a30, a31, outs[t0 + 3], r0, rows, tmp);
+        store(a40, a41, outs[t0 + 4], r0, rows, tmp);
+        store(a50, a51, outs[t0 + 5], r0, rows, tmp);
+        store(a60, a61, outs[t0 + 6], r0, rows, tmp);
+        store(a70, a71, outs[t0 + 7], r0, rows, tmp);
+    }
+
+    @Override
+    public void addLayerNorm(float[] y, float[] bias, float[] residual, int ro, float[] w, float[] b, float eps) {
+        int n = w.length;
+        int l = SPECIES.length();
+        int bound = SPECIES.loopBound(n);
+        FloatVector acc = FloatVector.zero(SPECIES);
+        int i = 0;
+        for (; i < bound; i += l) {
+            FloatVector v = FloatVector.fromArray(SPECIES, y, i)
+                    .add(FloatVector.fromArray(SPECIES, bias, i).add(FloatVector.fromArray(SPECIES, residual, ro + i)));
+            v.intoArray(y, i);
+            acc = acc.add(v);
+        }
+        double sum = sum(acc);
+        for (; i < n; i++) {
+            y[i] += bias[i] + residual[ro + i];
+            sum += y[i];
+        }
+        float mean = (float) (sum / n);
+        FloatVector m = FloatVector.broadcast(SPECIES, mean);
+        acc = FloatVector.zero(SPECIES);
+        for (i = 0; i < bound; i += l) {
+            FloatVector d = FloatVector.fromArray(SPECIES, y, i).sub(m);
+            acc = d.fma(d, acc);
+        }
+        double var = sum(acc);
+        for (; i < n; i++) {
+            float d = y[i] - mean;
+            var += (double) d * d;
+        }
+        float scale = (float) (1.0 / Math.sqrt((float) (var / n) + eps));
+        FloatVector s = FloatVector.broadcast(SPECIES, scale);
+        for (i = 0; i < bound; i += l) {
+            FloatVector.fromArray(SPECIES, y, i)
+                    .sub(m)
+                    .mul(s)
+                    .mul(FloatVector.fromArray(SPECIES, w, i))
+                    .add(FloatVector.fromArray(SPECIES, b, i))
+                    .intoArray(y, i);
+        }
+        for (; i < n; i++) {
+            y[i] = (y[i] - mean) * scale * w[i] + b[i];
+        }
+    }
 }

@@ -195,4 +195,55 @@ final class ScalarInferenceKernels implements InferenceKernels {
         }
         return sum;
     }
+
+    @Override
+    public void gemmPanel8(float[] panel, int cols, float[] xt, int xo, float[][] outs, int t0, int r0, int rows) {
+        int w = panelWidth();
+        for (int i = 0; i < 8; i++) {
+            float[] out = outs[t0 + i];
+            for (int j = 0; j < rows; j++) {
+                float s = 0;
+                for (int k = 0; k < cols; k++) {
+                    s = Math.fma(panel[k * w + j], xt[xo + k * 8 + i], s);
+                }
+                out[r0 + j] = s;
+            }
+        }
+    }
+
+    @Override
+    public void gemmQ8Panel8(
+            byte[] quants,
+            float[] scales,
+            int cols,
+            float[] wide,
+            float[] xt,
+            int xo,
+            float[][] outs,
+            int t0,
+            int r0,
+            int rows) {
+        widenQ8Panel(quants, scales, cols, wide);
+        gemmPanel8(wide, cols, xt, xo, outs, t0, r0, rows);
+    }
+
+    @Override
+    public void addLayerNorm(float[] y, float[] bias, float[] residual, int ro, float[] w, float[] b, float eps) {
+        int n = w.length;
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            y[i] += bias[i] + residual[ro + i];
+            sum += y[i];
+        }
+        float mean = (float) (sum / n);
+        double var = 0;
+        for (int i = 0; i < n; i++) {
+            float d = y[i] - mean;
+            var += (double) d * d;
+        }
+        float scale = (float) (1.0 / Math.sqrt((float) (var / n) + eps));
+        for (int i = 0; i < n; i++) {
+            y[i] = (y[i] - mean) * scale * w[i] + b[i];
+        }
+    }
 }

@@ -191,6 +191,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
      */
     public void matmulFloat(float[][] xs, int n, float[][] outs) {
         int w = ops.panelWidth();
+        // inputs in groups of eight, transposed, go through the eight-input tile (one pass over a panel for eight
+        // inputs); the rest (n % 8) through gemmPanel's tiles of four and one
+        int eights = n / 8 * 8;
+        float[] xt = eights > 0 ? transposeEights(xs, eights, cols) : null;
+        int group = 8 * cols;
         BiConsumer<Integer, Integer> body;
         int count;
         if (keepsQ8Panels()) {
@@ -203,8 +208,21 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                 }
                 float[] wide = holder[0];
                 for (int b = from; b < to; b++) {
-                    ops.widenQ8Panel(q.quants()[b], q.scales()[b], cols, wide);
-                    ops.gemmPanel(wide, cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
+                    int r0 = b * w;
+                    int panelRows = Math.min(w, rows - r0);
+                    if (eights > 0) {
+                        // the first group widens the panel as it goes: the bytes' read from memory overlaps the
+                        // multiply-adds, and the later passes read the floats from cache
+                        ops.gemmQ8Panel8(q.quants()[b], q.scales()[b], cols, wide, xt, 0, outs, 0, r0, panelRows);
+                    } else {
+                        ops.widenQ8Panel(q.quants()[b], q.scales()[b], cols, wide);
+                    }
+                    for (int t = 8; t < eights; t += 8) {
+                        ops.gemmPanel8(wide, cols, xt, t / 8 * group, outs, t, r0, panelRows);
+                    }
+                    if (eights < n) {
+                        ops.gemmPanel(wide, cols, xs, eights, n, outs, r0, panelRows);
+                    }
                 }
             };
         } else {
@@ -212,7 +230,14 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             count = packed.length;
             body = (from, to) -> {
                 for (int b = from; b < to; b++) {
-                    ops.gemmPanel(packed[b], cols, xs, 0, n, outs, b * w, Math.min(w, rows - b * w));
+                    int r0 = b * w;
+                    int panelRows = Math.min(w, rows - r0);
+                    for (int t = 0; t < eights; t += 8) {
+                        ops.gemmPanel8(packed[b], cols, xt, t / 8 * group, outs, t, r0, panelRows);
+                    }
+                    if (eights < n) {
+                        ops.gemmPanel(packed[b], cols, xs, eights, n, outs, r0, panelRows);
+                    }
                 }
             };
         }
@@ -221,6 +246,43 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             return;
         }
         executor.run(count, 1, (from, to, worker) -> body.accept(from, to));
+    }
+
+    /**
+     * The calling thread's scratch for {@link #transposeEights}: reused across calls (written before each use; the
+     * executor's threads only read it while the caller waits), so a call allocates nothing once it has grown.
+     */
+    private static final ThreadLocal<float[][]> TRANSPOSED = ThreadLocal.withInitial(() -> new float[1][]);
+
+    /** The most floats {@link #TRANSPOSED} keeps per thread (1 MB); larger batches allocate their copy per call. */
+    private static final int KEPT_TRANSPOSED = 1 << 18;
+
+    /**
+     * The first {@code n} (a multiple of 8) inputs in groups of eight, each group transposed ({@code [k][8]}), in
+     * the layout of {@link InferenceKernels#gemmPanel8}: group {@code g}'s input {@code i} element {@code k} at
+     * {@code g * 8 * cols + k * 8 + i}.
+     */
+    private static float[] transposeEights(float[][] xs, int n, int cols) {
+        float[] xt;
+        if (n * cols > KEPT_TRANSPOSED) {
+            xt = new float[n * cols];
+        } else {
+            float[][] holder = TRANSPOSED.get();
+            if (holder[0] == null || holder[0].length < n * cols) {
+                holder[0] = new float[n * cols];
+            }
+            xt = holder[0];
+        }
+        for (int g = 0; g < n; g += 8) {
+            int base = g * cols;
+            for (int i = 0; i < 8; i++) {
+                float[] x = xs[g + i];
+                for (int k = 0, at = base + i; k < cols; k++, at += 8) {
+                    xt[at] = x[k];
+                }
+            }
+        }
+        return xt;
     }
 
     /** Whether {@link #matmulFloat} keeps this matrix as {@link Q8Panels} (Q8_0) rather than float panels. */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.ByteBuffer;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -60,7 +61,7 @@ class MatmulFloatTest {
         for (InferenceKernels ops : new InferenceKernels[] {SCALAR, PANAMA}) {
             try (RowExecutor one = RowExecutor.of(1)) {
                 WeightMatrix m = WeightMatrix.of(info, data, ops, one);
-                for (int n : new int[] {1, 2, 3, 4, 5, 7, 13, 33}) {
+                for (int n : new int[] {1, 2, 3, 4, 5, 7, 8, 13, 16, 17, 33}) {
                     float[][] xs = inputs(n, cols, rnd);
                     float[][] want = reference(m, xs, n);
                     float[][] got = new float[n][rows];
@@ -96,6 +97,51 @@ class MatmulFloatTest {
                     for (int t = 0; t < n; t++) {
                         assertArrayEquals(want[t], got[t], type + " " + ops.name() + " call " + call + " input " + t);
                     }
+                }
+            }
+        }
+    }
+
+    /**
+     * The eight-input tiles against {@link InferenceKernels#gemmPanel} on the same panel, on both backends: the same
+     * bits for every input (also when the panel's last rows are empty), and the Q8_0 form writes exactly the floats
+     * that {@link InferenceKernels#widenQ8Panel} writes.
+     */
+    @Test
+    void eightInputTilesGiveGemmPanelsBits() {
+        Random rnd = new Random(11);
+        for (InferenceKernels ops : new InferenceKernels[] {SCALAR, PANAMA}) {
+            int w = ops.panelWidth();
+            int cols = 160;
+            byte[] quants = new byte[cols * w];
+            float[] scales = new float[cols / 32 * w];
+            for (int i = 0; i < quants.length; i++) {
+                quants[i] = (byte) (rnd.nextInt(255) - 127);
+            }
+            for (int i = 0; i < scales.length; i++) {
+                scales[i] = Float16.round((float) rnd.nextGaussian() * 0.01f);
+            }
+            float[] panel = new float[cols * w];
+            ops.widenQ8Panel(quants, scales, cols, panel);
+            float[][] xs = inputs(11, cols, rnd); // eight in the tile from input 3
+            float[] xt = new float[5 + 8 * cols]; // the group at offset 5
+            for (int i = 0; i < 8; i++) {
+                for (int k = 0; k < cols; k++) {
+                    xt[5 + k * 8 + i] = xs[3 + i][k];
+                }
+            }
+            for (int rows : new int[] {w, w - 3}) {
+                float[][] want = new float[11][w + 4];
+                ops.gemmPanel(panel, cols, xs, 3, 11, want, 2, rows);
+                float[][] got = new float[11][w + 4];
+                ops.gemmPanel8(panel, cols, xt, 5, got, 3, 2, rows);
+                float[][] gotQ8 = new float[11][w + 4];
+                float[] wide = new float[cols * w];
+                ops.gemmQ8Panel8(quants, scales, cols, wide, xt, 5, gotQ8, 3, 2, rows);
+                assertArrayEquals(panel, wide, ops.name() + " widened panel");
+                for (int t = 0; t < 11; t++) {
+                    assertArrayEquals(want[t], got[t], ops.name() + " rows " + rows + " input " + t);
+                    assertArrayEquals(want[t], gotQ8[t], ops.name() + " Q8_0 rows " + rows + " input " + t);
                 }
             }
         }
