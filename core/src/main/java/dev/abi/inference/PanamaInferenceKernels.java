@@ -62,6 +62,15 @@ final class PanamaInferenceKernels implements InferenceKernels {
     }
 
     @Override
+    public void halfToFloat(short[] src, int srcOffset, float[] dst, int dstOffset, int len) {
+        // The Vector API of JDK 21 to 25 has no half-float conversion; C2's auto-vectoriser turns this loop into
+        // vcvtph2ps (its VectorCastHF2F node) where the CPU has F16C, and Float.float16ToFloat is intrinsic
+        for (int i = 0; i < len; i++) {
+            dst[dstOffset + i] = Float.float16ToFloat(src[srcOffset + i]);
+        }
+    }
+
+    @Override
     public int panelWidth() {
         return 2 * SPECIES.length();
     }
