@@ -77,8 +77,11 @@ public final class InferenceBenchmark {
             for (String t : threads) {
                 long t0 = System.nanoTime();
                 try (RowExecutor executor = RowExecutor.of(Integer.parseInt(t));
-                        LlamaModel model =
-                                LlamaModel.builder(file).executor(executor).load()) {
+                        LlamaModel model = LlamaModel.builder(file)
+                                .executor(executor)
+                                // the KV cache sized as the contender's context (prompt + generated + 16)
+                                .contextLength(promptLength + generate + 16)
+                                .load()) {
                     long load = System.nanoTime() - t0;
                     LlamaSession s = model.newSession();
                     SplittableRandom rnd = new SplittableRandom(1);

@@ -20,6 +20,13 @@ public interface InferenceKernels {
     void axpy(float a, float[] x, int xo, float[] y, int yo, int len);
 
     /**
+     * Widens {@code len} IEEE half floats of {@code src} from {@code srcOffset} into {@code dst} from
+     * {@code dstOffset}: exactly {@link Float#float16ToFloat} of each (every half float is a float), for reading an
+     * F16 KV cache ({@link KvCacheType#F16}).
+     */
+    void halfToFloat(short[] src, int srcOffset, float[] dst, int dstOffset, int len);
+
+    /**
      * Exact integer dot product of {@code len} signed bytes of {@code a} and {@code b}: the inner loop of the
      * quantized weight kernels, whose results must not depend on the backend.
      */

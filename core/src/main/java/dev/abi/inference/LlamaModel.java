@@ -19,6 +19,7 @@ public final class LlamaModel implements AutoCloseable {
     private final Vocabulary vocabulary;
     private final float[] ropeFactors;
     private final RowExecutor executor;
+    private final KvCacheType kvCacheType;
 
     /** One block's weights; the attention biases are null where the file has none. */
     record Layer(
@@ -35,10 +36,11 @@ public final class LlamaModel implements AutoCloseable {
             float[] bk,
             float[] bv) {}
 
-    private LlamaModel(GgufFile file, RowExecutor executor) {
+    private LlamaModel(GgufFile file, RowExecutor executor, KvCacheType kvCacheType, int contextCap) {
         this.file = file;
         this.executor = executor;
-        this.config = LlamaConfig.from(file);
+        this.kvCacheType = kvCacheType;
+        this.config = capped(LlamaConfig.from(file), contextCap);
         Object scaling = file.metadata().get(config.architecture() + ".rope.scaling.type");
         if (scaling != null && !"none".equals(scaling)) {
             // linear or YaRN scaling would need factors this release does not apply: refuse rather than be wrong
@@ -92,6 +94,8 @@ public final class LlamaModel implements AutoCloseable {
     public static final class Builder {
         private final Path path;
         private RowExecutor executor;
+        private KvCacheType kvCache = KvCacheType.F16;
+        private int contextLength;
 
         private Builder(Path path) {
             this.path = path;
@@ -107,6 +111,32 @@ public final class LlamaModel implements AutoCloseable {
         }
 
         /**
+         * How its sessions cache keys and values (default {@link KvCacheType#F16}, llama.cpp's default: half the
+         * memory of {@link KvCacheType#F32}, and the greedy outputs llama.cpp gives).
+         */
+        public Builder kvCache(KvCacheType type) {
+            if (type == null) {
+                throw new IllegalArgumentException("kvCache: a KvCacheType is required (F16 or F32), got null");
+            }
+            this.kvCache = type;
+            return this;
+        }
+
+        /**
+         * The most positions a session holds (default: the file's {@code context_length}; a larger value keeps the
+         * file's). Each session allocates its KV cache for the whole context up front ({@code 2 x layers x
+         * contextLength x kvDim x} 2 bytes at F16): Llama 3.2's 131,072 positions would take 4 GB a session, so a
+         * deployment sets what its prompts and replies need.
+         */
+        public Builder contextLength(int positions) {
+            if (positions < 1) {
+                throw new IllegalArgumentException("contextLength: must be at least 1, got " + positions);
+            }
+            this.contextLength = positions;
+            return this;
+        }
+
+        /**
          * Loads the model: maps the file and checks every tensor's shape.
          *
          * @throws ModelFormatException naming the file and what is wrong
@@ -115,7 +145,7 @@ public final class LlamaModel implements AutoCloseable {
             RowExecutor e = executor != null ? executor : RowExecutor.defaultExecutor();
             GgufFile file = GgufFile.open(path);
             try {
-                return new LlamaModel(file, e);
+                return new LlamaModel(file, e, kvCache, contextLength);
             } catch (RuntimeException ex) {
                 file.close();
                 throw ex;
@@ -123,11 +153,32 @@ public final class LlamaModel implements AutoCloseable {
         }
     }
 
+    /** {@code c} with at most {@code cap} positions ({@code cap} 0: as it is). */
+    private static LlamaConfig capped(LlamaConfig c, int cap) {
+        if (cap == 0 || cap >= c.contextLength()) {
+            return c;
+        }
+        return new LlamaConfig(
+                c.architecture(),
+                c.dim(),
+                c.layers(),
+                c.heads(),
+                c.kvHeads(),
+                c.ffnDim(),
+                cap,
+                c.vocabSize(),
+                c.ropeDim(),
+                c.ropeBase(),
+                c.rmsEps(),
+                c.neoxRope());
+    }
+
     /** The threads this model's matrix products run on. */
     public RowExecutor executor() {
         return executor;
     }
 
+    /** The model's shape; its {@code contextLength} is the file's, or {@link Builder#contextLength} where smaller. */
     public LlamaConfig config() {
         return config;
     }
@@ -157,9 +208,14 @@ public final class LlamaModel implements AutoCloseable {
         return outputNorm;
     }
 
-    /** A fresh inference session (its own KV cache). */
+    /** How this model's sessions cache keys and values ({@link Builder#kvCache}). */
+    public KvCacheType kvCacheType() {
+        return kvCacheType;
+    }
+
+    /** A fresh inference session (its own KV cache, of {@link #kvCacheType()}). */
     public LlamaSession newSession() {
-        return new LlamaSession(this);
+        return new LlamaSession(this, kvCacheType);
     }
 
     private WeightMatrix matrix(String name, int cols, int rows) {

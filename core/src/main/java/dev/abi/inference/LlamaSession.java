@@ -1,10 +1,8 @@
 package dev.abi.inference;
 
-import java.util.Arrays;
-
 /**
- * One sequence being decoded: the KV cache (kept in half precision, as llama.cpp's default cache type is F16) and
- * the scratch buffers of the forward pass. Not thread-safe; one per request.
+ * One sequence being decoded: the KV cache ({@link KvCacheType#F16} by default, as llama.cpp's; see
+ * {@link LlamaModel.Builder#kvCache}) and the scratch buffers of the forward pass. Not thread-safe; one per request.
  */
 public final class LlamaSession {
 
@@ -12,8 +10,7 @@ public final class LlamaSession {
 
     private final LlamaModel model;
     private final LlamaConfig c;
-    private final float[][] keyCache;
-    private final float[][] valueCache;
+    private final KvCache cache;
     private int position;
 
     private final float[] x;
@@ -21,8 +18,6 @@ public final class LlamaSession {
     private final float[] q;
     private final float[] k;
     private final float[] v;
-    private final float[] att;
-    private final float[] qHalf;
     private final float[] attOut;
     private final float[] proj;
     private final float[] hb;
@@ -33,18 +28,15 @@ public final class LlamaSession {
     /** Inputs of the matrix products, one per form and length, reused for every token (see {@link MatrixInput}). */
     private final java.util.List<MatrixInput> inputs = new java.util.ArrayList<>();
 
-    LlamaSession(LlamaModel model) {
+    LlamaSession(LlamaModel model, KvCacheType cacheType) {
         this.model = model;
         this.c = model.config();
-        keyCache = new float[c.layers()][c.contextLength() * c.kvDim()];
-        valueCache = new float[c.layers()][c.contextLength() * c.kvDim()];
+        cache = new KvCache(c, cacheType, OPS);
         x = new float[c.dim()];
         xb = new float[c.dim()];
         q = new float[c.dim()];
         k = new float[c.kvDim()];
         v = new float[c.kvDim()];
-        att = new float[c.contextLength()];
-        qHalf = new float[c.dim()];
         attOut = new float[c.dim()];
         proj = new float[c.dim()];
         hb = new float[c.ffnDim()];
@@ -56,6 +48,16 @@ public final class LlamaSession {
 
     public int position() {
         return position;
+    }
+
+    /** How this session's KV cache holds keys and values. */
+    public KvCacheType kvCacheType() {
+        return cache.type();
+    }
+
+    /** Bytes this session's KV cache takes (the whole context, allocated when the session was created). */
+    public long kvCacheBytes() {
+        return cache.bytes();
     }
 
     /**
@@ -73,7 +75,6 @@ public final class LlamaSession {
         }
         int pos = position;
         int hd = c.headDim();
-        int kvDim = c.kvDim();
         model.tokenEmbedding().row(token, x);
         ropeTables(pos);
         for (int l = 0; l < c.layers(); l++) {
@@ -87,13 +88,8 @@ public final class LlamaSession {
             addBiases(layer, q, k, v);
             rope(q, c.heads(), hd);
             rope(k, c.kvHeads(), hd);
-            float[] kc = keyCache[l];
-            float[] vc = valueCache[l];
-            for (int i = 0; i < kvDim; i++) {
-                kc[pos * kvDim + i] = Float16.round(k[i]);
-                vc[pos * kvDim + i] = Float16.round(v[i]);
-            }
-            attend(l, pos, q, attOut);
+            cache.put(l, pos, k, v);
+            cache.attend(l, pos, q, attOut);
             layer.wo().matvec(input(layer.wo(), attOut), proj);
             for (int i = 0; i < c.dim(); i++) {
                 x[i] += proj[i];
@@ -134,45 +130,27 @@ public final class LlamaSession {
         return prev.fits(m) ? prev : input(m, x);
     }
 
-    /** Attention of query {@code q} at {@code pos} over the cached keys and values at positions 0..pos. */
-    private void attend(int l, int pos, float[] q, float[] out) {
-        int hd = c.headDim();
-        int kvDim = c.kvDim();
-        int groups = c.heads() / c.kvHeads();
-        float scale = (float) (1.0 / Math.sqrt(hd));
-        float[] kc = keyCache[l];
-        float[] vc = valueCache[l];
-        for (int i = 0; i < c.dim(); i++) {
-            qHalf[i] = Float16.round(q[i]); // the query as the F16 cache's dot product sees it
-        }
-        for (int h = 0; h < c.heads(); h++) {
-            int kvh = h / groups;
-            int qo = h * hd;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int t = 0; t <= pos; t++) {
-                att[t] = OPS.dotOrdered(qHalf, qo, kc, t * kvDim + kvh * hd, hd) * scale;
-                max = Math.max(max, att[t]);
-            }
-            double sum = 0;
-            for (int t = 0; t <= pos; t++) {
-                att[t] = (float) Math.exp(att[t] - max);
-                sum += att[t];
-            }
-            float inv = (float) (1.0 / sum);
-            Arrays.fill(out, qo, qo + hd, 0f);
-            for (int t = 0; t <= pos; t++) {
-                OPS.axpy(Float16.round(att[t] * inv), vc, t * kvDim + kvh * hd, out, qo, hd);
-            }
-        }
-    }
+    /**
+     * Tokens a prefill pass holds in its buffers at once: a longer prompt runs in passes of this many, which keeps its
+     * heap at ~13 MB for Llama-3.2-1B's shape (25,600 floats a token) where all 512 tokens of a long prompt at once
+     * took ~52 MB, for a heap capped to what inference needs. Each pass still reads every weight row once for all its
+     * tokens; the logits are the same whatever the split (every token's products are its own).
+     */
+    static final int PREFILL_CHUNK = 128;
 
     /**
-     * Feeds a prompt at the next positions, reading each weight row once for all its tokens (matrix-matrix), and
-     * returns the logits after its last token. Gives exactly the logits of feeding the tokens one by one.
+     * Feeds a prompt at the next positions, reading each weight row once for all its tokens (matrix-matrix, in passes
+     * of {@value #PREFILL_CHUNK} tokens), and returns the logits after its last token. Gives exactly the logits of
+     * feeding the tokens one by one.
      *
      * @throws IllegalStateException when the prompt does not fit the context
      */
     public float[] prefill(int[] tokens) {
+        return prefill(tokens, PREFILL_CHUNK);
+    }
+
+    /** {@link #prefill(int[])} in passes of {@code chunk} tokens (tests choose small ones). */
+    float[] prefill(int[] tokens, int chunk) {
         int n = tokens.length;
         if (n == 0) {
             throw new IllegalArgumentException("an empty prompt");
@@ -186,18 +164,52 @@ public final class LlamaSession {
                         "token id " + token + " is outside the vocabulary of " + c.vocabSize());
             }
         }
-        int kvDim = c.kvDim();
+        PrefillBuffers b = new PrefillBuffers(Math.min(n, chunk));
+        for (int from = 0; from < n; from += chunk) {
+            prefillPass(tokens, from, Math.min(n, from + chunk), b);
+        }
+        rmsNorm(xb, b.xs[(n - 1) % chunk], model.outputNorm());
+        model.output().matvec(xb, logits);
+        return logits;
+    }
+
+    /** The activations of one prefill pass, one row per token, reused by every pass of a prompt. */
+    private final class PrefillBuffers {
+        final float[][] xs;
+        final float[][] xbs;
+        final float[][] qs;
+        final float[][] ks;
+        final float[][] vs;
+        final float[][] outs;
+        final float[][] hs;
+        final float[][] h2s;
+
+        PrefillBuffers(int n) {
+            xs = new float[n][c.dim()];
+            xbs = new float[n][c.dim()];
+            qs = new float[n][c.dim()];
+            ks = new float[n][c.kvDim()];
+            vs = new float[n][c.kvDim()];
+            outs = new float[n][c.dim()];
+            hs = new float[n][c.ffnDim()];
+            h2s = new float[n][c.ffnDim()];
+        }
+    }
+
+    /** Tokens {@code from..to} of a prompt through every layer at the next positions; their last state in b.xs. */
+    private void prefillPass(int[] tokens, int from, int to, PrefillBuffers b) {
+        int n = to - from;
         int hd = c.headDim();
-        float[][] xs = new float[n][c.dim()];
-        float[][] xbs = new float[n][c.dim()];
-        float[][] qs = new float[n][c.dim()];
-        float[][] ks = new float[n][kvDim];
-        float[][] vs = new float[n][kvDim];
-        float[][] outs = new float[n][c.dim()];
-        float[][] hs = new float[n][c.ffnDim()];
-        float[][] h2s = new float[n][c.ffnDim()];
+        float[][] xs = b.xs;
+        float[][] xbs = b.xbs;
+        float[][] qs = b.qs;
+        float[][] ks = b.ks;
+        float[][] vs = b.vs;
+        float[][] outs = b.outs;
+        float[][] hs = b.hs;
+        float[][] h2s = b.h2s;
         for (int t = 0; t < n; t++) {
-            model.tokenEmbedding().row(tokens[t], xs[t]);
+            model.tokenEmbedding().row(tokens[from + t], xs[t]);
         }
         for (int l = 0; l < c.layers(); l++) {
             LlamaModel.Layer layer = model.layer(l);
@@ -213,13 +225,10 @@ public final class LlamaSession {
                 ropeTables(pos);
                 rope(qs[t], c.heads(), hd);
                 rope(ks[t], c.kvHeads(), hd);
-                for (int i = 0; i < kvDim; i++) {
-                    keyCache[l][pos * kvDim + i] = Float16.round(ks[t][i]);
-                    valueCache[l][pos * kvDim + i] = Float16.round(vs[t][i]);
-                }
+                cache.put(l, pos, ks[t], vs[t]);
             }
             for (int t = 0; t < n; t++) {
-                attend(l, position + t, qs[t], outs[t]);
+                cache.attend(l, position + t, qs[t], outs[t]);
             }
             layer.wo().matmul(outs, n, xbs);
             for (int t = 0; t < n; t++) {
@@ -243,10 +252,7 @@ public final class LlamaSession {
                 }
             }
         }
-        rmsNorm(xb, xs[n - 1], model.outputNorm());
-        model.output().matvec(xb, logits);
         position += n;
-        return logits;
     }
 
     private void ropeTables(int pos) {

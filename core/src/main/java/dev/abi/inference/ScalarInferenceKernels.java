@@ -25,6 +25,13 @@ final class ScalarInferenceKernels implements InferenceKernels {
     }
 
     @Override
+    public void halfToFloat(short[] src, int srcOffset, float[] dst, int dstOffset, int len) {
+        for (int i = 0; i < len; i++) {
+            dst[dstOffset + i] = Float.float16ToFloat(src[srcOffset + i]);
+        }
+    }
+
+    @Override
     public int dotBytes(byte[] a, int aOffset, byte[] b, int bOffset, int len) {
         int sum = 0;
         for (int i = 0; i < len; i++) {
