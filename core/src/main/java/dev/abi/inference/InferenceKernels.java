@@ -106,4 +106,21 @@ public interface InferenceKernels {
 
     /** A short name for logs and health output, e.g. {@code panama-256} or {@code scalar}. */
     String name();
+
+    /**
+     * One row of Q4_K super-blocks ({@link GgmlType#Q4_K}, {@link KQuantBlock}) dotted with activations quantized to
+     * Q8_K ({@code aq}, the same values widened to shorts in {@code aqWide}, one scale per 256 in {@code aScales},
+     * the sum of each 16 quants in {@code aSums16}). Per super-block {@code k}, in order: the exact integers
+     * {@code sumi} (each sub-block's nibble dot times its 6-bit scale) and {@code mins} (each sub-block's 6-bit
+     * minimum times its activation sum), then {@code sum += d * sumi - dmin * mins} with {@code d} and {@code dmin}
+     * the halves times {@code aScales[k]}. Only integers are summed in lanes, so every backend gives the same bits.
+     */
+    float dotQ4KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16);
+
+    /**
+     * As {@link #dotQ4KRow}, for a row of Q6_K super-blocks ({@link GgmlType#Q6_K}): per super-block the exact
+     * integer {@code sumi} (each 16-element sub-block's dot of the 6-bit quants minus 32 with the activations, times
+     * its signed 8-bit scale), then {@code sum += d * aScales[k] * sumi}, in super-block order.
+     */
+    float dotQ6KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales);
 }
