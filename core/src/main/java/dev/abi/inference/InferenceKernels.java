@@ -123,4 +123,12 @@ public interface InferenceKernels {
      * its signed 8-bit scale), then {@code sum += d * aScales[k] * sumi}, in super-block order.
      */
     float dotQ6KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales);
+
+    /**
+     * As {@link #dotQ4KRow}, for a row of Q5_K super-blocks ({@link GgmlType#Q5_K}: after the scales, {@code qh[32]}
+     * holding each element's fifth bit, then the nibbles as in Q4_K): element {@code 64j + l} is the low nibble of
+     * {@code qs[32j + l]} plus 16 times bit {@code 2j} of {@code qh[l]}, element {@code 64j + 32 + l} the high nibble
+     * plus 16 times bit {@code 2j + 1}.
+     */
+    float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16);
 }

@@ -2,7 +2,7 @@ package dev.abi.inference;
 
 /**
  * The geometry of the K-quant super-blocks that the row kernels ({@link InferenceKernels#dotQ4KRow},
- * {@link InferenceKernels#dotQ6KRow}) and {@link WeightMatrix.KQuant} read, in ggml's layouts, and the decoding of
+ * {@link InferenceKernels#dotQ5KRow}, {@link InferenceKernels#dotQ6KRow}) and {@link WeightMatrix.KQuant} read, in ggml's layouts, and the decoding of
  * their packed sub-block scales. Each helper returns a plain int, so decoding allocates nothing.
  */
 final class KQuantBlock {
@@ -11,6 +11,8 @@ final class KQuantBlock {
     static final int SUPER = 256;
     /** Bytes of a Q4_K super-block: {@code d, dmin} (halves), 12 bytes of 6-bit scales and mins, 128 of nibbles. */
     static final int Q4_K_BYTES = GgmlType.Q4_K.typeSize();
+    /** Bytes of a Q5_K super-block: as Q4_K with {@code qh[32]} (each element's fifth bit) before the nibbles. */
+    static final int Q5_K_BYTES = GgmlType.Q5_K.typeSize();
     /** Bytes of a Q6_K super-block: {@code ql[128], qh[64]}, 16 signed 8-bit scales, {@code d} (half). */
     static final int Q6_K_BYTES = GgmlType.Q6_K.typeSize();
     /** Offset of the packed 6-bit scales in a Q4_K or Q5_K super-block. */

@@ -860,4 +860,117 @@ final class PanamaInferenceKernels implements InferenceKernels {
         }
         return sum;
     }
+
+    @Override
+    public float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        return WIDE
+                ? dotQ5KRow512(row, blocks, aqWide, aScales, aSums16)
+                : dotQ5KRow256(row, blocks, aqWide, aScales, aSums16);
+    }
+
+    /**
+     * Q5_K row at 512 bits, as {@link #dotQ4KRow512} with each element's fifth bit from {@code qh}: the 32 {@code qh}
+     * bytes widened to shorts and shifted left by 4 once per super-block, so bit {@code b} of an element's byte is
+     * moved to 16 by one shift right and one mask (products fit: |p| <= 2 * 31 * 128 in a short lane).
+     */
+    static float dotQ5KRow512(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            ShortVector h0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            ShortVector h1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            IntVector acc = IntVector.zero(INTS_512);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 48 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(((IntVector) lo.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(((IntVector) hi.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
+
+    /** {@link #dotQ5KRow512} at 256 bits (AVX2). */
+    static float dotQ5KRow256(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            ShortVector h0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            ShortVector h1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            IntVector acc = IntVector.zero(INTS_256);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 48 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(ints8(lo).mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(ints8(hi).mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
 }

@@ -227,4 +227,34 @@ final class ScalarInferenceKernels implements InferenceKernels {
         }
         return sum;
     }
+
+    @Override
+    public float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            int sumi = 0;
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int lo = 0;
+                int hi = 0;
+                for (int l = 0; l < 32; l++) {
+                    int v = row[o + 48 + 32 * j + l] & 0xFF;
+                    int h = row[o + 16 + l] & 0xFF;
+                    lo += ((v & 0xF) | (((h >>> (2 * j)) & 1) << 4)) * aq[base + 64 * j + l];
+                    hi += ((v >>> 4) | (((h >>> (2 * j + 1)) & 1) << 4)) * aq[base + 64 * j + 32 + l];
+                }
+                int s = k * 16 + 4 * j;
+                sumi += KQuantBlock.scale(row, sc, 2 * j) * lo + KQuantBlock.scale(row, sc, 2 * j + 1) * hi;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
 }

@@ -1005,9 +1005,10 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
     /**
      * K-quant weights (Q4_K, Q5_K, Q6_K: super-blocks of 256 with 6-bit or 8-bit sub-block scales), in ggml's
      * layouts. As llama.cpp does, the activations are quantized to Q8_K, and every sub-block product is an exact
-     * integer dot scaled by its integer sub-block scale; the minimums of Q4_K and Q5_K use the activation sums. Q4_K
-     * and Q6_K rows go to the row kernels ({@link InferenceKernels#dotQ4KRow}, {@link InferenceKernels#dotQ6KRow}),
-     * which unpack in vector registers; Q5_K is still unpacked to bytes in scalar Java. Checked against hand-built
+     * integer dot scaled by its integer sub-block scale; the minimums of Q4_K and Q5_K use the activation sums. Each
+     * row is copied into the worker's scratch and handed to a row kernel ({@link InferenceKernels#dotQ4KRow},
+     * {@link InferenceKernels#dotQ5KRow}, {@link InferenceKernels#dotQ6KRow}), which unpacks in vector registers
+     * and sums exact integers in lanes. Checked against hand-built
      * blocks, against the dequantized rows, and against llama.cpp on a file of our own quantizer
      * ({@code KQuantCheck}).
      */
@@ -1029,61 +1030,16 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             Q8KActivations a = in.q8k;
             int blocks = cols / 256;
             int rowBytes = blocks * type.typeSize();
-            if (type == GgmlType.Q5_K) {
-                q5kRows(a, out, from, to, in.bytes(worker, type.typeSize()), in.moreBytes(worker, 256));
-                return;
-            }
             // the row copied into the worker's scratch (as the other quantized types do), then one kernel call
             byte[] row = in.bytes(worker, rowBytes);
             for (int r = from; r < to; r++) {
                 data.get(r * rowBytes, row, 0, rowBytes);
-                out[r] = type == GgmlType.Q4_K
-                        ? ops.dotQ4KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16)
-                        : ops.dotQ6KRow(row, blocks, a.quants, in.q8kWide, a.scales);
+                out[r] = switch (type) {
+                    case Q4_K -> ops.dotQ4KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
+                    case Q5_K -> ops.dotQ5KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
+                    default -> ops.dotQ6KRow(row, blocks, a.quants, in.q8kWide, a.scales);
+                };
             }
-        }
-
-        /**
-         * Q5_K rows, not yet on a row kernel: each super-block unpacked to bytes in scalar Java, then dotted per
-         * sub-block with {@link InferenceKernels#dotBytes} (no recipe this engine writes uses Q5_K).
-         */
-        private void q5kRows(Q8KActivations a, float[] out, int from, int to, byte[] block, byte[] q) {
-            int blocks = cols / 256;
-            int size = type.typeSize();
-            for (int r = from; r < to; r++) {
-                float sum = 0;
-                for (int k = 0; k < blocks; k++) {
-                    data.get((r * blocks + k) * size, block, 0, size);
-                    sum += dotQ5K(block, q, a, k);
-                }
-                out[r] = sum;
-            }
-        }
-
-        /** One Q5_K super-block against the activations' block {@code k}. */
-        private float dotQ5K(byte[] b, byte[] q, Q8KActivations a, int k) {
-            int u1 = 1;
-            int u2 = 2;
-            for (int j = 0; j < 4; j++) {
-                for (int l = 0; l < 32; l++) {
-                    int v = b[48 + 32 * j + l] & 0xFF;
-                    int h = b[16 + l] & 0xFF;
-                    q[64 * j + l] = (byte) ((v & 0xF) + ((h & u1) != 0 ? 16 : 0));
-                    q[64 * j + 32 + l] = (byte) ((v >>> 4) + ((h & u2) != 0 ? 16 : 0));
-                }
-                u1 <<= 2;
-                u2 <<= 2;
-            }
-            int base = k * 256;
-            int sumi = 0;
-            int mins = 0;
-            for (int sb = 0; sb < 8; sb++) {
-                sumi += KQuantBlock.scale(b, 4, sb) * ops.dotBytes(q, 32 * sb, a.quants, base + 32 * sb, 32);
-                mins += KQuantBlock.min(b, 4, sb) * (a.sums16[k * 16 + 2 * sb] + a.sums16[k * 16 + 2 * sb + 1]);
-            }
-            float d = half(b, 0) * a.scales[k];
-            float dmin = half(b, 2) * a.scales[k];
-            return d * sumi - dmin * mins;
         }
 
         @Override

@@ -11,7 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The K-quant row kernels ({@link InferenceKernels#dotQ4KRow}, {@link InferenceKernels#dotQ6KRow}) give bit for bit
+ * The K-quant row kernels ({@link InferenceKernels#dotQ4KRow}, {@link InferenceKernels#dotQ5KRow},
+ * {@link InferenceKernels#dotQ6KRow}) give bit for bit
  * the floats of the path they replaced ({@link OldPath}: each super-block unpacked to bytes in scalar Java, then a
  * {@code dotBytes} per sub-block), on both backends and both Vector API shapes (512 and 256 bits), on random and
  * extreme super-blocks, and through {@link WeightMatrix#matvec}.
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class KQuantRowKernelTest {
 
     /** The kernels under test: name and Q4_K / Q6_K row functions. */
-    private record Kernel(String name, Q4K q4k, Q6K q6k) {}
+    private record Kernel(String name, Q4K q4k, Q4K q5k, Q6K q6k) {}
 
     private interface Q4K {
         float dot(byte[] row, int blocks, Acts a);
@@ -48,20 +49,24 @@ class KQuantRowKernelTest {
         all.add(new Kernel(
                 "scalar",
                 (r, n, a) -> scalar.dotQ4KRow(r, n, a.quants, a.wide, a.scales, a.sums16),
+                (r, n, a) -> scalar.dotQ5KRow(r, n, a.quants, a.wide, a.scales, a.sums16),
                 (r, n, a) -> scalar.dotQ6KRow(r, n, a.quants, a.wide, a.scales)));
         InferenceKernels panama = InferenceKernelsProvider.panamaOrNull();
         assumeTrue(panama != null, "jdk.incubator.vector is absent");
         all.add(new Kernel(
                 panama.name(),
                 (r, n, a) -> panama.dotQ4KRow(r, n, a.quants, a.wide, a.scales, a.sums16),
+                (r, n, a) -> panama.dotQ5KRow(r, n, a.quants, a.wide, a.scales, a.sums16),
                 (r, n, a) -> panama.dotQ6KRow(r, n, a.quants, a.wide, a.scales)));
         all.add(new Kernel(
                 "panama-512 shape",
                 (r, n, a) -> PanamaInferenceKernels.dotQ4KRow512(r, n, a.wide, a.scales, a.sums16),
+                (r, n, a) -> PanamaInferenceKernels.dotQ5KRow512(r, n, a.wide, a.scales, a.sums16),
                 (r, n, a) -> PanamaInferenceKernels.dotQ6KRow512(r, n, a.wide, a.scales)));
         all.add(new Kernel(
                 "panama-256 shape",
                 (r, n, a) -> PanamaInferenceKernels.dotQ4KRow256(r, n, a.wide, a.scales, a.sums16),
+                (r, n, a) -> PanamaInferenceKernels.dotQ5KRow256(r, n, a.wide, a.scales, a.sums16),
                 (r, n, a) -> PanamaInferenceKernels.dotQ6KRow256(r, n, a.wide, a.scales)));
         return all;
     }
@@ -115,6 +120,22 @@ class KQuantRowKernelTest {
     }
 
     @Test
+    void q5kRowsEqualTheOldPathBitForBitOnRandomSuperBlocks() {
+        List<Kernel> kernels = kernels();
+        Random rnd = new Random(25);
+        for (int blocks : new int[] {1, 3, 8}) {
+            for (int trial = 0; trial < 40; trial++) {
+                byte[] row = randomRow(rnd, blocks, 176, new int[] {0, 2}, 0.01f);
+                Acts a = randomActs(rnd, blocks);
+                float want = OldPath.q5kRow(row, blocks, a);
+                for (Kernel k : kernels) {
+                    assertSameBits(want, k.q5k.dot(row, blocks, a), k.name + " Q5_K blocks " + blocks + " #" + trial);
+                }
+            }
+        }
+    }
+
+    @Test
     void q6kRowsEqualTheOldPathBitForBitOnRandomSuperBlocks() {
         List<Kernel> kernels = kernels();
         Random rnd = new Random(23);
@@ -141,11 +162,15 @@ class KQuantRowKernelTest {
             // Q4_K: all 6-bit scales and mins 63, all nibbles 15
             byte[] q4 = new byte[blocks * 144];
             java.util.Arrays.fill(q4, (byte) 0xFF);
+            byte[] q5 = new byte[blocks * 176];
+            java.util.Arrays.fill(q5, (byte) 0xFF);
             // Q6_K: all quants 31 (ql, qh all ones) or -32 (all zeros), scales -128 and 127 alternating
             byte[] q6 = new byte[blocks * 210];
             for (int k = 0; k < blocks; k++) {
                 half(q4, k * 144, 0.25f);
                 half(q4, k * 144 + 2, 0.125f);
+                half(q5, k * 176, 0.25f);
+                half(q5, k * 176 + 2, 0.125f);
                 java.util.Arrays.fill(q6, k * 210, k * 210 + 192, k % 2 == 0 ? (byte) 0xFF : 0);
                 for (int s = 0; s < 16; s++) {
                     q6[k * 210 + 192 + s] = s % 2 == 0 ? (byte) -128 : 127;
@@ -173,7 +198,7 @@ class KQuantRowKernelTest {
         }
         WeightMatrix.Q8KActivations q8k = new WeightMatrix.Q8KActivations(x);
         Acts a = Acts.of(q8k.quants, q8k.scales);
-        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+        for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q5_K, GgmlType.Q6_K}) {
             int size = type.typeSize();
             int[] halves = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
             byte[] bytes = randomRow(rnd, rows * blocks, size, halves, 0.01f);
@@ -187,8 +212,11 @@ class KQuantRowKernelTest {
                 WeightMatrix.of(info, data, ops).matvec(x, out);
                 for (int r = 0; r < rows; r++) {
                     byte[] row = java.util.Arrays.copyOfRange(bytes, r * blocks * size, (r + 1) * blocks * size);
-                    float want =
-                            type == GgmlType.Q4_K ? OldPath.q4kRow(row, blocks, a) : OldPath.q6kRow(row, blocks, a);
+                    float want = switch (type) {
+                        case Q4_K -> OldPath.q4kRow(row, blocks, a);
+                        case Q5_K -> OldPath.q5kRow(row, blocks, a);
+                        default -> OldPath.q6kRow(row, blocks, a);
+                    };
                     assertSameBits(want, out[r], ops.name() + " " + type + " row " + r);
                 }
             }
@@ -196,7 +224,7 @@ class KQuantRowKernelTest {
     }
 
     /**
-     * The K-quant path as it was before the row kernels (WeightMatrix.KQuant's dotQ45K and dotQ6K), kept here as the
+     * The K-quant path as it was before the row kernels (WeightMatrix.KQuant's dotQ45K and dotQ6K, allocating scaleMin included), kept here as the
      * reference: super-blocks unpacked to bytes, one exact dot per sub-block, then the same float expressions.
      */
     private static final class OldPath {
@@ -215,17 +243,45 @@ class KQuantRowKernelTest {
                         q[64 * j + 32 + l] = (byte) (v >>> 4);
                     }
                 }
-                int base = k * 256;
-                int sumi = 0;
-                int mins = 0;
-                for (int sb = 0; sb < 8; sb++) {
-                    int[] sm = scaleMin(b, 4, sb);
-                    sumi += sm[0] * OPS.dotBytes(q, 32 * sb, a.quants, base + 32 * sb, 32);
-                    mins += sm[1] * (a.sums16[k * 16 + 2 * sb] + a.sums16[k * 16 + 2 * sb + 1]);
+                sum += sumOfSubBlocks(b, q, a, k);
+            }
+            return sum;
+        }
+
+        /** dotQ45K's common tail: unpacked quants {@code q} of super-block {@code b} against activation block k. */
+        private static float sumOfSubBlocks(byte[] b, byte[] q, Acts a, int k) {
+            int base = k * 256;
+            int sumi = 0;
+            int mins = 0;
+            for (int sb = 0; sb < 8; sb++) {
+                int[] sm = scaleMin(b, 4, sb);
+                sumi += sm[0] * OPS.dotBytes(q, 32 * sb, a.quants, base + 32 * sb, 32);
+                mins += sm[1] * (a.sums16[k * 16 + 2 * sb] + a.sums16[k * 16 + 2 * sb + 1]);
+            }
+            float d = half(b, 0) * a.scales[k];
+            float dmin = half(b, 2) * a.scales[k];
+            return d * sumi - dmin * mins;
+        }
+
+        static float q5kRow(byte[] row, int blocks, Acts a) {
+            float sum = 0;
+            byte[] b = new byte[176];
+            byte[] q = new byte[256];
+            for (int k = 0; k < blocks; k++) {
+                System.arraycopy(row, k * 176, b, 0, 176);
+                int u1 = 1;
+                int u2 = 2;
+                for (int j = 0; j < 4; j++) {
+                    for (int l = 0; l < 32; l++) {
+                        int v = b[48 + 32 * j + l] & 0xFF;
+                        int h = b[16 + l] & 0xFF;
+                        q[64 * j + l] = (byte) ((v & 0xF) + ((h & u1) != 0 ? 16 : 0));
+                        q[64 * j + 32 + l] = (byte) ((v >>> 4) + ((h & u2) != 0 ? 16 : 0));
+                    }
+                    u1 <<= 2;
+                    u2 <<= 2;
                 }
-                float d = half(b, 0) * a.scales[k];
-                float dmin = half(b, 2) * a.scales[k];
-                sum += d * sumi - dmin * mins;
+                sum += sumOfSubBlocks(b, q, a, k);
             }
             return sum;
         }
