@@ -1042,6 +1042,19 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             }
         }
 
+        /**
+         * Prompt processing: the inputs one after another through {@link #matvec(MatrixInput, float[])}, as the
+         * default does, but with one input holder for all of them (the default makes one per input, Q8_K arrays and
+         * row scratch included). Not yet batched: each row is still read once per input.
+         */
+        @Override
+        public void matmul(float[][] xs, int n, float[][] outs) {
+            MatrixInput in = newInput();
+            for (int t = 0; t < n; t++) {
+                matvec(in.set(xs[t]), outs[t]);
+            }
+        }
+
         @Override
         public void row(int r, float[] out) {
             int blocks = cols / 256;

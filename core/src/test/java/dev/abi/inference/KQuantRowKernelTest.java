@@ -223,6 +223,32 @@ class KQuantRowKernelTest {
         }
     }
 
+    @Test
+    void matmulGivesEachInputItsMatvecBits() {
+        Random rnd = new Random(26);
+        int rows = 4;
+        int cols = 512;
+        byte[] bytes = randomRow(rnd, rows * 2, 210, new int[] {208}, 0.01f);
+        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, GgmlType.Q6_K, 0, bytes.length);
+        WeightMatrix m = WeightMatrix.of(
+                info, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), InferenceKernelsProvider.get());
+        float[][] xs = new float[3][cols];
+        for (float[] x : xs) {
+            for (int i = 0; i < cols; i++) {
+                x[i] = (float) rnd.nextGaussian();
+            }
+        }
+        float[][] outs = new float[3][rows];
+        m.matmul(xs, 3, outs);
+        for (int t = 0; t < 3; t++) {
+            float[] want = new float[rows];
+            m.matvec(xs[t], want);
+            for (int r = 0; r < rows; r++) {
+                assertSameBits(want[r], outs[t][r], "input " + t + " row " + r);
+            }
+        }
+    }
+
     /**
      * The K-quant path as it was before the row kernels (WeightMatrix.KQuant's dotQ45K and dotQ6K, allocating scaleMin included), kept here as the
      * reference: super-blocks unpacked to bytes, one exact dot per sub-block, then the same float expressions.
