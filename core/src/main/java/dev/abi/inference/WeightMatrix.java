@@ -1027,32 +1027,62 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
 
         @Override
         void matvecRows(MatrixInput in, float[] out, int from, int to, int worker) {
-            Q8KActivations a = in.q8k;
             int blocks = cols / 256;
             int rowBytes = blocks * type.typeSize();
             // the row copied into the worker's scratch (as the other quantized types do), then one kernel call
             byte[] row = in.bytes(worker, rowBytes);
             for (int r = from; r < to; r++) {
                 data.get(r * rowBytes, row, 0, rowBytes);
-                out[r] = switch (type) {
-                    case Q4_K -> ops.dotQ4KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
-                    case Q5_K -> ops.dotQ5KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
-                    default -> ops.dotQ6KRow(row, blocks, a.quants, in.q8kWide, a.scales);
-                };
+                out[r] = dot(row, blocks, in);
             }
         }
 
+        /** Inputs per pass of {@link #matmul} over the rows: their Q8_K activations (8 x 3 bytes a column) stay in L2. */
+        private static final int TOKENS_PER_PASS = 8;
+
         /**
-         * Prompt processing: the inputs one after another through {@link #matvec(MatrixInput, float[])}, as the
-         * default does, but with one input holder for all of them (the default makes one per input, Q8_K arrays and
-         * row scratch included). Not yet batched: each row is still read once per input.
+         * Prompt processing: the inputs quantized once each, then for each group of {@link #TOKENS_PER_PASS} inputs
+         * one pass over the rows, each row copied once and handed to the row kernel for every input of the group, so
+         * the weights are read {@code n / 8} times instead of {@code n}. Each product is the very kernel call that
+         * {@link #matvec} makes, so the bits are the same. Allocates one input holder per input.
          */
         @Override
         public void matmul(float[][] xs, int n, float[][] outs) {
-            MatrixInput in = newInput();
+            MatrixInput[] ins = new MatrixInput[n];
             for (int t = 0; t < n; t++) {
-                matvec(in.set(xs[t]), outs[t]);
+                ins[t] = newInput().set(xs[t]);
             }
+            RowExecutor.RowTask task = (from, to, worker) -> matmulRows(ins, n, outs, from, to, worker);
+            if ((long) rows * cols < PARALLEL_THRESHOLD || rows < 64) {
+                task.rows(0, rows, 0);
+            } else {
+                executor.run(rows, 16, task);
+            }
+        }
+
+        private void matmulRows(MatrixInput[] ins, int n, float[][] outs, int from, int to, int worker) {
+            int blocks = cols / 256;
+            int rowBytes = blocks * type.typeSize();
+            byte[] row = ins[0].bytes(worker, rowBytes);
+            for (int t0 = 0; t0 < n; t0 += TOKENS_PER_PASS) {
+                int t1 = Math.min(n, t0 + TOKENS_PER_PASS);
+                for (int r = from; r < to; r++) {
+                    data.get(r * rowBytes, row, 0, rowBytes);
+                    for (int t = t0; t < t1; t++) {
+                        outs[t][r] = dot(row, blocks, ins[t]);
+                    }
+                }
+            }
+        }
+
+        /** One copied row against one input, through the row kernel of this type. */
+        private float dot(byte[] row, int blocks, MatrixInput in) {
+            Q8KActivations a = in.q8k;
+            return switch (type) {
+                case Q4_K -> ops.dotQ4KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
+                case Q5_K -> ops.dotQ5KRow(row, blocks, a.quants, in.q8kWide, a.scales, a.sums16);
+                default -> ops.dotQ6KRow(row, blocks, a.quants, in.q8kWide, a.scales);
+            };
         }
 
         @Override

@@ -226,25 +226,33 @@ class KQuantRowKernelTest {
     @Test
     void matmulGivesEachInputItsMatvecBits() {
         Random rnd = new Random(26);
-        int rows = 4;
-        int cols = 512;
-        byte[] bytes = randomRow(rnd, rows * 2, 210, new int[] {208}, 0.01f);
-        GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, GgmlType.Q6_K, 0, bytes.length);
-        WeightMatrix m = WeightMatrix.of(
-                info, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), InferenceKernelsProvider.get());
-        float[][] xs = new float[3][cols];
-        for (float[] x : xs) {
-            for (int i = 0; i < cols; i++) {
-                x[i] = (float) rnd.nextGaussian();
-            }
-        }
-        float[][] outs = new float[3][rows];
-        m.matmul(xs, 3, outs);
-        for (int t = 0; t < 3; t++) {
-            float[] want = new float[rows];
-            m.matvec(xs[t], want);
-            for (int r = 0; r < rows; r++) {
-                assertSameBits(want[r], outs[t][r], "input " + t + " row " + r);
+        int n = 11; // a full pass of 8 inputs and a partial one
+        // small (one thread) and large enough for the executor's split (rows * cols >= 2^18)
+        for (int[] shape : new int[][] {{4, 512}, {128, 2048}}) {
+            for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
+                int rows = shape[0];
+                int cols = shape[1];
+                int[] halves = type == GgmlType.Q6_K ? new int[] {208} : new int[] {0, 2};
+                byte[] bytes = randomRow(rnd, rows * cols / 256, type.typeSize(), halves, 0.01f);
+                GgufTensorInfo info = new GgufTensorInfo("w", new long[] {cols, rows}, type, 0, bytes.length);
+                WeightMatrix m = WeightMatrix.of(
+                        info, ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN), InferenceKernelsProvider.get());
+                float[][] xs = new float[n][cols];
+                for (float[] x : xs) {
+                    for (int i = 0; i < cols; i++) {
+                        x[i] = (float) rnd.nextGaussian();
+                    }
+                }
+                float[][] outs = new float[n][rows];
+                m.matmul(xs, n, outs);
+                for (int t = 0; t < n; t++) {
+                    float[] want = new float[rows];
+                    m.matvec(xs[t], want);
+                    for (int r = 0; r < rows; r++) {
+                        assertSameBits(
+                                want[r], outs[t][r], type + " " + rows + "x" + cols + " input " + t + " row " + r);
+                    }
+                }
             }
         }
     }
