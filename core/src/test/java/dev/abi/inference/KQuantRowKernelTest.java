@@ -226,7 +226,7 @@ class KQuantRowKernelTest {
     @Test
     void matmulGivesEachInputItsMatvecBits() {
         Random rnd = new Random(26);
-        int n = 11; // a full pass of 8 inputs and a partial one
+        int n = 11;
         // small (one thread) and large enough for the executor's split (rows * cols >= 2^18)
         for (int[] shape : new int[][] {{4, 512}, {128, 2048}}) {
             for (GgmlType type : new GgmlType[] {GgmlType.Q4_K, GgmlType.Q6_K}) {
