@@ -158,4 +158,29 @@ public interface InferenceKernels {
      * backends agree to float rounding, not bit for bit.
      */
     void addLayerNorm(float[] y, float[] bias, float[] residual, int ro, float[] w, float[] b, float eps);
+
+    /**
+     * One row of Q4_K super-blocks ({@link GgmlType#Q4_K}, {@link KQuantBlock}) dotted with activations quantized to
+     * Q8_K ({@code aq}, the same values widened to shorts in {@code aqWide}, one scale per 256 in {@code aScales},
+     * the sum of each 16 quants in {@code aSums16}). Per super-block {@code k}, in order: the exact integers
+     * {@code sumi} (each sub-block's nibble dot times its 6-bit scale) and {@code mins} (each sub-block's 6-bit
+     * minimum times its activation sum), then {@code sum += d * sumi - dmin * mins} with {@code d} and {@code dmin}
+     * the halves times {@code aScales[k]}. Only integers are summed in lanes, so every backend gives the same bits.
+     */
+    float dotQ4KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16);
+
+    /**
+     * As {@link #dotQ4KRow}, for a row of Q6_K super-blocks ({@link GgmlType#Q6_K}): per super-block the exact
+     * integer {@code sumi} (each 16-element sub-block's dot of the 6-bit quants minus 32 with the activations, times
+     * its signed 8-bit scale), then {@code sum += d * aScales[k] * sumi}, in super-block order.
+     */
+    float dotQ6KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales);
+
+    /**
+     * As {@link #dotQ4KRow}, for a row of Q5_K super-blocks ({@link GgmlType#Q5_K}: after the scales, {@code qh[32]}
+     * holding each element's fifth bit, then the nibbles as in Q4_K): element {@code 64j + l} is the low nibble of
+     * {@code qs[32j + l]} plus 16 times bit {@code 2j} of {@code qh[l]}, element {@code 64j + 32 + l} the high nibble
+     * plus 16 times bit {@code 2j + 1}.
+     */
+    float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16);
 }

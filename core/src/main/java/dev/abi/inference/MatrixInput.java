@@ -27,6 +27,8 @@ final class MatrixInput implements RowExecutor.RowTask {
     final WeightMatrix.Q8Activations q8;
     /** The input quantized to Q8_K super-blocks (Q8_K). */
     final WeightMatrix.Q8KActivations q8k;
+    /** {@link #q8k}'s quants widened to shorts once per input (Q8_K), for the vector K-quant row kernels. */
+    final short[] q8kWide;
 
     private final byte[][] bytes;
     private final byte[][] moreBytes;
@@ -41,6 +43,7 @@ final class MatrixInput implements RowExecutor.RowTask {
         this.seen = form == Form.FLOAT || form == Form.F16 || form == Form.BF16 ? new float[cols] : null;
         this.q8 = form == Form.Q8_0 ? new WeightMatrix.Q8Activations(cols) : null;
         this.q8k = form == Form.Q8_K ? new WeightMatrix.Q8KActivations(cols) : null;
+        this.q8kWide = form == Form.Q8_K ? new short[cols] : null;
         this.bytes = new byte[workers][];
         this.moreBytes = new byte[workers][];
         this.floats = new float[workers][];
@@ -61,7 +64,12 @@ final class MatrixInput implements RowExecutor.RowTask {
                 }
             }
             case Q8_0 -> q8.quantize(x);
-            case Q8_K -> q8k.quantize(x);
+            case Q8_K -> {
+                q8k.quantize(x);
+                for (int c = 0; c < cols; c++) {
+                    q8kWide[c] = q8k.quants[c];
+                }
+            }
             default -> throw new IllegalStateException(form.toString());
         }
         return this;

@@ -977,4 +977,328 @@ final class PanamaInferenceKernels implements InferenceKernels {
             y[i] = (y[i] - mean) * scale * w[i] + b[i];
         }
     }
+
+    @Override
+    public float dotQ4KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        return WIDE
+                ? dotQ4KRow512(row, blocks, aqWide, aScales, aSums16)
+                : dotQ4KRow256(row, blocks, aqWide, aScales, aSums16);
+    }
+
+    @Override
+    public float dotQ6KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        return WIDE ? dotQ6KRow512(row, blocks, aqWide, aScales) : dotQ6KRow256(row, blocks, aqWide, aScales);
+    }
+
+    /**
+     * Q4_K row at 512 bits. Per pair of sub-blocks (32 packed bytes): two 16-byte loads widened to shorts, the nibbles
+     * masked and shifted there; each sub-block's 32 products are added in 16 short lanes (|p| <= 2 * 15 * 128),
+     * widened once to 16 ints and multiplied by the sub-block's 6-bit scale in the int lanes (still exact), into one
+     * int accumulator reduced once per super-block. The mins take 8 scalar multiplies of the activation sums.
+     */
+    static float dotQ4KRow512(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q4_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            IntVector acc = IntVector.zero(INTS_512);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 16 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F).mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(((IntVector) lo.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(((IntVector) hi.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
+
+    /** {@link #dotQ4KRow512} at 256 bits (AVX2): each sub-block's short lanes widened to 8 ints in two halves. */
+    static float dotQ4KRow256(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q4_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            IntVector acc = IntVector.zero(INTS_256);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 16 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F).mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(ints8(lo).mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(ints8(hi).mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
+
+    /** 16 short lanes summed pairwise into 8 int lanes (exact). */
+    private static IntVector ints8(ShortVector p) {
+        return ((IntVector) p.convertShape(VectorOperators.S2I, INTS_256, 0))
+                .add((IntVector) p.convertShape(VectorOperators.S2I, INTS_256, 1));
+    }
+
+    /**
+     * Q6_K row at 512 bits. Per half of a super-block and per 16 elements: the 16 bytes of {@code ql} low quants, the
+     * 16 of the next 32 and the 16 of {@code qh} widened to shorts, the four 6-bit quants rebuilt with short shifts
+     * and masks (x86 has no byte shift), minus 32; each 16-element sub-block's products (|p| <= 32 * 128) widened to
+     * 16 ints and multiplied by its signed 8-bit scale in the int lanes, into one accumulator reduced once per
+     * super-block.
+     */
+    static float dotQ6KRow512(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q6_K_BYTES;
+            int base = k * KQuantBlock.SUPER;
+            IntVector acc = IntVector.zero(INTS_512);
+            for (int n = 0; n < 2; n++) {
+                for (int h = 0; h < 2; h++) {
+                    int l = 16 * h;
+                    int ql = o + 64 * n + l;
+                    int e = base + 128 * n + l;
+                    int sc = o + KQuantBlock.Q6_SCALES_AT + 8 * n + h;
+                    ShortVector a = (ShortVector)
+                            ByteVector.fromArray(BYTES_128, row, ql).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector b = (ShortVector) ByteVector.fromArray(BYTES_128, row, ql + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector hb = (ShortVector) ByteVector.fromArray(BYTES_128, row, o + 128 + 32 * n + l)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector q1 = a.and((short) 0x0F)
+                            .or(hb.and((short) 0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub((short) 32);
+                    ShortVector q2 = b.and((short) 0x0F)
+                            .or(hb.and((short) 0x0C).lanewise(VectorOperators.LSHL, 2))
+                            .sub((short) 32);
+                    ShortVector q3 = a.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .or(hb.and((short) 0x30))
+                            .sub((short) 32);
+                    ShortVector q4 = b.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .or(hb.lanewise(VectorOperators.LSHR, 2).and((short) 0x30))
+                            .sub((short) 32);
+                    acc = acc.add(((IntVector) q1.mul(ShortVector.fromArray(SHORTS_256, aqWide, e))
+                                            .convertShape(VectorOperators.S2I, INTS_512, 0))
+                                    .mul(row[sc]))
+                            .add(((IntVector) q2.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 32))
+                                            .convertShape(VectorOperators.S2I, INTS_512, 0))
+                                    .mul(row[sc + 2]))
+                            .add(((IntVector) q3.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 64))
+                                            .convertShape(VectorOperators.S2I, INTS_512, 0))
+                                    .mul(row[sc + 4]))
+                            .add(((IntVector) q4.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 96))
+                                            .convertShape(VectorOperators.S2I, INTS_512, 0))
+                                    .mul(row[sc + 6]));
+                }
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            sum += KQuantBlock.half(row, o + KQuantBlock.Q6_D_AT) * aScales[k] * sumi;
+        }
+        return sum;
+    }
+
+    /** {@link #dotQ6KRow512} at 256 bits (AVX2): each sub-block's 16 products widened to 8 ints in two halves. */
+    static float dotQ6KRow256(byte[] row, int blocks, short[] aqWide, float[] aScales) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q6_K_BYTES;
+            int base = k * KQuantBlock.SUPER;
+            IntVector acc = IntVector.zero(INTS_256);
+            for (int n = 0; n < 2; n++) {
+                for (int h = 0; h < 2; h++) {
+                    int l = 16 * h;
+                    int ql = o + 64 * n + l;
+                    int e = base + 128 * n + l;
+                    int sc = o + KQuantBlock.Q6_SCALES_AT + 8 * n + h;
+                    ShortVector a = (ShortVector)
+                            ByteVector.fromArray(BYTES_128, row, ql).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector b = (ShortVector) ByteVector.fromArray(BYTES_128, row, ql + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector hb = (ShortVector) ByteVector.fromArray(BYTES_128, row, o + 128 + 32 * n + l)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                    ShortVector q1 = a.and((short) 0x0F)
+                            .or(hb.and((short) 0x03).lanewise(VectorOperators.LSHL, 4))
+                            .sub((short) 32);
+                    ShortVector q2 = b.and((short) 0x0F)
+                            .or(hb.and((short) 0x0C).lanewise(VectorOperators.LSHL, 2))
+                            .sub((short) 32);
+                    ShortVector q3 = a.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .or(hb.and((short) 0x30))
+                            .sub((short) 32);
+                    ShortVector q4 = b.lanewise(VectorOperators.LSHR, 4)
+                            .and((short) 0x0F)
+                            .or(hb.lanewise(VectorOperators.LSHR, 2).and((short) 0x30))
+                            .sub((short) 32);
+                    acc = acc.add(ints8(q1.mul(ShortVector.fromArray(SHORTS_256, aqWide, e)))
+                                    .mul(row[sc]))
+                            .add(ints8(q2.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 32)))
+                                    .mul(row[sc + 2]))
+                            .add(ints8(q3.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 64)))
+                                    .mul(row[sc + 4]))
+                            .add(ints8(q4.mul(ShortVector.fromArray(SHORTS_256, aqWide, e + 96)))
+                                    .mul(row[sc + 6]));
+                }
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            sum += KQuantBlock.half(row, o + KQuantBlock.Q6_D_AT) * aScales[k] * sumi;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        return WIDE
+                ? dotQ5KRow512(row, blocks, aqWide, aScales, aSums16)
+                : dotQ5KRow256(row, blocks, aqWide, aScales, aSums16);
+    }
+
+    /**
+     * Q5_K row at 512 bits, as {@link #dotQ4KRow512} with each element's fifth bit from {@code qh}: the 32 {@code qh}
+     * bytes widened to shorts and shifted left by 4 once per super-block, so bit {@code b} of an element's byte is
+     * moved to 16 by one shift right and one mask (products fit: |p| <= 2 * 31 * 128 in a short lane).
+     */
+    static float dotQ5KRow512(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            ShortVector h0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            ShortVector h1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            IntVector acc = IntVector.zero(INTS_512);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 48 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(((IntVector) lo.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(((IntVector) hi.convertShape(VectorOperators.S2I, INTS_512, 0))
+                                .mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
+
+    /** {@link #dotQ5KRow512} at 256 bits (AVX2). */
+    static float dotQ5KRow256(byte[] row, int blocks, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            ShortVector h0 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 16)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            ShortVector h1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, o + 32)
+                            .convertShape(VectorOperators.B2S, SHORTS_256, 0))
+                    .lanewise(VectorOperators.LSHL, 4);
+            IntVector acc = IntVector.zero(INTS_256);
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int qo = o + 48 + 32 * j;
+                int ao = base + 64 * j;
+                ShortVector w0 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector w1 = (ShortVector)
+                        ByteVector.fromArray(BYTES_128, row, qo + 16).convertShape(VectorOperators.B2S, SHORTS_256, 0);
+                ShortVector lo = w0.and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao))
+                        .add(w1.and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 16)));
+                ShortVector hi = w0.lanewise(VectorOperators.LSHR, 4)
+                        .and((short) 0x0F)
+                        .or(h0.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                        .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 32))
+                        .add(w1.lanewise(VectorOperators.LSHR, 4)
+                                .and((short) 0x0F)
+                                .or(h1.lanewise(VectorOperators.LSHR, 2 * j + 1).and((short) 0x10))
+                                .mul(ShortVector.fromArray(SHORTS_256, aqWide, ao + 48)));
+                acc = acc.add(ints8(lo).mul(KQuantBlock.scale(row, sc, 2 * j)))
+                        .add(ints8(hi).mul(KQuantBlock.scale(row, sc, 2 * j + 1)));
+                int s = k * 16 + 4 * j;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            int sumi = acc.reduceLanes(VectorOperators.ADD);
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
 }

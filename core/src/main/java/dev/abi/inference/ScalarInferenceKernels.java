@@ -253,4 +253,100 @@ final class ScalarInferenceKernels implements InferenceKernels {
             y[i] = (y[i] - mean) * scale * w[i] + b[i];
         }
     }
+
+    @Override
+    public float dotQ4KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q4_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            int sumi = 0;
+            int mins = 0;
+            // bytes 16 + 32j + l: low nibble is element 64j + l (sub-block 2j), high nibble 64j + 32 + l (2j + 1)
+            for (int j = 0; j < 4; j++) {
+                int lo = 0;
+                int hi = 0;
+                for (int l = 0; l < 32; l++) {
+                    int v = row[o + 16 + 32 * j + l] & 0xFF;
+                    lo += (v & 0xF) * aq[base + 64 * j + l];
+                    hi += (v >>> 4) * aq[base + 64 * j + 32 + l];
+                }
+                int s = k * 16 + 4 * j;
+                sumi += KQuantBlock.scale(row, sc, 2 * j) * lo + KQuantBlock.scale(row, sc, 2 * j + 1) * hi;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ6KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q6_K_BYTES;
+            int base = k * KQuantBlock.SUPER;
+            int sumi = 0;
+            // half n of the super-block: ql[64n + l] and ql[64n + 32 + l] hold the low 4 bits of elements
+            // 128n + l, + 32, + 64, + 96 (low then high nibbles), qh[32n + l] their 2 high bits; 16 elements a scale
+            for (int n = 0; n < 2; n++) {
+                int ql = o + 64 * n;
+                int qh = o + 128 + 32 * n;
+                int sc = o + KQuantBlock.Q6_SCALES_AT + 8 * n;
+                int e = base + 128 * n;
+                for (int h = 0; h < 2; h++) {
+                    int d1 = 0;
+                    int d2 = 0;
+                    int d3 = 0;
+                    int d4 = 0;
+                    for (int l = 16 * h; l < 16 * h + 16; l++) {
+                        int a = row[ql + l] & 0xFF;
+                        int b = row[ql + l + 32] & 0xFF;
+                        int hb = row[qh + l] & 0xFF;
+                        d1 += (((a & 0xF) | ((hb & 3) << 4)) - 32) * aq[e + l];
+                        d2 += (((b & 0xF) | (((hb >>> 2) & 3) << 4)) - 32) * aq[e + l + 32];
+                        d3 += (((a >>> 4) | (((hb >>> 4) & 3) << 4)) - 32) * aq[e + l + 64];
+                        d4 += (((b >>> 4) | (((hb >>> 6) & 3) << 4)) - 32) * aq[e + l + 96];
+                    }
+                    sumi += row[sc + h] * d1 + row[sc + h + 2] * d2 + row[sc + h + 4] * d3 + row[sc + h + 6] * d4;
+                }
+            }
+            sum += KQuantBlock.half(row, o + KQuantBlock.Q6_D_AT) * aScales[k] * sumi;
+        }
+        return sum;
+    }
+
+    @Override
+    public float dotQ5KRow(byte[] row, int blocks, byte[] aq, short[] aqWide, float[] aScales, int[] aSums16) {
+        float sum = 0;
+        for (int k = 0; k < blocks; k++) {
+            int o = k * KQuantBlock.Q5_K_BYTES;
+            int sc = o + KQuantBlock.SCALES_AT;
+            int base = k * KQuantBlock.SUPER;
+            int sumi = 0;
+            int mins = 0;
+            for (int j = 0; j < 4; j++) {
+                int lo = 0;
+                int hi = 0;
+                for (int l = 0; l < 32; l++) {
+                    int v = row[o + 48 + 32 * j + l] & 0xFF;
+                    int h = row[o + 16 + l] & 0xFF;
+                    lo += ((v & 0xF) | (((h >>> (2 * j)) & 1) << 4)) * aq[base + 64 * j + l];
+                    hi += ((v >>> 4) | (((h >>> (2 * j + 1)) & 1) << 4)) * aq[base + 64 * j + 32 + l];
+                }
+                int s = k * 16 + 4 * j;
+                sumi += KQuantBlock.scale(row, sc, 2 * j) * lo + KQuantBlock.scale(row, sc, 2 * j + 1) * hi;
+                mins += KQuantBlock.min(row, sc, 2 * j) * (aSums16[s] + aSums16[s + 1])
+                        + KQuantBlock.min(row, sc, 2 * j + 1) * (aSums16[s + 2] + aSums16[s + 3]);
+            }
+            float d = KQuantBlock.half(row, o) * aScales[k];
+            float dmin = KQuantBlock.half(row, o + 2) * aScales[k];
+            sum += d * sumi - dmin * mins;
+        }
+        return sum;
+    }
 }
