@@ -4,9 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 . scripts/java-home.sh
-./mvnw -B -q -DskipTests -pl benchmarks -am install
-cp=$(./mvnw -B -q -pl benchmarks dependency:build-classpath -Dmdep.outputFile=/dev/stdout -Dmdep.includeScope=runtime)
+# Packaged in the reactor, not installed: the classpath names this tree's own jars (target/), never a stale copy in
+# ~/.m2. Each module writes the file in turn; benchmarks comes last, so its classpath is what stays.
+cpfile=$(mktemp)
+trap 'rm -f "$cpfile"' EXIT
+./mvnw -B -q -DskipTests -pl benchmarks -am package dependency:build-classpath -Dmdep.outputFile="$cpfile" \
+  -Dmdep.includeScope=runtime
+cp=$(cat "$cpfile")
 main=$1
 shift
-exec "$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx${BENCH_HEAP:-6g} -cp "benchmarks/target/classes:$cp" \
+"$JAVA_HOME/bin/java" --add-modules jdk.incubator.vector -Xmx${BENCH_HEAP:-6g} -cp "benchmarks/target/classes:$cp" \
   "dev.abi.benchmarks.$main" "$@"
