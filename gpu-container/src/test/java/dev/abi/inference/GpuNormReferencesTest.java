@@ -24,20 +24,23 @@ class GpuNormReferencesTest {
         Path file = MODELS.resolve("all-MiniLM-L6-v2").resolve("all-MiniLM-L6-v2-Q8_0.gguf");
         Assumptions.assumeTrue(Files.exists(file), "the shared MiniLM model is absent: " + file.toAbsolutePath());
         try (BertModel model = BertModel.load(file)) {
-            Method norm = BertModel.class.getDeclaredMethod(
-                    "layerNorm", float[].class, float[].class, float[].class, float[].class);
-            norm.setAccessible(true);
-            Random rnd = new Random(1);
             int dim = model.config().dim();
-            float[] in = gaussian(rnd, dim, 3);
-            float[] w = gaussian(rnd, dim, 1);
-            float[] b = gaussian(rnd, dim, 1);
-            float[] cpu = new float[dim];
-            norm.invoke(model, cpu, in, w, b);
-            float[] ref = in.clone();
-            HostReference.layerNorm(ref, 1, dim, w, b, model.config().eps());
-            for (int i = 0; i < dim; i++) {
-                assertEquals(cpu[i], ref[i], 1e-5f * Math.max(1f, Math.abs(cpu[i])), "element " + i);
+            float eps = model.config().eps();
+            // BertModel normalizes through InferenceKernels.addLayerNorm (residual add, then LayerNorm): with a zero
+            // bias and residual it is the LayerNorm alone, on the kernels the model runs on and on the scalar ones.
+            InferenceKernels active = InferenceKernelsProvider.get();
+            for (InferenceKernels ops : new InferenceKernels[] {active, InferenceKernelsProvider.scalar()}) {
+                Random rnd = new Random(1);
+                float[] in = gaussian(rnd, dim, 3);
+                float[] w = gaussian(rnd, dim, 1);
+                float[] b = gaussian(rnd, dim, 1);
+                float[] cpu = in.clone();
+                ops.addLayerNorm(cpu, new float[dim], new float[dim], 0, w, b, eps);
+                float[] ref = in.clone();
+                HostReference.layerNorm(ref, 1, dim, w, b, eps);
+                for (int i = 0; i < dim; i++) {
+                    assertEquals(cpu[i], ref[i], 1e-5f * Math.max(1f, Math.abs(cpu[i])), ops.name() + ", element " + i);
+                }
             }
         }
     }
