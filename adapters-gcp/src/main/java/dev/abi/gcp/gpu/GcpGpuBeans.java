@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -25,12 +24,9 @@ public class GcpGpuBeans {
 
     @Produces
     @Singleton
-    GpuCredentials gpuCredentials(
-            AbiConfig config,
-            @ConfigProperty(name = "abi.gpu.auth", defaultValue = "google") String auth,
-            @ConfigProperty(name = "abi.gpu.audience") Optional<String> audience) {
-        return credentials(
-                config.gpu().url(), auth, audience, config.gpu().timeout(), System.getenv(), Clock.systemUTC());
+    GpuCredentials gpuCredentials(AbiConfig config) {
+        AbiConfig.Gpu gpu = config.gpu();
+        return credentials(gpu.url(), gpu.auth(), gpu.audience(), gpu.timeout(), System.getenv(), Clock.systemUTC());
     }
 
     /** What {@code abi.gpu.*} asks for; an unknown {@code abi.gpu.auth} stops the start naming the property. */
