@@ -28,6 +28,10 @@ import java.util.Optional;
  * <p>It also embeds the chunks of large document ingests ({@link #embed}) on the service's {@code /v1/embeddings}
  * when a request has at least {@code minDocuments} of them, behind the same breaker, and only with the model the CPU
  * would use: the request names it, and an answer from another model is refused (the CPU embeds then).
+ *
+ * <p>Every request carries the {@code Authorization} header its {@link GpuCredentials} give (none by default; a
+ * Google identity token for a private Cloud Run service). A credential that cannot be had fails that request like an
+ * unreachable service: the breaker counts it and the CPU answers.
  */
 public final class GpuRouting implements RemoteEmbedder {
 
@@ -45,6 +49,7 @@ public final class GpuRouting implements RemoteEmbedder {
     private final Duration timeout;
     private final CircuitBreaker breaker;
     private final HttpClient http;
+    private final GpuCredentials credentials;
 
     private GpuRouting(Builder b) {
         this.base = b.base;
@@ -52,6 +57,7 @@ public final class GpuRouting implements RemoteEmbedder {
         this.minDocuments = b.minDocuments;
         this.timeout = b.timeout;
         this.breaker = b.breaker;
+        this.credentials = b.credentials;
         this.http = HttpClient.newBuilder().connectTimeout(b.timeout).build();
     }
 
@@ -210,6 +216,7 @@ public final class GpuRouting implements RemoteEmbedder {
         if (requestId != null) {
             b.header("X-Request-Id", requestId);
         }
+        authorize(b);
         java.net.http.HttpResponse<byte[]> r;
         try {
             r = http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -233,6 +240,32 @@ public final class GpuRouting implements RemoteEmbedder {
         return r.body();
     }
 
+    /**
+     * Sets the request's {@code Authorization} header from the credentials, if they give one. A failure to get it is
+     * the routing's failure (the breaker counts it, the CPU answers); neither the log nor the message holds the
+     * credential.
+     */
+    private void authorize(java.net.http.HttpRequest.Builder b) {
+        Optional<String> authorization;
+        try {
+            authorization = credentials.authorization();
+        } catch (RuntimeException e) {
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "no credential for the GPU service (" + e.getMessage() + "); answering on the CPU");
+            throw new GpuServiceException("no credential for the GPU service: " + e.getMessage(), e);
+        }
+        if (authorization == null || authorization.isEmpty()) {
+            return;
+        }
+        try {
+            b.header("Authorization", authorization.get());
+        } catch (IllegalArgumentException invalid) {
+            // the JDK's message names the header, not its value; the value is not repeated here either
+            throw new GpuServiceException("the GPU service credential is not a valid Authorization header value", null);
+        }
+    }
+
     /** Which failures are the service's fault, for its breaker. */
     public static boolean isFailure(Throwable t) {
         return t instanceof GpuServiceException || t instanceof Error;
@@ -252,6 +285,7 @@ public final class GpuRouting implements RemoteEmbedder {
         private long minWork = 1_000_000;
         private int minDocuments = 256;
         private Duration timeout = Duration.ofSeconds(2);
+        private GpuCredentials credentials = GpuCredentials.NONE;
 
         private Builder(URI base, CircuitBreaker breaker) {
             this.base = Objects.requireNonNull(base, "base");
@@ -279,6 +313,15 @@ public final class GpuRouting implements RemoteEmbedder {
         /** How long a GPU answer may take before the CPU answers instead; default 2 s. */
         public Builder timeout(Duration timeout) {
             this.timeout = Objects.requireNonNull(timeout, "timeout");
+            return this;
+        }
+
+        /**
+         * Where each request's {@code Authorization} header comes from; default {@link GpuCredentials#NONE} (no
+         * header).
+         */
+        public Builder credentials(GpuCredentials credentials) {
+            this.credentials = Objects.requireNonNull(credentials, "credentials");
             return this;
         }
 

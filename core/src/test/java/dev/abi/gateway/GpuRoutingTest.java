@@ -24,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -68,6 +69,9 @@ class GpuRoutingTest {
     private final AtomicReference<Duration> embedTakes = new AtomicReference<>(Duration.ZERO);
 
     private final List<Integer> embedInputs = new CopyOnWriteArrayList<>();
+    /** The {@code Authorization} header of every request the fake service received, {@code "none"} when absent. */
+    private final List<String> authorizations = new CopyOnWriteArrayList<>();
+
     private HttpServer service;
 
     @BeforeEach
@@ -96,6 +100,8 @@ class GpuRoutingTest {
         service.createContext("/", exchange -> {
             received.incrementAndGet();
             forwardedId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
+            String authorization = exchange.getRequestHeaders().getFirst("Authorization");
+            authorizations.add(authorization == null ? "none" : authorization);
             byte[] body = exchange.getRequestBody().readAllBytes();
             String path = exchange.getRequestURI().getPath();
             HttpResponse answer = switch (mode.get()) {
@@ -526,5 +532,78 @@ class GpuRoutingTest {
         GpuRouting routing = routing(1, Duration.ofSeconds(30));
         assertTrue(routing.embed("words", 3, List.of("a b", "c")).isEmpty());
         assertEquals(2, routing.embed("words", 2, List.of("a b", "c")).orElseThrow().length);
+    }
+
+    private GpuRouting withCredentials(GpuCredentials credentials, CircuitBreaker breaker) {
+        return GpuRouting.builder(
+                        URI.create("http://127.0.0.1:" + service.getAddress().getPort()), breaker)
+                .minWork(10)
+                .minDocuments(1)
+                .timeout(Duration.ofMinutes(2))
+                .credentials(credentials)
+                .build();
+    }
+
+    @Test
+    void everyRequestCarriesTheCredentialsAuthorizationAskedForEachTime() {
+        AtomicInteger asked = new AtomicInteger();
+        GpuRouting routing = withCredentials(
+                () -> Optional.of("Bearer token-" + asked.incrementAndGet()),
+                new CircuitBreaker("gpu-service", CircuitBreaker.Config.defaults(), clock, GpuRouting::isFailure));
+        Gateway g = Gateway.builder(namespaces).gpu(routing).build();
+        assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        assertEquals("gpu", post(g, "/v1/namespaces/big/query", BATCH).headers().get(GpuRouting.DEVICE_HEADER));
+        List<String> texts = new ArrayList<>();
+        for (int i = 0; i < GpuRouting.MAX_EMBED_INPUTS + 1; i++) {
+            texts.add("chunk " + i);
+        }
+        assertTrue(routing.embed("words", 2, texts).isPresent());
+        assertEquals(
+                List.of("Bearer token-1", "Bearer token-2", "Bearer token-3", "Bearer token-4"),
+                authorizations,
+                "a query, a batch and two slices to embed, each with the header the credentials gave for it");
+    }
+
+    @Test
+    void withoutCredentialsNoAuthorizationHeaderIsSent() {
+        post(routed(10, CircuitBreaker.Config.defaults()), "/v1/namespaces/big/query", QUERY);
+        routing(1, Duration.ofMinutes(2)).embed("words", 2, List.of("a", "b"));
+        assertEquals(List.of("none", "none"), authorizations);
+    }
+
+    @Test
+    void aCredentialThatCannotBeHadIsAnsweredOnTheCpuAndCountsAgainstTheBreaker() throws Exception {
+        AtomicInteger asked = new AtomicInteger();
+        CircuitBreaker breaker = new CircuitBreaker(
+                "gpu-service",
+                CircuitBreaker.Config.builder()
+                        .windowSize(3)
+                        .minimumCalls(3)
+                        .halfOpenCalls(1)
+                        .openDuration(Duration.ofSeconds(30))
+                        .build(),
+                clock,
+                GpuRouting::isFailure);
+        GpuRouting routing = withCredentials(
+                () -> {
+                    asked.incrementAndGet();
+                    throw new GpuCredentialsException("the metadata server answered 500");
+                },
+                breaker);
+        Gateway g = Gateway.builder(namespaces).gpu(routing).build();
+        HttpResponse expected = post(cpu, "/v1/namespaces/big/query", QUERY);
+        HttpResponse r = post(g, "/v1/namespaces/big/query", QUERY);
+        assertEquals(200, r.status(), r.bodyText());
+        assertEquals("cpu", r.headers().get(GpuRouting.DEVICE_HEADER));
+        assertSameMatches(expected, r);
+        HttpResponse batch = post(g, "/v1/namespaces/big/query", BATCH);
+        assertEquals("cpu", batch.headers().get(GpuRouting.DEVICE_HEADER));
+        assertSameResults(post(cpu, "/v1/namespaces/big/query", BATCH), batch);
+        assertTrue(routing.embed("words", 2, List.of("a", "b")).isEmpty(), "the CPU embeds");
+        assertEquals(0, received.get(), "nothing was sent without its credential");
+        assertEquals(3, asked.get());
+        assertEquals(CircuitBreaker.State.OPEN, breaker.state(), "three credential failures opened the breaker");
+        post(g, "/v1/namespaces/big/query", QUERY);
+        assertEquals(3, asked.get(), "open: the credentials are not asked either");
     }
 }

@@ -158,6 +158,22 @@ public interface AbiConfig {
         /** How long a GPU answer (a query, or one slice of 256 inputs to embed) may take before the CPU answers instead (default 2 s). */
         @WithDefault("2S")
         Duration timeout();
+
+        /**
+         * The credential on each request to the service: {@code google} (the default), a Google identity token from
+         * the metadata server whose audience is the service's URL, which a private Cloud Run service accepts; or
+         * {@code none}, for a service that lets anyone call it. Read by the Google Cloud Functions package only;
+         * the others send none (a private Cloud Run service from AWS or Azure would need Workload Identity
+         * Federation, not built).
+         */
+        @WithDefault("google")
+        String auth();
+
+        /**
+         * The audience of the identity token when it is not the service's URL ({@code scheme://host[:port]} of
+         * {@code url}), e.g. a Cloud Run custom audience.
+         */
+        Optional<String> audience();
     }
 
     /** Authentication of the HTTP API. */

@@ -10,6 +10,7 @@ import dev.abi.events.NamespaceMapping;
 import dev.abi.events.ObjectIndexer;
 import dev.abi.gateway.Gateway;
 import dev.abi.gateway.GatewaySecurity;
+import dev.abi.gateway.GpuCredentials;
 import dev.abi.gateway.GpuRouting;
 import dev.abi.gateway.HealthCheck;
 import dev.abi.gateway.Limits;
@@ -68,6 +69,17 @@ public class CoreBeans {
     @Singleton
     Metrics metrics() {
         return Metrics.NOOP;
+    }
+
+    /**
+     * No credential on requests to the GPU service: the default where no package binds one (adapters-gcp binds a
+     * Google identity token for a private Cloud Run service).
+     */
+    @Produces
+    @DefaultBean
+    @Singleton
+    GpuCredentials gpuCredentials() {
+        return GpuCredentials.NONE;
     }
 
     /** Logs each change of a breaker's state and counts it in {@code abi.breaker.transitions}. */
@@ -249,7 +261,12 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    DocumentIndex documentIndex(AbiConfig config, NamespaceService namespaces, ModelRegistry models, Metrics metrics) {
+    DocumentIndex documentIndex(
+            AbiConfig config,
+            NamespaceService namespaces,
+            ModelRegistry models,
+            Metrics metrics,
+            GpuCredentials gpuCredentials) {
         AbiConfig.Embedding e = config.embedding();
         return new DocumentIndex(
                 namespaces,
@@ -257,7 +274,7 @@ public class CoreBeans {
                 e.model(),
                 new Chunker.Options(e.windowTokens(), e.overlapTokens()),
                 DocumentIndex.Limits.defaults(),
-                gpuRouting(config, metrics));
+                gpuRouting(config, metrics, gpuCredentials));
     }
 
     private GpuRouting gpuRouting;
@@ -267,10 +284,10 @@ public class CoreBeans {
      * The one routing to the GPU service, or null when {@code abi.gpu.url} is unset: queries (the gateway) and
      * document ingests (the document index) share it, and so share its breaker.
      */
-    private synchronized GpuRouting gpuRouting(AbiConfig config, Metrics metrics) {
+    private synchronized GpuRouting gpuRouting(AbiConfig config, Metrics metrics, GpuCredentials credentials) {
         if (!gpuRoutingBuilt) {
             gpuRoutingBuilt = true;
-            gpuRouting = gpuRouting(config.gpu(), metrics);
+            gpuRouting = gpuRouting(config.gpu(), metrics, credentials);
             if (gpuRouting != null) {
                 LOG.infof(
                         "exact queries of %d rows x queries or more, and ingests of %d chunks or more, go to the GPU"
@@ -285,6 +302,11 @@ public class CoreBeans {
 
     /** {@code abi.gpu.*} as a {@link GpuRouting}, or null when {@code abi.gpu.url} is unset. */
     static GpuRouting gpuRouting(AbiConfig.Gpu gpu, Metrics metrics) {
+        return gpuRouting(gpu, metrics, GpuCredentials.NONE);
+    }
+
+    /** {@code abi.gpu.*} as a {@link GpuRouting} sending {@code credentials}, or null without {@code abi.gpu.url}. */
+    static GpuRouting gpuRouting(AbiConfig.Gpu gpu, Metrics metrics, GpuCredentials credentials) {
         return gpu.url()
                 .map(url -> GpuRouting.builder(
                                 URI.create(url),
@@ -297,6 +319,7 @@ public class CoreBeans {
                         .minWork(gpu.minWork())
                         .minDocuments(gpu.minDocuments())
                         .timeout(gpu.timeout())
+                        .credentials(credentials)
                         .build())
                 .orElse(null);
     }
@@ -313,7 +336,8 @@ public class CoreBeans {
             DocumentIndex documents,
             GatewaySecurity security,
             ObjectIndexer objectIndexer,
-            Metrics metrics) {
+            Metrics metrics,
+            GpuCredentials gpuCredentials) {
         HealthCheck storeCheck = new StoreHealthCheck(store, config.store().kind());
         HealthCheck kernels = new HealthCheck() {
             @Override
@@ -326,7 +350,7 @@ public class CoreBeans {
                 return VectorOpsProvider.get().name();
             }
         };
-        GpuRouting gpu = gpuRouting(config, metrics);
+        GpuRouting gpu = gpuRouting(config, metrics, gpuCredentials);
         return Gateway.builder(namespaces)
                 .limits(limits)
                 .healthChecks(List.of(storeCheck, kernels))

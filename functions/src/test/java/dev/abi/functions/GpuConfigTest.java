@@ -67,6 +67,16 @@ class GpuConfigTest {
             public Duration timeout() {
                 return Duration.ofSeconds(30);
             }
+
+            @Override
+            public String auth() {
+                return "none";
+            }
+
+            @Override
+            public Optional<String> audience() {
+                return Optional.empty();
+            }
         };
     }
 
