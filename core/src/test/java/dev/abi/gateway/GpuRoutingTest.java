@@ -47,6 +47,7 @@ class GpuRoutingTest {
         HEALTHY,
         FAILING,
         NO_GPU,
+        REFUSED,
         UNKNOWN_NAMESPACE,
         SLOW
     }
@@ -112,6 +113,12 @@ class GpuRoutingTest {
                 case FAILING -> new HttpResponse(500, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
                 case NO_GPU -> new HttpResponse(503, Map.of(), "{\"gpu\":false}".getBytes(StandardCharsets.UTF_8));
                 case UNKNOWN_NAMESPACE -> new HttpResponse(404, Map.of(), "{}".getBytes(StandardCharsets.UTF_8));
+                case REFUSED ->
+                    new HttpResponse(
+                            403,
+                            Map.of(),
+                            ("{\"refused\":\"" + authorizations.get(authorizations.size() - 1) + "\"}")
+                                    .getBytes(StandardCharsets.UTF_8));
                 case SLOW -> {
                     try {
                         releaseSlow.await(1, TimeUnit.MINUTES); // hang guard only: released when the test ends
@@ -366,6 +373,28 @@ class GpuRoutingTest {
                 "half-open: a trial goes through and succeeds");
         assertEquals("gpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
         assertTrue(received.get() >= 4);
+    }
+
+    /**
+     * A private service that refuses the caller (no invoker role, a wrong audience) refuses every routed call: the
+     * breaker counts the refusals and opens, so the CPU answers without the round trip. (The refusal's body, which
+     * may echo the credential, is not kept in the failure's message.)
+     */
+    @Test
+    void aServiceThatRefusesTheCallerOpensTheBreaker() {
+        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
+                .windowSize(2)
+                .minimumCalls(2)
+                .halfOpenCalls(1)
+                .openDuration(Duration.ofSeconds(30))
+                .build();
+        mode.set(Mode.REFUSED);
+        Gateway g = routed(10, config);
+        for (int i = 0; i < 4; i++) {
+            assertEquals(
+                    "cpu", post(g, "/v1/namespaces/big/query", QUERY).headers().get(GpuRouting.DEVICE_HEADER));
+        }
+        assertEquals(2, received.get(), "two refusals open the breaker: the next calls stay on the CPU");
     }
 
     @Test
