@@ -234,10 +234,10 @@ public final class GpuRouting implements RemoteEmbedder {
         if (r.statusCode() == 401 || r.statusCode() == 403) {
             // the service refuses this caller (no invoker role, a wrong audience): every routed call would be refused,
             // so the breaker counts it and opens. The body is not kept: a refusal page may echo the credential.
-            throw new GpuServiceException(
-                    "GPU service refused the call (" + r.statusCode() + "): check the caller's invoker role and "
-                            + "abi.gpu.auth/abi.gpu.audience",
-                    null);
+            String refused = "GPU service refused the call (" + r.statusCode() + "): check the caller's invoker role "
+                    + "and abi.gpu.auth/abi.gpu.audience; answering on the CPU";
+            LOG.log(System.Logger.Level.WARNING, refused);
+            throw new GpuServiceException(refused, null);
         }
         if (r.statusCode() != 200) {
             // the problem body says why (another model, a namespace it cannot read): kept for the log
