@@ -20,18 +20,13 @@ import dev.abi.store.InMemoryObjectStore;
 import dev.abi.store.MutableClock;
 import dev.abi.store.ObjectInfo;
 import dev.abi.store.ObjectMetadataStore;
+import dev.abi.testing.LogCapture;
 import dev.abi.testing.SecretScan;
 import dev.abi.testing.WordEmbedder;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,37 +67,8 @@ class SecretAuditTest {
             .clock(clock)
             .build();
 
-    private final List<String> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            StringBuilder line = new StringBuilder(r.getLoggerName() + " " + r.getMessage());
-            if (r.getParameters() != null) {
-                for (Object p : r.getParameters()) {
-                    line.append(' ').append(p);
-                }
-                try {
-                    line.append(' ').append(MessageFormat.format(r.getMessage(), r.getParameters()));
-                } catch (IllegalArgumentException notAPattern) {
-                    // the parameters are in the line already
-                }
-            }
-            if (r.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            synchronized (logged) {
-                logged.add(line.toString());
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LogCapture capture = new LogCapture();
+    private final List<String> logged = capture.lines;
 
     @BeforeEach
     void listen() {

@@ -12,17 +12,14 @@ import dev.abi.gateway.GpuCredentialsException;
 import dev.abi.gateway.GpuRouting;
 import dev.abi.resilience.CircuitBreaker;
 import dev.abi.store.MutableClock;
+import dev.abi.testing.LogCapture;
 import dev.abi.testing.SecretScan;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.text.MessageFormat;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +27,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,37 +52,8 @@ class GoogleIdentityTokenTest {
     private HttpServer metadata;
     private HttpServer service;
 
-    private final List<String> logged = new ArrayList<>();
-    private final Handler capture = new Handler() {
-        @Override
-        public void publish(LogRecord r) {
-            StringBuilder line = new StringBuilder(r.getLoggerName() + " " + r.getMessage());
-            if (r.getParameters() != null) {
-                for (Object p : r.getParameters()) {
-                    line.append(' ').append(p);
-                }
-                try {
-                    line.append(' ').append(MessageFormat.format(r.getMessage(), r.getParameters()));
-                } catch (IllegalArgumentException notAPattern) {
-                    // the parameters are in the line already
-                }
-            }
-            if (r.getThrown() != null) {
-                StringWriter trace = new StringWriter();
-                r.getThrown().printStackTrace(new PrintWriter(trace));
-                line.append(' ').append(trace);
-            }
-            synchronized (logged) {
-                logged.add(line.toString());
-            }
-        }
-
-        @Override
-        public void flush() {}
-
-        @Override
-        public void close() {}
-    };
+    private final LogCapture capture = new LogCapture();
+    private final List<String> logged = capture.lines;
 
     private final Logger devAbi = Logger.getLogger("dev.abi");
     private Level devAbiLevel;
