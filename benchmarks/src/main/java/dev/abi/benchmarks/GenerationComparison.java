@@ -3,6 +3,7 @@ package dev.abi.benchmarks;
 import dev.abi.inference.LlamaModel;
 import dev.abi.inference.LlamaSession;
 import dev.abi.inference.RowExecutor;
+import dev.abi.inference.Sampler;
 import dev.abi.inference.WeightMatrix;
 import dev.abi.inference.WeightMatrix.RowKernels;
 import java.lang.management.ManagementFactory;
@@ -84,19 +85,9 @@ public final class GenerationComparison {
         LlamaSession s = model.newSession();
         float[] logits = s.prefill(prompt);
         for (int i = 0; i < n; i++) {
-            int t = argmax(logits);
+            int t = Sampler.argmax(logits);
             out[i] = t;
             logits = s.forward(t);
         }
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

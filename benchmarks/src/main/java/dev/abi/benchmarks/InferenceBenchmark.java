@@ -6,6 +6,7 @@ import dev.abi.inference.GgufWriter;
 import dev.abi.inference.LlamaModel;
 import dev.abi.inference.LlamaSession;
 import dev.abi.inference.RowExecutor;
+import dev.abi.inference.Sampler;
 import dev.abi.inference.convert.QuantRecipe;
 import dev.abi.vector.VectorOpsProvider;
 import java.nio.ByteBuffer;
@@ -96,7 +97,7 @@ public final class InferenceBenchmark {
                         LlamaSession w = model.newSession();
                         float[] l = w.prefill(Arrays.copyOf(promptIds, Math.min(32, promptLength)));
                         for (int i = 0; i < 8; i++) {
-                            l = w.forward(argmax(l));
+                            l = w.forward(Sampler.argmax(l));
                         }
                     }
                     long p0 = System.nanoTime();
@@ -104,7 +105,7 @@ public final class InferenceBenchmark {
                     long prompt = System.nanoTime() - p0;
                     long g0 = System.nanoTime();
                     for (int i = 0; i < generate; i++) {
-                        logits = s.forward(argmax(logits));
+                        logits = s.forward(Sampler.argmax(logits));
                     }
                     long gen = System.nanoTime() - g0;
                     double promptTps = promptLength / (prompt / 1e9);
@@ -146,16 +147,6 @@ public final class InferenceBenchmark {
 
     private static String arg(String[] args, int i, String dflt) {
         return args.length > i ? args[i] : dflt;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 
     private static long rssBytes() throws Exception {

@@ -6,6 +6,7 @@ import dev.abi.inference.GgufWriter;
 import dev.abi.inference.LlamaModel;
 import dev.abi.inference.LlamaSession;
 import dev.abi.inference.RowExecutor;
+import dev.abi.inference.Sampler;
 import dev.abi.inference.convert.QuantRecipe;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -131,7 +132,7 @@ public final class KQuantCheck {
                 b.append(
                         String.format(Locale.ROOT, " %d: %.4f / %.4f", (int) t[0], t[1], ours.probs[last][(int) t[0]]));
             }
-            System.out.println(b + "; our top token " + argmax(ours.probs[last]));
+            System.out.println(b + "; our top token " + Sampler.argmax(ours.probs[last]));
         }
         if (failed) {
             System.exit(1);
@@ -162,7 +163,7 @@ public final class KQuantCheck {
     private static int sameTop(float[][] ours, List<List<double[]>> theirs) {
         int same = 0;
         for (int p = 0; p < ours.length; p++) {
-            if ((int) theirs.get(p).get(0)[0] == argmax(ours[p])) {
+            if ((int) theirs.get(p).get(0)[0] == Sampler.argmax(ours[p])) {
                 same++;
             }
         }
@@ -190,7 +191,7 @@ public final class KQuantCheck {
             }
             int[] greedy = new int[generate];
             for (int i = 0; i < generate; i++) {
-                greedy[i] = argmax(logits);
+                greedy[i] = Sampler.argmax(logits);
                 logits = s.forward(greedy[i]);
             }
             float[][] alone = new float[prompt.length][];
@@ -326,15 +327,5 @@ public final class KQuantCheck {
             p[i] /= (float) sum;
         }
         return p;
-    }
-
-    private static int argmax(float[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -124,7 +124,8 @@ public final class Sampler {
         }
     }
 
-    static int argmax(float[] v) {
+    /** The greedy choice: the index of the first largest value (ties go to the lower id, as llama.cpp's). */
+    public static int argmax(float[] v) {
         int best = 0;
         for (int i = 1; i < v.length; i++) {
             if (v[i] > v[best]) {
