@@ -350,14 +350,19 @@ class GpuRoutingTest {
         }
     }
 
-    @Test
-    void theBreakerOpensOnFailuresAndHalfOpensOnItsClock() {
-        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
+    /** A breaker that opens after two failed calls in a row and stays open 30 s (then lets one trial through). */
+    private static CircuitBreaker.Config opensAfterTwoFailures() {
+        return CircuitBreaker.Config.builder()
                 .windowSize(2)
                 .minimumCalls(2)
                 .halfOpenCalls(1)
                 .openDuration(Duration.ofSeconds(30))
                 .build();
+    }
+
+    @Test
+    void theBreakerOpensOnFailuresAndHalfOpensOnItsClock() {
+        CircuitBreaker.Config config = opensAfterTwoFailures();
         Gateway g = routed(10, config);
         mode.set(Mode.FAILING);
         post(g, "/v1/namespaces/big/query", QUERY);
@@ -382,12 +387,7 @@ class GpuRoutingTest {
      */
     @Test
     void aServiceThatRefusesTheCallerOpensTheBreaker() {
-        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
-                .windowSize(2)
-                .minimumCalls(2)
-                .halfOpenCalls(1)
-                .openDuration(Duration.ofSeconds(30))
-                .build();
+        CircuitBreaker.Config config = opensAfterTwoFailures();
         mode.set(Mode.REFUSED);
         Gateway g = routed(10, config);
         for (int i = 0; i < 4; i++) {
@@ -399,12 +399,7 @@ class GpuRoutingTest {
 
     @Test
     void aNamespaceTheServiceCannotSeeDoesNotOpenTheBreaker() {
-        CircuitBreaker.Config config = CircuitBreaker.Config.builder()
-                .windowSize(2)
-                .minimumCalls(2)
-                .halfOpenCalls(1)
-                .openDuration(Duration.ofSeconds(30))
-                .build();
+        CircuitBreaker.Config config = opensAfterTwoFailures();
         Gateway g = routed(10, config);
         mode.set(Mode.UNKNOWN_NAMESPACE);
         for (int i = 0; i < 4; i++) {
