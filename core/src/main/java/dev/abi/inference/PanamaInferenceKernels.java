@@ -476,10 +476,25 @@ final class PanamaInferenceKernels implements InferenceKernels {
             acc2 = blockFma(w0, w1, aqWide[2], b, wd * aScales[2][b], acc2);
             acc3 = blockFma(w0, w1, aqWide[3], b, wd * aScales[3][b], acc3);
         }
-        out[0] = sum(acc0);
-        out[1] = sum(acc1);
-        out[2] = sum(acc2);
-        out[3] = sum(acc3);
+        // sum(acc) written out for 16 lanes with lane reads, the additions of sum16 then sum8 in their order (lane k
+        // plus lane k + 8 first): through the sum helpers C2 kept reinterpretShape's allocating fallback and boxed the
+        // four accumulators at the calls, ~1.7 MB a prompt token on stories260K (JFR, jdk.ObjectAllocationSample)
+        out[0] = (((acc0.lane(0) + acc0.lane(8)) + (acc0.lane(4) + acc0.lane(12)))
+                        + ((acc0.lane(2) + acc0.lane(10)) + (acc0.lane(6) + acc0.lane(14))))
+                + (((acc0.lane(1) + acc0.lane(9)) + (acc0.lane(5) + acc0.lane(13)))
+                        + ((acc0.lane(3) + acc0.lane(11)) + (acc0.lane(7) + acc0.lane(15))));
+        out[1] = (((acc1.lane(0) + acc1.lane(8)) + (acc1.lane(4) + acc1.lane(12)))
+                        + ((acc1.lane(2) + acc1.lane(10)) + (acc1.lane(6) + acc1.lane(14))))
+                + (((acc1.lane(1) + acc1.lane(9)) + (acc1.lane(5) + acc1.lane(13)))
+                        + ((acc1.lane(3) + acc1.lane(11)) + (acc1.lane(7) + acc1.lane(15))));
+        out[2] = (((acc2.lane(0) + acc2.lane(8)) + (acc2.lane(4) + acc2.lane(12)))
+                        + ((acc2.lane(2) + acc2.lane(10)) + (acc2.lane(6) + acc2.lane(14))))
+                + (((acc2.lane(1) + acc2.lane(9)) + (acc2.lane(5) + acc2.lane(13)))
+                        + ((acc2.lane(3) + acc2.lane(11)) + (acc2.lane(7) + acc2.lane(15))));
+        out[3] = (((acc3.lane(0) + acc3.lane(8)) + (acc3.lane(4) + acc3.lane(12)))
+                        + ((acc3.lane(2) + acc3.lane(10)) + (acc3.lane(6) + acc3.lane(14))))
+                + (((acc3.lane(1) + acc3.lane(9)) + (acc3.lane(5) + acc3.lane(13)))
+                        + ((acc3.lane(3) + acc3.lane(11)) + (acc3.lane(7) + acc3.lane(15))));
     }
 
     @Override
@@ -519,10 +534,27 @@ final class PanamaInferenceKernels implements InferenceKernels {
             off2 += d2 * aSums[2][b];
             off3 += d3 * aSums[3][b];
         }
-        out[0] = sum(acc0) - 8 * off0;
-        out[1] = sum(acc1) - 8 * off1;
-        out[2] = sum(acc2) - 8 * off2;
-        out[3] = sum(acc3) - 8 * off3;
+        // as in dotQ8Row4: the 16-lane sum written out, then the offset
+        out[0] = (((acc0.lane(0) + acc0.lane(8)) + (acc0.lane(4) + acc0.lane(12)))
+                        + ((acc0.lane(2) + acc0.lane(10)) + (acc0.lane(6) + acc0.lane(14))))
+                + (((acc0.lane(1) + acc0.lane(9)) + (acc0.lane(5) + acc0.lane(13)))
+                        + ((acc0.lane(3) + acc0.lane(11)) + (acc0.lane(7) + acc0.lane(15))))
+                - 8 * off0;
+        out[1] = (((acc1.lane(0) + acc1.lane(8)) + (acc1.lane(4) + acc1.lane(12)))
+                        + ((acc1.lane(2) + acc1.lane(10)) + (acc1.lane(6) + acc1.lane(14))))
+                + (((acc1.lane(1) + acc1.lane(9)) + (acc1.lane(5) + acc1.lane(13)))
+                        + ((acc1.lane(3) + acc1.lane(11)) + (acc1.lane(7) + acc1.lane(15))))
+                - 8 * off1;
+        out[2] = (((acc2.lane(0) + acc2.lane(8)) + (acc2.lane(4) + acc2.lane(12)))
+                        + ((acc2.lane(2) + acc2.lane(10)) + (acc2.lane(6) + acc2.lane(14))))
+                + (((acc2.lane(1) + acc2.lane(9)) + (acc2.lane(5) + acc2.lane(13)))
+                        + ((acc2.lane(3) + acc2.lane(11)) + (acc2.lane(7) + acc2.lane(15))))
+                - 8 * off2;
+        out[3] = (((acc3.lane(0) + acc3.lane(8)) + (acc3.lane(4) + acc3.lane(12)))
+                        + ((acc3.lane(2) + acc3.lane(10)) + (acc3.lane(6) + acc3.lane(14))))
+                + (((acc3.lane(1) + acc3.lane(9)) + (acc3.lane(5) + acc3.lane(13)))
+                        + ((acc3.lane(3) + acc3.lane(11)) + (acc3.lane(7) + acc3.lane(15))))
+                - 8 * off3;
     }
 
     @Override
