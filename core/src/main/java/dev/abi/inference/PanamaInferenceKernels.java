@@ -258,14 +258,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
 
     private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
 
-    /** Eight int lanes of one block's 32 products (lane k holds four of them). */
-    private static IntVector blockLanes(ShortVector p0, ShortVector p1) {
-        return ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
-                .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
-                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
-                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
-    }
-
     private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> FLOATS_512 = FloatVector.SPECIES_512;
@@ -314,7 +306,15 @@ final class PanamaInferenceKernels implements InferenceKernels {
             ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
                             .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
-            FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            // eight int lanes of the block's 32 products (lane k holds four of them), written out here: as a helper
+            // (blockLanes) C2 left the call out once this kernel was inlined four times into a caller
+            // (NodeCountInliningCutoff, -XX:+PrintInlining), and p0, p1 and the lanes were boxed, ~1 MB a token on
+            // stories260K Q4_0 at 256 bits (the same for this Q8_0 kernel)
+            IntVector lanes = ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+            FloatVector q = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         // sum(acc) written out for 8 lanes, as sum8 adds them (see dotQ4Row)
@@ -766,7 +766,15 @@ final class PanamaInferenceKernels implements InferenceKernels {
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
             ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
-            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            // eight int lanes of the block's 32 products (lane k holds four of them), written out here: as a helper
+            // (blockLanes) C2 left the call out once this kernel was inlined four times into a caller
+            // (NodeCountInliningCutoff, -XX:+PrintInlining), and p0, p1 and the lanes were boxed, ~1 MB a token on
+            // stories260K Q4_0 at 256 bits
+            IntVector lanes = ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+            FloatVector f = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
             acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         // sum(acc) written out for 8 lanes, as sum8 adds them: at 256 bits C2 did not inline the call here, and the
