@@ -58,8 +58,8 @@ public final class PrefillAllocationProbe {
                     }
                     long generated = mx.getThreadAllocatedBytes(tid) - before;
                     line.append(String.format(
-                            " prefill %d: %,d B/prompt token, then %,d B/generated token;",
-                            n, prefill / n, generated / gen));
+                            " prefill %d: %,d B/prompt token, then %,d B/generated token (logits hash %08x);",
+                            n, prefill / n, generated / gen, Arrays.hashCode(logits)));
                 }
                 System.out.println(line);
             }
