@@ -258,14 +258,6 @@ final class PanamaInferenceKernels implements InferenceKernels {
 
     private static final VectorSpecies<Float> FLOATS_256 = FloatVector.SPECIES_256;
 
-    /** Eight int lanes of one block's 32 products (lane k holds four of them). */
-    private static IntVector blockLanes(ShortVector p0, ShortVector p1) {
-        return ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
-                .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
-                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
-                .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
-    }
-
     private static final boolean WIDE = FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 512;
     private static final VectorSpecies<Integer> INTS_512 = IntVector.SPECIES_512;
     private static final VectorSpecies<Float> FLOATS_512 = FloatVector.SPECIES_512;
@@ -314,7 +306,15 @@ final class PanamaInferenceKernels implements InferenceKernels {
             ShortVector p1 = ((ShortVector) ByteVector.fromArray(BYTES_128, row, wo + SCALE_BYTES + BLOCK / 2)
                             .convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
-            FloatVector q = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            // eight int lanes of the block's 32 products (lane k holds four of them), written out here: as a helper
+            // (blockLanes) C2 left the call out once this kernel was inlined four times into a caller
+            // (NodeCountInliningCutoff, -XX:+PrintInlining), and p0, p1 and the lanes were boxed, ~1 MB a token on
+            // stories260K Q4_0 at 256 bits (the same for this Q8_0 kernel)
+            IntVector lanes = ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+            FloatVector q = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
             acc = q.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         // sum(acc) written out for 8 lanes, as sum8 adds them (see dotQ4Row)
@@ -476,10 +476,25 @@ final class PanamaInferenceKernels implements InferenceKernels {
             acc2 = blockFma(w0, w1, aqWide[2], b, wd * aScales[2][b], acc2);
             acc3 = blockFma(w0, w1, aqWide[3], b, wd * aScales[3][b], acc3);
         }
-        out[0] = sum(acc0);
-        out[1] = sum(acc1);
-        out[2] = sum(acc2);
-        out[3] = sum(acc3);
+        // sum(acc) written out for 16 lanes with lane reads, the additions of sum16 then sum8 in their order (lane k
+        // plus lane k + 8 first): through the sum helpers C2 kept reinterpretShape's allocating fallback and boxed the
+        // four accumulators at the calls, ~1.7 MB a prompt token on stories260K (JFR, jdk.ObjectAllocationSample)
+        out[0] = (((acc0.lane(0) + acc0.lane(8)) + (acc0.lane(4) + acc0.lane(12)))
+                        + ((acc0.lane(2) + acc0.lane(10)) + (acc0.lane(6) + acc0.lane(14))))
+                + (((acc0.lane(1) + acc0.lane(9)) + (acc0.lane(5) + acc0.lane(13)))
+                        + ((acc0.lane(3) + acc0.lane(11)) + (acc0.lane(7) + acc0.lane(15))));
+        out[1] = (((acc1.lane(0) + acc1.lane(8)) + (acc1.lane(4) + acc1.lane(12)))
+                        + ((acc1.lane(2) + acc1.lane(10)) + (acc1.lane(6) + acc1.lane(14))))
+                + (((acc1.lane(1) + acc1.lane(9)) + (acc1.lane(5) + acc1.lane(13)))
+                        + ((acc1.lane(3) + acc1.lane(11)) + (acc1.lane(7) + acc1.lane(15))));
+        out[2] = (((acc2.lane(0) + acc2.lane(8)) + (acc2.lane(4) + acc2.lane(12)))
+                        + ((acc2.lane(2) + acc2.lane(10)) + (acc2.lane(6) + acc2.lane(14))))
+                + (((acc2.lane(1) + acc2.lane(9)) + (acc2.lane(5) + acc2.lane(13)))
+                        + ((acc2.lane(3) + acc2.lane(11)) + (acc2.lane(7) + acc2.lane(15))));
+        out[3] = (((acc3.lane(0) + acc3.lane(8)) + (acc3.lane(4) + acc3.lane(12)))
+                        + ((acc3.lane(2) + acc3.lane(10)) + (acc3.lane(6) + acc3.lane(14))))
+                + (((acc3.lane(1) + acc3.lane(9)) + (acc3.lane(5) + acc3.lane(13)))
+                        + ((acc3.lane(3) + acc3.lane(11)) + (acc3.lane(7) + acc3.lane(15))));
     }
 
     @Override
@@ -519,10 +534,27 @@ final class PanamaInferenceKernels implements InferenceKernels {
             off2 += d2 * aSums[2][b];
             off3 += d3 * aSums[3][b];
         }
-        out[0] = sum(acc0) - 8 * off0;
-        out[1] = sum(acc1) - 8 * off1;
-        out[2] = sum(acc2) - 8 * off2;
-        out[3] = sum(acc3) - 8 * off3;
+        // as in dotQ8Row4: the 16-lane sum written out, then the offset
+        out[0] = (((acc0.lane(0) + acc0.lane(8)) + (acc0.lane(4) + acc0.lane(12)))
+                        + ((acc0.lane(2) + acc0.lane(10)) + (acc0.lane(6) + acc0.lane(14))))
+                + (((acc0.lane(1) + acc0.lane(9)) + (acc0.lane(5) + acc0.lane(13)))
+                        + ((acc0.lane(3) + acc0.lane(11)) + (acc0.lane(7) + acc0.lane(15))))
+                - 8 * off0;
+        out[1] = (((acc1.lane(0) + acc1.lane(8)) + (acc1.lane(4) + acc1.lane(12)))
+                        + ((acc1.lane(2) + acc1.lane(10)) + (acc1.lane(6) + acc1.lane(14))))
+                + (((acc1.lane(1) + acc1.lane(9)) + (acc1.lane(5) + acc1.lane(13)))
+                        + ((acc1.lane(3) + acc1.lane(11)) + (acc1.lane(7) + acc1.lane(15))))
+                - 8 * off1;
+        out[2] = (((acc2.lane(0) + acc2.lane(8)) + (acc2.lane(4) + acc2.lane(12)))
+                        + ((acc2.lane(2) + acc2.lane(10)) + (acc2.lane(6) + acc2.lane(14))))
+                + (((acc2.lane(1) + acc2.lane(9)) + (acc2.lane(5) + acc2.lane(13)))
+                        + ((acc2.lane(3) + acc2.lane(11)) + (acc2.lane(7) + acc2.lane(15))))
+                - 8 * off2;
+        out[3] = (((acc3.lane(0) + acc3.lane(8)) + (acc3.lane(4) + acc3.lane(12)))
+                        + ((acc3.lane(2) + acc3.lane(10)) + (acc3.lane(6) + acc3.lane(14))))
+                + (((acc3.lane(1) + acc3.lane(9)) + (acc3.lane(5) + acc3.lane(13)))
+                        + ((acc3.lane(3) + acc3.lane(11)) + (acc3.lane(7) + acc3.lane(15))))
+                - 8 * off3;
     }
 
     @Override
@@ -734,7 +766,15 @@ final class PanamaInferenceKernels implements InferenceKernels {
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK));
             ShortVector p1 = ((ShortVector) hi.convertShape(VectorOperators.B2S, SHORTS_256, 0))
                     .mul(ShortVector.fromArray(SHORTS_256, aqWide, b * BLOCK + BLOCK / 2));
-            FloatVector f = (FloatVector) blockLanes(p0, p1).convert(VectorOperators.I2F, 0);
+            // eight int lanes of the block's 32 products (lane k holds four of them), written out here: as a helper
+            // (blockLanes) C2 left the call out once this kernel was inlined four times into a caller
+            // (NodeCountInliningCutoff, -XX:+PrintInlining), and p0, p1 and the lanes were boxed, ~1 MB a token on
+            // stories260K Q4_0 at 256 bits
+            IntVector lanes = ((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p0.convertShape(VectorOperators.S2I, INTS_256, 1))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 0))
+                    .add((IntVector) p1.convertShape(VectorOperators.S2I, INTS_256, 1));
+            FloatVector f = (FloatVector) lanes.convert(VectorOperators.I2F, 0);
             acc = f.fma(FloatVector.broadcast(FLOATS_256, d), acc);
         }
         // sum(acc) written out for 8 lanes, as sum8 adds them: at 256 bits C2 did not inline the call here, and the

@@ -472,6 +472,23 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
     }
 
+    /** Inputs {@code t..t+3}'s arrays as the four-input kernels take them ({@code InferenceKernels.dotQ8Row4}). */
+    static final class FourInputs {
+        final byte[][] quants = new byte[4][];
+        final short[][] wide = new short[4][];
+        final float[][] scales = new float[4][];
+        final int[][] sums = new int[4][];
+
+        FourInputs(Q8Activations[] a, int t) {
+            for (int j = 0; j < 4; j++) {
+                quants[j] = a[t + j].quants;
+                wide[j] = a[t + j].wide;
+                scales[j] = a[t + j].scales;
+                sums[j] = a[t + j].sums;
+            }
+        }
+    }
+
     /** Activations quantized to Q8_0 blocks of 32: a half-precision scale and 32 signed bytes per block. */
     static final class Q8Activations {
         final float[] scales;
@@ -579,7 +596,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
          * Four inputs at once into {@code out[0..3]}, each exactly as {@link #rowDot} computes it; types with a
          * four-input kernel override this.
          */
-        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, FourInputs f, byte[] scratch, float[] out) {
             for (int j = 0; j < 4; j++) {
                 out[j] = rowDot(row, blocks, a[t + j], scratch);
             }
@@ -653,6 +670,11 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
             }
             int blocks = cols / 32;
             int rowBytes = blocks * blockBytes();
+            // gathered once per product: built in rowDot4, the kernels' arrays of four were allocated for every row
+            FourInputs[] fours = new FourInputs[n / 4];
+            for (int g = 0; g < fours.length; g++) {
+                fours[g] = new FourInputs(a, 4 * g);
+            }
             forRowsAlways((from, to) -> {
                 byte[] row = new byte[rowBytes];
                 byte[] scratch = scratch(blocks);
@@ -661,7 +683,7 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
                     data.get(r * rowBytes, row);
                     int t = 0;
                     for (; t + 3 < n; t += 4) {
-                        rowDot4(row, blocks, a, t, scratch, four);
+                        rowDot4(row, blocks, a, t, fours[t / 4], scratch, four);
                         for (int j = 0; j < 4; j++) {
                             outs[t + j][r] = four[j];
                         }
@@ -819,14 +841,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
-            ops.dotQ8Row4(
-                    row,
-                    blocks,
-                    new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
-                    new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
-                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
-                    out);
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, FourInputs f, byte[] scratch, float[] out) {
+            ops.dotQ8Row4(row, blocks, f.quants, f.wide, f.scales, out);
         }
 
         @Override
@@ -924,15 +940,8 @@ public abstract sealed class WeightMatrix permits WeightMatrix.FloatRows, Weight
         }
 
         @Override
-        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, byte[] scratch, float[] out) {
-            ops.dotQ4Row4(
-                    row,
-                    blocks,
-                    new byte[][] {a[t].quants, a[t + 1].quants, a[t + 2].quants, a[t + 3].quants},
-                    new short[][] {a[t].wide, a[t + 1].wide, a[t + 2].wide, a[t + 3].wide},
-                    new float[][] {a[t].scales, a[t + 1].scales, a[t + 2].scales, a[t + 3].scales},
-                    new int[][] {a[t].sums, a[t + 1].sums, a[t + 2].sums, a[t + 3].sums},
-                    out);
+        void rowDot4(byte[] row, int blocks, Q8Activations[] a, int t, FourInputs f, byte[] scratch, float[] out) {
+            ops.dotQ4Row4(row, blocks, f.quants, f.wide, f.scales, f.sums, out);
         }
 
         @Override
