@@ -55,7 +55,7 @@ class PrefillAllocationTest {
             // finishing within a round can make its longer prompt cost less than its shorter one)
             long perToken = Long.MAX_VALUE;
             long previous = -1;
-            for (int i = 0; i < 300 && perToken > BOUND; i++) {
+            for (int i = 0; i < 1000 && perToken > BOUND; i++) {
                 long now = (allocated(mx, m, prompt) - allocated(mx, m, half)) / (TOKENS - half.length);
                 if (now >= 0 && previous >= 0) {
                     perToken = Math.min(perToken, Math.max(now, previous));
